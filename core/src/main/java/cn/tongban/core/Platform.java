@@ -1,0 +1,154 @@
+package cn.tongban.core;
+
+import cn.tongban.core.application.ApplicationService;
+import cn.tongban.core.application.ApplicationStore;
+import cn.tongban.core.config.TongbanConfig;
+import cn.tongban.core.demo.DemoSeeder;
+import cn.tongban.core.form.FormValidator;
+import cn.tongban.core.identity.IdentityService;
+import cn.tongban.core.identity.IdentityStore;
+import cn.tongban.core.identity.SigningKeys;
+import cn.tongban.core.infra.Database;
+import cn.tongban.core.infra.EmbeddedPostgresServer;
+import cn.tongban.core.infra.EmbeddedRedisServer;
+import cn.tongban.core.infra.Redis;
+import cn.tongban.core.matter.CatalogueImporter;
+import cn.tongban.core.matter.MatterService;
+import cn.tongban.core.matter.MatterStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The running core: stores, services and the servers they use. Starting it brings up embedded
+ * PostgreSQL and Redis unless URLs are configured, migrates the schema, imports the bundled catalogue and,
+ * in demo mode, seeds the demo accounts. All blocking work runs on worker threads.
+ */
+public final class Platform {
+  private static final Logger LOG = Logger.getLogger(Platform.class.getName());
+
+  private final Vertx vertx;
+  private final TongbanConfig config;
+  private final Optional<EmbeddedPostgresServer> embeddedPostgres;
+  private final Optional<EmbeddedRedisServer> embeddedRedis;
+  private final Pool pool;
+  private final Redis redis;
+  private final SigningKeys.Pem signingKey;
+  private final MatterService matters;
+  private final ApplicationService applications;
+  private final IdentityService identity;
+
+  private Platform(Vertx vertx, TongbanConfig config, Optional<EmbeddedPostgresServer> embeddedPostgres,
+      Optional<EmbeddedRedisServer> embeddedRedis, Pool pool, Redis redis, SigningKeys.Pem signingKey) {
+    this.vertx = vertx;
+    this.config = config;
+    this.embeddedPostgres = embeddedPostgres;
+    this.embeddedRedis = embeddedRedis;
+    this.pool = pool;
+    this.redis = redis;
+    this.signingKey = signingKey;
+    MatterStore matterStore = new MatterStore(pool);
+    this.matters = new MatterService(matterStore);
+    this.identity = new IdentityService(vertx, new IdentityStore(pool), redis, config);
+    this.applications = new ApplicationService(matters, new ApplicationStore(pool), identity, new FormValidator(),
+        config.areaCode());
+  }
+
+  /** Starts everything the configuration asks for. */
+  public static Future<Platform> start(Vertx vertx, TongbanConfig config) {
+    Future<Optional<EmbeddedPostgresServer>> pg = config.pgUrl().isPresent()
+        ? Future.succeededFuture(Optional.empty())
+        : vertx.executeBlocking(() -> Optional.of(EmbeddedPostgresServer.start(config.dataDir().resolve("pg"))),
+            false);
+    Future<Optional<EmbeddedRedisServer>> rd = config.redisUrl().isPresent()
+        ? Future.succeededFuture(Optional.empty())
+        : vertx.executeBlocking(() -> Optional.of(EmbeddedRedisServer.start(config.dataDir().resolve("redis"))),
+            false);
+    return Future.all(pg, rd).compose(started -> {
+      String pgUrl = config.pgUrl().orElseGet(() -> pg.result().orElseThrow().url());
+      String redisUrl = config.redisUrl().orElseGet(() -> rd.result().orElseThrow().url());
+      return Database.migrate(vertx, pgUrl)
+          .compose(v -> Redis.connect(vertx, redisUrl))
+          .compose(redis -> {
+            Pool pool = Database.pool(vertx, pgUrl, config.pgPoolSize());
+            MatterStore store = new MatterStore(pool);
+            return new CatalogueImporter(vertx, pool, store).importBundled()
+                .compose(n -> config.demo() ? new DemoSeeder(vertx, pool).seed() : Future.succeededFuture())
+                .compose(v -> SigningKeys.load(vertx, pool))
+                .map(key -> new Platform(vertx, config, pg.result(), rd.result(), pool, redis, key));
+          })
+          .recover(e -> stopEmbedded(vertx, pg.result(), rd.result()).transform(x -> Future.failedFuture(e)));
+    }, e -> {
+      // One embedded server may have started while the other failed: stop what did start.
+      return stopEmbedded(vertx, Optional.ofNullable(pg.result()).flatMap(o -> o),
+          Optional.ofNullable(rd.result()).flatMap(o -> o)).transform(x -> Future.failedFuture(e));
+    });
+  }
+
+  public TongbanConfig config() {
+    return config;
+  }
+
+  public MatterService matters() {
+    return matters;
+  }
+
+  public ApplicationService applications() {
+    return applications;
+  }
+
+  public IdentityService identity() {
+    return identity;
+  }
+
+  public SigningKeys.Pem signingKey() {
+    return signingKey;
+  }
+
+  /** {@code UP} when PostgreSQL and Redis both answer within two seconds; otherwise which one failed. */
+  public Future<JsonObject> health() {
+    Future<Object> db = pool.query("select 1").execute().map(r -> (Object) "UP")
+        .timeout(2, TimeUnit.SECONDS);
+    Future<Object> cache = redis.ping().map(r -> (Object) "UP").timeout(2, TimeUnit.SECONDS);
+    return Future.join(db, cache).transform(ar -> {
+      JsonObject components = new JsonObject()
+          .put("postgres", component(db))
+          .put("redis", component(cache));
+      boolean up = db.succeeded() && cache.succeeded();
+      return Future.succeededFuture(new JsonObject().put("status", up ? "UP" : "DOWN").put("components", components));
+    });
+  }
+
+  private static JsonObject component(Future<Object> f) {
+    return f.succeeded() ? new JsonObject().put("status", "UP")
+        : new JsonObject().put("status", "DOWN").put("error", String.valueOf(f.cause().getMessage()));
+  }
+
+  /** Closes the pool and Redis connection, then stops the embedded servers. */
+  public Future<Void> close() {
+    return Future.join(pool.close(), redis.close())
+        .transform(ar -> stopEmbedded(vertx, embeddedPostgres, embeddedRedis));
+  }
+
+  private static Future<Void> stopEmbedded(Vertx vertx, Optional<EmbeddedPostgresServer> pg,
+      Optional<EmbeddedRedisServer> redis) {
+    return vertx.executeBlocking(() -> {
+      for (AutoCloseable c : new AutoCloseable[] {redis.orElse(null), pg.orElse(null)}) {
+        if (c != null) {
+          try {
+            c.close();
+          } catch (Exception e) {
+            LOG.log(Level.WARNING, "stopping an embedded server failed", e);
+          }
+        }
+      }
+      return null;
+    }, false);
+  }
+}

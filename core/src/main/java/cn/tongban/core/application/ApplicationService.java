@@ -1,0 +1,232 @@
+package cn.tongban.core.application;
+
+import cn.tongban.core.form.FormValidator;
+import cn.tongban.core.identity.Caller;
+import cn.tongban.core.identity.IdNumber;
+import cn.tongban.core.identity.IdentityService;
+import cn.tongban.core.identity.Role;
+import cn.tongban.core.matter.FormVersion;
+import cn.tongban.core.matter.MatterService;
+import cn.tongban.core.page.Cursor;
+import cn.tongban.core.page.Page;
+import cn.tongban.core.problem.DomainException;
+import cn.tongban.core.problem.Messages;
+import cn.tongban.core.problem.ProblemCode;
+import cn.tongban.core.problem.Violation;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** 办件: submitting an application, and reading the cases a caller may see. */
+public final class ApplicationService {
+  // 查询码 alphabet: no 0/O, 1/I/L, so it can be read out over the phone.
+  private static final char[] QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ".toCharArray();
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Set<Channel> CITIZEN_CHANNELS = Set.of(Channel.WEB, Channel.MINI_PROGRAM, Channel.KIOSK);
+
+  private final MatterService matters;
+  private final ApplicationStore store;
+  private final IdentityService identity;
+  private final FormValidator validator;
+  private final String areaCode;
+
+  public ApplicationService(MatterService matters, ApplicationStore store, IdentityService identity,
+      FormValidator validator, String areaCode) {
+    this.matters = matters;
+    this.store = store;
+    this.identity = identity;
+    this.validator = validator;
+    this.areaCode = areaCode;
+  }
+
+  /** The outcome of a submission: the case, and whether it is a replay of an earlier identical request. */
+  public record Submission(Application application, boolean replayed) {
+  }
+
+  /**
+   * Validates everything first (channel, applicant, the data against the pinned form version), then
+   * stores the case with its audit and outbox events in one statement. Invalid → 422 with every
+   * violation and nothing stored; same idempotency key and body → the same case.
+   */
+  public Future<Submission> submit(Caller caller, SubmitCommand cmd, Locale locale) {
+    if (!channelAllowed(caller, cmd.channel())) {
+      return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "application.channelNotAllowed",
+          cmd.channel().name()));
+    }
+    String requestHash = hash(cmd);
+    Future<Optional<ApplicationStore.Stored>> earlier = cmd.idempotencyKey().isPresent()
+        ? store.findByIdempotencyKey(caller.scopeKey(), cmd.idempotencyKey().get())
+        : Future.succeededFuture(Optional.empty());
+    return earlier.compose(found -> {
+      if (found.isPresent()) {
+        return replay(found.get(), requestHash, cmd);
+      }
+      return matters.getForSubmission(cmd.matterCode())
+          .compose(detail -> applicant(caller, cmd, locale).compose(applicant -> {
+            FormVersion form = detail.form().orElseThrow();
+            List<Violation> violations = new ArrayList<>(applicant.violations());
+            violations.addAll(validator.validate(form.matterCode(), form.version(), form.schema(), cmd.data(),
+                "/data", locale));
+            if (!violations.isEmpty()) {
+              return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED,
+                  "application.invalid", violations, violations.size()));
+            }
+            Optional<String> hall = cmd.hallCode().or(caller::hallCode);
+            return store.insert(new ApplicationStore.NewApplication(areaCode, form.matterCode(), form.version(),
+                    cmd.channel(), hall, detail.matter().department().code(), applicant.json(),
+                    applicant.json().getString("idNumber"), cmd.data(), queryCode(), caller.scopeKey(),
+                    cmd.idempotencyKey(), requestHash))
+                .recover(e -> Future.failedFuture(unknownHall(e, locale)))
+                .compose(inserted -> inserted
+                    .map(s -> Future.succeededFuture(new Submission(s.application(), false)))
+                    // Lost a race with a concurrent request carrying the same key: answer as its replay.
+                    .orElseGet(() -> store.findByIdempotencyKey(caller.scopeKey(), cmd.idempotencyKey().orElseThrow())
+                        .compose(again -> replay(again.orElseThrow(), requestHash, cmd))));
+          }));
+    });
+  }
+
+  /** The case if the caller may see it; 404 otherwise, so numbers cannot be probed. */
+  public Future<Application> get(Caller caller, String number) {
+    return store.find(caller, number).compose(found -> found.map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(
+            new DomainException(ProblemCode.APPLICATION_NOT_FOUND, "application.notFound", number))));
+  }
+
+  /** The cases the caller may see, newest first. */
+  public Future<Page<Application>> list(Caller caller, ApplicationQuery query, int limit, Optional<String> cursor) {
+    Optional<Long> before;
+    try {
+      before = Cursor.decode(cursor, 1).map(k -> k.getLong(0));
+    } catch (DomainException e) {
+      return Future.failedFuture(e);
+    } catch (ClassCastException e) {
+      return Future.failedFuture(new DomainException(ProblemCode.BAD_REQUEST, "application.cursor"));
+    }
+    return store.list(caller, query, before, limit + 1).map(rows -> {
+      boolean more = rows.size() > limit;
+      List<Application> items = more ? rows.subList(0, limit) : rows;
+      return new Page<>(List.copyOf(items),
+          more ? Optional.of(Cursor.encode(items.get(items.size() - 1).id())) : Optional.empty());
+    });
+  }
+
+  private Future<Submission> replay(ApplicationStore.Stored stored, String requestHash, SubmitCommand cmd) {
+    if (!stored.requestHash().equals(requestHash)) {
+      return Future.failedFuture(new DomainException(ProblemCode.IDEMPOTENCY_KEY_REUSED,
+          "application.idempotencyReused", cmd.idempotencyKey().orElse("")));
+    }
+    return Future.succeededFuture(new Submission(stored.application(), true));
+  }
+
+  private static boolean channelAllowed(Caller caller, Channel channel) {
+    return switch (caller.kind()) {
+      case CITIZEN -> CITIZEN_CHANNELS.contains(channel);
+      case CLIENT -> caller.channels().contains(channel.name());
+      case STAFF -> switch (channel) {
+        case WINDOW -> caller.has(Role.CLERK) || caller.has(Role.AGENT);
+        case HOTLINE -> caller.has(Role.HOTLINE);
+        default -> false;
+      };
+    };
+  }
+
+  /** Who the case is for, and what is wrong with how they were given. */
+  private record Applicant(JsonObject json, List<Violation> violations) {
+  }
+
+  private Future<Applicant> applicant(Caller caller, SubmitCommand cmd, Locale locale) {
+    if (caller.kind() == Caller.Kind.CITIZEN) {
+      return identity.account(caller.subject()).map(a -> {
+        var account = a.orElseThrow(() -> new DomainException(ProblemCode.UNAUTHENTICATED, "auth.invalidToken"));
+        JsonObject json = new JsonObject().put("kind", "PERSON").put("name", account.displayName())
+            .put("idNumber", account.idNumber().orElse(null)).put("phone", account.phone().orElse(null));
+        return new Applicant(json, List.of());
+      });
+    }
+    List<Violation> violations = new ArrayList<>();
+    JsonObject given = cmd.applicant().orElse(null);
+    if (given == null) {
+      violations.add(new Violation("/applicant", "required",
+          Messages.get(locale, "violation.required", Messages.get(locale, "field.applicant"))));
+      return Future.succeededFuture(new Applicant(new JsonObject(), violations));
+    }
+    String name = given.getString("name");
+    String idNumber = given.getString("idNumber");
+    if (name == null || name.isBlank()) {
+      violations.add(new Violation("/applicant/name", "required",
+          Messages.get(locale, "violation.required", Messages.isEnglish(locale) ? "name" : "姓名")));
+    }
+    if (idNumber == null || !IdNumber.isValid(idNumber)) {
+      violations.add(new Violation("/applicant/idNumber", idNumber == null ? "required" : "idNumber",
+          Messages.get(locale, idNumber == null ? "violation.required" : "violation.pattern",
+              Messages.isEnglish(locale) ? "identity number" : "公民身份号码")));
+    }
+    JsonObject json = new JsonObject().put("kind", "PERSON").put("name", name).put("idNumber", idNumber)
+        .put("phone", given.getString("phone"));
+    return Future.succeededFuture(new Applicant(json, violations));
+  }
+
+  private static Throwable unknownHall(Throwable e, Locale locale) {
+    if (e instanceof PgException pg && "23503".equals(pg.getSqlState())
+        && String.valueOf(pg.getConstraint()).contains("hall")) {
+      return DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "application.invalid",
+          List.of(new Violation("/hallCode", "unknown", Messages.get(locale, "violation.enum",
+              Messages.isEnglish(locale) ? "hall" : "受理大厅"))), 1);
+    }
+    return e;
+  }
+
+  private static String queryCode() {
+    char[] code = new char[8];
+    for (int i = 0; i < code.length; i++) {
+      code[i] = QUERY_CODE_ALPHABET[RANDOM.nextInt(QUERY_CODE_ALPHABET.length)];
+    }
+    return new String(code);
+  }
+
+  /** A hash of the request's meaning, independent of key order, to tell a retry from a different request. */
+  static String hash(SubmitCommand cmd) {
+    JsonObject canonical = new JsonObject()
+        .put("matterCode", cmd.matterCode())
+        .put("data", cmd.data())
+        .put("channel", cmd.channel().name())
+        .put("hallCode", cmd.hallCode().orElse(null))
+        .put("applicant", cmd.applicant().orElse(null));
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(sha.digest(((JsonObject) sorted(canonical)).encode().getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Object sorted(Object value) {
+    if (value instanceof JsonObject o) {
+      Map<String, Object> map = new TreeMap<>();
+      o.forEach(entry -> map.put(entry.getKey(), sorted(entry.getValue())));
+      return new JsonObject(new LinkedHashMap<>(map));
+    }
+    if (value instanceof JsonArray a) {
+      List<Object> list = new ArrayList<>();
+      a.forEach(v -> list.add(sorted(v)));
+      return new JsonArray(list);
+    }
+    return value;
+  }
+}

@@ -1,0 +1,165 @@
+package cn.tongban.core.application;
+
+import cn.tongban.core.identity.Caller;
+import cn.tongban.core.identity.Role;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The SQL for cases: the one-statement submission, and reads limited to what the caller may see. */
+public final class ApplicationStore {
+  private static final String COLUMNS = """
+      a.id, a.number, a.matter_code, m.name as matter_name, a.form_version, a.status, a.channel, a.hall_code,
+      a.department_code, a.applicant, a.data, a.query_code, a.submitted_by, a.version, a.submitted_at,
+      a.updated_at, a.request_hash""";
+
+  // One round trip, one implicit transaction: the case, its audit event and its outbox event all land,
+  // or none does. A repeated idempotency key inserts nothing and returns no row.
+  private static final String SUBMIT = """
+      with app as (
+        insert into application (number, matter_code, form_version, status, channel, hall_code, department_code,
+                                 applicant, applicant_id_number, data, query_code, submitted_by, idempotency_key,
+                                 request_hash)
+        values ($1 || to_char(now() at time zone 'Asia/Shanghai', 'YYYYMMDD')
+                   || lpad((nextval('application_number_seq') % 100000000)::text, 8, '0'),
+                $2, $3, 'SUBMITTED', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+        on conflict (submitted_by, idempotency_key) do nothing
+        returning *
+      ), audit as (
+        insert into audit_event (actor, action, entity_type, entity_id, detail)
+        select submitted_by, 'application.submitted', 'application', number,
+               jsonb_build_object('matterCode', matter_code, 'formVersion', form_version, 'channel', channel,
+                                  'hallCode', hall_code)
+        from app
+      ), outbox as (
+        insert into outbox_event (aggregate_type, aggregate_id, event_type, payload)
+        select 'application', number, 'ApplicationSubmitted',
+               jsonb_build_object('number', number, 'matterCode', matter_code, 'formVersion', form_version,
+                                  'status', status, 'channel', channel, 'departmentCode', department_code,
+                                  'hallCode', hall_code, 'submittedAt', submitted_at)
+        from app
+      )
+      select a.id, a.number, a.matter_code, m.name as matter_name, a.form_version, a.status, a.channel,
+             a.hall_code, a.department_code, a.applicant, a.data, a.query_code, a.submitted_by, a.version,
+             a.submitted_at, a.updated_at, a.request_hash
+      from app a join matter m on m.code = a.matter_code""";
+
+  private final Pool pool;
+
+  public ApplicationStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** A new case to insert. */
+  public record NewApplication(String areaCode, String matterCode, int formVersion, Channel channel,
+      Optional<String> hallCode, String departmentCode, JsonObject applicant, String applicantIdNumber,
+      JsonObject data, String queryCode, String submittedBy, Optional<String> idempotencyKey, String requestHash) {
+  }
+
+  /** A stored case and the hash of the request that created it. */
+  public record Stored(Application application, String requestHash) {
+  }
+
+  /** Inserts the case; empty when the caller's idempotency key was used before. */
+  public Future<Optional<Stored>> insert(NewApplication n) {
+    return pool.preparedQuery(SUBMIT).execute(Tuple.from(new Object[] {
+        n.areaCode(), n.matterCode(), n.formVersion(), n.channel().name(), n.hallCode().orElse(null),
+        n.departmentCode(), n.applicant(), n.applicantIdNumber(), n.data(), n.queryCode(), n.submittedBy(),
+        n.idempotencyKey().orElse(null), n.requestHash()}))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toStored(rows.iterator().next())));
+  }
+
+  public Future<Optional<Stored>> findByIdempotencyKey(String submittedBy, String key) {
+    return pool.preparedQuery("select " + COLUMNS
+            + " from application a join matter m on m.code = a.matter_code"
+            + " where a.submitted_by = $1 and a.idempotency_key = $2")
+        .execute(Tuple.of(submittedBy, key))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toStored(rows.iterator().next())));
+  }
+
+  /** The case, if the caller may see it. */
+  public Future<Optional<Application>> find(Caller caller, String number) {
+    Tuple args = Tuple.of(number);
+    String scope = scope(caller, args);
+    return pool.preparedQuery("select " + COLUMNS + " from application a join matter m on m.code = a.matter_code"
+            + " where a.number = $1 and " + scope)
+        .execute(args)
+        .map(rows -> rows.size() == 0 ? Optional.empty()
+            : Optional.of(toStored(rows.iterator().next()).application()));
+  }
+
+  /** Cases the caller may see, newest first, before case id {@code beforeId}. */
+  public Future<List<Application>> list(Caller caller, ApplicationQuery q, Optional<Long> beforeId, int limit) {
+    Tuple args = Tuple.tuple();
+    StringBuilder sql = new StringBuilder("select " + COLUMNS
+        + " from application a join matter m on m.code = a.matter_code where ");
+    sql.append(scope(caller, args));
+    if (q.status().isPresent()) {
+      args.addString(q.status().get().name());
+      sql.append(" and a.status = $").append(args.size());
+    }
+    if (q.matterCode().isPresent()) {
+      args.addString(q.matterCode().get());
+      sql.append(" and a.matter_code = $").append(args.size());
+    }
+    if (beforeId.isPresent()) {
+      args.addLong(beforeId.get());
+      sql.append(" and a.id < $").append(args.size());
+    }
+    args.addInteger(limit);
+    sql.append(" order by a.id desc limit $").append(args.size());
+    return pool.preparedQuery(sql.toString()).execute(args).map(rows -> {
+      List<Application> out = new ArrayList<>();
+      rows.forEach(r -> out.add(toStored(r).application()));
+      return out;
+    });
+  }
+
+  /**
+   * The SQL condition for "cases this caller may see": applicants their own (by identity number, so
+   * cases taken in for them at a window are theirs too); staff their department's or hall's; oversight
+   * roles everything; a client what it submitted.
+   */
+  private static String scope(Caller caller, Tuple args) {
+    args.addString(caller.scopeKey());
+    String own = "a.submitted_by = $" + args.size();
+    if (caller.kind() == Caller.Kind.CLIENT) {
+      return own;
+    }
+    if (caller.kind() == Caller.Kind.CITIZEN) {
+      args.addString(caller.subject());
+      return "(" + own + " or a.applicant_id_number = (select id_number from account where id::text = $"
+          + args.size() + "))";
+    }
+    if (caller.has(Role.ADMIN) || caller.has(Role.SUPERVISOR) || caller.has(Role.HOTLINE)) {
+      return "true";
+    }
+    List<String> parts = new ArrayList<>(List.of(own));
+    if ((caller.has(Role.REVIEWER) || caller.has(Role.APPROVER)) && caller.departmentCode().isPresent()) {
+      args.addString(caller.departmentCode().get());
+      parts.add("a.department_code = $" + args.size());
+    }
+    if ((caller.has(Role.CLERK) || caller.has(Role.AGENT)) && caller.hallCode().isPresent()) {
+      args.addString(caller.hallCode().get());
+      parts.add("a.hall_code = $" + args.size());
+    }
+    return "(" + String.join(" or ", parts) + ")";
+  }
+
+  private static Stored toStored(Row r) {
+    Application a = new Application(
+        r.getLong("id"), r.getString("number"), r.getString("matter_code"), r.getString("matter_name"),
+        r.getInteger("form_version"), ApplicationStatus.valueOf(r.getString("status")),
+        Channel.valueOf(r.getString("channel")), Optional.ofNullable(r.getString("hall_code")),
+        r.getString("department_code"), (JsonObject) r.getValue("applicant"), (JsonObject) r.getValue("data"),
+        r.getString("query_code"), r.getString("submitted_by"), r.getInteger("version"),
+        r.getOffsetDateTime("submitted_at"), r.getOffsetDateTime("updated_at"));
+    return new Stored(a, r.getString("request_hash"));
+  }
+}

@@ -1,0 +1,18 @@
+package cn.tongban.core.application;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.Optional;
+
+/**
+ * What a caller asks for when submitting: the same command whether it came over REST or GraphQL.
+ * {@code applicant} is given when someone applies on another person's behalf (window, agent, channel).
+ */
+public record SubmitCommand(
+    String matterCode,
+    JsonObject data,
+    Channel channel,
+    Optional<String> hallCode,
+    Optional<JsonObject> applicant,
+    Optional<String> idempotencyKey) {
+}

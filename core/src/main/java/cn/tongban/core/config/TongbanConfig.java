@@ -1,0 +1,162 @@
+package cn.tongban.core.config;
+
+import io.vertx.core.json.JsonObject;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one typed configuration tree, read from an optional JSON file and {@code TONGBAN_*} environment
+ * variables (the environment wins) and validated as a whole at boot. Every option is documented in
+ * docs/configuration.md.
+ */
+public record TongbanConfig(
+    int httpPort,
+    Path dataDir,
+    Optional<String> pgUrl,
+    Optional<String> redisUrl,
+    boolean demo,
+    boolean cluster,
+    int pgPoolSize,
+    long bodyLimitBytes,
+    int tokenTtlSeconds,
+    int loginMaxFailures,
+    int loginLockSeconds,
+    String areaCode) {
+
+  /** Every option: its environment variable, its key in the JSON file, and its default. */
+  public enum Option {
+    CONFIG_FILE("TONGBAN_CONFIG", null, null),
+    HTTP_PORT("TONGBAN_HTTP_PORT", "httpPort", "8080"),
+    DATA_DIR("TONGBAN_DATA_DIR", "dataDir", "./data"),
+    PG_URL("TONGBAN_PG_URL", "pgUrl", null),
+    REDIS_URL("TONGBAN_REDIS_URL", "redisUrl", null),
+    DEMO("TONGBAN_DEMO", "demo", null),
+    CLUSTER("TONGBAN_CLUSTER", "cluster", "false"),
+    PG_POOL_SIZE("TONGBAN_PG_POOL_SIZE", "pgPoolSize", "8"),
+    BODY_LIMIT_BYTES("TONGBAN_BODY_LIMIT_BYTES", "bodyLimitBytes", "1048576"),
+    TOKEN_TTL_SECONDS("TONGBAN_TOKEN_TTL_SECONDS", "tokenTtlSeconds", "3600"),
+    LOGIN_MAX_FAILURES("TONGBAN_LOGIN_MAX_FAILURES", "loginMaxFailures", "5"),
+    LOGIN_LOCK_SECONDS("TONGBAN_LOGIN_LOCK_SECONDS", "loginLockSeconds", "900"),
+    AREA_CODE("TONGBAN_AREA_CODE", "areaCode", "410183");
+
+    final String env;
+    final String key;
+    final String defaultValue;
+
+    Option(String env, String key, String defaultValue) {
+      this.env = env;
+      this.key = key;
+      this.defaultValue = defaultValue;
+    }
+
+    public String env() {
+      return env;
+    }
+  }
+
+  /** Reads the configuration from the process environment. */
+  public static TongbanConfig fromEnvironment() {
+    return from(System.getenv());
+  }
+
+  /** Reads the configuration from the given variables (and the file TONGBAN_CONFIG names, if any). */
+  public static TongbanConfig from(Map<String, String> env) {
+    Map<String, String> values = new LinkedHashMap<>();
+    List<String> problems = new ArrayList<>();
+    String file = env.get(Option.CONFIG_FILE.env);
+    if (file != null && !file.isBlank()) {
+      try {
+        JsonObject json = new JsonObject(Files.readString(Path.of(file)));
+        for (Option o : Option.values()) {
+          if (o.key != null && json.containsKey(o.key) && json.getValue(o.key) != null) {
+            values.put(o.env, String.valueOf(json.getValue(o.key)));
+          }
+        }
+      } catch (Exception e) {
+        problems.add(Option.CONFIG_FILE.env + ": cannot read " + file + " (" + e.getMessage() + ")");
+      }
+    }
+    for (Option o : Option.values()) {
+      String v = env.get(o.env);
+      if (v != null && !v.isBlank()) {
+        values.put(o.env, v.trim());
+      }
+    }
+    Reader r = new Reader(values, problems);
+    int port = r.integer(Option.HTTP_PORT, 0, 65535);
+    Path dataDir = Path.of(r.string(Option.DATA_DIR)).toAbsolutePath().normalize();
+    Optional<String> pgUrl = r.url(Option.PG_URL, "postgresql", "postgres");
+    Optional<String> redisUrl = r.url(Option.REDIS_URL, "redis", "rediss");
+    // Demo data never lands in an external database unless asked for explicitly.
+    boolean demo = values.containsKey(Option.DEMO.env) ? r.bool(Option.DEMO) : pgUrl.isEmpty();
+    boolean cluster = r.bool(Option.CLUSTER);
+    int pool = r.integer(Option.PG_POOL_SIZE, 1, 512);
+    long bodyLimit = r.integer(Option.BODY_LIMIT_BYTES, 1024, Integer.MAX_VALUE);
+    int ttl = r.integer(Option.TOKEN_TTL_SECONDS, 60, 86_400);
+    int maxFailures = r.integer(Option.LOGIN_MAX_FAILURES, 1, 1000);
+    int lockSeconds = r.integer(Option.LOGIN_LOCK_SECONDS, 1, 86_400);
+    String area = r.string(Option.AREA_CODE);
+    if (!area.matches("\\d{6}")) {
+      problems.add(Option.AREA_CODE.env + ": must be a 6-digit administrative division code, got '" + area + "'");
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("invalid configuration:\n  - " + String.join("\n  - ", problems));
+    }
+    return new TongbanConfig(port, dataDir, pgUrl, redisUrl, demo, cluster, pool, bodyLimit, ttl,
+        maxFailures, lockSeconds, area);
+  }
+
+  private record Reader(Map<String, String> values, List<String> problems) {
+    String string(Option o) {
+      return values.getOrDefault(o.env, o.defaultValue);
+    }
+
+    int integer(Option o, int min, int max) {
+      String v = string(o);
+      try {
+        int n = Integer.parseInt(v);
+        if (n < min || n > max) {
+          problems.add(o.env + ": must be between " + min + " and " + max + ", got " + v);
+        }
+        return n;
+      } catch (NumberFormatException e) {
+        problems.add(o.env + ": not a number: '" + v + "'");
+        return min;
+      }
+    }
+
+    boolean bool(Option o) {
+      String v = string(o);
+      if (v == null) {
+        return false;
+      }
+      if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+        problems.add(o.env + ": must be true or false, got '" + v + "'");
+      }
+      return Boolean.parseBoolean(v);
+    }
+
+    Optional<String> url(Option o, String... schemes) {
+      String v = values.get(o.env);
+      if (v == null) {
+        return Optional.empty();
+      }
+      try {
+        URI uri = URI.create(v);
+        if (uri.getScheme() == null || !List.of(schemes).contains(uri.getScheme()) || uri.getHost() == null) {
+          problems.add(o.env + ": expected " + schemes[0] + "://host[:port]/…, got a URL of another form");
+        }
+      } catch (IllegalArgumentException e) {
+        problems.add(o.env + ": not a URL");
+      }
+      return Optional.of(v);
+    }
+  }
+}

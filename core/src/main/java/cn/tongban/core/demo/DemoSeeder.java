@@ -1,0 +1,103 @@
+package cn.tongban.core.demo;
+
+import cn.tongban.core.application.Channel;
+import cn.tongban.core.identity.Account;
+import cn.tongban.core.identity.ApiClient;
+import cn.tongban.core.identity.Caller;
+import cn.tongban.core.identity.IdentityStore;
+import cn.tongban.core.identity.PasswordHasher;
+import cn.tongban.core.identity.Role;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * Demo mode: the halls and accounts of the public contract (password {@code tongban-demo}), and the demo
+ * portal client. Seeds only what is missing, so a restart changes nothing.
+ */
+public final class DemoSeeder {
+  /** The password of every demo account and of the demo client. */
+  public static final String PASSWORD = "tongban-demo";
+  private static final Logger LOG = Logger.getLogger(DemoSeeder.class.getName());
+  private final Vertx vertx;
+  private final Pool pool;
+  private final IdentityStore store;
+
+  public DemoSeeder(Vertx vertx, Pool pool) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.store = new IdentityStore(pool);
+  }
+
+  /** Seeds the demo halls, accounts and client that are not there yet. */
+  public Future<Void> seed() {
+    return pool.preparedQuery("""
+            insert into hall (code, name, level, parent_code) values
+              ('xm-city', '新密市政务服务中心', 'CITY', null),
+              ('xm-chaohua', '超化镇便民服务中心', 'TOWNSHIP', 'xm-city'),
+              ('xm-chaohua-v01', '超化镇超化村便民服务站', 'VILLAGE', 'xm-chaohua')
+            on conflict (code) do nothing""").execute()
+        .compose(v -> pool.query("select code from department order by code").execute())
+        .compose(rows -> {
+          List<String> departments = new ArrayList<>();
+          rows.forEach(r -> departments.add(r.getString(0)));
+          List<Account> wanted = accounts(departments);
+          return store.existingUsernames(wanted.stream().map(Account::username).toArray(String[]::new))
+              .compose(existing -> {
+                List<Account> missing = wanted.stream().filter(a -> !existing.contains(a.username())).toList();
+                // Hashing is deliberately slow: a worker thread does it.
+                return vertx.executeBlocking(() -> hashAll(missing));
+              });
+        })
+        .compose(missing -> pool.withTransaction(tx -> {
+          Future<Void> chain = Future.succeededFuture();
+          for (Account a : missing) {
+            chain = chain.compose(v -> store.insertAccountIfAbsent(tx, a).mapEmpty());
+          }
+          return chain.compose(v -> store.findClient("portal-demo").compose(c -> c.isPresent()
+              ? Future.succeededFuture()
+              : vertx.executeBlocking(() -> PasswordHasher.hash(PASSWORD))
+                  .compose(h -> store.insertClientIfAbsent(tx, new ApiClient("portal-demo", h, "演示门户",
+                      Set.of(Channel.WEB, Channel.MINI_PROGRAM, Channel.KIOSK), false)).mapEmpty())))
+              .map(v -> missing.size());
+        }))
+        .onSuccess(n -> LOG.info(() -> "demo mode: " + n + " demo accounts created (password " + PASSWORD + ")"))
+        .mapEmpty();
+  }
+
+  private static List<Account> hashAll(List<Account> accounts) {
+    String hash = accounts.isEmpty() ? null : PasswordHasher.hash(PASSWORD);
+    // One hash serves every demo account: they share one published password, and each is salted anyway.
+    return accounts.stream().map(a -> new Account(a.id(), a.username(), hash, a.kind(), a.displayName(),
+        a.roles(), a.departmentCode(), a.hallCode(), a.idNumber(), a.phone(), false)).toList();
+  }
+
+  private static List<Account> accounts(List<String> departments) {
+    List<Account> out = new ArrayList<>(List.of(
+        staff("admin", "系统管理员", Set.of(Role.ADMIN), null, null),
+        staff("author", "表单设计员", Set.of(Role.FORM_AUTHOR), null, null),
+        staff("clerk", "市政务服务中心综合窗口", Set.of(Role.CLERK), null, "xm-city"),
+        staff("clerk.town", "超化镇便民服务中心窗口", Set.of(Role.CLERK), null, "xm-chaohua"),
+        staff("agent.village", "超化村代办员", Set.of(Role.AGENT), null, "xm-chaohua-v01"),
+        staff("hotline", "12345 热线坐席", Set.of(Role.HOTLINE), null, null),
+        staff("supervisor", "电子监察员", Set.of(Role.SUPERVISOR), null, null),
+        new Account(null, "citizen", null, Caller.Kind.CITIZEN, "张三", Set.of(Role.APPLICANT), Optional.empty(),
+            Optional.empty(), Optional.of("11010519491231002X"), Optional.of("13800138000"), false)));
+    for (String dept : departments) {
+      out.add(staff("reviewer." + dept, dept + " 审核人", Set.of(Role.REVIEWER), dept, null));
+      out.add(staff("approver." + dept, dept + " 审批人", Set.of(Role.APPROVER), dept, null));
+    }
+    return out;
+  }
+
+  private static Account staff(String username, String name, Set<Role> roles, String dept, String hall) {
+    return new Account(null, username, null, Caller.Kind.STAFF, name, roles, Optional.ofNullable(dept),
+        Optional.ofNullable(hall), Optional.empty(), Optional.empty(), false);
+  }
+}

@@ -1,0 +1,138 @@
+package cn.tongban.core.form;
+
+import cn.tongban.core.problem.Messages;
+import cn.tongban.core.problem.Violation;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
+import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.path.PathType;
+import io.vertx.core.json.JsonObject;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Validates applicants' data against a form version's JSON Schema (2020-12), collecting every
+ * violation with its JSON pointer and a message that names the field by its title. Compiled schemas
+ * are cached per form version: published versions never change.
+ */
+public final class FormValidator {
+  private static final JsonMapper MAPPER = JsonMapper.builder().build();
+  private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
+      b -> b.schemaRegistryConfig(SchemaRegistryConfig.builder()
+          .pathType(PathType.JSON_POINTER)
+          .failFast(false)
+          .formatAssertionsEnabled(true)
+          .build()));
+  private final Map<String, Schema> compiled = new ConcurrentHashMap<>();
+
+  /**
+   * Every violation of {@code data} against the schema of form {@code matterCode}/{@code version};
+   * pointers are prefixed with {@code pointerPrefix} (e.g. {@code /data}) so they point into the request.
+   */
+  public List<Violation> validate(String matterCode, int version, JsonObject schema, JsonObject data,
+      String pointerPrefix, Locale locale) {
+    Schema s = compiled.computeIfAbsent(matterCode + "@" + version, k -> compile(schema));
+    JsonNode instance = MAPPER.valueToTree(data.getMap());
+    List<Error> errors = s.validate(instance, ctx -> ctx.executionConfig(c -> c.locale(locale)));
+    // A labelled enum (oneOf of const+title) reports one const error per option besides the oneOf
+    // error itself: keep only the oneOf one. Other duplicates (same place, same rule) are dropped too.
+    java.util.Set<String> oneOfAt = new java.util.HashSet<>();
+    for (Error e : errors) {
+      if ("oneOf".equals(e.getKeyword())) {
+        oneOfAt.add(String.valueOf(e.getInstanceLocation()));
+      }
+    }
+    java.util.Map<String, Violation> out = new java.util.LinkedHashMap<>();
+    for (Error e : errors) {
+      if ("const".equals(e.getKeyword()) && oneOfAt.contains(String.valueOf(e.getInstanceLocation()))) {
+        continue;
+      }
+      Violation v = toViolation(e, pointerPrefix, locale);
+      out.putIfAbsent(v.pointer() + " " + v.code(), v);
+    }
+    return List.copyOf(out.values());
+  }
+
+  /** Compiles a schema, failing if it is not a usable 2020-12 schema. */
+  public Schema compile(JsonObject schema) {
+    Schema s = registry.getSchema(MAPPER.valueToTree(schema.getMap()));
+    s.initializeValidators();
+    return s;
+  }
+
+  private static Violation toViolation(Error e, String prefix, Locale locale) {
+    String keyword = e.getKeyword() == null ? "other" : e.getKeyword();
+    String pointer = e.getInstanceLocation() == null ? "" : e.getInstanceLocation().toString();
+    JsonNode schemaNode = e.getSchemaNode();
+    String title;
+    Object limit = null;
+    switch (keyword) {
+      case "required" -> {
+        pointer = pointer + "/" + escape(e.getProperty());
+        title = propertyTitle(schemaNode, e.getProperty(), locale);
+      }
+      case "dependentRequired" -> {
+        String missing = e.getArguments() != null && e.getArguments().length > 0
+            ? String.valueOf(e.getArguments()[0]) : e.getProperty();
+        pointer = pointer + "/" + escape(missing);
+        title = propertyTitle(schemaNode, missing, locale);
+        limit = propertyTitle(schemaNode, e.getProperty(), locale);
+      }
+      case "additionalProperties", "unevaluatedProperties" -> {
+        pointer = pointer + "/" + escape(e.getProperty());
+        title = e.getProperty();
+        keyword = "additionalProperties";
+      }
+      default -> {
+        title = ownTitle(schemaNode, pointer, locale);
+        JsonNode parent = e.getSchemaNode();
+        if (parent != null && parent.has(keyword)) {
+          JsonNode v = parent.get(keyword);
+          limit = v.isNumber() ? v.numberValue() : v.asString();
+        }
+        if (keyword.equals("format") && limit != null) {
+          limit = Messages.get(locale, "format." + limit);
+        }
+      }
+    }
+    String key = "violation." + keyword;
+    String message = Messages.get(locale, key, title, limit);
+    if (message.equals(key)) {
+      message = Messages.get(locale, "violation.other", title, e.getMessage());
+      keyword = keyword.equals("other") ? "invalid" : keyword;
+    }
+    String full = prefix + pointer;
+    return new Violation(full.isEmpty() ? "" : full, keyword, message);
+  }
+
+  private static String propertyTitle(JsonNode objectSchema, String property, Locale locale) {
+    if (objectSchema != null) {
+      JsonNode p = objectSchema.path("properties").path(property);
+      if (p.has("title")) {
+        return p.get("title").asString();
+      }
+    }
+    return property == null ? Messages.get(locale, "field.root") : property;
+  }
+
+  private static String ownTitle(JsonNode schemaNode, String pointer, Locale locale) {
+    if (schemaNode != null && schemaNode.has("title") && !pointer.isEmpty()) {
+      return schemaNode.get("title").asString();
+    }
+    if (pointer.isEmpty()) {
+      return Messages.get(locale, "field.root");
+    }
+    return pointer.substring(pointer.lastIndexOf('/') + 1);
+  }
+
+  private static String escape(String segment) {
+    return segment == null ? "" : segment.replace("~", "~0").replace("/", "~1");
+  }
+}

@@ -1,0 +1,15 @@
+package cn.tongban.core.identity;
+
+import cn.tongban.core.application.Channel;
+
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** A third-party channel (portal, mini-program back end, kiosk) using client credentials. */
+public record ApiClient(String clientId, String secretHash, String name, Set<Channel> channels, boolean disabled) {
+
+  public Caller toCaller() {
+    return new Caller(Caller.Kind.CLIENT, clientId, Set.of(Role.CHANNEL), java.util.Optional.empty(),
+        java.util.Optional.empty(), channels.stream().map(Enum::name).collect(Collectors.toSet()));
+  }
+}

@@ -1,0 +1,94 @@
+package cn.tongban.core.identity;
+
+import cn.tongban.core.application.Channel;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** The SQL for accounts and API clients. */
+public final class IdentityStore {
+  private static final String ACCOUNT_COLUMNS = """
+      id::text as id, username, password_hash, kind, display_name, roles, department_code, hall_code,
+      id_number, phone, disabled""";
+  private final SqlClient client;
+
+  public IdentityStore(SqlClient client) {
+    this.client = client;
+  }
+
+  /** The account signing in with {@code login}: a username, or a citizen's identity number. */
+  public Future<Optional<Account>> findByLogin(String login) {
+    return client.preparedQuery("select " + ACCOUNT_COLUMNS + " from account where username = $1 or id_number = $1"
+            + " order by (username = $1) desc limit 1")
+        .execute(Tuple.of(login))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toAccount(rows.iterator().next())));
+  }
+
+  public Future<Optional<Account>> findById(String id) {
+    return client.preparedQuery("select " + ACCOUNT_COLUMNS + " from account where id::text = $1")
+        .execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toAccount(rows.iterator().next())));
+  }
+
+  public Future<Optional<ApiClient>> findClient(String clientId) {
+    return client.preparedQuery("select client_id, secret_hash, name, channels, disabled from api_client"
+            + " where client_id = $1")
+        .execute(Tuple.of(clientId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.empty();
+          }
+          Row r = rows.iterator().next();
+          return Optional.of(new ApiClient(r.getString("client_id"), r.getString("secret_hash"), r.getString("name"),
+              Arrays.stream(r.getArrayOfStrings("channels")).map(Channel::valueOf).collect(Collectors.toSet()),
+              r.getBoolean("disabled")));
+        });
+  }
+
+  /** Inserts an account unless its username exists; true when inserted. */
+  public Future<Boolean> insertAccountIfAbsent(SqlClient tx, Account a) {
+    return tx.preparedQuery("""
+            insert into account (username, password_hash, kind, display_name, roles, department_code, hall_code,
+                                 id_number, phone)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            on conflict (username) do nothing""")
+        .execute(Tuple.from(new Object[] {a.username(), a.passwordHash(), a.kind().name(), a.displayName(),
+            a.roles().stream().map(Enum::name).sorted().toArray(String[]::new), a.departmentCode().orElse(null),
+            a.hallCode().orElse(null), a.idNumber().orElse(null), a.phone().orElse(null)}))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  public Future<Boolean> insertClientIfAbsent(SqlClient tx, ApiClient c) {
+    return tx.preparedQuery("""
+            insert into api_client (client_id, secret_hash, name, channels) values ($1, $2, $3, $4)
+            on conflict (client_id) do nothing""")
+        .execute(Tuple.of(c.clientId(), c.secretHash(), c.name(),
+            c.channels().stream().map(Enum::name).sorted().toArray(String[]::new)))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /** Names of accounts that exist among {@code usernames}. */
+  public Future<java.util.Set<String>> existingUsernames(String[] usernames) {
+    return client.preparedQuery("select username from account where username = any($1)")
+        .execute(Tuple.of(usernames))
+        .map(rows -> {
+          java.util.Set<String> out = new java.util.HashSet<>();
+          rows.forEach(r -> out.add(r.getString(0)));
+          return out;
+        });
+  }
+
+  private static Account toAccount(Row r) {
+    return new Account(r.getString("id"), r.getString("username"), r.getString("password_hash"),
+        Caller.Kind.valueOf(r.getString("kind")), r.getString("display_name"),
+        Arrays.stream(r.getArrayOfStrings("roles")).map(Role::valueOf).collect(Collectors.toSet()),
+        Optional.ofNullable(r.getString("department_code")), Optional.ofNullable(r.getString("hall_code")),
+        Optional.ofNullable(r.getString("id_number")), Optional.ofNullable(r.getString("phone")),
+        r.getBoolean("disabled"));
+  }
+}

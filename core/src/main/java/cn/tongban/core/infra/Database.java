@@ -1,0 +1,50 @@
+package cn.tongban.core.infra;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import org.flywaydb.core.Flyway;
+
+import java.util.logging.Logger;
+
+/** The reactive PostgreSQL pool, and the Flyway migrations that run (off the event loop) before it is used. */
+public final class Database {
+  private static final Logger LOG = Logger.getLogger(Database.class.getName());
+
+  private Database() {
+  }
+
+  /** Runs every pending migration on a worker thread. */
+  public static Future<Void> migrate(Vertx vertx, String url) {
+    return vertx.executeBlocking(() -> {
+      PgConnectOptions o = PgConnectOptions.fromUri(url);
+      String jdbc = "jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase();
+      var result = Flyway.configure()
+          .dataSource(jdbc, o.getUser(), o.getPassword())
+          .locations("classpath:db/migration")
+          .load()
+          .migrate();
+      LOG.info(() -> "database schema at version " + result.targetSchemaVersion
+          + " (" + result.migrationsExecuted + " migrations applied now)");
+      return null;
+    });
+  }
+
+  /** A pool on the given URL, sized by configuration. */
+  public static Pool pool(Vertx vertx, String url, int size) {
+    PgConnectOptions connect = PgConnectOptions.fromUri(url)
+        .setCachePreparedStatements(true)
+        .setPipeliningLimit(16)
+        .setReconnectAttempts(2)
+        .setReconnectInterval(500);
+    PoolOptions pool = new PoolOptions()
+        .setMaxSize(size)
+        .setMaxWaitQueueSize(size * 64)
+        .setConnectionTimeout(5)
+        .setShared(false);
+    return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
+  }
+}

@@ -1,0 +1,60 @@
+package cn.tongban.core.infra;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.logging.Logger;
+
+/**
+ * A real PostgreSQL server from Maven binaries, its data kept under a directory so a restart keeps
+ * every case. Start and stop are blocking: call them from a worker thread.
+ */
+public final class EmbeddedPostgresServer implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(EmbeddedPostgresServer.class.getName());
+  private final EmbeddedPostgres postgres;
+
+  private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
+    this.postgres = postgres;
+  }
+
+  /** Starts PostgreSQL on a free port with its data in {@code dataDir} (created when missing). */
+  public static EmbeddedPostgresServer start(Path dataDir) throws IOException {
+    Files.createDirectories(dataDir);
+    ProcessFiles.stopLeftover(dataDir.resolve("postmaster.pid"), "postgres", Duration.ofSeconds(60));
+    EmbeddedPostgres pg = EmbeddedPostgres.builder()
+        .setDataDirectory(dataDir)
+        .setCleanDataDirectory(false)
+        .setRegisterShutdownHook(false)
+        .setPGStartupWait(Duration.ofSeconds(60))
+        .setServerConfig("max_connections", "100")
+        .setServerConfig("synchronous_commit", "on")
+        .setServerConfig("timezone", "Asia/Shanghai")
+        .setLocaleConfig("encoding", "UTF8")
+        .setLocaleConfig("locale", "C")
+        .start();
+    LOG.info(() -> "embedded PostgreSQL started on port " + pg.getPort() + ", data in " + dataDir);
+    return new EmbeddedPostgresServer(pg);
+  }
+
+  /** The URL to reach this server's {@code postgres} database as the {@code postgres} user. */
+  public String url() {
+    return url("postgres");
+  }
+
+  /** The URL of one database on this server. */
+  public String url(String database) {
+    return "postgresql://postgres:postgres@127.0.0.1:" + postgres.getPort() + "/" + database;
+  }
+
+  public int port() {
+    return postgres.getPort();
+  }
+
+  @Override
+  public void close() throws IOException {
+    postgres.close();
+  }
+}

@@ -1,0 +1,58 @@
+package cn.tongban.core.infra;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Redis through Lettuce. Lettuce completes on its own Netty threads, so every result is brought
+ * back to the caller's Vert.x context.
+ */
+public final class Redis {
+  private final Vertx vertx;
+  private final RedisClient client;
+  private final StatefulRedisConnection<String, String> connection;
+
+  private Redis(Vertx vertx, RedisClient client, StatefulRedisConnection<String, String> connection) {
+    this.vertx = vertx;
+    this.client = client;
+    this.connection = connection;
+  }
+
+  /** Connects to the Redis at {@code url}. */
+  public static Future<Redis> connect(Vertx vertx, String url) {
+    RedisURI uri = RedisURI.create(url);
+    uri.setTimeout(Duration.ofSeconds(2));
+    RedisClient client = RedisClient.create();
+    Context ctx = vertx.getOrCreateContext();
+    return Future.fromCompletionStage(client.connectAsync(StringCodec.UTF8, uri), ctx)
+        .map(conn -> new Redis(vertx, client, conn))
+        .onFailure(e -> client.shutdownAsync());
+  }
+
+  /** The async command set; wrap its results with {@link #await}. */
+  public RedisAsyncCommands<String, String> commands() {
+    return connection.async();
+  }
+
+  /** Brings a Lettuce result back onto the current Vert.x context. */
+  public <T> Future<T> await(CompletionStage<T> stage) {
+    return Future.fromCompletionStage(stage, vertx.getOrCreateContext());
+  }
+
+  public Future<String> ping() {
+    return await(commands().ping());
+  }
+
+  public Future<Void> close() {
+    return await(connection.closeAsync()).compose(v -> await(client.shutdownAsync())).mapEmpty();
+  }
+}

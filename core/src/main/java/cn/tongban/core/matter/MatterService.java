@@ -1,0 +1,63 @@
+package cn.tongban.core.matter;
+
+import cn.tongban.core.page.Cursor;
+import cn.tongban.core.page.Page;
+import cn.tongban.core.problem.DomainException;
+import cn.tongban.core.problem.ProblemCode;
+import io.vertx.core.Future;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The public matter catalogue: search, and one matter with its published form. */
+public final class MatterService {
+  private final MatterStore store;
+
+  public MatterService(MatterStore store) {
+    this.store = store;
+  }
+
+  /** A matter with the form version applicants fill in now (if one is published). */
+  public record MatterDetail(Matter matter, Optional<FormVersion> form) {
+  }
+
+  /** Filters of a catalogue search; empty means "any". */
+  public record Filter(Optional<String> text, Optional<String> department, Optional<Integer> level,
+      Optional<Boolean> sameCity) {
+  }
+
+  public Future<Page<Matter>> list(Filter filter, int limit, Optional<String> cursor) {
+    Optional<CatalogueQuery.Position> after;
+    try {
+      after = Cursor.decode(cursor, 2)
+          .map(k -> new CatalogueQuery.Position(k.getInteger(0), k.getString(1)));
+    } catch (DomainException e) {
+      return Future.failedFuture(e);
+    } catch (ClassCastException e) {
+      return Future.failedFuture(new DomainException(ProblemCode.BAD_REQUEST, "application.cursor"));
+    }
+    CatalogueQuery q = new CatalogueQuery(filter.text().filter(s -> !s.isBlank()), filter.department(),
+        filter.level(), filter.sameCity(), after);
+    return store.list(q, limit + 1).map(rows -> {
+      boolean more = rows.size() > limit;
+      List<Matter> items = more ? rows.subList(0, limit) : rows;
+      Optional<String> next = more
+          ? Optional.of(Cursor.encode(items.get(items.size() - 1).sortOrder(), items.get(items.size() - 1).code()))
+          : Optional.empty();
+      return new Page<>(List.copyOf(items), next);
+    });
+  }
+
+  public Future<MatterDetail> get(String code) {
+    return store.find(code).compose(m -> m
+        .map(matter -> store.findPublishedForm(code).map(f -> new MatterDetail(matter, f)))
+        .orElseGet(() -> Future.failedFuture(new DomainException(ProblemCode.MATTER_NOT_FOUND, "matter.notFound",
+            code))));
+  }
+
+  /** The published form applicants must fill in; 409 when the matter has none. */
+  public Future<MatterDetail> getForSubmission(String code) {
+    return get(code).compose(d -> d.form().isPresent() ? Future.succeededFuture(d)
+        : Future.failedFuture(new DomainException(ProblemCode.NO_PUBLISHED_FORM, "matter.noForm", code)));
+  }
+}
