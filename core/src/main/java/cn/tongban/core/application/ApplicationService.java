@@ -118,12 +118,7 @@ public final class ApplicationService {
     } catch (ClassCastException e) {
       return Future.failedFuture(new DomainException(ProblemCode.BAD_REQUEST, "application.cursor"));
     }
-    return store.list(caller, query, before, limit + 1).map(rows -> {
-      boolean more = rows.size() > limit;
-      List<Application> items = more ? rows.subList(0, limit) : rows;
-      return new Page<>(List.copyOf(items),
-          more ? Optional.of(Cursor.encode(items.get(items.size() - 1).id())) : Optional.empty());
-    });
+    return store.list(caller, query, before, limit + 1).map(rows -> Page.of(rows, limit, a -> Cursor.encode(a.id())));
   }
 
   private Future<Submission> replay(ApplicationStore.Stored stored, String requestHash, SubmitCommand cmd) {

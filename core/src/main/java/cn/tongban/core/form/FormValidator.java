@@ -54,7 +54,7 @@ public final class FormValidator {
       if ("const".equals(e.getKeyword()) && oneOfAt.contains(String.valueOf(e.getInstanceLocation()))) {
         continue;
       }
-      Violation v = toViolation(e, pointerPrefix, locale);
+      Violation v = toViolation(e, s.getSchemaNode(), pointerPrefix, locale);
       out.putIfAbsent(v.pointer() + " " + v.code(), v);
     }
     return List.copyOf(out.values());
@@ -67,23 +67,24 @@ public final class FormValidator {
     return s;
   }
 
-  private static Violation toViolation(Error e, String prefix, Locale locale) {
+  private static Violation toViolation(Error e, JsonNode root, String prefix, Locale locale) {
     String keyword = e.getKeyword() == null ? "other" : e.getKeyword();
     String pointer = e.getInstanceLocation() == null ? "" : e.getInstanceLocation().toString();
-    JsonNode schemaNode = e.getSchemaNode();
+    // The schema object that holds the failing keyword: titles and limits are read from it.
+    JsonNode owner = owner(root, e);
     String title;
     Object limit = null;
     switch (keyword) {
       case "required" -> {
         pointer = pointer + "/" + escape(e.getProperty());
-        title = propertyTitle(schemaNode, e.getProperty(), locale);
+        title = propertyTitle(owner, e.getProperty(), locale);
       }
       case "dependentRequired" -> {
         String missing = e.getArguments() != null && e.getArguments().length > 0
             ? String.valueOf(e.getArguments()[0]) : e.getProperty();
         pointer = pointer + "/" + escape(missing);
-        title = propertyTitle(schemaNode, missing, locale);
-        limit = propertyTitle(schemaNode, e.getProperty(), locale);
+        title = propertyTitle(owner, missing, locale);
+        limit = propertyTitle(owner, e.getProperty(), locale);
       }
       case "additionalProperties", "unevaluatedProperties" -> {
         pointer = pointer + "/" + escape(e.getProperty());
@@ -91,10 +92,9 @@ public final class FormValidator {
         keyword = "additionalProperties";
       }
       default -> {
-        title = ownTitle(schemaNode, pointer, locale);
-        JsonNode parent = e.getSchemaNode();
-        if (parent != null && parent.has(keyword)) {
-          JsonNode v = parent.get(keyword);
+        title = ownTitle(owner, pointer, locale);
+        JsonNode v = owner == null ? null : owner.get(keyword);
+        if (v != null && (v.isNumber() || v.isString())) {
           limit = v.isNumber() ? v.numberValue() : v.asString();
         }
         if (keyword.equals("format") && limit != null) {
@@ -108,8 +108,23 @@ public final class FormValidator {
       message = Messages.get(locale, "violation.other", title, e.getMessage());
       keyword = keyword.equals("other") ? "invalid" : keyword;
     }
-    String full = prefix + pointer;
-    return new Violation(full.isEmpty() ? "" : full, keyword, message);
+    return new Violation(prefix + pointer, keyword, message);
+  }
+
+  private static JsonNode owner(JsonNode root, Error e) {
+    if (e.getSchemaLocation() == null || e.getSchemaLocation().getFragment() == null) {
+      return null;
+    }
+    String fragment = e.getSchemaLocation().getFragment().toString();
+    if (fragment.startsWith("#")) {
+      fragment = fragment.substring(1);
+    }
+    int cut = fragment.lastIndexOf('/');
+    if (cut < 0) {
+      return root;
+    }
+    JsonNode owner = root.at(fragment.substring(0, cut));
+    return owner.isMissingNode() ? null : owner;
   }
 
   private static String propertyTitle(JsonNode objectSchema, String property, Locale locale) {

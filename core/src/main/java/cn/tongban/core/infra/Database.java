@@ -22,13 +22,13 @@ public final class Database {
     return vertx.executeBlocking(() -> {
       PgConnectOptions o = PgConnectOptions.fromUri(url);
       String jdbc = "jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase();
-      var result = Flyway.configure()
+      Flyway flyway = Flyway.configure()
           .dataSource(jdbc, o.getUser(), o.getPassword())
           .locations("classpath:db/migration")
-          .load()
-          .migrate();
-      LOG.info(() -> "database schema at version " + result.targetSchemaVersion
-          + " (" + result.migrationsExecuted + " migrations applied now)");
+          .load();
+      int applied = flyway.migrate().migrationsExecuted;
+      LOG.info(() -> "database schema at version " + flyway.info().current().getVersion()
+          + " (" + applied + " migrations applied now)");
       return null;
     });
   }

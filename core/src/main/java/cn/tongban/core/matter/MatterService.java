@@ -6,7 +6,6 @@ import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.ProblemCode;
 import io.vertx.core.Future;
 
-import java.util.List;
 import java.util.Optional;
 
 /** The public matter catalogue: search, and one matter with its published form. */
@@ -38,14 +37,7 @@ public final class MatterService {
     }
     CatalogueQuery q = new CatalogueQuery(filter.text().filter(s -> !s.isBlank()), filter.department(),
         filter.level(), filter.sameCity(), after);
-    return store.list(q, limit + 1).map(rows -> {
-      boolean more = rows.size() > limit;
-      List<Matter> items = more ? rows.subList(0, limit) : rows;
-      Optional<String> next = more
-          ? Optional.of(Cursor.encode(items.get(items.size() - 1).sortOrder(), items.get(items.size() - 1).code()))
-          : Optional.empty();
-      return new Page<>(List.copyOf(items), next);
-    });
+    return store.list(q, limit + 1).map(rows -> Page.of(rows, limit, m -> Cursor.encode(m.sortOrder(), m.code())));
   }
 
   public Future<MatterDetail> get(String code) {

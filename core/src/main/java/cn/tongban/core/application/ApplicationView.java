@@ -1,0 +1,56 @@
+package cn.tongban.core.application;
+
+import cn.tongban.core.identity.Caller;
+import cn.tongban.core.identity.IdNumber;
+import cn.tongban.core.identity.Role;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A case as one caller may see it: hotline staff get personal data masked and no form data; only the
+ * applicant and whoever submitted see the query code.
+ */
+public final class ApplicationView {
+  private ApplicationView() {
+  }
+
+  public static JsonObject of(Application a, Caller caller) {
+    boolean masked = caller.kind() == Caller.Kind.STAFF && caller.has(Role.HOTLINE)
+        && !a.submittedBy().equals(caller.scopeKey());
+    boolean ownOrSubmitter = caller.kind() == Caller.Kind.CITIZEN || a.submittedBy().equals(caller.scopeKey());
+    JsonObject json = new JsonObject()
+        .put("number", a.number())
+        .put("status", a.status().name())
+        .put("matterCode", a.matterCode())
+        .put("matterName", a.matterName())
+        .put("formVersion", a.formVersion())
+        .put("channel", a.channel().name())
+        .put("hallCode", a.hallCode().orElse(null))
+        .put("departmentCode", a.departmentCode())
+        .put("applicant", masked ? mask(a.applicant()) : a.applicant().copy())
+        .put("version", a.version())
+        .put("submittedAt", a.submittedAt().toString())
+        .put("updatedAt", a.updatedAt().toString());
+    if (!masked) {
+      json.put("data", a.data().copy());
+    }
+    if (ownOrSubmitter) {
+      json.put("queryCode", a.queryCode());
+    }
+    return json;
+  }
+
+  /** Name to its first character, phone to {@code 138****1234}, identity number to {@code 11*************02X}. */
+  public static JsonObject mask(JsonObject applicant) {
+    JsonObject m = applicant.copy();
+    String name = m.getString("name");
+    if (name != null && !name.isEmpty()) {
+      m.put("name", name.charAt(0) + "*".repeat(Math.max(1, name.length() - 1)));
+    }
+    String phone = m.getString("phone");
+    if (phone != null && phone.length() >= 7) {
+      m.put("phone", phone.substring(0, 3) + "****" + phone.substring(phone.length() - 4));
+    }
+    m.put("idNumber", IdNumber.mask(m.getString("idNumber")));
+    return m;
+  }
+}

@@ -1,0 +1,71 @@
+package cn.tongban.gateway;
+
+import cn.tongban.core.config.TongbanConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
+
+/** Starts Tongban: {@code java -jar tongban.jar}. Configuration comes from TONGBAN_* variables. */
+public final class Main {
+  private static final Logger LOG = Logger.getLogger(Main.class.getName());
+
+  private Main() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    configureLogging();
+    Instant begin = Instant.now();
+    TongbanConfig config;
+    try {
+      config = TongbanConfig.fromEnvironment();
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    Running running = Running.start(vertx, config).toCompletionStage().toCompletableFuture()
+        .exceptionally(e -> {
+          LOG.log(Level.SEVERE, "start-up failed", e);
+          return null;
+        }).get();
+    if (running == null) {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      System.exit(1);
+      return;
+    }
+    LOG.info(() -> "Tongban ready in " + Duration.between(begin, Instant.now()).toMillis() + " ms"
+        + (config.demo() ? " (demo mode: accounts admin, clerk, citizen, … password tongban-demo)" : ""));
+    System.out.println("listening on port " + running.port());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("shutting down");
+      try {
+        running.stop().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.log(Level.WARNING, "clean shutdown did not finish", e);
+      }
+      stopped.countDown();
+      LogManager.getLogManager().reset();
+    }, "tongban-shutdown"));
+  }
+
+  private static void configureLogging() {
+    if (System.getProperty("java.util.logging.config.file") == null) {
+      try (var in = Main.class.getClassLoader().getResourceAsStream("logging.properties")) {
+        if (in != null) {
+          LogManager.getLogManager().readConfiguration(in);
+        }
+      } catch (Exception e) {
+        System.err.println("cannot read logging.properties: " + e);
+      }
+    }
+  }
+}

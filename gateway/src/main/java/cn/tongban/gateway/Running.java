@@ -1,0 +1,42 @@
+package cn.tongban.gateway;
+
+import cn.tongban.core.Platform;
+import cn.tongban.core.config.TongbanConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+
+/** A started platform and its HTTP server; stopping closes the server first, then the stores and embedded servers. */
+public final class Running {
+  private final Vertx vertx;
+  private final Platform platform;
+  private final HttpServer server;
+
+  private Running(Vertx vertx, Platform platform, HttpServer server) {
+    this.vertx = vertx;
+    this.platform = platform;
+    this.server = server;
+  }
+
+  /** Starts the platform and the gateway; on failure, stops whatever had started. */
+  public static Future<Running> start(Vertx vertx, TongbanConfig config) {
+    return Platform.start(vertx, config).compose(platform -> Gateway.start(vertx, platform)
+        .map(server -> new Running(vertx, platform, server))
+        .recover(e -> platform.close().transform(x -> Future.failedFuture(e))));
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  public Platform platform() {
+    return platform;
+  }
+
+  /** Stops serving, closes the stores and embedded servers, and closes Vert.x. */
+  public Future<Void> stop() {
+    return server.close()
+        .transform(ar -> platform.close())
+        .transform(ar -> vertx.close());
+  }
+}

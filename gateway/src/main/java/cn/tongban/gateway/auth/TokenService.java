@@ -1,0 +1,77 @@
+package cn.tongban.gateway.auth;
+
+import cn.tongban.core.identity.Caller;
+import cn.tongban.core.identity.Role;
+import cn.tongban.core.identity.SigningKeys;
+import cn.tongban.core.problem.DomainException;
+import cn.tongban.core.problem.ProblemCode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Access tokens: ES256 JWTs carrying who the caller is (kind, roles, department, hall, channels) but no
+ * personal data, so verifying one needs no database round trip.
+ */
+public final class TokenService {
+  private static final String ISSUER = "tongban";
+  private final JWTAuth jwt;
+  private final int ttlSeconds;
+
+  public TokenService(Vertx vertx, SigningKeys.Pem key, int ttlSeconds) {
+    this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("ES256").setId(key.id()).setBuffer(key.privatePem()))
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("ES256").setId(key.id()).setBuffer(key.publicPem()))
+        .setJWTOptions(new JWTOptions().setIssuer(ISSUER).setLeeway(5)));
+    this.ttlSeconds = ttlSeconds;
+  }
+
+  public int ttlSeconds() {
+    return ttlSeconds;
+  }
+
+  /** A signed token for {@code caller}. */
+  public String issue(Caller caller) {
+    JsonObject claims = new JsonObject()
+        .put("knd", caller.kind().name())
+        .put("rol", new JsonArray(caller.roles().stream().map(Enum::name).sorted().toList()));
+    caller.departmentCode().ifPresent(d -> claims.put("dep", d));
+    caller.hallCode().ifPresent(h -> claims.put("hal", h));
+    if (!caller.channels().isEmpty()) {
+      claims.put("chn", new JsonArray(caller.channels().stream().sorted().toList()));
+    }
+    return jwt.generateToken(claims, new JWTOptions().setAlgorithm("ES256").setIssuer(ISSUER)
+        .setSubject(caller.subject()).setExpiresInSeconds(ttlSeconds));
+  }
+
+  /** The caller a token stands for; 401 when it is not valid (forged, expired, or malformed). */
+  public Future<Caller> verify(String token) {
+    return jwt.authenticate(new TokenCredentials(token))
+        .map(user -> toCaller(user.principal()))
+        .recover(e -> Future.failedFuture(e instanceof DomainException ? e
+            : new DomainException(ProblemCode.UNAUTHENTICATED, "auth.invalidToken")));
+  }
+
+  private static Caller toCaller(JsonObject claims) {
+    try {
+      Set<Role> roles = claims.getJsonArray("rol", new JsonArray()).stream().map(o -> Role.valueOf((String) o))
+          .collect(Collectors.toSet());
+      Set<String> channels = claims.getJsonArray("chn", new JsonArray()).stream().map(String.class::cast)
+          .collect(Collectors.toSet());
+      return new Caller(Caller.Kind.valueOf(claims.getString("knd")), claims.getString("sub"), roles,
+          Optional.ofNullable(claims.getString("dep")), Optional.ofNullable(claims.getString("hal")), channels);
+    } catch (RuntimeException e) {
+      throw new DomainException(ProblemCode.UNAUTHENTICATED, "auth.invalidToken");
+    }
+  }
+}

@@ -1,0 +1,194 @@
+package cn.tongban.gateway.graphql;
+
+import cn.tongban.core.Platform;
+import cn.tongban.core.application.ApplicationQuery;
+import cn.tongban.core.application.ApplicationStatus;
+import cn.tongban.core.application.ApplicationView;
+import cn.tongban.core.application.Channel;
+import cn.tongban.core.application.SubmitCommand;
+import cn.tongban.core.identity.Caller;
+import cn.tongban.core.matter.MatterService;
+import cn.tongban.core.page.Page;
+import cn.tongban.core.problem.DomainException;
+import cn.tongban.core.problem.ProblemCode;
+import cn.tongban.gateway.http.Problems;
+import cn.tongban.gateway.http.RequestContext;
+import graphql.GraphQL;
+import graphql.GraphQLError;
+import graphql.GraphqlErrorBuilder;
+import graphql.analysis.MaxQueryComplexityInstrumentation;
+import graphql.analysis.MaxQueryDepthInstrumentation;
+import graphql.execution.DataFetcherExceptionHandler;
+import graphql.execution.DataFetcherExceptionHandlerResult;
+import graphql.execution.instrumentation.ChainedInstrumentation;
+import graphql.schema.DataFetcher;
+import graphql.schema.DataFetchingEnvironment;
+import graphql.schema.GraphQLSchema;
+import graphql.schema.idl.RuntimeWiring;
+import graphql.schema.idl.SchemaGenerator;
+import graphql.schema.idl.SchemaParser;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.graphql.instrumentation.JsonObjectAdapter;
+import io.vertx.ext.web.handler.graphql.instrumentation.VertxFutureAdapter;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * The GraphQL API for portals: schema-first from api-schema's SDL, with thin fetchers over the same core
+ * services as REST. Errors carry the REST problem in {@code extensions}.
+ */
+public final class GraphQLApi {
+  static final String ROUTING_CONTEXT = "routingContext";
+  private static final int MAX_PAGE = 100;
+
+  private GraphQLApi() {
+  }
+
+  /** The executable schema. */
+  public static GraphQL create(Platform platform) {
+    String sdl = read("graphql/tongban.graphqls");
+    MatterService matters = platform.matters();
+    var applications = platform.applications();
+    RuntimeWiring wiring = RuntimeWiring.newRuntimeWiring()
+        .scalar(JsonScalar.JSON)
+        .scalar(JsonScalar.DATE_TIME)
+        .type("Query", t -> t
+            .dataFetcher("matters", env -> {
+              Map<String, Object> f = env.getArgumentOrDefault("filter", Map.of());
+              MatterService.Filter filter = new MatterService.Filter(
+                  Optional.ofNullable((String) f.get("q")), Optional.ofNullable((String) f.get("department")),
+                  Optional.ofNullable((Integer) f.get("level")), Optional.ofNullable((Boolean) f.get("sameCity")));
+              return matters.list(filter, first(env), Optional.ofNullable(env.getArgument("after")))
+                  .map(p -> connection(p, m -> matterJson(new MatterService.MatterDetail(m, Optional.empty()))));
+            })
+            .dataFetcher("matter", env -> matters.get(env.getArgument("code"))
+                .map(GraphQLApi::matterJson)
+                .recover(e -> e instanceof DomainException d && d.code() == ProblemCode.MATTER_NOT_FOUND
+                    ? Future.succeededFuture(null) : Future.failedFuture(e)))
+            .dataFetcher("application", env -> {
+              Caller caller = caller(env);
+              return applications.get(caller, env.getArgument("number")).map(a -> ApplicationView.of(a, caller));
+            })
+            .dataFetcher("applications", env -> {
+              Caller caller = caller(env);
+              Map<String, Object> f = env.getArgumentOrDefault("filter", Map.of());
+              ApplicationQuery q = new ApplicationQuery(
+                  Optional.ofNullable((String) f.get("status")).map(ApplicationStatus::valueOf),
+                  Optional.ofNullable((String) f.get("matterCode")));
+              return applications.list(caller, q, first(env), Optional.ofNullable(env.getArgument("after")))
+                  .map(p -> connection(p, a -> ApplicationView.of(a, caller)));
+            }))
+        .type("Matter", t -> t
+            .dataFetcher("form", env -> ((JsonObject) env.getSource()).getJsonObject("form")))
+        .type("Mutation", t -> t.dataFetcher("submitApplication", submit(platform)))
+        .build();
+    GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(sdl), wiring);
+    return GraphQL.newGraphQL(schema)
+        .instrumentation(new ChainedInstrumentation(List.of(
+            VertxFutureAdapter.create(), new JsonObjectAdapter(),
+            new MaxQueryDepthInstrumentation(12), new MaxQueryComplexityInstrumentation(1000))))
+        .defaultDataFetcherExceptionHandler(new ProblemExceptionHandler())
+        .build();
+  }
+
+  private static DataFetcher<Future<JsonObject>> submit(Platform platform) {
+    return env -> {
+      Caller caller = caller(env);
+      JsonObject input = new JsonObject(env.<Map<String, Object>>getArgument("input"));
+      Object data = input.getValue("data");
+      if (!(data instanceof JsonObject)) {
+        return Future.succeededFuture(new JsonObject().put("violations", new JsonArray().add(new JsonObject()
+            .put("pointer", "/data").put("code", "type").put("message", "data must be a JSON object")))
+            .put("replayed", false));
+      }
+      SubmitCommand cmd = new SubmitCommand(input.getString("matterCode"), (JsonObject) data,
+          Channel.valueOf(input.getString("channel")), Optional.ofNullable(input.getString("hallCode")),
+          Optional.ofNullable(input.getJsonObject("applicant")), Optional.ofNullable(input.getString("idempotencyKey")));
+      return platform.applications().submit(caller, cmd, RequestContext.locale(routing(env)))
+          .map(s -> new JsonObject().put("application", ApplicationView.of(s.application(), caller))
+              .put("violations", new JsonArray()).put("replayed", s.replayed()))
+          .recover(e -> {
+            if (e instanceof DomainException d && d.code() == ProblemCode.VALIDATION_FAILED) {
+              JsonArray violations = new JsonArray();
+              d.violations().forEach(v -> violations.add(v.toJson()));
+              return Future.succeededFuture(new JsonObject().putNull("application").put("violations", violations)
+                  .put("replayed", false));
+            }
+            return Future.failedFuture(e);
+          });
+    };
+  }
+
+  private static JsonObject matterJson(MatterService.MatterDetail d) {
+    JsonObject json = d.matter().toDetailJson();
+    d.form().ifPresent(f -> json.put("form", f.toJson()));
+    return json;
+  }
+
+  private static <T> JsonObject connection(Page<T> page, Function<T, JsonObject> node) {
+    JsonArray edges = new JsonArray();
+    for (int i = 0; i < page.items().size(); i++) {
+      edges.add(new JsonObject().put("cursor", page.cursors().get(i)).put("node", node.apply(page.items().get(i))));
+    }
+    return new JsonObject().put("edges", edges).put("pageInfo", new JsonObject()
+        .put("hasNextPage", page.nextCursor().isPresent()).put("endCursor", page.nextCursor().orElse(
+            page.cursors().isEmpty() ? null : page.cursors().get(page.cursors().size() - 1))));
+  }
+
+  private static int first(DataFetchingEnvironment env) {
+    Integer first = env.getArgument("first");
+    if (first == null || first < 1 || first > MAX_PAGE) {
+      throw new DomainException(ProblemCode.BAD_REQUEST, "request.invalid", "first: 1–" + MAX_PAGE);
+    }
+    return first;
+  }
+
+  private static RoutingContext routing(DataFetchingEnvironment env) {
+    return env.getGraphQlContext().get(ROUTING_CONTEXT);
+  }
+
+  private static Caller caller(DataFetchingEnvironment env) {
+    return RequestContext.requireCaller(routing(env));
+  }
+
+  private static String read(String resource) {
+    try (InputStream in = GraphQLApi.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("missing " + resource);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Maps a fetcher's failure to a GraphQL error whose extensions are the REST problem. */
+  private static final class ProblemExceptionHandler implements DataFetcherExceptionHandler {
+    @Override
+    public CompletableFuture<DataFetcherExceptionHandlerResult> handleException(
+        graphql.execution.DataFetcherExceptionHandlerParameters params) {
+      Throwable t = params.getException();
+      while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+        t = t.getCause();
+      }
+      RoutingContext rc = params.getDataFetchingEnvironment().getGraphQlContext().get(ROUTING_CONTEXT);
+      JsonObject problem = Problems.toProblem(t, RequestContext.locale(rc), "/graphql", RequestContext.traceId(rc));
+      problem.remove("retryAfter");
+      GraphQLError error = GraphqlErrorBuilder.newError(params.getDataFetchingEnvironment())
+          .message(problem.getString("detail", problem.getString("title")))
+          .extensions(problem.getMap())
+          .build();
+      return CompletableFuture.completedFuture(DataFetcherExceptionHandlerResult.newResult(error).build());
+    }
+  }
+}

@@ -1,0 +1,195 @@
+package cn.tongban.gateway.http;
+
+import cn.tongban.core.problem.DomainException;
+import cn.tongban.core.problem.Messages;
+import cn.tongban.core.problem.ProblemCode;
+import cn.tongban.core.problem.Violation;
+import io.vertx.core.Handler;
+import io.vertx.core.VertxException;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.openapi.validation.SchemaValidationException;
+import io.vertx.openapi.validation.ValidatorErrorType;
+import io.vertx.openapi.validation.ValidatorException;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+
+import java.net.ConnectException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.logging.Logger;
+
+/**
+ * The one error mapper: every failure becomes an RFC 9457 problem, the same for REST
+ * ({@code application/problem+json}) and GraphQL ({@code errors[].extensions}). Internal errors are
+ * logged with their trace id and never shown.
+ */
+public final class Problems {
+  private static final Logger LOG = Logger.getLogger(Problems.class.getName());
+  private static final Pattern REQUIRED_PROPERTY = Pattern.compile("required property \"([^\"]+)\"");
+
+  private Problems() {
+  }
+
+  /** The failure handler for every route, and the error handler for unmatched routes. */
+  public static Handler<RoutingContext> handler(long bodyLimitBytes) {
+    return rc -> {
+      if (rc.response().ended()) {
+        return;
+      }
+      Throwable failure = rc.failure();
+      Locale locale = RequestContext.locale(rc);
+      int status = failure instanceof HttpException http ? http.getStatusCode() : rc.statusCode();
+      JsonObject problem = failure != null && !(failure instanceof HttpException h && h.getCause() == null)
+          ? toProblem(failure, locale, rc.request().path(), RequestContext.traceId(rc))
+          : forStatus(status, rc, locale, bodyLimitBytes);
+      send(rc, problem);
+    };
+  }
+
+  /** Writes a problem as the response. */
+  public static void send(RoutingContext rc, JsonObject problem) {
+    if (rc.response().ended() || rc.response().headWritten()) {
+      return;
+    }
+    int status = problem.getInteger("status");
+    var response = rc.response().setStatusCode(status).putHeader("Content-Type", "application/problem+json");
+    if (status == 401) {
+      response.putHeader("WWW-Authenticate", "Bearer realm=\"tongban\"");
+    }
+    Integer retry = (Integer) problem.remove("retryAfter");
+    if (retry != null) {
+      response.putHeader("Retry-After", String.valueOf(retry));
+    }
+    response.end(problem.encode());
+  }
+
+  private static JsonObject forStatus(int status, RoutingContext rc, Locale locale, long bodyLimitBytes) {
+    ProblemCode code = ProblemCode.forStatus(status);
+    String path = rc.request().path();
+    String detail = switch (status) {
+      case 404 -> Messages.get(locale, "request.notFound", path);
+      case 405 -> Messages.get(locale, "request.methodNotAllowed", path, rc.request().method().name());
+      case 413 -> Messages.get(locale, "request.tooLarge", String.valueOf(bodyLimitBytes));
+      default -> null;
+    };
+    return problem(code, detail, List.of(), locale, path, RequestContext.traceId(rc));
+  }
+
+  /** The problem for any failure. */
+  public static JsonObject toProblem(Throwable failure, Locale locale, String instance, String traceId) {
+    Throwable t = failure;
+    if (t instanceof HttpException http && http.getCause() != null) {
+      t = http.getCause();
+    }
+    if (t instanceof DomainException d) {
+      String detail = d.detailKey() == null ? null : Messages.get(locale, d.detailKey(), d.detailArgs());
+      JsonObject p = problem(d.code(), detail, d.violations(), locale, instance, traceId);
+      if (d.retryAfterSeconds() != null) {
+        p.put("retryAfter", d.retryAfterSeconds());
+      }
+      return p;
+    }
+    if (t instanceof SchemaValidationException sve) {
+      List<Violation> violations = contractViolations(sve, locale);
+      String detail = Messages.get(locale, "request.invalid", sve.getMessage());
+      return problem(ProblemCode.BAD_REQUEST, detail, violations, locale, instance, traceId);
+    }
+    if (t instanceof ValidatorException ve) {
+      String msg = String.valueOf(ve.getMessage()).toLowerCase(Locale.ROOT);
+      boolean json = msg.contains("can't be decoded") || msg.contains("json");
+      if (ve.type() == ValidatorErrorType.UNSUPPORTED_VALUE_FORMAT) {
+        return problem(ProblemCode.UNSUPPORTED_MEDIA_TYPE, Messages.get(locale, "request.unsupportedMediaType"),
+            List.of(), locale, instance, traceId);
+      }
+      return problem(json ? ProblemCode.MALFORMED_JSON : ProblemCode.BAD_REQUEST,
+          Messages.get(locale, json ? "request.malformedJson" : "request.invalid", ve.getMessage()), List.of(),
+          locale, instance, traceId);
+    }
+    if (t instanceof DecodeException de) {
+      return problem(ProblemCode.MALFORMED_JSON, Messages.get(locale, "request.malformedJson", de.getMessage()),
+          List.of(), locale, instance, traceId);
+    }
+    if (failure instanceof HttpException http) {
+      return problem(ProblemCode.forStatus(http.getStatusCode()), null, List.of(), locale, instance, traceId);
+    }
+    if (isDependencyDown(t)) {
+      LOG.log(Level.WARNING, "[" + traceId + "] dependency unavailable: " + t);
+      return problem(ProblemCode.DEPENDENCY_UNAVAILABLE, Messages.get(locale, "dependency.down",
+          t instanceof PgException || t instanceof ClosedConnectionException ? "PostgreSQL" : "Redis"), List.of(),
+          locale, instance, traceId);
+    }
+    LOG.log(Level.SEVERE, "[" + traceId + "] unexpected failure on " + instance, t);
+    return problem(ProblemCode.INTERNAL, Messages.get(locale, "internal.error", traceId), List.of(), locale,
+        instance, traceId);
+  }
+
+  /** A problem document. */
+  public static JsonObject problem(ProblemCode code, String detail, List<Violation> violations, Locale locale,
+      String instance, String traceId) {
+    JsonObject p = new JsonObject()
+        .put("type", code.type())
+        .put("title", Messages.title(locale, code))
+        .put("status", code.status());
+    if (detail != null) {
+      p.put("detail", detail);
+    }
+    p.put("instance", instance).put("code", code.code()).put("traceId", traceId);
+    if (!violations.isEmpty()) {
+      JsonArray list = new JsonArray();
+      violations.forEach(v -> list.add(v.toJson()));
+      p.put("violations", list);
+    }
+    return p;
+  }
+
+  private static List<Violation> contractViolations(SchemaValidationException e, Locale locale) {
+    List<Violation> out = new ArrayList<>();
+    collect(e.getOutputUnit(), out, locale);
+    if (out.isEmpty()) {
+      out.add(new Violation("", "contract", e.getMessage()));
+    }
+    return out;
+  }
+
+  private static void collect(OutputUnit unit, List<Violation> out, Locale locale) {
+    if (unit == null) {
+      return;
+    }
+    if (unit.getErrors() != null && !unit.getErrors().isEmpty()) {
+      unit.getErrors().forEach(u -> collect(u, out, locale));
+      return;
+    }
+    if (unit.getError() != null) {
+      String pointer = unit.getInstanceLocation() == null ? "" : unit.getInstanceLocation();
+      if (pointer.startsWith("#")) {
+        pointer = pointer.substring(1);
+      }
+      String keyword = unit.getKeywordLocation() == null ? "contract"
+          : unit.getKeywordLocation().substring(unit.getKeywordLocation().lastIndexOf('/') + 1);
+      Matcher missing = REQUIRED_PROPERTY.matcher(unit.getError());
+      if (keyword.equals("required") && missing.find()) {
+        // Point at the missing property itself, as form violations do.
+        out.add(new Violation(pointer + "/" + missing.group(1), keyword,
+            Messages.get(locale, "violation.required", missing.group(1))));
+      } else {
+        out.add(new Violation(pointer, keyword, unit.getError()));
+      }
+    }
+  }
+
+  private static boolean isDependencyDown(Throwable t) {
+    return t instanceof ConnectException || t instanceof ClosedConnectionException || t instanceof TimeoutException
+        || t instanceof io.lettuce.core.RedisException
+        || (t instanceof VertxException && String.valueOf(t.getMessage()).contains("Connection"));
+  }
+}

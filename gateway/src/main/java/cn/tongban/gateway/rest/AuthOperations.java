@@ -1,0 +1,69 @@
+package cn.tongban.gateway.rest;
+
+import cn.tongban.core.identity.Caller;
+import cn.tongban.core.identity.IdentityService;
+import cn.tongban.core.problem.DomainException;
+import cn.tongban.core.problem.ProblemCode;
+import cn.tongban.gateway.auth.TokenService;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** {@code POST /api/v1/auth/token}: the OAuth 2.0 token endpoint (password and client_credentials grants). */
+final class AuthOperations {
+  private final IdentityService identity;
+  private final TokenService tokens;
+
+  AuthOperations(IdentityService identity, TokenService tokens) {
+    this.identity = identity;
+    this.tokens = tokens;
+  }
+
+  /** The JSON form, validated by the contract. */
+  void issueToken(RoutingContext rc) {
+    Rest.reply(rc, issue(Rest.body(rc)), 200);
+  }
+
+  /** The {@code application/x-www-form-urlencoded} form of the same request (RFC 6749 §4.3, §4.4). */
+  void issueTokenFromForm(RoutingContext rc) {
+    JsonObject body = new JsonObject();
+    rc.request().formAttributes().forEach(e -> body.put(e.getKey(), e.getValue()));
+    Rest.reply(rc, issue(body), 200);
+  }
+
+  private Future<JsonObject> issue(JsonObject body) {
+    String grant = body.getString("grant_type", "");
+    Future<Caller> caller;
+    switch (grant) {
+      case "password" -> {
+        String username = body.getString("username");
+        String password = body.getString("password");
+        if (isBlank(username) || isBlank(password)) {
+          return Future.failedFuture(new DomainException(ProblemCode.BAD_REQUEST, "auth.grantFields", grant,
+              "username, password"));
+        }
+        caller = identity.authenticatePerson(username, password);
+      }
+      case "client_credentials" -> {
+        String id = body.getString("client_id");
+        String secret = body.getString("client_secret");
+        if (isBlank(id) || isBlank(secret)) {
+          return Future.failedFuture(new DomainException(ProblemCode.BAD_REQUEST, "auth.grantFields", grant,
+              "client_id, client_secret"));
+        }
+        caller = identity.authenticateClient(id, secret);
+      }
+      default -> {
+        return Future.failedFuture(new DomainException(ProblemCode.UNSUPPORTED_GRANT_TYPE, "auth.grantType", grant));
+      }
+    }
+    return caller.map(c -> new JsonObject()
+        .put("access_token", tokens.issue(c))
+        .put("token_type", "Bearer")
+        .put("expires_in", tokens.ttlSeconds()));
+  }
+
+  private static boolean isBlank(String s) {
+    return s == null || s.isBlank() || s.length() > 256;
+  }
+}

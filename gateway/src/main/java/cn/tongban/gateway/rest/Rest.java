@@ -1,0 +1,57 @@
+package cn.tongban.gateway.rest;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.validation.RequestParameter;
+import io.vertx.openapi.validation.ValidatedRequest;
+
+import java.util.Optional;
+
+/** Small helpers shared by the REST operation classes. */
+final class Rest {
+  private Rest() {
+  }
+
+  /** The request as validated against the contract. */
+  static ValidatedRequest validated(RoutingContext rc) {
+    return rc.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST);
+  }
+
+  static Optional<String> query(RoutingContext rc, String name) {
+    return param(validated(rc).getQuery().get(name)).map(RequestParameter::getString);
+  }
+
+  static Optional<Integer> queryInt(RoutingContext rc, String name) {
+    return param(validated(rc).getQuery().get(name)).map(RequestParameter::getInteger);
+  }
+
+  static Optional<Boolean> queryBool(RoutingContext rc, String name) {
+    return param(validated(rc).getQuery().get(name)).map(RequestParameter::getBoolean);
+  }
+
+  static String path(RoutingContext rc, String name) {
+    return validated(rc).getPathParameters().get(name).getString();
+  }
+
+  static JsonObject body(RoutingContext rc) {
+    return validated(rc).getBody().getJsonObject();
+  }
+
+  private static Optional<RequestParameter> param(RequestParameter p) {
+    return p == null || p.isNull() || p.isEmpty() ? Optional.empty() : Optional.of(p);
+  }
+
+  /** Sends the future's JSON with {@code status}, or hands its failure to the problem mapper. */
+  static void reply(RoutingContext rc, Future<JsonObject> result, int status) {
+    result.onComplete(ar -> {
+      if (ar.failed()) {
+        rc.fail(ar.cause());
+      } else if (!rc.response().ended()) {
+        rc.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+            .end(ar.result().encode());
+      }
+    });
+  }
+}

@@ -1,0 +1,100 @@
+package cn.tongban.gateway.rest;
+
+import cn.tongban.core.Platform;
+import cn.tongban.gateway.auth.Authentication;
+import cn.tongban.gateway.auth.TokenService;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.OpenAPIContract;
+
+import io.vertx.core.json.JsonObject;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * REST from the contract: the router is built from api-schema's OpenAPI document, which validates every
+ * request; each operation id maps to a thin handler over the core services. An operation is public only
+ * when the contract says {@code security: []}.
+ */
+public final class RestApi {
+  private final Router router;
+  private final Handler<RoutingContext> tokenFromForm;
+
+  private RestApi(Router router, Handler<RoutingContext> tokenFromForm) {
+    this.router = router;
+    this.tokenFromForm = tokenFromForm;
+  }
+
+  public Router router() {
+    return router;
+  }
+
+  /** The token endpoint for form-encoded bodies, which the contract validator does not read. */
+  public Handler<RoutingContext> tokenFromForm() {
+    return tokenFromForm;
+  }
+
+  /**
+   * Builds the REST router from the contract document (its YAML text). vertx-openapi 5.0 rejects
+   * {@code application/problem+json} as a response media type, so the router gets a copy where error
+   * responses say {@code application/json}; responses are not validated, and the published document
+   * keeps the true media type.
+   */
+  @SuppressWarnings("unchecked")
+  public static Future<RestApi> create(Vertx vertx, Platform platform, TokenService tokens, String contractYaml) {
+    AuthOperations auth = new AuthOperations(platform.identity(), tokens);
+    MatterOperations matters = new MatterOperations(platform.matters());
+    ApplicationOperations applications = new ApplicationOperations(platform.applications());
+    Map<String, Handler<RoutingContext>> operations = new HashMap<>();
+    operations.put("getHealth", rc -> platform.health().onComplete(ar -> {
+      boolean up = ar.succeeded() && "UP".equals(ar.result().getString("status"));
+      rc.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json")
+          .end(ar.succeeded() ? ar.result().encode() : "{\"status\":\"DOWN\"}");
+    }));
+    operations.put("issueToken", auth::issueToken);
+    operations.put("listMatters", matters::listMatters);
+    operations.put("getMatter", matters::getMatter);
+    operations.put("submitApplication", applications::submitApplication);
+    operations.put("listApplications", applications::listApplications);
+    operations.put("getApplication", applications::getApplication);
+
+    JsonObject model = new JsonObject(contractYaml.isEmpty() ? Map.of()
+        : (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions())).load(contractYaml));
+    JsonObject forRouter = new JsonObject(model.encode().replace("\"application/problem+json\"",
+        "\"application/json\""));
+    return OpenAPIContract.from(vertx, forRouter).map(contract -> {
+      RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+      boolean globallySecured = contract.getRawContract().containsKey("security")
+          && !contract.getRawContract().getJsonArray("security").isEmpty();
+      for (OpenAPIRoute route : builder.getRoutes()) {
+        String id = route.getOperation().getOperationId();
+        Handler<RoutingContext> handler = operations.get(id);
+        if (handler == null) {
+          throw new IllegalStateException("the contract names operation " + id + " but no handler serves it");
+        }
+        // Authentication is ours (a root handler reads the token); the contract says who may skip it.
+        route.setDoSecurity(false);
+        if (isSecured(route, globallySecured)) {
+          route.addHandler(Authentication::required);
+        }
+        route.addHandler(handler);
+      }
+      return new RestApi(builder.createRouter(), auth::issueTokenFromForm);
+    });
+  }
+
+  private static boolean isSecured(OpenAPIRoute route, boolean globallySecured) {
+    var own = route.getOperation().getOpenAPIModel().getJsonArray("security");
+    return own == null ? globallySecured : !own.isEmpty();
+  }
+}
