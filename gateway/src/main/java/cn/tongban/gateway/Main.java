@@ -6,7 +6,6 @@ import io.vertx.core.VertxOptions;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
@@ -44,15 +43,13 @@ public final class Main {
     LOG.info(() -> "Tongban ready in " + Duration.between(begin, Instant.now()).toMillis() + " ms"
         + (config.demo() ? " (demo mode: accounts admin, clerk, citizen, … password tongban-demo)" : ""));
     System.out.println("listening on port " + running.port());
-    CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("shutting down");
       try {
-        running.stop().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        running.stopAndClose(Duration.ofSeconds(60));
       } catch (Exception e) {
         LOG.log(Level.WARNING, "clean shutdown did not finish", e);
       }
-      stopped.countDown();
       LogManager.getLogManager().reset();
     }, "tongban-shutdown"));
   }

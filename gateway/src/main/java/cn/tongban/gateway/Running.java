@@ -6,6 +6,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
 /** A started platform and its HTTP server; stopping closes the server first, then the stores and embedded servers. */
 public final class Running {
   private final Vertx vertx;
@@ -33,10 +36,22 @@ public final class Running {
     return platform;
   }
 
-  /** Stops serving, closes the stores and embedded servers, and closes Vert.x. */
+  /** Stops serving, then closes the stores and stops the embedded servers. */
   public Future<Void> stop() {
-    return server.close()
-        .transform(ar -> platform.close())
-        .transform(ar -> vertx.close());
+    return server.close().transform(ar -> platform.close());
+  }
+
+  /**
+   * Stops everything and closes Vert.x, waiting up to {@code timeout}. Call it from a thread that is not
+   * Vert.x's own (a shutdown hook, a test): Vert.x's event loops end while it runs.
+   */
+  public void stopAndClose(Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      stop().toCompletionStage().toCompletableFuture().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture()
+          .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
   }
 }

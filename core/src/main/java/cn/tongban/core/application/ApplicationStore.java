@@ -127,6 +127,10 @@ public final class ApplicationStore {
    * roles everything; a client what it submitted.
    */
   private static String scope(Caller caller, Tuple args) {
+    if (caller.kind() == Caller.Kind.STAFF
+        && (caller.has(Role.ADMIN) || caller.has(Role.SUPERVISOR) || caller.has(Role.HOTLINE))) {
+      return "true";
+    }
     args.addString(caller.scopeKey());
     String own = "a.submitted_by = $" + args.size();
     if (caller.kind() == Caller.Kind.CLIENT) {
@@ -136,9 +140,6 @@ public final class ApplicationStore {
       args.addString(caller.subject());
       return "(" + own + " or a.applicant_id_number = (select id_number from account where id::text = $"
           + args.size() + "))";
-    }
-    if (caller.has(Role.ADMIN) || caller.has(Role.SUPERVISOR) || caller.has(Role.HOTLINE)) {
-      return "true";
     }
     List<String> parts = new ArrayList<>(List.of(own));
     if ((caller.has(Role.REVIEWER) || caller.has(Role.APPROVER)) && caller.departmentCode().isPresent()) {

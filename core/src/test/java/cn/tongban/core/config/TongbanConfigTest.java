@@ -1,0 +1,40 @@
+package cn.tongban.core.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TongbanConfigTest {
+
+  @Test
+  void noConfigurationMeansEmbeddedServersDemoModeAndPort8080() {
+    TongbanConfig c = TongbanConfig.from(Map.of());
+    assertEquals(8080, c.httpPort());
+    assertTrue(c.pgUrl().isEmpty());
+    assertTrue(c.redisUrl().isEmpty());
+    assertTrue(c.demo(), "embedded defaults run in demo mode");
+    assertFalse(c.cluster());
+    assertTrue(c.dataDir().endsWith("data"));
+  }
+
+  @Test
+  void anExternalDatabaseSwitchesDemoModeOffUnlessAskedFor() {
+    assertFalse(TongbanConfig.from(Map.of("TONGBAN_PG_URL", "postgresql://db:5432/tongban")).demo());
+    assertTrue(TongbanConfig.from(Map.of("TONGBAN_PG_URL", "postgresql://db:5432/tongban",
+        "TONGBAN_DEMO", "true")).demo());
+  }
+
+  @Test
+  void reportsEveryInvalidOptionAtOnce() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TongbanConfig.from(Map.of(
+        "TONGBAN_HTTP_PORT", "eighty", "TONGBAN_REDIS_URL", "http://cache", "TONGBAN_DEMO", "maybe")));
+    assertTrue(e.getMessage().contains("TONGBAN_HTTP_PORT"), e.getMessage());
+    assertTrue(e.getMessage().contains("TONGBAN_REDIS_URL"), e.getMessage());
+    assertTrue(e.getMessage().contains("TONGBAN_DEMO"), e.getMessage());
+  }
+}

@@ -1,0 +1,139 @@
+package cn.tongban.gateway;
+
+import cn.tongban.client.ApiClient;
+import cn.tongban.client.ApiException;
+import cn.tongban.client.api.ApplicationsApi;
+import cn.tongban.client.api.AuthApi;
+import cn.tongban.client.api.MattersApi;
+import cn.tongban.client.model.TokenRequest;
+import cn.tongban.core.config.TongbanConfig;
+import cn.tongban.core.testing.TestServers;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real gateway for a test class: started in this JVM on a free port, against its own database on the
+ * shared test PostgreSQL and its own Redis database, both reached by URL as external servers would be.
+ * Tests talk to it over HTTP, through the generated Java client or a plain HTTP client.
+ */
+final class TestGateway implements AutoCloseable {
+  private final Running running;
+  private final Map<String, String> env;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private TestGateway(Running running, Map<String, String> env) {
+    this.running = running;
+    this.env = env;
+  }
+
+  static TestGateway start() {
+    return start(Map.of());
+  }
+
+  /** Starts a gateway with demo data on a fresh database; {@code overrides} adds or replaces TONGBAN_* options. */
+  static TestGateway start(Map<String, String> overrides) {
+    try {
+      Map<String, String> env = new HashMap<>();
+      env.put("TONGBAN_HTTP_PORT", "0");
+      env.put("TONGBAN_PG_URL", TestServers.newDatabase());
+      env.put("TONGBAN_REDIS_URL", TestServers.newRedis());
+      env.put("TONGBAN_DEMO", "true");
+      env.put("TONGBAN_DATA_DIR", Files.createTempDirectory("tongban-gw").toString());
+      env.putAll(overrides);
+      return startWith(env);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static TestGateway startWith(Map<String, String> env) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    Running running = Running.start(vertx, TongbanConfig.from(env)).toCompletionStage().toCompletableFuture()
+        .get(120, TimeUnit.SECONDS);
+    return new TestGateway(running, env);
+  }
+
+  /** Stops this gateway and starts a new one on the same database: a restart. */
+  TestGateway restart() throws Exception {
+    close();
+    Map<String, String> again = new HashMap<>(env);
+    return startWith(again);
+  }
+
+  int port() {
+    return running.port();
+  }
+
+  String baseUri() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  /** A generated-client instance, anonymous. */
+  ApiClient anonymous() {
+    ApiClient client = new ApiClient();
+    client.updateBaseUri(baseUri());
+    return client;
+  }
+
+  /** A generated-client instance signed in as a demo account. */
+  ApiClient as(String username) throws ApiException {
+    String token = token(username);
+    ApiClient client = anonymous();
+    client.setRequestInterceptor(b -> b.header("Authorization", "Bearer " + token));
+    return client;
+  }
+
+  String token(String username) throws ApiException {
+    return new AuthApi(anonymous()).issueToken(new TokenRequest().grantType(TokenRequest.GrantTypeEnum.PASSWORD)
+        .username(username).password("tongban-demo")).getAccessToken();
+  }
+
+  MattersApi matters(ApiClient client) {
+    return new MattersApi(client);
+  }
+
+  ApplicationsApi applications(ApiClient client) {
+    return new ApplicationsApi(client);
+  }
+
+  /** A raw request, for what the generated client cannot send (malformed bodies, odd headers). */
+  HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUri() + path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A valid data sample of a bundled matter, from its published form's {@code examples}. */
+  JsonObject sample(String matterCode) throws Exception {
+    HttpResponse<String> r = send("GET", "/api/v1/matters/" + matterCode, null);
+    return new JsonObject(r.body()).getJsonObject("form").getJsonObject("schema").getJsonArray("examples")
+        .getJsonObject(0);
+  }
+
+  /** A number the database holds, read directly (to prove what was or was not written). */
+  long count(String sql) throws Exception {
+    io.vertx.pgclient.PgConnectOptions o = io.vertx.pgclient.PgConnectOptions.fromUri(env.get("TONGBAN_PG_URL"));
+    try (var c = java.sql.DriverManager.getConnection("jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/"
+        + o.getDatabase(), o.getUser(), o.getPassword()); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    running.stopAndClose(java.time.Duration.ofSeconds(60));
+  }
+}
