@@ -51,6 +51,9 @@ public final class Gateway {
         })).compose(router -> vertx.createHttpServer(new HttpServerOptions()
             .setPort(platform.config().httpPort())
             .setCompressionSupported(true)
+            // No h2c upgrade: plain HTTP/1.1 keep-alive behind the balancer (an upgrade request
+            // from java.net.http clients once stalled a response here).
+            .setHttp2ClearTextEnabled(false)
             .setMaxFormAttributeSize((int) Math.min(Integer.MAX_VALUE, bodyLimit)))
         .requestHandler(router)
         .listen());

@@ -13,6 +13,11 @@ import java.util.logging.Logger;
 
 /** Starts Tongban: {@code java -jar tongban.jar}. Configuration comes from TONGBAN_* variables. */
 public final class Main {
+  static {
+    // Before any logger exists: see ShutdownLogManager.
+    System.setProperty("java.util.logging.manager", ShutdownLogManager.class.getName());
+  }
+
   private static final Logger LOG = Logger.getLogger(Main.class.getName());
 
   private Main() {
@@ -50,7 +55,8 @@ public final class Main {
       } catch (Exception e) {
         LOG.log(Level.WARNING, "clean shutdown did not finish", e);
       }
-      LogManager.getLogManager().reset();
+      LOG.info("stopped");
+      ShutdownLogManager.finish();
     }, "tongban-shutdown"));
   }
 

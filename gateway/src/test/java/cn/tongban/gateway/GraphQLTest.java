@@ -1,0 +1,160 @@
+package cn.tongban.gateway;
+
+import cn.tongban.client.model.Application;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** GraphQL as a third-party portal uses it: same services, same rules, same problems as REST. */
+class GraphQLTest {
+  private static final String ELDERLY = "mzj-elderly-preferential-card";
+  private static final String SUBMIT = """
+      mutation($input: SubmitApplicationInput!) {
+        submitApplication(input: $input) {
+          application { number status matterCode formVersion applicant { name } }
+          violations { pointer code message }
+          replayed
+        }
+      }""";
+  private static TestGateway gateway;
+
+  @BeforeAll
+  static void start() {
+    gateway = TestGateway.start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    gateway.close();
+  }
+
+  private static JsonObject graphql(String token, String query, JsonObject variables, String... headers)
+      throws Exception {
+    List<String> h = new ArrayList<>(List.of("Content-Type", "application/json"));
+    if (token != null) {
+      h.addAll(List.of("Authorization", "Bearer " + token));
+    }
+    h.addAll(List.of(headers));
+    HttpResponse<String> r = gateway.send("POST", "/graphql", new JsonObject().put("query", query)
+        .put("variables", variables).encode(), h.toArray(String[]::new));
+    assertEquals(200, r.statusCode(), r.body());
+    return new JsonObject(r.body());
+  }
+
+  @Test
+  void pagesTheCatalogueAsARelayConnection() throws Exception {
+    String query = """
+        query($after: String) {
+          matters(first: 2, after: $after) {
+            edges { cursor node { code name starLevel department { code name } } }
+            pageInfo { hasNextPage endCursor }
+          }
+        }""";
+    JsonObject page1 = graphql(null, query, new JsonObject()).getJsonObject("data").getJsonObject("matters");
+    assertEquals(2, page1.getJsonArray("edges").size());
+    assertTrue(page1.getJsonObject("pageInfo").getBoolean("hasNextPage"));
+    JsonObject page2 = graphql(null, query, new JsonObject().put("after",
+        page1.getJsonObject("pageInfo").getString("endCursor"))).getJsonObject("data").getJsonObject("matters");
+    assertEquals(1, page2.getJsonArray("edges").size());
+    assertFalse(page2.getJsonObject("pageInfo").getBoolean("hasNextPage"));
+    assertEquals("rsj-pension-insurance-enrolment",
+        page2.getJsonArray("edges").getJsonObject(0).getJsonObject("node").getString("code"));
+  }
+
+  @Test
+  void readsOneMatterWithItsPublishedForm() throws Exception {
+    JsonObject data = graphql(null, "{ matter(code: \"" + ELDERLY + "\") { name sameCity materials { name required }"
+        + " form { version schema } } missing: matter(code: \"nope\") { name } }", new JsonObject())
+        .getJsonObject("data");
+    JsonObject matter = data.getJsonObject("matter");
+    assertEquals("老年人优待证办理", matter.getString("name"));
+    assertTrue(matter.getBoolean("sameCity"));
+    assertFalse(matter.getJsonArray("materials").isEmpty());
+    assertEquals(1, matter.getJsonObject("form").getInteger("version"));
+    assertFalse(matter.getJsonObject("form").getJsonObject("schema").getJsonArray("examples").isEmpty());
+    assertNull(data.getValue("missing"));
+  }
+
+  @Test
+  void submitsThroughTheSameServiceAsRest() throws Exception {
+    String token = gateway.token("citizen");
+    JsonObject input = new JsonObject().put("matterCode", ELDERLY).put("channel", "WEB")
+        .put("data", gateway.sample(ELDERLY)).put("idempotencyKey", "gql-1");
+    JsonObject payload = graphql(token, SUBMIT, new JsonObject().put("input", input))
+        .getJsonObject("data").getJsonObject("submitApplication");
+    JsonObject app = payload.getJsonObject("application");
+    assertEquals("SUBMITTED", app.getString("status"));
+    assertEquals("张三", app.getJsonObject("applicant").getString("name"));
+    assertTrue(payload.getJsonArray("violations").isEmpty());
+    assertFalse(payload.getBoolean("replayed"));
+
+    // The same case over REST, and an idempotent retry over GraphQL.
+    Application overRest = gateway.applications(gateway.as("citizen")).getApplication(app.getString("number"));
+    assertEquals(ELDERLY, overRest.getMatterCode());
+    JsonObject retry = graphql(token, SUBMIT, new JsonObject().put("input", input))
+        .getJsonObject("data").getJsonObject("submitApplication");
+    assertEquals(app.getString("number"), retry.getJsonObject("application").getString("number"));
+    assertTrue(retry.getBoolean("replayed"));
+
+    JsonObject read = graphql(token, "query($n: String!) { application(number: $n) { number status data } }",
+        new JsonObject().put("n", app.getString("number"))).getJsonObject("data").getJsonObject("application");
+    assertEquals(gateway.sample(ELDERLY), read.getJsonObject("data"));
+  }
+
+  @Test
+  void invalidDataComesBackAsViolationsAndStoresNothing() throws Exception {
+    long before = gateway.count("select count(*) from application");
+    JsonObject data = gateway.sample(ELDERLY);
+    data.remove("name");
+    data.put("mobile", "0");
+    JsonObject payload = graphql(gateway.token("citizen"), SUBMIT, new JsonObject().put("input", new JsonObject()
+        .put("matterCode", ELDERLY).put("channel", "WEB").put("data", data)))
+        .getJsonObject("data").getJsonObject("submitApplication");
+    assertNull(payload.getValue("application"));
+    JsonArray violations = payload.getJsonArray("violations");
+    assertEquals(java.util.Set.of("/data/name", "/data/mobile"), violations.stream()
+        .map(v -> ((JsonObject) v).getString("pointer")).collect(java.util.stream.Collectors.toSet()));
+    assertEquals(before, gateway.count("select count(*) from application"));
+  }
+
+  @Test
+  void errorsCarryTheRestProblemInExtensions() throws Exception {
+    JsonObject anonymous = graphql(null, "{ application(number: \"4101832026010100000001\") { number } }",
+        new JsonObject());
+    JsonObject error = anonymous.getJsonArray("errors").getJsonObject(0);
+    JsonObject ext = error.getJsonObject("extensions");
+    assertEquals("unauthenticated", ext.getString("code"));
+    assertEquals(401, ext.getInteger("status"));
+    assertNotNull(ext.getString("traceId"));
+    assertEquals("需要登录或提供有效的访问令牌", ext.getString("title"));
+
+    JsonObject notMine = graphql(gateway.token("citizen"),
+        "{ application(number: \"4101832026010100000001\") { number } }", new JsonObject(), "Accept-Language", "en");
+    JsonObject notFound = notMine.getJsonArray("errors").getJsonObject(0).getJsonObject("extensions");
+    assertEquals("application-not-found", notFound.getString("code"));
+    assertEquals("No such application", notFound.getString("title"));
+  }
+
+  @Test
+  void overlyDeepOrMalformedQueriesAreRefusedCleanly() throws Exception {
+    HttpResponse<String> broken = gateway.send("POST", "/graphql", "{\"query\": \"{ matters(first: 2 { edges",
+        "Content-Type", "application/json");
+    assertTrue(broken.statusCode() == 400 || broken.statusCode() == 200, broken.body());
+    assertFalse(broken.body().contains("Exception"), broken.body());
+    JsonObject tooBig = graphql(null, "{ matters(first: 1000) { edges { cursor } } }", new JsonObject());
+    assertEquals("bad-request", tooBig.getJsonArray("errors").getJsonObject(0).getJsonObject("extensions")
+        .getString("code"));
+  }
+}

@@ -1,0 +1,557 @@
+package cn.tongban.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import cn.tongban.client.ApiClient;
+import cn.tongban.client.ApiException;
+import cn.tongban.client.ApiResponse;
+import cn.tongban.client.api.ApplicationsApi;
+import cn.tongban.client.api.AuthApi;
+import cn.tongban.client.api.MattersApi;
+import cn.tongban.client.api.SystemApi;
+import cn.tongban.client.model.Application;
+import cn.tongban.client.model.Channel;
+import cn.tongban.client.model.Health;
+import cn.tongban.client.model.MatterDetail;
+import cn.tongban.client.model.SubmitApplicationRequest;
+import cn.tongban.client.model.TokenRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Runs the shaded {@code tongban.jar} as an operator would: a separate JVM with no configuration but a
+ * port and a data directory, stopped with SIGTERM and, once, killed with SIGKILL. Checks that cases survive
+ * restarts, that SIGTERM stops the embedded PostgreSQL and Redis, and that a start after a kill -9 stops
+ * the servers the killed process left behind. Prints the cold and warm start-up times (not asserted).
+ *
+ * <p>The methods share one data directory and run in order; each one assumes what the previous ones built.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class JarLifecycleIT {
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+  /** How long an operator (or Kubernetes' default grace period) waits after SIGTERM before SIGKILL. */
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(15);
+  private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
+  private static final Pattern READY = Pattern.compile("Tongban ready in (\\d+) ms");
+  private static final String MATTER = "mzj-elderly-preferential-card";
+  private static final String USER = "citizen";
+  private static final String PASSWORD = "tongban-demo";
+  /** JVM exit status after a SIGTERM that ran the shutdown hooks (128 + 15), or 0. */
+  private static final Set<Integer> SIGTERM_EXIT_CODES = Set.of(0, 143);
+
+  private Path jar;
+  private Path workDir;
+  private Path dataDir;
+  private App app;
+  private int starts;
+  private String caseNumber;
+  private Application caseAsSubmitted;
+  private final List<ProcessHandle> spawned = new ArrayList<>();
+  /** Where the Redis killed with its JVM had its binary extracted (left in the temp directory by kill -9). */
+  private Path leftoverRedisBinaryDir;
+
+  @BeforeAll
+  void freshDataDirectory() throws IOException {
+    String property = System.getProperty("tongban.jar");
+    assertNotNull(property, "system property tongban.jar is not set: run this test with maven-failsafe (mvn verify)");
+    jar = Path.of(property).toAbsolutePath().normalize();
+    assertTrue(Files.isRegularFile(jar), "no shaded jar at " + jar + ": run mvn package first");
+    workDir = Files.createTempDirectory(jar.getParent(), "jar-lifecycle-").toRealPath();
+    dataDir = workDir.resolve("data");
+    System.out.println("data directory: " + dataDir + " (logs of each start next to it)");
+  }
+
+  @Test
+  @Order(1)
+  void coldStartServesHealthLoginAndASubmittedCase() throws Exception {
+    app = start("cold start (empty data directory)");
+
+    Health health = call("GET /health", () -> new SystemApi(client(app.port, null)).getHealth());
+    assertEquals(Health.StatusEnum.UP, health.getStatus(), () -> "health: " + health + app.tail());
+
+    String token = login(app);
+    MatterDetail matter = call("GET /api/v1/matters/" + MATTER,
+        () -> new MattersApi(client(app.port, null)).getMatter(MATTER));
+    Map<String, Object> sample = firstExample(matter);
+
+    ApplicationsApi applications = new ApplicationsApi(client(app.port, token));
+    ApiResponse<Application> submitted = call("POST /api/v1/applications",
+        () -> applications.submitApplicationWithHttpInfo(new SubmitApplicationRequest()
+            .matterCode(MATTER).channel(Channel.WEB).data(sample), null));
+    assertEquals(201, submitted.getStatusCode(), app::tail);
+    Application created = submitted.getData();
+    assertNotNull(created.getNumber(), "the created case has no number");
+    assertEquals(MATTER, created.getMatterCode());
+
+    Application readBack = call("GET /api/v1/applications/" + created.getNumber(),
+        () -> applications.getApplication(created.getNumber()));
+    assertEquals(created.getNumber(), readBack.getNumber());
+    assertEquals(MATTER, readBack.getMatterCode());
+    assertNotNull(readBack.getData(), "the case read back has no data");
+    caseNumber = readBack.getNumber();
+    caseAsSubmitted = readBack;
+    System.out.println("submitted case " + caseNumber);
+  }
+
+  @Test
+  @Order(2)
+  void sigtermStopsTheJvmAndBothEmbeddedServers() throws Exception {
+    assumeTrue(app != null && app.process.isAlive(), "no running instance from the previous step");
+    stopWithSigterm(app);
+  }
+
+  @Test
+  @Order(3)
+  void restartKeepsEveryCaseAndAFreshLoginWorks() throws Exception {
+    assumeTrue(caseNumber != null, "no case was submitted in the first step");
+    app = start("warm start (same data directory, after SIGTERM)");
+
+    String token = login(app);
+    Application afterRestart = call("GET /api/v1/applications/" + caseNumber,
+        () -> new ApplicationsApi(client(app.port, token)).getApplication(caseNumber));
+    assertCaseUnchanged(afterRestart);
+  }
+
+  @Test
+  @Order(4)
+  void startsAfterAKill9AndStopsTheServersItLeftBehind() throws Exception {
+    assumeTrue(caseNumber != null, "no case was submitted in the first step");
+    if (app == null || !app.process.isAlive()) {
+      app = start("start before kill -9");
+    }
+    Path postmasterPid = dataDir.resolve("pg").resolve("postmaster.pid");
+    Path redisPid = dataDir.resolve("redis").resolve("redis.pid");
+    ProcessHandle leftoverPostgres = aliveProcess(postmasterPid, "postgres");
+    ProcessHandle leftoverRedis = aliveProcess(redisPid, "redis");
+    spawned.add(leftoverPostgres);
+    spawned.add(leftoverRedis);
+    leftoverRedisBinaryDir = leftoverRedis.info().command().map(c -> Path.of(c).getParent()).orElse(null);
+
+    app.process.destroyForcibly();
+    assertTrue(app.process.waitFor(20, TimeUnit.SECONDS), "the JVM did not die within 20 s of SIGKILL");
+    System.out.println("kill -9: JVM exit status " + app.process.exitValue());
+    // SIGKILL runs no shutdown hook: both embedded servers outlive the JVM, and their pid files stay.
+    assertAll("servers left behind by kill -9",
+        () -> assertTrue(leftoverPostgres.isAlive(),
+            "postgres " + leftoverPostgres.pid() + " did not outlive the killed JVM"),
+        () -> assertTrue(leftoverRedis.isAlive(), "redis " + leftoverRedis.pid() + " did not outlive the killed JVM"),
+        () -> assertTrue(Files.exists(postmasterPid), "postmaster.pid is gone after kill -9"));
+    System.out.println("left behind by kill -9: postgres pid " + leftoverPostgres.pid() + ", redis pid "
+        + leftoverRedis.pid());
+
+    App restarted = start("start after kill -9 (leftover servers to stop)");
+    app = restarted;
+    // The product stops what was left behind (SIGTERM, waits) before starting new servers.
+    long pgNow = readPid(postmasterPid).orElseThrow(() -> new AssertionError("no postmaster.pid after restart"));
+    List<ProcessHandle> postmasters = postmastersFor(dataDir.resolve("pg"));
+    assertAll("after a start following kill -9",
+        () -> assertFalse(leftoverPostgres.isAlive(),
+            "the leftover postgres " + leftoverPostgres.pid() + " is still running" + restarted.tail()),
+        () -> assertFalse(leftoverRedis.isAlive(),
+            "the leftover redis " + leftoverRedis.pid() + " is still running" + restarted.tail()),
+        () -> assertNotEquals(leftoverPostgres.pid(), pgNow, "postmaster.pid still names the leftover postgres"),
+        () -> assertEquals(List.of(pgNow), postmasters.stream().map(ProcessHandle::pid).toList(),
+            "postmasters running on " + dataDir.resolve("pg")),
+        () -> assertTrue(restarted.log().contains("stopping postgres (pid " + leftoverPostgres.pid() + ")"),
+            "no log line about stopping the leftover postgres" + restarted.tail()),
+        () -> assertTrue(restarted.log().contains("stopping redis (pid " + leftoverRedis.pid() + ")"),
+            "no log line about stopping the leftover redis" + restarted.tail()));
+
+    String token = login(restarted);
+    Application afterKill = call("GET /api/v1/applications/" + caseNumber,
+        () -> new ApplicationsApi(client(restarted.port, token)).getApplication(caseNumber));
+    assertCaseUnchanged(afterKill);
+
+    stopWithSigterm(restarted);
+  }
+
+  @AfterAll
+  void noServerOutlivesTheTest() throws Exception {
+    List<String> killed = new ArrayList<>();
+    if (app != null && app.process.isAlive()) {
+      app.process.destroyForcibly();
+      app.process.waitFor(20, TimeUnit.SECONDS);
+      killed.add("tongban JVM " + app.process.pid());
+    }
+    if (dataDir == null) {
+      return;
+    }
+    List<ProcessHandle> leftovers = new ArrayList<>(spawned);
+    pidFileProcess(dataDir.resolve("pg").resolve("postmaster.pid"), "postgres").ifPresent(leftovers::add);
+    pidFileProcess(dataDir.resolve("redis").resolve("redis.pid"), "redis").ifPresent(leftovers::add);
+    leftovers.addAll(postmastersFor(dataDir.resolve("pg")));
+    for (ProcessHandle p : leftovers) {
+      if (p.isAlive()) {
+        killed.add(p.info().command().orElse("?") + " " + p.pid());
+        p.destroy();
+        if (!awaitUntil(Duration.ofSeconds(15), () -> !p.isAlive())) {
+          p.destroyForcibly();
+          awaitUntil(Duration.ofSeconds(5), () -> !p.isAlive());
+        }
+      }
+    }
+    if (!killed.isEmpty()) {
+      System.out.println("clean-up had to stop: " + killed);
+    }
+    // A JVM killed with -9 cannot delete the Redis binary it extracted; the test did the killing, so it tidies.
+    if (leftoverRedisBinaryDir != null && leftoverRedisBinaryDir.getFileName().toString().startsWith("redis-")
+        && Files.isDirectory(leftoverRedisBinaryDir) && leftovers.stream().noneMatch(ProcessHandle::isAlive)) {
+      System.out.println("removing " + leftoverRedisBinaryDir + ", left in the temp directory by the kill -9");
+      deleteTree(leftoverRedisBinaryDir);
+    }
+    if (leftovers.stream().noneMatch(ProcessHandle::isAlive) && Files.isDirectory(dataDir)) {
+      // The logs stay in target/ for a look after a failure; the database is large and goes.
+      deleteTree(dataDir);
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> files = Files.walk(root)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+
+  /**
+   * A running (or stopped) tongban.jar. Its stdout and stderr go to one file, which a background thread
+   * follows into memory: unlike a pipe, a file never blocks the process and loses nothing when it exits.
+   */
+  private static final class App {
+    final int number;
+    final Process process;
+    final Path logFile;
+    final StringBuffer log = new StringBuffer();
+    final CompletableFuture<Integer> listening = new CompletableFuture<>();
+    volatile long listeningNanos;
+    Thread follower;
+    int port;
+
+    App(int number, Process process, Path logFile) {
+      this.number = number;
+      this.process = process;
+      this.logFile = logFile;
+    }
+
+    String log() {
+      return log.toString();
+    }
+
+    /** The whole log, once the process has exited and the follower has read the last byte. */
+    String finalLog() throws InterruptedException {
+      if (!process.isAlive()) {
+        follower.join(5_000);
+      }
+      return log();
+    }
+
+    /** The last lines of the log, to append to a failure message. */
+    String tail() {
+      List<String> lines = log().lines().toList();
+      return "\n--- last lines of tongban.jar #" + number + " (" + logFile + ") ---\n"
+          + String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+    }
+  }
+
+  private App start(String what) throws Exception {
+    if (app != null && app.process.isAlive()) {
+      // Never two instances on one data directory: an earlier step failed half-way.
+      app.process.destroyForcibly();
+      app.process.waitFor(20, TimeUnit.SECONDS);
+    }
+    Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+    int number = ++starts;
+    Path logFile = workDir.resolve("tongban-" + number + ".log");
+    ProcessBuilder builder = new ProcessBuilder(javaBin.toString(), "-jar", jar.toString())
+        .directory(workDir.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(logFile.toFile());
+    // Nothing from the caller's environment may point the jar at an external database or another port.
+    builder.environment().keySet().removeIf(k -> k.startsWith("TONGBAN_"));
+    builder.environment().put("TONGBAN_HTTP_PORT", "0");
+    builder.environment().put("TONGBAN_DATA_DIR", dataDir.toString());
+
+    long begin = System.nanoTime();
+    App started = new App(number, builder.start(), logFile);
+    spawned.add(started.process.toHandle());
+    started.follower = new Thread(() -> follow(started), "tongban-jar-" + number + "-output");
+    started.follower.setDaemon(true);
+    started.follower.start();
+    started.process.onExit().thenRun(() -> started.listening.completeExceptionally(new IllegalStateException(
+        "tongban.jar exited with status " + started.process.exitValue() + " before it was listening")));
+    try {
+      started.port = started.listening.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      fail(what + ": no 'listening on port' within " + START_TIMEOUT.toSeconds() + " s" + started.tail());
+    } catch (ExecutionException e) {
+      fail(what + ": " + e.getCause().getMessage() + started.tail());
+    }
+    long ms = TimeUnit.NANOSECONDS.toMillis(started.listeningNanos - begin);
+    Matcher ready = READY.matcher(started.log());
+    System.out.println("START TIME " + what + ": " + ms + " ms from process start to 'listening on port "
+        + started.port + "'" + (ready.find() ? " (the jar reports ready in " + ready.group(1) + " ms)" : ""));
+    return started;
+  }
+
+  /** Copies the log file into memory line by line until the process has exited and every byte is read. */
+  private static void follow(App app) {
+    long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+    try (InputStream in = Files.newInputStream(app.logFile)) {
+      ByteArrayOutputStream line = new ByteArrayOutputStream();
+      byte[] buffer = new byte[8192];
+      while (System.nanoTime() - deadline < 0) {
+        boolean exited = !app.process.isAlive(); // checked before reading: the last read then sees everything
+        int n = in.read(buffer);
+        for (int i = 0; i < n; i++) {
+          if (buffer[i] == '\n') {
+            onLine(app, line.toString(StandardCharsets.UTF_8));
+            line.reset();
+          } else {
+            line.write(buffer[i]);
+          }
+        }
+        if (n <= 0) {
+          if (exited) {
+            break;
+          }
+          Thread.sleep(50);
+        }
+      }
+      if (line.size() > 0) {
+        onLine(app, line.toString(StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      app.log.append("(reading ").append(app.logFile).append(" failed: ").append(e).append(")\n");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    app.listening.completeExceptionally(new IllegalStateException("the output ended before 'listening on port'"));
+  }
+
+  private static void onLine(App app, String line) {
+    app.log.append(line).append('\n');
+    System.out.println("[tongban.jar #" + app.number + "] " + line);
+    Matcher m = LISTENING.matcher(line);
+    if (m.find() && !app.listening.isDone()) {
+      app.listeningNanos = System.nanoTime();
+      app.listening.complete(Integer.parseInt(m.group(1)));
+    }
+  }
+
+  /**
+   * Sends SIGTERM and checks what an operator expects: the JVM exits in time with the status of a signal
+   * that ran its shutdown hooks, PostgreSQL and Redis are stopped, postmaster.pid is removed, and nothing
+   * went wrong on the way down.
+   */
+  private void stopWithSigterm(App running) throws Exception {
+    Path postmasterPid = dataDir.resolve("pg").resolve("postmaster.pid");
+    ProcessHandle postgres = aliveProcess(postmasterPid, "postgres");
+    ProcessHandle redis = aliveProcess(dataDir.resolve("redis").resolve("redis.pid"), "redis");
+    spawned.add(postgres);
+    spawned.add(redis);
+
+    long begin = System.nanoTime();
+    running.process.destroy();
+    boolean serversStopped = awaitUntil(STOP_TIMEOUT,
+        () -> !postgres.isAlive() && !redis.isAlive() && !Files.exists(postmasterPid));
+    long serversMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
+    long left = Math.max(0, STOP_TIMEOUT.toMillis() - serversMs);
+    boolean exited = running.process.waitFor(left, TimeUnit.MILLISECONDS);
+    long exitMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
+    System.out.println("SIGTERM to tongban.jar #" + running.number + ": embedded servers "
+        + (serversStopped ? "stopped after " + serversMs + " ms" : "NOT stopped within " + STOP_TIMEOUT.toSeconds() + " s")
+        + "; JVM " + (exited ? "exited after " + exitMs + " ms with status " + running.process.exitValue()
+        : "still running after " + STOP_TIMEOUT.toSeconds() + " s"));
+    if (!exited) {
+      // What an operator's supervisor does next; the next step needs the data directory free.
+      running.process.destroyForcibly();
+      running.process.waitFor(20, TimeUnit.SECONDS);
+      System.out.println("tongban.jar #" + running.number + " finally ended with status "
+          + running.process.exitValue() + " after "
+          + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin) + " ms");
+    }
+    String log = running.finalLog();
+    // Everything after "listening on port": serving the requests above, then the way down. JUL records from
+    // the shutdown hook may be missing (the JDK's LogManager resets itself in its own shutdown hook, which
+    // runs concurrently), so their absence is reported, not asserted; uncaught stack traces go to stderr anyway.
+    Matcher listening = LISTENING.matcher(log);
+    String afterListening = listening.find() ? log.substring(listening.end()) : log;
+    if (!afterListening.contains("shutting down")) {
+      System.out.println("NOTE tongban.jar #" + running.number + ": no 'shutting down' line in the log after SIGTERM");
+    }
+    assertAll("SIGTERM to tongban.jar #" + running.number,
+        () -> assertTrue(exited, "the JVM did not exit within " + STOP_TIMEOUT.toSeconds() + " s of SIGTERM"
+            + running.tail()),
+        () -> assertTrue(!exited || SIGTERM_EXIT_CODES.contains(running.process.exitValue()),
+            () -> "exit status " + running.process.exitValue() + running.tail()),
+        () -> assertFalse(Files.exists(postmasterPid), "postmaster.pid still exists after SIGTERM"),
+        () -> assertFalse(postgres.isAlive(), "postgres " + postgres.pid() + " still runs after SIGTERM"),
+        () -> assertFalse(redis.isAlive(), "redis " + redis.pid() + " still runs after SIGTERM"),
+        () -> assertFalse(Stream.of("Exception", "SEVERE", "WARNING", "did not finish", "failed")
+                .anyMatch(afterListening::contains),
+            "an error was logged while serving or shutting down:" + afterListening));
+  }
+
+  private void assertCaseUnchanged(Application now) {
+    assertAll("case " + caseNumber + " after a restart",
+        () -> assertEquals(caseNumber, now.getNumber()),
+        () -> assertEquals(MATTER, now.getMatterCode()),
+        () -> assertEquals(caseAsSubmitted.getStatus(), now.getStatus()),
+        () -> assertEquals(caseAsSubmitted.getData(), now.getData()),
+        () -> assertEquals(caseAsSubmitted.getSubmittedAt().toInstant(), now.getSubmittedAt().toInstant()));
+  }
+
+  private String login(App running) throws Exception {
+    String token = call("POST /api/v1/auth/token (" + USER + ")",
+        () -> new AuthApi(client(running.port, null)).issueToken(new TokenRequest()
+            .grantType(TokenRequest.GrantTypeEnum.PASSWORD).username(USER).password(PASSWORD)))
+        .getAccessToken();
+    assertNotNull(token, "no access_token");
+    assertFalse(token.isBlank(), "blank access_token");
+    return token;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> firstExample(MatterDetail matter) {
+    assertNotNull(matter.getForm(), "matter " + MATTER + " has no published form");
+    Object examples = matter.getForm().getSchema().get("examples");
+    assertTrue(examples instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof Map,
+        "form.schema.examples[0] is missing: " + examples);
+    return (Map<String, Object>) ((List<?>) examples).get(0);
+  }
+
+  private static ApiClient client(int port, String token) {
+    ApiClient client = new ApiClient();
+    client.updateBaseUri("http://127.0.0.1:" + port);
+    client.setConnectTimeout(Duration.ofSeconds(5));
+    client.setReadTimeout(HTTP_TIMEOUT);
+    if (token != null) {
+      client.setRequestInterceptor(b -> b.header("Authorization", "Bearer " + token));
+    }
+    return client;
+  }
+
+  @FunctionalInterface
+  private interface ApiCall<T> {
+    T call() throws ApiException;
+  }
+
+  /** Runs one API call; a failure names the request, the status and the body, and shows the jar's log. */
+  private <T> T call(String request, ApiCall<T> c) {
+    try {
+      return c.call();
+    } catch (ApiException e) {
+      throw new AssertionError(request + " failed: HTTP " + e.getCode() + " " + e.getResponseBody()
+          + (app != null ? app.tail() : ""), e);
+    }
+  }
+
+  /** The live process named on the first line of {@code pidFile}, which must exist. */
+  private static ProcessHandle aliveProcess(Path pidFile, String command) {
+    long pid = readPid(pidFile).orElseThrow(() -> new AssertionError("no pid in " + pidFile));
+    ProcessHandle handle = ProcessHandle.of(pid)
+        .orElseThrow(() -> new AssertionError(pidFile + " names pid " + pid + ", which is not running"));
+    assertTrue(handle.info().command().orElse("").contains(command),
+        () -> pidFile + " names pid " + pid + " which is not " + command + ": " + handle.info());
+    return handle;
+  }
+
+  /** The live process a pid file names, if it is still the expected program (pids get reused). */
+  private static java.util.Optional<ProcessHandle> pidFileProcess(Path pidFile, String command) {
+    OptionalLong pid = readPid(pidFile);
+    if (pid.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    return ProcessHandle.of(pid.getAsLong())
+        .filter(p -> p.info().command().orElse("").contains(command));
+  }
+
+  private static OptionalLong readPid(Path pidFile) {
+    try {
+      if (!Files.isRegularFile(pidFile)) {
+        return OptionalLong.empty();
+      }
+      return Files.readAllLines(pidFile).stream().findFirst().map(String::trim).filter(s -> s.matches("\\d+"))
+          .map(s -> OptionalLong.of(Long.parseLong(s))).orElse(OptionalLong.empty());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Every PostgreSQL postmaster (not its child processes) whose data directory is {@code pgDir}. */
+  private static List<ProcessHandle> postmastersFor(Path pgDir) {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
+        .filter(p -> p.info().arguments().map(args -> namesDataDir(args, pgDir)).orElse(false))
+        .toList();
+  }
+
+  private static boolean namesDataDir(String[] args, Path pgDir) {
+    for (int i = 0; i < args.length; i++) {
+      String dir = args[i].equals("-D") && i + 1 < args.length ? args[i + 1]
+          : args[i].startsWith("-D") ? args[i].substring(2) : null;
+      if (dir != null && Path.of(dir).toAbsolutePath().normalize().equals(pgDir)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Polls {@code condition} every 100 ms until it holds (true) or {@code timeout} has passed (false). */
+  private static boolean awaitUntil(Duration timeout, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        return false;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return condition.getAsBoolean();
+      }
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package cn.tongban.gateway;
+
+import cn.tongban.client.api.SystemApi;
+import cn.tongban.client.model.Application;
+import cn.tongban.client.model.Channel;
+import cn.tongban.client.model.Health;
+import cn.tongban.client.model.SubmitApplicationRequest;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Health, the contract documents, GraphiQL, and a restart that keeps every case. */
+class PlatformBasicsTest {
+
+  @Test
+  void healthContractAndGraphiqlArePublic() throws Exception {
+    try (TestGateway gateway = TestGateway.start()) {
+      Health health = new SystemApi(gateway.anonymous()).getHealth();
+      assertEquals(Health.StatusEnum.UP, health.getStatus());
+      assertEquals("UP", health.getComponents().get("postgres").getStatus());
+      assertEquals("UP", health.getComponents().get("redis").getStatus());
+
+      HttpResponse<String> yaml = gateway.send("GET", "/openapi.yaml", null);
+      assertEquals(200, yaml.statusCode());
+      assertTrue(yaml.body().startsWith("openapi: 3.1.0"));
+      assertTrue(yaml.body().contains("application/problem+json"), "the published contract is the true one");
+
+      HttpResponse<String> browser = gateway.send("GET", "/graphql", null, "Accept", "text/html");
+      assertEquals(302, browser.statusCode());
+      HttpResponse<String> graphiql = gateway.send("GET", "/graphiql/", null, "Accept", "text/html");
+      assertEquals(200, graphiql.statusCode());
+      assertTrue(graphiql.body().toLowerCase().contains("graphiql"));
+    }
+  }
+
+  @Test
+  void restartKeepsEveryCase() throws Exception {
+    TestGateway gateway = TestGateway.start();
+    Application created = gateway.applications(gateway.as("citizen")).submitApplication(
+        new SubmitApplicationRequest().matterCode("mzj-elderly-preferential-card").channel(Channel.KIOSK)
+            .data(gateway.sample("mzj-elderly-preferential-card").getMap()), "restart-1");
+    try (TestGateway again = gateway.restart()) {
+      Application read = again.applications(again.as("citizen")).getApplication(created.getNumber());
+      assertEquals(created.getNumber(), read.getNumber());
+      assertEquals(created.getQueryCode(), read.getQueryCode());
+      assertEquals(1, again.count("select count(*) from application"));
+      assertEquals(3, again.count("select count(*) from matter"), "the catalogue is imported once");
+      // The token signed before the restart still works: keys are kept, not regenerated.
+      assertEquals(12, again.count("select count(*) from account"), "demo accounts seeded once");
+    }
+  }
+}
