@@ -4,6 +4,7 @@ import cn.tongban.core.application.ApplicationService;
 import cn.tongban.core.application.ApplicationStore;
 import cn.tongban.core.config.TongbanConfig;
 import cn.tongban.core.demo.DemoSeeder;
+import cn.tongban.core.form.DefinitionChecker;
 import cn.tongban.core.form.FormValidator;
 import cn.tongban.core.identity.IdentityService;
 import cn.tongban.core.identity.IdentityStore;
@@ -13,6 +14,7 @@ import cn.tongban.core.infra.EmbeddedPostgresServer;
 import cn.tongban.core.infra.EmbeddedRedisServer;
 import cn.tongban.core.infra.Redis;
 import cn.tongban.core.matter.CatalogueImporter;
+import cn.tongban.core.matter.MatterAuthoringService;
 import cn.tongban.core.matter.MatterService;
 import cn.tongban.core.matter.MatterStore;
 import io.vertx.core.Future;
@@ -21,6 +23,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -43,6 +46,7 @@ public final class Platform {
   private final MatterService matters;
   private final ApplicationService applications;
   private final IdentityService identity;
+  private final MatterAuthoringService authoring;
 
   private Platform(Vertx vertx, TongbanConfig config, Optional<EmbeddedPostgresServer> embeddedPostgres,
       Optional<EmbeddedRedisServer> embeddedRedis, Pool pool, Redis redis, SigningKeys.Pem signingKey) {
@@ -56,8 +60,11 @@ public final class Platform {
     MatterStore matterStore = new MatterStore(pool);
     this.matters = new MatterService(matterStore);
     this.identity = new IdentityService(vertx, new IdentityStore(pool), redis, config);
-    this.applications = new ApplicationService(matters, new ApplicationStore(pool), identity, new FormValidator(),
+    FormValidator validator = new FormValidator();
+    this.applications = new ApplicationService(matters, new ApplicationStore(pool), identity, validator,
         config.areaCode());
+    // No form-handler plugins are installed yet: a definition naming one is refused at publishing.
+    this.authoring = new MatterAuthoringService(matterStore, new DefinitionChecker(validator, Set.of()), validator);
   }
 
   /** Starts everything the configuration asks for. */
@@ -77,8 +84,7 @@ public final class Platform {
           .compose(v -> Redis.connect(vertx, redisUrl))
           .compose(redis -> {
             Pool pool = Database.pool(vertx, pgUrl, config.pgPoolSize());
-            MatterStore store = new MatterStore(pool);
-            return new CatalogueImporter(vertx, pool, store).importBundled()
+            return new CatalogueImporter(vertx, new MatterStore(pool)).importBundled()
                 .compose(n -> config.demo() ? new DemoSeeder(vertx, pool).seed() : Future.succeededFuture())
                 .compose(v -> SigningKeys.load(vertx, pool))
                 .map(key -> new Platform(vertx, config, pg.result(), rd.result(), pool, redis, key));
@@ -101,6 +107,10 @@ public final class Platform {
 
   public ApplicationService applications() {
     return applications;
+  }
+
+  public MatterAuthoringService authoring() {
+    return authoring;
   }
 
   public IdentityService identity() {

@@ -37,23 +37,60 @@ class CatalogueTest {
     gateway.close();
   }
 
+  private static MatterPage list(String q, String department, Integer level, Boolean sameCity, int limit,
+      String cursor) throws ApiException {
+    return matters.listMatters(q, department, level, sameCity, null, null, null, null, limit, cursor);
+  }
+
   @Test
-  void pagesThroughTheWholeCatalogueWithCursors() throws Exception {
+  void pagesThroughTheWholeCatalogueWithCursorsInAStableOrder() throws Exception {
     List<String> codes = new ArrayList<>();
     String cursor = null;
     do {
-      MatterPage page = matters.listMatters(null, null, null, null, 1, cursor);
-      assertTrue(page.getItems().size() <= 1);
+      MatterPage page = list(null, null, null, null, 2, cursor);
+      assertTrue(page.getItems().size() <= 2);
       page.getItems().forEach(m -> codes.add(m.getCode()));
       cursor = page.getNextCursor();
     } while (cursor != null);
-    assertEquals(List.of("rsj-talent-housing-subsidy", "mzj-elderly-preferential-card",
-        "rsj-pension-insurance-enrolment"), codes, "display order of the bundled catalogue");
+    List<String> all = list(null, null, null, null, 100, null).getItems().stream().map(MatterSummary::getCode)
+        .toList();
+    assertEquals(all, codes, "pages add up to the whole catalogue, in the same order, without repeats");
+    assertEquals(gateway.count("select count(*) from matter"), codes.size());
+    assertEquals("rsj-talent-housing-subsidy", codes.get(0), "the bundle's display order");
+  }
+
+  @Test
+  void findsAMatterByPartOfItsChineseNameOrTheme() throws Exception {
+    assertEquals(List.of("mzj-elderly-preferential-card"),
+        list("优待", null, null, null, 20, null).getItems().stream().map(MatterSummary::getCode).toList());
+    assertTrue(list("住房补贴", null, null, null, 20, null).getItems().stream()
+        .anyMatch(m -> m.getCode().equals("rsj-talent-housing-subsidy")));
+    assertTrue(list("人才住房", null, null, null, 20, null).getItems().stream()
+        .allMatch(m -> m.getName().contains("人才住房")));
+    assertTrue(list("老", null, null, null, 20, null).getItems().stream()
+        .anyMatch(m -> m.getCode().equals("mzj-elderly-preferential-card")), "one character finds it too");
+    assertTrue(list("优补", null, null, null, 20, null).getItems().isEmpty(), "a substring, not scattered characters");
+  }
+
+  @Test
+  void filtersByTypeThemeStarAndChannel() throws Exception {
+    assertTrue(matters.listMatters(null, null, null, null, "20", null, null, null, 100, null).getItems().stream()
+        .allMatch(m -> m.getType().equals("20")));
+    assertTrue(matters.listMatters(null, null, null, null, null, null, 4, null, 100, null).getItems().stream()
+        .allMatch(m -> m.getStarLevel() >= 4));
+    String theme = new JsonObject(gateway.send("GET", "/api/v1/matters/mzj-elderly-preferential-card", null).body())
+        .getJsonArray("themes").getString(0);
+    assertTrue(matters.listMatters(null, null, null, null, null, theme, null, null, 100, null).getItems().stream()
+        .anyMatch(m -> m.getCode().equals("mzj-elderly-preferential-card")));
+    long withExpress = gateway.count("select count(*) from matter where 'express' = any(channels)");
+    assertEquals(withExpress, matters.listMatters(null, null, null, null, null, null, null, "express", 100, null)
+        .getItems().size());
+    assertEquals(400, gateway.send("GET", "/api/v1/matters?channel=pigeon", null).statusCode());
   }
 
   @Test
   void listItemsCarryTheContractFields() throws Exception {
-    MatterSummary m = matters.listMatters(null, null, null, null, 20, null).getItems().get(0);
+    MatterSummary m = list(null, null, null, null, 20, null).getItems().get(0);
     assertNotNull(m.getName());
     assertNotNull(m.getType());
     assertNotNull(m.getDepartment().getCode());
@@ -65,16 +102,13 @@ class CatalogueTest {
 
   @Test
   void filtersByDepartmentLevelWordsAndSameCity() throws Exception {
-    assertTrue(matters.listMatters(null, "mzj", null, null, 20, null).getItems().stream()
+    assertTrue(list(null, "mzj", null, null, 20, null).getItems().stream()
         .allMatch(m -> m.getDepartment().getCode().equals("mzj")));
-    assertEquals(List.of("mzj-elderly-preferential-card"),
-        matters.listMatters("优待证", null, null, null, 20, null).getItems().stream().map(MatterSummary::getCode)
-            .toList());
-    assertTrue(matters.listMatters(null, null, 6, null, 20, null).getItems().stream()
+    assertTrue(list(null, null, 6, null, 20, null).getItems().stream()
         .allMatch(m -> m.getLevels().contains(6)), "village-level matters only");
-    assertTrue(matters.listMatters(null, null, null, true, 20, null).getItems().stream()
+    assertTrue(list(null, null, null, true, 20, null).getItems().stream()
         .allMatch(MatterSummary::getSameCity));
-    assertTrue(matters.listMatters("没有这个事项", null, null, null, 20, null).getItems().isEmpty());
+    assertTrue(list("没有这个事项", null, null, null, 20, null).getItems().isEmpty());
   }
 
   @Test

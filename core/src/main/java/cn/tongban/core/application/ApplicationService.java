@@ -5,6 +5,7 @@ import cn.tongban.core.identity.Caller;
 import cn.tongban.core.identity.IdNumber;
 import cn.tongban.core.identity.IdentityService;
 import cn.tongban.core.identity.Role;
+import cn.tongban.core.json.CanonicalJson;
 import cn.tongban.core.matter.FormVersion;
 import cn.tongban.core.matter.MatterService;
 import cn.tongban.core.page.Cursor;
@@ -14,23 +15,15 @@ import cn.tongban.core.problem.Messages;
 import cn.tongban.core.problem.ProblemCode;
 import cn.tongban.core.problem.Violation;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 
 /** 办件: submitting an application, and reading the cases a caller may see. */
 public final class ApplicationService {
@@ -80,8 +73,8 @@ public final class ApplicationService {
           .compose(detail -> applicant(caller, cmd, locale).compose(applicant -> {
             FormVersion form = detail.form().orElseThrow();
             List<Violation> violations = new ArrayList<>(applicant.violations());
-            violations.addAll(validator.validate(form.matterCode(), form.version(), form.schema(), cmd.data(),
-                "/data", locale));
+            violations.addAll(validator.validate(form.matterCode() + "@" + form.version(), form.schema(),
+                cmd.data(), "/data", locale));
             if (!violations.isEmpty()) {
               return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED,
                   "application.invalid", violations, violations.size()));
@@ -197,31 +190,11 @@ public final class ApplicationService {
 
   /** A hash of the request's meaning, independent of key order, to tell a retry from a different request. */
   static String hash(SubmitCommand cmd) {
-    JsonObject canonical = new JsonObject()
+    return CanonicalJson.sha256(new JsonObject()
         .put("matterCode", cmd.matterCode())
         .put("data", cmd.data())
         .put("channel", cmd.channel().name())
         .put("hallCode", cmd.hallCode().orElse(null))
-        .put("applicant", cmd.applicant().orElse(null));
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(sha.digest(((JsonObject) sorted(canonical)).encode().getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static Object sorted(Object value) {
-    if (value instanceof JsonObject o) {
-      Map<String, Object> map = new TreeMap<>();
-      o.forEach(entry -> map.put(entry.getKey(), sorted(entry.getValue())));
-      return new JsonObject(new LinkedHashMap<>(map));
-    }
-    if (value instanceof JsonArray a) {
-      List<Object> list = new ArrayList<>();
-      a.forEach(v -> list.add(sorted(v)));
-      return new JsonArray(list);
-    }
-    return value;
+        .put("applicant", cmd.applicant().orElse(null)));
   }
 }

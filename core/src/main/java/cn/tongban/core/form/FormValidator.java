@@ -33,12 +33,16 @@ public final class FormValidator {
   private final Map<String, Schema> compiled = new ConcurrentHashMap<>();
 
   /**
-   * Every violation of {@code data} against the schema of form {@code matterCode}/{@code version};
-   * pointers are prefixed with {@code pointerPrefix} (e.g. {@code /data}) so they point into the request.
+   * Every violation of {@code data} against {@code schema}, compiled once per {@code cacheKey} (a form
+   * version never changes, so e.g. {@code matter@3} is a safe key); pointers are prefixed with
+   * {@code pointerPrefix} (e.g. {@code /data}) so they point into the request.
    */
-  public List<Violation> validate(String matterCode, int version, JsonObject schema, JsonObject data,
-      String pointerPrefix, Locale locale) {
-    Schema s = compiled.computeIfAbsent(matterCode + "@" + version, k -> compile(schema));
+  public List<Violation> validate(String cacheKey, JsonObject schema, JsonObject data, String pointerPrefix,
+      Locale locale) {
+    return collect(compiled.computeIfAbsent(cacheKey, k -> compile(schema)), data, pointerPrefix, locale);
+  }
+
+  private List<Violation> collect(Schema s, JsonObject data, String pointerPrefix, Locale locale) {
     JsonNode instance = MAPPER.valueToTree(data.getMap());
     List<Error> errors = s.validate(instance, ctx -> ctx.executionConfig(c -> c.locale(locale)));
     // A labelled enum (oneOf of const+title) reports one const error per option besides the oneOf
@@ -58,6 +62,11 @@ public final class FormValidator {
       out.putIfAbsent(v.pointer() + " " + v.code(), v);
     }
     return List.copyOf(out.values());
+  }
+
+  /** Like {@link #validate} for a schema that is used once (a definition being checked): nothing cached. */
+  public List<Violation> validateOnce(JsonObject schema, JsonObject data, String pointerPrefix, Locale locale) {
+    return collect(compile(schema), data, pointerPrefix, locale);
   }
 
   /** Compiles a schema, failing if it is not a usable 2020-12 schema. */

@@ -1,36 +1,42 @@
 package cn.tongban.core.matter;
 
+import cn.tongban.core.json.CanonicalJson;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
  * Loads the bundled catalogue (the form-definitions module: {@code catalogue/index.json} and one folder
- * per matter) into the database. A matter already present is left as its authors changed it.
+ * per matter) at every start, idempotently: a new matter is added with its form published as version 1;
+ * a matter whose bundled definition changed since the last start gets its document updated and, when the
+ * form itself changed, a new published version; an unchanged bundle changes nothing.
  */
 public final class CatalogueImporter {
   private static final Logger LOG = Logger.getLogger(CatalogueImporter.class.getName());
+  private static final String IMPORTER = "system:bundled-catalogue";
   private final Vertx vertx;
-  private final Pool pool;
   private final MatterStore store;
 
-  public CatalogueImporter(Vertx vertx, Pool pool, MatterStore store) {
+  public CatalogueImporter(Vertx vertx, MatterStore store) {
     this.vertx = vertx;
-    this.pool = pool;
     this.store = store;
   }
 
   /** A bundled matter: its document and its form definition. */
   public record Bundled(JsonObject matter, JsonObject form) {
+    String hash() {
+      return CanonicalJson.sha256(new JsonObject().put("matter", matter).put("form", form));
+    }
   }
 
   /** Reads every bundled matter from the class path (blocking I/O: done on a worker thread). */
@@ -43,23 +49,53 @@ public final class CatalogueImporter {
     return out;
   }
 
-  /** Imports every bundled matter that is not in the database yet, each as published form version 1. */
+  /** Imports what is new or changed in the bundle; returns how many matters it added or changed. */
   public Future<Integer> importBundled() {
-    return vertx.executeBlocking(CatalogueImporter::readBundled).compose(bundled -> pool.withTransaction(tx -> {
+    return vertx.executeBlocking(CatalogueImporter::readBundled).compose(bundled -> store.pool().withTransaction(tx -> {
       Future<Integer> chain = Future.succeededFuture(0);
-      int order = 0;
-      for (Bundled b : bundled) {
-        int sortOrder = ++order * 10;
-        JsonObject dept = b.matter().getJsonObject("department");
-        chain = chain.compose(n -> store.upsertDepartment(tx, dept.getString("code"), dept.getString("name"))
-            .compose(v -> store.insertIfAbsent(tx, b.matter(), sortOrder))
-            .compose(inserted -> inserted
-                ? store.insertForm(tx, b.matter().getString("code"), 1, FormVersion.Status.PUBLISHED, b.form())
-                    .map(v -> n + 1)
-                : Future.succeededFuture(n)));
+      for (int i = 0; i < bundled.size(); i++) {
+        Bundled b = bundled.get(i);
+        int sortOrder = (i + 1) * 10;
+        chain = chain.compose(n -> importOne(tx, b, sortOrder).map(changed -> changed ? n + 1 : n));
       }
       return chain;
-    })).onSuccess(n -> LOG.info(() -> "bundled catalogue: " + n + " new matters imported"));
+    })).onSuccess(n -> LOG.info(() -> "bundled catalogue: " + n + " matters added or updated"));
+  }
+
+  private Future<Boolean> importOne(SqlClient tx, Bundled b, int sortOrder) {
+    String code = b.matter().getString("code");
+    String hash = b.hash();
+    return store.bundleHash(tx, code).compose(recorded -> {
+      if (recorded.isEmpty()) {
+        return store.insertIfAbsent(tx, b.matter(), sortOrder, hash)
+            .compose(v -> store.insertForm(tx, code, Optional.of(1), FormVersion.Status.PUBLISHED, b.form(),
+                IMPORTER))
+            .map(true);
+      }
+      if (recorded.get().filter(hash::equals).isPresent()) {
+        return Future.succeededFuture(false);
+      }
+      return store.update(tx, b.matter(), Optional.of(hash))
+          .compose(v -> store.listForms(tx, code))
+          .compose(forms -> {
+            JsonObject latest = forms.isEmpty() ? null : forms.get(forms.size() - 1).definition();
+            if (latest != null && CanonicalJson.sha256(latest).equals(CanonicalJson.sha256(normalised(b.form())))) {
+              return Future.succeededFuture(true);
+            }
+            return store.insertForm(tx, code, Optional.empty(), FormVersion.Status.DRAFT, b.form(), IMPORTER)
+                .compose(version -> store.publish(tx, code, version))
+                .map(true);
+          });
+    });
+  }
+
+  /** A definition with every optional part present, as stored versions have them. */
+  private static JsonObject normalised(JsonObject form) {
+    return new JsonObject()
+        .put("schema", form.getJsonObject("schema"))
+        .put("uiSchema", form.getJsonObject("uiSchema", new JsonObject()))
+        .put("handlers", form.getJsonArray("handlers", new JsonArray()))
+        .put("materialBindings", form.getJsonArray("materialBindings", new JsonArray()));
   }
 
   private static JsonObject read(String resource) {

@@ -22,7 +22,14 @@ public final class MatterService {
 
   /** Filters of a catalogue search; empty means "any". */
   public record Filter(Optional<String> text, Optional<String> department, Optional<Integer> level,
-      Optional<Boolean> sameCity) {
+      Optional<Boolean> sameCity, Optional<String> type, Optional<String> theme, Optional<Integer> starLevel,
+      Optional<String> channel) {
+
+    /** No filter: the whole catalogue. */
+    public static Filter none() {
+      return new Filter(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+          Optional.empty(), Optional.empty(), Optional.empty());
+    }
   }
 
   public Future<Page<Matter>> list(Filter filter, int limit, Optional<String> cursor) {
@@ -35,8 +42,9 @@ public final class MatterService {
     } catch (ClassCastException e) {
       return Future.failedFuture(new DomainException(ProblemCode.BAD_REQUEST, "application.cursor"));
     }
-    CatalogueQuery q = new CatalogueQuery(filter.text().filter(s -> !s.isBlank()), filter.department(),
-        filter.level(), filter.sameCity(), after);
+    CatalogueQuery q = new CatalogueQuery(filter.text().map(String::trim).filter(s -> !s.isEmpty()),
+        filter.department(), filter.level(), filter.sameCity(), filter.type(), filter.theme(), filter.starLevel(),
+        filter.channel(), after);
     return store.list(q, limit + 1).map(rows -> Page.of(rows, limit, m -> Cursor.encode(m.sortOrder(), m.code())));
   }
 

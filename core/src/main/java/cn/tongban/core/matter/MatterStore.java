@@ -8,8 +8,10 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The SQL for matters, departments and form versions. */
@@ -17,11 +19,17 @@ public final class MatterStore {
   private static final String MATTER_COLUMNS = """
       m.code, m.name, m.type, m.department_code, d.name as department_name, m.levels, m.same_city,
       m.star_level, m.promised_days, m.legal_days, m.sort_order, m.document""";
+  private static final String FORM_COLUMNS = """
+      matter_code, version, status, schema, ui_schema, handlers, material_bindings, created_at, published_at""";
 
   private final Pool pool;
 
   public MatterStore(Pool pool) {
     this.pool = pool;
+  }
+
+  public Pool pool() {
+    return pool;
   }
 
   /** A page of the catalogue, in display order, after the given position. */
@@ -30,22 +38,40 @@ public final class MatterStore {
         + " from matter m join department d on d.code = m.department_code where true");
     Tuple args = Tuple.tuple();
     if (q.text().isPresent()) {
-      args.addString("%" + q.text().get().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
-      sql.append(" and (m.name ilike $").append(args.size()).append(" or m.code ilike $").append(args.size())
-          .append(')');
+      // The gram index narrows the rows; the substring test makes the match exact.
+      args.addArrayOfString(SearchGrams.ofQuery(q.text().get()));
+      sql.append(" and m.search_grams @> $").append(args.size());
+      args.addString(q.text().get().toLowerCase(java.util.Locale.ROOT));
+      sql.append(" and strpos(m.search_text, $").append(args.size()).append(") > 0");
     }
-    if (q.department().isPresent()) {
-      args.addString(q.department().get());
+    q.department().ifPresent(v -> {
+      args.addString(v);
       sql.append(" and m.department_code = $").append(args.size());
-    }
-    if (q.level().isPresent()) {
-      args.addInteger(q.level().get());
+    });
+    q.level().ifPresent(v -> {
+      args.addInteger(v);
       sql.append(" and $").append(args.size()).append(" = any(m.levels)");
-    }
-    if (q.sameCity().isPresent()) {
-      args.addBoolean(q.sameCity().get());
+    });
+    q.sameCity().ifPresent(v -> {
+      args.addBoolean(v);
       sql.append(" and m.same_city = $").append(args.size());
-    }
+    });
+    q.type().ifPresent(v -> {
+      args.addString(v);
+      sql.append(" and m.type = $").append(args.size());
+    });
+    q.theme().ifPresent(v -> {
+      args.addString(v);
+      sql.append(" and $").append(args.size()).append(" = any(m.themes)");
+    });
+    q.starLevel().ifPresent(v -> {
+      args.addInteger(v);
+      sql.append(" and m.star_level >= $").append(args.size());
+    });
+    q.channel().ifPresent(v -> {
+      args.addString(v);
+      sql.append(" and $").append(args.size()).append(" = any(m.channels)");
+    });
     if (q.after().isPresent()) {
       args.addInteger(q.after().get().sortOrder());
       args.addString(q.after().get().code());
@@ -62,18 +88,45 @@ public final class MatterStore {
   }
 
   public Future<Optional<Matter>> find(String code) {
-    return pool.preparedQuery("select " + MATTER_COLUMNS
+    return find(pool, code);
+  }
+
+  public Future<Optional<Matter>> find(SqlClient client, String code) {
+    return client.preparedQuery("select " + MATTER_COLUMNS
             + " from matter m join department d on d.code = m.department_code where m.code = $1")
         .execute(Tuple.of(code))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toMatter(rows.iterator().next())));
   }
 
+  /** The bundle hash recorded when the matter was last imported from the bundled catalogue. */
+  public Future<Optional<Optional<String>>> bundleHash(SqlClient client, String code) {
+    return client.preparedQuery("select bundle_hash from matter where code = $1").execute(Tuple.of(code))
+        .map(rows -> rows.size() == 0 ? Optional.empty()
+            : Optional.of(Optional.ofNullable(rows.iterator().next().getString(0))));
+  }
+
   public Future<Optional<FormVersion>> findPublishedForm(String matterCode) {
-    return pool.preparedQuery("""
-            select matter_code, version, status, schema, ui_schema, handlers
-            from form_version where matter_code = $1 and status = 'PUBLISHED'""")
+    return pool.preparedQuery("select " + FORM_COLUMNS
+            + " from form_version where matter_code = $1 and status = 'PUBLISHED'")
         .execute(Tuple.of(matterCode))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toForm(rows.iterator().next())));
+  }
+
+  public Future<Optional<FormVersion>> findForm(SqlClient client, String matterCode, int version) {
+    return client.preparedQuery("select " + FORM_COLUMNS + " from form_version where matter_code = $1 and version = $2")
+        .execute(Tuple.of(matterCode, version))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toForm(rows.iterator().next())));
+  }
+
+  /** Every version of a matter's form, oldest first. */
+  public Future<List<FormVersion>> listForms(SqlClient client, String matterCode) {
+    return client.preparedQuery("select " + FORM_COLUMNS + " from form_version where matter_code = $1 order by version")
+        .execute(Tuple.of(matterCode))
+        .map(rows -> {
+          List<FormVersion> out = new ArrayList<>();
+          rows.forEach(r -> out.add(toForm(r)));
+          return out;
+        });
   }
 
   /** Inserts the department, or renames it. */
@@ -85,33 +138,99 @@ public final class MatterStore {
   }
 
   /** Inserts a matter unless one with its code exists; true when inserted. */
-  public Future<Boolean> insertIfAbsent(SqlClient client, JsonObject doc, int sortOrder) {
-    JsonObject dept = doc.getJsonObject("department");
-    return client.preparedQuery("""
-            insert into matter (code, name, type, department_code, levels, same_city, star_level,
-                                promised_days, legal_days, sort_order, document)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-            on conflict (code) do nothing""")
-        .execute(Tuple.from(List.of(
-            doc.getString("code"), doc.getString("name"), doc.getString("type"), dept.getString("code"),
-            doc.getJsonArray("levels").stream().map(o -> ((Number) o).intValue()).toArray(Integer[]::new),
-            doc.getBoolean("sameCity", false), StarLevel.of(doc),
-            new java.math.BigDecimal(String.valueOf(doc.getValue("promisedDays"))),
-            new java.math.BigDecimal(String.valueOf(doc.getValue("legalDays"))),
-            sortOrder, doc)))
+  public Future<Boolean> insertIfAbsent(SqlClient client, JsonObject doc, int sortOrder, String bundleHash) {
+    return upsertDepartment(client, doc.getJsonObject("department").getString("code"),
+        doc.getJsonObject("department").getString("name"))
+        .compose(v -> client.preparedQuery("""
+                insert into matter (code, name, type, department_code, levels, same_city, star_level, promised_days,
+                                    legal_days, sort_order, document, search_grams, search_text, themes, channels,
+                                    bundle_hash)
+                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+                on conflict (code) do nothing""")
+            .execute(columns(doc).addInteger(sortOrder).addValue(doc).addArrayOfString(grams(doc))
+                .addString(SearchGrams.searchText(doc)).addArrayOfString(strings(doc.getJsonArray("themes")))
+                .addArrayOfString(channels(doc)).addString(bundleHash)))
         .map(rows -> rows.rowCount() == 1);
   }
 
-  /** Inserts a form version with the given status. */
-  public Future<Void> insertForm(SqlClient client, String matterCode, int version, FormVersion.Status status,
-      JsonObject definition) {
+  /** Replaces a matter's document and searchable columns; true when the matter exists. */
+  public Future<Boolean> update(SqlClient client, JsonObject doc, Optional<String> bundleHash) {
+    return upsertDepartment(client, doc.getJsonObject("department").getString("code"),
+        doc.getJsonObject("department").getString("name"))
+        .compose(v -> client.preparedQuery("""
+                update matter set name = $2, type = $3, department_code = $4, levels = $5, same_city = $6,
+                  star_level = $7, promised_days = $8, legal_days = $9, document = $10, search_grams = $11,
+                  search_text = $12, themes = $13, channels = $14, bundle_hash = coalesce($15, bundle_hash),
+                  updated_at = now()
+                where code = $1""")
+            .execute(columns(doc).addValue(doc).addArrayOfString(grams(doc)).addString(SearchGrams.searchText(doc))
+                .addArrayOfString(strings(doc.getJsonArray("themes"))).addArrayOfString(channels(doc))
+                .addString(bundleHash.orElse(null))))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /** The next display position, after every matter there is. */
+  public Future<Integer> nextSortOrder(SqlClient client) {
+    return client.query("select coalesce(max(sort_order), 0) + 10 from matter").execute()
+        .map(rows -> rows.iterator().next().getInteger(0));
+  }
+
+  /** Inserts a form version; {@code version} empty = the next number. Returns the version number. */
+  public Future<Integer> insertForm(SqlClient client, String matterCode, Optional<Integer> version,
+      FormVersion.Status status, JsonObject definition, String createdBy) {
     return client.preparedQuery("""
-            insert into form_version (matter_code, version, status, schema, ui_schema, handlers, published_at)
-            values ($1, $2, $3, $4, $5, $6, case when $3 = 'PUBLISHED' then now() end)""")
-        .execute(Tuple.of(matterCode, version, status.name(), definition.getJsonObject("schema"),
+            insert into form_version (matter_code, version, status, schema, ui_schema, handlers, material_bindings,
+                                      created_by, published_at)
+            values ($1, coalesce($2, (select coalesce(max(version), 0) + 1 from form_version where matter_code = $1)),
+                    $3, $4, $5, $6, $7, $8, case when $3 = 'PUBLISHED' then now() end)
+            returning version""")
+        .execute(Tuple.of(matterCode, version.orElse(null), status.name(), definition.getJsonObject("schema"),
             definition.getJsonObject("uiSchema", new JsonObject()),
-            definition.getJsonArray("handlers", new JsonArray())))
+            definition.getJsonArray("handlers", new JsonArray()),
+            definition.getJsonArray("materialBindings", new JsonArray()), createdBy))
+        .map(rows -> rows.iterator().next().getInteger(0));
+  }
+
+  /** Makes {@code version} the published one, retiring the one published before. */
+  public Future<Void> publish(SqlClient client, String matterCode, int version) {
+    return client.preparedQuery("""
+            update form_version set status = 'RETIRED', retired_at = now()
+            where matter_code = $1 and status = 'PUBLISHED' and version <> $2""")
+        .execute(Tuple.of(matterCode, version))
+        .compose(v -> client.preparedQuery("""
+                update form_version set status = 'PUBLISHED', published_at = now()
+                where matter_code = $1 and version = $2""")
+            .execute(Tuple.of(matterCode, version)))
         .mapEmpty();
+  }
+
+  /** Locks the matter's row for the rest of the transaction: one author's publish at a time. */
+  public Future<Boolean> lock(SqlClient client, String matterCode) {
+    return client.preparedQuery("select code from matter where code = $1 for update").execute(Tuple.of(matterCode))
+        .map(rows -> rows.size() == 1);
+  }
+
+  private static Tuple columns(JsonObject doc) {
+    return Tuple.from(new ArrayList<>(List.of(
+        doc.getString("code"), doc.getString("name"), doc.getString("type"),
+        doc.getJsonObject("department").getString("code"),
+        doc.getJsonArray("levels").stream().map(o -> ((Number) o).intValue()).toArray(Integer[]::new),
+        doc.getBoolean("sameCity", false), StarLevel.of(doc),
+        new BigDecimal(String.valueOf(doc.getValue("promisedDays"))),
+        new BigDecimal(String.valueOf(doc.getValue("legalDays"))))));
+  }
+
+  private static String[] grams(JsonObject doc) {
+    return SearchGrams.ofText(SearchGrams.searchText(doc));
+  }
+
+  private static String[] strings(JsonArray array) {
+    return array == null ? new String[0] : array.stream().map(String::valueOf).toArray(String[]::new);
+  }
+
+  private static String[] channels(JsonObject doc) {
+    return doc.getJsonObject("channels", new JsonObject()).getMap().entrySet().stream()
+        .filter(e -> Boolean.TRUE.equals(e.getValue())).map(Map.Entry::getKey).sorted().toArray(String[]::new);
   }
 
   private static Matter toMatter(Row r) {
@@ -128,6 +247,8 @@ public final class MatterStore {
   private static FormVersion toForm(Row r) {
     return new FormVersion(r.getString("matter_code"), r.getInteger("version"),
         FormVersion.Status.valueOf(r.getString("status")), (JsonObject) r.getValue("schema"),
-        (JsonObject) r.getValue("ui_schema"), (JsonArray) r.getValue("handlers"));
+        (JsonObject) r.getValue("ui_schema"), (JsonArray) r.getValue("handlers"),
+        (JsonArray) r.getValue("material_bindings"), Optional.ofNullable(r.getOffsetDateTime("created_at")),
+        Optional.ofNullable(r.getOffsetDateTime("published_at")));
   }
 }

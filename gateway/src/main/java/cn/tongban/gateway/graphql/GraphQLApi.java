@@ -67,7 +67,9 @@ public final class GraphQLApi {
               Map<String, Object> f = env.getArgumentOrDefault("filter", Map.of());
               MatterService.Filter filter = new MatterService.Filter(
                   Optional.ofNullable((String) f.get("q")), Optional.ofNullable((String) f.get("department")),
-                  Optional.ofNullable((Integer) f.get("level")), Optional.ofNullable((Boolean) f.get("sameCity")));
+                  Optional.ofNullable((Integer) f.get("level")), Optional.ofNullable((Boolean) f.get("sameCity")),
+                  Optional.ofNullable((String) f.get("type")), Optional.ofNullable((String) f.get("theme")),
+                  Optional.ofNullable((Integer) f.get("star")), Optional.ofNullable((String) f.get("channel")));
               return matters.list(filter, first(env), Optional.ofNullable(env.getArgument("after")))
                   .map(p -> connection(p, m -> matterJson(new MatterService.MatterDetail(m, Optional.empty()))));
             })

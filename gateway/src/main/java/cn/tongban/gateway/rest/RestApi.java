@@ -53,7 +53,7 @@ public final class RestApi {
   @SuppressWarnings("unchecked")
   public static Future<RestApi> create(Vertx vertx, Platform platform, TokenService tokens, String contractYaml) {
     AuthOperations auth = new AuthOperations(platform.identity(), tokens);
-    MatterOperations matters = new MatterOperations(platform.matters());
+    MatterOperations matters = new MatterOperations(platform.matters(), platform.authoring());
     ApplicationOperations applications = new ApplicationOperations(platform.applications());
     Map<String, Handler<RoutingContext>> operations = new HashMap<>();
     operations.put("getHealth", rc -> platform.health().onComplete(ar -> {
@@ -64,6 +64,16 @@ public final class RestApi {
     operations.put("issueToken", auth::issueToken);
     operations.put("listMatters", matters::listMatters);
     operations.put("getMatter", matters::getMatter);
+    operations.put("createMatter", matters::createMatter);
+    operations.put("updateMatter", matters::updateMatter);
+    operations.put("listFormVersions", matters::listFormVersions);
+    operations.put("createFormDraft", matters::createFormDraft);
+    operations.put("getFormVersion", matters::getFormVersion);
+    operations.put("publishForm", matters::publishForm);
+    operations.put("dryRunForm", matters::dryRunForm);
+    operations.put("formChanges", matters::formChanges);
+    operations.put("exportMatter", matters::exportMatter);
+    operations.put("importMatter", matters::importMatter);
     operations.put("submitApplication", applications::submitApplication);
     operations.put("listApplications", applications::listApplications);
     operations.put("getApplication", applications::getApplication);

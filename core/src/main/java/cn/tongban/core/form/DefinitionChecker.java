@@ -1,0 +1,116 @@
+package cn.tongban.core.form;
+
+import cn.tongban.core.problem.Messages;
+import cn.tongban.core.problem.Violation;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Checks matters and form definitions before they are stored or published, and reports every problem
+ * with a pointer into the definition: the meta-schemas in api-schema, limits, the data schema itself,
+ * every sample in its {@code examples}, handler bindings, material bindings and the UI schema.
+ */
+public final class DefinitionChecker {
+  private static final JsonObject MATTER_SCHEMA = read("json-schema/matter.schema.json");
+  private static final JsonObject FORM_SCHEMA = read("json-schema/form-definition.schema.json");
+  private final FormValidator validator;
+  private final Set<String> installedHandlers;
+
+  public DefinitionChecker(FormValidator validator, Set<String> installedHandlers) {
+    this.validator = validator;
+    this.installedHandlers = Set.copyOf(installedHandlers);
+  }
+
+  /** Every problem with a matter document. */
+  public List<Violation> checkMatter(JsonObject matter, String prefix, Locale locale) {
+    List<Violation> out = new ArrayList<>(validator.validate("meta:matter", MATTER_SCHEMA, matter, prefix, locale));
+    Object promised = matter.getValue("promisedDays");
+    Object legal = matter.getValue("legalDays");
+    if (promised instanceof Number p && legal instanceof Number l && p.doubleValue() > l.doubleValue()) {
+      out.add(new Violation(prefix + "/promisedDays", "promisedExceedsLegal",
+          Messages.get(locale, "definition.promisedExceedsLegal", p, l)));
+    }
+    return out;
+  }
+
+  /** Every problem with a form definition for {@code matter}, as publishing checks it. */
+  public List<Violation> checkForm(JsonObject definition, JsonObject matter, Locale locale) {
+    List<Violation> out = new ArrayList<>(validator.validate("meta:form", FORM_SCHEMA, definition, "", locale));
+    if (!out.isEmpty()) {
+      return out;
+    }
+    JsonObject schema = definition.getJsonObject("schema");
+    try {
+      validator.compile(schema);
+    } catch (RuntimeException e) {
+      out.add(new Violation("/schema", "invalidSchema", Messages.get(locale, "definition.invalidSchema",
+          String.valueOf(e.getMessage()))));
+      return out;
+    }
+    JsonArray examples = schema.getJsonArray("examples", new JsonArray());
+    for (int i = 0; i < examples.size(); i++) {
+      Object example = examples.getValue(i);
+      if (example instanceof JsonObject sample) {
+        // Compiled without caching: a definition being checked is not a version yet.
+        out.addAll(validator.validateOnce(schema, sample, "/schema/examples/" + i, locale));
+      } else {
+        out.add(new Violation("/schema/examples/" + i, "type", Messages.get(locale, "definition.exampleNotObject")));
+      }
+    }
+    JsonArray handlers = definition.getJsonArray("handlers", new JsonArray());
+    for (int i = 0; i < handlers.size(); i++) {
+      String id = handlers.getJsonObject(i).getString("id");
+      if (!installedHandlers.contains(id)) {
+        out.add(new Violation("/handlers/" + i + "/id", "unknownHandler",
+            Messages.get(locale, "definition.unknownHandler", id)));
+      }
+    }
+    Set<String> materials = new java.util.HashSet<>();
+    matter.getJsonArray("materials", new JsonArray()).forEach(m -> materials.add(((JsonObject) m).getString("code")));
+    JsonArray bindings = definition.getJsonArray("materialBindings", new JsonArray());
+    for (int i = 0; i < bindings.size(); i++) {
+      JsonObject b = bindings.getJsonObject(i);
+      if (!materials.contains(b.getString("material"))) {
+        out.add(new Violation("/materialBindings/" + i + "/material", "unknownMaterial",
+            Messages.get(locale, "definition.unknownMaterial", b.getString("material"))));
+      }
+      if (b.getString("field") != null && !FormChanges.hasField(schema, b.getString("field"))) {
+        out.add(new Violation("/materialBindings/" + i + "/field", "unknownField",
+            Messages.get(locale, "definition.unknownField", b.getString("field"))));
+      }
+    }
+    JsonArray steps = definition.getJsonObject("uiSchema", new JsonObject()).getJsonArray("steps", new JsonArray());
+    for (int i = 0; i < steps.size(); i++) {
+      JsonArray fields = steps.getJsonObject(i).getJsonArray("fields", new JsonArray());
+      for (int j = 0; j < fields.size(); j++) {
+        if (!FormChanges.hasField(schema, fields.getString(j))) {
+          out.add(new Violation("/uiSchema/steps/" + i + "/fields/" + j, "unknownField",
+              Messages.get(locale, "definition.unknownField", fields.getString(j))));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static JsonObject read(String resource) {
+    try (InputStream in = DefinitionChecker.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("missing " + resource);
+      }
+      JsonObject schema = new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      // Resolved from the class path, not the network: the $id is a name, not a location.
+      schema.remove("$id");
+      return schema;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,207 @@
+package cn.tongban.core.matter;
+
+import cn.tongban.core.form.DefinitionChecker;
+import cn.tongban.core.form.FormChanges;
+import cn.tongban.core.form.FormValidator;
+import cn.tongban.core.identity.Caller;
+import cn.tongban.core.identity.Role;
+import cn.tongban.core.problem.DomainException;
+import cn.tongban.core.problem.ProblemCode;
+import cn.tongban.core.problem.Violation;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Authoring the catalogue (form authors only): matters, form drafts, publishing with every check, the
+ * changes between versions, a dry run of sample data against any version, and export/import of a
+ * matter with all its versions as one file.
+ */
+public final class MatterAuthoringService {
+  /** The format of export files; import refuses any other. */
+  public static final String EXPORT_FORMAT = "tongban.matter/1";
+
+  private final MatterStore store;
+  private final DefinitionChecker checker;
+  private final FormValidator validator;
+
+  public MatterAuthoringService(MatterStore store, DefinitionChecker checker, FormValidator validator) {
+    this.store = store;
+    this.checker = checker;
+    this.validator = validator;
+  }
+
+  /** Creates a matter; 422 with every problem, 409 when the code is taken. */
+  public Future<Matter> create(Caller caller, JsonObject doc, Locale locale) {
+    return authorised(caller)
+        .compose(v -> valid(checker.checkMatter(doc, "", locale)))
+        .compose(v -> store.pool().withTransaction(tx -> store.nextSortOrder(tx)
+            .compose(order -> store.insertIfAbsent(tx, doc, order, null))
+            .compose(inserted -> inserted ? audit(tx, caller, "matter.created", doc.getString("code"), new JsonObject())
+                : Future.failedFuture(new DomainException(ProblemCode.MATTER_EXISTS, "matter.exists",
+                    doc.getString("code"))))
+            .compose(v2 -> store.find(tx, doc.getString("code")))))
+        .map(Optional::orElseThrow);
+  }
+
+  /** Replaces a matter's document; the code cannot change. */
+  public Future<Matter> update(Caller caller, String code, JsonObject doc, Locale locale) {
+    JsonObject full = doc.copy();
+    if (full.getString("code") == null) {
+      full.put("code", code);
+    } else if (!code.equals(full.getString("code"))) {
+      return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "matter.codeMismatch",
+          List.of(new Violation("/code", "const", full.getString("code"))), full.getString("code")));
+    }
+    return authorised(caller)
+        .compose(v -> valid(checker.checkMatter(full, "", locale)))
+        .compose(v -> store.pool().withTransaction(tx -> store.update(tx, full, Optional.empty())
+            .compose(found -> found ? audit(tx, caller, "matter.updated", code, new JsonObject())
+                : Future.failedFuture(notFound(code)))
+            .compose(v2 -> store.find(tx, code))))
+        .map(Optional::orElseThrow);
+  }
+
+  /** Every version of a matter's form, oldest first. */
+  public Future<List<FormVersion>> forms(Caller caller, String code) {
+    return authorised(caller).compose(v -> existing(store.pool(), code)).compose(m -> store.listForms(store.pool(), code));
+  }
+
+  public Future<FormVersion> form(Caller caller, String code, int version) {
+    return authorised(caller).compose(v -> findForm(store.pool(), code, version));
+  }
+
+  /** Stores a new draft version (drafts are checked when published); returns its number. */
+  public Future<Integer> createDraft(Caller caller, String code, JsonObject definition) {
+    return authorised(caller).compose(v -> store.pool().withTransaction(tx -> store.lock(tx, code)
+        .compose(found -> found ? store.insertForm(tx, code, Optional.empty(), FormVersion.Status.DRAFT, definition,
+            caller.scopeKey()) : Future.failedFuture(notFound(code)))
+        .compose(version -> audit(tx, caller, "form.drafted", code, new JsonObject().put("version", version))
+            .map(version))));
+  }
+
+  /**
+   * Publishes a draft after checking everything (422 with every problem, nothing published); the
+   * version published before is retired. Cases already submitted stay on their version.
+   */
+  public Future<FormVersion> publish(Caller caller, String code, int version, Locale locale) {
+    return authorised(caller).compose(v -> store.pool().withTransaction(tx -> store.lock(tx, code)
+        .compose(found -> found ? findForm(tx, code, version) : Future.failedFuture(notFound(code)))
+        .compose(form -> {
+          if (form.status() != FormVersion.Status.DRAFT) {
+            return Future.failedFuture(new DomainException(ProblemCode.FORM_NOT_DRAFT, "form.notDraft", version,
+                form.status().name()));
+          }
+          return existing(tx, code).compose(matter -> {
+            List<Violation> problems = checker.checkForm(form.definition(), matter.document(), locale);
+            if (!problems.isEmpty()) {
+              return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED,
+                  "definition.invalid", problems, problems.size()));
+            }
+            return store.publish(tx, code, version)
+                .compose(x -> audit(tx, caller, "form.published", code, new JsonObject().put("version", version)))
+                .compose(x -> outbox(tx, code, version))
+                .compose(x -> findForm(tx, code, version));
+          });
+        })));
+  }
+
+  /** Validates sample data against any version (the form builder's preview); nothing is stored. */
+  public Future<List<Violation>> dryRun(Caller caller, String code, int version, JsonObject data, Locale locale) {
+    return form(caller, code, version).map(form ->
+        validator.validate(code + "@" + version, form.schema(), data, "/data", locale));
+  }
+
+  /** What changed from version {@code from} to version {@code to}. */
+  public Future<JsonObject> changes(Caller caller, String code, int from, int to) {
+    return form(caller, code, from).compose(a -> findForm(store.pool(), code, to).map(b ->
+        FormChanges.between(a.schema(), b.schema()).put("from", from).put("to", to)));
+  }
+
+  /** The matter with every version of its form, as one file. */
+  public Future<JsonObject> export(Caller caller, String code) {
+    return authorised(caller).compose(v -> existing(store.pool(), code)).compose(matter ->
+        store.listForms(store.pool(), code).map(forms -> {
+          JsonArray versions = new JsonArray();
+          forms.forEach(f -> versions.add(f.toAuthoringJson()));
+          return new JsonObject().put("format", EXPORT_FORMAT).put("exportedAt", OffsetDateTime.now().toString())
+              .put("matter", matter.document()).put("forms", versions);
+        }));
+  }
+
+  /** Imports an export file into this installation: the matter and every version, statuses kept. */
+  public Future<Matter> importFile(Caller caller, JsonObject file, Locale locale) {
+    if (!EXPORT_FORMAT.equals(file.getString("format"))) {
+      return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "import.format",
+          List.of(new Violation("/format", "const", EXPORT_FORMAT)), file.getString("format")));
+    }
+    JsonObject doc = file.getJsonObject("matter", new JsonObject());
+    JsonArray forms = file.getJsonArray("forms", new JsonArray());
+    return authorised(caller)
+        .compose(v -> valid(checker.checkMatter(doc, "/matter", locale)))
+        .compose(v -> store.pool().withTransaction(tx -> store.nextSortOrder(tx)
+            .compose(order -> store.insertIfAbsent(tx, doc, order, null))
+            .compose(inserted -> {
+              if (!inserted) {
+                return Future.failedFuture(new DomainException(ProblemCode.MATTER_EXISTS, "matter.exists",
+                    doc.getString("code")));
+              }
+              Future<Void> chain = Future.succeededFuture();
+              for (Object o : forms) {
+                JsonObject f = (JsonObject) o;
+                chain = chain.compose(x -> store.insertForm(tx, doc.getString("code"),
+                    Optional.of(f.getInteger("version")), FormVersion.Status.valueOf(f.getString("status")), f,
+                    caller.scopeKey()).mapEmpty());
+              }
+              return chain.compose(x -> audit(tx, caller, "matter.imported", doc.getString("code"),
+                  new JsonObject().put("versions", forms.size())));
+            })
+            .compose(x -> store.find(tx, doc.getString("code")))))
+        .map(Optional::orElseThrow);
+  }
+
+  private static Future<Void> authorised(Caller caller) {
+    return caller.has(Role.FORM_AUTHOR) || caller.has(Role.ADMIN) ? Future.succeededFuture()
+        : Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "authoring.forbidden"));
+  }
+
+  private static Future<Void> valid(List<Violation> violations) {
+    return violations.isEmpty() ? Future.succeededFuture()
+        : Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "definition.invalid",
+            violations, violations.size()));
+  }
+
+  private Future<Matter> existing(SqlClient client, String code) {
+    return store.find(client, code).compose(m -> m.map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(notFound(code))));
+  }
+
+  private Future<FormVersion> findForm(SqlClient client, String code, int version) {
+    return store.findForm(client, code, version).compose(f -> f.map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(new DomainException(ProblemCode.FORM_VERSION_NOT_FOUND, "form.notFound",
+            code, version))));
+  }
+
+  private static DomainException notFound(String code) {
+    return new DomainException(ProblemCode.MATTER_NOT_FOUND, "matter.notFound", code);
+  }
+
+  private static Future<Void> audit(SqlClient tx, Caller caller, String action, String code, JsonObject detail) {
+    return tx.preparedQuery("insert into audit_event (actor, action, entity_type, entity_id, detail)"
+            + " values ($1, $2, 'matter', $3, $4)")
+        .execute(Tuple.of(caller.scopeKey(), action, code, detail)).mapEmpty();
+  }
+
+  private static Future<Void> outbox(SqlClient tx, String code, int version) {
+    return tx.preparedQuery("insert into outbox_event (aggregate_type, aggregate_id, event_type, payload)"
+            + " values ('matter', $1, 'FormPublished', $2)")
+        .execute(Tuple.of(code, new JsonObject().put("matterCode", code).put("version", version))).mapEmpty();
+  }
+}
