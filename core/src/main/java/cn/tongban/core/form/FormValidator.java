@@ -43,7 +43,7 @@ public final class FormValidator {
   }
 
   private List<Violation> collect(Schema s, JsonObject data, String pointerPrefix, Locale locale) {
-    JsonNode instance = MAPPER.valueToTree(data.getMap());
+    JsonNode instance = MAPPER.valueToTree(plain(data));
     List<Error> errors = s.validate(instance, ctx -> ctx.executionConfig(c -> c.locale(locale)));
     // A labelled enum (oneOf of const+title) reports one const error per option besides the oneOf
     // error itself: keep only the oneOf one. Other duplicates (same place, same rule) are dropped too.
@@ -71,7 +71,7 @@ public final class FormValidator {
 
   /** Compiles a schema, failing if it is not a usable 2020-12 schema. */
   public Schema compile(JsonObject schema) {
-    Schema s = registry.getSchema(MAPPER.valueToTree(schema.getMap()));
+    Schema s = registry.getSchema(MAPPER.valueToTree(plain(schema)));
     s.initializeValidators();
     return s;
   }
@@ -154,6 +154,32 @@ public final class FormValidator {
       return Messages.get(locale, "field.root");
     }
     return pointer.substring(pointer.lastIndexOf('/') + 1);
+  }
+
+  /** Vert.x JSON as plain maps and lists, which Jackson maps to a tree without guessing at beans. */
+  private static Object plain(Object value) {
+    if (value instanceof JsonObject o) {
+      java.util.Map<String, Object> map = new java.util.LinkedHashMap<>();
+      o.forEach(e -> map.put(e.getKey(), plain(e.getValue())));
+      return map;
+    }
+    if (value instanceof io.vertx.core.json.JsonArray a) {
+      List<Object> list = new java.util.ArrayList<>(a.size());
+      a.forEach(v -> list.add(plain(v)));
+      return list;
+    }
+    if (value instanceof java.util.Map<?, ?> m) {
+      return plain(new JsonObject(cast(m)));
+    }
+    if (value instanceof List<?> l) {
+      return plain(new io.vertx.core.json.JsonArray(new java.util.ArrayList<>(l)));
+    }
+    return value;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static java.util.Map<String, Object> cast(java.util.Map<?, ?> m) {
+    return (java.util.Map<String, Object>) m;
   }
 
   private static String escape(String segment) {

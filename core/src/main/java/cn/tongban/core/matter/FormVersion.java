@@ -37,10 +37,9 @@ public record FormVersion(String matterCode, int version, Status status, JsonObj
 
   /** The authoring view: everything, with its dates. */
   public JsonObject toAuthoringJson() {
-    return definition()
-        .put("version", version)
-        .put("status", status.name())
-        .put("createdAt", createdAt.map(Object::toString).orElse(null))
-        .put("publishedAt", publishedAt.map(Object::toString).orElse(null));
+    JsonObject json = definition().put("version", version).put("status", status.name());
+    createdAt.ifPresent(t -> json.put("createdAt", t.toString()));
+    publishedAt.ifPresent(t -> json.put("publishedAt", t.toString()));
+    return json;
   }
 }
