@@ -42,7 +42,9 @@ class PlatformBasicsTest {
     Application created = gateway.applications(gateway.as("citizen")).submitApplication(
         new SubmitApplicationRequest().matterCode("mzj-elderly-preferential-card").channel(Channel.KIOSK)
             .data(gateway.sample("mzj-elderly-preferential-card").getMap()), "restart-1");
+    long versions = gateway.count("select count(*) from form_version");
     try (TestGateway again = gateway.restart()) {
+      assertEquals(versions, again.count("select count(*) from form_version"), "an unchanged bundle adds nothing");
       Application read = again.applications(again.as("citizen")).getApplication(created.getNumber());
       assertEquals(created.getNumber(), read.getNumber());
       assertEquals(created.getQueryCode(), read.getQueryCode());
@@ -50,6 +52,25 @@ class PlatformBasicsTest {
       assertEquals(3, again.count("select count(*) from matter"), "the catalogue is imported once");
       // The token signed before the restart still works: keys are kept, not regenerated.
       assertEquals(12, again.count("select count(*) from account"), "demo accounts seeded once");
+    }
+  }
+
+  @Test
+  void aChangedBundledDefinitionBecomesANewPublishedVersionAtTheNextStart() throws Exception {
+    TestGateway gateway = TestGateway.start();
+    String code = "mzj-elderly-preferential-card";
+    // As if the installed bundle were older than the one now shipped: another form, another bundle hash.
+    gateway.execute("update form_version set schema = jsonb_set(schema, '{title}', '\"旧版表单\"')"
+        + " where matter_code = '" + code + "'");
+    gateway.execute("update matter set bundle_hash = 'older-bundle' where code = '" + code + "'");
+    try (TestGateway again = gateway.restart()) {
+      assertEquals(2, again.count("select max(version) from form_version where matter_code = '" + code + "'"));
+      assertEquals(1, again.count("select count(*) from form_version where matter_code = '" + code
+          + "' and status = 'RETIRED' and version = 1"));
+      assertEquals(2, new io.vertx.core.json.JsonObject(again.send("GET", "/api/v1/matters/" + code, null).body())
+          .getJsonObject("form").getInteger("version"));
+      assertEquals(1, again.count("select count(*) from form_version where matter_code = '"
+          + "rsj-talent-housing-subsidy'"), "other matters are untouched");
     }
   }
 }

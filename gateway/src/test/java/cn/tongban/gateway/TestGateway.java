@@ -125,12 +125,23 @@ final class TestGateway implements AutoCloseable {
 
   /** A number the database holds, read directly (to prove what was or was not written). */
   long count(String sql) throws Exception {
-    io.vertx.pgclient.PgConnectOptions o = io.vertx.pgclient.PgConnectOptions.fromUri(env.get("TONGBAN_PG_URL"));
-    try (var c = java.sql.DriverManager.getConnection("jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/"
-        + o.getDatabase(), o.getUser(), o.getPassword()); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
+    try (var c = jdbc(); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
     }
+  }
+
+  /** Changes the database directly, as an older installation or an operator would have left it. */
+  void execute(String sql) throws Exception {
+    try (var c = jdbc(); var st = c.createStatement()) {
+      st.execute(sql);
+    }
+  }
+
+  private java.sql.Connection jdbc() throws java.sql.SQLException {
+    io.vertx.pgclient.PgConnectOptions o = io.vertx.pgclient.PgConnectOptions.fromUri(env.get("TONGBAN_PG_URL"));
+    return java.sql.DriverManager.getConnection("jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/"
+        + o.getDatabase(), o.getUser(), o.getPassword());
   }
 
   @Override

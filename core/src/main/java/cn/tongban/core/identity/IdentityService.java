@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Signing in: people by username (or identity number) and password, third-party channels by client
@@ -30,26 +31,31 @@ public final class IdentityService {
 
   /** The caller for a person's credentials; 401 when wrong, 429 after too many failures. */
   public Future<Caller> authenticatePerson(String login, String password) {
-    String key = "login:fail:person:" + login;
-    return checkThrottle(key)
-        .compose(v -> store.findByLogin(login))
-        .compose(account -> verify(password, account.filter(a -> !a.disabled()).map(Account::passwordHash))
-            .compose(ok -> ok
-                ? clearFailures(key).map(x -> account.get().toCaller())
-                : recordFailure(key).compose(x -> Future.failedFuture(
-                    new DomainException(ProblemCode.INVALID_CREDENTIALS, "auth.credentials")))));
+    return authenticate("login:fail:person:" + login, password,
+        () -> store.findByLogin(login).map(a -> a.filter(x -> !x.disabled()).map(x -> new Known(x.passwordHash(),
+            x.toCaller()))), ProblemCode.INVALID_CREDENTIALS, "auth.credentials");
   }
 
   /** The caller for a client's credentials; 401 when wrong, 429 after too many failures. */
   public Future<Caller> authenticateClient(String clientId, String secret) {
-    String key = "login:fail:client:" + clientId;
-    return checkThrottle(key)
-        .compose(v -> store.findClient(clientId))
-        .compose(client -> verify(secret, client.filter(c -> !c.disabled()).map(ApiClient::secretHash))
+    return authenticate("login:fail:client:" + clientId, secret,
+        () -> store.findClient(clientId).map(c -> c.filter(x -> !x.disabled()).map(x -> new Known(x.secretHash(),
+            x.toCaller()))), ProblemCode.INVALID_CLIENT, "auth.client");
+  }
+
+  /** Who a login names, if anyone: the hash to check against and the caller it becomes. */
+  private record Known(String hash, Caller caller) {
+  }
+
+  private Future<Caller> authenticate(String throttleKey, String secret, Supplier<Future<Optional<Known>>> lookup,
+      ProblemCode wrong, String detailKey) {
+    return checkThrottle(throttleKey)
+        .compose(v -> lookup.get())
+        .compose(known -> verify(secret, known.map(Known::hash))
             .compose(ok -> ok
-                ? clearFailures(key).map(x -> client.get().toCaller())
-                : recordFailure(key).compose(x -> Future.failedFuture(
-                    new DomainException(ProblemCode.INVALID_CLIENT, "auth.client")))));
+                ? clearFailures(throttleKey).map(x -> known.get().caller())
+                : recordFailure(throttleKey).compose(x -> Future.failedFuture(
+                    new DomainException(wrong, detailKey)))));
   }
 
   public Future<Optional<Account>> account(String id) {
