@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Checks every bundled matter: its catalogue entry, its form definition and the samples its form carries. */
@@ -62,6 +63,13 @@ class BundledCatalogueTest {
   private static final String ROOT = "";
   /** A value no pattern in the bundled forms accepts. */
   private static final String UNMATCHABLE = "###";
+  /** The patterns the bundled forms use for a resident identity number and a unified social credit code. */
+  private static final String ID_NUMBER_PATTERN =
+      "^[1-9]\\d{5}(18|19|20)\\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\\d|3[01])\\d{3}[0-9X]$";
+  private static final String CREDIT_CODE_PATTERN = "^[0-9A-HJ-NPQRTUWXY]{2}\\d{6}[0-9A-HJ-NPQRTUWXY]{10}$";
+  private static final String CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+  /** The reform plan's minimum for the bundled catalogue. */
+  private static final int MINIMUM_MATTERS = 15;
 
   private static final List<Entry> CATALOGUE = loadCatalogue();
 
@@ -220,6 +228,116 @@ class BundledCatalogueTest {
         });
   }
 
+  @Test
+  void catalogueHoldsAtLeastFifteenMatters() {
+    assertTrue(CATALOGUE.size() >= MINIMUM_MATTERS,
+        "the bundled catalogue has " + CATALOGUE.size() + " matters, fewer than " + MINIMUM_MATTERS);
+  }
+
+  @Test
+  void catalogueCoversTheSameCityPilotParallelApprovalAndTalentServices() {
+    long sameCityAtTownship = CATALOGUE.stream()
+        .filter(e -> e.matter().path("sameCity").asBoolean() && levels(e).contains(5))
+        .count();
+    long parallel = CATALOGUE.stream().filter(e -> e.matter().has("parallelApproval")).count();
+    long talent = CATALOGUE.stream().filter(BundledCatalogueTest::isTalentService).count();
+    assertAll(
+        () -> assertTrue(sameCityAtTownship >= 5, "同城通办 matters taken in at township level: " + sameCityAtTownship),
+        () -> assertTrue(parallel >= 1, "no matter is approved in parallel"),
+        () -> assertTrue(talent >= 1, "no talent-service matter"));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> parallelApprovalDepartmentsDecideWithinTheLegalLimit() {
+    return CATALOGUE.stream()
+        .filter(e -> e.matter().has("parallelApproval"))
+        .map(entry -> dynamicTest(entry.folder(), () -> {
+          JsonNode matter = entry.matter();
+          double legal = matter.path("legalDays").asDouble();
+          Set<String> involved = new HashSet<>();
+          involved.add(matter.path("department").path("code").asString());
+          matter.path("jointDepartments").forEach(d -> involved.add(d.path("code").asString()));
+          List<String> codes = new ArrayList<>();
+          List<String> problems = new ArrayList<>();
+          for (JsonNode department : matter.path("parallelApproval").path("departments")) {
+            String code = department.path("code").asString();
+            double limit = department.path("limitDays").asDouble();
+            codes.add(code);
+            if (limit > legal) {
+              problems.add(code + " limitDays " + limit + " exceeds legalDays " + legal);
+            }
+            if (!involved.contains(code)) {
+              problems.add(code + " is neither the implementing nor a joint department");
+            }
+          }
+          assertAll(
+              () -> assertTrue(problems.isEmpty(), String.join("; ", problems)),
+              () -> assertEquals(codes.size(), new HashSet<>(codes).size(), "a department twice: " + codes));
+        }));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> materialBindingsNameListedMaterialsAndExistingFields() {
+    return perMatter(
+        entry -> {
+          Set<String> materials = new HashSet<>();
+          entry.matter().path("materials").forEach(m -> materials.add(m.path("code").asString()));
+          List<String> problems = new ArrayList<>();
+          JsonNode bindings = entry.form().path("materialBindings");
+          for (int i = 0; i < bindings.size(); i++) {
+            String material = bindings.get(i).path("material").asString();
+            String field = bindings.get(i).path("field").asString();
+            if (!materials.contains(material)) {
+              problems.add("materialBindings[" + i + "]: no material " + material);
+            }
+            if (resolveProperty(entry.dataSchema(), field) == null) {
+              problems.add("materialBindings[" + i + "]: no field " + field);
+            }
+          }
+          assertTrue(problems.isEmpty(), String.join("; ", problems));
+        });
+  }
+
+  @TestFactory
+  Stream<DynamicTest> procedureStepsAreNumberedInOrderAndFitThePromisedLimit() {
+    return CATALOGUE.stream()
+        .filter(e -> e.matter().has("procedure"))
+        .map(entry -> dynamicTest(entry.folder(), () -> {
+          JsonNode steps = entry.matter().path("procedure");
+          double promised = entry.matter().path("promisedDays").asDouble();
+          double total = 0;
+          for (int i = 0; i < steps.size(); i++) {
+            assertEquals(i + 1, steps.get(i).path("step").asInt(), "procedure[" + i + "] is out of order");
+            total += steps.get(i).path("limitDays").asDouble(0);
+          }
+          assertTrue(total <= promised, "step limits add up to " + total + ", beyond promisedDays " + promised);
+        }));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> talentServicesAreAcceptedReviewedAndApprovedOnceEach() {
+    return CATALOGUE.stream()
+        .filter(BundledCatalogueTest::isTalentService)
+        .map(entry -> dynamicTest(entry.folder(), () -> {
+          List<String> names = new ArrayList<>();
+          entry.matter().path("procedure").forEach(step -> names.add(step.path("name").asString()));
+          assertEquals(List.of("受理", "审核", "审批"), names, "一受、一核、一审");
+        }));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> identityNumbersAndCreditCodesInExamplesHaveValidCheckCharacters() {
+    return perMatter(
+        entry -> {
+          List<String> invalid = new ArrayList<>();
+          JsonNode examples = entry.dataSchema().path("examples");
+          for (int i = 0; i < examples.size(); i++) {
+            collectInvalidCodes(entry.dataSchema(), examples.get(i), "examples[" + i + "]", invalid);
+          }
+          assertTrue(invalid.isEmpty(), "check character wrong: " + invalid);
+        });
+  }
+
   @TestFactory
   Stream<DynamicTest> conditionalFieldsAreRequiredWhenTheirConditionHolds() {
     record Case(String matter, String name, Consumer<ObjectNode> change, String pointer, String property) {}
@@ -241,7 +359,68 @@ class BundledCatalogueTest {
                 data -> data.put("specialGroup", "SUBSISTENCE_ALLOWANCE").remove("specialGroupCertificateNumber"),
                 ROOT, "specialGroupCertificateNumber"),
             new Case("rsj-pension-insurance-enrolment", "agent without an agent ID number",
-                data -> data.put("agentName", "张三").remove("agentIdNumber"), ROOT, "agentIdNumber"))
+                data -> data.put("agentName", "张三").remove("agentIdNumber"), ROOT, "agentIdNumber"),
+            new Case("rsj-pension-benefit-claim", "其他银行账户 without an account",
+                data -> data.put("paymentMethod", "BANK_ACCOUNT"), ROOT, "bankAccount"),
+            new Case("ybj-resident-medical-insurance-enrolment", "新生儿 without a birth certificate number",
+                data -> data.put("insuredCategory", "NEWBORN"), ROOT, "birthCertificateNumber"),
+            new Case("ybj-resident-medical-insurance-enrolment", "adult without an ID number",
+                data -> data.remove("idNumber"), ROOT, "idNumber"),
+            new Case("ybj-resident-medical-insurance-enrolment", "居住证 holder without a permit number",
+                data -> data.put("householdType", "RESIDENCE_PERMIT"), ROOT, "residencePermitNumber"),
+            new Case("mzj-subsistence-allowance", "机动车 without a description",
+                data -> data.put("ownsVehicle", true), ROOT, "vehicleDescription"),
+            new Case("mzj-subsistence-allowance", "family member without an income",
+                data -> ((ObjectNode) data.path("familyMembers").path(0)).remove("monthlyIncome"),
+                "/familyMembers/0", "monthlyIncome"),
+            new Case("gaj-birth-registration", "婚生 without a marriage certificate number",
+                data -> data.remove("marriageCertificateNumber"), ROOT, "marriageCertificateNumber"),
+            new Case("gaj-birth-registration", "非婚生随父落户 without a paternity test",
+                data -> data.put("parentsMarried", "UNMARRIED").remove("marriageCertificateNumber"),
+                ROOT, "paternityTestReportNumber"),
+            new Case("gaj-birth-registration", "other declarant without a name",
+                data -> data.put("declarantRole", "OTHER"), ROOT, "declarantName"),
+            new Case("wjw-childbirth-registration", "出生后登记 without a birth certificate number",
+                data -> data.put("registrationTiming", "AFTER_BIRTH"), ROOT, "birthCertificateNumber"),
+            new Case("rsj-internship-subsidy", "graduate intern without a school",
+                data -> ((ObjectNode) data.path("interns").path(0)).remove("school"), "/interns/0", "school"),
+            new Case("gaj-talent-settlement", "学历落户 without a certificate number",
+                data -> data.remove("degreeCertificateNumber"), ROOT, "degreeCertificateNumber"),
+            new Case("gaj-talent-settlement", "自有住房 without a property certificate",
+                data -> data.remove("propertyCertificateNumber"), ROOT, "propertyCertificateNumber"),
+            new Case("gaj-talent-settlement", "单位集体户 without the employer's credit code",
+                data -> data.put("settlementType", "EMPLOYER_COLLECTIVE"), ROOT, "employerCreditCode"),
+            new Case("rsj-young-talent-living-allowance", "留学回国 without a certification number",
+                data -> data.put("overseasReturnee", true), ROOT, "overseasCertificationNumber"),
+            new Case("rsj-young-talent-living-allowance", "domestic graduate without a certificate number",
+                data -> data.remove("degreeCertificateNumber"), ROOT, "degreeCertificateNumber"),
+            new Case("fgw-enterprise-investment-project-filing", "新增建设用地 without a land area",
+                data -> data.put("newLand", true), ROOT, "landAreaSqm"),
+            new Case("fgw-enterprise-investment-project-filing", "外商投资 without the investor's country",
+                data -> data.put("foreignInvested", true), ROOT, "foreignInvestorCountry"),
+            new Case("zrghj-land-use-planning-permit", "划拨 without a decision number",
+                data -> data.put("landSupplyMethod", "ALLOCATION"), ROOT, "allocationDecisionNumber"),
+            new Case("zrghj-construction-planning-permit", "人防工程 without its area",
+                data -> data.remove("civilAirDefenceAreaSqm"), ROOT, "civilAirDefenceAreaSqm"),
+            new Case("zjj-construction-permit", "监理 without a supervisor",
+                data -> data.remove("supervisor"), ROOT, "supervisor"),
+            new Case("zjj-construction-permit", "contractor without the builder's registration",
+                data -> ((ObjectNode) data.path("contractor")).remove("builderRegistrationNumber"),
+                "/contractor", "builderRegistrationNumber"),
+            new Case("mzj-disability-two-subsidies", "生活补贴 without a hardship category",
+                data -> data.remove("hardshipCategory"), ROOT, "hardshipCategory"),
+            new Case("mzj-disability-two-subsidies", "guardian without an ID number",
+                data -> data.put("guardianName", "冯卫国"), ROOT, "guardianIdNumber"),
+            new Case("mzj-advanced-age-allowance", "agent without a relationship",
+                data -> data.remove("agentRelationship"), ROOT, "agentRelationship"),
+            new Case("zjj-rural-housing-renovation", "D级危房 without a report number",
+                data -> data.remove("appraisalReportNumber"), ROOT, "appraisalReportNumber"),
+            new Case("cjl-disability-certificate", "智力残疾 without a guardian",
+                data -> data.put("disabilityCategory", "5"), ROOT, "guardianName"),
+            new Case("cjl-disability-certificate", "上门评定 without a reason",
+                data -> data.remove("homeVisitReason"), ROOT, "homeVisitReason"),
+            new Case("cjl-disability-certificate", "邮寄 without an address",
+                data -> data.put("collectionMethod", "MAIL"), ROOT, "mailingAddress"))
         .map(
             c ->
                 dynamicTest(
@@ -296,6 +475,66 @@ class BundledCatalogueTest {
         () -> assertTrue(errors.stream().anyMatch(e -> pointer(e).equals("/schema/type")), describe(errors)));
   }
 
+  @Test
+  void matterSchemaChecksTheOptionalNationalElements() {
+    ObjectNode matter = (ObjectNode) CATALOGUE.stream()
+        .filter(e -> e.matter().has("parallelApproval") && e.matter().has("intermediaryServices")
+            && e.matter().has("jointDepartments"))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no matter with parallel approval, intermediaries and joint departments"))
+        .matter().deepCopy();
+    ObjectNode parallel = (ObjectNode) matter.path("parallelApproval");
+    parallel.remove("deemedConsent");
+    ArrayNode departments = (ArrayNode) parallel.path("departments");
+    while (departments.size() > 1) {
+      departments.remove(departments.size() - 1);
+    }
+    ((ObjectNode) matter.path("jointDepartments").path(0)).put("code", "ZJJ");
+    ((ObjectNode) matter.path("intermediaryServices").path(0)).remove("provider");
+    matter.putObject("entrustingDepartment").put("code", "zzb");
+    matter.putArray("procedure").addObject().put("step", 0).put("name", "受理").put("role", "综合受理窗口");
+
+    List<Error> errors = MATTER_SCHEMA.validate(matter);
+
+    assertAll(
+        () -> assertTrue(errors.stream().anyMatch(e -> isRequiredAt(e, "/parallelApproval", "deemedConsent")),
+            describe(errors)),
+        () -> assertTrue(errors.stream().anyMatch(e -> "minItems".equals(e.getKeyword())
+            && pointer(e).equals("/parallelApproval/departments")), describe(errors)),
+        () -> assertTrue(errors.stream().anyMatch(e -> pointer(e).equals("/jointDepartments/0/code")), describe(errors)),
+        () -> assertTrue(errors.stream().anyMatch(e -> isRequiredAt(e, "/intermediaryServices/0", "provider")),
+            describe(errors)),
+        () -> assertTrue(errors.stream().anyMatch(e -> isRequiredAt(e, "/entrustingDepartment", "name")),
+            describe(errors)),
+        () -> assertTrue(errors.stream().anyMatch(e -> pointer(e).equals("/procedure/0/step")), describe(errors)));
+  }
+
+  @Test
+  void matterSchemaAcceptsAnEntrustingDepartment() {
+    ObjectNode matter = (ObjectNode) CATALOGUE.get(0).matter().deepCopy();
+    matter.putObject("entrustingDepartment").put("code", "rsj").put("name", "新密市人力资源和社会保障局");
+
+    assertNoErrors(MATTER_SCHEMA.validate(matter), "matter with an entrusting department");
+  }
+
+  @Test
+  void formDefinitionSchemaChecksMaterialBindings() {
+    ObjectNode form = (ObjectNode) CATALOGUE.get(0).form().deepCopy();
+    ArrayNode bindings = form.putArray("materialBindings");
+    bindings.addObject().put("material", "id-card");
+    bindings.addObject().put("material", "id-card").put("field", "/familyMembers/0/idNumber");
+    bindings.addObject().put("material", "ID card").put("field", "/idNumber");
+
+    List<Error> errors = FORM_DEFINITION_SCHEMA.validate(form);
+
+    assertAll(
+        () -> assertTrue(errors.stream().anyMatch(e -> isRequiredAt(e, "/materialBindings/0", "field")),
+            describe(errors)),
+        () -> assertTrue(errors.stream().anyMatch(e -> pointer(e).equals("/materialBindings/1/field")), describe(errors)),
+        () -> assertTrue(errors.stream().anyMatch(e -> pointer(e).equals("/materialBindings/2/material")),
+            describe(errors)));
+  }
+
   private static Stream<DynamicTest> perMatter(Consumer<Entry> check) {
     return CATALOGUE.stream().map(entry -> dynamicTest(entry.folder(), () -> check.accept(entry)));
   }
@@ -340,6 +579,74 @@ class BundledCatalogueTest {
     Schema schema = REGISTRY.getSchema(schemaNode);
     schema.initializeValidators();
     return schema;
+  }
+
+  private static Set<Integer> levels(Entry entry) {
+    Set<Integer> levels = new HashSet<>();
+    entry.matter().path("levels").forEach(level -> levels.add(level.asInt()));
+    return levels;
+  }
+
+  private static boolean isTalentService(Entry entry) {
+    for (JsonNode theme : entry.matter().path("themes")) {
+      if ("人才服务".equals(theme.asString())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Walks a sample alongside its schema; a value under the ID-number or credit-code pattern must check out. */
+  private static void collectInvalidCodes(JsonNode schema, JsonNode value, String path, List<String> invalid) {
+    if (value.isObject()) {
+      for (Map.Entry<String, JsonNode> field : value.properties()) {
+        JsonNode property = schema.path("properties").path(field.getKey());
+        String at = path + "/" + field.getKey();
+        if (field.getValue().isString() && property.path("pattern").isString()) {
+          String pattern = property.path("pattern").asString();
+          String text = field.getValue().asString();
+          if (pattern.equals(ID_NUMBER_PATTERN) && !isValidIdNumber(text)
+              || pattern.equals(CREDIT_CODE_PATTERN) && !isValidCreditCode(text)) {
+            invalid.add(at + " " + text);
+          }
+        }
+        collectInvalidCodes(property, field.getValue(), at, invalid);
+      }
+    } else if (value.isArray()) {
+      for (int i = 0; i < value.size(); i++) {
+        collectInvalidCodes(schema.path("items"), value.get(i), path + "/" + i, invalid);
+      }
+    }
+  }
+
+  /** GB 11643: weighted sum of the first 17 digits mod 11 selects the check character. */
+  private static boolean isValidIdNumber(String id) {
+    if (!id.matches("\\d{17}[0-9X]")) {
+      return false;
+    }
+    int[] weights = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+    int sum = 0;
+    for (int i = 0; i < 17; i++) {
+      sum += (id.charAt(i) - '0') * weights[i];
+    }
+    return "10X98765432".charAt(sum % 11) == id.charAt(17);
+  }
+
+  /** GB 32100: check = (31 − Σ cᵢ·wᵢ mod 31) mod 31 over the 31-character alphabet. */
+  private static boolean isValidCreditCode(String code) {
+    if (code.length() != 18) {
+      return false;
+    }
+    int[] weights = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
+    int sum = 0;
+    for (int i = 0; i < 17; i++) {
+      int value = CREDIT_CODE_CHARS.indexOf(code.charAt(i));
+      if (value < 0) {
+        return false;
+      }
+      sum += value * weights[i];
+    }
+    return CREDIT_CODE_CHARS.indexOf(code.charAt(17)) == (31 - sum % 31) % 31;
   }
 
   private static boolean isHalfDayMultiple(double days) {

@@ -7,9 +7,12 @@ import cn.tongban.gateway.graphql.GraphQLApi;
 import cn.tongban.gateway.http.Problems;
 import cn.tongban.gateway.http.RequestContext;
 import cn.tongban.gateway.rest.RestApi;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -19,47 +22,73 @@ import io.vertx.ext.web.handler.graphql.GraphQLHandler;
 import io.vertx.ext.web.handler.graphql.GraphiQLHandler;
 import io.vertx.ext.web.handler.graphql.GraphiQLHandlerOptions;
 
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
-/** The HTTP face of the platform: one router for REST (from the contract), GraphQL and the contract documents. */
-public final class Gateway {
-  private Gateway() {
+/**
+ * The HTTP face of the platform: one router for REST (from the contract), GraphQL and the contract
+ * documents, served by one verticle instance per core so every event loop takes requests.
+ */
+public final class Gateway extends VerticleBase {
+  private final Platform platform;
+  private final Buffer openapiYaml;
+  private HttpServer server;
+
+  private Gateway(Platform platform, Buffer openapiYaml) {
+    this.platform = platform;
+    this.openapiYaml = openapiYaml;
   }
 
-  /** Builds the router and listens on the configured port. */
-  public static Future<HttpServer> start(Vertx vertx, Platform platform) {
+  /** A deployed gateway: its deployment id and the port it listens on. */
+  public record Deployment(String id, int port) {
+  }
+
+  /** Deploys one gateway instance per core, all on the configured port. */
+  public static Future<Deployment> deploy(Vertx vertx, Platform platform) {
+    List<Gateway> instances = new CopyOnWriteArrayList<>();
+    int count = Math.max(1, Runtime.getRuntime().availableProcessors());
+    return vertx.fileSystem().readFile("openapi/tongban.yaml").compose(yaml -> vertx.deployVerticle(() -> {
+      Gateway g = new Gateway(platform, yaml);
+      instances.add(g);
+      return g;
+    }, new DeploymentOptions().setInstances(count)))
+        .map(id -> new Deployment(id, instances.get(0).server.actualPort()));
+  }
+
+  @Override
+  public Future<?> start() {
     long bodyLimit = platform.config().bodyLimitBytes();
     Handler<RoutingContext> problems = Problems.handler(bodyLimit);
     TokenService tokens = new TokenService(vertx, platform.signingKey(), platform.config().tokenTtlSeconds());
-    return vertx.fileSystem().readFile("openapi/tongban.yaml").compose(openapiYaml ->
-        RestApi.create(vertx, platform, tokens, openapiYaml.toString(java.nio.charset.StandardCharsets.UTF_8)).map(api -> {
-          Router router = Router.router(vertx);
-          router.route().handler(RequestContext::begin);
-          router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
-          router.route().handler(new Authentication(tokens));
-          router.get("/openapi.yaml").handler(rc -> rc.response()
-              .putHeader("Content-Type", "application/yaml; charset=utf-8").end(openapiYaml));
-          mountGraphQL(vertx, router, platform);
-          router.post("/api/v1/auth/token").consumes("application/x-www-form-urlencoded")
-              .handler(api.tokenFromForm());
-          router.route("/*").subRouter(api.router());
-          router.route().failureHandler(problems);
-          for (int status : new int[] {400, 404, 405, 406, 413, 415, 500}) {
-            router.errorHandler(status, problems);
-          }
-          return router;
-        })).compose(router -> vertx.createHttpServer(new HttpServerOptions()
-            .setPort(platform.config().httpPort())
-            .setCompressionSupported(true)
-            // No h2c upgrade: plain HTTP/1.1 keep-alive behind the balancer (an upgrade request
-            // from java.net.http clients once stalled a response here).
-            .setHttp2ClearTextEnabled(false)
-            .setMaxFormAttributeSize((int) Math.min(Integer.MAX_VALUE, bodyLimit)))
-        .requestHandler(router)
-        .listen());
+    return RestApi.create(vertx, platform, tokens, openapiYaml.toString(StandardCharsets.UTF_8)).compose(api -> {
+      Router router = Router.router(vertx);
+      router.route().handler(RequestContext::begin);
+      router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
+      router.route().handler(new Authentication(tokens));
+      router.get("/openapi.yaml").handler(rc -> rc.response()
+          .putHeader("Content-Type", "application/yaml; charset=utf-8").end(openapiYaml));
+      mountGraphQL(router);
+      router.post("/api/v1/auth/token").consumes("application/x-www-form-urlencoded").handler(api.tokenFromForm());
+      router.route("/*").subRouter(api.router());
+      router.route().failureHandler(problems);
+      for (int status : new int[] {400, 404, 405, 406, 413, 415, 500}) {
+        router.errorHandler(status, problems);
+      }
+      return vertx.createHttpServer(new HttpServerOptions()
+              .setPort(platform.config().httpPort())
+              .setCompressionSupported(true)
+              // No h2c upgrade: plain HTTP/1.1 keep-alive behind the balancer (an upgrade request
+              // from java.net.http clients once stalled a response here).
+              .setHttp2ClearTextEnabled(false)
+              .setMaxFormAttributeSize((int) Math.min(Integer.MAX_VALUE, bodyLimit)))
+          .requestHandler(router)
+          .listen();
+    }).onSuccess(s -> server = s);
   }
 
-  private static void mountGraphQL(Vertx vertx, Router router, Platform platform) {
+  private void mountGraphQL(Router router) {
     GraphQLHandler graphql = GraphQLHandler.builder(GraphQLApi.create(platform))
         .beforeExecute(b -> b.builder().graphQLContext(Map.of("routingContext", b.context())))
         .build();

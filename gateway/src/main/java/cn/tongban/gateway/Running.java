@@ -4,7 +4,6 @@ import cn.tongban.core.Platform;
 import cn.tongban.core.config.TongbanConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -13,23 +12,23 @@ import java.util.concurrent.TimeUnit;
 public final class Running {
   private final Vertx vertx;
   private final Platform platform;
-  private final HttpServer server;
+  private final Gateway.Deployment gateway;
 
-  private Running(Vertx vertx, Platform platform, HttpServer server) {
+  private Running(Vertx vertx, Platform platform, Gateway.Deployment gateway) {
     this.vertx = vertx;
     this.platform = platform;
-    this.server = server;
+    this.gateway = gateway;
   }
 
   /** Starts the platform and the gateway; on failure, stops whatever had started. */
   public static Future<Running> start(Vertx vertx, TongbanConfig config) {
-    return Platform.start(vertx, config).compose(platform -> Gateway.start(vertx, platform)
-        .map(server -> new Running(vertx, platform, server))
+    return Platform.start(vertx, config).compose(platform -> Gateway.deploy(vertx, platform)
+        .map(deployment -> new Running(vertx, platform, deployment))
         .recover(e -> platform.close().transform(x -> Future.failedFuture(e))));
   }
 
   public int port() {
-    return server.actualPort();
+    return gateway.port();
   }
 
   public Platform platform() {
@@ -38,7 +37,7 @@ public final class Running {
 
   /** Stops serving, then closes the stores and stops the embedded servers. */
   public Future<Void> stop() {
-    return server.close().transform(ar -> platform.close());
+    return vertx.undeploy(gateway.id()).transform(ar -> platform.close());
   }
 
   /**

@@ -33,7 +33,7 @@ class AuthenticationTest {
   @Test
   void personGetsABearerTokenThatOpensTheirCases() throws Exception {
     TokenResponse token = new AuthApi(gateway.anonymous()).issueToken(new TokenRequest()
-        .grantType(TokenRequest.GrantTypeEnum.PASSWORD).username("citizen").password("tongban-demo"));
+        .grantType("password").username("citizen").password("tongban-demo"));
     assertEquals(TokenResponse.TokenTypeEnum.BEARER, token.getTokenType());
     assertEquals(3600, token.getExpiresIn());
     HttpResponse<String> mine = gateway.send("GET", "/api/v1/applications", null,
@@ -44,7 +44,7 @@ class AuthenticationTest {
   @Test
   void citizenMaySignInWithTheirIdentityNumber() throws Exception {
     TokenResponse token = new AuthApi(gateway.anonymous()).issueToken(new TokenRequest()
-        .grantType(TokenRequest.GrantTypeEnum.PASSWORD).username("11010519491231002X").password("tongban-demo"));
+        .grantType("password").username("11010519491231002X").password("tongban-demo"));
     assertTrue(token.getAccessToken().length() > 20);
   }
 
@@ -78,7 +78,7 @@ class AuthenticationTest {
   @Test
   void wrongPasswordIsA401AndRepeatedFailuresAreThrottled() throws Exception {
     AuthApi auth = new AuthApi(gateway.anonymous());
-    TokenRequest wrong = new TokenRequest().grantType(TokenRequest.GrantTypeEnum.PASSWORD)
+    TokenRequest wrong = new TokenRequest().grantType("password")
         .username("clerk.town").password("guess");
     for (int i = 0; i < 3; i++) {
       ApiException e = assertThrows(ApiException.class, () -> auth.issueToken(wrong));
@@ -90,18 +90,23 @@ class AuthenticationTest {
     assertTrue(Integer.parseInt(throttled.getResponseHeaders().firstValue("Retry-After").orElseThrow()) > 0);
     // Even the right password waits until the lock ends: guessing gains nothing.
     ApiException stillLocked = assertThrows(ApiException.class, () -> auth.issueToken(new TokenRequest()
-        .grantType(TokenRequest.GrantTypeEnum.PASSWORD).username("clerk.town").password("tongban-demo")));
+        .grantType("password").username("clerk.town").password("tongban-demo")));
     assertEquals(429, stillLocked.getCode());
   }
 
   @Test
   void unknownUserAndUnknownGrantAreClearProblems() throws Exception {
     ApiException unknown = assertThrows(ApiException.class, () -> new AuthApi(gateway.anonymous()).issueToken(
-        new TokenRequest().grantType(TokenRequest.GrantTypeEnum.PASSWORD).username("nobody").password("x")));
+        new TokenRequest().grantType("password").username("nobody").password("x")));
     assertEquals(401, unknown.getCode());
     HttpResponse<String> grant = gateway.send("POST", "/api/v1/auth/token", "{\"grant_type\":\"implicit\"}",
         "Content-Type", "application/json");
     assertEquals(400, grant.statusCode());
+    assertEquals("unsupported-grant-type", new JsonObject(grant.body()).getString("code"));
+    HttpResponse<String> formGrant = gateway.send("POST", "/api/v1/auth/token", "grant_type=implicit",
+        "Content-Type", "application/x-www-form-urlencoded");
+    assertEquals("unsupported-grant-type", new JsonObject(formGrant.body()).getString("code"),
+        "the same answer whichever body form");
     HttpResponse<String> missing = gateway.send("POST", "/api/v1/auth/token", "{\"grant_type\":\"password\"}",
         "Content-Type", "application/json", "Accept-Language", "en");
     assertEquals(400, missing.statusCode());

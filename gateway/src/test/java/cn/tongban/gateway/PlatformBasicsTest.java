@@ -43,15 +43,16 @@ class PlatformBasicsTest {
         new SubmitApplicationRequest().matterCode("mzj-elderly-preferential-card").channel(Channel.KIOSK)
             .data(gateway.sample("mzj-elderly-preferential-card").getMap()), "restart-1");
     long versions = gateway.count("select count(*) from form_version");
+    long matters = gateway.count("select count(*) from matter");
+    long accounts = gateway.count("select count(*) from account");
     try (TestGateway again = gateway.restart()) {
       assertEquals(versions, again.count("select count(*) from form_version"), "an unchanged bundle adds nothing");
       Application read = again.applications(again.as("citizen")).getApplication(created.getNumber());
       assertEquals(created.getNumber(), read.getNumber());
       assertEquals(created.getQueryCode(), read.getQueryCode());
       assertEquals(1, again.count("select count(*) from application"));
-      assertEquals(3, again.count("select count(*) from matter"), "the catalogue is imported once");
-      // The token signed before the restart still works: keys are kept, not regenerated.
-      assertEquals(12, again.count("select count(*) from account"), "demo accounts seeded once");
+      assertEquals(matters, again.count("select count(*) from matter"), "the catalogue is imported once");
+      assertEquals(accounts, again.count("select count(*) from account"), "demo accounts seeded once");
     }
   }
 
@@ -71,6 +72,19 @@ class PlatformBasicsTest {
           .getJsonObject("form").getInteger("version"));
       assertEquals(1, again.count("select count(*) from form_version where matter_code = '"
           + "rsj-talent-housing-subsidy'"), "other matters are untouched");
+    }
+  }
+
+  @Test
+  void theBundleNeverOverwritesAMatterAuthoredHere() throws Exception {
+    TestGateway gateway = TestGateway.start();
+    String code = "rsj-pension-insurance-enrolment";
+    // As if an author had created a matter with this code before the bundle shipped one.
+    gateway.execute("update matter set bundle_hash = null, name = '本地编写的事项' where code = '" + code + "'");
+    try (TestGateway again = gateway.restart()) {
+      assertEquals("本地编写的事项", new io.vertx.core.json.JsonObject(
+          again.send("GET", "/api/v1/matters/" + code, null).body()).getString("name"));
+      assertEquals(1, again.count("select count(*) from form_version where matter_code = '" + code + "'"));
     }
   }
 }

@@ -137,6 +137,20 @@ class SubmissionTest {
     assertTrue(pointers(new JsonObject(e.getResponseBody())).keySet().stream().allMatch(p -> p.startsWith("/data/")));
   }
 
+  @Test
+  void aFieldRequiredOnlyByAConditionIsNamedByItsChineseTitle() throws Exception {
+    JsonObject schema = new JsonObject(gateway.send("GET", "/api/v1/matters/" + ELDERLY, null).body())
+        .getJsonObject("form").getJsonObject("schema");
+    JsonObject data = gateway.sample(ELDERLY).put("collectionMethod", "MAIL");
+    data.remove("mailingAddress");
+    HttpResponse<String> r = gateway.send("POST", "/api/v1/applications", new JsonObject()
+            .put("matterCode", ELDERLY).put("channel", "WEB").put("data", data).encode(),
+        "Authorization", "Bearer " + gateway.token("citizen"), "Content-Type", "application/json");
+    assertEquals(422, r.statusCode(), r.body());
+    String title = schema.getJsonObject("properties").getJsonObject("mailingAddress").getString("title");
+    assertEquals("请填写“" + title + "”。", pointers(new JsonObject(r.body())).get("/data/mailingAddress"));
+  }
+
   private static JsonObject withoutConditionalFields(JsonObject data, JsonObject schema) {
     JsonObject copy = data.copy();
     JsonArray all = schema.getJsonArray("allOf", new JsonArray());

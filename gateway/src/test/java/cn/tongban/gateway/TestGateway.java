@@ -94,7 +94,7 @@ final class TestGateway implements AutoCloseable {
   }
 
   String token(String username) throws ApiException {
-    return new AuthApi(anonymous()).issueToken(new TokenRequest().grantType(TokenRequest.GrantTypeEnum.PASSWORD)
+    return new AuthApi(anonymous()).issueToken(new TokenRequest().grantType("password")
         .username(username).password("tongban-demo")).getAccessToken();
   }
 

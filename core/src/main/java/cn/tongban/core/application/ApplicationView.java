@@ -24,12 +24,12 @@ public final class ApplicationView {
         .put("matterName", a.matterName())
         .put("formVersion", a.formVersion())
         .put("channel", a.channel().name())
-        .put("hallCode", a.hallCode().orElse(null))
         .put("departmentCode", a.departmentCode())
         .put("applicant", masked ? mask(a.applicant()) : a.applicant().copy())
         .put("version", a.version())
         .put("submittedAt", a.submittedAt().toString())
         .put("updatedAt", a.updatedAt().toString());
+    a.hallCode().ifPresent(h -> json.put("hallCode", h));
     if (!masked) {
       json.put("data", a.data().copy());
     }

@@ -86,14 +86,16 @@ public final class FormValidator {
     switch (keyword) {
       case "required" -> {
         pointer = pointer + "/" + escape(e.getProperty());
-        title = propertyTitle(owner, e.getProperty(), locale);
+        title = titleAt(root, pointer).orElseGet(() -> propertyTitle(owner, e.getProperty(), locale));
       }
       case "dependentRequired" -> {
         String missing = e.getArguments() != null && e.getArguments().length > 0
             ? String.valueOf(e.getArguments()[0]) : e.getProperty();
+        String parent = pointer;
         pointer = pointer + "/" + escape(missing);
-        title = propertyTitle(owner, missing, locale);
-        limit = propertyTitle(owner, e.getProperty(), locale);
+        title = titleAt(root, pointer).orElseGet(() -> propertyTitle(owner, missing, locale));
+        limit = titleAt(root, parent + "/" + escape(e.getProperty()))
+            .orElseGet(() -> propertyTitle(owner, e.getProperty(), locale));
       }
       case "additionalProperties", "unevaluatedProperties" -> {
         pointer = pointer + "/" + escape(e.getProperty());
@@ -101,7 +103,8 @@ public final class FormValidator {
         keyword = "additionalProperties";
       }
       default -> {
-        title = ownTitle(owner, pointer, locale);
+        String at = pointer;
+        title = titleAt(root, pointer).orElseGet(() -> ownTitle(owner, at, locale));
         JsonNode v = owner == null ? null : owner.get(keyword);
         if (v != null && (v.isNumber() || v.isString())) {
           limit = v.isNumber() ? v.numberValue() : v.asString();
@@ -134,6 +137,25 @@ public final class FormValidator {
     }
     JsonNode owner = root.at(fragment.substring(0, cut));
     return owner.isMissingNode() ? null : owner;
+  }
+
+  /** The title the schema gives the field at {@code pointer}, following {@code properties} (and array items). */
+  private static java.util.Optional<String> titleAt(JsonNode root, String pointer) {
+    if (pointer == null || pointer.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    JsonNode node = root;
+    for (String raw : pointer.substring(1).split("/", -1)) {
+      String segment = raw.replace("~1", "/").replace("~0", "~");
+      if (node.path("properties").has(segment)) {
+        node = node.path("properties").path(segment);
+      } else if (segment.chars().allMatch(Character::isDigit) && node.has("items")) {
+        node = node.path("items");
+      } else {
+        return java.util.Optional.empty();
+      }
+    }
+    return node.has("title") ? java.util.Optional.of(node.get("title").asString()) : java.util.Optional.empty();
   }
 
   private static String propertyTitle(JsonNode objectSchema, String property, Locale locale) {

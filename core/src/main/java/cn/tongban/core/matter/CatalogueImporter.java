@@ -70,9 +70,15 @@ public final class CatalogueImporter {
         return store.insertIfAbsent(tx, b.matter(), sortOrder, hash)
             .compose(v -> store.insertForm(tx, code, Optional.of(1), FormVersion.Status.PUBLISHED, b.form(),
                 IMPORTER))
+            .compose(v -> audit(tx, "matter.bundled", code, 1))
             .map(true);
       }
-      if (recorded.get().filter(hash::equals).isPresent()) {
+      if (recorded.get().isEmpty()) {
+        // An author created this matter, not the bundle: the bundle never overwrites it.
+        LOG.warning(() -> "bundled matter " + code + " skipped: a matter with this code was authored here");
+        return Future.succeededFuture(false);
+      }
+      if (recorded.get().get().equals(hash)) {
         return Future.succeededFuture(false);
       }
       return store.update(tx, b.matter(), Optional.of(hash))
@@ -83,10 +89,18 @@ public final class CatalogueImporter {
               return Future.succeededFuture(true);
             }
             return store.insertForm(tx, code, Optional.empty(), FormVersion.Status.DRAFT, b.form(), IMPORTER)
-                .compose(version -> store.publish(tx, code, version))
+                .compose(version -> store.publish(tx, code, version).compose(x -> audit(tx, "form.published", code,
+                    version)))
                 .map(true);
           });
     });
+  }
+
+  private static Future<Void> audit(SqlClient tx, String action, String code, int version) {
+    return tx.preparedQuery("insert into audit_event (actor, action, entity_type, entity_id, detail)"
+            + " values ($1, $2, 'matter', $3, $4)")
+        .execute(io.vertx.sqlclient.Tuple.of(IMPORTER, action, code, new JsonObject().put("version", version)))
+        .mapEmpty();
   }
 
   /** A definition with every optional part present, as stored versions have them. */

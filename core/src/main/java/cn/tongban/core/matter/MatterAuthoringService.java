@@ -144,8 +144,20 @@ public final class MatterAuthoringService {
     }
     JsonObject doc = file.getJsonObject("matter", new JsonObject());
     JsonArray forms = file.getJsonArray("forms", new JsonArray());
+    List<Violation> problems = new java.util.ArrayList<>(checker.checkMatter(doc, "/matter", locale));
+    if (problems.isEmpty()) {
+      // A published version must pass what publishing checks, wherever it was published before.
+      for (int i = 0; i < forms.size(); i++) {
+        JsonObject f = forms.getJsonObject(i);
+        if (FormVersion.Status.PUBLISHED.name().equals(f.getString("status"))) {
+          String prefix = "/forms/" + i;
+          checker.checkForm(definitionOf(f), doc, locale).forEach(v -> problems.add(
+              new Violation(prefix + v.pointer(), v.code(), v.message())));
+        }
+      }
+    }
     return authorised(caller)
-        .compose(v -> valid(checker.checkMatter(doc, "/matter", locale)))
+        .compose(v -> valid(problems))
         .compose(v -> store.pool().withTransaction(tx -> store.nextSortOrder(tx)
             .compose(order -> store.insertIfAbsent(tx, doc, order, null))
             .compose(inserted -> {
@@ -165,6 +177,16 @@ public final class MatterAuthoringService {
             })
             .compose(x -> store.find(tx, doc.getString("code")))))
         .map(Optional::orElseThrow);
+  }
+
+  private static JsonObject definitionOf(JsonObject version) {
+    JsonObject d = new JsonObject().put("schema", version.getValue("schema"));
+    for (String part : List.of("uiSchema", "handlers", "materialBindings")) {
+      if (version.containsKey(part)) {
+        d.put(part, version.getValue(part));
+      }
+    }
+    return d;
   }
 
   private static Future<Void> authorised(Caller caller) {

@@ -7,6 +7,8 @@ import cn.tongban.core.application.ApplicationView;
 import cn.tongban.core.application.Channel;
 import cn.tongban.core.application.SubmitCommand;
 import cn.tongban.core.identity.Caller;
+import cn.tongban.core.matter.FormVersion;
+import cn.tongban.core.matter.Matter;
 import cn.tongban.core.matter.MatterService;
 import cn.tongban.core.page.Page;
 import cn.tongban.core.problem.DomainException;
@@ -89,10 +91,31 @@ public final class GraphQLApi {
                   Optional.ofNullable((String) f.get("matterCode")));
               return applications.list(caller, q, first(env), Optional.ofNullable(env.getArgument("after")))
                   .map(p -> connection(p, a -> ApplicationView.of(a, caller)));
-            }))
+            })
+            .dataFetcher("formVersions", env -> platform.authoring().forms(caller(env), env.getArgument("matterCode"))
+                .map(list -> list.stream().map(FormVersion::toAuthoringJson).toList()))
+            .dataFetcher("formChanges", env -> platform.authoring().changes(caller(env),
+                env.getArgument("matterCode"), env.<Integer>getArgument("since"), env.<Integer>getArgument("version"))))
         .type("Matter", t -> t
             .dataFetcher("form", env -> ((JsonObject) env.getSource()).getJsonObject("form")))
-        .type("Mutation", t -> t.dataFetcher("submitApplication", submit(platform)))
+        .type("Mutation", t -> t
+            .dataFetcher("submitApplication", submit(platform))
+            .dataFetcher("createMatter", env -> platform.authoring().create(caller(env), json(env, "document"),
+                locale(env)).map(Matter::toDetailJson))
+            .dataFetcher("updateMatter", env -> platform.authoring().update(caller(env), env.getArgument("code"),
+                json(env, "document"), locale(env)).map(Matter::toDetailJson))
+            .dataFetcher("createFormDraft", env -> platform.authoring().createDraft(caller(env),
+                    env.getArgument("matterCode"), json(env, "definition"))
+                .compose(v -> platform.authoring().form(caller(env), env.getArgument("matterCode"), v))
+                .map(FormVersion::toAuthoringJson))
+            .dataFetcher("publishForm", env -> platform.authoring().publish(caller(env), env.getArgument("matterCode"),
+                env.<Integer>getArgument("version"), locale(env)).map(FormVersion::toAuthoringJson))
+            .dataFetcher("dryRunForm", env -> platform.authoring().dryRun(caller(env), env.getArgument("matterCode"),
+                env.<Integer>getArgument("version"), json(env, "data"), locale(env)).map(violations -> {
+                  JsonArray list = new JsonArray();
+                  violations.forEach(v -> list.add(v.toJson()));
+                  return new JsonObject().put("valid", violations.isEmpty()).put("violations", list);
+                })))
         .build();
     GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(sdl), wiring);
     return GraphQL.newGraphQL(schema)
@@ -153,6 +176,20 @@ public final class GraphQLApi {
       throw new DomainException(ProblemCode.BAD_REQUEST, "request.invalid", "first: 1–" + MAX_PAGE);
     }
     return first;
+  }
+
+  /** A JSON-scalar argument that must be an object; a GraphQL error (400 problem) otherwise. */
+  @SuppressWarnings("unchecked")
+  private static JsonObject json(DataFetchingEnvironment env, String name) {
+    Object value = env.getArgument(name);
+    if (!(value instanceof Map)) {
+      throw new DomainException(ProblemCode.BAD_REQUEST, "request.invalid", name + ": a JSON object");
+    }
+    return new JsonObject((Map<String, Object>) value);
+  }
+
+  private static java.util.Locale locale(DataFetchingEnvironment env) {
+    return RequestContext.locale(routing(env));
   }
 
   private static RoutingContext routing(DataFetchingEnvironment env) {

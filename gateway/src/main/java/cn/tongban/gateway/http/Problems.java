@@ -15,7 +15,6 @@ import io.vertx.json.schema.OutputUnit;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorErrorType;
 import io.vertx.openapi.validation.ValidatorException;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
 import java.net.ConnectException;
@@ -125,8 +124,7 @@ public final class Problems {
     if (isDependencyDown(t)) {
       LOG.log(Level.WARNING, "[" + traceId + "] dependency unavailable: " + t);
       return problem(ProblemCode.DEPENDENCY_UNAVAILABLE, Messages.get(locale, "dependency.down",
-          t instanceof PgException || t instanceof ClosedConnectionException ? "PostgreSQL" : "Redis"), List.of(),
-          locale, instance, traceId);
+          isRedis(t) ? "Redis" : "PostgreSQL"), List.of(), locale, instance, traceId);
     }
     LOG.log(Level.SEVERE, "[" + traceId + "] unexpected failure on " + instance, t);
     return problem(ProblemCode.INTERNAL, Messages.get(locale, "internal.error", traceId), List.of(), locale,
@@ -185,6 +183,20 @@ public final class Problems {
         out.add(new Violation(pointer, keyword, unit.getError()));
       }
     }
+  }
+
+  private static boolean isRedis(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c.getClass().getName().startsWith("io.lettuce.")) {
+        return true;
+      }
+      for (StackTraceElement e : c.getStackTrace()) {
+        if (e.getClassName().startsWith("io.lettuce.")) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static boolean isDependencyDown(Throwable t) {
