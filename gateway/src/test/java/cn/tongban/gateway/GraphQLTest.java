@@ -161,8 +161,32 @@ class GraphQLTest {
         "Content-Type", "application/json");
     assertTrue(broken.statusCode() == 400 || broken.statusCode() == 200, broken.body());
     assertFalse(broken.body().contains("Exception"), broken.body());
+    JsonObject syntax = graphql(null, "{ matters(first: 2 { edges } }", new JsonObject());
+    assertEquals("bad-request", syntax.getJsonArray("errors").getJsonObject(0).getJsonObject("extensions")
+        .getString("code"), "syntax errors carry the problem shape too");
+    JsonObject unknownField = graphql(null, "{ matters { nope } }", new JsonObject());
+    assertEquals(400, unknownField.getJsonArray("errors").getJsonObject(0).getJsonObject("extensions")
+        .getInteger("status"));
+    String deep = "{ matters { edges { node { department { code } } } } }";
+    assertTrue(graphql(null, deep, new JsonObject()).getValue("errors") == null, "a reasonable depth is fine");
     JsonObject tooBig = graphql(null, "{ matters(first: 1000) { edges { cursor } } }", new JsonObject());
     assertEquals("bad-request", tooBig.getJsonArray("errors").getJsonObject(0).getJsonObject("extensions")
         .getString("code"));
+  }
+
+  @Test
+  void mutationsAreRefusedOverGetAndOddIdempotencyKeysAreViolations() throws Exception {
+    String token = gateway.token("citizen");
+    String query = java.net.URLEncoder.encode("mutation { submitApplication(input: {matterCode: \"x\", data: {},"
+        + " channel: WEB}) { replayed } }", java.nio.charset.StandardCharsets.UTF_8);
+    HttpResponse<String> overGet = gateway.send("GET", "/graphql?query=" + query, null, "Authorization",
+        "Bearer " + token, "Accept", "application/json");
+    JsonObject ext = new JsonObject(overGet.body()).getJsonArray("errors").getJsonObject(0)
+        .getJsonObject("extensions");
+    assertEquals("method-not-allowed", ext.getString("code"), overGet.body());
+    JsonObject payload = graphql(token, SUBMIT, new JsonObject().put("input", new JsonObject()
+        .put("matterCode", ELDERLY).put("channel", "WEB").put("data", gateway.sample(ELDERLY))
+        .put("idempotencyKey", "带空格 的键"))).getJsonObject("data").getJsonObject("submitApplication");
+    assertEquals("/idempotencyKey", payload.getJsonArray("violations").getJsonObject(0).getString("pointer"));
   }
 }

@@ -61,6 +61,11 @@ public final class ApplicationService {
       return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "application.channelNotAllowed",
           cmd.channel().name()));
     }
+    if (cmd.idempotencyKey().isPresent() && !cmd.idempotencyKey().get().matches("[\\x21-\\x7E]{1,128}")) {
+      return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "application.invalid",
+          List.of(new Violation("/idempotencyKey", "pattern", Messages.get(locale, "violation.pattern",
+              "idempotencyKey"))), 1));
+    }
     String requestHash = hash(cmd);
     Future<Optional<ApplicationStore.Stored>> earlier = cmd.idempotencyKey().isPresent()
         ? store.findByIdempotencyKey(caller.scopeKey(), cmd.idempotencyKey().get())

@@ -12,7 +12,9 @@ import cn.tongban.core.matter.Matter;
 import cn.tongban.core.matter.MatterService;
 import cn.tongban.core.page.Page;
 import cn.tongban.core.problem.DomainException;
+import cn.tongban.core.problem.Messages;
 import cn.tongban.core.problem.ProblemCode;
+import cn.tongban.core.problem.Violation;
 import cn.tongban.gateway.http.Problems;
 import cn.tongban.gateway.http.RequestContext;
 import graphql.GraphQL;
@@ -121,7 +123,8 @@ public final class GraphQLApi {
     return GraphQL.newGraphQL(schema)
         .instrumentation(new ChainedInstrumentation(List.of(
             VertxFutureAdapter.create(), new JsonObjectAdapter(),
-            new MaxQueryDepthInstrumentation(12), new MaxQueryComplexityInstrumentation(1000))))
+            new MaxQueryDepthInstrumentation(12), new MaxQueryComplexityInstrumentation(1000),
+            new ProblemErrors())))
         .defaultDataFetcherExceptionHandler(new ProblemExceptionHandler())
         .build();
   }
@@ -132,14 +135,15 @@ public final class GraphQLApi {
       JsonObject input = new JsonObject(env.<Map<String, Object>>getArgument("input"));
       Object data = input.getValue("data");
       if (!(data instanceof JsonObject)) {
-        return Future.succeededFuture(new JsonObject().put("violations", new JsonArray().add(new JsonObject()
-            .put("pointer", "/data").put("code", "type").put("message", "data must be a JSON object")))
+        java.util.Locale locale = locale(env);
+        return Future.succeededFuture(new JsonObject().put("violations", new JsonArray().add(new Violation("/data",
+            "type", Messages.get(locale, "violation.type", Messages.get(locale, "field.root"))).toJson()))
             .put("replayed", false));
       }
       SubmitCommand cmd = new SubmitCommand(input.getString("matterCode"), (JsonObject) data,
           Channel.valueOf(input.getString("channel")), Optional.ofNullable(input.getString("hallCode")),
           Optional.ofNullable(input.getJsonObject("applicant")), Optional.ofNullable(input.getString("idempotencyKey")));
-      return platform.applications().submit(caller, cmd, RequestContext.locale(routing(env)))
+      return platform.applications().submit(caller, cmd, locale(env))
           .map(s -> new JsonObject().put("application", ApplicationView.of(s.application(), caller))
               .put("violations", new JsonArray()).put("replayed", s.replayed()))
           .recover(e -> {
