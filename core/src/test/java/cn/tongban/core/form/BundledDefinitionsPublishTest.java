@@ -1,0 +1,54 @@
+package cn.tongban.core.form;
+
+import cn.tongban.core.matter.CatalogueImporter;
+import cn.tongban.core.problem.Messages;
+import cn.tongban.core.problem.Violation;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every bundled matter passes exactly the checks an author's publish goes through. */
+class BundledDefinitionsPublishTest {
+  private final DefinitionChecker checker = new DefinitionChecker(new FormValidator(), Set.of());
+
+  @TestFactory
+  Stream<DynamicTest> everyBundledDefinitionPassesThePublishingChecks() {
+    List<CatalogueImporter.Bundled> bundled = CatalogueImporter.readBundled();
+    assertTrue(bundled.size() >= 15, "at least 15 bundled matters");
+    return bundled.stream().map(b -> DynamicTest.dynamicTest(b.matter().getString("code"), () -> {
+      assertEquals(List.of(), checker.checkMatter(b.matter(), "", Messages.DEFAULT));
+      assertEquals(List.of(), checker.checkForm(b.form(), b.matter(), Messages.DEFAULT));
+    }));
+  }
+
+  @Test
+  void checksFindEveryKindOfProblemInADefinition() {
+    CatalogueImporter.Bundled b = CatalogueImporter.readBundled().get(0);
+    JsonObject form = b.form().copy();
+    JsonObject example = form.getJsonObject("schema").getJsonArray("examples").getJsonObject(0);
+    String required = form.getJsonObject("schema").getJsonArray("required").getString(0);
+    example.remove(required);
+    form.put("handlers", new JsonArray().add(new JsonObject().put("id", "id-number-check").put("config",
+        new JsonObject())));
+    form.put("materialBindings", new JsonArray().add(new JsonObject().put("material", "nothing")
+        .put("field", "/nowhere")));
+    Set<String> pointers = checker.checkForm(form, b.matter(), Messages.DEFAULT).stream().map(Violation::pointer)
+        .collect(Collectors.toSet());
+    assertEquals(Set.of("/schema/examples/0/" + required, "/handlers/0/id", "/materialBindings/0/material",
+        "/materialBindings/0/field"), pointers);
+
+    JsonObject matter = b.matter().copy().put("promisedDays", 99);
+    assertTrue(checker.checkMatter(matter, "", Messages.DEFAULT).stream()
+        .anyMatch(v -> v.pointer().equals("/promisedDays") && v.code().equals("promisedExceedsLegal")));
+  }
+}
