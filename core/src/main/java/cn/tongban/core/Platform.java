@@ -2,6 +2,8 @@ package cn.tongban.core;
 
 import cn.tongban.core.application.ApplicationService;
 import cn.tongban.core.application.ApplicationStore;
+import cn.tongban.core.application.LifecycleService;
+import cn.tongban.core.clock.CalendarService;
 import cn.tongban.core.config.TongbanConfig;
 import cn.tongban.core.demo.DemoSeeder;
 import cn.tongban.core.form.DefinitionChecker;
@@ -22,6 +24,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
+import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -47,9 +50,12 @@ public final class Platform {
   private final ApplicationService applications;
   private final IdentityService identity;
   private final MatterAuthoringService authoring;
+  private final CalendarService calendar;
+  private final LifecycleService lifecycle;
 
   private Platform(Vertx vertx, TongbanConfig config, Optional<EmbeddedPostgresServer> embeddedPostgres,
-      Optional<EmbeddedRedisServer> embeddedRedis, Pool pool, Redis redis, SigningKeys.Pem signingKey) {
+      Optional<EmbeddedRedisServer> embeddedRedis, Pool pool, Redis redis, SigningKeys.Pem signingKey,
+      CalendarService calendar) {
     this.vertx = vertx;
     this.config = config;
     this.embeddedPostgres = embeddedPostgres;
@@ -57,18 +63,26 @@ public final class Platform {
     this.pool = pool;
     this.redis = redis;
     this.signingKey = signingKey;
+    this.calendar = calendar;
     MatterStore matterStore = new MatterStore(pool);
     this.matters = new MatterService(matterStore);
     this.identity = new IdentityService(vertx, new IdentityStore(pool), redis, config);
     FormValidator validator = new FormValidator();
-    this.applications = new ApplicationService(matters, new ApplicationStore(pool), identity, validator,
+    ApplicationStore applicationStore = new ApplicationStore(pool);
+    this.applications = new ApplicationService(matters, applicationStore, identity, validator, calendar,
         config.areaCode());
+    this.lifecycle = new LifecycleService(applicationStore, matterStore, validator, calendar);
     // No form-handler plugins are installed yet: a definition naming one is refused at publishing.
     this.authoring = new MatterAuthoringService(matterStore, new DefinitionChecker(validator, Set.of()), validator);
   }
 
-  /** Starts everything the configuration asks for. */
+  /** Starts everything the configuration asks for, on the system clock. */
   public static Future<Platform> start(Vertx vertx, TongbanConfig config) {
+    return start(vertx, config, Clock.system(CalendarService.ZONE));
+  }
+
+  /** Starts everything, telling time by {@code clock} (tests move it; production uses the system clock). */
+  public static Future<Platform> start(Vertx vertx, TongbanConfig config, Clock clock) {
     Future<Optional<EmbeddedPostgresServer>> pg = config.pgUrl().isPresent()
         ? Future.succeededFuture(Optional.empty())
         : vertx.executeBlocking(() -> Optional.of(EmbeddedPostgresServer.start(config.dataDir().resolve("pg"))),
@@ -87,7 +101,11 @@ public final class Platform {
             return new CatalogueImporter(vertx, new MatterStore(pool)).importBundled()
                 .compose(n -> config.demo() ? new DemoSeeder(vertx, pool).seed() : Future.succeededFuture())
                 .compose(v -> SigningKeys.load(vertx, pool))
-                .map(key -> new Platform(vertx, config, pg.result(), rd.result(), pool, redis, key));
+                .compose(key -> {
+                  CalendarService calendar = new CalendarService(pool, clock);
+                  return calendar.load().map(c -> new Platform(vertx, config, pg.result(), rd.result(), pool, redis,
+                      key, calendar));
+                });
           })
           .recover(e -> stopEmbedded(vertx, pg.result(), rd.result()).transform(x -> Future.failedFuture(e)));
     }, e -> {
@@ -111,6 +129,14 @@ public final class Platform {
 
   public MatterAuthoringService authoring() {
     return authoring;
+  }
+
+  public CalendarService calendar() {
+    return calendar;
+  }
+
+  public LifecycleService lifecycle() {
+    return lifecycle;
   }
 
   public IdentityService identity() {

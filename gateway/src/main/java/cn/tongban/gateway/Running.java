@@ -1,10 +1,12 @@
 package cn.tongban.gateway;
 
 import cn.tongban.core.Platform;
+import cn.tongban.core.clock.CalendarService;
 import cn.tongban.core.config.TongbanConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -22,7 +24,12 @@ public final class Running {
 
   /** Starts the platform and the gateway; on failure, stops whatever had started. */
   public static Future<Running> start(Vertx vertx, TongbanConfig config) {
-    return Platform.start(vertx, config).compose(platform -> Gateway.deploy(vertx, platform)
+    return start(vertx, config, Clock.system(CalendarService.ZONE));
+  }
+
+  /** Starts on the given clock (tests move it; time-dependent rules never sleep). */
+  public static Future<Running> start(Vertx vertx, TongbanConfig config, Clock clock) {
+    return Platform.start(vertx, config, clock).compose(platform -> Gateway.deploy(vertx, platform)
         .map(deployment -> new Running(vertx, platform, deployment))
         .recover(e -> platform.close().transform(x -> Future.failedFuture(e))));
   }

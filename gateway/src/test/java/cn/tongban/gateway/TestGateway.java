@@ -29,9 +29,11 @@ import java.util.concurrent.TimeUnit;
 final class TestGateway implements AutoCloseable {
   private final Running running;
   private final Map<String, String> env;
+  private final java.time.Clock clock;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  private TestGateway(Running running, Map<String, String> env) {
+  private TestGateway(Running running, Map<String, String> env, java.time.Clock clock) {
+    this.clock = clock;
     this.running = running;
     this.env = env;
   }
@@ -42,6 +44,11 @@ final class TestGateway implements AutoCloseable {
 
   /** Starts a gateway with demo data on a fresh database; {@code overrides} adds or replaces TONGBAN_* options. */
   static TestGateway start(Map<String, String> overrides) {
+    return start(overrides, java.time.Clock.system(cn.tongban.core.clock.CalendarService.ZONE));
+  }
+
+  /** Starts a gateway that tells time by {@code clock}. */
+  static TestGateway start(Map<String, String> overrides, java.time.Clock clock) {
     try {
       Map<String, String> env = new HashMap<>();
       env.put("TONGBAN_HTTP_PORT", "0");
@@ -50,24 +57,24 @@ final class TestGateway implements AutoCloseable {
       env.put("TONGBAN_DEMO", "true");
       env.put("TONGBAN_DATA_DIR", Files.createTempDirectory("tongban-gw").toString());
       env.putAll(overrides);
-      return startWith(env);
+      return startWith(env, clock);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
   }
 
-  private static TestGateway startWith(Map<String, String> env) throws Exception {
+  private static TestGateway startWith(Map<String, String> env, java.time.Clock clock) throws Exception {
     Vertx vertx = Vertx.vertx();
-    Running running = Running.start(vertx, TongbanConfig.from(env)).toCompletionStage().toCompletableFuture()
-        .get(120, TimeUnit.SECONDS);
-    return new TestGateway(running, env);
+    Running running = Running.start(vertx, TongbanConfig.from(env), clock).toCompletionStage()
+        .toCompletableFuture().get(120, TimeUnit.SECONDS);
+    return new TestGateway(running, env, clock);
   }
 
   /** Stops this gateway and starts a new one on the same database: a restart. */
   TestGateway restart() throws Exception {
     close();
     Map<String, String> again = new HashMap<>(env);
-    return startWith(again);
+    return startWith(again, clock);
   }
 
   int port() {

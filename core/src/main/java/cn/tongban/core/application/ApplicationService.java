@@ -1,5 +1,6 @@
 package cn.tongban.core.application;
 
+import cn.tongban.core.clock.CalendarService;
 import cn.tongban.core.form.FormValidator;
 import cn.tongban.core.identity.Caller;
 import cn.tongban.core.identity.IdNumber;
@@ -18,7 +19,10 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 
+import java.math.BigDecimal;
 import java.security.SecureRandom;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,14 +40,16 @@ public final class ApplicationService {
   private final ApplicationStore store;
   private final IdentityService identity;
   private final FormValidator validator;
+  private final CalendarService calendar;
   private final String areaCode;
 
   public ApplicationService(MatterService matters, ApplicationStore store, IdentityService identity,
-      FormValidator validator, String areaCode) {
+      FormValidator validator, CalendarService calendar, String areaCode) {
     this.matters = matters;
     this.store = store;
     this.identity = identity;
     this.validator = validator;
+    this.calendar = calendar;
     this.areaCode = areaCode;
   }
 
@@ -85,10 +91,13 @@ public final class ApplicationService {
                   "application.invalid", violations, violations.size()));
             }
             Optional<String> hall = cmd.hallCode().or(caller::hallCode);
+            OffsetDateTime now = OffsetDateTime.now(calendar.clock());
+            // Art. 32: a one-time correction notice must go out within 5 working days of intake.
+            LocalDate noticeDue = calendar.calendar().addWorkingDays(calendar.today(), BigDecimal.valueOf(5)).date();
             return store.insert(new ApplicationStore.NewApplication(areaCode, form.matterCode(), form.version(),
                     cmd.channel(), hall, detail.matter().department().code(), applicant.json(),
                     applicant.json().getString("idNumber"), cmd.data(), queryCode(), caller.scopeKey(),
-                    cmd.idempotencyKey(), requestHash))
+                    cmd.idempotencyKey(), requestHash, noticeDue, now))
                 .recover(e -> Future.failedFuture(unknownHall(e, locale)))
                 .compose(inserted -> inserted
                     .map(s -> Future.succeededFuture(new Submission(s.application(), false)))

@@ -8,6 +8,8 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,9 +17,10 @@ import java.util.Optional;
 /** The SQL for cases: the one-statement submission, and reads limited to what the caller may see. */
 public final class ApplicationStore {
   private static final String COLUMNS = """
-      a.id, a.number, a.matter_code, m.name as matter_name, a.form_version, a.status, a.channel, a.hall_code,
+       a.id, a.number, a.matter_code, m.name as matter_name, a.form_version, a.status, a.channel, a.hall_code,
       a.department_code, a.applicant, a.data, a.query_code, a.submitted_by, a.version, a.submitted_at,
-      a.updated_at, a.request_hash""";
+      a.updated_at, a.request_hash, a.notice_due_date, a.accepted_at, a.clock_start, a.due_date, a.legal_due_date,
+      a.suspended_at, a.suspended_from_status, a.correction""";
 
   // One round trip, one implicit transaction: the case, its audit event and its outbox event all land,
   // or none does. A repeated idempotency key inserts nothing and returns no row.
@@ -25,12 +28,20 @@ public final class ApplicationStore {
       with app as (
         insert into application (number, matter_code, form_version, status, channel, hall_code, department_code,
                                  applicant, applicant_id_number, data, query_code, submitted_by, idempotency_key,
-                                 request_hash)
-        values ($1 || to_char(now() at time zone 'Asia/Shanghai', 'YYYYMMDD')
+                                 request_hash, notice_due_date, submitted_at, updated_at)
+        values ($1 || to_char($15 at time zone 'Asia/Shanghai', 'YYYYMMDD')
                    || lpad((nextval('application_number_seq') % 100000000)::text, 8, '0'),
-                $2, $3, 'SUBMITTED', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                -- Online cases are received by the city service centre's comprehensive window (一窗受理).
+                $2, $3, 'SUBMITTED', $4,
+                coalesce($5, (select code from hall where level = 'CITY' order by code limit 1)),
+                $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
         on conflict (submitted_by, idempotency_key) do nothing
         returning *
+      ), step as (
+        insert into case_step (application_id, action, step_name, actor, to_status, started_at, ended_at, detail)
+        select id, 'submit', '收件', submitted_by, 'SUBMITTED', submitted_at, submitted_at,
+               jsonb_build_object('channel', channel, 'hallCode', hall_code)
+        from app
       ), audit as (
         insert into audit_event (actor, action, entity_type, entity_id, detail)
         select submitted_by, 'application.submitted', 'application', number,
@@ -45,10 +56,7 @@ public final class ApplicationStore {
                                   'hallCode', hall_code, 'submittedAt', submitted_at)
         from app
       )
-      select a.id, a.number, a.matter_code, m.name as matter_name, a.form_version, a.status, a.channel,
-             a.hall_code, a.department_code, a.applicant, a.data, a.query_code, a.submitted_by, a.version,
-             a.submitted_at, a.updated_at, a.request_hash
-      from app a join matter m on m.code = a.matter_code""";
+      select""" + COLUMNS + " from app a join matter m on m.code = a.matter_code";
 
   private final Pool pool;
 
@@ -59,7 +67,8 @@ public final class ApplicationStore {
   /** A new case to insert. */
   public record NewApplication(String areaCode, String matterCode, int formVersion, Channel channel,
       Optional<String> hallCode, String departmentCode, JsonObject applicant, String applicantIdNumber,
-      JsonObject data, String queryCode, String submittedBy, Optional<String> idempotencyKey, String requestHash) {
+      JsonObject data, String queryCode, String submittedBy, Optional<String> idempotencyKey, String requestHash,
+      LocalDate noticeDueDate, OffsetDateTime submittedAt) {
   }
 
   /** A stored case and the hash of the request that created it. */
@@ -71,7 +80,7 @@ public final class ApplicationStore {
     return pool.preparedQuery(SUBMIT).execute(Tuple.from(new Object[] {
         n.areaCode(), n.matterCode(), n.formVersion(), n.channel().name(), n.hallCode().orElse(null),
         n.departmentCode(), n.applicant(), n.applicantIdNumber(), n.data(), n.queryCode(), n.submittedBy(),
-        n.idempotencyKey().orElse(null), n.requestHash()}))
+        n.idempotencyKey().orElse(null), n.requestHash(), n.noticeDueDate(), n.submittedAt()}))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toStored(rows.iterator().next())));
   }
 
@@ -81,6 +90,85 @@ public final class ApplicationStore {
             + " where a.submitted_by = $1 and a.idempotency_key = $2")
         .execute(Tuple.of(submittedBy, key))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toStored(rows.iterator().next())));
+  }
+
+  /** A change of a case's state, with the step, audit event and outbox event it records. */
+  public record Transition(Application before, ApplicationStatus to, JsonObject data, Application.Clock clock,
+      OffsetDateTime at, String action, String stepName, String actor, String opinion, JsonObject detail,
+      String eventType) {
+  }
+
+  private static final String TRANSITION = """
+      with upd as (
+        update application set status = $3, version = version + 1, updated_at = $4, data = $5,
+          accepted_at = $6, clock_start = $7, due_date = $8, legal_due_date = $9, suspended_at = $10,
+          suspended_from_status = $11, correction = $12,
+          decided_at = case when $3 in ('APPROVED', 'DENIED', 'NOT_ACCEPTED') then $4 else decided_at end
+        where id = $1 and version = $2
+        returning *
+      ), step as (
+        insert into case_step (application_id, action, step_name, actor, opinion, from_status, to_status, detail,
+                               started_at, ended_at)
+        select id, $13, $14, $15, $16, $17, status, $18,
+               coalesce((select max(ended_at) from case_step where application_id = $1), submitted_at), $4
+        from upd
+      ), audit as (
+        insert into audit_event (actor, action, entity_type, entity_id, detail)
+        select $15, 'application.' || $13, 'application', number,
+               jsonb_build_object('from', $17::text, 'to', status, 'version', version)
+        from upd
+      ), outbox as (
+        insert into outbox_event (aggregate_type, aggregate_id, event_type, payload)
+        select 'application', number, $19,
+               jsonb_build_object('number', number, 'matterCode', matter_code, 'action', $13::text,
+                                  'from', $17::text, 'status', status, 'version', version,
+                                  'departmentCode', department_code, 'hallCode', hall_code, 'at', $4::timestamptz)
+        from upd
+      )
+      select""" + COLUMNS + " from upd a join matter m on m.code = a.matter_code";
+
+  /** Applies a transition if nobody changed the case since {@code before} was read; empty otherwise. */
+  public Future<Optional<Application>> transition(Transition t) {
+    Application.Clock c = t.clock();
+    return pool.preparedQuery(TRANSITION).execute(Tuple.from(new Object[] {
+        t.before().id(), t.before().version(), t.to().name(), t.at(), t.data(),
+        c.acceptedAt().orElse(null), c.clockStart().orElse(null), c.dueDate().orElse(null),
+        c.legalDueDate().orElse(null), c.suspendedAt().orElse(null),
+        c.suspendedFromStatus().map(Enum::name).orElse(null), c.correction().orElse(null),
+        t.action(), t.stepName(), t.actor(), t.opinion(), t.before().status().name(), t.detail(), t.eventType()}))
+        .map(rows -> rows.size() == 0 ? Optional.empty()
+            : Optional.of(toStored(rows.iterator().next()).application()));
+  }
+
+  /** Every step of a case, oldest first. */
+  public Future<List<JsonObject>> steps(long applicationId) {
+    return pool.preparedQuery("""
+            select action, step_name, actor, opinion, from_status, to_status, detail, started_at, ended_at
+            from case_step where application_id = $1 order by id""")
+        .execute(Tuple.of(applicationId))
+        .map(rows -> {
+          List<JsonObject> out = new ArrayList<>();
+          rows.forEach(r -> out.add(new JsonObject()
+              .put("action", r.getString("action"))
+              .put("stepName", r.getString("step_name"))
+              .put("handler", r.getString("actor"))
+              .put("opinion", r.getString("opinion"))
+              .put("fromStatus", r.getString("from_status"))
+              .put("toStatus", r.getString("to_status"))
+              .put("detail", r.getValue("detail"))
+              .put("startedAt", r.getOffsetDateTime("started_at").toString())
+              .put("endedAt", r.getOffsetDateTime("ended_at").toString())));
+          return out;
+        });
+  }
+
+  /** The case by its number, whoever asks: only for the public progress look-up, which checks the query code. */
+  public Future<Optional<Application>> findForProgress(String number) {
+    return pool.preparedQuery("select " + COLUMNS + " from application a join matter m on m.code = a.matter_code"
+            + " where a.number = $1")
+        .execute(Tuple.of(number))
+        .map(rows -> rows.size() == 0 ? Optional.empty()
+            : Optional.of(toStored(rows.iterator().next()).application()));
   }
 
   /** The case, if the caller may see it. */
@@ -160,7 +248,14 @@ public final class ApplicationStore {
         Channel.valueOf(r.getString("channel")), Optional.ofNullable(r.getString("hall_code")),
         r.getString("department_code"), (JsonObject) r.getValue("applicant"), (JsonObject) r.getValue("data"),
         r.getString("query_code"), r.getString("submitted_by"), r.getInteger("version"),
-        r.getOffsetDateTime("submitted_at"), r.getOffsetDateTime("updated_at"));
+        r.getOffsetDateTime("submitted_at"), r.getOffsetDateTime("updated_at"), new Application.Clock(
+            Optional.ofNullable(r.getLocalDate("notice_due_date")),
+            Optional.ofNullable(r.getOffsetDateTime("accepted_at")),
+            Optional.ofNullable(r.getLocalDate("clock_start")), Optional.ofNullable(r.getLocalDate("due_date")),
+            Optional.ofNullable(r.getLocalDate("legal_due_date")),
+            Optional.ofNullable(r.getOffsetDateTime("suspended_at")),
+            Optional.ofNullable(r.getString("suspended_from_status")).map(ApplicationStatus::valueOf),
+            Optional.ofNullable((JsonObject) r.getValue("correction"))));
     return new Stored(a, r.getString("request_hash"));
   }
 }

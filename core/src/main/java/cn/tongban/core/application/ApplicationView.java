@@ -30,6 +30,14 @@ public final class ApplicationView {
         .put("submittedAt", a.submittedAt().toString())
         .put("updatedAt", a.updatedAt().toString());
     a.hallCode().ifPresent(h -> json.put("hallCode", h));
+    Application.Clock c = a.clock();
+    c.noticeDueDate().ifPresent(d -> json.put("noticeDueDate", d.toString()));
+    c.acceptedAt().ifPresent(d -> json.put("acceptedAt", d.toString()));
+    c.clockStart().ifPresent(d -> json.put("clockStart", d.toString()));
+    c.dueDate().ifPresent(d -> json.put("dueDate", d.toString()));
+    c.legalDueDate().ifPresent(d -> json.put("legalDueDate", d.toString()));
+    c.suspendedAt().ifPresent(d -> json.put("suspendedAt", d.toString()));
+    c.correction().ifPresent(x -> json.put("correction", x.copy()));
     if (!masked) {
       json.put("data", a.data().copy());
     }

@@ -19,6 +19,8 @@ public enum ProblemCode {
   FORM_VERSION_NOT_FOUND(404, "form-version-not-found"),
   IDEMPOTENCY_KEY_REUSED(409, "idempotency-key-reused"),
   MATTER_EXISTS(409, "matter-exists"),
+  ILLEGAL_TRANSITION(409, "illegal-transition"),
+  STALE_VERSION(409, "stale-version"),
   FORM_NOT_DRAFT(409, "form-not-draft"),
   NO_PUBLISHED_FORM(409, "no-published-form"),
   PAYLOAD_TOO_LARGE(413, "payload-too-large"),

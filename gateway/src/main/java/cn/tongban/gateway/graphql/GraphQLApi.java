@@ -1,6 +1,7 @@
 package cn.tongban.gateway.graphql;
 
 import cn.tongban.core.Platform;
+import cn.tongban.core.application.ActionCommand;
 import cn.tongban.core.application.ApplicationQuery;
 import cn.tongban.core.application.ApplicationStatus;
 import cn.tongban.core.application.ApplicationView;
@@ -94,14 +95,26 @@ public final class GraphQLApi {
               return applications.list(caller, q, first(env), Optional.ofNullable(env.getArgument("after")))
                   .map(p -> connection(p, a -> ApplicationView.of(a, caller)));
             })
+            .dataFetcher("progress", env -> platform.lifecycle().progress(env.getArgument("number"),
+                env.getArgument("queryCode"), locale(env)).recover(e -> e instanceof DomainException d
+                    && d.code() == ProblemCode.APPLICATION_NOT_FOUND ? Future.succeededFuture(null)
+                    : Future.failedFuture(e)))
             .dataFetcher("formVersions", env -> platform.authoring().forms(caller(env), env.getArgument("matterCode"))
                 .map(list -> list.stream().map(FormVersion::toAuthoringJson).toList()))
             .dataFetcher("formChanges", env -> platform.authoring().changes(caller(env),
                 env.getArgument("matterCode"), env.<Integer>getArgument("since"), env.<Integer>getArgument("version"))))
+        .type("Application", t -> t.dataFetcher("steps", env -> platform.lifecycle()
+            .steps(caller(env), ((JsonObject) env.getSource()).getString("number"))))
         .type("Matter", t -> t
             .dataFetcher("form", env -> ((JsonObject) env.getSource()).getJsonObject("form")))
         .type("Mutation", t -> t
             .dataFetcher("submitApplication", submit(platform))
+            .dataFetcher("actOnApplication", env -> {
+              Caller caller = caller(env);
+              return platform.lifecycle().act(caller, env.getArgument("number"),
+                  ActionCommand.fromJson(json(env, "input"), Optional.empty()), locale(env))
+                  .map(a -> ApplicationView.of(a, caller));
+            })
             .dataFetcher("createMatter", env -> platform.authoring().create(caller(env), json(env, "document"),
                 locale(env)).map(Matter::toDetailJson))
             .dataFetcher("updateMatter", env -> platform.authoring().update(caller(env), env.getArgument("code"),

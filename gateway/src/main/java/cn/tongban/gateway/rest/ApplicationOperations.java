@@ -1,13 +1,17 @@
 package cn.tongban.gateway.rest;
 
+import cn.tongban.core.application.ActionCommand;
+import cn.tongban.core.application.Application;
 import cn.tongban.core.application.ApplicationQuery;
 import cn.tongban.core.application.ApplicationService;
 import cn.tongban.core.application.ApplicationStatus;
 import cn.tongban.core.application.ApplicationView;
 import cn.tongban.core.application.Channel;
+import cn.tongban.core.application.LifecycleService;
 import cn.tongban.core.application.SubmitCommand;
 import cn.tongban.core.identity.Caller;
 import cn.tongban.gateway.http.RequestContext;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -16,9 +20,11 @@ import java.util.Optional;
 /** 办件 over REST: submit, list, read. */
 final class ApplicationOperations {
   private final ApplicationService applications;
+  private final LifecycleService lifecycle;
 
-  ApplicationOperations(ApplicationService applications) {
+  ApplicationOperations(ApplicationService applications, LifecycleService lifecycle) {
     this.applications = applications;
+    this.lifecycle = lifecycle;
   }
 
   void submitApplication(RoutingContext rc) {
@@ -55,6 +61,38 @@ final class ApplicationOperations {
 
   void getApplication(RoutingContext rc) {
     Caller caller = RequestContext.requireCaller(rc);
-    Rest.reply(rc, applications.get(caller, Rest.path(rc, "number")).map(a -> ApplicationView.of(a, caller)), 200);
+    Rest.reply(rc, applications.get(caller, Rest.path(rc, "number")).map(a -> withEtag(rc, a, caller)), 200);
+  }
+
+  void actOnApplication(RoutingContext rc) {
+    Caller caller = RequestContext.requireCaller(rc);
+    Optional<Integer> ifMatch = Optional.ofNullable(rc.request().getHeader("If-Match"))
+        .map(v -> v.replace("W/", "").replace("\"", "").trim())
+        .map(v -> v.matches("\\d{1,9}") ? Integer.valueOf(v) : Integer.valueOf(-1));
+    ActionCommand cmd = ActionCommand.fromJson(Rest.body(rc), ifMatch);
+    Rest.reply(rc, lifecycle.act(caller, Rest.path(rc, "number"), cmd, RequestContext.locale(rc))
+        .map(a -> withEtag(rc, a, caller)), 200);
+  }
+
+  void listCaseSteps(RoutingContext rc) {
+    Caller caller = RequestContext.requireCaller(rc);
+    lifecycle.steps(caller, Rest.path(rc, "number")).onComplete(ar -> {
+      if (ar.failed()) {
+        rc.fail(ar.cause());
+        return;
+      }
+      rc.response().putHeader("Content-Type", "application/json").end(new JsonArray(ar.result()).encode());
+    });
+  }
+
+  void getProgress(RoutingContext rc) {
+    Rest.reply(rc, lifecycle.progress(Rest.path(rc, "number"), Rest.query(rc, "queryCode").orElse(""),
+        RequestContext.locale(rc)), 200);
+  }
+
+  /** The case's view, with its version as the ETag for If-Match. */
+  private static JsonObject withEtag(RoutingContext rc, Application a, Caller caller) {
+    rc.response().putHeader("ETag", "\"" + a.version() + "\"");
+    return ApplicationView.of(a, caller);
   }
 }

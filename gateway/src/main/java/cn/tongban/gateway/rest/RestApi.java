@@ -54,7 +54,8 @@ public final class RestApi {
   public static Future<RestApi> create(Vertx vertx, Platform platform, TokenService tokens, String contractYaml) {
     AuthOperations auth = new AuthOperations(platform.identity(), tokens);
     MatterOperations matters = new MatterOperations(platform.matters(), platform.authoring());
-    ApplicationOperations applications = new ApplicationOperations(platform.applications());
+    ApplicationOperations applications = new ApplicationOperations(platform.applications(), platform.lifecycle());
+    CalendarOperations calendar = new CalendarOperations(platform.calendar());
     Map<String, Handler<RoutingContext>> operations = new HashMap<>();
     operations.put("getHealth", rc -> platform.health().onComplete(ar -> {
       boolean up = ar.succeeded() && "UP".equals(ar.result().getString("status"));
@@ -77,6 +78,11 @@ public final class RestApi {
     operations.put("submitApplication", applications::submitApplication);
     operations.put("listApplications", applications::listApplications);
     operations.put("getApplication", applications::getApplication);
+    operations.put("actOnApplication", applications::actOnApplication);
+    operations.put("listCaseSteps", applications::listCaseSteps);
+    operations.put("getProgress", applications::getProgress);
+    operations.put("computeDueDate", calendar::computeDueDate);
+    operations.put("setCalendarDay", calendar::setCalendarDay);
 
     JsonObject model = new JsonObject(contractYaml.isEmpty() ? Map.of()
         : (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions())).load(contractYaml));

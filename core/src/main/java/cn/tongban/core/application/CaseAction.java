@@ -1,0 +1,96 @@
+package cn.tongban.core.application;
+
+import cn.tongban.core.identity.Role;
+
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+
+import static cn.tongban.core.application.ApplicationStatus.ACCEPTED;
+import static cn.tongban.core.application.ApplicationStatus.APPROVED;
+import static cn.tongban.core.application.ApplicationStatus.CORRECTION_REQUESTED;
+import static cn.tongban.core.application.ApplicationStatus.DELIVERED;
+import static cn.tongban.core.application.ApplicationStatus.DENIED;
+import static cn.tongban.core.application.ApplicationStatus.IN_REVIEW;
+import static cn.tongban.core.application.ApplicationStatus.NOT_ACCEPTED;
+import static cn.tongban.core.application.ApplicationStatus.SUBMITTED;
+import static cn.tongban.core.application.ApplicationStatus.SUSPENDED;
+import static cn.tongban.core.application.ApplicationStatus.WITHDRAWN;
+
+/**
+ * What may be done to a case: from which statuses, to which, by whom (受审分离: the window accepts, the
+ * department's reviewer reviews, its approver decides; the applicant resubmits or withdraws), and the name
+ * of the step it records. {@code APPLICANT} here means the applicant or whoever submitted for them.
+ */
+public enum CaseAction {
+  ACCEPT("accept", "受理", EnumSet.of(SUBMITTED), ACCEPTED, EnumSet.of(Role.CLERK)),
+  NOT_ACCEPT("not-accept", "不予受理", EnumSet.of(SUBMITTED), NOT_ACCEPTED, EnumSet.of(Role.CLERK)),
+  REQUEST_CORRECTION("request-correction", "补正告知", EnumSet.of(SUBMITTED), CORRECTION_REQUESTED,
+      EnumSet.of(Role.CLERK)),
+  RESUBMIT("resubmit", "补正提交", EnumSet.of(CORRECTION_REQUESTED), SUBMITTED, EnumSet.of(Role.APPLICANT)),
+  REVIEW_PASS("review-pass", "审核通过", EnumSet.of(ACCEPTED), IN_REVIEW, EnumSet.of(Role.REVIEWER)),
+  REVIEW_RETURN("review-return", "审核退回", EnumSet.of(ACCEPTED), CORRECTION_REQUESTED, EnumSet.of(Role.REVIEWER)),
+  APPROVE("approve", "审批准予", EnumSet.of(IN_REVIEW), APPROVED, EnumSet.of(Role.APPROVER)),
+  DENY("deny", "审批不予", EnumSet.of(IN_REVIEW), DENIED, EnumSet.of(Role.APPROVER)),
+  SUSPEND("suspend", "特别程序", EnumSet.of(ACCEPTED, IN_REVIEW), SUSPENDED,
+      EnumSet.of(Role.REVIEWER, Role.APPROVER)),
+  /** Back to the status the case had when it was suspended. */
+  RESUME("resume", "恢复办理", EnumSet.of(SUSPENDED), null, EnumSet.of(Role.REVIEWER, Role.APPROVER)),
+  WITHDRAW("withdraw", "撤回申请", EnumSet.of(SUBMITTED, CORRECTION_REQUESTED, ACCEPTED, IN_REVIEW, SUSPENDED),
+      WITHDRAWN, EnumSet.of(Role.APPLICANT)),
+  DELIVER("deliver", "送达", EnumSet.of(APPROVED, DENIED), DELIVERED, EnumSet.of(Role.CLERK, Role.APPROVER));
+
+  private final String wire;
+  private final String stepName;
+  private final Set<ApplicationStatus> from;
+  private final ApplicationStatus to;
+  private final Set<Role> roles;
+
+  CaseAction(String wire, String stepName, Set<ApplicationStatus> from, ApplicationStatus to, Set<Role> roles) {
+    this.wire = wire;
+    this.stepName = stepName;
+    this.from = from;
+    this.to = to;
+    this.roles = roles;
+  }
+
+  /** The action's name in the API, e.g. {@code request-correction}. */
+  public String wire() {
+    return wire;
+  }
+
+  public String stepName() {
+    return stepName;
+  }
+
+  public boolean allowedFrom(ApplicationStatus status) {
+    return from.contains(status);
+  }
+
+  /** The status after the action; for {@code resume}, the status before the suspension. */
+  public ApplicationStatus to(Application a) {
+    return to != null ? to : a.suspendedFromStatus().orElse(ACCEPTED);
+  }
+
+  public Set<Role> roles() {
+    return roles;
+  }
+
+  /** The outbox event type, e.g. {@code ApplicationCorrectionRequested}. */
+  public String eventType() {
+    StringBuilder b = new StringBuilder("Application");
+    for (String part : name().split("_")) {
+      b.append(part.charAt(0)).append(part.substring(1).toLowerCase(java.util.Locale.ROOT));
+    }
+    return b.toString();
+  }
+
+  public static Optional<CaseAction> fromWire(String wire) {
+    for (CaseAction a : values()) {
+      if (a.wire.equals(wire)) {
+        return Optional.of(a);
+      }
+    }
+    return Optional.empty();
+  }
+}

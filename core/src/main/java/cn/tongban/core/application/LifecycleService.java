@@ -1,0 +1,254 @@
+package cn.tongban.core.application;
+
+import cn.tongban.core.clock.CalendarService;
+import cn.tongban.core.clock.WorkingCalendar;
+import cn.tongban.core.form.FormValidator;
+import cn.tongban.core.identity.Caller;
+import cn.tongban.core.identity.Role;
+import cn.tongban.core.matter.Matter;
+import cn.tongban.core.matter.MatterStore;
+import cn.tongban.core.problem.DomainException;
+import cn.tongban.core.problem.Messages;
+import cn.tongban.core.problem.ProblemCode;
+import cn.tongban.core.problem.Violation;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What happens to a case after intake: the actions of the public contract, each allowed only in some
+ * statuses (409 otherwise) and only to the roles that own it (403), each one transaction with its step,
+ * audit event and outbox event, guarded by the case's version so two clerks never both win. Keeps the
+ * case clock: the 5-working-day correction-notice rule, due dates from acceptance, and suspensions that
+ * move every due date.
+ */
+public final class LifecycleService {
+  /** 特别程序: the special procedures that stop the clock. */
+  public static final Set<String> PROCEDURES = Set.of("HEARING", "TENDER", "AUCTION", "INSPECTION", "TESTING",
+      "QUARANTINE", "APPRAISAL", "EXPERT_REVIEW", "ON_SITE_CHECK", "OTHER");
+  /** How a decision reaches the applicant. */
+  public static final Set<String> DELIVERY_METHODS = Set.of("WINDOW", "EXPRESS", "ELECTRONIC");
+
+  private final ApplicationStore store;
+  private final MatterStore matters;
+  private final FormValidator validator;
+  private final CalendarService calendar;
+
+  public LifecycleService(ApplicationStore store, MatterStore matters, FormValidator validator,
+      CalendarService calendar) {
+    this.store = store;
+    this.matters = matters;
+    this.validator = validator;
+    this.calendar = calendar;
+  }
+
+  /** Acts on a case: 404 when the caller cannot see it, 403 wrong role, 409 wrong state or stale version, 422 bad payload. */
+  public Future<Application> act(Caller caller, String number, ActionCommand cmd, Locale locale) {
+    CaseAction action = CaseAction.fromWire(cmd.action()).orElse(null);
+    if (action == null) {
+      return Future.failedFuture(new DomainException(ProblemCode.BAD_REQUEST, "action.unknown", cmd.action()));
+    }
+    return store.find(caller, number).compose(found -> {
+      Application a = found.orElseThrow(() -> new DomainException(ProblemCode.APPLICATION_NOT_FOUND,
+          "application.notFound", number));
+      if (!mayAct(caller, action, a)) {
+        throw new DomainException(ProblemCode.FORBIDDEN, "action.forbidden", action.wire());
+      }
+      if (!action.allowedFrom(a.status())) {
+        throw new DomainException(ProblemCode.ILLEGAL_TRANSITION, "action.illegal", action.wire(),
+            Messages.get(locale, "status." + a.status().name()));
+      }
+      if (cmd.expectedVersion().isPresent() && cmd.expectedVersion().get() != a.version()) {
+        throw new DomainException(ProblemCode.STALE_VERSION, "action.stale", a.version());
+      }
+      return payload(action, a, cmd, locale)
+          .compose(v -> matters.find(a.matterCode()).map(m -> m.orElseThrow()))
+          .compose(matter -> apply(caller, action, a, cmd, matter, locale));
+    });
+  }
+
+  private Future<Application> apply(Caller caller, CaseAction action, Application a, ActionCommand cmd,
+      Matter matter, Locale locale) {
+    OffsetDateTime now = OffsetDateTime.now(calendar.clock());
+    LocalDate today = calendar.today();
+    WorkingCalendar cal = calendar.calendar();
+    Application.Clock c = a.clock();
+    JsonObject data = a.data();
+    JsonObject detail = new JsonObject();
+    switch (action) {
+      case ACCEPT -> {
+        // Art. 32: without a timely correction notice the case counts as accepted on the intake day.
+        boolean late = c.correction().map(x -> x.getBoolean("late", false)).orElse(false)
+            || c.noticeDueDate().map(today::isAfter).orElse(false);
+        LocalDate start = late ? a.intakeDate() : today;
+        var due = cal.addWorkingDays(start, BigDecimal.valueOf(matter.promisedDays()));
+        var legal = cal.addWorkingDays(start, BigDecimal.valueOf(matter.legalDays()));
+        c = new Application.Clock(c.noticeDueDate(), Optional.of(now), Optional.of(start), Optional.of(due.date()),
+            Optional.of(legal.date()), Optional.empty(), Optional.empty(), c.correction());
+        detail.put("clockStart", start.toString()).put("dueDate", due.date().toString())
+            .put("legalDueDate", legal.date().toString()).put("countedFromIntake", late);
+      }
+      case REQUEST_CORRECTION, REVIEW_RETURN -> {
+        boolean late = action == CaseAction.REQUEST_CORRECTION
+            && c.noticeDueDate().map(today::isAfter).orElse(false);
+        JsonObject notice = new JsonObject().put("items", cmd.items().orElseThrow()).put("noticeAt", now.toString())
+            .put("officer", caller.scopeKey()).put("step", action.stepName()).put("late", late);
+        c = new Application.Clock(c.noticeDueDate(), c.acceptedAt(), c.clockStart(), c.dueDate(), c.legalDueDate(),
+            c.suspendedAt(), c.suspendedFromStatus(), Optional.of(notice));
+        detail.put("items", cmd.items().orElseThrow()).put("late", late);
+      }
+      case RESUBMIT -> {
+        data = cmd.data().orElseThrow();
+        detail.put("correctedItems", c.correction().map(x -> x.getJsonArray("items")).orElse(new JsonArray()));
+      }
+      case SUSPEND -> {
+        c = new Application.Clock(c.noticeDueDate(), c.acceptedAt(), c.clockStart(), c.dueDate(), c.legalDueDate(),
+            Optional.of(now), Optional.of(a.status()), c.correction());
+        detail.put("procedure", cmd.procedure().orElseThrow());
+      }
+      case RESUME -> {
+        LocalDate stopped = c.suspendedAt().orElseThrow().atZoneSameInstant(CalendarService.ZONE).toLocalDate();
+        int shift = cal.workingDaysBetween(stopped, today);
+        BigDecimal days = BigDecimal.valueOf(shift);
+        c = new Application.Clock(c.noticeDueDate(), c.acceptedAt(), c.clockStart(),
+            c.dueDate().map(d -> cal.addWorkingDays(d, days).date()),
+            c.legalDueDate().map(d -> cal.addWorkingDays(d, days).date()), Optional.empty(), Optional.empty(),
+            c.correction());
+        detail.put("suspendedWorkingDays", shift).put("dueDate", c.dueDate().map(Object::toString).orElse(null));
+      }
+      case DELIVER -> detail.put("deliveryMethod", cmd.deliveryMethod().orElseThrow());
+      default -> {
+        // The other actions change the status only.
+      }
+    }
+    ApplicationStore.Transition t = new ApplicationStore.Transition(a, action.to(a), data, c, now, action.wire(),
+        action.stepName(), caller.scopeKey(), cmd.comment().orElse(null), detail, action.eventType());
+    return store.transition(t).map(updated -> updated.orElseThrow(() ->
+        new DomainException(ProblemCode.STALE_VERSION, "action.stale", a.version() + 1)));
+  }
+
+  /** Checks what the action itself carries; for a resubmission, the new data against the pinned form version. */
+  private Future<Void> payload(CaseAction action, Application a, ActionCommand cmd, Locale locale) {
+    List<Violation> v = new ArrayList<>();
+    switch (action) {
+      case NOT_ACCEPT, DENY -> requireComment(cmd, v, locale);
+      case REQUEST_CORRECTION, REVIEW_RETURN -> {
+        JsonArray items = cmd.items().orElse(new JsonArray());
+        if (items.isEmpty()) {
+          v.add(new Violation("/items", "minItems", Messages.get(locale, "action.itemsRequired")));
+        }
+        for (int i = 0; i < items.size(); i++) {
+          Object item = items.getValue(i);
+          if (!(item instanceof JsonObject o) || o.getString("message", "").isBlank()) {
+            v.add(new Violation("/items/" + i + "/message", "required", Messages.get(locale, "action.itemMessage")));
+          }
+        }
+      }
+      case SUSPEND -> {
+        requireComment(cmd, v, locale);
+        if (cmd.procedure().filter(PROCEDURES::contains).isEmpty()) {
+          v.add(new Violation("/procedure", "enum", Messages.get(locale, "action.procedure",
+              String.join(", ", PROCEDURES.stream().sorted().toList()))));
+        }
+      }
+      case DELIVER -> {
+        if (cmd.deliveryMethod().filter(DELIVERY_METHODS::contains).isEmpty()) {
+          v.add(new Violation("/deliveryMethod", "enum", Messages.get(locale, "action.deliveryMethod")));
+        }
+      }
+      case RESUBMIT -> {
+        if (cmd.data().isEmpty()) {
+          v.add(new Violation("/data", "required", Messages.get(locale, "violation.required",
+              Messages.get(locale, "field.root"))));
+        } else {
+          return matters.findForm(matters.pool(), a.matterCode(), a.formVersion()).compose(form -> {
+            List<Violation> all = validator.validate(a.matterCode() + "@" + a.formVersion(),
+                form.orElseThrow().schema(), cmd.data().get(), "/data", locale);
+            return all.isEmpty() ? Future.<Void>succeededFuture() : invalid(all);
+          });
+        }
+      }
+      default -> {
+        // no payload
+      }
+    }
+    return v.isEmpty() ? Future.succeededFuture() : invalid(v);
+  }
+
+  private static <T> Future<T> invalid(List<Violation> v) {
+    return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "application.invalid",
+        v, v.size()));
+  }
+
+  private static void requireComment(ActionCommand cmd, List<Violation> v, Locale locale) {
+    if (cmd.comment().filter(s -> !s.isBlank()).isEmpty()) {
+      v.add(new Violation("/comment", "required", Messages.get(locale, "action.commentRequired")));
+    }
+  }
+
+  private static boolean mayAct(Caller caller, CaseAction action, Application a) {
+    for (Role role : action.roles()) {
+      if (role == Role.APPLICANT) {
+        // The find above already limited a citizen to their own cases.
+        if (caller.kind() == Caller.Kind.CITIZEN || a.submittedBy().equals(caller.scopeKey())) {
+          return true;
+        }
+      } else if (caller.kind() == Caller.Kind.STAFF && caller.has(role)) {
+        boolean inScope = switch (role) {
+          case REVIEWER, APPROVER -> caller.departmentCode().filter(a.departmentCode()::equals).isPresent();
+          case CLERK -> caller.hallCode().isPresent() && caller.hallCode().equals(a.hallCode())
+              || a.submittedBy().equals(caller.scopeKey());
+          default -> false;
+        };
+        if (inScope) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Every step of a case the caller may see. */
+  public Future<List<JsonObject>> steps(Caller caller, String number) {
+    return store.find(caller, number).compose(found -> found
+        .map(a -> store.steps(a.id()))
+        .orElseGet(() -> Future.failedFuture(new DomainException(ProblemCode.APPLICATION_NOT_FOUND,
+            "application.notFound", number))));
+  }
+
+  /**
+   * Public progress by number and query code: status, step names and times, due date; the applicant's
+   * name masked and no personal data. A wrong code is answered exactly like an unknown number.
+   */
+  public Future<JsonObject> progress(String number, String queryCode, Locale locale) {
+    return store.findForProgress(number).compose(found -> {
+      Application a = found.filter(x -> x.queryCode().equals(queryCode)).orElseThrow(() ->
+          new DomainException(ProblemCode.APPLICATION_NOT_FOUND, "application.notFound", number));
+      return store.steps(a.id()).map(steps -> {
+        JsonArray publicSteps = new JsonArray();
+        steps.forEach(s -> publicSteps.add(new JsonObject().put("stepName", s.getString("stepName"))
+            .put("status", s.getString("toStatus")).put("at", s.getString("endedAt"))));
+        JsonObject json = new JsonObject()
+            .put("number", a.number())
+            .put("matterCode", a.matterCode())
+            .put("matterName", a.matterName())
+            .put("status", a.status().name())
+            .put("statusName", Messages.get(locale, "status." + a.status().name()))
+            .put("applicantName", ApplicationView.mask(a.applicant()).getString("name"))
+            .put("submittedAt", a.submittedAt().toString())
+            .put("steps", publicSteps);
+        a.clock().dueDate().ifPresent(d -> json.put("dueDate", d.toString()));
+        return json;
+      });
+    });
+  }
+}

@@ -1,0 +1,101 @@
+package cn.tongban.core.clock;
+
+import cn.tongban.core.identity.Caller;
+import cn.tongban.core.identity.Role;
+import cn.tongban.core.problem.DomainException;
+import cn.tongban.core.problem.ProblemCode;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The working-day calendar and the platform clock. The calendar is held in memory and reloaded when an
+ * administrator changes a day; every date is a date in Beijing time.
+ */
+public final class CalendarService {
+  /** The zone every date of the platform is in. */
+  public static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
+  private final Pool pool;
+  private final Clock clock;
+  private volatile WorkingCalendar calendar = new WorkingCalendar(Map.of(), Set.of());
+
+  public CalendarService(Pool pool, Clock clock) {
+    this.pool = pool;
+    this.clock = clock;
+  }
+
+  /** Loads the calendar from the database. */
+  public Future<WorkingCalendar> load() {
+    return pool.query("select day, kind from calendar_day").execute().compose(days -> {
+      Map<LocalDate, WorkingCalendar.Kind> special = new HashMap<>();
+      days.forEach(r -> special.put(r.getLocalDate("day"), WorkingCalendar.Kind.valueOf(r.getString("kind"))));
+      return pool.query("select year from calendar_year").execute().map(years -> {
+        Set<Integer> known = new HashSet<>();
+        years.forEach(r -> known.add(r.getInteger(0)));
+        calendar = new WorkingCalendar(special, known);
+        return calendar;
+      });
+    });
+  }
+
+  public WorkingCalendar calendar() {
+    return calendar;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  /** Today, in Beijing. */
+  public LocalDate today() {
+    return LocalDate.now(clock.withZone(ZONE));
+  }
+
+  /** The due date {@code workingDays} after {@code from}, with a warning for years not entered yet. */
+  public JsonObject dueDate(LocalDate from, BigDecimal workingDays) {
+    if (workingDays.signum() < 0 || workingDays.remainder(new BigDecimal("0.5")).signum() != 0
+        || workingDays.compareTo(new BigDecimal("3650")) > 0) {
+      throw new DomainException(ProblemCode.BAD_REQUEST, "calendar.workingDays", workingDays);
+    }
+    WorkingCalendar.DueDate due = calendar.addWorkingDays(from, workingDays);
+    JsonObject json = new JsonObject().put("from", from.toString()).put("workingDays", workingDays)
+        .put("dueDate", due.date().toString()).put("halfDay", due.halfDay());
+    if (!due.yearsWithoutCalendar().isEmpty()) {
+      json.put("warnings", new io.vertx.core.json.JsonArray(due.yearsWithoutCalendar().stream()
+          .map(y -> new JsonObject().put("code", "calendar-year-missing").put("year", y)).toList()));
+    }
+    return json;
+  }
+
+  /** Marks a day as a holiday or a make-up working day (administrators). */
+  public Future<JsonObject> setDay(Caller caller, LocalDate day, WorkingCalendar.Kind kind, String name) {
+    if (!caller.has(Role.ADMIN)) {
+      return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "calendar.forbidden"));
+    }
+    return pool.withTransaction(tx -> tx.preparedQuery("""
+                insert into calendar_day (day, kind, name, updated_by) values ($1, $2, $3, $4)
+                on conflict (day) do update set kind = excluded.kind, name = excluded.name,
+                  updated_by = excluded.updated_by, updated_at = now()""")
+            .execute(Tuple.of(day, kind.name(), name, caller.scopeKey()))
+            .compose(v -> tx.preparedQuery("""
+                    insert into calendar_year (year, source) values ($1, '管理员录入')
+                    on conflict (year) do nothing""").execute(Tuple.of(day.getYear())))
+            .compose(v -> tx.preparedQuery("insert into audit_event (actor, action, entity_type, entity_id, detail)"
+                    + " values ($1, 'calendar.day.set', 'calendar', $2, $3)")
+                .execute(Tuple.of(caller.scopeKey(), day.toString(), new JsonObject().put("kind", kind.name())
+                    .put("name", name)))))
+        .compose(v -> load())
+        .map(c -> new JsonObject().put("date", day.toString()).put("kind", kind.name()).put("name", name)
+            .put("workingDay", c.isWorkingDay(day)));
+  }
+}
