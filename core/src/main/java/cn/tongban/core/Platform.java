@@ -2,6 +2,7 @@ package cn.tongban.core;
 
 import cn.tongban.core.application.ApplicationService;
 import cn.tongban.core.application.ApplicationStore;
+import cn.tongban.core.application.DeadlineScanner;
 import cn.tongban.core.application.LifecycleService;
 import cn.tongban.core.clock.CalendarService;
 import cn.tongban.core.config.TongbanConfig;
@@ -52,6 +53,8 @@ public final class Platform {
   private final MatterAuthoringService authoring;
   private final CalendarService calendar;
   private final LifecycleService lifecycle;
+  private final DeadlineScanner deadlines;
+  private long scanTimer = -1;
 
   private Platform(Vertx vertx, TongbanConfig config, Optional<EmbeddedPostgresServer> embeddedPostgres,
       Optional<EmbeddedRedisServer> embeddedRedis, Pool pool, Redis redis, SigningKeys.Pem signingKey,
@@ -72,6 +75,12 @@ public final class Platform {
     this.applications = new ApplicationService(matters, applicationStore, identity, validator, calendar,
         config.areaCode());
     this.lifecycle = new LifecycleService(applicationStore, matterStore, validator, calendar);
+    this.deadlines = new DeadlineScanner(applicationStore, calendar);
+    if (config.scanIntervalSeconds() > 0) {
+      // Every node scans; the scanner's row claims and unique warnings keep the work from being done twice.
+      scanTimer = vertx.setPeriodic(config.scanIntervalSeconds() * 1000L, id -> deadlines.scan()
+          .onFailure(e -> LOG.log(Level.WARNING, "deadline scan failed", e)));
+    }
     // No form-handler plugins are installed yet: a definition naming one is refused at publishing.
     this.authoring = new MatterAuthoringService(matterStore, new DefinitionChecker(validator, Set.of()), validator);
   }
@@ -139,6 +148,10 @@ public final class Platform {
     return lifecycle;
   }
 
+  public DeadlineScanner deadlines() {
+    return deadlines;
+  }
+
   public IdentityService identity() {
     return identity;
   }
@@ -168,6 +181,9 @@ public final class Platform {
 
   /** Closes the pool and Redis connection, then stops the embedded servers. */
   public Future<Void> close() {
+    if (scanTimer >= 0) {
+      vertx.cancelTimer(scanTimer);
+    }
     return Future.join(pool.close(), redis.close())
         .transform(ar -> stopEmbedded(vertx, embeddedPostgres, embeddedRedis));
   }

@@ -1,9 +1,11 @@
 package cn.tongban.core.application;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Optional;
 
 /** 办件: one case, pinned to the form version it was submitted against, with its clock. */
@@ -24,7 +26,20 @@ public record Application(
     int version,
     OffsetDateTime submittedAt,
     OffsetDateTime updatedAt,
-    Clock clock) {
+    Clock clock,
+    Supervision supervision) {
+
+  /**
+   * What runs alongside the decision: departments' opinions in parallel approval (并联审批), warnings
+   * raised (电子监察), materials accepted as missing (容缺) and commitments replacing certificates (告知承诺).
+   */
+  public record Supervision(
+      List<String> parallelDepartments,
+      JsonArray opinions,
+      JsonArray warnings,
+      Optional<JsonObject> deficiency,
+      Optional<JsonObject> commitments) {
+  }
 
   /** The case clock: notice deadline, acceptance, due dates, suspension and the open correction notice. */
   public record Clock(

@@ -3,9 +3,11 @@ package cn.tongban.core.application;
 import cn.tongban.core.identity.Caller;
 import cn.tongban.core.identity.Role;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.LocalDate;
@@ -20,7 +22,14 @@ public final class ApplicationStore {
        a.id, a.number, a.matter_code, m.name as matter_name, a.form_version, a.status, a.channel, a.hall_code,
       a.department_code, a.applicant, a.data, a.query_code, a.submitted_by, a.version, a.submitted_at,
       a.updated_at, a.request_hash, a.notice_due_date, a.accepted_at, a.clock_start, a.due_date, a.legal_due_date,
-      a.suspended_at, a.suspended_from_status, a.correction""";
+      a.suspended_at, a.suspended_from_status, a.correction, a.parallel_departments, a.deficiency, a.commitments,
+      (select coalesce(jsonb_agg(jsonb_build_object('department', o.department_code,
+                 'departmentName', o.department_name, 'task', o.task, 'dueDate', o.due_date, 'opinion', o.opinion,
+                 'comment', o.comment, 'decidedAt', o.decided_at) order by o.department_code), '[]'::jsonb)
+       from case_opinion o where o.application_id = a.id) as opinions,
+      (select coalesce(jsonb_agg(jsonb_build_object('kind', w.kind, 'level', w.level, 'subject', w.subject,
+                 'dueDate', w.due_date, 'raisedAt', w.raised_at) order by w.id), '[]'::jsonb)
+       from case_warning w where w.application_id = a.id) as warnings""";
 
   // One round trip, one implicit transaction: the case, its audit event and its outbox event all land,
   // or none does. A repeated idempotency key inserts nothing and returns no row.
@@ -94,15 +103,16 @@ public final class ApplicationStore {
 
   /** A change of a case's state, with the step, audit event and outbox event it records. */
   public record Transition(Application before, ApplicationStatus to, JsonObject data, Application.Clock clock,
-      OffsetDateTime at, String action, String stepName, String actor, String opinion, JsonObject detail,
-      String eventType) {
+      Application.Supervision supervision, OffsetDateTime at, String action, String stepName, String actor,
+      String opinion, JsonObject detail, String eventType) {
   }
 
   private static final String TRANSITION = """
       with upd as (
         update application set status = $3, version = version + 1, updated_at = $4, data = $5,
           accepted_at = $6, clock_start = $7, due_date = $8, legal_due_date = $9, suspended_at = $10,
-          suspended_from_status = $11, correction = $12,
+          suspended_from_status = $11, correction = $12, parallel_departments = $20, deficiency = $21,
+          commitments = $22,
           decided_at = case when $3 in ('APPROVED', 'DENIED', 'NOT_ACCEPTED') then $4 else decided_at end
         where id = $1 and version = $2
         returning *
@@ -129,15 +139,71 @@ public final class ApplicationStore {
 
   /** Applies a transition if nobody changed the case since {@code before} was read; empty otherwise. */
   public Future<Optional<Application>> transition(Transition t) {
+    return transition(pool, t);
+  }
+
+  /** As {@link #transition(Transition)}, inside the caller's transaction. */
+  public Future<Optional<Application>> transition(SqlClient client, Transition t) {
     Application.Clock c = t.clock();
-    return pool.preparedQuery(TRANSITION).execute(Tuple.from(new Object[] {
+    Application.Supervision sv = t.supervision();
+    return client.preparedQuery(TRANSITION).execute(Tuple.from(new Object[] {
         t.before().id(), t.before().version(), t.to().name(), t.at(), t.data(),
         c.acceptedAt().orElse(null), c.clockStart().orElse(null), c.dueDate().orElse(null),
         c.legalDueDate().orElse(null), c.suspendedAt().orElse(null),
         c.suspendedFromStatus().map(Enum::name).orElse(null), c.correction().orElse(null),
-        t.action(), t.stepName(), t.actor(), t.opinion(), t.before().status().name(), t.detail(), t.eventType()}))
+        t.action(), t.stepName(), t.actor(), t.opinion(), t.before().status().name(), t.detail(), t.eventType(),
+        sv.parallelDepartments().toArray(String[]::new), sv.deficiency().orElse(null),
+        sv.commitments().orElse(null)}))
         .map(rows -> rows.size() == 0 ? Optional.empty()
             : Optional.of(toStored(rows.iterator().next()).application()));
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  /** Opens the departments' opinions of a parallel approval. */
+  public Future<Void> openOpinions(SqlClient tx, long applicationId, JsonArray departments) {
+    Future<Void> chain = Future.succeededFuture();
+    for (Object o : departments) {
+      JsonObject d = (JsonObject) o;
+      chain = chain.compose(v -> tx.preparedQuery("""
+              insert into case_opinion (application_id, department_code, department_name, task, due_date)
+              values ($1, $2, $3, $4, $5)""")
+          .execute(Tuple.of(applicationId, d.getString("code"), d.getString("name"), d.getString("task"),
+              LocalDate.parse(d.getString("dueDate"))))
+          .mapEmpty());
+    }
+    return chain;
+  }
+
+  /** Records a department's opinion if it is still pending; false when it was given (or deemed) already. */
+  public Future<Boolean> decideOpinion(SqlClient tx, long applicationId, String department, String opinion,
+      String comment, String actor, OffsetDateTime at) {
+    return tx.preparedQuery("""
+            update case_opinion set opinion = $3, comment = $4, actor = $5, decided_at = $6
+            where application_id = $1 and department_code = $2 and opinion is null""")
+        .execute(Tuple.of(applicationId, department, opinion, comment, actor, at))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /** How many opinions are still pending, and how many disagree. */
+  public Future<int[]> opinionCounts(SqlClient tx, long applicationId) {
+    return tx.preparedQuery("""
+            select count(*) filter (where opinion is null), count(*) filter (where opinion = 'DISAGREE')
+            from case_opinion where application_id = $1""")
+        .execute(Tuple.of(applicationId))
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          return new int[] {r.getInteger(0), r.getInteger(1)};
+        });
+  }
+
+  /** Whether the holder of {@code idNumber} is flagged with bad credit (失信). */
+  public Future<Boolean> badCredit(String idNumber) {
+    return pool.preparedQuery("select 1 from applicant_credit where id_number = $1 and status = 'BAD'")
+        .execute(Tuple.of(idNumber == null ? "" : idNumber))
+        .map(rows -> rows.size() > 0);
   }
 
   /** Every step of a case, oldest first. */
@@ -160,6 +226,15 @@ public final class ApplicationStore {
               .put("endedAt", r.getOffsetDateTime("ended_at").toString())));
           return out;
         });
+  }
+
+  /** The case by its id, for the platform's own jobs, inside their transaction. */
+  public Future<Optional<Application>> findById(SqlClient client, long id) {
+    return client.preparedQuery("select " + COLUMNS + " from application a join matter m on m.code = a.matter_code"
+            + " where a.id = $1")
+        .execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? Optional.empty()
+            : Optional.of(toStored(rows.iterator().next()).application()));
   }
 
   /** The case by its number, whoever asks: only for the public progress look-up, which checks the query code. */
@@ -232,7 +307,7 @@ public final class ApplicationStore {
     List<String> parts = new ArrayList<>(List.of(own));
     if ((caller.has(Role.REVIEWER) || caller.has(Role.APPROVER)) && caller.departmentCode().isPresent()) {
       args.addString(caller.departmentCode().get());
-      parts.add("a.department_code = $" + args.size());
+      parts.add("(a.department_code = $" + args.size() + " or $" + args.size() + " = any(a.parallel_departments))");
     }
     if ((caller.has(Role.CLERK) || caller.has(Role.AGENT)) && caller.hallCode().isPresent()) {
       args.addString(caller.hallCode().get());
@@ -255,7 +330,11 @@ public final class ApplicationStore {
             Optional.ofNullable(r.getLocalDate("legal_due_date")),
             Optional.ofNullable(r.getOffsetDateTime("suspended_at")),
             Optional.ofNullable(r.getString("suspended_from_status")).map(ApplicationStatus::valueOf),
-            Optional.ofNullable((JsonObject) r.getValue("correction"))));
+            Optional.ofNullable((JsonObject) r.getValue("correction"))),
+        new Application.Supervision(List.of(r.getArrayOfStrings("parallel_departments")),
+            (JsonArray) r.getValue("opinions"), (JsonArray) r.getValue("warnings"),
+            Optional.ofNullable((JsonObject) r.getValue("deficiency")),
+            Optional.ofNullable((JsonObject) r.getValue("commitments"))));
     return new Stored(a, r.getString("request_hash"));
   }
 }

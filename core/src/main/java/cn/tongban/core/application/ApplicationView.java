@@ -38,6 +38,16 @@ public final class ApplicationView {
     c.legalDueDate().ifPresent(d -> json.put("legalDueDate", d.toString()));
     c.suspendedAt().ifPresent(d -> json.put("suspendedAt", d.toString()));
     c.correction().ifPresent(x -> json.put("correction", x.copy()));
+    Application.Supervision sv = a.supervision();
+    if (!sv.parallelDepartments().isEmpty()) {
+      json.put("parallelDepartments", new io.vertx.core.json.JsonArray(sv.parallelDepartments()));
+      json.put("opinions", sv.opinions().copy());
+    }
+    if (!sv.warnings().isEmpty()) {
+      json.put("warnings", sv.warnings().copy());
+    }
+    sv.deficiency().ifPresent(x -> json.put("deficiency", x.copy()));
+    sv.commitments().ifPresent(x -> json.put("commitments", x.copy()));
     if (!masked) {
       json.put("data", a.data().copy());
     }

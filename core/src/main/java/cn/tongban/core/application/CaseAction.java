@@ -15,6 +15,7 @@ import static cn.tongban.core.application.ApplicationStatus.IN_REVIEW;
 import static cn.tongban.core.application.ApplicationStatus.NOT_ACCEPTED;
 import static cn.tongban.core.application.ApplicationStatus.SUBMITTED;
 import static cn.tongban.core.application.ApplicationStatus.SUSPENDED;
+import static cn.tongban.core.application.ApplicationStatus.TERMINATED;
 import static cn.tongban.core.application.ApplicationStatus.WITHDRAWN;
 
 /**
@@ -38,7 +39,18 @@ public enum CaseAction {
   RESUME("resume", "恢复办理", EnumSet.of(SUSPENDED), null, EnumSet.of(Role.REVIEWER, Role.APPROVER)),
   WITHDRAW("withdraw", "撤回申请", EnumSet.of(SUBMITTED, CORRECTION_REQUESTED, ACCEPTED, IN_REVIEW, SUSPENDED),
       WITHDRAWN, EnumSet.of(Role.APPLICANT)),
-  DELIVER("deliver", "送达", EnumSet.of(APPROVED, DENIED), DELIVERED, EnumSet.of(Role.CLERK, Role.APPROVER));
+  DELIVER("deliver", "送达", EnumSet.of(APPROVED, DENIED), DELIVERED, EnumSet.of(Role.CLERK, Role.APPROVER)),
+  /** A department's opinion in parallel approval; the case moves on when every department agreed. */
+  OPINION("opinion", "部门意见", EnumSet.of(ACCEPTED), null, EnumSet.of(Role.REVIEWER)),
+  /** Materials accepted as missing (容缺) are handed in. */
+  SUPPLY("supply", "容缺补齐", EnumSet.of(ACCEPTED, IN_REVIEW, SUSPENDED), null,
+      EnumSet.of(Role.APPLICANT, Role.CLERK)),
+  /** A commitment (告知承诺) is checked; a false one terminates the case. */
+  VERIFY_COMMITMENT("verify-commitment", "承诺核查", EnumSet.of(ACCEPTED, IN_REVIEW, SUSPENDED, APPROVED, DELIVERED),
+      null, EnumSet.of(Role.REVIEWER)),
+  /** Ends a case that cannot go on: a missed 容缺 deadline, a false commitment. */
+  TERMINATE("terminate", "终止办理", EnumSet.of(ACCEPTED, IN_REVIEW, SUSPENDED), TERMINATED,
+      EnumSet.of(Role.CLERK, Role.REVIEWER));
 
   private final String wire;
   private final String stepName;
@@ -67,9 +79,15 @@ public enum CaseAction {
     return from.contains(status);
   }
 
-  /** The status after the action; for {@code resume}, the status before the suspension. */
+  /**
+   * The status after the action; for {@code resume}, the status before the suspension; actions that
+   * decide their outcome from the case (opinion, supply, verify-commitment) keep it unless the service says.
+   */
   public ApplicationStatus to(Application a) {
-    return to != null ? to : a.suspendedFromStatus().orElse(ACCEPTED);
+    if (to != null) {
+      return to;
+    }
+    return this == RESUME ? a.suspendedFromStatus().orElse(ACCEPTED) : a.status();
   }
 
   public Set<Role> roles() {

@@ -82,8 +82,11 @@ public final class LifecycleService {
     LocalDate today = calendar.today();
     WorkingCalendar cal = calendar.calendar();
     Application.Clock c = a.clock();
+    Application.Supervision sv = a.supervision();
     JsonObject data = a.data();
     JsonObject detail = new JsonObject();
+    ApplicationStatus to = action.to(a);
+    JsonArray parallel = new JsonArray();
     switch (action) {
       case ACCEPT -> {
         // Art. 32: without a timely correction notice the case counts as accepted on the intake day.
@@ -96,6 +99,26 @@ public final class LifecycleService {
             Optional.of(legal.date()), Optional.empty(), Optional.empty(), c.correction());
         detail.put("clockStart", start.toString()).put("dueDate", due.date().toString())
             .put("legalDueDate", legal.date().toString()).put("countedFromIntake", late);
+        JsonArray departments = matter.document().getJsonObject("parallelApproval", new JsonObject())
+            .getJsonArray("departments", new JsonArray());
+        for (Object o : departments) {
+          JsonObject d = ((JsonObject) o).copy();
+          d.put("dueDate", cal.addWorkingDays(today, BigDecimal.valueOf(d.getDouble("limitDays", 0d))).date()
+              .toString());
+          parallel.add(d);
+        }
+        JsonArray missing = cmd.body().getJsonArray("missingMaterials", new JsonArray());
+        Optional<JsonObject> deficiency = missing.isEmpty() ? sv.deficiency() : Optional.of(new JsonObject()
+            .put("items", missing.copy()).put("commitment", cmd.body().getString("commitment"))
+            .put("acceptedAt", now.toString()).put("fulfilled", false));
+        JsonArray promised = cmd.body().getJsonArray("commitments", new JsonArray());
+        Optional<JsonObject> commitments = promised.isEmpty() ? sv.commitments() : Optional.of(new JsonObject()
+            .put("items", promised.copy()).put("verificationDueDate",
+                cal.addWorkingDays(today, BigDecimal.valueOf(matter.legalDays())).date().toString()));
+        sv = new Application.Supervision(parallel.stream().map(o -> ((JsonObject) o).getString("code")).toList(),
+            sv.opinions(), sv.warnings(), deficiency, commitments);
+        deficiency.ifPresent(x -> detail.put("missingMaterials", x.getJsonArray("items")));
+        commitments.ifPresent(x -> detail.put("commitments", x.getJsonArray("items")));
       }
       case REQUEST_CORRECTION, REVIEW_RETURN -> {
         boolean late = action == CaseAction.REQUEST_CORRECTION
@@ -126,14 +149,78 @@ public final class LifecycleService {
         detail.put("suspendedWorkingDays", shift).put("dueDate", c.dueDate().map(Object::toString).orElse(null));
       }
       case DELIVER -> detail.put("deliveryMethod", cmd.deliveryMethod().orElseThrow());
+      case SUPPLY -> {
+        JsonObject d = sv.deficiency().orElseThrow().copy();
+        JsonArray supplied = cmd.body().getJsonArray("materials", new JsonArray());
+        JsonArray items = new JsonArray();
+        for (Object o : d.getJsonArray("items")) {
+          JsonObject item = ((JsonObject) o).copy();
+          if (supplied.contains(item.getString("material"))) {
+            item.put("suppliedAt", now.toString());
+          }
+          items.add(item);
+        }
+        boolean all = items.stream().allMatch(o -> ((JsonObject) o).containsKey("suppliedAt"));
+        d.put("items", items).put("fulfilled", all);
+        sv = new Application.Supervision(sv.parallelDepartments(), sv.opinions(), sv.warnings(), Optional.of(d),
+            sv.commitments());
+        detail.put("materials", supplied).put("fulfilled", all);
+      }
+      case VERIFY_COMMITMENT -> {
+        JsonObject com = sv.commitments().orElseThrow().copy();
+        String result = cmd.body().getString("result");
+        com.put("verifiedAt", now.toString()).put("result", result).put("verifiedBy", caller.scopeKey())
+            .put("comment", cmd.comment().orElse(null));
+        sv = new Application.Supervision(sv.parallelDepartments(), sv.opinions(), sv.warnings(), sv.deficiency(),
+            Optional.of(com));
+        detail.put("result", result);
+        if ("FALSE".equals(result)) {
+          // A false commitment ends the case; the record says why (告知承诺: terminate, rectify, credit record).
+          to = ApplicationStatus.TERMINATED;
+          detail.put("terminated", "false-commitment");
+        }
+      }
+      case TERMINATE -> detail.put("reason", terminationReason(a, today));
       default -> {
         // The other actions change the status only.
       }
     }
-    ApplicationStore.Transition t = new ApplicationStore.Transition(a, action.to(a), data, c, now, action.wire(),
-        action.stepName(), caller.scopeKey(), cmd.comment().orElse(null), detail, action.eventType());
-    return store.transition(t).map(updated -> updated.orElseThrow(() ->
-        new DomainException(ProblemCode.STALE_VERSION, "action.stale", a.version() + 1)));
+    ApplicationStatus target = to;
+    JsonObject stepDetail = detail;
+    JsonObject newData = data;
+    Application.Clock newClock = c;
+    Application.Supervision newSv = sv;
+    return store.pool().withTransaction(tx -> {
+      Future<ApplicationStatus> status = Future.succeededFuture(target);
+      if (action == CaseAction.ACCEPT && !parallel.isEmpty()) {
+        status = store.openOpinions(tx, a.id(), parallel).map(target);
+      } else if (action == CaseAction.OPINION) {
+        String dept = caller.departmentCode().orElseThrow();
+        String opinion = cmd.body().getString("opinion");
+        stepDetail.put("department", dept).put("opinion", opinion);
+        status = store.decideOpinion(tx, a.id(), dept, opinion, cmd.comment().orElse(null), caller.scopeKey(), now)
+            .compose(decided -> decided ? store.opinionCounts(tx, a.id()) : Future.failedFuture(
+                new DomainException(ProblemCode.ILLEGAL_TRANSITION, "action.opinionGiven", dept)))
+            .map(counts -> counts[0] == 0 && counts[1] == 0 ? ApplicationStatus.IN_REVIEW : target);
+      }
+      return status.compose(s -> store.transition(tx, new ApplicationStore.Transition(a, s, newData, newClock, newSv,
+              now, action.wire(), action.stepName(), caller.scopeKey(), cmd.comment().orElse(null), stepDetail,
+              action.eventType())))
+          .map(updated -> updated.orElseThrow(() ->
+              new DomainException(ProblemCode.STALE_VERSION, "action.stale", a.version() + 1)));
+    });
+  }
+
+  /** Why a case may be terminated now: a 容缺 deadline passed unfulfilled; otherwise 409. */
+  private static String terminationReason(Application a, LocalDate today) {
+    boolean overdue = a.supervision().deficiency().filter(d -> !d.getBoolean("fulfilled", false))
+        .map(d -> d.getJsonArray("items").stream().map(JsonObject.class::cast)
+            .anyMatch(i -> !i.containsKey("suppliedAt") && LocalDate.parse(i.getString("deadline")).isBefore(today)))
+        .orElse(false);
+    if (!overdue) {
+      throw new DomainException(ProblemCode.ILLEGAL_TRANSITION, "action.terminateWhy");
+    }
+    return "deficiency-overdue";
   }
 
   /** Checks what the action itself carries; for a resubmission, the new data against the pinned form version. */
@@ -160,6 +247,53 @@ public final class LifecycleService {
               String.join(", ", PROCEDURES.stream().sorted().toList()))));
         }
       }
+      case ACCEPT -> {
+        return acceptPayload(a, cmd, locale);
+      }
+      case OPINION -> {
+        if (a.supervision().parallelDepartments().isEmpty()) {
+          return Future.failedFuture(new DomainException(ProblemCode.ILLEGAL_TRANSITION, "action.notParallel"));
+        }
+        if (!Set.of("AGREE", "DISAGREE").contains(cmd.body().getString("opinion", ""))) {
+          v.add(new Violation("/opinion", "enum", Messages.get(locale, "action.opinionValue")));
+        } else if ("DISAGREE".equals(cmd.body().getString("opinion"))) {
+          requireComment(cmd, v, locale);
+        }
+      }
+      case SUPPLY -> {
+        if (a.supervision().deficiency().isEmpty()) {
+          return Future.failedFuture(new DomainException(ProblemCode.ILLEGAL_TRANSITION, "action.noDeficiency"));
+        }
+        JsonArray materials = cmd.body().getJsonArray("materials", new JsonArray());
+        Set<String> missing = new java.util.HashSet<>();
+        a.supervision().deficiency().get().getJsonArray("items")
+            .forEach(o -> missing.add(((JsonObject) o).getString("material")));
+        if (materials.isEmpty()) {
+          v.add(new Violation("/materials", "minItems", Messages.get(locale, "action.supplyWhat")));
+        }
+        for (int i = 0; i < materials.size(); i++) {
+          if (!missing.contains(String.valueOf(materials.getValue(i)))) {
+            v.add(new Violation("/materials/" + i, "enum", Messages.get(locale, "action.notMissing",
+                materials.getValue(i))));
+          }
+        }
+      }
+      case VERIFY_COMMITMENT -> {
+        if (a.supervision().commitments().isEmpty()) {
+          return Future.failedFuture(new DomainException(ProblemCode.ILLEGAL_TRANSITION, "action.noCommitment"));
+        }
+        if (!Set.of("TRUE", "FALSE").contains(cmd.body().getString("result", ""))) {
+          v.add(new Violation("/result", "enum", Messages.get(locale, "action.verifyResult")));
+        } else if ("FALSE".equals(cmd.body().getString("result"))) {
+          requireComment(cmd, v, locale);
+        }
+      }
+      case REVIEW_PASS -> {
+        if (!a.supervision().parallelDepartments().isEmpty()) {
+          return Future.failedFuture(new DomainException(ProblemCode.ILLEGAL_TRANSITION, "action.parallelReview"));
+        }
+      }
+      case TERMINATE -> requireComment(cmd, v, locale);
       case DELIVER -> {
         if (cmd.deliveryMethod().filter(DELIVERY_METHODS::contains).isEmpty()) {
           v.add(new Violation("/deliveryMethod", "enum", Messages.get(locale, "action.deliveryMethod")));
@@ -184,6 +318,69 @@ public final class LifecycleService {
     return v.isEmpty() ? Future.succeededFuture() : invalid(v);
   }
 
+  /**
+   * 容缺 and 告知承诺 at acceptance: only materials the matter marks as tolerable / replaceable by a
+   * commitment, deadlines within the promised limit, and never for applicants flagged with bad credit.
+   */
+  private Future<Void> acceptPayload(Application a, ActionCommand cmd, Locale locale) {
+    JsonArray missing = cmd.body().getJsonArray("missingMaterials", new JsonArray());
+    JsonArray promised = cmd.body().getJsonArray("commitments", new JsonArray());
+    if (missing.isEmpty() && promised.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return matters.find(a.matterCode()).compose(m -> store.badCredit(a.applicant().getString("idNumber"))
+        .compose(bad -> {
+          Matter matter = m.orElseThrow();
+          java.util.Map<String, JsonObject> materials = new java.util.HashMap<>();
+          matter.document().getJsonArray("materials", new JsonArray())
+              .forEach(o -> materials.put(((JsonObject) o).getString("code"), (JsonObject) o));
+          List<Violation> v = new ArrayList<>();
+          if (bad) {
+            v.add(new Violation(missing.isEmpty() ? "/commitments" : "/missingMaterials", "badCredit",
+                Messages.get(locale, "action.badCredit")));
+          }
+          LocalDate limit = calendar.calendar().addWorkingDays(calendar.today(),
+              BigDecimal.valueOf(matter.promisedDays())).date();
+          for (int i = 0; i < missing.size(); i++) {
+            JsonObject item = missing.getJsonObject(i);
+            JsonObject material = materials.get(item.getString("material"));
+            if (material == null || !material.getBoolean("tolerable", false)) {
+              v.add(new Violation("/missingMaterials/" + i + "/material", "notTolerable",
+                  Messages.get(locale, "action.notTolerable", item.getString("material"))));
+            }
+            LocalDate deadline = parseDate(item.getString("deadline"));
+            if (deadline == null || deadline.isAfter(limit) || deadline.isBefore(calendar.today())) {
+              v.add(new Violation("/missingMaterials/" + i + "/deadline", "maximum",
+                  Messages.get(locale, "action.deficiencyDeadline", limit.toString())));
+            }
+          }
+          if (!missing.isEmpty() && cmd.body().getString("commitment", "").isBlank()) {
+            v.add(new Violation("/commitment", "required", Messages.get(locale, "action.commitmentText")));
+          }
+          for (int i = 0; i < promised.size(); i++) {
+            JsonObject item = promised.getJsonObject(i);
+            JsonObject material = materials.get(item.getString("material"));
+            if (material == null || !material.getBoolean("commitment", false)) {
+              v.add(new Violation("/commitments/" + i + "/material", "notReplaceable",
+                  Messages.get(locale, "action.notReplaceable", item.getString("material"))));
+            }
+            if (item.getString("statement", "").isBlank()) {
+              v.add(new Violation("/commitments/" + i + "/statement", "required",
+                  Messages.get(locale, "action.commitmentText")));
+            }
+          }
+          return v.isEmpty() ? Future.<Void>succeededFuture() : invalid(v);
+        }));
+  }
+
+  private static LocalDate parseDate(String s) {
+    try {
+      return s == null ? null : LocalDate.parse(s);
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
+  }
+
   private static <T> Future<T> invalid(List<Violation> v) {
     return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "application.invalid",
         v, v.size()));
@@ -204,7 +401,8 @@ public final class LifecycleService {
         }
       } else if (caller.kind() == Caller.Kind.STAFF && caller.has(role)) {
         boolean inScope = switch (role) {
-          case REVIEWER, APPROVER -> caller.departmentCode().filter(a.departmentCode()::equals).isPresent();
+          case REVIEWER, APPROVER -> caller.departmentCode().filter(d -> action == CaseAction.OPINION
+              ? a.supervision().parallelDepartments().contains(d) : a.departmentCode().equals(d)).isPresent();
           case CLERK -> caller.hallCode().isPresent() && caller.hallCode().equals(a.hallCode())
               || a.submittedBy().equals(caller.scopeKey());
           default -> false;

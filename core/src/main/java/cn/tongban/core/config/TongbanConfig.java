@@ -28,7 +28,8 @@ public record TongbanConfig(
     int tokenTtlSeconds,
     int loginMaxFailures,
     int loginLockSeconds,
-    String areaCode) {
+    String areaCode,
+    int scanIntervalSeconds) {
 
   /** Every option: its environment variable, its key in the JSON file, and its default. */
   public enum Option {
@@ -44,7 +45,8 @@ public record TongbanConfig(
     TOKEN_TTL_SECONDS("TONGBAN_TOKEN_TTL_SECONDS", "tokenTtlSeconds", "3600"),
     LOGIN_MAX_FAILURES("TONGBAN_LOGIN_MAX_FAILURES", "loginMaxFailures", "5"),
     LOGIN_LOCK_SECONDS("TONGBAN_LOGIN_LOCK_SECONDS", "loginLockSeconds", "900"),
-    AREA_CODE("TONGBAN_AREA_CODE", "areaCode", "410183");
+    AREA_CODE("TONGBAN_AREA_CODE", "areaCode", "410183"),
+    SCAN_INTERVAL_SECONDS("TONGBAN_SCAN_INTERVAL_SECONDS", "scanIntervalSeconds", "60");
 
     final String env;
     final String key;
@@ -103,6 +105,7 @@ public record TongbanConfig(
     int maxFailures = r.integer(Option.LOGIN_MAX_FAILURES, 1, 1000);
     int lockSeconds = r.integer(Option.LOGIN_LOCK_SECONDS, 1, 86_400);
     String area = r.string(Option.AREA_CODE);
+    int scanInterval = r.integer(Option.SCAN_INTERVAL_SECONDS, 0, 86_400);
     if (!area.matches("\\d{6}")) {
       problems.add(Option.AREA_CODE.env + ": must be a 6-digit administrative division code, got '" + area + "'");
     }
@@ -110,7 +113,7 @@ public record TongbanConfig(
       throw new IllegalArgumentException("invalid configuration:\n  - " + String.join("\n  - ", problems));
     }
     return new TongbanConfig(port, dataDir, pgUrl, redisUrl, demo, cluster, pool, bodyLimit, ttl,
-        maxFailures, lockSeconds, area);
+        maxFailures, lockSeconds, area, scanInterval);
   }
 
   private record Reader(Map<String, String> values, List<String> problems) {

@@ -83,6 +83,7 @@ public final class RestApi {
     operations.put("getProgress", applications::getProgress);
     operations.put("computeDueDate", calendar::computeDueDate);
     operations.put("setCalendarDay", calendar::setCalendarDay);
+    operations.put("runDeadlineScan", new SupervisionOperations(platform.deadlines())::runDeadlineScan);
 
     JsonObject model = new JsonObject(contractYaml.isEmpty() ? Map.of()
         : (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions())).load(contractYaml));

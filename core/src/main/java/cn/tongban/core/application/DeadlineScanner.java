@@ -1,0 +1,151 @@
+package cn.tongban.core.application;
+
+import cn.tongban.core.clock.CalendarService;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * 电子监察 and 超时默认, safe on every node at once: applies deemed consent to departments silent past their
+ * limit (rows claimed with FOR UPDATE SKIP LOCKED), and raises each reminder (1 working day before a
+ * limit), yellow card (on it) and red card (past it) exactly once, as a warning on the case and an outbox
+ * event. Limits watched: the promised and statutory decision limits, department opinions, the
+ * correction-notice deadline, 容缺 deadlines and commitment verifications.
+ */
+public final class DeadlineScanner {
+  /** Who the platform's own steps are recorded as. */
+  public static final String ACTOR = "system:deadline-scanner";
+
+  private static final String CANDIDATES = """
+      select a.id, 'DECISION_DUE' as kind, '' as subject, a.due_date as due from application a
+        where a.status in ('ACCEPTED', 'IN_REVIEW') and a.due_date <= $1
+      union all
+      select a.id, 'LEGAL_DUE', '', a.legal_due_date from application a
+        where a.status in ('ACCEPTED', 'IN_REVIEW') and a.legal_due_date <= $1
+      union all
+      select a.id, 'NOTICE_DUE', '', a.notice_due_date from application a
+        where a.status = 'SUBMITTED' and a.notice_due_date <= $1
+      union all
+      select o.application_id, 'OPINION_DUE', o.department_code, o.due_date from case_opinion o
+        join application a on a.id = o.application_id
+        where o.opinion is null and a.status = 'ACCEPTED' and o.due_date <= $1
+      union all
+      select a.id, 'DEFICIENCY_DUE', i->>'material', (i->>'deadline')::date from application a,
+             jsonb_array_elements(a.deficiency->'items') i
+        where a.status in ('ACCEPTED', 'IN_REVIEW', 'SUSPENDED') and not (i ? 'suppliedAt')
+          and (i->>'deadline')::date <= $1
+      union all
+      select a.id, 'VERIFICATION_DUE', '', (a.commitments->>'verificationDueDate')::date from application a
+        where a.commitments is not null and not (a.commitments ? 'verifiedAt')
+          and a.status not in ('TERMINATED', 'WITHDRAWN')
+          and (a.commitments->>'verificationDueDate')::date <= $1""";
+
+  private static final String RAISE = """
+      with cand as (
+        select * from unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::date[])
+          as t(application_id, kind, level, subject, due_date)
+      ), ins as (
+        insert into case_warning (application_id, kind, level, subject, due_date, raised_at)
+        select application_id, kind, level, subject, due_date, $6 from cand
+        on conflict do nothing
+        returning *
+      ), events as (
+        insert into outbox_event (aggregate_type, aggregate_id, event_type, payload)
+        select 'application', a.number, 'DeadlineWarning',
+               jsonb_build_object('number', a.number, 'kind', ins.kind, 'level', ins.level, 'subject', ins.subject,
+                                  'dueDate', ins.due_date, 'departmentCode', a.department_code,
+                                  'hallCode', a.hall_code)
+        from ins join application a on a.id = ins.application_id
+      )
+      select count(*) from ins""";
+
+  private final ApplicationStore store;
+  private final CalendarService calendar;
+
+  public DeadlineScanner(ApplicationStore store, CalendarService calendar) {
+    this.store = store;
+    this.calendar = calendar;
+  }
+
+  /** One pass: deemed consents first (they may move cases on), then warnings. */
+  public Future<JsonObject> scan() {
+    LocalDate today = calendar.today();
+    return deemConsents(today).compose(deemed -> raiseWarnings(today)
+        .map(raised -> new JsonObject().put("date", today.toString()).put("deemedConsents", deemed)
+            .put("warningsRaised", raised)));
+  }
+
+  private Future<Integer> deemConsents(LocalDate today) {
+    OffsetDateTime now = OffsetDateTime.now(calendar.clock());
+    return store.pool().withTransaction(tx -> tx.preparedQuery("""
+                select a.id from application a
+                where a.status = 'ACCEPTED' and exists (select 1 from case_opinion o where o.application_id = a.id
+                  and o.opinion is null and o.due_date < $1)
+                order by a.id limit 100
+                for update of a skip locked""")
+            .execute(Tuple.of(today))
+            .compose(rows -> {
+              Future<Integer> chain = Future.succeededFuture(0);
+              for (Row r : rows) {
+                long id = r.getLong(0);
+                chain = chain.compose(n -> deem(tx, id, today, now).map(k -> n + k));
+              }
+              return chain;
+            }));
+  }
+
+  private Future<Integer> deem(SqlClient tx, long id, LocalDate today, OffsetDateTime now) {
+    return tx.preparedQuery("""
+            update case_opinion set opinion = 'DEEMED_CONSENT', actor = $3, decided_at = $4,
+              comment = '超时未出具意见，视为同意'
+            where application_id = $1 and opinion is null and due_date < $2
+            returning department_code, department_name, due_date""")
+        .execute(Tuple.of(id, today, ACTOR, now))
+        .compose(deemed -> {
+          List<JsonObject> departments = new ArrayList<>();
+          deemed.forEach(d -> departments.add(new JsonObject().put("department", d.getString(0))
+              .put("departmentName", d.getString(1)).put("dueDate", d.getLocalDate(2).toString())));
+          return store.opinionCounts(tx, id).compose(counts -> store.findById(tx, id).compose(found -> {
+            Application a = found.orElseThrow();
+            ApplicationStatus to = counts[0] == 0 && counts[1] == 0 ? ApplicationStatus.IN_REVIEW : a.status();
+            return store.transition(tx, new ApplicationStore.Transition(a, to, a.data(), a.clock(), a.supervision(),
+                now, "deemed-consent", "超时默认", ACTOR, "部门超时未出具意见，视为同意",
+                new JsonObject().put("departments", new io.vertx.core.json.JsonArray(departments)),
+                "ApplicationDeemedConsent"));
+          })).map(departments.size());
+        });
+  }
+
+  private Future<Integer> raiseWarnings(LocalDate today) {
+    LocalDate horizon = calendar.calendar().addWorkingDays(today, java.math.BigDecimal.ONE).date();
+    return store.pool().preparedQuery(CANDIDATES).execute(Tuple.of(horizon)).compose(rows -> {
+      List<Long> ids = new ArrayList<>();
+      List<String> kinds = new ArrayList<>();
+      List<String> levels = new ArrayList<>();
+      List<String> subjects = new ArrayList<>();
+      List<LocalDate> dues = new ArrayList<>();
+      for (Row r : rows) {
+        LocalDate due = r.getLocalDate(3);
+        ids.add(r.getLong(0));
+        kinds.add(r.getString(1));
+        subjects.add(r.getString(2) == null ? "" : r.getString(2));
+        dues.add(due);
+        levels.add(due.isAfter(today) ? "REMINDER" : due.isEqual(today) ? "YELLOW" : "RED");
+      }
+      if (ids.isEmpty()) {
+        return Future.succeededFuture(0);
+      }
+      return store.pool().preparedQuery(RAISE).execute(Tuple.of(ids.toArray(Long[]::new),
+              kinds.toArray(String[]::new), levels.toArray(String[]::new), subjects.toArray(String[]::new),
+              dues.toArray(LocalDate[]::new), OffsetDateTime.now(calendar.clock())))
+          .map(r -> r.iterator().next().getLong(0).intValue());
+    });
+  }
+}
