@@ -34,27 +34,40 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class Gateway extends VerticleBase {
   private final Platform platform;
   private final Buffer openapiYaml;
+  private final int port;
   private HttpServer server;
 
-  private Gateway(Platform platform, Buffer openapiYaml) {
+  private Gateway(Platform platform, Buffer openapiYaml, int port) {
     this.platform = platform;
     this.openapiYaml = openapiYaml;
+    this.port = port;
   }
 
-  /** A deployed gateway: its deployment id and the port it listens on. */
+  /** A deployed gateway: its deployment and the port every instance listens on. */
   public record Deployment(String id, int port) {
   }
 
-  /** Deploys one gateway instance per core, all on the configured port. */
+  /**
+   * Deploys one gateway instance per core, all on one port. Vert.x shares a port between instances only
+   * when it is a fixed one, so port 0 is resolved to a free port first.
+   */
   public static Future<Deployment> deploy(Vertx vertx, Platform platform) {
-    List<Gateway> instances = new CopyOnWriteArrayList<>();
     int count = Math.max(1, Runtime.getRuntime().availableProcessors());
-    return vertx.fileSystem().readFile("openapi/tongban.yaml").compose(yaml -> vertx.deployVerticle(() -> {
-      Gateway g = new Gateway(platform, yaml);
-      instances.add(g);
-      return g;
-    }, new DeploymentOptions().setInstances(count)))
-        .map(id -> new Deployment(id, instances.get(0).server.actualPort()));
+    List<Gateway> started = new CopyOnWriteArrayList<>();
+    return vertx.executeBlocking(() -> platform.config().httpPort() == 0 ? freePort() : platform.config().httpPort())
+        .compose(port -> vertx.fileSystem().readFile("openapi/tongban.yaml").compose(yaml ->
+            vertx.deployVerticle(() -> {
+              Gateway g = new Gateway(platform, yaml, port);
+              started.add(g);
+              return g;
+            }, new DeploymentOptions().setInstances(count))))
+        .map(id -> new Deployment(id, started.get(0).server.actualPort()));
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   @Override
@@ -77,7 +90,7 @@ public final class Gateway extends VerticleBase {
         router.errorHandler(status, problems);
       }
       return vertx.createHttpServer(new HttpServerOptions()
-              .setPort(platform.config().httpPort())
+              .setPort(port)
               .setCompressionSupported(true)
               // No h2c upgrade: plain HTTP/1.1 keep-alive behind the balancer (an upgrade request
               // from java.net.http clients once stalled a response here).

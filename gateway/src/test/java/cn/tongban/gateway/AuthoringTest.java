@@ -257,6 +257,12 @@ class AuthoringTest {
       assertEquals(422, badVersion.statusCode(), "a published version is checked as publishing would");
       assertTrue(pointers(badVersion).contains("/forms/0/schema/examples/0/name"), badVersion.body());
       assertEquals(0, other.count("select count(*) from matter where code = 't-export-tampered'"));
+      JsonObject twoPublished = file.copy();
+      twoPublished.getJsonObject("matter").put("code", "t-export-two");
+      twoPublished.getJsonArray("forms").getJsonObject(1).put("status", "PUBLISHED");
+      HttpResponse<String> two = other.send("POST", "/api/v1/matters/import", twoPublished.encode(),
+          "Authorization", "Bearer " + otherAuthor, "Content-Type", "application/json");
+      assertEquals(422, two.statusCode(), "one published version at a time: " + two.body());
       HttpResponse<String> wrongFormat = other.send("POST", "/api/v1/matters/import",
           file.copy().put("format", "other/9").encode(), "Authorization", "Bearer " + otherAuthor,
           "Content-Type", "application/json");

@@ -57,6 +57,9 @@ class CatalogueTest {
     assertEquals(all, codes, "pages add up to the whole catalogue, in the same order, without repeats");
     assertEquals(gateway.count("select count(*) from matter"), codes.size());
     assertEquals("rsj-talent-housing-subsidy", codes.get(0), "the bundle's display order");
+    JsonObject last = new JsonObject(gateway.send("GET", "/api/v1/matters?limit=100", null).body());
+    assertTrue(last.containsKey("nextCursor") && last.getValue("nextCursor") == null,
+        "the last page says nextCursor: null, as the contract shows");
   }
 
   @Test

@@ -38,6 +38,34 @@ public final class DefinitionChecker {
       out.add(new Violation(prefix + "/promisedDays", "promisedExceedsLegal",
           Messages.get(locale, "definition.promisedExceedsLegal", p, l)));
     }
+    if (!out.isEmpty()) {
+      return out;
+    }
+    // 并联审批: each department is the implementing or a joint one, within the statutory limit.
+    Set<String> departments = new java.util.HashSet<>();
+    departments.add(matter.getJsonObject("department").getString("code"));
+    matter.getJsonArray("jointDepartments", new JsonArray())
+        .forEach(d -> departments.add(((JsonObject) d).getString("code")));
+    JsonArray parallel = matter.getJsonObject("parallelApproval", new JsonObject())
+        .getJsonArray("departments", new JsonArray());
+    for (int i = 0; i < parallel.size(); i++) {
+      JsonObject d = parallel.getJsonObject(i);
+      if (!departments.contains(d.getString("code"))) {
+        out.add(new Violation(prefix + "/parallelApproval/departments/" + i + "/code", "notJoint",
+            Messages.get(locale, "definition.parallelNotJoint", d.getString("code"))));
+      }
+      if (d.getDouble("limitDays", 0d) > ((Number) legal).doubleValue()) {
+        out.add(new Violation(prefix + "/parallelApproval/departments/" + i + "/limitDays", "maximum",
+            Messages.get(locale, "definition.limitExceedsLegal", d.getValue("limitDays"), legal)));
+      }
+    }
+    // 办理流程: the steps' own limits fit in the promised limit.
+    double steps = matter.getJsonArray("procedure", new JsonArray()).stream()
+        .mapToDouble(o -> ((JsonObject) o).getDouble("limitDays", 0d)).sum();
+    if (steps > ((Number) promised).doubleValue()) {
+      out.add(new Violation(prefix + "/procedure", "maximum",
+          Messages.get(locale, "definition.stepsExceedPromised", steps, promised)));
+    }
     return out;
   }
 

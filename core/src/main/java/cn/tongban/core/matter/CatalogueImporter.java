@@ -82,6 +82,7 @@ public final class CatalogueImporter {
         return Future.succeededFuture(false);
       }
       return store.update(tx, b.matter(), Optional.of(hash))
+          .compose(v -> audit(tx, "matter.updated", code, 0))
           .compose(v -> store.listForms(tx, code))
           .compose(forms -> {
             JsonObject latest = forms.isEmpty() ? null : forms.get(forms.size() - 1).definition();
@@ -89,8 +90,13 @@ public final class CatalogueImporter {
               return Future.succeededFuture(true);
             }
             return store.insertForm(tx, code, Optional.empty(), FormVersion.Status.DRAFT, b.form(), IMPORTER)
-                .compose(version -> store.publish(tx, code, version).compose(x -> audit(tx, "form.published", code,
-                    version)))
+                .compose(version -> store.publish(tx, code, version)
+                    .compose(x -> audit(tx, "form.published", code, version))
+                    .compose(x -> tx.preparedQuery("insert into outbox_event (aggregate_type, aggregate_id,"
+                            + " event_type, payload) values ('matter', $1, 'FormPublished', $2)")
+                        .execute(io.vertx.sqlclient.Tuple.of(code, new JsonObject().put("matterCode", code)
+                            .put("version", version)))
+                        .mapEmpty()))
                 .map(true);
           });
     });

@@ -6,6 +6,7 @@ import cn.tongban.core.form.FormValidator;
 import cn.tongban.core.identity.Caller;
 import cn.tongban.core.identity.Role;
 import cn.tongban.core.problem.DomainException;
+import cn.tongban.core.problem.Messages;
 import cn.tongban.core.problem.ProblemCode;
 import cn.tongban.core.problem.Violation;
 import io.vertx.core.Future;
@@ -147,6 +148,11 @@ public final class MatterAuthoringService {
     List<Violation> problems = new java.util.ArrayList<>(checker.checkMatter(doc, "/matter", locale));
     if (problems.isEmpty()) {
       // A published version must pass what publishing checks, wherever it was published before.
+      long published = forms.stream().filter(f -> f instanceof JsonObject o
+          && FormVersion.Status.PUBLISHED.name().equals(o.getString("status"))).count();
+      if (published > 1) {
+        problems.add(new Violation("/forms", "onePublished", Messages.get(locale, "import.onePublished")));
+      }
       for (int i = 0; i < forms.size(); i++) {
         JsonObject f = forms.getJsonObject(i);
         if (FormVersion.Status.PUBLISHED.name().equals(f.getString("status"))) {
@@ -196,7 +202,7 @@ public final class MatterAuthoringService {
 
   private static Future<Void> valid(List<Violation> violations) {
     return violations.isEmpty() ? Future.succeededFuture()
-        : Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "definition.invalid",
+        : Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "matter.invalid",
             violations, violations.size()));
   }
 

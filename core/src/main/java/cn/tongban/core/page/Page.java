@@ -24,8 +24,7 @@ public record Page<T>(List<T> items, List<String> cursors, Optional<String> next
   public JsonObject toJson(Function<T, JsonObject> item) {
     JsonArray array = new JsonArray();
     items.forEach(i -> array.add(item.apply(i)));
-    JsonObject json = new JsonObject().put("items", array);
-    nextCursor.ifPresent(c -> json.put("nextCursor", c));
-    return json;
+    // nextCursor is always there, null on the last page, as the public contract shows it.
+    return new JsonObject().put("items", array).put("nextCursor", nextCursor.orElse(null));
   }
 }

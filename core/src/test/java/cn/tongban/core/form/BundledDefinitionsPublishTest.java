@@ -47,6 +47,14 @@ class BundledDefinitionsPublishTest {
     assertEquals(Set.of("/schema/examples/0/" + required, "/handlers/0/id", "/materialBindings/0/material",
         "/materialBindings/0/field"), pointers);
 
+    CatalogueImporter.Bundled parallel = CatalogueImporter.readBundled().stream()
+        .filter(x -> x.matter().containsKey("parallelApproval")).findFirst().orElseThrow();
+    JsonObject p = parallel.matter().copy();
+    JsonObject first = p.getJsonObject("parallelApproval").getJsonArray("departments").getJsonObject(0);
+    first.put("code", "nobody").put("limitDays", 99);
+    assertEquals(Set.of("/parallelApproval/departments/0/code", "/parallelApproval/departments/0/limitDays"),
+        checker.checkMatter(p, "", Messages.DEFAULT).stream().map(Violation::pointer).collect(Collectors.toSet()));
+
     JsonObject matter = b.matter().copy().put("promisedDays", 99);
     assertTrue(checker.checkMatter(matter, "", Messages.DEFAULT).stream()
         .anyMatch(v -> v.pointer().equals("/promisedDays") && v.code().equals("promisedExceedsLegal")));
