@@ -38,7 +38,8 @@ public final class EmbeddedRedisServer implements AutoCloseable {
         .setting("appendonly no")
         .setting("maxmemory 256mb")
         .setting("maxmemory-policy volatile-lru")
-        .onShutdownForceStop(true)
+        // Our own shutdown stops it, after the connections to it are closed; a second hook would race that.
+        .onShutdownForceStop(false)
         .build();
     server.start();
     LOG.info(() -> "embedded Redis started on port " + port);
