@@ -121,6 +121,48 @@ class LifecycleTest {
   }
 
   @Test
+  void theCorrectionNoticeIsAPrintablePageListingEveryItem() throws Exception {
+    String number = submit("2026-10-19T09:00:00");
+    CLOCK.set("2026-10-20T09:00:00");
+    assertEquals(409, gateway.send("GET", "/api/v1/applications/" + number + "/correction-notice", null,
+        "Authorization", "Bearer " + gateway.token("clerk")).statusCode(), "no notice yet");
+    ok(act("clerk", number, action("request-correction").put("items", new JsonArray()
+        .add(new JsonObject().put("material", "photo").put("message", "须为近期一寸免冠彩色照片"))
+        .add(new JsonObject().put("pointer", "/data/address").put("message", "写到门牌号<b>")))));
+    HttpResponse<String> page = gateway.send("GET", "/api/v1/applications/" + number + "/correction-notice", null,
+        "Authorization", "Bearer " + gateway.token("citizen"));
+    assertEquals(200, page.statusCode(), page.body());
+    assertTrue(page.headers().firstValue("Content-Type").orElseThrow().startsWith("text/html"));
+    String html = page.body();
+    assertTrue(html.contains("补正材料通知书") && html.contains(number) && html.contains("老年人优待证办理"));
+    String photo = new JsonObject(gateway.send("GET", "/api/v1/matters/" + ELDERLY, null).body())
+        .getJsonArray("materials").stream().map(JsonObject.class::cast)
+        .filter(m -> m.getString("code").equals("photo")).findFirst().orElseThrow().getString("name");
+    assertTrue(html.contains(photo), "the material by its name");
+    assertTrue(html.contains("须为近期一寸免冠彩色照片"));
+    assertTrue(html.contains("写到门牌号&lt;b&gt;"), "what people typed is escaped");
+    assertTrue(html.contains("2026年10月20日"), "dated");
+    assertEquals(404, gateway.send("GET", "/api/v1/applications/" + number + "/correction-notice", null,
+        "Authorization", "Bearer " + gateway.token("clerk.town")).statusCode());
+  }
+
+  @Test
+  void theStatutoryLimitIsExtendedOnceWithReasons() throws Exception {
+    String number = submit("2026-10-26T09:00:00");
+    JsonObject accepted = ok(act("clerk", number, action("accept")));
+    assertEquals("2026-11-09", accepted.getString("legalDueDate"), "10 statutory working days from Mon 26 Oct");
+    assertEquals(403, act("reviewer.mzj", number, action("extend").put("workingDays", 10)
+        .put("comment", "x")).statusCode(), "the approver extends");
+    assertEquals(422, act("approver.mzj", number, action("extend").put("workingDays", 15)
+        .put("comment", "情况复杂")).statusCode(), "15 only for joint handling");
+    JsonObject extended = ok(act("approver.mzj", number, action("extend").put("workingDays", 10)
+        .put("comment", "需调查核实居住情况")));
+    assertEquals("2026-11-23", extended.getString("legalDueDate"), "10 more: 10–13, 16–20 and 23 Nov");
+    assertEquals(409, act("approver.mzj", number, action("extend").put("workingDays", 10)
+        .put("comment", "再次延长")).statusCode(), "once only");
+  }
+
+  @Test
   void aLateCorrectionNoticeMeansTheClockRunsFromIntake() throws Exception {
     String number = submit("2026-11-02T09:00:00");
     CLOCK.set("2026-11-12T09:00:00");

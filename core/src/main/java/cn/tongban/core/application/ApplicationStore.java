@@ -199,6 +199,13 @@ public final class ApplicationStore {
         });
   }
 
+  /** Whether a step with {@code action} was ever recorded on the case. */
+  public Future<Boolean> hasStep(long applicationId, String action) {
+    return pool.preparedQuery("select 1 from case_step where application_id = $1 and action = $2 limit 1")
+        .execute(Tuple.of(applicationId, action))
+        .map(rows -> rows.size() > 0);
+  }
+
   /** Whether the holder of {@code idNumber} is flagged with bad credit (失信). */
   public Future<Boolean> badCredit(String idNumber) {
     return pool.preparedQuery("select 1 from applicant_credit where id_number = $1 and status = 'BAD'")

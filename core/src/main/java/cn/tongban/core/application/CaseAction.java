@@ -48,6 +48,8 @@ public enum CaseAction {
   /** A commitment (告知承诺) is checked; a false one terminates the case. */
   VERIFY_COMMITMENT("verify-commitment", "承诺核查", EnumSet.of(ACCEPTED, IN_REVIEW, SUSPENDED, APPROVED, DELIVERED),
       null, EnumSet.of(Role.REVIEWER)),
+  /** 延期: the statutory limit extended once, with approval and reasons (+10, or +15 for joint handling). */
+  EXTEND("extend", "延长期限", EnumSet.of(ACCEPTED, IN_REVIEW, SUSPENDED), null, EnumSet.of(Role.APPROVER)),
   /** Ends a case that cannot go on: a missed 容缺 deadline, a false commitment. */
   TERMINATE("terminate", "终止办理", EnumSet.of(ACCEPTED, IN_REVIEW, SUSPENDED), TERMINATED,
       EnumSet.of(Role.CLERK, Role.REVIEWER));

@@ -181,6 +181,15 @@ public final class LifecycleService {
         }
       }
       case TERMINATE -> detail.put("reason", terminationReason(a, today));
+      case EXTEND -> {
+        BigDecimal days = BigDecimal.valueOf(cmd.body().getInteger("workingDays"));
+        c = new Application.Clock(c.noticeDueDate(), c.acceptedAt(), c.clockStart(),
+            c.dueDate().map(d -> cal.addWorkingDays(d, days).date()),
+            c.legalDueDate().map(d -> cal.addWorkingDays(d, days).date()), c.suspendedAt(), c.suspendedFromStatus(),
+            c.correction());
+        detail.put("workingDays", days.intValue()).put("legalDueDate",
+            c.legalDueDate().map(Object::toString).orElse(null));
+      }
       default -> {
         // The other actions change the status only.
       }
@@ -294,6 +303,22 @@ public final class LifecycleService {
         }
       }
       case TERMINATE -> requireComment(cmd, v, locale);
+      case EXTEND -> {
+        requireComment(cmd, v, locale);
+        return matters.find(a.matterCode()).compose(m -> {
+          JsonObject doc = m.orElseThrow().document();
+          boolean joint = doc.containsKey("parallelApproval") || !doc.getJsonArray("jointDepartments",
+              new JsonArray()).isEmpty();
+          Integer days = cmd.body().getInteger("workingDays");
+          if (days == null || !(days == 10 || joint && days == 15)) {
+            v.add(new Violation("/workingDays", "enum", Messages.get(locale, "action.extendDays",
+                joint ? "10, 15" : "10")));
+          }
+          return store.hasStep(a.id(), CaseAction.EXTEND.wire()).compose(extended -> extended
+              ? Future.failedFuture(new DomainException(ProblemCode.ILLEGAL_TRANSITION, "action.extendedOnce"))
+              : v.isEmpty() ? Future.<Void>succeededFuture() : invalid(v));
+        });
+      }
       case DELIVER -> {
         if (cmd.deliveryMethod().filter(DELIVERY_METHODS::contains).isEmpty()) {
           v.add(new Violation("/deliveryMethod", "enum", Messages.get(locale, "action.deliveryMethod")));
@@ -413,6 +438,19 @@ public final class LifecycleService {
       }
     }
     return false;
+  }
+
+  /** The case's one-time correction notice as a printable page; 409 when it has none. */
+  public Future<String> correctionNotice(Caller caller, String number) {
+    return store.find(caller, number).compose(found -> {
+      Application a = found.orElseThrow(() -> new DomainException(ProblemCode.APPLICATION_NOT_FOUND,
+          "application.notFound", number));
+      if (a.clock().correction().isEmpty()) {
+        return Future.failedFuture(new DomainException(ProblemCode.ILLEGAL_TRANSITION, "notice.none"));
+      }
+      return matters.find(a.matterCode()).compose(m -> matters.findForm(matters.pool(), a.matterCode(),
+          a.formVersion()).map(f -> CorrectionNotice.html(a, m.orElseThrow(), f.orElseThrow().schema())));
+    });
   }
 
   /** Every step of a case the caller may see. */

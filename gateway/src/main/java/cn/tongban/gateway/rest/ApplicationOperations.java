@@ -85,6 +85,16 @@ final class ApplicationOperations {
     });
   }
 
+  void getCorrectionNotice(RoutingContext rc) {
+    lifecycle.correctionNotice(RequestContext.requireCaller(rc), Rest.path(rc, "number")).onComplete(ar -> {
+      if (ar.failed()) {
+        rc.fail(ar.cause());
+        return;
+      }
+      rc.response().putHeader("Content-Type", "text/html; charset=utf-8").end(ar.result());
+    });
+  }
+
   void getProgress(RoutingContext rc) {
     Rest.reply(rc, lifecycle.progress(Rest.path(rc, "number"), Rest.query(rc, "queryCode").orElse(""),
         RequestContext.locale(rc)), 200);

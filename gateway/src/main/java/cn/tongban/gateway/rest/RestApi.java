@@ -46,9 +46,9 @@ public final class RestApi {
 
   /**
    * Builds the REST router from the contract document (its YAML text). vertx-openapi 5.0 rejects
-   * {@code application/problem+json} as a response media type, so the router gets a copy where error
-   * responses say {@code application/json}; responses are not validated, and the published document
-   * keeps the true media type.
+   * {@code application/problem+json} and {@code text/html} as response media types, so the router gets a
+   * copy where they say {@code application/json} and {@code text/plain}; responses are not validated, and
+   * the published document keeps the true media types.
    */
   @SuppressWarnings("unchecked")
   public static Future<RestApi> create(Vertx vertx, Platform platform, TokenService tokens, String contractYaml) {
@@ -81,14 +81,16 @@ public final class RestApi {
     operations.put("actOnApplication", applications::actOnApplication);
     operations.put("listCaseSteps", applications::listCaseSteps);
     operations.put("getProgress", applications::getProgress);
+    operations.put("getCorrectionNotice", applications::getCorrectionNotice);
     operations.put("computeDueDate", calendar::computeDueDate);
     operations.put("setCalendarDay", calendar::setCalendarDay);
     operations.put("runDeadlineScan", new SupervisionOperations(platform.deadlines())::runDeadlineScan);
 
     JsonObject model = new JsonObject(contractYaml.isEmpty() ? Map.of()
         : (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions())).load(contractYaml));
-    JsonObject forRouter = new JsonObject(model.encode().replace("\"application/problem+json\"",
-        "\"application/json\""));
+    JsonObject forRouter = new JsonObject(model.encode()
+        .replace("\"application/problem+json\"", "\"application/json\"")
+        .replace("\"text/html\"", "\"text/plain\""));
     return OpenAPIContract.from(vertx, forRouter).map(contract -> {
       RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
       boolean globallySecured = contract.getRawContract().containsKey("security")
