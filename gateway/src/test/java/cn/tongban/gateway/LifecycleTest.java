@@ -144,6 +144,14 @@ class LifecycleTest {
     assertTrue(html.contains("2026年10月20日"), "dated");
     assertEquals(404, gateway.send("GET", "/api/v1/applications/" + number + "/correction-notice", null,
         "Authorization", "Bearer " + gateway.token("clerk.town")).statusCode());
+    HttpResponse<String> pdf = gateway.send("GET", "/api/v1/applications/" + number
+        + "/correction-notice?format=pdf", null, "Authorization", "Bearer " + gateway.token("clerk"));
+    assertEquals(200, pdf.statusCode());
+    assertEquals("application/pdf", pdf.headers().firstValue("Content-Type").orElseThrow());
+    assertTrue(pdf.body().startsWith("%PDF-"));
+    StringBuilder numberHex = new StringBuilder();
+    number.chars().forEach(ch -> numberHex.append(String.format("%04X", ch)));
+    assertTrue(pdf.body().contains(numberHex), "the case number is printed on it");
   }
 
   @Test

@@ -440,8 +440,8 @@ public final class LifecycleService {
     return false;
   }
 
-  /** The case's one-time correction notice as a printable page; 409 when it has none. */
-  public Future<String> correctionNotice(Caller caller, String number) {
+  /** The content of the case's one-time correction notice, to print as a page or PDF; 409 when it has none. */
+  public Future<CorrectionNotice.Content> correctionNotice(Caller caller, String number) {
     return store.find(caller, number).compose(found -> {
       Application a = found.orElseThrow(() -> new DomainException(ProblemCode.APPLICATION_NOT_FOUND,
           "application.notFound", number));
@@ -449,7 +449,7 @@ public final class LifecycleService {
         return Future.failedFuture(new DomainException(ProblemCode.ILLEGAL_TRANSITION, "notice.none"));
       }
       return matters.find(a.matterCode()).compose(m -> matters.findForm(matters.pool(), a.matterCode(),
-          a.formVersion()).map(f -> CorrectionNotice.html(a, m.orElseThrow(), f.orElseThrow().schema())));
+          a.formVersion()).map(f -> CorrectionNotice.content(a, m.orElseThrow(), f.orElseThrow().schema())));
     });
   }
 

@@ -7,6 +7,7 @@ import cn.tongban.core.application.ApplicationService;
 import cn.tongban.core.application.ApplicationStatus;
 import cn.tongban.core.application.ApplicationView;
 import cn.tongban.core.application.Channel;
+import cn.tongban.core.application.CorrectionNotice;
 import cn.tongban.core.application.LifecycleService;
 import cn.tongban.core.application.SubmitCommand;
 import cn.tongban.core.identity.Caller;
@@ -86,12 +87,17 @@ final class ApplicationOperations {
   }
 
   void getCorrectionNotice(RoutingContext rc) {
+    boolean pdf = Rest.query(rc, "format").map("pdf"::equals).orElse(false);
     lifecycle.correctionNotice(RequestContext.requireCaller(rc), Rest.path(rc, "number")).onComplete(ar -> {
       if (ar.failed()) {
         rc.fail(ar.cause());
-        return;
+      } else if (pdf) {
+        rc.response().putHeader("Content-Type", "application/pdf")
+            .putHeader("Content-Disposition", "inline; filename=\"correction-notice.pdf\"")
+            .end(io.vertx.core.buffer.Buffer.buffer(CorrectionNotice.pdf(ar.result())));
+      } else {
+        rc.response().putHeader("Content-Type", "text/html; charset=utf-8").end(CorrectionNotice.html(ar.result()));
       }
-      rc.response().putHeader("Content-Type", "text/html; charset=utf-8").end(ar.result());
     });
   }
 

@@ -46,9 +46,10 @@ public final class RestApi {
 
   /**
    * Builds the REST router from the contract document (its YAML text). vertx-openapi 5.0 rejects
-   * {@code application/problem+json} and {@code text/html} as response media types, so the router gets a
-   * copy where they say {@code application/json} and {@code text/plain}; responses are not validated, and
-   * the published document keeps the true media types.
+   * {@code application/problem+json}, {@code text/html} and {@code application/pdf} as response media
+   * types, so the router gets a copy where they say {@code application/json}, {@code text/plain} and
+   * {@code application/octet-stream}; responses are not validated, and the published document keeps the
+   * true media types.
    */
   @SuppressWarnings("unchecked")
   public static Future<RestApi> create(Vertx vertx, Platform platform, TokenService tokens, String contractYaml) {
@@ -90,7 +91,8 @@ public final class RestApi {
         : (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions())).load(contractYaml));
     JsonObject forRouter = new JsonObject(model.encode()
         .replace("\"application/problem+json\"", "\"application/json\"")
-        .replace("\"text/html\"", "\"text/plain\""));
+        .replace("\"text/html\"", "\"text/plain\"")
+        .replace("\"application/pdf\"", "\"application/octet-stream\""));
     return OpenAPIContract.from(vertx, forRouter).map(contract -> {
       RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
       boolean globallySecured = contract.getRawContract().containsKey("security")
