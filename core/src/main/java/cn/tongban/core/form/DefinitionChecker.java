@@ -125,6 +125,21 @@ public final class DefinitionChecker {
         }
       }
     }
+    JsonObject visible = definition.getJsonObject("uiSchema", new JsonObject())
+        .getJsonObject("visibleWhen", new JsonObject());
+    for (String field : visible.fieldNames()) {
+      String pointer = "/uiSchema/visibleWhen/" + field.substring(1).replace("~", "~0").replace("/", "~1");
+      if (!FormChanges.hasField(schema, field)) {
+        out.add(new Violation(pointer, "unknownField", Messages.get(locale, "definition.unknownField", field)));
+      }
+      try {
+        validator.compile(visible.getJsonObject(field).copy().put("$schema",
+            "https://json-schema.org/draft/2020-12/schema"));
+      } catch (RuntimeException e) {
+        out.add(new Violation(pointer, "invalidSchema", Messages.get(locale, "definition.invalidSchema",
+            String.valueOf(e.getMessage()))));
+      }
+    }
     return out;
   }
 

@@ -42,10 +42,11 @@ class BundledDefinitionsPublishTest {
         new JsonObject())));
     form.put("materialBindings", new JsonArray().add(new JsonObject().put("material", "nothing")
         .put("field", "/nowhere")));
+    form.getJsonObject("uiSchema").put("visibleWhen", new JsonObject().put("/ghost", new JsonObject()));
     Set<String> pointers = checker.checkForm(form, b.matter(), Messages.DEFAULT).stream().map(Violation::pointer)
         .collect(Collectors.toSet());
     assertEquals(Set.of("/schema/examples/0/" + required, "/handlers/0/id", "/materialBindings/0/material",
-        "/materialBindings/0/field"), pointers);
+        "/materialBindings/0/field", "/uiSchema/visibleWhen/ghost"), pointers);
 
     CatalogueImporter.Bundled parallel = CatalogueImporter.readBundled().stream()
         .filter(x -> x.matter().containsKey("parallelApproval")).findFirst().orElseThrow();
