@@ -27,7 +27,7 @@ import io.vertx.sqlclient.Pool;
 
 import java.time.Clock;
 import java.util.Optional;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -82,7 +82,7 @@ public final class Platform {
           .onFailure(e -> LOG.log(Level.WARNING, "deadline scan failed", e)));
     }
     // No form-handler plugins are installed yet: a definition naming one is refused at publishing.
-    this.authoring = new MatterAuthoringService(matterStore, new DefinitionChecker(validator, Set.of()), validator);
+    this.authoring = new MatterAuthoringService(matterStore, new DefinitionChecker(validator, Map.of()), validator);
   }
 
   /** Starts everything the configuration asks for, on the system clock. */

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,11 +23,12 @@ public final class DefinitionChecker {
   private static final JsonObject MATTER_SCHEMA = read("json-schema/matter.schema.json");
   private static final JsonObject FORM_SCHEMA = read("json-schema/form-definition.schema.json");
   private final FormValidator validator;
-  private final Set<String> installedHandlers;
+  private final Map<String, JsonObject> handlerConfigSchemas;
 
-  public DefinitionChecker(FormValidator validator, Set<String> installedHandlers) {
+  /** A checker that knows the installed form handlers by id, each with the JSON Schema of its configuration. */
+  public DefinitionChecker(FormValidator validator, Map<String, JsonObject> handlerConfigSchemas) {
     this.validator = validator;
-    this.installedHandlers = Set.copyOf(installedHandlers);
+    this.handlerConfigSchemas = Map.copyOf(handlerConfigSchemas);
   }
 
   /** Every problem with a matter document. */
@@ -96,9 +98,14 @@ public final class DefinitionChecker {
     JsonArray handlers = definition.getJsonArray("handlers", new JsonArray());
     for (int i = 0; i < handlers.size(); i++) {
       String id = handlers.getJsonObject(i).getString("id");
-      if (!installedHandlers.contains(id)) {
+      JsonObject configSchema = handlerConfigSchemas.get(id);
+      if (configSchema == null) {
         out.add(new Violation("/handlers/" + i + "/id", "unknownHandler",
             Messages.get(locale, "definition.unknownHandler", id)));
+      } else {
+        out.addAll(validator.validate("handler:" + id, configSchema,
+            handlers.getJsonObject(i).getJsonObject("config", new JsonObject()), "/handlers/" + i + "/config",
+            locale));
       }
     }
     Set<String> materials = new java.util.HashSet<>();

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -19,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every bundled matter passes exactly the checks an author's publish goes through. */
 class BundledDefinitionsPublishTest {
-  private final DefinitionChecker checker = new DefinitionChecker(new FormValidator(), Set.of());
+  private final DefinitionChecker checker = new DefinitionChecker(new FormValidator(), Map.of());
 
   @TestFactory
   Stream<DynamicTest> everyBundledDefinitionPassesThePublishingChecks() {
@@ -29,6 +30,23 @@ class BundledDefinitionsPublishTest {
       assertEquals(List.of(), checker.checkMatter(b.matter(), "", Messages.DEFAULT));
       assertEquals(List.of(), checker.checkForm(b.form(), b.matter(), Messages.DEFAULT));
     }));
+  }
+
+  @Test
+  void handlerBindingsAreCheckedAgainstTheInstalledHandlersConfigurationSchemas() {
+    JsonObject configSchema = new JsonObject().put("$schema", "https://json-schema.org/draft/2020-12/schema")
+        .put("type", "object").put("required", new JsonArray().add("field"))
+        .put("properties", new JsonObject().put("field", new JsonObject().put("type", "string")
+            .put("title", "校验的数据项")));
+    DefinitionChecker withHandler = new DefinitionChecker(new FormValidator(), Map.of("id-number-check", configSchema));
+    CatalogueImporter.Bundled b = CatalogueImporter.readBundled().get(0);
+    JsonObject good = b.form().copy().put("handlers", new JsonArray().add(new JsonObject().put("id", "id-number-check")
+        .put("config", new JsonObject().put("field", "/idNumber"))));
+    assertEquals(List.of(), withHandler.checkForm(good, b.matter(), Messages.DEFAULT));
+    JsonObject bad = b.form().copy().put("handlers", new JsonArray().add(new JsonObject().put("id", "id-number-check")
+        .put("config", new JsonObject().put("field", 7))));
+    assertEquals(List.of("/handlers/0/config/field"), withHandler.checkForm(bad, b.matter(), Messages.DEFAULT)
+        .stream().map(Violation::pointer).toList());
   }
 
   @Test
