@@ -79,7 +79,7 @@ public final class Gateway extends VerticleBase {
       Router router = Router.router(vertx);
       router.route().handler(RequestContext::begin);
       router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
-      router.route().handler(new Authentication(tokens));
+      router.route().handler(new Authentication(tokens, platform.identity()));
       router.get("/openapi.yaml").handler(rc -> rc.response()
           .putHeader("Content-Type", "application/yaml; charset=utf-8").end(openapiYaml));
       mountGraphQL(router);

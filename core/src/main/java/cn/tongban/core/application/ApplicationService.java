@@ -83,6 +83,11 @@ public final class ApplicationService {
       return matters.getForSubmission(cmd.matterCode())
           .compose(detail -> applicant(caller, cmd, locale).compose(applicant -> {
             FormVersion form = detail.form().orElseThrow();
+            int required = detail.matter().document().getInteger("minRealNameLevel", 1);
+            if (caller.kind() == Caller.Kind.CITIZEN && applicant.realNameLevel() < required) {
+              return Future.failedFuture(new DomainException(ProblemCode.REAL_NAME_LEVEL_TOO_LOW, "realname.tooLow",
+                  required, applicant.realNameLevel()));
+            }
             List<Violation> violations = new ArrayList<>(applicant.violations());
             violations.addAll(validator.validate(form.matterCode() + "@" + form.version(), form.schema(),
                 cmd.data(), "/data", locale));
@@ -108,9 +113,14 @@ public final class ApplicationService {
     });
   }
 
-  /** The case if the caller may see it; 404 otherwise, so numbers cannot be probed. */
+  /**
+   * The case if the caller may see it; 404 otherwise, so numbers cannot be probed. Staff reading
+   * someone else's case leave an audit event.
+   */
   public Future<Application> get(Caller caller, String number) {
-    return store.find(caller, number).compose(found -> found.map(Future::succeededFuture)
+    return store.find(caller, number).compose(found -> found
+        .map(a -> caller.kind() == Caller.Kind.STAFF && !a.submittedBy().equals(caller.scopeKey())
+            ? store.auditRead(caller.scopeKey(), a.number()).map(a) : Future.succeededFuture(a))
         .orElseGet(() -> Future.failedFuture(
             new DomainException(ProblemCode.APPLICATION_NOT_FOUND, "application.notFound", number))));
   }
@@ -148,8 +158,8 @@ public final class ApplicationService {
     };
   }
 
-  /** Who the case is for, and what is wrong with how they were given. */
-  private record Applicant(JsonObject json, List<Violation> violations) {
+  /** Who the case is for, what is wrong with how they were given, and (for a citizen) their real-name level. */
+  private record Applicant(JsonObject json, List<Violation> violations, int realNameLevel) {
   }
 
   private Future<Applicant> applicant(Caller caller, SubmitCommand cmd, Locale locale) {
@@ -158,7 +168,7 @@ public final class ApplicationService {
         var account = a.orElseThrow(() -> new DomainException(ProblemCode.UNAUTHENTICATED, "auth.invalidToken"));
         JsonObject json = new JsonObject().put("kind", "PERSON").put("name", account.displayName())
             .put("idNumber", account.idNumber().orElse(null)).put("phone", account.phone().orElse(null));
-        return new Applicant(json, List.of());
+        return new Applicant(json, List.of(), account.realNameLevel());
       });
     }
     List<Violation> violations = new ArrayList<>();
@@ -166,7 +176,7 @@ public final class ApplicationService {
     if (given == null) {
       violations.add(new Violation("/applicant", "required",
           Messages.get(locale, "violation.required", Messages.get(locale, "field.applicant"))));
-      return Future.succeededFuture(new Applicant(new JsonObject(), violations));
+      return Future.succeededFuture(new Applicant(new JsonObject(), violations, 0));
     }
     String name = given.getString("name");
     String idNumber = given.getString("idNumber");
@@ -181,7 +191,7 @@ public final class ApplicationService {
     }
     JsonObject json = new JsonObject().put("kind", "PERSON").put("name", name).put("idNumber", idNumber)
         .put("phone", given.getString("phone"));
-    return Future.succeededFuture(new Applicant(json, violations));
+    return Future.succeededFuture(new Applicant(json, violations, 0));
   }
 
   private static Throwable unknownHall(Throwable e, Locale locale) {

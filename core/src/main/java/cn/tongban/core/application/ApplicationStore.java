@@ -199,6 +199,13 @@ public final class ApplicationStore {
         });
   }
 
+  /** Records that a member of staff read a case (and the personal data in it). */
+  public Future<Void> auditRead(String actor, String number) {
+    return pool.preparedQuery("insert into audit_event (actor, action, entity_type, entity_id)"
+            + " values ($1, 'application.read', 'application', $2)")
+        .execute(Tuple.of(actor, number)).mapEmpty();
+  }
+
   /** Whether a step with {@code action} was ever recorded on the case. */
   public Future<Boolean> hasStep(long applicationId, String action) {
     return pool.preparedQuery("select 1 from case_step where application_id = $1 and action = $2 limit 1")

@@ -29,7 +29,9 @@ public record TongbanConfig(
     int loginMaxFailures,
     int loginLockSeconds,
     String areaCode,
-    int scanIntervalSeconds) {
+    int scanIntervalSeconds,
+    int loginMaxFailuresPerAddress,
+    int clientRatePerMinute) {
 
   /** Every option: its environment variable, its key in the JSON file, and its default. */
   public enum Option {
@@ -46,7 +48,9 @@ public record TongbanConfig(
     LOGIN_MAX_FAILURES("TONGBAN_LOGIN_MAX_FAILURES", "loginMaxFailures", "5"),
     LOGIN_LOCK_SECONDS("TONGBAN_LOGIN_LOCK_SECONDS", "loginLockSeconds", "900"),
     AREA_CODE("TONGBAN_AREA_CODE", "areaCode", "410183"),
-    SCAN_INTERVAL_SECONDS("TONGBAN_SCAN_INTERVAL_SECONDS", "scanIntervalSeconds", "60");
+    SCAN_INTERVAL_SECONDS("TONGBAN_SCAN_INTERVAL_SECONDS", "scanIntervalSeconds", "60"),
+    LOGIN_MAX_FAILURES_PER_ADDRESS("TONGBAN_LOGIN_MAX_FAILURES_PER_ADDRESS", "loginMaxFailuresPerAddress", "30"),
+    CLIENT_RATE_PER_MINUTE("TONGBAN_CLIENT_RATE_PER_MINUTE", "clientRatePerMinute", "1200");
 
     final String env;
     final String key;
@@ -106,6 +110,8 @@ public record TongbanConfig(
     int lockSeconds = r.integer(Option.LOGIN_LOCK_SECONDS, 1, 86_400);
     String area = r.string(Option.AREA_CODE);
     int scanInterval = r.integer(Option.SCAN_INTERVAL_SECONDS, 0, 86_400);
+    int perAddress = r.integer(Option.LOGIN_MAX_FAILURES_PER_ADDRESS, 1, 100_000);
+    int clientRate = r.integer(Option.CLIENT_RATE_PER_MINUTE, 1, 10_000_000);
     if (!area.matches("\\d{6}")) {
       problems.add(Option.AREA_CODE.env + ": must be a 6-digit administrative division code, got '" + area + "'");
     }
@@ -113,7 +119,7 @@ public record TongbanConfig(
       throw new IllegalArgumentException("invalid configuration:\n  - " + String.join("\n  - ", problems));
     }
     return new TongbanConfig(port, dataDir, pgUrl, redisUrl, demo, cluster, pool, bodyLimit, ttl,
-        maxFailures, lockSeconds, area, scanInterval);
+        maxFailures, lockSeconds, area, scanInterval, perAddress, clientRate);
   }
 
   private record Reader(Map<String, String> values, List<String> problems) {

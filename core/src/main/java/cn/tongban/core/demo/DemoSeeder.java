@@ -75,7 +75,7 @@ public final class DemoSeeder {
     String hash = accounts.isEmpty() ? null : PasswordHasher.hash(PASSWORD);
     // One hash serves every demo account: they share one published password, and each is salted anyway.
     return accounts.stream().map(a -> new Account(a.id(), a.username(), hash, a.kind(), a.displayName(),
-        a.roles(), a.departmentCode(), a.hallCode(), a.idNumber(), a.phone(), false)).toList();
+        a.roles(), a.departmentCode(), a.hallCode(), a.idNumber(), a.phone(), false, a.realNameLevel(), 0)).toList();
   }
 
   private static List<Account> accounts(List<String> departments) {
@@ -87,8 +87,9 @@ public final class DemoSeeder {
         staff("agent.village", "超化村代办员", Set.of(Role.AGENT), null, "xm-chaohua-v01"),
         staff("hotline", "12345 热线坐席", Set.of(Role.HOTLINE), null, null),
         staff("supervisor", "电子监察员", Set.of(Role.SUPERVISOR), null, null),
+        // The demo citizen was verified in person at a window: real-name level L3.
         new Account(null, "citizen", null, Caller.Kind.CITIZEN, "张三", Set.of(Role.APPLICANT), Optional.empty(),
-            Optional.empty(), Optional.of("11010519491231002X"), Optional.of("13800138000"), false)));
+            Optional.empty(), Optional.of("11010519491231002X"), Optional.of("13800138000"), false, 3, 0)));
     for (String dept : departments) {
       out.add(staff("reviewer." + dept, dept + " 审核人", Set.of(Role.REVIEWER), dept, null));
       out.add(staff("approver." + dept, dept + " 审批人", Set.of(Role.APPROVER), dept, null));
@@ -98,6 +99,6 @@ public final class DemoSeeder {
 
   private static Account staff(String username, String name, Set<Role> roles, String dept, String hall) {
     return new Account(null, username, null, Caller.Kind.STAFF, name, roles, Optional.ofNullable(dept),
-        Optional.ofNullable(hall), Optional.empty(), Optional.empty(), false);
+        Optional.ofNullable(hall), Optional.empty(), Optional.empty(), false, 1, 0);
   }
 }

@@ -15,7 +15,9 @@ public record Account(
     Optional<String> hallCode,
     Optional<String> idNumber,
     Optional<String> phone,
-    boolean disabled) {
+    boolean disabled,
+    int realNameLevel,
+    int tokenEpoch) {
 
   /** The caller this account acts as once signed in. */
   public Caller toCaller() {

@@ -7,7 +7,14 @@ import cn.tongban.core.problem.ProblemCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
+import cn.tongban.core.problem.Messages;
+import cn.tongban.core.problem.Violation;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -20,6 +27,9 @@ public final class IdentityService {
   private final Redis redis;
   private final int maxFailures;
   private final int lockSeconds;
+  private final int maxFailuresPerAddress;
+  private final int tokenTtlSeconds;
+  private final int clientRatePerMinute;
 
   public IdentityService(Vertx vertx, IdentityStore store, Redis redis, TongbanConfig config) {
     this.vertx = vertx;
@@ -27,39 +37,141 @@ public final class IdentityService {
     this.redis = redis;
     this.maxFailures = config.loginMaxFailures();
     this.lockSeconds = config.loginLockSeconds();
+    this.maxFailuresPerAddress = config.loginMaxFailuresPerAddress();
+    this.tokenTtlSeconds = config.tokenTtlSeconds();
+    this.clientRatePerMinute = config.clientRatePerMinute();
   }
 
-  /** The caller for a person's credentials; 401 when wrong, 429 after too many failures. */
-  public Future<Caller> authenticatePerson(String login, String password) {
-    return authenticate("login:fail:person:" + login, password,
+  /** A signed-in caller, and the token epoch its tokens carry (a password change moves it). */
+  public record Session(Caller caller, int epoch) {
+  }
+
+  /** The caller for a person's credentials; 401 when wrong, 429 after too many failures for the login or address. */
+  public Future<Session> authenticatePerson(String login, String password, String address) {
+    return authenticate("login:fail:person:" + login, address, password,
         () -> store.findByLogin(login).map(a -> a.filter(x -> !x.disabled()).map(x -> new Known(x.passwordHash(),
-            x.toCaller()))), ProblemCode.INVALID_CREDENTIALS, "auth.credentials");
+            new Session(x.toCaller(), x.tokenEpoch())))), ProblemCode.INVALID_CREDENTIALS, "auth.credentials");
   }
 
   /** The caller for a client's credentials; 401 when wrong, 429 after too many failures. */
-  public Future<Caller> authenticateClient(String clientId, String secret) {
-    return authenticate("login:fail:client:" + clientId, secret,
+  public Future<Session> authenticateClient(String clientId, String secret, String address) {
+    return authenticate("login:fail:client:" + clientId, address, secret,
         () -> store.findClient(clientId).map(c -> c.filter(x -> !x.disabled()).map(x -> new Known(x.secretHash(),
-            x.toCaller()))), ProblemCode.INVALID_CLIENT, "auth.client");
+            new Session(x.toCaller(), 0)))), ProblemCode.INVALID_CLIENT, "auth.client");
   }
 
   /** Who a login names, if anyone: the hash to check against and the caller it becomes. */
-  private record Known(String hash, Caller caller) {
+  private record Known(String hash, Session session) {
   }
 
-  private Future<Caller> authenticate(String throttleKey, String secret, Supplier<Future<Optional<Known>>> lookup,
-      ProblemCode wrong, String detailKey) {
-    return checkThrottle(throttleKey)
+  private Future<Session> authenticate(String throttleKey, String address, String secret,
+      Supplier<Future<Optional<Known>>> lookup, ProblemCode wrong, String detailKey) {
+    String addressKey = "login:fail:address:" + address;
+    return checkThrottle(throttleKey, maxFailures)
+        .compose(v -> checkThrottle(addressKey, maxFailuresPerAddress))
         .compose(v -> lookup.get())
         .compose(known -> verify(secret, known.map(Known::hash))
             .compose(ok -> ok
-                ? clearFailures(throttleKey).map(x -> known.get().caller())
-                : recordFailure(throttleKey).compose(x -> Future.failedFuture(
-                    new DomainException(wrong, detailKey)))));
+                ? clearFailures(throttleKey).map(x -> known.get().session())
+                : recordFailure(throttleKey).compose(x -> recordFailure(addressKey)).compose(x ->
+                    Future.failedFuture(new DomainException(wrong, detailKey)))));
   }
 
   public Future<Optional<Account>> account(String id) {
     return store.findById(id);
+  }
+
+  /** What a citizen registers with. */
+  public record Registration(String idNumber, String name, String phone, String password) {
+  }
+
+  /**
+   * 一号申请: a citizen registers with their identity number (GB 11643 check), name, phone and a password;
+   * every problem is reported at once. Self-registration gives real-name level L1.
+   */
+  public Future<Account> register(Registration r, Locale locale) {
+    List<Violation> v = new ArrayList<>();
+    if (!IdNumber.isValid(r.idNumber())) {
+      v.add(new Violation("/idNumber", "idNumber", Messages.get(locale, "citizen.idNumber")));
+    }
+    if (r.name() == null || r.name().isBlank() || r.name().length() < 2 || r.name().length() > 50) {
+      v.add(new Violation("/name", "length", Messages.get(locale, "citizen.name")));
+    }
+    if (r.phone() == null || !r.phone().matches("1[3-9]\\d{9}")) {
+      v.add(new Violation("/phone", "pattern", Messages.get(locale, "citizen.phone")));
+    }
+    PasswordRules.problem(r.password(), r.idNumber(), r.phone())
+        .ifPresent(key -> v.add(new Violation("/password", "password", Messages.get(locale, key))));
+    if (!v.isEmpty()) {
+      return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "application.invalid",
+          v, v.size()));
+    }
+    return store.citizenExists(r.idNumber(), r.phone()).compose(exists -> exists
+        ? Future.failedFuture(new DomainException(ProblemCode.ACCOUNT_EXISTS, "citizen.exists"))
+        : vertx.executeBlocking(() -> PasswordHasher.hash(r.password()), false)
+            .compose(hash -> store.insertAccountIfAbsent(store.client(), new Account(null, r.idNumber(), hash,
+                Caller.Kind.CITIZEN, r.name(), Set.of(Role.APPLICANT), Optional.empty(), Optional.empty(),
+                Optional.of(r.idNumber()), Optional.of(r.phone()), false, 1, 0)))
+            .compose(inserted -> inserted ? store.findByLogin(r.idNumber()).map(Optional::orElseThrow)
+                : Future.failedFuture(new DomainException(ProblemCode.ACCOUNT_EXISTS, "citizen.exists"))));
+  }
+
+  /** Changes a person's password; every token issued before stops working. Returns the new epoch. */
+  public Future<Integer> changePassword(Caller caller, String current, String next, Locale locale) {
+    return store.findById(caller.subject()).compose(found -> {
+      Account a = found.orElseThrow(() -> new DomainException(ProblemCode.UNAUTHENTICATED, "auth.invalidToken"));
+      Optional<String> rule = PasswordRules.problem(next, a.idNumber().orElse(null), a.phone().orElse(null));
+      if (rule.isPresent()) {
+        return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "application.invalid",
+            List.of(new Violation("/newPassword", "password", Messages.get(locale, rule.get()))), 1));
+      }
+      return verify(current, Optional.of(a.passwordHash())).compose(ok -> ok
+          ? vertx.executeBlocking(() -> PasswordHasher.hash(next), false)
+              .compose(hash -> store.changePassword(a.id(), hash))
+              .compose(epoch -> redis.await(redis.commands().setex("token:epoch:" + a.id(), tokenTtlSeconds,
+                  String.valueOf(epoch))).map(epoch))
+          : Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "application.invalid",
+              List.of(new Violation("/currentPassword", "wrong", Messages.get(locale, "password.wrong"))), 1)));
+    });
+  }
+
+  /** Revokes one token (logout) until it would have expired anyway. */
+  public Future<Void> revoke(String tokenId, long secondsLeft) {
+    return redis.await(redis.commands().setex("token:revoked:" + tokenId, Math.max(1, secondsLeft), "1")).mapEmpty();
+  }
+
+  /**
+   * Whether a token still counts: not revoked, and issued at the subject's current epoch (a password
+   * change moves the epoch). One Redis round trip, no database.
+   */
+  public Future<Boolean> tokenValid(String tokenId, String subject, int epoch) {
+    return redis.await(redis.commands().mget("token:revoked:" + tokenId, "token:epoch:" + subject)).map(values -> {
+      boolean revoked = values.get(0).hasValue();
+      int current = values.get(1).hasValue() ? Integer.parseInt(values.get(1).getValue()) : 0;
+      return !revoked && epoch >= current;
+    });
+  }
+
+  /** Counts a client's call in this minute; 429 with the seconds left when over its rate. */
+  public Future<Void> countClientCall(String clientId) {
+    long now = System.currentTimeMillis() / 1000;
+    String key = "rate:client:" + clientId + ":" + now / 60;
+    return redis.await(redis.commands().incr(key)).compose(n -> {
+      Future<Void> expire = n == 1 ? redis.await(redis.commands().expire(key, 61)).mapEmpty()
+          : Future.succeededFuture();
+      return expire.compose(x -> n > clientRatePerMinute
+          ? Future.failedFuture(DomainException.throttled("rate.client", (int) (60 - now % 60)))
+          : Future.succeededFuture());
+    });
+  }
+
+  /** Raises (or sets) a citizen's real-name level after checking their identity at a window. */
+  public Future<Void> setRealNameLevel(Caller caller, String idNumber, int level) {
+    if (!caller.has(Role.CLERK) && !caller.has(Role.ADMIN)) {
+      return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "realname.forbidden"));
+    }
+    return store.setRealNameLevel(idNumber, level).compose(found -> found ? Future.<Void>succeededFuture()
+        : Future.failedFuture(new DomainException(ProblemCode.NOT_FOUND, "citizen.notFound")));
   }
 
   private Future<Boolean> verify(String password, Optional<String> hash) {
@@ -67,9 +179,9 @@ public final class IdentityService {
         false);
   }
 
-  private Future<Void> checkThrottle(String key) {
+  private Future<Void> checkThrottle(String key, int max) {
     return redis.await(redis.commands().get(key)).compose(count -> {
-      if (count != null && Integer.parseInt(count) >= maxFailures) {
+      if (count != null && Integer.parseInt(count) >= max) {
         return redis.await(redis.commands().ttl(key)).compose(ttl -> Future.failedFuture(
             DomainException.throttled("auth.throttled", (int) Math.max(1, ttl))));
       }

@@ -14,17 +14,21 @@ import java.util.stream.Collectors;
 public final class IdentityStore {
   private static final String ACCOUNT_COLUMNS = """
       id::text as id, username, password_hash, kind, display_name, roles, department_code, hall_code,
-      id_number, phone, disabled""";
+      id_number, phone, disabled, real_name_level, token_epoch""";
   private final SqlClient client;
 
   public IdentityStore(SqlClient client) {
     this.client = client;
   }
 
+  public SqlClient client() {
+    return client;
+  }
+
   /** The account signing in with {@code login}: a username, or a citizen's identity number. */
   public Future<Optional<Account>> findByLogin(String login) {
-    return client.preparedQuery("select " + ACCOUNT_COLUMNS + " from account where username = $1 or id_number = $1"
-            + " order by (username = $1) desc limit 1")
+    return client.preparedQuery("select " + ACCOUNT_COLUMNS + " from account"
+            + " where username = $1 or id_number = $1 or phone = $1 order by (username = $1) desc limit 1")
         .execute(Tuple.of(login))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toAccount(rows.iterator().next())));
   }
@@ -54,12 +58,12 @@ public final class IdentityStore {
   public Future<Boolean> insertAccountIfAbsent(SqlClient tx, Account a) {
     return tx.preparedQuery("""
             insert into account (username, password_hash, kind, display_name, roles, department_code, hall_code,
-                                 id_number, phone)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-            on conflict (username) do nothing""")
+                                 id_number, phone, real_name_level)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            on conflict do nothing""")
         .execute(Tuple.from(new Object[] {a.username(), a.passwordHash(), a.kind().name(), a.displayName(),
             a.roles().stream().map(Enum::name).sorted().toArray(String[]::new), a.departmentCode().orElse(null),
-            a.hallCode().orElse(null), a.idNumber().orElse(null), a.phone().orElse(null)}))
+            a.hallCode().orElse(null), a.idNumber().orElse(null), a.phone().orElse(null), a.realNameLevel()}))
         .map(rows -> rows.rowCount() == 1);
   }
 
@@ -69,6 +73,28 @@ public final class IdentityStore {
             on conflict (client_id) do nothing""")
         .execute(Tuple.of(c.clientId(), c.secretHash(), c.name(),
             c.channels().stream().map(Enum::name).sorted().toArray(String[]::new)))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /** Whether an account has this identity number or phone already. */
+  public Future<Boolean> citizenExists(String idNumber, String phone) {
+    return client.preparedQuery("select 1 from account where id_number = $1 or phone = $2 or username = $1")
+        .execute(Tuple.of(idNumber, phone))
+        .map(rows -> rows.size() > 0);
+  }
+
+  /** A new password, and a new token epoch that makes every earlier token invalid; returns the epoch. */
+  public Future<Integer> changePassword(String accountId, String hash) {
+    return client.preparedQuery("update account set password_hash = $2, token_epoch = token_epoch + 1"
+            + " where id::text = $1 returning token_epoch")
+        .execute(Tuple.of(accountId, hash))
+        .map(rows -> rows.iterator().next().getInteger(0));
+  }
+
+  /** Sets a citizen's real-name level; false when there is no citizen with this identity number. */
+  public Future<Boolean> setRealNameLevel(String idNumber, int level) {
+    return client.preparedQuery("update account set real_name_level = $2 where id_number = $1 and kind = 'CITIZEN'")
+        .execute(Tuple.of(idNumber, level))
         .map(rows -> rows.rowCount() == 1);
   }
 
@@ -89,6 +115,6 @@ public final class IdentityStore {
         Arrays.stream(r.getArrayOfStrings("roles")).map(Role::valueOf).collect(Collectors.toSet()),
         Optional.ofNullable(r.getString("department_code")), Optional.ofNullable(r.getString("hall_code")),
         Optional.ofNullable(r.getString("id_number")), Optional.ofNullable(r.getString("phone")),
-        r.getBoolean("disabled"));
+        r.getBoolean("disabled"), r.getInteger("real_name_level"), r.getInteger("token_epoch"));
   }
 }

@@ -1,20 +1,26 @@
 package cn.tongban.gateway.auth;
 
+import cn.tongban.core.identity.Caller;
+import cn.tongban.core.identity.IdentityService;
 import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.ProblemCode;
 import cn.tongban.gateway.http.RequestContext;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * Reads the bearer token, when there is one, into the request's caller. A request without a token goes on
- * anonymously (public operations serve it; the others answer 401); a request with a bad token is a 401.
+ * anonymously (public operations serve it; the others answer 401); a bad, revoked or superseded token is a
+ * 401; a third-party client over its rate is a 429.
  */
 public final class Authentication implements Handler<RoutingContext> {
   private final TokenService tokens;
+  private final IdentityService identity;
 
-  public Authentication(TokenService tokens) {
+  public Authentication(TokenService tokens, IdentityService identity) {
     this.tokens = tokens;
+    this.identity = identity;
   }
 
   @Override
@@ -28,14 +34,22 @@ public final class Authentication implements Handler<RoutingContext> {
       rc.fail(new DomainException(ProblemCode.UNAUTHENTICATED, "auth.invalidToken"));
       return;
     }
-    tokens.verify(header.substring(7).trim()).onComplete(ar -> {
-      if (ar.succeeded()) {
-        RequestContext.setCaller(rc, ar.result());
-        rc.next();
-      } else {
-        rc.fail(ar.cause());
-      }
-    });
+    tokens.verify(header.substring(7).trim())
+        .compose(t -> identity.tokenValid(t.tokenId(), t.caller().subject(), t.epoch()).compose(valid -> valid
+            ? Future.succeededFuture(t)
+            : Future.<TokenService.Verified>failedFuture(new DomainException(ProblemCode.TOKEN_REVOKED,
+                "auth.revoked"))))
+        .compose(t -> t.caller().kind() == Caller.Kind.CLIENT
+            ? identity.countClientCall(t.caller().subject()).map(t) : Future.succeededFuture(t))
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            RequestContext.setCaller(rc, ar.result().caller());
+            RequestContext.setToken(rc, ar.result());
+            rc.next();
+          } else {
+            rc.fail(ar.cause());
+          }
+        });
   }
 
   /** Guards an operation that is not public: 401 without an authenticated caller. */

@@ -40,9 +40,15 @@ public final class TokenService {
     return ttlSeconds;
   }
 
-  /** A signed token for {@code caller}. */
-  public String issue(Caller caller) {
+  /** A verified token: who it stands for, its id, its epoch and when it expires (epoch seconds). */
+  public record Verified(Caller caller, String tokenId, int epoch, long expiresAt) {
+  }
+
+  /** A signed token for {@code caller}, at the caller's token epoch, with an id of its own for revocation. */
+  public String issue(Caller caller, int epoch) {
     JsonObject claims = new JsonObject()
+        .put("jti", java.util.UUID.randomUUID().toString())
+        .put("ep", epoch)
         .put("knd", caller.kind().name())
         .put("rol", new JsonArray(caller.roles().stream().map(Enum::name).sorted().toList()));
     caller.departmentCode().ifPresent(d -> claims.put("dep", d));
@@ -54,10 +60,11 @@ public final class TokenService {
         .setSubject(caller.subject()).setExpiresInSeconds(ttlSeconds));
   }
 
-  /** The caller a token stands for; 401 when it is not valid (forged, expired, or malformed). */
-  public Future<Caller> verify(String token) {
+  /** What a token stands for; 401 when it is not valid (forged, expired, or malformed). */
+  public Future<Verified> verify(String token) {
     return jwt.authenticate(new TokenCredentials(token))
-        .map(user -> toCaller(user.principal()))
+        .map(user -> new Verified(toCaller(user.principal()), user.principal().getString("jti", ""),
+            user.principal().getInteger("ep", 0), user.principal().getLong("exp", 0L)))
         .recover(e -> Future.failedFuture(e instanceof DomainException ? e
             : new DomainException(ProblemCode.UNAUTHENTICATED, "auth.invalidToken")));
   }

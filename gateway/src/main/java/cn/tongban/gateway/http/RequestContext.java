@@ -16,6 +16,7 @@ public final class RequestContext {
   private static final String CALLER = "tongban.caller";
   private static final String TRACE = "tongban.trace";
   private static final String LOCALE = "tongban.locale";
+  private static final String TOKEN = "tongban.token";
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private RequestContext() {
@@ -44,6 +45,16 @@ public final class RequestContext {
 
   public static void setCaller(RoutingContext rc, Caller caller) {
     rc.put(CALLER, caller);
+  }
+
+  /** The verified token of the request (for logout). */
+  public static void setToken(RoutingContext rc, Object token) {
+    rc.put(TOKEN, token);
+  }
+
+  @SuppressWarnings("unchecked")
+  public static <T> Optional<T> token(RoutingContext rc) {
+    return Optional.ofNullable((T) rc.get(TOKEN));
   }
 
   public static Optional<Caller> caller(RoutingContext rc) {

@@ -5,6 +5,7 @@ import cn.tongban.core.identity.IdentityService;
 import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.ProblemCode;
 import cn.tongban.gateway.auth.TokenService;
+import cn.tongban.gateway.http.RequestContext;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -21,19 +22,55 @@ final class AuthOperations {
 
   /** The JSON form, validated by the contract. */
   void issueToken(RoutingContext rc) {
-    Rest.reply(rc, issue(Rest.body(rc)), 200);
+    Rest.reply(rc, issue(Rest.body(rc), address(rc)), 200);
+  }
+
+  /** The caller's network address, for login throttling per address. */
+  private static String address(RoutingContext rc) {
+    return rc.request().remoteAddress() == null ? "unknown" : rc.request().remoteAddress().hostAddress();
+  }
+
+  /** Revokes the token the request came with. */
+  void logout(RoutingContext rc) {
+    TokenService.Verified token = RequestContext.<TokenService.Verified>token(rc).orElseThrow();
+    long left = token.expiresAt() - System.currentTimeMillis() / 1000;
+    identity.revoke(token.tokenId(), left).onComplete(ar -> {
+      if (ar.failed()) {
+        rc.fail(ar.cause());
+      } else {
+        rc.response().setStatusCode(204).end();
+      }
+    });
+  }
+
+  /** Changes a person's password; every token issued before, this one included, stops working. */
+  void changePassword(RoutingContext rc) {
+    JsonObject body = Rest.body(rc);
+    var caller = RequestContext.requireCaller(rc);
+    if (caller.kind() == Caller.Kind.CLIENT) {
+      rc.fail(new DomainException(ProblemCode.FORBIDDEN, "auth.client"));
+      return;
+    }
+    identity.changePassword(caller, body.getString("currentPassword"), body.getString("newPassword"),
+        RequestContext.locale(rc)).onComplete(ar -> {
+          if (ar.failed()) {
+            rc.fail(ar.cause());
+          } else {
+            rc.response().setStatusCode(204).end();
+          }
+        });
   }
 
   /** The {@code application/x-www-form-urlencoded} form of the same request (RFC 6749 §4.3, §4.4). */
   void issueTokenFromForm(RoutingContext rc) {
     JsonObject body = new JsonObject();
     rc.request().formAttributes().forEach(e -> body.put(e.getKey(), e.getValue()));
-    Rest.reply(rc, issue(body), 200);
+    Rest.reply(rc, issue(body, address(rc)), 200);
   }
 
-  private Future<JsonObject> issue(JsonObject body) {
+  private Future<JsonObject> issue(JsonObject body, String address) {
     String grant = body.getString("grant_type", "");
-    Future<Caller> caller;
+    Future<IdentityService.Session> caller;
     switch (grant) {
       case "password" -> {
         String username = body.getString("username");
@@ -42,7 +79,7 @@ final class AuthOperations {
           return Future.failedFuture(new DomainException(ProblemCode.BAD_REQUEST, "auth.grantFields", grant,
               "username, password"));
         }
-        caller = identity.authenticatePerson(username, password);
+        caller = identity.authenticatePerson(username, password, address);
       }
       case "client_credentials" -> {
         String id = body.getString("client_id");
@@ -51,14 +88,14 @@ final class AuthOperations {
           return Future.failedFuture(new DomainException(ProblemCode.BAD_REQUEST, "auth.grantFields", grant,
               "client_id, client_secret"));
         }
-        caller = identity.authenticateClient(id, secret);
+        caller = identity.authenticateClient(id, secret, address);
       }
       default -> {
         return Future.failedFuture(new DomainException(ProblemCode.UNSUPPORTED_GRANT_TYPE, "auth.grantType", grant));
       }
     }
     return caller.map(c -> new JsonObject()
-        .put("access_token", tokens.issue(c))
+        .put("access_token", tokens.issue(c.caller(), c.epoch()))
         .put("token_type", "Bearer")
         .put("expires_in", tokens.ttlSeconds()));
   }

@@ -64,6 +64,11 @@ public final class RestApi {
           .end(ar.succeeded() ? ar.result().encode() : "{\"status\":\"DOWN\"}");
     }));
     operations.put("issueToken", auth::issueToken);
+    operations.put("logout", auth::logout);
+    operations.put("changePassword", auth::changePassword);
+    CitizenOperations citizens = new CitizenOperations(platform.identity());
+    operations.put("registerCitizen", citizens::registerCitizen);
+    operations.put("setRealNameLevel", citizens::setRealNameLevel);
     operations.put("listMatters", matters::listMatters);
     operations.put("getMatter", matters::getMatter);
     operations.put("createMatter", matters::createMatter);
