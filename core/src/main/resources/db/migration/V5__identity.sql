@@ -18,3 +18,7 @@ create table enterprise_agent (
   granted_at   timestamptz not null default now(),
   primary key (credit_code, account_id)
 );
+
+-- The enterprise a case is for, when an enterprise applies (its legal representative or authorised agents see it).
+alter table application add column applicant_credit_code text;
+create index application_credit_code_idx on application (applicant_credit_code, id);

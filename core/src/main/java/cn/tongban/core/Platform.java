@@ -9,6 +9,7 @@ import cn.tongban.core.config.TongbanConfig;
 import cn.tongban.core.demo.DemoSeeder;
 import cn.tongban.core.form.DefinitionChecker;
 import cn.tongban.core.form.FormValidator;
+import cn.tongban.core.identity.EnterpriseService;
 import cn.tongban.core.identity.IdentityService;
 import cn.tongban.core.identity.IdentityStore;
 import cn.tongban.core.identity.SigningKeys;
@@ -54,6 +55,7 @@ public final class Platform {
   private final CalendarService calendar;
   private final LifecycleService lifecycle;
   private final DeadlineScanner deadlines;
+  private final EnterpriseService enterprises;
   private long scanTimer = -1;
 
   private Platform(Vertx vertx, TongbanConfig config, Optional<EmbeddedPostgresServer> embeddedPostgres,
@@ -72,8 +74,9 @@ public final class Platform {
     this.identity = new IdentityService(vertx, new IdentityStore(pool), redis, config);
     FormValidator validator = new FormValidator();
     ApplicationStore applicationStore = new ApplicationStore(pool);
+    this.enterprises = new EnterpriseService(pool);
     this.applications = new ApplicationService(matters, applicationStore, identity, validator, calendar,
-        config.areaCode());
+        enterprises, config.areaCode());
     this.lifecycle = new LifecycleService(applicationStore, matterStore, validator, calendar);
     this.deadlines = new DeadlineScanner(applicationStore, calendar);
     if (config.scanIntervalSeconds() > 0) {
@@ -146,6 +149,10 @@ public final class Platform {
 
   public LifecycleService lifecycle() {
     return lifecycle;
+  }
+
+  public EnterpriseService enterprises() {
+    return enterprises;
   }
 
   public DeadlineScanner deadlines() {

@@ -155,6 +155,48 @@ class IdentityTest {
   }
 
   @Test
+  void anEnterpriseAppliesThroughItsLegalRepresentativeOrAnAuthorisedAgent() throws Exception {
+    String rep = gateway.token("citizen");
+    HttpResponse<String> badCode = gateway.send("POST", "/api/v1/enterprises", new JsonObject()
+        .put("creditCode", "91110108551385082R").put("name", "新密示例科技有限公司").encode(),
+        "Authorization", "Bearer " + rep, "Content-Type", "application/json");
+    assertEquals(Set.of("/creditCode"), pointers(badCode), "GB 32100 check character");
+    assertEquals(201, gateway.send("POST", "/api/v1/enterprises", new JsonObject()
+        .put("creditCode", "91440300708461136T").put("name", "新密示例科技有限公司").encode(),
+        "Authorization", "Bearer " + rep, "Content-Type", "application/json").statusCode());
+
+    register(new JsonObject().put("idNumber", "110101199003070011").put("name", "赵六")
+        .put("phone", "13911115555").put("password", "Mima-2026-zl"));
+    String agent = login("110101199003070011", "Mima-2026-zl");
+    JsonObject forEnterprise = new JsonObject().put("matterCode", "mzj-elderly-preferential-card")
+        .put("channel", "WEB").put("data", gateway.sample("mzj-elderly-preferential-card"))
+        .put("applicant", new JsonObject().put("kind", "ENTERPRISE").put("creditCode", "91440300708461136T"));
+    HttpResponse<String> notYet = gateway.send("POST", "/api/v1/applications", forEnterprise.encode(),
+        "Authorization", "Bearer " + agent, "Content-Type", "application/json");
+    assertEquals(422, notYet.statusCode());
+    assertEquals(Set.of("/applicant/creditCode"), pointers(notYet));
+    assertEquals(403, gateway.send("POST", "/api/v1/enterprises/91440300708461136T/agents",
+        "{\"idNumber\":\"110101199003070011\"}", "Authorization", "Bearer " + agent,
+        "Content-Type", "application/json").statusCode(), "only the legal representative authorises");
+    assertEquals(204, gateway.send("POST", "/api/v1/enterprises/91440300708461136T/agents",
+        "{\"idNumber\":\"110101199003070011\"}", "Authorization", "Bearer " + rep,
+        "Content-Type", "application/json").statusCode());
+    HttpResponse<String> applied = gateway.send("POST", "/api/v1/applications", forEnterprise.encode(),
+        "Authorization", "Bearer " + agent, "Content-Type", "application/json");
+    assertEquals(201, applied.statusCode(), applied.body());
+    JsonObject applicant = new JsonObject(applied.body()).getJsonObject("applicant");
+    assertEquals("ENTERPRISE", applicant.getString("kind"));
+    assertEquals("新密示例科技有限公司", applicant.getString("name"));
+    assertEquals("赵六", applicant.getJsonObject("agent").getString("name"));
+    String number = new JsonObject(applied.body()).getString("number");
+    assertEquals(200, gateway.send("GET", "/api/v1/applications/" + number, null, "Authorization",
+        "Bearer " + rep).statusCode(), "the legal representative sees the enterprise's case");
+    JsonArray mine = new JsonArray(gateway.send("GET", "/api/v1/enterprises", null, "Authorization",
+        "Bearer " + agent).body());
+    assertEquals("AGENT", mine.getJsonObject(0).getString("role"));
+  }
+
+  @Test
   void staffReadingSomeoneElsesCaseLeavesAnAuditTrail() throws Exception {
     HttpResponse<String> created = gateway.send("POST", "/api/v1/applications", new JsonObject()
             .put("matterCode", "mzj-elderly-preferential-card").put("channel", "WEB")

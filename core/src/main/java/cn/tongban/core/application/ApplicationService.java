@@ -3,6 +3,7 @@ package cn.tongban.core.application;
 import cn.tongban.core.clock.CalendarService;
 import cn.tongban.core.form.FormValidator;
 import cn.tongban.core.identity.Caller;
+import cn.tongban.core.identity.EnterpriseService;
 import cn.tongban.core.identity.IdNumber;
 import cn.tongban.core.identity.IdentityService;
 import cn.tongban.core.identity.Role;
@@ -41,10 +42,12 @@ public final class ApplicationService {
   private final IdentityService identity;
   private final FormValidator validator;
   private final CalendarService calendar;
+  private final EnterpriseService enterprises;
   private final String areaCode;
 
   public ApplicationService(MatterService matters, ApplicationStore store, IdentityService identity,
-      FormValidator validator, CalendarService calendar, String areaCode) {
+      FormValidator validator, CalendarService calendar, EnterpriseService enterprises, String areaCode) {
+    this.enterprises = enterprises;
     this.matters = matters;
     this.store = store;
     this.identity = identity;
@@ -102,7 +105,8 @@ public final class ApplicationService {
             return store.insert(new ApplicationStore.NewApplication(areaCode, form.matterCode(), form.version(),
                     cmd.channel(), hall, detail.matter().department().code(), applicant.json(),
                     applicant.json().getString("idNumber"), cmd.data(), queryCode(), caller.scopeKey(),
-                    cmd.idempotencyKey(), requestHash, noticeDue, now))
+                    cmd.idempotencyKey(), requestHash, noticeDue, now,
+                    Optional.ofNullable(applicant.json().getString("creditCode"))))
                 .recover(e -> Future.failedFuture(unknownHall(e, locale)))
                 .compose(inserted -> inserted
                     .map(s -> Future.succeededFuture(new Submission(s.application(), false)))
@@ -164,11 +168,22 @@ public final class ApplicationService {
 
   private Future<Applicant> applicant(Caller caller, SubmitCommand cmd, Locale locale) {
     if (caller.kind() == Caller.Kind.CITIZEN) {
-      return identity.account(caller.subject()).map(a -> {
+      String creditCode = cmd.applicant().filter(x -> "ENTERPRISE".equals(x.getString("kind")))
+          .map(x -> x.getString("creditCode")).orElse(null);
+      return identity.account(caller.subject()).compose(a -> {
         var account = a.orElseThrow(() -> new DomainException(ProblemCode.UNAUTHENTICATED, "auth.invalidToken"));
-        JsonObject json = new JsonObject().put("kind", "PERSON").put("name", account.displayName())
+        JsonObject person = new JsonObject().put("kind", "PERSON").put("name", account.displayName())
             .put("idNumber", account.idNumber().orElse(null)).put("phone", account.phone().orElse(null));
-        return new Applicant(json, List.of(), account.realNameLevel());
+        if (creditCode == null) {
+          return Future.succeededFuture(new Applicant(person, List.of(), account.realNameLevel()));
+        }
+        // An enterprise applies through its legal representative or an authorised agent (经办人).
+        return enterprises.actingFor(caller, creditCode).map(e -> e
+            .map(ent -> new Applicant(new JsonObject().put("kind", "ENTERPRISE").put("name", ent.name())
+                .put("creditCode", ent.creditCode()).put("idNumber", account.idNumber().orElse(null))
+                .put("agent", person), List.of(), account.realNameLevel()))
+            .orElseGet(() -> new Applicant(person, List.of(new Violation("/applicant/creditCode", "notAuthorised",
+                Messages.get(locale, "enterprise.notAgent"))), account.realNameLevel())));
       });
     }
     List<Violation> violations = new ArrayList<>();

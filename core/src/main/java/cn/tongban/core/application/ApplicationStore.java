@@ -37,13 +37,13 @@ public final class ApplicationStore {
       with app as (
         insert into application (number, matter_code, form_version, status, channel, hall_code, department_code,
                                  applicant, applicant_id_number, data, query_code, submitted_by, idempotency_key,
-                                 request_hash, notice_due_date, submitted_at, updated_at)
+                                 request_hash, notice_due_date, submitted_at, updated_at, applicant_credit_code)
         values ($1 || to_char($15 at time zone 'Asia/Shanghai', 'YYYYMMDD')
                    || lpad((nextval('application_number_seq') % 100000000)::text, 8, '0'),
                 -- Online cases are received by the city service centre's comprehensive window (一窗受理).
                 $2, $3, 'SUBMITTED', $4,
                 coalesce($5, (select code from hall where level = 'CITY' order by code limit 1)),
-                $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
+                $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16)
         on conflict (submitted_by, idempotency_key) do nothing
         returning *
       ), step as (
@@ -77,7 +77,7 @@ public final class ApplicationStore {
   public record NewApplication(String areaCode, String matterCode, int formVersion, Channel channel,
       Optional<String> hallCode, String departmentCode, JsonObject applicant, String applicantIdNumber,
       JsonObject data, String queryCode, String submittedBy, Optional<String> idempotencyKey, String requestHash,
-      LocalDate noticeDueDate, OffsetDateTime submittedAt) {
+      LocalDate noticeDueDate, OffsetDateTime submittedAt, Optional<String> creditCode) {
   }
 
   /** A stored case and the hash of the request that created it. */
@@ -89,7 +89,8 @@ public final class ApplicationStore {
     return pool.preparedQuery(SUBMIT).execute(Tuple.from(new Object[] {
         n.areaCode(), n.matterCode(), n.formVersion(), n.channel().name(), n.hallCode().orElse(null),
         n.departmentCode(), n.applicant(), n.applicantIdNumber(), n.data(), n.queryCode(), n.submittedBy(),
-        n.idempotencyKey().orElse(null), n.requestHash(), n.noticeDueDate(), n.submittedAt()}))
+        n.idempotencyKey().orElse(null), n.requestHash(), n.noticeDueDate(), n.submittedAt(),
+        n.creditCode().orElse(null)}))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toStored(rows.iterator().next())));
   }
 
@@ -315,8 +316,11 @@ public final class ApplicationStore {
     }
     if (caller.kind() == Caller.Kind.CITIZEN) {
       args.addString(caller.subject());
-      return "(" + own + " or a.applicant_id_number = (select id_number from account where id::text = $"
-          + args.size() + "))";
+      int me = args.size();
+      // Their own cases, and those of enterprises they represent or act for.
+      return "(" + own + " or a.applicant_id_number = (select id_number from account where id::text = $" + me
+          + ") or a.applicant_credit_code in (select credit_code from enterprise where legal_rep_account::text = $"
+          + me + " union select credit_code from enterprise_agent where account_id::text = $" + me + "))";
     }
     List<String> parts = new ArrayList<>(List.of(own));
     if ((caller.has(Role.REVIEWER) || caller.has(Role.APPROVER)) && caller.departmentCode().isPresent()) {

@@ -69,6 +69,10 @@ public final class RestApi {
     CitizenOperations citizens = new CitizenOperations(platform.identity());
     operations.put("registerCitizen", citizens::registerCitizen);
     operations.put("setRealNameLevel", citizens::setRealNameLevel);
+    EnterpriseOperations enterprises = new EnterpriseOperations(platform.enterprises());
+    operations.put("registerEnterprise", enterprises::registerEnterprise);
+    operations.put("listMyEnterprises", enterprises::listMyEnterprises);
+    operations.put("authoriseAgent", enterprises::authoriseAgent);
     operations.put("listMatters", matters::listMatters);
     operations.put("getMatter", matters::getMatter);
     operations.put("createMatter", matters::createMatter);
