@@ -12,6 +12,7 @@ import cn.tongban.core.form.FormValidator;
 import cn.tongban.core.identity.EnterpriseService;
 import cn.tongban.core.identity.IdentityService;
 import cn.tongban.core.identity.IdentityStore;
+import cn.tongban.core.identity.OrganisationService;
 import cn.tongban.core.identity.SigningKeys;
 import cn.tongban.core.infra.Database;
 import cn.tongban.core.infra.EmbeddedPostgresServer;
@@ -56,6 +57,7 @@ public final class Platform {
   private final LifecycleService lifecycle;
   private final DeadlineScanner deadlines;
   private final EnterpriseService enterprises;
+  private final OrganisationService organisation;
   private long scanTimer = -1;
 
   private Platform(Vertx vertx, TongbanConfig config, Optional<EmbeddedPostgresServer> embeddedPostgres,
@@ -75,6 +77,7 @@ public final class Platform {
     FormValidator validator = new FormValidator();
     ApplicationStore applicationStore = new ApplicationStore(pool);
     this.enterprises = new EnterpriseService(pool);
+    this.organisation = new OrganisationService(vertx, pool, identity);
     this.applications = new ApplicationService(matters, applicationStore, identity, validator, calendar,
         enterprises, config.areaCode());
     this.lifecycle = new LifecycleService(applicationStore, matterStore, validator, calendar);
@@ -149,6 +152,10 @@ public final class Platform {
 
   public LifecycleService lifecycle() {
     return lifecycle;
+  }
+
+  public OrganisationService organisation() {
+    return organisation;
   }
 
   public EnterpriseService enterprises() {

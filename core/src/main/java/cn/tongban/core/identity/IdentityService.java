@@ -128,11 +128,16 @@ public final class IdentityService {
       return verify(current, Optional.of(a.passwordHash())).compose(ok -> ok
           ? vertx.executeBlocking(() -> PasswordHasher.hash(next), false)
               .compose(hash -> store.changePassword(a.id(), hash))
-              .compose(epoch -> redis.await(redis.commands().setex("token:epoch:" + a.id(), tokenTtlSeconds,
-                  String.valueOf(epoch))).map(epoch))
+              .compose(epoch -> moveEpoch(a.id(), epoch).map(epoch))
           : Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "application.invalid",
               List.of(new Violation("/currentPassword", "wrong", Messages.get(locale, "password.wrong"))), 1)));
     });
+  }
+
+  /** Makes tokens issued before {@code epoch} stop working (password change, disabled account). */
+  public Future<Void> moveEpoch(String accountId, int epoch) {
+    return redis.await(redis.commands().setex("token:epoch:" + accountId, tokenTtlSeconds, String.valueOf(epoch)))
+        .mapEmpty();
   }
 
   /** Revokes one token (logout) until it would have expired anyway. */

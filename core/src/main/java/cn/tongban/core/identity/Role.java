@@ -14,6 +14,8 @@ public enum Role {
   REVIEWER,
   /** 部门审批 (department approver) */
   APPROVER,
+  /** 部门管理员 (manages the accounts of one department) */
+  DEPARTMENT_ADMIN,
   /** 12345 热线 */
   HOTLINE,
   /** 电子监察 (supervisor) */

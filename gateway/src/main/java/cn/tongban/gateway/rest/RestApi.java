@@ -69,6 +69,12 @@ public final class RestApi {
     CitizenOperations citizens = new CitizenOperations(platform.identity());
     operations.put("registerCitizen", citizens::registerCitizen);
     operations.put("setRealNameLevel", citizens::setRealNameLevel);
+    OrganisationOperations organisation = new OrganisationOperations(platform.organisation());
+    operations.put("createStaffAccount", organisation::createStaffAccount);
+    operations.put("setAccountDisabled", organisation::setAccountDisabled);
+    operations.put("putDepartment", organisation::putDepartment);
+    operations.put("putHall", organisation::putHall);
+    operations.put("listHalls", organisation::listHalls);
     EnterpriseOperations enterprises = new EnterpriseOperations(platform.enterprises());
     operations.put("registerEnterprise", enterprises::registerEnterprise);
     operations.put("listMyEnterprises", enterprises::listMyEnterprises);

@@ -1,0 +1,153 @@
+package cn.tongban.core.identity;
+
+import cn.tongban.core.problem.DomainException;
+import cn.tongban.core.problem.Messages;
+import cn.tongban.core.problem.ProblemCode;
+import cn.tongban.core.problem.Violation;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The organisation as data, managed through the API: departments, the city → township → village tree of
+ * halls and service stations, and staff accounts. Administrators manage everything; a department
+ * administrator manages the accounts of their own department.
+ */
+public final class OrganisationService {
+  private static final Set<Role> DEPARTMENT_ROLES = EnumSet.of(Role.REVIEWER, Role.APPROVER, Role.DEPARTMENT_ADMIN);
+  private static final Set<Role> HALL_ROLES = EnumSet.of(Role.CLERK, Role.AGENT);
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final IdentityStore store;
+  private final IdentityService identity;
+
+  public OrganisationService(Vertx vertx, Pool pool, IdentityService identity) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.store = new IdentityStore(pool);
+    this.identity = identity;
+  }
+
+  /** A staff account to create. */
+  public record NewStaff(String username, String displayName, String password, Set<Role> roles,
+      Optional<String> departmentCode, Optional<String> hallCode) {
+  }
+
+  /** Creates a staff account; 422 with every problem, 409 when the username is taken. */
+  public Future<Account> createStaff(Caller caller, NewStaff n, Locale locale) {
+    boolean admin = caller.has(Role.ADMIN);
+    boolean deptAdmin = caller.has(Role.DEPARTMENT_ADMIN) && caller.departmentCode().isPresent()
+        && n.departmentCode().equals(caller.departmentCode())
+        && n.roles().stream().allMatch(DEPARTMENT_ROLES::contains);
+    if (!admin && !deptAdmin) {
+      return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "account.forbidden"));
+    }
+    List<Violation> v = new ArrayList<>();
+    if (n.roles().isEmpty() || n.roles().contains(Role.APPLICANT) || n.roles().contains(Role.CHANNEL)) {
+      v.add(new Violation("/roles", "roles", Messages.get(locale, "account.roles")));
+    }
+    if (n.roles().stream().anyMatch(DEPARTMENT_ROLES::contains) && n.departmentCode().isEmpty()
+        || n.roles().stream().anyMatch(HALL_ROLES::contains) && n.hallCode().isEmpty()) {
+      v.add(new Violation(n.departmentCode().isEmpty() ? "/departmentCode" : "/hallCode", "required",
+          Messages.get(locale, "account.scope")));
+    }
+    PasswordRules.problem(n.password(), n.username())
+        .ifPresent(key -> v.add(new Violation("/password", "password", Messages.get(locale, key))));
+    if (!v.isEmpty()) {
+      return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "application.invalid",
+          v, v.size()));
+    }
+    return vertx.executeBlocking(() -> PasswordHasher.hash(n.password()), false)
+        .compose(hash -> store.insertAccountIfAbsent(pool, new Account(null, n.username(), hash, Caller.Kind.STAFF,
+            n.displayName(), n.roles(), n.departmentCode(), n.hallCode(), Optional.empty(), Optional.empty(), false,
+            1, 0)))
+        .recover(e -> Future.failedFuture(e instanceof io.vertx.pgclient.PgException pg
+            && "23503".equals(pg.getSqlState())
+            ? DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "application.invalid", List.of(
+                new Violation(String.valueOf(pg.getConstraint()).contains("hall") ? "/hallCode" : "/departmentCode",
+                    "unknown", Messages.get(locale, "violation.enum", "code"))), 1) : e))
+        .compose(inserted -> inserted ? audit(caller, "account.created", n.username())
+            .compose(x -> store.findByLogin(n.username())).map(Optional::orElseThrow)
+            : Future.failedFuture(new DomainException(ProblemCode.ACCOUNT_EXISTS, "account.exists", n.username())));
+  }
+
+  /** Disables (or enables) an account; disabling ends every session it has. */
+  public Future<Void> setDisabled(Caller caller, String username, boolean disabled) {
+    if (!caller.has(Role.ADMIN)) {
+      return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "account.forbidden"));
+    }
+    return pool.preparedQuery("update account set disabled = $2, token_epoch = token_epoch + 1"
+            + " where username = $1 returning id::text, token_epoch")
+        .execute(Tuple.of(username, disabled))
+        .compose(rows -> rows.size() == 0
+            ? Future.failedFuture(new DomainException(ProblemCode.NOT_FOUND, "request.notFound", username))
+            : identity.moveEpoch(rows.iterator().next().getString(0), rows.iterator().next().getInteger(1)))
+        .compose(v -> audit(caller, disabled ? "account.disabled" : "account.enabled", username));
+  }
+
+  /** Creates or renames a department (administrators). */
+  public Future<JsonObject> putDepartment(Caller caller, String code, String name) {
+    if (!caller.has(Role.ADMIN)) {
+      return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "account.forbidden"));
+    }
+    return pool.preparedQuery("insert into department (code, name) values ($1, $2)"
+            + " on conflict (code) do update set name = excluded.name")
+        .execute(Tuple.of(code, name))
+        .compose(v -> audit(caller, "department.put", code))
+        .map(v -> new JsonObject().put("code", code).put("name", name));
+  }
+
+  /** Creates or changes a hall or service station in the city → township → village tree (administrators). */
+  public Future<JsonObject> putHall(Caller caller, String code, String name, String level, String parent,
+      Locale locale) {
+    if (!caller.has(Role.ADMIN)) {
+      return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "account.forbidden"));
+    }
+    Future<Void> parentOk = parent == null
+        ? (level.equals("CITY") ? Future.succeededFuture() : invalid("/parentCode", "hall.parent", locale))
+        : pool.preparedQuery("select level from hall where code = $1").execute(Tuple.of(parent)).compose(rows -> {
+          String parentLevel = rows.size() == 0 ? null : rows.iterator().next().getString(0);
+          boolean fits = "CITY".equals(parentLevel) && level.equals("TOWNSHIP")
+              || "TOWNSHIP".equals(parentLevel) && level.equals("VILLAGE");
+          return fits ? Future.succeededFuture() : invalid("/parentCode", "hall.parent", locale);
+        });
+    return parentOk.compose(v -> pool.preparedQuery("""
+            insert into hall (code, name, level, parent_code) values ($1, $2, $3, $4)
+            on conflict (code) do update set name = excluded.name, level = excluded.level,
+              parent_code = excluded.parent_code""")
+            .execute(Tuple.of(code, name, level, parent)))
+        .compose(v -> audit(caller, "hall.put", code))
+        .map(v -> new JsonObject().put("code", code).put("name", name).put("level", level).put("parentCode", parent));
+  }
+
+  /** The service network: every hall and station with its parent (public: citizens choose where to go). */
+  public Future<JsonArray> halls() {
+    return pool.query("select code, name, level, parent_code from hall order by level, code").execute().map(rows -> {
+      JsonArray out = new JsonArray();
+      rows.forEach(r -> out.add(new JsonObject().put("code", r.getString(0)).put("name", r.getString(1))
+          .put("level", r.getString(2)).put("parentCode", r.getString(3))));
+      return out;
+    });
+  }
+
+  private static Future<Void> invalid(String pointer, String key, Locale locale) {
+    return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "application.invalid",
+        List.of(new Violation(pointer, "invalid", Messages.get(locale, key))), 1));
+  }
+
+  private Future<Void> audit(Caller caller, String action, String entity) {
+    return pool.preparedQuery("insert into audit_event (actor, action, entity_type, entity_id) values ($1, $2, $3, $4)")
+        .execute(Tuple.of(caller.scopeKey(), action, action.substring(0, action.indexOf('.')), entity)).mapEmpty();
+  }
+}
