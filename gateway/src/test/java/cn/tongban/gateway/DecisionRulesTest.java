@@ -133,6 +133,8 @@ class DecisionRulesTest {
         .put("opinion", "AGREE")));
     assertEquals("ACCEPTED", last.getString("status"), "approved only when every department agrees");
     assertEquals(409, act("approver.zrghj", number, new JsonObject().put("action", "approve")).statusCode());
+    assertEquals("DENIED", ok(act("approver.zrghj", number, new JsonObject().put("action", "deny")
+        .put("comment", "发改委不同意：未完成节能审查"))).getString("status"), "a disagreement can be refused at once");
   }
 
   @Test
@@ -228,8 +230,15 @@ class DecisionRulesTest {
         "a verification task within the statutory limit");
     assertEquals(422, act("reviewer.rsj", number, new JsonObject().put("action", "verify-commitment")
         .put("result", "FALSE")).statusCode(), "a false finding states what was found");
-    JsonObject terminated = ok(act("reviewer.rsj", number, new JsonObject().put("action", "verify-commitment")
-        .put("result", "FALSE").put("comment", "社保记录显示仅缴纳5个月，承诺不实")));
+    JsonObject terminated;
+    try {
+      terminated = ok(act("reviewer.rsj", number, new JsonObject().put("action", "verify-commitment")
+          .put("result", "FALSE").put("comment", "社保记录显示仅缴纳5个月，承诺不实")));
+      assertEquals(1, gateway.count("select count(*) from applicant_credit where id_number = '11010519491231002X'"
+          + " and status = 'BAD' and source = 'commitment'"), "a false commitment goes on the credit record");
+    } finally {
+      gateway.execute("delete from applicant_credit where id_number = '11010519491231002X'");
+    }
     assertEquals("TERMINATED", terminated.getString("status"));
     assertEquals("FALSE", terminated.getJsonObject("commitments").getString("result"));
     JsonArray steps = new JsonArray(gateway.send("GET", "/api/v1/applications/" + number + "/steps", null,

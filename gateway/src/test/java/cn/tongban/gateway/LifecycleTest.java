@@ -90,7 +90,8 @@ class LifecycleTest {
     badData.remove("name");
     HttpResponse<String> invalid = act("citizen", number, action("resubmit").put("data", badData));
     assertEquals(422, invalid.statusCode(), "resubmitted data is checked against the case's form version");
-    ok(act("citizen", number, action("resubmit").put("data", fixed)));
+    assertEquals("2026-09-21", ok(act("citizen", number, action("resubmit").put("data", fixed)))
+        .getString("noticeDueDate"), "a fresh 5-working-day window from the resubmission");
 
     CLOCK.set("2026-09-16T11:00:00");
     assertEquals(403, act("citizen", number, action("accept")).statusCode(), "applicants do not accept");

@@ -112,6 +112,7 @@ public final class ApplicationStore {
       with upd as (
         update application set status = $3, version = version + 1, updated_at = $4, data = $5,
           accepted_at = $6, clock_start = $7, due_date = $8, legal_due_date = $9, suspended_at = $10,
+          notice_due_date = $23,
           suspended_from_status = $11, correction = $12, parallel_departments = $20, deficiency = $21,
           commitments = $22,
           decided_at = case when $3 in ('APPROVED', 'DENIED', 'NOT_ACCEPTED') then $4 else decided_at end
@@ -154,7 +155,7 @@ public final class ApplicationStore {
         c.suspendedFromStatus().map(Enum::name).orElse(null), c.correction().orElse(null),
         t.action(), t.stepName(), t.actor(), t.opinion(), t.before().status().name(), t.detail(), t.eventType(),
         sv.parallelDepartments().toArray(String[]::new), sv.deficiency().orElse(null),
-        sv.commitments().orElse(null)}))
+        sv.commitments().orElse(null), c.noticeDueDate().orElse(null)}))
         .map(rows -> rows.size() == 0 ? Optional.empty()
             : Optional.of(toStored(rows.iterator().next()).application()));
   }
@@ -170,7 +171,9 @@ public final class ApplicationStore {
       JsonObject d = (JsonObject) o;
       chain = chain.compose(v -> tx.preparedQuery("""
               insert into case_opinion (application_id, department_code, department_name, task, due_date)
-              values ($1, $2, $3, $4, $5)""")
+              values ($1, $2, $3, $4, $5)
+              on conflict (application_id, department_code) do update set due_date = excluded.due_date,
+                opinion = null, comment = null, actor = null, decided_at = null""")
           .execute(Tuple.of(applicationId, d.getString("code"), d.getString("name"), d.getString("task"),
               LocalDate.parse(d.getString("dueDate"))))
           .mapEmpty());
@@ -214,11 +217,24 @@ public final class ApplicationStore {
         .map(rows -> rows.size() > 0);
   }
 
-  /** Whether the holder of {@code idNumber} is flagged with bad credit (失信). */
-  public Future<Boolean> badCredit(String idNumber) {
+  /** Whether the applicant (by identity number, an enterprise by credit code) is flagged with bad credit (失信). */
+  public Future<Boolean> badCredit(JsonObject applicant) {
     return pool.preparedQuery("select 1 from applicant_credit where id_number = $1 and status = 'BAD'")
-        .execute(Tuple.of(idNumber == null ? "" : idNumber))
+        .execute(Tuple.of(creditKey(applicant)))
         .map(rows -> rows.size() > 0);
+  }
+
+  /** Records bad credit for the applicant (a false commitment), inside the caller's transaction. */
+  public Future<Void> recordBadCredit(SqlClient tx, JsonObject applicant, String reason) {
+    return tx.preparedQuery("""
+            insert into applicant_credit (id_number, status, reason, source) values ($1, 'BAD', $2, 'commitment')
+            on conflict (id_number) do update set status = 'BAD', reason = excluded.reason,
+              source = excluded.source, updated_at = now()""")
+        .execute(Tuple.of(creditKey(applicant), reason)).mapEmpty();
+  }
+
+  private static String creditKey(JsonObject applicant) {
+    return applicant.getString("creditCode", applicant.getString("idNumber", ""));
   }
 
   /** Every step of a case, oldest first. */

@@ -32,7 +32,7 @@ public enum CaseAction {
   REVIEW_PASS("review-pass", "审核通过", EnumSet.of(ACCEPTED), IN_REVIEW, EnumSet.of(Role.REVIEWER)),
   REVIEW_RETURN("review-return", "审核退回", EnumSet.of(ACCEPTED), CORRECTION_REQUESTED, EnumSet.of(Role.REVIEWER)),
   APPROVE("approve", "审批准予", EnumSet.of(IN_REVIEW), APPROVED, EnumSet.of(Role.APPROVER)),
-  DENY("deny", "审批不予", EnumSet.of(IN_REVIEW), DENIED, EnumSet.of(Role.APPROVER)),
+  DENY("deny", "审批不予", EnumSet.of(IN_REVIEW, ACCEPTED), DENIED, EnumSet.of(Role.APPROVER)),
   SUSPEND("suspend", "特别程序", EnumSet.of(ACCEPTED, IN_REVIEW), SUSPENDED,
       EnumSet.of(Role.REVIEWER, Role.APPROVER)),
   /** Back to the status the case had when it was suspended. */
@@ -96,7 +96,7 @@ public enum CaseAction {
     return roles;
   }
 
-  /** The outbox event type, e.g. {@code ApplicationCorrectionRequested}. */
+  /** The outbox event type, e.g. {@code ApplicationRequestCorrection}. */
   public String eventType() {
     StringBuilder b = new StringBuilder("Application");
     for (String part : name().split("_")) {

@@ -85,9 +85,11 @@ public final class DeadlineScanner {
   private Future<Integer> deemConsents(LocalDate today) {
     OffsetDateTime now = OffsetDateTime.now(calendar.clock());
     return store.pool().withTransaction(tx -> tx.preparedQuery("""
-                select a.id from application a
+                select a.id from application a join matter m on m.code = a.matter_code
                 where a.status = 'ACCEPTED' and exists (select 1 from case_opinion o where o.application_id = a.id
                   and o.opinion is null and o.due_date < $1)
+                  -- Only where the matter says silence is consent (超时默认); otherwise warnings only.
+                  and coalesce((m.document->'parallelApproval'->>'deemedConsent')::boolean, true)
                 order by a.id limit 100
                 for update of a skip locked""")
             .execute(Tuple.of(today))

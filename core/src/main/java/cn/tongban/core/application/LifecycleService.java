@@ -131,6 +131,10 @@ public final class LifecycleService {
       }
       case RESUBMIT -> {
         data = cmd.data().orElseThrow();
+        // A fresh 5-working-day window for deciding on the corrected application.
+        c = new Application.Clock(Optional.of(cal.addWorkingDays(today, BigDecimal.valueOf(5)).date()),
+            c.acceptedAt(), c.clockStart(), c.dueDate(), c.legalDueDate(), c.suspendedAt(), c.suspendedFromStatus(),
+            c.correction().map(x -> x.copy().put("resubmittedAt", now.toString())));
         detail.put("correctedItems", c.correction().map(x -> x.getJsonArray("items")).orElse(new JsonArray()));
       }
       case SUSPEND -> {
@@ -203,6 +207,8 @@ public final class LifecycleService {
       Future<ApplicationStatus> status = Future.succeededFuture(target);
       if (action == CaseAction.ACCEPT && !parallel.isEmpty()) {
         status = store.openOpinions(tx, a.id(), parallel).map(target);
+      } else if (action == CaseAction.VERIFY_COMMITMENT && target == ApplicationStatus.TERMINATED) {
+        status = store.recordBadCredit(tx, a.applicant(), "告知承诺不实：" + cmd.comment().orElse("")).map(target);
       } else if (action == CaseAction.OPINION) {
         String dept = caller.departmentCode().orElseThrow();
         String opinion = cmd.body().getString("opinion");
@@ -236,7 +242,16 @@ public final class LifecycleService {
   private Future<Void> payload(CaseAction action, Application a, ActionCommand cmd, Locale locale) {
     List<Violation> v = new ArrayList<>();
     switch (action) {
-      case NOT_ACCEPT, DENY -> requireComment(cmd, v, locale);
+      case NOT_ACCEPT -> requireComment(cmd, v, locale);
+      case DENY -> {
+        // A refusal comes after review, or straight away when a department disagreed in parallel approval.
+        if (a.status() == ApplicationStatus.ACCEPTED && a.supervision().opinions().stream()
+            .noneMatch(o -> "DISAGREE".equals(((JsonObject) o).getString("opinion")))) {
+          return Future.failedFuture(new DomainException(ProblemCode.ILLEGAL_TRANSITION, "action.illegal",
+              action.wire(), Messages.get(locale, "status." + a.status().name())));
+        }
+        requireComment(cmd, v, locale);
+      }
       case REQUEST_CORRECTION, REVIEW_RETURN -> {
         JsonArray items = cmd.items().orElse(new JsonArray());
         if (items.isEmpty()) {
@@ -353,7 +368,7 @@ public final class LifecycleService {
     if (missing.isEmpty() && promised.isEmpty()) {
       return Future.succeededFuture();
     }
-    return matters.find(a.matterCode()).compose(m -> store.badCredit(a.applicant().getString("idNumber"))
+    return matters.find(a.matterCode()).compose(m -> store.badCredit(a.applicant())
         .compose(bad -> {
           Matter matter = m.orElseThrow();
           java.util.Map<String, JsonObject> materials = new java.util.HashMap<>();

@@ -135,7 +135,7 @@ public final class DefinitionChecker {
     JsonObject visible = definition.getJsonObject("uiSchema", new JsonObject())
         .getJsonObject("visibleWhen", new JsonObject());
     for (String field : visible.fieldNames()) {
-      String pointer = "/uiSchema/visibleWhen/" + field.substring(1).replace("~", "~0").replace("/", "~1");
+      String pointer = "/uiSchema/visibleWhen/" + field.replace("~", "~0").replace("/", "~1");
       if (!FormChanges.hasField(schema, field)) {
         out.add(new Violation(pointer, "unknownField", Messages.get(locale, "definition.unknownField", field)));
       }

@@ -71,6 +71,7 @@ public final class CatalogueImporter {
             .compose(v -> store.insertForm(tx, code, Optional.of(1), FormVersion.Status.PUBLISHED, b.form(),
                 IMPORTER))
             .compose(v -> audit(tx, "matter.bundled", code, 1))
+            .compose(v -> formPublished(tx, code, 1))
             .map(true);
       }
       if (recorded.get().isEmpty()) {
@@ -92,14 +93,17 @@ public final class CatalogueImporter {
             return store.insertForm(tx, code, Optional.empty(), FormVersion.Status.DRAFT, b.form(), IMPORTER)
                 .compose(version -> store.publish(tx, code, version)
                     .compose(x -> audit(tx, "form.published", code, version))
-                    .compose(x -> tx.preparedQuery("insert into outbox_event (aggregate_type, aggregate_id,"
-                            + " event_type, payload) values ('matter', $1, 'FormPublished', $2)")
-                        .execute(io.vertx.sqlclient.Tuple.of(code, new JsonObject().put("matterCode", code)
-                            .put("version", version)))
-                        .mapEmpty()))
+                    .compose(x -> formPublished(tx, code, version)))
                 .map(true);
           });
     });
+  }
+
+  private static Future<Void> formPublished(SqlClient tx, String code, int version) {
+    return tx.preparedQuery("insert into outbox_event (aggregate_type, aggregate_id, event_type, payload)"
+            + " values ('matter', $1, 'FormPublished', $2)")
+        .execute(io.vertx.sqlclient.Tuple.of(code, new JsonObject().put("matterCode", code).put("version", version)))
+        .mapEmpty();
   }
 
   private static Future<Void> audit(SqlClient tx, String action, String code, int version) {

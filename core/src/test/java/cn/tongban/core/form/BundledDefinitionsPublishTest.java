@@ -64,7 +64,7 @@ class BundledDefinitionsPublishTest {
     Set<String> pointers = checker.checkForm(form, b.matter(), Messages.DEFAULT).stream().map(Violation::pointer)
         .collect(Collectors.toSet());
     assertEquals(Set.of("/schema/examples/0/" + required, "/handlers/0/id", "/materialBindings/0/material",
-        "/materialBindings/0/field", "/uiSchema/visibleWhen/ghost"), pointers);
+        "/materialBindings/0/field", "/uiSchema/visibleWhen/~1ghost"), pointers);
 
     CatalogueImporter.Bundled parallel = CatalogueImporter.readBundled().stream()
         .filter(x -> x.matter().containsKey("parallelApproval")).findFirst().orElseThrow();

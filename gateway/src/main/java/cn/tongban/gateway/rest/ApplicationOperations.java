@@ -67,8 +67,9 @@ final class ApplicationOperations {
 
   void actOnApplication(RoutingContext rc) {
     Caller caller = RequestContext.requireCaller(rc);
+    // If-Match: * matches whatever version the case has (RFC 9110), so it checks nothing.
     Optional<Integer> ifMatch = Optional.ofNullable(rc.request().getHeader("If-Match"))
-        .map(v -> v.replace("W/", "").replace("\"", "").trim())
+        .map(v -> v.replace("W/", "").replace("\"", "").trim()).filter(v -> !v.equals("*"))
         .map(v -> v.matches("\\d{1,9}") ? Integer.valueOf(v) : Integer.valueOf(-1));
     ActionCommand cmd = ActionCommand.fromJson(Rest.body(rc), ifMatch);
     Rest.reply(rc, lifecycle.act(caller, Rest.path(rc, "number"), cmd, RequestContext.locale(rc))
