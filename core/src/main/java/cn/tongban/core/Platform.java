@@ -8,6 +8,7 @@ import cn.tongban.core.clock.CalendarService;
 import cn.tongban.core.config.TongbanConfig;
 import cn.tongban.core.demo.DemoSeeder;
 import cn.tongban.core.form.DefinitionChecker;
+import cn.tongban.core.form.FormDataChecker;
 import cn.tongban.core.form.FormValidator;
 import cn.tongban.core.identity.EnterpriseService;
 import cn.tongban.core.identity.IdentityService;
@@ -22,6 +23,7 @@ import cn.tongban.core.matter.CatalogueImporter;
 import cn.tongban.core.matter.MatterAuthoringService;
 import cn.tongban.core.matter.MatterService;
 import cn.tongban.core.matter.MatterStore;
+import cn.tongban.core.plugin.PluginHost;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -29,7 +31,6 @@ import io.vertx.sqlclient.Pool;
 
 import java.time.Clock;
 import java.util.Optional;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -62,7 +63,7 @@ public final class Platform {
 
   private Platform(Vertx vertx, TongbanConfig config, Optional<EmbeddedPostgresServer> embeddedPostgres,
       Optional<EmbeddedRedisServer> embeddedRedis, Pool pool, Redis redis, SigningKeys.Pem signingKey,
-      CalendarService calendar) {
+      CalendarService calendar, PluginHost plugins) {
     this.vertx = vertx;
     this.config = config;
     this.embeddedPostgres = embeddedPostgres;
@@ -78,9 +79,10 @@ public final class Platform {
     ApplicationStore applicationStore = new ApplicationStore(pool);
     this.enterprises = new EnterpriseService(pool);
     this.organisation = new OrganisationService(vertx, pool, identity);
-    this.applications = new ApplicationService(matters, applicationStore, identity, validator, calendar,
+    FormDataChecker dataChecker = new FormDataChecker(validator, plugins);
+    this.applications = new ApplicationService(matters, applicationStore, identity, dataChecker, calendar,
         enterprises, config.areaCode());
-    this.lifecycle = new LifecycleService(applicationStore, matterStore, validator, calendar);
+    this.lifecycle = new LifecycleService(applicationStore, matterStore, dataChecker, calendar);
     this.deadlines = new DeadlineScanner(applicationStore, calendar);
     if (config.scanIntervalSeconds() > 0) {
       // Every node scans; the scanner's row claims and unique warnings keep the work from being done twice.
@@ -88,7 +90,8 @@ public final class Platform {
           .onFailure(e -> LOG.log(Level.WARNING, "deadline scan failed", e)));
     }
     // No form-handler plugins are installed yet: a definition naming one is refused at publishing.
-    this.authoring = new MatterAuthoringService(matterStore, new DefinitionChecker(validator, Map.of()), validator);
+    this.authoring = new MatterAuthoringService(matterStore,
+        new DefinitionChecker(validator, plugins.configSchemas()), validator);
   }
 
   /** Starts everything the configuration asks for, on the system clock. */
@@ -118,8 +121,11 @@ public final class Platform {
                 .compose(v -> SigningKeys.load(vertx, pool))
                 .compose(key -> {
                   CalendarService calendar = new CalendarService(pool, clock);
-                  return calendar.load().map(c -> new Platform(vertx, config, pg.result(), rd.result(), pool, redis,
-                      key, calendar));
+                  return calendar.load()
+                      .compose(c -> vertx.executeBlocking(() -> PluginHost.load(vertx, clock,
+                          Optional.of(config.dataDir().resolve("plugins"))), false))
+                      .map(plugins -> new Platform(vertx, config, pg.result(), rd.result(), pool, redis, key,
+                          calendar, plugins));
                 });
           })
           .recover(e -> stopEmbedded(vertx, pg.result(), rd.result()).transform(x -> Future.failedFuture(e)));

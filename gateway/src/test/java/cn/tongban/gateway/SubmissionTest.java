@@ -110,6 +110,19 @@ class SubmissionTest {
   }
 
   @Test
+  void theFormsIdentityHandlerCatchesWhatTheSchemaCannot() throws Exception {
+    JsonObject data = gateway.sample(ELDERLY).put("idNumber", "110105194912310021").put("mobile", "13800138000");
+    HttpResponse<String> r = gateway.send("POST", "/api/v1/applications", new JsonObject()
+            .put("matterCode", ELDERLY).put("channel", "WEB").put("data", data).encode(),
+        "Authorization", "Bearer " + gateway.token("citizen"), "Content-Type", "application/json");
+    assertEquals(422, r.statusCode(), "the pattern fits but the check character does not: " + r.body());
+    JsonObject v = new JsonObject(r.body()).getJsonArray("violations").getJsonObject(0);
+    assertEquals("/data/idNumber", v.getString("pointer"));
+    assertEquals("idNumber", v.getString("code"), "reported by the identity-check handler the form binds");
+    assertTrue(v.getString("message").contains("校验码"));
+  }
+
+  @Test
   void violationsAreInEnglishOnRequest() throws Exception {
     String token = gateway.token("citizen");
     JsonObject data = gateway.sample(ELDERLY);

@@ -1,10 +1,9 @@
 package cn.tongban.core.application;
 
 import cn.tongban.core.clock.CalendarService;
-import cn.tongban.core.form.FormValidator;
+import cn.tongban.core.form.FormDataChecker;
 import cn.tongban.core.identity.Caller;
 import cn.tongban.core.identity.EnterpriseService;
-import cn.tongban.core.identity.IdNumber;
 import cn.tongban.core.identity.IdentityService;
 import cn.tongban.core.identity.Role;
 import cn.tongban.core.json.CanonicalJson;
@@ -16,6 +15,7 @@ import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.Messages;
 import cn.tongban.core.problem.ProblemCode;
 import cn.tongban.core.problem.Violation;
+import cn.tongban.plugin.IdNumber;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
@@ -40,18 +40,18 @@ public final class ApplicationService {
   private final MatterService matters;
   private final ApplicationStore store;
   private final IdentityService identity;
-  private final FormValidator validator;
+  private final FormDataChecker checker;
   private final CalendarService calendar;
   private final EnterpriseService enterprises;
   private final String areaCode;
 
   public ApplicationService(MatterService matters, ApplicationStore store, IdentityService identity,
-      FormValidator validator, CalendarService calendar, EnterpriseService enterprises, String areaCode) {
+      FormDataChecker checker, CalendarService calendar, EnterpriseService enterprises, String areaCode) {
     this.enterprises = enterprises;
     this.matters = matters;
     this.store = store;
     this.identity = identity;
-    this.validator = validator;
+    this.checker = checker;
     this.calendar = calendar;
     this.areaCode = areaCode;
   }
@@ -91,30 +91,37 @@ public final class ApplicationService {
               return Future.failedFuture(new DomainException(ProblemCode.REAL_NAME_LEVEL_TOO_LOW, "realname.tooLow",
                   required, applicant.realNameLevel()));
             }
-            List<Violation> violations = new ArrayList<>(applicant.violations());
-            violations.addAll(validator.validate(form.matterCode() + "@" + form.version(), form.schema(),
-                cmd.data(), "/data", locale));
-            if (!violations.isEmpty()) {
-              return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED,
-                  "application.invalid", violations, violations.size()));
-            }
-            Optional<String> hall = cmd.hallCode().or(caller::hallCode);
-            OffsetDateTime now = OffsetDateTime.now(calendar.clock());
-            // Art. 32: a one-time correction notice must go out within 5 working days of intake.
-            LocalDate noticeDue = calendar.calendar().addWorkingDays(calendar.today(), BigDecimal.valueOf(5)).date();
-            return store.insert(new ApplicationStore.NewApplication(areaCode, form.matterCode(), form.version(),
-                    cmd.channel(), hall, detail.matter().department().code(), applicant.json(),
-                    applicant.json().getString("idNumber"), cmd.data(), queryCode(), caller.scopeKey(),
-                    cmd.idempotencyKey(), requestHash, noticeDue, now,
-                    Optional.ofNullable(applicant.json().getString("creditCode"))))
-                .recover(e -> Future.failedFuture(unknownHall(e, locale)))
-                .compose(inserted -> inserted
-                    .map(s -> Future.succeededFuture(new Submission(s.application(), false)))
-                    // Lost a race with a concurrent request carrying the same key: answer as its replay.
-                    .orElseGet(() -> store.findByIdempotencyKey(caller.scopeKey(), cmd.idempotencyKey().orElseThrow())
-                        .compose(again -> replay(again.orElseThrow(), requestHash, cmd))));
+            return checker.check(form, cmd.data(), applicant.json(), Optional.empty(), "SUBMITTED", locale)
+                .compose(dataViolations -> {
+                  List<Violation> violations = new ArrayList<>(applicant.violations());
+                  violations.addAll(dataViolations);
+                  if (!violations.isEmpty()) {
+                    return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED,
+                        "application.invalid", violations, violations.size()));
+                  }
+                  return store(caller, cmd, locale, detail, form, applicant, requestHash);
+                });
           }));
     });
+  }
+
+  private Future<Submission> store(Caller caller, SubmitCommand cmd, Locale locale, MatterService.MatterDetail detail,
+      FormVersion form, Applicant applicant, String requestHash) {
+    Optional<String> hall = cmd.hallCode().or(caller::hallCode);
+    OffsetDateTime now = OffsetDateTime.now(calendar.clock());
+    // Art. 32: a one-time correction notice must go out within 5 working days of intake.
+    LocalDate noticeDue = calendar.calendar().addWorkingDays(calendar.today(), BigDecimal.valueOf(5)).date();
+    return store.insert(new ApplicationStore.NewApplication(areaCode, form.matterCode(), form.version(),
+            cmd.channel(), hall, detail.matter().department().code(), applicant.json(),
+            applicant.json().getString("idNumber"), cmd.data(), queryCode(), caller.scopeKey(),
+            cmd.idempotencyKey(), requestHash, noticeDue, now,
+            Optional.ofNullable(applicant.json().getString("creditCode"))))
+        .recover(e -> Future.failedFuture(unknownHall(e, locale)))
+        .compose(inserted -> inserted
+            .map(s -> Future.succeededFuture(new Submission(s.application(), false)))
+            // Lost a race with a concurrent request carrying the same key: answer as its replay.
+            .orElseGet(() -> store.findByIdempotencyKey(caller.scopeKey(), cmd.idempotencyKey().orElseThrow())
+                .compose(again -> replay(again.orElseThrow(), requestHash, cmd))));
   }
 
   /**

@@ -1,8 +1,8 @@
 package cn.tongban.core.application;
 
 import cn.tongban.core.identity.Caller;
-import cn.tongban.core.identity.IdNumber;
 import cn.tongban.core.identity.Role;
+import cn.tongban.plugin.IdNumber;
 import io.vertx.core.json.JsonObject;
 
 /**

@@ -2,7 +2,7 @@ package cn.tongban.core.application;
 
 import cn.tongban.core.clock.CalendarService;
 import cn.tongban.core.clock.WorkingCalendar;
-import cn.tongban.core.form.FormValidator;
+import cn.tongban.core.form.FormDataChecker;
 import cn.tongban.core.identity.Caller;
 import cn.tongban.core.identity.Role;
 import cn.tongban.core.matter.Matter;
@@ -40,14 +40,14 @@ public final class LifecycleService {
 
   private final ApplicationStore store;
   private final MatterStore matters;
-  private final FormValidator validator;
+  private final FormDataChecker checker;
   private final CalendarService calendar;
 
-  public LifecycleService(ApplicationStore store, MatterStore matters, FormValidator validator,
+  public LifecycleService(ApplicationStore store, MatterStore matters, FormDataChecker checker,
       CalendarService calendar) {
     this.store = store;
     this.matters = matters;
-    this.validator = validator;
+    this.checker = checker;
     this.calendar = calendar;
   }
 
@@ -344,11 +344,10 @@ public final class LifecycleService {
           v.add(new Violation("/data", "required", Messages.get(locale, "violation.required",
               Messages.get(locale, "field.root"))));
         } else {
-          return matters.findForm(matters.pool(), a.matterCode(), a.formVersion()).compose(form -> {
-            List<Violation> all = validator.validate(a.matterCode() + "@" + a.formVersion(),
-                form.orElseThrow().schema(), cmd.data().get(), "/data", locale);
-            return all.isEmpty() ? Future.<Void>succeededFuture() : invalid(all);
-          });
+          return matters.findForm(matters.pool(), a.matterCode(), a.formVersion())
+              .compose(form -> checker.check(form.orElseThrow(), cmd.data().get(), a.applicant(),
+                  Optional.of(a.number()), a.status().name(), locale))
+              .compose(all -> all.isEmpty() ? Future.<Void>succeededFuture() : invalid(all));
         }
       }
       default -> {

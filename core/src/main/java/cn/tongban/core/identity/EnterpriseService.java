@@ -4,6 +4,7 @@ import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.Messages;
 import cn.tongban.core.problem.ProblemCode;
 import cn.tongban.core.problem.Violation;
+import cn.tongban.plugin.CreditCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

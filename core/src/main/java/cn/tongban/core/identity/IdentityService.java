@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 
 import cn.tongban.core.problem.Messages;
 import cn.tongban.core.problem.Violation;
+import cn.tongban.plugin.IdNumber;
 
 import java.util.ArrayList;
 import java.util.List;

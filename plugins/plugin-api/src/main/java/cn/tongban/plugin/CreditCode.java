@@ -1,4 +1,4 @@
-package cn.tongban.core.identity;
+package cn.tongban.plugin;
 
 /** 统一社会信用代码 (GB 32100): 18 characters from 0-9 and A-Y without I, O, Z, S, V, the last a check character. */
 public final class CreditCode {

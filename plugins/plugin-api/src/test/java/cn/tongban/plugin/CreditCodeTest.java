@@ -1,4 +1,4 @@
-package cn.tongban.core.identity;
+package cn.tongban.plugin;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,38 @@
+package cn.tongban.core.form;
+
+import cn.tongban.core.matter.FormVersion;
+import cn.tongban.core.plugin.PluginHost;
+import cn.tongban.core.problem.Violation;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Every check an applicant's data goes through, all collected: the form version's JSON Schema, then the
+ * validate hooks of the handlers the form binds. Pointers point into the request ({@code /data/...}).
+ */
+public final class FormDataChecker {
+  private final FormValidator validator;
+  private final PluginHost plugins;
+
+  public FormDataChecker(FormValidator validator, PluginHost plugins) {
+    this.validator = validator;
+    this.plugins = plugins;
+  }
+
+  public Future<List<Violation>> check(FormVersion form, JsonObject data, JsonObject applicant, Optional<String> number,
+      String status, Locale locale) {
+    String key = form.matterCode() + "@" + form.version();
+    List<Violation> all = new ArrayList<>(validator.validate(key, form.schema(), data, "/data", locale));
+    return plugins.validate(key, form.handlers(), PluginHost.view(number, form.matterCode(), form.version(), data,
+            applicant, status), "/data", locale)
+        .map(fromHandlers -> {
+          all.addAll(fromHandlers);
+          return List.copyOf(all);
+        });
+  }
+}

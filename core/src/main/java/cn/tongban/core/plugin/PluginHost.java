@@ -1,0 +1,178 @@
+package cn.tongban.core.plugin;
+
+import cn.tongban.core.problem.DomainException;
+import cn.tongban.core.problem.ProblemCode;
+import cn.tongban.core.problem.Violation;
+import cn.tongban.plugin.CaseView;
+import cn.tongban.plugin.FormHandler;
+import cn.tongban.plugin.FormHandlerFactory;
+import cn.tongban.plugin.HandlerContext;
+import cn.tongban.plugin.Violations;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * The form handlers installed: found by ServiceLoader on the class path and in the jars of a plugin
+ * directory, registered by id (two with one id stop the start). Runs their hooks for a form version with
+ * a time limit each, collecting every violation.
+ */
+public final class PluginHost {
+  private static final Logger LOG = Logger.getLogger(PluginHost.class.getName());
+  private static final long HOOK_TIMEOUT_MS = 3_000;
+  private final Map<String, FormHandlerFactory> factories;
+  private final Map<String, List<FormHandler>> handlers = new ConcurrentHashMap<>();
+  private final Vertx vertx;
+  private final Clock clock;
+
+  private PluginHost(Map<String, FormHandlerFactory> factories, Vertx vertx, Clock clock) {
+    this.factories = Collections.unmodifiableMap(factories);
+    this.vertx = vertx;
+    this.clock = clock;
+  }
+
+  /** Finds every handler factory (blocking: class loading and jar scanning; call it from a worker). */
+  public static PluginHost load(Vertx vertx, Clock clock, Optional<Path> pluginDir) throws IOException {
+    ClassLoader loader = PluginHost.class.getClassLoader();
+    if (pluginDir.isPresent() && Files.isDirectory(pluginDir.get())) {
+      List<URL> jars = new ArrayList<>();
+      try (Stream<Path> files = Files.list(pluginDir.get())) {
+        for (Path p : files.filter(f -> f.toString().endsWith(".jar")).sorted().toList()) {
+          jars.add(p.toUri().toURL());
+        }
+      }
+      loader = new URLClassLoader(jars.toArray(URL[]::new), loader);
+    }
+    Map<String, FormHandlerFactory> found = new LinkedHashMap<>();
+    for (FormHandlerFactory f : ServiceLoader.load(FormHandlerFactory.class, loader)) {
+      FormHandlerFactory earlier = found.putIfAbsent(f.id(), f);
+      if (earlier != null) {
+        throw new IllegalStateException("two form handlers have the id " + f.id() + ": "
+            + earlier.getClass().getName() + " and " + f.getClass().getName());
+      }
+    }
+    LOG.info(() -> "form handlers installed: " + found.keySet());
+    return new PluginHost(found, vertx, clock);
+  }
+
+  /** The configuration schema of every installed handler, by id. */
+  public Map<String, JsonObject> configSchemas() {
+    Map<String, JsonObject> out = new LinkedHashMap<>();
+    factories.forEach((id, f) -> out.put(id, f.configSchema()));
+    return out;
+  }
+
+  /**
+   * Runs the validate hooks of the handlers bound to a form version; pointers are prefixed with
+   * {@code prefix}. A handler that fails or overruns its time is a 503, never a silent pass.
+   */
+  public Future<List<Violation>> validate(String cacheKey, JsonArray bindings, CaseView view, String prefix,
+      Locale locale) {
+    List<FormHandler> bound;
+    try {
+      bound = handlers(cacheKey, bindings);
+    } catch (DomainException e) {
+      return Future.failedFuture(e);
+    }
+    if (bound.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    List<Violation> out = Collections.synchronizedList(new ArrayList<>());
+    Violations sink = new Violations() {
+      public void add(String pointer, String code, String message) {
+        out.add(new Violation(prefix + pointer, code, message));
+      }
+
+      public Locale locale() {
+        return locale;
+      }
+    };
+    List<Future<Void>> runs = new ArrayList<>();
+    for (FormHandler h : bound) {
+      runs.add(h.validate(context(), view, sink).timeout(HOOK_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+    }
+    return Future.all(runs).transform(ar -> ar.succeeded() ? Future.succeededFuture(List.copyOf(out))
+        : Future.failedFuture(new DomainException(ProblemCode.DEPENDENCY_UNAVAILABLE, "dependency.down",
+            "form handler")));
+  }
+
+  private List<FormHandler> handlers(String cacheKey, JsonArray bindings) {
+    // A form version never changes, so its handlers are made once.
+    return handlers.computeIfAbsent(cacheKey, k -> {
+      List<FormHandler> list = new ArrayList<>();
+      for (Object o : bindings) {
+        JsonObject b = (JsonObject) o;
+        FormHandlerFactory f = factories.get(b.getString("id"));
+        if (f == null) {
+          // A published form names a handler this installation lacks: refuse rather than skip its checks.
+          throw new DomainException(ProblemCode.DEPENDENCY_UNAVAILABLE, "dependency.down",
+              "form handler " + b.getString("id"));
+        }
+        list.add(f.create(b.getJsonObject("config", new JsonObject())));
+      }
+      return List.copyOf(list);
+    });
+  }
+
+  private HandlerContext context() {
+    return new HandlerContext() {
+      public Vertx vertx() {
+        return vertx;
+      }
+
+      public Clock clock() {
+        return clock;
+      }
+    };
+  }
+
+  /** A view of a case for handlers: copies, so nothing they do changes it. */
+  public static CaseView view(Optional<String> number, String matterCode, int version, JsonObject data,
+      JsonObject applicant, String status) {
+    return new CaseView() {
+      public Optional<String> number() {
+        return number;
+      }
+
+      public String matterCode() {
+        return matterCode;
+      }
+
+      public int formVersion() {
+        return version;
+      }
+
+      public JsonObject data() {
+        return data.copy();
+      }
+
+      public JsonObject applicant() {
+        return applicant.copy();
+      }
+
+      public String status() {
+        return status;
+      }
+    };
+  }
+}

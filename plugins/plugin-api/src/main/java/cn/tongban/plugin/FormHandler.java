@@ -1,0 +1,54 @@
+package cn.tongban.plugin;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * What a form handler may do at each point of a case's life. Every hook is optional (a no-op by default),
+ * returns a Vert.x {@link Future}, and is given a time limit by the platform. Validation hooks run first
+ * and every violation of every handler is collected; side-effect hooks run only after the change they
+ * follow has been committed. A handler gets an immutable view of the case and the platform's services,
+ * never a database connection.
+ */
+public interface FormHandler {
+
+  /** Fills in what the platform already knows (一次提交、多次复用): returns fields to merge into the form data. */
+  default Future<JsonObject> prefill(HandlerContext context, CaseView draft) {
+    return Future.succeededFuture(new JsonObject());
+  }
+
+  /** Adds a violation, with a JSON pointer into the form data, for everything wrong. */
+  default Future<Void> validate(HandlerContext context, CaseView view, Violations violations) {
+    return Future.succeededFuture();
+  }
+
+  /** After the case was stored. */
+  default Future<Void> onSubmit(HandlerContext context, CaseView view) {
+    return Future.succeededFuture();
+  }
+
+  /** After the case was accepted (受理). */
+  default Future<Void> onAccept(HandlerContext context, CaseView view) {
+    return Future.succeededFuture();
+  }
+
+  /** After a correction was requested (补正). */
+  default Future<Void> onCorrection(HandlerContext context, CaseView view) {
+    return Future.succeededFuture();
+  }
+
+  /** After the case was approved. */
+  default Future<Void> onApprove(HandlerContext context, CaseView view) {
+    return Future.succeededFuture();
+  }
+
+  /** After the case was refused. */
+  default Future<Void> onReject(HandlerContext context, CaseView view) {
+    return Future.succeededFuture();
+  }
+
+  /** After a result (e.g. an e-licence) was issued. */
+  default Future<Void> onIssue(HandlerContext context, CaseView view) {
+    return Future.succeededFuture();
+  }
+}
