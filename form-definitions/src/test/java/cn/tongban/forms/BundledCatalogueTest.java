@@ -1,5 +1,8 @@
 package cn.tongban.forms;
 
+import cn.tongban.plugin.CreditCode;
+import cn.tongban.plugin.IdNumber;
+
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -67,7 +70,6 @@ class BundledCatalogueTest {
   private static final String ID_NUMBER_PATTERN =
       "^[1-9]\\d{5}(18|19|20)\\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\\d|3[01])\\d{3}[0-9X]$";
   private static final String CREDIT_CODE_PATTERN = "^[0-9A-HJ-NPQRTUWXY]{2}\\d{6}[0-9A-HJ-NPQRTUWXY]{10}$";
-  private static final String CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY";
   /** The reform plan's minimum for the bundled catalogue. */
   private static final int MINIMUM_MATTERS = 15;
 
@@ -605,8 +607,8 @@ class BundledCatalogueTest {
         if (field.getValue().isString() && property.path("pattern").isString()) {
           String pattern = property.path("pattern").asString();
           String text = field.getValue().asString();
-          if (pattern.equals(ID_NUMBER_PATTERN) && !isValidIdNumber(text)
-              || pattern.equals(CREDIT_CODE_PATTERN) && !isValidCreditCode(text)) {
+          if (pattern.equals(ID_NUMBER_PATTERN) && !IdNumber.isValid(text)
+              || pattern.equals(CREDIT_CODE_PATTERN) && !CreditCode.isValid(text)) {
             invalid.add(at + " " + text);
           }
         }
@@ -620,35 +622,6 @@ class BundledCatalogueTest {
   }
 
   /** GB 11643: weighted sum of the first 17 digits mod 11 selects the check character. */
-  private static boolean isValidIdNumber(String id) {
-    if (!id.matches("\\d{17}[0-9X]")) {
-      return false;
-    }
-    int[] weights = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-    int sum = 0;
-    for (int i = 0; i < 17; i++) {
-      sum += (id.charAt(i) - '0') * weights[i];
-    }
-    return "10X98765432".charAt(sum % 11) == id.charAt(17);
-  }
-
-  /** GB 32100: check = (31 − Σ cᵢ·wᵢ mod 31) mod 31 over the 31-character alphabet. */
-  private static boolean isValidCreditCode(String code) {
-    if (code.length() != 18) {
-      return false;
-    }
-    int[] weights = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
-    int sum = 0;
-    for (int i = 0; i < 17; i++) {
-      int value = CREDIT_CODE_CHARS.indexOf(code.charAt(i));
-      if (value < 0) {
-        return false;
-      }
-      sum += value * weights[i];
-    }
-    return CREDIT_CODE_CHARS.indexOf(code.charAt(17)) == (31 - sum % 31) % 31;
-  }
-
   private static boolean isHalfDayMultiple(double days) {
     return days * 2 == Math.rint(days * 2);
   }
