@@ -23,6 +23,7 @@ import cn.tongban.core.matter.CatalogueImporter;
 import cn.tongban.core.matter.MatterAuthoringService;
 import cn.tongban.core.matter.MatterService;
 import cn.tongban.core.matter.MatterStore;
+import cn.tongban.core.outbox.OutboxRelay;
 import cn.tongban.core.plugin.PluginHost;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -60,6 +61,9 @@ public final class Platform {
   private final EnterpriseService enterprises;
   private final OrganisationService organisation;
   private long scanTimer = -1;
+  private final OutboxRelay relay;
+  private long relayTimer = -1;
+  private boolean relaying;
 
   private Platform(Vertx vertx, TongbanConfig config, Optional<EmbeddedPostgresServer> embeddedPostgres,
       Optional<EmbeddedRedisServer> embeddedRedis, Pool pool, Redis redis, SigningKeys.Pem signingKey,
@@ -84,6 +88,22 @@ public final class Platform {
         enterprises, config.areaCode());
     this.lifecycle = new LifecycleService(applicationStore, matterStore, dataChecker, calendar);
     this.deadlines = new DeadlineScanner(applicationStore, calendar);
+    this.relay = new OutboxRelay(vertx, pool, applicationStore, matterStore, plugins, config.outboxMaxAttempts(),
+        config.outboxBackoffMillis());
+    if (config.relayIntervalMillis() > 0) {
+      relayTimer = vertx.setPeriodic(config.relayIntervalMillis(), id -> {
+        if (relaying) {
+          return;
+        }
+        relaying = true;
+        relay.relay().onComplete(ar -> {
+          relaying = false;
+          if (ar.failed()) {
+            LOG.log(Level.WARNING, "outbox relay pass failed", ar.cause());
+          }
+        });
+      });
+    }
     if (config.scanIntervalSeconds() > 0) {
       // Every node scans; the scanner's row claims and unique warnings keep the work from being done twice.
       scanTimer = vertx.setPeriodic(config.scanIntervalSeconds() * 1000L, id -> deadlines.scan()
@@ -168,6 +188,10 @@ public final class Platform {
     return enterprises;
   }
 
+  public OutboxRelay relay() {
+    return relay;
+  }
+
   public DeadlineScanner deadlines() {
     return deadlines;
   }
@@ -203,6 +227,9 @@ public final class Platform {
   public Future<Void> close() {
     if (scanTimer >= 0) {
       vertx.cancelTimer(scanTimer);
+    }
+    if (relayTimer >= 0) {
+      vertx.cancelTimer(relayTimer);
     }
     return Future.join(pool.close(), redis.close())
         .transform(ar -> stopEmbedded(vertx, embeddedPostgres, embeddedRedis));

@@ -31,7 +31,10 @@ public record TongbanConfig(
     String areaCode,
     int scanIntervalSeconds,
     int loginMaxFailuresPerAddress,
-    int clientRatePerMinute) {
+    int clientRatePerMinute,
+    int relayIntervalMillis,
+    int outboxMaxAttempts,
+    int outboxBackoffMillis) {
 
   /** Every option: its environment variable, its key in the JSON file, and its default. */
   public enum Option {
@@ -50,7 +53,10 @@ public record TongbanConfig(
     AREA_CODE("TONGBAN_AREA_CODE", "areaCode", "410183"),
     SCAN_INTERVAL_SECONDS("TONGBAN_SCAN_INTERVAL_SECONDS", "scanIntervalSeconds", "60"),
     LOGIN_MAX_FAILURES_PER_ADDRESS("TONGBAN_LOGIN_MAX_FAILURES_PER_ADDRESS", "loginMaxFailuresPerAddress", "30"),
-    CLIENT_RATE_PER_MINUTE("TONGBAN_CLIENT_RATE_PER_MINUTE", "clientRatePerMinute", "1200");
+    CLIENT_RATE_PER_MINUTE("TONGBAN_CLIENT_RATE_PER_MINUTE", "clientRatePerMinute", "1200"),
+    RELAY_INTERVAL_MS("TONGBAN_RELAY_INTERVAL_MS", "relayIntervalMillis", "500"),
+    OUTBOX_MAX_ATTEMPTS("TONGBAN_OUTBOX_MAX_ATTEMPTS", "outboxMaxAttempts", "8"),
+    OUTBOX_BACKOFF_MS("TONGBAN_OUTBOX_BACKOFF_MS", "outboxBackoffMillis", "1000");
 
     final String env;
     final String key;
@@ -112,6 +118,9 @@ public record TongbanConfig(
     int scanInterval = r.integer(Option.SCAN_INTERVAL_SECONDS, 0, 86_400);
     int perAddress = r.integer(Option.LOGIN_MAX_FAILURES_PER_ADDRESS, 1, 100_000);
     int clientRate = r.integer(Option.CLIENT_RATE_PER_MINUTE, 1, 10_000_000);
+    int relayInterval = r.integer(Option.RELAY_INTERVAL_MS, 0, 3_600_000);
+    int maxAttempts = r.integer(Option.OUTBOX_MAX_ATTEMPTS, 1, 100);
+    int backoff = r.integer(Option.OUTBOX_BACKOFF_MS, 1, 3_600_000);
     if (!area.matches("\\d{6}")) {
       problems.add(Option.AREA_CODE.env + ": must be a 6-digit administrative division code, got '" + area + "'");
     }
@@ -119,7 +128,7 @@ public record TongbanConfig(
       throw new IllegalArgumentException("invalid configuration:\n  - " + String.join("\n  - ", problems));
     }
     return new TongbanConfig(port, dataDir, pgUrl, redisUrl, demo, cluster, pool, bodyLimit, ttl,
-        maxFailures, lockSeconds, area, scanInterval, perAddress, clientRate);
+        maxFailures, lockSeconds, area, scanInterval, perAddress, clientRate, relayInterval, maxAttempts, backoff);
   }
 
   private record Reader(Map<String, String> values, List<String> problems) {

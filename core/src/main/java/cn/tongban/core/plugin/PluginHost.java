@@ -116,6 +116,32 @@ public final class PluginHost {
             "form handler")));
   }
 
+  /** The side-effect hooks an event calls, by event type. */
+  public enum Hook { SUBMIT, ACCEPT, CORRECTION, APPROVE, REJECT, ISSUE }
+
+  /** Runs one side-effect hook of every handler bound to a form version; fails if any handler fails. */
+  public Future<Void> run(Hook hook, String cacheKey, JsonArray bindings, CaseView view) {
+    List<FormHandler> bound;
+    try {
+      bound = handlers(cacheKey, bindings);
+    } catch (DomainException e) {
+      return Future.failedFuture(e);
+    }
+    List<Future<Void>> runs = new ArrayList<>();
+    for (FormHandler h : bound) {
+      Future<Void> f = switch (hook) {
+        case SUBMIT -> h.onSubmit(context(), view);
+        case ACCEPT -> h.onAccept(context(), view);
+        case CORRECTION -> h.onCorrection(context(), view);
+        case APPROVE -> h.onApprove(context(), view);
+        case REJECT -> h.onReject(context(), view);
+        case ISSUE -> h.onIssue(context(), view);
+      };
+      runs.add(f.timeout(HOOK_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+    }
+    return Future.all(runs).mapEmpty();
+  }
+
   private List<FormHandler> handlers(String cacheKey, JsonArray bindings) {
     // A form version never changes, so its handlers are made once.
     return handlers.computeIfAbsent(cacheKey, k -> {

@@ -100,7 +100,10 @@ public final class RestApi {
     operations.put("getCorrectionNotice", applications::getCorrectionNotice);
     operations.put("computeDueDate", calendar::computeDueDate);
     operations.put("setCalendarDay", calendar::setCalendarDay);
-    operations.put("runDeadlineScan", new SupervisionOperations(platform.deadlines())::runDeadlineScan);
+    SupervisionOperations supervision = new SupervisionOperations(platform.deadlines(), platform.relay());
+    operations.put("runDeadlineScan", supervision::runDeadlineScan);
+    operations.put("listDeadEvents", supervision::listDeadEvents);
+    operations.put("retryDeadEvent", supervision::retryDeadEvent);
 
     JsonObject model = new JsonObject(contractYaml.isEmpty() ? Map.of()
         : (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions())).load(contractYaml));

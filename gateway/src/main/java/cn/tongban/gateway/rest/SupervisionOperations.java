@@ -3,17 +3,50 @@ package cn.tongban.gateway.rest;
 import cn.tongban.core.application.DeadlineScanner;
 import cn.tongban.core.identity.Caller;
 import cn.tongban.core.identity.Role;
+import cn.tongban.core.outbox.OutboxRelay;
 import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.ProblemCode;
 import cn.tongban.gateway.http.RequestContext;
 import io.vertx.ext.web.RoutingContext;
 
-/** 电子监察 over REST: running the deadline scan on demand. */
+/** 电子监察 over REST: the deadline scan on demand, and the outbox's dead letters. */
 final class SupervisionOperations {
   private final DeadlineScanner deadlines;
+  private final OutboxRelay relay;
 
-  SupervisionOperations(DeadlineScanner deadlines) {
+  SupervisionOperations(DeadlineScanner deadlines, OutboxRelay relay) {
     this.deadlines = deadlines;
+    this.relay = relay;
+  }
+
+  void listDeadEvents(RoutingContext rc) {
+    if (!RequestContext.requireCaller(rc).has(Role.ADMIN)) {
+      rc.fail(new DomainException(ProblemCode.FORBIDDEN, "account.forbidden"));
+      return;
+    }
+    relay.dead(200).onComplete(ar -> {
+      if (ar.failed()) {
+        rc.fail(ar.cause());
+      } else {
+        rc.response().putHeader("Content-Type", "application/json").end(ar.result().encode());
+      }
+    });
+  }
+
+  void retryDeadEvent(RoutingContext rc) {
+    if (!RequestContext.requireCaller(rc).has(Role.ADMIN)) {
+      rc.fail(new DomainException(ProblemCode.FORBIDDEN, "account.forbidden"));
+      return;
+    }
+    relay.retry(Rest.path(rc, "id")).onComplete(ar -> {
+      if (ar.failed()) {
+        rc.fail(ar.cause());
+      } else if (!ar.result()) {
+        rc.fail(new DomainException(ProblemCode.NOT_FOUND, "request.notFound", Rest.path(rc, "id")));
+      } else {
+        rc.response().setStatusCode(204).end();
+      }
+    });
   }
 
   void runDeadlineScan(RoutingContext rc) {

@@ -1,0 +1,145 @@
+package cn.tongban.core.outbox;
+
+import cn.tongban.core.application.Application;
+import cn.tongban.core.application.ApplicationStore;
+import cn.tongban.core.matter.MatterStore;
+import cn.tongban.core.plugin.PluginHost;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * Delivers every event written in a change's transaction, after commit, at least once: to the event bus
+ * (address {@value #ADDRESS}) and to the side-effect hooks of the handlers the case's form binds. Safe on
+ * every node at once: events are leased with FOR UPDATE SKIP LOCKED, and an event waits while an earlier
+ * one of the same case is pending, so each case's events go out in order. A failure retries with
+ * exponential backoff; after the last try the event is dead, listed and retried by administrators. A
+ * failed side effect never touches the case.
+ */
+public final class OutboxRelay {
+  /** Where delivered events are published. */
+  public static final String ADDRESS = "tongban.events";
+  private static final Logger LOG = Logger.getLogger(OutboxRelay.class.getName());
+  private static final Map<String, PluginHost.Hook> HOOKS = Map.of(
+      "ApplicationSubmitted", PluginHost.Hook.SUBMIT,
+      "ApplicationAccept", PluginHost.Hook.ACCEPT,
+      "ApplicationRequestCorrection", PluginHost.Hook.CORRECTION,
+      "ApplicationReviewReturn", PluginHost.Hook.CORRECTION,
+      "ApplicationApprove", PluginHost.Hook.APPROVE,
+      "ApplicationDeny", PluginHost.Hook.REJECT,
+      "ApplicationNotAccept", PluginHost.Hook.REJECT);
+
+  private static final String CLAIM = """
+      update outbox_event set next_attempt_at = now() + interval '30 seconds', attempts = attempts + 1
+      where id in (
+        select e.id from outbox_event e
+        where e.status = 'PENDING' and e.next_attempt_at <= now()
+          and not exists (select 1 from outbox_event p where p.aggregate_type = e.aggregate_type
+                          and p.aggregate_id = e.aggregate_id and p.status = 'PENDING' and p.seq < e.seq)
+        order by e.seq limit $1
+        for update skip locked)
+      returning id::text, seq, aggregate_type, aggregate_id, event_type, payload, attempts""";
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final ApplicationStore applications;
+  private final MatterStore matters;
+  private final PluginHost plugins;
+  private final int maxAttempts;
+  private final long backoffMillis;
+
+  public OutboxRelay(Vertx vertx, Pool pool, ApplicationStore applications, MatterStore matters, PluginHost plugins,
+      int maxAttempts, long backoffMillis) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.applications = applications;
+    this.matters = matters;
+    this.plugins = plugins;
+    this.maxAttempts = maxAttempts;
+    this.backoffMillis = backoffMillis;
+  }
+
+  /** One pass: leases up to 50 due events and delivers each; returns how many were delivered. */
+  public Future<Integer> relay() {
+    return pool.preparedQuery(CLAIM).execute(Tuple.of(50)).compose(rows -> {
+      List<Row> events = new ArrayList<>();
+      rows.forEach(events::add);
+      events.sort((a, b) -> Long.compare(a.getLong("seq"), b.getLong("seq")));
+      Future<Integer> chain = Future.succeededFuture(0);
+      for (Row e : events) {
+        chain = chain.compose(n -> deliver(e).transform(ar -> settle(e, ar.cause())).map(ok -> ok ? n + 1 : n));
+      }
+      return chain;
+    });
+  }
+
+  private Future<Void> deliver(Row e) {
+    JsonObject event = new JsonObject().put("id", e.getString("id")).put("seq", e.getLong("seq"))
+        .put("aggregateType", e.getString("aggregate_type")).put("aggregateId", e.getString("aggregate_id"))
+        .put("type", e.getString("event_type")).put("payload", e.getValue("payload"));
+    vertx.eventBus().publish(ADDRESS, event);
+    PluginHost.Hook hook = HOOKS.get(e.getString("event_type"));
+    if (hook == null || !"application".equals(e.getString("aggregate_type"))) {
+      return Future.succeededFuture();
+    }
+    return applications.findForProgress(e.getString("aggregate_id")).compose(found -> {
+      Application a = found.orElseThrow();
+      return matters.findForm(pool, a.matterCode(), a.formVersion()).compose(form -> plugins.run(hook,
+          a.matterCode() + "@" + a.formVersion(), form.orElseThrow().handlers(),
+          PluginHost.view(Optional.of(a.number()), a.matterCode(), a.formVersion(), a.data(), a.applicant(),
+              a.status().name())));
+    });
+  }
+
+  /** Marks the event delivered, or schedules its next try (dead after the last). True when delivered. */
+  private Future<Boolean> settle(Row e, Throwable failure) {
+    if (failure == null) {
+      return pool.preparedQuery("update outbox_event set status = 'DELIVERED', delivered_at = now(), last_error = null"
+              + " where id::text = $1").execute(Tuple.of(e.getString("id"))).map(true);
+    }
+    int attempts = e.getInteger("attempts");
+    boolean dead = attempts >= maxAttempts;
+    long delay = Math.min(3_600_000L, backoffMillis * (1L << Math.min(20, attempts - 1)));
+    LOG.warning(() -> "event " + e.getString("id") + " (" + e.getString("event_type") + ") failed, try " + attempts
+        + (dead ? ", now dead" : ", next in " + delay + " ms") + ": " + failure.getMessage());
+    return pool.preparedQuery("update outbox_event set status = $2, last_error = $3,"
+            + " next_attempt_at = now() + ($4 || ' milliseconds')::interval where id::text = $1")
+        .execute(Tuple.of(e.getString("id"), dead ? "DEAD" : "PENDING", String.valueOf(failure.getMessage()),
+            String.valueOf(delay)))
+        .map(false);
+  }
+
+  /** Dead events, newest first (administrators). */
+  public Future<JsonArray> dead(int limit) {
+    return pool.preparedQuery("""
+            select id::text, seq, aggregate_type, aggregate_id, event_type, attempts, last_error, created_at
+            from outbox_event where status = 'DEAD' order by seq desc limit $1""")
+        .execute(Tuple.of(limit))
+        .map(rows -> {
+          JsonArray out = new JsonArray();
+          rows.forEach(r -> out.add(new JsonObject().put("id", r.getString(0)).put("seq", r.getLong(1))
+              .put("aggregateType", r.getString(2)).put("aggregateId", r.getString(3)).put("type", r.getString(4))
+              .put("attempts", r.getInteger(5)).put("lastError", r.getString(6))
+              .put("createdAt", r.getOffsetDateTime(7).toString())));
+          return out;
+        });
+  }
+
+  /** Puts a dead event back in line; false when there is no dead event with this id. */
+  public Future<Boolean> retry(String id) {
+    return pool.preparedQuery("update outbox_event set status = 'PENDING', attempts = 0, next_attempt_at = now()"
+            + " where id::text = $1 and status = 'DEAD'")
+        .execute(Tuple.of(id))
+        .map(rows -> rows.rowCount() == 1);
+  }
+}

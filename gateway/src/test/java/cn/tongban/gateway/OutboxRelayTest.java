@@ -1,0 +1,122 @@
+package cn.tongban.gateway;
+
+import cn.tongban.gateway.testplugins.RecordingHandlerFactory;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Side effects after commit: delivered at least once and in order, retried, dead-lettered, retried by hand. */
+class OutboxRelayTest {
+  private static final String BASE = "mzj-elderly-preferential-card";
+  private static TestGateway gateway;
+
+  @BeforeAll
+  static void start() {
+    gateway = TestGateway.start(Map.of("TONGBAN_RELAY_INTERVAL_MS", "50", "TONGBAN_OUTBOX_MAX_ATTEMPTS", "3",
+        "TONGBAN_OUTBOX_BACKOFF_MS", "20"));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    gateway.close();
+  }
+
+  /** Polls what the relay does in the background, with a deadline. */
+  private static void awaitUntil(Duration limit, BooleanSupplier done) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!done.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "not within " + limit);
+      LockSupport.parkNanos(Duration.ofMillis(25).toNanos());
+    }
+  }
+
+  private static long count(String sql) {
+    try {
+      return gateway.count(sql);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A matter like a bundled one whose form binds the recording handler. */
+  private static void matterWithRecorder(String code) throws Exception {
+    String author = "Bearer " + gateway.token("author");
+    JsonObject doc = bundled("matter.json").put("code", code).put("name", "测试事项" + code);
+    assertEquals(201, gateway.send("POST", "/api/v1/matters", doc.encode(), "Authorization", author,
+        "Content-Type", "application/json").statusCode());
+    JsonObject form = bundled("form.json").put("handlers", new JsonArray().add(new JsonObject()
+        .put("id", "test-recorder").put("config", new JsonObject())));
+    assertEquals(201, gateway.send("POST", "/api/v1/matters/" + code + "/forms", form.encode(), "Authorization",
+        author, "Content-Type", "application/json").statusCode());
+    HttpResponse<String> published = gateway.send("POST", "/api/v1/matters/" + code + "/forms/1/publish", null,
+        "Authorization", author);
+    assertEquals(200, published.statusCode(), published.body());
+  }
+
+  private static JsonObject bundled(String file) throws Exception {
+    try (InputStream in = OutboxRelayTest.class.getClassLoader().getResourceAsStream("catalogue/" + BASE + "/" + file)) {
+      return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+
+  private static String submit(String matter) throws Exception {
+    HttpResponse<String> r = gateway.send("POST", "/api/v1/applications", new JsonObject().put("matterCode", matter)
+        .put("channel", "WEB").put("data", gateway.sample(BASE)).encode(), "Authorization", "Bearer "
+        + gateway.token("citizen"), "Content-Type", "application/json");
+    assertEquals(201, r.statusCode(), r.body());
+    return new JsonObject(r.body()).getString("number");
+  }
+
+  @Test
+  void eachCasesEventsReachTheHandlersAfterCommitInOrder() throws Exception {
+    matterWithRecorder("t-relay");
+    String number = submit("t-relay");
+    assertEquals(200, gateway.send("POST", "/api/v1/applications/" + number + "/actions", "{\"action\":\"accept\"}",
+        "Authorization", "Bearer " + gateway.token("clerk"), "Content-Type", "application/json").statusCode());
+    awaitUntil(Duration.ofSeconds(20), () -> count("select count(*) from outbox_event where aggregate_id = '"
+        + number + "' and status = 'DELIVERED'") == 2);
+    assertEquals(List.of("SUBMIT:" + number, "ACCEPT:" + number), RecordingHandlerFactory.CALLS.stream()
+        .filter(c -> c.endsWith(number)).toList());
+  }
+
+  @Test
+  void aFailingSideEffectRetriesThenWaitsAsADeadLetterWithoutTouchingTheCase() throws Exception {
+    matterWithRecorder("t-relay-down");
+    RecordingHandlerFactory.FAILING.add("t-relay-down");
+    String number = submit("t-relay-down");
+    String event = "select count(*) from outbox_event where aggregate_id = '" + number + "'";
+    awaitUntil(Duration.ofSeconds(20), () -> count(event + " and status = 'DEAD'") == 1);
+    assertEquals(3, count("select attempts from outbox_event where aggregate_id = '" + number + "'"),
+        "tried three times with backoff");
+    assertEquals("SUBMITTED", new JsonObject(gateway.send("GET", "/api/v1/applications/" + number, null,
+        "Authorization", "Bearer " + gateway.token("citizen")).body()).getString("status"), "the case is unharmed");
+
+    assertEquals(403, gateway.send("GET", "/api/v1/admin/outbox/dead", null, "Authorization", "Bearer "
+        + gateway.token("clerk")).statusCode());
+    JsonArray dead = new JsonArray(gateway.send("GET", "/api/v1/admin/outbox/dead", null, "Authorization", "Bearer "
+        + gateway.token("admin")).body());
+    JsonObject letter = dead.stream().map(JsonObject.class::cast).filter(d -> d.getString("aggregateId")
+        .equals(number)).findFirst().orElseThrow();
+    assertTrue(letter.getString("lastError").contains("notification service is down"));
+
+    RecordingHandlerFactory.FAILING.remove("t-relay-down");
+    assertEquals(204, gateway.send("POST", "/api/v1/admin/outbox/" + letter.getString("id") + "/retry", null,
+        "Authorization", "Bearer " + gateway.token("admin")).statusCode());
+    awaitUntil(Duration.ofSeconds(20), () -> count(event + " and status = 'DELIVERED'") == 1);
+    assertTrue(RecordingHandlerFactory.CALLS.contains("SUBMIT:" + number));
+  }
+}
