@@ -123,6 +123,21 @@ class SubmissionTest {
   }
 
   @Test
+  void whatThePlatformKnowsIsFilledInBeforeTheApplicantTypes() throws Exception {
+    HttpResponse<String> r = gateway.send("GET", "/api/v1/matters/" + TALENT + "/prefill", null,
+        "Authorization", "Bearer " + gateway.token("citizen"));
+    assertEquals(200, r.statusCode(), r.body());
+    JsonObject prefilled = new JsonObject(r.body());
+    assertEquals(1, prefilled.getInteger("formVersion"));
+    assertEquals(new JsonObject().put("applicantName", "张三").put("idNumber", "11010519491231002X")
+        .put("mobile", "13800138000"), prefilled.getJsonObject("data"), "from the citizen's profile, by profile-prefill");
+    JsonObject graphql = new JsonObject(gateway.send("POST", "/graphql", new JsonObject()
+        .put("query", "{ prefill(matterCode: \"" + TALENT + "\") }").encode(), "Authorization", "Bearer "
+        + gateway.token("citizen"), "Content-Type", "application/json").body());
+    assertEquals(prefilled, graphql.getJsonObject("data").getJsonObject("prefill"));
+  }
+
+  @Test
   void violationsAreInEnglishOnRequest() throws Exception {
     String token = gateway.token("citizen");
     JsonObject data = gateway.sample(ELDERLY);

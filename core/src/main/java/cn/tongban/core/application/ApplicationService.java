@@ -125,6 +125,20 @@ public final class ApplicationService {
   }
 
   /**
+   * 一次提交、多次复用: the form data the platform can fill in for the caller before they start, from the
+   * handlers the matter's published form binds (e.g. profile-prefill), with the form version it fits.
+   */
+  public Future<JsonObject> prefill(Caller caller, String matterCode, Optional<JsonObject> applicantGiven,
+      Locale locale) {
+    SubmitCommand probe = new SubmitCommand(matterCode, new JsonObject(), Channel.WEB, Optional.empty(),
+        applicantGiven, Optional.empty());
+    return matters.getForSubmission(matterCode).compose(detail -> applicant(caller, probe, locale)
+        .compose(applicant -> checker.prefill(detail.form().orElseThrow(), applicant.json())
+            .map(data -> new JsonObject().put("matterCode", matterCode)
+                .put("formVersion", detail.form().orElseThrow().version()).put("data", data))));
+  }
+
+  /**
    * The case if the caller may see it; 404 otherwise, so numbers cannot be probed. Staff reading
    * someone else's case leave an audit event.
    */

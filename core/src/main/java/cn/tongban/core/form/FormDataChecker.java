@@ -24,6 +24,12 @@ public final class FormDataChecker {
     this.plugins = plugins;
   }
 
+  /** What the form's handlers can fill in for this applicant before they type anything. */
+  public Future<JsonObject> prefill(FormVersion form, JsonObject applicant) {
+    return plugins.prefill(form.matterCode() + "@" + form.version(), form.handlers(),
+        PluginHost.view(Optional.empty(), form.matterCode(), form.version(), new JsonObject(), applicant, "DRAFT"));
+  }
+
   public Future<List<Violation>> check(FormVersion form, JsonObject data, JsonObject applicant, Optional<String> number,
       String status, Locale locale) {
     String key = form.matterCode() + "@" + form.version();

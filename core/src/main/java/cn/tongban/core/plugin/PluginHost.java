@@ -116,6 +116,27 @@ public final class PluginHost {
             "form handler")));
   }
 
+  /** What the prefill hooks of a form version's handlers know, merged (later handlers win on a clash). */
+  public Future<JsonObject> prefill(String cacheKey, JsonArray bindings, CaseView draft) {
+    List<FormHandler> bound;
+    try {
+      bound = handlers(cacheKey, bindings);
+    } catch (DomainException e) {
+      return Future.failedFuture(e);
+    }
+    List<Future<JsonObject>> runs = new ArrayList<>();
+    for (FormHandler h : bound) {
+      runs.add(h.prefill(context(), draft).timeout(HOOK_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+    }
+    return Future.all(runs).map(all -> {
+      JsonObject merged = new JsonObject();
+      for (int i = 0; i < all.size(); i++) {
+        merged.mergeIn(all.<JsonObject>resultAt(i));
+      }
+      return merged;
+    });
+  }
+
   /** The side-effect hooks an event calls, by event type. */
   public enum Hook { SUBMIT, ACCEPT, CORRECTION, APPROVE, REJECT, ISSUE }
 

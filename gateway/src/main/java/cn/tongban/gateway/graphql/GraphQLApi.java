@@ -95,6 +95,8 @@ public final class GraphQLApi {
               return applications.list(caller, q, first(env), Optional.ofNullable(env.getArgument("after")))
                   .map(p -> connection(p, a -> ApplicationView.of(a, caller)));
             })
+            .dataFetcher("prefill", env -> applications.prefill(caller(env), env.getArgument("matterCode"),
+                Optional.empty(), locale(env)))
             .dataFetcher("progress", env -> platform.lifecycle().progress(env.getArgument("number"),
                 env.getArgument("queryCode"), locale(env)).recover(e -> e instanceof DomainException d
                     && d.code() == ProblemCode.APPLICATION_NOT_FOUND ? Future.succeededFuture(null)

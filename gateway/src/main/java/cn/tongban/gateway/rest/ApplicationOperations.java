@@ -52,6 +52,11 @@ final class ApplicationOperations {
     });
   }
 
+  void prefillApplication(RoutingContext rc) {
+    Rest.reply(rc, applications.prefill(RequestContext.requireCaller(rc), Rest.path(rc, "code"), Optional.empty(),
+        RequestContext.locale(rc)), 200);
+  }
+
   void listApplications(RoutingContext rc) {
     Caller caller = RequestContext.requireCaller(rc);
     ApplicationQuery q = new ApplicationQuery(Rest.query(rc, "status").map(ApplicationStatus::valueOf),

@@ -94,6 +94,7 @@ public final class RestApi {
     operations.put("submitApplication", applications::submitApplication);
     operations.put("listApplications", applications::listApplications);
     operations.put("getApplication", applications::getApplication);
+    operations.put("prefillApplication", applications::prefillApplication);
     operations.put("actOnApplication", applications::actOnApplication);
     operations.put("listCaseSteps", applications::listCaseSteps);
     operations.put("getProgress", applications::getProgress);
