@@ -88,12 +88,10 @@ public final class PluginHost {
    */
   public Future<List<Violation>> validate(String cacheKey, JsonArray bindings, CaseView view, String prefix,
       Locale locale) {
-    List<FormHandler> bound;
-    try {
-      bound = handlers(cacheKey, bindings);
-    } catch (DomainException e) {
-      return Future.failedFuture(e);
-    }
+    return bound(cacheKey, bindings).compose(bound -> validateAll(bound, view, prefix, locale));
+  }
+
+  private Future<List<Violation>> validateAll(List<FormHandler> bound, CaseView view, String prefix, Locale locale) {
     if (bound.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
@@ -118,17 +116,13 @@ public final class PluginHost {
 
   /** What the prefill hooks of a form version's handlers know, merged (later handlers win on a clash). */
   public Future<JsonObject> prefill(String cacheKey, JsonArray bindings, CaseView draft) {
-    List<FormHandler> bound;
-    try {
-      bound = handlers(cacheKey, bindings);
-    } catch (DomainException e) {
-      return Future.failedFuture(e);
-    }
-    List<Future<JsonObject>> runs = new ArrayList<>();
-    for (FormHandler h : bound) {
-      runs.add(h.prefill(context(), draft).timeout(HOOK_TIMEOUT_MS, TimeUnit.MILLISECONDS));
-    }
-    return Future.all(runs).map(all -> {
+    return bound(cacheKey, bindings).compose(bound -> {
+      List<Future<JsonObject>> runs = new ArrayList<>();
+      for (FormHandler h : bound) {
+        runs.add(h.prefill(context(), draft).timeout(HOOK_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+      }
+      return Future.all(runs);
+    }).map(all -> {
       JsonObject merged = new JsonObject();
       for (int i = 0; i < all.size(); i++) {
         merged.mergeIn(all.<JsonObject>resultAt(i));
@@ -142,12 +136,10 @@ public final class PluginHost {
 
   /** Runs one side-effect hook of every handler bound to a form version; fails if any handler fails. */
   public Future<Void> run(Hook hook, String cacheKey, JsonArray bindings, CaseView view) {
-    List<FormHandler> bound;
-    try {
-      bound = handlers(cacheKey, bindings);
-    } catch (DomainException e) {
-      return Future.failedFuture(e);
-    }
+    return bound(cacheKey, bindings).compose(bound -> runAll(hook, bound, view));
+  }
+
+  private Future<Void> runAll(Hook hook, List<FormHandler> bound, CaseView view) {
     List<Future<Void>> runs = new ArrayList<>();
     for (FormHandler h : bound) {
       Future<Void> f = switch (hook) {
@@ -161,6 +153,15 @@ public final class PluginHost {
       runs.add(f.timeout(HOOK_TIMEOUT_MS, TimeUnit.MILLISECONDS));
     }
     return Future.all(runs).mapEmpty();
+  }
+
+  /** The handlers of a form version, or a 503 when it names one that is not installed. */
+  private Future<List<FormHandler>> bound(String cacheKey, JsonArray bindings) {
+    try {
+      return Future.succeededFuture(handlers(cacheKey, bindings));
+    } catch (DomainException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   private List<FormHandler> handlers(String cacheKey, JsonArray bindings) {

@@ -40,6 +40,11 @@ public abstract class FormHandlerContract {
 
   /** A view of a case with {@code data}, for subclasses' own tests. */
   protected static CaseView view(JsonObject data) {
+    return view(data, new JsonObject());
+  }
+
+  /** A view of a case with {@code data} for {@code applicant}, for subclasses' own tests. */
+  protected static CaseView view(JsonObject data, JsonObject applicant) {
     return new CaseView() {
       public Optional<String> number() {
         return Optional.empty();
@@ -58,7 +63,7 @@ public abstract class FormHandlerContract {
       }
 
       public JsonObject applicant() {
-        return new JsonObject();
+        return applicant.copy();
       }
 
       public String status() {

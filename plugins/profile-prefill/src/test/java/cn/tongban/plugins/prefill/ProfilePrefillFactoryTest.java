@@ -6,7 +6,6 @@ import cn.tongban.plugin.FormHandlerFactory;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,31 +24,8 @@ class ProfilePrefillFactoryTest extends FormHandlerContract {
 
   @Test
   void fillsTheConfiguredFieldsFromTheApplicantsProfile() throws Exception {
-    CaseView draft = new CaseView() {
-      public Optional<String> number() {
-        return Optional.empty();
-      }
-
-      public String matterCode() {
-        return "m";
-      }
-
-      public int formVersion() {
-        return 1;
-      }
-
-      public JsonObject data() {
-        return new JsonObject();
-      }
-
-      public JsonObject applicant() {
-        return new JsonObject().put("name", "张三").put("idNumber", "11010519491231002X").put("phone", "13800138000");
-      }
-
-      public String status() {
-        return "DRAFT";
-      }
-    };
+    CaseView draft = view(new JsonObject(), new JsonObject().put("name", "张三").put("idNumber", "11010519491231002X")
+        .put("phone", "13800138000"));
     JsonObject filled = factory().create(sampleConfig()).prefill(context(), draft).toCompletionStage()
         .toCompletableFuture().get(5, TimeUnit.SECONDS);
     assertEquals(new JsonObject().put("applicantName", "张三").put("idNumber", "11010519491231002X")
