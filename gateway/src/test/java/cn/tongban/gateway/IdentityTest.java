@@ -64,6 +64,8 @@ class IdentityTest {
     assertEquals(409, register(new JsonObject().put("idNumber", "440524188001010014").put("name", "李四")
         .put("phone", "13911110001").put("password", "Mima-2026-xm")).statusCode(), "one identity number, one account");
     String byId = login("440524188001010014", "Mima-2026-xm");
+    assertTrue(gateway.count("select count(*) from audit_event where action = 'auth.login'"
+        + " and actor like 'address:%'") > 0, "sign-ins are audited with their address");
     String byPhone = login("13911110000", "Mima-2026-xm");
     assertTrue(!byId.isEmpty() && !byPhone.isEmpty());
 
@@ -135,6 +137,7 @@ class IdentityTest {
       }
     }
     assertEquals(6, throttledAt, "six failures from one address, each for another login, then 429");
+    assertEquals(6, own.count("select count(*) from audit_event where action = 'auth.login-failed'"));
   }
 
   @Test

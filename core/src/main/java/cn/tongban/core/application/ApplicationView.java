@@ -1,8 +1,8 @@
 package cn.tongban.core.application;
 
 import cn.tongban.core.identity.Caller;
+import cn.tongban.core.identity.Masking;
 import cn.tongban.core.identity.Role;
-import cn.tongban.plugin.IdNumber;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -57,18 +57,8 @@ public final class ApplicationView {
     return json;
   }
 
-  /** Name to its first character, phone to {@code 138****1234}, identity number to {@code 11*************02X}. */
+  /** The applicant as someone sees them who does not need their personal data (one rule set: {@link Masking}). */
   public static JsonObject mask(JsonObject applicant) {
-    JsonObject m = applicant.copy();
-    String name = m.getString("name");
-    if (name != null && !name.isEmpty()) {
-      m.put("name", name.charAt(0) + "*".repeat(Math.max(1, name.length() - 1)));
-    }
-    String phone = m.getString("phone");
-    if (phone != null && phone.length() >= 7) {
-      m.put("phone", phone.substring(0, 3) + "****" + phone.substring(phone.length() - 4));
-    }
-    m.put("idNumber", IdNumber.mask(m.getString("idNumber")));
-    return m;
+    return Masking.person(applicant);
   }
 }

@@ -73,9 +73,11 @@ public final class IdentityService {
         .compose(v -> lookup.get())
         .compose(known -> verify(secret, known.map(Known::hash))
             .compose(ok -> ok
-                ? clearFailures(throttleKey).map(x -> known.get().session())
-                : recordFailure(throttleKey).compose(x -> recordFailure(addressKey)).compose(x ->
-                    Future.failedFuture(new DomainException(wrong, detailKey)))));
+                ? clearFailures(throttleKey).compose(x -> auditLogin("auth.login", address,
+                    known.get().session().caller().scopeKey())).map(x -> known.get().session())
+                : recordFailure(throttleKey).compose(x -> recordFailure(addressKey))
+                    .compose(x -> auditLogin("auth.login-failed", address, masked(throttleKey)))
+                    .compose(x -> Future.failedFuture(new DomainException(wrong, detailKey)))));
   }
 
   public Future<Optional<Account>> account(String id) {
@@ -183,6 +185,21 @@ public final class IdentityService {
   private Future<Boolean> verify(String password, Optional<String> hash) {
     return vertx.executeBlocking(() -> PasswordHasher.verify(password, hash.orElse(Dummy.HASH)) && hash.isPresent(),
         false);
+  }
+
+  /** Every sign-in and every failed one is on the audit trail, with the address it came from. */
+  private Future<Void> auditLogin(String action, String address, String who) {
+    return store.client().preparedQuery("insert into audit_event (actor, action, entity_type, entity_id, detail)"
+            + " values ($1, $2, 'account', $3, $4)")
+        .execute(io.vertx.sqlclient.Tuple.of("address:" + address, action, who,
+            new io.vertx.core.json.JsonObject().put("address", address)))
+        .mapEmpty();
+  }
+
+  /** A failed login names what was typed, masked when it could be an identity number or phone. */
+  private static String masked(String throttleKey) {
+    String login = throttleKey.substring(throttleKey.indexOf(':', "login:fail:".length()) + 1);
+    return login.matches("\\d{11,18}[0-9X]?") ? Masking.idNumber(login) : login;
   }
 
   private Future<Void> checkThrottle(String key, int max) {

@@ -1,0 +1,68 @@
+package cn.tongban.core.identity;
+
+import cn.tongban.plugin.IdNumber;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * One rule set for personal data shown to someone who does not need it in full (DOMAIN.md §7): names to
+ * their first character, phones to {@code 138****1234}, identity numbers without the birth date, addresses
+ * only down to the township or street.
+ */
+public final class Masking {
+  private static final String[] AREA_ENDINGS = {"街道", "镇", "乡", "办事处"};
+
+  private Masking() {
+  }
+
+  public static String name(String name) {
+    return name == null || name.isEmpty() ? name : name.charAt(0) + "*".repeat(Math.max(1, name.length() - 1));
+  }
+
+  public static String phone(String phone) {
+    return phone == null || phone.length() < 7 ? phone
+        : phone.substring(0, 3) + "****" + phone.substring(phone.length() - 4);
+  }
+
+  public static String idNumber(String id) {
+    return IdNumber.mask(id);
+  }
+
+  /** The address up to its township or street (e.g. 新密市青屏街街道***); otherwise its first six characters. */
+  public static String address(String address) {
+    if (address == null || address.isEmpty()) {
+      return address;
+    }
+    int cut = -1;
+    for (String ending : AREA_ENDINGS) {
+      int at = address.indexOf(ending);
+      if (at >= 0 && (cut < 0 || at + ending.length() < cut)) {
+        cut = at + ending.length();
+      }
+    }
+    if (cut < 0) {
+      cut = Math.min(6, address.length());
+    }
+    return address.substring(0, cut) + "***";
+  }
+
+  /** A person (or enterprise) record with every personal field masked; enterprise names stay, they are public. */
+  public static JsonObject person(JsonObject p) {
+    JsonObject m = p.copy();
+    if (!"ENTERPRISE".equals(m.getString("kind"))) {
+      m.put("name", name(m.getString("name")));
+    }
+    if (m.containsKey("phone")) {
+      m.put("phone", phone(m.getString("phone")));
+    }
+    if (m.containsKey("idNumber")) {
+      m.put("idNumber", idNumber(m.getString("idNumber")));
+    }
+    if (m.containsKey("address")) {
+      m.put("address", address(m.getString("address")));
+    }
+    if (m.getValue("agent") instanceof JsonObject agent) {
+      m.put("agent", person(agent));
+    }
+    return m;
+  }
+}
