@@ -58,21 +58,37 @@ class AuthenticationTest {
   }
 
   @Test
-  void thirdPartyClientSubmitsOnlyOnItsChannels() throws Exception {
-    HttpResponse<String> t = gateway.send("POST", "/api/v1/auth/token", new JsonObject()
-        .put("grant_type", "client_credentials").put("client_id", "portal-demo").put("client_secret", "tongban-demo")
-        .encode(), "Content-Type", "application/json");
-    String token = new JsonObject(t.body()).getString("access_token");
+  void aThirdPartyChannelActsForACitizenOnlyWithTheCitizensOwnToken() throws Exception {
+    JsonObject clientCredentials = new JsonObject().put("client_id", "portal-demo").put("client_secret", "tongban-demo");
+    String clientToken = new JsonObject(gateway.send("POST", "/api/v1/auth/token", clientCredentials.copy()
+        .put("grant_type", "client_credentials").encode(), "Content-Type", "application/json").body())
+        .getString("access_token");
     JsonObject body = new JsonObject().put("matterCode", "mzj-elderly-preferential-card")
         .put("data", gateway.sample("mzj-elderly-preferential-card"))
         .put("applicant", new JsonObject().put("name", "赵六").put("idNumber", "440524188001010014"));
-    HttpResponse<String> web = gateway.send("POST", "/api/v1/applications", body.copy().put("channel", "WEB").encode(),
-        "Authorization", "Bearer " + token, "Content-Type", "application/json");
+    HttpResponse<String> alone = gateway.send("POST", "/api/v1/applications", body.copy().put("channel", "WEB")
+        .encode(), "Authorization", "Bearer " + clientToken, "Content-Type", "application/json");
+    assertEquals(403, alone.statusCode(), "a portal cannot apply for whomever it names");
+
+    HttpResponse<String> forged = gateway.send("POST", "/api/v1/auth/token", clientCredentials.copy()
+        .put("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange").put("subject_token", clientToken)
+        .encode(), "Content-Type", "application/json");
+    assertEquals(401, forged.statusCode(), "only a citizen's token can be exchanged");
+    HttpResponse<String> exchanged = gateway.send("POST", "/api/v1/auth/token", clientCredentials.copy()
+        .put("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange")
+        .put("subject_token", gateway.token("citizen")).encode(), "Content-Type", "application/json");
+    assertEquals(200, exchanged.statusCode(), exchanged.body());
+    String acting = new JsonObject(exchanged.body()).getString("access_token");
+    JsonObject own = new JsonObject().put("matterCode", "mzj-elderly-preferential-card").put("channel", "MINI_PROGRAM")
+        .put("data", gateway.sample("mzj-elderly-preferential-card"));
+    HttpResponse<String> web = gateway.send("POST", "/api/v1/applications", own.encode(),
+        "Authorization", "Bearer " + acting, "Content-Type", "application/json");
     assertEquals(201, web.statusCode(), web.body());
-    HttpResponse<String> window = gateway.send("POST", "/api/v1/applications",
-        body.copy().put("channel", "WINDOW").encode(), "Authorization", "Bearer " + token,
-        "Content-Type", "application/json");
-    assertEquals(403, window.statusCode(), window.body());
+    assertEquals("张三", new JsonObject(web.body()).getJsonObject("applicant").getString("name"),
+        "for the citizen whose token it was");
+    HttpResponse<String> window = gateway.send("POST", "/api/v1/applications", own.copy().put("channel", "WINDOW")
+        .encode(), "Authorization", "Bearer " + acting, "Content-Type", "application/json");
+    assertEquals(403, window.statusCode());
   }
 
   @Test

@@ -173,8 +173,11 @@ public final class ApplicationService {
 
   private static boolean channelAllowed(Caller caller, Channel channel) {
     return switch (caller.kind()) {
-      case CITIZEN -> CITIZEN_CHANNELS.contains(channel);
-      case CLIENT -> caller.channels().contains(channel.name());
+      // Through a third-party channel (a token exchanged by the client): only on that client's channels.
+      case CITIZEN -> CITIZEN_CHANNELS.contains(channel)
+          && (caller.channels().isEmpty() || caller.channels().contains(channel.name()));
+      // A channel acts for a citizen only with the citizen's own token (token exchange), never on its own.
+      case CLIENT -> false;
       case STAFF -> switch (channel) {
         case WINDOW -> caller.has(Role.CLERK) || caller.has(Role.AGENT);
         case HOTLINE -> caller.has(Role.HOTLINE);

@@ -12,6 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 
 /** {@code POST /api/v1/auth/token}: the OAuth 2.0 token endpoint (password and client_credentials grants). */
 final class AuthOperations {
+  static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
   private final IdentityService identity;
   private final TokenService tokens;
 
@@ -90,6 +91,9 @@ final class AuthOperations {
         }
         caller = identity.authenticateClient(id, secret, address);
       }
+      case TOKEN_EXCHANGE -> {
+        return exchange(body, address);
+      }
       default -> {
         return Future.failedFuture(new DomainException(ProblemCode.UNSUPPORTED_GRANT_TYPE, "auth.grantType", grant));
       }
@@ -98,6 +102,34 @@ final class AuthOperations {
         .put("access_token", tokens.issue(c.caller(), c.epoch()))
         .put("token_type", "Bearer")
         .put("expires_in", tokens.ttlSeconds()));
+  }
+
+  /**
+   * RFC 8693 token exchange: a third-party channel (client credentials) presents a signed-in citizen's
+   * token and gets one that acts for that citizen, limited to the channel's own channels.
+   */
+  private Future<JsonObject> exchange(JsonObject body, String address) {
+    String id = body.getString("client_id");
+    String secret = body.getString("client_secret");
+    String subject = body.getString("subject_token");
+    if (isBlank(id) || isBlank(secret) || subject == null || subject.isBlank()) {
+      return Future.failedFuture(new DomainException(ProblemCode.BAD_REQUEST, "auth.grantFields", TOKEN_EXCHANGE,
+          "client_id, client_secret, subject_token"));
+    }
+    return identity.authenticateClient(id, secret, address).compose(client -> tokens.verify(subject)
+        .compose(t -> identity.tokenValid(t.tokenId(), t.caller().subject(), t.epoch()).compose(valid -> {
+          if (!valid || t.caller().kind() != Caller.Kind.CITIZEN) {
+            return Future.failedFuture(new DomainException(ProblemCode.INVALID_CREDENTIALS, "auth.subjectToken"));
+          }
+          Caller citizen = t.caller();
+          Caller acting = new Caller(Caller.Kind.CITIZEN, citizen.subject(), citizen.roles(), citizen.departmentCode(),
+              citizen.hallCode(), client.caller().channels());
+          return Future.succeededFuture(new JsonObject()
+              .put("access_token", tokens.issue(acting, t.epoch()))
+              .put("token_type", "Bearer")
+              .put("issued_token_type", "urn:ietf:params:oauth:token-type:access_token")
+              .put("expires_in", tokens.ttlSeconds()));
+        })));
   }
 
   private static boolean isBlank(String s) {
