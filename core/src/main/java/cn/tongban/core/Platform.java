@@ -14,6 +14,7 @@ import cn.tongban.core.identity.EnterpriseService;
 import cn.tongban.core.identity.IdentityService;
 import cn.tongban.core.identity.IdentityStore;
 import cn.tongban.core.identity.OrganisationService;
+import cn.tongban.core.identity.WeChatLogin;
 import cn.tongban.core.identity.SigningKeys;
 import cn.tongban.core.infra.Database;
 import cn.tongban.core.infra.EmbeddedPostgresServer;
@@ -60,6 +61,7 @@ public final class Platform {
   private final DeadlineScanner deadlines;
   private final EnterpriseService enterprises;
   private final OrganisationService organisation;
+  private final WeChatLogin wechat;
   private long scanTimer = -1;
   private final OutboxRelay relay;
   private long relayTimer = -1;
@@ -83,6 +85,8 @@ public final class Platform {
     ApplicationStore applicationStore = new ApplicationStore(pool);
     this.enterprises = new EnterpriseService(pool);
     this.organisation = new OrganisationService(vertx, pool, identity);
+    this.wechat = new WeChatLogin(vertx, pool, config.wechatCode2SessionUrl(), config.wechatAppId(),
+        config.wechatSecret());
     FormDataChecker dataChecker = new FormDataChecker(validator, plugins);
     this.applications = new ApplicationService(matters, applicationStore, identity, dataChecker, calendar,
         enterprises, config.areaCode());
@@ -178,6 +182,10 @@ public final class Platform {
 
   public LifecycleService lifecycle() {
     return lifecycle;
+  }
+
+  public WeChatLogin wechat() {
+    return wechat;
   }
 
   public OrganisationService organisation() {

@@ -34,7 +34,10 @@ public record TongbanConfig(
     int clientRatePerMinute,
     int relayIntervalMillis,
     int outboxMaxAttempts,
-    int outboxBackoffMillis) {
+    int outboxBackoffMillis,
+    String wechatCode2SessionUrl,
+    Optional<String> wechatAppId,
+    Optional<String> wechatSecret) {
 
   /** Every option: its environment variable, its key in the JSON file, and its default. */
   public enum Option {
@@ -56,7 +59,11 @@ public record TongbanConfig(
     CLIENT_RATE_PER_MINUTE("TONGBAN_CLIENT_RATE_PER_MINUTE", "clientRatePerMinute", "1200"),
     RELAY_INTERVAL_MS("TONGBAN_RELAY_INTERVAL_MS", "relayIntervalMillis", "500"),
     OUTBOX_MAX_ATTEMPTS("TONGBAN_OUTBOX_MAX_ATTEMPTS", "outboxMaxAttempts", "8"),
-    OUTBOX_BACKOFF_MS("TONGBAN_OUTBOX_BACKOFF_MS", "outboxBackoffMillis", "1000");
+    OUTBOX_BACKOFF_MS("TONGBAN_OUTBOX_BACKOFF_MS", "outboxBackoffMillis", "1000"),
+    WECHAT_CODE2SESSION_URL("TONGBAN_WECHAT_CODE2SESSION_URL", "wechatCode2SessionUrl",
+        "https://api.weixin.qq.com/sns/jscode2session"),
+    WECHAT_APPID("TONGBAN_WECHAT_APPID", "wechatAppId", null),
+    WECHAT_SECRET("TONGBAN_WECHAT_SECRET", "wechatSecret", null);
 
     final String env;
     final String key;
@@ -121,6 +128,10 @@ public record TongbanConfig(
     int relayInterval = r.integer(Option.RELAY_INTERVAL_MS, 0, 3_600_000);
     int maxAttempts = r.integer(Option.OUTBOX_MAX_ATTEMPTS, 1, 100);
     int backoff = r.integer(Option.OUTBOX_BACKOFF_MS, 1, 3_600_000);
+    String wechatUrl = r.string(Option.WECHAT_CODE2SESSION_URL);
+    if (!wechatUrl.startsWith("http://") && !wechatUrl.startsWith("https://")) {
+      problems.add(Option.WECHAT_CODE2SESSION_URL.env + ": must be an http(s) URL");
+    }
     if (!area.matches("\\d{6}")) {
       problems.add(Option.AREA_CODE.env + ": must be a 6-digit administrative division code, got '" + area + "'");
     }
@@ -128,7 +139,9 @@ public record TongbanConfig(
       throw new IllegalArgumentException("invalid configuration:\n  - " + String.join("\n  - ", problems));
     }
     return new TongbanConfig(port, dataDir, pgUrl, redisUrl, demo, cluster, pool, bodyLimit, ttl,
-        maxFailures, lockSeconds, area, scanInterval, perAddress, clientRate, relayInterval, maxAttempts, backoff);
+        maxFailures, lockSeconds, area, scanInterval, perAddress, clientRate, relayInterval, maxAttempts, backoff,
+        wechatUrl, Optional.ofNullable(values.get(Option.WECHAT_APPID.env)),
+        Optional.ofNullable(values.get(Option.WECHAT_SECRET.env)));
   }
 
   private record Reader(Map<String, String> values, List<String> problems) {

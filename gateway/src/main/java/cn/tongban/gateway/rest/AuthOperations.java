@@ -2,6 +2,7 @@ package cn.tongban.gateway.rest;
 
 import cn.tongban.core.identity.Caller;
 import cn.tongban.core.identity.IdentityService;
+import cn.tongban.core.identity.WeChatLogin;
 import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.ProblemCode;
 import cn.tongban.gateway.auth.TokenService;
@@ -15,10 +16,29 @@ final class AuthOperations {
   static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
   private final IdentityService identity;
   private final TokenService tokens;
+  private final WeChatLogin wechat;
 
-  AuthOperations(IdentityService identity, TokenService tokens) {
+  AuthOperations(IdentityService identity, TokenService tokens, WeChatLogin wechat) {
     this.identity = identity;
     this.tokens = tokens;
+    this.wechat = wechat;
+  }
+
+  /** A mini-program's wx.login() code in, the linked citizen's token out. */
+  void wechatSignIn(RoutingContext rc) {
+    Rest.reply(rc, wechat.signIn(Rest.body(rc).getString("code")).map(s -> new JsonObject()
+        .put("access_token", tokens.issue(s.caller(), s.epoch())).put("token_type", "Bearer")
+        .put("expires_in", tokens.ttlSeconds())), 200);
+  }
+
+  void wechatLink(RoutingContext rc) {
+    wechat.link(RequestContext.requireCaller(rc), Rest.body(rc).getString("code")).onComplete(ar -> {
+      if (ar.failed()) {
+        rc.fail(ar.cause());
+      } else {
+        rc.response().setStatusCode(204).end();
+      }
+    });
   }
 
   /** The JSON form, validated by the contract. */

@@ -53,7 +53,7 @@ public final class RestApi {
    */
   @SuppressWarnings("unchecked")
   public static Future<RestApi> create(Vertx vertx, Platform platform, TokenService tokens, String contractYaml) {
-    AuthOperations auth = new AuthOperations(platform.identity(), tokens);
+    AuthOperations auth = new AuthOperations(platform.identity(), tokens, platform.wechat());
     MatterOperations matters = new MatterOperations(platform.matters(), platform.authoring());
     ApplicationOperations applications = new ApplicationOperations(platform.applications(), platform.lifecycle());
     CalendarOperations calendar = new CalendarOperations(platform.calendar());
@@ -65,6 +65,8 @@ public final class RestApi {
     }));
     operations.put("issueToken", auth::issueToken);
     operations.put("logout", auth::logout);
+    operations.put("wechatSignIn", auth::wechatSignIn);
+    operations.put("wechatLink", auth::wechatLink);
     operations.put("changePassword", auth::changePassword);
     CitizenOperations citizens = new CitizenOperations(platform.identity());
     operations.put("registerCitizen", citizens::registerCitizen);

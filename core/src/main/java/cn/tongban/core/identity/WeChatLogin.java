@@ -1,0 +1,100 @@
+package cn.tongban.core.identity;
+
+import cn.tongban.core.problem.DomainException;
+import cn.tongban.core.problem.ProblemCode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * WeChat mini-program sign-in: the mini-program's {@code code} is exchanged for an openid at the configured
+ * code2session endpoint (WeChat's shape); an openid linked to a verified citizen (real-name L2 or higher)
+ * signs in as that citizen.
+ */
+public final class WeChatLogin {
+  private static final int MIN_LEVEL_TO_LINK = 2;
+  private final Pool pool;
+  private final HttpClient http;
+  private final IdentityStore accounts;
+  private final String endpoint;
+  private final Optional<String> appId;
+  private final Optional<String> secret;
+
+  public WeChatLogin(Vertx vertx, Pool pool, String endpoint, Optional<String> appId, Optional<String> secret) {
+    this.pool = pool;
+    this.http = vertx.createHttpClient();
+    this.accounts = new IdentityStore(pool);
+    this.endpoint = endpoint;
+    this.appId = appId;
+    this.secret = secret;
+  }
+
+  /** Signs in with a mini-program code: the linked citizen's session; 401 when the code or the link is missing. */
+  public Future<IdentityService.Session> signIn(String code) {
+    return openid(code).compose(openid -> pool.preparedQuery("select account_id::text from wechat_link where openid = $1")
+        .execute(Tuple.of(openid)))
+        .compose(rows -> rows.size() == 0
+            ? Future.failedFuture(new DomainException(ProblemCode.INVALID_CREDENTIALS, "wechat.notLinked"))
+            : accounts.findById(rows.iterator().next().getString(0)))
+        .map(a -> a.filter(x -> !x.disabled()).map(x -> new IdentityService.Session(x.toCaller(), x.tokenEpoch()))
+            .orElseThrow(() -> new DomainException(ProblemCode.INVALID_CREDENTIALS, "wechat.notLinked")));
+  }
+
+  /** Links the WeChat identity behind {@code code} to the signed-in citizen, who must be verified (L2+). */
+  public Future<Void> link(Caller caller, String code) {
+    if (caller.kind() != Caller.Kind.CITIZEN) {
+      return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "wechat.citizensOnly"));
+    }
+    return accounts.findById(caller.subject()).compose(a -> {
+      int level = a.map(Account::realNameLevel).orElse(0);
+      if (level < MIN_LEVEL_TO_LINK) {
+        return Future.failedFuture(new DomainException(ProblemCode.REAL_NAME_LEVEL_TOO_LOW, "realname.tooLow",
+            MIN_LEVEL_TO_LINK, level));
+      }
+      return openid(code).compose(openid -> pool.preparedQuery("""
+              insert into wechat_link (openid, account_id) values ($1, $2::uuid)
+              on conflict (openid) do update set account_id = excluded.account_id, linked_at = now()""")
+          .execute(Tuple.of(openid, caller.subject()))).mapEmpty();
+    });
+  }
+
+  private Future<String> openid(String code) {
+    if (appId.isEmpty() || secret.isEmpty()) {
+      return Future.failedFuture(new DomainException(ProblemCode.DEPENDENCY_UNAVAILABLE, "dependency.down",
+          "WeChat (TONGBAN_WECHAT_APPID / TONGBAN_WECHAT_SECRET not configured)"));
+    }
+    String url = endpoint + "?appid=" + enc(appId.get()) + "&secret=" + enc(secret.get()) + "&js_code=" + enc(code)
+        + "&grant_type=authorization_code";
+    return http.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url).setTimeout(5_000))
+        .compose(req -> req.send().compose(resp -> resp.body()))
+        .recover(e -> Future.failedFuture(new DomainException(ProblemCode.DEPENDENCY_UNAVAILABLE, "dependency.down",
+            "WeChat")))
+        .compose(body -> {
+          JsonObject json;
+          try {
+            json = body.toJsonObject();
+          } catch (RuntimeException e) {
+            return Future.failedFuture(new DomainException(ProblemCode.DEPENDENCY_UNAVAILABLE, "dependency.down",
+                "WeChat"));
+          }
+          String openid = json.getString("openid");
+          if (json.getInteger("errcode", 0) != 0 || openid == null) {
+            return Future.failedFuture(new DomainException(ProblemCode.INVALID_CREDENTIALS, "wechat.code"));
+          }
+          return Future.succeededFuture(openid);
+        });
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}
