@@ -89,6 +89,15 @@ class AuthenticationTest {
     HttpResponse<String> window = gateway.send("POST", "/api/v1/applications", own.copy().put("channel", "WINDOW")
         .encode(), "Authorization", "Bearer " + acting, "Content-Type", "application/json");
     assertEquals(403, window.statusCode());
+
+    // A kiosk client granted only the catalogue may not act for citizens.
+    gateway.execute("insert into api_client (client_id, secret_hash, name, channels, scopes) values ('kiosk-lobby', '"
+        + cn.tongban.core.identity.PasswordHasher.hash("kiosk-secret-1") + "', '大厅自助机', '{KIOSK}', '{catalogue}')");
+    HttpResponse<String> noScope = gateway.send("POST", "/api/v1/auth/token", new JsonObject()
+        .put("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange").put("client_id", "kiosk-lobby")
+        .put("client_secret", "kiosk-secret-1").put("subject_token", gateway.token("citizen")).encode(),
+        "Content-Type", "application/json");
+    assertEquals(403, noScope.statusCode(), noScope.body());
   }
 
   @Test

@@ -64,7 +64,8 @@ public final class DemoSeeder {
               ? Future.succeededFuture()
               : vertx.executeBlocking(() -> PasswordHasher.hash(PASSWORD))
                   .compose(h -> store.insertClientIfAbsent(tx, new ApiClient("portal-demo", h, "演示门户",
-                      Set.of(Channel.WEB, Channel.MINI_PROGRAM, Channel.KIOSK), false)).mapEmpty())))
+                      Set.of(Channel.WEB, Channel.MINI_PROGRAM, Channel.KIOSK),
+                      Set.of("catalogue", ApiClient.TOKEN_EXCHANGE, "progress"), false)).mapEmpty())))
               .map(v -> missing.size());
         }))
         .onSuccess(n -> LOG.info(() -> "demo mode: " + n + " demo accounts created (password " + PASSWORD + ")"))

@@ -54,6 +54,11 @@ public final class IdentityService {
             new Session(x.toCaller(), x.tokenEpoch())))), ProblemCode.INVALID_CREDENTIALS, "auth.credentials");
   }
 
+  /** Whether a client was granted {@code scope}. */
+  public Future<Boolean> clientHasScope(String clientId, String scope) {
+    return store.findClient(clientId).map(c -> c.map(x -> x.scopes().contains(scope)).orElse(false));
+  }
+
   /** The caller for a client's credentials; 401 when wrong, 429 after too many failures. */
   public Future<Session> authenticateClient(String clientId, String secret, String address) {
     return authenticate("login:fail:client:" + clientId, address, secret,

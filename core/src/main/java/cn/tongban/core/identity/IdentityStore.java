@@ -8,6 +8,7 @@ import io.vertx.sqlclient.Tuple;
 
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /** The SQL for accounts and API clients. */
@@ -40,7 +41,7 @@ public final class IdentityStore {
   }
 
   public Future<Optional<ApiClient>> findClient(String clientId) {
-    return client.preparedQuery("select client_id, secret_hash, name, channels, disabled from api_client"
+    return client.preparedQuery("select client_id, secret_hash, name, channels, scopes, disabled from api_client"
             + " where client_id = $1")
         .execute(Tuple.of(clientId))
         .map(rows -> {
@@ -50,7 +51,7 @@ public final class IdentityStore {
           Row r = rows.iterator().next();
           return Optional.of(new ApiClient(r.getString("client_id"), r.getString("secret_hash"), r.getString("name"),
               Arrays.stream(r.getArrayOfStrings("channels")).map(Channel::valueOf).collect(Collectors.toSet()),
-              r.getBoolean("disabled")));
+              Set.of(r.getArrayOfStrings("scopes")), r.getBoolean("disabled")));
         });
   }
 
@@ -69,10 +70,11 @@ public final class IdentityStore {
 
   public Future<Boolean> insertClientIfAbsent(SqlClient tx, ApiClient c) {
     return tx.preparedQuery("""
-            insert into api_client (client_id, secret_hash, name, channels) values ($1, $2, $3, $4)
+            insert into api_client (client_id, secret_hash, name, channels, scopes) values ($1, $2, $3, $4, $5)
             on conflict (client_id) do nothing""")
         .execute(Tuple.of(c.clientId(), c.secretHash(), c.name(),
-            c.channels().stream().map(Enum::name).sorted().toArray(String[]::new)))
+            c.channels().stream().map(Enum::name).sorted().toArray(String[]::new),
+            c.scopes().stream().sorted().toArray(String[]::new)))
         .map(rows -> rows.rowCount() == 1);
   }
 

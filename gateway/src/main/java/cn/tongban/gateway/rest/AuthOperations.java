@@ -1,5 +1,6 @@
 package cn.tongban.gateway.rest;
 
+import cn.tongban.core.identity.ApiClient;
 import cn.tongban.core.identity.Caller;
 import cn.tongban.core.identity.IdentityService;
 import cn.tongban.core.identity.WeChatLogin;
@@ -136,7 +137,11 @@ final class AuthOperations {
       return Future.failedFuture(new DomainException(ProblemCode.BAD_REQUEST, "auth.grantFields", TOKEN_EXCHANGE,
           "client_id, client_secret, subject_token"));
     }
-    return identity.authenticateClient(id, secret, address).compose(client -> tokens.verify(subject)
+    return identity.authenticateClient(id, secret, address)
+        .compose(client -> identity.clientHasScope(id, ApiClient.TOKEN_EXCHANGE).compose(granted -> granted
+            ? Future.succeededFuture(client)
+            : Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "auth.scope", ApiClient.TOKEN_EXCHANGE))))
+        .compose(client -> tokens.verify(subject)
         .compose(t -> identity.tokenValid(t.tokenId(), t.caller().subject(), t.epoch()).compose(valid -> {
           if (!valid || t.caller().kind() != Caller.Kind.CITIZEN) {
             return Future.failedFuture(new DomainException(ProblemCode.INVALID_CREDENTIALS, "auth.subjectToken"));
