@@ -112,6 +112,9 @@ class IdentityTest {
         "Bearer " + second, "Content-Type", "application/json").statusCode());
     assertEquals(401, gateway.send("GET", "/api/v1/applications", null, "Authorization", "Bearer " + second)
         .statusCode(), "a password change ends every earlier session");
+    gateway.flushRedis();
+    assertEquals(401, gateway.send("GET", "/api/v1/applications", null, "Authorization", "Bearer " + second)
+        .statusCode(), "even if Redis lost its data: the database keeps the token epoch");
     assertEquals(200, gateway.send("GET", "/api/v1/applications", null, "Authorization", "Bearer "
         + login("110101199003070054", "Xinmi-Mima-9")).statusCode());
   }

@@ -90,6 +90,10 @@ class OrganisationTest {
         "password").put("username", "clerk.temp").put("password", "Clerk-Temp-2026").encode(),
         "Content-Type", "application/json");
     assertEquals(401, again.statusCode());
+    HttpResponse<String> noHall = createStaff("admin", new JsonObject().put("username", "clerk.nohall")
+        .put("displayName", "x").put("password", "Clerk-NoHall-26").put("roles", new JsonArray().add("CLERK")));
+    assertEquals("/hallCode", new JsonObject(noHall.body()).getJsonArray("violations").getJsonObject(0)
+        .getString("pointer"));
   }
 
   private static String login(String user, String password) throws Exception {

@@ -138,6 +138,16 @@ final class TestGateway implements AutoCloseable {
     }
   }
 
+  /** Empties this gateway's Redis database, as if Redis had lost its data. */
+  void flushRedis() throws Exception {
+    java.net.URI uri = java.net.URI.create(env.get("TONGBAN_REDIS_URL"));
+    try (var socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+      socket.getOutputStream().write(("SELECT " + uri.getPath().substring(1) + "\r\nFLUSHDB\r\nQUIT\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getInputStream().readAllBytes();
+    }
+  }
+
   /** Changes the database directly, as an older installation or an operator would have left it. */
   void execute(String sql) throws Exception {
     try (var c = jdbc(); var st = c.createStatement()) {

@@ -158,10 +158,23 @@ public final class IdentityService {
    * change moves the epoch). One Redis round trip, no database.
    */
   public Future<Boolean> tokenValid(String tokenId, String subject, int epoch) {
-    return redis.await(redis.commands().mget("token:revoked:" + tokenId, "token:epoch:" + subject)).map(values -> {
-      boolean revoked = values.get(0).hasValue();
-      int current = values.get(1).hasValue() ? Integer.parseInt(values.get(1).getValue()) : 0;
-      return !revoked && epoch >= current;
+    return redis.await(redis.commands().mget("token:revoked:" + tokenId, "token:epoch:" + subject)).compose(values -> {
+      if (values.get(0).hasValue()) {
+        return Future.succeededFuture(false);
+      }
+      if (values.get(1).hasValue()) {
+        return Future.succeededFuture(epoch >= Integer.parseInt(values.get(1).getValue()));
+      }
+      // Not cached (first use, or Redis lost its data): the database knows, once per token lifetime.
+      return currentEpoch(subject).map(current -> epoch >= current);
+    });
+  }
+
+  /** The account's token epoch from the database, cached in Redis; a disabled account has none valid. */
+  private Future<Integer> currentEpoch(String subject) {
+    return store.epoch(subject).compose(e -> {
+      int value = e.orElse(0);
+      return moveEpoch(subject, value).map(value);
     });
   }
 

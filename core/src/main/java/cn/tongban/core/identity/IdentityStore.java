@@ -93,6 +93,17 @@ public final class IdentityStore {
         .map(rows -> rows.iterator().next().getInteger(0));
   }
 
+  /**
+   * The account's current token epoch; a disabled account answers a value no token carries. Empty for
+   * subjects that are not accounts (third-party clients).
+   */
+  public Future<Optional<Integer>> epoch(String accountId) {
+    return client.preparedQuery("select token_epoch, disabled from account where id::text = $1")
+        .execute(Tuple.of(accountId))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getBoolean(1)
+            ? Integer.MAX_VALUE : rows.iterator().next().getInteger(0)));
+  }
+
   /** Sets a citizen's real-name level; false when there is no citizen with this identity number. */
   public Future<Boolean> setRealNameLevel(String idNumber, int level) {
     return client.preparedQuery("update account set real_name_level = $2 where id_number = $1 and kind = 'CITIZEN'")

@@ -57,10 +57,11 @@ public final class OrganisationService {
     if (n.roles().isEmpty() || n.roles().contains(Role.APPLICANT) || n.roles().contains(Role.CHANNEL)) {
       v.add(new Violation("/roles", "roles", Messages.get(locale, "account.roles")));
     }
-    if (n.roles().stream().anyMatch(DEPARTMENT_ROLES::contains) && n.departmentCode().isEmpty()
-        || n.roles().stream().anyMatch(HALL_ROLES::contains) && n.hallCode().isEmpty()) {
-      v.add(new Violation(n.departmentCode().isEmpty() ? "/departmentCode" : "/hallCode", "required",
-          Messages.get(locale, "account.scope")));
+    if (n.roles().stream().anyMatch(DEPARTMENT_ROLES::contains) && n.departmentCode().isEmpty()) {
+      v.add(new Violation("/departmentCode", "required", Messages.get(locale, "account.scope")));
+    }
+    if (n.roles().stream().anyMatch(HALL_ROLES::contains) && n.hallCode().isEmpty()) {
+      v.add(new Violation("/hallCode", "required", Messages.get(locale, "account.scope")));
     }
     PasswordRules.problem(n.password(), n.username())
         .ifPresent(key -> v.add(new Violation("/password", "password", Messages.get(locale, key))));

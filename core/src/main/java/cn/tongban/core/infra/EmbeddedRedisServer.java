@@ -10,8 +10,9 @@ import java.time.Duration;
 import java.util.logging.Logger;
 
 /**
- * A real Redis server from a Maven artifact that ships its binary. Redis holds only short-lived
- * state here, so nothing is persisted. Start and stop are blocking: call them from a worker thread.
+ * A real Redis server from a Maven artifact that ships its binary. Redis holds short-lived state; its
+ * append-only file in the work directory keeps token revocations across restarts. Start and stop are
+ * blocking: call them from a worker thread.
  */
 public final class EmbeddedRedisServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(EmbeddedRedisServer.class.getName());
@@ -35,7 +36,9 @@ public final class EmbeddedRedisServer implements AutoCloseable {
         .setting("dir " + workDir)
         .setting("pidfile " + pidFile)
         .setting("save \"\"")
-        .setting("appendonly no")
+        // Revocations (logout, password change) must outlive a restart: an append-only file in workDir.
+        .setting("appendonly yes")
+        .setting("appendfsync everysec")
         .setting("maxmemory 256mb")
         .setting("maxmemory-policy volatile-lru")
         // Our own shutdown stops it, after the connections to it are closed; a second hook would race that.
