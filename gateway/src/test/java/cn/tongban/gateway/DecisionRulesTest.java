@@ -39,26 +39,19 @@ class DecisionRulesTest {
 
   private static String submit(String matter, String time) throws Exception {
     CLOCK.set(time);
-    HttpResponse<String> r = gateway.send("POST", "/api/v1/applications", new JsonObject()
-            .put("matterCode", matter).put("channel", "WEB").put("data", gateway.sample(matter)).encode(),
-        "Authorization", "Bearer " + gateway.token("citizen"), "Content-Type", "application/json");
-    assertEquals(201, r.statusCode(), r.body());
-    return new JsonObject(r.body()).getString("number");
+    return gateway.submitSample(matter);
   }
 
   private static HttpResponse<String> act(String user, String number, JsonObject body) throws Exception {
-    return gateway.send("POST", "/api/v1/applications/" + number + "/actions", body.encode(),
-        "Authorization", "Bearer " + gateway.token(user), "Content-Type", "application/json");
+    return gateway.act(user, number, body);
   }
 
   private static JsonObject ok(HttpResponse<String> r) {
-    assertEquals(200, r.statusCode(), r.body());
-    return new JsonObject(r.body());
+    return TestGateway.ok(r);
   }
 
   private static JsonObject read(String user, String number) throws Exception {
-    return new JsonObject(gateway.send("GET", "/api/v1/applications/" + number, null,
-        "Authorization", "Bearer " + gateway.token(user)).body());
+    return gateway.read(user, number);
   }
 
   private static JsonObject scan(String time) throws Exception {

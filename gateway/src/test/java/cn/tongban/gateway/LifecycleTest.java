@@ -39,21 +39,15 @@ class LifecycleTest {
 
   private static String submit(String time) throws Exception {
     CLOCK.set(time);
-    HttpResponse<String> r = gateway.send("POST", "/api/v1/applications", new JsonObject()
-            .put("matterCode", ELDERLY).put("channel", "WEB").put("data", gateway.sample(ELDERLY)).encode(),
-        "Authorization", "Bearer " + gateway.token("citizen"), "Content-Type", "application/json");
-    assertEquals(201, r.statusCode(), r.body());
-    return new JsonObject(r.body()).getString("number");
+    return gateway.submitSample(ELDERLY);
   }
 
   private static HttpResponse<String> act(String user, String number, JsonObject body) throws Exception {
-    return gateway.send("POST", "/api/v1/applications/" + number + "/actions", body.encode(),
-        "Authorization", "Bearer " + gateway.token(user), "Content-Type", "application/json");
+    return gateway.act(user, number, body);
   }
 
   private static JsonObject ok(HttpResponse<String> r) {
-    assertEquals(200, r.statusCode(), r.body());
-    return new JsonObject(r.body());
+    return TestGateway.ok(r);
   }
 
   private static JsonObject action(String name) {
@@ -61,8 +55,7 @@ class LifecycleTest {
   }
 
   private static JsonObject read(String user, String number) throws Exception {
-    return new JsonObject(gateway.send("GET", "/api/v1/applications/" + number, null,
-        "Authorization", "Bearer " + gateway.token(user)).body());
+    return gateway.read(user, number);
   }
 
   @Test

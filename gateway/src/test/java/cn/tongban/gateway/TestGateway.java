@@ -123,6 +123,33 @@ final class TestGateway implements AutoCloseable {
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** The citizen submits the matter's sample online; returns the case number. */
+  String submitSample(String matter) throws Exception {
+    HttpResponse<String> r = send("POST", "/api/v1/applications", new JsonObject()
+            .put("matterCode", matter).put("channel", "WEB").put("data", sample(matter)).encode(),
+        "Authorization", "Bearer " + token("citizen"), "Content-Type", "application/json");
+    org.junit.jupiter.api.Assertions.assertEquals(201, r.statusCode(), r.body());
+    return new JsonObject(r.body()).getString("number");
+  }
+
+  /** A user acts on a case. */
+  HttpResponse<String> act(String user, String number, JsonObject body) throws Exception {
+    return send("POST", "/api/v1/applications/" + number + "/actions", body.encode(),
+        "Authorization", "Bearer " + token(user), "Content-Type", "application/json");
+  }
+
+  /** A user reads a case. */
+  JsonObject read(String user, String number) throws Exception {
+    return new JsonObject(send("GET", "/api/v1/applications/" + number, null, "Authorization",
+        "Bearer " + token(user)).body());
+  }
+
+  /** The body of a 200 answer (failing the test otherwise). */
+  static JsonObject ok(HttpResponse<String> r) {
+    org.junit.jupiter.api.Assertions.assertEquals(200, r.statusCode(), r.body());
+    return new JsonObject(r.body());
+  }
+
   /** A valid data sample of a bundled matter, from its published form's {@code examples}. */
   JsonObject sample(String matterCode) throws Exception {
     HttpResponse<String> r = send("GET", "/api/v1/matters/" + matterCode, null);
