@@ -89,7 +89,7 @@ public final class Platform {
         config.wechatSecret());
     FormDataChecker dataChecker = new FormDataChecker(validator, plugins);
     this.applications = new ApplicationService(matters, applicationStore, identity, dataChecker, calendar,
-        enterprises, config.areaCode());
+        enterprises, config.areaCode(), config.realNameLevels());
     this.lifecycle = new LifecycleService(applicationStore, matterStore, dataChecker, calendar);
     this.deadlines = new DeadlineScanner(applicationStore, calendar);
     this.relay = new OutboxRelay(vertx, pool, applicationStore, matterStore, plugins, config.outboxMaxAttempts(),

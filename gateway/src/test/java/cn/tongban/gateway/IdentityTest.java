@@ -75,6 +75,10 @@ class IdentityTest {
         "Authorization", "Bearer " + byId, "Content-Type", "application/json");
     assertEquals(403, tooLow.statusCode(), tooLow.body());
     assertEquals("real-name-level-too-low", new JsonObject(tooLow.body()).getString("code"));
+    assertTrue(new JsonObject(tooLow.body()).getString("detail").contains("不低于 L3"), tooLow.body());
+    JsonArray levels = new JsonArray(gateway.send("GET", "/api/v1/real-name-levels", null).body());
+    assertEquals(4, levels.size());
+    assertEquals("L3", levels.getJsonObject(2).getString("code"), "ranked lowest to highest, named by the province");
 
     assertEquals(403, gateway.send("PUT", "/api/v1/citizens/440524188001010014/real-name-level",
         "{\"level\":3}", "Authorization", "Bearer " + byId, "Content-Type", "application/json").statusCode(),

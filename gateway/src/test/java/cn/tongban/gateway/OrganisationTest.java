@@ -45,7 +45,17 @@ class OrganisationTest {
         .put("level", "VILLAGE").put("parentCode", "xm-city")).statusCode(), "a village station sits under a township");
     assertEquals(403, put("clerk", "/api/v1/halls/xm-x", new JsonObject().put("name", "x").put("level", "CITY"))
         .statusCode());
+    assertEquals(200, put("admin", "/api/v1/halls/xm-niudian/windows/w01", new JsonObject().put("name", "综合窗口")
+        .put("kind", "COMPREHENSIVE")).statusCode());
+    assertEquals(200, put("admin", "/api/v1/halls/xm-niudian/windows/w02", new JsonObject().put("name", "民政窗口")
+        .put("kind", "DEPARTMENT").put("departmentCode", "mzj")).statusCode());
+    assertEquals(422, put("admin", "/api/v1/halls/xm-niudian/windows/w03", new JsonObject().put("name", "x")
+        .put("kind", "DEPARTMENT")).statusCode(), "a department's window names the department");
     JsonArray halls = new JsonArray(gateway.send("GET", "/api/v1/halls", null).body());
+    JsonObject niudian = halls.stream().map(JsonObject.class::cast).filter(h -> h.getString("code")
+        .equals("xm-niudian")).findFirst().orElseThrow();
+    assertEquals(2, niudian.getJsonArray("windows").size());
+    assertEquals("mzj", niudian.getJsonArray("windows").getJsonObject(1).getString("departmentCode"));
     assertTrue(halls.stream().map(JsonObject.class::cast).anyMatch(h -> h.getString("code").equals("xm-niudian-v01")
         && h.getString("parentCode").equals("xm-niudian")), "public, for citizens choosing where to go");
   }

@@ -1,6 +1,7 @@
 package cn.tongban.core.application;
 
 import cn.tongban.core.clock.CalendarService;
+import cn.tongban.core.config.TongbanConfig;
 import cn.tongban.core.form.FormDataChecker;
 import cn.tongban.core.identity.Caller;
 import cn.tongban.core.identity.EnterpriseService;
@@ -44,9 +45,17 @@ public final class ApplicationService {
   private final CalendarService calendar;
   private final EnterpriseService enterprises;
   private final String areaCode;
+  private final List<TongbanConfig.RealNameLevel> levels;
+
+  private String levelCode(int rank) {
+    return levels.stream().filter(l -> l.rank() == rank).map(TongbanConfig.RealNameLevel::code).findFirst()
+        .orElse("L" + rank);
+  }
 
   public ApplicationService(MatterService matters, ApplicationStore store, IdentityService identity,
-      FormDataChecker checker, CalendarService calendar, EnterpriseService enterprises, String areaCode) {
+      FormDataChecker checker, CalendarService calendar, EnterpriseService enterprises, String areaCode,
+      List<TongbanConfig.RealNameLevel> levels) {
+    this.levels = List.copyOf(levels);
     this.enterprises = enterprises;
     this.matters = matters;
     this.store = store;
@@ -89,7 +98,7 @@ public final class ApplicationService {
             int required = detail.matter().document().getInteger("minRealNameLevel", 1);
             if (caller.kind() == Caller.Kind.CITIZEN && applicant.realNameLevel() < required) {
               return Future.failedFuture(new DomainException(ProblemCode.REAL_NAME_LEVEL_TOO_LOW, "realname.tooLow",
-                  required, applicant.realNameLevel()));
+                  levelCode(required), levelCode(applicant.realNameLevel())));
             }
             return checker.check(form, cmd.data(), applicant.json(), Optional.empty(), "SUBMITTED", locale)
                 .compose(dataViolations -> {

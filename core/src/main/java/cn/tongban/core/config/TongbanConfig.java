@@ -37,7 +37,12 @@ public record TongbanConfig(
     int outboxBackoffMillis,
     String wechatCode2SessionUrl,
     Optional<String> wechatAppId,
-    Optional<String> wechatSecret) {
+    Optional<String> wechatSecret,
+    List<RealNameLevel> realNameLevels) {
+
+  /** One real-name verification level: its rank (1 lowest), the code the province uses, and what it means. */
+  public record RealNameLevel(int rank, String code, String name) {
+  }
 
   /** Every option: its environment variable, its key in the JSON file, and its default. */
   public enum Option {
@@ -63,7 +68,9 @@ public record TongbanConfig(
     WECHAT_CODE2SESSION_URL("TONGBAN_WECHAT_CODE2SESSION_URL", "wechatCode2SessionUrl",
         "https://api.weixin.qq.com/sns/jscode2session"),
     WECHAT_APPID("TONGBAN_WECHAT_APPID", "wechatAppId", null),
-    WECHAT_SECRET("TONGBAN_WECHAT_SECRET", "wechatSecret", null);
+    WECHAT_SECRET("TONGBAN_WECHAT_SECRET", "wechatSecret", null),
+    REAL_NAME_LEVELS("TONGBAN_REAL_NAME_LEVELS", "realNameLevels",
+        "L1=自助注册,L2=手机号实名,L3=人脸识别或窗口核验,L4=线下现场核验");
 
     final String env;
     final String key;
@@ -128,6 +135,19 @@ public record TongbanConfig(
     int relayInterval = r.integer(Option.RELAY_INTERVAL_MS, 0, 3_600_000);
     int maxAttempts = r.integer(Option.OUTBOX_MAX_ATTEMPTS, 1, 100);
     int backoff = r.integer(Option.OUTBOX_BACKOFF_MS, 1, 3_600_000);
+    List<RealNameLevel> levels = new ArrayList<>();
+    String[] entries = r.string(Option.REAL_NAME_LEVELS).split(",");
+    for (int i = 0; i < entries.length; i++) {
+      String[] kv = entries[i].split("=", 2);
+      if (kv.length != 2 || kv[0].isBlank() || kv[1].isBlank()) {
+        problems.add(Option.REAL_NAME_LEVELS.env + ": expected CODE=name,CODE=name,… from lowest to highest");
+        break;
+      }
+      levels.add(new RealNameLevel(i + 1, kv[0].trim(), kv[1].trim()));
+    }
+    if (levels.size() != 4 && problems.stream().noneMatch(p -> p.startsWith(Option.REAL_NAME_LEVELS.env))) {
+      problems.add(Option.REAL_NAME_LEVELS.env + ": four levels, from lowest to highest");
+    }
     String wechatUrl = r.string(Option.WECHAT_CODE2SESSION_URL);
     if (!wechatUrl.startsWith("http://") && !wechatUrl.startsWith("https://")) {
       problems.add(Option.WECHAT_CODE2SESSION_URL.env + ": must be an http(s) URL");
@@ -141,7 +161,7 @@ public record TongbanConfig(
     return new TongbanConfig(port, dataDir, pgUrl, redisUrl, demo, cluster, pool, bodyLimit, ttl,
         maxFailures, lockSeconds, area, scanInterval, perAddress, clientRate, relayInterval, maxAttempts, backoff,
         wechatUrl, Optional.ofNullable(values.get(Option.WECHAT_APPID.env)),
-        Optional.ofNullable(values.get(Option.WECHAT_SECRET.env)));
+        Optional.ofNullable(values.get(Option.WECHAT_SECRET.env)), List.copyOf(levels));
   }
 
   private record Reader(Map<String, String> values, List<String> problems) {

@@ -43,6 +43,12 @@ public final class DemoSeeder {
               ('xm-chaohua', '超化镇便民服务中心', 'TOWNSHIP', 'xm-city'),
               ('xm-chaohua-v01', '超化镇超化村便民服务站', 'VILLAGE', 'xm-chaohua')
             on conflict (code) do nothing""").execute()
+        .compose(v -> pool.query("""
+            insert into hall_window (hall_code, code, name, kind) values
+              ('xm-city', 'w01', '综合受理窗口1', 'COMPREHENSIVE'),
+              ('xm-city', 'w02', '综合受理窗口2', 'COMPREHENSIVE'),
+              ('xm-chaohua', 'w01', '综合窗口', 'COMPREHENSIVE')
+            on conflict do nothing""").execute())
         .compose(v -> pool.query("select code from department order by code").execute())
         .compose(rows -> {
           List<String> departments = new ArrayList<>();
@@ -65,7 +71,7 @@ public final class DemoSeeder {
               : vertx.executeBlocking(() -> PasswordHasher.hash(PASSWORD))
                   .compose(h -> store.insertClientIfAbsent(tx, new ApiClient("portal-demo", h, "演示门户",
                       Set.of(Channel.WEB, Channel.MINI_PROGRAM, Channel.KIOSK),
-                      Set.of("catalogue", ApiClient.TOKEN_EXCHANGE, "progress"), false)).mapEmpty())))
+                      Set.of(ApiClient.TOKEN_EXCHANGE), false)).mapEmpty())))
               .map(v -> missing.size());
         }))
         .onSuccess(n -> LOG.info(() -> "demo mode: " + n + " demo accounts created (password " + PASSWORD + ")"))

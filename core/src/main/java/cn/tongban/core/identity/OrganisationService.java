@@ -132,14 +132,46 @@ public final class OrganisationService {
         .map(v -> new JsonObject().put("code", code).put("name", name).put("level", level).put("parentCode", parent));
   }
 
-  /** The service network: every hall and station with its parent (public: citizens choose where to go). */
+  /**
+   * The service network: every hall and station with its parent and its windows (public: citizens choose
+   * where to go).
+   */
   public Future<JsonArray> halls() {
-    return pool.query("select code, name, level, parent_code from hall order by level, code").execute().map(rows -> {
+    return pool.query("""
+            select h.code, h.name, h.level, h.parent_code,
+                   (select coalesce(jsonb_agg(jsonb_build_object('code', w.code, 'name', w.name, 'kind', w.kind,
+                            'departmentCode', w.department_code) order by w.code), '[]'::jsonb)
+                    from hall_window w where w.hall_code = h.code) as windows
+            from hall h order by h.level, h.code""").execute().map(rows -> {
       JsonArray out = new JsonArray();
       rows.forEach(r -> out.add(new JsonObject().put("code", r.getString(0)).put("name", r.getString(1))
-          .put("level", r.getString(2)).put("parentCode", r.getString(3))));
+          .put("level", r.getString(2)).put("parentCode", r.getString(3)).put("windows", r.getValue(4))));
       return out;
     });
+  }
+
+  /** Opens or changes a window of a hall: comprehensive (any matter) or a department's own (administrators). */
+  public Future<JsonObject> putWindow(Caller caller, String hall, String code, String name, String kind,
+      String department, Locale locale) {
+    if (!caller.has(Role.ADMIN)) {
+      return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "account.forbidden"));
+    }
+    if ("DEPARTMENT".equals(kind) && department == null) {
+      return invalid("/departmentCode", "account.scope", locale).map(v -> null);
+    }
+    return pool.preparedQuery("""
+            insert into hall_window (hall_code, code, name, kind, department_code) values ($1, $2, $3, $4, $5)
+            on conflict (hall_code, code) do update set name = excluded.name, kind = excluded.kind,
+              department_code = excluded.department_code""")
+        .execute(Tuple.of(hall, code, name, kind, "DEPARTMENT".equals(kind) ? department : null))
+        .recover(e -> Future.failedFuture(e instanceof io.vertx.pgclient.PgException pg
+            && "23503".equals(pg.getSqlState())
+            ? DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "application.invalid", List.of(
+                new Violation(String.valueOf(pg.getConstraint()).contains("hall") ? "/hallCode" : "/departmentCode",
+                    "unknown", Messages.get(locale, "violation.enum", "code"))), 1) : e))
+        .compose(v -> audit(caller, "hall.window", hall + "/" + code))
+        .map(v -> new JsonObject().put("hallCode", hall).put("code", code).put("name", name).put("kind", kind)
+            .put("departmentCode", department));
   }
 
   private static Future<Void> invalid(String pointer, String key, Locale locale) {

@@ -57,8 +57,8 @@ public final class WeChatLogin {
     return accounts.findById(caller.subject()).compose(a -> {
       int level = a.map(Account::realNameLevel).orElse(0);
       if (level < MIN_LEVEL_TO_LINK) {
-        return Future.failedFuture(new DomainException(ProblemCode.REAL_NAME_LEVEL_TOO_LOW, "realname.tooLow",
-            MIN_LEVEL_TO_LINK, level));
+        return Future.failedFuture(new DomainException(ProblemCode.REAL_NAME_LEVEL_TOO_LOW, "realname.toLink",
+            "L" + MIN_LEVEL_TO_LINK, "L" + level));
       }
       return openid(code).compose(openid -> pool.preparedQuery("""
               insert into wechat_link (openid, account_id) values ($1, $2::uuid)

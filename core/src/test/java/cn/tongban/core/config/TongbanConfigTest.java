@@ -30,6 +30,14 @@ class TongbanConfigTest {
   }
 
   @Test
+  void realNameLevelsAreNamedByConfiguration() {
+    TongbanConfig c = TongbanConfig.from(Map.of("TONGBAN_REAL_NAME_LEVELS", "一级=注册,二级=短信,三级=刷脸,四级=柜面"));
+    assertEquals("三级", c.realNameLevels().get(2).code());
+    assertEquals(3, c.realNameLevels().get(2).rank());
+    assertThrows(IllegalArgumentException.class, () -> TongbanConfig.from(Map.of("TONGBAN_REAL_NAME_LEVELS", "A=x")));
+  }
+
+  @Test
   void reportsEveryInvalidOptionAtOnce() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TongbanConfig.from(Map.of(
         "TONGBAN_HTTP_PORT", "eighty", "TONGBAN_REDIS_URL", "http://cache", "TONGBAN_DEMO", "maybe")));

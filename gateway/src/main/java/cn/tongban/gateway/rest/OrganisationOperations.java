@@ -57,6 +57,13 @@ final class OrganisationOperations {
         b.getString("level"), b.getString("parentCode"), RequestContext.locale(rc)), 200);
   }
 
+  void putWindow(RoutingContext rc) {
+    JsonObject b = Rest.body(rc);
+    Rest.reply(rc, organisation.putWindow(RequestContext.requireCaller(rc), Rest.path(rc, "code"),
+        Rest.path(rc, "window"), b.getString("name"), b.getString("kind"), b.getString("departmentCode"),
+        RequestContext.locale(rc)), 200);
+  }
+
   void listHalls(RoutingContext rc) {
     organisation.halls().onComplete(ar -> {
       if (ar.failed()) {

@@ -71,12 +71,17 @@ public final class RestApi {
     CitizenOperations citizens = new CitizenOperations(platform.identity());
     operations.put("registerCitizen", citizens::registerCitizen);
     operations.put("setRealNameLevel", citizens::setRealNameLevel);
+    operations.put("listRealNameLevels", rc -> rc.response().putHeader("Content-Type", "application/json")
+        .end(new io.vertx.core.json.JsonArray(platform.config().realNameLevels().stream()
+            .map(l -> new JsonObject().put("rank", l.rank()).put("code", l.code()).put("name", l.name())).toList())
+            .encode()));
     OrganisationOperations organisation = new OrganisationOperations(platform.organisation());
     operations.put("createStaffAccount", organisation::createStaffAccount);
     operations.put("setAccountDisabled", organisation::setAccountDisabled);
     operations.put("putDepartment", organisation::putDepartment);
     operations.put("putHall", organisation::putHall);
     operations.put("listHalls", organisation::listHalls);
+    operations.put("putWindow", organisation::putWindow);
     EnterpriseOperations enterprises = new EnterpriseOperations(platform.enterprises());
     operations.put("registerEnterprise", enterprises::registerEnterprise);
     operations.put("listMyEnterprises", enterprises::listMyEnterprises);
