@@ -38,7 +38,8 @@ public record TongbanConfig(
     String wechatCode2SessionUrl,
     Optional<String> wechatAppId,
     Optional<String> wechatSecret,
-    List<RealNameLevel> realNameLevels) {
+    List<RealNameLevel> realNameLevels,
+    Map<String, String> settings) {
 
   /** One real-name verification level: its rank (1 lowest), the code the province uses, and what it means. */
   public record RealNameLevel(int rank, String code, String name) {
@@ -161,7 +162,19 @@ public record TongbanConfig(
     return new TongbanConfig(port, dataDir, pgUrl, redisUrl, demo, cluster, pool, bodyLimit, ttl,
         maxFailures, lockSeconds, area, scanInterval, perAddress, clientRate, relayInterval, maxAttempts, backoff,
         wechatUrl, Optional.ofNullable(values.get(Option.WECHAT_APPID.env)),
-        Optional.ofNullable(values.get(Option.WECHAT_SECRET.env)), List.copyOf(levels));
+        Optional.ofNullable(values.get(Option.WECHAT_SECRET.env)), List.copyOf(levels), tongbanSettings(env, values));
+  }
+
+  /** Every TONGBAN_* setting (file and environment), for plugins that read their own (e.g. TONGBAN_EXCHANGE_URL). */
+  private static Map<String, String> tongbanSettings(Map<String, String> env, Map<String, String> values) {
+    Map<String, String> all = new LinkedHashMap<>();
+    env.forEach((k, v) -> {
+      if (k.startsWith("TONGBAN_")) {
+        all.put(k, v);
+      }
+    });
+    all.putAll(values);
+    return Map.copyOf(all);
   }
 
   private record Reader(Map<String, String> values, List<String> problems) {

@@ -20,7 +20,8 @@ import java.util.logging.Logger;
 
 /**
  * Delivers every event written in a change's transaction, after commit, at least once: to the event bus
- * (address {@value #ADDRESS}) and to the side-effect hooks of the handlers the case's form binds. Safe on
+ * (address {@value #ADDRESS}), to every configured event sink (e.g. the exchange platform) and to the
+ * side-effect hooks of the handlers the case's form binds. Safe on
  * every node at once: events are leased with FOR UPDATE SKIP LOCKED, and an event waits while an earlier
  * one of the same case is pending, so each case's events go out in order. A failure retries with
  * exponential backoff; after the last try the event is dead, listed and retried by administrators. A
@@ -88,16 +89,17 @@ public final class OutboxRelay {
         .put("aggregateType", e.getString("aggregate_type")).put("aggregateId", e.getString("aggregate_id"))
         .put("type", e.getString("event_type")).put("payload", e.getValue("payload"));
     vertx.eventBus().publish(ADDRESS, event);
-    PluginHost.Hook hook = HOOKS.get(e.getString("event_type"));
-    if (hook == null || !"application".equals(e.getString("aggregate_type"))) {
-      return Future.succeededFuture();
+    if (!"application".equals(e.getString("aggregate_type"))) {
+      return plugins.deliverToSinks(event, Optional.empty());
     }
     return applications.findForProgress(e.getString("aggregate_id")).compose(found -> {
       Application a = found.orElseThrow();
-      return matters.findForm(pool, a.matterCode(), a.formVersion()).compose(form -> plugins.run(hook,
-          a.matterCode() + "@" + a.formVersion(), form.orElseThrow().handlers(),
-          PluginHost.view(Optional.of(a.number()), a.matterCode(), a.formVersion(), a.data(), a.applicant(),
-              a.status().name())));
+      var view = PluginHost.view(Optional.of(a.number()), a.matterCode(), a.formVersion(), a.data(), a.applicant(),
+          a.status().name());
+      PluginHost.Hook hook = HOOKS.get(e.getString("event_type"));
+      return plugins.deliverToSinks(event, Optional.of(view)).compose(v -> hook == null ? Future.succeededFuture()
+          : matters.findForm(pool, a.matterCode(), a.formVersion()).compose(form -> plugins.run(hook,
+              a.matterCode() + "@" + a.formVersion(), form.orElseThrow().handlers(), view)));
     });
   }
 

@@ -4,6 +4,8 @@ import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.ProblemCode;
 import cn.tongban.core.problem.Violation;
 import cn.tongban.plugin.CaseView;
+import cn.tongban.plugin.EventSink;
+import cn.tongban.plugin.EventSinkFactory;
 import cn.tongban.plugin.FormHandler;
 import cn.tongban.plugin.FormHandlerFactory;
 import cn.tongban.plugin.HandlerContext;
@@ -41,18 +43,26 @@ public final class PluginHost {
   private static final Logger LOG = Logger.getLogger(PluginHost.class.getName());
   private static final long HOOK_TIMEOUT_MS = 3_000;
   private final Map<String, FormHandlerFactory> factories;
+  private final List<EventSink> sinks;
   private final Map<String, List<FormHandler>> handlers = new ConcurrentHashMap<>();
   private final Vertx vertx;
   private final Clock clock;
 
-  private PluginHost(Map<String, FormHandlerFactory> factories, Vertx vertx, Clock clock) {
+  private PluginHost(Map<String, FormHandlerFactory> factories, List<EventSink> sinks, Vertx vertx, Clock clock) {
     this.factories = Collections.unmodifiableMap(factories);
+    this.sinks = List.copyOf(sinks);
     this.vertx = vertx;
     this.clock = clock;
   }
 
   /** Finds every handler factory (blocking: class loading and jar scanning; call it from a worker). */
   public static PluginHost load(Vertx vertx, Clock clock, Optional<Path> pluginDir) throws IOException {
+    return load(vertx, clock, pluginDir, Map.of());
+  }
+
+  /** As {@link #load(Vertx, Clock, Optional)}, with the settings event sinks configure themselves from. */
+  public static PluginHost load(Vertx vertx, Clock clock, Optional<Path> pluginDir, Map<String, String> settings)
+      throws IOException {
     ClassLoader loader = PluginHost.class.getClassLoader();
     if (pluginDir.isPresent() && Files.isDirectory(pluginDir.get())) {
       List<URL> jars = new ArrayList<>();
@@ -71,8 +81,16 @@ public final class PluginHost {
             + earlier.getClass().getName() + " and " + f.getClass().getName());
       }
     }
-    LOG.info(() -> "form handlers installed: " + found.keySet());
-    return new PluginHost(found, vertx, clock);
+    List<EventSink> sinks = new ArrayList<>();
+    List<String> sinkIds = new ArrayList<>();
+    for (EventSinkFactory f : ServiceLoader.load(EventSinkFactory.class, loader)) {
+      f.create(settings).ifPresent(sink -> {
+        sinks.add(sink);
+        sinkIds.add(f.id());
+      });
+    }
+    LOG.info(() -> "form handlers installed: " + found.keySet() + "; event sinks configured: " + sinkIds);
+    return new PluginHost(found, sinks, vertx, clock);
   }
 
   /** The configuration schema of every installed handler, by id. */
@@ -129,6 +147,15 @@ public final class PluginHost {
       }
       return merged;
     });
+  }
+
+  /** Delivers an event to every configured sink; fails (for a retry) if any of them fails. */
+  public Future<Void> deliverToSinks(JsonObject event, Optional<CaseView> view) {
+    List<Future<Void>> runs = new ArrayList<>();
+    for (EventSink sink : sinks) {
+      runs.add(sink.deliver(context(), event, view).timeout(HOOK_TIMEOUT_MS * 3, TimeUnit.MILLISECONDS));
+    }
+    return Future.all(runs).mapEmpty();
   }
 
   /** The side-effect hooks an event calls, by event type. */

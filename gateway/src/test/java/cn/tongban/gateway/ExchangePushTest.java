@@ -1,0 +1,104 @@
+package cn.tongban.gateway;
+
+import cn.tongban.plugins.exchange.ExchangePushFactory;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The prefecture city's exchange platform, received locally: every event of a case arrives, signed, in
+ * order, even when the platform refuses the first tries or the gateway restarts mid-delivery.
+ */
+class ExchangePushTest {
+  private static final String SECRET = "exchange-shared-secret";
+  private static final List<JsonObject> RECEIVED = new CopyOnWriteArrayList<>();
+  private static final AtomicInteger REFUSE = new AtomicInteger();
+  private static final AtomicInteger BAD_SIGNATURES = new AtomicInteger();
+  private static Vertx vertx;
+  private static HttpServer exchange;
+  private static TestGateway gateway;
+
+  @BeforeAll
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    exchange = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+      if (!ExchangePushFactory.sign(SECRET, body.getBytes()).equals(req.getHeader(ExchangePushFactory.SIGNATURE))) {
+        BAD_SIGNATURES.incrementAndGet();
+      }
+      if (REFUSE.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        req.response().setStatusCode(503).end();
+        return;
+      }
+      RECEIVED.add(body.toJsonObject());
+      req.response().setStatusCode(202).end();
+    })).listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    gateway = TestGateway.start(Map.of("TONGBAN_EXCHANGE_URL", "http://127.0.0.1:" + exchange.actualPort()
+        + "/exchange/events", "TONGBAN_EXCHANGE_SECRET", SECRET, "TONGBAN_RELAY_INTERVAL_MS", "50",
+        "TONGBAN_OUTBOX_BACKOFF_MS", "20", "TONGBAN_OUTBOX_MAX_ATTEMPTS", "20"));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    gateway.close();
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private static void awaitUntil(Duration limit, BooleanSupplier done) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!done.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "not within " + limit);
+      LockSupport.parkNanos(Duration.ofMillis(25).toNanos());
+    }
+  }
+
+  private static List<String> typesFor(String number) {
+    return RECEIVED.stream().filter(b -> b.getJsonObject("PRE_APASINFO") != null
+            && number.equals(b.getJsonObject("PRE_APASINFO").getString("PROJID")))
+        .map(b -> b.getString("eventType")).distinct().toList();
+  }
+
+  @Test
+  void everyEventOfACaseArrivesSignedAndInOrderAfterRefusals() throws Exception {
+    REFUSE.set(2);
+    String number = gateway.submitSample("mzj-elderly-preferential-card");
+    TestGateway.ok(gateway.act("clerk", number, new JsonObject().put("action", "accept")));
+    awaitUntil(Duration.ofSeconds(20), () -> typesFor(number).size() == 2);
+    assertEquals(List.of("ApplicationSubmitted", "ApplicationAccept"), typesFor(number));
+    assertEquals(0, BAD_SIGNATURES.get(), "every request signed with HMAC-SHA256 of its body");
+    JsonObject first = RECEIVED.stream().filter(b -> b.getJsonObject("PRE_APASINFO") != null
+        && number.equals(b.getJsonObject("PRE_APASINFO").getString("PROJID"))).findFirst().orElseThrow();
+    assertEquals("mzj-elderly-preferential-card", first.getJsonObject("PRE_APASINFO").getString("SERVICECODE"));
+    assertTrue(first.getString("eventId").length() > 10, "an event id to drop repeats");
+  }
+
+  @Test
+  void aRestartMidDeliveryLosesNothing() throws Exception {
+    REFUSE.set(1_000_000);
+    String number = gateway.submitSample("mzj-elderly-preferential-card");
+    awaitUntil(Duration.ofSeconds(20), () -> {
+      try {
+        return gateway.count("select attempts from outbox_event where aggregate_id = '" + number + "'") >= 1;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    gateway = gateway.restart();
+    REFUSE.set(0);
+    awaitUntil(Duration.ofSeconds(30), () -> typesFor(number).contains("ApplicationSubmitted"));
+  }
+}

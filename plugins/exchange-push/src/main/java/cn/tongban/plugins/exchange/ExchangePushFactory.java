@@ -1,0 +1,96 @@
+package cn.tongban.plugins.exchange;
+
+import cn.tongban.plugin.CaseView;
+import cn.tongban.plugin.EventSink;
+import cn.tongban.plugin.EventSinkFactory;
+import cn.tongban.plugin.HandlerContext;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code exchange-push} (两级共用的数据交换平台): every case event is POSTed as JSON to
+ * {@code TONGBAN_EXCHANGE_URL}, signed with HMAC-SHA256 of the body under {@code TONGBAN_EXCHANGE_SECRET}
+ * in the {@code X-Tongban-Signature} header, carrying the event id; case fields are named after the
+ * provincial exchange table PRE_APASINFO where it has them. Anything but a 2xx answer is a failure the
+ * relay retries.
+ */
+public final class ExchangePushFactory implements EventSinkFactory {
+  /** The header carrying {@code sha256=<hex>} of the body. */
+  public static final String SIGNATURE = "X-Tongban-Signature";
+
+  @Override
+  public String id() {
+    return "exchange-push";
+  }
+
+  @Override
+  public Optional<EventSink> create(Map<String, String> settings) {
+    String url = settings.get("TONGBAN_EXCHANGE_URL");
+    String secret = settings.get("TONGBAN_EXCHANGE_SECRET");
+    if (url == null || url.isBlank() || secret == null || secret.isBlank()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Sink(url, secret));
+  }
+
+  /** {@code sha256=} and the hex HMAC-SHA256 of {@code body} under {@code secret}. */
+  public static String sign(String secret, byte[] body) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static final class Sink implements EventSink {
+    private final String url;
+    private final String secret;
+    private HttpClient http;
+
+    Sink(String url, String secret) {
+      this.url = url;
+      this.secret = secret;
+    }
+
+    @Override
+    public Future<Void> deliver(HandlerContext context, JsonObject event, Optional<CaseView> view) {
+      if (http == null) {
+        http = context.vertx().createHttpClient();
+      }
+      JsonObject body = new JsonObject()
+          .put("eventId", event.getString("id"))
+          .put("eventType", event.getString("type"))
+          .put("seq", event.getLong("seq"))
+          .put("payload", event.getValue("payload"));
+      view.ifPresent(v -> body.put("PRE_APASINFO", new JsonObject()
+          .put("PROJID", v.number().orElse(null))
+          .put("SERVICECODE", v.matterCode())
+          .put("SERVICEVERSION", v.formVersion())
+          .put("HANDLESTATE", v.status())
+          .put("APPLYERNAME", v.applicant().getString("name"))
+          .put("APPLYERPAGECODE", v.applicant().getString("idNumber", v.applicant().getString("creditCode")))));
+      Buffer bytes = Buffer.buffer(body.encode());
+      return http.request(new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url).setTimeout(5_000)
+              .putHeader("Content-Type", "application/json")
+              .putHeader("X-Tongban-Event-Id", event.getString("id"))
+              .putHeader(SIGNATURE, sign(secret, bytes.getBytes())))
+          .compose(req -> req.send(bytes))
+          .compose(resp -> resp.statusCode() / 100 == 2 ? Future.<Void>succeededFuture()
+              : Future.failedFuture("the exchange platform answered " + resp.statusCode()));
+    }
+  }
+}
