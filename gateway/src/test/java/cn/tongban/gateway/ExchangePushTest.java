@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,11 +58,7 @@ class ExchangePushTest {
   }
 
   private static void awaitUntil(Duration limit, BooleanSupplier done) {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (!done.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, "not within " + limit);
-      LockSupport.parkNanos(Duration.ofMillis(25).toNanos());
-    }
+    TestGateway.awaitUntil(limit, done);
   }
 
   private static List<String> typesFor(String number) {

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,13 +34,8 @@ class OutboxRelayTest {
     gateway.close();
   }
 
-  /** Polls what the relay does in the background, with a deadline. */
   private static void awaitUntil(Duration limit, BooleanSupplier done) {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (!done.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, "not within " + limit);
-      LockSupport.parkNanos(Duration.ofMillis(25).toNanos());
-    }
+    TestGateway.awaitUntil(limit, done);
   }
 
   private static long count(String sql) {

@@ -123,6 +123,15 @@ final class TestGateway implements AutoCloseable {
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** Polls what the platform does in the background (the relay, a restart), with a deadline. */
+  static void awaitUntil(Duration limit, java.util.function.BooleanSupplier done) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!done.getAsBoolean()) {
+      org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() < deadline, "not within " + limit);
+      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(25).toNanos());
+    }
+  }
+
   /** The citizen submits the matter's sample online; returns the case number. */
   String submitSample(String matter) throws Exception {
     HttpResponse<String> r = send("POST", "/api/v1/applications", new JsonObject()
