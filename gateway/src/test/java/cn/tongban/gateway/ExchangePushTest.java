@@ -20,8 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The prefecture city's exchange platform, received locally: every event of a case arrives, signed, in
- * order, even when the platform refuses the first tries or the gateway restarts mid-delivery.
+ * Event sinks, received locally: the prefecture city's exchange platform gets every event of a case,
+ * signed, in order, even when it refuses the first tries or the gateway restarts mid-delivery; the SMS
+ * gateway tells the applicant of each status in Chinese.
  */
 class ExchangePushTest {
   private static final String SECRET = "exchange-shared-secret";
@@ -30,6 +31,8 @@ class ExchangePushTest {
   private static final AtomicInteger BAD_SIGNATURES = new AtomicInteger();
   private static Vertx vertx;
   private static HttpServer exchange;
+  private static HttpServer sms;
+  private static final List<JsonObject> MESSAGES = new CopyOnWriteArrayList<>();
   private static TestGateway gateway;
 
   @BeforeAll
@@ -46,9 +49,14 @@ class ExchangePushTest {
       RECEIVED.add(body.toJsonObject());
       req.response().setStatusCode(202).end();
     })).listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    sms = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+      MESSAGES.add(body.toJsonObject());
+      req.response().setStatusCode(200).end();
+    })).listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     gateway = TestGateway.start(Map.of("TONGBAN_EXCHANGE_URL", "http://127.0.0.1:" + exchange.actualPort()
         + "/exchange/events", "TONGBAN_EXCHANGE_SECRET", SECRET, "TONGBAN_RELAY_INTERVAL_MS", "50",
-        "TONGBAN_OUTBOX_BACKOFF_MS", "20", "TONGBAN_OUTBOX_MAX_ATTEMPTS", "20"));
+        "TONGBAN_OUTBOX_BACKOFF_MS", "20", "TONGBAN_OUTBOX_MAX_ATTEMPTS", "20",
+        "TONGBAN_NOTIFY_URL", "http://127.0.0.1:" + sms.actualPort() + "/sms/send"));
   }
 
   @AfterAll
@@ -79,6 +87,17 @@ class ExchangePushTest {
         && number.equals(b.getJsonObject("PRE_APASINFO").getString("PROJID"))).findFirst().orElseThrow();
     assertEquals("mzj-elderly-preferential-card", first.getJsonObject("PRE_APASINFO").getString("SERVICECODE"));
     assertTrue(first.getString("eventId").length() > 10, "an event id to drop repeats");
+  }
+
+  @Test
+  void theApplicantIsToldOfEachStatusInChinese() throws Exception {
+    String number = gateway.submitSample("mzj-elderly-preferential-card");
+    TestGateway.ok(gateway.act("clerk", number, new JsonObject().put("action", "accept")));
+    awaitUntil(Duration.ofSeconds(20), () -> MESSAGES.stream().filter(m -> m.getString("text").contains(number))
+        .count() == 2);
+    List<JsonObject> mine = MESSAGES.stream().filter(m -> m.getString("text").contains(number)).toList();
+    assertTrue(mine.stream().allMatch(m -> "13800138000".equals(m.getString("phone"))), "to the applicant's phone");
+    assertEquals("您的办件 " + number + " 已受理，将在承诺时限内办结。", mine.get(1).getString("text"));
   }
 
   @Test

@@ -1,0 +1,79 @@
+package cn.tongban.plugins.notification;
+
+import cn.tongban.plugin.CaseView;
+import cn.tongban.plugin.EventSink;
+import cn.tongban.plugin.EventSinkFactory;
+import cn.tongban.plugin.HandlerContext;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code notification}: tells the applicant of each status change by SMS or WeChat template message
+ * through the HTTP gateway at {@code TONGBAN_NOTIFY_URL} (a POST of {@code {eventId, phone, template,
+ * text, params}}), in Chinese. Events without a template, or applicants without a phone, are skipped.
+ */
+public final class NotificationFactory implements EventSinkFactory {
+  /** The Chinese text of each event that is worth telling the applicant about. */
+  static final Map<String, String> TEMPLATES = Map.of(
+      "ApplicationSubmitted", "您的“{matter}”申请已收件，办件编号 {number}，请凭查询码查询进度。",
+      "ApplicationAccept", "您的办件 {number} 已受理，将在承诺时限内办结。",
+      "ApplicationRequestCorrection", "您的办件 {number} 需要补正材料，请查看补正告知书后一次性补齐。",
+      "ApplicationReviewReturn", "您的办件 {number} 需要补正材料，请查看补正告知书后一次性补齐。",
+      "ApplicationNotAccept", "您的办件 {number} 不予受理，理由见不予受理通知书。",
+      "ApplicationApprove", "您的办件 {number} 已办结，准予办理。",
+      "ApplicationDeny", "您的办件 {number} 已办结，不予办理，理由见决定书。",
+      "ApplicationDeliver", "您的办件 {number} 结果已送达。");
+
+  @Override
+  public String id() {
+    return "notification";
+  }
+
+  @Override
+  public Optional<EventSink> create(Map<String, String> settings) {
+    String url = settings.get("TONGBAN_NOTIFY_URL");
+    return url == null || url.isBlank() ? Optional.empty() : Optional.of(new Sink(url));
+  }
+
+  /** The text for an event, or empty when the applicant need not hear of it. */
+  static Optional<String> text(String eventType, String number, String matter) {
+    return Optional.ofNullable(TEMPLATES.get(eventType))
+        .map(t -> t.replace("{number}", number).replace("{matter}", matter));
+  }
+
+  private static final class Sink implements EventSink {
+    private final String url;
+    private HttpClient http;
+
+    Sink(String url) {
+      this.url = url;
+    }
+
+    @Override
+    public Future<Void> deliver(HandlerContext context, JsonObject event, Optional<CaseView> view) {
+      String phone = view.map(v -> v.applicant().getString("phone")).orElse(null);
+      Optional<String> text = view.flatMap(v -> text(event.getString("type"), v.number().orElse(""),
+          event.getJsonObject("payload", new JsonObject()).getString("matterName", v.matterCode())));
+      if (phone == null || text.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      if (http == null) {
+        http = context.vertx().createHttpClient();
+      }
+      JsonObject body = new JsonObject().put("eventId", event.getString("id")).put("phone", phone)
+          .put("template", event.getString("type")).put("text", text.get())
+          .put("params", new JsonObject().put("number", view.get().number().orElse("")));
+      return http.request(new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url).setTimeout(5_000)
+              .putHeader("Content-Type", "application/json"))
+          .compose(req -> req.send(body.encode()))
+          .compose(resp -> resp.statusCode() / 100 == 2 ? Future.<Void>succeededFuture()
+              : Future.failedFuture("the notification gateway answered " + resp.statusCode()));
+    }
+  }
+}
