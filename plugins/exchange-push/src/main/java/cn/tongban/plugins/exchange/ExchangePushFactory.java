@@ -4,11 +4,11 @@ import cn.tongban.plugin.CaseView;
 import cn.tongban.plugin.EventSink;
 import cn.tongban.plugin.EventSinkFactory;
 import cn.tongban.plugin.HandlerContext;
+import cn.tongban.plugin.JsonPost;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 
 import javax.crypto.Mac;
@@ -84,13 +84,9 @@ public final class ExchangePushFactory implements EventSinkFactory {
           .put("APPLYERNAME", v.applicant().getString("name"))
           .put("APPLYERPAGECODE", v.applicant().getString("idNumber", v.applicant().getString("creditCode")))));
       Buffer bytes = Buffer.buffer(body.encode());
-      return http.request(new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url).setTimeout(5_000)
-              .putHeader("Content-Type", "application/json")
-              .putHeader("X-Tongban-Event-Id", event.getString("id"))
-              .putHeader(SIGNATURE, sign(secret, bytes.getBytes())))
-          .compose(req -> req.send(bytes))
-          .compose(resp -> resp.statusCode() / 100 == 2 ? Future.<Void>succeededFuture()
-              : Future.failedFuture("the exchange platform answered " + resp.statusCode()));
+      return JsonPost.send(http, url, bytes, MultiMap.caseInsensitiveMultiMap()
+          .add("X-Tongban-Event-Id", event.getString("id")).add(SIGNATURE, sign(secret, bytes.getBytes())),
+          "the exchange platform");
     }
   }
 }

@@ -4,10 +4,11 @@ import cn.tongban.plugin.CaseView;
 import cn.tongban.plugin.EventSink;
 import cn.tongban.plugin.EventSinkFactory;
 import cn.tongban.plugin.HandlerContext;
+import cn.tongban.plugin.JsonPost;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
@@ -69,11 +70,8 @@ public final class NotificationFactory implements EventSinkFactory {
       JsonObject body = new JsonObject().put("eventId", event.getString("id")).put("phone", phone)
           .put("template", event.getString("type")).put("text", text.get())
           .put("params", new JsonObject().put("number", view.get().number().orElse("")));
-      return http.request(new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url).setTimeout(5_000)
-              .putHeader("Content-Type", "application/json"))
-          .compose(req -> req.send(body.encode()))
-          .compose(resp -> resp.statusCode() / 100 == 2 ? Future.<Void>succeededFuture()
-              : Future.failedFuture("the notification gateway answered " + resp.statusCode()));
+      return JsonPost.send(http, url, Buffer.buffer(body.encode()), MultiMap.caseInsensitiveMultiMap(),
+          "the notification gateway");
     }
   }
 }
