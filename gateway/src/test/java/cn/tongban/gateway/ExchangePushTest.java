@@ -33,6 +33,8 @@ class ExchangePushTest {
   private static HttpServer exchange;
   private static HttpServer sms;
   private static final List<JsonObject> MESSAGES = new CopyOnWriteArrayList<>();
+  private static final List<JsonObject> PUBLISHED = new CopyOnWriteArrayList<>();
+  private static HttpServer feed;
   private static TestGateway gateway;
 
   @BeforeAll
@@ -53,10 +55,18 @@ class ExchangePushTest {
       MESSAGES.add(body.toJsonObject());
       req.response().setStatusCode(200).end();
     })).listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    gateway = TestGateway.start(Map.of("TONGBAN_EXCHANGE_URL", "http://127.0.0.1:" + exchange.actualPort()
-        + "/exchange/events", "TONGBAN_EXCHANGE_SECRET", SECRET, "TONGBAN_RELAY_INTERVAL_MS", "50",
-        "TONGBAN_OUTBOX_BACKOFF_MS", "20", "TONGBAN_OUTBOX_MAX_ATTEMPTS", "20",
-        "TONGBAN_NOTIFY_URL", "http://127.0.0.1:" + sms.actualPort() + "/sms/send"));
+    feed = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+      PUBLISHED.add(body.toJsonObject());
+      req.response().setStatusCode(201).end();
+    })).listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    gateway = TestGateway.start(Map.ofEntries(
+        Map.entry("TONGBAN_PUBLICATION_URL", "http://127.0.0.1:" + feed.actualPort() + "/shuanggongshi"),
+        Map.entry("TONGBAN_EXCHANGE_URL", "http://127.0.0.1:" + exchange.actualPort() + "/exchange/events"),
+        Map.entry("TONGBAN_EXCHANGE_SECRET", SECRET),
+        Map.entry("TONGBAN_RELAY_INTERVAL_MS", "50"),
+        Map.entry("TONGBAN_OUTBOX_BACKOFF_MS", "20"),
+        Map.entry("TONGBAN_OUTBOX_MAX_ATTEMPTS", "20"),
+        Map.entry("TONGBAN_NOTIFY_URL", "http://127.0.0.1:" + sms.actualPort() + "/sms/send")));
   }
 
   @AfterAll
@@ -98,6 +108,23 @@ class ExchangePushTest {
     List<JsonObject> mine = MESSAGES.stream().filter(m -> m.getString("text").contains(number)).toList();
     assertTrue(mine.stream().allMatch(m -> "13800138000".equals(m.getString("phone"))), "to the applicant's phone");
     assertEquals("您的办件 " + number + " 已受理，将在承诺时限内办结。", mine.get(1).getString("text"));
+  }
+
+  @Test
+  void decisionsArePublishedWithPersonalDataMasked() throws Exception {
+    String number = gateway.submitSample("mzj-elderly-preferential-card");
+    TestGateway.ok(gateway.act("clerk", number, new JsonObject().put("action", "accept")));
+    TestGateway.ok(gateway.act("reviewer.mzj", number, new JsonObject().put("action", "review-pass")));
+    TestGateway.ok(gateway.act("approver.mzj", number, new JsonObject().put("action", "approve")));
+    awaitUntil(Duration.ofSeconds(20), () -> PUBLISHED.stream().anyMatch(p -> number.equals(p.getString("number"))));
+    JsonObject record = PUBLISHED.stream().filter(p -> number.equals(p.getString("number"))).findFirst()
+        .orElseThrow();
+    assertEquals("准予", record.getString("decision"));
+    assertEquals("张*", record.getString("party"), "the person's name masked");
+    assertTrue(!record.encode().contains("11010519491231002X") && !record.encode().contains("13800138000"),
+        "no identity number or phone in what is published");
+    assertEquals(1, PUBLISHED.stream().filter(p -> number.equals(p.getString("number"))).count(),
+        "only the decision is published");
   }
 
   @Test
