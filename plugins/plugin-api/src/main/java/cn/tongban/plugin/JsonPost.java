@@ -2,17 +2,48 @@ package cn.tongban.plugin;
 
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
 
-/** POSTs a JSON body to an outside system; anything but a 2xx answer is a failure (which the relay retries). */
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One outside endpoint that receives JSON by POST. Anything but a 2xx answer is a failure, which the outbox
+ * relay retries. The HTTP client is created on first use, on the Vert.x instance the sink is delivered on.
+ */
 public final class JsonPost {
-  private JsonPost() {
+  private final String url;
+  private final String system;
+  private HttpClient http;
+
+  /**
+   * @param url    where to POST
+   * @param system how the endpoint is named in failure messages, e.g. "the exchange platform"
+   */
+  public JsonPost(String url, String system) {
+    this.url = url;
+    this.system = system;
   }
 
-  public static Future<Void> send(HttpClient http, String url, Buffer body, MultiMap headers, String system) {
+  /** The endpoint configured under {@code key}, or empty when the setting is absent or blank. */
+  public static Optional<JsonPost> configured(Map<String, String> settings, String key, String system) {
+    String url = settings.get(key);
+    return url == null || url.isBlank() ? Optional.empty() : Optional.of(new JsonPost(url, system));
+  }
+
+  public Future<Void> send(Vertx vertx, JsonObject body) {
+    return send(vertx, Buffer.buffer(body.encode()), MultiMap.caseInsensitiveMultiMap());
+  }
+
+  public Future<Void> send(Vertx vertx, Buffer body, MultiMap headers) {
+    if (http == null) {
+      http = vertx.createHttpClient();
+    }
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url).setTimeout(5_000)
         .putHeader("Content-Type", "application/json");
     headers.forEach(options::putHeader);

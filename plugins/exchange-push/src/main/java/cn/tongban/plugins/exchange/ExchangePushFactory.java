@@ -8,7 +8,6 @@ import cn.tongban.plugin.JsonPost;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonObject;
 
 import javax.crypto.Mac;
@@ -37,12 +36,12 @@ public final class ExchangePushFactory implements EventSinkFactory {
 
   @Override
   public Optional<EventSink> create(Map<String, String> settings) {
-    String url = settings.get("TONGBAN_EXCHANGE_URL");
     String secret = settings.get("TONGBAN_EXCHANGE_SECRET");
-    if (url == null || url.isBlank() || secret == null || secret.isBlank()) {
+    if (secret == null || secret.isBlank()) {
       return Optional.empty();
     }
-    return Optional.of(new Sink(url, secret));
+    return JsonPost.configured(settings, "TONGBAN_EXCHANGE_URL", "the exchange platform")
+        .map(target -> new Sink(target, secret));
   }
 
   /** {@code sha256=} and the hex HMAC-SHA256 of {@code body} under {@code secret}. */
@@ -57,20 +56,16 @@ public final class ExchangePushFactory implements EventSinkFactory {
   }
 
   private static final class Sink implements EventSink {
-    private final String url;
+    private final JsonPost target;
     private final String secret;
-    private HttpClient http;
 
-    Sink(String url, String secret) {
-      this.url = url;
+    Sink(JsonPost target, String secret) {
+      this.target = target;
       this.secret = secret;
     }
 
     @Override
     public Future<Void> deliver(HandlerContext context, JsonObject event, Optional<CaseView> view) {
-      if (http == null) {
-        http = context.vertx().createHttpClient();
-      }
       JsonObject body = new JsonObject()
           .put("eventId", event.getString("id"))
           .put("eventType", event.getString("type"))
@@ -84,9 +79,8 @@ public final class ExchangePushFactory implements EventSinkFactory {
           .put("APPLYERNAME", v.applicant().getString("name"))
           .put("APPLYERPAGECODE", v.applicant().getString("idNumber", v.applicant().getString("creditCode")))));
       Buffer bytes = Buffer.buffer(body.encode());
-      return JsonPost.send(http, url, bytes, MultiMap.caseInsensitiveMultiMap()
-          .add("X-Tongban-Event-Id", event.getString("id")).add(SIGNATURE, sign(secret, bytes.getBytes())),
-          "the exchange platform");
+      return target.send(context.vertx(), bytes, MultiMap.caseInsensitiveMultiMap()
+          .add("X-Tongban-Event-Id", event.getString("id")).add(SIGNATURE, sign(secret, bytes.getBytes())));
     }
   }
 }

@@ -6,9 +6,6 @@ import cn.tongban.plugin.EventSinkFactory;
 import cn.tongban.plugin.HandlerContext;
 import cn.tongban.plugin.JsonPost;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
@@ -38,8 +35,7 @@ public final class NotificationFactory implements EventSinkFactory {
 
   @Override
   public Optional<EventSink> create(Map<String, String> settings) {
-    String url = settings.get("TONGBAN_NOTIFY_URL");
-    return url == null || url.isBlank() ? Optional.empty() : Optional.of(new Sink(url));
+    return JsonPost.configured(settings, "TONGBAN_NOTIFY_URL", "the notification gateway").map(Sink::new);
   }
 
   /** The text for an event, or empty when the applicant need not hear of it. */
@@ -49,11 +45,10 @@ public final class NotificationFactory implements EventSinkFactory {
   }
 
   private static final class Sink implements EventSink {
-    private final String url;
-    private HttpClient http;
+    private final JsonPost target;
 
-    Sink(String url) {
-      this.url = url;
+    Sink(JsonPost target) {
+      this.target = target;
     }
 
     @Override
@@ -64,14 +59,10 @@ public final class NotificationFactory implements EventSinkFactory {
       if (phone == null || text.isEmpty()) {
         return Future.succeededFuture();
       }
-      if (http == null) {
-        http = context.vertx().createHttpClient();
-      }
       JsonObject body = new JsonObject().put("eventId", event.getString("id")).put("phone", phone)
           .put("template", event.getString("type")).put("text", text.get())
           .put("params", new JsonObject().put("number", view.get().number().orElse("")));
-      return JsonPost.send(http, url, Buffer.buffer(body.encode()), MultiMap.caseInsensitiveMultiMap(),
-          "the notification gateway");
+      return target.send(context.vertx(), body);
     }
   }
 }

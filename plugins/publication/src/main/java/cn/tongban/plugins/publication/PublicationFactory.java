@@ -6,9 +6,6 @@ import cn.tongban.plugin.EventSinkFactory;
 import cn.tongban.plugin.HandlerContext;
 import cn.tongban.plugin.JsonPost;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
@@ -30,8 +27,7 @@ public final class PublicationFactory implements EventSinkFactory {
 
   @Override
   public Optional<EventSink> create(Map<String, String> settings) {
-    String url = settings.get("TONGBAN_PUBLICATION_URL");
-    return url == null || url.isBlank() ? Optional.empty() : Optional.of(new Sink(url));
+    return JsonPost.configured(settings, "TONGBAN_PUBLICATION_URL", "the disclosure feed").map(Sink::new);
   }
 
   /** The public record of a decision: what may be disclosed, nothing else. */
@@ -55,11 +51,10 @@ public final class PublicationFactory implements EventSinkFactory {
   }
 
   private static final class Sink implements EventSink {
-    private final String url;
-    private HttpClient http;
+    private final JsonPost target;
 
-    Sink(String url) {
-      this.url = url;
+    Sink(JsonPost target) {
+      this.target = target;
     }
 
     @Override
@@ -68,11 +63,7 @@ public final class PublicationFactory implements EventSinkFactory {
       if (decision == null || view.isEmpty()) {
         return Future.succeededFuture();
       }
-      if (http == null) {
-        http = context.vertx().createHttpClient();
-      }
-      return JsonPost.send(http, url, Buffer.buffer(record(event, view.get(), decision).encode()),
-          MultiMap.caseInsensitiveMultiMap(), "the disclosure feed");
+      return target.send(context.vertx(), record(event, view.get(), decision));
     }
   }
 }
