@@ -147,7 +147,7 @@ public final class Platform {
                   CalendarService calendar = new CalendarService(pool, clock);
                   return calendar.load()
                       .compose(c -> vertx.executeBlocking(() -> PluginHost.load(vertx, clock,
-                          Optional.of(config.dataDir().resolve("plugins")), config.settings()), false))
+                          Optional.of(config.dataDir().resolve("plugins")), config.settings(), pool), false))
                       .map(plugins -> new Platform(vertx, config, pg.result(), rd.result(), pool, redis, key,
                           calendar, plugins));
                 });

@@ -138,6 +138,27 @@ class SubmissionTest {
   }
 
   @Test
+  void whatADepartmentAlreadyHoldsIsFilledInFromItsImportedDataset() throws Exception {
+    // The 公安 population dataset, imported by the operator (re-importing replaces the subject's record).
+    gateway.execute("INSERT INTO shared_dataset_record (source, subject_key, record) VALUES ('gongan-population', "
+        + "'11010519491231002X', '{\"householdTownship\": \"米村镇\", \"householdVillage\": \"米村\", "
+        + "\"address\": \"新密市米村镇米村一组8号\", \"ethnicity\": \"汉族\"}') ON CONFLICT (source, subject_key) "
+        + "DO UPDATE SET record = excluded.record, imported_at = now()");
+    HttpResponse<String> r = gateway.send("GET", "/api/v1/matters/mzj-advanced-age-allowance/prefill", null,
+        "Authorization", "Bearer " + gateway.token("citizen"));
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals(new JsonObject().put("name", "张三").put("idNumber", "11010519491231002X").put("mobile", "13800138000")
+            .put("householdTownship", "米村镇").put("householdVillage", "米村").put("address", "新密市米村镇米村一组8号"),
+        new JsonObject(r.body()).getJsonObject("data"), "profile and household registration filled, nothing else");
+    // A subject the department holds nothing on: only the profile is filled, nothing fails.
+    gateway.execute("DELETE FROM shared_dataset_record WHERE source = 'gongan-population'");
+    JsonObject unknown = new JsonObject(gateway.send("GET", "/api/v1/matters/mzj-advanced-age-allowance/prefill",
+        null, "Authorization", "Bearer " + gateway.token("citizen")).body()).getJsonObject("data");
+    assertEquals(new JsonObject().put("name", "张三").put("idNumber", "11010519491231002X").put("mobile", "13800138000"),
+        unknown);
+  }
+
+  @Test
   void violationsAreInEnglishOnRequest() throws Exception {
     String token = gateway.token("citizen");
     JsonObject data = gateway.sample(ELDERLY);

@@ -66,6 +66,11 @@ public final class DemoSeeder {
           for (Account a : missing) {
             chain = chain.compose(v -> store.insertAccountIfAbsent(tx, a).mapEmpty());
           }
+          // What the 公安 population registry holds on the demo citizen, as if imported (数据共享).
+          chain = chain.compose(v -> tx.query("INSERT INTO shared_dataset_record (source, subject_key, record) "
+              + "VALUES ('gongan-population', '11010519491231002X', '{\"name\": \"张三\", \"householdTownship\": "
+              + "\"超化镇\", \"householdVillage\": \"超化村\", \"address\": \"新密市超化镇超化村三组12号\"}') "
+              + "ON CONFLICT DO NOTHING").execute().mapEmpty());
           return chain.compose(v -> store.findClient("portal-demo").compose(c -> c.isPresent()
               ? Future.succeededFuture()
               : vertx.executeBlocking(() -> PasswordHasher.hash(PASSWORD))

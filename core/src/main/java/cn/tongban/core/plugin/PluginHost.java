@@ -4,6 +4,7 @@ import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.ProblemCode;
 import cn.tongban.core.problem.Violation;
 import cn.tongban.plugin.CaseView;
+import cn.tongban.plugin.DataSharingAdapter;
 import cn.tongban.plugin.EventSink;
 import cn.tongban.plugin.EventSinkFactory;
 import cn.tongban.plugin.FormHandler;
@@ -14,6 +15,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 
 import java.io.IOException;
 import java.net.URL;
@@ -45,24 +48,32 @@ public final class PluginHost {
   private final Map<String, FormHandlerFactory> factories;
   private final List<EventSink> sinks;
   private final Map<String, List<FormHandler>> handlers = new ConcurrentHashMap<>();
+  private final Map<String, DataSharingAdapter> adapters;
   private final Vertx vertx;
   private final Clock clock;
+  private final Pool pool;
 
-  private PluginHost(Map<String, FormHandlerFactory> factories, List<EventSink> sinks, Vertx vertx, Clock clock) {
+  private PluginHost(Map<String, FormHandlerFactory> factories, List<EventSink> sinks,
+      Map<String, DataSharingAdapter> adapters, Vertx vertx, Clock clock, Pool pool) {
     this.factories = Collections.unmodifiableMap(factories);
     this.sinks = List.copyOf(sinks);
+    this.adapters = Map.copyOf(adapters);
     this.vertx = vertx;
     this.clock = clock;
+    this.pool = pool;
   }
 
   /** Finds every handler factory (blocking: class loading and jar scanning; call it from a worker). */
   public static PluginHost load(Vertx vertx, Clock clock, Optional<Path> pluginDir) throws IOException {
-    return load(vertx, clock, pluginDir, Map.of());
+    return load(vertx, clock, pluginDir, Map.of(), null);
   }
 
-  /** As {@link #load(Vertx, Clock, Optional)}, with the settings event sinks configure themselves from. */
-  public static PluginHost load(Vertx vertx, Clock clock, Optional<Path> pluginDir, Map<String, String> settings)
-      throws IOException {
+  /**
+   * As {@link #load(Vertx, Clock, Optional)}, with the settings event sinks and data-sharing adapters configure
+   * themselves from, and the database whose imported department datasets answer every source no adapter serves.
+   */
+  public static PluginHost load(Vertx vertx, Clock clock, Optional<Path> pluginDir, Map<String, String> settings,
+      Pool pool) throws IOException {
     ClassLoader loader = PluginHost.class.getClassLoader();
     if (pluginDir.isPresent() && Files.isDirectory(pluginDir.get())) {
       List<URL> jars = new ArrayList<>();
@@ -89,8 +100,14 @@ public final class PluginHost {
         sinkIds.add(f.id());
       });
     }
-    LOG.info(() -> "form handlers installed: " + found.keySet() + "; event sinks configured: " + sinkIds);
-    return new PluginHost(found, sinks, vertx, clock);
+    Map<String, DataSharingAdapter> adapters = new LinkedHashMap<>();
+    for (DataSharingAdapter a : ServiceLoader.load(DataSharingAdapter.class, loader)) {
+      a.configure(settings);
+      a.sources().forEach(source -> adapters.put(source, a));
+    }
+    LOG.info(() -> "form handlers installed: " + found.keySet() + "; event sinks configured: " + sinkIds
+        + "; live data-sharing sources: " + adapters.keySet());
+    return new PluginHost(found, sinks, adapters, vertx, clock, pool);
   }
 
   /** The configuration schema of every installed handler, by id. */
@@ -218,7 +235,26 @@ public final class PluginHost {
       public Clock clock() {
         return clock;
       }
+
+      public Future<Optional<JsonObject>> sharedData(String source, String subjectKey) {
+        DataSharingAdapter adapter = adapters.get(source);
+        if (adapter != null) {
+          return adapter.lookup(this, source, subjectKey);
+        }
+        return importedRecord(source, subjectKey);
+      }
     };
+  }
+
+  /** A department's record of a subject from its dataset imported into table {@code shared_dataset_record}. */
+  private Future<Optional<JsonObject>> importedRecord(String source, String subjectKey) {
+    if (pool == null) {
+      return Future.failedFuture("no database to read the shared dataset " + source + " from");
+    }
+    return pool.preparedQuery("SELECT record FROM shared_dataset_record WHERE source = $1 AND subject_key = $2")
+        .execute(Tuple.of(source, subjectKey))
+        .map(rows -> rows.size() == 0 ? Optional.<JsonObject>empty()
+            : Optional.of(rows.iterator().next().getJsonObject("record")));
   }
 
   /** A view of a case for handlers: copies, so nothing they do changes it. */

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
@@ -100,7 +101,16 @@ public abstract class FormHandlerContract {
       public Clock clock() {
         return Clock.systemUTC();
       }
+
+      public Future<Optional<JsonObject>> sharedData(String source, String subjectKey) {
+        return Future.succeededFuture(Optional.ofNullable(sharedRecords().get(source + "/" + subjectKey)));
+      }
     };
+  }
+
+  /** The records the contract's handler context answers {@code sharedData} with, by "source/subjectKey". */
+  protected Map<String, JsonObject> sharedRecords() {
+    return Map.of();
   }
 
   private static <T> T await(Future<T> f) throws Exception {
