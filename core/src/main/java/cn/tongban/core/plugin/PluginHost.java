@@ -156,7 +156,8 @@ public final class PluginHost {
       for (FormHandler h : bound) {
         runs.add(h.prefill(context(), draft).timeout(HOOK_TIMEOUT_MS, TimeUnit.MILLISECONDS));
       }
-      return Future.all(runs);
+      return Future.all(runs).recover(e -> Future.failedFuture(
+          new DomainException(ProblemCode.DEPENDENCY_UNAVAILABLE, "dependency.down", "form handler")));
     }).map(all -> {
       JsonObject merged = new JsonObject();
       for (int i = 0; i < all.size(); i++) {

@@ -1,5 +1,7 @@
 package cn.tongban.core.plugin;
 
+import cn.tongban.core.problem.DomainException;
+import cn.tongban.core.problem.ProblemCode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -9,9 +11,11 @@ import org.junit.jupiter.api.Test;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** A live department source, found by ServiceLoader, answers the data-sharing handler for the sources it serves. */
 class DataSharingAdapterTest {
@@ -25,7 +29,8 @@ class DataSharingAdapterTest {
   @Test
   void aLiveSourceFillsTheFormThroughItsAdapter() throws Exception {
     PluginHost host = PluginHost.load(vertx, Clock.systemUTC(), Optional.empty(),
-        Map.of("TEST_REGISTRY_CREDIT_CODE", "91410183MA9XYZ1234", "TEST_REGISTRY_NAME", "新密市超化镇示范农业有限公司"),
+        Map.of("TEST_REGISTRY_CREDIT_CODE", "91410183MA9XYZ1234", "TEST_REGISTRY_NAME", "新密市超化镇示范农业有限公司",
+            "TEST_REGISTRY_DOWN_FOR", "91410183MA9DOWN000"),
         null);
     JsonArray bindings = new JsonArray().add(new JsonObject().put("id", "data-sharing").put("config",
         new JsonObject().put("lookups", new JsonArray().add(new JsonObject().put("source", "test-live-registry")
@@ -38,5 +43,11 @@ class DataSharingAdapterTest {
         new JsonObject(), new JsonObject().put("creditCode", "91410183MA9OTHER00"), "DRAFT"))
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertEquals(new JsonObject(), unknown);
+    // A source that fails is the platform's dependency being down (503), not "nothing known".
+    ExecutionException down = assertThrows(ExecutionException.class, () -> host.prefill("adapter-test", bindings,
+        PluginHost.view(Optional.empty(), "m", 1, new JsonObject(),
+            new JsonObject().put("creditCode", "91410183MA9DOWN000"), "DRAFT"))
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+    assertEquals(ProblemCode.DEPENDENCY_UNAVAILABLE, ((DomainException) down.getCause()).code());
   }
 }

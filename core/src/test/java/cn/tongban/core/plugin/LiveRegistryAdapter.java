@@ -16,6 +16,7 @@ import java.util.Set;
 public final class LiveRegistryAdapter implements DataSharingAdapter {
   private String creditCode;
   private String name;
+  private String downFor;
 
   @Override
   public Set<String> sources() {
@@ -26,10 +27,14 @@ public final class LiveRegistryAdapter implements DataSharingAdapter {
   public void configure(Map<String, String> settings) {
     creditCode = settings.get("TEST_REGISTRY_CREDIT_CODE");
     name = settings.get("TEST_REGISTRY_NAME");
+    downFor = settings.get("TEST_REGISTRY_DOWN_FOR");
   }
 
   @Override
   public Future<Optional<JsonObject>> lookup(HandlerContext context, String source, String subjectKey) {
+    if (subjectKey.equals(downFor)) {
+      return Future.failedFuture("the registry is down");
+    }
     return Future.succeededFuture(subjectKey.equals(creditCode)
         ? Optional.of(new JsonObject().put("name", name).put("registeredCapital", 500))
         : Optional.empty());
