@@ -26,6 +26,7 @@ import cn.tongban.core.matter.MatterService;
 import cn.tongban.core.matter.MatterStore;
 import cn.tongban.core.outbox.OutboxRelay;
 import cn.tongban.core.plugin.PluginHost;
+import cn.tongban.core.sharing.SharedDatasets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -64,6 +65,7 @@ public final class Platform {
   private final WeChatLogin wechat;
   private long scanTimer = -1;
   private final OutboxRelay relay;
+  private final SharedDatasets sharedDatasets;
   private long relayTimer = -1;
   private boolean relaying;
 
@@ -92,6 +94,7 @@ public final class Platform {
         enterprises, config.areaCode(), config.realNameLevels());
     this.lifecycle = new LifecycleService(applicationStore, matterStore, dataChecker, calendar);
     this.deadlines = new DeadlineScanner(applicationStore, calendar);
+    this.sharedDatasets = new SharedDatasets(pool);
     this.relay = new OutboxRelay(vertx, pool, applicationStore, matterStore, plugins, config.outboxMaxAttempts(),
         config.outboxBackoffMillis());
     if (config.relayIntervalMillis() > 0) {
@@ -198,6 +201,10 @@ public final class Platform {
 
   public OutboxRelay relay() {
     return relay;
+  }
+
+  public SharedDatasets sharedDatasets() {
+    return sharedDatasets;
   }
 
   public DeadlineScanner deadlines() {

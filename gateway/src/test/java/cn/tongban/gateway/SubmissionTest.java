@@ -139,11 +139,28 @@ class SubmissionTest {
 
   @Test
   void whatADepartmentAlreadyHoldsIsFilledInFromItsImportedDataset() throws Exception {
-    // The 公安 population dataset, imported by the operator (re-importing replaces the subject's record).
-    gateway.execute("INSERT INTO shared_dataset_record (source, subject_key, record) VALUES ('gongan-population', "
-        + "'11010519491231002X', '{\"householdTownship\": \"米村镇\", \"householdVillage\": \"米村\", "
-        + "\"address\": \"新密市米村镇米村一组8号\", \"ethnicity\": \"汉族\"}') ON CONFLICT (source, subject_key) "
-        + "DO UPDATE SET record = excluded.record, imported_at = now()");
+    // The 公安 population dataset, imported by an administrator (re-importing replaces the subject's record).
+    JsonObject dataset = new JsonObject().put("records", new JsonArray()
+        .add(new JsonObject().put("subjectKey", "11010519491231002X").put("record", new JsonObject()
+            .put("householdTownship", "米村镇").put("householdVillage", "米村").put("address", "新密市米村镇米村一组8号")
+            .put("ethnicity", "汉族")))
+        .add(new JsonObject().put("subjectKey", "410183193501010018").put("record", new JsonObject()
+            .put("householdTownship", "来集镇"))));
+    HttpResponse<String> forbidden = gateway.send("PUT", "/api/v1/admin/datasets/gongan-population", dataset.encode(),
+        "Authorization", "Bearer " + gateway.token("citizen"), "Content-Type", "application/json");
+    assertEquals(403, forbidden.statusCode(), "only administrators import");
+    JsonObject broken = dataset.copy();
+    broken.getJsonArray("records").getJsonObject(1).remove("record");
+    HttpResponse<String> bad = gateway.send("PUT", "/api/v1/admin/datasets/gongan-population", broken.encode(),
+        "Authorization", "Bearer " + gateway.token("admin"), "Content-Type", "application/json");
+    assertEquals(400, bad.statusCode(), bad.body());
+    assertTrue(bad.body().contains("/records/1"), "the pointer names the broken record: " + bad.body());
+    assertEquals(0, gateway.count("select count(*) from shared_dataset_record where subject_key = '410183193501010018'"),
+        "a refused import writes nothing");
+    HttpResponse<String> imported = gateway.send("PUT", "/api/v1/admin/datasets/gongan-population", dataset.encode(),
+        "Authorization", "Bearer " + gateway.token("admin"), "Content-Type", "application/json");
+    assertEquals(200, imported.statusCode(), imported.body());
+    assertEquals(2, new JsonObject(imported.body()).getInteger("imported"));
     HttpResponse<String> r = gateway.send("GET", "/api/v1/matters/mzj-advanced-age-allowance/prefill", null,
         "Authorization", "Bearer " + gateway.token("citizen"));
     assertEquals(200, r.statusCode(), r.body());

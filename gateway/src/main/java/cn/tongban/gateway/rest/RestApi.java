@@ -108,10 +108,12 @@ public final class RestApi {
     operations.put("getCorrectionNotice", applications::getCorrectionNotice);
     operations.put("computeDueDate", calendar::computeDueDate);
     operations.put("setCalendarDay", calendar::setCalendarDay);
-    SupervisionOperations supervision = new SupervisionOperations(platform.deadlines(), platform.relay());
+    SupervisionOperations supervision = new SupervisionOperations(platform.deadlines(), platform.relay(),
+        platform.sharedDatasets());
     operations.put("runDeadlineScan", supervision::runDeadlineScan);
     operations.put("listDeadEvents", supervision::listDeadEvents);
     operations.put("retryDeadEvent", supervision::retryDeadEvent);
+    operations.put("importSharedDataset", supervision::importSharedDataset);
 
     JsonObject model = new JsonObject(contractYaml.isEmpty() ? Map.of()
         : (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions())).load(contractYaml));

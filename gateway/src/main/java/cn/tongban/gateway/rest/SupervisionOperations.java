@@ -6,17 +6,28 @@ import cn.tongban.core.identity.Role;
 import cn.tongban.core.outbox.OutboxRelay;
 import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.ProblemCode;
+import cn.tongban.core.sharing.SharedDatasets;
 import cn.tongban.gateway.http.RequestContext;
 import io.vertx.ext.web.RoutingContext;
 
-/** 电子监察 over REST: the deadline scan on demand, and the outbox's dead letters. */
+/** Administration over REST: the deadline scan on demand, the outbox's dead letters, shared-dataset imports. */
 final class SupervisionOperations {
   private final DeadlineScanner deadlines;
   private final OutboxRelay relay;
+  private final SharedDatasets datasets;
 
-  SupervisionOperations(DeadlineScanner deadlines, OutboxRelay relay) {
+  SupervisionOperations(DeadlineScanner deadlines, OutboxRelay relay, SharedDatasets datasets) {
     this.deadlines = deadlines;
     this.relay = relay;
+    this.datasets = datasets;
+  }
+
+  void importSharedDataset(RoutingContext rc) {
+    if (!RequestContext.requireCaller(rc).has(Role.ADMIN)) {
+      rc.fail(new DomainException(ProblemCode.FORBIDDEN, "account.forbidden"));
+      return;
+    }
+    Rest.reply(rc, datasets.importRecords(Rest.path(rc, "source"), Rest.body(rc).getJsonArray("records")), 200);
   }
 
   void listDeadEvents(RoutingContext rc) {
