@@ -23,16 +23,14 @@ final class SupervisionOperations {
   }
 
   void importSharedDataset(RoutingContext rc) {
-    if (!RequestContext.requireCaller(rc).has(Role.ADMIN)) {
-      rc.fail(new DomainException(ProblemCode.FORBIDDEN, "account.forbidden"));
+    if (!admin(rc)) {
       return;
     }
     Rest.reply(rc, datasets.importRecords(Rest.path(rc, "source"), Rest.body(rc).getJsonArray("records")), 200);
   }
 
   void listDeadEvents(RoutingContext rc) {
-    if (!RequestContext.requireCaller(rc).has(Role.ADMIN)) {
-      rc.fail(new DomainException(ProblemCode.FORBIDDEN, "account.forbidden"));
+    if (!admin(rc)) {
       return;
     }
     relay.dead(200).onComplete(ar -> {
@@ -45,8 +43,7 @@ final class SupervisionOperations {
   }
 
   void retryDeadEvent(RoutingContext rc) {
-    if (!RequestContext.requireCaller(rc).has(Role.ADMIN)) {
-      rc.fail(new DomainException(ProblemCode.FORBIDDEN, "account.forbidden"));
+    if (!admin(rc)) {
       return;
     }
     relay.retry(Rest.path(rc, "id")).onComplete(ar -> {
@@ -67,5 +64,14 @@ final class SupervisionOperations {
       return;
     }
     Rest.reply(rc, deadlines.scan(), 200);
+  }
+
+  /** Whether the caller is an administrator; fails the request with 403 when not. */
+  private static boolean admin(RoutingContext rc) {
+    if (RequestContext.requireCaller(rc).has(Role.ADMIN)) {
+      return true;
+    }
+    rc.fail(new DomainException(ProblemCode.FORBIDDEN, "account.forbidden"));
+    return false;
   }
 }
