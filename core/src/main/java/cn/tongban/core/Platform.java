@@ -20,6 +20,9 @@ import cn.tongban.core.infra.Database;
 import cn.tongban.core.infra.EmbeddedPostgresServer;
 import cn.tongban.core.infra.EmbeddedRedisServer;
 import cn.tongban.core.infra.Redis;
+import cn.tongban.core.licence.LicenceService;
+import cn.tongban.core.material.EicarScanner;
+import cn.tongban.core.material.MaterialService;
 import cn.tongban.core.matter.CatalogueImporter;
 import cn.tongban.core.matter.MatterAuthoringService;
 import cn.tongban.core.matter.MatterService;
@@ -27,12 +30,15 @@ import cn.tongban.core.matter.MatterStore;
 import cn.tongban.core.outbox.OutboxRelay;
 import cn.tongban.core.plugin.PluginHost;
 import cn.tongban.core.sharing.SharedDatasets;
+import cn.tongban.plugin.MaterialScanner;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -63,6 +69,8 @@ public final class Platform {
   private final EnterpriseService enterprises;
   private final OrganisationService organisation;
   private final WeChatLogin wechat;
+  private final LicenceService licences;
+  private final MaterialService materials;
   private long scanTimer = -1;
   private final OutboxRelay relay;
   private final SharedDatasets sharedDatasets;
@@ -90,13 +98,18 @@ public final class Platform {
     this.wechat = new WeChatLogin(vertx, pool, config.wechatCode2SessionUrl(), config.wechatAppId(),
         config.wechatSecret());
     FormDataChecker dataChecker = new FormDataChecker(validator, plugins);
+    this.licences = new LicenceService(vertx, pool, calendar, config.areaCode());
+    List<MaterialScanner> scanners = new ArrayList<>(List.of(new EicarScanner()));
+    scanners.addAll(plugins.scanners());
+    this.materials = new MaterialService(vertx, pool, calendar, applicationStore, matterStore, licences, scanners,
+        config.materialLimitBytes(), config.materialValidDays());
     this.applications = new ApplicationService(matters, applicationStore, identity, dataChecker, calendar,
-        enterprises, config.areaCode(), config.realNameLevels());
+        enterprises, config.areaCode(), config.realNameLevels(), materials);
     this.lifecycle = new LifecycleService(applicationStore, matterStore, dataChecker, calendar);
     this.deadlines = new DeadlineScanner(applicationStore, calendar);
     this.sharedDatasets = new SharedDatasets(pool);
-    this.relay = new OutboxRelay(vertx, pool, applicationStore, matterStore, plugins, config.outboxMaxAttempts(),
-        config.outboxBackoffMillis());
+    this.relay = new OutboxRelay(vertx, pool, applicationStore, matterStore, plugins, licences,
+        config.outboxMaxAttempts(), config.outboxBackoffMillis());
     if (config.relayIntervalMillis() > 0) {
       relayTimer = vertx.setPeriodic(config.relayIntervalMillis(), id -> {
         if (relaying) {
@@ -151,6 +164,13 @@ public final class Platform {
                   return calendar.load()
                       .compose(c -> vertx.executeBlocking(() -> PluginHost.load(vertx, clock,
                           Optional.of(config.dataDir().resolve("plugins")), config.settings(), pool), false))
+                      .compose(plugins -> {
+                        LicenceService licences = new LicenceService(vertx, pool, calendar, config.areaCode());
+                        return licences.ensureKey()
+                            .compose(v -> config.demo() ? DemoSeeder.seedLicences(pool, licences, calendar.today())
+                                : Future.succeededFuture())
+                            .map(plugins);
+                      })
                       .map(plugins -> new Platform(vertx, config, pg.result(), rd.result(), pool, redis, key,
                           calendar, plugins));
                 });
@@ -185,6 +205,14 @@ public final class Platform {
 
   public LifecycleService lifecycle() {
     return lifecycle;
+  }
+
+  public LicenceService licences() {
+    return licences;
+  }
+
+  public MaterialService materials() {
+    return materials;
   }
 
   public WeChatLogin wechat() {

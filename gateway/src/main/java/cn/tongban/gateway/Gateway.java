@@ -6,6 +6,7 @@ import cn.tongban.gateway.auth.TokenService;
 import cn.tongban.gateway.graphql.GraphQLApi;
 import cn.tongban.gateway.http.Problems;
 import cn.tongban.gateway.http.RequestContext;
+import cn.tongban.gateway.rest.MaterialOperations;
 import cn.tongban.gateway.rest.RestApi;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -32,6 +33,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * documents, served by one verticle instance per core so every event loop takes requests.
  */
 public final class Gateway extends VerticleBase {
+  private static final String MATERIALS_PATH = "/api/v1/materials";
   private final Platform platform;
   private final Buffer openapiYaml;
   private final int port;
@@ -54,7 +56,10 @@ public final class Gateway extends VerticleBase {
   public static Future<Deployment> deploy(Vertx vertx, Platform platform) {
     int count = Math.max(1, Runtime.getRuntime().availableProcessors());
     List<Gateway> started = new CopyOnWriteArrayList<>();
-    return vertx.executeBlocking(() -> platform.config().httpPort() == 0 ? freePort() : platform.config().httpPort())
+    return vertx.executeBlocking(() -> {
+      java.nio.file.Files.createDirectories(platform.config().dataDir().resolve("uploads"));
+      return platform.config().httpPort() == 0 ? freePort() : platform.config().httpPort();
+    })
         .compose(port -> vertx.fileSystem().readFile("openapi/tongban.yaml").compose(yaml ->
             vertx.deployVerticle(() -> {
               Gateway g = new Gateway(platform, yaml, port);
@@ -78,8 +83,15 @@ public final class Gateway extends VerticleBase {
     return RestApi.create(vertx, platform, tokens, openapiYaml.toString(StandardCharsets.UTF_8)).compose(api -> {
       Router router = Router.router(vertx);
       router.route().handler(RequestContext::begin);
+      // Material uploads stream to files under the data directory (deleted when answered), within their own
+      // limit plus room for the multipart envelope; every other body stays in memory under the body limit.
+      router.post(MATERIALS_PATH).handler(BodyHandler.create(platform.config().dataDir().resolve("uploads").toString())
+          .setBodyLimit(platform.materials().limitBytes() + 64 * 1024).setDeleteUploadedFilesOnEnd(true));
       router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
       router.route().handler(new Authentication(tokens, platform.identity()));
+      MaterialOperations materials = new MaterialOperations(platform.materials());
+      router.post(MATERIALS_PATH).consumes("multipart/form-data").handler(Authentication::required)
+          .handler(materials::uploadMaterial);
       router.get("/openapi.yaml").handler(rc -> rc.response()
           .putHeader("Content-Type", "application/yaml; charset=utf-8").end(openapiYaml));
       mountGraphQL(router);

@@ -141,6 +141,35 @@ final class TestGateway implements AutoCloseable {
     return new JsonObject(r.body()).getString("number");
   }
 
+  /** A GET whose body is bytes (images, downloads). */
+  HttpResponse<byte[]> getBytes(String path, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUri() + path)).timeout(Duration.ofSeconds(30)).GET();
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  /** A multipart/form-data upload as a browser or wx.uploadFile sends it: text fields and one file. */
+  HttpResponse<String> upload(String user, Map<String, String> fields, String fileName, byte[] content)
+      throws Exception {
+    String boundary = "----tongban" + java.util.UUID.randomUUID();
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    for (var f : fields.entrySet()) {
+      body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f.getKey() + "\"\r\n\r\n"
+          + f.getValue() + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
+        + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    body.write(content);
+    body.write(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    HttpRequest req = HttpRequest.newBuilder(URI.create(baseUri() + "/api/v1/materials"))
+        .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token(user))
+        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
+    return http.send(req, HttpResponse.BodyHandlers.ofString());
+  }
+
   /** A user acts on a case. */
   HttpResponse<String> act(String user, String number, JsonObject body) throws Exception {
     return send("POST", "/api/v1/applications/" + number + "/actions", body.encode(),

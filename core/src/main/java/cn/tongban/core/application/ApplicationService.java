@@ -8,6 +8,7 @@ import cn.tongban.core.identity.EnterpriseService;
 import cn.tongban.core.identity.IdentityService;
 import cn.tongban.core.identity.Role;
 import cn.tongban.core.json.CanonicalJson;
+import cn.tongban.core.material.MaterialService;
 import cn.tongban.core.matter.FormVersion;
 import cn.tongban.core.matter.MatterService;
 import cn.tongban.core.page.Cursor;
@@ -18,6 +19,7 @@ import cn.tongban.core.problem.ProblemCode;
 import cn.tongban.core.problem.Violation;
 import cn.tongban.plugin.IdNumber;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 
@@ -46,6 +48,7 @@ public final class ApplicationService {
   private final EnterpriseService enterprises;
   private final String areaCode;
   private final List<TongbanConfig.RealNameLevel> levels;
+  private final MaterialService materialsOwned;
 
   private String levelCode(int rank) {
     return levels.stream().filter(l -> l.rank() == rank).map(TongbanConfig.RealNameLevel::code).findFirst()
@@ -54,8 +57,9 @@ public final class ApplicationService {
 
   public ApplicationService(MatterService matters, ApplicationStore store, IdentityService identity,
       FormDataChecker checker, CalendarService calendar, EnterpriseService enterprises, String areaCode,
-      List<TongbanConfig.RealNameLevel> levels) {
+      List<TongbanConfig.RealNameLevel> levels, MaterialService materials) {
     this.levels = List.copyOf(levels);
+    this.materialsOwned = materials;
     this.enterprises = enterprises;
     this.matters = matters;
     this.store = store;
@@ -104,18 +108,78 @@ public final class ApplicationService {
                 .compose(dataViolations -> {
                   List<Violation> violations = new ArrayList<>(applicant.violations());
                   violations.addAll(dataViolations);
-                  if (!violations.isEmpty()) {
-                    return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED,
-                        "application.invalid", violations, violations.size()));
-                  }
-                  return store(caller, cmd, locale, detail, form, applicant, requestHash);
+                  return materials(detail.matter().document(), cmd.materials(), applicant.json(), locale)
+                      .compose(materials -> {
+                        violations.addAll(materials.violations());
+                        if (!violations.isEmpty()) {
+                          return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED,
+                              "application.invalid", violations, violations.size()));
+                        }
+                        return store(caller, cmd, locale, detail, form, applicant, requestHash, materials.plan());
+                      });
                 });
           }));
     });
   }
 
+  /** How a submission's materials will be satisfied, and what is wrong with the files it names. */
+  private record MaterialPlan(ApplicationStore.Materials plan, List<Violation> violations) {
+  }
+
+  /**
+   * The matter's licence-sourced materials are looked up in the e-licence library; files named in the
+   * submission must be the applicant's own valid uploads for one of the matter's materials; the other
+   * applicant-supplied materials are filled from the applicant's earlier files where there are any.
+   */
+  private Future<MaterialPlan> materials(JsonObject matter, JsonArray given, JsonObject applicant, Locale locale) {
+    JsonArray needs = matter.getJsonArray("materials", new JsonArray());
+    JsonArray licenceNeeds = new JsonArray();
+    Set<String> codes = new java.util.HashSet<>();
+    for (Object o : needs) {
+      JsonObject need = (JsonObject) o;
+      codes.add(need.getString("code"));
+      if ("LICENCE".equals(need.getString("source")) && need.getString("licenceType") != null) {
+        licenceNeeds.add(new JsonObject().put("code", need.getString("code"))
+            .put("licenceType", need.getString("licenceType")));
+      }
+    }
+    List<Violation> violations = new ArrayList<>();
+    JsonArray handedIn = new JsonArray();
+    List<String> ids = new ArrayList<>();
+    Set<String> named = new java.util.HashSet<>();
+    for (int i = 0; i < given.size(); i++) {
+      JsonObject ref = given.getValue(i) instanceof JsonObject j ? j : new JsonObject();
+      String code = ref.getValue("code") instanceof String c ? c : null;
+      String id = ref.getValue("materialId") instanceof String m ? m : null;
+      if (code == null || !codes.contains(code)) {
+        violations.add(new Violation("/materials/" + i + "/code", "unknownMaterial",
+            Messages.get(locale, "material.unknown", String.valueOf(code))));
+      } else {
+        named.add(code);
+      }
+      ids.add(id);
+      handedIn.add(new JsonObject().put("code", code).put("materialId", id));
+    }
+    JsonArray reusable = new JsonArray();
+    for (Object o : needs) {
+      JsonObject need = (JsonObject) o;
+      if ("APPLICANT".equals(need.getString("source")) && !named.contains(need.getString("code"))) {
+        reusable.add(new JsonObject().put("code", need.getString("code")));
+      }
+    }
+    Future<List<Integer>> bad = ids.isEmpty() ? Future.succeededFuture(List.of())
+        : materialsOwned.notOwned(applicant.getString("idNumber"), ids);
+    return bad.map(indexes -> {
+      for (int i : indexes) {
+        violations.add(new Violation("/materials/" + i + "/materialId", "notOwned",
+            Messages.get(locale, "material.notOwned", String.valueOf(ids.get(i)))));
+      }
+      return new MaterialPlan(new ApplicationStore.Materials(licenceNeeds, handedIn, reusable), violations);
+    });
+  }
+
   private Future<Submission> store(Caller caller, SubmitCommand cmd, Locale locale, MatterService.MatterDetail detail,
-      FormVersion form, Applicant applicant, String requestHash) {
+      FormVersion form, Applicant applicant, String requestHash, ApplicationStore.Materials materials) {
     Optional<String> hall = cmd.hallCode().or(caller::hallCode);
     OffsetDateTime now = OffsetDateTime.now(calendar.clock());
     // Art. 32: a one-time correction notice must go out within 5 working days of intake.
@@ -124,7 +188,7 @@ public final class ApplicationService {
             cmd.channel(), hall, detail.matter().department().code(), applicant.json(),
             applicant.json().getString("idNumber"), cmd.data(), queryCode(), caller.scopeKey(),
             cmd.idempotencyKey(), requestHash, noticeDue, now,
-            Optional.ofNullable(applicant.json().getString("creditCode"))))
+            Optional.ofNullable(applicant.json().getString("creditCode")), materials))
         .recover(e -> Future.failedFuture(unknownHall(e, locale)))
         .compose(inserted -> inserted
             .map(s -> Future.succeededFuture(new Submission(s.application(), false)))
@@ -140,7 +204,7 @@ public final class ApplicationService {
   public Future<JsonObject> prefill(Caller caller, String matterCode, Optional<JsonObject> applicantGiven,
       Locale locale) {
     SubmitCommand probe = new SubmitCommand(matterCode, new JsonObject(), Channel.WEB, Optional.empty(),
-        applicantGiven, Optional.empty());
+        applicantGiven, Optional.empty(), new JsonArray());
     return matters.getForSubmission(matterCode).compose(detail -> applicant(caller, probe, locale)
         .compose(applicant -> checker.prefill(detail.form().orElseThrow(), applicant.json())
             .map(data -> new JsonObject().put("matterCode", matterCode)
@@ -267,6 +331,7 @@ public final class ApplicationService {
         .put("data", cmd.data())
         .put("channel", cmd.channel().name())
         .put("hallCode", cmd.hallCode().orElse(null))
-        .put("applicant", cmd.applicant().orElse(null)));
+        .put("applicant", cmd.applicant().orElse(null))
+        .put("materials", cmd.materials().isEmpty() ? null : cmd.materials()));
   }
 }

@@ -64,6 +64,35 @@ public final class ApplicationStore {
                                   'status', status, 'channel', channel, 'departmentCode', department_code,
                                   'hallCode', hall_code, 'submittedAt', submitted_at)
         from app
+      ), licensed as (
+        -- 免提交: a material the library holds as the applicant's valid licence is attached, not asked for.
+        insert into case_material (application_id, material_code, source, licence_identifier)
+        select app.id, need.code, 'LICENCE', held.identifier
+        from app cross join jsonb_to_recordset($17::jsonb) as need(code text, "licenceType" text)
+        cross join lateral (
+          select l.identifier from licence l
+          where l.holder_code in (app.applicant_id_number, app.applicant_credit_code)
+            and l.type_name = need."licenceType" and l.status = 'ACTIVE'
+            and (l.valid_until is null or l.valid_until >= (app.submitted_at at time zone 'Asia/Shanghai')::date)
+          order by l.issue_date desc, l.created_at desc limit 1) held
+        returning material_code
+      ), handed as (
+        insert into case_material (application_id, material_code, source, material_id)
+        select app.id, f.code, 'UPLOAD', f."materialId"::uuid
+        from app cross join jsonb_to_recordset($18::jsonb) as f(code text, "materialId" text)
+        where f.code not in (select material_code from licensed)
+        returning material_code
+      ), reused as (
+        -- 一次提交、多次复用: the applicant's latest valid file handed in before as this material.
+        insert into case_material (application_id, material_code, source, material_id)
+        select app.id, need.code, 'REUSED', earlier.id
+        from app cross join jsonb_to_recordset($19::jsonb) as need(code text)
+        cross join lateral (
+          select f.id from material_file f
+          where f.owner_id_number = app.applicant_id_number and f.kind = need.code
+            and f.valid_until >= (app.submitted_at at time zone 'Asia/Shanghai')::date
+          order by f.uploaded_at desc limit 1) earlier
+        where need.code not in (select material_code from licensed union all select material_code from handed)
       )
       select""" + COLUMNS + " from app a join matter m on m.code = a.matter_code";
 
@@ -77,7 +106,15 @@ public final class ApplicationStore {
   public record NewApplication(String areaCode, String matterCode, int formVersion, Channel channel,
       Optional<String> hallCode, String departmentCode, JsonObject applicant, String applicantIdNumber,
       JsonObject data, String queryCode, String submittedBy, Optional<String> idempotencyKey, String requestHash,
-      LocalDate noticeDueDate, OffsetDateTime submittedAt, Optional<String> creditCode) {
+      LocalDate noticeDueDate, OffsetDateTime submittedAt, Optional<String> creditCode, Materials materials) {
+  }
+
+  /**
+   * What the case's materials may be satisfied by: licence types to look up in the library, files handed
+   * in with the submission, and material codes to fill from the applicant's earlier files.
+   */
+  public record Materials(JsonArray licenceNeeds, JsonArray handedIn, JsonArray reusable) {
+    public static final Materials NONE = new Materials(new JsonArray(), new JsonArray(), new JsonArray());
   }
 
   /** A stored case and the hash of the request that created it. */
@@ -90,7 +127,8 @@ public final class ApplicationStore {
         n.areaCode(), n.matterCode(), n.formVersion(), n.channel().name(), n.hallCode().orElse(null),
         n.departmentCode(), n.applicant(), n.applicantIdNumber(), n.data(), n.queryCode(), n.submittedBy(),
         n.idempotencyKey().orElse(null), n.requestHash(), n.noticeDueDate(), n.submittedAt(),
-        n.creditCode().orElse(null)}))
+        n.creditCode().orElse(null), n.materials().licenceNeeds(), n.materials().handedIn(),
+        n.materials().reusable()}))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toStored(rows.iterator().next())));
   }
 

@@ -1,6 +1,7 @@
 package cn.tongban.core.application;
 
 import cn.tongban.core.clock.CalendarService;
+import cn.tongban.core.document.Html;
 import cn.tongban.core.document.SimplePdf;
 import cn.tongban.core.matter.Matter;
 import io.vertx.core.json.JsonArray;
@@ -133,10 +134,6 @@ public final class CorrectionNotice {
   }
 
   private static String escape(String s) {
-    if (s == null) {
-      return "";
-    }
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
-        .replace("'", "&#39;");
+    return Html.escape(s);
   }
 }

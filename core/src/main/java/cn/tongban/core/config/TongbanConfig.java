@@ -39,6 +39,8 @@ public record TongbanConfig(
     Optional<String> wechatAppId,
     Optional<String> wechatSecret,
     List<RealNameLevel> realNameLevels,
+    long materialLimitBytes,
+    int materialValidDays,
     Map<String, String> settings) {
 
   /** One real-name verification level: its rank (1 lowest), the code the province uses, and what it means. */
@@ -71,7 +73,9 @@ public record TongbanConfig(
     WECHAT_APPID("TONGBAN_WECHAT_APPID", "wechatAppId", null),
     WECHAT_SECRET("TONGBAN_WECHAT_SECRET", "wechatSecret", null),
     REAL_NAME_LEVELS("TONGBAN_REAL_NAME_LEVELS", "realNameLevels",
-        "L1=自助注册,L2=手机号实名,L3=人脸识别或窗口核验,L4=线下现场核验");
+        "L1=自助注册,L2=手机号实名,L3=人脸识别或窗口核验,L4=线下现场核验"),
+    MATERIAL_LIMIT_BYTES("TONGBAN_MATERIAL_LIMIT_BYTES", "materialLimitBytes", "10485760"),
+    MATERIAL_VALID_DAYS("TONGBAN_MATERIAL_VALID_DAYS", "materialValidDays", "365");
 
     final String env;
     final String key;
@@ -149,6 +153,8 @@ public record TongbanConfig(
     if (levels.size() != 4 && problems.stream().noneMatch(p -> p.startsWith(Option.REAL_NAME_LEVELS.env))) {
       problems.add(Option.REAL_NAME_LEVELS.env + ": four levels, from lowest to highest");
     }
+    long materialLimit = r.integer(Option.MATERIAL_LIMIT_BYTES, 1024, 200 * 1024 * 1024);
+    int materialDays = r.integer(Option.MATERIAL_VALID_DAYS, 1, 36_500);
     String wechatUrl = r.string(Option.WECHAT_CODE2SESSION_URL);
     if (!wechatUrl.startsWith("http://") && !wechatUrl.startsWith("https://")) {
       problems.add(Option.WECHAT_CODE2SESSION_URL.env + ": must be an http(s) URL");
@@ -162,7 +168,8 @@ public record TongbanConfig(
     return new TongbanConfig(port, dataDir, pgUrl, redisUrl, demo, cluster, pool, bodyLimit, ttl,
         maxFailures, lockSeconds, area, scanInterval, perAddress, clientRate, relayInterval, maxAttempts, backoff,
         wechatUrl, Optional.ofNullable(values.get(Option.WECHAT_APPID.env)),
-        Optional.ofNullable(values.get(Option.WECHAT_SECRET.env)), List.copyOf(levels), tongbanSettings(env, values));
+        Optional.ofNullable(values.get(Option.WECHAT_SECRET.env)), List.copyOf(levels), materialLimit, materialDays,
+        tongbanSettings(env, values));
   }
 
   /** Every TONGBAN_* setting (file and environment), for plugins that read their own (e.g. TONGBAN_EXCHANGE_URL). */

@@ -7,10 +7,16 @@ import cn.tongban.core.identity.Caller;
 import cn.tongban.core.identity.IdentityStore;
 import cn.tongban.core.identity.PasswordHasher;
 import cn.tongban.core.identity.Role;
+import cn.tongban.core.licence.IssuerCodes;
+import cn.tongban.core.licence.LicenceService;
+import cn.tongban.core.licence.LicenceTypes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,6 +39,33 @@ public final class DemoSeeder {
     this.vertx = vertx;
     this.pool = pool;
     this.store = new IdentityStore(pool);
+  }
+
+  /**
+   * The demo citizen's licences other issuers share with the library (公安's 居民身份证 and 居民户口簿), so
+   * matters that need them are satisfied without upload (免提交). Only when the citizen has none yet.
+   */
+  public static Future<Void> seedLicences(Pool pool, LicenceService licences, LocalDate today) {
+    String holder = "11010519491231002X";
+    return pool.preparedQuery("select count(*) from licence where holder_code = $1").execute(Tuple.of(holder))
+        .compose(rows -> rows.iterator().next().getLong(0) > 0 ? Future.succeededFuture()
+            : pool.withTransaction(tx -> {
+              String issuer = "新密市公安局";
+              String issuerCode = IssuerCodes.of("410183", "gaj");
+              LocalDate from = today.minusYears(5);
+              return licences.issue(tx, new LicenceService.IssueRequest(LicenceTypes.byName("居民身份证").orElseThrow(),
+                      "中华人民共和国居民身份证", "张三", holder, "111", issuer, issuerCode, Optional.empty(), from,
+                      Optional.of(from.plusYears(20).minusDays(1)), new JsonObject().put("sex", "女").put("ethnicity", "汉")
+                          .put("birthDate", "1949-12-31").put("address", "河南省新密市青屏街街道西大街1号"),
+                      Optional.empty()), "system:demo")
+                  .compose(v -> licences.issue(tx, new LicenceService.IssueRequest(
+                      LicenceTypes.byName("居民户口簿").orElseThrow(), "居民户口簿", "张三", holder, "111", issuer,
+                      issuerCode, Optional.empty(), from, Optional.empty(), new JsonObject()
+                          .put("householdType", "家庭户").put("householdAddress", "河南省新密市青屏街街道西大街1号")
+                          .put("relationship", "户主"), Optional.empty()), "system:demo"))
+                  .<Void>mapEmpty();
+            }))
+        .onSuccess(v -> LOG.info("demo licences ready"));
   }
 
   /** Seeds the demo halls, accounts and client that are not there yet. */

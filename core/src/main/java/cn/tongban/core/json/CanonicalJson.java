@@ -18,12 +18,16 @@ public final class CanonicalJson {
   private CanonicalJson() {
   }
 
+  /** The canonical text of {@code json}: keys sorted at every level, no insignificant whitespace. */
+  public static String text(JsonObject json) {
+    return ((JsonObject) sorted(json)).encode();
+  }
+
   /** The SHA-256 (hex) of the canonical text of {@code json}. */
   public static String sha256(JsonObject json) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(sha.digest(((JsonObject) sorted(json)).encode()
-          .getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of().formatHex(sha.digest(text(json).getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -2,8 +2,10 @@ package cn.tongban.core.outbox;
 
 import cn.tongban.core.application.Application;
 import cn.tongban.core.application.ApplicationStore;
+import cn.tongban.core.licence.LicenceService;
 import cn.tongban.core.matter.MatterStore;
 import cn.tongban.core.plugin.PluginHost;
+import cn.tongban.plugin.CaseView;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -56,11 +58,13 @@ public final class OutboxRelay {
   private final ApplicationStore applications;
   private final MatterStore matters;
   private final PluginHost plugins;
+  private final LicenceService licences;
   private final int maxAttempts;
   private final long backoffMillis;
 
   public OutboxRelay(Vertx vertx, Pool pool, ApplicationStore applications, MatterStore matters, PluginHost plugins,
-      int maxAttempts, long backoffMillis) {
+      LicenceService licences, int maxAttempts, long backoffMillis) {
+    this.licences = licences;
     this.vertx = vertx;
     this.pool = pool;
     this.applications = applications;
@@ -97,10 +101,33 @@ public final class OutboxRelay {
       var view = PluginHost.view(Optional.of(a.number()), a.matterCode(), a.formVersion(), a.data(), a.applicant(),
           a.status().name());
       PluginHost.Hook hook = HOOKS.get(e.getString("event_type"));
-      return plugins.deliverToSinks(event, Optional.of(view)).compose(v -> hook == null ? Future.succeededFuture()
-          : matters.findForm(pool, a.matterCode(), a.formVersion()).compose(form -> plugins.run(hook,
-              a.matterCode() + "@" + a.formVersion(), form.orElseThrow().handlers(), view)));
+      return plugins.deliverToSinks(event, Optional.of(view))
+          .compose(v -> hook == null ? Future.succeededFuture() : runHook(hook, a, view))
+          .compose(v -> approved(e) ? issue(a, view) : Future.succeededFuture());
     });
+  }
+
+  private Future<Void> runHook(PluginHost.Hook hook, Application a, CaseView view) {
+    return matters.findForm(pool, a.matterCode(), a.formVersion()).compose(form -> plugins.run(hook,
+        a.matterCode() + "@" + a.formVersion(), form.orElseThrow().handlers(), view));
+  }
+
+  /** The transition into APPROVED, however it came (a decision, the last consent, deemed consent). */
+  private static boolean approved(Row e) {
+    JsonObject p = (JsonObject) e.getValue("payload");
+    return "APPROVED".equals(p.getString("status")) && !"APPROVED".equals(p.getString("from"));
+  }
+
+  /**
+   * A licence for an approved case whose result is one (once, however often this runs), then the
+   * handlers' {@code onIssue} with the licence's identifier in the view's data under {@code /_licence}.
+   */
+  private Future<Void> issue(Application a, CaseView view) {
+    return licences.issueFor(a.number()).compose(issued -> issued.isEmpty() ? Future.succeededFuture()
+        : runHook(PluginHost.Hook.ISSUE, a, PluginHost.view(Optional.of(a.number()), a.matterCode(), a.formVersion(),
+            a.data().copy().put("_licence", new JsonObject().put("identifier", issued.get().identifier())
+                .put("typeName", issued.get().typeName()).put("number", issued.get().number())),
+            a.applicant(), view.status())));
   }
 
   /** Marks the event delivered, or schedules its next try (dead after the last). True when delivered. */

@@ -7,6 +7,7 @@ import cn.tongban.plugin.CaseView;
 import cn.tongban.plugin.DataSharingAdapter;
 import cn.tongban.plugin.EventSink;
 import cn.tongban.plugin.EventSinkFactory;
+import cn.tongban.plugin.MaterialScanner;
 import cn.tongban.plugin.FormHandler;
 import cn.tongban.plugin.FormHandlerFactory;
 import cn.tongban.plugin.HandlerContext;
@@ -49,13 +50,15 @@ public final class PluginHost {
   private final List<EventSink> sinks;
   private final Map<String, List<FormHandler>> handlers = new ConcurrentHashMap<>();
   private final Map<String, DataSharingAdapter> adapters;
+  private final List<MaterialScanner> scanners;
   private final Vertx vertx;
   private final Clock clock;
   private final Pool pool;
 
   private PluginHost(Map<String, FormHandlerFactory> factories, List<EventSink> sinks,
-      Map<String, DataSharingAdapter> adapters, Vertx vertx, Clock clock, Pool pool) {
+      Map<String, DataSharingAdapter> adapters, List<MaterialScanner> scanners, Vertx vertx, Clock clock, Pool pool) {
     this.factories = Collections.unmodifiableMap(factories);
+    this.scanners = List.copyOf(scanners);
     this.sinks = List.copyOf(sinks);
     this.adapters = Map.copyOf(adapters);
     this.vertx = vertx;
@@ -105,9 +108,17 @@ public final class PluginHost {
       a.configure(settings);
       a.sources().forEach(source -> adapters.put(source, a));
     }
+    List<MaterialScanner> scanners = new ArrayList<>();
+    ServiceLoader.load(MaterialScanner.class, loader).forEach(scanners::add);
     LOG.info(() -> "form handlers installed: " + found.keySet() + "; event sinks configured: " + sinkIds
-        + "; live data-sharing sources: " + adapters.keySet());
-    return new PluginHost(found, sinks, adapters, vertx, clock, pool);
+        + "; live data-sharing sources: " + adapters.keySet() + "; material scanners: "
+        + scanners.stream().map(MaterialScanner::id).toList());
+    return new PluginHost(found, sinks, adapters, scanners, vertx, clock, pool);
+  }
+
+  /** The virus scanners plugins brought (the platform adds its own EICAR check). */
+  public List<MaterialScanner> scanners() {
+    return scanners;
   }
 
   /** The configuration schema of every installed handler, by id. */

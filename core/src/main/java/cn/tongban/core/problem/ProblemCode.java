@@ -14,6 +14,8 @@ public enum ProblemCode {
   NOT_FOUND(404, "not-found"),
   MATTER_NOT_FOUND(404, "matter-not-found"),
   APPLICATION_NOT_FOUND(404, "application-not-found"),
+  LICENCE_NOT_FOUND(404, "licence-not-found"),
+  MATERIAL_NOT_FOUND(404, "material-not-found"),
   METHOD_NOT_ALLOWED(405, "method-not-allowed"),
   NOT_ACCEPTABLE(406, "not-acceptable"),
   FORM_VERSION_NOT_FOUND(404, "form-version-not-found"),

@@ -12,7 +12,6 @@ import cn.tongban.core.application.LifecycleService;
 import cn.tongban.core.application.SubmitCommand;
 import cn.tongban.core.identity.Caller;
 import cn.tongban.gateway.http.RequestContext;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -35,7 +34,7 @@ final class ApplicationOperations {
         .filter(p -> !p.isNull()).map(p -> p.getString());
     SubmitCommand cmd = new SubmitCommand(body.getString("matterCode"), body.getJsonObject("data"),
         Channel.valueOf(body.getString("channel")), Optional.ofNullable(body.getString("hallCode")),
-        Optional.ofNullable(body.getJsonObject("applicant")), key);
+        Optional.ofNullable(body.getJsonObject("applicant")), key, body.getJsonArray("materials"));
     applications.submit(caller, cmd, RequestContext.locale(rc)).onComplete(ar -> {
       if (ar.failed()) {
         rc.fail(ar.cause());
@@ -83,13 +82,7 @@ final class ApplicationOperations {
 
   void listCaseSteps(RoutingContext rc) {
     Caller caller = RequestContext.requireCaller(rc);
-    lifecycle.steps(caller, Rest.path(rc, "number")).onComplete(ar -> {
-      if (ar.failed()) {
-        rc.fail(ar.cause());
-        return;
-      }
-      rc.response().putHeader("Content-Type", "application/json").end(new JsonArray(ar.result()).encode());
-    });
+    Rest.replyArray(rc, lifecycle.steps(caller, Rest.path(rc, "number")));
   }
 
   void getCorrectionNotice(RoutingContext rc) {

@@ -43,6 +43,23 @@ final class Rest {
     return p == null || p.isNull() || p.isEmpty() ? Optional.empty() : Optional.of(p);
   }
 
+  /** Sends the future's list as a JSON array, or hands its failure to the problem mapper. */
+  static void replyArray(RoutingContext rc, Future<? extends java.util.List<?>> result) {
+    send(rc, result.map(list -> new io.vertx.core.json.JsonArray(new java.util.ArrayList<Object>(list)).toBuffer()),
+        "application/json");
+  }
+
+  /** Sends the future's bytes as {@code contentType}, or hands its failure to the problem mapper. */
+  static void send(RoutingContext rc, Future<io.vertx.core.buffer.Buffer> result, String contentType) {
+    result.onComplete(ar -> {
+      if (ar.failed()) {
+        rc.fail(ar.cause());
+      } else if (!rc.response().ended()) {
+        rc.response().putHeader("Content-Type", contentType).end(ar.result());
+      }
+    });
+  }
+
   /** Sends the future's JSON with {@code status}, or hands its failure to the problem mapper. */
   static void reply(RoutingContext rc, Future<JsonObject> result, int status) {
     result.onComplete(ar -> {

@@ -46,9 +46,9 @@ public final class RestApi {
 
   /**
    * Builds the REST router from the contract document (its YAML text). vertx-openapi 5.0 rejects
-   * {@code application/problem+json}, {@code text/html} and {@code application/pdf} as response media
-   * types, so the router gets a copy where they say {@code application/json}, {@code text/plain} and
-   * {@code application/octet-stream}; responses are not validated, and the published document keeps the
+   * {@code application/problem+json}, {@code text/html}, {@code application/pdf} and {@code image/png} as
+   * response media types, so the router gets a copy where they say {@code application/json},
+   * {@code text/plain} and {@code application/octet-stream}; responses are not validated, and the published document keeps the
    * true media types.
    */
   @SuppressWarnings("unchecked")
@@ -110,6 +110,20 @@ public final class RestApi {
     operations.put("setCalendarDay", calendar::setCalendarDay);
     SupervisionOperations supervision = new SupervisionOperations(platform.deadlines(), platform.relay(),
         platform.sharedDatasets());
+    LicenceOperations licences = new LicenceOperations(platform.licences());
+    operations.put("listMyLicences", licences::listMyLicences);
+    operations.put("getLicence", licences::getLicence);
+    operations.put("getLicenceQr", licences::getLicenceQr);
+    operations.put("printLicence", licences::printLicence);
+    operations.put("revokeLicence", licences::revokeLicence);
+    operations.put("verifyLicence", licences::verifyLicence);
+    operations.put("rotateLicenceKey", licences::rotateLicenceKey);
+    MaterialOperations materials = new MaterialOperations(platform.materials());
+    operations.put("uploadMaterial", materials::uploadMaterial);
+    operations.put("listMyMaterials", materials::listMyMaterials);
+    operations.put("getMaterial", materials::getMaterial);
+    operations.put("getMaterialContent", materials::getMaterialContent);
+    operations.put("listCaseMaterials", materials::listCaseMaterials);
     operations.put("runDeadlineScan", supervision::runDeadlineScan);
     operations.put("listDeadEvents", supervision::listDeadEvents);
     operations.put("retryDeadEvent", supervision::retryDeadEvent);
@@ -120,7 +134,8 @@ public final class RestApi {
     JsonObject forRouter = new JsonObject(model.encode()
         .replace("\"application/problem+json\"", "\"application/json\"")
         .replace("\"text/html\"", "\"text/plain\"")
-        .replace("\"application/pdf\"", "\"application/octet-stream\""));
+        .replace("\"application/pdf\"", "\"application/octet-stream\"")
+        .replace("\"image/png\"", "\"application/octet-stream\""));
     return OpenAPIContract.from(vertx, forRouter).map(contract -> {
       RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
       boolean globallySecured = contract.getRawContract().containsKey("security")

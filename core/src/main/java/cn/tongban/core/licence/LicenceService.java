@@ -1,0 +1,384 @@
+package cn.tongban.core.licence;
+
+import cn.tongban.core.clock.CalendarService;
+import cn.tongban.core.identity.Caller;
+import cn.tongban.core.identity.Role;
+import cn.tongban.core.problem.DomainException;
+import cn.tongban.core.problem.Messages;
+import cn.tongban.core.problem.ProblemCode;
+import cn.tongban.core.problem.Violation;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * 电子证照库: issues a licence when a case whose result is a licence type is approved, signs it with the
+ * issuer key (SM2/SM3), lets its holder and the departments that need it read it, its issuing department
+ * revoke it, and anyone holding it verify it. Keys are generated on first start and kept in PostgreSQL;
+ * a rotation retires the signing key but keeps it for verifying what it signed.
+ */
+public final class LicenceService {
+  private final Vertx vertx;
+  private final Pool pool;
+  private final CalendarService calendar;
+  private final String areaCode;
+  private final Map<String, byte[]> publicKeys = new ConcurrentHashMap<>();
+
+  public LicenceService(Vertx vertx, Pool pool, CalendarService calendar, String areaCode) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.calendar = calendar;
+    this.areaCode = areaCode;
+  }
+
+  /** Makes sure a signing key exists: the first start generates one (on a worker thread). */
+  public Future<Void> ensureKey() {
+    return pool.query("select 1 from licence_key where retired_at is null").execute().compose(rows -> rows.size() > 0
+        ? Future.succeededFuture()
+        : vertx.executeBlocking(Sm2::generate).compose(pair -> pool.preparedQuery("""
+                insert into licence_key (id, algorithm, private_key, public_key) values ($1, 'SM2-SM3', $2, $3)
+                on conflict do nothing""")
+            .execute(Tuple.of(newKeyId(), Buffer.buffer(pair.privateKey()), Buffer.buffer(pair.publicKey())))
+            .mapEmpty()));
+  }
+
+  /** Administrators: a new signing key; the old one is retired and still verifies its licences. */
+  public Future<JsonObject> rotateKey(Caller caller) {
+    if (!caller.has(Role.ADMIN)) {
+      return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "account.forbidden"));
+    }
+    String id = newKeyId();
+    return vertx.executeBlocking(Sm2::generate).compose(pair -> pool.withTransaction(tx -> tx
+        .query("update licence_key set retired_at = now() where retired_at is null returning id").execute()
+        .compose(retired -> tx.preparedQuery("""
+                insert into licence_key (id, algorithm, private_key, public_key) values ($1, 'SM2-SM3', $2, $3)""")
+            .execute(Tuple.of(id, Buffer.buffer(pair.privateKey()), Buffer.buffer(pair.publicKey())))
+            .map(v -> new JsonObject().put("keyId", id).put("retired",
+                retired.size() == 0 ? null : retired.iterator().next().getString(0))))
+        .compose(out -> audit(tx, caller.scopeKey(), "licence.key-rotated", id, out).map(out))));
+  }
+
+  private static String newKeyId() {
+    return "sm2-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** What a licence is issued with; the platform adds identifier, number, key and signature. */
+  public record IssueRequest(LicenceTypes.Type type, String name, String holderName, String holderCode,
+      String holderCodeType, String issuerName, String issuerCode, Optional<String> departmentCode,
+      LocalDate validFrom, Optional<LocalDate> validUntil, JsonObject surface, Optional<String> applicationNumber) {
+  }
+
+  /**
+   * The licence of an approved case, issued once: empty when the matter's result is not a licence. Safe to
+   * call again (the outbox relay may): a case never gets a second licence.
+   */
+  public Future<Optional<Licence>> issueFor(String applicationNumber) {
+    return pool.preparedQuery("""
+            select a.applicant, a.data, a.department_code, d.name as department_name, m.document -> 'result' as result,
+                   (select identifier from licence where application_number = a.number) as issued
+            from application a join matter m on m.code = a.matter_code join department d on d.code = a.department_code
+            where a.number = $1 and a.status in ('APPROVED', 'DELIVERED')""")
+        .execute(Tuple.of(applicationNumber)).compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(Optional.empty());
+          }
+          Row r = rows.iterator().next();
+          if (r.getString("issued") != null) {
+            return find(r.getString("issued"));
+          }
+          JsonObject result = (JsonObject) r.getValue("result");
+          Optional<LicenceTypes.Type> type = Optional.ofNullable(result).map(x -> x.getString("licenceType"))
+              .flatMap(LicenceTypes::byName);
+          if (type.isEmpty()) {
+            return Future.succeededFuture(Optional.empty());
+          }
+          JsonObject applicant = (JsonObject) r.getValue("applicant");
+          boolean enterprise = "ENTERPRISE".equals(applicant.getString("kind"));
+          LocalDate today = calendar.today();
+          int years = result.getInteger("validityYears", type.get().validityYears());
+          String dept = r.getString("department_code");
+          IssueRequest req = new IssueRequest(type.get(), result.getString("name", type.get().name()),
+              applicant.getString("name"), enterprise ? applicant.getString("creditCode") : applicant.getString("idNumber"),
+              enterprise ? "001" : "111", r.getString("department_name"), IssuerCodes.of(areaCode, dept),
+              Optional.of(dept), today, years > 0 ? Optional.of(today.plusYears(years).minusDays(1)) : Optional.empty(),
+              (JsonObject) r.getValue("data"), Optional.of(applicationNumber));
+          return pool.withTransaction(tx -> issue(tx, req, "system")).map(Optional::of);
+        });
+  }
+
+  /** Issues a licence inside the caller's transaction, with its audit and outbox events. */
+  public Future<Licence> issue(SqlClient tx, IssueRequest req, String actor) {
+    LocalDate today = calendar.today();
+    return tx.query("""
+            select nextval('licence_serial_seq') as serial,
+                   (select id from licence_key where retired_at is null) as key_id,
+                   (select private_key from licence_key where retired_at is null) as private_key""").execute()
+        .compose(rows -> {
+          Row r = rows.iterator().next();
+          if (r.getString("key_id") == null) {
+            return Future.failedFuture(new IllegalStateException("no licence signing key"));
+          }
+          String number = areaCode + today.getYear() + String.format("%08d", r.getLong("serial"));
+          String identifier = LicenceIdentifier.of(req.type().code(), req.issuerCode(), number, 1);
+          Licence unsigned = new Licence(identifier, req.type().code(), req.type().name(), req.name(), number,
+              req.holderName(), req.holderCode(), req.holderCodeType(), req.issuerName(), req.issuerCode(),
+              req.departmentCode(), today, areaCode, req.validFrom(), req.validUntil(), req.surface(),
+              req.applicationNumber(), r.getString("key_id"), new byte[0], "ACTIVE", Optional.empty(),
+              Optional.empty());
+          byte[] signature = Sm2.sign(r.getBuffer("private_key").getBytes(), unsigned.signedBytes());
+          Licence l = new Licence(identifier, unsigned.typeCode(), unsigned.typeName(), unsigned.name(), number,
+              unsigned.holderName(), unsigned.holderCode(), unsigned.holderCodeType(), unsigned.issuerName(),
+              unsigned.issuerCode(), unsigned.departmentCode(), today, areaCode, unsigned.validFrom(),
+              unsigned.validUntil(), unsigned.surface(), unsigned.applicationNumber(), unsigned.keyId(), signature,
+              "ACTIVE", Optional.empty(), Optional.empty());
+          return tx.preparedQuery("insert into licence (" + Licence.COLUMNS + ") values ($1, $2, $3, $4, $5, $6, $7, $8,"
+                  + " $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 'ACTIVE', null, null)")
+              .execute(Tuple.from(new Object[] {l.identifier(), l.typeCode(), l.typeName(), l.name(), l.number(),
+                  l.holderName(), l.holderCode(), l.holderCodeType(), l.issuerName(), l.issuerCode(),
+                  l.departmentCode().orElse(null), l.issueDate(), l.jurisdiction(), l.validFrom(),
+                  l.validUntil().orElse(null), l.surface(), l.applicationNumber().orElse(null), l.keyId(),
+                  Buffer.buffer(signature)}))
+              .compose(v -> audit(tx, actor, "licence.issued", identifier, new JsonObject()
+                  .put("typeName", l.typeName()).put("applicationNumber", l.applicationNumber().orElse(null))))
+              .compose(v -> outbox(tx, "LicenceIssued", l))
+              .map(l);
+        });
+  }
+
+  public Future<Optional<Licence>> find(String identifier) {
+    return pool.preparedQuery("select " + Licence.COLUMNS + " from licence where identifier = $1")
+        .execute(Tuple.of(identifier))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(Licence.from(rows.iterator().next())));
+  }
+
+  // The holder codes a caller answers for: their identity number, and enterprises they represent or act for.
+  private static final String HOLDER_CODES = """
+      (select id_number from account where id::text = $1 and id_number is not null
+       union select credit_code from enterprise where legal_rep_account::text = $1
+       union select credit_code from enterprise_agent where account_id::text = $1)""";
+
+  /** The caller's own licences (and their enterprises'), newest first; {@code typeName} narrows them. */
+  public Future<List<JsonObject>> mine(Caller caller, Optional<String> typeName) {
+    if (caller.kind() == Caller.Kind.CLIENT) {
+      return Future.succeededFuture(List.of());
+    }
+    return pool.preparedQuery("select " + Licence.COLUMNS + " from licence where holder_code in " + HOLDER_CODES
+            + " and ($2::text is null or type_name = $2) order by issue_date desc, identifier")
+        .execute(Tuple.of(caller.subject(), typeName.orElse(null)))
+        .map(rows -> {
+          LocalDate today = calendar.today();
+          List<JsonObject> out = new ArrayList<>();
+          rows.forEach(r -> out.add(Licence.from(r).toJson(today)));
+          return out;
+        });
+  }
+
+  /** One licence, to its holder, its issuing department and oversight; anyone else gets 404. */
+  public Future<Licence> get(Caller caller, String identifier) {
+    return find(identifier).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.failedFuture(notFound(identifier));
+      }
+      Licence l = found.get();
+      if (caller.kind() == Caller.Kind.STAFF && (caller.has(Role.ADMIN) || caller.has(Role.SUPERVISOR)
+          || caller.departmentCode().isPresent() && caller.departmentCode().equals(l.departmentCode()))) {
+        return Future.succeededFuture(l);
+      }
+      if (caller.kind() == Caller.Kind.CLIENT) {
+        return Future.failedFuture(notFound(identifier));
+      }
+      return pool.preparedQuery("select 1 where $2 in " + HOLDER_CODES).execute(Tuple.of(caller.subject(),
+          l.holderCode())).compose(rows -> rows.size() > 0 ? Future.succeededFuture(l)
+          : Future.failedFuture(notFound(identifier)));
+    });
+  }
+
+  public LocalDate today() {
+    return calendar.today();
+  }
+
+  public JsonObject toJson(Licence l) {
+    return l.toJson(calendar.today());
+  }
+
+  /** The issuing department's approver (or an administrator) revokes a licence, with a reason. */
+  public Future<JsonObject> revoke(Caller caller, String identifier, String reason, Locale locale) {
+    if (reason == null || reason.isBlank()) {
+      return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "licence.invalid",
+          List.of(new Violation("/reason", "required", Messages.get(locale, "violation.required",
+              Messages.isEnglish(locale) ? "reason" : "撤销原因"))), 1));
+    }
+    return get(caller, identifier).compose(l -> {
+      boolean issuer = caller.kind() == Caller.Kind.STAFF && (caller.has(Role.ADMIN) || caller.has(Role.APPROVER)
+          && caller.departmentCode().isPresent() && caller.departmentCode().equals(l.departmentCode()));
+      if (!issuer) {
+        return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "licence.revokeForbidden"));
+      }
+      OffsetDateTime now = OffsetDateTime.now(calendar.clock());
+      return pool.withTransaction(tx -> tx.preparedQuery("""
+              update licence set status = 'REVOKED', revoked_at = $2, revoked_by = $3, revocation_reason = $4
+              where identifier = $1 and status = 'ACTIVE'""")
+          .execute(Tuple.of(identifier, now, caller.scopeKey(), reason))
+          .compose(rows -> rows.rowCount() == 0
+              ? Future.failedFuture(new DomainException(ProblemCode.ILLEGAL_TRANSITION, "licence.alreadyRevoked"))
+              : audit(tx, caller.scopeKey(), "licence.revoked", identifier, new JsonObject().put("reason", reason)))
+          .compose(v -> find(tx, identifier))
+          .compose(revoked -> outbox(tx, "LicenceRevoked", revoked).map(revoked)))
+          .map(this::toJson);
+    });
+  }
+
+  private static Future<Licence> find(SqlClient c, String identifier) {
+    return c.preparedQuery("select " + Licence.COLUMNS + " from licence where identifier = $1")
+        .execute(Tuple.of(identifier)).map(rows -> Licence.from(rows.iterator().next()));
+  }
+
+  /**
+   * Public verification of what a licence's QR code carries ({@code payload}) or of a printed identifier:
+   * VALID, EXPIRED, REVOKED, or TAMPERED when the signature or the library's record does not match.
+   */
+  public Future<JsonObject> verify(Optional<String> payload, Optional<String> identifier, Locale locale) {
+    Optional<String> claimedId;
+    JsonObject claimed = null;
+    if (payload.isPresent()) {
+      String[] parts = payload.get().trim().split("\\.");
+      try {
+        if (parts.length != 3 || !Licence.PAYLOAD_PREFIX.equals(parts[0])) {
+          return Future.succeededFuture(tampered(locale, "licence.verify.unreadable", null));
+        }
+        byte[] signedBytes = Base64.getUrlDecoder().decode(parts[1]);
+        byte[] signature = Base64.getUrlDecoder().decode(parts[2]);
+        claimed = new JsonObject(new String(signedBytes, StandardCharsets.UTF_8));
+        JsonObject c = claimed;
+        return key(claimed.getString("keyId")).compose(key -> {
+          if (key.isEmpty() || !Sm2.verify(key.get(), signedBytes, signature)) {
+            return Future.succeededFuture(tampered(locale, "licence.verify.badSignature", null));
+          }
+          return checkRecord(c.getString("identifier"), Optional.of(c), locale);
+        });
+      } catch (IllegalArgumentException | DecodeException | ClassCastException e) {
+        return Future.succeededFuture(tampered(locale, "licence.verify.unreadable", null));
+      }
+    }
+    claimedId = identifier.map(String::trim);
+    if (claimedId.isEmpty()) {
+      return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "licence.invalid",
+          List.of(new Violation("/payload", "required", Messages.get(locale, "violation.required",
+              Messages.isEnglish(locale) ? "payload or identifier" : "核验信息或证照标识"))), 1));
+    }
+    if (!LicenceIdentifier.isValid(claimedId.get())) {
+      return Future.succeededFuture(tampered(locale, "licence.verify.badCheck", null));
+    }
+    return checkRecord(claimedId.get(), Optional.empty(), locale);
+  }
+
+  private Future<JsonObject> checkRecord(String identifier, Optional<JsonObject> claimed, Locale locale) {
+    return find(identifier).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.succeededFuture(tampered(locale, "licence.verify.unknown", null));
+      }
+      Licence l = found.get();
+      return key(l.keyId()).map(key -> {
+        boolean recordIntact = key.isPresent() && Sm2.verify(key.get(), l.signedBytes(), l.signature());
+        if (!recordIntact || claimed.isPresent() && !claimed.get().equals(l.signed())) {
+          return tampered(locale, "licence.verify.recordMismatch", l);
+        }
+        String status = l.statusOn(calendar.today());
+        JsonObject out = new JsonObject().put("valid", "VALID".equals(status)).put("status", status)
+            .put("reason", Messages.get(locale, "licence.verify." + status.toLowerCase(Locale.ROOT),
+                l.validUntil().map(Object::toString).orElse(""), l.revocationReason().orElse("")))
+            .put("licence", l.toPublicJson());
+        l.revokedAt().ifPresent(t -> out.put("revokedAt", t.toString()));
+        l.revocationReason().ifPresent(r -> out.put("revocationReason", r));
+        return out;
+      });
+    });
+  }
+
+  private static JsonObject tampered(Locale locale, String reasonKey, Licence l) {
+    JsonObject out = new JsonObject().put("valid", false).put("status", "TAMPERED")
+        .put("reason", Messages.get(locale, reasonKey));
+    if (l != null) {
+      out.put("licence", new JsonObject().put("identifier", l.identifier()));
+    }
+    return out;
+  }
+
+  /** A key's public half; keys never change once written, so they are cached. */
+  private Future<Optional<byte[]>> key(String keyId) {
+    if (keyId == null) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    byte[] cached = publicKeys.get(keyId);
+    if (cached != null) {
+      return Future.succeededFuture(Optional.of(cached));
+    }
+    return pool.preparedQuery("select public_key from licence_key where id = $1").execute(Tuple.of(keyId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.empty();
+          }
+          byte[] k = rows.iterator().next().getBuffer(0).getBytes();
+          publicKeys.put(keyId, k);
+          return Optional.of(k);
+        });
+  }
+
+  /**
+   * Licences of a case's applicant of the given types (what a department looks up when the case needs
+   * them), valid ones first.
+   */
+  public Future<List<Licence>> ofHolders(List<String> holderCodes, List<String> typeNames) {
+    return pool.preparedQuery("select " + Licence.COLUMNS + " from licence where holder_code = any($1)"
+            + " and type_name = any($2) order by status, issue_date desc")
+        .execute(Tuple.tuple().addArrayOfString(holderCodes.toArray(String[]::new))
+            .addArrayOfString(typeNames.toArray(String[]::new)))
+        .map(rows -> {
+          List<Licence> out = new ArrayList<>();
+          rows.forEach(r -> out.add(Licence.from(r)));
+          return out;
+        });
+  }
+
+  /** The QR code (PNG) that carries a licence's verification payload, drawn on a worker thread. */
+  public Future<Buffer> qrPng(Licence l) {
+    return vertx.executeBlocking(() -> Buffer.buffer(QrCodes.png(l.verificationPayload(), 6)));
+  }
+
+  private static Future<Void> audit(SqlClient tx, String actor, String action, String identifier, JsonObject detail) {
+    return tx.preparedQuery("insert into audit_event (actor, action, entity_type, entity_id, detail)"
+        + " values ($1, $2, 'licence', $3, $4)").execute(Tuple.of(actor, action, identifier, detail)).mapEmpty();
+  }
+
+  private static Future<Void> outbox(SqlClient tx, String type, Licence l) {
+    return tx.preparedQuery("insert into outbox_event (aggregate_type, aggregate_id, event_type, payload)"
+            + " values ('licence', $1, $2, $3)")
+        .execute(Tuple.of(l.identifier(), type, new JsonObject().put("identifier", l.identifier())
+            .put("typeName", l.typeName()).put("typeCode", l.typeCode()).put("status", l.status())
+            .put("applicationNumber", l.applicationNumber().orElse(null))
+            .put("departmentCode", l.departmentCode().orElse(null))))
+        .mapEmpty();
+  }
+
+  private static DomainException notFound(String identifier) {
+    return new DomainException(ProblemCode.LICENCE_NOT_FOUND, "licence.notFound", identifier);
+  }
+}
