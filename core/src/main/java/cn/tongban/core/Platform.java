@@ -1,6 +1,7 @@
 package cn.tongban.core;
 
 import cn.tongban.core.application.ApplicationService;
+import cn.tongban.core.audit.AuditChain;
 import cn.tongban.core.application.ApplicationStore;
 import cn.tongban.core.application.DeadlineScanner;
 import cn.tongban.core.application.LifecycleService;
@@ -68,6 +69,9 @@ public final class Platform {
   private final SharedDatasets sharedDatasets;
   private long relayTimer = -1;
   private boolean relaying;
+  private final AuditChain auditChain;
+  private long sealTimer = -1;
+  private boolean sealing;
 
   private Platform(Vertx vertx, TongbanConfig config, Optional<EmbeddedPostgresServer> embeddedPostgres,
       Optional<EmbeddedRedisServer> embeddedRedis, Pool pool, Redis redis, SigningKeys.Pem signingKey,
@@ -107,6 +111,22 @@ public final class Platform {
           relaying = false;
           if (ar.failed()) {
             LOG.log(Level.WARNING, "outbox relay pass failed", ar.cause());
+          }
+        });
+      });
+    }
+    this.auditChain = new AuditChain(pool);
+    if (config.auditSealIntervalMillis() > 0) {
+      // Every node runs the sealer; the one holding the chain head's row lock appends, the others skip.
+      sealTimer = vertx.setPeriodic(config.auditSealIntervalMillis(), id -> {
+        if (sealing) {
+          return;
+        }
+        sealing = true;
+        auditChain.sealAll().onComplete(ar -> {
+          sealing = false;
+          if (ar.failed()) {
+            LOG.log(Level.WARNING, "audit chain sealing failed", ar.cause());
           }
         });
       });
@@ -207,6 +227,10 @@ public final class Platform {
     return sharedDatasets;
   }
 
+  public AuditChain auditChain() {
+    return auditChain;
+  }
+
   public DeadlineScanner deadlines() {
     return deadlines;
   }
@@ -245,6 +269,9 @@ public final class Platform {
     }
     if (relayTimer >= 0) {
       vertx.cancelTimer(relayTimer);
+    }
+    if (sealTimer >= 0) {
+      vertx.cancelTimer(sealTimer);
     }
     return Future.join(pool.close(), redis.close())
         .transform(ar -> stopEmbedded(vertx, embeddedPostgres, embeddedRedis));

@@ -39,6 +39,7 @@ public record TongbanConfig(
     Optional<String> wechatAppId,
     Optional<String> wechatSecret,
     List<RealNameLevel> realNameLevels,
+    int auditSealIntervalMillis,
     Map<String, String> settings) {
 
   /** One real-name verification level: its rank (1 lowest), the code the province uses, and what it means. */
@@ -71,7 +72,8 @@ public record TongbanConfig(
     WECHAT_APPID("TONGBAN_WECHAT_APPID", "wechatAppId", null),
     WECHAT_SECRET("TONGBAN_WECHAT_SECRET", "wechatSecret", null),
     REAL_NAME_LEVELS("TONGBAN_REAL_NAME_LEVELS", "realNameLevels",
-        "L1=自助注册,L2=手机号实名,L3=人脸识别或窗口核验,L4=线下现场核验");
+        "L1=自助注册,L2=手机号实名,L3=人脸识别或窗口核验,L4=线下现场核验"),
+    AUDIT_SEAL_INTERVAL_MS("TONGBAN_AUDIT_SEAL_INTERVAL_MS", "auditSealIntervalMillis", "1000");
 
     final String env;
     final String key;
@@ -156,13 +158,15 @@ public record TongbanConfig(
     if (!area.matches("\\d{6}")) {
       problems.add(Option.AREA_CODE.env + ": must be a 6-digit administrative division code, got '" + area + "'");
     }
+    int sealInterval = r.integer(Option.AUDIT_SEAL_INTERVAL_MS, 0, 3_600_000);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid configuration:\n  - " + String.join("\n  - ", problems));
     }
     return new TongbanConfig(port, dataDir, pgUrl, redisUrl, demo, cluster, pool, bodyLimit, ttl,
         maxFailures, lockSeconds, area, scanInterval, perAddress, clientRate, relayInterval, maxAttempts, backoff,
         wechatUrl, Optional.ofNullable(values.get(Option.WECHAT_APPID.env)),
-        Optional.ofNullable(values.get(Option.WECHAT_SECRET.env)), List.copyOf(levels), tongbanSettings(env, values));
+        Optional.ofNullable(values.get(Option.WECHAT_SECRET.env)), List.copyOf(levels), sealInterval,
+        tongbanSettings(env, values));
   }
 
   /** Every TONGBAN_* setting (file and environment), for plugins that read their own (e.g. TONGBAN_EXCHANGE_URL). */

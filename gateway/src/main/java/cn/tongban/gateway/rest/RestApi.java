@@ -109,11 +109,12 @@ public final class RestApi {
     operations.put("computeDueDate", calendar::computeDueDate);
     operations.put("setCalendarDay", calendar::setCalendarDay);
     SupervisionOperations supervision = new SupervisionOperations(platform.deadlines(), platform.relay(),
-        platform.sharedDatasets());
+        platform.sharedDatasets(), platform.auditChain());
     operations.put("runDeadlineScan", supervision::runDeadlineScan);
     operations.put("listDeadEvents", supervision::listDeadEvents);
     operations.put("retryDeadEvent", supervision::retryDeadEvent);
     operations.put("importSharedDataset", supervision::importSharedDataset);
+    operations.put("verifyAuditChain", supervision::verifyAuditChain);
 
     JsonObject model = new JsonObject(contractYaml.isEmpty() ? Map.of()
         : (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions())).load(contractYaml));
