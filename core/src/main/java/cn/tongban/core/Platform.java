@@ -71,7 +71,8 @@ public final class Platform {
   private boolean relaying;
   private final AuditChain auditChain;
   private long sealTimer = -1;
-  private boolean sealing;
+  /** The sealing pass running now, if any: closing waits for it rather than cutting its transaction off. */
+  private volatile Future<Long> sealPass;
 
   private Platform(Vertx vertx, TongbanConfig config, Optional<EmbeddedPostgresServer> embeddedPostgres,
       Optional<EmbeddedRedisServer> embeddedRedis, Pool pool, Redis redis, SigningKeys.Pem signingKey,
@@ -119,12 +120,10 @@ public final class Platform {
     if (config.auditSealIntervalMillis() > 0) {
       // Every node runs the sealer; the one holding the chain head's row lock appends, the others skip.
       sealTimer = vertx.setPeriodic(config.auditSealIntervalMillis(), id -> {
-        if (sealing) {
+        if (sealPass != null && !sealPass.isComplete()) {
           return;
         }
-        sealing = true;
-        auditChain.sealAll().onComplete(ar -> {
-          sealing = false;
+        sealPass = auditChain.sealAll().onComplete(ar -> {
           if (ar.failed()) {
             LOG.log(Level.WARNING, "audit chain sealing failed", ar.cause());
           }
@@ -273,7 +272,9 @@ public final class Platform {
     if (sealTimer >= 0) {
       vertx.cancelTimer(sealTimer);
     }
-    return Future.join(pool.close(), redis.close())
+    Future<Long> sealing = sealPass;
+    return (sealing == null ? Future.succeededFuture() : sealing.otherwiseEmpty())
+        .transform(x -> Future.join(pool.close(), redis.close()))
         .transform(ar -> stopEmbedded(vertx, embeddedPostgres, embeddedRedis));
   }
 
