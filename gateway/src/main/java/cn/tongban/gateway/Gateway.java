@@ -4,8 +4,10 @@ import cn.tongban.core.Platform;
 import cn.tongban.gateway.auth.Authentication;
 import cn.tongban.gateway.auth.TokenService;
 import cn.tongban.gateway.graphql.GraphQLApi;
+import cn.tongban.gateway.http.CrossOrigin;
 import cn.tongban.gateway.http.Problems;
 import cn.tongban.gateway.http.RequestContext;
+import cn.tongban.gateway.http.SecurityHeaders;
 import cn.tongban.gateway.rest.RestApi;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -32,6 +34,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * documents, served by one verticle instance per core so every event loop takes requests.
  */
 public final class Gateway extends VerticleBase {
+  private static final GraphiQLHandlerOptions GRAPHIQL = new GraphiQLHandlerOptions().setEnabled(true)
+      .setGraphQLUri("/graphql");
   private final Platform platform;
   private final Buffer openapiYaml;
   private final int port;
@@ -75,9 +79,12 @@ public final class Gateway extends VerticleBase {
     long bodyLimit = platform.config().bodyLimitBytes();
     Handler<RoutingContext> problems = Problems.handler(bodyLimit);
     TokenService tokens = new TokenService(vertx, platform.signingKey(), platform.config().tokenTtlSeconds());
+    SecurityHeaders headers = new SecurityHeaders(GRAPHIQL, platform.config().hstsMaxAgeSeconds());
     return RestApi.create(vertx, platform, tokens, openapiYaml.toString(StandardCharsets.UTF_8)).compose(api -> {
       Router router = Router.router(vertx);
+      router.route().handler(headers::handle);
       router.route().handler(RequestContext::begin);
+      router.route().handler(new CrossOrigin(platform.config().corsOrigins()));
       router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
       router.route().handler(new Authentication(tokens, platform.identity()));
       router.get("/openapi.yaml").handler(rc -> rc.response()
@@ -105,8 +112,7 @@ public final class Gateway extends VerticleBase {
     GraphQLHandler graphql = GraphQLHandler.builder(GraphQLApi.create(platform))
         .beforeExecute(b -> b.builder().graphQLContext(Map.of("routingContext", b.context())))
         .build();
-    GraphiQLHandler graphiql = GraphiQLHandler.create(vertx, new GraphiQLHandlerOptions().setEnabled(true)
-        .setGraphQLUri("/graphql"));
+    GraphiQLHandler graphiql = GraphiQLHandler.create(vertx, GRAPHIQL);
     router.route("/graphiql*").subRouter(graphiql.router());
     // A browser asking for /graphql gets GraphiQL; clients get GraphQL over HTTP.
     router.get("/graphql").handler(rc -> {
