@@ -78,6 +78,30 @@ class AuditChainTest {
   }
 
   @Test
+  void twoNodesSealingOneDatabaseNeverForkTheChain() throws Exception {
+    try (TestGateway second = TestGateway.start(Map.of("TONGBAN_PG_URL", gateway.config().pgUrl().orElseThrow(),
+        "TONGBAN_AUDIT_SEAL_INTERVAL_MS", "20"))) {
+      List<CompletableFuture<String>> submissions = new ArrayList<>();
+      for (TestGateway node : List.of(gateway, second, gateway, second, gateway, second)) {
+        submissions.add(CompletableFuture.supplyAsync(() -> {
+          try {
+            return node.submitSample(MATTER);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        }));
+      }
+      CompletableFuture.allOf(submissions.toArray(new CompletableFuture[0])).get();
+      awaitSealed();
+      JsonObject check = verify();
+      assertTrue(check.getBoolean("intact"), check.encode());
+      long events = count("select count(*) from audit_event");
+      assertEquals(events, check.getLong("verified"));
+      assertEquals(events, count("select max(chain_seq) from audit_event"), "one chain, no gaps, no fork");
+    }
+  }
+
+  @Test
   void anAlteredRowIsNamedAsTheFirstBrokenLink() throws Exception {
     String number = gateway.submitSample(MATTER);
     awaitSealed();

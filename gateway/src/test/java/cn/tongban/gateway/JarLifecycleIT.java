@@ -57,8 +57,9 @@ import java.util.stream.Stream;
 /**
  * Runs the shaded {@code tongban.jar} as an operator would: a separate JVM with no configuration but a
  * port and a data directory, stopped with SIGTERM and, once, killed with SIGKILL. Checks that cases survive
- * restarts, that SIGTERM stops the embedded PostgreSQL and Redis, and that a start after a kill -9 stops
- * the servers the killed process left behind. Prints the cold and warm start-up times (not asserted).
+ * restarts, that SIGTERM stops the embedded PostgreSQL and Redis, that {@code audit verify} checks the data
+ * directory of a running and of a stopped node, and that a start after a kill -9 stops the servers the
+ * killed process left behind. Prints the cold and warm start-up times (not asserted).
  *
  * <p>The methods share one data directory and run in order; each one assumes what the previous ones built.
  */
