@@ -1,6 +1,7 @@
 package cn.tongban.core;
 
 import cn.tongban.core.application.ApplicationService;
+import cn.tongban.core.audit.AuditChain;
 import cn.tongban.core.application.ApplicationStore;
 import cn.tongban.core.application.DeadlineScanner;
 import cn.tongban.core.application.LifecycleService;
@@ -76,6 +77,10 @@ public final class Platform {
   private final SharedDatasets sharedDatasets;
   private long relayTimer = -1;
   private boolean relaying;
+  private final AuditChain auditChain;
+  private long sealTimer = -1;
+  /** The sealing pass running now, if any: closing waits for it rather than cutting its transaction off. */
+  private volatile Future<Long> sealPass;
 
   private Platform(Vertx vertx, TongbanConfig config, Optional<EmbeddedPostgresServer> embeddedPostgres,
       Optional<EmbeddedRedisServer> embeddedRedis, Pool pool, Redis redis, SigningKeys.Pem signingKey,
@@ -120,6 +125,20 @@ public final class Platform {
           relaying = false;
           if (ar.failed()) {
             LOG.log(Level.WARNING, "outbox relay pass failed", ar.cause());
+          }
+        });
+      });
+    }
+    this.auditChain = new AuditChain(pool);
+    if (config.auditSealIntervalMillis() > 0) {
+      // Every node runs the sealer; the one holding the chain head's row lock appends, the others skip.
+      sealTimer = vertx.setPeriodic(config.auditSealIntervalMillis(), id -> {
+        if (sealPass != null && !sealPass.isComplete()) {
+          return;
+        }
+        sealPass = auditChain.sealAll().onComplete(ar -> {
+          if (ar.failed()) {
+            LOG.log(Level.WARNING, "audit chain sealing failed", ar.cause());
           }
         });
       });
@@ -235,6 +254,10 @@ public final class Platform {
     return sharedDatasets;
   }
 
+  public AuditChain auditChain() {
+    return auditChain;
+  }
+
   public DeadlineScanner deadlines() {
     return deadlines;
   }
@@ -274,7 +297,12 @@ public final class Platform {
     if (relayTimer >= 0) {
       vertx.cancelTimer(relayTimer);
     }
-    return Future.join(pool.close(), redis.close())
+    if (sealTimer >= 0) {
+      vertx.cancelTimer(sealTimer);
+    }
+    Future<Long> sealing = sealPass;
+    return (sealing == null ? Future.succeededFuture() : sealing.otherwiseEmpty())
+        .transform(x -> Future.join(pool.close(), redis.close()))
         .transform(ar -> stopEmbedded(vertx, embeddedPostgres, embeddedRedis));
   }
 

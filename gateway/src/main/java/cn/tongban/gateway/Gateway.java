@@ -4,8 +4,10 @@ import cn.tongban.core.Platform;
 import cn.tongban.gateway.auth.Authentication;
 import cn.tongban.gateway.auth.TokenService;
 import cn.tongban.gateway.graphql.GraphQLApi;
+import cn.tongban.gateway.http.CrossOrigin;
 import cn.tongban.gateway.http.Problems;
 import cn.tongban.gateway.http.RequestContext;
+import cn.tongban.gateway.http.SecurityHeaders;
 import cn.tongban.gateway.rest.MaterialOperations;
 import cn.tongban.gateway.rest.RestApi;
 import io.vertx.core.DeploymentOptions;
@@ -34,6 +36,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class Gateway extends VerticleBase {
   private static final String MATERIALS_PATH = "/api/v1/materials";
+  private static final GraphiQLHandlerOptions GRAPHIQL = new GraphiQLHandlerOptions().setEnabled(true)
+      .setGraphQLUri("/graphql");
   private final Platform platform;
   private final Buffer openapiYaml;
   private final int port;
@@ -80,9 +84,12 @@ public final class Gateway extends VerticleBase {
     long bodyLimit = platform.config().bodyLimitBytes();
     Handler<RoutingContext> problems = Problems.handler(bodyLimit);
     TokenService tokens = new TokenService(vertx, platform.signingKey(), platform.config().tokenTtlSeconds());
+    SecurityHeaders headers = new SecurityHeaders(GRAPHIQL, platform.config().hstsMaxAgeSeconds());
     return RestApi.create(vertx, platform, tokens, openapiYaml.toString(StandardCharsets.UTF_8)).compose(api -> {
       Router router = Router.router(vertx);
+      router.route().handler(headers::handle);
       router.route().handler(RequestContext::begin);
+      router.route().handler(new CrossOrigin(platform.config().corsOrigins()));
       // Material uploads stream to files under the data directory (deleted when answered), within their own
       // limit plus room for the multipart envelope; every other body stays in memory under the body limit.
       router.post(MATERIALS_PATH).handler(BodyHandler.create(platform.config().dataDir().resolve("uploads").toString())
@@ -117,8 +124,7 @@ public final class Gateway extends VerticleBase {
     GraphQLHandler graphql = GraphQLHandler.builder(GraphQLApi.create(platform))
         .beforeExecute(b -> b.builder().graphQLContext(Map.of("routingContext", b.context())))
         .build();
-    GraphiQLHandler graphiql = GraphiQLHandler.create(vertx, new GraphiQLHandlerOptions().setEnabled(true)
-        .setGraphQLUri("/graphql"));
+    GraphiQLHandler graphiql = GraphiQLHandler.create(vertx, GRAPHIQL);
     router.route("/graphiql*").subRouter(graphiql.router());
     // A browser asking for /graphql gets GraphiQL; clients get GraphQL over HTTP.
     router.get("/graphql").handler(rc -> {

@@ -11,7 +11,10 @@ import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
 
-/** Starts Tongban: {@code java -jar tongban.jar}. Configuration comes from TONGBAN_* variables. */
+/**
+ * Starts Tongban: {@code java -jar tongban.jar}; {@code java -jar tongban.jar audit verify} checks the audit
+ * chain instead. Configuration comes from TONGBAN_* variables.
+ */
 public final class Main {
   static {
     // Before any logger exists: see ShutdownLogManager.
@@ -31,6 +34,14 @@ public final class Main {
       config = TongbanConfig.fromEnvironment();
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    if (args.length > 0) {
+      if (args.length == 2 && args[0].equals("audit") && args[1].equals("verify")) {
+        System.exit(AuditVerifyCommand.run(config, System.out, System.err));
+      }
+      System.err.println("usage: java -jar tongban.jar [audit verify]");
       System.exit(2);
       return;
     }

@@ -57,8 +57,9 @@ import java.util.stream.Stream;
 /**
  * Runs the shaded {@code tongban.jar} as an operator would: a separate JVM with no configuration but a
  * port and a data directory, stopped with SIGTERM and, once, killed with SIGKILL. Checks that cases survive
- * restarts, that SIGTERM stops the embedded PostgreSQL and Redis, and that a start after a kill -9 stops
- * the servers the killed process left behind. Prints the cold and warm start-up times (not asserted).
+ * restarts, that SIGTERM stops the embedded PostgreSQL and Redis, that {@code audit verify} checks the data
+ * directory of a running and of a stopped node, and that a start after a kill -9 stops the servers the
+ * killed process left behind. Prints the cold and warm start-up times (not asserted).
  *
  * <p>The methods share one data directory and run in order; each one assumes what the previous ones built.
  */
@@ -83,6 +84,7 @@ class JarLifecycleIT {
   private Path dataDir;
   private App app;
   private int starts;
+  private int auditChecks;
   private String caseNumber;
   private Application caseAsSubmitted;
   private final List<ProcessHandle> spawned = new ArrayList<>();
@@ -130,6 +132,11 @@ class JarLifecycleIT {
     caseNumber = readBack.getNumber();
     caseAsSubmitted = readBack;
     System.out.println("submitted case " + caseNumber);
+
+    // The audit check of a running node connects to that node's embedded PostgreSQL.
+    Command check = auditVerify();
+    assertEquals(0, check.status, check.output);
+    assertTrue(check.output.contains("审计链完整"), check.output);
   }
 
   @Test
@@ -141,6 +148,17 @@ class JarLifecycleIT {
 
   @Test
   @Order(3)
+  void auditVerifyChecksAStoppedDataDirectoryAndStopsItsPostgresAgain() throws Exception {
+    assumeTrue(app != null && !app.process.isAlive(), "the instance was not stopped in the previous step");
+    Command check = auditVerify();
+    assertEquals(0, check.status, check.output);
+    assertTrue(check.output.contains("审计链完整"), check.output);
+    assertFalse(Files.exists(dataDir.resolve("pg").resolve("postmaster.pid")),
+        "the PostgreSQL started for the check still runs");
+  }
+
+  @Test
+  @Order(4)
   void restartKeepsEveryCaseAndAFreshLoginWorks() throws Exception {
     assumeTrue(caseNumber != null, "no case was submitted in the first step");
     app = start("warm start (same data directory, after SIGTERM)");
@@ -152,7 +170,7 @@ class JarLifecycleIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void startsAfterAKill9AndStopsTheServersItLeftBehind() throws Exception {
     assumeTrue(caseNumber != null, "no case was submitted in the first step");
     if (app == null || !app.process.isAlive()) {
@@ -290,6 +308,31 @@ class JarLifecycleIT {
       return "\n--- last lines of tongban.jar #" + number + " (" + logFile + ") ---\n"
           + String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
     }
+  }
+
+  /** What a command-line run of the jar printed (stdout and stderr) and its exit status. */
+  private record Command(int status, String output) {
+  }
+
+  /** Runs {@code java -jar tongban.jar audit verify} on the test's data directory. */
+  private Command auditVerify() throws Exception {
+    Path output = workDir.resolve("audit-verify-" + (++auditChecks) + ".log");
+    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", jar.toString(), "audit", "verify")
+        .directory(workDir.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(output.toFile());
+    builder.environment().keySet().removeIf(k -> k.startsWith("TONGBAN_"));
+    builder.environment().put("TONGBAN_DATA_DIR", dataDir.toString());
+    Process process = builder.start();
+    spawned.add(process.toHandle());
+    if (!process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      fail("audit verify did not finish within " + START_TIMEOUT.toSeconds() + " s: " + Files.readString(output));
+    }
+    String printed = Files.readString(output);
+    System.out.println("[audit verify] exit " + process.exitValue() + ": " + printed.strip());
+    return new Command(process.exitValue(), printed);
   }
 
   private App start(String what) throws Exception {

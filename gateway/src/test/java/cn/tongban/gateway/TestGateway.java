@@ -81,6 +81,11 @@ final class TestGateway implements AutoCloseable {
     return running.port();
   }
 
+  /** The configuration this gateway was started with (its database URL, data directory, …). */
+  TongbanConfig config() {
+    return TongbanConfig.from(env);
+  }
+
   String baseUri() {
     return "http://127.0.0.1:" + port();
   }

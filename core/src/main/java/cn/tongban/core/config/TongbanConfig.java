@@ -41,6 +41,9 @@ public record TongbanConfig(
     List<RealNameLevel> realNameLevels,
     long materialLimitBytes,
     int materialValidDays,
+    int auditSealIntervalMillis,
+    List<String> corsOrigins,
+    int hstsMaxAgeSeconds,
     Map<String, String> settings) {
 
   /** One real-name verification level: its rank (1 lowest), the code the province uses, and what it means. */
@@ -75,7 +78,10 @@ public record TongbanConfig(
     REAL_NAME_LEVELS("TONGBAN_REAL_NAME_LEVELS", "realNameLevels",
         "L1=自助注册,L2=手机号实名,L3=人脸识别或窗口核验,L4=线下现场核验"),
     MATERIAL_LIMIT_BYTES("TONGBAN_MATERIAL_LIMIT_BYTES", "materialLimitBytes", "10485760"),
-    MATERIAL_VALID_DAYS("TONGBAN_MATERIAL_VALID_DAYS", "materialValidDays", "365");
+    MATERIAL_VALID_DAYS("TONGBAN_MATERIAL_VALID_DAYS", "materialValidDays", "365"),
+    AUDIT_SEAL_INTERVAL_MS("TONGBAN_AUDIT_SEAL_INTERVAL_MS", "auditSealIntervalMillis", "1000"),
+    CORS_ORIGINS("TONGBAN_CORS_ORIGINS", "corsOrigins", ""),
+    HSTS_MAX_AGE_SECONDS("TONGBAN_HSTS_MAX_AGE_SECONDS", "hstsMaxAgeSeconds", "0");
 
     final String env;
     final String key;
@@ -162,6 +168,20 @@ public record TongbanConfig(
     if (!area.matches("\\d{6}")) {
       problems.add(Option.AREA_CODE.env + ": must be a 6-digit administrative division code, got '" + area + "'");
     }
+    int sealInterval = r.integer(Option.AUDIT_SEAL_INTERVAL_MS, 0, 3_600_000);
+    List<String> corsOrigins = new ArrayList<>();
+    for (String origin : r.string(Option.CORS_ORIGINS).split(",")) {
+      String o = origin.trim();
+      if (o.isEmpty()) {
+        continue;
+      }
+      if (!o.matches("https?://[A-Za-z0-9.-]+(:\\d{1,5})?")) {
+        problems.add(Option.CORS_ORIGINS.env + ": expected origins like https://portal.example.cn[:port], comma"
+            + " separated, got '" + o + "'");
+      }
+      corsOrigins.add(o);
+    }
+    int hsts = r.integer(Option.HSTS_MAX_AGE_SECONDS, 0, 63_072_000);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid configuration:\n  - " + String.join("\n  - ", problems));
     }
@@ -169,7 +189,7 @@ public record TongbanConfig(
         maxFailures, lockSeconds, area, scanInterval, perAddress, clientRate, relayInterval, maxAttempts, backoff,
         wechatUrl, Optional.ofNullable(values.get(Option.WECHAT_APPID.env)),
         Optional.ofNullable(values.get(Option.WECHAT_SECRET.env)), List.copyOf(levels), materialLimit, materialDays,
-        tongbanSettings(env, values));
+        sealInterval, List.copyOf(corsOrigins), hsts, tongbanSettings(env, values));
   }
 
   /** Every TONGBAN_* setting (file and environment), for plugins that read their own (e.g. TONGBAN_EXCHANGE_URL). */

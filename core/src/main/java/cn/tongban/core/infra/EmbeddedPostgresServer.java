@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
@@ -39,6 +41,20 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     return new EmbeddedPostgresServer(pg);
   }
 
+  /**
+   * The URL of the server already running on {@code dataDir} (a running node's), read from its
+   * {@code postmaster.pid}, whose fourth line is the port; empty when none runs there.
+   */
+  public static Optional<String> runningUrl(Path dataDir) throws IOException {
+    Path pidFile = dataDir.resolve("postmaster.pid");
+    if (ProcessFiles.alive(pidFile, "postgres").isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> lines = Files.readAllLines(pidFile);
+    return lines.size() > 3 && lines.get(3).trim().matches("\\d+")
+        ? Optional.of(url(Integer.parseInt(lines.get(3).trim()), "postgres")) : Optional.empty();
+  }
+
   /** The URL to reach this server's {@code postgres} database as the {@code postgres} user. */
   public String url() {
     return url("postgres");
@@ -46,7 +62,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
   /** The URL of one database on this server. */
   public String url(String database) {
-    return "postgresql://postgres:postgres@127.0.0.1:" + postgres.getPort() + "/" + database;
+    return url(postgres.getPort(), database);
+  }
+
+  private static String url(int port, String database) {
+    return "postgresql://postgres:postgres@127.0.0.1:" + port + "/" + database;
   }
 
   public int port() {

@@ -1,5 +1,6 @@
 package cn.tongban.core.infra;
 
+import redis.embedded.RedisInstance;
 import redis.embedded.RedisServer;
 
 import java.io.IOException;
@@ -16,11 +17,11 @@ import java.util.logging.Logger;
  */
 public final class EmbeddedRedisServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(EmbeddedRedisServer.class.getName());
-  private final RedisServer server;
+  private final Process process;
   private final int port;
 
-  private EmbeddedRedisServer(RedisServer server, int port) {
-    this.server = server;
+  private EmbeddedRedisServer(Process process, int port) {
+    this.process = process;
     this.port = port;
   }
 
@@ -41,12 +42,34 @@ public final class EmbeddedRedisServer implements AutoCloseable {
         .setting("appendfsync everysec")
         .setting("maxmemory 256mb")
         .setting("maxmemory-policy volatile-lru")
-        // Our own shutdown stops it, after the connections to it are closed; a second hook would race that.
         .onShutdownForceStop(false)
         .build();
     server.start();
     LOG.info(() -> "embedded Redis started on port " + port);
-    return new EmbeddedRedisServer(server, port);
+    return new EmbeddedRedisServer(takeOver(server), port);
+  }
+
+  /**
+   * The library registers a JVM shutdown hook on every start that stops Redis at once, racing our own
+   * shutdown, which closes the connections first (otherwise the client logs reconnect failures as Redis
+   * goes away under it). So we take the process over: the library's instance is marked inactive, which
+   * turns its hook into a no-op, and {@link #close()} stops the process itself.
+   */
+  private static Process takeOver(RedisServer server) throws IOException {
+    try {
+      java.lang.reflect.Field processField = RedisInstance.class.getDeclaredField("process");
+      java.lang.reflect.Field activeField = RedisInstance.class.getDeclaredField("active");
+      processField.setAccessible(true);
+      activeField.setAccessible(true);
+      synchronized (server) {
+        Process p = (Process) processField.get(server);
+        activeField.setBoolean(server, false);
+        return p;
+      }
+    } catch (ReflectiveOperationException e) {
+      server.stop();
+      throw new IOException("embedded-redis changed its internals; cannot manage the Redis process", e);
+    }
   }
 
   private static int freePort() throws IOException {
@@ -61,6 +84,14 @@ public final class EmbeddedRedisServer implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    server.stop();
+    process.destroy();
+    try {
+      if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while stopping Redis", e);
+    }
   }
 }

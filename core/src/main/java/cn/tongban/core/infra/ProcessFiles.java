@@ -16,33 +16,36 @@ final class ProcessFiles {
   }
 
   /**
+   * The live process named on the first line of {@code pidFile}, if its command line names
+   * {@code expectedCommand} (a pid reused by an unrelated program does not count).
+   */
+  static Optional<ProcessHandle> alive(Path pidFile, String expectedCommand) throws IOException {
+    if (!Files.isRegularFile(pidFile)) {
+      return Optional.empty();
+    }
+    return Files.readAllLines(pidFile).stream().findFirst().map(String::trim)
+        .filter(s -> s.matches("\\d+")).map(Long::parseLong)
+        .flatMap(ProcessHandle::of)
+        .filter(ProcessHandle::isAlive)
+        .filter(p -> p.info().command().orElse("").contains(expectedCommand));
+  }
+
+  /**
    * Reads the pid on the first line of {@code pidFile}; if that process is alive and its command
    * line names {@code expectedCommand}, asks it to stop (SIGTERM) and waits for it to go.
    */
   static void stopLeftover(Path pidFile, String expectedCommand, Duration wait) throws IOException {
-    if (!Files.isRegularFile(pidFile)) {
+    Optional<ProcessHandle> handle = alive(pidFile, expectedCommand);
+    if (handle.isEmpty()) {
       return;
     }
-    Optional<Long> pid = Files.readAllLines(pidFile).stream().findFirst().map(String::trim)
-        .filter(s -> s.matches("\\d+")).map(Long::parseLong);
-    if (pid.isEmpty()) {
-      return;
-    }
-    Optional<ProcessHandle> handle = ProcessHandle.of(pid.get());
-    if (handle.isEmpty() || !handle.get().isAlive()) {
-      return;
-    }
-    String command = handle.get().info().command().orElse("");
-    if (!command.contains(expectedCommand)) {
-      // The pid was reused by an unrelated process: leave it alone.
-      return;
-    }
-    LOG.warning(() -> "stopping " + expectedCommand + " (pid " + pid.get() + ") left running by an earlier crash");
+    long pid = handle.get().pid();
+    LOG.warning(() -> "stopping " + expectedCommand + " (pid " + pid + ") left running by an earlier crash");
     handle.get().destroy();
     try {
       handle.get().onExit().get(wait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      throw new IOException(expectedCommand + " (pid " + pid.get() + ") left by an earlier crash did not stop within "
+      throw new IOException(expectedCommand + " (pid " + pid + ") left by an earlier crash did not stop within "
           + wait.toSeconds() + " s; stop it by hand", e);
     }
   }

@@ -2,6 +2,7 @@ package cn.tongban.core.config;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,6 +36,18 @@ class TongbanConfigTest {
     assertEquals("三级", c.realNameLevels().get(2).code());
     assertEquals(3, c.realNameLevels().get(2).rank());
     assertThrows(IllegalArgumentException.class, () -> TongbanConfig.from(Map.of("TONGBAN_REAL_NAME_LEVELS", "A=x")));
+  }
+
+  @Test
+  void corsOriginsAreExactOriginsAndNoneByDefault() {
+    assertEquals(List.of(), TongbanConfig.from(Map.of()).corsOrigins());
+    assertEquals(List.of("https://portal.example.cn", "http://127.0.0.1:3000"), TongbanConfig.from(Map.of(
+        "TONGBAN_CORS_ORIGINS", " https://portal.example.cn ,http://127.0.0.1:3000,")).corsOrigins());
+    for (String bad : new String[] {"*", "portal.example.cn", "https://portal.example.cn/", "https://*.example.cn"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> TongbanConfig.from(Map.of("TONGBAN_CORS_ORIGINS", bad)), bad);
+      assertTrue(e.getMessage().contains("TONGBAN_CORS_ORIGINS"), e.getMessage());
+    }
   }
 
   @Test

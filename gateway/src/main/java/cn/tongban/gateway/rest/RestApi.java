@@ -109,7 +109,7 @@ public final class RestApi {
     operations.put("computeDueDate", calendar::computeDueDate);
     operations.put("setCalendarDay", calendar::setCalendarDay);
     SupervisionOperations supervision = new SupervisionOperations(platform.deadlines(), platform.relay(),
-        platform.sharedDatasets());
+        platform.sharedDatasets(), platform.auditChain());
     LicenceOperations licences = new LicenceOperations(platform.licences());
     operations.put("listMyLicences", licences::listMyLicences);
     operations.put("getLicence", licences::getLicence);
@@ -128,6 +128,7 @@ public final class RestApi {
     operations.put("listDeadEvents", supervision::listDeadEvents);
     operations.put("retryDeadEvent", supervision::retryDeadEvent);
     operations.put("importSharedDataset", supervision::importSharedDataset);
+    operations.put("verifyAuditChain", supervision::verifyAuditChain);
 
     JsonObject model = new JsonObject(contractYaml.isEmpty() ? Map.of()
         : (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions())).load(contractYaml));

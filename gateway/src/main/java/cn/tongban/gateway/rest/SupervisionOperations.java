@@ -1,6 +1,7 @@
 package cn.tongban.gateway.rest;
 
 import cn.tongban.core.application.DeadlineScanner;
+import cn.tongban.core.audit.AuditChain;
 import cn.tongban.core.identity.Caller;
 import cn.tongban.core.identity.Role;
 import cn.tongban.core.outbox.OutboxRelay;
@@ -10,27 +11,39 @@ import cn.tongban.core.sharing.SharedDatasets;
 import cn.tongban.gateway.http.RequestContext;
 import io.vertx.ext.web.RoutingContext;
 
-/** Administration over REST: the deadline scan on demand, the outbox's dead letters, shared-dataset imports. */
+/**
+ * Administration over REST: the deadline scan on demand, the outbox's dead letters, shared-dataset imports,
+ * the audit chain check.
+ */
 final class SupervisionOperations {
   private final DeadlineScanner deadlines;
   private final OutboxRelay relay;
   private final SharedDatasets datasets;
+  private final AuditChain audit;
 
-  SupervisionOperations(DeadlineScanner deadlines, OutboxRelay relay, SharedDatasets datasets) {
+  SupervisionOperations(DeadlineScanner deadlines, OutboxRelay relay, SharedDatasets datasets, AuditChain audit) {
     this.deadlines = deadlines;
     this.relay = relay;
     this.datasets = datasets;
+    this.audit = audit;
+  }
+
+  void verifyAuditChain(RoutingContext rc) {
+    if (!admin(rc, "audit.forbidden")) {
+      return;
+    }
+    Rest.reply(rc, audit.verify().map(v -> v.toJson(RequestContext.locale(rc))), 200);
   }
 
   void importSharedDataset(RoutingContext rc) {
-    if (!admin(rc)) {
+    if (!admin(rc, "account.forbidden")) {
       return;
     }
     Rest.reply(rc, datasets.importRecords(Rest.path(rc, "source"), Rest.body(rc).getJsonArray("records")), 200);
   }
 
   void listDeadEvents(RoutingContext rc) {
-    if (!admin(rc)) {
+    if (!admin(rc, "account.forbidden")) {
       return;
     }
     relay.dead(200).onComplete(ar -> {
@@ -43,7 +56,7 @@ final class SupervisionOperations {
   }
 
   void retryDeadEvent(RoutingContext rc) {
-    if (!admin(rc)) {
+    if (!admin(rc, "account.forbidden")) {
       return;
     }
     relay.retry(Rest.path(rc, "id")).onComplete(ar -> {
@@ -66,12 +79,12 @@ final class SupervisionOperations {
     Rest.reply(rc, deadlines.scan(), 200);
   }
 
-  /** Whether the caller is an administrator; fails the request with 403 when not. */
-  private static boolean admin(RoutingContext rc) {
+  /** Whether the caller is an administrator; fails the request with 403 (saying {@code messageKey}) when not. */
+  private static boolean admin(RoutingContext rc, String messageKey) {
     if (RequestContext.requireCaller(rc).has(Role.ADMIN)) {
       return true;
     }
-    rc.fail(new DomainException(ProblemCode.FORBIDDEN, "account.forbidden"));
+    rc.fail(new DomainException(ProblemCode.FORBIDDEN, messageKey));
     return false;
   }
 }
