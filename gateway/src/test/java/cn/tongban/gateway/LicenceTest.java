@@ -273,6 +273,45 @@ class LicenceTest {
   }
 
   @Test
+  void theFormIsPrefilledFromTheApplicantsLicences() throws Exception {
+    // 居民身份证 and 居民户口簿 are shared with the library by 公安 (seeded for the demo citizen).
+    HttpResponse<String> r = gateway.send("GET", "/api/v1/matters/mzj-disability-two-subsidies/prefill", null,
+        "Authorization", "Bearer " + gateway.token("citizen"));
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals(new JsonObject().put("name", "张三").put("idNumber", "11010519491231002X")
+        .put("address", "河南省新密市青屏街街道西大街1号"), new JsonObject(r.body()).getJsonObject("data"));
+  }
+
+  @Test
+  void portalsReadAndVerifyLicencesOverGraphQL() throws Exception {
+    JsonObject licence = approvedDisabilityCertificate();
+    String query = "query($id: String!, $payload: String) { licences(typeName: \"残疾人证\") { identifier status }"
+        + " licence(identifier: $id) { identifier holderName validUntil surface }"
+        + " verifyLicence(payload: $payload) }";
+    JsonObject variables = new JsonObject().put("id", licence.getString("identifier"))
+        .put("payload", licence.getString("verificationPayload"));
+    HttpResponse<String> r = gateway.send("POST", "/graphql", new JsonObject().put("query", query)
+        .put("variables", variables).encode(), "Content-Type", "application/json",
+        "Authorization", "Bearer " + gateway.token("citizen"));
+    assertEquals(200, r.statusCode(), r.body());
+    JsonObject data = new JsonObject(r.body()).getJsonObject("data");
+    assertTrue(data.getJsonArray("licences").stream().anyMatch(o -> licence.getString("identifier")
+        .equals(((JsonObject) o).getString("identifier"))), r.body());
+    assertEquals("张三", data.getJsonObject("licence").getString("holderName"));
+    assertEquals("2036-11-26", data.getJsonObject("licence").getString("validUntil"));
+    assertEquals("VALID", data.getJsonObject("verifyLicence").getString("status"));
+
+    // Another department's reviewer gets null and a not-found error, the same as over REST.
+    JsonObject other = new JsonObject(gateway.send("POST", "/graphql", new JsonObject()
+        .put("query", "query($id: String!) { licence(identifier: $id) { identifier } }")
+        .put("variables", new JsonObject().put("id", licence.getString("identifier"))).encode(),
+        "Content-Type", "application/json", "Authorization", "Bearer " + gateway.token("reviewer.mzj")).body());
+    assertNull(other.getJsonObject("data").getValue("licence"));
+    assertEquals("licence-not-found", other.getJsonArray("errors").getJsonObject(0).getJsonObject("extensions")
+        .getString("code"));
+  }
+
+  @Test
   void aRevokedLicenceIsNotReused() throws Exception {
     approvedDisabilityCertificate();
     // Every valid 残疾人证 of the citizen revoked by their issuer; afterwards they are valid again.

@@ -76,12 +76,13 @@ public record Licence(String identifier, String typeCode, String typeName, Strin
     return j;
   }
 
-  static final String COLUMNS = """
+  /** The columns {@link #from(Row)} reads. */
+  public static final String COLUMNS = """
       identifier, type_code, type_name, name, number, holder_name, holder_code, holder_code_type, issuer_name,
       issuer_code, department_code, issue_date, jurisdiction, valid_from, valid_until, surface, application_number,
       key_id, signature, status, revoked_at, revocation_reason""";
 
-  static Licence from(Row r) {
+  public static Licence from(Row r) {
     return new Licence(r.getString("identifier"), r.getString("type_code"), r.getString("type_name"),
         r.getString("name"), r.getString("number"), r.getString("holder_name"), r.getString("holder_code"),
         r.getString("holder_code_type"), r.getString("issuer_name"), r.getString("issuer_code"),

@@ -1,5 +1,6 @@
 package cn.tongban.core.plugin;
 
+import cn.tongban.core.licence.Licence;
 import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.ProblemCode;
 import cn.tongban.core.problem.Violation;
@@ -7,10 +8,10 @@ import cn.tongban.plugin.CaseView;
 import cn.tongban.plugin.DataSharingAdapter;
 import cn.tongban.plugin.EventSink;
 import cn.tongban.plugin.EventSinkFactory;
-import cn.tongban.plugin.MaterialScanner;
 import cn.tongban.plugin.FormHandler;
 import cn.tongban.plugin.FormHandlerFactory;
 import cn.tongban.plugin.HandlerContext;
+import cn.tongban.plugin.MaterialScanner;
 import cn.tongban.plugin.Violations;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -25,6 +26,7 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -255,7 +257,28 @@ public final class PluginHost {
         }
         return importedRecord(source, subjectKey);
       }
+
+      public Future<List<JsonObject>> licences(String holderCode, String typeName) {
+        return validLicences(holderCode, typeName);
+      }
     };
+  }
+
+  /** A holder's valid licences of one type from the e-licence library, newest first. */
+  private Future<List<JsonObject>> validLicences(String holderCode, String typeName) {
+    if (pool == null) {
+      return Future.succeededFuture(List.of());
+    }
+    LocalDate today = LocalDate.now(clock);
+    return pool.preparedQuery("select " + Licence.COLUMNS + " from licence where holder_code = $1 and type_name = $2"
+            + " and status = 'ACTIVE' and (valid_until is null or valid_until >= $3)"
+            + " order by issue_date desc, created_at desc")
+        .execute(Tuple.of(holderCode, typeName, today))
+        .map(rows -> {
+          List<JsonObject> out = new ArrayList<>();
+          rows.forEach(r -> out.add(Licence.from(r).toJson(today)));
+          return out;
+        });
   }
 
   /** A department's record of a subject from its dataset imported into table {@code shared_dataset_record}. */

@@ -82,6 +82,12 @@ public final class GraphQLApi {
                 .map(GraphQLApi::matterJson)
                 .recover(e -> e instanceof DomainException d && d.code() == ProblemCode.MATTER_NOT_FOUND
                     ? Future.succeededFuture(null) : Future.failedFuture(e)))
+            .dataFetcher("licences", env -> platform.licences().mine(caller(env),
+                Optional.ofNullable(env.getArgument("typeName"))))
+            .dataFetcher("licence", env -> platform.licences().get(caller(env), env.getArgument("identifier"))
+                .map(platform.licences()::toJson))
+            .dataFetcher("verifyLicence", env -> platform.licences().verify(Optional.ofNullable(env.getArgument("payload")),
+                Optional.ofNullable(env.getArgument("identifier")), locale(env)))
             .dataFetcher("application", env -> {
               Caller caller = caller(env);
               return applications.get(caller, env.getArgument("number")).map(a -> ApplicationView.of(a, caller));

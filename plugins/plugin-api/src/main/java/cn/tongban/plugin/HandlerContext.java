@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 
 /** The platform services a handler may use. */
@@ -23,4 +24,13 @@ public interface HandlerContext {
    * serves the source, else from the department's dataset imported into the platform's database.
    */
   Future<Optional<JsonObject>> sharedData(String source, String subjectKey);
+
+  /**
+   * The valid e-licences of type {@code typeName} (e.g. 居民户口簿) the library holds for a holder (an identity
+   * number or a credit code), newest first, each as its holder reads it: {@code identifier}, {@code number},
+   * {@code holderName}, {@code validUntil}, … and its surface data under {@code surface}.
+   */
+  default Future<List<JsonObject>> licences(String holderCode, String typeName) {
+    return Future.succeededFuture(List.of());
+  }
 }

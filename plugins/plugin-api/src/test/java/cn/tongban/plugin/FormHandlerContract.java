@@ -105,7 +105,16 @@ public abstract class FormHandlerContract {
       public Future<Optional<JsonObject>> sharedData(String source, String subjectKey) {
         return Future.succeededFuture(Optional.ofNullable(sharedRecords().get(source + "/" + subjectKey)));
       }
+
+      public Future<List<JsonObject>> licences(String holderCode, String typeName) {
+        return Future.succeededFuture(licenceRecords().getOrDefault(holderCode + "/" + typeName, List.of()));
+      }
     };
+  }
+
+  /** The valid licences the contract's handler context holds, newest first, by "holderCode/typeName". */
+  protected Map<String, List<JsonObject>> licenceRecords() {
+    return Map.of();
   }
 
   /** The records the contract's handler context answers {@code sharedData} with, by "source/subjectKey". */
