@@ -113,7 +113,7 @@ public final class Platform {
     this.lifecycle = new LifecycleService(applicationStore, matterStore, dataChecker, calendar);
     this.deadlines = new DeadlineScanner(applicationStore, calendar);
     this.sharedDatasets = new SharedDatasets(pool);
-    this.relay = new OutboxRelay(vertx, pool, applicationStore, matterStore, plugins, licences,
+    this.relay = new OutboxRelay(vertx, pool, applicationStore, matterStore, plugins, licences, lifecycle,
         config.outboxMaxAttempts(), config.outboxBackoffMillis());
     if (config.relayIntervalMillis() > 0) {
       relayTimer = vertx.setPeriodic(config.relayIntervalMillis(), id -> {
@@ -150,7 +150,7 @@ public final class Platform {
     }
     // No form-handler plugins are installed yet: a definition naming one is refused at publishing.
     this.authoring = new MatterAuthoringService(matterStore,
-        new DefinitionChecker(validator, plugins.configSchemas()), validator);
+        new DefinitionChecker(validator, plugins.configSchemas(), plugins.configChecks()), validator);
   }
 
   /** Starts everything the configuration asks for, on the system clock. */

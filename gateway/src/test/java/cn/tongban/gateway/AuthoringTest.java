@@ -143,7 +143,9 @@ class AuthoringTest {
     JsonObject def = formDef();
     def.getJsonObject("schema").getJsonArray("examples").getJsonObject(0).remove("name");
     def.put("handlers", new JsonArray().add(new JsonObject().put("id", "no-such-plugin").put("config",
-        new JsonObject())));
+        new JsonObject())).add(new JsonObject().put("id", "rules").put("config", new JsonObject().put("rules",
+        new JsonArray().add(new JsonObject().put("name", "半截表达式").put("when", "data.age >=")
+            .put("decision", "APPROVE"))))));
     def.put("materialBindings", new JsonArray().add(new JsonObject().put("material", "no-such-material")
         .put("field", "/noSuchField")));
     def.getJsonObject("uiSchema").getJsonArray("steps").getJsonObject(0).getJsonArray("fields").add("/ghost");
@@ -153,6 +155,7 @@ class AuthoringTest {
     Set<String> p = pointers(r);
     assertTrue(p.contains("/schema/examples/0/name"), r.body());
     assertTrue(p.contains("/handlers/0/id"), r.body());
+    assertTrue(p.contains("/handlers/1/config/rules/0/when"), "a rule that does not compile: " + r.body());
     assertTrue(p.contains("/materialBindings/0/material"), r.body());
     assertTrue(p.contains("/materialBindings/0/field"), r.body());
     assertTrue(p.stream().anyMatch(x -> x.startsWith("/uiSchema/steps/0/fields/")), r.body());

@@ -4,6 +4,7 @@ import cn.tongban.core.clock.CalendarService;
 import cn.tongban.core.clock.WorkingCalendar;
 import cn.tongban.core.form.FormDataChecker;
 import cn.tongban.core.identity.Caller;
+import cn.tongban.plugin.Decision;
 import cn.tongban.core.identity.Role;
 import cn.tongban.core.matter.Matter;
 import cn.tongban.core.matter.MatterStore;
@@ -49,6 +50,33 @@ public final class LifecycleService {
     this.matters = matters;
     this.checker = checker;
     this.calendar = calendar;
+  }
+
+  /**
+   * Takes a submitted case as far as a rule decided (即办件), acting as the platform: 受理, and for an
+   * approval 审核通过 and 准予 too — each an ordinary step with its audit and outbox events, the rule named in
+   * its comment. Approval by rule only for 即办件 ({@code immediateMatter}); otherwise the case is only
+   * accepted. Safe to repeat: steps the case has already passed are skipped.
+   */
+  public Future<Application> decideAutomatically(String number, Decision decision, boolean immediateMatter) {
+    return store.findForProgress(number).compose(found -> {
+      Application a = found.orElseThrow(() -> new DomainException(ProblemCode.APPLICATION_NOT_FOUND,
+          "application.notFound", number));
+      Caller system = new Caller(Caller.Kind.STAFF, "system:rules", Set.of(Role.CLERK, Role.REVIEWER, Role.APPROVER),
+          Optional.of(a.departmentCode()), a.hallCode(), Set.of());
+      boolean approve = decision.outcome() == Decision.Outcome.APPROVE && immediateMatter;
+      List<CaseAction> steps = approve ? List.of(CaseAction.ACCEPT, CaseAction.REVIEW_PASS, CaseAction.APPROVE)
+          : List.of(CaseAction.ACCEPT);
+      String comment = Messages.get(Messages.DEFAULT, approve ? "rules.approved" : "rules.accepted", decision.rule());
+      Future<Application> chain = Future.succeededFuture(a);
+      for (CaseAction step : steps) {
+        chain = chain.compose(current -> !step.allowedFrom(current.status()) ? Future.succeededFuture(current)
+            : act(system, number, new ActionCommand(step.wire(), Optional.of(comment), Optional.of(current.version()),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), new JsonObject()),
+                Messages.DEFAULT));
+      }
+      return chain;
+    });
   }
 
   /** Acts on a case: 404 when the caller cannot see it, 403 wrong role, 409 wrong state or stale version, 422 bad payload. */

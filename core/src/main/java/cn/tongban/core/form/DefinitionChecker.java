@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Checks matters and form definitions before they are stored or published, and reports every problem
@@ -24,11 +25,19 @@ public final class DefinitionChecker {
   private static final JsonObject FORM_SCHEMA = read("json-schema/form-definition.schema.json");
   private final FormValidator validator;
   private final Map<String, JsonObject> handlerConfigSchemas;
+  private final Map<String, Function<JsonObject, Map<String, String>>> handlerConfigChecks;
 
   /** A checker that knows the installed form handlers by id, each with the JSON Schema of its configuration. */
   public DefinitionChecker(FormValidator validator, Map<String, JsonObject> handlerConfigSchemas) {
+    this(validator, handlerConfigSchemas, Map.of());
+  }
+
+  /** As above, with each handler's own check of a configuration that passed its schema. */
+  public DefinitionChecker(FormValidator validator, Map<String, JsonObject> handlerConfigSchemas,
+      Map<String, Function<JsonObject, Map<String, String>>> handlerConfigChecks) {
     this.validator = validator;
     this.handlerConfigSchemas = Map.copyOf(handlerConfigSchemas);
+    this.handlerConfigChecks = Map.copyOf(handlerConfigChecks);
   }
 
   /** Every problem with a matter document. */
@@ -103,9 +112,15 @@ public final class DefinitionChecker {
         out.add(new Violation("/handlers/" + i + "/id", "unknownHandler",
             Messages.get(locale, "definition.unknownHandler", id)));
       } else {
-        out.addAll(validator.validate("handler:" + id, configSchema,
-            handlers.getJsonObject(i).getJsonObject("config", new JsonObject()), "/handlers/" + i + "/config",
-            locale));
+        JsonObject config = handlers.getJsonObject(i).getJsonObject("config", new JsonObject());
+        List<Violation> schemaProblems = validator.validate("handler:" + id, configSchema, config,
+            "/handlers/" + i + "/config", locale);
+        out.addAll(schemaProblems);
+        if (schemaProblems.isEmpty() && handlerConfigChecks.containsKey(id)) {
+          String at = "/handlers/" + i + "/config";
+          handlerConfigChecks.get(id).apply(config).forEach((pointer, message) ->
+              out.add(new Violation(at + pointer, "invalidConfig", message)));
+        }
       }
     }
     Set<String> materials = new java.util.HashSet<>();

@@ -2,6 +2,7 @@ package cn.tongban.core.outbox;
 
 import cn.tongban.core.application.Application;
 import cn.tongban.core.application.ApplicationStore;
+import cn.tongban.core.application.LifecycleService;
 import cn.tongban.core.licence.LicenceService;
 import cn.tongban.core.matter.MatterStore;
 import cn.tongban.core.plugin.PluginHost;
@@ -59,12 +60,14 @@ public final class OutboxRelay {
   private final MatterStore matters;
   private final PluginHost plugins;
   private final LicenceService licences;
+  private final LifecycleService lifecycle;
   private final int maxAttempts;
   private final long backoffMillis;
 
   public OutboxRelay(Vertx vertx, Pool pool, ApplicationStore applications, MatterStore matters, PluginHost plugins,
-      LicenceService licences, int maxAttempts, long backoffMillis) {
+      LicenceService licences, LifecycleService lifecycle, int maxAttempts, long backoffMillis) {
     this.licences = licences;
+    this.lifecycle = lifecycle;
     this.vertx = vertx;
     this.pool = pool;
     this.applications = applications;
@@ -103,13 +106,24 @@ public final class OutboxRelay {
       PluginHost.Hook hook = HOOKS.get(e.getString("event_type"));
       return plugins.deliverToSinks(event, Optional.of(view))
           .compose(v -> hook == null ? Future.succeededFuture() : runHook(hook, a, view))
-          .compose(v -> approved(e) ? issue(a, view) : Future.succeededFuture());
+          .compose(v -> approved(e) ? issue(a, view) : Future.succeededFuture())
+          .compose(v -> "ApplicationSubmitted".equals(e.getString("event_type")) ? decide(a, view)
+              : Future.succeededFuture());
     });
   }
 
   private Future<Void> runHook(PluginHost.Hook hook, Application a, CaseView view) {
     return matters.findForm(pool, a.matterCode(), a.formVersion()).compose(form -> plugins.run(hook,
         a.matterCode() + "@" + a.formVersion(), form.orElseThrow().handlers(), view));
+  }
+
+  /** 即办件 rules: the first decision of the form's handlers takes the case on by itself. */
+  private Future<Void> decide(Application a, CaseView view) {
+    return matters.findForm(pool, a.matterCode(), a.formVersion()).compose(form -> plugins.decide(
+            a.matterCode() + "@" + a.formVersion(), form.orElseThrow().handlers(), view))
+        .compose(decision -> decision.isEmpty() ? Future.succeededFuture()
+            : matters.find(a.matterCode()).compose(m -> lifecycle.decideAutomatically(a.number(), decision.get(),
+                m.map(x -> x.document().getInteger("caseType", 2) == 1).orElse(false))).mapEmpty());
   }
 
   /** The transition into APPROVED, however it came (a decision, the last consent, deemed consent). */

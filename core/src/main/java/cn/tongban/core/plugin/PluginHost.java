@@ -6,6 +6,7 @@ import cn.tongban.core.problem.ProblemCode;
 import cn.tongban.core.problem.Violation;
 import cn.tongban.plugin.CaseView;
 import cn.tongban.plugin.DataSharingAdapter;
+import cn.tongban.plugin.Decision;
 import cn.tongban.plugin.EventSink;
 import cn.tongban.plugin.EventSinkFactory;
 import cn.tongban.plugin.FormHandler;
@@ -121,6 +122,32 @@ public final class PluginHost {
   /** The virus scanners plugins brought (the platform adds its own EICAR check). */
   public List<MaterialScanner> scanners() {
     return scanners;
+  }
+
+  /**
+   * What is wrong with each handler configuration beyond its schema (by handler id): the factory's own
+   * check, e.g. an expression that does not compile.
+   */
+  public Map<String, java.util.function.Function<JsonObject, Map<String, String>>> configChecks() {
+    Map<String, java.util.function.Function<JsonObject, Map<String, String>>> out = new LinkedHashMap<>();
+    factories.forEach((id, f) -> out.put(id, f::configProblems));
+    return out;
+  }
+
+  /**
+   * The first decision the handlers bound to a form version take on a submitted case (即办件 rules), in
+   * binding order; empty when none decides.
+   */
+  public Future<Optional<Decision>> decide(String cacheKey, JsonArray bindings, CaseView view) {
+    return bound(cacheKey, bindings).compose(bound -> decideFrom(bound, 0, view));
+  }
+
+  private Future<Optional<Decision>> decideFrom(List<FormHandler> bound, int i, CaseView view) {
+    if (i == bound.size()) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return bound.get(i).decide(context(), view).timeout(HOOK_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .compose(d -> d.isPresent() ? Future.succeededFuture(d) : decideFrom(bound, i + 1, view));
   }
 
   /** The configuration schema of every installed handler, by id. */

@@ -3,6 +3,8 @@ package cn.tongban.plugin;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
+import java.util.Optional;
+
 /**
  * What a form handler may do at each point of a case's life. Every hook is optional (a no-op by default),
  * returns a Vert.x {@link Future}, and is given a time limit by the platform. Validation hooks run first
@@ -50,5 +52,13 @@ public interface FormHandler {
   /** After a result (e.g. an e-licence) was issued. */
   default Future<Void> onIssue(HandlerContext context, CaseView view) {
     return Future.succeededFuture();
+  }
+
+  /**
+   * After a submission is stored: a decision the platform then takes on its own (即办件 rules), or empty to
+   * leave the case to people. Runs after commit, through the outbox; the first handler with a decision wins.
+   */
+  default Future<Optional<Decision>> decide(HandlerContext context, CaseView submitted) {
+    return Future.succeededFuture(Optional.empty());
   }
 }

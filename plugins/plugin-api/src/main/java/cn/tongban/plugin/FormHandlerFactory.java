@@ -2,6 +2,8 @@ package cn.tongban.plugin;
 
 import io.vertx.core.json.JsonObject;
 
+import java.util.Map;
+
 /**
  * Makes form handlers of one kind. Found with {@link java.util.ServiceLoader}; created once, when the
  * platform starts. A matter's form definition names the handlers it uses by {@link #id()}, with a
@@ -14,6 +16,15 @@ public interface FormHandlerFactory {
 
   /** The JSON Schema (2020-12) of this handler's configuration. */
   JsonObject configSchema();
+
+  /**
+   * What is wrong with a configuration that its schema cannot say (e.g. an expression that does not
+   * compile), by JSON pointer into the configuration, each with a message for form authors. Checked before
+   * the form is published, after the schema; empty when the configuration can be used.
+   */
+  default Map<String, String> configProblems(JsonObject config) {
+    return Map.of();
+  }
 
   /** A handler for one form version, with its (already checked) configuration. */
   FormHandler create(JsonObject config);
