@@ -1,0 +1,212 @@
+package cn.tongban.bench.load;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code bench/run scale [--cases N]}: seeds N cases by SQL across every published matter, department and
+ * hall, then measures the reads that grow with the number of cases, and passes of the deadline scanner.
+ */
+final class ScaleBench {
+  private static final int CHUNK = 100_000;
+  private static final int CONCURRENCY = 4;
+
+  /**
+   * Cases $1..$2 of $3: 23 % open (submitted, in correction, accepted, in review, suspended), the rest
+   * closed; submitted over two years; open ones due from 2 days ago to 27 days ahead; 300 000 applicants,
+   * the demo citizen one case in 20 000.
+   */
+  private static final String SEED = """
+      with f as (
+        select array_agg(fv.matter_code order by fv.matter_code) as codes,
+               array_agg(fv.version order by fv.matter_code) as versions,
+               array_agg(m.department_code order by fv.matter_code) as departments,
+               array_agg(coalesce(fv.schema->'examples'->0, '{}'::jsonb) order by fv.matter_code) as samples,
+               count(*)::int as n
+        from form_version fv join matter m on m.code = fv.matter_code where fv.status = 'PUBLISHED'
+      ), h as (
+        select array_agg(code order by code) as codes, count(*)::int as n from hall
+      ), s as (
+        select g, 1 + (g * 7919) % f.n as mi, f.codes, f.versions, f.departments, f.samples,
+               h.codes[1 + g % h.n] as hall,
+               case when g % 100 < 65 then 'DELIVERED' when g % 100 < 70 then 'APPROVED'
+                    when g % 100 < 73 then 'DENIED' when g % 100 < 75 then 'NOT_ACCEPTED'
+                    when g % 100 < 77 then 'WITHDRAWN' when g % 100 < 87 then 'ACCEPTED'
+                    when g % 100 < 93 then 'IN_REVIEW' when g % 100 < 94 then 'SUSPENDED'
+                    when g % 100 < 98 then 'SUBMITTED' else 'CORRECTION_REQUESTED' end as status,
+               now() - make_interval(mins => (($3::bigint - g) * 1051200 / $3::bigint)::int) as at,
+               case when g % 20000 = 7 then '11010519491231002X'
+                    else 'B' || lpad(((g * 104729) % 300000)::text, 17, '0') end as id_number
+        from generate_series($1::bigint, $2::bigint) g, f, h
+      )
+      insert into application (number, matter_code, form_version, status, channel, hall_code, department_code,
+                               applicant, applicant_id_number, data, query_code, submitted_by, version,
+                               submitted_at, updated_at, notice_due_date, accepted_at, clock_start, due_date,
+                               legal_due_date, decided_at)
+      select '410183' || to_char(at, 'YYYYMMDD') || 'S' || lpad(g::text, 9, '0'), codes[mi], versions[mi], status,
+             (array['WINDOW', 'WEB', 'MINI_PROGRAM', 'KIOSK', 'HOTLINE'])[1 + g % 5], hall, departments[mi],
+             jsonb_build_object('kind', 'PERSON', 'name', '张三', 'idNumber', id_number), id_number, samples[mi],
+             substr(md5(g::text), 1, 8), 'account:bench-' || ((g * 104729) % 300000), 2, at, at,
+             case when status in ('SUBMITTED', 'CORRECTION_REQUESTED') then current_date + ((g / 100) % 7)::int - 1 end,
+             case when status not in ('SUBMITTED', 'CORRECTION_REQUESTED', 'NOT_ACCEPTED', 'WITHDRAWN')
+                  then at + interval '1 day' end,
+             case when status not in ('SUBMITTED', 'CORRECTION_REQUESTED', 'NOT_ACCEPTED', 'WITHDRAWN')
+                  then (at + interval '1 day')::date end,
+             case when status in ('ACCEPTED', 'IN_REVIEW', 'SUSPENDED') then current_date + ((g / 100) % 30)::int - 2
+                  else (at + interval '20 days')::date end,
+             case when status in ('ACCEPTED', 'IN_REVIEW', 'SUSPENDED') then current_date + ((g / 100) % 30)::int + 13
+                  else (at + interval '40 days')::date end,
+             case when status in ('DELIVERED', 'APPROVED', 'DENIED', 'NOT_ACCEPTED') then at + interval '10 days' end
+      from s""";
+
+  private ScaleBench() {
+  }
+
+  static void run(Options o) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    Context context = vertx.getOrCreateContext();
+    Duration warmUp = Duration.ofSeconds(3);
+    Duration measure = Duration.ofSeconds(o.quick() ? 10 : 20);
+    try (Http http = new Http(vertx, o.baseUrl(), CONCURRENCY)) {
+      http.awaitHealthy(Duration.ofMinutes(2));
+      Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(CONCURRENCY))
+          .connectingTo(PgConnectOptions.fromUri(o.pgUrl()).setCachePreparedStatements(true)).using(vertx).build();
+      seed(pool, o.cases());
+
+      String reviewer = http.token("reviewer.mzj");
+      String citizen = http.token("citizen");
+      String supervisor = http.token("supervisor");
+      List<String> queuePages = new ArrayList<>();
+      String cursor = null;
+      for (int page = 1; page <= 10; page++) {
+        String path = "/api/v1/applications?status=ACCEPTED&limit=50" + (cursor == null ? "" : "&cursor=" + cursor);
+        queuePages.add(path);
+        cursor = http.getJson(path, reviewer).getString("nextCursor");
+        if (cursor == null) {
+          break;
+        }
+      }
+      List<Row> samples = new ArrayList<>();
+      Http.await(pool.query("select number, query_code from application tablesample system (1) limit 500")
+          .execute()).forEach(samples::add);
+      long citizenCases = Http.await(pool.query(
+          "select count(*) from application where applicant_id_number = '11010519491231002X'").execute())
+          .iterator().next().getLong(0);
+
+      LoadPhase.Watched watched = new LoadPhase.Watched(o.serverPid(), -1);
+      List<LoadPhase.Result> results = new ArrayList<>();
+      results.add(new LoadPhase(context, watched).run("work queue (reviewer.mzj, ACCEPTED, 50/page, pages 1-"
+              + queuePages.size() + ")", CONCURRENCY, warmUp, measure,
+          seq -> http.send(HttpMethod.GET, queuePages.get((int) (seq % queuePages.size())), reviewer, null, 200)));
+      results.add(new LoadPhase(context, watched).run("citizen's own cases (" + citizenCases + " of theirs)",
+          CONCURRENCY, warmUp, measure,
+          seq -> http.send(HttpMethod.GET, "/api/v1/applications?limit=20", citizen, null, 200)));
+      results.add(new LoadPhase(context, watched).run("public progress lookup", CONCURRENCY, warmUp, measure,
+          seq -> {
+            Row r = samples.get((int) (seq % samples.size()));
+            return http.send(HttpMethod.GET, "/api/v1/applications/" + r.getString(0) + "/progress?queryCode="
+                + r.getString(1), null, null, 200);
+          }));
+      results.add(new LoadPhase(context, watched).run("statistics by department (SQL: no endpoint yet)",
+          CONCURRENCY, warmUp, measure, seq -> pool.query(STATISTICS).execute()));
+
+      System.out.println();
+      System.out.printf(Locale.ROOT, "%-62s %5s %9s %8s %8s %9s %7s%n", "read", "conns", "req/s", "p50 ms",
+          "p99 ms", "p99.9 ms", "errors");
+      for (LoadPhase.Result r : results) {
+        System.out.printf(Locale.ROOT, "%-62s %5d %9.1f %8.2f %8.2f %9.2f %7d%n", r.name(), r.concurrency(),
+            r.throughput(), r.millis(50), r.millis(99), r.millis(99.9), r.errors());
+        if (r.errors() > 0) {
+          System.out.println("#   first error: " + r.firstError());
+        }
+      }
+      System.out.println();
+      for (int pass = 1; pass <= 3; pass++) {
+        long begin = System.nanoTime();
+        JsonObject outcome = http.postJson("/api/v1/supervision/scan", supervisor, new JsonObject(), 200);
+        System.out.printf(Locale.ROOT, "deadline scan pass %d: %.2f s  %s%n", pass, (System.nanoTime() - begin) / 1e9,
+            outcome.encode());
+      }
+      if (o.plans() != null) {
+        writePlans(pool, Path.of(o.plans()));
+        System.out.println("# query plans written to " + o.plans());
+      }
+    } finally {
+      Http.await(vertx.close());
+    }
+  }
+
+  private static final String STATISTICS = """
+      select department_code, status, count(*) from application group by department_code, status""";
+
+  private static void seed(Pool pool, int cases) {
+    long existing = Http.await(pool.query("select count(*) from application").execute()).iterator().next().getLong(0);
+    System.out.printf(Locale.ROOT, "# seeding %d cases (the database holds %d) ...%n", cases, existing);
+    long begin = System.nanoTime();
+    for (long from = 1; from <= cases; from += CHUNK) {
+      long to = Math.min(cases, from + CHUNK - 1);
+      long t = System.nanoTime();
+      Http.await(pool.preparedQuery(SEED).execute(Tuple.of(from, to, (long) cases)));
+      System.out.printf(Locale.ROOT, "#   %,d cases in %.1f s%n", to, (System.nanoTime() - t) / 1e9);
+    }
+    long t = System.nanoTime();
+    Http.await(pool.query("vacuum (analyze) application").execute());
+    System.out.printf(Locale.ROOT, "# seeded in %.1f s (vacuum analyze %.1f s); table with indexes: %s%n",
+        (System.nanoTime() - begin) / 1e9, (System.nanoTime() - t) / 1e9,
+        Http.await(pool.query("select pg_size_pretty(pg_total_relation_size('application'))").execute())
+            .iterator().next().getString(0));
+  }
+
+  /** EXPLAIN ANALYZE of the statements behind the measured reads, as the stores build them. */
+  private static void writePlans(Pool pool, Path file) throws Exception {
+    Row ids = Http.await(pool.query("select (select id::text from account where username = 'reviewer.mzj'),"
+        + " (select id::text from account where username = 'citizen')").execute()).iterator().next();
+    String reviewer = "account:" + ids.getString(0);
+    String citizen = ids.getString(1);
+    List<String[]> statements = List.of(
+        new String[] {"work queue, first page (ApplicationStore.list, reviewer scope)", """
+            select a.id from application a join matter m on m.code = a.matter_code
+            where (a.submitted_by = '%s' or (a.department_code = 'mzj' or 'mzj' = any(a.parallel_departments)))
+              and a.status = 'ACCEPTED' order by a.id desc limit 51""".formatted(reviewer)},
+        new String[] {"citizen's own cases (ApplicationStore.list, citizen scope)", """
+            select a.id from application a join matter m on m.code = a.matter_code
+            where (a.submitted_by = 'account:%1$s' or a.applicant_id_number = (select id_number from account
+              where id::text = '%1$s') or a.applicant_credit_code in (select credit_code from enterprise
+              where legal_rep_account::text = '%1$s' union select credit_code from enterprise_agent
+              where account_id::text = '%1$s'))
+            order by a.id desc limit 21""".formatted(citizen)},
+        new String[] {"statistics by department", STATISTICS},
+        new String[] {"deadline scan candidates (DeadlineScanner.CANDIDATES, decision limits only)", """
+            select a.id, 'DECISION_DUE', a.due_date from application a
+              where a.status in ('ACCEPTED', 'IN_REVIEW') and a.due_date <= current_date + 1
+            union all
+            select a.id, 'LEGAL_DUE', a.legal_due_date from application a
+              where a.status in ('ACCEPTED', 'IN_REVIEW') and a.legal_due_date <= current_date + 1
+            union all
+            select a.id, 'NOTICE_DUE', a.notice_due_date from application a
+              where a.status = 'SUBMITTED' and a.notice_due_date <= current_date + 1"""});
+    StringBuilder out = new StringBuilder();
+    for (String[] s : statements) {
+      out.append("== ").append(s[0]).append('\n').append(s[1].strip()).append("\n\n");
+      Http.await(pool.query("explain (analyze, buffers) " + s[1]).execute())
+          .forEach(r -> out.append(r.getString(0)).append('\n'));
+      out.append('\n');
+    }
+    Files.writeString(file, out);
+  }
+}

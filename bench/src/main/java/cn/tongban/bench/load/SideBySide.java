@@ -1,0 +1,238 @@
+package cn.tongban.bench.load;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * {@code bench/run [--quick]}: on one PostgreSQL, the durable limit (a submission's rows inserted straight
+ * through the reactive client) next to REST submissions and GraphQL reads through the running platform.
+ */
+final class SideBySide {
+  static final String MATTER = "mzj-elderly-preferential-card";
+  private static final int CONNECTIONS = 64;
+
+  /**
+   * The rows one submission writes (ApplicationStore's SUBMIT: case, step, audit event, outbox event), in one
+   * statement and so one implicit transaction, committed durably.
+   */
+  private static final String LIMIT_SUBMIT = """
+      with app as (
+        insert into application (number, matter_code, form_version, status, channel, hall_code, department_code,
+                                 applicant, applicant_id_number, data, query_code, submitted_by, idempotency_key,
+                                 request_hash, notice_due_date, submitted_at, updated_at, applicant_credit_code)
+        values ($1 || to_char($15 at time zone 'Asia/Shanghai', 'YYYYMMDD')
+                   || lpad((nextval('application_number_seq') % 100000000)::text, 8, '0'),
+                $2, $3, 'SUBMITTED', $4,
+                coalesce($5, (select code from hall where level = 'CITY' order by code limit 1)),
+                $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16)
+        on conflict (submitted_by, idempotency_key) do nothing
+        returning *
+      ), step as (
+        insert into case_step (application_id, action, step_name, actor, to_status, started_at, ended_at, detail)
+        select id, 'submit', '收件', submitted_by, 'SUBMITTED', submitted_at, submitted_at,
+               jsonb_build_object('channel', channel, 'hallCode', hall_code)
+        from app
+      ), audit as (
+        insert into audit_event (actor, action, entity_type, entity_id, detail)
+        select submitted_by, 'application.submitted', 'application', number,
+               jsonb_build_object('matterCode', matter_code, 'formVersion', form_version, 'channel', channel,
+                                  'hallCode', hall_code)
+        from app
+      ), outbox as (
+        insert into outbox_event (aggregate_type, aggregate_id, event_type, payload)
+        select 'application', number, 'ApplicationSubmitted',
+               jsonb_build_object('number', number, 'matterCode', matter_code, 'formVersion', form_version,
+                                  'status', status, 'channel', channel, 'departmentCode', department_code,
+                                  'hallCode', hall_code, 'submittedAt', submitted_at)
+        from app
+      )
+      select number from app""";
+
+  private static final String CATALOGUE = """
+      query Catalogue($first: Int, $after: String) {
+        matters(first: $first, after: $after) {
+          edges { cursor node { code name type department { code name } levels sameCity starLevel
+                                promisedDays legalDays } }
+          pageInfo { hasNextPage endCursor }
+        }
+      }""";
+  private static final String PROGRESS = """
+      query Progress($number: String!, $queryCode: String!) { progress(number: $number, queryCode: $queryCode) }""";
+
+  private SideBySide() {
+  }
+
+  static void run(Options o) throws Exception {
+    Duration warmUp = Duration.ofSeconds(o.quick() ? 5 : 15);
+    Duration measure = Duration.ofSeconds(o.quick() ? 15 : 60);
+    Vertx vertx = Vertx.vertx();
+    Context context = vertx.getOrCreateContext();
+    try (Http setup = new Http(vertx, o.baseUrl(), 4)) {
+      setup.awaitHealthy(Duration.ofMinutes(2));
+      String citizen = setup.token("citizen");
+      JsonObject matter = setup.getJson("/api/v1/matters/" + MATTER, null);
+      JsonObject sample = matter.getJsonObject("form").getJsonObject("schema").getJsonArray("examples")
+          .getJsonObject(0);
+      PgConnectOptions pgOptions = PgConnectOptions.fromUri(o.pgUrl()).setCachePreparedStatements(true)
+          .addProperty("synchronous_commit", "on").addProperty("application_name", "tongban-bench");
+      Pool limitPool = pool(vertx, pgOptions, CONNECTIONS);
+      Row settings = Http.await(limitPool.query("select current_setting('server_version'), "
+          + "current_setting('synchronous_commit'), current_setting('fsync'), pg_backend_pid()").execute())
+          .iterator().next();
+      LoadPhase.Watched watched = new LoadPhase.Watched(o.serverPid(), postmaster(settings.getInteger(3)));
+      System.out.printf(Locale.ROOT, "# PostgreSQL %s, synchronous_commit=%s, fsync=%s, postmaster pid %s%n",
+          settings.getString(0), settings.getString(1), settings.getString(2),
+          watched.postgresPid() > 0 ? watched.postgresPid() : "not local (no PostgreSQL CPU figures)");
+      if (!"on".equals(settings.getString(2))) {
+        System.out.println("# WARNING: fsync is off on this PostgreSQL (the embedded server starts with -F): commits"
+            + " are not durable and every figure below is higher than it would be with fsync on; set"
+            + " TONGBAN_PG_URL to a PostgreSQL with fsync=on for durable figures");
+      }
+      System.out.printf(Locale.ROOT, "# matter %s, form version %d; %s warm-up + %s measured per phase%n",
+          MATTER, matter.getJsonObject("form").getInteger("version"), warmUp, measure);
+
+      List<LoadPhase.Result> results = new ArrayList<>();
+      LimitRow row = LimitRow.of(matter, sample);
+      LoadPhase.Result limit = phase(context, watched, "durable limit (SQL, pool 64)", warmUp, measure,
+          seq -> limitPool.preparedQuery(LIMIT_SUBMIT).execute(row.tuple()));
+      results.add(limit);
+      limitPool.close();
+      Pool platformSized = pool(vertx, pgOptions, 8);
+      results.add(phase(context, watched, "durable limit (SQL, pool 8)", warmUp, measure,
+          seq -> platformSized.preparedQuery(LIMIT_SUBMIT).execute(row.tuple())));
+      platformSized.close();
+
+      String run = UUID.randomUUID().toString().substring(0, 8);
+      Buffer body = new JsonObject().put("matterCode", MATTER).put("channel", "WEB").put("data", sample).toBuffer();
+      List<String[]> cases = new ArrayList<>();
+      for (int conns : new int[] {CONNECTIONS, 16}) {
+        try (Http http = new Http(vertx, o.baseUrl(), conns)) {
+          results.add(phase(context, watched, "REST submit (POST /api/v1/applications)", warmUp, measure,
+              seq -> http.send(HttpMethod.POST, "/api/v1/applications", citizen, body, 201,
+                  "Idempotency-Key", "bench-" + run + "-" + conns + "-" + seq).map(b -> {
+                    // Answers arrive on the phase's one context: no other thread touches the list.
+                    if (cases.size() < 1000) {
+                      JsonObject a = b.toJsonObject();
+                      cases.add(new String[] {a.getString("number"), a.getString("queryCode")});
+                    }
+                    return b;
+                  }), conns));
+        }
+      }
+      try (Http http = new Http(vertx, o.baseUrl(), CONNECTIONS)) {
+        results.add(phase(context, watched, "GraphQL read (catalogue page, then progress)", warmUp, measure,
+            seq -> graphql(http, seq, cases)));
+      }
+      print(results, limit, results.stream().filter(r -> r.name().startsWith("REST") && r.concurrency() == CONNECTIONS)
+          .findFirst().orElseThrow());
+    } finally {
+      Http.await(vertx.close());
+    }
+  }
+
+  private static LoadPhase.Result phase(Context context, LoadPhase.Watched watched, String name, Duration warmUp,
+      Duration measure, LoadPhase.Request request) throws InterruptedException {
+    return phase(context, watched, name, warmUp, measure, request, CONNECTIONS);
+  }
+
+  private static LoadPhase.Result phase(Context context, LoadPhase.Watched watched, String name, Duration warmUp,
+      Duration measure, LoadPhase.Request request, int concurrency) throws InterruptedException {
+    System.out.printf(Locale.ROOT, "# running: %s at %d ...%n", name, concurrency);
+    LoadPhase.Result r = new LoadPhase(context, watched).run(name, concurrency, warmUp, measure, request);
+    if (r.errors() > 0) {
+      System.out.printf(Locale.ROOT, "#   %d errors, the first: %s%n", r.errors(), r.firstError());
+    }
+    return r;
+  }
+
+  /** Odd requests read a catalogue page, even ones the progress of a case submitted earlier. */
+  private static Future<?> graphql(Http http, long seq, List<String[]> cases) {
+    JsonObject request;
+    if (seq % 2 == 1) {
+      request = new JsonObject().put("query", CATALOGUE).put("variables", new JsonObject().put("first", 10));
+    } else {
+      String[] c = cases.get((int) ((seq / 2) % cases.size()));
+      request = new JsonObject().put("query", PROGRESS)
+          .put("variables", new JsonObject().put("number", c[0]).put("queryCode", c[1]));
+    }
+    return http.send(HttpMethod.POST, "/graphql", null, request.toBuffer(), 200).compose(b -> {
+      JsonObject answer = b.toJsonObject();
+      return answer.containsKey("errors") ? Future.failedFuture("GraphQL errors: " + answer.getValue("errors"))
+          : Future.succeededFuture(answer);
+    });
+  }
+
+  private static Pool pool(Vertx vertx, PgConnectOptions options, int size) {
+    return PgBuilder.pool().with(new PoolOptions().setMaxSize(size).setMaxWaitQueueSize(-1))
+        .connectingTo(options).using(vertx).build();
+  }
+
+  /** The postmaster of a backend, when PostgreSQL runs on this machine; -1 otherwise. */
+  private static long postmaster(long backendPid) {
+    if (!"postgres".equals(ProcessStats.command(backendPid))) {
+      return -1;
+    }
+    return ProcessStats.parent(backendPid);
+  }
+
+  static void print(List<LoadPhase.Result> results, LoadPhase.Result limit, LoadPhase.Result submit) {
+    System.out.println();
+    String header = String.format(Locale.ROOT, "%-46s %5s %9s %8s %8s %9s %7s %11s %11s %10s",
+        "phase", "conns", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "errors", "app cpu-s", "pg cpu-s", "app RSS");
+    System.out.println(header);
+    System.out.printf(Locale.ROOT, "%-46s %5s %9s %8s %8s %9s %7s %11s %11s %10s%n",
+        "", "", "", "", "", "", "", "per 1000", "per 1000", "MiB");
+    System.out.println("-".repeat(header.length()));
+    for (LoadPhase.Result r : results) {
+      System.out.printf(Locale.ROOT, "%-46s %5d %9.1f %8.2f %8.2f %9.2f %7d %11s %11s %10s%n", r.name(),
+          r.concurrency(), r.throughput(), r.millis(50), r.millis(99), r.millis(99.9), r.errors(),
+          fmt(r.perThousand(r.serverCpuSeconds())), fmt(r.perThousand(r.postgresCpuSeconds())),
+          r.serverRssMiB() < 0 ? "n/a" : Long.toString(r.serverRssMiB()));
+    }
+    System.out.println();
+    System.out.printf(Locale.ROOT, "submit/limit ratio: %.2f%n", submit.throughput() / limit.throughput());
+  }
+
+  private static String fmt(double v) {
+    return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.3f", v);
+  }
+
+  /** The values of one limit submission, like those the platform binds; every call a fresh idempotency key. */
+  private record LimitRow(String matterCode, int formVersion, String departmentCode, JsonObject applicant,
+      JsonObject data) {
+    static LimitRow of(JsonObject matter, JsonObject sample) {
+      JsonObject applicant = new JsonObject().put("kind", "PERSON").put("name", "张三")
+          .put("idNumber", "11010519491231002X").put("phone", "13800138000").put("realNameLevel", "L3");
+      return new LimitRow(matter.getString("code"), matter.getJsonObject("form").getInteger("version"),
+          matter.getJsonObject("department").getString("code"), applicant, sample);
+    }
+
+    Tuple tuple() {
+      ThreadLocalRandom random = ThreadLocalRandom.current();
+      return Tuple.from(new Object[] {"410183", matterCode, formVersion, "WEB", null, departmentCode, applicant,
+          applicant.getString("idNumber"), data, Long.toString(random.nextLong(1L << 40, 1L << 41), 36),
+          "account:bench-limit", UUID.randomUUID().toString(), Long.toHexString(random.nextLong()),
+          LocalDate.now().plusDays(7), OffsetDateTime.now(), null});
+    }
+  }
+}
