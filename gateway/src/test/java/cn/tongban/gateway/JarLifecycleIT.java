@@ -137,6 +137,19 @@ class JarLifecycleIT {
     Command check = auditVerify();
     assertEquals(0, check.status, check.output);
     assertTrue(check.output.contains("审计链完整"), check.output);
+
+    // An acknowledged case is on disk: the embedded server flushes every commit (the library's default is
+    // fsync off).
+    String port = Files.readAllLines(dataDir.resolve("pg").resolve("postmaster.pid")).get(3).trim();
+    try (var c = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres",
+        "postgres", "postgres"); var st = c.createStatement()) {
+      for (String setting : new String[] {"fsync", "synchronous_commit", "full_page_writes"}) {
+        try (var rs = st.executeQuery("show " + setting)) {
+          rs.next();
+          assertEquals("on", rs.getString(1), setting);
+        }
+      }
+    }
   }
 
   @Test

@@ -22,8 +22,19 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     this.postgres = postgres;
   }
 
-  /** Starts PostgreSQL on a free port with its data in {@code dataDir} (created when missing). */
+  /**
+   * Starts PostgreSQL on a free port with its data in {@code dataDir} (created when missing), every commit
+   * flushed to disk before it is acknowledged.
+   */
   public static EmbeddedPostgresServer start(Path dataDir) throws IOException {
+    return start(dataDir, true);
+  }
+
+  /**
+   * As {@link #start(Path)}; {@code durable = false} turns fsync off, which only a throw-away test server
+   * may do (the library's own default is off: it passes {@code -F}, which {@code fsync=on} overrides).
+   */
+  public static EmbeddedPostgresServer start(Path dataDir, boolean durable) throws IOException {
     Files.createDirectories(dataDir);
     ProcessFiles.stopLeftover(dataDir.resolve("postmaster.pid"), "postgres", Duration.ofSeconds(60));
     EmbeddedPostgres pg = EmbeddedPostgres.builder()
@@ -32,6 +43,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         .setRegisterShutdownHook(false)
         .setPGStartupWait(Duration.ofSeconds(60))
         .setServerConfig("max_connections", "100")
+        .setServerConfig("fsync", durable ? "on" : "off")
+        .setServerConfig("full_page_writes", durable ? "on" : "off")
         .setServerConfig("synchronous_commit", "on")
         .setServerConfig("timezone", "Asia/Shanghai")
         .setLocaleConfig("encoding", "UTF8")

@@ -28,7 +28,8 @@ public final class TestServers {
     }
     try {
       Path root = Files.createTempDirectory("tongban-test-servers");
-      postgres = EmbeddedPostgresServer.start(root.resolve("pg"));
+      // A throw-away server shared by the tests: no fsync (the jar tests run the durable default).
+      postgres = EmbeddedPostgresServer.start(root.resolve("pg"), false);
       redis = EmbeddedRedisServer.start(root.resolve("redis"));
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {
