@@ -106,6 +106,10 @@ class IdentityTest {
     assertEquals("token-revoked", new JsonObject(revoked.body()).getString("code"));
     assertEquals(200, gateway.send("GET", "/api/v1/applications", null, "Authorization", "Bearer " + second)
         .statusCode(), "only the token logged out");
+    // The revocation lasts as long as the token would have (it once lapsed after a second).
+    Thread.sleep(2_200);
+    assertEquals(401, gateway.send("GET", "/api/v1/applications", null, "Authorization", "Bearer " + first)
+        .statusCode(), "a logged-out token stays refused");
 
     HttpResponse<String> weak = gateway.send("POST", "/api/v1/auth/password", new JsonObject()
         .put("currentPassword", "Mima-2026-ab").put("newPassword", "weak").encode(), "Authorization",

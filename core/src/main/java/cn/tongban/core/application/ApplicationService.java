@@ -92,12 +92,15 @@ public final class ApplicationService {
     Future<Optional<ApplicationStore.Stored>> earlier = cmd.idempotencyKey().isPresent()
         ? store.findByIdempotencyKey(caller.scopeKey(), cmd.idempotencyKey().get())
         : Future.succeededFuture(Optional.empty());
+    // The reads a submission needs go out together rather than one after another.
+    Future<MatterService.MatterDetail> matter = matters.getForSubmission(cmd.matterCode());
+    Future<Applicant> applicantRead = applicant(caller, cmd, locale);
     return earlier.compose(found -> {
       if (found.isPresent()) {
         return replay(found.get(), requestHash, cmd);
       }
-      return matters.getForSubmission(cmd.matterCode())
-          .compose(detail -> applicant(caller, cmd, locale).compose(applicant -> {
+      return matter
+          .compose(detail -> applicantRead.compose(applicant -> {
             FormVersion form = detail.form().orElseThrow();
             int required = detail.matter().document().getInteger("minRealNameLevel", 1);
             if (caller.kind() == Caller.Kind.CITIZEN && applicant.realNameLevel() < required) {

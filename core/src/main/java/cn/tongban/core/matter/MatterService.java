@@ -49,8 +49,9 @@ public final class MatterService {
   }
 
   public Future<MatterDetail> get(String code) {
+    Future<Optional<FormVersion>> form = store.findPublishedForm(code);
     return store.find(code).compose(m -> m
-        .map(matter -> store.findPublishedForm(code).map(f -> new MatterDetail(matter, f)))
+        .map(matter -> form.map(f -> new MatterDetail(matter, f)))
         .orElseGet(() -> Future.failedFuture(new DomainException(ProblemCode.MATTER_NOT_FOUND, "matter.notFound",
             code))));
   }
