@@ -150,6 +150,24 @@ public final class OrganisationService {
     });
   }
 
+  /**
+   * The service network as a tree (市 → 乡镇/街道 → 村/社区): each hall with its windows and its
+   * {@code children}; halls whose parent is missing are roots.
+   */
+  public Future<JsonArray> hallTree() {
+    return halls().map(flat -> {
+      java.util.Map<String, JsonObject> byCode = new java.util.LinkedHashMap<>();
+      flat.forEach(o -> byCode.put(((JsonObject) o).getString("code"),
+          ((JsonObject) o).copy().put("children", new JsonArray())));
+      JsonArray roots = new JsonArray();
+      byCode.values().forEach(h -> {
+        JsonObject parent = h.getString("parentCode") == null ? null : byCode.get(h.getString("parentCode"));
+        (parent == null ? roots : parent.getJsonArray("children")).add(h);
+      });
+      return roots;
+    });
+  }
+
   /** Opens or changes a window of a hall: comprehensive (any matter) or a department's own (administrators). */
   public Future<JsonObject> putWindow(Caller caller, String hall, String code, String name, String kind,
       String department, Locale locale) {
