@@ -39,12 +39,11 @@ class SameCityTest {
   }
 
   private static HttpResponse<String> post(String user, String path, JsonObject body) throws Exception {
-    return gateway.send("POST", path, body.encode(), "Authorization", "Bearer " + gateway.token(user),
-        "Content-Type", "application/json");
+    return gateway.post(user, path, body);
   }
 
   private static HttpResponse<String> get(String user, String path) throws Exception {
-    return gateway.send("GET", path, null, "Authorization", "Bearer " + gateway.token(user));
+    return gateway.get(user, path);
   }
 
   /** A member of staff takes the elderly card in at their window for 李四, who walked in without an account. */
@@ -265,6 +264,50 @@ class SameCityTest {
     assertEquals("mzj", mzj.getString("departmentCode"));
     assertEquals(4, mzj.getInteger("cases"));
     assertEquals(3, mzj.getInteger("forwarded"));
+  }
+
+  @Test
+  void aMattersScopeIsCheckedWhenItIsSaved() throws Exception {
+    JsonObject doc = TestGateway.ok(get("author", "/api/v1/matters/" + ELDERLY + "/export")).getJsonObject("matter");
+    JsonObject foreignDepartment = doc.copy();
+    foreignDepartment.getJsonObject("sameCityScope").put("acceptingDepartment", "gaj");
+    HttpResponse<String> r = gateway.send("PUT", "/api/v1/matters/" + ELDERLY, foreignDepartment.encode(),
+        "Authorization", "Bearer " + gateway.token("author"), "Content-Type", "application/json");
+    assertEquals(422, r.statusCode(), r.body());
+    assertEquals(List.of("/sameCityScope/acceptingDepartment"), pointers(r));
+    JsonObject unknownHall = doc.copy();
+    unknownHall.getJsonObject("sameCityScope").put("homeHall", "xm-nowhere").put("intakeHalls",
+        new JsonArray().add("xm-kuangqu"));
+    r = gateway.send("PUT", "/api/v1/matters/" + ELDERLY, unknownHall.encode(),
+        "Authorization", "Bearer " + gateway.token("author"), "Content-Type", "application/json");
+    assertEquals(422, r.statusCode(), r.body());
+    assertEquals(List.of("/sameCityScope/homeHall"), pointers(r), "xm-kuangqu is a hall of the network");
+    JsonObject notSameCity = doc.copy().put("sameCity", false);
+    r = gateway.send("PUT", "/api/v1/matters/" + ELDERLY, notSameCity.encode(),
+        "Authorization", "Bearer " + gateway.token("author"), "Content-Type", "application/json");
+    assertEquals(List.of("/sameCityScope"), pointers(r));
+  }
+
+  @Test
+  void graphQLTakesTheSameCollectionChoiceUnderTheSameRules() throws Exception {
+    CLOCK.set("2026-09-22T09:00:00");
+    String mutation = "mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) {"
+        + " application { number sameCity collection } violations { pointer code } } }";
+    JsonObject data = gateway.sample(ELDERLY).put("name", "李四").put("idNumber", LISI);
+    JsonObject input = new JsonObject().put("matterCode", ELDERLY).put("channel", "WINDOW").put("data", data)
+        .put("applicant", new JsonObject().put("name", "李四").put("idNumber", LISI));
+    JsonObject invalid = TestGateway.ok(post("clerk.town", "/graphql", new JsonObject().put("query", mutation)
+        .put("variables", new JsonObject().put("input", input.copy().put("collection", new JsonObject()
+            .put("method", "EXPRESS").put("express", new JsonObject().put("recipient", "李四")))))))
+        .getJsonObject("data").getJsonObject("submitApplication");
+    assertEquals(List.of("/collection/express/phone", "/collection/express/address"), invalid
+        .getJsonArray("violations").stream().map(v -> ((JsonObject) v).getString("pointer")).toList());
+    JsonObject app = TestGateway.ok(post("clerk.town", "/graphql", new JsonObject().put("query", mutation)
+        .put("variables", new JsonObject().put("input", input.put("collection", new JsonObject()
+            .put("method", "HOME_DEPARTMENT"))))))
+        .getJsonObject("data").getJsonObject("submitApplication").getJsonObject("application");
+    assertTrue(app.getJsonObject("sameCity").getBoolean("forwarded"));
+    assertEquals("HOME_DEPARTMENT", app.getJsonObject("collection").getString("method"));
   }
 
   @Test
