@@ -142,27 +142,36 @@ public final class AgentAuthorisations {
         .map(rows -> toJson(rows.iterator().next(), today));
   }
 
-  /** The authorisations the caller may see: a citizen's own, a hall's staff those given to their hall. */
+  /** The authorisations the caller may see, newest first (at most 200). */
   public Future<List<JsonObject>> list(Caller caller) {
-    Future<Tuple> filter;
+    return select(caller, Optional.empty());
+  }
+
+  /**
+   * Who sees which: a citizen their own, a hall's agents and clerks those given to their hall, an
+   * administrator all; anyone else is refused. {@code id} narrows it to one.
+   */
+  private Future<List<JsonObject>> select(Caller caller, Optional<String> id) {
+    Future<String> key;
     String where;
     if (caller.kind() == Caller.Kind.CITIZEN) {
       where = "a.applicant_id_number = $1";
-      filter = identity.account(caller.subject()).map(a -> Tuple.of(a.flatMap(x -> x.idNumber()).orElse("")));
+      key = identity.account(caller.subject()).map(a -> a.flatMap(x -> x.idNumber()).orElse(""));
     } else if (caller.kind() == Caller.Kind.STAFF && caller.has(Role.ADMIN)) {
       where = "$1::text is null";
-      filter = Future.succeededFuture(Tuple.of((String) null));
+      key = Future.succeededFuture(null);
     } else if (caller.kind() == Caller.Kind.STAFF && caller.hallCode().isPresent()
         && (caller.has(Role.AGENT) || caller.has(Role.CLERK))) {
       where = "a.hall_code = $1";
-      filter = Future.succeededFuture(Tuple.of(caller.hallCode().get()));
+      key = Future.succeededFuture(caller.hallCode().get());
     } else {
       return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "authorisation.forbidden"));
     }
     LocalDate today = calendar.today();
-    return filter.compose(args -> pool.preparedQuery("select " + COLUMNS
+    return key.compose(k -> pool.preparedQuery("select " + COLUMNS
             + " from agent_authorisation a join hall h on h.code = a.hall_code where " + where
-            + " order by a.created_at desc limit 200").execute(args))
+            + " and ($2::uuid is null or a.id = $2::uuid) order by a.created_at desc limit 200")
+            .execute(Tuple.of(k, id.orElse(null))))
         .map(rows -> {
           List<JsonObject> out = new ArrayList<>();
           rows.forEach(r -> out.add(toJson(r, today)));
@@ -206,7 +215,7 @@ public final class AgentAuthorisations {
     if (!isUuid(id)) {
       return Future.succeededFuture(Optional.empty());
     }
-    return list(caller).map(all -> all.stream().filter(a -> a.getString("id").equals(id)).findFirst());
+    return select(caller, Optional.of(id)).map(found -> found.stream().findFirst());
   }
 
   private static JsonObject toJson(Row r, LocalDate today) {

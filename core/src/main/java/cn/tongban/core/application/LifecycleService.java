@@ -152,7 +152,11 @@ public final class LifecycleService {
             c.correction());
         detail.put("suspendedWorkingDays", shift).put("dueDate", c.dueDate().map(Object::toString).orElse(null));
       }
-      case DELIVER -> detail.put("deliveryMethod", cmd.deliveryMethod().orElseThrow());
+      case DELIVER -> {
+        detail.put("deliveryMethod", cmd.deliveryMethod().orElseThrow());
+        // What the applicant chose at intake, beside how it was delivered.
+        a.sameCity().collection().ifPresent(x -> detail.put("collection", x.getString("method")));
+      }
       case SUPPLY -> {
         JsonObject d = sv.deficiency().orElseThrow().copy();
         JsonArray supplied = cmd.body().getJsonArray("materials", new JsonArray());
