@@ -325,5 +325,10 @@ class SameCityTest {
     JsonObject chaohua = city.getJsonArray("children").stream().map(JsonObject.class::cast)
         .filter(h -> h.getString("code").equals("xm-chaohua")).findFirst().orElseThrow();
     assertEquals("xm-chaohua-v01", chaohua.getJsonArray("children").getJsonObject(0).getString("code"));
+    HttpResponse<String> demote = gateway.send("PUT", "/api/v1/halls/xm-chaohua", new JsonObject()
+        .put("name", "超化镇便民服务中心").put("level", "VILLAGE").put("parentCode", "xm-micun").encode(),
+        "Authorization", "Bearer " + gateway.token("admin"), "Content-Type", "application/json");
+    assertEquals(422, demote.statusCode(), demote.body());
+    assertEquals(List.of("/level"), pointers(demote), "its stations would hang under a station");
   }
 }
