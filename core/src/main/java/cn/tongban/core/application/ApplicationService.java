@@ -41,8 +41,6 @@ public final class ApplicationService {
   private static final char[] QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ".toCharArray();
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Set<Channel> CITIZEN_CHANNELS = Set.of(Channel.WEB, Channel.MINI_PROGRAM, Channel.KIOSK);
-  /** Where the applicant collects the result: the intake hall, the home department, or by express delivery. */
-  public static final Set<String> COLLECTION_METHODS = Set.of("INTAKE_HALL", "HOME_DEPARTMENT", "EXPRESS");
 
   private final MatterService matters;
   private final ApplicationStore store;
@@ -181,7 +179,7 @@ public final class ApplicationService {
     Optional<LocalDate> due = forwarded
         ? Optional.of(calendar.calendar().addWorkingDays(calendar.today(), BigDecimal.ONE).date()) : Optional.empty();
     JsonObject given = cmd.collection().orElse(new JsonObject().put("method", "INTAKE_HALL"));
-    String method = given.getString("method", "");
+    String method = text(given, "method");
     JsonObject collection = new JsonObject().put("method", method);
     switch (method) {
       case "INTAKE_HALL" -> collection.put("hallCode", at.orElse(null));
@@ -193,14 +191,14 @@ public final class ApplicationService {
               Messages.get(locale, "collection.noExpress", matterName)));
         }
         JsonObject express = given.getJsonObject("express", new JsonObject());
-        if (express.getString("recipient", "").isBlank()) {
+        if (text(express, "recipient").isBlank()) {
           v.add(new Violation("/collection/express/recipient", "required",
               Messages.get(locale, "violation.required", Messages.isEnglish(locale) ? "recipient" : "收件人")));
         }
-        if (!express.getString("phone", "").matches("1[3-9]\\d{9}")) {
+        if (!text(express, "phone").matches("1[3-9]\\d{9}")) {
           v.add(new Violation("/collection/express/phone", "pattern", Messages.get(locale, "collection.phone")));
         }
-        String address = express.getString("address", "").strip();
+        String address = text(express, "address").strip();
         if (address.length() < 6 || address.length() > 200) {
           v.add(new Violation("/collection/express/address", "length", Messages.get(locale, "collection.address")));
         }
@@ -211,6 +209,11 @@ public final class ApplicationService {
     }
     return new ApplicationStore.Routing(scope.acceptingDepartment(), home, forwarded ? Optional.of(now)
         : Optional.empty(), due, collection, agency, agency.map(a -> a.getString("authorisationId")));
+  }
+
+  /** A text field of a JSON object, or "" when it is missing, null or not text. */
+  private static String text(JsonObject o, String key) {
+    return o.getValue(key) instanceof String s ? s : "";
   }
 
   /** How a submission's materials will be satisfied, and what is wrong with the files it names. */

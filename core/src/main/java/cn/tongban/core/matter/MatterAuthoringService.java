@@ -204,8 +204,8 @@ public final class MatterAuthoringService {
   }
 
   /**
-   * The problems found so far, plus every hall the matter's 通办范围 names that the service network does
-   * not have (only looked up when the document is otherwise sound).
+   * The problems found so far, plus every hall and department the matter's 通办范围 names that the
+   * organisation does not have (only looked up when the document is otherwise sound).
    */
   private Future<List<Violation>> withHalls(List<Violation> problems, JsonObject doc, String prefix, Locale locale) {
     JsonObject scope = doc.getJsonObject("sameCityScope");
@@ -220,18 +220,31 @@ public final class MatterAuthoringService {
     if (scope.getString("homeHall") != null) {
       named.put(prefix + "/sameCityScope/homeHall", scope.getString("homeHall"));
     }
-    if (named.isEmpty()) {
-      return Future.succeededFuture(problems);
+    java.util.Map<String, String> departments = new java.util.LinkedHashMap<>();
+    for (String field : List.of("acceptingDepartment", "approvingDepartment")) {
+      if (scope.getString(field) != null) {
+        departments.put(prefix + "/sameCityScope/" + field, scope.getString(field));
+      }
     }
-    return store.pool().preparedQuery("select code from hall where code = any($1)")
-        .execute(Tuple.of(named.values().toArray(String[]::new)))
+    return store.pool().preparedQuery("select 'hall:' || code from hall where code = any($1)"
+            + " union all select 'department:' || code from department where code = any($2)")
+        .execute(Tuple.tuple().addArrayOfString(named.values().toArray(String[]::new))
+            .addArrayOfString(departments.values().toArray(String[]::new)))
         .map(rows -> {
           java.util.Set<String> known = new java.util.HashSet<>();
           rows.forEach(r -> known.add(r.getString(0)));
           List<Violation> out = new java.util.ArrayList<>(problems);
           named.forEach((pointer, code) -> {
-            if (!known.contains(code)) {
+            if (!known.contains("hall:" + code)) {
               out.add(new Violation(pointer, "unknownHall", Messages.get(locale, "definition.unknownHall", code)));
+            }
+          });
+          // The implementing department is created with the matter; a joint one must exist already.
+          String own = doc.getJsonObject("department").getString("code");
+          departments.forEach((pointer, code) -> {
+            if (!code.equals(own) && !known.contains("department:" + code)) {
+              out.add(new Violation(pointer, "unknownDepartment",
+                  Messages.get(locale, "definition.unknownDepartment", code)));
             }
           });
           return out;
