@@ -1,5 +1,7 @@
 package cn.tongban.core;
 
+import cn.tongban.core.agency.AgentAuthorisations;
+import cn.tongban.core.agency.SameCityStatistics;
 import cn.tongban.core.application.ApplicationService;
 import cn.tongban.core.audit.AuditChain;
 import cn.tongban.core.application.ApplicationStore;
@@ -69,6 +71,8 @@ public final class Platform {
   private final DeadlineScanner deadlines;
   private final EnterpriseService enterprises;
   private final OrganisationService organisation;
+  private final AgentAuthorisations authorisations;
+  private final SameCityStatistics sameCityStatistics;
   private final WeChatLogin wechat;
   private final LicenceService licences;
   private final MaterialService materials;
@@ -108,8 +112,10 @@ public final class Platform {
     scanners.addAll(plugins.scanners());
     this.materials = new MaterialService(vertx, pool, calendar, applicationStore, matterStore, licences, scanners,
         config.materialLimitBytes(), config.materialValidDays());
+    this.authorisations = new AgentAuthorisations(pool, identity, calendar);
+    this.sameCityStatistics = new SameCityStatistics(pool, calendar);
     this.applications = new ApplicationService(matters, applicationStore, identity, dataChecker, calendar,
-        enterprises, config.areaCode(), config.realNameLevels(), materials);
+        enterprises, config.areaCode(), config.realNameLevels(), materials, authorisations);
     this.lifecycle = new LifecycleService(applicationStore, matterStore, dataChecker, calendar);
     this.deadlines = new DeadlineScanner(applicationStore, calendar);
     this.sharedDatasets = new SharedDatasets(pool);
@@ -240,6 +246,14 @@ public final class Platform {
 
   public OrganisationService organisation() {
     return organisation;
+  }
+
+  public AgentAuthorisations authorisations() {
+    return authorisations;
+  }
+
+  public SameCityStatistics sameCityStatistics() {
+    return sameCityStatistics;
   }
 
   public EnterpriseService enterprises() {

@@ -175,10 +175,20 @@ final class TestGateway implements AutoCloseable {
     return http.send(req, HttpResponse.BodyHandlers.ofString());
   }
 
+  /** A user posts a JSON body. */
+  HttpResponse<String> post(String user, String path, JsonObject body) throws Exception {
+    return send("POST", path, body.encode(), "Authorization", "Bearer " + token(user),
+        "Content-Type", "application/json");
+  }
+
+  /** A user reads a path. */
+  HttpResponse<String> get(String user, String path) throws Exception {
+    return send("GET", path, null, "Authorization", "Bearer " + token(user));
+  }
+
   /** A user acts on a case. */
   HttpResponse<String> act(String user, String number, JsonObject body) throws Exception {
-    return send("POST", "/api/v1/applications/" + number + "/actions", body.encode(),
-        "Authorization", "Bearer " + token(user), "Content-Type", "application/json");
+    return post(user, "/api/v1/applications/" + number + "/actions", body);
   }
 
   /** A user reads a case. */

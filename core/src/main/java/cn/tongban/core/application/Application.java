@@ -27,7 +27,28 @@ public record Application(
     OffsetDateTime submittedAt,
     OffsetDateTime updatedAt,
     Clock clock,
-    Supervision supervision) {
+    Supervision supervision,
+    SameCity sameCity) {
+
+  /**
+   * 通办地收件、归属地受理、归属地审批: the intake hall is {@link #hallCode()}, the approving department
+   * {@link #departmentCode()}; here the accepting department, the home hall and the forwarding clock of a
+   * case taken in away from home, where the result is collected, and the 代办 record.
+   */
+  public record SameCity(
+      String acceptingDepartment,
+      Optional<String> homeHall,
+      Optional<OffsetDateTime> forwardedAt,
+      Optional<LocalDate> forwardDueDate,
+      Optional<OffsetDateTime> forwardAnsweredAt,
+      Optional<JsonObject> collection,
+      Optional<JsonObject> agency) {
+
+    /** Whether the case was forwarded from its intake hall to its home department. */
+    public boolean forwarded() {
+      return forwardedAt.isPresent();
+    }
+  }
 
   /**
    * What runs alongside the decision: departments' opinions in parallel approval (并联审批), warnings

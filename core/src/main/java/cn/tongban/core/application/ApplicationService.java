@@ -1,5 +1,6 @@
 package cn.tongban.core.application;
 
+import cn.tongban.core.agency.AgentAuthorisations;
 import cn.tongban.core.clock.CalendarService;
 import cn.tongban.core.config.TongbanConfig;
 import cn.tongban.core.form.FormDataChecker;
@@ -10,6 +11,7 @@ import cn.tongban.core.identity.Role;
 import cn.tongban.core.json.CanonicalJson;
 import cn.tongban.core.material.MaterialService;
 import cn.tongban.core.matter.FormVersion;
+import cn.tongban.core.matter.IntakeScope;
 import cn.tongban.core.matter.MatterService;
 import cn.tongban.core.page.Cursor;
 import cn.tongban.core.page.Page;
@@ -49,6 +51,7 @@ public final class ApplicationService {
   private final String areaCode;
   private final List<TongbanConfig.RealNameLevel> levels;
   private final MaterialService materialsOwned;
+  private final AgentAuthorisations authorisations;
 
   private String levelCode(int rank) {
     return levels.stream().filter(l -> l.rank() == rank).map(TongbanConfig.RealNameLevel::code).findFirst()
@@ -57,7 +60,8 @@ public final class ApplicationService {
 
   public ApplicationService(MatterService matters, ApplicationStore store, IdentityService identity,
       FormDataChecker checker, CalendarService calendar, EnterpriseService enterprises, String areaCode,
-      List<TongbanConfig.RealNameLevel> levels, MaterialService materials) {
+      List<TongbanConfig.RealNameLevel> levels, MaterialService materials, AgentAuthorisations authorisations) {
+    this.authorisations = authorisations;
     this.levels = List.copyOf(levels);
     this.materialsOwned = materials;
     this.enterprises = enterprises;
@@ -99,6 +103,7 @@ public final class ApplicationService {
       if (found.isPresent()) {
         return replay(found.get(), requestHash, cmd);
       }
+      Optional<String> hall = cmd.hallCode().or(caller::hallCode);
       return matter
           .compose(detail -> applicantRead.compose(applicant -> {
             FormVersion form = detail.form().orElseThrow();
@@ -107,9 +112,15 @@ public final class ApplicationService {
               return Future.failedFuture(new DomainException(ProblemCode.REAL_NAME_LEVEL_TOO_LOW, "realname.tooLow",
                   levelCode(required), levelCode(applicant.realNameLevel())));
             }
-            return checker.check(form, cmd.data(), applicant.json(), Optional.empty(), "SUBMITTED", locale)
+            List<Violation> routingViolations = new ArrayList<>();
+            Future<ApplicationStore.Routing> routing = agency(caller, cmd, applicant, hall)
+                .compose(agency -> store.intake(hall).map(intake -> routing(detail.matter().document(),
+                    detail.matter().name(), hall, intake, cmd, agency, routingViolations, locale)));
+            return routing.compose(route -> checker.check(form, cmd.data(), applicant.json(), Optional.empty(),
+                    "SUBMITTED", locale)
                 .compose(dataViolations -> {
                   List<Violation> violations = new ArrayList<>(applicant.violations());
+                  violations.addAll(routingViolations);
                   violations.addAll(dataViolations);
                   return materials(detail.matter().document(), cmd.materials(), applicant.json(), locale)
                       .compose(materials -> {
@@ -118,11 +129,94 @@ public final class ApplicationService {
                           return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED,
                               "application.invalid", violations, violations.size()));
                         }
-                        return store(caller, cmd, locale, detail, form, applicant, requestHash, materials.plan());
+                        return store(caller, cmd, locale, detail, form, applicant, requestHash, materials.plan(),
+                            route);
                       });
-                });
+                }));
           }));
     });
+  }
+
+  /**
+   * 代办: an agent (or a clerk naming an authorisation) applies only under the applicant's valid authorisation
+   * for this hall and matter; 403 otherwise. The record says the service is free of charge, by rule.
+   */
+  private Future<Optional<JsonObject>> agency(Caller caller, SubmitCommand cmd, Applicant applicant,
+      Optional<String> hall) {
+    boolean agent = caller.kind() == Caller.Kind.STAFF
+        && (caller.has(Role.AGENT) || cmd.authorisationId().isPresent());
+    String idNumber = applicant.json().getString("idNumber");
+    if (!agent || hall.isEmpty() || idNumber == null || !applicant.violations().isEmpty()) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return authorisations.usable(cmd.authorisationId(), idNumber, hall.get(), cmd.matterCode()).map(found -> {
+      JsonObject a = found.orElseThrow(() -> new DomainException(ProblemCode.FORBIDDEN, "agency.notAuthorised",
+          cmd.matterCode()));
+      return Optional.of(new JsonObject().put("authorisationId", a.getString("id"))
+          .put("agent", caller.scopeKey()).put("hallCode", hall.get())
+          .put("authorisedMatter", a.getString("matterCode")).put("validUntil", a.getString("validUntil"))
+          .put("fee", 0).put("feeRule", "FREE_BY_RULE"));
+    });
+  }
+
+  /**
+   * 通办范围 and forwarding: the intake hall must be in the matter's scope; a same-city case taken in away
+   * from its home hall is forwarded there, to be accepted or returned within 1 working day; the applicant's
+   * choice of where to collect the result is checked. Problems go into {@code v}.
+   */
+  private ApplicationStore.Routing routing(JsonObject matter, String matterName, Optional<String> hall,
+      ApplicationStore.Intake intake, SubmitCommand cmd, Optional<JsonObject> agency, List<Violation> v,
+      Locale locale) {
+    IntakeScope scope = IntakeScope.of(matter);
+    if (hall.isPresent() && intake.hallLevel().isEmpty()) {
+      v.add(new Violation("/hallCode", "unknown", Messages.get(locale, "violation.enum",
+          Messages.isEnglish(locale) ? "hall" : "受理大厅")));
+    } else if (hall.isPresent() && !scope.admits(hall.get(), IntakeScope.Level.valueOf(intake.hallLevel().get()))) {
+      v.add(new Violation("/hallCode", "outOfScope", Messages.get(locale, "intake.outOfScope", hall.get(),
+          matterName)));
+    }
+    Optional<String> home = scope.homeHall().or(intake::cityHall);
+    Optional<String> at = hall.or(intake::cityHall);
+    boolean forwarded = scope.sameCity() && home.isPresent() && at.isPresent() && !home.equals(at);
+    OffsetDateTime now = OffsetDateTime.now(calendar.clock());
+    Optional<LocalDate> due = forwarded
+        ? Optional.of(calendar.calendar().addWorkingDays(calendar.today(), BigDecimal.ONE).date()) : Optional.empty();
+    JsonObject given = cmd.collection().orElse(new JsonObject().put("method", "INTAKE_HALL"));
+    String method = text(given, "method");
+    JsonObject collection = new JsonObject().put("method", method);
+    switch (method) {
+      case "INTAKE_HALL" -> collection.put("hallCode", at.orElse(null));
+      case "HOME_DEPARTMENT" -> collection.put("hallCode", home.orElse(null))
+          .put("departmentCode", scope.approvingDepartment());
+      case "EXPRESS" -> {
+        if (!matter.getJsonObject("channels", new JsonObject()).getBoolean("express", false)) {
+          v.add(new Violation("/collection/method", "expressNotOffered",
+              Messages.get(locale, "collection.noExpress", matterName)));
+        }
+        JsonObject express = given.getJsonObject("express", new JsonObject());
+        if (text(express, "recipient").isBlank()) {
+          v.add(new Violation("/collection/express/recipient", "required",
+              Messages.get(locale, "violation.required", Messages.isEnglish(locale) ? "recipient" : "收件人")));
+        }
+        if (!text(express, "phone").matches("1[3-9]\\d{9}")) {
+          v.add(new Violation("/collection/express/phone", "pattern", Messages.get(locale, "collection.phone")));
+        }
+        String address = text(express, "address").strip();
+        if (address.length() < 6 || address.length() > 200) {
+          v.add(new Violation("/collection/express/address", "length", Messages.get(locale, "collection.address")));
+        }
+        collection.put("express", new JsonObject().put("recipient", express.getString("recipient"))
+            .put("phone", express.getString("phone")).put("address", address));
+      }
+      default -> v.add(new Violation("/collection/method", "enum", Messages.get(locale, "collection.method")));
+    }
+    return new ApplicationStore.Routing(scope.acceptingDepartment(), home, forwarded ? Optional.of(now)
+        : Optional.empty(), due, collection, agency, agency.map(a -> a.getString("authorisationId")));
+  }
+
+  /** A text field of a JSON object, or "" when it is missing, null or not text. */
+  private static String text(JsonObject o, String key) {
+    return o.getValue(key) instanceof String s ? s : "";
   }
 
   /** How a submission's materials will be satisfied, and what is wrong with the files it names. */
@@ -182,16 +276,17 @@ public final class ApplicationService {
   }
 
   private Future<Submission> store(Caller caller, SubmitCommand cmd, Locale locale, MatterService.MatterDetail detail,
-      FormVersion form, Applicant applicant, String requestHash, ApplicationStore.Materials materials) {
+      FormVersion form, Applicant applicant, String requestHash, ApplicationStore.Materials materials,
+      ApplicationStore.Routing routing) {
     Optional<String> hall = cmd.hallCode().or(caller::hallCode);
     OffsetDateTime now = OffsetDateTime.now(calendar.clock());
     // Art. 32: a one-time correction notice must go out within 5 working days of intake.
     LocalDate noticeDue = calendar.calendar().addWorkingDays(calendar.today(), BigDecimal.valueOf(5)).date();
     return store.insert(new ApplicationStore.NewApplication(areaCode, form.matterCode(), form.version(),
-            cmd.channel(), hall, detail.matter().department().code(), applicant.json(),
+            cmd.channel(), hall, IntakeScope.of(detail.matter().document()).approvingDepartment(), applicant.json(),
             applicant.json().getString("idNumber"), cmd.data(), queryCode(), caller.scopeKey(),
             cmd.idempotencyKey(), requestHash, noticeDue, now,
-            Optional.ofNullable(applicant.json().getString("creditCode")), materials))
+            Optional.ofNullable(applicant.json().getString("creditCode")), materials, routing))
         .recover(e -> Future.failedFuture(unknownHall(e, locale)))
         .compose(inserted -> inserted
             .map(s -> Future.succeededFuture(new Submission(s.application(), false)))
@@ -329,12 +424,16 @@ public final class ApplicationService {
 
   /** A hash of the request's meaning, independent of key order, to tell a retry from a different request. */
   static String hash(SubmitCommand cmd) {
-    return CanonicalJson.sha256(new JsonObject()
+    JsonObject meaning = new JsonObject()
         .put("matterCode", cmd.matterCode())
         .put("data", cmd.data())
         .put("channel", cmd.channel().name())
         .put("hallCode", cmd.hallCode().orElse(null))
         .put("applicant", cmd.applicant().orElse(null))
-        .put("materials", cmd.materials().isEmpty() ? null : cmd.materials()));
+        .put("materials", cmd.materials().isEmpty() ? null : cmd.materials());
+    // Added later: only when given, so earlier requests keep their hash.
+    cmd.collection().ifPresent(c -> meaning.put("collection", c));
+    cmd.authorisationId().ifPresent(a -> meaning.put("authorisationId", a));
+    return CanonicalJson.sha256(meaning);
   }
 }

@@ -23,6 +23,8 @@ public final class ApplicationStore {
       a.department_code, a.applicant, a.data, a.query_code, a.submitted_by, a.version, a.submitted_at,
       a.updated_at, a.request_hash, a.notice_due_date, a.accepted_at, a.clock_start, a.due_date, a.legal_due_date,
       a.suspended_at, a.suspended_from_status, a.correction, a.parallel_departments, a.deficiency, a.commitments,
+      a.accepting_department_code, a.home_hall_code, a.forwarded_at, a.forward_due_date, a.forward_answered_at,
+      a.collection, a.agency,
       (select coalesce(jsonb_agg(jsonb_build_object('department', o.department_code,
                  'departmentName', o.department_name, 'task', o.task, 'dueDate', o.due_date, 'opinion', o.opinion,
                  'comment', o.comment, 'decidedAt', o.decided_at) order by o.department_code), '[]'::jsonb)
@@ -37,26 +39,41 @@ public final class ApplicationStore {
       with app as (
         insert into application (number, matter_code, form_version, status, channel, hall_code, department_code,
                                  applicant, applicant_id_number, data, query_code, submitted_by, idempotency_key,
-                                 request_hash, notice_due_date, submitted_at, updated_at, applicant_credit_code)
+                                 request_hash, notice_due_date, submitted_at, updated_at, applicant_credit_code,
+                                 accepting_department_code, home_hall_code, forwarded_at, forward_due_date,
+                                 collection, agency, authorisation_id)
         values ($1 || to_char($15 at time zone 'Asia/Shanghai', 'YYYYMMDD')
                    || lpad((nextval('application_number_seq') % 100000000)::text, 8, '0'),
                 -- Online cases are received by the city service centre's comprehensive window (一窗受理).
                 $2, $3, 'SUBMITTED', $4,
                 coalesce($5, (select code from hall where level = 'CITY' order by code limit 1)),
-                $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16)
+                $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $20, $21, $22, $23, $24, $25, $26::uuid)
         on conflict (submitted_by, idempotency_key) do nothing
         returning *
       ), step as (
-        insert into case_step (application_id, action, step_name, actor, to_status, started_at, ended_at, detail)
-        select id, 'submit', '收件', submitted_by, 'SUBMITTED', submitted_at, submitted_at,
-               jsonb_build_object('channel', channel, 'hallCode', hall_code)
+        -- 同城通办: a case taken in away from its home hall is forwarded there in the same breath (转办).
+        insert into case_step (application_id, action, step_name, actor, from_status, to_status, started_at,
+                               ended_at, detail)
+        select id, 'submit', '收件', submitted_by, null, 'SUBMITTED', submitted_at, submitted_at,
+               jsonb_strip_nulls(jsonb_build_object('channel', channel, 'hallCode', hall_code, 'agency', agency))
         from app
+        union all
+        select id, 'forward', '转办', submitted_by, 'SUBMITTED', 'SUBMITTED', submitted_at, submitted_at,
+               jsonb_build_object('fromHall', hall_code, 'toHall', home_hall_code,
+                                  'acceptingDepartment', accepting_department_code,
+                                  'approvingDepartment', department_code, 'dueDate', forward_due_date)
+        from app where forwarded_at is not null
       ), audit as (
         insert into audit_event (actor, action, entity_type, entity_id, detail)
         select submitted_by, 'application.submitted', 'application', number,
-               jsonb_build_object('matterCode', matter_code, 'formVersion', form_version, 'channel', channel,
-                                  'hallCode', hall_code)
+               jsonb_strip_nulls(jsonb_build_object('matterCode', matter_code, 'formVersion', form_version,
+                                  'channel', channel, 'hallCode', hall_code, 'authorisationId', authorisation_id))
         from app
+        union all
+        select submitted_by, 'application.forwarded', 'application', number,
+               jsonb_build_object('fromHall', hall_code, 'toHall', home_hall_code,
+                                  'acceptingDepartment', accepting_department_code, 'dueDate', forward_due_date)
+        from app where forwarded_at is not null
       ), outbox as (
         insert into outbox_event (aggregate_type, aggregate_id, event_type, payload)
         select 'application', number, 'ApplicationSubmitted',
@@ -64,6 +81,13 @@ public final class ApplicationStore {
                                   'status', status, 'channel', channel, 'departmentCode', department_code,
                                   'hallCode', hall_code, 'submittedAt', submitted_at)
         from app
+        union all
+        select 'application', number, 'ApplicationForwarded',
+               jsonb_build_object('number', number, 'matterCode', matter_code, 'fromHall', hall_code,
+                                  'toHall', home_hall_code, 'acceptingDepartment', accepting_department_code,
+                                  'departmentCode', department_code, 'hallCode', hall_code,
+                                  'forwardedAt', forwarded_at, 'dueDate', forward_due_date)
+        from app where forwarded_at is not null
       ), licensed as (
         -- 免提交: a material the library holds as the applicant's valid licence is attached, not asked for.
         insert into case_material (application_id, material_code, source, licence_identifier)
@@ -106,7 +130,18 @@ public final class ApplicationStore {
   public record NewApplication(String areaCode, String matterCode, int formVersion, Channel channel,
       Optional<String> hallCode, String departmentCode, JsonObject applicant, String applicantIdNumber,
       JsonObject data, String queryCode, String submittedBy, Optional<String> idempotencyKey, String requestHash,
-      LocalDate noticeDueDate, OffsetDateTime submittedAt, Optional<String> creditCode, Materials materials) {
+      LocalDate noticeDueDate, OffsetDateTime submittedAt, Optional<String> creditCode, Materials materials,
+      Routing routing) {
+  }
+
+  /**
+   * 通办地收件、归属地受理、归属地审批: who accepts, the home hall, when the case was forwarded there and by when
+   * it must be accepted or returned (empty when taken in at home), where the result is collected, and the
+   * 代办 record with its authorisation.
+   */
+  public record Routing(String acceptingDepartment, Optional<String> homeHall, Optional<OffsetDateTime> forwardedAt,
+      Optional<LocalDate> forwardDueDate, JsonObject collection, Optional<JsonObject> agency,
+      Optional<String> authorisationId) {
   }
 
   /**
@@ -128,8 +163,24 @@ public final class ApplicationStore {
         n.departmentCode(), n.applicant(), n.applicantIdNumber(), n.data(), n.queryCode(), n.submittedBy(),
         n.idempotencyKey().orElse(null), n.requestHash(), n.noticeDueDate(), n.submittedAt(),
         n.creditCode().orElse(null), n.materials().licenceNeeds(), n.materials().handedIn(),
-        n.materials().reusable()}))
+        n.materials().reusable(), n.routing().acceptingDepartment(), n.routing().homeHall().orElse(null),
+        n.routing().forwardedAt().orElse(null), n.routing().forwardDueDate().orElse(null),
+        n.routing().collection(), n.routing().agency().orElse(null), n.routing().authorisationId().orElse(null)}))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toStored(rows.iterator().next())));
+  }
+
+  /** Where a case is taken in: the intake hall's level (empty when there is no such hall) and the city hall. */
+  public record Intake(Optional<String> hallLevel, Optional<String> cityHall) {
+  }
+
+  public Future<Intake> intake(Optional<String> hallCode) {
+    return pool.preparedQuery("select (select level from hall where code = $1),"
+            + " (select code from hall where level = 'CITY' order by code limit 1)")
+        .execute(Tuple.of(hallCode.orElse(null)))
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          return new Intake(Optional.ofNullable(r.getString(0)), Optional.ofNullable(r.getString(1)));
+        });
   }
 
   public Future<Optional<Stored>> findByIdempotencyKey(String submittedBy, String key) {
@@ -217,6 +268,13 @@ public final class ApplicationStore {
           .mapEmpty());
     }
     return chain;
+  }
+
+  /** Stops a forwarded case's forwarding clock: it was accepted, refused or returned. */
+  public Future<Void> answerForward(SqlClient tx, long applicationId, OffsetDateTime at) {
+    return tx.preparedQuery("update application set forward_answered_at = $2"
+            + " where id = $1 and forward_answered_at is null")
+        .execute(Tuple.of(applicationId, at)).mapEmpty();
   }
 
   /** Records a department's opinion if it is still pending; false when it was given (or deemed) already. */
@@ -379,7 +437,8 @@ public final class ApplicationStore {
     List<String> parts = new ArrayList<>(List.of(own));
     if ((caller.has(Role.REVIEWER) || caller.has(Role.APPROVER)) && caller.departmentCode().isPresent()) {
       args.addString(caller.departmentCode().get());
-      parts.add("(a.department_code = $" + args.size() + " or $" + args.size() + " = any(a.parallel_departments))");
+      parts.add("(a.department_code = $" + args.size() + " or a.accepting_department_code = $" + args.size()
+          + " or $" + args.size() + " = any(a.parallel_departments))");
     }
     if ((caller.has(Role.CLERK) || caller.has(Role.AGENT)) && caller.hallCode().isPresent()) {
       args.addString(caller.hallCode().get());
@@ -406,7 +465,14 @@ public final class ApplicationStore {
         new Application.Supervision(List.of(r.getArrayOfStrings("parallel_departments")),
             (JsonArray) r.getValue("opinions"), (JsonArray) r.getValue("warnings"),
             Optional.ofNullable((JsonObject) r.getValue("deficiency")),
-            Optional.ofNullable((JsonObject) r.getValue("commitments"))));
+            Optional.ofNullable((JsonObject) r.getValue("commitments"))),
+        new Application.SameCity(Optional.ofNullable(r.getString("accepting_department_code"))
+            .orElse(r.getString("department_code")), Optional.ofNullable(r.getString("home_hall_code")),
+            Optional.ofNullable(r.getOffsetDateTime("forwarded_at")),
+            Optional.ofNullable(r.getLocalDate("forward_due_date")),
+            Optional.ofNullable(r.getOffsetDateTime("forward_answered_at")),
+            Optional.ofNullable((JsonObject) r.getValue("collection")),
+            Optional.ofNullable((JsonObject) r.getValue("agency"))));
     return new Stored(a, r.getString("request_hash"));
   }
 }

@@ -54,7 +54,34 @@ public final class ApplicationView {
     if (ownOrSubmitter) {
       json.put("queryCode", a.queryCode());
     }
+    Application.SameCity sc = a.sameCity();
+    JsonObject places = new JsonObject().put("intakeHall", a.hallCode().orElse(null))
+        .put("acceptingDepartment", sc.acceptingDepartment()).put("approvingDepartment", a.departmentCode())
+        .put("forwarded", sc.forwarded());
+    sc.homeHall().ifPresent(h -> places.put("homeHall", h));
+    sc.forwardedAt().ifPresent(t -> places.put("forwardedAt", t.toString()));
+    sc.forwardDueDate().ifPresent(d -> places.put("forwardDueDate", d.toString()));
+    sc.forwardAnsweredAt().ifPresent(t -> places.put("forwardAnsweredAt", t.toString()));
+    json.put("sameCity", places);
+    sc.collection().ifPresent(x -> json.put("collection", collection(x, a, caller, ownOrSubmitter && !masked)));
+    sc.agency().ifPresent(x -> json.put("agency", x.copy()));
     return json;
+  }
+
+  /**
+   * Where the result is collected. An express address is shown in full to the applicant, whoever submitted,
+   * and the approving department's approvers who send the result; masked to township level for the rest.
+   */
+  private static JsonObject collection(JsonObject c, Application a, Caller caller, boolean own) {
+    JsonObject out = c.copy();
+    boolean sender = caller.kind() == Caller.Kind.STAFF && caller.has(Role.APPROVER)
+        && caller.departmentCode().filter(a.departmentCode()::equals).isPresent();
+    if (out.getValue("express") instanceof JsonObject express && !own && !sender) {
+      out.put("express", new JsonObject().put("recipient", Masking.name(express.getString("recipient")))
+          .put("phone", Masking.phone(express.getString("phone")))
+          .put("address", Masking.address(express.getString("address"))));
+    }
+    return out;
   }
 
   /** The applicant as someone sees them who does not need their personal data (one rule set: {@link Masking}). */

@@ -24,10 +24,12 @@ import static cn.tongban.core.application.ApplicationStatus.WITHDRAWN;
  * of the step it records. {@code APPLICANT} here means the applicant or whoever submitted for them.
  */
 public enum CaseAction {
-  ACCEPT("accept", "受理", EnumSet.of(SUBMITTED), ACCEPTED, EnumSet.of(Role.CLERK)),
-  NOT_ACCEPT("not-accept", "不予受理", EnumSet.of(SUBMITTED), NOT_ACCEPTED, EnumSet.of(Role.CLERK)),
+  // A case forwarded from another hall (同城通办) is accepted, refused or returned by the accepting
+  // department's reviewer (归属地受理), not by the intake window.
+  ACCEPT("accept", "受理", EnumSet.of(SUBMITTED), ACCEPTED, EnumSet.of(Role.CLERK, Role.REVIEWER)),
+  NOT_ACCEPT("not-accept", "不予受理", EnumSet.of(SUBMITTED), NOT_ACCEPTED, EnumSet.of(Role.CLERK, Role.REVIEWER)),
   REQUEST_CORRECTION("request-correction", "补正告知", EnumSet.of(SUBMITTED), CORRECTION_REQUESTED,
-      EnumSet.of(Role.CLERK)),
+      EnumSet.of(Role.CLERK, Role.REVIEWER)),
   RESUBMIT("resubmit", "补正提交", EnumSet.of(CORRECTION_REQUESTED), SUBMITTED, EnumSet.of(Role.APPLICANT)),
   REVIEW_PASS("review-pass", "审核通过", EnumSet.of(ACCEPTED), IN_REVIEW, EnumSet.of(Role.REVIEWER)),
   REVIEW_RETURN("review-return", "审核退回", EnumSet.of(ACCEPTED), CORRECTION_REQUESTED, EnumSet.of(Role.REVIEWER)),
@@ -94,6 +96,11 @@ public enum CaseAction {
 
   public Set<Role> roles() {
     return roles;
+  }
+
+  /** Whether this is the acceptance decision (accept, refuse, or return for correction) on a case taken in. */
+  public boolean decidesIntake() {
+    return this == ACCEPT || this == NOT_ACCEPT || this == REQUEST_CORRECTION;
   }
 
   /** The outbox event type, e.g. {@code ApplicationRequestCorrection}. */

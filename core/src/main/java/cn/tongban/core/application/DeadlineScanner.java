@@ -17,7 +17,8 @@ import java.util.List;
  * limit (rows claimed with FOR UPDATE SKIP LOCKED), and raises each reminder (1 working day before a
  * limit), yellow card (on it) and red card (past it) exactly once, as a warning on the case and an outbox
  * event. Limits watched: the promised and statutory decision limits, department opinions, the
- * correction-notice deadline, 容缺 deadlines and commitment verifications.
+ * correction-notice deadline, forwarded same-city cases awaiting acceptance, 容缺 deadlines and commitment
+ * verifications.
  */
 public final class DeadlineScanner {
   /** Who the platform's own steps are recorded as. */
@@ -32,6 +33,11 @@ public final class DeadlineScanner {
       union all
       select a.id, 'NOTICE_DUE', '', a.notice_due_date from application a
         where a.status = 'SUBMITTED' and a.notice_due_date <= $1
+      union all
+      -- 同城通办: a forwarded case not accepted or returned within 1 working day (late forwarding).
+      select a.id, 'FORWARD_DUE', coalesce(a.accepting_department_code, ''), a.forward_due_date from application a
+        where a.forwarded_at is not null and a.forward_answered_at is null and a.status = 'SUBMITTED'
+          and a.forward_due_date <= $1
       union all
       select o.application_id, 'OPINION_DUE', o.department_code, o.due_date from case_opinion o
         join application a on a.id = o.application_id

@@ -180,7 +180,11 @@ public final class LifecycleService {
             c.correction());
         detail.put("suspendedWorkingDays", shift).put("dueDate", c.dueDate().map(Object::toString).orElse(null));
       }
-      case DELIVER -> detail.put("deliveryMethod", cmd.deliveryMethod().orElseThrow());
+      case DELIVER -> {
+        detail.put("deliveryMethod", cmd.deliveryMethod().orElseThrow());
+        // What the applicant chose at intake, beside how it was delivered.
+        a.sameCity().collection().ifPresent(x -> detail.put("collection", x.getString("method")));
+      }
       case SUPPLY -> {
         JsonObject d = sv.deficiency().orElseThrow().copy();
         JsonArray supplied = cmd.body().getJsonArray("materials", new JsonArray());
@@ -233,8 +237,14 @@ public final class LifecycleService {
     Application.Supervision newSv = sv;
     return store.pool().withTransaction(tx -> {
       Future<ApplicationStatus> status = Future.succeededFuture(target);
+      if (action.decidesIntake() && a.sameCity().forwarded() && a.sameCity().forwardAnsweredAt().isEmpty()) {
+        // The forwarded case is answered: the 1-working-day forwarding clock stops.
+        stepDetail.put("forwardAnswered", true).put("forwardOnTime",
+            !today.isAfter(a.sameCity().forwardDueDate().orElse(today)));
+        status = store.answerForward(tx, a.id(), now).map(target);
+      }
       if (action == CaseAction.ACCEPT && !parallel.isEmpty()) {
-        status = store.openOpinions(tx, a.id(), parallel).map(target);
+        status = status.compose(x -> store.openOpinions(tx, a.id(), parallel).map(target));
       } else if (action == CaseAction.VERIFY_COMMITMENT && target == ApplicationStatus.TERMINATED) {
         status = store.recordBadCredit(tx, a.applicant(), "告知承诺不实：" + cmd.comment().orElse("")).map(target);
       } else if (action == CaseAction.OPINION) {
@@ -467,11 +477,14 @@ public final class LifecycleService {
           return true;
         }
       } else if (caller.kind() == Caller.Kind.STAFF && caller.has(role)) {
+        boolean forwarded = action.decidesIntake() && a.sameCity().forwarded();
         boolean inScope = switch (role) {
-          case REVIEWER, APPROVER -> caller.departmentCode().filter(d -> action == CaseAction.OPINION
-              ? a.supervision().parallelDepartments().contains(d) : a.departmentCode().equals(d)).isPresent();
-          case CLERK -> caller.hallCode().isPresent() && caller.hallCode().equals(a.hallCode())
-              || a.submittedBy().equals(caller.scopeKey());
+          case REVIEWER, APPROVER -> action.decidesIntake()
+              ? forwarded && caller.departmentCode().filter(a.sameCity().acceptingDepartment()::equals).isPresent()
+              : caller.departmentCode().filter(d -> action == CaseAction.OPINION
+                  ? a.supervision().parallelDepartments().contains(d) : a.departmentCode().equals(d)).isPresent();
+          case CLERK -> !forwarded && (caller.hallCode().isPresent() && caller.hallCode().equals(a.hallCode())
+              || a.submittedBy().equals(caller.scopeKey()));
           default -> false;
         };
         if (inScope) {

@@ -8,7 +8,9 @@ import java.util.Optional;
 /**
  * What a caller asks for when submitting: the same command whether it came over REST or GraphQL.
  * {@code applicant} is given when someone applies on another person's behalf (window, agent, channel);
- * {@code materials} names uploaded files handed in for the matter's materials ({@code [{code, materialId}]}).
+ * {@code materials} names uploaded files handed in for the matter's materials ({@code [{code, materialId}]});
+ * {@code collection} says where the result is collected ({@code {method, express?}}); {@code authorisationId}
+ * names the applicant's 代办 authorisation an agent applies under.
  */
 public record SubmitCommand(
     String matterCode,
@@ -17,9 +19,17 @@ public record SubmitCommand(
     Optional<String> hallCode,
     Optional<JsonObject> applicant,
     Optional<String> idempotencyKey,
-    JsonArray materials) {
+    JsonArray materials,
+    Optional<JsonObject> collection,
+    Optional<String> authorisationId) {
 
   public SubmitCommand {
     materials = materials == null ? new JsonArray() : materials;
+  }
+
+  public SubmitCommand(String matterCode, JsonObject data, Channel channel, Optional<String> hallCode,
+      Optional<JsonObject> applicant, Optional<String> idempotencyKey, JsonArray materials) {
+    this(matterCode, data, channel, hallCode, applicant, idempotencyKey, materials, Optional.empty(),
+        Optional.empty());
   }
 }

@@ -24,8 +24,9 @@ import java.util.Set;
 import java.util.logging.Logger;
 
 /**
- * Demo mode: the halls and accounts of the public contract (password {@code tongban-demo}), and the demo
- * portal client. Seeds only what is missing, so a restart changes nothing.
+ * Demo mode: the accounts of the public contract (password {@code tongban-demo}) and the demo portal client;
+ * their halls ({@code xm-city}, {@code xm-chaohua}, {@code xm-chaohua-v01}) are part of the service network
+ * every installation gets (migration V30). Seeds only what is missing, so a restart changes nothing.
  */
 public final class DemoSeeder {
   /** The password of every demo account and of the demo client. */
@@ -68,21 +69,9 @@ public final class DemoSeeder {
         .onSuccess(v -> LOG.info("demo licences ready"));
   }
 
-  /** Seeds the demo halls, accounts and client that are not there yet. */
+  /** Seeds the demo accounts and client that are not there yet. */
   public Future<Void> seed() {
-    return pool.preparedQuery("""
-            insert into hall (code, name, level, parent_code) values
-              ('xm-city', '新密市政务服务中心', 'CITY', null),
-              ('xm-chaohua', '超化镇便民服务中心', 'TOWNSHIP', 'xm-city'),
-              ('xm-chaohua-v01', '超化镇超化村便民服务站', 'VILLAGE', 'xm-chaohua')
-            on conflict (code) do nothing""").execute()
-        .compose(v -> pool.query("""
-            insert into hall_window (hall_code, code, name, kind) values
-              ('xm-city', 'w01', '综合受理窗口1', 'COMPREHENSIVE'),
-              ('xm-city', 'w02', '综合受理窗口2', 'COMPREHENSIVE'),
-              ('xm-chaohua', 'w01', '综合窗口', 'COMPREHENSIVE')
-            on conflict do nothing""").execute())
-        .compose(v -> pool.query("select code from department order by code").execute())
+    return pool.query("select code from department order by code").execute()
         .compose(rows -> {
           List<String> departments = new ArrayList<>();
           rows.forEach(r -> departments.add(r.getString(0)));

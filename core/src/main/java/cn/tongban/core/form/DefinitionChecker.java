@@ -70,6 +70,19 @@ public final class DefinitionChecker {
             Messages.get(locale, "definition.limitExceedsLegal", d.getValue("limitDays"), legal)));
       }
     }
+    // 通办范围: only on same-city matters; the home departments are the implementing or a joint one.
+    JsonObject scope = matter.getJsonObject("sameCityScope");
+    if (scope != null && !matter.getBoolean("sameCity", false)) {
+      out.add(new Violation(prefix + "/sameCityScope", "notSameCity",
+          Messages.get(locale, "definition.scopeNotSameCity")));
+    }
+    for (String field : List.of("acceptingDepartment", "approvingDepartment")) {
+      String code = scope == null ? null : scope.getString(field);
+      if (code != null && !departments.contains(code)) {
+        out.add(new Violation(prefix + "/sameCityScope/" + field, "notJoint",
+            Messages.get(locale, "definition.scopeNotJoint", code)));
+      }
+    }
     // 办理流程: the steps' own limits fit in the promised limit.
     double steps = matter.getJsonArray("procedure", new JsonArray()).stream()
         .mapToDouble(o -> ((JsonObject) o).getDouble("limitDays", 0d)).sum();

@@ -123,12 +123,17 @@ public final class OrganisationService {
               || "TOWNSHIP".equals(parentLevel) && level.equals("VILLAGE");
           return fits ? Future.succeededFuture() : invalid("/parentCode", "hall.parent", locale);
         });
-    return parentOk.compose(v -> pool.preparedQuery("""
+    // A hall with halls under it keeps its level, or the tree would no longer run city → township → village.
+    return parentOk.compose(v -> pool.preparedQuery("select 1 from hall h where h.code = $1 and h.level <> $2"
+            + " and exists (select 1 from hall c where c.parent_code = h.code)").execute(Tuple.of(code, level)))
+        .compose(rows -> rows.size() == 0 ? Future.<Void>succeededFuture()
+            : invalid("/level", "hall.hasChildren", locale))
+        .compose(v -> pool.withTransaction(tx -> tx.preparedQuery("""
             insert into hall (code, name, level, parent_code) values ($1, $2, $3, $4)
             on conflict (code) do update set name = excluded.name, level = excluded.level,
               parent_code = excluded.parent_code""")
-            .execute(Tuple.of(code, name, level, parent)))
-        .compose(v -> audit(caller, "hall.put", code))
+            .execute(Tuple.of(code, name, level, parent))
+            .compose(x -> audit(tx, caller, "hall.put", code))))
         .map(v -> new JsonObject().put("code", code).put("name", name).put("level", level).put("parentCode", parent));
   }
 
@@ -147,6 +152,24 @@ public final class OrganisationService {
       rows.forEach(r -> out.add(new JsonObject().put("code", r.getString(0)).put("name", r.getString(1))
           .put("level", r.getString(2)).put("parentCode", r.getString(3)).put("windows", r.getValue(4))));
       return out;
+    });
+  }
+
+  /**
+   * The service network as a tree (市 → 乡镇/街道 → 村/社区): each hall with its windows and its
+   * {@code children}; halls whose parent is missing are roots.
+   */
+  public Future<JsonArray> hallTree() {
+    return halls().map(flat -> {
+      java.util.Map<String, JsonObject> byCode = new java.util.LinkedHashMap<>();
+      flat.forEach(o -> byCode.put(((JsonObject) o).getString("code"),
+          ((JsonObject) o).copy().put("children", new JsonArray())));
+      JsonArray roots = new JsonArray();
+      byCode.values().forEach(h -> {
+        JsonObject parent = h.getString("parentCode") == null ? null : byCode.get(h.getString("parentCode"));
+        (parent == null ? roots : parent.getJsonArray("children")).add(h);
+      });
+      return roots;
     });
   }
 
@@ -180,7 +203,12 @@ public final class OrganisationService {
   }
 
   private Future<Void> audit(Caller caller, String action, String entity) {
-    return pool.preparedQuery("insert into audit_event (actor, action, entity_type, entity_id) values ($1, $2, $3, $4)")
+    return audit(pool, caller, action, entity);
+  }
+
+  private static Future<Void> audit(io.vertx.sqlclient.SqlClient client, Caller caller, String action,
+      String entity) {
+    return client.preparedQuery("insert into audit_event (actor, action, entity_type, entity_id) values ($1, $2, $3, $4)")
         .execute(Tuple.of(caller.scopeKey(), action, action.substring(0, action.indexOf('.')), entity)).mapEmpty();
   }
 }

@@ -42,7 +42,8 @@ public final class MatterAuthoringService {
   /** Creates a matter; 422 with every problem, 409 when the code is taken. */
   public Future<Matter> create(Caller caller, JsonObject doc, Locale locale) {
     return authorised(caller)
-        .compose(v -> valid(checker.checkMatter(doc, "", locale)))
+        .compose(v -> withHalls(checker.checkMatter(doc, "", locale), doc, "", locale))
+        .compose(MatterAuthoringService::valid)
         .compose(v -> store.pool().withTransaction(tx -> store.nextSortOrder(tx)
             .compose(order -> store.insertIfAbsent(tx, doc, order, null))
             .compose(inserted -> inserted ? audit(tx, caller, "matter.created", doc.getString("code"), new JsonObject())
@@ -62,7 +63,8 @@ public final class MatterAuthoringService {
           List.of(new Violation("/code", "const", full.getString("code"))), full.getString("code")));
     }
     return authorised(caller)
-        .compose(v -> valid(checker.checkMatter(full, "", locale)))
+        .compose(v -> withHalls(checker.checkMatter(full, "", locale), full, "", locale))
+        .compose(MatterAuthoringService::valid)
         .compose(v -> store.pool().withTransaction(tx -> store.update(tx, full, Optional.empty())
             .compose(found -> found ? audit(tx, caller, "matter.updated", code, new JsonObject())
                 : Future.failedFuture(notFound(code)))
@@ -163,7 +165,8 @@ public final class MatterAuthoringService {
       }
     }
     return authorised(caller)
-        .compose(v -> valid(problems))
+        .compose(v -> withHalls(problems, doc, "/matter", locale))
+        .compose(MatterAuthoringService::valid)
         .compose(v -> store.pool().withTransaction(tx -> store.nextSortOrder(tx)
             .compose(order -> store.insertIfAbsent(tx, doc, order, null))
             .compose(inserted -> {
@@ -198,6 +201,54 @@ public final class MatterAuthoringService {
   private static Future<Void> authorised(Caller caller) {
     return caller.has(Role.FORM_AUTHOR) || caller.has(Role.ADMIN) ? Future.succeededFuture()
         : Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "authoring.forbidden"));
+  }
+
+  /**
+   * The problems found so far, plus every hall and department the matter's 通办范围 names that the
+   * organisation does not have (only looked up when the document is otherwise sound).
+   */
+  private Future<List<Violation>> withHalls(List<Violation> problems, JsonObject doc, String prefix, Locale locale) {
+    JsonObject scope = doc.getJsonObject("sameCityScope");
+    if (!problems.isEmpty() || scope == null) {
+      return Future.succeededFuture(problems);
+    }
+    java.util.Map<String, String> named = new java.util.LinkedHashMap<>();
+    JsonArray halls = scope.getJsonArray("intakeHalls", new JsonArray());
+    for (int i = 0; i < halls.size(); i++) {
+      named.put(prefix + "/sameCityScope/intakeHalls/" + i, halls.getString(i));
+    }
+    if (scope.getString("homeHall") != null) {
+      named.put(prefix + "/sameCityScope/homeHall", scope.getString("homeHall"));
+    }
+    java.util.Map<String, String> departments = new java.util.LinkedHashMap<>();
+    for (String field : List.of("acceptingDepartment", "approvingDepartment")) {
+      if (scope.getString(field) != null) {
+        departments.put(prefix + "/sameCityScope/" + field, scope.getString(field));
+      }
+    }
+    return store.pool().preparedQuery("select 'hall:' || code from hall where code = any($1)"
+            + " union all select 'department:' || code from department where code = any($2)")
+        .execute(Tuple.tuple().addArrayOfString(named.values().toArray(String[]::new))
+            .addArrayOfString(departments.values().toArray(String[]::new)))
+        .map(rows -> {
+          java.util.Set<String> known = new java.util.HashSet<>();
+          rows.forEach(r -> known.add(r.getString(0)));
+          List<Violation> out = new java.util.ArrayList<>(problems);
+          named.forEach((pointer, code) -> {
+            if (!known.contains("hall:" + code)) {
+              out.add(new Violation(pointer, "unknownHall", Messages.get(locale, "definition.unknownHall", code)));
+            }
+          });
+          // The implementing department is created with the matter; a joint one must exist already.
+          String own = doc.getJsonObject("department").getString("code");
+          departments.forEach((pointer, code) -> {
+            if (!code.equals(own) && !known.contains("department:" + code)) {
+              out.add(new Violation(pointer, "unknownDepartment",
+                  Messages.get(locale, "definition.unknownDepartment", code)));
+            }
+          });
+          return out;
+        });
   }
 
   private static Future<Void> valid(List<Violation> violations) {

@@ -164,7 +164,8 @@ public final class GraphQLApi {
       SubmitCommand cmd = new SubmitCommand(input.getString("matterCode"), (JsonObject) data,
           Channel.valueOf(input.getString("channel")), Optional.ofNullable(input.getString("hallCode")),
           Optional.ofNullable(input.getJsonObject("applicant")), Optional.ofNullable(input.getString("idempotencyKey")),
-          input.getJsonArray("materials"));
+          input.getJsonArray("materials"), Optional.ofNullable(input.getJsonObject("collection")),
+          Optional.ofNullable(input.getString("authorisationId")));
       return platform.applications().submit(caller, cmd, locale(env))
           .map(s -> new JsonObject().put("application", ApplicationView.of(s.application(), caller))
               .put("violations", new JsonArray()).put("replayed", s.replayed()))

@@ -34,7 +34,8 @@ final class ApplicationOperations {
         .filter(p -> !p.isNull()).map(p -> p.getString());
     SubmitCommand cmd = new SubmitCommand(body.getString("matterCode"), body.getJsonObject("data"),
         Channel.valueOf(body.getString("channel")), Optional.ofNullable(body.getString("hallCode")),
-        Optional.ofNullable(body.getJsonObject("applicant")), key, body.getJsonArray("materials"));
+        Optional.ofNullable(body.getJsonObject("applicant")), key, body.getJsonArray("materials"),
+        Optional.ofNullable(body.getJsonObject("collection")), Optional.ofNullable(body.getString("authorisationId")));
     applications.submit(caller, cmd, RequestContext.locale(rc)).onComplete(ar -> {
       if (ar.failed()) {
         rc.fail(ar.cause());

@@ -65,7 +65,8 @@ final class OrganisationOperations {
   }
 
   void listHalls(RoutingContext rc) {
-    organisation.halls().onComplete(ar -> {
+    boolean tree = Rest.query(rc, "view").map("tree"::equals).orElse(false);
+    (tree ? organisation.hallTree() : organisation.halls()).onComplete(ar -> {
       if (ar.failed()) {
         rc.fail(ar.cause());
       } else {

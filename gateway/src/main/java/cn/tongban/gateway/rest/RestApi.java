@@ -129,6 +129,12 @@ public final class RestApi {
     operations.put("retryDeadEvent", supervision::retryDeadEvent);
     operations.put("importSharedDataset", supervision::importSharedDataset);
     operations.put("verifyAuditChain", supervision::verifyAuditChain);
+    SameCityOperations sameCity = new SameCityOperations(platform.authorisations(), platform.sameCityStatistics(),
+        platform.calendar());
+    operations.put("grantAuthorisation", sameCity::grantAuthorisation);
+    operations.put("listAuthorisations", sameCity::listAuthorisations);
+    operations.put("revokeAuthorisation", sameCity::revokeAuthorisation);
+    operations.put("sameCityStatistics", sameCity::sameCityStatistics);
 
     JsonObject model = new JsonObject(contractYaml.isEmpty() ? Map.of()
         : (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions())).load(contractYaml));
