@@ -387,29 +387,38 @@ public final class ApplicationStore {
   /** Cases the caller may see, newest first, before case id {@code beforeId}. */
   public Future<List<Application>> list(Caller caller, ApplicationQuery q, Optional<Long> beforeId, int limit) {
     Tuple args = Tuple.tuple();
-    StringBuilder sql = new StringBuilder("select " + COLUMNS
-        + " from application a join matter m on m.code = a.matter_code where ");
-    sql.append(scope(caller, args));
+    List<String> ways = scopeParts(caller, args);
+    StringBuilder filters = new StringBuilder();
     if (q.status().isPresent()) {
       args.addString(q.status().get().name());
-      sql.append(" and a.status = $").append(args.size());
+      filters.append(" and a.status = $").append(args.size());
     }
     if (q.matterCode().isPresent()) {
       args.addString(q.matterCode().get());
-      sql.append(" and a.matter_code = $").append(args.size());
+      filters.append(" and a.matter_code = $").append(args.size());
     }
     if (beforeId.isPresent()) {
       args.addLong(beforeId.get());
-      sql.append(" and a.id < $").append(args.size());
+      filters.append(" and a.id < $").append(args.size());
     }
     args.addInteger(limit);
-    sql.append(" order by a.id desc limit $").append(args.size());
-    return pool.preparedQuery(sql.toString()).execute(args).map(rows -> {
+    String page = " order by a.id desc limit $" + args.size();
+    // Each way the caller may see a case is its own branch, read newest first along its index; an OR of
+    // them would make PostgreSQL scan every case ever submitted.
+    StringBuilder ids = new StringBuilder();
+    for (String way : ways) {
+      ids.append(ids.length() == 0 ? "" : " union ").append("(select a.id from application a where ").append(way)
+          .append(filters).append(page).append(")");
+    }
+    String sql = "select " + COLUMNS + " from application a join matter m on m.code = a.matter_code where a.id in ("
+        + ids + ")" + page;
+    return pool.preparedQuery(sql).execute(args).map(rows -> {
       List<Application> out = new ArrayList<>();
       rows.forEach(r -> out.add(toStored(r).application()));
       return out;
     });
   }
+
 
   /**
    * The SQL condition for "cases this caller may see": applicants their own (by identity number, so
@@ -417,35 +426,44 @@ public final class ApplicationStore {
    * roles everything; a client what it submitted.
    */
   private static String scope(Caller caller, Tuple args) {
+    List<String> ways = scopeParts(caller, args);
+    return ways.size() == 1 ? ways.get(0) : "(" + String.join(" or ", ways) + ")";
+  }
+
+  /** Each way a caller may see a case, as SQL conditions on {@code a}; any one of them suffices. */
+  private static List<String> scopeParts(Caller caller, Tuple args) {
     if (caller.kind() == Caller.Kind.STAFF
         && (caller.has(Role.ADMIN) || caller.has(Role.SUPERVISOR) || caller.has(Role.HOTLINE))) {
-      return "true";
+      return List.of("true");
     }
     args.addString(caller.scopeKey());
     String own = "a.submitted_by = $" + args.size();
     if (caller.kind() == Caller.Kind.CLIENT) {
-      return own;
+      return List.of(own);
     }
     if (caller.kind() == Caller.Kind.CITIZEN) {
       args.addString(caller.subject());
       int me = args.size();
       // Their own cases, and those of enterprises they represent or act for.
-      return "(" + own + " or a.applicant_id_number = (select id_number from account where id::text = $" + me
-          + ") or a.applicant_credit_code in (select credit_code from enterprise where legal_rep_account::text = $"
-          + me + " union select credit_code from enterprise_agent where account_id::text = $" + me + "))";
+      return List.of(own, "a.applicant_id_number = (select id_number from account where id::text = $" + me + ")",
+          "a.applicant_credit_code in (select credit_code from enterprise where legal_rep_account::text = $"
+              + me + " union select credit_code from enterprise_agent where account_id::text = $" + me + ")");
     }
     List<String> parts = new ArrayList<>(List.of(own));
     if ((caller.has(Role.REVIEWER) || caller.has(Role.APPROVER)) && caller.departmentCode().isPresent()) {
       args.addString(caller.departmentCode().get());
-      parts.add("(a.department_code = $" + args.size() + " or a.accepting_department_code = $" + args.size()
-          + " or $" + args.size() + " = any(a.parallel_departments))");
+      int dept = args.size();
+      parts.add("a.department_code = $" + dept);
+      parts.add("a.accepting_department_code = $" + dept);
+      parts.add("a.parallel_departments @> array[$" + dept + "]");
     }
     if ((caller.has(Role.CLERK) || caller.has(Role.AGENT)) && caller.hallCode().isPresent()) {
       args.addString(caller.hallCode().get());
       parts.add("a.hall_code = $" + args.size());
     }
-    return "(" + String.join(" or ", parts) + ")";
+    return parts;
   }
+
 
   private static Stored toStored(Row r) {
     Application a = new Application(
