@@ -109,7 +109,13 @@ public final class PluginHost {
     Map<String, DataSharingAdapter> adapters = new LinkedHashMap<>();
     for (DataSharingAdapter a : ServiceLoader.load(DataSharingAdapter.class, loader)) {
       a.configure(settings);
-      a.sources().forEach(source -> adapters.put(source, a));
+      for (String source : a.sources()) {
+        DataSharingAdapter earlier = adapters.putIfAbsent(source, a);
+        if (earlier != null) {
+          throw new IllegalStateException("two data-sharing adapters serve the source " + source + ": "
+              + earlier.getClass().getName() + " and " + a.getClass().getName());
+        }
+      }
     }
     List<MaterialScanner> scanners = new ArrayList<>();
     ServiceLoader.load(MaterialScanner.class, loader).forEach(scanners::add);

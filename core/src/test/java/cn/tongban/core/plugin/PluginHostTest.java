@@ -81,4 +81,52 @@ class PluginHostTest {
     assertTrue(e.getMessage().contains("identity-check"), e.getMessage());
     assertTrue(new File(plugins.toFile(), "Impostor.jar").exists());
   }
+
+  @Test
+  void twoAdaptersServingOneSourceStopTheStart(@TempDir Path dir) throws Exception {
+    // A jar whose adapter claims the source the class path's LiveRegistryAdapter already serves.
+    Path src = dir.resolve("src/acme/SecondRegistry.java");
+    Files.createDirectories(src.getParent());
+    Files.writeString(src, """
+        package acme;
+
+        import cn.tongban.plugin.DataSharingAdapter;
+        import cn.tongban.plugin.HandlerContext;
+        import io.vertx.core.Future;
+        import io.vertx.core.json.JsonObject;
+        import java.util.Map;
+        import java.util.Optional;
+        import java.util.Set;
+
+        public final class SecondRegistry implements DataSharingAdapter {
+          public Set<String> sources() {
+            return Set.of("%s");
+          }
+
+          public void configure(Map<String, String> settings) {
+          }
+
+          public Future<Optional<JsonObject>> lookup(HandlerContext context, String source, String subjectKey) {
+            return Future.succeededFuture(Optional.empty());
+          }
+        }
+        """.formatted(new LiveRegistryAdapter().sources().iterator().next()), StandardCharsets.UTF_8);
+    Path classes = dir.resolve("classes");
+    Files.createDirectories(classes);
+    assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(), "-cp",
+        System.getProperty("java.class.path"), src.toString()));
+    Path jar = dir.resolve("plugins/SecondRegistry.jar");
+    Files.createDirectories(jar.getParent());
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+      out.putNextEntry(new JarEntry("acme/SecondRegistry.class"));
+      out.write(Files.readAllBytes(classes.resolve("acme/SecondRegistry.class")));
+      out.closeEntry();
+      out.putNextEntry(new JarEntry("META-INF/services/cn.tongban.plugin.DataSharingAdapter"));
+      out.write("acme.SecondRegistry\n".getBytes(StandardCharsets.UTF_8));
+      out.closeEntry();
+    }
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> PluginHost.load(null, Clock.systemUTC(), Optional.of(jar.getParent())));
+    assertTrue(e.getMessage().contains("acme.SecondRegistry"), e.getMessage());
+  }
 }
