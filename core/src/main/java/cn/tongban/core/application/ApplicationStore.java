@@ -407,8 +407,11 @@ public final class ApplicationStore {
     // them would make PostgreSQL scan every case ever submitted.
     StringBuilder ids = new StringBuilder();
     for (String way : ways) {
+      // Parallel approvals are few and found through their GIN index: read them whole, not along the
+      // primary key (which LIMIT would otherwise tempt the planner into, scanning every case).
+      boolean few = way.contains("parallel_departments");
       ids.append(ids.length() == 0 ? "" : " union ").append("(select a.id from application a where ").append(way)
-          .append(filters).append(page).append(")");
+          .append(filters).append(few ? "" : page).append(")");
     }
     String sql = "select " + COLUMNS + " from application a join matter m on m.code = a.matter_code where a.id in ("
         + ids + ")" + page;
