@@ -23,6 +23,7 @@ public final class MatterStore {
       matter_code, version, status, schema, ui_schema, handlers, material_bindings, created_at, published_at""";
 
   private final Pool pool;
+  private final java.util.Map<String, JsonArray> handlerCache = new java.util.concurrent.ConcurrentHashMap<>();
 
   public MatterStore(Pool pool) {
     this.pool = pool;
@@ -110,6 +111,28 @@ public final class MatterStore {
             + " from form_version where matter_code = $1 and status = 'PUBLISHED'")
         .execute(Tuple.of(matterCode))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toForm(rows.iterator().next())));
+  }
+
+  /**
+   * The handler bindings of a form version. A version cases are on is never a draft, and such a version
+   * never changes, so its bindings are kept here once read (safe on every node).
+   */
+  public Future<JsonArray> handlers(SqlClient client, String matterCode, int version) {
+    String key = matterCode + "@" + version;
+    JsonArray known = handlerCache.get(key);
+    if (known != null) {
+      return Future.succeededFuture(known);
+    }
+    return findForm(client, matterCode, version).map(found -> {
+      FormVersion form = found.orElseThrow(() -> new IllegalStateException("no form version " + key));
+      if (form.status() != FormVersion.Status.DRAFT) {
+        if (handlerCache.size() >= 10_000) {
+          handlerCache.clear();
+        }
+        handlerCache.put(key, form.handlers());
+      }
+      return form.handlers();
+    });
   }
 
   public Future<Optional<FormVersion>> findForm(SqlClient client, String matterCode, int version) {

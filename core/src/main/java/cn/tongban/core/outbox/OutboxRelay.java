@@ -83,11 +83,20 @@ public final class OutboxRelay {
       List<Row> events = new ArrayList<>();
       rows.forEach(events::add);
       events.sort((a, b) -> Long.compare(a.getLong("seq"), b.getLong("seq")));
-      Future<Integer> chain = Future.succeededFuture(0);
+      // Failures are settled one by one (each its own backoff); deliveries are marked in one statement at
+      // the end of the batch (a crash before it only means those events go out again).
+      List<String> delivered = new ArrayList<>();
+      Future<Void> chain = Future.succeededFuture();
       for (Row e : events) {
-        chain = chain.compose(n -> deliver(e).transform(ar -> settle(e, ar.cause())).map(ok -> ok ? n + 1 : n));
+        chain = chain.compose(v -> deliver(e).transform(ar -> ar.succeeded()
+            ? Future.succeededFuture(delivered.add(e.getString("id"))).<Void>mapEmpty()
+            : settle(e, ar.cause()).<Void>mapEmpty()));
       }
-      return chain;
+      return chain.compose(v -> delivered.isEmpty() ? Future.succeededFuture(0)
+          : pool.preparedQuery("update outbox_event set status = 'DELIVERED', delivered_at = now(), last_error = null"
+                  + " where id::text = any($1)")
+              .execute(Tuple.tuple().addArrayOfString(delivered.toArray(String[]::new)))
+              .map(updated -> delivered.size()));
     });
   }
 
@@ -113,14 +122,14 @@ public final class OutboxRelay {
   }
 
   private Future<Void> runHook(PluginHost.Hook hook, Application a, CaseView view) {
-    return matters.findForm(pool, a.matterCode(), a.formVersion()).compose(form -> plugins.run(hook,
-        a.matterCode() + "@" + a.formVersion(), form.orElseThrow().handlers(), view));
+    return matters.handlers(pool, a.matterCode(), a.formVersion()).compose(handlers -> plugins.run(hook,
+        a.matterCode() + "@" + a.formVersion(), handlers, view));
   }
 
   /** 即办件 rules: the first decision of the form's handlers takes the case on by itself. */
   private Future<Void> decide(Application a, CaseView view) {
-    return matters.findForm(pool, a.matterCode(), a.formVersion()).compose(form -> plugins.decide(
-            a.matterCode() + "@" + a.formVersion(), form.orElseThrow().handlers(), view))
+    return matters.handlers(pool, a.matterCode(), a.formVersion()).compose(handlers -> plugins.decide(
+            a.matterCode() + "@" + a.formVersion(), handlers, view))
         .compose(decision -> decision.isEmpty() ? Future.succeededFuture()
             : matters.find(a.matterCode()).compose(m -> lifecycle.decideAutomatically(a.number(), decision.get(),
                 m.map(x -> x.document().getInteger("caseType", 2) == 1).orElse(false))).mapEmpty());
@@ -144,12 +153,8 @@ public final class OutboxRelay {
             a.applicant(), view.status())));
   }
 
-  /** Marks the event delivered, or schedules its next try (dead after the last). True when delivered. */
+  /** Schedules a failed event's next try (dead after the last). */
   private Future<Boolean> settle(Row e, Throwable failure) {
-    if (failure == null) {
-      return pool.preparedQuery("update outbox_event set status = 'DELIVERED', delivered_at = now(), last_error = null"
-              + " where id::text = $1").execute(Tuple.of(e.getString("id"))).map(true);
-    }
     int attempts = e.getInteger("attempts");
     boolean dead = attempts >= maxAttempts;
     long delay = Math.min(3_600_000L, backoffMillis * (1L << Math.min(20, attempts - 1)));
