@@ -180,4 +180,26 @@ class MaterialsTest {
     assertEquals(200, gateway.send("GET", "/api/v1/materials/" + theirs.getString("id"), null,
         "Authorization", "Bearer " + gateway.token("agent.village")).statusCode(), "the uploader reads it");
   }
+
+  @Test
+  void portalsHandInMaterialsOverGraphQLToo() throws Exception {
+    JsonObject card = created(gateway.upload("citizen", Map.of("kind", "bank-card"), "card.pdf",
+        pdf("graphql " + System.nanoTime())));
+    String mutation = "mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) {"
+        + " application { number } violations { pointer code } } }";
+    JsonObject input = new JsonObject().put("matterCode", "mzj-advanced-age-allowance").put("channel", "WEB")
+        .put("data", gateway.sample("mzj-advanced-age-allowance"))
+        .put("materials", new JsonArray().add(new JsonObject().put("code", "bank-card")
+            .put("materialId", card.getString("id"))));
+    HttpResponse<String> r = gateway.send("POST", "/graphql", new JsonObject().put("query", mutation)
+            .put("variables", new JsonObject().put("input", input)).encode(),
+        "Content-Type", "application/json", "Authorization", "Bearer " + gateway.token("citizen"));
+    assertEquals(200, r.statusCode(), r.body());
+    JsonObject payload = new JsonObject(r.body()).getJsonObject("data").getJsonObject("submitApplication");
+    assertEquals(0, payload.getJsonArray("violations").size(), r.body());
+    String number = payload.getJsonObject("application").getString("number");
+    JsonObject handed = material(caseMaterials("reviewer.mzj", number), "bank-card").getJsonObject("satisfiedBy");
+    assertEquals("UPLOAD", handed.getString("kind"));
+    assertEquals(card.getString("id"), handed.getJsonObject("material").getString("id"));
+  }
 }
