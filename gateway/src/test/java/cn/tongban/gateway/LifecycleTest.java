@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -315,6 +316,53 @@ class LifecycleTest {
     assertEquals("2027-01-04", new JsonObject(gateway.send("GET",
         "/api/v1/calendar/due-date?from=2026-12-31&workingDays=1", null).body()).getString("dueDate"),
         "Fri 1 Jan 2027 is now a holiday, then a weekend");
+  }
+
+  @Test
+  void administratorsEnterAWholeYearFromTheNoticeInOneGo() throws Exception {
+    // Sample data for a year no test touches, not an official notice.
+    String path = "/api/v1/calendar/years/2028";
+    String due = "/api/v1/calendar/due-date?from=2028-01-07&workingDays=1";
+    JsonObject before = new JsonObject(gateway.send("GET", due, null).body());
+    assertEquals("2028-01-10", before.getString("dueDate"), "an ordinary Friday, then a weekend");
+    assertEquals("calendar-year-missing", before.getJsonArray("warnings").getJsonObject(0).getString("code"));
+
+    JsonObject bad = new JsonObject().put("source", "示例通知")
+        .put("holidays", new JsonArray()
+            .add(new JsonObject().put("from", "2027-12-31").put("to", "2028-01-01").put("name", "元旦"))
+            .add(new JsonObject().put("from", "2028-02-10").put("to", "2028-02-01").put("name", "春节")))
+        .put("workdays", new JsonArray().add(new JsonObject().put("date", "2028-01-01").put("name", "调休")));
+    String admin = "Bearer " + gateway.token("admin");
+    assertEquals(403, gateway.send("PUT", path, bad.encode(), "Authorization", "Bearer " + gateway.token("clerk"),
+        "Content-Type", "application/json").statusCode());
+    HttpResponse<String> refused = gateway.send("PUT", path, new JsonObject().put("source", "示例通知")
+        .put("holidays", new JsonArray()
+            .add(new JsonObject().put("from", "2027-12-31").put("to", "2028-01-01").put("name", "元旦"))
+            .add(new JsonObject().put("from", "2028-02-10").put("to", "2028-02-01").put("name", "春节"))
+            .add(new JsonObject().put("from", "2028-01-01").put("to", "2028-01-03").put("name", "元旦")))
+        .put("workdays", new JsonArray().add(new JsonObject().put("date", "2028-01-02").put("name", "调休")))
+        .encode(), "Authorization", admin, "Content-Type", "application/json");
+    assertEquals(422, refused.statusCode(), refused.body());
+    Set<String> pointers = new java.util.HashSet<>();
+    new JsonObject(refused.body()).getJsonArray("violations")
+        .forEach(o -> pointers.add(((JsonObject) o).getString("pointer")));
+    assertEquals(Set.of("/holidays/0/from", "/holidays/1/to", "/workdays/0/date"), pointers, refused.body());
+    assertTrue(new JsonObject(gateway.send("GET", due, null).body()).containsKey("warnings"), "nothing entered");
+
+    HttpResponse<String> entered = gateway.send("PUT", path, new JsonObject().put("source", "示例：2028年节假日安排")
+        .put("holidays", new JsonArray()
+            .add(new JsonObject().put("from", "2028-01-01").put("to", "2028-01-03").put("name", "元旦")))
+        .put("workdays", new JsonArray().add(new JsonObject().put("date", "2028-01-08").put("name", "元旦调休")))
+        .encode(), "Authorization", admin, "Content-Type", "application/json");
+    assertEquals(200, entered.statusCode(), entered.body());
+    assertEquals(new JsonObject().put("year", 2028).put("source", "示例：2028年节假日安排").put("holidays", 3)
+        .put("workdays", 1), new JsonObject(entered.body()));
+    JsonObject after = new JsonObject(gateway.send("GET", due, null).body());
+    assertEquals("2028-01-08", after.getString("dueDate"), "Saturday 8 January is a make-up working day");
+    assertFalse(after.containsKey("warnings"), after.encode());
+    assertEquals("2028-01-04", new JsonObject(gateway.send("GET",
+        "/api/v1/calendar/due-date?from=2028-01-01&workingDays=1", null).body()).getString("dueDate"),
+        "1–3 January are holidays");
   }
 
   private static JsonObject graphql(String user, String query, JsonObject variables) throws Exception {

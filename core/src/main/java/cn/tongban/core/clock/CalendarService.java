@@ -3,8 +3,11 @@ package cn.tongban.core.clock;
 import cn.tongban.core.identity.Caller;
 import cn.tongban.core.identity.Role;
 import cn.tongban.core.problem.DomainException;
+import cn.tongban.core.problem.Messages;
 import cn.tongban.core.problem.ProblemCode;
+import cn.tongban.core.problem.Violation;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -13,10 +16,14 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The working-day calendar and the platform clock. The calendar is held in memory and reloaded when an
@@ -71,7 +78,7 @@ public final class CalendarService {
     JsonObject json = new JsonObject().put("from", from.toString()).put("workingDays", workingDays)
         .put("dueDate", due.date().toString()).put("halfDay", due.halfDay());
     if (!due.yearsWithoutCalendar().isEmpty()) {
-      json.put("warnings", new io.vertx.core.json.JsonArray(due.yearsWithoutCalendar().stream()
+      json.put("warnings", new JsonArray(due.yearsWithoutCalendar().stream()
           .map(y -> new JsonObject().put("code", "calendar-year-missing").put("year", y)).toList()));
     }
     return json;
@@ -97,5 +104,90 @@ public final class CalendarService {
         .compose(v -> load())
         .map(c -> new JsonObject().put("date", day.toString()).put("kind", kind.name()).put("name", name)
             .put("workingDay", c.isWorkingDay(day)));
+  }
+
+  /**
+   * Enters a whole year from the State Council's notice (administrators): its holidays as date ranges and
+   * its make-up working days, replacing whatever the year had, in one transaction with its audit event. Every
+   * problem comes back at once (422 with pointers); nothing changes unless all of it is right.
+   */
+  public Future<JsonObject> setYear(Caller caller, int year, JsonObject notice, Locale locale) {
+    if (!caller.has(Role.ADMIN)) {
+      return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "calendar.forbidden"));
+    }
+    List<Violation> v = new ArrayList<>();
+    Map<LocalDate, String> holidays = new TreeMap<>();
+    Map<LocalDate, String> workdays = new TreeMap<>();
+    JsonArray ranges = notice.getJsonArray("holidays", new JsonArray());
+    for (int i = 0; i < ranges.size(); i++) {
+      JsonObject r = ranges.getJsonObject(i);
+      LocalDate from = date(r.getString("from"), year, "/holidays/" + i + "/from", v, locale);
+      LocalDate to = date(r.getString("to"), year, "/holidays/" + i + "/to", v, locale);
+      if (from != null && to != null) {
+        if (to.isBefore(from) || from.plusDays(15).isBefore(to)) {
+          v.add(new Violation("/holidays/" + i + "/to", "range",
+              Messages.get(locale, "calendar.range")));
+        } else {
+          for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+            holidays.put(d, r.getString("name"));
+          }
+        }
+      }
+    }
+    JsonArray extra = notice.getJsonArray("workdays", new JsonArray());
+    for (int i = 0; i < extra.size(); i++) {
+      JsonObject w = extra.getJsonObject(i);
+      LocalDate d = date(w.getString("date"), year, "/workdays/" + i + "/date", v, locale);
+      if (d != null && holidays.containsKey(d)) {
+        v.add(new Violation("/workdays/" + i + "/date", "conflict",
+            Messages.get(locale, "calendar.bothKinds", d)));
+      } else if (d != null) {
+        workdays.put(d, w.getString("name"));
+      }
+    }
+    if (!v.isEmpty()) {
+      return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "calendar.invalid", v,
+          v.size()));
+    }
+    Tuple rows = Tuple.tuple();
+    List<LocalDate> days = new ArrayList<>();
+    List<String> kinds = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    holidays.forEach((d, n) -> { days.add(d); kinds.add("HOLIDAY"); names.add(n); });
+    workdays.forEach((d, n) -> { days.add(d); kinds.add("WORKDAY"); names.add(n); });
+    rows.addArrayOfLocalDate(days.toArray(LocalDate[]::new)).addArrayOfString(kinds.toArray(String[]::new))
+        .addArrayOfString(names.toArray(String[]::new)).addString(caller.scopeKey());
+    String source = notice.getString("source");
+    return pool.withTransaction(tx -> tx.preparedQuery("delete from calendar_day where day between $1 and $2")
+            .execute(Tuple.of(LocalDate.of(year, 1, 1), LocalDate.of(year, 12, 31)))
+            .compose(x -> tx.preparedQuery("""
+                insert into calendar_day (day, kind, name, updated_by)
+                select * , $4 from unnest($1::date[], $2::text[], $3::text[])""").execute(rows))
+            .compose(x -> tx.preparedQuery("""
+                insert into calendar_year (year, source) values ($1, $2)
+                on conflict (year) do update set source = excluded.source, entered_at = now()""")
+                .execute(Tuple.of(year, source)))
+            .compose(x -> tx.preparedQuery("insert into audit_event (actor, action, entity_type, entity_id, detail)"
+                    + " values ($1, 'calendar.year.set', 'calendar', $2, $3)")
+                .execute(Tuple.of(caller.scopeKey(), String.valueOf(year), new JsonObject().put("source", source)
+                    .put("holidays", holidays.size()).put("workdays", workdays.size())))))
+        .compose(x -> load())
+        .map(c -> new JsonObject().put("year", year).put("source", source).put("holidays", holidays.size())
+            .put("workdays", workdays.size()));
+  }
+
+  private static LocalDate date(String text, int year, String pointer,
+      List<Violation> v, Locale locale) {
+    try {
+      LocalDate d = LocalDate.parse(text);
+      if (d.getYear() == year) {
+        return d;
+      }
+    } catch (RuntimeException e) {
+      // reported below
+    }
+    v.add(new Violation(pointer, "format",
+        Messages.get(locale, "calendar.dateInYear", String.valueOf(year))));
+    return null;
   }
 }

@@ -28,4 +28,9 @@ final class CalendarOperations {
     Rest.reply(rc, calendar.setDay(RequestContext.requireCaller(rc), LocalDate.parse(Rest.path(rc, "date")),
         WorkingCalendar.Kind.valueOf(body.getString("kind")), body.getString("name")), 200);
   }
+
+  void setCalendarYear(RoutingContext rc) {
+    Rest.reply(rc, calendar.setYear(RequestContext.requireCaller(rc), Rest.validated(rc).getPathParameters().get("year").getInteger(),
+        Rest.body(rc), RequestContext.locale(rc)), 200);
+  }
 }

@@ -108,6 +108,7 @@ public final class RestApi {
     operations.put("getCorrectionNotice", applications::getCorrectionNotice);
     operations.put("computeDueDate", calendar::computeDueDate);
     operations.put("setCalendarDay", calendar::setCalendarDay);
+    operations.put("setCalendarYear", calendar::setCalendarYear);
     SupervisionOperations supervision = new SupervisionOperations(platform.deadlines(), platform.relay(),
         platform.sharedDatasets(), platform.auditChain());
     LicenceOperations licences = new LicenceOperations(platform.licences());
