@@ -15,6 +15,7 @@ import io.vertx.json.schema.OutputUnit;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorErrorType;
 import io.vertx.openapi.validation.ValidatorException;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
 import java.net.ConnectException;
@@ -202,6 +203,13 @@ public final class Problems {
   private static boolean isDependencyDown(Throwable t) {
     return t instanceof ConnectException || t instanceof ClosedConnectionException || t instanceof TimeoutException
         || t instanceof io.lettuce.core.RedisException
-        || (t instanceof VertxException && String.valueOf(t.getMessage()).contains("Connection"));
+        || (t instanceof PgException pg && isUnavailable(pg.getSqlState()))
+        // the pool's "Timeout waiting for connection", a full wait queue, a connection closed under a query
+        || (t instanceof VertxException && String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("connection"));
+  }
+
+  /** SQLSTATE classes of a server restarting, shutting down or out of connections, not of a bad statement. */
+  private static boolean isUnavailable(String sqlState) {
+    return sqlState != null && (sqlState.startsWith("08") || sqlState.startsWith("53") || sqlState.startsWith("57"));
   }
 }
