@@ -50,7 +50,7 @@ public final class Problems {
       Locale locale = RequestContext.locale(rc);
       int status = failure instanceof HttpException http ? http.getStatusCode() : rc.statusCode();
       JsonObject problem = failure != null && !(failure instanceof HttpException h && h.getCause() == null)
-          ? toProblem(failure, locale, rc.request().path(), RequestContext.traceId(rc))
+          ? toProblem(failure, locale, rc.request().path(), RequestContext.traceId(rc), status)
           : forStatus(status, rc, locale, bodyLimitBytes);
       send(rc, problem);
     };
@@ -87,6 +87,15 @@ public final class Problems {
 
   /** The problem for any failure. */
   public static JsonObject toProblem(Throwable failure, Locale locale, String instance, String traceId) {
+    return toProblem(failure, locale, instance, traceId, 500);
+  }
+
+  /**
+   * As {@link #toProblem(Throwable, Locale, String, String)}; {@code status} is the status the failing handler
+   * chose, kept when it is a client error the mapper knows no better name for (vertx-web-graphql fails a body
+   * without a query with 400 "Query is missing").
+   */
+  private static JsonObject toProblem(Throwable failure, Locale locale, String instance, String traceId, int status) {
     Throwable t = failure;
     if (t instanceof HttpException http && http.getCause() != null) {
       t = http.getCause();
@@ -122,10 +131,19 @@ public final class Problems {
     if (failure instanceof HttpException http) {
       return problem(ProblemCode.forStatus(http.getStatusCode()), null, List.of(), locale, instance, traceId);
     }
+    if (t instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
+      // A data exception: a value from the request that PostgreSQL cannot store (a NUL character, …).
+      return problem(ProblemCode.BAD_REQUEST, Messages.get(locale, "request.unstorable"), List.of(), locale,
+          instance, traceId);
+    }
     if (isDependencyDown(t)) {
       LOG.log(Level.WARNING, "[" + traceId + "] dependency unavailable: " + t);
       return problem(ProblemCode.DEPENDENCY_UNAVAILABLE, Messages.get(locale, "dependency.down",
           isRedis(t) ? "Redis" : "PostgreSQL"), List.of(), locale, instance, traceId);
+    }
+    if (status >= 400 && status < 500) {
+      return problem(ProblemCode.forStatus(status), Messages.get(locale, "request.invalid", t.getMessage()), List.of(),
+          locale, instance, traceId);
     }
     LOG.log(Level.SEVERE, "[" + traceId + "] unexpected failure on " + instance, t);
     return problem(ProblemCode.INTERNAL, Messages.get(locale, "internal.error", traceId), List.of(), locale,

@@ -35,6 +35,14 @@ class ProblemsTest {
   }
 
   @Test
+  void aValueFromTheRequestThatPostgresCannotStoreIsA400() {
+    JsonObject p = problem(new PgException("unsupported Unicode escape sequence", "ERROR", "22P05", null));
+    assertEquals(400, p.getInteger("status"));
+    assertEquals("The request contains data that cannot be stored (such as a NUL character); correct it and try again.",
+        p.getString("detail"));
+  }
+
+  @Test
   void aFailingStatementIsStillAnInternalError() {
     assertEquals(500, problem(new PgException("duplicate key value violates unique constraint", "ERROR", "23505",
         null)).getInteger("status"));
