@@ -18,7 +18,8 @@ import io.vertx.openapi.validation.ValidatorException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
-import java.net.ConnectException;
+import java.net.SocketException;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -219,7 +220,9 @@ public final class Problems {
   }
 
   private static boolean isDependencyDown(Throwable t) {
-    return t instanceof ConnectException || t instanceof ClosedConnectionException || t instanceof TimeoutException
+    // refused, reset or closed by a server going down under a query
+    return t instanceof SocketException || t instanceof ClosedChannelException || t instanceof ClosedConnectionException
+        || t instanceof TimeoutException
         || t instanceof io.lettuce.core.RedisException
         || (t instanceof PgException pg && isUnavailable(pg.getSqlState()))
         // the pool's "Timeout waiting for connection", a full wait queue, a connection closed under a query

@@ -28,6 +28,13 @@ class ProblemsTest {
   }
 
   @Test
+  void aConnectionResetByTheServerIsA503() {
+    // Found by OutageTest: PostgreSQL stopping under load resets connections mid-read.
+    assertEquals(503, problem(new java.net.SocketException("Connection reset")).getInteger("status"));
+    assertEquals(503, problem(new java.net.ConnectException("Connection refused")).getInteger("status"));
+  }
+
+  @Test
   void waitingTooLongForAPooledConnectionIsA503() {
     assertEquals(503, problem(new VertxException("Timeout waiting for connection")).getInteger("status"));
     assertEquals(503, problem(new VertxException("Connection pool reached max wait queue size of 512"))
