@@ -1,12 +1,10 @@
 package cn.tongban.gateway;
 
 import static cn.tongban.gateway.RunningJar.awaitUntil;
-import static cn.tongban.gateway.RunningJar.pidFileProcess;
 import static cn.tongban.gateway.RunningJar.postmastersFor;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
@@ -78,10 +76,7 @@ class CrashSafetyIT {
 
   @BeforeAll
   void freshDataDirectory() throws IOException {
-    String property = System.getProperty("tongban.jar");
-    assertNotNull(property, "system property tongban.jar is not set: run this test with maven-failsafe (mvn verify)");
-    jar = Path.of(property).toAbsolutePath().normalize();
-    assertTrue(Files.isRegularFile(jar), "no shaded jar at " + jar + ": run mvn package first");
+    jar = RunningJar.shadedJar();
     workDir = Files.createTempDirectory(jar.getParent(), "crash-safety-").toRealPath();
     dataDir = workDir.resolve("data");
   }
@@ -313,9 +308,7 @@ class CrashSafetyIT {
       return;
     }
     List<ProcessHandle> leftovers = new ArrayList<>(spawned);
-    pidFileProcess(dataDir.resolve("pg").resolve("postmaster.pid"), "postgres").ifPresent(leftovers::add);
-    pidFileProcess(dataDir.resolve("redis").resolve("redis.pid"), "redis").ifPresent(leftovers::add);
-    leftovers.addAll(postmastersFor(dataDir.resolve("pg")));
+    leftovers.addAll(RunningJar.serversOn(dataDir));
     List<String> stopped = RunningJar.stopAll(leftovers);
     if (!stopped.isEmpty()) {
       System.out.println("clean-up had to stop: " + stopped);

@@ -129,14 +129,10 @@ class FuzzTest {
       Object valid = schema == null ? new JsonObject() : baseBody(op, schema, random);
       body = mutate(valid, mutations, random);
     }
-    List<String> headers = new ArrayList<>(List.of("Content-Type", random.nextInt(6) == 0 ? pick(random,
+    List<String> headers = headers(role, random, "Content-Type", random.nextInt(6) == 0 ? pick(random,
         List.of("text/plain", "application/xml", "application/x-www-form-urlencoded", "multipart/form-data",
-            "application/json; charset=gbk", "*/*", "garbage/;;;", "application/json; boundary=\"")) : "application/json"));
-    if (!tokens.get(role).isEmpty()) {
-      headers.addAll(List.of("Authorization", tokens.get(role)));
-    }
-    randomHeaders(random, headers);
-    request(op, path(op, random), body, headers, random);
+            "application/json; charset=gbk", "*/*", "garbage/;;;", "application/json; boundary=\"")) : "application/json");
+    request(op, path(op, random), body, headers);
   }
 
   @Property(tries = 150)
@@ -146,29 +142,17 @@ class FuzzTest {
     Random random = new Random(seed);
     Operation op = operations.stream().filter(o -> o.id().equals(operationId)).findFirst().orElseThrow();
     String body = mutate(baseBody(op, bodySchema(op), random), mutations, random);
-    List<String> headers = new ArrayList<>(List.of("Content-Type", "application/json"));
-    if (!tokens.get(role).isEmpty()) {
-      headers.addAll(List.of("Authorization", tokens.get(role)));
-    }
-    randomHeaders(random, headers);
-    request(op, path(op, random), body, headers, random);
+    request(op, path(op, random), body, headers(role, random, "Content-Type", "application/json"));
   }
 
   @Property(tries = 150)
   void restQueryStringsAndHeadersNeverBreakAnOperation(@ForAll("operations") Operation op,
       @ForAll("roles") String role, @ForAll long seed) throws Exception {
     Random random = new Random(seed);
-    List<String> headers = new ArrayList<>();
-    if (!tokens.get(role).isEmpty()) {
-      headers.addAll(List.of("Authorization", tokens.get(role)));
-    }
-    randomHeaders(random, headers);
     JsonObject schema = bodySchema(op);
     String body = schema == null ? null : baseBody(op, schema, random).toString();
-    if (body != null) {
-      headers.addAll(List.of("Content-Type", "application/json"));
-    }
-    request(op, path(op, random), body, headers, random);
+    List<String> headers = body == null ? headers(role, random) : headers(role, random, "Content-Type", "application/json");
+    request(op, path(op, random), body, headers);
   }
 
   @Property(tries = 200)
@@ -183,11 +167,7 @@ class FuzzTest {
     String body = random.nextInt(10) == 0 ? mutate(new JsonObject().put("query", document), List.of(
         pick(random, List.of(Mutation.values()))), random)
         : new JsonObject().put("query", document).put("variables", variables).encode();
-    List<String> headers = new ArrayList<>(List.of("Content-Type", "application/json"));
-    if (!tokens.get(role).isEmpty()) {
-      headers.addAll(List.of("Authorization", tokens.get(role)));
-    }
-    randomHeaders(random, headers);
+    List<String> headers = headers(role, random, "Content-Type", "application/json");
     long[] before = counts();
     HttpResponse<String> r = gateway.send("POST", "/graphql", body, headers.toArray(String[]::new));
     String what = "POST /graphql as " + role + "\n" + abbreviate(body) + "\n→ " + r.statusCode() + " "
@@ -586,6 +566,16 @@ class FuzzTest {
     return b + query.toString();
   }
 
+  /** {@code fixed} headers, the role's credentials, and random others. */
+  private static List<String> headers(String role, Random r, String... fixed) {
+    List<String> headers = new ArrayList<>(List.of(fixed));
+    if (!tokens.get(role).isEmpty()) {
+      headers.addAll(List.of("Authorization", tokens.get(role)));
+    }
+    randomHeaders(r, headers);
+    return headers;
+  }
+
   private static void randomHeaders(Random r, List<String> headers) {
     if (r.nextBoolean()) {
       headers.addAll(List.of("Accept-Language", pick(r, List.of("en", "zh-CN", "xx", "en-US,en;q=0.9", "*",
@@ -607,8 +597,7 @@ class FuzzTest {
   // ---------------------------------------------------------------------------------------------------------
   // Sending and checking.
 
-  private static void request(Operation op, String path, String body, List<String> headers, Random r)
-      throws Exception {
+  private static void request(Operation op, String path, String body, List<String> headers) throws Exception {
     long[] before = counts();
     HttpResponse<String> response = gateway.send(op.method(), path, body, headers.toArray(String[]::new));
     Statistics.label("status").collect(response.statusCode());

@@ -3,7 +3,6 @@ package cn.tongban.gateway;
 import static cn.tongban.gateway.RunningJar.aliveProcess;
 import static cn.tongban.gateway.RunningJar.awaitUntil;
 import static cn.tongban.gateway.RunningJar.deleteTree;
-import static cn.tongban.gateway.RunningJar.pidFileProcess;
 import static cn.tongban.gateway.RunningJar.postmastersFor;
 import static cn.tongban.gateway.RunningJar.readPid;
 import static org.junit.jupiter.api.Assertions.assertAll;
@@ -85,10 +84,7 @@ class JarLifecycleIT {
 
   @BeforeAll
   void freshDataDirectory() throws IOException {
-    String property = System.getProperty("tongban.jar");
-    assertNotNull(property, "system property tongban.jar is not set: run this test with maven-failsafe (mvn verify)");
-    jar = Path.of(property).toAbsolutePath().normalize();
-    assertTrue(Files.isRegularFile(jar), "no shaded jar at " + jar + ": run mvn package first");
+    jar = RunningJar.shadedJar();
     workDir = Files.createTempDirectory(jar.getParent(), "jar-lifecycle-").toRealPath();
     dataDir = workDir.resolve("data");
     System.out.println("data directory: " + dataDir + " (logs of each start next to it)");
@@ -239,9 +235,7 @@ class JarLifecycleIT {
       return;
     }
     List<ProcessHandle> leftovers = new ArrayList<>(spawned);
-    pidFileProcess(dataDir.resolve("pg").resolve("postmaster.pid"), "postgres").ifPresent(leftovers::add);
-    pidFileProcess(dataDir.resolve("redis").resolve("redis.pid"), "redis").ifPresent(leftovers::add);
-    leftovers.addAll(postmastersFor(dataDir.resolve("pg")));
+    leftovers.addAll(RunningJar.serversOn(dataDir));
     killed.addAll(RunningJar.stopAll(leftovers));
     if (!killed.isEmpty()) {
       System.out.println("clean-up had to stop: " + killed);

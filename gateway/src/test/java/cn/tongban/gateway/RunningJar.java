@@ -1,5 +1,7 @@
 package cn.tongban.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayOutputStream;
@@ -47,6 +49,15 @@ final class RunningJar {
     this.number = number;
     this.process = process;
     this.logFile = logFile;
+  }
+
+  /** The shaded jar under test, named by the system property failsafe sets. */
+  static Path shadedJar() {
+    String property = System.getProperty("tongban.jar");
+    assertNotNull(property, "system property tongban.jar is not set: run this test with maven-failsafe (mvn verify)");
+    Path jar = Path.of(property).toAbsolutePath().normalize();
+    assertTrue(Files.isRegularFile(jar), "no shaded jar at " + jar + ": run mvn package first");
+    return jar;
   }
 
   /**
@@ -182,7 +193,7 @@ final class RunningJar {
   }
 
   /** The live process a pid file names, if it is still the expected program (pids get reused). */
-  static Optional<ProcessHandle> pidFileProcess(Path pidFile, String command) {
+  private static Optional<ProcessHandle> pidFileProcess(Path pidFile, String command) {
     OptionalLong pid = readPid(pidFile);
     if (pid.isEmpty()) {
       return Optional.empty();
@@ -220,6 +231,15 @@ final class RunningJar {
       }
     }
     return false;
+  }
+
+  /** The embedded servers running on a data directory: those its pid files name, and any postmaster on it. */
+  static List<ProcessHandle> serversOn(Path dataDir) {
+    List<ProcessHandle> servers = new java.util.ArrayList<>();
+    pidFileProcess(dataDir.resolve("pg").resolve("postmaster.pid"), "postgres").ifPresent(servers::add);
+    pidFileProcess(dataDir.resolve("redis").resolve("redis.pid"), "redis").ifPresent(servers::add);
+    servers.addAll(postmastersFor(dataDir.resolve("pg")));
+    return servers;
   }
 
   /** Stops what is still alive of {@code processes} (SIGTERM, then SIGKILL); returns what had to be stopped. */
