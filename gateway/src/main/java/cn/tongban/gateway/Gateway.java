@@ -119,6 +119,7 @@ public final class Gateway extends VerticleBase {
               .setHttp2ClearTextEnabled(false)
               .setMaxFormAttributeSize((int) Math.min(Integer.MAX_VALUE, bodyLimit)))
           .requestHandler(router)
+          .invalidRequestHandler(Problems::invalidRequest)
           .listen();
     }).onSuccess(s -> server = s);
   }

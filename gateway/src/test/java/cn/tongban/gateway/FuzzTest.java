@@ -250,6 +250,16 @@ class FuzzTest {
   }
 
   @Example
+  void requestLinesAndHeadersBeyondTheCodecLimitsAreProblemsToo() throws Exception {
+    HttpResponse<String> longLine = gateway.send("GET", "/api/v1/matters?q=" + "a".repeat(5_000), null);
+    assertEquals(414, longLine.statusCode());
+    assertProblem(longLine, longLine.body());
+    HttpResponse<String> bigHeaders = gateway.send("GET", "/health", null, "X-Padding", "a".repeat(9_000));
+    assertEquals(431, bigHeaders.statusCode());
+    assertProblem(bigHeaders, bigHeaders.body());
+  }
+
+  @Example
   void aGetThatClaimsAMultipartBodyIsServed() throws Exception {
     // Found by fuzzing: the body handler threw on it (500).
     for (String path : List.of("/health", "/api/v1/matters?limit=1")) {

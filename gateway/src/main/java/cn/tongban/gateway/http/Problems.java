@@ -8,6 +8,8 @@ import io.vertx.core.Handler;
 import io.vertx.core.VertxException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -17,6 +19,8 @@ import io.vertx.openapi.validation.ValidatorErrorType;
 import io.vertx.openapi.validation.ValidatorException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 
 import java.net.SocketException;
 import java.nio.channels.ClosedChannelException;
@@ -55,6 +59,26 @@ public final class Problems {
           : forStatus(status, rc, locale, bodyLimitBytes);
       send(rc, problem);
     };
+  }
+
+  /**
+   * For a request the HTTP codec refused before any route ran (request line or headers beyond their limits,
+   * malformed): a problem too, instead of Vert.x's bare status; the connection is closed after it.
+   */
+  public static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    Locale locale = Messages.DEFAULT; // the headers may not have been read
+    JsonObject problem = cause instanceof TooLongHttpLineException
+        ? problem(ProblemCode.URI_TOO_LONG, Messages.get(locale, "request.uriTooLong",
+            String.valueOf(HttpServerOptions.DEFAULT_MAX_INITIAL_LINE_LENGTH)), List.of(), locale, null, "-")
+        : cause instanceof TooLongHttpHeaderException
+            ? problem(ProblemCode.HEADERS_TOO_LARGE, Messages.get(locale, "request.headersTooLarge",
+                String.valueOf(HttpServerOptions.DEFAULT_MAX_HEADER_SIZE)), List.of(), locale, null, "-")
+            : problem(ProblemCode.BAD_REQUEST, null, List.of(), locale, null, "-");
+    problem.remove("instance");
+    request.response().setStatusCode(problem.getInteger("status"))
+        .putHeader("Content-Type", "application/problem+json").putHeader("Connection", "close")
+        .end(problem.encode()).onComplete(v -> request.connection().close());
   }
 
   /** Writes a problem as the response. */
