@@ -284,7 +284,10 @@ public final class Platform {
     return signingKey;
   }
 
-  /** {@code UP} when PostgreSQL and Redis both answer within two seconds; otherwise which one failed. */
+  /**
+   * {@code UP} when PostgreSQL and Redis both answer within two seconds, {@code DEGRADED} when only Redis does
+   * not, {@code DOWN} when PostgreSQL does not; the components say which failed.
+   */
   public Future<JsonObject> health() {
     Future<Object> db = pool.query("select 1").execute().map(r -> (Object) "UP")
         .timeout(2, TimeUnit.SECONDS);
@@ -293,8 +296,9 @@ public final class Platform {
       JsonObject components = new JsonObject()
           .put("postgres", component(db))
           .put("redis", component(cache));
-      boolean up = db.succeeded() && cache.succeeded();
-      return Future.succeededFuture(new JsonObject().put("status", up ? "UP" : "DOWN").put("components", components));
+      // Without Redis only sign-in stops (tokens are checked against the database): degraded, not down.
+      String status = !db.succeeded() ? "DOWN" : cache.succeeded() ? "UP" : "DEGRADED";
+      return Future.succeededFuture(new JsonObject().put("status", status).put("components", components));
     });
   }
 

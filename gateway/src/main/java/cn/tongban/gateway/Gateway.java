@@ -16,6 +16,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -94,7 +95,9 @@ public final class Gateway extends VerticleBase {
       // limit plus room for the multipart envelope; every other body stays in memory under the body limit.
       router.post(MATERIALS_PATH).handler(BodyHandler.create(platform.config().dataDir().resolve("uploads").toString())
           .setBodyLimit(platform.materials().limitBytes() + 64 * 1024).setDeleteUploadedFilesOnEnd(true));
-      router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
+      // Only methods that carry a body: BodyHandler throws (a 500) on a GET that claims a multipart body.
+      router.route().method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH).method(HttpMethod.DELETE)
+          .handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
       router.route().handler(new Authentication(tokens, platform.identity()));
       MaterialOperations materials = new MaterialOperations(platform.materials());
       router.post(MATERIALS_PATH).consumes("multipart/form-data").handler(Authentication::required)
@@ -116,6 +119,7 @@ public final class Gateway extends VerticleBase {
               .setHttp2ClearTextEnabled(false)
               .setMaxFormAttributeSize((int) Math.min(Integer.MAX_VALUE, bodyLimit)))
           .requestHandler(router)
+          .invalidRequestHandler(Problems::invalidRequest)
           .listen();
     }).onSuccess(s -> server = s);
   }

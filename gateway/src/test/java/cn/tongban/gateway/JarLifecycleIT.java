@@ -1,5 +1,10 @@
 package cn.tongban.gateway;
 
+import static cn.tongban.gateway.RunningJar.aliveProcess;
+import static cn.tongban.gateway.RunningJar.awaitUntil;
+import static cn.tongban.gateway.RunningJar.deleteTree;
+import static cn.tongban.gateway.RunningJar.postmastersFor;
+import static cn.tongban.gateway.RunningJar.readPid;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,27 +36,15 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -67,12 +60,10 @@ import java.util.stream.Stream;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class JarLifecycleIT {
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration START_TIMEOUT = RunningJar.START_TIMEOUT;
   /** How long an operator (or Kubernetes' default grace period) waits after SIGTERM before SIGKILL. */
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(15);
-  private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
-  private static final Pattern READY = Pattern.compile("Tongban ready in (\\d+) ms");
   private static final String MATTER = "mzj-elderly-preferential-card";
   private static final String USER = "citizen";
   private static final String PASSWORD = "tongban-demo";
@@ -82,7 +73,7 @@ class JarLifecycleIT {
   private Path jar;
   private Path workDir;
   private Path dataDir;
-  private App app;
+  private RunningJar app;
   private int starts;
   private int auditChecks;
   private String caseNumber;
@@ -93,10 +84,7 @@ class JarLifecycleIT {
 
   @BeforeAll
   void freshDataDirectory() throws IOException {
-    String property = System.getProperty("tongban.jar");
-    assertNotNull(property, "system property tongban.jar is not set: run this test with maven-failsafe (mvn verify)");
-    jar = Path.of(property).toAbsolutePath().normalize();
-    assertTrue(Files.isRegularFile(jar), "no shaded jar at " + jar + ": run mvn package first");
+    jar = RunningJar.shadedJar();
     workDir = Files.createTempDirectory(jar.getParent(), "jar-lifecycle-").toRealPath();
     dataDir = workDir.resolve("data");
     System.out.println("data directory: " + dataDir + " (logs of each start next to it)");
@@ -209,7 +197,7 @@ class JarLifecycleIT {
     System.out.println("left behind by kill -9: postgres pid " + leftoverPostgres.pid() + ", redis pid "
         + leftoverRedis.pid());
 
-    App restarted = start("start after kill -9 (leftover servers to stop)");
+    RunningJar restarted = start("start after kill -9 (leftover servers to stop)");
     app = restarted;
     // The product stops what was left behind (SIGTERM, waits) before starting new servers.
     long pgNow = readPid(postmasterPid).orElseThrow(() -> new AssertionError("no postmaster.pid after restart"));
@@ -247,19 +235,8 @@ class JarLifecycleIT {
       return;
     }
     List<ProcessHandle> leftovers = new ArrayList<>(spawned);
-    pidFileProcess(dataDir.resolve("pg").resolve("postmaster.pid"), "postgres").ifPresent(leftovers::add);
-    pidFileProcess(dataDir.resolve("redis").resolve("redis.pid"), "redis").ifPresent(leftovers::add);
-    leftovers.addAll(postmastersFor(dataDir.resolve("pg")));
-    for (ProcessHandle p : leftovers) {
-      if (p.isAlive()) {
-        killed.add(p.info().command().orElse("?") + " " + p.pid());
-        p.destroy();
-        if (!awaitUntil(Duration.ofSeconds(15), () -> !p.isAlive())) {
-          p.destroyForcibly();
-          awaitUntil(Duration.ofSeconds(5), () -> !p.isAlive());
-        }
-      }
-    }
+    leftovers.addAll(RunningJar.serversOn(dataDir));
+    killed.addAll(RunningJar.stopAll(leftovers));
     if (!killed.isEmpty()) {
       System.out.println("clean-up had to stop: " + killed);
     }
@@ -272,54 +249,6 @@ class JarLifecycleIT {
     if (leftovers.stream().noneMatch(ProcessHandle::isAlive) && Files.isDirectory(dataDir)) {
       // The logs stay in target/ for a look after a failure; the database is large and goes.
       deleteTree(dataDir);
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    try (Stream<Path> files = Files.walk(root)) {
-      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------------
-
-  /**
-   * A running (or stopped) tongban.jar. Its stdout and stderr go to one file, which a background thread
-   * follows into memory: unlike a pipe, a file never blocks the process and loses nothing when it exits.
-   */
-  private static final class App {
-    final int number;
-    final Process process;
-    final Path logFile;
-    final StringBuffer log = new StringBuffer();
-    final CompletableFuture<Integer> listening = new CompletableFuture<>();
-    volatile long listeningNanos;
-    Thread follower;
-    int port;
-
-    App(int number, Process process, Path logFile) {
-      this.number = number;
-      this.process = process;
-      this.logFile = logFile;
-    }
-
-    String log() {
-      return log.toString();
-    }
-
-    /** The whole log, once the process has exited and the follower has read the last byte. */
-    String finalLog() throws InterruptedException {
-      if (!process.isAlive()) {
-        follower.join(5_000);
-      }
-      return log();
-    }
-
-    /** The last lines of the log, to append to a failure message. */
-    String tail() {
-      List<String> lines = log().lines().toList();
-      return "\n--- last lines of tongban.jar #" + number + " (" + logFile + ") ---\n"
-          + String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
     }
   }
 
@@ -348,89 +277,14 @@ class JarLifecycleIT {
     return new Command(process.exitValue(), printed);
   }
 
-  private App start(String what) throws Exception {
+  private RunningJar start(String what) throws Exception {
     if (app != null && app.process.isAlive()) {
       // Never two instances on one data directory: an earlier step failed half-way.
-      app.process.destroyForcibly();
-      app.process.waitFor(20, TimeUnit.SECONDS);
+      app.kill();
     }
-    Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
-    int number = ++starts;
-    Path logFile = workDir.resolve("tongban-" + number + ".log");
-    ProcessBuilder builder = new ProcessBuilder(javaBin.toString(), "-jar", jar.toString())
-        .directory(workDir.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(logFile.toFile());
-    // Nothing from the caller's environment may point the jar at an external database or another port.
-    builder.environment().keySet().removeIf(k -> k.startsWith("TONGBAN_"));
-    builder.environment().put("TONGBAN_HTTP_PORT", "0");
-    builder.environment().put("TONGBAN_DATA_DIR", dataDir.toString());
-
-    long begin = System.nanoTime();
-    App started = new App(number, builder.start(), logFile);
+    RunningJar started = RunningJar.start(jar, workDir, dataDir, ++starts, Map.of(), what);
     spawned.add(started.process.toHandle());
-    started.follower = new Thread(() -> follow(started), "tongban-jar-" + number + "-output");
-    started.follower.setDaemon(true);
-    started.follower.start();
-    started.process.onExit().thenRun(() -> started.listening.completeExceptionally(new IllegalStateException(
-        "tongban.jar exited with status " + started.process.exitValue() + " before it was listening")));
-    try {
-      started.port = started.listening.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      fail(what + ": no 'listening on port' within " + START_TIMEOUT.toSeconds() + " s" + started.tail());
-    } catch (ExecutionException e) {
-      fail(what + ": " + e.getCause().getMessage() + started.tail());
-    }
-    long ms = TimeUnit.NANOSECONDS.toMillis(started.listeningNanos - begin);
-    Matcher ready = READY.matcher(started.log());
-    System.out.println("START TIME " + what + ": " + ms + " ms from process start to 'listening on port "
-        + started.port + "'" + (ready.find() ? " (the jar reports ready in " + ready.group(1) + " ms)" : ""));
     return started;
-  }
-
-  /** Copies the log file into memory line by line until the process has exited and every byte is read. */
-  private static void follow(App app) {
-    long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-    try (InputStream in = Files.newInputStream(app.logFile)) {
-      ByteArrayOutputStream line = new ByteArrayOutputStream();
-      byte[] buffer = new byte[8192];
-      while (System.nanoTime() - deadline < 0) {
-        boolean exited = !app.process.isAlive(); // checked before reading: the last read then sees everything
-        int n = in.read(buffer);
-        for (int i = 0; i < n; i++) {
-          if (buffer[i] == '\n') {
-            onLine(app, line.toString(StandardCharsets.UTF_8));
-            line.reset();
-          } else {
-            line.write(buffer[i]);
-          }
-        }
-        if (n <= 0) {
-          if (exited) {
-            break;
-          }
-          Thread.sleep(50);
-        }
-      }
-      if (line.size() > 0) {
-        onLine(app, line.toString(StandardCharsets.UTF_8));
-      }
-    } catch (IOException e) {
-      app.log.append("(reading ").append(app.logFile).append(" failed: ").append(e).append(")\n");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    app.listening.completeExceptionally(new IllegalStateException("the output ended before 'listening on port'"));
-  }
-
-  private static void onLine(App app, String line) {
-    app.log.append(line).append('\n');
-    System.out.println("[tongban.jar #" + app.number + "] " + line);
-    Matcher m = LISTENING.matcher(line);
-    if (m.find() && !app.listening.isDone()) {
-      app.listeningNanos = System.nanoTime();
-      app.listening.complete(Integer.parseInt(m.group(1)));
-    }
   }
 
   /**
@@ -438,7 +292,7 @@ class JarLifecycleIT {
    * that ran its shutdown hooks, PostgreSQL and Redis are stopped, postmaster.pid is removed, and nothing
    * went wrong on the way down.
    */
-  private void stopWithSigterm(App running) throws Exception {
+  private void stopWithSigterm(RunningJar running) throws Exception {
     Path postmasterPid = dataDir.resolve("pg").resolve("postmaster.pid");
     ProcessHandle postgres = aliveProcess(postmasterPid, "postgres");
     ProcessHandle redis = aliveProcess(dataDir.resolve("redis").resolve("redis.pid"), "redis");
@@ -469,8 +323,7 @@ class JarLifecycleIT {
     // Everything after "listening on port": serving the requests above, then the way down. JUL records from
     // the shutdown hook may be missing (the JDK's LogManager resets itself in its own shutdown hook, which
     // runs concurrently), so their absence is reported, not asserted; uncaught stack traces go to stderr anyway.
-    Matcher listening = LISTENING.matcher(log);
-    String afterListening = listening.find() ? log.substring(listening.end()) : log;
+    String afterListening = RunningJar.afterListening(log);
     if (!afterListening.contains("shutting down")) {
       System.out.println("NOTE tongban.jar #" + running.number + ": no 'shutting down' line in the log after SIGTERM");
     }
@@ -496,7 +349,7 @@ class JarLifecycleIT {
         () -> assertEquals(caseAsSubmitted.getSubmittedAt().toInstant(), now.getSubmittedAt().toInstant()));
   }
 
-  private String login(App running) throws Exception {
+  private String login(RunningJar running) throws Exception {
     String token = call("POST /api/v1/auth/token (" + USER + ")",
         () -> new AuthApi(client(running.port, null)).issueToken(new TokenRequest()
             .grantType("password").username(USER).password(PASSWORD)))
@@ -538,76 +391,6 @@ class JarLifecycleIT {
     } catch (ApiException e) {
       throw new AssertionError(request + " failed: HTTP " + e.getCode() + " " + e.getResponseBody()
           + (app != null ? app.tail() : ""), e);
-    }
-  }
-
-  /** The live process named on the first line of {@code pidFile}, which must exist. */
-  private static ProcessHandle aliveProcess(Path pidFile, String command) {
-    long pid = readPid(pidFile).orElseThrow(() -> new AssertionError("no pid in " + pidFile));
-    ProcessHandle handle = ProcessHandle.of(pid)
-        .orElseThrow(() -> new AssertionError(pidFile + " names pid " + pid + ", which is not running"));
-    assertTrue(handle.info().command().orElse("").contains(command),
-        () -> pidFile + " names pid " + pid + " which is not " + command + ": " + handle.info());
-    return handle;
-  }
-
-  /** The live process a pid file names, if it is still the expected program (pids get reused). */
-  private static java.util.Optional<ProcessHandle> pidFileProcess(Path pidFile, String command) {
-    OptionalLong pid = readPid(pidFile);
-    if (pid.isEmpty()) {
-      return java.util.Optional.empty();
-    }
-    return ProcessHandle.of(pid.getAsLong())
-        .filter(p -> p.info().command().orElse("").contains(command));
-  }
-
-  private static OptionalLong readPid(Path pidFile) {
-    try {
-      if (!Files.isRegularFile(pidFile)) {
-        return OptionalLong.empty();
-      }
-      return Files.readAllLines(pidFile).stream().findFirst().map(String::trim).filter(s -> s.matches("\\d+"))
-          .map(s -> OptionalLong.of(Long.parseLong(s))).orElse(OptionalLong.empty());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Every PostgreSQL postmaster (not its child processes) whose data directory is {@code pgDir}. */
-  private static List<ProcessHandle> postmastersFor(Path pgDir) {
-    return ProcessHandle.allProcesses()
-        .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
-        .filter(p -> p.info().arguments().map(args -> namesDataDir(args, pgDir)).orElse(false))
-        .toList();
-  }
-
-  private static boolean namesDataDir(String[] args, Path pgDir) {
-    for (int i = 0; i < args.length; i++) {
-      String dir = args[i].equals("-D") && i + 1 < args.length ? args[i + 1]
-          : args[i].startsWith("-D") ? args[i].substring(2) : null;
-      if (dir != null && Path.of(dir).toAbsolutePath().normalize().equals(pgDir)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Polls {@code condition} every 100 ms until it holds (true) or {@code timeout} has passed (false). */
-  private static boolean awaitUntil(Duration timeout, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      if (System.nanoTime() - deadline >= 0) {
-        return false;
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return condition.getAsBoolean();
-      }
     }
   }
 }

@@ -218,6 +218,18 @@ final class TestGateway implements AutoCloseable {
     }
   }
 
+  /** Several numbers the database holds: the columns of the query's one row. */
+  long[] counts(String sql) throws Exception {
+    try (var c = jdbc(); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
+      rs.next();
+      long[] values = new long[rs.getMetaData().getColumnCount()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = rs.getLong(i + 1);
+      }
+      return values;
+    }
+  }
+
   /** Empties this gateway's Redis database, as if Redis had lost its data. */
   void flushRedis() throws Exception {
     java.net.URI uri = java.net.URI.create(env.get("TONGBAN_REDIS_URL"));

@@ -26,6 +26,8 @@ public final class IdentityService {
   private final Vertx vertx;
   private final IdentityStore store;
   private final Redis redis;
+  /** What a refused sign-in asks the client to wait while Redis is down. */
+  private static final int THROTTLE_RETRY_SECONDS = 30;
   private final int maxFailures;
   private final int lockSeconds;
   private final int maxFailuresPerAddress;
@@ -75,6 +77,9 @@ public final class IdentityService {
     String addressKey = "login:fail:address:" + address;
     return checkThrottle(throttleKey, maxFailures)
         .compose(v -> checkThrottle(addressKey, maxFailuresPerAddress))
+        // Fails closed: without the failure counters nobody signs in, rather than unlimited guesses.
+        .recover(e -> Future.failedFuture(e instanceof DomainException ? e
+            : DomainException.unavailable("auth.throttleUnavailable", THROTTLE_RETRY_SECONDS)))
         .compose(v -> lookup.get())
         .compose(known -> verify(secret, known.map(Known::hash))
             .compose(ok -> ok
@@ -158,7 +163,12 @@ public final class IdentityService {
    * change moves the epoch). One Redis round trip, no database.
    */
   public Future<Boolean> tokenValid(String tokenId, String subject, int epoch) {
-    return redis.await(redis.commands().mget("token:revoked:" + tokenId, "token:epoch:" + subject)).compose(values -> {
+    return redis.await(redis.commands().mget("token:revoked:" + tokenId, "token:epoch:" + subject)).transform(ar -> {
+      if (ar.failed()) {
+        // Redis down: the database still knows password changes and disabled accounts (logouts wait for Redis).
+        return store.epoch(subject).map(current -> epoch >= current.orElse(0));
+      }
+      var values = ar.result();
       if (values.get(0).hasValue()) {
         return Future.succeededFuture(false);
       }
@@ -182,7 +192,8 @@ public final class IdentityService {
   public Future<Void> countClientCall(String clientId) {
     long now = System.currentTimeMillis() / 1000;
     String key = "rate:client:" + clientId + ":" + now / 60;
-    return redis.await(redis.commands().incr(key)).compose(n -> {
+    // The rate protects capacity, not secrets: while Redis is down, clients go uncounted rather than refused.
+    return redis.await(redis.commands().incr(key)).recover(e -> Future.succeededFuture(0L)).compose(n -> {
       Future<Void> expire = n == 1 ? redis.await(redis.commands().expire(key, 61)).mapEmpty()
           : Future.succeededFuture();
       return expire.compose(x -> n > clientRatePerMinute

@@ -2,6 +2,7 @@ package cn.tongban.core.infra;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -45,6 +46,8 @@ public final class Database {
         .setMaxWaitQueueSize(size * 64)
         .setConnectionTimeout(5)
         .setShared(false);
-    return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
+    // A server that does not answer a connect fails the request in seconds, not after the 60 s default.
+    NetClientOptions net = new NetClientOptions().setConnectTimeout(3_000);
+    return PgBuilder.pool().with(pool).with(net).connectingTo(connect).using(vertx).build();
   }
 }

@@ -35,9 +35,18 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
    * may do (the library's own default is off: it passes {@code -F}, which {@code fsync=on} overrides).
    */
   public static EmbeddedPostgresServer start(Path dataDir, boolean durable) throws IOException {
+    return start(dataDir, durable, 0);
+  }
+
+  /** As {@link #start(Path, boolean)} on a given port ({@code 0}: a free one), e.g. to restart a server in place. */
+  public static EmbeddedPostgresServer start(Path dataDir, boolean durable, int port) throws IOException {
     Files.createDirectories(dataDir);
     ProcessFiles.stopLeftover(dataDir.resolve("postmaster.pid"), "postgres", Duration.ofSeconds(60));
-    EmbeddedPostgres pg = EmbeddedPostgres.builder()
+    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+    if (port != 0) {
+      builder.setPort(port);
+    }
+    EmbeddedPostgres pg = builder
         .setDataDirectory(dataDir)
         .setCleanDataDirectory(false)
         .setRegisterShutdownHook(false)

@@ -27,10 +27,15 @@ public final class EmbeddedRedisServer implements AutoCloseable {
 
   /** Starts Redis on a free loopback port, its pid file in {@code workDir}. */
   public static EmbeddedRedisServer start(Path workDir) throws IOException {
+    return start(workDir, 0);
+  }
+
+  /** As {@link #start(Path)} on a given port ({@code 0}: a free one), e.g. to restart a server in place. */
+  public static EmbeddedRedisServer start(Path workDir, int fixedPort) throws IOException {
     Files.createDirectories(workDir);
     Path pidFile = workDir.resolve("redis.pid");
     ProcessFiles.stopLeftover(pidFile, "redis", Duration.ofSeconds(20));
-    int port = freePort();
+    int port = fixedPort != 0 ? fixedPort : freePort();
     RedisServer server = RedisServer.newRedisServer()
         .bind("127.0.0.1")
         .port(port)
@@ -44,9 +49,33 @@ public final class EmbeddedRedisServer implements AutoCloseable {
         .setting("maxmemory-policy volatile-lru")
         .onShutdownForceStop(false)
         .build();
-    server.start();
+    startRetryingBusyBinary(server);
     LOG.info(() -> "embedded Redis started on port " + port);
     return new EmbeddedRedisServer(takeOver(server), port);
+  }
+
+  /**
+   * Starts the server. The library has just written the Redis binary; a process that another thread forks at
+   * that moment (PostgreSQL starts alongside) briefly holds it open for writing, and exec then fails with
+   * ETXTBSY ("Text file busy"). That passes within milliseconds, so such a start is retried.
+   */
+  private static void startRetryingBusyBinary(RedisServer server) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        server.start();
+        return;
+      } catch (IOException e) {
+        if (attempt == 5 || !String.valueOf(e.getCause()).contains("Text file busy")) {
+          throw e;
+        }
+        try {
+          Thread.sleep(50L * attempt);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   /**
@@ -80,6 +109,10 @@ public final class EmbeddedRedisServer implements AutoCloseable {
 
   public String url() {
     return "redis://127.0.0.1:" + port;
+  }
+
+  public int port() {
+    return port;
   }
 
   @Override

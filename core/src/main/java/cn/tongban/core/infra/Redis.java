@@ -1,5 +1,6 @@
 package cn.tongban.core.infra;
 
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -32,6 +33,12 @@ public final class Redis {
     RedisURI uri = RedisURI.create(url);
     uri.setTimeout(Duration.ofSeconds(2));
     RedisClient client = RedisClient.create();
+    // While disconnected, commands fail at once instead of queueing until their timeout; the
+    // connection keeps reconnecting in the background.
+    client.setOptions(ClientOptions.builder()
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .requestQueueSize(10_000)
+        .build());
     Context ctx = vertx.getOrCreateContext();
     return Future.fromCompletionStage(client.connectAsync(StringCodec.UTF8, uri), ctx)
         .map(conn -> new Redis(vertx, client, conn))

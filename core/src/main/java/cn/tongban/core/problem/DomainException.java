@@ -33,6 +33,12 @@ public class DomainException extends RuntimeException {
     return new DomainException(code, violations, null, detailKey, detailArgs);
   }
 
+  /** A 503: a dependency the request cannot do without is down; retry after the given seconds. */
+  public static DomainException unavailable(String detailKey, int retryAfterSeconds) {
+    return new DomainException(ProblemCode.DEPENDENCY_UNAVAILABLE, List.of(), retryAfterSeconds, detailKey,
+        retryAfterSeconds);
+  }
+
   /** A 429 telling the caller when to try again. */
   public static DomainException throttled(String detailKey, int retryAfterSeconds) {
     return new DomainException(ProblemCode.TOO_MANY_REQUESTS, List.of(), retryAfterSeconds, detailKey,

@@ -29,10 +29,12 @@ public enum ProblemCode {
   FORM_NOT_DRAFT(409, "form-not-draft"),
   NO_PUBLISHED_FORM(409, "no-published-form"),
   PAYLOAD_TOO_LARGE(413, "payload-too-large"),
+  URI_TOO_LONG(414, "uri-too-long"),
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type"),
   VALIDATION_FAILED(422, "validation-failed"),
   UNSUPPORTED_GRANT_TYPE(400, "unsupported-grant-type"),
   TOO_MANY_REQUESTS(429, "too-many-requests"),
+  HEADERS_TOO_LARGE(431, "headers-too-large"),
   DEPENDENCY_UNAVAILABLE(503, "dependency-unavailable"),
   INTERNAL(500, "internal");
 
@@ -68,8 +70,10 @@ public enum ProblemCode {
       case 405 -> METHOD_NOT_ALLOWED;
       case 406 -> NOT_ACCEPTABLE;
       case 413 -> PAYLOAD_TOO_LARGE;
+      case 414 -> URI_TOO_LONG;
       case 415 -> UNSUPPORTED_MEDIA_TYPE;
       case 429 -> TOO_MANY_REQUESTS;
+      case 431 -> HEADERS_TOO_LARGE;
       case 503 -> DEPENDENCY_UNAVAILABLE;
       default -> status >= 500 ? INTERNAL : BAD_REQUEST;
     };

@@ -8,6 +8,8 @@ import io.vertx.core.Handler;
 import io.vertx.core.VertxException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -15,9 +17,13 @@ import io.vertx.json.schema.OutputUnit;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorErrorType;
 import io.vertx.openapi.validation.ValidatorException;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 
-import java.net.ConnectException;
+import java.net.SocketException;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -49,10 +55,30 @@ public final class Problems {
       Locale locale = RequestContext.locale(rc);
       int status = failure instanceof HttpException http ? http.getStatusCode() : rc.statusCode();
       JsonObject problem = failure != null && !(failure instanceof HttpException h && h.getCause() == null)
-          ? toProblem(failure, locale, rc.request().path(), RequestContext.traceId(rc))
+          ? toProblem(failure, locale, rc.request().path(), RequestContext.traceId(rc), status)
           : forStatus(status, rc, locale, bodyLimitBytes);
       send(rc, problem);
     };
+  }
+
+  /**
+   * For a request the HTTP codec refused before any route ran (request line or headers beyond their limits,
+   * malformed): a problem too, instead of Vert.x's bare status; the connection is closed after it.
+   */
+  public static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    Locale locale = Messages.DEFAULT; // the headers may not have been read
+    JsonObject problem = cause instanceof TooLongHttpLineException
+        ? problem(ProblemCode.URI_TOO_LONG, Messages.get(locale, "request.uriTooLong",
+            String.valueOf(HttpServerOptions.DEFAULT_MAX_INITIAL_LINE_LENGTH)), List.of(), locale, null, "-")
+        : cause instanceof TooLongHttpHeaderException
+            ? problem(ProblemCode.HEADERS_TOO_LARGE, Messages.get(locale, "request.headersTooLarge",
+                String.valueOf(HttpServerOptions.DEFAULT_MAX_HEADER_SIZE)), List.of(), locale, null, "-")
+            : problem(ProblemCode.BAD_REQUEST, null, List.of(), locale, null, "-");
+    problem.remove("instance");
+    request.response().setStatusCode(problem.getInteger("status"))
+        .putHeader("Content-Type", "application/problem+json").putHeader("Connection", "close")
+        .end(problem.encode()).onComplete(v -> request.connection().close());
   }
 
   /** Writes a problem as the response. */
@@ -86,6 +112,15 @@ public final class Problems {
 
   /** The problem for any failure. */
   public static JsonObject toProblem(Throwable failure, Locale locale, String instance, String traceId) {
+    return toProblem(failure, locale, instance, traceId, 500);
+  }
+
+  /**
+   * As {@link #toProblem(Throwable, Locale, String, String)}; {@code status} is the status the failing handler
+   * chose, kept when it is a client error the mapper knows no better name for (vertx-web-graphql fails a body
+   * without a query with 400 "Query is missing").
+   */
+  private static JsonObject toProblem(Throwable failure, Locale locale, String instance, String traceId, int status) {
     Throwable t = failure;
     if (t instanceof HttpException http && http.getCause() != null) {
       t = http.getCause();
@@ -121,10 +156,19 @@ public final class Problems {
     if (failure instanceof HttpException http) {
       return problem(ProblemCode.forStatus(http.getStatusCode()), null, List.of(), locale, instance, traceId);
     }
+    if (t instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
+      // A data exception: a value from the request that PostgreSQL cannot store (a NUL character, …).
+      return problem(ProblemCode.BAD_REQUEST, Messages.get(locale, "request.unstorable"), List.of(), locale,
+          instance, traceId);
+    }
     if (isDependencyDown(t)) {
       LOG.log(Level.WARNING, "[" + traceId + "] dependency unavailable: " + t);
       return problem(ProblemCode.DEPENDENCY_UNAVAILABLE, Messages.get(locale, "dependency.down",
           isRedis(t) ? "Redis" : "PostgreSQL"), List.of(), locale, instance, traceId);
+    }
+    if (status >= 400 && status < 500) {
+      return problem(ProblemCode.forStatus(status), Messages.get(locale, "request.invalid", t.getMessage()), List.of(),
+          locale, instance, traceId);
     }
     LOG.log(Level.SEVERE, "[" + traceId + "] unexpected failure on " + instance, t);
     return problem(ProblemCode.INTERNAL, Messages.get(locale, "internal.error", traceId), List.of(), locale,
@@ -200,8 +244,17 @@ public final class Problems {
   }
 
   private static boolean isDependencyDown(Throwable t) {
-    return t instanceof ConnectException || t instanceof ClosedConnectionException || t instanceof TimeoutException
+    // refused, reset or closed by a server going down under a query
+    return t instanceof SocketException || t instanceof ClosedChannelException || t instanceof ClosedConnectionException
+        || t instanceof TimeoutException
         || t instanceof io.lettuce.core.RedisException
-        || (t instanceof VertxException && String.valueOf(t.getMessage()).contains("Connection"));
+        || (t instanceof PgException pg && isUnavailable(pg.getSqlState()))
+        // the pool's "Timeout waiting for connection", a full wait queue, a connection closed under a query
+        || (t instanceof VertxException && String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("connection"));
+  }
+
+  /** SQLSTATE classes of a server restarting, shutting down or out of connections, not of a bad statement. */
+  private static boolean isUnavailable(String sqlState) {
+    return sqlState != null && (sqlState.startsWith("08") || sqlState.startsWith("53") || sqlState.startsWith("57"));
   }
 }
