@@ -40,7 +40,11 @@ public final class Database {
         .setCachePreparedStatements(true)
         .setPipeliningLimit(16)
         .setReconnectAttempts(2)
-        .setReconnectInterval(500);
+        .setReconnectInterval(500)
+        // A statement that hangs (a lock held elsewhere, a stalled server) fails after 30 s instead of holding
+        // its connection and its request for ever; the longest regular work, a deadline scan, takes seconds.
+        .addProperty("statement_timeout", "30000")
+        .addProperty("idle_in_transaction_session_timeout", "60000");
     PoolOptions pool = new PoolOptions()
         .setMaxSize(size)
         .setMaxWaitQueueSize(size * 64)
