@@ -49,9 +49,8 @@ public final class MatterService {
   }
 
   public Future<MatterDetail> get(String code) {
-    Future<Optional<FormVersion>> form = store.findPublishedForm(code);
-    return store.find(code).compose(m -> m
-        .map(matter -> form.map(f -> new MatterDetail(matter, f)))
+    return store.findWithPublishedForm(code).compose(found -> found
+        .map(w -> Future.succeededFuture(new MatterDetail(w.matter(), w.form())))
         .orElseGet(() -> Future.failedFuture(new DomainException(ProblemCode.MATTER_NOT_FOUND, "matter.notFound",
             code))));
   }

@@ -106,6 +106,26 @@ public final class MatterStore {
             : Optional.of(Optional.ofNullable(rows.iterator().next().getString(0))));
   }
 
+  /** A matter with its published form (if any), in one round trip. */
+  public record WithForm(Matter matter, Optional<FormVersion> form) {
+  }
+
+  public Future<Optional<WithForm>> findWithPublishedForm(String code) {
+    return pool.preparedQuery("select " + MATTER_COLUMNS + ", f.matter_code, f.version, f.status, f.schema,"
+            + " f.ui_schema, f.handlers, f.material_bindings, f.created_at, f.published_at"
+            + " from matter m join department d on d.code = m.department_code"
+            + " left join form_version f on f.matter_code = m.code and f.status = 'PUBLISHED' where m.code = $1")
+        .execute(Tuple.of(code))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.empty();
+          }
+          Row r = rows.iterator().next();
+          return Optional.of(new WithForm(toMatter(r),
+              r.getValue("version") == null ? Optional.empty() : Optional.of(toForm(r))));
+        });
+  }
+
   public Future<Optional<FormVersion>> findPublishedForm(String matterCode) {
     return pool.preparedQuery("select " + FORM_COLUMNS
             + " from form_version where matter_code = $1 and status = 'PUBLISHED'")
