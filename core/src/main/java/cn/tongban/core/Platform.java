@@ -120,7 +120,7 @@ public final class Platform {
     this.deadlines = new DeadlineScanner(applicationStore, calendar);
     this.sharedDatasets = new SharedDatasets(pool);
     this.relay = new OutboxRelay(vertx, pool, applicationStore, matterStore, plugins, licences, lifecycle,
-        config.outboxMaxAttempts(), config.outboxBackoffMillis());
+        config.outboxMaxAttempts(), config.outboxBackoffMillis(), config.outboxLeaseSeconds());
     if (config.relayIntervalMillis() > 0) {
       relayTimer = vertx.setPeriodic(config.relayIntervalMillis(), id -> {
         if (relaying) {
