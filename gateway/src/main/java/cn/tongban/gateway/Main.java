@@ -45,7 +45,10 @@ public final class Main {
       System.exit(2);
       return;
     }
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
+    Vertx vertx = config.cluster()
+        ? Cluster.start(options, config.clustering()).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS)
+        : Vertx.vertx(options);
     Running running = Running.start(vertx, config).toCompletionStage().toCompletableFuture()
         .exceptionally(e -> {
           LOG.log(Level.SEVERE, "start-up failed", e);
