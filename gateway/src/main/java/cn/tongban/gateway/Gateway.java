@@ -10,6 +10,7 @@ import cn.tongban.gateway.http.RequestContext;
 import cn.tongban.gateway.http.SecurityHeaders;
 import cn.tongban.gateway.rest.MaterialOperations;
 import cn.tongban.gateway.rest.RestApi;
+import graphql.GraphQL;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -18,12 +19,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.graphql.GraphQLHandler;
 import io.vertx.ext.web.handler.graphql.GraphiQLHandler;
 import io.vertx.ext.web.handler.graphql.GraphiQLHandlerOptions;
+import io.vertx.ext.web.handler.graphql.ws.GraphQLWSHandler;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -95,13 +98,14 @@ public final class Gateway extends VerticleBase {
       router.post(MATERIALS_PATH).handler(BodyHandler.create(platform.config().dataDir().resolve("uploads").toString())
           .setBodyLimit(platform.materials().limitBytes() + 64 * 1024).setDeleteUploadedFilesOnEnd(true));
       router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
-      router.route().handler(new Authentication(tokens, platform.identity()));
+      Authentication authentication = new Authentication(tokens, platform.identity());
+      router.route().handler(authentication);
       MaterialOperations materials = new MaterialOperations(platform.materials());
       router.post(MATERIALS_PATH).consumes("multipart/form-data").handler(Authentication::required)
           .handler(materials::uploadMaterial);
       router.get("/openapi.yaml").handler(rc -> rc.response()
           .putHeader("Content-Type", "application/yaml; charset=utf-8").end(openapiYaml));
-      mountGraphQL(router);
+      mountGraphQL(router, authentication);
       router.post("/api/v1/auth/token").consumes("application/x-www-form-urlencoded").handler(api.tokenFromForm());
       router.route("/*").subRouter(api.router());
       router.route().failureHandler(problems);
@@ -114,15 +118,27 @@ public final class Gateway extends VerticleBase {
               // No h2c upgrade: plain HTTP/1.1 keep-alive behind the balancer (an upgrade request
               // from java.net.http clients once stalled a response here).
               .setHttp2ClearTextEnabled(false)
+              .addWebSocketSubProtocol("graphql-transport-ws")
               .setMaxFormAttributeSize((int) Math.min(Integer.MAX_VALUE, bodyLimit)))
           .requestHandler(router)
           .listen();
     }).onSuccess(s -> server = s);
   }
 
-  private void mountGraphQL(Router router) {
-    GraphQLHandler graphql = GraphQLHandler.builder(GraphQLApi.create(platform))
+  private void mountGraphQL(Router router, Authentication authentication) {
+    GraphQL schema = GraphQLApi.create(vertx, platform);
+    GraphQLHandler graphql = GraphQLHandler.builder(schema)
         .beforeExecute(b -> b.builder().graphQLContext(Map.of("routingContext", b.context())))
+        .build();
+    // graphql-transport-ws: the token comes once, in connection_init's payload; a bad one closes the socket.
+    GraphQLWSHandler subscriptions = GraphQLWSHandler.builder(schema)
+        .onConnectionInit(init -> {
+          JsonObject payload = init.message().message().getJsonObject("payload", new JsonObject());
+          authentication.verify(payload.getString("Authorization", payload.getString("authorization")))
+              .<Object>map(TokenService.Verified::caller)
+              .onComplete(init);
+        })
+        .beforeExecute(b -> b.builder().graphQLContext(Map.of(GraphQLApi.CALLER, b.context().connectionParams())))
         .build();
     GraphiQLHandler graphiql = GraphiQLHandler.create(vertx, GRAPHIQL);
     router.route("/graphiql*").subRouter(graphiql.router());
@@ -135,6 +151,6 @@ public final class Gateway extends VerticleBase {
         rc.next();
       }
     });
-    router.route("/graphql").handler(graphql);
+    router.route("/graphql").handler(subscriptions).handler(graphql);
   }
 }
