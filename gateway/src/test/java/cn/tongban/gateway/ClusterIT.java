@@ -1,6 +1,7 @@
 package cn.tongban.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -9,6 +10,7 @@ import cn.tongban.core.testing.TestServers;
 import cn.tongban.plugins.exchange.ExchangePushFactory;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
@@ -56,7 +58,7 @@ import java.util.stream.Collectors;
 /**
  * Two {@code tongban.jar} processes clustered over Hazelcast (TCP/IP on 127.0.0.1) against one PostgreSQL
  * and one Redis: a case submitted on A is accepted on B, a GraphQL subscriber on B sees A's events, a form
- * published on A is enforced on B at once, outbox events reach the exchange platform once each, and
+ * published on A is enforced on B at once, so is a holiday, outbox events reach the exchange platform once each, and
  * killing A under load loses no acknowledged case while B delivers A's pending events.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -73,6 +75,9 @@ class ClusterIT {
   /** Deliveries to the exchange platform, by event id. */
   private final Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
   private final AtomicInteger badSignatures = new AtomicInteger();
+  /** While set, the exchange platform takes deliveries in but answers none: they stay in their nodes' hands. */
+  private final AtomicBoolean stalled = new AtomicBoolean();
+  private final List<HttpServerRequest> held = new java.util.concurrent.CopyOnWriteArrayList<>();
   private Vertx vertx;
   private Path workDir;
   private String pgUrl;
@@ -96,8 +101,12 @@ class ClusterIT {
         badSignatures.incrementAndGet();
       }
       received.computeIfAbsent(body.toJsonObject().getString("eventId"), k -> new AtomicInteger()).incrementAndGet();
-      // A little slow, like a remote platform: a node has events in hand most of the time.
-      vertx.setTimer(10, t -> req.response().setStatusCode(202).end());
+      if (stalled.get()) {
+        held.add(req);
+      } else {
+        // A little slow, like a remote platform.
+        vertx.setTimer(10, t -> req.response().setStatusCode(202).end());
+      }
     })).listen(0).await(10, TimeUnit.SECONDS);
     pgUrl = TestServers.newDatabase();
     String redisUrl = TestServers.newRedis();
@@ -175,6 +184,25 @@ class ClusterIT {
 
   @Test
   @Order(3)
+  void aHolidaySetOnAMovesDueDatesOnB() throws Exception {
+    String path = "/api/v1/calendar/due-date?from=2030-03-04&workingDays=1";
+    assertEquals("2030-03-05", new JsonObject(send(b, token(b, "citizen"), "GET", path, null).body())
+        .getString("dueDate"));
+    HttpResponse<String> set = send(a, token(a, "admin"), "PUT", "/api/v1/calendar/days/2030-03-05",
+        new JsonObject().put("kind", "HOLIDAY").put("name", "集群测试假日"));
+    assertEquals(200, set.statusCode(), set.body());
+    String citizen = token(b, "citizen");
+    awaitUntil(() -> {
+      try {
+        return "2030-03-06".equals(new JsonObject(send(b, citizen, "GET", path, null).body()).getString("dueDate"));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  @Test
+  @Order(4)
   void eventsReachTheExchangeOnceEachWhileBothNodesRelay() throws Exception {
     String citizen = token(a, "citizen");
     JsonObject sample = sample(a, MATTER);
@@ -191,7 +219,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void killingAUnderLoadLosesNoAcknowledgedCaseAndBFinishesItsEvents() throws Exception {
     String citizen = token(a, "citizen");
     JsonObject sample = sample(a, MATTER);
@@ -221,14 +249,24 @@ class ClusterIT {
         return acknowledged.size() >= 40;
       }
     });
+    // Each node delivers one event at a time: two deliveries held at once means A has one in hand (and
+    // the rest of its pass leased). Kill A then; B must deliver them once A's lease has run out.
+    stalled.set(true);
+    long deadline = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+    while (held.size() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertTrue(held.size() >= 2, "both nodes should have had a delivery in hand, held: " + held.size());
     a.process().destroyForcibly();
     assertTrue(a.process().waitFor(20, TimeUnit.SECONDS), "node A did not die");
+    stalled.set(false);
+    held.forEach(req -> req.response().setStatusCode(202).end());
     running.set(false);
     CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
     load.shutdown();
-    long leasedByA = count("select count(*) from outbox_event where status = 'PENDING' and attempts > 0");
+    long leased = count("select count(*) from outbox_event where status = 'PENDING' and attempts > 0");
     System.out.println("[cluster] " + acknowledged.size() + " cases acknowledged by A before it was killed; "
-        + leasedByA + " events were in A's (or B's) hands at that moment");
+        + leased + " events leased and not yet delivered just after");
 
     String citizenOnB = token(b, "citizen");
     for (String number : acknowledged) {
@@ -240,6 +278,7 @@ class ClusterIT {
     awaitUntil(() -> received.keySet().containsAll(ids));
     // Delivery is at least once: only an event A had claimed, and B claimed again after the lease, may repeat.
     Map<String, Integer> repeated = repeats();
+    assertFalse(repeated.isEmpty(), "the event A had in hand was delivered again by B");
     for (String id : repeated.keySet()) {
       assertTrue(count("select attempts from outbox_event where id::text = '" + id + "'") >= 2,
           "event " + id + " delivered twice though claimed once");
