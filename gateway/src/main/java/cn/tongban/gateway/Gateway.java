@@ -19,6 +19,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -31,6 +32,7 @@ import io.vertx.ext.web.handler.graphql.ws.GraphQLWSHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -45,6 +47,8 @@ public final class Gateway extends VerticleBase {
   private final Buffer openapiYaml;
   private final int port;
   private HttpServer server;
+  /** The expiry timer of each open GraphQL WebSocket. */
+  private final Map<ServerWebSocket, Long> expiries = new ConcurrentHashMap<>();
 
   private Gateway(Platform platform, Buffer openapiYaml, int port) {
     this.platform = platform;
@@ -130,13 +134,25 @@ public final class Gateway extends VerticleBase {
     GraphQLHandler graphql = GraphQLHandler.builder(schema)
         .beforeExecute(b -> b.builder().graphQLContext(Map.of("routingContext", b.context())))
         .build();
-    // graphql-transport-ws: the token comes once, in connection_init's payload; a bad one closes the socket.
+    // graphql-transport-ws: the token comes once, in connection_init's payload; a bad one closes the socket,
+    // and the connection ends when the token expires.
     GraphQLWSHandler subscriptions = GraphQLWSHandler.builder(schema)
         .onConnectionInit(init -> {
           JsonObject payload = init.message().message().getJsonObject("payload", new JsonObject());
           authentication.verify(payload.getString("Authorization", payload.getString("authorization")))
-              .<Object>map(TokenService.Verified::caller)
+              .<Object>map(token -> {
+                ServerWebSocket socket = init.message().socket();
+                expiries.put(socket, vertx.setTimer(Math.max(1, token.expiresAt() * 1000 - System.currentTimeMillis()),
+                    id -> socket.close((short) 4401, "token expired")));
+                return token.caller();
+              })
               .onComplete(init);
+        })
+        .onSocketEnd(socket -> {
+          Long timer = expiries.remove(socket);
+          if (timer != null) {
+            vertx.cancelTimer(timer);
+          }
         })
         .beforeExecute(b -> b.builder().graphQLContext(Map.of(GraphQLApi.CALLER, b.context().connectionParams())))
         .build();

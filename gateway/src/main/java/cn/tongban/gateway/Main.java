@@ -46,9 +46,15 @@ public final class Main {
       return;
     }
     VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
-    Vertx vertx = config.cluster()
-        ? Cluster.start(options, config.clustering()).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS)
-        : Vertx.vertx(options);
+    Vertx vertx;
+    try {
+      vertx = config.cluster() ? Cluster.start(options, config.clustering()).await(120, TimeUnit.SECONDS)
+          : Vertx.vertx(options);
+    } catch (Exception e) {
+      LOG.log(Level.SEVERE, "cannot join the cluster", e);
+      System.exit(1);
+      return;
+    }
     Running running = Running.start(vertx, config).toCompletionStage().toCompletableFuture()
         .exceptionally(e -> {
           LOG.log(Level.SEVERE, "start-up failed", e);
