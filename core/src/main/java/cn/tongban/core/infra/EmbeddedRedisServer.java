@@ -44,9 +44,38 @@ public final class EmbeddedRedisServer implements AutoCloseable {
         .setting("maxmemory-policy volatile-lru")
         .onShutdownForceStop(false)
         .build();
-    server.start();
+    startToleratingBusyBinary(server);
     LOG.info(() -> "embedded Redis started on port " + port);
     return new EmbeddedRedisServer(takeOver(server), port);
+  }
+
+  /**
+   * Starts the server, again if exec failed with "Text file busy": a process forked elsewhere in the JVM
+   * (embedded PostgreSQL starting at the same time) can briefly hold the just-extracted binary open for
+   * writing (JDK-8068370).
+   */
+  private static void startToleratingBusyBinary(RedisServer server) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        server.start();
+        return;
+      } catch (IOException e) {
+        Throwable cause = e;
+        while (cause.getCause() != null) {
+          cause = cause.getCause();
+        }
+        if (attempt == 5 || !String.valueOf(cause.getMessage()).contains("Text file busy")) {
+          throw e;
+        }
+        LOG.info("the Redis binary was busy (a concurrent fork): starting it again");
+        try {
+          Thread.sleep(100L * attempt);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   /**
