@@ -142,8 +142,8 @@ public final class Gateway extends VerticleBase {
           authentication.verify(payload.getString("Authorization", payload.getString("authorization")))
               .<Object>map(token -> {
                 ServerWebSocket socket = init.message().socket();
-                expiries.put(socket, vertx.setTimer(Math.max(1, token.expiresAt() * 1000 - System.currentTimeMillis()),
-                    id -> socket.close((short) 4401, "token expired")));
+                long left = Math.max(1, token.expiresAt() * 1000 - System.currentTimeMillis());
+                expiries.put(socket, vertx.setTimer(left, id -> socket.close((short) 4401, "token expired")));
                 return token.caller();
               })
               .onComplete(init);

@@ -167,8 +167,9 @@ public record TongbanConfig(
       problems.add(Option.CLUSTER.env + ": a cluster needs " + Option.CLUSTER_MEMBERS.env + " or "
           + Option.CLUSTER_KUBERNETES_SERVICE_DNS.env);
     }
-    Clustering clustering = new Clustering(List.copyOf(members), Optional.ofNullable(values.get(Option.CLUSTER_HOST.env)),
-        r.integer(Option.CLUSTER_PORT, 1, 65535), r.integer(Option.CLUSTER_EVENTBUS_PORT, 0, 65535), kubernetes);
+    Clustering clustering = new Clustering(List.copyOf(members),
+        Optional.ofNullable(values.get(Option.CLUSTER_HOST.env)), r.integer(Option.CLUSTER_PORT, 1, 65535),
+        r.integer(Option.CLUSTER_EVENTBUS_PORT, 0, 65535), kubernetes);
     int pool = r.integer(Option.PG_POOL_SIZE, 1, 512);
     long bodyLimit = r.integer(Option.BODY_LIMIT_BYTES, 1024, Integer.MAX_VALUE);
     int ttl = r.integer(Option.TOKEN_TTL_SECONDS, 60, 86_400);
@@ -222,8 +223,8 @@ public record TongbanConfig(
       throw new IllegalArgumentException("invalid configuration:\n  - " + String.join("\n  - ", problems));
     }
     return new TongbanConfig(port, dataDir, pgUrl, redisUrl, demo, cluster, clustering, pool, bodyLimit, ttl,
-        maxFailures, lockSeconds, area, scanInterval, perAddress, clientRate, relayInterval, maxAttempts, backoff, lease,
-        wechatUrl, Optional.ofNullable(values.get(Option.WECHAT_APPID.env)),
+        maxFailures, lockSeconds, area, scanInterval, perAddress, clientRate, relayInterval, maxAttempts, backoff,
+        lease, wechatUrl, Optional.ofNullable(values.get(Option.WECHAT_APPID.env)),
         Optional.ofNullable(values.get(Option.WECHAT_SECRET.env)), List.copyOf(levels), materialLimit, materialDays,
         sealInterval, List.copyOf(corsOrigins), hsts, tongbanSettings(env, values));
   }
