@@ -36,6 +36,7 @@ import cn.tongban.core.sharing.SharedDatasets;
 import cn.tongban.plugin.MaterialScanner;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
@@ -83,6 +84,7 @@ public final class Platform {
   private boolean relaying;
   private final AuditChain auditChain;
   private long sealTimer = -1;
+  private final MessageConsumer<String> calendarChanges;
   /** The sealing pass running now, if any: closing waits for it rather than cutting its transaction off. */
   private volatile Future<Long> sealPass;
 
@@ -97,6 +99,7 @@ public final class Platform {
     this.redis = redis;
     this.signingKey = signingKey;
     this.calendar = calendar;
+    this.calendarChanges = calendar.followChanges();
     MatterStore matterStore = new MatterStore(pool);
     this.matters = new MatterService(matterStore);
     this.identity = new IdentityService(vertx, new IdentityStore(pool), redis, config);
@@ -120,7 +123,7 @@ public final class Platform {
     this.deadlines = new DeadlineScanner(applicationStore, calendar);
     this.sharedDatasets = new SharedDatasets(pool);
     this.relay = new OutboxRelay(vertx, pool, applicationStore, matterStore, plugins, licences, lifecycle,
-        config.outboxMaxAttempts(), config.outboxBackoffMillis());
+        config.outboxMaxAttempts(), config.outboxBackoffMillis(), config.outboxLeaseSeconds());
     if (config.relayIntervalMillis() > 0) {
       relayTimer = vertx.setPeriodic(config.relayIntervalMillis(), id -> {
         if (relaying) {
@@ -185,7 +188,7 @@ public final class Platform {
                 .compose(n -> config.demo() ? new DemoSeeder(vertx, pool).seed() : Future.succeededFuture())
                 .compose(v -> SigningKeys.load(vertx, pool))
                 .compose(key -> {
-                  CalendarService calendar = new CalendarService(pool, clock);
+                  CalendarService calendar = new CalendarService(vertx, pool, clock);
                   return calendar.load()
                       .compose(c -> vertx.executeBlocking(() -> PluginHost.load(vertx, clock,
                           Optional.of(config.dataDir().resolve("plugins")), config.settings(), pool), false))
@@ -318,6 +321,7 @@ public final class Platform {
     if (sealTimer >= 0) {
       vertx.cancelTimer(sealTimer);
     }
+    calendarChanges.unregister();
     Future<Long> sealing = sealPass;
     return (sealing == null ? Future.succeededFuture() : sealing.otherwiseEmpty())
         .transform(x -> Future.join(pool.close(), redis.close()))

@@ -10,6 +10,7 @@ import cn.tongban.gateway.http.RequestContext;
 import cn.tongban.gateway.http.SecurityHeaders;
 import cn.tongban.gateway.rest.MaterialOperations;
 import cn.tongban.gateway.rest.RestApi;
+import graphql.GraphQL;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -19,16 +20,20 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.graphql.GraphQLHandler;
 import io.vertx.ext.web.handler.graphql.GraphiQLHandler;
 import io.vertx.ext.web.handler.graphql.GraphiQLHandlerOptions;
+import io.vertx.ext.web.handler.graphql.ws.GraphQLWSHandler;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -43,6 +48,8 @@ public final class Gateway extends VerticleBase {
   private final Buffer openapiYaml;
   private final int port;
   private HttpServer server;
+  /** The expiry timer of each open GraphQL WebSocket. */
+  private final Map<ServerWebSocket, Long> expiries = new ConcurrentHashMap<>();
 
   private Gateway(Platform platform, Buffer openapiYaml, int port) {
     this.platform = platform;
@@ -98,13 +105,14 @@ public final class Gateway extends VerticleBase {
       // Only methods that carry a body: BodyHandler throws (a 500) on a GET that claims a multipart body.
       router.route().method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH).method(HttpMethod.DELETE)
           .handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
-      router.route().handler(new Authentication(tokens, platform.identity()));
+      Authentication authentication = new Authentication(tokens, platform.identity());
+      router.route().handler(authentication);
       MaterialOperations materials = new MaterialOperations(platform.materials());
       router.post(MATERIALS_PATH).consumes("multipart/form-data").handler(Authentication::required)
           .handler(materials::uploadMaterial);
       router.get("/openapi.yaml").handler(rc -> rc.response()
           .putHeader("Content-Type", "application/yaml; charset=utf-8").end(openapiYaml));
-      mountGraphQL(router);
+      mountGraphQL(router, authentication);
       router.post("/api/v1/auth/token").consumes("application/x-www-form-urlencoded").handler(api.tokenFromForm());
       router.route("/*").subRouter(api.router());
       router.route().failureHandler(problems);
@@ -117,6 +125,7 @@ public final class Gateway extends VerticleBase {
               // No h2c upgrade: plain HTTP/1.1 keep-alive behind the balancer (an upgrade request
               // from java.net.http clients once stalled a response here).
               .setHttp2ClearTextEnabled(false)
+              .addWebSocketSubProtocol("graphql-transport-ws")
               .setMaxFormAttributeSize((int) Math.min(Integer.MAX_VALUE, bodyLimit)))
           .requestHandler(router)
           .invalidRequestHandler(Problems::invalidRequest)
@@ -124,9 +133,32 @@ public final class Gateway extends VerticleBase {
     }).onSuccess(s -> server = s);
   }
 
-  private void mountGraphQL(Router router) {
-    GraphQLHandler graphql = GraphQLHandler.builder(GraphQLApi.create(platform))
+  private void mountGraphQL(Router router, Authentication authentication) {
+    GraphQL schema = GraphQLApi.create(vertx, platform);
+    GraphQLHandler graphql = GraphQLHandler.builder(schema)
         .beforeExecute(b -> b.builder().graphQLContext(Map.of("routingContext", b.context())))
+        .build();
+    // graphql-transport-ws: the token comes once, in connection_init's payload; a bad one closes the socket,
+    // and the connection ends when the token expires.
+    GraphQLWSHandler subscriptions = GraphQLWSHandler.builder(schema)
+        .onConnectionInit(init -> {
+          JsonObject payload = init.message().message().getJsonObject("payload", new JsonObject());
+          authentication.verify(payload.getString("Authorization", payload.getString("authorization")))
+              .<Object>map(token -> {
+                ServerWebSocket socket = init.message().socket();
+                long left = Math.max(1, token.expiresAt() * 1000 - System.currentTimeMillis());
+                expiries.put(socket, vertx.setTimer(left, id -> socket.close((short) 4401, "token expired")));
+                return token.caller();
+              })
+              .onComplete(init);
+        })
+        .onSocketEnd(socket -> {
+          Long timer = expiries.remove(socket);
+          if (timer != null) {
+            vertx.cancelTimer(timer);
+          }
+        })
+        .beforeExecute(b -> b.builder().graphQLContext(Map.of(GraphQLApi.CALLER, b.context().connectionParams())))
         .build();
     GraphiQLHandler graphiql = GraphiQLHandler.create(vertx, GRAPHIQL);
     router.route("/graphiql*").subRouter(graphiql.router());
@@ -139,6 +171,6 @@ public final class Gateway extends VerticleBase {
         rc.next();
       }
     });
-    router.route("/graphql").handler(graphql);
+    router.route("/graphql").handler(subscriptions).handler(graphql);
   }
 }

@@ -45,7 +45,16 @@ public final class Main {
       System.exit(2);
       return;
     }
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
+    Vertx vertx;
+    try {
+      vertx = config.cluster() ? Cluster.start(options, config.clustering()).await(120, TimeUnit.SECONDS)
+          : Vertx.vertx(options);
+    } catch (Exception e) {
+      LOG.log(Level.SEVERE, "cannot join the cluster", e);
+      System.exit(1);
+      return;
+    }
     Running running = Running.start(vertx, config).toCompletionStage().toCompletableFuture()
         .exceptionally(e -> {
           LOG.log(Level.SEVERE, "start-up failed", e);

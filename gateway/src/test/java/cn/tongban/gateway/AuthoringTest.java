@@ -45,6 +45,17 @@ class AuthoringTest {
     return bundled(BASE + "/form.json");
   }
 
+  /** The elderly card's form with one more required field, {@code /hukouBookNumber}: a stricter next version. */
+  static JsonObject withRequiredHukouBookNumber(JsonObject form) {
+    JsonObject schema = form.getJsonObject("schema");
+    schema.getJsonObject("properties").put("hukouBookNumber", new JsonObject().put("title", "户口簿编号")
+        .put("type", "string").put("minLength", 6));
+    schema.getJsonArray("required").add("hukouBookNumber");
+    schema.getJsonArray("examples").forEach(e -> ((JsonObject) e).put("hukouBookNumber", "HK410183001"));
+    form.getJsonObject("uiSchema").getJsonArray("steps").getJsonObject(0).getJsonArray("fields").add("/hukouBookNumber");
+    return form;
+  }
+
   private static JsonObject bundled(String path) {
     try (InputStream in = AuthoringTest.class.getClassLoader().getResourceAsStream("catalogue/" + path)) {
       return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
@@ -179,13 +190,7 @@ class AuthoringTest {
     String onV1 = new JsonObject(call(citizen, "POST", "/api/v1/applications", new JsonObject()
         .put("matterCode", "t-versions").put("channel", "WEB").put("data", oldSample)).body()).getString("number");
 
-    JsonObject v2 = formDef();
-    JsonObject schema = v2.getJsonObject("schema");
-    schema.getJsonObject("properties").put("hukouBookNumber", new JsonObject().put("title", "户口簿编号")
-        .put("type", "string").put("minLength", 6));
-    schema.getJsonArray("required").add("hukouBookNumber");
-    schema.getJsonArray("examples").forEach(e -> ((JsonObject) e).put("hukouBookNumber", "HK410183001"));
-    v2.getJsonObject("uiSchema").getJsonArray("steps").getJsonObject(0).getJsonArray("fields").add("/hukouBookNumber");
+    JsonObject v2 = withRequiredHukouBookNumber(formDef());
     assertEquals(2, draft("t-versions", v2));
     HttpResponse<String> published = call(author, "POST", "/api/v1/matters/t-versions/forms/2/publish", null);
     assertEquals(200, published.statusCode(), published.body());

@@ -13,17 +13,24 @@ import io.vertx.core.json.JsonObject;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** A keep-alive HTTP/1.1 client for one server, with a fixed number of pooled connections. */
+/**
+ * A keep-alive HTTP/1.1 client with a fixed number of pooled connections, to one server or shared out
+ * among several (the nodes of a cluster, each request to the next in turn).
+ */
 final class Http implements AutoCloseable {
   private final Vertx vertx;
-  private final HttpClientAgent client;
+  private final List<HttpClientAgent> clients;
+  private final AtomicInteger turn = new AtomicInteger();
 
-  Http(Vertx vertx, URI base, int connections) {
+  Http(Vertx vertx, List<URI> bases, int connections) {
     this.vertx = vertx;
-    this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
+    this.clients = bases.stream().map(base -> vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
             .setDefaultHost(base.getHost()).setDefaultPort(base.getPort()).setConnectTimeout(10_000),
-        new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
+        new PoolOptions().setHttp1MaxSize(Math.max(1, connections / bases.size())).setMaxWaitQueueSize(-1)))
+        .toList();
   }
 
   /** Sends a request; the answer's body, or a failure when the status is not {@code expected}. */
@@ -40,6 +47,7 @@ final class Http implements AutoCloseable {
       h.add(headers[i], headers[i + 1]);
     }
     o.setHeaders(h);
+    HttpClientAgent client = clients.get(Math.floorMod(turn.getAndIncrement(), clients.size()));
     return client.request(o)
         .compose(req -> body == null ? req.send() : req.send(body))
         .compose(resp -> resp.body().compose(b -> resp.statusCode() == expected ? Future.succeededFuture(b)
@@ -91,7 +99,7 @@ final class Http implements AutoCloseable {
 
   @Override
   public void close() {
-    await(client.close());
+    clients.forEach(c -> await(c.close()));
   }
 
   Vertx vertx() {

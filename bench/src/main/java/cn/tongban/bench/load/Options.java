@@ -1,12 +1,17 @@
 package cn.tongban.bench.load;
 
 import java.net.URI;
+import java.util.Arrays;
+import java.util.List;
 
-/** The command line bench/run passes on: where the platform and its PostgreSQL are, and what to run. */
-record Options(String command, URI baseUrl, String pgUrl, long serverPid, boolean quick, int cases, String plans) {
+/**
+ * The command line bench/run passes on: where the platform (one node, or several: comma-separated base URLs,
+ * requests spread over them in turn) and its PostgreSQL are, and what to run.
+ */
+record Options(String command, List<URI> baseUrls, String pgUrl, long serverPid, boolean quick, int cases, String plans) {
   static Options parse(String[] args) {
     String command = args.length > 0 ? args[0] : "compare";
-    URI base = null;
+    List<URI> base = null;
     String pg = null;
     long pid = -1;
     boolean quick = false;
@@ -14,7 +19,7 @@ record Options(String command, URI baseUrl, String pgUrl, long serverPid, boolea
     String plans = null;
     for (int i = 1; i < args.length; i++) {
       switch (args[i]) {
-        case "--base-url" -> base = URI.create(args[++i]);
+        case "--base-url" -> base = Arrays.stream(args[++i].split(",")).map(URI::create).toList();
         case "--pg-url" -> pg = args[++i];
         case "--server-pid" -> pid = Long.parseLong(args[++i]);
         case "--quick" -> quick = true;

@@ -82,7 +82,7 @@ final class ScaleBench {
     Context context = vertx.getOrCreateContext();
     Duration warmUp = Duration.ofSeconds(3);
     Duration measure = Duration.ofSeconds(o.quick() ? 10 : 20);
-    try (Http http = new Http(vertx, o.baseUrl(), CONCURRENCY)) {
+    try (Http http = new Http(vertx, o.baseUrls(), CONCURRENCY)) {
       http.awaitHealthy(Duration.ofMinutes(2));
       Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(CONCURRENCY))
           .connectingTo(PgConnectOptions.fromUri(o.pgUrl()).setCachePreparedStatements(true)).using(vertx).build();

@@ -87,7 +87,7 @@ final class SideBySide {
     Duration measure = Duration.ofSeconds(o.quick() ? 15 : 60);
     Vertx vertx = Vertx.vertx();
     Context context = vertx.getOrCreateContext();
-    try (Http setup = new Http(vertx, o.baseUrl(), 4)) {
+    try (Http setup = new Http(vertx, o.baseUrls(), 4)) {
       setup.awaitHealthy(Duration.ofMinutes(2));
       String citizen = setup.token("citizen");
       JsonObject matter = setup.getJson("/api/v1/matters/" + MATTER, null);
@@ -126,7 +126,7 @@ final class SideBySide {
       Buffer body = new JsonObject().put("matterCode", MATTER).put("channel", "WEB").put("data", sample).toBuffer();
       List<String[]> cases = new ArrayList<>();
       for (int conns : new int[] {CONNECTIONS, 16}) {
-        try (Http http = new Http(vertx, o.baseUrl(), conns)) {
+        try (Http http = new Http(vertx, o.baseUrls(), conns)) {
           results.add(phase(context, watched, "REST submit (POST /api/v1/applications)", warmUp, measure,
               seq -> http.send(HttpMethod.POST, "/api/v1/applications", citizen, body, 201,
                   "Idempotency-Key", "bench-" + run + "-" + conns + "-" + seq).map(b -> {
@@ -139,7 +139,7 @@ final class SideBySide {
                   }), conns));
         }
       }
-      try (Http http = new Http(vertx, o.baseUrl(), CONNECTIONS)) {
+      try (Http http = new Http(vertx, o.baseUrls(), CONNECTIONS)) {
         results.add(phase(context, watched, "GraphQL read (catalogue page, then progress)", warmUp, measure,
             seq -> graphql(http, seq, cases)));
       }

@@ -321,6 +321,11 @@ public final class ApplicationService {
             new DomainException(ProblemCode.APPLICATION_NOT_FOUND, "application.notFound", number))));
   }
 
+  /** Whether the caller may see the case (the same scope as {@link #get}; nothing audited: no data is read). */
+  public Future<Boolean> visible(Caller caller, String number) {
+    return store.find(caller, number).map(Optional::isPresent);
+  }
+
   /** The cases the caller may see, newest first. */
   public Future<Page<Application>> list(Caller caller, ApplicationQuery query, int limit, Optional<String> cursor) {
     Optional<Long> before;

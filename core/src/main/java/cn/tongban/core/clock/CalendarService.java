@@ -8,6 +8,8 @@ import cn.tongban.core.problem.ProblemCode;
 import cn.tongban.core.problem.Violation;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -24,19 +26,27 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The working-day calendar and the platform clock. The calendar is held in memory and reloaded when an
- * administrator changes a day; every date is a date in Beijing time.
+ * administrator changes a day, on every node (the change is published on the event bus); every date is a
+ * date in Beijing time.
  */
 public final class CalendarService {
   /** The zone every date of the platform is in. */
   public static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
+  /** Where a change of the calendar is announced, to every node of a cluster. */
+  public static final String CHANGED = "tongban.calendar.changed";
+  private static final Logger LOG = Logger.getLogger(CalendarService.class.getName());
+  private final Vertx vertx;
   private final Pool pool;
   private final Clock clock;
   private volatile WorkingCalendar calendar = new WorkingCalendar(Map.of(), Set.of());
 
-  public CalendarService(Pool pool, Clock clock) {
+  public CalendarService(Vertx vertx, Pool pool, Clock clock) {
+    this.vertx = vertx;
     this.pool = pool;
     this.clock = clock;
   }
@@ -53,6 +63,12 @@ public final class CalendarService {
         return calendar;
       });
     });
+  }
+
+  /** Reloads the calendar whenever any node announces a change; unregister the consumer to stop. */
+  public MessageConsumer<String> followChanges() {
+    return vertx.eventBus().<String>consumer(CHANGED, m -> load()
+        .onFailure(e -> LOG.log(Level.WARNING, "reloading the calendar failed", e)));
   }
 
   public WorkingCalendar calendar() {
@@ -102,6 +118,7 @@ public final class CalendarService {
                 .execute(Tuple.of(caller.scopeKey(), day.toString(), new JsonObject().put("kind", kind.name())
                     .put("name", name)))))
         .compose(v -> load())
+        .onSuccess(c -> vertx.eventBus().publish(CHANGED, day.toString()))
         .map(c -> new JsonObject().put("date", day.toString()).put("kind", kind.name()).put("name", name)
             .put("workingDay", c.isWorkingDay(day)));
   }
@@ -172,6 +189,7 @@ public final class CalendarService {
                 .execute(Tuple.of(caller.scopeKey(), String.valueOf(year), new JsonObject().put("source", source)
                     .put("holidays", holidays.size()).put("workdays", workdays.size())))))
         .compose(x -> load())
+        .onSuccess(c -> vertx.eventBus().publish(CHANGED, String.valueOf(year)))
         .map(c -> new JsonObject().put("year", year).put("source", source).put("holidays", holidays.size())
             .put("workdays", workdays.size()));
   }

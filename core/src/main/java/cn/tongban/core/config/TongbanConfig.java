@@ -23,6 +23,7 @@ public record TongbanConfig(
     Optional<String> redisUrl,
     boolean demo,
     boolean cluster,
+    Clustering clustering,
     int pgPoolSize,
     long bodyLimitBytes,
     int tokenTtlSeconds,
@@ -35,6 +36,7 @@ public record TongbanConfig(
     int relayIntervalMillis,
     int outboxMaxAttempts,
     int outboxBackoffMillis,
+    int outboxLeaseSeconds,
     String wechatCode2SessionUrl,
     Optional<String> wechatAppId,
     Optional<String> wechatSecret,
@@ -50,6 +52,15 @@ public record TongbanConfig(
   public record RealNameLevel(int rank, String code, String name) {
   }
 
+  /**
+   * How a clustered node finds the others (TCP/IP {@code members}, or Kubernetes DNS discovery when
+   * {@code kubernetesServiceDns} is set) and where it listens: Hazelcast on {@code host:port}, the event bus
+   * on {@code host:eventBusPort} (0 = any free port; the cluster learns the one chosen).
+   */
+  public record Clustering(List<String> members, Optional<String> host, int port, int eventBusPort,
+      Optional<String> kubernetesServiceDns) {
+  }
+
   /** Every option: its environment variable, its key in the JSON file, and its default. */
   public enum Option {
     CONFIG_FILE("TONGBAN_CONFIG", null, null),
@@ -59,6 +70,11 @@ public record TongbanConfig(
     REDIS_URL("TONGBAN_REDIS_URL", "redisUrl", null),
     DEMO("TONGBAN_DEMO", "demo", null),
     CLUSTER("TONGBAN_CLUSTER", "cluster", "false"),
+    CLUSTER_MEMBERS("TONGBAN_CLUSTER_MEMBERS", "clusterMembers", ""),
+    CLUSTER_HOST("TONGBAN_CLUSTER_HOST", "clusterHost", null),
+    CLUSTER_PORT("TONGBAN_CLUSTER_PORT", "clusterPort", "5701"),
+    CLUSTER_EVENTBUS_PORT("TONGBAN_CLUSTER_EVENTBUS_PORT", "clusterEventBusPort", "0"),
+    CLUSTER_KUBERNETES_SERVICE_DNS("TONGBAN_CLUSTER_KUBERNETES_SERVICE_DNS", "clusterKubernetesServiceDns", null),
     PG_POOL_SIZE("TONGBAN_PG_POOL_SIZE", "pgPoolSize", "8"),
     BODY_LIMIT_BYTES("TONGBAN_BODY_LIMIT_BYTES", "bodyLimitBytes", "1048576"),
     TOKEN_TTL_SECONDS("TONGBAN_TOKEN_TTL_SECONDS", "tokenTtlSeconds", "3600"),
@@ -71,6 +87,7 @@ public record TongbanConfig(
     RELAY_INTERVAL_MS("TONGBAN_RELAY_INTERVAL_MS", "relayIntervalMillis", "500"),
     OUTBOX_MAX_ATTEMPTS("TONGBAN_OUTBOX_MAX_ATTEMPTS", "outboxMaxAttempts", "8"),
     OUTBOX_BACKOFF_MS("TONGBAN_OUTBOX_BACKOFF_MS", "outboxBackoffMillis", "1000"),
+    OUTBOX_LEASE_SECONDS("TONGBAN_OUTBOX_LEASE_SECONDS", "outboxLeaseSeconds", "30"),
     WECHAT_CODE2SESSION_URL("TONGBAN_WECHAT_CODE2SESSION_URL", "wechatCode2SessionUrl",
         "https://api.weixin.qq.com/sns/jscode2session"),
     WECHAT_APPID("TONGBAN_WECHAT_APPID", "wechatAppId", null),
@@ -134,6 +151,25 @@ public record TongbanConfig(
     // Demo data never lands in an external database unless asked for explicitly.
     boolean demo = values.containsKey(Option.DEMO.env) ? r.bool(Option.DEMO) : pgUrl.isEmpty();
     boolean cluster = r.bool(Option.CLUSTER);
+    List<String> members = new ArrayList<>();
+    for (String member : r.string(Option.CLUSTER_MEMBERS).split(",")) {
+      String m = member.trim();
+      if (m.isEmpty()) {
+        continue;
+      }
+      if (!m.matches("[A-Za-z0-9.-]+(:\\d{1,5})?")) {
+        problems.add(Option.CLUSTER_MEMBERS.env + ": expected host[:port], comma separated, got '" + m + "'");
+      }
+      members.add(m);
+    }
+    Optional<String> kubernetes = Optional.ofNullable(values.get(Option.CLUSTER_KUBERNETES_SERVICE_DNS.env));
+    if (cluster && members.isEmpty() && kubernetes.isEmpty()) {
+      problems.add(Option.CLUSTER.env + ": a cluster needs " + Option.CLUSTER_MEMBERS.env + " or "
+          + Option.CLUSTER_KUBERNETES_SERVICE_DNS.env);
+    }
+    Clustering clustering = new Clustering(List.copyOf(members),
+        Optional.ofNullable(values.get(Option.CLUSTER_HOST.env)), r.integer(Option.CLUSTER_PORT, 1, 65535),
+        r.integer(Option.CLUSTER_EVENTBUS_PORT, 0, 65535), kubernetes);
     int pool = r.integer(Option.PG_POOL_SIZE, 1, 512);
     long bodyLimit = r.integer(Option.BODY_LIMIT_BYTES, 1024, Integer.MAX_VALUE);
     int ttl = r.integer(Option.TOKEN_TTL_SECONDS, 60, 86_400);
@@ -146,6 +182,7 @@ public record TongbanConfig(
     int relayInterval = r.integer(Option.RELAY_INTERVAL_MS, 0, 3_600_000);
     int maxAttempts = r.integer(Option.OUTBOX_MAX_ATTEMPTS, 1, 100);
     int backoff = r.integer(Option.OUTBOX_BACKOFF_MS, 1, 3_600_000);
+    int lease = r.integer(Option.OUTBOX_LEASE_SECONDS, 1, 86_400);
     List<RealNameLevel> levels = new ArrayList<>();
     String[] entries = r.string(Option.REAL_NAME_LEVELS).split(",");
     for (int i = 0; i < entries.length; i++) {
@@ -185,9 +222,9 @@ public record TongbanConfig(
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid configuration:\n  - " + String.join("\n  - ", problems));
     }
-    return new TongbanConfig(port, dataDir, pgUrl, redisUrl, demo, cluster, pool, bodyLimit, ttl,
+    return new TongbanConfig(port, dataDir, pgUrl, redisUrl, demo, cluster, clustering, pool, bodyLimit, ttl,
         maxFailures, lockSeconds, area, scanInterval, perAddress, clientRate, relayInterval, maxAttempts, backoff,
-        wechatUrl, Optional.ofNullable(values.get(Option.WECHAT_APPID.env)),
+        lease, wechatUrl, Optional.ofNullable(values.get(Option.WECHAT_APPID.env)),
         Optional.ofNullable(values.get(Option.WECHAT_SECRET.env)), List.copyOf(levels), materialLimit, materialDays,
         sealInterval, List.copyOf(corsOrigins), hsts, tongbanSettings(env, values));
   }

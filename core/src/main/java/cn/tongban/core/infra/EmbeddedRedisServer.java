@@ -49,27 +49,32 @@ public final class EmbeddedRedisServer implements AutoCloseable {
         .setting("maxmemory-policy volatile-lru")
         .onShutdownForceStop(false)
         .build();
-    startRetryingBusyBinary(server);
+    startToleratingBusyBinary(server);
     LOG.info(() -> "embedded Redis started on port " + port);
     return new EmbeddedRedisServer(takeOver(server), port);
   }
 
   /**
-   * Starts the server. The library has just written the Redis binary; a process that another thread forks at
-   * that moment (PostgreSQL starts alongside) briefly holds it open for writing, and exec then fails with
-   * ETXTBSY ("Text file busy"). That passes within milliseconds, so such a start is retried.
+   * Starts the server, again if exec failed with "Text file busy": a process forked elsewhere in the JVM
+   * (embedded PostgreSQL starting at the same time) can briefly hold the just-extracted binary open for
+   * writing (JDK-8068370).
    */
-  private static void startRetryingBusyBinary(RedisServer server) throws IOException {
+  private static void startToleratingBusyBinary(RedisServer server) throws IOException {
     for (int attempt = 1; ; attempt++) {
       try {
         server.start();
         return;
       } catch (IOException e) {
-        if (attempt == 5 || !String.valueOf(e.getCause()).contains("Text file busy")) {
+        Throwable cause = e;
+        while (cause.getCause() != null) {
+          cause = cause.getCause();
+        }
+        if (attempt == 5 || !String.valueOf(cause.getMessage()).contains("Text file busy")) {
           throw e;
         }
+        LOG.info("the Redis binary was busy (a concurrent fork): starting it again");
         try {
-          Thread.sleep(50L * attempt);
+          Thread.sleep(100L * attempt);
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();
           throw e;

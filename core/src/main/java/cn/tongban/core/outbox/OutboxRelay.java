@@ -44,7 +44,7 @@ public final class OutboxRelay {
       "ApplicationNotAccept", PluginHost.Hook.REJECT);
 
   private static final String CLAIM = """
-      update outbox_event set next_attempt_at = now() + interval '30 seconds', attempts = attempts + 1
+      update outbox_event set next_attempt_at = now() + ($2 || ' seconds')::interval, attempts = attempts + 1
       where id in (
         select e.id from outbox_event e
         where e.status = 'PENDING' and e.next_attempt_at <= now()
@@ -63,9 +63,15 @@ public final class OutboxRelay {
   private final LifecycleService lifecycle;
   private final int maxAttempts;
   private final long backoffMillis;
+  private final int leaseSeconds;
 
+  /**
+   * {@code leaseSeconds}: how long a claimed event is this node's; if the node dies, another node delivers it
+   * after that. Longer than a delivery can take, or two nodes deliver it.
+   */
   public OutboxRelay(Vertx vertx, Pool pool, ApplicationStore applications, MatterStore matters, PluginHost plugins,
-      LicenceService licences, LifecycleService lifecycle, int maxAttempts, long backoffMillis) {
+      LicenceService licences, LifecycleService lifecycle, int maxAttempts, long backoffMillis, int leaseSeconds) {
+    this.leaseSeconds = leaseSeconds;
     this.licences = licences;
     this.lifecycle = lifecycle;
     this.vertx = vertx;
@@ -79,7 +85,7 @@ public final class OutboxRelay {
 
   /** One pass: leases up to 50 due events and delivers each; returns how many were delivered. */
   public Future<Integer> relay() {
-    return pool.preparedQuery(CLAIM).execute(Tuple.of(50)).compose(rows -> {
+    return pool.preparedQuery(CLAIM).execute(Tuple.of(50, String.valueOf(leaseSeconds))).compose(rows -> {
       List<Row> events = new ArrayList<>();
       rows.forEach(events::add);
       events.sort((a, b) -> Long.compare(a.getLong("seq"), b.getLong("seq")));

@@ -31,6 +31,27 @@ class TongbanConfigTest {
   }
 
   @Test
+  void aClusterNamesItsMembersOrItsKubernetesServiceAndTheOutboxLeaseIsConfigurable() {
+    TongbanConfig c = TongbanConfig.from(Map.of("TONGBAN_CLUSTER", "true",
+        "TONGBAN_CLUSTER_MEMBERS", " 10.0.0.1:5701, node-b ,", "TONGBAN_CLUSTER_HOST", "10.0.0.1",
+        "TONGBAN_OUTBOX_LEASE_SECONDS", "5"));
+    assertTrue(c.cluster());
+    assertEquals(List.of("10.0.0.1:5701", "node-b"), c.clustering().members());
+    assertEquals("10.0.0.1", c.clustering().host().orElseThrow());
+    assertEquals(5701, c.clustering().port());
+    assertEquals(0, c.clustering().eventBusPort());
+    assertEquals(5, c.outboxLeaseSeconds());
+    assertEquals(30, TongbanConfig.from(Map.of()).outboxLeaseSeconds());
+    assertTrue(TongbanConfig.from(Map.of("TONGBAN_CLUSTER", "true", "TONGBAN_CLUSTER_KUBERNETES_SERVICE_DNS",
+        "tongban-cluster.gov.svc.cluster.local")).clustering().kubernetesServiceDns().isPresent());
+    IllegalArgumentException alone = assertThrows(IllegalArgumentException.class,
+        () -> TongbanConfig.from(Map.of("TONGBAN_CLUSTER", "true")));
+    assertTrue(alone.getMessage().contains("TONGBAN_CLUSTER_MEMBERS"), alone.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> TongbanConfig.from(Map.of("TONGBAN_CLUSTER", "true",
+        "TONGBAN_CLUSTER_MEMBERS", "http://node-a")));
+  }
+
+  @Test
   void realNameLevelsAreNamedByConfiguration() {
     TongbanConfig c = TongbanConfig.from(Map.of("TONGBAN_REAL_NAME_LEVELS", "一级=注册,二级=短信,三级=刷脸,四级=柜面"));
     assertEquals("三级", c.realNameLevels().get(2).code());

@@ -30,26 +30,32 @@ public final class Authentication implements Handler<RoutingContext> {
       rc.next();
       return;
     }
-    if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
-      rc.fail(new DomainException(ProblemCode.UNAUTHENTICATED, "auth.invalidToken"));
-      return;
+    verify(header).onComplete(ar -> {
+      if (ar.succeeded()) {
+        RequestContext.setCaller(rc, ar.result().caller());
+        RequestContext.setToken(rc, ar.result());
+        rc.next();
+      } else {
+        rc.fail(ar.cause());
+      }
+    });
+  }
+
+  /**
+   * The verified token of an {@code Authorization: Bearer …} value (a request's header, or what a WebSocket
+   * client sends in {@code connection_init}): still valid, and counted against a client's rate.
+   */
+  public Future<TokenService.Verified> verify(String header) {
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+      return Future.failedFuture(new DomainException(ProblemCode.UNAUTHENTICATED, "auth.invalidToken"));
     }
-    tokens.verify(header.substring(7).trim())
+    return tokens.verify(header.substring(7).trim())
         .compose(t -> identity.tokenValid(t.tokenId(), t.caller().subject(), t.epoch()).compose(valid -> valid
             ? Future.succeededFuture(t)
             : Future.<TokenService.Verified>failedFuture(new DomainException(ProblemCode.TOKEN_REVOKED,
                 "auth.revoked"))))
         .compose(t -> t.caller().kind() == Caller.Kind.CLIENT
-            ? identity.countClientCall(t.caller().subject()).map(t) : Future.succeededFuture(t))
-        .onComplete(ar -> {
-          if (ar.succeeded()) {
-            RequestContext.setCaller(rc, ar.result().caller());
-            RequestContext.setToken(rc, ar.result());
-            rc.next();
-          } else {
-            rc.fail(ar.cause());
-          }
-        });
+            ? identity.countClientCall(t.caller().subject()).map(t) : Future.succeededFuture(t));
   }
 
   /** Guards an operation that is not public: 401 without an authenticated caller. */

@@ -11,6 +11,7 @@ import cn.tongban.core.identity.Caller;
 import cn.tongban.core.matter.FormVersion;
 import cn.tongban.core.matter.Matter;
 import cn.tongban.core.matter.MatterService;
+import cn.tongban.core.outbox.OutboxRelay;
 import cn.tongban.core.page.Page;
 import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.Messages;
@@ -33,6 +34,7 @@ import graphql.schema.idl.RuntimeWiring;
 import graphql.schema.idl.SchemaGenerator;
 import graphql.schema.idl.SchemaParser;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -54,13 +56,15 @@ import java.util.function.Function;
  */
 public final class GraphQLApi {
   static final String ROUTING_CONTEXT = "routingContext";
+  /** Where a WebSocket operation finds its caller (authenticated once, at {@code connection_init}). */
+  public static final String CALLER = "caller";
   private static final int MAX_PAGE = 100;
 
   private GraphQLApi() {
   }
 
-  /** The executable schema. */
-  public static GraphQL create(Platform platform) {
+  /** The executable schema; subscriptions listen on {@code vertx}'s event bus. */
+  public static GraphQL create(Vertx vertx, Platform platform) {
     String sdl = read("graphql/tongban.graphqls");
     MatterService matters = platform.matters();
     var applications = platform.applications();
@@ -111,6 +115,19 @@ public final class GraphQLApi {
                 .map(list -> list.stream().map(FormVersion::toAuthoringJson).toList()))
             .dataFetcher("formChanges", env -> platform.authoring().changes(caller(env),
                 env.getArgument("matterCode"), env.<Integer>getArgument("since"), env.<Integer>getArgument("version"))))
+        .type("Subscription", t -> t.dataFetcher("applicationEvents", env -> {
+          Caller caller = caller(env);
+          Optional<String> only = Optional.ofNullable(env.getArgument("number"));
+          return new EventStream(vertx, OutboxRelay.ADDRESS, event -> {
+            String number = event.getString("aggregateId");
+            if (!"application".equals(event.getString("aggregateType"))
+                || only.isPresent() && !only.get().equals(number)) {
+              return Future.succeededFuture(Optional.empty());
+            }
+            return applications.visible(caller, number).map(visible -> visible
+                ? Optional.of(applicationEvent(event)) : Optional.empty());
+          });
+        }))
         .type("Application", t -> t.dataFetcher("steps", env -> platform.lifecycle()
             .steps(caller(env), ((JsonObject) env.getSource()).getString("number"))))
         .type("Matter", t -> t
@@ -181,6 +198,13 @@ public final class GraphQLApi {
     };
   }
 
+  private static JsonObject applicationEvent(JsonObject event) {
+    JsonObject payload = event.getJsonObject("payload", new JsonObject());
+    return new JsonObject().put("id", event.getString("id")).put("type", event.getString("type"))
+        .put("number", event.getString("aggregateId")).put("matterCode", payload.getString("matterCode"))
+        .put("status", payload.getString("status")).put("payload", payload);
+  }
+
   private static JsonObject matterJson(MatterService.MatterDetail d) {
     JsonObject json = d.matter().toDetailJson();
     d.form().ifPresent(f -> json.put("form", f.toJson()));
@@ -216,7 +240,8 @@ public final class GraphQLApi {
   }
 
   private static java.util.Locale locale(DataFetchingEnvironment env) {
-    return RequestContext.locale(routing(env));
+    RoutingContext rc = routing(env);
+    return rc == null ? Messages.DEFAULT : RequestContext.locale(rc);
   }
 
   private static RoutingContext routing(DataFetchingEnvironment env) {
@@ -224,7 +249,8 @@ public final class GraphQLApi {
   }
 
   private static Caller caller(DataFetchingEnvironment env) {
-    return RequestContext.requireCaller(routing(env));
+    Caller subscriber = env.getGraphQlContext().get(CALLER);
+    return subscriber != null ? subscriber : RequestContext.requireCaller(routing(env));
   }
 
   private static String read(String resource) {
@@ -248,7 +274,8 @@ public final class GraphQLApi {
         t = t.getCause();
       }
       RoutingContext rc = params.getDataFetchingEnvironment().getGraphQlContext().get(ROUTING_CONTEXT);
-      JsonObject problem = Problems.toProblem(t, RequestContext.locale(rc), "/graphql", RequestContext.traceId(rc));
+      JsonObject problem = rc == null ? Problems.toProblem(t, Messages.DEFAULT, "/graphql", "-")
+          : Problems.toProblem(t, RequestContext.locale(rc), "/graphql", RequestContext.traceId(rc));
       problem.remove("retryAfter");
       GraphQLError error = GraphqlErrorBuilder.newError(params.getDataFetchingEnvironment())
           .message(problem.getString("detail", problem.getString("title")))
