@@ -130,7 +130,7 @@ public final class Platform {
           return;
         }
         relaying = true;
-        relay.relay().onComplete(ar -> {
+        relay.relayAll().onComplete(ar -> {
           relaying = false;
           if (ar.failed()) {
             LOG.log(Level.WARNING, "outbox relay pass failed", ar.cause());

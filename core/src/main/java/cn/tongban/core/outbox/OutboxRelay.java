@@ -54,6 +54,8 @@ public final class OutboxRelay {
         for update skip locked)
       returning id::text, seq, aggregate_type, aggregate_id, event_type, payload, attempts""";
 
+  /** Events leased per pass. */
+  public static final int BATCH = 50;
   private final Vertx vertx;
   private final Pool pool;
   private final ApplicationStore applications;
@@ -85,7 +87,7 @@ public final class OutboxRelay {
 
   /** One pass: leases up to 50 due events and delivers each; returns how many were delivered. */
   public Future<Integer> relay() {
-    return pool.preparedQuery(CLAIM).execute(Tuple.of(50, String.valueOf(leaseSeconds))).compose(rows -> {
+    return pool.preparedQuery(CLAIM).execute(Tuple.of(BATCH, String.valueOf(leaseSeconds))).compose(rows -> {
       List<Row> events = new ArrayList<>();
       rows.forEach(events::add);
       events.sort((a, b) -> Long.compare(a.getLong("seq"), b.getLong("seq")));
@@ -171,6 +173,14 @@ public final class OutboxRelay {
         .execute(Tuple.of(e.getString("id"), dead ? "DEAD" : "PENDING", String.valueOf(failure.getMessage()),
             String.valueOf(delay)))
         .map(false);
+  }
+
+  /**
+   * Passes until the backlog is worked off (a pass that delivered a full batch is followed by another at
+   * once, rather than after the timer's interval); returns how many were delivered.
+   */
+  public Future<Integer> relayAll() {
+    return relay().compose(n -> n < BATCH ? Future.succeededFuture(n) : relayAll().map(m -> n + m));
   }
 
   /** Dead events, newest first (administrators). */
