@@ -120,7 +120,8 @@ class FuzzTest {
     assertNotNull(caseNumber);
   }
 
-  @Property(tries = 300)
+  // Fixed seeds: the CI gate is reproducible; change a seed (or drop it) locally to explore further.
+  @Property(tries = 300, seed = "20261128")
   void restOperationsAnswerMutatedBodiesWithProblemsAndWriteNothing(@ForAll("operations") Operation op,
       @ForAll("roles") String role, @ForAll @Size(max = 3) List<Mutation> mutations, @ForAll long seed)
       throws Exception {
@@ -137,7 +138,7 @@ class FuzzTest {
     request(op, path(op, random), body, headers);
   }
 
-  @Property(tries = 150)
+  @Property(tries = 150, seed = "20261129")
   void submissionsAndActionsSurviveMutatedFormData(@ForAll("writes") String operationId,
       @ForAll("roles") String role, @ForAll @Size(min = 1, max = 3) List<Mutation> mutations, @ForAll long seed)
       throws Exception {
@@ -147,7 +148,7 @@ class FuzzTest {
     request(op, path(op, random), body, headers(role, random, "Content-Type", "application/json"));
   }
 
-  @Property(tries = 150)
+  @Property(tries = 150, seed = "20261130")
   void restQueryStringsAndHeadersNeverBreakAnOperation(@ForAll("operations") Operation op,
       @ForAll("roles") String role, @ForAll long seed) throws Exception {
     Random random = new Random(seed);
@@ -157,7 +158,7 @@ class FuzzTest {
     request(op, path(op, random), body, headers);
   }
 
-  @Property(tries = 200)
+  @Property(tries = 200, seed = "20261131")
   void graphqlAnswersRandomAndMutatedDocumentsWithoutLeaksOrWrites(@ForAll("documents") String document,
       @ForAll("roles") String role, @ForAll long seed) throws Exception {
     Random random = new Random(seed);
@@ -503,8 +504,11 @@ class FuzzTest {
             : "{\"a\":".repeat(depth) + "1" + "}".repeat(depth));
     for (Mutation m : onText) {
       text = switch (m) {
-        case DUPLICATE_KEY -> text.startsWith("{\"") ? "{\"" + text.substring(2, text.indexOf('"', 2) + 1)
-            + ":" + pick(r, List.of("1", "null", "\"dup\"", "[]")) + "," + text.substring(1) : text;
+        // Only when the text starts with a whole key ({"key"…); a cut or odd text is left as it is.
+        case DUPLICATE_KEY -> text.startsWith("{\"") && text.indexOf('"', 2) > 2
+            ? "{\"" + text.substring(2, text.indexOf('"', 2) + 1) + ":" + pick(r, List.of("1", "null", "\"dup\"", "[]"))
+                + "," + text.substring(1)
+            : text;
         case NOT_JSON -> pick(r, List.of(text.substring(0, r.nextInt(text.length() + 1)), "\uFEFF" + text,
             text.replace("\"", "'"), text + "}", "garbage" + text));
         default -> pick(r, List.of("[]", "\"str\"", "123", "null", "true", "", "[" + text + "]"));
