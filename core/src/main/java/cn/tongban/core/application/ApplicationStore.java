@@ -387,7 +387,7 @@ public final class ApplicationStore {
   /** Cases the caller may see, newest first, before case id {@code beforeId}. */
   public Future<List<Application>> list(Caller caller, ApplicationQuery q, Optional<Long> beforeId, int limit) {
     Tuple args = Tuple.tuple();
-    List<String> ways = scopeParts(caller, args);
+    List<Way> ways = scopeParts(caller, args);
     StringBuilder filters = new StringBuilder();
     if (q.status().isPresent()) {
       args.addString(q.status().get().name());
@@ -406,12 +406,9 @@ public final class ApplicationStore {
     // Each way the caller may see a case is its own branch, read newest first along its index; an OR of
     // them would make PostgreSQL scan every case ever submitted.
     StringBuilder ids = new StringBuilder();
-    for (String way : ways) {
-      // Parallel approvals are few and found through their GIN index: read them whole, not along the
-      // primary key (which LIMIT would otherwise tempt the planner into, scanning every case).
-      boolean few = way.contains("parallel_departments");
-      ids.append(ids.length() == 0 ? "" : " union ").append("(select a.id from application a where ").append(way)
-          .append(filters).append(few ? "" : page).append(")");
+    for (Way way : ways) {
+      ids.append(ids.length() == 0 ? "" : " union ").append("(select a.id from application a where ")
+          .append(way.condition()).append(filters).append(way.ordered() ? page : "").append(")");
     }
     String sql = "select " + COLUMNS + " from application a join matter m on m.code = a.matter_code where a.id in ("
         + ids + ")" + page;
@@ -429,18 +426,29 @@ public final class ApplicationStore {
    * roles everything; a client what it submitted.
    */
   private static String scope(Caller caller, Tuple args) {
-    List<String> ways = scopeParts(caller, args);
+    List<String> ways = scopeParts(caller, args).stream().map(Way::condition).toList();
     return ways.size() == 1 ? ways.get(0) : "(" + String.join(" or ", ways) + ")";
   }
 
-  /** Each way a caller may see a case, as SQL conditions on {@code a}; any one of them suffices. */
-  private static List<String> scopeParts(Caller caller, Tuple args) {
+  /**
+   * One way a caller may see a case: an SQL condition on {@code a}, and whether a page of it is best read
+   * newest first along a B-tree index ({@code ordered}) or whole through another index (parallel approvals
+   * are few and found through their GIN index; LIMIT would tempt the planner to walk the primary key).
+   */
+  private record Way(String condition, boolean ordered) {
+    static Way ordered(String condition) {
+      return new Way(condition, true);
+    }
+  }
+
+  /** Each way a caller may see a case; any one of them suffices. */
+  private static List<Way> scopeParts(Caller caller, Tuple args) {
     if (caller.kind() == Caller.Kind.STAFF
         && (caller.has(Role.ADMIN) || caller.has(Role.SUPERVISOR) || caller.has(Role.HOTLINE))) {
-      return List.of("true");
+      return List.of(Way.ordered("true"));
     }
     args.addString(caller.scopeKey());
-    String own = "a.submitted_by = $" + args.size();
+    Way own = Way.ordered("a.submitted_by = $" + args.size());
     if (caller.kind() == Caller.Kind.CLIENT) {
       return List.of(own);
     }
@@ -448,21 +456,22 @@ public final class ApplicationStore {
       args.addString(caller.subject());
       int me = args.size();
       // Their own cases, and those of enterprises they represent or act for.
-      return List.of(own, "a.applicant_id_number = (select id_number from account where id::text = $" + me + ")",
-          "a.applicant_credit_code in (select credit_code from enterprise where legal_rep_account::text = $"
-              + me + " union select credit_code from enterprise_agent where account_id::text = $" + me + ")");
+      return List.of(own,
+          Way.ordered("a.applicant_id_number = (select id_number from account where id::text = $" + me + ")"),
+          Way.ordered("a.applicant_credit_code in (select credit_code from enterprise where legal_rep_account::text = $"
+              + me + " union select credit_code from enterprise_agent where account_id::text = $" + me + ")"));
     }
-    List<String> parts = new ArrayList<>(List.of(own));
+    List<Way> parts = new ArrayList<>(List.of(own));
     if ((caller.has(Role.REVIEWER) || caller.has(Role.APPROVER)) && caller.departmentCode().isPresent()) {
       args.addString(caller.departmentCode().get());
       int dept = args.size();
-      parts.add("a.department_code = $" + dept);
-      parts.add("a.accepting_department_code = $" + dept);
-      parts.add("a.parallel_departments @> array[$" + dept + "]");
+      parts.add(Way.ordered("a.department_code = $" + dept));
+      parts.add(Way.ordered("a.accepting_department_code = $" + dept));
+      parts.add(new Way("a.parallel_departments @> array[$" + dept + "]", false));
     }
     if ((caller.has(Role.CLERK) || caller.has(Role.AGENT)) && caller.hallCode().isPresent()) {
       args.addString(caller.hallCode().get());
-      parts.add("a.hall_code = $" + args.size());
+      parts.add(Way.ordered("a.hall_code = $" + args.size()));
     }
     return parts;
   }

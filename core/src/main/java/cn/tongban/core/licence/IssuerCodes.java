@@ -1,5 +1,7 @@
 package cn.tongban.core.licence;
 
+import cn.tongban.plugin.CreditCode;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -11,8 +13,6 @@ import java.security.NoSuchAlgorithmException;
  * GB 32100 check character.
  */
 public final class IssuerCodes {
-  private static final String CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-  private static final int[] WEIGHTS = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
   private static final int[] ORG_WEIGHTS = {3, 7, 9, 10, 5, 8, 4, 2};
 
   private IssuerCodes() {
@@ -26,16 +26,7 @@ public final class IssuerCodes {
     }
     int c = 11 - sum % 11;
     String org = digits + (c == 10 ? "X" : c == 11 ? "0" : String.valueOf(c));
-    return withCheck("11" + areaCode + org);
-  }
-
-  /** Appends the GB 32100 check character to the first 17 characters of a credit code. */
-  public static String withCheck(String first17) {
-    int sum = 0;
-    for (int i = 0; i < 17; i++) {
-      sum += CHARS.indexOf(first17.charAt(i)) * WEIGHTS[i];
-    }
-    return first17 + CHARS.charAt((31 - sum % 31) % 31);
+    return CreditCode.withCheck("11" + areaCode + org);
   }
 
   private static String digits(String departmentCode) {

@@ -12,15 +12,29 @@ public final class CreditCode {
     if (code == null || code.length() != 18) {
       return false;
     }
+    int check = checkIndex(code);
+    return check >= 0 && CHARS.charAt(check) == code.charAt(17);
+  }
+
+  /** {@code first17} with its check character appended (e.g. to make a well-formed code). */
+  public static String withCheck(String first17) {
+    int check = first17 == null || first17.length() != 17 ? -1 : checkIndex(first17);
+    if (check < 0) {
+      throw new IllegalArgumentException("not the first 17 characters of a credit code: " + first17);
+    }
+    return first17 + CHARS.charAt(check);
+  }
+
+  /** The index in {@link #CHARS} of the check character for the first 17 characters; -1 if one is not allowed. */
+  private static int checkIndex(String code) {
     int sum = 0;
     for (int i = 0; i < 17; i++) {
       int v = CHARS.indexOf(code.charAt(i));
       if (v < 0) {
-        return false;
+        return -1;
       }
       sum += v * WEIGHTS[i];
     }
-    int check = CHARS.indexOf(code.charAt(17));
-    return check >= 0 && check == (31 - sum % 31) % 31;
+    return (31 - sum % 31) % 31;
   }
 }
