@@ -32,6 +32,10 @@ import cn.tongban.core.matter.MatterService;
 import cn.tongban.core.matter.MatterStore;
 import cn.tongban.core.outbox.OutboxRelay;
 import cn.tongban.core.plugin.PluginHost;
+import cn.tongban.core.privacy.DataKeyRotation;
+import cn.tongban.core.privacy.DataKeys;
+import cn.tongban.core.privacy.PersonalData;
+import cn.tongban.core.privacy.Rewrap;
 import cn.tongban.core.sharing.SharedDatasets;
 import cn.tongban.plugin.MaterialScanner;
 import io.vertx.core.Future;
@@ -80,6 +84,8 @@ public final class Platform {
   private long scanTimer = -1;
   private final OutboxRelay relay;
   private final SharedDatasets sharedDatasets;
+  private final PersonalData personal;
+  private final DataKeyRotation dataKeys;
   private long relayTimer = -1;
   private boolean relaying;
   private final AuditChain auditChain;
@@ -90,8 +96,9 @@ public final class Platform {
 
   private Platform(Vertx vertx, TongbanConfig config, Optional<EmbeddedPostgresServer> embeddedPostgres,
       Optional<EmbeddedRedisServer> embeddedRedis, Pool pool, Redis redis, SigningKeys.Pem signingKey,
-      CalendarService calendar, PluginHost plugins) {
+      CalendarService calendar, PluginHost plugins, PersonalData personal) {
     this.vertx = vertx;
+    this.personal = personal;
     this.config = config;
     this.embeddedPostgres = embeddedPostgres;
     this.embeddedRedis = embeddedRedis;
@@ -102,26 +109,27 @@ public final class Platform {
     this.calendarChanges = calendar.followChanges();
     MatterStore matterStore = new MatterStore(pool);
     this.matters = new MatterService(matterStore);
-    this.identity = new IdentityService(vertx, new IdentityStore(pool), redis, config);
+    this.identity = new IdentityService(vertx, new IdentityStore(pool, personal), redis, config);
     FormValidator validator = new FormValidator();
-    ApplicationStore applicationStore = new ApplicationStore(pool);
-    this.enterprises = new EnterpriseService(pool);
-    this.organisation = new OrganisationService(vertx, pool, identity);
-    this.wechat = new WeChatLogin(vertx, pool, config.wechatCode2SessionUrl(), config.wechatAppId(),
+    ApplicationStore applicationStore = new ApplicationStore(pool, personal);
+    this.enterprises = new EnterpriseService(pool, personal);
+    this.organisation = new OrganisationService(vertx, pool, personal, identity);
+    this.wechat = new WeChatLogin(vertx, pool, personal, config.wechatCode2SessionUrl(), config.wechatAppId(),
         config.wechatSecret());
     FormDataChecker dataChecker = new FormDataChecker(validator, plugins);
-    this.licences = new LicenceService(vertx, pool, calendar, config.areaCode());
+    this.licences = new LicenceService(vertx, pool, calendar, config.areaCode(), personal);
     List<MaterialScanner> scanners = new ArrayList<>(List.of(new EicarScanner()));
     scanners.addAll(plugins.scanners());
     this.materials = new MaterialService(vertx, pool, calendar, applicationStore, matterStore, licences, scanners,
-        config.materialLimitBytes(), config.materialValidDays());
-    this.authorisations = new AgentAuthorisations(pool, identity, calendar);
+        config.materialLimitBytes(), config.materialValidDays(), personal);
+    this.authorisations = new AgentAuthorisations(pool, identity, calendar, personal);
     this.sameCityStatistics = new SameCityStatistics(pool, calendar);
     this.applications = new ApplicationService(matters, applicationStore, identity, dataChecker, calendar,
         enterprises, config.areaCode(), config.realNameLevels(), materials, authorisations);
     this.lifecycle = new LifecycleService(applicationStore, matterStore, dataChecker, calendar);
     this.deadlines = new DeadlineScanner(applicationStore, calendar);
-    this.sharedDatasets = new SharedDatasets(pool);
+    this.sharedDatasets = new SharedDatasets(pool, personal);
+    this.dataKeys = new DataKeyRotation(pool, personal);
     this.relay = new OutboxRelay(vertx, pool, applicationStore, matterStore, plugins, licences, lifecycle,
         config.outboxMaxAttempts(), config.outboxBackoffMillis(), config.outboxLeaseSeconds());
     if (config.relayIntervalMillis() > 0) {
@@ -169,6 +177,12 @@ public final class Platform {
 
   /** Starts everything, telling time by {@code clock} (tests move it; production uses the system clock). */
   public static Future<Platform> start(Vertx vertx, TongbanConfig config, Clock clock) {
+    // The personal-data keys first: a deployment without them stops here, before anything starts.
+    return vertx.executeBlocking(() -> DataKeys.resolve(config), false)
+        .compose(personal -> start(vertx, config, clock, personal));
+  }
+
+  private static Future<Platform> start(Vertx vertx, TongbanConfig config, Clock clock, PersonalData personal) {
     Future<Optional<EmbeddedPostgresServer>> pg = config.pgUrl().isPresent()
         ? Future.succeededFuture(Optional.empty())
         : vertx.executeBlocking(() -> Optional.of(EmbeddedPostgresServer.start(config.dataDir().resolve("pg"))),
@@ -184,23 +198,31 @@ public final class Platform {
           .compose(v -> Redis.connect(vertx, redisUrl))
           .compose(redis -> {
             Pool pool = Database.pool(vertx, pgUrl, config.pgPoolSize());
-            return new CatalogueImporter(vertx, new MatterStore(pool)).importBundled()
-                .compose(n -> config.demo() ? new DemoSeeder(vertx, pool).seed() : Future.succeededFuture())
-                .compose(v -> SigningKeys.load(vertx, pool))
+            return DataKeys.check(pool, personal)
+                .compose(v -> new Rewrap(pool, personal).legacy())
+                .compose(sealed -> {
+                  if (sealed > 0) {
+                    LOG.info("sealed the personal data of " + sealed + " rows stored before encryption");
+                  }
+                  return new CatalogueImporter(vertx, new MatterStore(pool)).importBundled();
+                })
+                .compose(n -> config.demo() ? new DemoSeeder(vertx, pool, personal).seed() : Future.succeededFuture())
+                .compose(v -> SigningKeys.load(vertx, pool, personal))
                 .compose(key -> {
                   CalendarService calendar = new CalendarService(vertx, pool, clock);
                   return calendar.load()
                       .compose(c -> vertx.executeBlocking(() -> PluginHost.load(vertx, clock,
-                          Optional.of(config.dataDir().resolve("plugins")), config.settings(), pool), false))
+                          Optional.of(config.dataDir().resolve("plugins")), config.settings(), pool, personal), false))
                       .compose(plugins -> {
-                        LicenceService licences = new LicenceService(vertx, pool, calendar, config.areaCode());
+                        LicenceService licences = new LicenceService(vertx, pool, calendar, config.areaCode(),
+                            personal);
                         return licences.ensureKey()
                             .compose(v -> config.demo() ? DemoSeeder.seedLicences(pool, licences, calendar.today())
                                 : Future.succeededFuture())
                             .map(plugins);
                       })
                       .map(plugins -> new Platform(vertx, config, pg.result(), rd.result(), pool, redis, key,
-                          calendar, plugins));
+                          calendar, plugins, personal));
                 });
           })
           .recover(e -> stopEmbedded(vertx, pg.result(), rd.result()).transform(x -> Future.failedFuture(e)));
@@ -233,6 +255,15 @@ public final class Platform {
 
   public LifecycleService lifecycle() {
     return lifecycle;
+  }
+
+  /** The data keys: which seals, what is still sealed with others, and the rewrap that finishes a rotation. */
+  public DataKeyRotation dataKeys() {
+    return dataKeys;
+  }
+
+  public PersonalData personal() {
+    return personal;
   }
 
   public LicenceService licences() {

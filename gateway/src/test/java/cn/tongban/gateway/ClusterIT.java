@@ -121,6 +121,7 @@ class ClusterIT {
     env.putAll(Map.of("TONGBAN_RELAY_INTERVAL_MS", "100", "TONGBAN_OUTBOX_LEASE_SECONDS", "5",
         "TONGBAN_OUTBOX_BACKOFF_MS", "100", "TONGBAN_OUTBOX_MAX_ATTEMPTS", "50", "TONGBAN_HTTP_PORT", "0",
         "TONGBAN_PG_POOL_SIZE", "4"));
+    env.putAll(TestGateway.DATA_KEYS);
     // One after the other: the first migrates and seeds the shared database.
     a = start("a", jar, env, portA);
     b = start("b", jar, env, portB);

@@ -195,8 +195,10 @@ class DecisionRulesTest {
 
   @Test
   void applicantsWithBadCreditCannotUseToleranceOrCommitments() throws Exception {
-    gateway.execute("insert into applicant_credit (id_number, status, reason, source) values"
-        + " ('11010519491231002X', 'BAD', '失信被执行人', 'test') on conflict (id_number) do update set status = 'BAD'");
+    // As a credit-sharing import would record it: by the blind index of the identity number.
+    gateway.execute("insert into applicant_credit (subject_index, subject_sealed, status, reason, source) values ('"
+        + gateway.idIndex("11010519491231002X") + "', '" + gateway.personal().seal("applicant_credit.subject",
+        "11010519491231002X") + "', 'BAD', '失信被执行人', 'test') on conflict (subject_index) do update set status = 'BAD'");
     try {
       String number = submit(TALENT, "2026-11-03T09:00:00");
       HttpResponse<String> r = act("clerk", number, new JsonObject().put("action", "accept").put("commitment", "承诺")
@@ -206,7 +208,7 @@ class DecisionRulesTest {
       assertEquals("badCredit", new JsonObject(r.body()).getJsonArray("violations").getJsonObject(0)
           .getString("code"));
     } finally {
-      gateway.execute("delete from applicant_credit where id_number = '11010519491231002X'");
+      gateway.execute("delete from applicant_credit where subject_index = '" + gateway.idIndex("11010519491231002X") + "'");
     }
   }
 
@@ -227,10 +229,11 @@ class DecisionRulesTest {
     try {
       terminated = ok(act("reviewer.rsj", number, new JsonObject().put("action", "verify-commitment")
           .put("result", "FALSE").put("comment", "社保记录显示仅缴纳5个月，承诺不实")));
-      assertEquals(1, gateway.count("select count(*) from applicant_credit where id_number = '11010519491231002X'"
+      assertEquals(1, gateway.count("select count(*) from applicant_credit where subject_index = '"
+          + gateway.idIndex("11010519491231002X") + "'"
           + " and status = 'BAD' and source = 'commitment'"), "a false commitment goes on the credit record");
     } finally {
-      gateway.execute("delete from applicant_credit where id_number = '11010519491231002X'");
+      gateway.execute("delete from applicant_credit where subject_index = '" + gateway.idIndex("11010519491231002X") + "'");
     }
     assertEquals("TERMINATED", terminated.getString("status"));
     assertEquals("FALSE", terminated.getJsonObject("commitments").getString("result"));

@@ -137,6 +137,15 @@ class JarLifecycleIT {
           assertEquals("on", rs.getString(1), setting);
         }
       }
+      // Personal data is sealed under keys the first start generated, readable only by their owner.
+      Path keys = dataDir.resolve("keys").resolve("personal-data.properties");
+      assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+          Files.getPosixFilePermissions(keys)));
+      try (var rs = st.executeQuery("select count(*) from application where applicant like 'ENC1:%'"
+          + " and data like 'ENC1:%'")) {
+        rs.next();
+        assertTrue(rs.getLong(1) >= 1, "the submitted case is stored sealed");
+      }
     }
   }
 

@@ -155,7 +155,8 @@ class SubmissionTest {
         "Authorization", "Bearer " + gateway.token("admin"), "Content-Type", "application/json");
     assertEquals(400, bad.statusCode(), bad.body());
     assertTrue(bad.body().contains("/records/1"), "the pointer names the broken record: " + bad.body());
-    assertEquals(0, gateway.count("select count(*) from shared_dataset_record where subject_key = '410183193501010018'"),
+    assertEquals(0, gateway.count("select count(*) from shared_dataset_record where subject_index = '"
+        + gateway.idIndex("410183193501010018") + "'"),
         "a refused import writes nothing");
     HttpResponse<String> imported = gateway.send("PUT", "/api/v1/admin/datasets/gongan-population", dataset.encode(),
         "Authorization", "Bearer " + gateway.token("admin"), "Content-Type", "application/json");

@@ -38,6 +38,25 @@ final class TestGateway implements AutoCloseable {
     this.env = env;
   }
 
+  /**
+   * The tests' personal-data keys (an external database needs configured keys). Fixed test values, never
+   * used anywhere else.
+   */
+  static final Map<String, String> DATA_KEYS = Map.of(
+      "TONGBAN_DATA_KEYS", "t1:" + java.util.Base64.getEncoder().encodeToString("tongban-test-data-key-t1-32bytes".getBytes()),
+      "TONGBAN_DATA_INDEX_KEY", java.util.Base64.getEncoder().encodeToString("tongban-test-blind-index-key-32b".getBytes()));
+
+  /** The sealing and blind indexes this gateway uses, for tests that read or write rows directly. */
+  cn.tongban.core.privacy.PersonalData personal() {
+    TongbanConfig.DataKeys keys = config().dataKeys().orElseThrow();
+    return new cn.tongban.core.privacy.PersonalData(keys.keys(), keys.indexKey());
+  }
+
+  /** The blind index of an identity number (or credit code), as stored in the *_index columns. */
+  String idIndex(String idNumber) {
+    return personal().index(cn.tongban.core.privacy.PersonalData.Kind.ID, idNumber);
+  }
+
   static TestGateway start() {
     return start(Map.of());
   }
@@ -56,6 +75,7 @@ final class TestGateway implements AutoCloseable {
       env.put("TONGBAN_REDIS_URL", TestServers.newRedis());
       env.put("TONGBAN_DEMO", "true");
       env.put("TONGBAN_DATA_DIR", Files.createTempDirectory("tongban-gw").toString());
+      env.putAll(DATA_KEYS);
       env.putAll(overrides);
       return startWith(env, clock);
     } catch (Exception e) {
@@ -215,6 +235,14 @@ final class TestGateway implements AutoCloseable {
     try (var c = jdbc(); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
+    }
+  }
+
+  /** A text the database holds, read directly: the first column of the query's one row. */
+  String text(String sql) throws Exception {
+    try (var c = jdbc(); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
     }
   }
 

@@ -50,17 +50,20 @@ final class ScaleBench {
                     when g % 100 < 93 then 'IN_REVIEW' when g % 100 < 94 then 'SUSPENDED'
                     when g % 100 < 98 then 'SUBMITTED' else 'CORRECTION_REQUESTED' end as status,
                now() - make_interval(mins => (($3::bigint - g) * 1051200 / $3::bigint)::int) as at,
-               case when g % 20000 = 7 then '11010519491231002X'
-                    else 'B' || lpad(((g * 104729) % 300000)::text, 17, '0') end as id_number
+               -- The demo citizen's blind index ($4), else a synthetic applicant's stand-in index.
+               case when g % 20000 = 7 then $4
+                    else 'B' || lpad(((g * 104729) % 300000)::text, 21, '0') end as id_index
         from generate_series($1::bigint, $2::bigint) g, f, h
       )
       insert into application (number, matter_code, form_version, status, channel, hall_code, department_code,
-                               applicant, applicant_id_number, data, query_code, submitted_by, version,
+                               applicant, applicant_id_index, data, query_code, submitted_by, version,
                                submitted_at, updated_at, notice_due_date, accepted_at, clock_start, due_date,
                                legal_due_date, decided_at)
       select '410183' || to_char(at, 'YYYYMMDD') || 'S' || lpad(g::text, 9, '0'), codes[mi], versions[mi], status,
              (array['WINDOW', 'WEB', 'MINI_PROGRAM', 'KIOSK', 'HOTLINE'])[1 + g % 5], hall, departments[mi],
-             jsonb_build_object('kind', 'PERSON', 'name', '张三', 'idNumber', id_number), id_number, samples[mi],
+             -- Stored as before encryption (plain JSON text): reads open it as it is; the next start seals it.
+             jsonb_build_object('kind', 'PERSON', 'name', '张三', 'idNumber', id_index)::text, id_index,
+             samples[mi]::text,
              substr(md5(g::text), 1, 8), 'account:bench-' || ((g * 104729) % 300000), 2, at, at,
              case when status in ('SUBMITTED', 'CORRECTION_REQUESTED') then current_date + ((g / 100) % 7)::int - 1 end,
              case when status not in ('SUBMITTED', 'CORRECTION_REQUESTED', 'NOT_ACCEPTED', 'WITHDRAWN')
@@ -75,6 +78,13 @@ final class ScaleBench {
       from s""";
 
   private ScaleBench() {
+  }
+
+  /** The demo citizen's blind index under the platform's index key (bench/run exports TONGBAN_DATA_INDEX_KEY). */
+  private static String citizenIndex() {
+    byte[] key = java.util.Base64.getDecoder().decode(System.getenv("TONGBAN_DATA_INDEX_KEY"));
+    return new cn.tongban.core.privacy.PersonalData(java.util.Map.of("bench", new byte[32]), key)
+        .index(cn.tongban.core.privacy.PersonalData.Kind.ID, "11010519491231002X");
   }
 
   static void run(Options o) throws Exception {
@@ -105,7 +115,7 @@ final class ScaleBench {
       Http.await(pool.query("select number, query_code from application tablesample system (1) limit 500")
           .execute()).forEach(samples::add);
       long citizenCases = Http.await(pool.query(
-          "select count(*) from application where applicant_id_number = '11010519491231002X'").execute())
+          "select count(*) from application where applicant_id_index = '" + citizenIndex() + "'").execute())
           .iterator().next().getLong(0);
 
       LoadPhase.Watched watched = new LoadPhase.Watched(o.serverPid(), -1);
@@ -161,7 +171,7 @@ final class ScaleBench {
     for (long from = 1; from <= cases; from += CHUNK) {
       long to = Math.min(cases, from + CHUNK - 1);
       long t = System.nanoTime();
-      Http.await(pool.preparedQuery(SEED).execute(Tuple.of(from, to, (long) cases)));
+      Http.await(pool.preparedQuery(SEED).execute(Tuple.of(from, to, (long) cases, citizenIndex())));
       System.out.printf(Locale.ROOT, "#   %,d cases in %.1f s%n", to, (System.nanoTime() - t) / 1e9);
     }
     long t = System.nanoTime();
@@ -185,7 +195,7 @@ final class ScaleBench {
               and a.status = 'ACCEPTED' order by a.id desc limit 51""".formatted(reviewer)},
         new String[] {"citizen's own cases (ApplicationStore.list, citizen scope)", """
             select a.id from application a join matter m on m.code = a.matter_code
-            where (a.submitted_by = 'account:%1$s' or a.applicant_id_number = (select id_number from account
+            where (a.submitted_by = 'account:%1$s' or a.applicant_id_index = (select id_number_index from account
               where id::text = '%1$s') or a.applicant_credit_code in (select credit_code from enterprise
               where legal_rep_account::text = '%1$s' union select credit_code from enterprise_agent
               where account_id::text = '%1$s'))

@@ -38,7 +38,7 @@ final class SideBySide {
   private static final String LIMIT_SUBMIT = """
       with app as (
         insert into application (number, matter_code, form_version, status, channel, hall_code, department_code,
-                                 applicant, applicant_id_number, data, query_code, submitted_by, idempotency_key,
+                                 applicant, applicant_id_index, data, query_code, submitted_by, idempotency_key,
                                  request_hash, notice_due_date, submitted_at, updated_at, applicant_credit_code)
         values ($1 || to_char($15 at time zone 'Asia/Shanghai', 'YYYYMMDD')
                    || lpad((nextval('application_number_seq') % 100000000)::text, 8, '0'),
@@ -218,19 +218,26 @@ final class SideBySide {
   }
 
   /** The values of one limit submission, like those the platform binds; every call a fresh idempotency key. */
-  private record LimitRow(String matterCode, int formVersion, String departmentCode, JsonObject applicant,
-      JsonObject data) {
+  private record LimitRow(String matterCode, int formVersion, String departmentCode, String applicant,
+      String applicantIndex, String data) {
     static LimitRow of(JsonObject matter, JsonObject sample) {
       JsonObject applicant = new JsonObject().put("kind", "PERSON").put("name", "张三")
           .put("idNumber", "11010519491231002X").put("phone", "13800138000").put("realNameLevel", "L3");
+      // The platform stores these sealed (AES-GCM) with a blind index; the limit writes values of the same size.
+      byte[] key = new byte[32];
+      ThreadLocalRandom.current().nextBytes(key);
+      cn.tongban.core.privacy.PersonalData sealing = new cn.tongban.core.privacy.PersonalData(
+          java.util.Map.of("bench", key), key);
       return new LimitRow(matter.getString("code"), matter.getJsonObject("form").getInteger("version"),
-          matter.getJsonObject("department").getString("code"), applicant, sample);
+          matter.getJsonObject("department").getString("code"), sealing.sealJson("application.applicant", applicant),
+          sealing.index(cn.tongban.core.privacy.PersonalData.Kind.ID, applicant.getString("idNumber")),
+          sealing.sealJson("application.data", sample));
     }
 
     Tuple tuple() {
       ThreadLocalRandom random = ThreadLocalRandom.current();
       return Tuple.from(new Object[] {"410183", matterCode, formVersion, "WEB", null, departmentCode, applicant,
-          applicant.getString("idNumber"), data, Long.toString(random.nextLong(1L << 40, 1L << 41), 36),
+          applicantIndex, data, Long.toString(random.nextLong(1L << 40, 1L << 41), 36),
           "account:bench-limit", UUID.randomUUID().toString(), Long.toHexString(random.nextLong()),
           LocalDate.now().plusDays(7), OffsetDateTime.now(), null});
     }

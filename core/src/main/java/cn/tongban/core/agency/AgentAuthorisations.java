@@ -4,6 +4,7 @@ import cn.tongban.core.clock.CalendarService;
 import cn.tongban.core.identity.Caller;
 import cn.tongban.core.identity.IdentityService;
 import cn.tongban.core.identity.Role;
+import cn.tongban.core.privacy.PersonalData;
 import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.Messages;
 import cn.tongban.core.problem.ProblemCode;
@@ -35,14 +36,14 @@ public final class AgentAuthorisations {
   public static final int MAX_DAYS = 366;
 
   private static final String COLUMNS = """
-       a.id::text as id, a.applicant_id_number, a.applicant_name, a.hall_code, h.name as hall_name, a.matter_code,
+       a.id::text as id, a.applicant_id_sealed, a.applicant_name, a.hall_code, h.name as hall_name, a.matter_code,
       a.valid_until, a.evidence, a.created_by, a.created_at, a.revoked_at, a.revoked_by""";
 
   private static final String GRANT = """
       with ins as (
-        insert into agent_authorisation (applicant_id_number, applicant_name, hall_code, matter_code, valid_until,
-                                         evidence, created_by, created_at)
-        values ($1, $2, $3, $4, $5, $6, $7, $8)
+        insert into agent_authorisation (applicant_id_index, applicant_name, hall_code, matter_code, valid_until,
+                                         evidence, created_by, created_at, applicant_id_sealed)
+        values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
         returning *
       ), audit as (
         insert into audit_event (actor, action, entity_type, entity_id, detail)
@@ -75,11 +76,15 @@ public final class AgentAuthorisations {
       )
       select count(*) from upd""";
 
+  /** Column context of the applicant's sealed identity number. */
+  public static final String APPLICANT_ID = "agent_authorisation.applicant_id";
   private final Pool pool;
   private final IdentityService identity;
   private final CalendarService calendar;
+  private final PersonalData personal;
 
-  public AgentAuthorisations(Pool pool, IdentityService identity, CalendarService calendar) {
+  public AgentAuthorisations(Pool pool, IdentityService identity, CalendarService calendar, PersonalData personal) {
+    this.personal = personal;
     this.pool = pool;
     this.identity = identity;
     this.calendar = calendar;
@@ -133,8 +138,9 @@ public final class AgentAuthorisations {
       return invalid(v);
     }
     String matter = body.getString("matterCode");
-    return applicant.compose(who -> pool.preparedQuery(GRANT).execute(Tuple.from(new Object[] {who[0], who[1], hall,
-            matter, until, body.getString("evidence"), caller.scopeKey(), OffsetDateTime.now(calendar.clock())})))
+    return applicant.compose(who -> pool.preparedQuery(GRANT).execute(Tuple.from(new Object[] {
+            personal.index(PersonalData.Kind.ID, who[0]), who[1], hall, matter, until, body.getString("evidence"),
+            caller.scopeKey(), OffsetDateTime.now(calendar.clock()), personal.seal(APPLICANT_ID, who[0])})))
         .recover(e -> e instanceof io.vertx.pgclient.PgException pg && "23503".equals(pg.getSqlState())
             ? invalid(List.of(new Violation(String.valueOf(pg.getConstraint()).contains("hall") ? "/hallCode"
                 : "/matterCode", "unknown", Messages.get(locale, "violation.enum", "code"))))
@@ -155,8 +161,9 @@ public final class AgentAuthorisations {
     Future<String> key;
     String where;
     if (caller.kind() == Caller.Kind.CITIZEN) {
-      where = "a.applicant_id_number = $1";
-      key = identity.account(caller.subject()).map(a -> a.flatMap(x -> x.idNumber()).orElse(""));
+      where = "a.applicant_id_index = $1";
+      key = identity.account(caller.subject())
+          .map(a -> personal.index(PersonalData.Kind.ID, a.flatMap(x -> x.idNumber()).orElse("")));
     } else if (caller.kind() == Caller.Kind.STAFF && caller.has(Role.ADMIN)) {
       where = "$1::text is null";
       key = Future.succeededFuture(null);
@@ -204,10 +211,11 @@ public final class AgentAuthorisations {
       return Future.succeededFuture(Optional.empty());
     }
     return pool.preparedQuery("select " + COLUMNS + " from agent_authorisation a join hall h on h.code = a.hall_code"
-            + " where a.applicant_id_number = $1 and a.hall_code = $2"
+            + " where a.applicant_id_index = $1 and a.hall_code = $2"
             + " and (a.matter_code is null or a.matter_code = $3) and a.revoked_at is null and a.valid_until >= $4"
             + " and ($5::uuid is null or a.id = $5::uuid) order by a.created_at desc limit 1")
-        .execute(Tuple.of(idNumber, hallCode, matterCode, today, id.orElse(null)))
+        .execute(Tuple.of(personal.index(PersonalData.Kind.ID, idNumber), hallCode, matterCode, today,
+            id.orElse(null)))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toJson(rows.iterator().next(), today)));
   }
 
@@ -218,13 +226,13 @@ public final class AgentAuthorisations {
     return select(caller, Optional.of(id)).map(found -> found.stream().findFirst());
   }
 
-  private static JsonObject toJson(Row r, LocalDate today) {
+  private JsonObject toJson(Row r, LocalDate today) {
     LocalDate until = r.getLocalDate("valid_until");
     OffsetDateTime revoked = r.getOffsetDateTime("revoked_at");
     JsonObject json = new JsonObject()
         .put("id", r.getString("id"))
         .put("applicant", new JsonObject().put("name", r.getString("applicant_name"))
-            .put("idNumber", r.getString("applicant_id_number")))
+            .put("idNumber", personal.open(APPLICANT_ID, r.getString("applicant_id_sealed"))))
         .put("hallCode", r.getString("hall_code"))
         .put("hallName", r.getString("hall_name"))
         .put("matterCode", r.getString("matter_code"))

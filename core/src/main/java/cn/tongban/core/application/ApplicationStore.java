@@ -2,6 +2,7 @@ package cn.tongban.core.application;
 
 import cn.tongban.core.identity.Caller;
 import cn.tongban.core.identity.Role;
+import cn.tongban.core.privacy.PersonalData;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -38,7 +39,7 @@ public final class ApplicationStore {
   private static final String SUBMIT = """
       with app as (
         insert into application (number, matter_code, form_version, status, channel, hall_code, department_code,
-                                 applicant, applicant_id_number, data, query_code, submitted_by, idempotency_key,
+                                 applicant, applicant_id_index, data, query_code, submitted_by, idempotency_key,
                                  request_hash, notice_due_date, submitted_at, updated_at, applicant_credit_code,
                                  accepting_department_code, home_hall_code, forwarded_at, forward_due_date,
                                  collection, agency, authorisation_id)
@@ -95,7 +96,7 @@ public final class ApplicationStore {
         from app cross join jsonb_to_recordset($17::jsonb) as need(code text, "licenceType" text)
         cross join lateral (
           select l.identifier from licence l
-          where l.holder_code in (app.applicant_id_number, app.applicant_credit_code)
+          where l.holder_index in (app.applicant_id_index, app.applicant_credit_code)
             and l.type_name = need."licenceType" and l.status = 'ACTIVE'
             and (l.valid_until is null or l.valid_until >= (app.submitted_at at time zone 'Asia/Shanghai')::date)
           order by l.issue_date desc, l.created_at desc limit 1) held
@@ -113,7 +114,7 @@ public final class ApplicationStore {
         from app cross join jsonb_to_recordset($19::jsonb) as need(code text)
         cross join lateral (
           select f.id from material_file f
-          where f.owner_id_number = app.applicant_id_number and f.kind = need.code
+          where f.owner_index = app.applicant_id_index and f.kind = need.code
             and f.valid_until >= (app.submitted_at at time zone 'Asia/Shanghai')::date
           order by f.uploaded_at desc limit 1) earlier
         where need.code not in (select material_code from licensed union all select material_code from handed)
@@ -121,9 +122,16 @@ public final class ApplicationStore {
       select""" + COLUMNS + " from app a join matter m on m.code = a.matter_code";
 
   private final Pool pool;
+  private final PersonalData personal;
 
-  public ApplicationStore(Pool pool) {
+  public ApplicationStore(Pool pool, PersonalData personal) {
     this.pool = pool;
+    this.personal = personal;
+  }
+
+  /** The sealing of personal data this store uses (the applicant, form data and express address are sealed). */
+  public PersonalData personal() {
+    return personal;
   }
 
   /** A new case to insert. */
@@ -160,12 +168,15 @@ public final class ApplicationStore {
   public Future<Optional<Stored>> insert(NewApplication n) {
     return pool.preparedQuery(SUBMIT).execute(Tuple.from(new Object[] {
         n.areaCode(), n.matterCode(), n.formVersion(), n.channel().name(), n.hallCode().orElse(null),
-        n.departmentCode(), n.applicant(), n.applicantIdNumber(), n.data(), n.queryCode(), n.submittedBy(),
+        n.departmentCode(), personal.sealJson(APPLICANT, n.applicant()),
+        personal.index(PersonalData.Kind.ID, n.applicantIdNumber()), personal.sealJson(DATA, n.data()),
+        n.queryCode(), n.submittedBy(),
         n.idempotencyKey().orElse(null), n.requestHash(), n.noticeDueDate(), n.submittedAt(),
         n.creditCode().orElse(null), n.materials().licenceNeeds(), n.materials().handedIn(),
         n.materials().reusable(), n.routing().acceptingDepartment(), n.routing().homeHall().orElse(null),
         n.routing().forwardedAt().orElse(null), n.routing().forwardDueDate().orElse(null),
-        n.routing().collection(), n.routing().agency().orElse(null), n.routing().authorisationId().orElse(null)}))
+        sealCollection(personal, n.routing().collection()), n.routing().agency().orElse(null),
+        n.routing().authorisationId().orElse(null)}))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toStored(rows.iterator().next())));
   }
 
@@ -238,7 +249,7 @@ public final class ApplicationStore {
     Application.Clock c = t.clock();
     Application.Supervision sv = t.supervision();
     return client.preparedQuery(TRANSITION).execute(Tuple.from(new Object[] {
-        t.before().id(), t.before().version(), t.to().name(), t.at(), t.data(),
+        t.before().id(), t.before().version(), t.to().name(), t.at(), personal.sealJson(DATA, t.data()),
         c.acceptedAt().orElse(null), c.clockStart().orElse(null), c.dueDate().orElse(null),
         c.legalDueDate().orElse(null), c.suspendedAt().orElse(null),
         c.suspendedFromStatus().map(Enum::name).orElse(null), c.correction().orElse(null),
@@ -315,18 +326,46 @@ public final class ApplicationStore {
 
   /** Whether the applicant (by identity number, an enterprise by credit code) is flagged with bad credit (失信). */
   public Future<Boolean> badCredit(JsonObject applicant) {
-    return pool.preparedQuery("select 1 from applicant_credit where id_number = $1 and status = 'BAD'")
-        .execute(Tuple.of(creditKey(applicant)))
+    return pool.preparedQuery("select 1 from applicant_credit where subject_index = $1 and status = 'BAD'")
+        .execute(Tuple.of(creditIndex(applicant)))
         .map(rows -> rows.size() > 0);
   }
 
   /** Records bad credit for the applicant (a false commitment), inside the caller's transaction. */
   public Future<Void> recordBadCredit(SqlClient tx, JsonObject applicant, String reason) {
     return tx.preparedQuery("""
-            insert into applicant_credit (id_number, status, reason, source) values ($1, 'BAD', $2, 'commitment')
-            on conflict (id_number) do update set status = 'BAD', reason = excluded.reason,
+            insert into applicant_credit (subject_index, subject_sealed, status, reason, source)
+            values ($1, $3, 'BAD', $2, 'commitment')
+            on conflict (subject_index) do update set status = 'BAD', reason = excluded.reason,
               source = excluded.source, updated_at = now()""")
-        .execute(Tuple.of(creditKey(applicant), reason)).mapEmpty();
+        .execute(Tuple.of(creditIndex(applicant), reason,
+            personal.seal(CREDIT_SUBJECT, creditKey(applicant)))).mapEmpty();
+  }
+
+  /** The columns' contexts: a sealed value opens only in the column it was sealed for. */
+  public static final String APPLICANT = "application.applicant";
+  public static final String DATA = "application.data";
+  public static final String EXPRESS = "application.collection.express";
+  public static final String CREDIT_SUBJECT = "applicant_credit.subject";
+
+  /** Where the result is collected, with the express recipient, phone and address sealed (the method stays plain). */
+  public static JsonObject sealCollection(PersonalData personal, JsonObject collection) {
+    if (collection == null || !(collection.getValue("express") instanceof JsonObject express)) {
+      return collection;
+    }
+    return collection.copy().put("express", personal.sealJson(EXPRESS, express));
+  }
+
+  public static JsonObject openCollection(PersonalData personal, JsonObject collection) {
+    if (collection == null || !(collection.getValue("express") instanceof String sealed)) {
+      return collection;
+    }
+    return collection.copy().put("express", personal.openJson(EXPRESS, sealed));
+  }
+
+  /** The blind index of the enterprise's credit code, or else of the person's identity number. */
+  private String creditIndex(JsonObject applicant) {
+    return personal.index(PersonalData.Kind.ID, creditKey(applicant));
   }
 
   private static String creditKey(JsonObject applicant) {
@@ -457,7 +496,7 @@ public final class ApplicationStore {
       int me = args.size();
       // Their own cases, and those of enterprises they represent or act for.
       return List.of(own,
-          Way.ordered("a.applicant_id_number = (select id_number from account where id::text = $" + me + ")"),
+          Way.ordered("a.applicant_id_index = (select id_number_index from account where id::text = $" + me + ")"),
           Way.ordered("a.applicant_credit_code in (select credit_code from enterprise where legal_rep_account::text = $"
               + me + " union select credit_code from enterprise_agent where account_id::text = $" + me + ")"));
     }
@@ -477,12 +516,13 @@ public final class ApplicationStore {
   }
 
 
-  private static Stored toStored(Row r) {
+  private Stored toStored(Row r) {
     Application a = new Application(
         r.getLong("id"), r.getString("number"), r.getString("matter_code"), r.getString("matter_name"),
         r.getInteger("form_version"), ApplicationStatus.valueOf(r.getString("status")),
         Channel.valueOf(r.getString("channel")), Optional.ofNullable(r.getString("hall_code")),
-        r.getString("department_code"), (JsonObject) r.getValue("applicant"), (JsonObject) r.getValue("data"),
+        r.getString("department_code"), personal.openJson(APPLICANT, r.getString("applicant")),
+        personal.openJson(DATA, r.getString("data")),
         r.getString("query_code"), r.getString("submitted_by"), r.getInteger("version"),
         r.getOffsetDateTime("submitted_at"), r.getOffsetDateTime("updated_at"), new Application.Clock(
             Optional.ofNullable(r.getLocalDate("notice_due_date")),
@@ -501,7 +541,7 @@ public final class ApplicationStore {
             Optional.ofNullable(r.getOffsetDateTime("forwarded_at")),
             Optional.ofNullable(r.getLocalDate("forward_due_date")),
             Optional.ofNullable(r.getOffsetDateTime("forward_answered_at")),
-            Optional.ofNullable((JsonObject) r.getValue("collection")),
+            Optional.ofNullable(openCollection(personal, (JsonObject) r.getValue("collection"))),
             Optional.ofNullable((JsonObject) r.getValue("agency"))));
     return new Stored(a, r.getString("request_hash"));
   }

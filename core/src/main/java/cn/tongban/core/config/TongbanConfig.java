@@ -46,7 +46,19 @@ public record TongbanConfig(
     int auditSealIntervalMillis,
     List<String> corsOrigins,
     int hstsMaxAgeSeconds,
+    Optional<DataKeys> dataKeys,
     Map<String, String> settings) {
+
+  /**
+   * The keys that seal personal data at rest ({@code TONGBAN_DATA_KEYS}: {@code id:base64,…}, 32-byte AES
+   * keys, the first one sealing) and the blind-index key ({@code TONGBAN_DATA_INDEX_KEY}). Never printed.
+   */
+  public record DataKeys(Map<String, byte[]> keys, byte[] indexKey) {
+    @Override
+    public String toString() {
+      return "DataKeys" + keys.keySet() + " (secrets not shown)";
+    }
+  }
 
   /** One real-name verification level: its rank (1 lowest), the code the province uses, and what it means. */
   public record RealNameLevel(int rank, String code, String name) {
@@ -98,7 +110,9 @@ public record TongbanConfig(
     MATERIAL_VALID_DAYS("TONGBAN_MATERIAL_VALID_DAYS", "materialValidDays", "365"),
     AUDIT_SEAL_INTERVAL_MS("TONGBAN_AUDIT_SEAL_INTERVAL_MS", "auditSealIntervalMillis", "1000"),
     CORS_ORIGINS("TONGBAN_CORS_ORIGINS", "corsOrigins", ""),
-    HSTS_MAX_AGE_SECONDS("TONGBAN_HSTS_MAX_AGE_SECONDS", "hstsMaxAgeSeconds", "0");
+    HSTS_MAX_AGE_SECONDS("TONGBAN_HSTS_MAX_AGE_SECONDS", "hstsMaxAgeSeconds", "0"),
+    DATA_KEYS("TONGBAN_DATA_KEYS", "dataKeys", null),
+    DATA_INDEX_KEY("TONGBAN_DATA_INDEX_KEY", "dataIndexKey", null);
 
     final String env;
     final String key;
@@ -219,6 +233,7 @@ public record TongbanConfig(
       corsOrigins.add(o);
     }
     int hsts = r.integer(Option.HSTS_MAX_AGE_SECONDS, 0, 63_072_000);
+    Optional<DataKeys> dataKeys = dataKeys(values, problems);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid configuration:\n  - " + String.join("\n  - ", problems));
     }
@@ -226,7 +241,47 @@ public record TongbanConfig(
         maxFailures, lockSeconds, area, scanInterval, perAddress, clientRate, relayInterval, maxAttempts, backoff,
         lease, wechatUrl, Optional.ofNullable(values.get(Option.WECHAT_APPID.env)),
         Optional.ofNullable(values.get(Option.WECHAT_SECRET.env)), List.copyOf(levels), materialLimit, materialDays,
-        sealInterval, List.copyOf(corsOrigins), hsts, tongbanSettings(env, values));
+        sealInterval, List.copyOf(corsOrigins), hsts, dataKeys, tongbanSettings(env, values));
+  }
+
+  /** Both data-key settings or neither; each key well-formed. Problems never quote a key. */
+  private static Optional<DataKeys> dataKeys(Map<String, String> values, List<String> problems) {
+    String keys = values.get(Option.DATA_KEYS.env);
+    String index = values.get(Option.DATA_INDEX_KEY.env);
+    if (keys == null && index == null) {
+      return Optional.empty();
+    }
+    if (keys == null || index == null) {
+      problems.add(Option.DATA_KEYS.env + " and " + Option.DATA_INDEX_KEY.env + " go together: give both or neither");
+      return Optional.empty();
+    }
+    Map<String, byte[]> parsed = new LinkedHashMap<>();
+    for (String entry : keys.split(",")) {
+      String[] kv = entry.trim().split(":", 2);
+      byte[] key = kv.length == 2 ? base64(kv[1]) : null;
+      if (kv.length != 2 || !kv[0].matches("[a-z0-9][a-z0-9-]{0,31}") || key == null || key.length != 32) {
+        problems.add(Option.DATA_KEYS.env + ": expected id:base64 entries (id in a-z0-9-, a 32-byte key), comma"
+            + " separated, the sealing key first");
+        return Optional.empty();
+      }
+      if (parsed.put(kv[0], key) != null) {
+        problems.add(Option.DATA_KEYS.env + ": key id '" + kv[0] + "' given twice");
+      }
+    }
+    byte[] indexKey = base64(index);
+    if (indexKey == null || indexKey.length < 32) {
+      problems.add(Option.DATA_INDEX_KEY.env + ": expected at least 32 bytes, base64");
+      return Optional.empty();
+    }
+    return Optional.of(new DataKeys(java.util.Collections.unmodifiableMap(parsed), indexKey));
+  }
+
+  private static byte[] base64(String s) {
+    try {
+      return java.util.Base64.getDecoder().decode(s.trim());
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /** Every TONGBAN_* setting (file and environment), for plugins that read their own (e.g. TONGBAN_EXCHANGE_URL). */
@@ -238,6 +293,9 @@ public record TongbanConfig(
       }
     });
     all.putAll(values);
+    // Plugins never see the keys that seal personal data.
+    all.remove(Option.DATA_KEYS.env);
+    all.remove(Option.DATA_INDEX_KEY.env);
     return Map.copyOf(all);
   }
 

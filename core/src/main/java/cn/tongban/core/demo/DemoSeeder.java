@@ -1,5 +1,7 @@
 package cn.tongban.core.demo;
 
+import cn.tongban.core.privacy.PersonalData;
+import cn.tongban.core.sharing.SharedDatasets;
 import cn.tongban.core.application.Channel;
 import cn.tongban.core.identity.Account;
 import cn.tongban.core.identity.ApiClient;
@@ -35,11 +37,13 @@ public final class DemoSeeder {
   private final Vertx vertx;
   private final Pool pool;
   private final IdentityStore store;
+  private final PersonalData personal;
 
-  public DemoSeeder(Vertx vertx, Pool pool) {
+  public DemoSeeder(Vertx vertx, Pool pool, PersonalData personal) {
     this.vertx = vertx;
     this.pool = pool;
-    this.store = new IdentityStore(pool);
+    this.store = new IdentityStore(pool, personal);
+    this.personal = personal;
   }
 
   /**
@@ -48,7 +52,8 @@ public final class DemoSeeder {
    */
   public static Future<Void> seedLicences(Pool pool, LicenceService licences, LocalDate today) {
     String holder = "11010519491231002X";
-    return pool.preparedQuery("select count(*) from licence where holder_code = $1").execute(Tuple.of(holder))
+    return pool.preparedQuery("select count(*) from licence where holder_index = $1")
+        .execute(Tuple.of(licences.personal().index(PersonalData.Kind.ID, holder)))
         .compose(rows -> rows.iterator().next().getLong(0) > 0 ? Future.succeededFuture()
             : pool.withTransaction(tx -> {
               String issuer = "新密市公安局";
@@ -89,10 +94,9 @@ public final class DemoSeeder {
             chain = chain.compose(v -> store.insertAccountIfAbsent(tx, a).mapEmpty());
           }
           // What the 公安 population registry holds on the demo citizen, as if imported (数据共享).
-          chain = chain.compose(v -> tx.query("INSERT INTO shared_dataset_record (source, subject_key, record) "
-              + "VALUES ('gongan-population', '11010519491231002X', '{\"name\": \"张三\", \"householdTownship\": "
-              + "\"超化镇\", \"householdVillage\": \"超化村\", \"address\": \"新密市超化镇超化村三组12号\"}') "
-              + "ON CONFLICT DO NOTHING").execute().mapEmpty());
+          chain = chain.compose(v -> SharedDatasets.put(tx, personal, "gongan-population", "11010519491231002X",
+              new io.vertx.core.json.JsonObject().put("name", "张三").put("householdTownship", "超化镇")
+                  .put("householdVillage", "超化村").put("address", "新密市超化镇超化村三组12号")));
           return chain.compose(v -> store.findClient("portal-demo").compose(c -> c.isPresent()
               ? Future.succeededFuture()
               : vertx.executeBlocking(() -> PasswordHasher.hash(PASSWORD))

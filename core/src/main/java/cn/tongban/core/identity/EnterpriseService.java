@@ -1,5 +1,6 @@
 package cn.tongban.core.identity;
 
+import cn.tongban.core.privacy.PersonalData;
 import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.Messages;
 import cn.tongban.core.problem.ProblemCode;
@@ -22,7 +23,10 @@ import java.util.Optional;
 public final class EnterpriseService {
   private final Pool pool;
 
-  public EnterpriseService(Pool pool) {
+  private final PersonalData personal;
+
+  public EnterpriseService(Pool pool, PersonalData personal) {
+    this.personal = personal;
     this.pool = pool;
   }
 
@@ -72,11 +76,12 @@ public final class EnterpriseService {
           }
           return pool.preparedQuery("""
                   insert into enterprise_agent (credit_code, account_id, granted_by)
-                  select $1, id, $3::uuid from account where id_number = $2 and kind = 'CITIZEN'
+                  select $1, id, $3::uuid from account where id_number_index = $2 and kind = 'CITIZEN'
                   on conflict do nothing""")
-              .execute(Tuple.of(creditCode, idNumber, caller.subject()))
+              .execute(Tuple.of(creditCode, personal.index(PersonalData.Kind.ID, idNumber), caller.subject()))
               .compose(r -> r.rowCount() == 1 ? Future.<Void>succeededFuture()
-                  : pool.preparedQuery("select 1 from account where id_number = $1").execute(Tuple.of(idNumber))
+                  : pool.preparedQuery("select 1 from account where id_number_index = $1")
+                      .execute(Tuple.of(personal.index(PersonalData.Kind.ID, idNumber)))
                       .compose(a -> a.size() == 0
                           ? Future.failedFuture(new DomainException(ProblemCode.NOT_FOUND, "citizen.notFound"))
                           : Future.succeededFuture()));

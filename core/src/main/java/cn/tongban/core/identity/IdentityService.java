@@ -1,5 +1,6 @@
 package cn.tongban.core.identity;
 
+import cn.tongban.core.privacy.PersonalData;
 import cn.tongban.core.config.TongbanConfig;
 import cn.tongban.core.infra.Redis;
 import cn.tongban.core.problem.DomainException;
@@ -51,7 +52,11 @@ public final class IdentityService {
 
   /** The caller for a person's credentials; 401 when wrong, 429 after too many failures for the login or address. */
   public Future<Session> authenticatePerson(String login, String password, String address) {
-    return authenticate("login:fail:person:" + login, address, password,
+    // What was typed may be an identity number or phone: the failure counter (in Redis) is keyed by its blind
+    // index and the audit names it masked, so neither holds it in plain.
+    boolean personal = login.matches("\\d{11,18}[0-9Xx]?");
+    String subject = personal ? "index:" + store.personal().index(PersonalData.Kind.ID, login) : login;
+    return authenticate("login:fail:person:" + subject, personal ? Masking.idNumber(login) : login, address, password,
         () -> store.findByLogin(login).map(a -> a.filter(x -> !x.disabled()).map(x -> new Known(x.passwordHash(),
             new Session(x.toCaller(), x.tokenEpoch())))), ProblemCode.INVALID_CREDENTIALS, "auth.credentials");
   }
@@ -63,7 +68,7 @@ public final class IdentityService {
 
   /** The caller for a client's credentials; 401 when wrong, 429 after too many failures. */
   public Future<Session> authenticateClient(String clientId, String secret, String address) {
-    return authenticate("login:fail:client:" + clientId, address, secret,
+    return authenticate("login:fail:client:" + clientId, clientId, address, secret,
         () -> store.findClient(clientId).map(c -> c.filter(x -> !x.disabled()).map(x -> new Known(x.secretHash(),
             new Session(x.toCaller(), 0)))), ProblemCode.INVALID_CLIENT, "auth.client");
   }
@@ -72,7 +77,7 @@ public final class IdentityService {
   private record Known(String hash, Session session) {
   }
 
-  private Future<Session> authenticate(String throttleKey, String address, String secret,
+  private Future<Session> authenticate(String throttleKey, String who, String address, String secret,
       Supplier<Future<Optional<Known>>> lookup, ProblemCode wrong, String detailKey) {
     String addressKey = "login:fail:address:" + address;
     return checkThrottle(throttleKey, maxFailures)
@@ -86,7 +91,7 @@ public final class IdentityService {
                 ? clearFailures(throttleKey).compose(x -> auditLogin("auth.login", address,
                     known.get().session().caller().scopeKey())).map(x -> known.get().session())
                 : recordFailure(throttleKey).compose(x -> recordFailure(addressKey))
-                    .compose(x -> auditLogin("auth.login-failed", address, masked(throttleKey)))
+                    .compose(x -> auditLogin("auth.login-failed", address, who))
                     .compose(x -> Future.failedFuture(new DomainException(wrong, detailKey)))));
   }
 
@@ -122,7 +127,10 @@ public final class IdentityService {
     return store.citizenExists(r.idNumber(), r.phone()).compose(exists -> exists
         ? Future.failedFuture(new DomainException(ProblemCode.ACCOUNT_EXISTS, "citizen.exists"))
         : vertx.executeBlocking(() -> PasswordHasher.hash(r.password()), false)
-            .compose(hash -> store.insertAccountIfAbsent(store.client(), new Account(null, r.idNumber(), hash,
+            .compose(hash -> store.insertAccountIfAbsent(store.client(), new Account(null,
+                // The login name is not the identity number (that is stored only sealed); citizens sign in
+                // with their identity number or phone, found by blind index.
+                "id-" + store.personal().index(PersonalData.Kind.ID, r.idNumber()), hash,
                 Caller.Kind.CITIZEN, r.name(), Set.of(Role.APPLICANT), Optional.empty(), Optional.empty(),
                 Optional.of(r.idNumber()), Optional.of(r.phone()), false, 1, 0)))
             .compose(inserted -> inserted ? store.findByLogin(r.idNumber()).map(Optional::orElseThrow)
@@ -223,12 +231,6 @@ public final class IdentityService {
         .execute(io.vertx.sqlclient.Tuple.of("address:" + address, action, who,
             new io.vertx.core.json.JsonObject().put("address", address)))
         .mapEmpty();
-  }
-
-  /** A failed login names what was typed, masked when it could be an identity number or phone. */
-  private static String masked(String throttleKey) {
-    String login = throttleKey.substring(throttleKey.indexOf(':', "login:fail:".length()) + 1);
-    return login.matches("\\d{11,18}[0-9X]?") ? Masking.idNumber(login) : login;
   }
 
   private Future<Void> checkThrottle(String key, int max) {

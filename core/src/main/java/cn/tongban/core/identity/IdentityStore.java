@@ -1,6 +1,7 @@
 package cn.tongban.core.identity;
 
 import cn.tongban.core.application.Channel;
+import cn.tongban.core.privacy.PersonalData;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -15,11 +16,20 @@ import java.util.stream.Collectors;
 public final class IdentityStore {
   private static final String ACCOUNT_COLUMNS = """
       id::text as id, username, password_hash, kind, display_name, roles, department_code, hall_code,
-      id_number, phone, disabled, real_name_level, token_epoch""";
+      id_number_sealed, phone_sealed, disabled, real_name_level, token_epoch""";
+  /** Column contexts: identity numbers and phones are sealed, and found by their blind indexes. */
+  public static final String ID_NUMBER = "account.id_number";
+  public static final String PHONE = "account.phone";
   private final SqlClient client;
+  private final PersonalData personal;
 
-  public IdentityStore(SqlClient client) {
+  public IdentityStore(SqlClient client, PersonalData personal) {
     this.client = client;
+    this.personal = personal;
+  }
+
+  public PersonalData personal() {
+    return personal;
   }
 
   public SqlClient client() {
@@ -29,8 +39,8 @@ public final class IdentityStore {
   /** The account signing in with {@code login}: a username, or a citizen's identity number. */
   public Future<Optional<Account>> findByLogin(String login) {
     return client.preparedQuery("select " + ACCOUNT_COLUMNS + " from account"
-            + " where username = $1 or id_number = $1 or phone = $1 order by (username = $1) desc limit 1")
-        .execute(Tuple.of(login))
+            + " where username = $1 or id_number_index = $2 or phone_index = $3 order by (username = $1) desc limit 1")
+        .execute(Tuple.of(login, personal.index(PersonalData.Kind.ID, login), personal.index(PersonalData.Kind.PHONE, login)))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toAccount(rows.iterator().next())));
   }
 
@@ -59,12 +69,14 @@ public final class IdentityStore {
   public Future<Boolean> insertAccountIfAbsent(SqlClient tx, Account a) {
     return tx.preparedQuery("""
             insert into account (username, password_hash, kind, display_name, roles, department_code, hall_code,
-                                 id_number, phone, real_name_level)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                                 id_number_index, phone_index, real_name_level, id_number_sealed, phone_sealed)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
             on conflict do nothing""")
         .execute(Tuple.from(new Object[] {a.username(), a.passwordHash(), a.kind().name(), a.displayName(),
             a.roles().stream().map(Enum::name).sorted().toArray(String[]::new), a.departmentCode().orElse(null),
-            a.hallCode().orElse(null), a.idNumber().orElse(null), a.phone().orElse(null), a.realNameLevel()}))
+            a.hallCode().orElse(null), personal.index(PersonalData.Kind.ID, a.idNumber().orElse(null)),
+            personal.index(PersonalData.Kind.PHONE, a.phone().orElse(null)), a.realNameLevel(),
+            personal.seal(ID_NUMBER, a.idNumber().orElse(null)), personal.seal(PHONE, a.phone().orElse(null))}))
         .map(rows -> rows.rowCount() == 1);
   }
 
@@ -80,8 +92,9 @@ public final class IdentityStore {
 
   /** Whether an account has this identity number or phone already. */
   public Future<Boolean> citizenExists(String idNumber, String phone) {
-    return client.preparedQuery("select 1 from account where id_number = $1 or phone = $2 or username = $1")
-        .execute(Tuple.of(idNumber, phone))
+    return client.preparedQuery("select 1 from account where id_number_index = $1 or phone_index = $2 or username = $3")
+        .execute(Tuple.of(personal.index(PersonalData.Kind.ID, idNumber), personal.index(PersonalData.Kind.PHONE, phone),
+            idNumber))
         .map(rows -> rows.size() > 0);
   }
 
@@ -106,8 +119,9 @@ public final class IdentityStore {
 
   /** Sets a citizen's real-name level; false when there is no citizen with this identity number. */
   public Future<Boolean> setRealNameLevel(String idNumber, int level) {
-    return client.preparedQuery("update account set real_name_level = $2 where id_number = $1 and kind = 'CITIZEN'")
-        .execute(Tuple.of(idNumber, level))
+    return client.preparedQuery("update account set real_name_level = $2 where id_number_index = $1"
+            + " and kind = 'CITIZEN'")
+        .execute(Tuple.of(personal.index(PersonalData.Kind.ID, idNumber), level))
         .map(rows -> rows.rowCount() == 1);
   }
 
@@ -122,12 +136,13 @@ public final class IdentityStore {
         });
   }
 
-  private static Account toAccount(Row r) {
+  private Account toAccount(Row r) {
     return new Account(r.getString("id"), r.getString("username"), r.getString("password_hash"),
         Caller.Kind.valueOf(r.getString("kind")), r.getString("display_name"),
         Arrays.stream(r.getArrayOfStrings("roles")).map(Role::valueOf).collect(Collectors.toSet()),
         Optional.ofNullable(r.getString("department_code")), Optional.ofNullable(r.getString("hall_code")),
-        Optional.ofNullable(r.getString("id_number")), Optional.ofNullable(r.getString("phone")),
+        Optional.ofNullable(personal.open(ID_NUMBER, r.getString("id_number_sealed"))),
+        Optional.ofNullable(personal.open(PHONE, r.getString("phone_sealed"))),
         r.getBoolean("disabled"), r.getInteger("real_name_level"), r.getInteger("token_epoch"));
   }
 }

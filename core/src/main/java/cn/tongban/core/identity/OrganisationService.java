@@ -1,5 +1,6 @@
 package cn.tongban.core.identity;
 
+import cn.tongban.core.privacy.PersonalData;
 import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.Messages;
 import cn.tongban.core.problem.ProblemCode;
@@ -32,10 +33,10 @@ public final class OrganisationService {
   private final IdentityStore store;
   private final IdentityService identity;
 
-  public OrganisationService(Vertx vertx, Pool pool, IdentityService identity) {
+  public OrganisationService(Vertx vertx, Pool pool, PersonalData personal, IdentityService identity) {
     this.vertx = vertx;
     this.pool = pool;
-    this.store = new IdentityStore(pool);
+    this.store = new IdentityStore(pool, personal);
     this.identity = identity;
   }
 
@@ -89,12 +90,16 @@ public final class OrganisationService {
       return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "account.forbidden"));
     }
     return pool.preparedQuery("update account set disabled = $2, token_epoch = token_epoch + 1"
-            + " where username = $1 returning id::text, token_epoch")
-        .execute(Tuple.of(username, disabled))
+            + " where username = $1 or (kind = 'CITIZEN' and id_number_index = $3)"
+            + " returning id::text, token_epoch, username")
+        // A citizen is named by their identity number (found by its blind index); staff by username.
+        .execute(Tuple.of(username, disabled, store.personal().index(PersonalData.Kind.ID, username)))
         .compose(rows -> rows.size() == 0
             ? Future.failedFuture(new DomainException(ProblemCode.NOT_FOUND, "request.notFound", username))
-            : identity.moveEpoch(rows.iterator().next().getString(0), rows.iterator().next().getInteger(1)))
-        .compose(v -> audit(caller, disabled ? "account.disabled" : "account.enabled", username));
+            : identity.moveEpoch(rows.iterator().next().getString(0), rows.iterator().next().getInteger(1))
+                // The audit names the account by its stored username, never by an identity number typed in.
+                .compose(v -> audit(caller, disabled ? "account.disabled" : "account.enabled",
+                    rows.iterator().next().getString(2))));
   }
 
   /** Creates or renames a department (administrators). */

@@ -1,5 +1,6 @@
 package cn.tongban.core.identity;
 
+import cn.tongban.core.privacy.PersonalData;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -24,18 +25,22 @@ public final class SigningKeys {
   public record Pem(String id, String privatePem, String publicPem) {
   }
 
+  /** Column context: the private key is sealed at rest like personal data. */
+  public static final String PRIVATE_PEM = "signing_key.private_pem";
+
   /** The current token-signing key pair, created when there is none. */
-  public static Future<Pem> load(Vertx vertx, Pool pool) {
+  public static Future<Pem> load(Vertx vertx, Pool pool, PersonalData personal) {
     return vertx.executeBlocking(SigningKeys::generate)
         .compose(fresh -> pool.preparedQuery("""
                 insert into signing_key (id, algorithm, private_pem, public_pem) values ($1, 'ES256', $2, $3)
                 on conflict (id) do nothing""")
-            .execute(Tuple.of(fresh.id(), fresh.privatePem(), fresh.publicPem())))
+            .execute(Tuple.of(fresh.id(), personal.seal(PRIVATE_PEM, fresh.privatePem()), fresh.publicPem())))
         .compose(v -> pool.preparedQuery("select id, private_pem, public_pem from signing_key where id = $1")
             .execute(Tuple.of(KEY_ID)))
         .map(rows -> {
           var r = rows.iterator().next();
-          return new Pem(r.getString("id"), r.getString("private_pem"), r.getString("public_pem"));
+          return new Pem(r.getString("id"), personal.open(PRIVATE_PEM, r.getString("private_pem")),
+              r.getString("public_pem"));
         });
   }
 

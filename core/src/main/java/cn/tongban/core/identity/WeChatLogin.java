@@ -1,5 +1,6 @@
 package cn.tongban.core.identity;
 
+import cn.tongban.core.privacy.PersonalData;
 import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.ProblemCode;
 import io.vertx.core.Future;
@@ -29,10 +30,10 @@ public final class WeChatLogin {
   private final Optional<String> appId;
   private final Optional<String> secret;
 
-  public WeChatLogin(Vertx vertx, Pool pool, String endpoint, Optional<String> appId, Optional<String> secret) {
+  public WeChatLogin(Vertx vertx, Pool pool, PersonalData personal, String endpoint, Optional<String> appId, Optional<String> secret) {
     this.pool = pool;
     this.http = vertx.createHttpClient();
-    this.accounts = new IdentityStore(pool);
+    this.accounts = new IdentityStore(pool, personal);
     this.endpoint = endpoint;
     this.appId = appId;
     this.secret = secret;

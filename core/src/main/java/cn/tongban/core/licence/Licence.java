@@ -2,6 +2,7 @@ package cn.tongban.core.licence;
 
 import cn.tongban.core.identity.Masking;
 import cn.tongban.core.json.CanonicalJson;
+import cn.tongban.core.privacy.PersonalData;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 
@@ -78,17 +79,30 @@ public record Licence(String identifier, String typeCode, String typeName, Strin
 
   /** The columns {@link #from(Row)} reads. */
   public static final String COLUMNS = """
-      identifier, type_code, type_name, name, number, holder_name, holder_code, holder_code_type, issuer_name,
+      identifier, type_code, type_name, name, number, holder_name, holder_code_sealed, holder_code_type, issuer_name,
       issuer_code, department_code, issue_date, jurisdiction, valid_from, valid_until, surface, application_number,
       key_id, signature, status, revoked_at, revocation_reason""";
 
-  public static Licence from(Row r) {
+  /** Column contexts: the holder's code and the surface data are sealed (personal data at rest). */
+  public static final String HOLDER_CODE = "licence.holder_code";
+  public static final String SURFACE = "licence.surface";
+
+  /**
+   * What a licence is looked up by: a person's identity number by its blind index, an enterprise's credit
+   * code (public, GB 32100) as it is.
+   */
+  public static String holderIndex(PersonalData personal, String holderCode, String holderCodeType) {
+    return "001".equals(holderCodeType) ? holderCode : personal.index(PersonalData.Kind.ID, holderCode);
+  }
+
+  public static Licence from(Row r, PersonalData personal) {
     return new Licence(r.getString("identifier"), r.getString("type_code"), r.getString("type_name"),
-        r.getString("name"), r.getString("number"), r.getString("holder_name"), r.getString("holder_code"),
+        r.getString("name"), r.getString("number"), r.getString("holder_name"),
+        personal.open(HOLDER_CODE, r.getString("holder_code_sealed")),
         r.getString("holder_code_type"), r.getString("issuer_name"), r.getString("issuer_code"),
         Optional.ofNullable(r.getString("department_code")), r.getLocalDate("issue_date"),
         r.getString("jurisdiction"), r.getLocalDate("valid_from"), Optional.ofNullable(r.getLocalDate("valid_until")),
-        (JsonObject) r.getValue("surface"), Optional.ofNullable(r.getString("application_number")),
+        personal.openJson(SURFACE, r.getString("surface")), Optional.ofNullable(r.getString("application_number")),
         r.getString("key_id"), r.getBuffer("signature").getBytes(), r.getString("status"),
         Optional.ofNullable(r.getOffsetDateTime("revoked_at")), Optional.ofNullable(r.getString("revocation_reason")));
   }

@@ -1,5 +1,7 @@
 package cn.tongban.core.licence;
 
+import cn.tongban.core.privacy.PersonalData;
+import cn.tongban.core.application.ApplicationStore;
 import cn.tongban.core.clock.CalendarService;
 import cn.tongban.core.identity.Caller;
 import cn.tongban.core.identity.Role;
@@ -40,9 +42,11 @@ public final class LicenceService {
   private final Pool pool;
   private final CalendarService calendar;
   private final String areaCode;
+  private final PersonalData personal;
   private final Map<String, byte[]> publicKeys = new ConcurrentHashMap<>();
 
-  public LicenceService(Vertx vertx, Pool pool, CalendarService calendar, String areaCode) {
+  public LicenceService(Vertx vertx, Pool pool, CalendarService calendar, String areaCode, PersonalData personal) {
+    this.personal = personal;
     this.vertx = vertx;
     this.pool = pool;
     this.calendar = calendar;
@@ -56,8 +60,17 @@ public final class LicenceService {
         : vertx.executeBlocking(Sm2::generate).compose(pair -> pool.preparedQuery("""
                 insert into licence_key (id, algorithm, private_key, public_key) values ($1, 'SM2-SM3', $2, $3)
                 on conflict do nothing""")
-            .execute(Tuple.of(newKeyId(), Buffer.buffer(pair.privateKey()), Buffer.buffer(pair.publicKey())))
+            .execute(Tuple.of(newKeyId(), Buffer.buffer(personal.sealBytes(PRIVATE_KEY, pair.privateKey())),
+                Buffer.buffer(pair.publicKey())))
             .mapEmpty()));
+  }
+
+  /** Column context: the issuer's SM2 private key is sealed at rest like personal data. */
+  public static final String PRIVATE_KEY = "licence_key.private_key";
+
+  /** How this service seals holders' codes and surfaces. */
+  public PersonalData personal() {
+    return personal;
   }
 
   /** Administrators: a new signing key; the old one is retired and still verifies its licences. */
@@ -70,7 +83,8 @@ public final class LicenceService {
         .query("update licence_key set retired_at = now() where retired_at is null returning id").execute()
         .compose(retired -> tx.preparedQuery("""
                 insert into licence_key (id, algorithm, private_key, public_key) values ($1, 'SM2-SM3', $2, $3)""")
-            .execute(Tuple.of(id, Buffer.buffer(pair.privateKey()), Buffer.buffer(pair.publicKey())))
+            .execute(Tuple.of(id, Buffer.buffer(personal.sealBytes(PRIVATE_KEY, pair.privateKey())),
+                Buffer.buffer(pair.publicKey())))
             .map(v -> new JsonObject().put("keyId", id).put("retired",
                 retired.size() == 0 ? null : retired.iterator().next().getString(0))))
         .compose(out -> audit(tx, caller.scopeKey(), "licence.key-rotated", id, out).map(out))));
@@ -110,7 +124,7 @@ public final class LicenceService {
           if (type.isEmpty()) {
             return Future.succeededFuture(Optional.empty());
           }
-          JsonObject applicant = (JsonObject) r.getValue("applicant");
+          JsonObject applicant = personal.openJson(ApplicationStore.APPLICANT, r.getString("applicant"));
           boolean enterprise = "ENTERPRISE".equals(applicant.getString("kind"));
           LocalDate today = calendar.today();
           int years = result.getInteger("validityYears", type.get().validityYears());
@@ -119,7 +133,7 @@ public final class LicenceService {
               applicant.getString("name"), enterprise ? applicant.getString("creditCode") : applicant.getString("idNumber"),
               enterprise ? "001" : "111", r.getString("department_name"), IssuerCodes.of(areaCode, dept),
               Optional.of(dept), today, years > 0 ? Optional.of(today.plusYears(years).minusDays(1)) : Optional.empty(),
-              (JsonObject) r.getValue("data"), Optional.of(applicationNumber));
+              personal.openJson(ApplicationStore.DATA, r.getString("data")), Optional.of(applicationNumber));
           return pool.withTransaction(tx -> issue(tx, req, "system")).map(Optional::of);
         });
   }
@@ -143,19 +157,21 @@ public final class LicenceService {
               req.departmentCode(), today, areaCode, req.validFrom(), req.validUntil(), req.surface(),
               req.applicationNumber(), r.getString("key_id"), new byte[0], "ACTIVE", Optional.empty(),
               Optional.empty());
-          byte[] signature = Sm2.sign(r.getBuffer("private_key").getBytes(), unsigned.signedBytes());
+          byte[] signature = Sm2.sign(personal.openBytes(PRIVATE_KEY, r.getBuffer("private_key").getBytes()),
+              unsigned.signedBytes());
           Licence l = new Licence(identifier, unsigned.typeCode(), unsigned.typeName(), unsigned.name(), number,
               unsigned.holderName(), unsigned.holderCode(), unsigned.holderCodeType(), unsigned.issuerName(),
               unsigned.issuerCode(), unsigned.departmentCode(), today, areaCode, unsigned.validFrom(),
               unsigned.validUntil(), unsigned.surface(), unsigned.applicationNumber(), unsigned.keyId(), signature,
               "ACTIVE", Optional.empty(), Optional.empty());
-          return tx.preparedQuery("insert into licence (" + Licence.COLUMNS + ") values ($1, $2, $3, $4, $5, $6, $7, $8,"
-                  + " $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 'ACTIVE', null, null)")
+          return tx.preparedQuery("insert into licence (" + Licence.COLUMNS + ", holder_index) values ($1, $2, $3, $4,"
+                  + " $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 'ACTIVE', null, null, $20)")
               .execute(Tuple.from(new Object[] {l.identifier(), l.typeCode(), l.typeName(), l.name(), l.number(),
-                  l.holderName(), l.holderCode(), l.holderCodeType(), l.issuerName(), l.issuerCode(),
-                  l.departmentCode().orElse(null), l.issueDate(), l.jurisdiction(), l.validFrom(),
-                  l.validUntil().orElse(null), l.surface(), l.applicationNumber().orElse(null), l.keyId(),
-                  Buffer.buffer(signature)}))
+                  l.holderName(), personal.seal(Licence.HOLDER_CODE, l.holderCode()), l.holderCodeType(),
+                  l.issuerName(), l.issuerCode(), l.departmentCode().orElse(null), l.issueDate(), l.jurisdiction(),
+                  l.validFrom(), l.validUntil().orElse(null), personal.sealJson(Licence.SURFACE, l.surface()),
+                  l.applicationNumber().orElse(null), l.keyId(), Buffer.buffer(signature),
+                  Licence.holderIndex(personal, l.holderCode(), l.holderCodeType())}))
               .compose(v -> audit(tx, actor, "licence.issued", identifier, new JsonObject()
                   .put("typeName", l.typeName()).put("applicationNumber", l.applicationNumber().orElse(null))))
               .compose(v -> outbox(tx, "LicenceIssued", l))
@@ -166,12 +182,12 @@ public final class LicenceService {
   public Future<Optional<Licence>> find(String identifier) {
     return pool.preparedQuery("select " + Licence.COLUMNS + " from licence where identifier = $1")
         .execute(Tuple.of(identifier))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(Licence.from(rows.iterator().next())));
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(Licence.from(rows.iterator().next(), personal)));
   }
 
   // The holder codes a caller answers for: their identity number, and enterprises they represent or act for.
   private static final String HOLDER_CODES = """
-      (select id_number from account where id::text = $1 and id_number is not null
+      (select id_number_index from account where id::text = $1 and id_number_index is not null
        union select credit_code from enterprise where legal_rep_account::text = $1
        union select credit_code from enterprise_agent where account_id::text = $1)""";
 
@@ -180,13 +196,13 @@ public final class LicenceService {
     if (caller.kind() == Caller.Kind.CLIENT) {
       return Future.succeededFuture(List.of());
     }
-    return pool.preparedQuery("select " + Licence.COLUMNS + " from licence where holder_code in " + HOLDER_CODES
+    return pool.preparedQuery("select " + Licence.COLUMNS + " from licence where holder_index in " + HOLDER_CODES
             + " and ($2::text is null or type_name = $2) order by issue_date desc, identifier")
         .execute(Tuple.of(caller.subject(), typeName.orElse(null)))
         .map(rows -> {
           LocalDate today = calendar.today();
           List<JsonObject> out = new ArrayList<>();
-          rows.forEach(r -> out.add(Licence.from(r).toJson(today)));
+          rows.forEach(r -> out.add(Licence.from(r, personal).toJson(today)));
           return out;
         });
   }
@@ -206,7 +222,7 @@ public final class LicenceService {
         return Future.failedFuture(notFound(identifier));
       }
       return pool.preparedQuery("select 1 where $2 in " + HOLDER_CODES).execute(Tuple.of(caller.subject(),
-          l.holderCode())).compose(rows -> rows.size() > 0 ? Future.succeededFuture(l)
+          Licence.holderIndex(personal, l.holderCode(), l.holderCodeType()))).compose(rows -> rows.size() > 0 ? Future.succeededFuture(l)
           : Future.failedFuture(notFound(identifier)));
     });
   }
@@ -246,9 +262,9 @@ public final class LicenceService {
     });
   }
 
-  private static Future<Licence> find(SqlClient c, String identifier) {
+  private Future<Licence> find(SqlClient c, String identifier) {
     return c.preparedQuery("select " + Licence.COLUMNS + " from licence where identifier = $1")
-        .execute(Tuple.of(identifier)).map(rows -> Licence.from(rows.iterator().next()));
+        .execute(Tuple.of(identifier)).map(rows -> Licence.from(rows.iterator().next(), personal));
   }
 
   /**
@@ -347,13 +363,16 @@ public final class LicenceService {
    * them), valid ones first.
    */
   public Future<List<Licence>> ofHolders(List<String> holderCodes, List<String> typeNames) {
-    return pool.preparedQuery("select " + Licence.COLUMNS + " from licence where holder_code = any($1)"
+    return pool.preparedQuery("select " + Licence.COLUMNS + " from licence where holder_index = any($1)"
             + " and type_name = any($2) order by status, issue_date desc")
-        .execute(Tuple.tuple().addArrayOfString(holderCodes.toArray(String[]::new))
+        // A code may be a person's identity number (found by its blind index) or an enterprise's credit code.
+        .execute(Tuple.tuple().addArrayOfString(holderCodes.stream()
+                .flatMap(c -> java.util.stream.Stream.of(c, personal.index(PersonalData.Kind.ID, c)))
+                .toArray(String[]::new))
             .addArrayOfString(typeNames.toArray(String[]::new)))
         .map(rows -> {
           List<Licence> out = new ArrayList<>();
-          rows.forEach(r -> out.add(Licence.from(r)));
+          rows.forEach(r -> out.add(Licence.from(r, personal)));
           return out;
         });
   }

@@ -1,5 +1,6 @@
 package cn.tongban.core.material;
 
+import cn.tongban.core.privacy.PersonalData;
 import cn.tongban.core.application.Application;
 import cn.tongban.core.application.ApplicationStore;
 import cn.tongban.core.clock.CalendarService;
@@ -37,7 +38,7 @@ import java.util.UUID;
  */
 public final class MaterialService {
   private static final String COLUMNS =
-      "id::text, owner_id_number, kind, file_name, media_type, size_bytes, sha256, uploaded_by, uploaded_at, valid_until";
+      "id::text, owner_index, kind, file_name, media_type, size_bytes, sha256, uploaded_by, uploaded_at, valid_until";
 
   private final Vertx vertx;
   private final Pool pool;
@@ -48,9 +49,15 @@ public final class MaterialService {
   private final List<MaterialScanner> scanners;
   private final long limitBytes;
   private final int validDays;
+  private final PersonalData personal;
+  /** Column contexts: the owner's identity number and the file itself are sealed. */
+  public static final String OWNER = "material_file.owner_id";
+  public static final String CONTENT = "material_file.content";
 
   public MaterialService(Vertx vertx, Pool pool, CalendarService calendar, ApplicationStore applications,
-      MatterStore matters, LicenceService licences, List<MaterialScanner> scanners, long limitBytes, int validDays) {
+      MatterStore matters, LicenceService licences, List<MaterialScanner> scanners, long limitBytes, int validDays,
+      PersonalData personal) {
+    this.personal = personal;
     this.vertx = vertx;
     this.pool = pool;
     this.calendar = calendar;
@@ -120,14 +127,16 @@ public final class MaterialService {
   private Future<JsonObject> store(Caller caller, Upload u, String owner, String mediaType, String sha) {
     String name = safeName(u.fileName(), mediaType);
     return pool.withTransaction(tx -> tx.preparedQuery("select " + COLUMNS + " from material_file"
-            + " where owner_id_number = $1 and kind = $2 and sha256 = $3 and valid_until >= $4 limit 1")
-        .execute(Tuple.of(owner, u.kind(), sha, calendar.today()))
+            + " where owner_index = $1 and kind = $2 and sha256 = $3 and valid_until >= $4 limit 1")
+        .execute(Tuple.of(personal.index(PersonalData.Kind.ID, owner), u.kind(), sha, calendar.today()))
         .compose(same -> same.size() > 0 ? Future.succeededFuture(toJson(same.iterator().next()))
-            : tx.preparedQuery("insert into material_file (owner_id_number, kind, file_name, media_type, size_bytes,"
-                    + " sha256, content, uploaded_by, valid_until) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+            : tx.preparedQuery("insert into material_file (owner_index, kind, file_name, media_type, size_bytes,"
+                    + " sha256, content, uploaded_by, valid_until, owner_id_sealed)"
+                    + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
                     + " returning " + COLUMNS)
-                .execute(Tuple.from(new Object[] {owner, u.kind(), name, mediaType, u.content().length, sha,
-                    Buffer.buffer(u.content()), caller.scopeKey(), calendar.today().plusDays(validDays)}))
+                .execute(Tuple.from(new Object[] {personal.index(PersonalData.Kind.ID, owner), u.kind(), name, mediaType,
+                    u.content().length, sha, Buffer.buffer(personal.sealBytes(CONTENT, u.content())),
+                    caller.scopeKey(), calendar.today().plusDays(validDays), personal.seal(OWNER, owner)}))
                 .compose(rows -> {
                   JsonObject m = toJson(rows.iterator().next());
                   return tx.preparedQuery("insert into audit_event (actor, action, entity_type, entity_id, detail)"
@@ -158,9 +167,11 @@ public final class MaterialService {
   /** Whose material an upload is: a citizen's own; staff at a window or station upload for an applicant. */
   private Future<String> owner(Caller caller, Optional<String> forIdNumber, Locale locale) {
     if (caller.kind() == Caller.Kind.CITIZEN) {
-      return pool.preparedQuery("select id_number from account where id::text = $1").execute(Tuple.of(caller.subject()))
+      return pool.preparedQuery("select id_number_sealed from account where id::text = $1")
+          .execute(Tuple.of(caller.subject()))
           .compose(rows -> {
-            String id = rows.size() == 0 ? null : rows.iterator().next().getString(0);
+            String id = rows.size() == 0 ? null
+                : personal.open(cn.tongban.core.identity.IdentityStore.ID_NUMBER, rows.iterator().next().getString(0));
             return id == null ? Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "material.owner"))
                 : Future.succeededFuture(id);
           });
@@ -178,8 +189,8 @@ public final class MaterialService {
 
   /** The caller's own materials that can still be reused, newest first. */
   public Future<List<JsonObject>> mine(Caller caller, Optional<String> kind) {
-    return pool.preparedQuery("select " + COLUMNS + " from material_file where owner_id_number ="
-            + " (select id_number from account where id::text = $1) and valid_until >= $2"
+    return pool.preparedQuery("select " + COLUMNS + " from material_file where owner_index ="
+            + " (select id_number_index from account where id::text = $1) and valid_until >= $2"
             + " and ($3::text is null or kind = $3) order by uploaded_at desc limit 200")
         .execute(Tuple.of(caller.subject(), calendar.today(), kind.orElse(null)))
         .map(rows -> {
@@ -197,7 +208,7 @@ public final class MaterialService {
     return readable(caller, id).compose(r -> pool.preparedQuery("select content from material_file where id = $1")
         .execute(Tuple.of(UUID.fromString(id)))
         .map(rows -> new Content(r.getString("file_name"), r.getString("media_type"),
-            rows.iterator().next().getBuffer(0))));
+            Buffer.buffer(personal.openBytes(CONTENT, rows.iterator().next().getBuffer(0).getBytes())))));
   }
 
   /** The material's row if the caller may read it; 404 otherwise (ids cannot be probed). */
@@ -208,7 +219,7 @@ public final class MaterialService {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(new DomainException(ProblemCode.MATERIAL_NOT_FOUND, "material.notFound", id));
     }
-    return pool.preparedQuery("select " + COLUMNS + ", (select id_number from account where id::text = $2) as me,"
+    return pool.preparedQuery("select " + COLUMNS + ", (select id_number_index from account where id::text = $2) as me,"
             + " (select coalesce(array_agg(a.number), '{}') from case_material c join application a"
             + " on a.id = c.application_id where c.material_id = m.id) as cases"
             + " from material_file m where id = $1")
@@ -218,7 +229,7 @@ public final class MaterialService {
             return Future.failedFuture(new DomainException(ProblemCode.MATERIAL_NOT_FOUND, "material.notFound", id));
           }
           Row r = rows.iterator().next();
-          boolean own = r.getString("owner_id_number").equals(r.getString("me"))
+          boolean own = r.getString("owner_index").equals(r.getString("me"))
               || caller.scopeKey().equals(r.getString("uploaded_by"));
           if (own || caller.kind() == Caller.Kind.STAFF && (caller.has(Role.ADMIN) || caller.has(Role.SUPERVISOR))) {
             return Future.succeededFuture(r);
@@ -307,9 +318,10 @@ public final class MaterialService {
       }
     }
     return pool.preparedQuery("select array_agg(id::text) from material_file where id = any($1)"
-            + " and owner_id_number = $2 and valid_until >= $3")
+            + " and owner_index = $2 and valid_until >= $3")
         .execute(Tuple.tuple().addArrayOfUUID(uuids.toArray(UUID[]::new))
-            .addString(ownerIdNumber == null ? "" : ownerIdNumber).addLocalDate(calendar.today()))
+            .addString(ownerIdNumber == null ? "" : personal.index(PersonalData.Kind.ID, ownerIdNumber))
+            .addLocalDate(calendar.today()))
         .map(rows -> {
           String[] ok = rows.iterator().next().getArrayOfStrings(0);
           List<String> good = ok == null ? List.of() : List.of(ok);

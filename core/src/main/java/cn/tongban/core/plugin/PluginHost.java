@@ -18,6 +18,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import cn.tongban.core.privacy.PersonalData;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 
@@ -57,9 +58,12 @@ public final class PluginHost {
   private final Vertx vertx;
   private final Clock clock;
   private final Pool pool;
+  private final PersonalData personal;
 
   private PluginHost(Map<String, FormHandlerFactory> factories, List<EventSink> sinks,
-      Map<String, DataSharingAdapter> adapters, List<MaterialScanner> scanners, Vertx vertx, Clock clock, Pool pool) {
+      Map<String, DataSharingAdapter> adapters, List<MaterialScanner> scanners, Vertx vertx, Clock clock, Pool pool,
+      PersonalData personal) {
+    this.personal = personal;
     this.factories = Collections.unmodifiableMap(factories);
     this.scanners = List.copyOf(scanners);
     this.sinks = List.copyOf(sinks);
@@ -71,7 +75,7 @@ public final class PluginHost {
 
   /** Finds every handler factory (blocking: class loading and jar scanning; call it from a worker). */
   public static PluginHost load(Vertx vertx, Clock clock, Optional<Path> pluginDir) throws IOException {
-    return load(vertx, clock, pluginDir, Map.of(), null);
+    return load(vertx, clock, pluginDir, Map.of(), null, null);
   }
 
   /**
@@ -79,7 +83,7 @@ public final class PluginHost {
    * themselves from, and the database whose imported department datasets answer every source no adapter serves.
    */
   public static PluginHost load(Vertx vertx, Clock clock, Optional<Path> pluginDir, Map<String, String> settings,
-      Pool pool) throws IOException {
+      Pool pool, PersonalData personal) throws IOException {
     ClassLoader loader = PluginHost.class.getClassLoader();
     if (pluginDir.isPresent() && Files.isDirectory(pluginDir.get())) {
       List<URL> jars = new ArrayList<>();
@@ -122,7 +126,7 @@ public final class PluginHost {
     LOG.info(() -> "form handlers installed: " + found.keySet() + "; event sinks configured: " + sinkIds
         + "; live data-sharing sources: " + adapters.keySet() + "; material scanners: "
         + scanners.stream().map(MaterialScanner::id).toList());
-    return new PluginHost(found, sinks, adapters, scanners, vertx, clock, pool);
+    return new PluginHost(found, sinks, adapters, scanners, vertx, clock, pool, personal);
   }
 
   /** The virus scanners plugins brought (the platform adds its own EICAR check). */
@@ -303,26 +307,30 @@ public final class PluginHost {
       return Future.succeededFuture(List.of());
     }
     LocalDate today = LocalDate.now(clock);
-    return pool.preparedQuery("select " + Licence.COLUMNS + " from licence where holder_code = $1 and type_name = $2"
+    return pool.preparedQuery("select " + Licence.COLUMNS + " from licence where holder_index in ($1, $4) and type_name = $2"
             + " and status = 'ACTIVE' and (valid_until is null or valid_until >= $3)"
             + " order by issue_date desc, created_at desc")
-        .execute(Tuple.of(holderCode, typeName, today))
+        .execute(Tuple.of(personal.index(PersonalData.Kind.ID, holderCode), typeName, today, holderCode))
         .map(rows -> {
           List<JsonObject> out = new ArrayList<>();
-          rows.forEach(r -> out.add(Licence.from(r).toJson(today)));
+          rows.forEach(r -> out.add(Licence.from(r, personal).toJson(today)));
           return out;
         });
   }
+
+  /** The column context of a shared dataset record (sealed: it is a person's or an enterprise's data). */
+  public static final String SHARED_RECORD = "shared_dataset_record.record";
+  public static final String SHARED_SUBJECT = "shared_dataset_record.subject";
 
   /** A department's record of a subject from its dataset imported into table {@code shared_dataset_record}. */
   private Future<Optional<JsonObject>> importedRecord(String source, String subjectKey) {
     if (pool == null) {
       return Future.failedFuture("no database to read the shared dataset " + source + " from");
     }
-    return pool.preparedQuery("SELECT record FROM shared_dataset_record WHERE source = $1 AND subject_key = $2")
-        .execute(Tuple.of(source, subjectKey))
+    return pool.preparedQuery("SELECT record FROM shared_dataset_record WHERE source = $1 AND subject_index = $2")
+        .execute(Tuple.of(source, personal.index(PersonalData.Kind.ID, subjectKey)))
         .map(rows -> rows.size() == 0 ? Optional.<JsonObject>empty()
-            : Optional.of(rows.iterator().next().getJsonObject("record")));
+            : Optional.of(personal.openJson(SHARED_RECORD, rows.iterator().next().getString("record"))));
   }
 
   /** A view of a case for handlers: copies, so nothing they do changes it. */

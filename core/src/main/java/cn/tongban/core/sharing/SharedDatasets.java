@@ -1,5 +1,6 @@
 package cn.tongban.core.sharing;
 
+import cn.tongban.core.privacy.PersonalData;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,9 +17,27 @@ import java.util.List;
  */
 public final class SharedDatasets {
   private final Pool pool;
+  private final PersonalData personal;
 
-  public SharedDatasets(Pool pool) {
+  public SharedDatasets(Pool pool, PersonalData personal) {
     this.pool = pool;
+    this.personal = personal;
+  }
+
+  /** Stores one subject's record: the subject found by its blind index, subject and record sealed. */
+  public static Future<Void> put(io.vertx.sqlclient.SqlClient client, PersonalData personal, String source,
+      String subjectKey, JsonObject record) {
+    return client.preparedQuery(UPSERT).execute(row(personal, source, subjectKey, record)).mapEmpty();
+  }
+
+  private static final String UPSERT = "INSERT INTO shared_dataset_record (source, subject_index, subject_sealed, "
+      + "record) VALUES ($1, $2, $3, $4) ON CONFLICT (source, subject_index) DO UPDATE SET record = excluded.record, "
+      + "subject_sealed = excluded.subject_sealed, imported_at = now()";
+
+  private static Tuple row(PersonalData personal, String source, String subjectKey, JsonObject record) {
+    return Tuple.of(source, personal.index(PersonalData.Kind.ID, subjectKey),
+        personal.seal(cn.tongban.core.plugin.PluginHost.SHARED_SUBJECT, subjectKey),
+        personal.sealJson(cn.tongban.core.plugin.PluginHost.SHARED_RECORD, record));
   }
 
   /** Imports {@code records} ({@code [{subjectKey, record}]}, already checked by the contract) into {@code source}. */
@@ -26,11 +45,9 @@ public final class SharedDatasets {
     List<Tuple> batch = new ArrayList<>();
     for (int i = 0; i < records.size(); i++) {
       JsonObject r = records.getJsonObject(i);
-      batch.add(Tuple.of(source, r.getString("subjectKey"), r.getJsonObject("record")));
+      batch.add(row(personal, source, r.getString("subjectKey"), r.getJsonObject("record")));
     }
-    return pool.withTransaction(tx -> tx.preparedQuery("INSERT INTO shared_dataset_record (source, subject_key, "
-            + "record) VALUES ($1, $2, $3) ON CONFLICT (source, subject_key) DO UPDATE SET record = excluded.record, "
-            + "imported_at = now()").executeBatch(batch)
+    return pool.withTransaction(tx -> tx.preparedQuery(UPSERT).executeBatch(batch)
         .compose(v -> tx.preparedQuery("SELECT count(*) FROM shared_dataset_record WHERE source = $1")
             .execute(Tuple.of(source))))
         .map(rows -> new JsonObject().put("source", source).put("imported", batch.size())

@@ -72,6 +72,25 @@ class TongbanConfigTest {
   }
 
   @Test
+  void dataKeysGoTogetherAreWellFormedAndNeverQuoted() {
+    String k1 = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+    TongbanConfig c = TongbanConfig.from(Map.of("TONGBAN_DATA_KEYS", "k2:" + k1 + ",k1:" + k1,
+        "TONGBAN_DATA_INDEX_KEY", k1));
+    assertEquals(java.util.List.of("k2", "k1"), java.util.List.copyOf(c.dataKeys().orElseThrow().keys().keySet()),
+        "in order: the first one seals");
+    assertFalse(c.toString().contains(k1), "keys are never printed");
+    assertFalse(c.settings().containsKey("TONGBAN_DATA_KEYS"), "plugins never see them");
+    IllegalArgumentException alone = assertThrows(IllegalArgumentException.class,
+        () -> TongbanConfig.from(Map.of("TONGBAN_DATA_KEYS", "k1:" + k1)));
+    assertTrue(alone.getMessage().contains("TONGBAN_DATA_INDEX_KEY"), alone.getMessage());
+    String shortKey = java.util.Base64.getEncoder().encodeToString("secret-but-short".getBytes());
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+        () -> TongbanConfig.from(Map.of("TONGBAN_DATA_KEYS", "k1:" + shortKey, "TONGBAN_DATA_INDEX_KEY", k1)));
+    assertTrue(bad.getMessage().contains("32-byte"), bad.getMessage());
+    assertFalse(bad.getMessage().contains(shortKey), "the problem never quotes the key");
+  }
+
+  @Test
   void reportsEveryInvalidOptionAtOnce() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TongbanConfig.from(Map.of(
         "TONGBAN_HTTP_PORT", "eighty", "TONGBAN_REDIS_URL", "http://cache", "TONGBAN_DEMO", "maybe")));

@@ -3,6 +3,7 @@ package cn.tongban.gateway.rest;
 import cn.tongban.core.Platform;
 import cn.tongban.gateway.auth.Authentication;
 import cn.tongban.gateway.auth.TokenService;
+import cn.tongban.gateway.http.RequestContext;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -119,6 +120,9 @@ public final class RestApi {
     operations.put("revokeLicence", licences::revokeLicence);
     operations.put("verifyLicence", licences::verifyLicence);
     operations.put("rotateLicenceKey", licences::rotateLicenceKey);
+    operations.put("getDataKeys", rc -> Rest.reply(rc, platform.dataKeys().status(RequestContext.requireCaller(rc)), 200));
+    operations.put("rewrapDataKeys", rc -> Rest.reply(rc, platform.dataKeys().start(RequestContext.requireCaller(rc)),
+        202));
     MaterialOperations materials = new MaterialOperations(platform.materials());
     operations.put("uploadMaterial", materials::uploadMaterial);
     operations.put("listMyMaterials", materials::listMyMaterials);
