@@ -238,6 +238,11 @@ class SameCityTest {
     assertEquals("139****5678", masked.getString("phone"));
     assertEquals("新密市超化镇超化村三组12号", gateway.read("clerk.town", express).getJsonObject("collection")
         .getJsonObject("express").getString("address"), "whoever took it in");
+    assertEquals(0, gateway.count("select count(*) from application where collection::text like '%13912345678%'"
+        + " or collection::text like '%超化村三组%' or collection::text like '%李小四%'"),
+        "the express recipient, phone and address are stored sealed");
+    assertEquals(1, gateway.count("select count(*) from application where number = '" + express
+        + "' and collection->>'method' = 'EXPRESS' and collection->>'express' like 'ENC1:%'"));
 
     CLOCK.set("2026-10-12T11:00:00");
     TestGateway.ok(gateway.act("reviewer.mzj", atHome, action("accept")));
