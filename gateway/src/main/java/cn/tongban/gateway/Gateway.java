@@ -48,8 +48,11 @@ public final class Gateway extends VerticleBase {
   private final Buffer openapiYaml;
   private final int port;
   private HttpServer server;
-  /** The expiry timer of each open GraphQL WebSocket. */
-  private final Map<ServerWebSocket, Long> expiries = new ConcurrentHashMap<>();
+  /** Each open GraphQL WebSocket: its token's expiry timer, id, subject and epoch. */
+  private final Map<ServerWebSocket, Session> sessions = new ConcurrentHashMap<>();
+
+  private record Session(long expiryTimer, String tokenId, String subject, int epoch) {
+  }
 
   private Gateway(Platform platform, Buffer openapiYaml, int port) {
     this.platform = platform;
@@ -139,7 +142,18 @@ public final class Gateway extends VerticleBase {
         .beforeExecute(b -> b.builder().graphQLContext(Map.of("routingContext", b.context())))
         .build();
     // graphql-transport-ws: the token comes once, in connection_init's payload; a bad one closes the socket,
-    // and the connection ends when the token expires.
+    // and the connection ends when the token expires — or at once when it is revoked (logout) or superseded
+    // (password change, account disabled), on whichever node that happened.
+    vertx.eventBus().<JsonObject>consumer(cn.tongban.core.identity.IdentityService.SESSIONS_ENDED, m -> {
+      JsonObject ended = m.body();
+      sessions.forEach((socket, session) -> {
+        if (session.tokenId().equals(ended.getString("tokenId"))
+            || session.subject().equals(ended.getString("subject"))
+            && session.epoch() < ended.getInteger("epoch", Integer.MAX_VALUE)) {
+          socket.close((short) 4403, "session ended");
+        }
+      });
+    });
     GraphQLWSHandler subscriptions = GraphQLWSHandler.builder(schema)
         .onConnectionInit(init -> {
           JsonObject payload = init.message().message().getJsonObject("payload", new JsonObject());
@@ -147,15 +161,16 @@ public final class Gateway extends VerticleBase {
               .<Object>map(token -> {
                 ServerWebSocket socket = init.message().socket();
                 long left = Math.max(1, token.expiresAt() * 1000 - System.currentTimeMillis());
-                expiries.put(socket, vertx.setTimer(left, id -> socket.close((short) 4401, "token expired")));
+                sessions.put(socket, new Session(vertx.setTimer(left, id -> socket.close((short) 4401, "token expired")),
+                    token.tokenId(), token.caller().subject(), token.epoch()));
                 return token.caller();
               })
               .onComplete(init);
         })
         .onSocketEnd(socket -> {
-          Long timer = expiries.remove(socket);
-          if (timer != null) {
-            vertx.cancelTimer(timer);
+          Session session = sessions.remove(socket);
+          if (session != null) {
+            vertx.cancelTimer(session.expiryTimer());
           }
         })
         .beforeExecute(b -> b.builder().graphQLContext(Map.of(GraphQLApi.CALLER, b.context().connectionParams())))

@@ -124,6 +124,23 @@ class SubscriptionTest {
   }
 
   @Test
+  void signingOutEndsTheSubscriptionsOfThatSessionAtOnce() throws Exception {
+    String token = gateway.token("citizen");
+    Connection session = connect("Bearer " + token);
+    assertEquals("connection_ack", session.messages().poll(10, TimeUnit.SECONDS).getString("type"));
+    Connection other = signedIn("citizen");
+    session.subscribe("mine", new JsonObject());
+    other.subscribe("mine", new JsonObject());
+    assertEquals(204, gateway.send("POST", "/api/v1/auth/logout", null, "Authorization", "Bearer " + token)
+        .statusCode());
+    assertEquals((short) 4403, session.closed().get(10, TimeUnit.SECONDS), "closed as the session ended");
+    String number = gateway.submitSample(ELDERLY);
+    assertNotNull(other.next("mine", number, 10_000), "the citizen's other session goes on");
+    assertTrue(session.messages().stream().noneMatch(m -> "next".equals(m.getString("type"))
+        && m.encode().contains(number)), "nothing reaches the ended session");
+  }
+
+  @Test
   void aConnectionWithoutAValidTokenIsClosed() throws Exception {
     Connection stranger = connect("Bearer not-a-token");
     short code = stranger.closed().get(10, TimeUnit.SECONDS);

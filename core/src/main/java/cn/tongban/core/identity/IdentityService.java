@@ -155,15 +155,27 @@ public final class IdentityService {
     });
   }
 
+  /**
+   * Published on the event bus (every node of a cluster) when sessions end: {@code {tokenId}} for a logout,
+   * {@code {subject, epoch}} when every token of an account before {@code epoch} stops working. Open
+   * connections that outlive a request (GraphQL subscriptions) close on it.
+   */
+  public static final String SESSIONS_ENDED = "tongban.sessions.ended";
+
   /** Makes tokens issued before {@code epoch} stop working (password change, disabled account). */
   public Future<Void> moveEpoch(String accountId, int epoch) {
     return redis.await(redis.commands().setex("token:epoch:" + accountId, tokenTtlSeconds, String.valueOf(epoch)))
+        .onSuccess(v -> vertx.eventBus().publish(SESSIONS_ENDED, new io.vertx.core.json.JsonObject()
+            .put("subject", accountId).put("epoch", epoch)))
         .mapEmpty();
   }
 
   /** Revokes one token (logout) until it would have expired anyway. */
   public Future<Void> revoke(String tokenId, long secondsLeft) {
-    return redis.await(redis.commands().setex("token:revoked:" + tokenId, Math.max(1, secondsLeft), "1")).mapEmpty();
+    return redis.await(redis.commands().setex("token:revoked:" + tokenId, Math.max(1, secondsLeft), "1"))
+        .onSuccess(v -> vertx.eventBus().publish(SESSIONS_ENDED, new io.vertx.core.json.JsonObject()
+            .put("tokenId", tokenId)))
+        .mapEmpty();
   }
 
   /**
