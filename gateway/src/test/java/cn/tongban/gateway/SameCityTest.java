@@ -202,6 +202,37 @@ class SameCityTest {
         .map(JsonObject.class::cast).anyMatch(a -> a.getString("status").equals("EXPIRED")));
   }
 
+  /** Takes a walk-in case with {@code collection} to APPROVED at its home department; returns its number. */
+  private static String approved(JsonObject collection) throws Exception {
+    String number = created(walkIn("clerk.town", collection)).getString("number");
+    TestGateway.ok(gateway.act("reviewer.mzj", number, action("accept")));
+    TestGateway.ok(gateway.act("reviewer.mzj", number, action("review-pass")));
+    TestGateway.ok(gateway.act("approver.mzj", number, action("approve")));
+    return number;
+  }
+
+  @Test
+  void theResultIsDeliveredTheWayTheApplicantChose() throws Exception {
+    CLOCK.set("2026-10-19T09:00:00");
+    String posted = approved(new JsonObject().put("method", "EXPRESS").put("express", new JsonObject()
+        .put("recipient", "李四").put("phone", "13912345678").put("address", "新密市超化镇超化村三组12号")));
+    HttpResponse<String> atWindow = gateway.act("approver.mzj", posted, action("deliver").put("deliveryMethod", "WINDOW"));
+    assertEquals(422, atWindow.statusCode(), atWindow.body());
+    JsonObject violation = new JsonObject(atWindow.body()).getJsonArray("violations").getJsonObject(0);
+    assertEquals("/deliveryMethod", violation.getString("pointer"));
+    assertEquals("collection", violation.getString("code"));
+    assertEquals("申请人选择的是邮寄送达，不能以窗口领取方式送达。", violation.getString("message"));
+    assertEquals("APPROVED", gateway.read("approver.mzj", posted).getString("status"), "nothing changed");
+    assertEquals("DELIVERED", TestGateway.ok(gateway.act("approver.mzj", posted, action("deliver")
+        .put("deliveryMethod", "EXPRESS"))).getString("status"));
+
+    String atHome = approved(new JsonObject().put("method", "HOME_DEPARTMENT"));
+    assertEquals(422, gateway.act("approver.mzj", atHome, action("deliver").put("deliveryMethod", "EXPRESS"))
+        .statusCode(), "no address to post it to");
+    assertEquals("DELIVERED", TestGateway.ok(gateway.act("approver.mzj", atHome, action("deliver")
+        .put("deliveryMethod", "ELECTRONIC"))).getString("status"), "an electronic delivery always fits");
+  }
+
   @Test
   void aHallOutsideTheMattersScopeCannotTakeItIn() throws Exception {
     CLOCK.set("2026-09-21T09:00:00");

@@ -375,6 +375,16 @@ public final class LifecycleService {
       case DELIVER -> {
         if (cmd.deliveryMethod().filter(DELIVERY_METHODS::contains).isEmpty()) {
           v.add(new Violation("/deliveryMethod", "enum", Messages.get(locale, "action.deliveryMethod")));
+        } else {
+          // As the applicant chose at intake: by post only to the address they gave, at a window only when
+          // they come to collect it; an electronic delivery (e-licence, online result) always fits.
+          String chosen = a.sameCity().collection().map(x -> x.getString("method")).orElse("INTAKE_HALL");
+          String method = cmd.deliveryMethod().get();
+          boolean fits = "ELECTRONIC".equals(method) || ("EXPRESS".equals(chosen) == "EXPRESS".equals(method));
+          if (!fits) {
+            v.add(new Violation("/deliveryMethod", "collection", Messages.get(locale, "collection.deliveryMismatch",
+                Messages.get(locale, "collection.method." + chosen), Messages.get(locale, "delivery.method." + method))));
+          }
         }
       }
       case RESUBMIT -> {
