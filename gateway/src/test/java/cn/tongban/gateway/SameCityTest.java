@@ -234,6 +234,44 @@ class SameCityTest {
   }
 
   @Test
+  void theApplicantChangesWhereToCollectTheResultUntilItIsDelivered() throws Exception {
+    CLOCK.set("2026-10-20T09:00:00");
+    String number = gateway.submitSample(ELDERLY);
+    assertEquals("INTAKE_HALL", gateway.read("citizen", number).getJsonObject("collection").getString("method"));
+    JsonObject post = new JsonObject().put("method", "EXPRESS").put("express", new JsonObject()
+        .put("recipient", "张三").put("phone", "1380013").put("address", "新"));
+    HttpResponse<String> bad = gateway.act("citizen", number, action("change-collection").put("collection", post));
+    assertEquals(422, bad.statusCode(), bad.body());
+    assertEquals(List.of("/collection/express/phone", "/collection/express/address"), pointers(bad),
+        "every problem at once, as at submission");
+    assertEquals(403, gateway.act("reviewer.mzj", number, action("change-collection").put("collection",
+        new JsonObject().put("method", "HOME_DEPARTMENT"))).statusCode(), "the applicant's choice, not the reviewer's");
+
+    post.getJsonObject("express").put("phone", "13800138000").put("address", "新密市青屏街道西大街18号院3号楼");
+    JsonObject changed = TestGateway.ok(gateway.act("citizen", number, action("change-collection")
+        .put("collection", post)));
+    assertEquals("SUBMITTED", changed.getString("status"), "the case itself goes on as it was");
+    assertEquals("新密市青屏街道西大街18号院3号楼", changed.getJsonObject("collection").getJsonObject("express")
+        .getString("address"));
+    JsonObject step = new JsonArray(gateway.get("citizen", "/api/v1/applications/" + number + "/steps").body())
+        .stream().map(JsonObject.class::cast).filter(x -> "变更领取方式".equals(x.getString("stepName")))
+        .findFirst().orElseThrow();
+    assertEquals(new JsonObject().put("from", "INTAKE_HALL").put("to", "EXPRESS"), step.getJsonObject("detail"),
+        "the history names the methods, not the address");
+    assertEquals(0, gateway.count("select count(*) from application where collection::text like '%西大街18号%'"),
+        "the new address is stored sealed");
+
+    TestGateway.ok(gateway.act("clerk", number, action("accept")));
+    TestGateway.ok(gateway.act("reviewer.mzj", number, action("review-pass")));
+    TestGateway.ok(gateway.act("approver.mzj", number, action("approve")));
+    assertEquals(422, gateway.act("approver.mzj", number, action("deliver").put("deliveryMethod", "WINDOW"))
+        .statusCode(), "the changed choice is what delivery follows");
+    TestGateway.ok(gateway.act("approver.mzj", number, action("deliver").put("deliveryMethod", "EXPRESS")));
+    assertEquals(409, gateway.act("citizen", number, action("change-collection").put("collection",
+        new JsonObject().put("method", "INTAKE_HALL"))).statusCode(), "too late once delivered");
+  }
+
+  @Test
   void aHallOutsideTheMattersScopeCannotTakeItIn() throws Exception {
     CLOCK.set("2026-09-21T09:00:00");
     String talent = "rsj-talent-housing-subsidy";

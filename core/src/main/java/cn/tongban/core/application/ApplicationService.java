@@ -181,42 +181,10 @@ public final class ApplicationService {
     OffsetDateTime now = OffsetDateTime.now(calendar.clock());
     Optional<LocalDate> due = forwarded
         ? Optional.of(calendar.calendar().addWorkingDays(calendar.today(), BigDecimal.ONE).date()) : Optional.empty();
-    JsonObject given = cmd.collection().orElse(new JsonObject().put("method", "INTAKE_HALL"));
-    String method = text(given, "method");
-    JsonObject collection = new JsonObject().put("method", method);
-    switch (method) {
-      case "INTAKE_HALL" -> collection.put("hallCode", at.orElse(null));
-      case "HOME_DEPARTMENT" -> collection.put("hallCode", home.orElse(null))
-          .put("departmentCode", scope.approvingDepartment());
-      case "EXPRESS" -> {
-        if (!matter.getJsonObject("channels", new JsonObject()).getBoolean("express", false)) {
-          v.add(new Violation("/collection/method", "expressNotOffered",
-              Messages.get(locale, "collection.noExpress", matterName)));
-        }
-        JsonObject express = given.getJsonObject("express", new JsonObject());
-        if (text(express, "recipient").isBlank()) {
-          v.add(new Violation("/collection/express/recipient", "required",
-              Messages.get(locale, "violation.required", Messages.isEnglish(locale) ? "recipient" : "收件人")));
-        }
-        if (!text(express, "phone").matches("1[3-9]\\d{9}")) {
-          v.add(new Violation("/collection/express/phone", "pattern", Messages.get(locale, "collection.phone")));
-        }
-        String address = text(express, "address").strip();
-        if (address.length() < 6 || address.length() > 200) {
-          v.add(new Violation("/collection/express/address", "length", Messages.get(locale, "collection.address")));
-        }
-        collection.put("express", new JsonObject().put("recipient", express.getString("recipient"))
-            .put("phone", express.getString("phone")).put("address", address));
-      }
-      default -> v.add(new Violation("/collection/method", "enum", Messages.get(locale, "collection.method")));
-    }
+    JsonObject collection = CollectionChoice.check(matter, matterName, scope, at, home, cmd.collection().orElse(null),
+        v, locale);
     return new ApplicationStore.Routing(scope.acceptingDepartment(), home, forwarded ? Optional.of(now)
         : Optional.empty(), due, collection, agency, agency.map(a -> a.getString("authorisationId")));
-  }
-
-  /** A text field of a JSON object, or "" when it is missing, null or not text. */
-  private static String text(JsonObject o, String key) {
-    return o.getValue(key) instanceof String s ? s : "";
   }
 
   /** How a submission's materials will be satisfied, and what is wrong with the files it names. */

@@ -205,7 +205,7 @@ public final class ApplicationStore {
   /** A change of a case's state, with the step, audit event and outbox event it records. */
   public record Transition(Application before, ApplicationStatus to, JsonObject data, Application.Clock clock,
       Application.Supervision supervision, OffsetDateTime at, String action, String stepName, String actor,
-      String opinion, JsonObject detail, String eventType) {
+      String opinion, JsonObject detail, String eventType, Optional<JsonObject> collection) {
   }
 
   private static final String TRANSITION = """
@@ -214,7 +214,7 @@ public final class ApplicationStore {
           accepted_at = $6, clock_start = $7, due_date = $8, legal_due_date = $9, suspended_at = $10,
           notice_due_date = $23,
           suspended_from_status = $11, correction = $12, parallel_departments = $20, deficiency = $21,
-          commitments = $22,
+          commitments = $22, collection = coalesce($24::jsonb, collection),
           decided_at = case when $3 in ('APPROVED', 'DENIED', 'NOT_ACCEPTED') then $4 else decided_at end
         where id = $1 and version = $2
         returning *
@@ -255,7 +255,8 @@ public final class ApplicationStore {
         c.suspendedFromStatus().map(Enum::name).orElse(null), c.correction().orElse(null),
         t.action(), t.stepName(), t.actor(), t.opinion(), t.before().status().name(), t.detail(), t.eventType(),
         sv.parallelDepartments().toArray(String[]::new), sv.deficiency().orElse(null),
-        sv.commitments().orElse(null), c.noticeDueDate().orElse(null)}))
+        sv.commitments().orElse(null), c.noticeDueDate().orElse(null),
+        t.collection().map(x -> sealCollection(personal, x)).orElse(null)}))
         .map(rows -> rows.size() == 0 ? Optional.empty()
             : Optional.of(toStored(rows.iterator().next()).application()));
   }

@@ -52,6 +52,12 @@ public enum CaseAction {
       null, EnumSet.of(Role.REVIEWER)),
   /** 延期: the statutory limit extended once, with approval and reasons (+10, or +15 for joint handling). */
   EXTEND("extend", "延长期限", EnumSet.of(ACCEPTED, IN_REVIEW, SUSPENDED), null, EnumSet.of(Role.APPROVER)),
+  /**
+   * The applicant changes where they collect the result (at the intake hall, the home department, or by
+   * post), until it is delivered; the window clerk may record it for them.
+   */
+  CHANGE_COLLECTION("change-collection", "变更领取方式", EnumSet.of(SUBMITTED, CORRECTION_REQUESTED, ACCEPTED,
+      IN_REVIEW, SUSPENDED, APPROVED, DENIED), null, EnumSet.of(Role.APPLICANT, Role.CLERK)),
   /** Ends a case that cannot go on: a missed 容缺 deadline, a false commitment. */
   TERMINATE("terminate", "终止办理", EnumSet.of(ACCEPTED, IN_REVIEW, SUSPENDED), TERMINATED,
       EnumSet.of(Role.CLERK, Role.REVIEWER));

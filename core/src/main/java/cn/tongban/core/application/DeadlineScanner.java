@@ -126,7 +126,7 @@ public final class DeadlineScanner {
             return store.transition(tx, new ApplicationStore.Transition(a, to, a.data(), a.clock(), a.supervision(),
                 now, "deemed-consent", "超时默认", ACTOR, "部门超时未出具意见，视为同意",
                 new JsonObject().put("departments", new io.vertx.core.json.JsonArray(departments)),
-                "ApplicationDeemedConsent"));
+                "ApplicationDeemedConsent", java.util.Optional.empty()));
           })).map(departments.size());
         });
   }

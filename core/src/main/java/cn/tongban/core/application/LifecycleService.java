@@ -6,6 +6,7 @@ import cn.tongban.core.form.FormDataChecker;
 import cn.tongban.core.identity.Caller;
 import cn.tongban.plugin.Decision;
 import cn.tongban.core.identity.Role;
+import cn.tongban.core.matter.IntakeScope;
 import cn.tongban.core.matter.Matter;
 import cn.tongban.core.matter.MatterStore;
 import cn.tongban.core.problem.DomainException;
@@ -115,6 +116,7 @@ public final class LifecycleService {
     JsonObject detail = new JsonObject();
     ApplicationStatus to = action.to(a);
     JsonArray parallel = new JsonArray();
+    Optional<JsonObject> changedCollection = Optional.empty();
     switch (action) {
       case ACCEPT -> {
         // Art. 32: without a timely correction notice the case counts as accepted on the intake day.
@@ -226,11 +228,30 @@ public final class LifecycleService {
         detail.put("workingDays", days.intValue()).put("legalDueDate",
             c.legalDueDate().map(Object::toString).orElse(null));
       }
+      case CHANGE_COLLECTION -> {
+        List<Violation> v = new ArrayList<>();
+        JsonObject given = cmd.body().getValue("collection") instanceof JsonObject x ? x : null;
+        if (given == null) {
+          v.add(new Violation("/collection", "required", Messages.get(locale, "violation.required",
+              Messages.isEnglish(locale) ? "collection" : "领取方式")));
+        } else {
+          changedCollection = Optional.of(CollectionChoice.check(matter.document(), matter.name(),
+              IntakeScope.of(matter.document()), a.hallCode(), a.sameCity().homeHall(), given, v, locale));
+        }
+        if (!v.isEmpty()) {
+          return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED,
+              "application.invalid", v, v.size()));
+        }
+        // The step names the methods only: an address stays in the sealed collection, not in the history.
+        detail.put("from", a.sameCity().collection().map(x -> x.getString("method")).orElse("INTAKE_HALL"))
+            .put("to", changedCollection.get().getString("method"));
+      }
       default -> {
         // The other actions change the status only.
       }
     }
     ApplicationStatus target = to;
+    Optional<JsonObject> collection = changedCollection;
     JsonObject stepDetail = detail;
     JsonObject newData = data;
     Application.Clock newClock = c;
@@ -258,7 +279,7 @@ public final class LifecycleService {
       }
       return status.compose(s -> store.transition(tx, new ApplicationStore.Transition(a, s, newData, newClock, newSv,
               now, action.wire(), action.stepName(), caller.scopeKey(), cmd.comment().orElse(null), stepDetail,
-              action.eventType())))
+              action.eventType(), collection)))
           .map(updated -> updated.orElseThrow(() ->
               new DomainException(ProblemCode.STALE_VERSION, "action.stale", a.version() + 1)));
     });
