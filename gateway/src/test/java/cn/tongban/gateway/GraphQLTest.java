@@ -138,6 +138,42 @@ class GraphQLTest {
   }
 
   @Test
+  void portalsReadTheServiceNetworkAndManageAuthorisationsAsOverRest() throws Exception {
+    JsonObject tree = graphql(null, "{ halls(tree: true) }", new JsonObject()).getJsonObject("data");
+    JsonObject city = tree.getJsonArray("halls").getJsonObject(0);
+    assertEquals("CITY", city.getString("level"), "public, the city hall at the root");
+    assertEquals(new JsonArray(gateway.send("GET", "/api/v1/halls?view=tree", null).body()), tree.getJsonArray("halls"),
+        "the same tree as REST");
+
+    String grant = "mutation($input: JSON!) { grantAuthorisation(input: $input) }";
+    JsonObject refused = graphql(gateway.token("citizen"), grant, new JsonObject().put("input", new JsonObject()
+        .put("hallCode", "xm-chaohua-v01").put("validUntil", 20261231)));
+    JsonObject problem = refused.getJsonArray("errors").getJsonObject(0).getJsonObject("extensions");
+    assertEquals("validation-failed", problem.getString("code"), refused.encode());
+    assertEquals("/validUntil", problem.getJsonArray("violations").getJsonObject(0).getString("pointer"));
+
+    JsonObject granted = graphql(gateway.token("citizen"), grant, new JsonObject().put("input", new JsonObject()
+        .put("hallCode", "xm-chaohua-v01").put("matterCode", ELDERLY).put("validUntil",
+            java.time.LocalDate.now().plusDays(30).toString())))
+        .getJsonObject("data").getJsonObject("grantAuthorisation");
+    assertEquals("ACTIVE", granted.getString("status"));
+    JsonArray mine = graphql(gateway.token("citizen"), "{ authorisations }", new JsonObject()).getJsonObject("data")
+        .getJsonArray("authorisations");
+    assertTrue(mine.stream().map(JsonObject.class::cast).anyMatch(a -> granted.getString("id").equals(a.getString("id"))));
+    assertEquals("REVOKED", graphql(gateway.token("citizen"), "mutation($id: String!) { revokeAuthorisation(id: $id) }",
+        new JsonObject().put("id", granted.getString("id"))).getJsonObject("data")
+        .getJsonObject("revokeAuthorisation").getString("status"));
+
+    assertEquals("forbidden", graphql(gateway.token("clerk"), "{ sameCityStatistics }", new JsonObject())
+        .getJsonArray("errors").getJsonObject(0).getJsonObject("extensions").getString("code"));
+    JsonObject stats = graphql(gateway.token("supervisor"), "{ sameCityStatistics(from: \"2026-01-01\") }",
+        new JsonObject()).getJsonObject("data").getJsonObject("sameCityStatistics");
+    assertTrue(stats.containsKey("total") && stats.containsKey("byIntakeHall"), stats.encode());
+    assertEquals("bad-request", graphql(gateway.token("supervisor"), "{ sameCityStatistics(from: \"yesterday\") }",
+        new JsonObject()).getJsonArray("errors").getJsonObject(0).getJsonObject("extensions").getString("code"));
+  }
+
+  @Test
   void errorsCarryTheRestProblemInExtensions() throws Exception {
     JsonObject anonymous = graphql(null, "{ application(number: \"4101832026010100000001\") { number } }",
         new JsonObject());

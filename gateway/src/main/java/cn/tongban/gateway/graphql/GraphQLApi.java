@@ -114,7 +114,23 @@ public final class GraphQLApi {
             .dataFetcher("formVersions", env -> platform.authoring().forms(caller(env), env.getArgument("matterCode"))
                 .map(list -> list.stream().map(FormVersion::toAuthoringJson).toList()))
             .dataFetcher("formChanges", env -> platform.authoring().changes(caller(env),
-                env.getArgument("matterCode"), env.<Integer>getArgument("since"), env.<Integer>getArgument("version"))))
+                env.getArgument("matterCode"), env.<Integer>getArgument("since"), env.<Integer>getArgument("version")))
+            .dataFetcher("halls", env -> Boolean.TRUE.equals(env.getArgument("tree"))
+                ? platform.organisation().hallTree() : platform.organisation().halls())
+            .dataFetcher("authorisations", env -> platform.authorisations().list(caller(env)).map(JsonArray::new))
+            .dataFetcher("sameCityStatistics", env -> {
+              java.time.LocalDate today = platform.calendar().today();
+              java.time.LocalDate from;
+              java.time.LocalDate to;
+              try {
+                from = Optional.ofNullable(env.<String>getArgument("from")).map(java.time.LocalDate::parse)
+                    .orElse(today.withDayOfMonth(1));
+                to = Optional.ofNullable(env.<String>getArgument("to")).map(java.time.LocalDate::parse).orElse(today);
+              } catch (java.time.format.DateTimeParseException e) {
+                return Future.failedFuture(new DomainException(ProblemCode.BAD_REQUEST, "statistics.range"));
+              }
+              return platform.sameCityStatistics().between(caller(env), from, to);
+            }))
         .type("Subscription", t -> t.dataFetcher("applicationEvents", env -> {
           Caller caller = caller(env);
           Optional<String> only = Optional.ofNullable(env.getArgument("number"));
@@ -140,6 +156,10 @@ public final class GraphQLApi {
                   ActionCommand.fromJson(json(env, "input"), Optional.empty()), locale(env))
                   .map(a -> ApplicationView.of(a, caller));
             })
+            .dataFetcher("grantAuthorisation", env -> platform.authorisations().grant(caller(env),
+                authorisationInput(json(env, "input")), locale(env)))
+            .dataFetcher("revokeAuthorisation", env -> platform.authorisations().revoke(caller(env),
+                env.getArgument("id")))
             .dataFetcher("createMatter", env -> platform.authoring().create(caller(env), json(env, "document"),
                 locale(env)).map(Matter::toDetailJson))
             .dataFetcher("updateMatter", env -> platform.authoring().update(caller(env), env.getArgument("code"),
@@ -231,6 +251,29 @@ public final class GraphQLApi {
 
   /** A JSON-scalar argument that must be an object; a GraphQL error (400 problem) otherwise. */
   @SuppressWarnings("unchecked")
+  /**
+   * An authorisation as REST's contract shapes it: text fields only (anything else counts as missing and is
+   * reported with its pointer by the service, as over REST).
+   */
+  private static JsonObject authorisationInput(JsonObject in) {
+    JsonObject out = new JsonObject();
+    for (String key : List.of("hallCode", "matterCode", "validUntil", "evidence")) {
+      if (in.getValue(key) instanceof String text) {
+        out.put(key, text);
+      }
+    }
+    if (in.getValue("applicant") instanceof JsonObject applicant) {
+      JsonObject a = new JsonObject();
+      for (String key : List.of("name", "idNumber")) {
+        if (applicant.getValue(key) instanceof String text) {
+          a.put(key, text);
+        }
+      }
+      out.put("applicant", a);
+    }
+    return out;
+  }
+
   private static JsonObject json(DataFetchingEnvironment env, String name) {
     Object value = env.getArgument(name);
     if (!(value instanceof Map)) {
