@@ -118,13 +118,17 @@ public final class MaterialService {
           return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "material.invalid",
               List.of(new Violation("/file", "infected", Messages.get(locale, "material.infected", threat.get()))), 1));
         }
-        return vertx.executeBlocking(() -> HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-            .digest(u.content()))).compose(sha -> store(caller, u, owner, type.get(), sha));
+        // Hashing and sealing a file of up to the limit's megabytes is CPU work for a worker, not the event loop.
+        return vertx.executeBlocking(() -> new String[] {HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(u.content()))}, false)
+            .compose(sha -> vertx.executeBlocking(() -> personal.sealBytes(CONTENT, u.content()), false)
+                .compose(sealed -> store(caller, u, owner, type.get(), sha[0], sealed)));
       });
     });
   }
 
-  private Future<JsonObject> store(Caller caller, Upload u, String owner, String mediaType, String sha) {
+  private Future<JsonObject> store(Caller caller, Upload u, String owner, String mediaType, String sha,
+      byte[] sealed) {
     String name = safeName(u.fileName(), mediaType);
     return pool.withTransaction(tx -> tx.preparedQuery("select " + COLUMNS + " from material_file"
             + " where owner_index = $1 and kind = $2 and sha256 = $3 and valid_until >= $4 limit 1")
@@ -135,7 +139,7 @@ public final class MaterialService {
                     + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
                     + " returning " + COLUMNS)
                 .execute(Tuple.from(new Object[] {personal.index(PersonalData.Kind.ID, owner), u.kind(), name, mediaType,
-                    u.content().length, sha, Buffer.buffer(personal.sealBytes(CONTENT, u.content())),
+                    u.content().length, sha, Buffer.buffer(sealed),
                     caller.scopeKey(), calendar.today().plusDays(validDays), personal.seal(OWNER, owner)}))
                 .compose(rows -> {
                   JsonObject m = toJson(rows.iterator().next());
@@ -207,8 +211,9 @@ public final class MaterialService {
   public Future<Content> content(Caller caller, String id) {
     return readable(caller, id).compose(r -> pool.preparedQuery("select content from material_file where id = $1")
         .execute(Tuple.of(UUID.fromString(id)))
-        .map(rows -> new Content(r.getString("file_name"), r.getString("media_type"),
-            Buffer.buffer(personal.openBytes(CONTENT, rows.iterator().next().getBuffer(0).getBytes())))));
+        .compose(rows -> vertx.executeBlocking(() -> personal.openBytes(CONTENT,
+            rows.iterator().next().getBuffer(0).getBytes()), false))
+        .map(plain -> new Content(r.getString("file_name"), r.getString("media_type"), Buffer.buffer(plain))));
   }
 
   /** The material's row if the caller may read it; 404 otherwise (ids cannot be probed). */
