@@ -144,7 +144,7 @@ public final class RestApi {
         .replace("\"text/html\"", "\"text/plain\"")
         .replace("\"application/pdf\"", "\"application/octet-stream\"")
         .replace("\"image/png\"", "\"application/octet-stream\""));
-    return OpenAPIContract.from(vertx, forRouter).map(contract -> {
+    return OpenAPIContract.from(vertx, forRouter).<OpenAPIContract>map(CompiledContract::new).map(contract -> {
       RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
       boolean globallySecured = contract.getRawContract().containsKey("security")
           && !contract.getRawContract().getJsonArray("security").isEmpty();
