@@ -373,6 +373,21 @@ public final class ApplicationStore {
             : Optional.of(toStored(rows.iterator().next()).application()));
   }
 
+  /** The cases with these numbers, whoever asks: for the outbox relay, one read for a whole batch of events. */
+  public Future<java.util.Map<String, Application>> findByNumbers(List<String> numbers) {
+    return pool.preparedQuery("select " + COLUMNS + " from application a join matter m on m.code = a.matter_code"
+            + " where a.number = any($1)")
+        .execute(Tuple.of(numbers.toArray(String[]::new)))
+        .map(rows -> {
+          java.util.Map<String, Application> out = new java.util.HashMap<>();
+          rows.forEach(r -> {
+            Application a = toStored(r).application();
+            out.put(a.number(), a);
+          });
+          return out;
+        });
+  }
+
   /** The case, if the caller may see it. */
   public Future<Optional<Application>> find(Caller caller, String number) {
     Tuple args = Tuple.of(number);
