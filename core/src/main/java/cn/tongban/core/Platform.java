@@ -6,6 +6,7 @@ import cn.tongban.core.application.ApplicationService;
 import cn.tongban.core.audit.AuditChain;
 import cn.tongban.core.application.ApplicationStore;
 import cn.tongban.core.application.DeadlineScanner;
+import cn.tongban.core.application.DepartmentStatistics;
 import cn.tongban.core.application.LifecycleService;
 import cn.tongban.core.clock.CalendarService;
 import cn.tongban.core.config.TongbanConfig;
@@ -55,6 +56,7 @@ import java.util.logging.Logger;
  */
 public final class Platform {
   private static final Logger LOG = Logger.getLogger(Platform.class.getName());
+  private static final long FOLD_INTERVAL_MILLIS = 5_000;
 
   private final Vertx vertx;
   private final TongbanConfig config;
@@ -74,6 +76,8 @@ public final class Platform {
   private final OrganisationService organisation;
   private final AgentAuthorisations authorisations;
   private final SameCityStatistics sameCityStatistics;
+  private final DepartmentStatistics departmentStatistics;
+  private final long foldTimer;
   private final WeChatLogin wechat;
   private final LicenceService licences;
   private final MaterialService materials;
@@ -117,6 +121,10 @@ public final class Platform {
         config.materialLimitBytes(), config.materialValidDays());
     this.authorisations = new AgentAuthorisations(pool, identity, calendar);
     this.sameCityStatistics = new SameCityStatistics(pool, calendar);
+    this.departmentStatistics = new DepartmentStatistics(pool);
+    // Keeps the counted changes of cases few, so that reading the statistics stays a sum of a few rows.
+    this.foldTimer = vertx.setPeriodic(FOLD_INTERVAL_MILLIS, id -> departmentStatistics.fold()
+        .onFailure(e -> LOG.log(Level.WARNING, "folding the department statistics failed", e)));
     this.applications = new ApplicationService(matters, applicationStore, identity, dataChecker, calendar,
         enterprises, config.areaCode(), config.realNameLevels(), materials, authorisations);
     this.lifecycle = new LifecycleService(applicationStore, matterStore, dataChecker, calendar);
@@ -255,6 +263,10 @@ public final class Platform {
     return authorisations;
   }
 
+  public DepartmentStatistics departmentStatistics() {
+    return departmentStatistics;
+  }
+
   public SameCityStatistics sameCityStatistics() {
     return sameCityStatistics;
   }
@@ -321,6 +333,7 @@ public final class Platform {
     if (sealTimer >= 0) {
       vertx.cancelTimer(sealTimer);
     }
+    vertx.cancelTimer(foldTimer);
     calendarChanges.unregister();
     Future<Long> sealing = sealPass;
     return (sealing == null ? Future.succeededFuture() : sealing.otherwiseEmpty())

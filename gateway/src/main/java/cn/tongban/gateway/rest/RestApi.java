@@ -110,7 +110,7 @@ public final class RestApi {
     operations.put("setCalendarDay", calendar::setCalendarDay);
     operations.put("setCalendarYear", calendar::setCalendarYear);
     SupervisionOperations supervision = new SupervisionOperations(platform.deadlines(), platform.relay(),
-        platform.sharedDatasets(), platform.auditChain());
+        platform.sharedDatasets(), platform.auditChain(), platform.departmentStatistics());
     LicenceOperations licences = new LicenceOperations(platform.licences());
     operations.put("listMyLicences", licences::listMyLicences);
     operations.put("getLicence", licences::getLicence);
@@ -126,6 +126,7 @@ public final class RestApi {
     operations.put("getMaterialContent", materials::getMaterialContent);
     operations.put("listCaseMaterials", materials::listCaseMaterials);
     operations.put("runDeadlineScan", supervision::runDeadlineScan);
+    operations.put("departmentStatistics", supervision::departmentStatistics);
     operations.put("listDeadEvents", supervision::listDeadEvents);
     operations.put("retryDeadEvent", supervision::retryDeadEvent);
     operations.put("importSharedDataset", supervision::importSharedDataset);
