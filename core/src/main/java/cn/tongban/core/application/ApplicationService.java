@@ -110,6 +110,7 @@ public final class ApplicationService {
     Future<MatterService.MatterDetail> matter = matters.getForSubmission(cmd.matterCode());
     Future<Applicant> applicantRead = applicant(caller, cmd, locale);
     Optional<String> hall = cmd.hallCode().or(caller::hallCode);
+    Future<ApplicationStore.Intake> intake = store.intake(hall);
     return matter
           .compose(detail -> applicantRead.compose(applicant -> {
             FormVersion form = detail.form().orElseThrow();
@@ -120,8 +121,8 @@ public final class ApplicationService {
             }
             List<Violation> routingViolations = new ArrayList<>();
             Future<ApplicationStore.Routing> routing = agency(caller, cmd, applicant, hall)
-                .compose(agency -> store.intake(hall).map(intake -> routing(detail.matter().document(),
-                    detail.matter().name(), hall, intake, cmd, agency, routingViolations, locale)));
+                .compose(agency -> intake.map(at -> routing(detail.matter().document(),
+                    detail.matter().name(), hall, at, cmd, agency, routingViolations, locale)));
             return routing.compose(route -> checker.check(form, cmd.data(), applicant.json(), Optional.empty(),
                     "SUBMITTED", locale)
                 .compose(dataViolations -> {
