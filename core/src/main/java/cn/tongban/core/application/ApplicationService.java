@@ -106,11 +106,13 @@ public final class ApplicationService {
   }
 
   private Future<Submission> submitFresh(Caller caller, SubmitCommand cmd, Locale locale, String requestHash) {
-    // The reads a submission needs go out together rather than one after another.
-    Future<MatterService.MatterDetail> matter = matters.getForSubmission(cmd.matterCode());
-    Future<Applicant> applicantRead = applicant(caller, cmd, locale);
+    // The reads a submission needs go out together rather than one after another; the intake hall and the
+    // stamp of the matter's published form (which says whether the one kept in memory is still it) in one.
     Optional<String> hall = cmd.hallCode().or(caller::hallCode);
-    Future<ApplicationStore.Intake> intake = store.intake(hall);
+    Future<ApplicationStore.Intake> intake = store.intake(hall, cmd.matterCode());
+    Future<MatterService.MatterDetail> matter = matters.getForSubmission(cmd.matterCode(),
+        () -> intake.map(ApplicationStore.Intake::formStamp));
+    Future<Applicant> applicantRead = applicant(caller, cmd, locale);
     return matter
           .compose(detail -> applicantRead.compose(applicant -> {
             FormVersion form = detail.form().orElseThrow();

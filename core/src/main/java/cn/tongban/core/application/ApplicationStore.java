@@ -169,17 +169,23 @@ public final class ApplicationStore {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toStored(rows.iterator().next())));
   }
 
-  /** Where a case is taken in: the intake hall's level (empty when there is no such hall) and the city hall. */
-  public record Intake(Optional<String> hallLevel, Optional<String> cityHall) {
+  /**
+   * Where a case is taken in: the intake hall's level (empty when there is no such hall) and the city hall;
+   * and, read in the same round trip, the stamp of the matter's published form
+   * ({@link cn.tongban.core.matter.MatterStore#publishedFormStampQuery}; empty when there is no such matter).
+   */
+  public record Intake(Optional<String> hallLevel, Optional<String> cityHall, Optional<String> formStamp) {
   }
 
-  public Future<Intake> intake(Optional<String> hallCode) {
+  public Future<Intake> intake(Optional<String> hallCode, String matterCode) {
     return pool.preparedQuery("select (select level from hall where code = $1),"
-            + " (select code from hall where level = 'CITY' order by code limit 1)")
-        .execute(Tuple.of(hallCode.orElse(null)))
+            + " (select code from hall where level = 'CITY' order by code limit 1), "
+            + cn.tongban.core.matter.MatterStore.publishedFormStampQuery(2))
+        .execute(Tuple.of(hallCode.orElse(null), matterCode))
         .map(rows -> {
           Row r = rows.iterator().next();
-          return new Intake(Optional.ofNullable(r.getString(0)), Optional.ofNullable(r.getString(1)));
+          return new Intake(Optional.ofNullable(r.getString(0)), Optional.ofNullable(r.getString(1)),
+              Optional.ofNullable(r.getString(2)));
         });
   }
 

@@ -69,9 +69,18 @@ public final class MatterService {
 
   /** The published form applicants must fill in; 409 when the matter has none. */
   public Future<MatterDetail> getForSubmission(String code) {
+    return getForSubmission(code, () -> store.publishedFormStamp(code));
+  }
+
+  /**
+   * As {@link #getForSubmission(String)}, with the stamp ({@link MatterStore#publishedFormStampQuery}) read by
+   * the caller along with other things, asked for only when something is kept.
+   */
+  public Future<MatterDetail> getForSubmission(String code,
+      java.util.function.Supplier<Future<Optional<String>>> currentStamp) {
     Kept kept = forSubmission.get(code);
     Future<MatterDetail> current = kept == null ? read(code)
-        : store.publishedFormStamp(code).compose(stamp -> stamp.isPresent() && stamp.get().equals(kept.stamp())
+        : currentStamp.get().compose(stamp -> stamp.isPresent() && stamp.get().equals(kept.stamp())
             ? Future.succeededFuture(kept.detail()) : read(code));
     return current.compose(d -> d.form().isPresent() ? Future.succeededFuture(d)
         : Future.failedFuture(new DomainException(ProblemCode.NO_PUBLISHED_FORM, "matter.noForm", code)));

@@ -125,6 +125,14 @@ public final class MatterStore {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString(0)));
   }
 
+  /**
+   * {@link #publishedFormStamp} as a scalar sub-query on the matter code in parameter {@code $n}, for a
+   * statement that reads other things in the same round trip (null when there is no such matter).
+   */
+  public static String publishedFormStampQuery(int n) {
+    return "(select " + STAMP + WITH_PUBLISHED_FORM.replace("$1", "$" + n) + ")";
+  }
+
   private static final String STAMP =
       "concat_ws(':', m.xmin::text, d.xmin::text, f.version::text, f.xmin::text) as stamp";
   private static final String WITH_PUBLISHED_FORM = " from matter m join department d on d.code = m.department_code"
