@@ -6,6 +6,7 @@ import cn.tongban.core.application.ApplicationService;
 import cn.tongban.core.audit.AuditChain;
 import cn.tongban.core.application.ApplicationStore;
 import cn.tongban.core.application.DeadlineScanner;
+import cn.tongban.core.application.DepartmentStatistics;
 import cn.tongban.core.application.LifecycleService;
 import cn.tongban.core.clock.CalendarService;
 import cn.tongban.core.config.TongbanConfig;
@@ -59,6 +60,7 @@ import java.util.logging.Logger;
  */
 public final class Platform {
   private static final Logger LOG = Logger.getLogger(Platform.class.getName());
+  private static final long FOLD_INTERVAL_MILLIS = 5_000;
 
   private final Vertx vertx;
   private final TongbanConfig config;
@@ -78,6 +80,8 @@ public final class Platform {
   private final OrganisationService organisation;
   private final AgentAuthorisations authorisations;
   private final SameCityStatistics sameCityStatistics;
+  private final DepartmentStatistics departmentStatistics;
+  private final long foldTimer;
   private final WeChatLogin wechat;
   private final LicenceService licences;
   private final MaterialService materials;
@@ -124,6 +128,10 @@ public final class Platform {
         config.materialLimitBytes(), config.materialValidDays(), personal);
     this.authorisations = new AgentAuthorisations(pool, identity, calendar, personal);
     this.sameCityStatistics = new SameCityStatistics(pool, calendar);
+    this.departmentStatistics = new DepartmentStatistics(pool);
+    // Keeps the counted changes of cases few, so that reading the statistics stays a sum of a few rows.
+    this.foldTimer = vertx.setPeriodic(FOLD_INTERVAL_MILLIS, id -> departmentStatistics.fold()
+        .onFailure(e -> LOG.log(Level.WARNING, "folding the department statistics failed", e)));
     this.applications = new ApplicationService(matters, applicationStore, identity, dataChecker, calendar,
         enterprises, config.areaCode(), config.realNameLevels(), materials, authorisations);
     this.lifecycle = new LifecycleService(applicationStore, matterStore, dataChecker, calendar);
@@ -286,6 +294,10 @@ public final class Platform {
     return authorisations;
   }
 
+  public DepartmentStatistics departmentStatistics() {
+    return departmentStatistics;
+  }
+
   public SameCityStatistics sameCityStatistics() {
     return sameCityStatistics;
   }
@@ -352,6 +364,7 @@ public final class Platform {
     if (sealTimer >= 0) {
       vertx.cancelTimer(sealTimer);
     }
+    vertx.cancelTimer(foldTimer);
     calendarChanges.unregister();
     Future<Long> sealing = sealPass;
     return (sealing == null ? Future.succeededFuture() : sealing.otherwiseEmpty())

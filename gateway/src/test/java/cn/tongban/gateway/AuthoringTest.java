@@ -217,6 +217,38 @@ class AuthoringTest {
   }
 
   @Test
+  void aRetryIsAnsweredWithTheCaseItCreatedEvenAfterAStricterVersionIsPublished() throws Exception {
+    create("t-retry");
+    draft("t-retry", formDef());
+    assertEquals(200, call(author, "POST", "/api/v1/matters/t-retry/forms/1/publish", null).statusCode());
+    String citizen = gateway.token("citizen");
+    String body = new JsonObject().put("matterCode", "t-retry").put("channel", "WEB")
+        .put("data", gateway.sample(BASE)).encode();
+    HttpResponse<String> first = gateway.send("POST", "/api/v1/applications", body, "Authorization",
+        "Bearer " + citizen, "Content-Type", "application/json", "Idempotency-Key", "t-retry-1");
+    assertEquals(201, first.statusCode(), first.body());
+    assertEquals(2, draft("t-retry", withRequiredHukouBookNumber(formDef())));
+    assertEquals(200, call(author, "POST", "/api/v1/matters/t-retry/forms/2/publish", null).statusCode());
+
+    // The same request again (the network dropped the first answer): the case it created, not the new rules.
+    HttpResponse<String> retry = gateway.send("POST", "/api/v1/applications", body, "Authorization",
+        "Bearer " + citizen, "Content-Type", "application/json", "Idempotency-Key", "t-retry-1");
+    assertEquals(201, retry.statusCode(), retry.body());
+    assertEquals("true", retry.headers().firstValue("Idempotent-Replayed").orElse(null));
+    assertEquals(new JsonObject(first.body()).getString("number"), new JsonObject(retry.body()).getString("number"));
+    assertEquals(1, new JsonObject(retry.body()).getInteger("formVersion"));
+
+    // Another body under the same key is a conflict, even though version 2 would refuse it as well.
+    String other = new JsonObject().put("matterCode", "t-retry").put("channel", "WEB")
+        .put("data", gateway.sample(BASE).put("address", "新密市另一个地址1号")).encode();
+    HttpResponse<String> conflict = gateway.send("POST", "/api/v1/applications", other, "Authorization",
+        "Bearer " + citizen, "Content-Type", "application/json", "Idempotency-Key", "t-retry-1");
+    assertEquals(409, conflict.statusCode(), conflict.body());
+    assertEquals("idempotency-key-reused", new JsonObject(conflict.body()).getString("code"));
+    assertEquals(1, gateway.count("select count(*) from application where idempotency_key = 't-retry-1'"));
+  }
+
+  @Test
   void dryRunValidatesSampleDataAgainstADraftAndStoresNothing() throws Exception {
     create("t-dry-run");
     int v = draft("t-dry-run", formDef());

@@ -132,8 +132,9 @@ final class ScaleBench {
             return http.send(HttpMethod.GET, "/api/v1/applications/" + r.getString(0) + "/progress?queryCode="
                 + r.getString(1), null, null, 200);
           }));
-      results.add(new LoadPhase(context, watched).run("statistics by department (SQL: no endpoint yet)",
-          CONCURRENCY, warmUp, measure, seq -> pool.query(STATISTICS).execute()));
+      results.add(new LoadPhase(context, watched).run("statistics by department (supervisor)",
+          CONCURRENCY, warmUp, measure,
+          seq -> http.send(HttpMethod.GET, "/api/v1/supervision/departments", supervisor, null, 200)));
 
       System.out.println();
       System.out.printf(Locale.ROOT, "%-62s %5s %9s %8s %8s %9s %7s%n", "read", "conns", "req/s", "p50 ms",
@@ -161,8 +162,8 @@ final class ScaleBench {
     }
   }
 
-  private static final String STATISTICS = """
-      select department_code, status, count(*) from application group by department_code, status""";
+  /** What GET /api/v1/supervision/departments reads. */
+  private static final String STATISTICS = cn.tongban.core.application.DepartmentStatistics.READ;
 
   private static void seed(Pool pool, int cases) {
     long existing = Http.await(pool.query("select count(*) from application").execute()).iterator().next().getLong(0);

@@ -93,18 +93,27 @@ public final class ApplicationService {
               "idempotencyKey"))), 1));
     }
     String requestHash = hash(cmd);
-    Future<Optional<ApplicationStore.Stored>> earlier = cmd.idempotencyKey().isPresent()
-        ? store.findByIdempotencyKey(caller.scopeKey(), cmd.idempotencyKey().get())
-        : Future.succeededFuture(Optional.empty());
-    // The reads a submission needs go out together rather than one after another.
-    Future<MatterService.MatterDetail> matter = matters.getForSubmission(cmd.matterCode());
+    // The happy path does not look for an earlier request with the same key: the insert's
+    // "on conflict do nothing" finds it. Only when the submission fails (or the insert conflicts) is the
+    // earlier case read, so that a retry is answered as before: the same case when the body is the same,
+    // 409 when it differs, whatever the validation would say now.
+    Future<Submission> fresh = submitFresh(caller, cmd, locale, requestHash);
+    return cmd.idempotencyKey().isEmpty() ? fresh
+        : fresh.recover(failure -> store.findByIdempotencyKey(caller.scopeKey(), cmd.idempotencyKey().get())
+            .compose(found -> found.isPresent() ? replay(found.get(), requestHash, cmd)
+                : Future.<Submission>failedFuture(failure),
+                lookupFailed -> Future.failedFuture(failure)));
+  }
+
+  private Future<Submission> submitFresh(Caller caller, SubmitCommand cmd, Locale locale, String requestHash) {
+    // The reads a submission needs go out together rather than one after another; the intake hall and the
+    // stamp of the matter's published form (which says whether the one kept in memory is still it) in one.
+    Optional<String> hall = cmd.hallCode().or(caller::hallCode);
+    Future<ApplicationStore.Intake> intake = store.intake(hall, cmd.matterCode());
+    Future<MatterService.MatterDetail> matter = matters.getForSubmission(cmd.matterCode(),
+        () -> intake.map(ApplicationStore.Intake::formStamp));
     Future<Applicant> applicantRead = applicant(caller, cmd, locale);
-    return earlier.compose(found -> {
-      if (found.isPresent()) {
-        return replay(found.get(), requestHash, cmd);
-      }
-      Optional<String> hall = cmd.hallCode().or(caller::hallCode);
-      return matter
+    return matter
           .compose(detail -> applicantRead.compose(applicant -> {
             FormVersion form = detail.form().orElseThrow();
             int required = detail.matter().document().getInteger("minRealNameLevel", 1);
@@ -114,8 +123,8 @@ public final class ApplicationService {
             }
             List<Violation> routingViolations = new ArrayList<>();
             Future<ApplicationStore.Routing> routing = agency(caller, cmd, applicant, hall)
-                .compose(agency -> store.intake(hall).map(intake -> routing(detail.matter().document(),
-                    detail.matter().name(), hall, intake, cmd, agency, routingViolations, locale)));
+                .compose(agency -> intake.map(at -> routing(detail.matter().document(),
+                    detail.matter().name(), hall, at, cmd, agency, routingViolations, locale)));
             return routing.compose(route -> checker.check(form, cmd.data(), applicant.json(), Optional.empty(),
                     "SUBMITTED", locale)
                 .compose(dataViolations -> {
@@ -134,7 +143,6 @@ public final class ApplicationService {
                       });
                 }));
           }));
-    });
   }
 
   /**
@@ -258,9 +266,15 @@ public final class ApplicationService {
         .recover(e -> Future.failedFuture(unknownHall(e, locale)))
         .compose(inserted -> inserted
             .map(s -> Future.succeededFuture(new Submission(s.application(), false)))
-            // Lost a race with a concurrent request carrying the same key: answer as its replay.
-            .orElseGet(() -> store.findByIdempotencyKey(caller.scopeKey(), cmd.idempotencyKey().orElseThrow())
-                .compose(again -> replay(again.orElseThrow(), requestHash, cmd))));
+            // The key was used before (a retry, or a concurrent request): submit() answers as its replay.
+            .orElseGet(() -> Future.failedFuture(new KeyUsedBefore())));
+  }
+
+  /** The insert found the caller's idempotency key taken; {@link #submit} reads the earlier case. */
+  private static final class KeyUsedBefore extends RuntimeException {
+    KeyUsedBefore() {
+      super("idempotency key used before", null, false, false);
+    }
   }
 
   /**

@@ -180,17 +180,23 @@ public final class ApplicationStore {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toStored(rows.iterator().next())));
   }
 
-  /** Where a case is taken in: the intake hall's level (empty when there is no such hall) and the city hall. */
-  public record Intake(Optional<String> hallLevel, Optional<String> cityHall) {
+  /**
+   * Where a case is taken in: the intake hall's level (empty when there is no such hall) and the city hall;
+   * and, read in the same round trip, the stamp of the matter's published form
+   * ({@link cn.tongban.core.matter.MatterStore#publishedFormStampQuery}; empty when there is no such matter).
+   */
+  public record Intake(Optional<String> hallLevel, Optional<String> cityHall, Optional<String> formStamp) {
   }
 
-  public Future<Intake> intake(Optional<String> hallCode) {
+  public Future<Intake> intake(Optional<String> hallCode, String matterCode) {
     return pool.preparedQuery("select (select level from hall where code = $1),"
-            + " (select code from hall where level = 'CITY' order by code limit 1)")
-        .execute(Tuple.of(hallCode.orElse(null)))
+            + " (select code from hall where level = 'CITY' order by code limit 1), "
+            + cn.tongban.core.matter.MatterStore.publishedFormStampQuery(2))
+        .execute(Tuple.of(hallCode.orElse(null), matterCode))
         .map(rows -> {
           Row r = rows.iterator().next();
-          return new Intake(Optional.ofNullable(r.getString(0)), Optional.ofNullable(r.getString(1)));
+          return new Intake(Optional.ofNullable(r.getString(0)), Optional.ofNullable(r.getString(1)),
+              Optional.ofNullable(r.getString(2)));
         });
   }
 
@@ -411,6 +417,21 @@ public final class ApplicationStore {
         .execute(Tuple.of(number))
         .map(rows -> rows.size() == 0 ? Optional.empty()
             : Optional.of(toStored(rows.iterator().next()).application()));
+  }
+
+  /** The cases with these numbers, whoever asks: for the outbox relay, one read for a whole batch of events. */
+  public Future<java.util.Map<String, Application>> findByNumbers(List<String> numbers) {
+    return pool.preparedQuery("select " + COLUMNS + " from application a join matter m on m.code = a.matter_code"
+            + " where a.number = any($1)")
+        .execute(Tuple.of(numbers.toArray(String[]::new)))
+        .map(rows -> {
+          java.util.Map<String, Application> out = new java.util.HashMap<>();
+          rows.forEach(r -> {
+            Application a = toStored(r).application();
+            out.put(a.number(), a);
+          });
+          return out;
+        });
   }
 
   /** The case, if the caller may see it. */

@@ -6,11 +6,23 @@ import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.ProblemCode;
 import io.vertx.core.Future;
 
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** The public matter catalogue: search, and one matter with its published form. */
+/**
+ * The public matter catalogue: search, and one matter with its published form. What a submission needs (the
+ * matter, with its published form and the compiled schema behind it) is kept in memory per matter, and used
+ * only while the database says it is still what is published: a change on any node is seen by the very next
+ * submission on every node, and the documents themselves are not read and parsed again each time.
+ */
 public final class MatterService {
   private final MatterStore store;
+  /** By matter code; as many entries as matters with a published form that were applied for. */
+  private final Map<String, Kept> forSubmission = new ConcurrentHashMap<>();
+
+  private record Kept(String stamp, MatterDetail detail) {
+  }
 
   public MatterService(MatterStore store) {
     this.store = store;
@@ -57,7 +69,34 @@ public final class MatterService {
 
   /** The published form applicants must fill in; 409 when the matter has none. */
   public Future<MatterDetail> getForSubmission(String code) {
-    return get(code).compose(d -> d.form().isPresent() ? Future.succeededFuture(d)
+    return getForSubmission(code, () -> store.publishedFormStamp(code));
+  }
+
+  /**
+   * As {@link #getForSubmission(String)}, with the stamp ({@link MatterStore#publishedFormStampQuery}) read by
+   * the caller along with other things, asked for only when something is kept.
+   */
+  public Future<MatterDetail> getForSubmission(String code,
+      java.util.function.Supplier<Future<Optional<String>>> currentStamp) {
+    Kept kept = forSubmission.get(code);
+    Future<MatterDetail> current = kept == null ? read(code)
+        : currentStamp.get().compose(stamp -> stamp.isPresent() && stamp.get().equals(kept.stamp())
+            ? Future.succeededFuture(kept.detail()) : read(code));
+    return current.compose(d -> d.form().isPresent() ? Future.succeededFuture(d)
         : Future.failedFuture(new DomainException(ProblemCode.NO_PUBLISHED_FORM, "matter.noForm", code)));
+  }
+
+  private Future<MatterDetail> read(String code) {
+    return store.findStampedWithPublishedForm(code).compose(found -> {
+      if (found.isEmpty()) {
+        forSubmission.remove(code);
+        return Future.failedFuture(new DomainException(ProblemCode.MATTER_NOT_FOUND, "matter.notFound", code));
+      }
+      MatterDetail d = new MatterDetail(found.get().found().matter(), found.get().found().form());
+      if (d.form().isPresent()) {
+        forSubmission.put(code, new Kept(found.get().stamp(), d));
+      }
+      return Future.succeededFuture(d);
+    });
   }
 }

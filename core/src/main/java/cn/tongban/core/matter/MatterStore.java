@@ -111,18 +111,49 @@ public final class MatterStore {
   }
 
   public Future<Optional<WithForm>> findWithPublishedForm(String code) {
+    return findStampedWithPublishedForm(code).map(found -> found.map(Stamped::found));
+  }
+
+  /**
+   * Which row versions a matter with its published form is made of now (the matter's, its department's and
+   * the published form version's): any change to any of them gives another stamp. Empty when there is no
+   * such matter. A few bytes from three index look-ups, against the documents and schemas themselves.
+   */
+  public Future<Optional<String>> publishedFormStamp(String code) {
+    return pool.preparedQuery("select " + STAMP + WITH_PUBLISHED_FORM)
+        .execute(Tuple.of(code))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString(0)));
+  }
+
+  /**
+   * {@link #publishedFormStamp} as a scalar sub-query on the matter code in parameter {@code $n}, for a
+   * statement that reads other things in the same round trip (null when there is no such matter).
+   */
+  public static String publishedFormStampQuery(int n) {
+    return "(select " + STAMP + WITH_PUBLISHED_FORM.replace("$1", "$" + n) + ")";
+  }
+
+  private static final String STAMP =
+      "concat_ws(':', m.xmin::text, d.xmin::text, f.version::text, f.xmin::text) as stamp";
+  private static final String WITH_PUBLISHED_FORM = " from matter m join department d on d.code = m.department_code"
+      + " left join form_version f on f.matter_code = m.code and f.status = 'PUBLISHED' where m.code = $1";
+
+  /** As {@link #findWithPublishedForm}, with the stamp ({@link #publishedFormStamp}) of what was read. */
+  public record Stamped(WithForm found, String stamp) {
+  }
+
+  public Future<Optional<Stamped>> findStampedWithPublishedForm(String code) {
     return pool.preparedQuery("select " + MATTER_COLUMNS + ", f.matter_code, f.version, f.status, f.schema,"
-            + " f.ui_schema, f.handlers, f.material_bindings, f.created_at, f.published_at"
-            + " from matter m join department d on d.code = m.department_code"
-            + " left join form_version f on f.matter_code = m.code and f.status = 'PUBLISHED' where m.code = $1")
+            + " f.ui_schema, f.handlers, f.material_bindings, f.created_at, f.published_at, " + STAMP
+            + WITH_PUBLISHED_FORM)
         .execute(Tuple.of(code))
         .map(rows -> {
           if (rows.size() == 0) {
             return Optional.empty();
           }
           Row r = rows.iterator().next();
-          return Optional.of(new WithForm(toMatter(r),
-              r.getValue("version") == null ? Optional.empty() : Optional.of(toForm(r))));
+          return Optional.of(new Stamped(new WithForm(toMatter(r),
+              r.getValue("version") == null ? Optional.empty() : Optional.of(toForm(r))), r.getString("stamp")));
         });
   }
 

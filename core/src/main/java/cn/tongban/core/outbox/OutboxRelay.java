@@ -91,24 +91,34 @@ public final class OutboxRelay {
       List<Row> events = new ArrayList<>();
       rows.forEach(events::add);
       events.sort((a, b) -> Long.compare(a.getLong("seq"), b.getLong("seq")));
-      // Failures are settled one by one (each its own backoff); deliveries are marked in one statement at
-      // the end of the batch (a crash before it only means those events go out again).
-      List<String> delivered = new ArrayList<>();
-      Future<Void> chain = Future.succeededFuture();
-      for (Row e : events) {
-        chain = chain.compose(v -> deliver(e).transform(ar -> ar.succeeded()
-            ? Future.succeededFuture(delivered.add(e.getString("id"))).<Void>mapEmpty()
-            : settle(e, ar.cause()).<Void>mapEmpty()));
-      }
-      return chain.compose(v -> delivered.isEmpty() ? Future.succeededFuture(0)
-          : pool.preparedQuery("update outbox_event set status = 'DELIVERED', delivered_at = now(), last_error = null"
-                  + " where id::text = any($1)")
-              .execute(Tuple.tuple().addArrayOfString(delivered.toArray(String[]::new)))
-              .map(updated -> delivered.size()));
+      // The batch's cases are read in one query. A batch holds at most one event per case (an event waits
+      // while an earlier one of its case is pending), so no delivery in it changes another one's case.
+      List<String> numbers = events.stream().filter(e -> "application".equals(e.getString("aggregate_type")))
+          .map(e -> e.getString("aggregate_id")).distinct().toList();
+      Future<Map<String, Application>> cases = numbers.isEmpty() ? Future.succeededFuture(Map.of())
+          : applications.findByNumbers(numbers);
+      return cases.compose(found -> deliverAll(events, found));
     });
   }
 
-  private Future<Void> deliver(Row e) {
+  private Future<Integer> deliverAll(List<Row> events, Map<String, Application> cases) {
+    // Failures are settled one by one (each its own backoff); deliveries are marked in one statement at
+    // the end of the batch (a crash before it only means those events go out again).
+    List<String> delivered = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (Row e : events) {
+      chain = chain.compose(v -> deliver(e, cases).transform(ar -> ar.succeeded()
+          ? Future.succeededFuture(delivered.add(e.getString("id"))).<Void>mapEmpty()
+          : settle(e, ar.cause()).<Void>mapEmpty()));
+    }
+    return chain.compose(v -> delivered.isEmpty() ? Future.succeededFuture(0)
+        : pool.preparedQuery("update outbox_event set status = 'DELIVERED', delivered_at = now(), last_error = null"
+                + " where id::text = any($1)")
+            .execute(Tuple.tuple().addArrayOfString(delivered.toArray(String[]::new)))
+            .map(updated -> delivered.size()));
+  }
+
+  private Future<Void> deliver(Row e, Map<String, Application> cases) {
     JsonObject event = new JsonObject().put("id", e.getString("id")).put("seq", e.getLong("seq"))
         .put("aggregateType", e.getString("aggregate_type")).put("aggregateId", e.getString("aggregate_id"))
         .put("type", e.getString("event_type")).put("payload", e.getValue("payload"));
@@ -116,17 +126,18 @@ public final class OutboxRelay {
     if (!"application".equals(e.getString("aggregate_type"))) {
       return plugins.deliverToSinks(event, Optional.empty());
     }
-    return applications.findForProgress(e.getString("aggregate_id")).compose(found -> {
-      Application a = found.orElseThrow();
-      var view = PluginHost.view(Optional.of(a.number()), a.matterCode(), a.formVersion(), a.data(), a.applicant(),
-          a.status().name());
-      PluginHost.Hook hook = HOOKS.get(e.getString("event_type"));
-      return plugins.deliverToSinks(event, Optional.of(view))
-          .compose(v -> hook == null ? Future.succeededFuture() : runHook(hook, a, view))
-          .compose(v -> approved(e) ? issue(a, view) : Future.succeededFuture())
-          .compose(v -> "ApplicationSubmitted".equals(e.getString("event_type")) ? decide(a, view)
-              : Future.succeededFuture());
-    });
+    Application a = cases.get(e.getString("aggregate_id"));
+    if (a == null) {
+      return Future.failedFuture(new IllegalStateException("no case " + e.getString("aggregate_id")));
+    }
+    var view = PluginHost.view(Optional.of(a.number()), a.matterCode(), a.formVersion(), a.data(), a.applicant(),
+        a.status().name());
+    PluginHost.Hook hook = HOOKS.get(e.getString("event_type"));
+    return plugins.deliverToSinks(event, Optional.of(view))
+        .compose(v -> hook == null ? Future.succeededFuture() : runHook(hook, a, view))
+        .compose(v -> approved(e) ? issue(a, view) : Future.succeededFuture())
+        .compose(v -> "ApplicationSubmitted".equals(e.getString("event_type")) ? decide(a, view)
+            : Future.succeededFuture());
   }
 
   private Future<Void> runHook(PluginHost.Hook hook, Application a, CaseView view) {

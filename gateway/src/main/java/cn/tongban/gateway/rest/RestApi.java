@@ -111,7 +111,7 @@ public final class RestApi {
     operations.put("setCalendarDay", calendar::setCalendarDay);
     operations.put("setCalendarYear", calendar::setCalendarYear);
     SupervisionOperations supervision = new SupervisionOperations(platform.deadlines(), platform.relay(),
-        platform.sharedDatasets(), platform.auditChain());
+        platform.sharedDatasets(), platform.auditChain(), platform.departmentStatistics());
     LicenceOperations licences = new LicenceOperations(platform.licences());
     operations.put("listMyLicences", licences::listMyLicences);
     operations.put("getLicence", licences::getLicence);
@@ -130,6 +130,7 @@ public final class RestApi {
     operations.put("getMaterialContent", materials::getMaterialContent);
     operations.put("listCaseMaterials", materials::listCaseMaterials);
     operations.put("runDeadlineScan", supervision::runDeadlineScan);
+    operations.put("departmentStatistics", supervision::departmentStatistics);
     operations.put("listDeadEvents", supervision::listDeadEvents);
     operations.put("retryDeadEvent", supervision::retryDeadEvent);
     operations.put("importSharedDataset", supervision::importSharedDataset);
@@ -148,7 +149,7 @@ public final class RestApi {
         .replace("\"text/html\"", "\"text/plain\"")
         .replace("\"application/pdf\"", "\"application/octet-stream\"")
         .replace("\"image/png\"", "\"application/octet-stream\""));
-    return OpenAPIContract.from(vertx, forRouter).map(contract -> {
+    return OpenAPIContract.from(vertx, forRouter).<OpenAPIContract>map(CompiledContract::new).map(contract -> {
       RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
       boolean globallySecured = contract.getRawContract().containsKey("security")
           && !contract.getRawContract().getJsonArray("security").isEmpty();

@@ -1,6 +1,7 @@
 package cn.tongban.gateway.rest;
 
 import cn.tongban.core.application.DeadlineScanner;
+import cn.tongban.core.application.DepartmentStatistics;
 import cn.tongban.core.audit.AuditChain;
 import cn.tongban.core.identity.Caller;
 import cn.tongban.core.identity.Role;
@@ -13,15 +14,18 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Administration over REST: the deadline scan on demand, the outbox's dead letters, shared-dataset imports,
- * the audit chain check.
+ * the audit chain check, the statistics by department.
  */
 final class SupervisionOperations {
   private final DeadlineScanner deadlines;
   private final OutboxRelay relay;
   private final SharedDatasets datasets;
   private final AuditChain audit;
+  private final DepartmentStatistics statistics;
 
-  SupervisionOperations(DeadlineScanner deadlines, OutboxRelay relay, SharedDatasets datasets, AuditChain audit) {
+  SupervisionOperations(DeadlineScanner deadlines, OutboxRelay relay, SharedDatasets datasets, AuditChain audit,
+      DepartmentStatistics statistics) {
+    this.statistics = statistics;
     this.deadlines = deadlines;
     this.relay = relay;
     this.datasets = datasets;
@@ -68,6 +72,10 @@ final class SupervisionOperations {
         rc.response().setStatusCode(204).end();
       }
     });
+  }
+
+  void departmentStatistics(RoutingContext rc) {
+    Rest.reply(rc, statistics.byDepartment(RequestContext.requireCaller(rc)), 200);
   }
 
   void runDeadlineScan(RoutingContext rc) {
