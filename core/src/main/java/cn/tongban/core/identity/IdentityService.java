@@ -15,8 +15,12 @@ import cn.tongban.plugin.IdNumber;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -44,6 +48,13 @@ public final class IdentityService {
     this.maxFailuresPerAddress = config.loginMaxFailuresPerAddress();
     this.tokenTtlSeconds = config.tokenTtlSeconds();
     this.clientRatePerMinute = config.clientRatePerMinute();
+    vertx.eventBus().<String>consumer(ACCOUNT_CHANGED, m -> forget(m.body()));
+    vertx.eventBus().<io.vertx.core.json.JsonObject>consumer(SESSIONS_ENDED, m -> {
+      String subject = m.body().getString("subject");
+      if (subject != null) {
+        forget(subject);
+      }
+    });
   }
 
   /** A signed-in caller, and the token epoch its tokens carry (a password change moves it). */
@@ -95,8 +106,40 @@ public final class IdentityService {
                     .compose(x -> Future.failedFuture(new DomainException(wrong, detailKey)))));
   }
 
+  /**
+   * The account, as every submission needs it (the applicant's name, identity number, real-name level): kept
+   * for {@value #ACCOUNT_TTL_SECONDS} s, dropped on every node when its real-name level or token epoch moves.
+   * A read that raced with such a change is not kept.
+   */
   public Future<Optional<Account>> account(String id) {
-    return store.findById(id);
+    Cached cached = accounts.get(id);
+    if (cached != null && cached.until() - System.nanoTime() > 0) {
+      return Future.succeededFuture(Optional.of(cached.account()));
+    }
+    long generation = accountChanges.get();
+    return store.findById(id).onSuccess(found -> found.ifPresent(a -> {
+      if (accountChanges.get() == generation) {
+        if (accounts.size() >= ACCOUNT_CACHE_MAX) {
+          accounts.clear();
+        }
+        accounts.put(id, new Cached(a, System.nanoTime() + TimeUnit.SECONDS.toNanos(ACCOUNT_TTL_SECONDS)));
+      }
+    }));
+  }
+
+  /** Published (every node) with an account id when what {@link #account} keeps of it changed. */
+  public static final String ACCOUNT_CHANGED = "tongban.accounts.changed";
+  static final int ACCOUNT_TTL_SECONDS = 30;
+  private static final int ACCOUNT_CACHE_MAX = 20_000;
+  private final Map<String, Cached> accounts = new ConcurrentHashMap<>();
+  private final AtomicLong accountChanges = new AtomicLong();
+
+  private record Cached(Account account, long until) {
+  }
+
+  private void forget(String accountId) {
+    accountChanges.incrementAndGet();
+    accounts.remove(accountId);
   }
 
   /** What a citizen registers with. */
@@ -227,8 +270,14 @@ public final class IdentityService {
     if (!caller.has(Role.CLERK) && !caller.has(Role.ADMIN)) {
       return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "realname.forbidden"));
     }
-    return store.setRealNameLevel(idNumber, level).compose(found -> found ? Future.<Void>succeededFuture()
-        : Future.failedFuture(new DomainException(ProblemCode.NOT_FOUND, "citizen.notFound")));
+    return store.setRealNameLevel(idNumber, level).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.failedFuture(new DomainException(ProblemCode.NOT_FOUND, "citizen.notFound"));
+      }
+      forget(found.get());
+      vertx.eventBus().publish(ACCOUNT_CHANGED, found.get());
+      return Future.<Void>succeededFuture();
+    });
   }
 
   private Future<Boolean> verify(String password, Optional<String> hash) {

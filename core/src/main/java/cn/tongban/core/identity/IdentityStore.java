@@ -117,12 +117,12 @@ public final class IdentityStore {
             ? Integer.MAX_VALUE : rows.iterator().next().getInteger(0)));
   }
 
-  /** Sets a citizen's real-name level; false when there is no citizen with this identity number. */
-  public Future<Boolean> setRealNameLevel(String idNumber, int level) {
+  /** Sets a citizen's real-name level; the account's id, empty when there is no citizen with this number. */
+  public Future<Optional<String>> setRealNameLevel(String idNumber, int level) {
     return client.preparedQuery("update account set real_name_level = $2 where id_number_index = $1"
-            + " and kind = 'CITIZEN'")
+            + " and kind = 'CITIZEN' returning id::text")
         .execute(Tuple.of(personal.index(PersonalData.Kind.ID, idNumber), level))
-        .map(rows -> rows.rowCount() == 1);
+        .map(rows -> rows.size() == 1 ? Optional.of(rows.iterator().next().getString(0)) : Optional.empty());
   }
 
   /** Names of accounts that exist among {@code usernames}. */
