@@ -66,7 +66,21 @@ public final class SameCityStatistics {
     this.calendar = calendar;
   }
 
-  /** The statistics between {@code from} and {@code to} (default: this month so far); supervisors and admins only. */
+  /**
+   * The statistics between the dates as a request gives them ({@code YYYY-MM-DD}; by default the first of
+   * this month and today): 400 for a date that does not parse. REST and GraphQL both ask this way.
+   */
+  public Future<JsonObject> between(Caller caller, java.util.Optional<String> from, java.util.Optional<String> to) {
+    LocalDate today = calendar.today();
+    try {
+      return between(caller, from.map(LocalDate::parse).orElse(today.withDayOfMonth(1)),
+          to.map(LocalDate::parse).orElse(today));
+    } catch (java.time.format.DateTimeParseException e) {
+      return Future.failedFuture(new DomainException(ProblemCode.BAD_REQUEST, "statistics.range"));
+    }
+  }
+
+  /** The statistics between {@code from} and {@code to}; supervisors and admins only. */
   public Future<JsonObject> between(Caller caller, LocalDate from, LocalDate to) {
     if (caller.kind() != Caller.Kind.STAFF || !(caller.has(Role.ADMIN) || caller.has(Role.SUPERVISOR))) {
       return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "statistics.forbidden"));

@@ -118,19 +118,8 @@ public final class GraphQLApi {
             .dataFetcher("halls", env -> Boolean.TRUE.equals(env.getArgument("tree"))
                 ? platform.organisation().hallTree() : platform.organisation().halls())
             .dataFetcher("authorisations", env -> platform.authorisations().list(caller(env)).map(JsonArray::new))
-            .dataFetcher("sameCityStatistics", env -> {
-              java.time.LocalDate today = platform.calendar().today();
-              java.time.LocalDate from;
-              java.time.LocalDate to;
-              try {
-                from = Optional.ofNullable(env.<String>getArgument("from")).map(java.time.LocalDate::parse)
-                    .orElse(today.withDayOfMonth(1));
-                to = Optional.ofNullable(env.<String>getArgument("to")).map(java.time.LocalDate::parse).orElse(today);
-              } catch (java.time.format.DateTimeParseException e) {
-                return Future.failedFuture(new DomainException(ProblemCode.BAD_REQUEST, "statistics.range"));
-              }
-              return platform.sameCityStatistics().between(caller(env), from, to);
-            }))
+            .dataFetcher("sameCityStatistics", env -> platform.sameCityStatistics().between(caller(env),
+                Optional.ofNullable(env.getArgument("from")), Optional.ofNullable(env.getArgument("to")))))
         .type("Subscription", t -> t.dataFetcher("applicationEvents", env -> {
           Caller caller = caller(env);
           Optional<String> only = Optional.ofNullable(env.getArgument("number"));

@@ -135,8 +135,7 @@ public final class RestApi {
     operations.put("retryDeadEvent", supervision::retryDeadEvent);
     operations.put("importSharedDataset", supervision::importSharedDataset);
     operations.put("verifyAuditChain", supervision::verifyAuditChain);
-    SameCityOperations sameCity = new SameCityOperations(platform.authorisations(), platform.sameCityStatistics(),
-        platform.calendar());
+    SameCityOperations sameCity = new SameCityOperations(platform.authorisations(), platform.sameCityStatistics());
     operations.put("grantAuthorisation", sameCity::grantAuthorisation);
     operations.put("listAuthorisations", sameCity::listAuthorisations);
     operations.put("revokeAuthorisation", sameCity::revokeAuthorisation);
