@@ -119,10 +119,9 @@ public final class MaterialService {
               List.of(new Violation("/file", "infected", Messages.get(locale, "material.infected", threat.get()))), 1));
         }
         // Hashing and sealing a file of up to the limit's megabytes is CPU work for a worker, not the event loop.
-        return vertx.executeBlocking(() -> new String[] {HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                .digest(u.content()))}, false)
-            .compose(sha -> vertx.executeBlocking(() -> personal.sealBytes(CONTENT, u.content()), false)
-                .compose(sealed -> store(caller, u, owner, type.get(), sha[0], sealed)));
+        return vertx.executeBlocking(() -> new Object[] {HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(u.content())), personal.sealBytes(CONTENT, u.content())}, false)
+            .compose(hashed -> store(caller, u, owner, type.get(), (String) hashed[0], (byte[]) hashed[1]));
       });
     });
   }

@@ -40,17 +40,22 @@ public final class Rewrap {
     this.personal = personal;
   }
 
-  /** One table's sealed columns: which rows still need work, and how to redo one. */
+  /**
+   * One table's sealed columns: the rows that still need work ({@code select}, ordered, without a limit), and
+   * how to redo one.
+   */
   private record Table(String name, String select, String update, Function<Row, Tuple> redo) {
   }
+
+  private static final String BATCH_LOCKED = " limit " + BATCH + " for update";
 
   /** What is left to rewrap per table: rows whose personal data is not sealed with the active key. */
   public Future<Map<String, Long>> remaining() {
     Map<String, Long> out = new LinkedHashMap<>();
     Future<Void> chain = Future.succeededFuture();
     for (Table t : tables(false)) {
-      chain = chain.compose(v -> pool.preparedQuery("select count(*) from (" + t.select().replace(" limit " + BATCH
-              + " for update", "") + ") x").execute(args(false))
+      chain = chain.compose(v -> pool.preparedQuery("select count(*) from (" + t.select() + ") x")
+          .execute(args(false))
           .map(rows -> {
             out.put(t.name(), rows.iterator().next().getLong(0));
             return null;
@@ -92,7 +97,7 @@ public final class Rewrap {
   }
 
   private Future<Long> table(Table t, boolean legacyOnly, long done) {
-    return pool.withTransaction(tx -> tx.preparedQuery(t.select()).execute(args(legacyOnly)).compose(rows -> {
+    return pool.withTransaction(tx -> tx.preparedQuery(t.select() + BATCH_LOCKED).execute(args(legacyOnly)).compose(rows -> {
       List<Tuple> batch = new ArrayList<>();
       rows.forEach(r -> batch.add(t.redo().apply(r)));
       return batch.isEmpty() ? Future.succeededFuture(0)
@@ -128,10 +133,9 @@ public final class Rewrap {
   }
 
   private List<Table> tables(boolean legacyOnly) {
-    String limit = " limit " + BATCH + " for update";
     return List.of(
         new Table("account", "select id, id_number_sealed, phone_sealed from account where $2::bytea is not null and ("
-            + stale("id_number_sealed") + " or " + stale("phone_sealed") + ") order by id" + limit,
+            + stale("id_number_sealed") + " or " + stale("phone_sealed") + ") order by id",
             "update account set id_number_sealed = $2, id_number_index = $3, phone_sealed = $4, phone_index = $5"
                 + " where id = $1",
             r -> {
@@ -143,7 +147,7 @@ public final class Rewrap {
             }),
         new Table("application", "select id, applicant, data, collection from application where $2::bytea is not null"
             + " and (" + stale("applicant") + " or " + stale("data") + " or " + stale("collection->>'express'")
-            + ") order by id" + limit,
+            + ") order by id",
             "update application set applicant = $2, applicant_id_index = $3, data = $4, collection = $5 where id = $1",
             r -> {
               JsonObject applicant = personal.openJson(ApplicationStore.APPLICANT, r.getString("applicant"));
@@ -155,7 +159,7 @@ public final class Rewrap {
             }),
         new Table("licence", "select identifier, holder_code_sealed, holder_code_type, surface from licence"
             + " where $2::bytea is not null and (" + stale("holder_code_sealed") + " or " + stale("surface")
-            + ") order by identifier" + limit,
+            + ") order by identifier",
             "update licence set holder_code_sealed = $2, holder_index = $3, surface = $4 where identifier = $1",
             r -> {
               String code = personal.open(Licence.HOLDER_CODE, r.getString("holder_code_sealed"));
@@ -165,7 +169,7 @@ public final class Rewrap {
             }),
         new Table("material_file", "select id, owner_id_sealed, content from material_file where "
             + stale("owner_id_sealed") + " or substring(content from 1 for length($2::bytea)) <> $2::bytea"
-            + " order by id" + limit,
+            + " order by id",
             "update material_file set owner_id_sealed = $2, owner_index = $3, content = $4 where id = $1",
             r -> {
               String owner = personal.open(MaterialService.OWNER, r.getString("owner_id_sealed"));
@@ -175,7 +179,7 @@ public final class Rewrap {
                   Buffer.buffer(personal.sealBytes(MaterialService.CONTENT, content)));
             }),
         new Table("agent_authorisation", "select id, applicant_id_sealed from agent_authorisation"
-            + " where $2::bytea is not null and " + stale("applicant_id_sealed") + " order by id" + limit,
+            + " where $2::bytea is not null and " + stale("applicant_id_sealed") + " order by id",
             "update agent_authorisation set applicant_id_sealed = $2, applicant_id_index = $3 where id = $1",
             r -> {
               String id = personal.open(AgentAuthorisations.APPLICANT_ID, r.getString("applicant_id_sealed"));
@@ -183,7 +187,7 @@ public final class Rewrap {
                   personal.index(PersonalData.Kind.ID, id));
             }),
         new Table("applicant_credit", "select subject_index, subject_sealed from applicant_credit"
-            + " where $2::bytea is not null and " + stale("subject_sealed") + " order by subject_index" + limit,
+            + " where $2::bytea is not null and " + stale("subject_sealed") + " order by subject_index",
             "update applicant_credit set subject_sealed = $2, subject_index = $3 where subject_index = $1",
             r -> {
               String subject = personal.open(ApplicationStore.CREDIT_SUBJECT, r.getString("subject_sealed"));
@@ -191,19 +195,19 @@ public final class Rewrap {
                   personal.index(PersonalData.Kind.ID, subject));
             }),
         new Table("signing_key", "select id, private_pem from signing_key where $2::bytea is not null and "
-            + stale("private_pem") + " order by id" + limit,
+            + stale("private_pem") + " order by id",
             "update signing_key set private_pem = $2 where id = $1",
             r -> Tuple.of(r.getString("id"), personal.seal(SigningKeys.PRIVATE_PEM,
                 personal.open(SigningKeys.PRIVATE_PEM, r.getString("private_pem"))))),
         new Table("licence_key", "select id, private_key from licence_key"
             + " where substring(private_key from 1 for length($2::bytea)) <> $2::bytea and $1::text is not null"
-            + " order by id" + limit,
+            + " order by id",
             "update licence_key set private_key = $2 where id = $1",
             r -> Tuple.of(r.getString("id"), Buffer.buffer(personal.sealBytes(LicenceService.PRIVATE_KEY,
                 personal.openBytes(LicenceService.PRIVATE_KEY, r.getBuffer("private_key").getBytes()))))),
         new Table("shared_dataset_record", "select source, subject_index, subject_sealed, record"
             + " from shared_dataset_record where $2::bytea is not null and (" + stale("subject_sealed") + " or "
-            + stale("record") + ") order by source, subject_index" + limit,
+            + stale("record") + ") order by source, subject_index",
             "update shared_dataset_record set subject_sealed = $3, subject_index = $4, record = $5"
                 + " where source = $1 and subject_index = $2",
             r -> {
