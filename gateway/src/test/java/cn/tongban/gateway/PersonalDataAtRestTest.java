@@ -213,6 +213,13 @@ class PersonalDataAtRestTest {
     env.put("TONGBAN_PG_URL", pgUrl);
     env.put("TONGBAN_DATA_DIR", dataDir);
 
+    // With an external PostgreSQL, keys must be configured: no key file on one node's disk.
+    Map<String, String> noKeys = new HashMap<>(env);
+    noKeys.put("TONGBAN_DATA_KEYS", "");
+    noKeys.put("TONGBAN_DATA_INDEX_KEY", "");
+    Exception required = assertThrows(Exception.class, () -> TestGateway.start(noKeys).close());
+    assertTrue(String.valueOf(rootCause(required).getMessage()).contains("TONGBAN_DATA_KEYS and TONGBAN_DATA_INDEX_KEY"
+        + " are required"), rootCause(required).toString());
     // Without the key that sealed the data, or with another index key, the platform refuses to start.
     Map<String, String> withoutOld = new HashMap<>(env);
     withoutOld.put("TONGBAN_DATA_KEYS", key("t2", "tongban-test-data-key-t2-32bytes"));
