@@ -95,7 +95,7 @@ final class ScaleBench {
     try (Http http = new Http(vertx, o.baseUrls(), CONCURRENCY)) {
       http.awaitHealthy(Duration.ofMinutes(2));
       Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(CONCURRENCY))
-          .connectingTo(PgConnectOptions.fromUri(o.pgUrl()).setCachePreparedStatements(true)).using(vertx).build();
+          .connectingTo(PgConnectOptions.fromUri(o.pgUrl()).setCachePreparedStatements(true).setPreparedStatementCacheSqlLimit(65_536)).using(vertx).build();
       seed(pool, o.cases());
 
       String reviewer = http.token("reviewer.mzj");

@@ -95,7 +95,7 @@ final class SideBySide {
       JsonObject matter = setup.getJson("/api/v1/matters/" + MATTER, null);
       JsonObject sample = matter.getJsonObject("form").getJsonObject("schema").getJsonArray("examples")
           .getJsonObject(0);
-      PgConnectOptions pgOptions = PgConnectOptions.fromUri(o.pgUrl()).setCachePreparedStatements(true)
+      PgConnectOptions pgOptions = PgConnectOptions.fromUri(o.pgUrl()).setCachePreparedStatements(true).setPreparedStatementCacheSqlLimit(65_536)
           .addProperty("synchronous_commit", "on").addProperty("application_name", "tongban-bench");
       Pool limitPool = pool(vertx, pgOptions, CONNECTIONS);
       Row settings = Http.await(limitPool.query("select current_setting('server_version'), "
