@@ -149,7 +149,9 @@ public final class RestApi {
         .replace("\"application/pdf\"", "\"application/octet-stream\"")
         .replace("\"image/png\"", "\"application/octet-stream\""));
     return OpenAPIContract.from(vertx, forRouter).<OpenAPIContract>map(CompiledContract::new).map(contract -> {
-      RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+      RequestExtractor extractor = RequestExtractor.withBodyHandler();
+      RouterBuilder builder = RouterBuilder.create(vertx, contract, extractor);
+      InlineValidation validation = new InlineValidation(vertx, contract, extractor);
       boolean globallySecured = contract.getRawContract().containsKey("security")
           && !contract.getRawContract().getJsonArray("security").isEmpty();
       for (OpenAPIRoute route : builder.getRoutes()) {
@@ -158,6 +160,9 @@ public final class RestApi {
         if (handler == null) {
           throw new IllegalStateException("the contract names operation " + id + " but no handler serves it");
         }
+        // Validation runs on the event loop (see InlineValidation), before anything else of the route.
+        route.setDoValidation(false);
+        route.addHandler(validation.handler(route.getOperation()));
         // Authentication is ours (a root handler reads the token); the contract says who may skip it.
         route.setDoSecurity(false);
         if (isSecured(route, globallySecured)) {
