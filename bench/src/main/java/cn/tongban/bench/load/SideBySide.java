@@ -130,9 +130,10 @@ final class SideBySide {
       Buffer body = new JsonObject().put("matterCode", MATTER).put("channel", "WEB").put("data", sample).toBuffer();
       List<String[]> cases = new ArrayList<>();
       // The platform's JVM has served no HTTP before the first REST phase: its JIT compiler is still busy
-      // (a profile of --quick showed a C2 thread at 11 % of the machine in a 5 s warm-up's measured window).
-      // That phase is warmed up for 15 s in either mode, so that it measures the steady state.
-      Duration platformWarmUp = warmUp.compareTo(Duration.ofSeconds(15)) < 0 ? Duration.ofSeconds(15) : warmUp;
+      // (after a 5 s warm-up a C2 thread took 11 % of the machine in the measured window; after 15 s, its
+      // compiler threads still used 3.2 CPU-seconds of the 15 s measured). That phase is warmed up for 30 s in
+      // either mode, so that it measures the steady state.
+      Duration platformWarmUp = warmUp.compareTo(Duration.ofSeconds(30)) < 0 ? Duration.ofSeconds(30) : warmUp;
       System.out.printf(Locale.ROOT, "# the first REST phase is warmed up for %s%n", platformWarmUp);
       for (int conns : new int[] {CONNECTIONS, 16}) {
         try (Http http = new Http(vertx, o.baseUrls(), conns)) {
