@@ -113,4 +113,38 @@ class OutboxRelayTest {
     awaitUntil(Duration.ofSeconds(20), () -> count(event + " and status = 'DELIVERED'") == 1);
     assertTrue(RecordingHandlerFactory.CALLS.contains("SUBMIT:" + number));
   }
+
+  @Test
+  void aCasesEventIsDeliveredBehindHundredsOfOthersBackingOff() throws Exception {
+    // A sink that failed for more cases than a claim reads in one page (500): their events wait ten minutes
+    // before the next try. A later case's event must not wait behind them.
+    TestGateway slow = TestGateway.start(Map.of("TONGBAN_RELAY_INTERVAL_MS", "50", "TONGBAN_OUTBOX_MAX_ATTEMPTS",
+        "5", "TONGBAN_OUTBOX_BACKOFF_MS", "600000"));
+    try {
+      TestGateway main = gateway;
+      gateway = slow;
+      try {
+        matterWithRecorder("t-relay-flaky");
+        matterWithRecorder("t-relay-fine");
+        RecordingHandlerFactory.FAILING.add("t-relay-flaky");
+        for (int i = 0; i < 510; i++) {
+          submit("t-relay-flaky");
+        }
+        String backingOff = "select count(*) from outbox_event where status = 'PENDING' and attempts >= 1"
+            + " and next_attempt_at > now() + interval '5 minutes'";
+        awaitUntil(Duration.ofSeconds(60), () -> count(backingOff) >= 510);
+        String number = submit("t-relay-fine");
+        awaitUntil(Duration.ofSeconds(20), () -> count("select count(*) from outbox_event where aggregate_id = '"
+            + number + "' and status = 'DELIVERED'") == 1);
+        assertTrue(RecordingHandlerFactory.CALLS.contains("SUBMIT:" + number));
+        assertEquals(0, count("select count(*) from outbox_event where status = 'DELIVERED' and aggregate_id in"
+            + " (select number from application where matter_code = 't-relay-flaky')"), "the failing ones wait");
+      } finally {
+        gateway = main;
+        RecordingHandlerFactory.FAILING.remove("t-relay-flaky");
+      }
+    } finally {
+      slow.close();
+    }
+  }
 }

@@ -47,16 +47,17 @@ public final class OutboxRelay {
       "ApplicationDeny", PluginHost.Hook.REJECT,
       "ApplicationNotAccept", PluginHost.Hook.REJECT);
 
-  // A claim reads the oldest pending events (at most HEAD of them, along the pending-only index in sequence
-  // order) and picks, in Java, each due event that has no earlier pending event of its aggregate among them.
-  // Every earlier pending event of a candidate is in that head (it holds the lowest sequence numbers), so the
-  // order per case holds exactly. The picked events are then leased unless another node took them meanwhile.
-  // (One statement with a correlated NOT EXISTS was planned along the wrong partial index whenever the
-  // statistics were stale, a scan of every pending event per candidate: 50-670 ms per claim under load,
-  // more of PostgreSQL's time than the submissions it relayed.)
-  private static final String HEAD_QUERY = """
-      select id, aggregate_type, aggregate_id, next_attempt_at <= now() as due from outbox_event
-      where status = 'PENDING' order by seq limit %d""".formatted(OutboxRelay.HEAD);
+  // A claim walks the pending events in sequence order (along the pending-only index, a page of PAGE at a
+  // time, usually one page) and picks, in Java, each due event that has no earlier pending event of its
+  // aggregate: an event seen earlier in the walk, due or backing off. So the order per case holds exactly, and
+  // events behind any number of others that are backing off (a failing sink) are still found. The picked
+  // events are then leased unless another node took them meanwhile. (One statement with a correlated NOT
+  // EXISTS was planned along the wrong partial index whenever the statistics were stale, a scan of every
+  // pending event per candidate: 50-670 ms per claim under load, more of PostgreSQL's time than the
+  // submissions it relayed.)
+  private static final String PENDING_PAGE = """
+      select id, seq, aggregate_type, aggregate_id, next_attempt_at <= now() as due from outbox_event
+      where status = 'PENDING' and seq > $1 order by seq limit %d""".formatted(OutboxRelay.PAGE);
 
   // "Not delivered, not dead" rather than "= 'PENDING'": the same rows, but no partial index on the status
   // matches it, so the planner goes by primary key. With "= 'PENDING'" and statistics from a quiet moment
@@ -71,11 +72,8 @@ public final class OutboxRelay {
 
   /** Events leased per pass. */
   public static final int BATCH = 50;
-  /**
-   * How many of the oldest pending events a claim looks at. Events after them wait while all of these are
-   * leased or backing off (a failing sink), until those are delivered or dead.
-   */
-  static final int HEAD = 1_000;
+  /** Pending events read per page while a claim looks for due ones. */
+  static final int PAGE = 500;
   private final Vertx vertx;
   private final Pool pool;
   private final ApplicationStore applications;
@@ -126,17 +124,26 @@ public final class OutboxRelay {
 
   /** Leases up to {@link #BATCH} due events, at most one per aggregate, none behind an earlier pending one. */
   private Future<RowSet<Row>> claim() {
-    return pool.preparedQuery(HEAD_QUERY).execute().compose(head -> {
-      Set<String> seen = new HashSet<>();
-      List<UUID> picked = new ArrayList<>();
-      for (Row r : head) {
+    List<UUID> picked = new ArrayList<>();
+    return walk(0L, new HashSet<>(), picked).compose(v -> picked.isEmpty() ? Future.succeededFuture(null)
+        : pool.preparedQuery(LEASE).execute(Tuple.of(picked.toArray(UUID[]::new), String.valueOf(leaseSeconds))));
+  }
+
+  /** Reads pending events after {@code afterSeq} a page at a time until a batch is picked or none are left. */
+  private Future<Void> walk(long afterSeq, Set<String> seen, List<UUID> picked) {
+    return pool.preparedQuery(PENDING_PAGE).execute(Tuple.of(afterSeq)).compose(page -> {
+      long last = afterSeq;
+      for (Row r : page) {
+        last = r.getLong("seq");
         boolean first = seen.add(r.getString("aggregate_type") + '\u0000' + r.getString("aggregate_id"));
-        if (first && r.getBoolean("due") && picked.size() < BATCH) {
+        if (first && r.getBoolean("due")) {
           picked.add(r.getUUID("id"));
+          if (picked.size() == BATCH) {
+            return Future.succeededFuture();
+          }
         }
       }
-      return picked.isEmpty() ? Future.succeededFuture(null)
-          : pool.preparedQuery(LEASE).execute(Tuple.of(picked.toArray(UUID[]::new), String.valueOf(leaseSeconds)));
+      return page.size() < PAGE ? Future.succeededFuture() : walk(last, seen, picked);
     });
   }
 
