@@ -126,6 +126,7 @@ final class SideBySide {
       awaitSealed(platformSized);
       platformSized.close();
 
+      Pool monitor = pool(vertx, pgOptions, 1);
       String run = UUID.randomUUID().toString().substring(0, 8);
       Buffer body = new JsonObject().put("matterCode", MATTER).put("channel", "WEB").put("data", sample).toBuffer();
       List<String[]> cases = new ArrayList<>();
@@ -149,6 +150,7 @@ final class SideBySide {
                     return b;
                   }), conns));
         }
+        backlog(monitor);
       }
       try (Http http = new Http(vertx, o.baseUrls(), CONNECTIONS)) {
         results.add(phase(context, watched, "GraphQL read (catalogue page, then progress)", warmUp, measure,
@@ -178,6 +180,28 @@ final class SideBySide {
     }
     System.out.printf(Locale.ROOT, "# %.1f s for the platform to seal the phase's audit events%s%n",
         (System.nanoTime() - start) / 1e9, pending == 0 ? "" : " (" + pending + " still unsealed)");
+  }
+
+  /**
+   * After a REST phase: what the platform's after-commit work (outbox relay, audit sealer) had not caught up
+   * with when the phase ended, and how long it takes to. A backlog means the phase's CPU figures leave that work
+   * out; the next phase starts once it is worked off.
+   */
+  private static void backlog(Pool pool) throws InterruptedException {
+    String sql = "select (select count(*) from outbox_event where status = 'PENDING'),"
+        + " (select count(*) from audit_event where chain_seq is null)";
+    long start = System.nanoTime();
+    io.vertx.sqlclient.Row first = Http.await(pool.query(sql).execute()).iterator().next();
+    io.vertx.sqlclient.Row now = first;
+    while ((now.getLong(0) > 0 || now.getLong(1) > 0)
+        && System.nanoTime() - start < Duration.ofMinutes(2).toNanos()) {
+      Thread.sleep(100);
+      now = Http.await(pool.query(sql).execute()).iterator().next();
+    }
+    System.out.printf(Locale.ROOT, "# at the end of the phase %d outbox events were pending and %d audit events"
+            + " unsealed; worked off in %.1f s%s%n", first.getLong(0), first.getLong(1),
+        (System.nanoTime() - start) / 1e9, now.getLong(0) + now.getLong(1) == 0 ? "" : " (not yet: " + now.getLong(0)
+            + " / " + now.getLong(1) + ")");
   }
 
   private static LoadPhase.Result phase(Context context, LoadPhase.Watched watched, String name, Duration warmUp,

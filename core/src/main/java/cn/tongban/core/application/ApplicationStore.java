@@ -34,8 +34,9 @@ public final class ApplicationStore {
                  'dueDate', w.due_date, 'raisedAt', w.raised_at) order by w.id), '[]'::jsonb)
        from case_warning w where w.application_id = a.id) as warnings""";
 
-  // One round trip, one implicit transaction: the case, its audit event and its outbox event all land,
-  // or none does. A repeated idempotency key inserts nothing and returns no row.
+  // One statement, one implicit transaction: the case, its audit event and its outbox event all land,
+  // or none does. A repeated idempotency key inserts nothing and returns no row. Concurrent submissions
+  // share a commit (GroupCommit): several of these go out as one pipelined batch, one transaction.
   private static final String SUBMIT = """
       with app as (
         insert into application (number, matter_code, form_version, status, channel, hall_code, department_code,
@@ -123,10 +124,16 @@ public final class ApplicationStore {
 
   private final Pool pool;
   private final PersonalData personal;
+  private final cn.tongban.core.infra.GroupCommit submissions;
 
-  public ApplicationStore(Pool pool, PersonalData personal) {
+  /**
+   * {@code submissionsInFlight}: how many submission statements may be on their way at once; submissions
+   * arriving meanwhile wait and go out together, sharing one commit ({@link cn.tongban.core.infra.GroupCommit}).
+   */
+  public ApplicationStore(Pool pool, PersonalData personal, int submissionsInFlight) {
     this.pool = pool;
     this.personal = personal;
+    this.submissions = new cn.tongban.core.infra.GroupCommit(pool, SUBMIT, submissionsInFlight, 64);
   }
 
   /** The sealing of personal data this store uses (the applicant, form data and express address are sealed). */
@@ -166,7 +173,7 @@ public final class ApplicationStore {
 
   /** Inserts the case; empty when the caller's idempotency key was used before. */
   public Future<Optional<Stored>> insert(NewApplication n) {
-    return pool.preparedQuery(SUBMIT).execute(Tuple.from(new Object[] {
+    return submissions.execute(Tuple.from(new Object[] {
         n.areaCode(), n.matterCode(), n.formVersion(), n.channel().name(), n.hallCode().orElse(null),
         n.departmentCode(), personal.sealJson(APPLICANT, n.applicant()),
         personal.index(PersonalData.Kind.ID, n.applicantIdNumber()), personal.sealJson(DATA, n.data()),
