@@ -115,8 +115,9 @@ public final class Platform {
     this.matters = new MatterService(matterStore);
     this.identity = new IdentityService(vertx, new IdentityStore(pool, personal), redis, config);
     FormValidator validator = new FormValidator();
-    // Half the pool's connections may carry submissions at once; the others stay free for reads and jobs.
-    ApplicationStore applicationStore = new ApplicationStore(pool, personal, Math.max(1, config.pgPoolSize() / 2));
+    // At most TONGBAN_SUBMIT_IN_FLIGHT submission statements at once; the submissions arriving meanwhile share
+    // the next commit (docs/architecture.md, "A submission, end to end").
+    ApplicationStore applicationStore = new ApplicationStore(pool, personal, config.submitInFlight());
     this.enterprises = new EnterpriseService(pool, personal);
     this.organisation = new OrganisationService(vertx, pool, personal, identity);
     this.wechat = new WeChatLogin(vertx, pool, personal, config.wechatCode2SessionUrl(), config.wechatAppId(),

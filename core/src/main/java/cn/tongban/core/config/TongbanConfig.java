@@ -25,6 +25,7 @@ public record TongbanConfig(
     boolean cluster,
     Clustering clustering,
     int pgPoolSize,
+    int submitInFlight,
     long bodyLimitBytes,
     int tokenTtlSeconds,
     int loginMaxFailures,
@@ -88,6 +89,7 @@ public record TongbanConfig(
     CLUSTER_EVENTBUS_PORT("TONGBAN_CLUSTER_EVENTBUS_PORT", "clusterEventBusPort", "0"),
     CLUSTER_KUBERNETES_SERVICE_DNS("TONGBAN_CLUSTER_KUBERNETES_SERVICE_DNS", "clusterKubernetesServiceDns", null),
     PG_POOL_SIZE("TONGBAN_PG_POOL_SIZE", "pgPoolSize", "8"),
+    SUBMIT_IN_FLIGHT("TONGBAN_SUBMIT_IN_FLIGHT", "submitInFlight", "2"),
     BODY_LIMIT_BYTES("TONGBAN_BODY_LIMIT_BYTES", "bodyLimitBytes", "1048576"),
     TOKEN_TTL_SECONDS("TONGBAN_TOKEN_TTL_SECONDS", "tokenTtlSeconds", "3600"),
     LOGIN_MAX_FAILURES("TONGBAN_LOGIN_MAX_FAILURES", "loginMaxFailures", "5"),
@@ -185,6 +187,7 @@ public record TongbanConfig(
         Optional.ofNullable(values.get(Option.CLUSTER_HOST.env)), r.integer(Option.CLUSTER_PORT, 1, 65535),
         r.integer(Option.CLUSTER_EVENTBUS_PORT, 0, 65535), kubernetes);
     int pool = r.integer(Option.PG_POOL_SIZE, 1, 512);
+    int submitInFlight = r.integer(Option.SUBMIT_IN_FLIGHT, 1, 512);
     long bodyLimit = r.integer(Option.BODY_LIMIT_BYTES, 1024, Integer.MAX_VALUE);
     int ttl = r.integer(Option.TOKEN_TTL_SECONDS, 60, 86_400);
     int maxFailures = r.integer(Option.LOGIN_MAX_FAILURES, 1, 1000);
@@ -237,7 +240,8 @@ public record TongbanConfig(
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid configuration:\n  - " + String.join("\n  - ", problems));
     }
-    return new TongbanConfig(port, dataDir, pgUrl, redisUrl, demo, cluster, clustering, pool, bodyLimit, ttl,
+    return new TongbanConfig(port, dataDir, pgUrl, redisUrl, demo, cluster, clustering, pool, submitInFlight,
+        bodyLimit, ttl,
         maxFailures, lockSeconds, area, scanInterval, perAddress, clientRate, relayInterval, maxAttempts, backoff,
         lease, wechatUrl, Optional.ofNullable(values.get(Option.WECHAT_APPID.env)),
         Optional.ofNullable(values.get(Option.WECHAT_SECRET.env)), List.copyOf(levels), materialLimit, materialDays,
