@@ -27,6 +27,10 @@ import java.util.Map;
  * thread and back: two thread hand-offs per request for what takes microseconds (the schemas are compiled
  * once, see {@link CompiledContract}). This does the same checks in the same order, with the same
  * validators, the same result in the routing context and the same 400 on a violation.
+ *
+ * <p>It extends the library's implementation class ({@code vertx-openapi} 5.0.x) and mirrors its
+ * {@code validate}: on upgrading vertx-openapi, compare the two (the contract tests and FuzzTest cover the
+ * behaviour, not the mirroring).
  */
 final class InlineValidation extends RequestValidatorImpl {
   private final RequestExtractor extractor;
