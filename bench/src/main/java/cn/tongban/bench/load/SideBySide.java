@@ -118,12 +118,12 @@ final class SideBySide {
       LoadPhase.Result limit = phase(context, watched, "durable limit (SQL, pool 64)", warmUp, measure,
           seq -> limitPool.preparedQuery(LIMIT_SUBMIT).execute(row.tuple()));
       results.add(limit);
-      awaitSealed(limitPool);
+      backlog(limitPool);
       limitPool.close();
       Pool platformSized = pool(vertx, pgOptions, 8);
       results.add(phase(context, watched, "durable limit (SQL, pool 8)", warmUp, measure,
           seq -> platformSized.preparedQuery(LIMIT_SUBMIT).execute(row.tuple())));
-      awaitSealed(platformSized);
+      backlog(platformSized);
       platformSized.close();
 
       Pool monitor = pool(vertx, pgOptions, 1);
@@ -164,28 +164,11 @@ final class SideBySide {
   }
 
   /**
-   * Waits (at most two minutes) until the platform's audit sealer has chained the audit events a limit phase
-   * wrote, so that the next phase is not measured while the platform works off another phase's backlog.
-   */
-  private static void awaitSealed(Pool pool) throws InterruptedException {
-    long start = System.nanoTime();
-    long pending = -1;
-    while (System.nanoTime() - start < Duration.ofMinutes(2).toNanos()) {
-      pending = Http.await(pool.query("select count(*) from audit_event where chain_seq is null").execute())
-          .iterator().next().getLong(0);
-      if (pending == 0) {
-        break;
-      }
-      Thread.sleep(250);
-    }
-    System.out.printf(Locale.ROOT, "# %.1f s for the platform to seal the phase's audit events%s%n",
-        (System.nanoTime() - start) / 1e9, pending == 0 ? "" : " (" + pending + " still unsealed)");
-  }
-
-  /**
-   * After a REST phase: what the platform's after-commit work (outbox relay, audit sealer) had not caught up
-   * with when the phase ended, and how long it takes to. A backlog means the phase's CPU figures leave that work
-   * out; the next phase starts once it is worked off.
+   * After a phase: what the platform's after-commit work (outbox relay, audit sealer) had not caught up with
+   * when the phase ended, and how long it takes to (at most two minutes are waited). After a REST phase a
+   * backlog means the phase's CPU figures leave that work out; after a limit phase (whose outbox events are
+   * written delivered) it is the sealing of the limit's audit events. Either way the next phase starts once
+   * it is worked off, so that no phase is measured while the platform works off another's.
    */
   private static void backlog(Pool pool) throws InterruptedException {
     String sql = "select (select count(*) from outbox_event where status = 'PENDING'),"
