@@ -147,4 +147,52 @@ class OutboxRelayTest {
       slow.close();
     }
   }
+
+  @Test
+  void aNodeStopsDeliveringItsBatchBeforeItsLeaseRunsOutSoAnotherNodeNeverDeliversTwice() throws Exception {
+    // Two nodes on one database, relays driven by hand, a 2 s lease and a notification service that takes
+    // 0.7 s per event. Node A leases six events; once half its lease is gone it leaves the rest alone, and
+    // node B, passing each time the lease of what was left ran out, delivers them (two a pass, as it stops
+    // at half its lease too). Without the stop, A would still be delivering the events B takes over: their
+    // hooks would run twice.
+    Map<String, String> manual = Map.of("TONGBAN_RELAY_INTERVAL_MS", "0", "TONGBAN_OUTBOX_LEASE_SECONDS", "2");
+    TestGateway a = TestGateway.start(manual);
+    try (TestGateway b = a.secondNode(manual)) {
+      TestGateway main = gateway;
+      gateway = a;
+      try {
+        matterWithRecorder("t-relay-slow");
+        RecordingHandlerFactory.SLOW.add("t-relay-slow");
+        // Case numbers of their own: the recorder's list is shared with the other tests' databases.
+        a.execute("select setval('application_number_seq', 90000000)");
+        List<String> numbers = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+          numbers.add(submit("t-relay-slow"));
+        }
+        String delivered = "select count(*) from outbox_event where status = 'DELIVERED' and aggregate_id in"
+            + " (select number from application where matter_code = 't-relay-slow')";
+        var first = a.platform().relay().relay().toCompletionStage().toCompletableFuture();
+        int passesOfB = 0;
+        while (count(delivered) < 6 && passesOfB < 10) {
+          Thread.sleep(2_300); // the lease of what the last pass left has run out
+          b.platform().relay().relayAll().toCompletionStage().toCompletableFuture()
+              .get(30, java.util.concurrent.TimeUnit.SECONDS);
+          passesOfB++;
+        }
+        first.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        for (String number : numbers) {
+          assertEquals(1, RecordingHandlerFactory.CALLS.stream().filter(("SUBMIT:" + number)::equals).count(),
+              "the hook ran once for " + number);
+        }
+        assertTrue(passesOfB >= 2, "node A left part of its batch to node B");
+        assertEquals(6, count("select count(*) from outbox_event where status = 'DELIVERED' and aggregate_id in"
+            + " (select number from application where matter_code = 't-relay-slow')"));
+      } finally {
+        gateway = main;
+        RecordingHandlerFactory.SLOW.remove("t-relay-slow");
+      }
+    } finally {
+      a.close();
+    }
+  }
 }

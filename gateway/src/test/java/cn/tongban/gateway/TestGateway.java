@@ -97,6 +97,19 @@ final class TestGateway implements AutoCloseable {
     return startWith(again, clock);
   }
 
+  /** A second node on this one's database and Redis, with {@code overrides} (started after this one). */
+  TestGateway secondNode(Map<String, String> overrides) throws Exception {
+    Map<String, String> other = new HashMap<>(env);
+    other.put("TONGBAN_DATA_DIR", Files.createTempDirectory("tongban-gw").toString());
+    other.putAll(overrides);
+    return startWith(other, clock);
+  }
+
+  /** This node's platform, for tests that drive a background job (the relay, the sealer) by hand. */
+  cn.tongban.core.Platform platform() {
+    return running.platform();
+  }
+
   int port() {
     return running.port();
   }

@@ -70,8 +70,12 @@ public final class OutboxRelay {
         for update skip locked)
       returning id::text, seq, aggregate_type, aggregate_id, event_type, payload, attempts""";
 
-  /** Events leased per pass. */
-  public static final int BATCH = 50;
+  /**
+   * Events leased per pass. A pass reads the pending events from the oldest until it has picked this many,
+   * so a larger batch reads each pending event fewer times (with 50, the relay read ~7 pending rows per
+   * event it delivered under load).
+   */
+  public static final int BATCH = 200;
   /** Pending events read per page while a claim looks for due ones. */
   static final int PAGE = 500;
   private final Vertx vertx;
@@ -103,8 +107,12 @@ public final class OutboxRelay {
     this.backoffMillis = backoffMillis;
   }
 
-  /** One pass: leases up to 50 due events and delivers each; returns how many were delivered. */
+  /**
+   * One pass: leases up to {@value #BATCH} due events and delivers each, as long as the lease lasts; returns
+   * how many were delivered.
+   */
   public Future<Integer> relay() {
+    long leasedAt = System.nanoTime();
     return claim().compose(rows -> {
       if (rows == null) {
         return Future.succeededFuture(0);
@@ -118,7 +126,7 @@ public final class OutboxRelay {
           .map(e -> e.getString("aggregate_id")).distinct().toList();
       Future<Map<String, Application>> cases = numbers.isEmpty() ? Future.succeededFuture(Map.of())
           : applications.findByNumbers(numbers);
-      return cases.compose(found -> deliverAll(events, found));
+      return cases.compose(found -> deliverAll(events, found, leasedAt));
     });
   }
 
@@ -147,20 +155,24 @@ public final class OutboxRelay {
     });
   }
 
-  private Future<Integer> deliverAll(List<Row> events, Map<String, Application> cases) {
+  private Future<Integer> deliverAll(List<Row> events, Map<String, Application> cases, long leasedAt) {
     // Failures are settled one by one (each its own backoff); deliveries are marked in one statement at
-    // the end of the batch (a crash before it only means those events go out again).
+    // the end of the batch (a crash before it only means those events go out again). Once half the lease
+    // is gone (slow sinks), the rest of the batch is left alone: another node may take those events when
+    // their lease runs out, and must not find them being delivered here as well.
+    long leaseNanos = leaseSeconds * 1_000_000_000L;
     List<String> delivered = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (Row e : events) {
-      chain = chain.compose(v -> deliver(e, cases).transform(ar -> ar.succeeded()
+      chain = chain.compose(v -> System.nanoTime() - leasedAt > leaseNanos / 2 ? Future.succeededFuture()
+          : deliver(e, cases).transform(ar -> ar.succeeded()
           ? Future.succeededFuture(delivered.add(e.getString("id"))).<Void>mapEmpty()
           : settle(e, ar.cause()).<Void>mapEmpty()));
     }
     return chain.compose(v -> delivered.isEmpty() ? Future.succeededFuture(0)
         : pool.preparedQuery("update outbox_event set status = 'DELIVERED', delivered_at = now(), last_error = null"
-                + " where id::text = any($1)")
-            .execute(Tuple.tuple().addArrayOfString(delivered.toArray(String[]::new)))
+                + " where id = any($1::uuid[])")
+            .execute(Tuple.of(delivered.stream().map(UUID::fromString).toArray(UUID[]::new)))
             .map(updated -> delivered.size()));
   }
 
@@ -226,8 +238,8 @@ public final class OutboxRelay {
     LOG.warning(() -> "event " + e.getString("id") + " (" + e.getString("event_type") + ") failed, try " + attempts
         + (dead ? ", now dead" : ", next in " + delay + " ms") + ": " + failure.getMessage());
     return pool.preparedQuery("update outbox_event set status = $2, last_error = $3,"
-            + " next_attempt_at = now() + ($4 || ' milliseconds')::interval where id::text = $1")
-        .execute(Tuple.of(e.getString("id"), dead ? "DEAD" : "PENDING", String.valueOf(failure.getMessage()),
+            + " next_attempt_at = now() + ($4 || ' milliseconds')::interval where id = $1::uuid")
+        .execute(Tuple.of(UUID.fromString(e.getString("id")), dead ? "DEAD" : "PENDING", String.valueOf(failure.getMessage()),
             String.valueOf(delay)))
         .map(false);
   }
@@ -258,9 +270,15 @@ public final class OutboxRelay {
 
   /** Puts a dead event back in line; false when there is no dead event with this id. */
   public Future<Boolean> retry(String id) {
+    UUID uuid;
+    try {
+      uuid = UUID.fromString(id);
+    } catch (IllegalArgumentException notAnId) {
+      return Future.succeededFuture(false);
+    }
     return pool.preparedQuery("update outbox_event set status = 'PENDING', attempts = 0, next_attempt_at = now()"
-            + " where id::text = $1 and status = 'DEAD'")
-        .execute(Tuple.of(id))
+            + " where id = $1::uuid and status = 'DEAD'")
+        .execute(Tuple.of(uuid))
         .map(rows -> rows.rowCount() == 1);
   }
 }

@@ -21,6 +21,9 @@ public final class RecordingHandlerFactory implements FormHandlerFactory {
   public static final List<String> CALLS = new CopyOnWriteArrayList<>();
   /** Matters whose hooks fail. */
   public static final Set<String> FAILING = ConcurrentHashMap.newKeySet();
+  /** Matters whose hooks take {@value #SLOW_MILLIS} ms (a slow notification service). */
+  public static final Set<String> SLOW = ConcurrentHashMap.newKeySet();
+  public static final long SLOW_MILLIS = 700;
 
   @Override
   public String id() {
@@ -37,7 +40,9 @@ public final class RecordingHandlerFactory implements FormHandlerFactory {
     return new FormHandler() {
       @Override
       public Future<Void> onSubmit(HandlerContext context, CaseView view) {
-        return record("SUBMIT", view);
+        return SLOW.contains(view.matterCode())
+            ? context.vertx().timer(SLOW_MILLIS).compose(t -> record("SUBMIT", view))
+            : record("SUBMIT", view);
       }
 
       @Override
