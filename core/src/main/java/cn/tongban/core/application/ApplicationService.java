@@ -191,7 +191,7 @@ public final class ApplicationService {
         ? Optional.of(calendar.calendar().addWorkingDays(calendar.today(), BigDecimal.ONE).date()) : Optional.empty();
     JsonObject collection = CollectionChoice.check(matter, matterName, scope, at, home, cmd.collection().orElse(null),
         v, locale);
-    return new ApplicationStore.Routing(scope.acceptingDepartment(), home, forwarded ? Optional.of(now)
+    return new ApplicationStore.Routing(scope.acceptingDepartment(), at, home, forwarded ? Optional.of(now)
         : Optional.empty(), due, collection, agency, agency.map(a -> a.getString("authorisationId")));
   }
 
@@ -258,7 +258,8 @@ public final class ApplicationService {
     OffsetDateTime now = OffsetDateTime.now(calendar.clock());
     // Art. 32: a one-time correction notice must go out within 5 working days of intake.
     LocalDate noticeDue = calendar.calendar().addWorkingDays(calendar.today(), BigDecimal.valueOf(5)).date();
-    return store.insert(new ApplicationStore.NewApplication(areaCode, form.matterCode(), form.version(),
+    return store.insert(new ApplicationStore.NewApplication(areaCode, form.matterCode(), detail.matter().name(),
+            form.version(),
             cmd.channel(), hall, IntakeScope.of(detail.matter().document()).approvingDepartment(), applicant.json(),
             applicant.json().getString("idNumber"), cmd.data(), queryCode(), caller.scopeKey(),
             cmd.idempotencyKey(), requestHash, noticeDue, now,

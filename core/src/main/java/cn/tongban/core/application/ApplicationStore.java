@@ -19,13 +19,18 @@ import java.util.Optional;
 
 /** The SQL for cases: the one-statement submission, and reads limited to what the caller may see. */
 public final class ApplicationStore {
-  private static final String COLUMNS = """
-       a.id, a.number, a.matter_code, m.name as matter_name, a.form_version, a.status, a.channel, a.hall_code,
+  /** The case's own columns (as {@code a}), without its matter's name, opinions and warnings. */
+  private static final String CASE_COLUMNS = """
+       a.id, a.number, a.matter_code, a.form_version, a.status, a.channel, a.hall_code,
       a.department_code, a.applicant, a.data, a.query_code, a.submitted_by, a.version, a.submitted_at,
       a.updated_at, a.request_hash, a.notice_due_date, a.accepted_at, a.clock_start, a.due_date, a.legal_due_date,
       a.suspended_at, a.suspended_from_status, a.correction, a.parallel_departments, a.deficiency, a.commitments,
       a.accepting_department_code, a.home_hall_code, a.forwarded_at, a.forward_due_date, a.forward_answered_at,
-      a.collection, a.agency,
+      a.collection, a.agency""";
+
+  /** Everything {@link #toStored} reads: the case ({@code a}), its matter's name ({@code m}), opinions, warnings. */
+  private static final String COLUMNS = CASE_COLUMNS + """
+      , m.name as matter_name,
       (select coalesce(jsonb_agg(jsonb_build_object('department', o.department_code,
                  'departmentName', o.department_name, 'task', o.task, 'dueDate', o.due_date, 'opinion', o.opinion,
                  'comment', o.comment, 'decidedAt', o.decided_at) order by o.department_code), '[]'::jsonb)
@@ -46,7 +51,8 @@ public final class ApplicationStore {
                                  collection, agency, authorisation_id)
         values ($1 || to_char($15 at time zone 'Asia/Shanghai', 'YYYYMMDD')
                    || lpad((nextval('application_number_seq') % 100000000)::text, 8, '0'),
-                -- Online cases are received by the city service centre's comprehensive window (一窗受理).
+                -- Online cases are received by the city service centre's comprehensive window (一窗受理);
+                -- the caller names it (read with the intake), this look-up is only the fallback.
                 $2, $3, 'SUBMITTED', $4,
                 coalesce($5, (select code from hall where level = 'CITY' order by code limit 1)),
                 $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $20, $21, $22, $23, $24, $25, $26::uuid)
@@ -120,7 +126,10 @@ public final class ApplicationStore {
           order by f.uploaded_at desc limit 1) earlier
         where need.code not in (select material_code from licensed union all select material_code from handed)
       )
-      select""" + COLUMNS + " from app a join matter m on m.code = a.matter_code";
+      -- A new case has no opinions and no warnings yet, and the caller knows its matter's name: the smaller
+      -- plan is cheaper to start, for every submission.
+      select""" + CASE_COLUMNS + ", $27::text as matter_name, '[]'::jsonb as opinions, '[]'::jsonb as warnings"
+      + " from app a";
 
   private final Pool pool;
   private final PersonalData personal;
@@ -142,20 +151,20 @@ public final class ApplicationStore {
   }
 
   /** A new case to insert. */
-  public record NewApplication(String areaCode, String matterCode, int formVersion, Channel channel,
-      Optional<String> hallCode, String departmentCode, JsonObject applicant, String applicantIdNumber,
+  public record NewApplication(String areaCode, String matterCode, String matterName, int formVersion,
+      Channel channel, Optional<String> hallCode, String departmentCode, JsonObject applicant, String applicantIdNumber,
       JsonObject data, String queryCode, String submittedBy, Optional<String> idempotencyKey, String requestHash,
       LocalDate noticeDueDate, OffsetDateTime submittedAt, Optional<String> creditCode, Materials materials,
       Routing routing) {
   }
 
   /**
-   * 通办地收件、归属地受理、归属地审批: who accepts, the home hall, when the case was forwarded there and by when
-   * it must be accepted or returned (empty when taken in at home), where the result is collected, and the
-   * 代办 record with its authorisation.
+   * 通办地收件、归属地受理、归属地审批: who accepts, the hall taking the case in (the city hall for online cases),
+   * the home hall, when the case was forwarded there and by when it must be accepted or returned (empty when
+   * taken in at home), where the result is collected, and the 代办 record with its authorisation.
    */
-  public record Routing(String acceptingDepartment, Optional<String> homeHall, Optional<OffsetDateTime> forwardedAt,
-      Optional<LocalDate> forwardDueDate, JsonObject collection, Optional<JsonObject> agency,
+  public record Routing(String acceptingDepartment, Optional<String> intakeHall, Optional<String> homeHall,
+      Optional<OffsetDateTime> forwardedAt, Optional<LocalDate> forwardDueDate, JsonObject collection, Optional<JsonObject> agency,
       Optional<String> authorisationId) {
   }
 
@@ -174,7 +183,8 @@ public final class ApplicationStore {
   /** Inserts the case; empty when the caller's idempotency key was used before. */
   public Future<Optional<Stored>> insert(NewApplication n) {
     return submissions.execute(Tuple.from(new Object[] {
-        n.areaCode(), n.matterCode(), n.formVersion(), n.channel().name(), n.hallCode().orElse(null),
+        n.areaCode(), n.matterCode(), n.formVersion(), n.channel().name(),
+        n.hallCode().or(n.routing()::intakeHall).orElse(null),
         n.departmentCode(), personal.sealJson(APPLICANT, n.applicant()),
         personal.index(PersonalData.Kind.ID, n.applicantIdNumber()), personal.sealJson(DATA, n.data()),
         n.queryCode(), n.submittedBy(),
@@ -183,7 +193,7 @@ public final class ApplicationStore {
         n.materials().reusable(), n.routing().acceptingDepartment(), n.routing().homeHall().orElse(null),
         n.routing().forwardedAt().orElse(null), n.routing().forwardDueDate().orElse(null),
         sealCollection(personal, n.routing().collection()), n.routing().agency().orElse(null),
-        n.routing().authorisationId().orElse(null)}))
+        n.routing().authorisationId().orElse(null), n.matterName()}))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toStored(rows.iterator().next())));
   }
 
