@@ -293,6 +293,21 @@ class SubmissionTest {
     assertEquals("bad-request", new JsonObject(contract.body()).getString("code"));
     assertTrue(new JsonObject(contract.body()).getJsonArray("violations").size() >= 1);
 
+    // The contract takes any object as the form's data (the form validates it), and nothing else.
+    HttpResponse<String> dataNotAnObject = gateway.send("POST", "/api/v1/applications", new JsonObject()
+            .put("matterCode", ELDERLY).put("channel", "WEB").put("data", "张三").encode(),
+        "Authorization", auth, "Content-Type", "application/json");
+    assertEquals(400, dataNotAnObject.statusCode(), dataNotAnObject.body());
+    assertEquals(List.of("/data"), new JsonObject(dataNotAnObject.body()).getJsonArray("violations").stream()
+        .map(v -> ((JsonObject) v).getString("pointer")).distinct().toList());
+    HttpResponse<String> deepData = gateway.send("POST", "/api/v1/applications", new JsonObject()
+            .put("matterCode", ELDERLY).put("channel", "FAX").put("data", new JsonObject()
+                .put("a", new JsonObject().put("b", new JsonArray().add(1).add(new JsonObject().putNull("c"))))).encode(),
+        "Authorization", auth, "Content-Type", "application/json");
+    assertEquals(400, deepData.statusCode(), deepData.body());
+    assertEquals(List.of("/channel"), new JsonObject(deepData.body()).getJsonArray("violations").stream()
+        .map(v -> ((JsonObject) v).getString("pointer")).distinct().toList());
+
     String huge = new JsonObject().put("matterCode", ELDERLY).put("channel", "WEB")
         .put("data", new JsonObject().put("address", "很".repeat(1_200_000))).encode();
     HttpResponse<String> tooLarge = gateway.send("POST", "/api/v1/applications", huge, "Authorization", auth,

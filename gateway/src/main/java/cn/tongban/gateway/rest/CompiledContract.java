@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.Draft;
 import io.vertx.json.schema.JsonSchema;
 import io.vertx.json.schema.JsonSchemaOptions;
+import io.vertx.json.schema.OutputUnit;
 import io.vertx.json.schema.SchemaException;
 import io.vertx.json.schema.SchemaRepository;
 import io.vertx.json.schema.Validator;
@@ -17,8 +18,11 @@ import io.vertx.openapi.contract.SecurityRequirement;
 import io.vertx.openapi.contract.SecurityScheme;
 import io.vertx.openapi.contract.Server;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -34,7 +38,7 @@ final class CompiledContract implements OpenAPIContract {
 
   CompiledContract(OpenAPIContract contract) {
     this.contract = contract;
-    this.schemas = new Schemas(contract.getSchemaRepository());
+    this.schemas = new Schemas(contract.getSchemaRepository(), contract.getRawContract());
   }
 
   @Override
@@ -97,9 +101,11 @@ final class CompiledContract implements OpenAPIContract {
     private final SchemaRepository repository;
     /** By the schema object itself (its identity): the contract's schemas are built once, at boot. */
     private final Map<Key, Validator> validators = new ConcurrentHashMap<>();
+    private final JsonObject raw;
 
-    Schemas(SchemaRepository repository) {
+    Schemas(SchemaRepository repository, JsonObject raw) {
       this.repository = repository;
+      this.raw = raw;
     }
 
     private record Key(JsonSchema schema) {
@@ -116,7 +122,11 @@ final class CompiledContract implements OpenAPIContract {
 
     @Override
     public Validator validator(JsonSchema schema) {
-      return validators.computeIfAbsent(new Key(schema), k -> repository.validator(schema));
+      return validators.computeIfAbsent(new Key(schema), k -> {
+        Validator validator = repository.validator(schema);
+        Set<String> freeForm = freeFormProperties(schema, raw);
+        return freeForm.isEmpty() ? validator : new SkippingFreeForm(validator, freeForm);
+      });
     }
 
     @Override
@@ -167,5 +177,89 @@ final class CompiledContract implements OpenAPIContract {
     public JsonSchema find(String pointer) {
       return repository.find(pointer);
     }
+  }
+
+  /**
+   * Validates objects with the contents of their free-form object properties left out. A property the
+   * contract declares as any object ({@code type: object} and nothing that looks inside, like a
+   * submission's {@code data}, which the matter's form validates) is valid whatever it holds, so the
+   * validator is given an empty object in its place: the same verdict and the same errors, without the
+   * library walking every field of the form's data (its interpreter cost a submission as much as the rest
+   * of the contract's checks). Anything but an object there is validated as it is, and fails as before.
+   */
+  private record SkippingFreeForm(Validator validator, Set<String> freeForm) implements Validator {
+    @Override
+    public OutputUnit validate(Object instance) throws SchemaException {
+      if (instance instanceof JsonObject object) {
+        Map<String, Object> shallow = null;
+        for (String name : freeForm) {
+          if (object.getValue(name) instanceof JsonObject) {
+            if (shallow == null) {
+              shallow = new LinkedHashMap<>(object.getMap());
+            }
+            shallow.put(name, new JsonObject());
+          }
+        }
+        if (shallow != null) {
+          return validator.validate(new JsonObject(shallow));
+        }
+      }
+      return validator.validate(instance);
+    }
+  }
+
+  /** Keywords that only describe. */
+  private static final Set<String> DESCRIPTIVE = Set.of("description", "title", "examples", "example",
+      "deprecated", "readOnly", "writeOnly", "default", "$comment");
+  /** Keywords through which a schema may look inside its properties' values besides {@code properties}. */
+  private static final Set<String> APPLICATORS = Set.of("allOf", "anyOf", "oneOf", "not", "if", "then", "else",
+      "dependentSchemas", "patternProperties", "unevaluatedProperties", "$dynamicRef", "$recursiveRef",
+      "discriminator");
+
+  /**
+   * The properties of an object schema (its {@code $ref} followed within the contract) whose schema accepts
+   * any object; none when the schema could look at their values any other way.
+   */
+  static Set<String> freeFormProperties(JsonSchema schema, JsonObject raw) {
+    JsonObject resolved = resolve(new JsonObject(), schema, raw);
+    if (resolved == null || !(resolved.getValue("properties") instanceof JsonObject properties)
+        || resolved.fieldNames().stream().anyMatch(APPLICATORS::contains)) {
+      return Set.of();
+    }
+    Set<String> out = new TreeSet<>();
+    for (String name : properties.fieldNames()) {
+      JsonObject property = properties.getValue(name) instanceof JsonObject p ? resolve(p, null, raw) : null;
+      if (property != null && "object".equals(property.getValue("type"))
+          && Boolean.TRUE.equals(property.getValue("additionalProperties", Boolean.TRUE))
+          && property.fieldNames().stream().allMatch(k -> "type".equals(k) || "additionalProperties".equals(k)
+              || DESCRIPTIVE.contains(k) || k.startsWith("__"))) {
+        out.add(name);
+      }
+    }
+    return Set.copyOf(out);
+  }
+
+  /** The schema's object with a local {@code $ref} followed (once); null when it cannot be followed. */
+  private static JsonObject resolve(JsonObject json, JsonSchema schema, JsonObject raw) {
+    Object ref = schema != null ? schema.get("$ref") : json.getValue("$ref");
+    if (ref == null) {
+      if (schema == null) {
+        return json;
+      }
+      JsonObject copy = new JsonObject();
+      schema.fieldNames().forEach(k -> copy.put(k, schema.get(k)));
+      return copy;
+    }
+    Set<String> keys = schema != null ? schema.fieldNames() : json.fieldNames();
+    if (!(ref instanceof String pointer) || !pointer.startsWith("#/")
+        || !keys.stream().allMatch(k -> "$ref".equals(k) || DESCRIPTIVE.contains(k) || k.startsWith("__"))) {
+      return null; // not a local reference, or one with constraints of its own beside it
+    }
+    Object at = raw;
+    for (String token : pointer.substring(2).split("/")) {
+      String key = token.replace("~1", "/").replace("~0", "~");
+      at = at instanceof JsonObject o ? o.getValue(key) : null;
+    }
+    return at instanceof JsonObject target && !target.containsKey("$ref") ? target : null;
   }
 }
