@@ -43,6 +43,8 @@ public final class ApplicationService {
   private static final Set<Channel> CITIZEN_CHANNELS = Set.of(Channel.WEB, Channel.MINI_PROGRAM, Channel.KIOSK);
 
   private final MatterService matters;
+  /** The intake last read per hall and matter ({@link #submitFresh}). */
+  private final java.util.Map<String, ApplicationStore.Intake> intakes = new java.util.concurrent.ConcurrentHashMap<>();
   private final ApplicationStore store;
   private final IdentityService identity;
   private final FormDataChecker checker;
@@ -98,20 +100,70 @@ public final class ApplicationService {
     // earlier case read, so that a retry is answered as before: the same case when the body is the same,
     // 409 when it differs, whatever the validation would say now.
     Future<Submission> fresh = submitFresh(caller, cmd, locale, requestHash);
-    return cmd.idempotencyKey().isEmpty() ? fresh
+    Future<Submission> answered = cmd.idempotencyKey().isEmpty() ? fresh
         : fresh.recover(failure -> store.findByIdempotencyKey(caller.scopeKey(), cmd.idempotencyKey().get())
             .compose(found -> found.isPresent() ? replay(found.get(), requestHash, cmd)
                 : Future.<Submission>failedFuture(failure),
                 lookupFailed -> Future.failedFuture(failure)));
+    // Not stored, and no earlier case with the key: the intake changed at every attempt (forms published
+    // one after another while this was submitted). Nothing was stored; the applicant may simply submit again.
+    return answered.recover(failure -> Future.failedFuture(failure instanceof KeyUsedBefore
+        ? new DomainException(ProblemCode.STALE_VERSION, "application.intakeChanged") : failure));
   }
 
+  /**
+   * Submits against the intake (hall level, city hall, stamp of the matter's published form) this node
+   * last read for the hall and matter, read first when there is none. The submission statement inserts
+   * only while that intake is still the current one; when it fails in any way (not stored, invalid,
+   * refused), the intake is read again, and if it has changed meanwhile (a form published or a hall
+   * changed, on any node) the submission is made again against the new one. So no submission pays a read
+   * for what rarely changes, and none is judged by what has changed.
+   */
   private Future<Submission> submitFresh(Caller caller, SubmitCommand cmd, Locale locale, String requestHash) {
-    // The reads a submission needs go out together rather than one after another; the intake hall and the
-    // stamp of the matter's published form (which says whether the one kept in memory is still it) in one.
     Optional<String> hall = cmd.hallCode().or(caller::hallCode);
-    Future<ApplicationStore.Intake> intake = store.intake(hall, cmd.matterCode());
+    String key = hall.orElse("") + '\u0000' + cmd.matterCode();
+    ApplicationStore.Intake kept = intakes.get(key);
+    return kept != null ? attempt(caller, cmd, locale, requestHash, hall, key, kept, 1)
+        : store.intake(hall, cmd.matterCode()).compose(read -> {
+          keep(key, hall, read);
+          return attempt(caller, cmd, locale, requestHash, hall, key, read, 1);
+        });
+  }
+
+  private static final int INTAKE_ATTEMPTS = 3;
+  private static final int INTAKES_KEPT = 10_000;
+
+  private Future<Submission> attempt(Caller caller, SubmitCommand cmd, Locale locale, String requestHash,
+      Optional<String> hall, String key, ApplicationStore.Intake used, int attempt) {
+    return submitWith(caller, cmd, locale, requestHash, hall, used).recover(failure ->
+        attempt == INTAKE_ATTEMPTS || !(failure instanceof DomainException || failure instanceof KeyUsedBefore)
+            ? Future.failedFuture(failure)
+            : store.intake(hall, cmd.matterCode()).compose(now -> {
+              if (now.fingerprint().equals(used.fingerprint())) {
+                return Future.failedFuture(failure);
+              }
+              keep(key, hall, now);
+              return attempt(caller, cmd, locale, requestHash, hall, key, now, attempt + 1);
+            }, readFailed -> Future.failedFuture(failure)));
+  }
+
+  /** Keeps an intake of a matter and hall that exist (request fields cannot fill the map with others). */
+  private void keep(String key, Optional<String> hall, ApplicationStore.Intake intake) {
+    if (intake.formStamp().isEmpty() || (hall.isPresent() && intake.hallLevel().isEmpty())) {
+      intakes.remove(key);
+      return;
+    }
+    if (intakes.size() >= INTAKES_KEPT) {
+      intakes.clear();
+    }
+    intakes.put(key, intake);
+  }
+
+  private Future<Submission> submitWith(Caller caller, SubmitCommand cmd, Locale locale, String requestHash,
+      Optional<String> hall, ApplicationStore.Intake used) {
+    Future<ApplicationStore.Intake> intake = Future.succeededFuture(used);
     Future<MatterService.MatterDetail> matter = matters.getForSubmission(cmd.matterCode(),
-        () -> intake.map(ApplicationStore.Intake::formStamp));
+        () -> Future.succeededFuture(used.formStamp()));
     Future<Applicant> applicantRead = applicant(caller, cmd, locale);
     return matter
           .compose(detail -> applicantRead.compose(applicant -> {
@@ -139,7 +191,7 @@ public final class ApplicationService {
                               "application.invalid", violations, violations.size()));
                         }
                         return store(caller, cmd, locale, detail, form, applicant, requestHash, materials.plan(),
-                            route);
+                            route, used);
                       });
                 }));
           }));
@@ -253,7 +305,7 @@ public final class ApplicationService {
 
   private Future<Submission> store(Caller caller, SubmitCommand cmd, Locale locale, MatterService.MatterDetail detail,
       FormVersion form, Applicant applicant, String requestHash, ApplicationStore.Materials materials,
-      ApplicationStore.Routing routing) {
+      ApplicationStore.Routing routing, ApplicationStore.Intake intake) {
     Optional<String> hall = cmd.hallCode().or(caller::hallCode);
     OffsetDateTime now = OffsetDateTime.now(calendar.clock());
     // Art. 32: a one-time correction notice must go out within 5 working days of intake.
@@ -263,7 +315,8 @@ public final class ApplicationService {
             cmd.channel(), hall, IntakeScope.of(detail.matter().document()).approvingDepartment(), applicant.json(),
             applicant.json().getString("idNumber"), cmd.data(), queryCode(), caller.scopeKey(),
             cmd.idempotencyKey(), requestHash, noticeDue, now,
-            Optional.ofNullable(applicant.json().getString("creditCode")), materials, routing))
+            Optional.ofNullable(applicant.json().getString("creditCode")), materials, routing,
+            intake.fingerprint()))
         .recover(e -> Future.failedFuture(unknownHall(e, locale)))
         .compose(inserted -> inserted
             .map(s -> Future.succeededFuture(new Submission(s.application(), false)))

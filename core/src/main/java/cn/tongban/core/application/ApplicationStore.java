@@ -42,20 +42,22 @@ public final class ApplicationStore {
   // One statement, one implicit transaction: the case, its audit event and its outbox event all land,
   // or none does. A repeated idempotency key inserts nothing and returns no row. Concurrent submissions
   // share a commit (GroupCommit): several of these go out as one pipelined batch, one transaction.
-  private static final String SUBMIT = """
+  private static final String SUBMIT = ("""
       with app as (
         insert into application (number, matter_code, form_version, status, channel, hall_code, department_code,
                                  applicant, applicant_id_index, data, query_code, submitted_by, idempotency_key,
                                  request_hash, notice_due_date, submitted_at, updated_at, applicant_credit_code,
                                  accepting_department_code, home_hall_code, forwarded_at, forward_due_date,
                                  collection, agency, authorisation_id)
-        values ($1 || to_char($15 at time zone 'Asia/Shanghai', 'YYYYMMDD')
+        select $1 || to_char($15 at time zone 'Asia/Shanghai', 'YYYYMMDD')
                    || lpad((nextval('application_number_seq') % 100000000)::text, 8, '0'),
                 -- Online cases are received by the city service centre's comprehensive window (一窗受理);
                 -- the caller names it (read with the intake), this look-up is only the fallback.
                 $2, $3, 'SUBMITTED', $4,
                 coalesce($5, (select code from hall where level = 'CITY' order by code limit 1)),
-                $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $20, $21, $22, $23, $24, $25, $26::uuid)
+                $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $20, $21, $22, $23, $24, $25, $26::uuid
+        -- Only if what the caller validated and routed against is still so (the intake it may have kept).
+        where :intake_fingerprint = $28
         on conflict (submitted_by, idempotency_key) do nothing
         returning *
       ), step as (
@@ -129,7 +131,7 @@ public final class ApplicationStore {
       -- A new case has no opinions and no warnings yet, and the caller knows its matter's name: the smaller
       -- plan is cheaper to start, for every submission.
       select""" + CASE_COLUMNS + ", $27::text as matter_name, '[]'::jsonb as opinions, '[]'::jsonb as warnings"
-      + " from app a";
+      + " from app a").replace(":intake_fingerprint", intakeFingerprint(29, 2));
 
   private final Pool pool;
   private final PersonalData personal;
@@ -155,7 +157,7 @@ public final class ApplicationStore {
       Channel channel, Optional<String> hallCode, String departmentCode, JsonObject applicant, String applicantIdNumber,
       JsonObject data, String queryCode, String submittedBy, Optional<String> idempotencyKey, String requestHash,
       LocalDate noticeDueDate, OffsetDateTime submittedAt, Optional<String> creditCode, Materials materials,
-      Routing routing) {
+      Routing routing, String intakeFingerprint) {
   }
 
   /**
@@ -180,7 +182,10 @@ public final class ApplicationStore {
   public record Stored(Application application, String requestHash) {
   }
 
-  /** Inserts the case; empty when the caller's idempotency key was used before. */
+  /**
+   * Inserts the case; empty when the caller's idempotency key was used before, or when the intake it was
+   * validated against ({@link NewApplication#intakeFingerprint}) is no longer the current one.
+   */
   public Future<Optional<Stored>> insert(NewApplication n) {
     return submissions.execute(Tuple.from(new Object[] {
         n.areaCode(), n.matterCode(), n.formVersion(), n.channel().name(),
@@ -193,7 +198,8 @@ public final class ApplicationStore {
         n.materials().reusable(), n.routing().acceptingDepartment(), n.routing().homeHall().orElse(null),
         n.routing().forwardedAt().orElse(null), n.routing().forwardDueDate().orElse(null),
         sealCollection(personal, n.routing().collection()), n.routing().agency().orElse(null),
-        n.routing().authorisationId().orElse(null), n.matterName()}))
+        n.routing().authorisationId().orElse(null), n.matterName(), n.intakeFingerprint(),
+        n.hallCode().orElse(null)}))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toStored(rows.iterator().next())));
   }
 
@@ -203,6 +209,20 @@ public final class ApplicationStore {
    * ({@link cn.tongban.core.matter.MatterStore#publishedFormStampQuery}; empty when there is no such matter).
    */
   public record Intake(Optional<String> hallLevel, Optional<String> cityHall, Optional<String> formStamp) {
+    /**
+     * All three in one text, as {@link #intakeFingerprint} computes it in SQL: the submission statement
+     * inserts nothing when the intake it was routed and validated against has changed since.
+     */
+    public String fingerprint() {
+      return String.join("|", hallLevel.orElse("-"), cityHall.orElse("-"), formStamp.orElse("-"));
+    }
+  }
+
+  /** {@link Intake#fingerprint()} in SQL, for the hall code in parameter {@code $hall} and the matter in {@code $matter}. */
+  private static String intakeFingerprint(int hall, int matter) {
+    return "concat_ws('|', coalesce((select level from hall where code = $" + hall + "), '-'),"
+        + " coalesce((select code from hall where level = 'CITY' order by code limit 1), '-'),"
+        + " coalesce(" + cn.tongban.core.matter.MatterStore.publishedFormStampQuery(matter) + ", '-'))";
   }
 
   public Future<Intake> intake(Optional<String> hallCode, String matterCode) {
