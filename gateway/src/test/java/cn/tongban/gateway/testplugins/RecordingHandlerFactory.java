@@ -23,7 +23,7 @@ public final class RecordingHandlerFactory implements FormHandlerFactory {
   public static final Set<String> FAILING = ConcurrentHashMap.newKeySet();
   /** Matters whose hooks take {@value #SLOW_MILLIS} ms (a slow notification service). */
   public static final Set<String> SLOW = ConcurrentHashMap.newKeySet();
-  public static final long SLOW_MILLIS = 700;
+  public static final long SLOW_MILLIS = 500;
 
   @Override
   public String id() {
