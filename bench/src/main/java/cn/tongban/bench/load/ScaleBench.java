@@ -1,5 +1,10 @@
 package cn.tongban.bench.load;
 
+import cn.tongban.core.application.ApplicationQuery;
+import cn.tongban.core.application.ApplicationStatus;
+import cn.tongban.core.application.ApplicationStore;
+import cn.tongban.core.identity.Caller;
+import cn.tongban.core.identity.Role;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -15,8 +20,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * {@code bench/run scale [--cases N]}: seeds N cases by SQL across every published matter, department and
@@ -183,26 +192,18 @@ final class ScaleBench {
             .iterator().next().getString(0));
   }
 
-  /** EXPLAIN ANALYZE of the statements behind the measured reads, as the stores build them. */
+  /** EXPLAIN ANALYZE of the statements behind the measured reads, as the stores build and run them. */
   private static void writePlans(Pool pool, Path file) throws Exception {
-    Row ids = Http.await(pool.query("select (select id::text from account where username = 'reviewer.mzj'),"
-        + " (select id::text from account where username = 'citizen')").execute()).iterator().next();
-    String reviewer = "account:" + ids.getString(0);
-    String citizen = ids.getString(1);
-    List<String[]> statements = List.of(
-        new String[] {"work queue, first page (ApplicationStore.list, reviewer scope)", """
-            select a.id from application a join matter m on m.code = a.matter_code
-            where (a.submitted_by = '%s' or (a.department_code = 'mzj' or 'mzj' = any(a.parallel_departments)))
-              and a.status = 'ACCEPTED' order by a.id desc limit 51""".formatted(reviewer)},
-        new String[] {"citizen's own cases (ApplicationStore.list, citizen scope)", """
-            select a.id from application a join matter m on m.code = a.matter_code
-            where (a.submitted_by = 'account:%1$s' or a.applicant_id_index = (select id_number_index from account
-              where id::text = '%1$s') or a.applicant_credit_code in (select credit_code from enterprise
-              where legal_rep_account::text = '%1$s' union select credit_code from enterprise_agent
-              where account_id::text = '%1$s'))
-            order by a.id desc limit 21""".formatted(citizen)},
-        new String[] {"statistics by department", STATISTICS},
-        new String[] {"deadline scan candidates (DeadlineScanner.CANDIDATES, decision limits only)", """
+    StringBuilder out = new StringBuilder();
+    ApplicationQuery accepted = new ApplicationQuery(Optional.of(ApplicationStatus.ACCEPTED), Optional.empty());
+    ApplicationQuery any = new ApplicationQuery(Optional.empty(), Optional.empty());
+    explain(pool, out, "work queue, first page (ApplicationStore.list, reviewer.mzj)",
+        ApplicationStore.listStatement(caller(pool, "reviewer.mzj"), accepted, Optional.empty(), 51));
+    explain(pool, out, "citizen's own cases (ApplicationStore.list, citizen)",
+        ApplicationStore.listStatement(caller(pool, "citizen"), any, Optional.empty(), 21));
+    explain(pool, out, "statistics by department", new ApplicationStore.Statement(STATISTICS, Tuple.tuple()));
+    explain(pool, out, "deadline scan candidates (DeadlineScanner.CANDIDATES, decision limits only)",
+        new ApplicationStore.Statement("""
             select a.id, 'DECISION_DUE', a.due_date from application a
               where a.status in ('ACCEPTED', 'IN_REVIEW') and a.due_date <= current_date + 1
             union all
@@ -210,14 +211,28 @@ final class ScaleBench {
               where a.status in ('ACCEPTED', 'IN_REVIEW') and a.legal_due_date <= current_date + 1
             union all
             select a.id, 'NOTICE_DUE', a.notice_due_date from application a
-              where a.status = 'SUBMITTED' and a.notice_due_date <= current_date + 1"""});
-    StringBuilder out = new StringBuilder();
-    for (String[] s : statements) {
-      out.append("== ").append(s[0]).append('\n').append(s[1].strip()).append("\n\n");
-      Http.await(pool.query("explain (analyze, buffers) " + s[1]).execute())
-          .forEach(r -> out.append(r.getString(0)).append('\n'));
-      out.append('\n');
-    }
+              where a.status = 'SUBMITTED' and a.notice_due_date <= current_date + 1""", Tuple.tuple()));
     Files.writeString(file, out);
+  }
+
+  private static void explain(Pool pool, StringBuilder out, String title, ApplicationStore.Statement s)
+      throws Exception {
+    out.append("== ").append(title).append('\n').append(s.sql().strip()).append('\n');
+    if (s.args().size() > 0) {
+      out.append("-- with ").append(s.args().deepToString()).append('\n');
+    }
+    out.append('\n');
+    Http.await(pool.preparedQuery("explain (analyze, buffers) " + s.sql()).execute(s.args()))
+        .forEach(r -> out.append(r.getString(0)).append('\n'));
+    out.append('\n');
+  }
+
+  /** The caller a demo account is when it signs in (its kind, roles, department and hall). */
+  private static Caller caller(Pool pool, String username) throws Exception {
+    Row r = Http.await(pool.preparedQuery("select id::text, kind, roles, department_code, hall_code from account"
+        + " where username = $1").execute(Tuple.of(username))).iterator().next();
+    return new Caller(Caller.Kind.valueOf(r.getString(1)), r.getString(0),
+        Arrays.stream(r.getArrayOfStrings(2)).map(Role::valueOf).collect(Collectors.toSet()),
+        Optional.ofNullable(r.getString(3)), Optional.ofNullable(r.getString(4)), Set.of());
   }
 }

@@ -484,6 +484,20 @@ public final class ApplicationStore {
 
   /** Cases the caller may see, newest first, before case id {@code beforeId}. */
   public Future<List<Application>> list(Caller caller, ApplicationQuery q, Optional<Long> beforeId, int limit) {
+    Statement list = listStatement(caller, q, beforeId, limit);
+    return pool.preparedQuery(list.sql()).execute(list.args()).map(rows -> {
+      List<Application> out = new ArrayList<>();
+      rows.forEach(r -> out.add(toStored(r).application()));
+      return out;
+    });
+  }
+
+  /** A statement with its arguments. */
+  public record Statement(String sql, Tuple args) {
+  }
+
+  /** What {@link #list} runs, as it runs it (also for {@code EXPLAIN} by the scale bench). */
+  public static Statement listStatement(Caller caller, ApplicationQuery q, Optional<Long> beforeId, int limit) {
     Tuple args = Tuple.tuple();
     List<Way> ways = scopeParts(caller, args);
     StringBuilder filters = new StringBuilder();
@@ -508,13 +522,8 @@ public final class ApplicationStore {
       ids.append(ids.length() == 0 ? "" : " union ").append("(select a.id from application a where ")
           .append(way.condition()).append(filters).append(way.ordered() ? page : "").append(")");
     }
-    String sql = "select " + COLUMNS + " from application a join matter m on m.code = a.matter_code where a.id in ("
-        + ids + ")" + page;
-    return pool.preparedQuery(sql).execute(args).map(rows -> {
-      List<Application> out = new ArrayList<>();
-      rows.forEach(r -> out.add(toStored(r).application()));
-      return out;
-    });
+    return new Statement("select " + COLUMNS + " from application a join matter m on m.code = a.matter_code"
+        + " where a.id in (" + ids + ")" + page, args);
   }
 
 
