@@ -154,10 +154,10 @@ public final class ApplicationStore {
 
   /** A new case to insert. */
   public record NewApplication(String areaCode, String matterCode, String matterName, int formVersion,
-      Channel channel, Optional<String> hallCode, String departmentCode, JsonObject applicant, String applicantIdNumber,
-      JsonObject data, String queryCode, String submittedBy, Optional<String> idempotencyKey, String requestHash,
-      LocalDate noticeDueDate, OffsetDateTime submittedAt, Optional<String> creditCode, Materials materials,
-      Routing routing, String intakeFingerprint) {
+      Channel channel, Optional<String> hallCode, String departmentCode, JsonObject applicant,
+      String applicantIdNumber, JsonObject data, String queryCode, String submittedBy,
+      Optional<String> idempotencyKey, String requestHash, LocalDate noticeDueDate, OffsetDateTime submittedAt,
+      Optional<String> creditCode, Materials materials, Routing routing, String intakeFingerprint) {
   }
 
   /**
@@ -166,8 +166,8 @@ public final class ApplicationStore {
    * taken in at home), where the result is collected, and the 代办 record with its authorisation.
    */
   public record Routing(String acceptingDepartment, Optional<String> intakeHall, Optional<String> homeHall,
-      Optional<OffsetDateTime> forwardedAt, Optional<LocalDate> forwardDueDate, JsonObject collection, Optional<JsonObject> agency,
-      Optional<String> authorisationId) {
+      Optional<OffsetDateTime> forwardedAt, Optional<LocalDate> forwardDueDate, JsonObject collection,
+      Optional<JsonObject> agency, Optional<String> authorisationId) {
   }
 
   /**
@@ -218,7 +218,7 @@ public final class ApplicationStore {
     }
   }
 
-  /** {@link Intake#fingerprint()} in SQL, for the hall code in parameter {@code $hall} and the matter in {@code $matter}. */
+  /** {@link Intake#fingerprint()} in SQL, for the hall code in parameter {@code $hall}, matter {@code $matter}. */
   private static String intakeFingerprint(int hall, int matter) {
     return "concat_ws('|', coalesce((select level from hall where code = $" + hall + "), '-'),"
         + " coalesce((select code from hall where level = 'CITY' order by code limit 1), '-'),"
