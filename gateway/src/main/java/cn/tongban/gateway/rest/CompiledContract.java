@@ -184,8 +184,8 @@ final class CompiledContract implements OpenAPIContract {
    * contract declares as any object ({@code type: object} and nothing that looks inside, like a
    * submission's {@code data}, which the matter's form validates) is valid whatever it holds, so the
    * validator is given an empty object in its place: the same verdict and the same errors, without the
-   * library walking every field of the form's data (its interpreter cost a submission as much as the rest
-   * of the contract's checks). Anything but an object there is validated as it is, and fails as before.
+   * library's interpreter walking every field of the form's data. Anything but an object there is
+   * validated as it is, and fails as before.
    */
   private record SkippingFreeForm(Validator validator, Set<String> freeForm) implements Validator {
     @Override
