@@ -1,5 +1,8 @@
 package cn.tongban.core.application;
 
+import cn.tongban.core.identity.Role;
+import cn.tongban.core.identity.Caller;
+import cn.tongban.core.identity.Access;
 import cn.tongban.core.clock.CalendarService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -81,6 +84,11 @@ public final class DeadlineScanner {
   }
 
   /** One pass: deemed consents first (they may move cases on), then warnings. */
+  /** {@link #scan()} on demand, for an administrator or supervisor. */
+  public Future<JsonObject> scan(Caller caller) {
+    return Access.require(caller, "supervision.forbidden", Role.ADMIN, Role.SUPERVISOR).compose(v -> scan());
+  }
+
   public Future<JsonObject> scan() {
     LocalDate today = calendar.today();
     return deemConsents(today).compose(deemed -> raiseWarnings(today)

@@ -1,5 +1,8 @@
 package cn.tongban.core.audit;
 
+import cn.tongban.core.identity.Role;
+import cn.tongban.core.identity.Caller;
+import cn.tongban.core.identity.Access;
 import cn.tongban.core.json.CanonicalJson;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -109,6 +112,11 @@ public final class AuditChain {
    * Recomputes the chain from the genesis up to the head as it is now, page by page. Events sealed after
    * the head was read are left for the next check; unsealed events are counted as pending.
    */
+  /** {@link #verify()} for an administrator (the chain names cases and accounts). */
+  public Future<AuditVerification> verify(Caller caller) {
+    return Access.require(caller, "audit.forbidden", Role.ADMIN).compose(v -> verify());
+  }
+
   public Future<AuditVerification> verify() {
     return pool.query("select last_seq, last_hash, (select count(*) from audit_event where chain_seq is null)"
             + " from audit_chain_head")

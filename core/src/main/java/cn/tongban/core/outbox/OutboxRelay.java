@@ -1,5 +1,8 @@
 package cn.tongban.core.outbox;
 
+import cn.tongban.core.identity.Role;
+import cn.tongban.core.identity.Caller;
+import cn.tongban.core.identity.Access;
 import cn.tongban.core.application.Application;
 import cn.tongban.core.application.ApplicationStore;
 import cn.tongban.core.application.LifecycleService;
@@ -253,7 +256,17 @@ public final class OutboxRelay {
   }
 
   /** Dead events, newest first (administrators). */
-  public Future<JsonArray> dead(int limit) {
+  /** {@link #dead(int)} for an administrator. */
+  public Future<JsonArray> dead(Caller caller, int limit) {
+    return Access.require(caller, "account.forbidden", Role.ADMIN).compose(v -> dead(limit));
+  }
+
+  /** {@link #retry(String)} for an administrator. */
+  public Future<Boolean> retry(Caller caller, String id) {
+    return Access.require(caller, "account.forbidden", Role.ADMIN).compose(v -> retry(id));
+  }
+
+  private Future<JsonArray> dead(int limit) {
     return pool.preparedQuery("""
             select id::text, seq, aggregate_type, aggregate_id, event_type, attempts, last_error, created_at
             from outbox_event where status = 'DEAD' order by seq desc limit $1""")
@@ -269,7 +282,7 @@ public final class OutboxRelay {
   }
 
   /** Puts a dead event back in line; false when there is no dead event with this id. */
-  public Future<Boolean> retry(String id) {
+  private Future<Boolean> retry(String id) {
     UUID uuid;
     try {
       uuid = UUID.fromString(id);

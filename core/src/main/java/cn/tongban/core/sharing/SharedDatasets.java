@@ -1,5 +1,8 @@
 package cn.tongban.core.sharing;
 
+import cn.tongban.core.identity.Role;
+import cn.tongban.core.identity.Caller;
+import cn.tongban.core.identity.Access;
 import cn.tongban.core.privacy.PersonalData;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -41,7 +44,12 @@ public final class SharedDatasets {
   }
 
   /** Imports {@code records} ({@code [{subjectKey, record}]}, already checked by the contract) into {@code source}. */
-  public Future<JsonObject> importRecords(String source, JsonArray records) {
+  /** {@link #importRecords(String, JsonArray)} for an administrator. */
+  public Future<JsonObject> importRecords(Caller caller, String source, JsonArray records) {
+    return Access.require(caller, "account.forbidden", Role.ADMIN).compose(v -> importRecords(source, records));
+  }
+
+  private Future<JsonObject> importRecords(String source, JsonArray records) {
     List<Tuple> batch = new ArrayList<>();
     for (int i = 0; i < records.size(); i++) {
       JsonObject r = records.getJsonObject(i);
