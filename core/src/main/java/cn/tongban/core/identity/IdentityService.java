@@ -84,6 +84,26 @@ public final class IdentityService {
             new Session(x.toCaller(), 0)))), ProblemCode.INVALID_CLIENT, "auth.client");
   }
 
+  /**
+   * RFC 8693 token exchange, the rule: a client granted {@link ApiClient#TOKEN_EXCHANGE} presents a still
+   * valid citizen's token ({@code subject}, its token id and epoch, whose signature the caller has checked) and
+   * gets a session acting for that citizen, limited to the client's own channels.
+   */
+  public Future<Session> exchange(String clientId, String secret, String address, Session subject, String subjectTokenId) {
+    return authenticateClient(clientId, secret, address)
+        .compose(client -> clientHasScope(clientId, ApiClient.TOKEN_EXCHANGE).compose(granted -> granted
+            ? Future.succeededFuture(client)
+            : Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "auth.scope", ApiClient.TOKEN_EXCHANGE))))
+        .compose(client -> tokenValid(subjectTokenId, subject.caller().subject(), subject.epoch()).compose(valid -> {
+          if (!valid || subject.caller().kind() != Caller.Kind.CITIZEN) {
+            return Future.failedFuture(new DomainException(ProblemCode.INVALID_CREDENTIALS, "auth.subjectToken"));
+          }
+          Caller citizen = subject.caller();
+          return Future.succeededFuture(new Session(new Caller(Caller.Kind.CITIZEN, citizen.subject(), citizen.roles(),
+              citizen.departmentCode(), citizen.hallCode(), client.caller().channels()), subject.epoch()));
+        }));
+  }
+
   /** Who a login names, if anyone: the hash to check against and the caller it becomes. */
   private record Known(String hash, Session session) {
   }
