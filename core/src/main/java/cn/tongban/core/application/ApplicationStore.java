@@ -1,5 +1,6 @@
 package cn.tongban.core.application;
 
+import cn.tongban.core.audit.AuditLog;
 import cn.tongban.core.privacy.SealedTable;
 import cn.tongban.core.identity.Caller;
 import cn.tongban.core.identity.Role;
@@ -357,9 +358,7 @@ public final class ApplicationStore {
 
   /** Records that a member of staff read a case (and the personal data in it). */
   public Future<Void> auditRead(String actor, String number) {
-    return pool.preparedQuery("insert into audit_event (actor, action, entity_type, entity_id)"
-            + " values ($1, 'application.read', 'application', $2)")
-        .execute(Tuple.of(actor, number)).mapEmpty();
+    return AuditLog.record(pool, actor, "application.read", "application", number, null);
   }
 
   /** Whether a step with {@code action} was ever recorded on the case. */

@@ -1,5 +1,6 @@
 package cn.tongban.core.clock;
 
+import cn.tongban.core.audit.AuditLog;
 import cn.tongban.core.identity.Caller;
 import cn.tongban.core.identity.Role;
 import cn.tongban.core.problem.DomainException;
@@ -113,10 +114,8 @@ public final class CalendarService {
             .compose(v -> tx.preparedQuery("""
                     insert into calendar_year (year, source) values ($1, '管理员录入')
                     on conflict (year) do nothing""").execute(Tuple.of(day.getYear())))
-            .compose(v -> tx.preparedQuery("insert into audit_event (actor, action, entity_type, entity_id, detail)"
-                    + " values ($1, 'calendar.day.set', 'calendar', $2, $3)")
-                .execute(Tuple.of(caller.scopeKey(), day.toString(), new JsonObject().put("kind", kind.name())
-                    .put("name", name)))))
+            .compose(v -> AuditLog.record(tx, caller.scopeKey(), "calendar.day.set", "calendar", day.toString(),
+                new JsonObject().put("kind", kind.name()).put("name", name))))
         .compose(v -> load())
         .onSuccess(c -> vertx.eventBus().publish(CHANGED, day.toString()))
         .map(c -> new JsonObject().put("date", day.toString()).put("kind", kind.name()).put("name", name)
@@ -184,10 +183,9 @@ public final class CalendarService {
                 insert into calendar_year (year, source) values ($1, $2)
                 on conflict (year) do update set source = excluded.source, entered_at = now()""")
                 .execute(Tuple.of(year, source)))
-            .compose(x -> tx.preparedQuery("insert into audit_event (actor, action, entity_type, entity_id, detail)"
-                    + " values ($1, 'calendar.year.set', 'calendar', $2, $3)")
-                .execute(Tuple.of(caller.scopeKey(), String.valueOf(year), new JsonObject().put("source", source)
-                    .put("holidays", holidays.size()).put("workdays", workdays.size())))))
+            .compose(x -> AuditLog.record(tx, caller.scopeKey(), "calendar.year.set", "calendar", String.valueOf(year),
+                new JsonObject().put("source", source).put("holidays", holidays.size())
+                    .put("workdays", workdays.size()))))
         .compose(x -> load())
         .onSuccess(c -> vertx.eventBus().publish(CHANGED, String.valueOf(year)))
         .map(c -> new JsonObject().put("year", year).put("source", source).put("holidays", holidays.size())

@@ -1,5 +1,6 @@
 package cn.tongban.core.identity;
 
+import cn.tongban.core.audit.AuditLog;
 import cn.tongban.core.privacy.PersonalData;
 import cn.tongban.core.config.TongbanConfig;
 import cn.tongban.core.infra.Redis;
@@ -307,11 +308,8 @@ public final class IdentityService {
 
   /** Every sign-in and every failed one is on the audit trail, with the address it came from. */
   private Future<Void> auditLogin(String action, String address, String who) {
-    return store.client().preparedQuery("insert into audit_event (actor, action, entity_type, entity_id, detail)"
-            + " values ($1, $2, 'account', $3, $4)")
-        .execute(io.vertx.sqlclient.Tuple.of("address:" + address, action, who,
-            new io.vertx.core.json.JsonObject().put("address", address)))
-        .mapEmpty();
+    return AuditLog.record(store.client(), "address:" + address, action, "account", who,
+        new io.vertx.core.json.JsonObject().put("address", address));
   }
 
   private Future<Void> checkThrottle(String key, int max) {

@@ -1,5 +1,6 @@
 package cn.tongban.core.identity;
 
+import cn.tongban.core.audit.AuditLog;
 import cn.tongban.core.privacy.PersonalData;
 import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.Messages;
@@ -236,7 +237,6 @@ public final class OrganisationService {
 
   private static Future<Void> audit(io.vertx.sqlclient.SqlClient client, Caller caller, String action,
       String entity) {
-    return client.preparedQuery("insert into audit_event (actor, action, entity_type, entity_id) values ($1, $2, $3, $4)")
-        .execute(Tuple.of(caller.scopeKey(), action, action.substring(0, action.indexOf('.')), entity)).mapEmpty();
+    return AuditLog.record(client, caller.scopeKey(), action, action.substring(0, action.indexOf('.')), entity, null);
   }
 }

@@ -1,5 +1,6 @@
 package cn.tongban.core.material;
 
+import cn.tongban.core.audit.AuditLog;
 import cn.tongban.core.privacy.SealedTable;
 import cn.tongban.core.privacy.PersonalData;
 import cn.tongban.core.application.Application;
@@ -155,10 +156,8 @@ public final class MaterialService {
                     caller.scopeKey(), calendar.today().plusDays(validDays), personal.seal(OWNER, owner)}))
                 .compose(rows -> {
                   JsonObject m = toJson(rows.iterator().next());
-                  return tx.preparedQuery("insert into audit_event (actor, action, entity_type, entity_id, detail)"
-                          + " values ($1, 'material.uploaded', 'material', $2, $3)")
-                      .execute(Tuple.of(caller.scopeKey(), m.getString("id"), new JsonObject()
-                          .put("kind", u.kind()).put("sha256", sha).put("size", u.content().length)))
+                  return AuditLog.record(tx, caller.scopeKey(), "material.uploaded", "material", m.getString("id"),
+                      new JsonObject().put("kind", u.kind()).put("sha256", sha).put("size", u.content().length))
                       .map(m);
                 })));
   }

@@ -1,5 +1,7 @@
 package cn.tongban.core.matter;
 
+import cn.tongban.core.audit.AuditLog;
+import cn.tongban.core.event.Outbox;
 import cn.tongban.core.json.CanonicalJson;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -100,17 +102,12 @@ public final class CatalogueImporter {
   }
 
   private static Future<Void> formPublished(SqlClient tx, String code, int version) {
-    return tx.preparedQuery("insert into outbox_event (aggregate_type, aggregate_id, event_type, payload)"
-            + " values ('matter', $1, 'FormPublished', $2)")
-        .execute(io.vertx.sqlclient.Tuple.of(code, new JsonObject().put("matterCode", code).put("version", version)))
-        .mapEmpty();
+    return Outbox.append(tx, "matter", code, "FormPublished", new JsonObject().put("matterCode", code)
+        .put("version", version));
   }
 
   private static Future<Void> audit(SqlClient tx, String action, String code, int version) {
-    return tx.preparedQuery("insert into audit_event (actor, action, entity_type, entity_id, detail)"
-            + " values ($1, $2, 'matter', $3, $4)")
-        .execute(io.vertx.sqlclient.Tuple.of(IMPORTER, action, code, new JsonObject().put("version", version)))
-        .mapEmpty();
+    return AuditLog.record(tx, IMPORTER, action, "matter", code, new JsonObject().put("version", version));
   }
 
   /** A definition with every optional part present, as stored versions have them. */

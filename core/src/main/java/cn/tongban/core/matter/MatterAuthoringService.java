@@ -1,5 +1,7 @@
 package cn.tongban.core.matter;
 
+import cn.tongban.core.event.Outbox;
+import cn.tongban.core.audit.AuditLog;
 import cn.tongban.core.form.DefinitionChecker;
 import cn.tongban.core.form.FormChanges;
 import cn.tongban.core.form.FormValidator;
@@ -273,14 +275,11 @@ public final class MatterAuthoringService {
   }
 
   private static Future<Void> audit(SqlClient tx, Caller caller, String action, String code, JsonObject detail) {
-    return tx.preparedQuery("insert into audit_event (actor, action, entity_type, entity_id, detail)"
-            + " values ($1, $2, 'matter', $3, $4)")
-        .execute(Tuple.of(caller.scopeKey(), action, code, detail)).mapEmpty();
+    return AuditLog.record(tx, caller.scopeKey(), action, "matter", code, detail);
   }
 
   private static Future<Void> outbox(SqlClient tx, String code, int version) {
-    return tx.preparedQuery("insert into outbox_event (aggregate_type, aggregate_id, event_type, payload)"
-            + " values ('matter', $1, 'FormPublished', $2)")
-        .execute(Tuple.of(code, new JsonObject().put("matterCode", code).put("version", version))).mapEmpty();
+    return Outbox.append(tx, "matter", code, "FormPublished", new JsonObject().put("matterCode", code)
+        .put("version", version));
   }
 }

@@ -1,5 +1,6 @@
 package cn.tongban.core.privacy;
 
+import cn.tongban.core.audit.AuditLog;
 import cn.tongban.core.identity.Caller;
 import cn.tongban.core.identity.Role;
 import cn.tongban.core.problem.DomainException;
@@ -8,7 +9,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -90,8 +90,6 @@ public final class DataKeyRotation {
   }
 
   private Future<Void> audit(Caller caller, String action) {
-    return pool.preparedQuery("insert into audit_event (actor, action, entity_type, entity_id, detail)"
-            + " values ($1, $2, 'data-key', $3, '{}'::jsonb)")
-        .execute(Tuple.of(caller.scopeKey(), action, personal.activeKeyId())).mapEmpty();
+    return AuditLog.record(pool, caller.scopeKey(), action, "data-key", personal.activeKeyId(), new JsonObject());
   }
 }
