@@ -161,7 +161,8 @@ export function renderForm(container, { schema, uiSchema = {}, data = {}, idPref
     const helpText = help[pointer] || help[pointer.replace(/\/\d+\//g, '/')] || s.description;
     const helpEl = helpText ? h('div', { class: 'help', id: `${id}-help` }, helpText) : null;
     const described = [helpEl ? `${id}-help` : null, `${id}-error`].filter(Boolean).join(' ');
-    const set = (v) => { write(state.data, pointer, v); changed(); };
+    // A field showing an error is checked again as it changes, so the error goes as soon as it is fixed.
+    const set = (v) => { write(state.data, pointer, v); changed(); if (!error.hidden) showProblem(pointer); };
     let control;
     let label = h('label', { for: id }, s.title || name);
 
@@ -388,6 +389,7 @@ export function renderForm(container, { schema, uiSchema = {}, data = {}, idPref
       const c = f && document.getElementById(idOf(pointer));
       if (c && 'value' in c && c.type !== 'checkbox') c.value = value ?? '';
       changed();
+      if (f && !f.error.hidden) showProblem(pointer);
     },
     value: (pointer) => read(state.data, pointer),
     has: (pointer) => fields.has(pointer),

@@ -101,7 +101,7 @@ public final class AcceptanceReceipt {
       JsonObject by = m.getJsonObject("satisfiedBy");
       String how = missing.contains(code) ? "容缺，后补"
           : committed.contains(code) ? "告知承诺"
-          : by == null ? (m.getBoolean("required", false) ? "已收" : null)
+          : by == null ? (m.getBoolean("required", false) ? "未提交" : null)
           : switch (by.getString("kind", "")) {
             case "LICENCE" -> "电子证照库调取";
             case "REUSED" -> "复用已提交材料";

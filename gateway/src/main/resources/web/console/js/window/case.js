@@ -39,14 +39,16 @@ export async function showCase(root, number, flash) {
   async function printable(path, title) {
     try {
       const html = await api('GET', path, { accept: 'text/html' });
-      const parsed = new DOMParser().parseFromString(html, 'text/html'); // inert: nothing in it runs
+      // Parsed inert (nothing in it runs); its own <style> goes first, as the page's CSP refuses inline styles.
+      const parsed = new DOMParser().parseFromString(html.replace(/<style[\s\S]*?<\/style>/gi, ''), 'text/html');
       parsed.querySelectorAll('script, style, link').forEach((x) => x.remove());
       mount(doc, h('div', { class: 'actions noprint' }, h('button', { type: 'button', class: 'primary', id: 'print', onclick: () => window.print() }, `打印${title}`),
         h('button', { type: 'button', onclick: () => { doc.hidden = true; document.body.classList.remove('printing'); } }, '关闭')),
       h('div', { class: 'paper' }, [...parsed.body.childNodes].map((n) => document.importNode(n, true))));
       doc.hidden = false;
       document.body.classList.add('printing');
-      doc.querySelector('#print').focus();
+      doc.scrollIntoView({ block: 'start' });
+      doc.querySelector('#print').focus({ preventScroll: true });
     } catch (err) {
       mount(message, errorBox(err));
     }
@@ -68,7 +70,7 @@ export async function showCase(root, number, flash) {
       ['监察', warnings.length ? warnings : null],
     ]),
     c.correction ? h('div', { class: 'panel', id: 'correction' }, h('h3', {}, `补正告知（${when(c.correction.noticeAt)}）`),
-      h('ol', {}, (c.correction.items || []).map((i) => h('li', {}, i.material ? names[i.material] || i.material : i.pointer || '', '：', i.message)))) : null,
+      h('ol', {}, (c.correction.items || []).map((i) => h('li', {}, i.material || i.pointer ? `${names[i.material] || i.material || i.pointer}：` : '', i.message)))) : null,
     c.deficiency ? h('div', { class: 'panel' }, h('h3', {}, '容缺材料'), h('ul', {}, (c.deficiency.items || [])
       .map((i) => h('li', {}, `${names[i.material] || i.material}：${i.suppliedAt ? `已于 ${when(i.suppliedAt)} 补齐` : `限 ${i.deadline} 前补交`}`)))) : null);
 
