@@ -415,7 +415,9 @@ export function renderForm(container, { schema, uiSchema = {}, data = {}, idPref
       const unmatched = [];
       let first = null;
       for (const v of violations) {
+        // The field itself, else the first field inside it (a missing group), else the nearest group around it.
         let p = v.pointer || '';
+        if (p && !fields.has(p)) p = [...fields.keys()].find((k) => k.startsWith(`${p}/`)) || p;
         while (p && !fields.has(p)) p = p.slice(0, p.lastIndexOf('/'));
         if (!p) { unmatched.push(v); continue; }
         const f = fields.get(p);

@@ -32,7 +32,7 @@ export async function mount(main, profile) {
   else if (here === 'case' && number) {
     const message = flash;
     flash = null;
-    await showCase(view, decodeURIComponent(number), message);
+    await showCase(view, decodeURIComponent(number), message, profile);
   } else intake(view, profile, { opened: open });
   // The shell focuses <main> once a page is mounted; give the cursor back to the field the view chose.
   const chosen = document.activeElement;

@@ -7,7 +7,9 @@ import { renderForm } from '/assets/js/form.js';
 const WARN = { REMINDER: '提醒', YELLOW: '黄牌', RED: '红牌' };
 
 /** Shows case `number` in `root`; `flash` is a notice to show on top. */
-export async function showCase(root, number, flash) {
+export async function showCase(root, number, flash, profile) {
+  // Village agents (代办) take cases in; accepting, correcting, refusing and delivering are the clerk's.
+  const clerk = (profile?.roles || []).includes('CLERK');
   let c;
   let matter;
   try {
@@ -26,7 +28,7 @@ export async function showCase(root, number, flash) {
   async function act(body, done) {
     try {
       const after = await post(`/api/v1/applications/${encodeURIComponent(number)}/actions`, { ...body, version: c.version });
-      await showCase(root, number, done(after));
+      await showCase(root, number, done(after), profile);
     } catch (err) {
       mount(message, errorBox(err));
       message.querySelector('[role=alert]')?.scrollIntoView({ block: 'nearest' });
@@ -76,6 +78,7 @@ export async function showCase(root, number, flash) {
 
   const actions = h('section', { class: 'panel noprint', id: 'case-actions' }, h('h3', {}, '办理'), actionsFor(c.status));
   mount(root, message, summary, actions, h('section', { class: 'panel' }, h('h3', {}, '材料'), materialsBox), doc);
+  if (flash) window.scrollTo(0, 0); // the outcome of the action just taken is read first
   get(`/api/v1/applications/${encodeURIComponent(number)}/materials`).then((list) => mount(materialsBox,
     h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, '材料'), h('th', {}, '情况'))),
       h('tbody', {}, list.map((m) => h('tr', {}, h('td', {}, m.name, m.required ? h('span', { class: 'badge' }, '必需') : null),
@@ -87,11 +90,12 @@ export async function showCase(root, number, flash) {
     const out = [];
     if (status === 'SUBMITTED' && c.sameCity?.forwarded) {
       out.push(h('p', { class: 'muted' }, '同城通办：本件已转归属地受理部门，由其受理、补正告知或不予受理。'));
-    } else if (status === 'SUBMITTED') out.push(acceptPanel(), correctionPanel(), refusePanel());
+    } else if (status === 'SUBMITTED' && clerk) out.push(acceptPanel(), correctionPanel(), refusePanel());
+    else if (status === 'SUBMITTED') out.push(h('p', { class: 'muted' }, '待窗口工作人员受理。'));
     if (status === 'CORRECTION_REQUESTED') out.push(resubmitPanel());
     if (c.correction) out.push(h('button', { type: 'button', id: 'print-correction', onclick: () => printable(`/api/v1/applications/${number}/correction-notice`, '补正材料通知书') }, '打印补正材料通知书'));
     if (c.acceptedAt) out.push(h('button', { type: 'button', id: 'print-receipt', onclick: () => printable(`/api/v1/applications/${number}/receipt`, '受理回执') }, '打印受理回执'));
-    if (status === 'APPROVED' || status === 'DENIED') out.push(deliverPanel());
+    if (clerk && (status === 'APPROVED' || status === 'DENIED')) out.push(deliverPanel());
     if (!out.length) out.push(h('p', { class: 'muted' }, '当前状态下窗口无需办理。'));
     return out;
   }
