@@ -7,6 +7,7 @@ import cn.tongban.core.audit.AuditChain;
 import cn.tongban.core.application.ApplicationStore;
 import cn.tongban.core.application.DeadlineScanner;
 import cn.tongban.core.application.DepartmentStatistics;
+import cn.tongban.core.application.AcceptanceReceipt;
 import cn.tongban.core.application.LifecycleService;
 import cn.tongban.core.clock.CalendarService;
 import cn.tongban.core.config.TongbanConfig;
@@ -82,6 +83,7 @@ public final class Platform {
   private final MatterAuthoringService authoring;
   private final CalendarService calendar;
   private final LifecycleService lifecycle;
+  private final AcceptanceReceipt receipts;
   private final DeadlineScanner deadlines;
   private final EnterpriseService enterprises;
   private final OrganisationService organisation;
@@ -144,6 +146,7 @@ public final class Platform {
     this.applications = new ApplicationService(matters, applicationStore, identity, dataChecker, calendar,
         enterprises, config.areaCode(), config.realNameLevels(), materials, authorisations);
     this.lifecycle = new LifecycleService(applicationStore, matterStore, dataChecker, calendar);
+    this.receipts = new AcceptanceReceipt(pool, applicationStore, matterStore, materials);
     this.deadlines = new DeadlineScanner(applicationStore, calendar);
     this.sharedDatasets = new SharedDatasets(pool, personal);
     this.dataKeys = new DataKeyRotation(pool, personal, new Rewrap(pool, personal, SEALED_TABLES));
@@ -268,6 +271,10 @@ public final class Platform {
 
   public CalendarService calendar() {
     return calendar;
+  }
+
+  public AcceptanceReceipt receipts() {
+    return receipts;
   }
 
   public LifecycleService lifecycle() {

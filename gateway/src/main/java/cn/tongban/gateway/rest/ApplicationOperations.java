@@ -7,6 +7,7 @@ import cn.tongban.core.application.ApplicationService;
 import cn.tongban.core.application.ApplicationStatus;
 import cn.tongban.core.application.ApplicationView;
 import cn.tongban.core.application.Channel;
+import cn.tongban.core.application.AcceptanceReceipt;
 import cn.tongban.core.application.CorrectionNotice;
 import cn.tongban.core.application.LifecycleService;
 import cn.tongban.core.application.SubmitCommand;
@@ -21,10 +22,12 @@ import java.util.Optional;
 final class ApplicationOperations {
   private final ApplicationService applications;
   private final LifecycleService lifecycle;
+  private final AcceptanceReceipt receipts;
 
-  ApplicationOperations(ApplicationService applications, LifecycleService lifecycle) {
+  ApplicationOperations(ApplicationService applications, LifecycleService lifecycle, AcceptanceReceipt receipts) {
     this.applications = applications;
     this.lifecycle = lifecycle;
+    this.receipts = receipts;
   }
 
   void submitApplication(RoutingContext rc) {
@@ -99,6 +102,11 @@ final class ApplicationOperations {
         rc.response().putHeader("Content-Type", "text/html; charset=utf-8").end(CorrectionNotice.html(ar.result()));
       }
     });
+  }
+
+  void getReceipt(RoutingContext rc) {
+    Rest.send(rc, receipts.content(RequestContext.requireCaller(rc), Rest.path(rc, "number"))
+        .map(c -> io.vertx.core.buffer.Buffer.buffer(AcceptanceReceipt.html(c))), "text/html; charset=utf-8");
   }
 
   void getProgress(RoutingContext rc) {

@@ -56,7 +56,8 @@ public final class RestApi {
   public static Future<RestApi> create(Vertx vertx, Platform platform, TokenService tokens, String contractYaml) {
     AuthOperations auth = new AuthOperations(platform.identity(), tokens, platform.wechat());
     MatterOperations matters = new MatterOperations(platform.matters(), platform.authoring());
-    ApplicationOperations applications = new ApplicationOperations(platform.applications(), platform.lifecycle());
+    ApplicationOperations applications = new ApplicationOperations(platform.applications(), platform.lifecycle(),
+        platform.receipts());
     CalendarOperations calendar = new CalendarOperations(platform.calendar());
     Map<String, Handler<RoutingContext>> operations = new HashMap<>();
     operations.put("getHealth", rc -> platform.health().onComplete(ar -> {
@@ -108,6 +109,7 @@ public final class RestApi {
     operations.put("listCaseSteps", applications::listCaseSteps);
     operations.put("getProgress", applications::getProgress);
     operations.put("getCorrectionNotice", applications::getCorrectionNotice);
+    operations.put("getReceipt", applications::getReceipt);
     operations.put("computeDueDate", calendar::computeDueDate);
     operations.put("setCalendarDay", calendar::setCalendarDay);
     operations.put("setCalendarYear", calendar::setCalendarYear);

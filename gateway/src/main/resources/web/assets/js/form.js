@@ -1,0 +1,441 @@
+// The platform's one form renderer: a published form's JSON Schema (2020-12) and UI schema (steps, widgets,
+// help, order, visibleWhen) become labelled fields in steps. Client checks help the person typing; the
+// server judges, and its violations are shown at their fields by JSON pointer (showViolations).
+import { h, mount } from '/assets/js/dom.js';
+import { creditCodeProblem, idNumberProblem, isCreditCodeField, isIdNumberField } from '/assets/js/idcheck.js';
+
+let formCount = 0;
+
+/** JSON pointer helpers (RFC 6901). */
+const tokens = (pointer) => (pointer === '' || pointer === '/' ? [] : pointer.slice(1).split('/')
+  .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~')));
+const join = (pointer, key) => `${pointer}/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+
+function read(data, pointer) {
+  let v = data;
+  for (const t of tokens(pointer)) {
+    if (v === undefined || v === null || typeof v !== 'object') return undefined;
+    v = v[t];
+  }
+  return v;
+}
+
+function write(data, pointer, value) {
+  const ts = tokens(pointer);
+  let v = data;
+  ts.slice(0, -1).forEach((t, i) => {
+    if (v[t] === undefined || v[t] === null || typeof v[t] !== 'object') v[t] = /^\d+$/.test(ts[i + 1]) ? [] : {};
+    v = v[t];
+  });
+  const last = ts[ts.length - 1];
+  if (value === undefined) {
+    if (Array.isArray(v)) v[last] = undefined; else delete v[last];
+  } else v[last] = value;
+}
+
+/** The schema of the field at a data pointer (array indexes step into `items`). */
+function schemaAt(schema, pointer) {
+  let s = schema;
+  for (const t of tokens(pointer)) {
+    if (!s) return undefined;
+    s = /^\d+$/.test(t) && s.items ? s.items : s.properties?.[t];
+  }
+  return s;
+}
+
+const isEmpty = (v) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+
+/**
+ * Whether `value` satisfies `schema`, for the keywords conditions use (visibleWhen, if/then): const, enum,
+ * type, properties, required, not, anyOf, allOf, oneOf, minimum, maximum, minLength, maxLength, pattern.
+ */
+export function satisfies(schema, value) {
+  if (schema === true || schema === undefined) return true;
+  if (schema === false) return false;
+  if ('const' in schema && JSON.stringify(schema.const) !== JSON.stringify(value)) return false;
+  if (schema.enum && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) return false;
+  if (schema.type && value !== undefined && !typeMatches(schema.type, value)) return false;
+  if (schema.required && (typeof value !== 'object' || value === null
+    || schema.required.some((k) => value[k] === undefined))) return false;
+  if (schema.properties && value && typeof value === 'object') {
+    for (const [k, s] of Object.entries(schema.properties)) {
+      if (value[k] !== undefined && !satisfies(s, value[k])) return false;
+    }
+  }
+  if (schema.not && satisfies(schema.not, value)) return false;
+  if (schema.anyOf && !schema.anyOf.some((s) => satisfies(s, value))) return false;
+  if (schema.allOf && !schema.allOf.every((s) => satisfies(s, value))) return false;
+  if (schema.oneOf && schema.oneOf.filter((s) => satisfies(s, value)).length !== 1) return false;
+  if (typeof value === 'number') {
+    if (schema.minimum !== undefined && value < schema.minimum) return false;
+    if (schema.maximum !== undefined && value > schema.maximum) return false;
+  }
+  if (typeof value === 'string') {
+    if (schema.minLength !== undefined && [...value].length < schema.minLength) return false;
+    if (schema.maxLength !== undefined && [...value].length > schema.maxLength) return false;
+    if (schema.pattern && !new RegExp(schema.pattern, 'u').test(value)) return false;
+  }
+  return true;
+}
+
+function typeMatches(type, value) {
+  const types = Array.isArray(type) ? type : [type];
+  return types.some((t) => (t === 'integer' ? Number.isInteger(value)
+    : t === 'array' ? Array.isArray(value)
+      : t === 'null' ? value === null
+        : t === 'object' ? value !== null && typeof value === 'object' && !Array.isArray(value)
+          : typeof value === t));
+}
+
+/** The choices of a field: `oneOf`/`anyOf` of {const, title}, or `enum`. */
+function choicesOf(s) {
+  const list = s.oneOf || s.anyOf;
+  if (list && list.every((o) => 'const' in o)) return list.map((o) => ({ value: o.const, label: o.title || String(o.const) }));
+  if (s.enum) return s.enum.map((e) => ({ value: e, label: String(e) }));
+  if (s.type === 'array' && s.items) return choicesOf(s.items);
+  return null;
+}
+
+/** Property names of an object schema in the UI schema's `order`, then the schema's own order. */
+function propertyNames(s, order = []) {
+  const names = Object.keys(s.properties || {});
+  return [...order.filter((n) => names.includes(n)), ...names.filter((n) => !order.includes(n))];
+}
+
+/** Renders the form into `container`; answers a controller. */
+export function renderForm(container, { schema, uiSchema = {}, data = {}, idPrefix, onChange } = {}) {
+  const prefix = idPrefix || `f${formCount++ ? formCount : ''}`;
+  let ready = false; // rows draw before the steps exist; they refresh once everything does
+  const state = { data: structuredClone(data || {}), step: 0, all: false };
+  const fields = new Map(); // pointer → {wrap, error, label, schema}
+  const widgets = uiSchema.widgets || {};
+  const help = uiSchema.help || {};
+  const visibleWhen = uiSchema.visibleWhen || {};
+  const order = uiSchema.order || [];
+  const idOf = (pointer) => `${prefix}${pointer.replace(/[^A-Za-z0-9_]+/g, '-')}`;
+
+  // Steps: the UI schema's, plus whatever top-level field no step lists.
+  const steps = (uiSchema.steps && uiSchema.steps.length ? uiSchema.steps : [{ title: schema.title || '申请信息', fields: [] }])
+    .map((s) => ({ ...s, fields: [...(s.fields || [])] }));
+  const listed = steps.flatMap((s) => s.fields);
+  const rest = propertyNames(schema, order).map((n) => join('', n))
+    .filter((p) => !listed.some((l) => l === p || l.startsWith(`${p}/`)));
+  if (rest.length) (uiSchema.steps?.length ? (steps.push({ title: '其他信息', fields: [] }), steps.at(-1)) : steps[0]).fields.push(...rest);
+
+  // Requirement: the parent's `required`, `dependentRequired` and the `then.required` of `allOf` if/then that hold now.
+  function requiredNow(pointer) {
+    const ts = tokens(pointer);
+    const parentPointer = ts.length > 1 ? `/${ts.slice(0, -1).join('/')}` : '';
+    const name = ts[ts.length - 1];
+    const parent = parentPointer ? schemaAt(schema, parentPointer) : schema;
+    if (!parent || parent.type === 'array') return false;
+    const value = (parentPointer ? read(state.data, parentPointer) : state.data) || {};
+    if ((parent.required || []).includes(name)) return true;
+    for (const [key, deps] of Object.entries(parent.dependentRequired || {})) {
+      if (!isEmpty(value[key]) && deps.includes(name)) return true;
+    }
+    return (parent.allOf || []).some((c) => c.if && c.then?.required?.includes(name) && satisfies(c.if, value));
+  }
+
+  function visible(pointer) {
+    const ts = tokens(pointer);
+    for (let i = 1; i <= ts.length; i++) {
+      const p = `/${ts.slice(0, i).join('/')}`;
+      if (visibleWhen[p] && !satisfies(visibleWhen[p], state.data)) return false;
+    }
+    return true;
+  }
+
+  function changed() {
+    refresh();
+    if (onChange) onChange(controller.getData());
+  }
+
+  // ---- Leaf fields ----
+  function leaf(pointer, s, name) {
+    const id = idOf(pointer);
+    const widget = widgets[pointer] || widgets[pointer.replace(/\/\d+\//g, '/')];
+    const choices = choicesOf(s);
+    const value = read(state.data, pointer);
+    const error = h('div', { class: 'error', id: `${id}-error`, role: 'alert', hidden: true });
+    const helpText = help[pointer] || help[pointer.replace(/\/\d+\//g, '/')] || s.description;
+    const helpEl = helpText ? h('div', { class: 'help', id: `${id}-help` }, helpText) : null;
+    const described = [helpEl ? `${id}-help` : null, `${id}-error`].filter(Boolean).join(' ');
+    // A field showing an error is checked again as it changes, so the error goes as soon as it is fixed.
+    const set = (v) => { write(state.data, pointer, v); changed(); if (!error.hidden) showProblem(pointer); };
+    let control;
+    let label = h('label', { for: id }, s.title || name);
+
+    if (s.type === 'boolean' && (s.const === true || widget === 'checkbox' || (!widget && s.const !== undefined))) {
+      control = h('input', { id, type: 'checkbox', checked: value === true, 'aria-describedby': described,
+        onchange: (e) => set(e.target.checked ? true : (s.const === true ? undefined : false)) });
+      label = h('label', { for: id, class: 'check' }, control, ` ${s.title || name}`);
+      control = null;
+    } else if (s.type === 'boolean' || (choices && (widget === 'radio' || widget === 'checkboxes'))) {
+      const opts = s.type === 'boolean' ? [{ value: true, label: '是' }, { value: false, label: '否' }] : choices;
+      const multiple = s.type === 'array';
+      const group = h('div', { class: 'choices', role: multiple ? 'group' : 'radiogroup', id, 'aria-labelledby': `${id}-label`,
+        'aria-describedby': described },
+      opts.map((o, i) => {
+        const checked = multiple ? (value || []).includes(o.value) : value === o.value;
+        return h('label', { for: `${id}-${i}` }, h('input', { type: multiple ? 'checkbox' : 'radio', name: id, id: `${id}-${i}`,
+          checked, onchange: () => {
+            if (!multiple) return set(o.value);
+            const now = new Set(read(state.data, pointer) || []);
+            if (now.has(o.value)) now.delete(o.value); else now.add(o.value);
+            set(opts.map((x) => x.value).filter((x) => now.has(x)));
+          } }), ` ${o.label}`);
+      }));
+      label = h('span', { class: 'label', id: `${id}-label` }, s.title || name);
+      control = group;
+    } else if (choices) {
+      control = h('select', { id, 'aria-describedby': described, onchange: (e) => {
+        const o = choices[Number(e.target.value)];
+        set(o ? o.value : undefined);
+      } }, h('option', { value: '' }, '请选择'),
+      choices.map((o, i) => h('option', { value: String(i), selected: value === o.value }, o.label)));
+    } else if (widget === 'textarea') {
+      control = h('textarea', { id, rows: 3, maxlength: s.maxLength, 'aria-describedby': described,
+        oninput: (e) => set(e.target.value === '' ? undefined : e.target.value) });
+      control.value = value ?? '';
+    } else {
+      const numeric = s.type === 'number' || s.type === 'integer';
+      const type = s.format === 'date' || widget === 'date' ? 'date' : 'text';
+      control = h('input', { id, type, maxlength: s.maxLength, 'aria-describedby': described,
+        inputmode: numeric ? (s.type === 'integer' ? 'numeric' : 'decimal') : (isIdNumberField(name, s) ? 'text' : null),
+        autocomplete: 'off', value: value ?? '',
+        oninput: (e) => {
+          const raw = e.target.value.trim();
+          if (raw === '') return set(undefined);
+          set(numeric && raw !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw);
+        },
+        onblur: () => { if (!isEmpty(read(state.data, pointer))) showProblem(pointer); } });
+    }
+    const wrap = h('div', { class: 'field', dataset: { pointer } }, label, control, helpEl, error);
+    fields.set(pointer, { wrap, error, label, schema: s, name, kind: 'leaf' });
+    return wrap;
+  }
+
+  // ---- Groups: nested objects and repeating rows ----
+  function node(pointer, s, name) {
+    if (!s) return null;
+    if (s.type === 'object' && s.properties) {
+      const box = h('fieldset', { class: 'group', dataset: { pointer } }, h('legend', {}, s.title || name),
+        s.description ? h('p', { class: 'help' }, s.description) : null,
+        propertyNames(s, order).map((n) => node(join(pointer, n), s.properties[n], n)));
+      fields.set(pointer, { wrap: box, schema: s, name, kind: 'group', error: appendError(box, pointer) });
+      return box;
+    }
+    if (s.type === 'array' && s.items?.type === 'object') return rows(pointer, s, name);
+    return leaf(pointer, s, name);
+  }
+
+  function appendError(box, pointer) {
+    const error = h('div', { class: 'error', id: `${idOf(pointer)}-error`, role: 'alert', hidden: true });
+    box.append(error);
+    return error;
+  }
+
+  function rows(pointer, s, name) {
+    const box = h('fieldset', { class: 'group rows', dataset: { pointer } });
+    const draw = () => {
+      [...fields.keys()].filter((p) => p.startsWith(`${pointer}/`)).forEach((p) => fields.delete(p));
+      const list = read(state.data, pointer) || [];
+      const title = s.items.title || '一项';
+      mount(box, h('legend', {}, s.title || name),
+        help[pointer] || s.description ? h('p', { class: 'help' }, help[pointer] || s.description) : null,
+        list.map((_, i) => h('fieldset', { class: 'row' }, h('legend', {}, `${title} ${i + 1}`),
+          propertyNames(s.items, order).map((n) => node(join(join(pointer, i), n), s.items.properties[n], n)),
+          h('button', { type: 'button', class: 'noprint', disabled: list.length <= (s.minItems || 0),
+            onclick: () => { list.splice(i, 1); write(state.data, pointer, list); draw(); changed(); } }, `删除${title} ${i + 1}`))),
+        h('button', { type: 'button', class: 'noprint', disabled: s.maxItems !== undefined && list.length >= s.maxItems,
+          onclick: () => {
+            list.push({});
+            write(state.data, pointer, list);
+            draw();
+            changed();
+            box.querySelectorAll('fieldset.row')[list.length - 1]?.querySelector('input, select, textarea')?.focus();
+          } }, `添加${title}`));
+      fields.set(pointer, { wrap: box, schema: s, name, kind: 'rows', error: appendError(box, pointer) });
+      if (ready) refresh();
+    };
+    if (!Array.isArray(read(state.data, pointer))) {
+      write(state.data, pointer, Array.from({ length: Math.max(s.minItems || 0, 1) }, () => ({})));
+    }
+    box.redraw = draw;
+    draw();
+    return box;
+  }
+
+  // ---- Checks ----
+  function problemOf(pointer) {
+    const f = fields.get(pointer);
+    if (!f || !visible(pointer)) return null;
+    const s = f.schema;
+    const v = read(state.data, pointer);
+    const title = s.title || f.name;
+    if (isEmpty(v) || (s.const === true && v !== true)) {
+      if (s.const === true && requiredNow(pointer)) return `请确认“${title}”`;
+      if (f.kind === 'rows' && (s.minItems || 0) > 0) return `请至少填写 ${s.minItems} 项“${s.items.title || title}”`;
+      return requiredNow(pointer) ? `请填写“${title}”` : null;
+    }
+    if (f.kind !== 'leaf') return null;
+    if (s.type === 'integer' && !Number.isInteger(v)) return `“${title}”请填写整数`;
+    if (s.type === 'number' && typeof v !== 'number') return `“${title}”请填写数字`;
+    if (typeof v === 'number') {
+      if (s.minimum !== undefined && v < s.minimum) return `“${title}”不能小于 ${s.minimum}`;
+      if (s.maximum !== undefined && v > s.maximum) return `“${title}”不能大于 ${s.maximum}`;
+    }
+    if (typeof v === 'string') {
+      if (isIdNumberField(f.name, s)) {
+        const p = idNumberProblem(v);
+        if (p) return p;
+      }
+      if (isCreditCodeField(f.name, s)) {
+        const p = creditCodeProblem(v);
+        if (p) return p;
+      }
+      const n = [...v].length;
+      if (s.minLength !== undefined && n < s.minLength) return `“${title}”至少 ${s.minLength} 个字`;
+      if (s.maxLength !== undefined && n > s.maxLength) return `“${title}”最多 ${s.maxLength} 个字`;
+      if (s.format === 'date' && !/^\d{4}-\d{2}-\d{2}$/.test(v)) return `“${title}”请填写日期，如 2026-12-06`;
+      if (s.pattern && !new RegExp(s.pattern, 'u').test(v)) return `“${title}”格式不正确`;
+    }
+    return null;
+  }
+
+  function setError(pointer, message) {
+    const f = fields.get(pointer);
+    if (!f) return;
+    f.error.textContent = message || '';
+    f.error.hidden = !message;
+    f.wrap.classList.toggle('invalid', Boolean(message));
+    f.wrap.querySelectorAll(':scope > input, :scope > select, :scope > textarea, :scope > label > input')
+      .forEach((c) => (message ? c.setAttribute('aria-invalid', 'true') : c.removeAttribute('aria-invalid')));
+  }
+
+  function showProblem(pointer) {
+    setError(pointer, problemOf(pointer));
+    markSteps();
+  }
+
+  // ---- Steps ----
+  const stepOf = (pointer) => steps.findIndex((s) => s.fields.some((f) => pointer === f || pointer.startsWith(`${f}/`)
+    || f.startsWith(`${pointer}/`)));
+  const stepper = h('ol', { class: 'steps' });
+  const pages = steps.map((s, i) => h('section', { class: 'form-step', dataset: { step: i } },
+    h('h3', {}, `${i + 1}. ${s.title}`), s.description ? h('p', { class: 'help' }, s.description) : null,
+    s.fields.map((p) => node(p, schemaAt(schema, p), tokens(p).at(-1)))));
+  const back = h('button', { type: 'button', onclick: () => go(state.step - 1) }, '上一步');
+  const next = h('button', { type: 'button', onclick: () => go(state.step + 1) }, '下一步');
+  const toggle = h('button', { type: 'button', onclick: () => { state.all = !state.all; refresh(); } }, '显示全部');
+  const nav = h('div', { class: 'actions step-nav noprint' }, back, next, toggle);
+
+  function go(i, focus = true) {
+    state.step = Math.max(0, Math.min(steps.length - 1, i));
+    state.all = false;
+    refresh();
+    if (focus) pages[state.step].querySelector('input, select, textarea')?.focus();
+  }
+
+  function markSteps() {
+    mount(stepper, steps.map((s, i) => {
+      const bad = [...fields.entries()].some(([p, f]) => !f.error?.hidden && stepOf(p) === i);
+      return h('li', { 'aria-current': !state.all && i === state.step ? 'step' : null, class: bad ? 'has-error' : null },
+        h('a', { href: '#', onclick: (e) => { e.preventDefault(); go(i); } }, `${i + 1}. ${s.title}`, bad ? '（有错误）' : ''));
+    }));
+  }
+
+  function refresh() {
+    for (const [pointer, f] of fields) {
+      f.wrap.hidden = !visible(pointer);
+      if (f.label) f.label.classList.toggle('required', requiredNow(pointer) && f.kind === 'leaf');
+    }
+    pages.forEach((p, i) => { p.hidden = !state.all && i !== state.step; });
+    back.disabled = state.all || state.step === 0;
+    next.disabled = state.all || state.step === steps.length - 1;
+    toggle.textContent = state.all ? '分步填写' : '显示全部';
+    markSteps();
+  }
+
+  const element = h('div', { class: 'schema-form' }, steps.length > 1 ? stepper : null, pages, steps.length > 1 ? nav : null);
+  mount(container, element);
+  ready = true;
+  refresh();
+
+  /** Drops empty values, hidden fields and empty array slots, so the data sent is what the person gave. */
+  function clean(value, pointer) {
+    if (pointer && !visible(pointer)) return undefined;
+    if (Array.isArray(value)) return value.filter((x) => x !== undefined).map((x, i) => clean(x, join(pointer, i)) ?? {});
+    if (value && typeof value === 'object') {
+      const out = {};
+      for (const [k, v] of Object.entries(value)) {
+        const c = clean(v, join(pointer, k));
+        if (!isEmpty(c) && !(c && typeof c === 'object' && !Array.isArray(c) && Object.keys(c).length === 0)) out[k] = c;
+      }
+      return out;
+    }
+    return value;
+  }
+
+  const controller = {
+    element,
+    /** The data to submit. */
+    getData: () => clean(state.data, ''),
+    /** Sets one field's value (e.g. from the applicant's identity) and redraws it. */
+    setValue(pointer, value) {
+      write(state.data, pointer, value);
+      const f = fields.get(pointer);
+      const c = f && document.getElementById(idOf(pointer));
+      if (c && 'value' in c && c.type !== 'checkbox') c.value = value ?? '';
+      changed();
+      if (f && !f.error.hidden) showProblem(pointer);
+    },
+    value: (pointer) => read(state.data, pointer),
+    has: (pointer) => fields.has(pointer),
+    idOf,
+    /** Checks every visible field; shows each problem at its field; answers [{pointer, message}]. */
+    validate() {
+      const problems = [];
+      for (const pointer of fields.keys()) {
+        const message = problemOf(pointer);
+        setError(pointer, message);
+        if (message) problems.push({ pointer, message });
+      }
+      markSteps();
+      if (problems.length) controller.focus(problems[0].pointer);
+      return problems;
+    },
+    /**
+     * Shows the server's violations (pointers into the form data) at their fields — a field on another step
+     * switches to that step; answers the violations no field of the form holds.
+     */
+    showViolations(violations) {
+      for (const pointer of fields.keys()) setError(pointer, null);
+      const unmatched = [];
+      let first = null;
+      for (const v of violations) {
+        // The field itself, else the first field inside it (a missing group), else the nearest group around it.
+        let p = v.pointer || '';
+        if (p && !fields.has(p)) p = [...fields.keys()].find((k) => k.startsWith(`${p}/`)) || p;
+        while (p && !fields.has(p)) p = p.slice(0, p.lastIndexOf('/'));
+        if (!p) { unmatched.push(v); continue; }
+        const f = fields.get(p);
+        setError(p, f.error.hidden ? v.message : `${f.error.textContent}；${v.message}`);
+        first = first || p;
+      }
+      markSteps();
+      if (first) controller.focus(first);
+      return unmatched;
+    },
+    /** Shows the step holding a field and puts the cursor in it. */
+    focus(pointer) {
+      const i = stepOf(pointer);
+      if (!state.all && i >= 0 && i !== state.step) go(i, false);
+      const f = fields.get(pointer);
+      (f?.wrap.querySelector('input, select, textarea') || f?.wrap)?.focus();
+    },
+    showAll() { state.all = true; refresh(); },
+  };
+  return controller;
+}

@@ -1,0 +1,178 @@
+package cn.tongban.gateway;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.support.ui.Select;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The 窗口 page in a real browser: a clerk takes in a walk-in applicant for 老年人优待证 — searches the matter,
+ * reads its guide, fills the form (a mistyped identity number is told at the field), hands in the photo,
+ * submits, asks for corrections in one notice and prints it, takes the corrected application back, accepts
+ * it, prints the receipt and finds the case in the hall's work list. And a check only the server makes
+ * lands at its field.
+ */
+class WindowBrowserTest {
+  private static final String MATTER = "mzj-elderly-preferential-card";
+  private static final String GOOD_ID = "410183195003152030";
+  private static final String BAD_CHECK_ID = "410183195003152031";
+  /** Right check character, impossible birth date (30 February): only the server's identity-check finds it. */
+  private static final String FEB_30_ID = "410183195202301019";
+  /** A 1×1 PNG: the materials store tells the type by content. */
+  private static final byte[] PNG = Base64.getDecoder().decode(
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+
+  private static TestGateway gateway;
+
+  @BeforeAll
+  static void start() {
+    gateway = TestGateway.start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    gateway.close();
+  }
+
+  private static void chooseMatter(Browser browser) {
+    browser.go("/console/#/window/new");
+    browser.type("#matter-q", "优待证");
+    browser.find("#matter-q").sendKeys(Keys.ENTER);
+    browser.click("button[data-code='" + MATTER + "']");
+    browser.waitForText(".guide", "办事指南：老年人优待证办理");
+  }
+
+  private static void fillForm(Browser browser, String formId) {
+    new Select(browser.find("#f-householdTownship")).selectByVisibleText("青屏街街道");
+    browser.type("#f-address", "新密市青屏街街道示例社区5号楼1单元302室");
+    browser.clickButton("下一步");
+    browser.clickButton("下一步");
+    browser.click("label[for='f-collectionMethod-0']");
+    browser.click("label[for='f-pickupPoint-0']");
+  }
+
+  /**
+   * The console's errors, less what Chromium logs by itself: the missing favicon, and the 422 answer the
+   * page asked for (a refused submission is a failed resource to Chromium, and a message at the field to us).
+   */
+  private static java.util.List<String> pageErrors(Browser browser) {
+    return browser.consoleErrors().stream()
+        .filter(e -> !e.contains("favicon.ico") && !e.contains("status of 422")).toList();
+  }
+
+  @Test
+  void aClerkTakesInAWalkInAsksForCorrectionsAcceptsAndPrintsTheReceipt() throws Exception {
+    try (Browser browser = Browser.staff(gateway.port(), "window")) {
+      browser.signIn("clerk");
+      chooseMatter(browser);
+      assertTrue(browser.find(".guide").getText().contains("照片"), "the guide lists the materials");
+      browser.shot("matter-and-guide");
+
+      browser.type("#applicant-name", "王秀兰");
+      browser.type("#applicant-id", BAD_CHECK_ID);
+      browser.find("#applicant-id").sendKeys(Keys.TAB);
+      assertEquals("公民身份号码校验位不正确", browser.waitForText("#applicant-id-error", "校验位"));
+      assertEquals(BAD_CHECK_ID, browser.find("#f-idNumber").getAttribute("value"), "the form's own field is filled in");
+      browser.find("#f-idNumber").click();
+      browser.find("#f-idNumber").sendKeys(Keys.TAB);
+      assertEquals("公民身份号码校验位不正确", browser.waitForText("#f-idNumber-error", "校验位"));
+      browser.shot("wrong-identity-number-at-the-field");
+
+      browser.type("#applicant-id", GOOD_ID);
+      browser.find("#applicant-id").sendKeys(Keys.TAB);
+      browser.type("#applicant-phone", "13912345678");
+      assertFalse(browser.all("#applicant-id-error").get(0).isDisplayed(), "the error goes once the number is right");
+      assertEquals(GOOD_ID, browser.find("#f-idNumber").getAttribute("value"));
+      assertEquals("王秀兰", browser.find("#f-name").getAttribute("value"));
+      fillForm(browser, "f");
+      browser.shot("form-filled");
+
+      Path photo = Files.createTempFile("photo", ".png");
+      Files.write(photo, PNG);
+      browser.find("#material-photo").sendKeys(photo.toString());
+      browser.waitForText("#material-photo-status", "已上传");
+      browser.shot("photo-uploaded");
+
+      browser.click("#submit-application");
+      String number = browser.waitForText("#case-number", "410183");
+      assertTrue(browser.waitForText("#case-message", "已提交").contains(number));
+      assertTrue(browser.find("#case").getText().contains("待受理"));
+      browser.shot("submitted");
+      JsonObject submitted = gateway.read("clerk", number);
+      assertEquals("WINDOW", submitted.getString("channel"));
+      assertEquals(GOOD_ID, submitted.getJsonObject("applicant").getString("idNumber"));
+      assertEquals("CITY", gateway.text("select level from hall where code = '" + submitted.getString("hallCode") + "'"));
+
+      browser.click("label[for='fix-photo']");
+      browser.type("#fix-photo-message", "照片须为近期白底免冠彩色照片");
+      browser.type("#fix-other", "现居住地址请写明门牌号");
+      browser.click("#request-correction");
+      browser.waitForText("#case-message", "已出具补正告知，共 2 项");
+      assertTrue(browser.find("#case").getText().contains("待补正"));
+      browser.shot("correction-requested");
+      browser.click("#print-correction");
+      String notice = browser.waitForText("#document", "补正材料通知书");
+      assertTrue(notice.contains("照片须为近期白底免冠彩色照片") && notice.contains("现居住地址请写明门牌号"), notice);
+      assertTrue(notice.contains(number), notice);
+      browser.shot("correction-notice");
+
+      // The applicant comes back to the window; the clerk who took the case in hands in the correction.
+      browser.type("#r-address", "新密市青屏街街道示例社区5号楼1单元302号");
+      browser.click("#resubmit");
+      browser.waitForText("#case-message", "补正材料已提交");
+      assertTrue(browser.find("#case").getText().contains("待受理"));
+      browser.shot("resubmitted");
+
+      browser.click("#accept");
+      browser.waitForText("#case-message", "已受理");
+      assertTrue(browser.find("#case").getText().contains("已受理"));
+      browser.shot("accepted");
+      browser.click("#print-receipt");
+      String receipt = browser.waitForText("#document", "受理回执");
+      assertTrue(receipt.contains(number) && receipt.contains("老年人优待证办理") && receipt.contains("新密市政务服务中心"), receipt);
+      assertTrue(receipt.contains("王秀兰") && receipt.contains("照片"), receipt);
+      assertFalse(receipt.contains(GOOD_ID), "the receipt masks the identity number: " + receipt);
+      browser.shot("receipt");
+
+      browser.driver().switchTo().activeElement().sendKeys(Keys.chord(Keys.ALT, "l"));
+      String list = browser.waitForText("#work-list", number);
+      assertTrue(browser.find("#work-list tr[data-number='" + number + "']").getText().contains("已受理"), list);
+      browser.shot("work-list");
+      browser.find("#work-list tr[data-number='" + number + "']").sendKeys(Keys.ENTER);
+      browser.waitForText("#case-number", number);
+      browser.shot("opened-from-list");
+
+      assertEquals(java.util.List.of(), pageErrors(browser), "no script errors or CSP refusals");
+    }
+  }
+
+  @Test
+  void aViolationOnlyTheServerFindsIsShownAtItsField() throws Exception {
+    try (Browser browser = Browser.staff(gateway.port(), "window-server-violation")) {
+      browser.signIn("clerk");
+      chooseMatter(browser);
+      browser.type("#applicant-name", "王秀兰");
+      browser.type("#applicant-id", GOOD_ID);
+      browser.type("#applicant-phone", "13912345678");
+      browser.type("#f-idNumber", FEB_30_ID);
+      fillForm(browser, "f");
+      browser.click("#submit-application");
+      String error = browser.waitForText("#f-idNumber-error", "出生日期");
+      assertTrue(error.contains("公民身份号码"), error);
+      assertTrue(browser.find("#f-idNumber").isDisplayed(), "the form went back to the step holding the field");
+      assertTrue(browser.find("#submit-errors").getText().contains("已在对应位置标出"));
+      browser.shot("server-violation-at-the-field");
+      assertEquals(java.util.List.of(), pageErrors(browser), "no script errors or CSP refusals");
+    }
+  }
+}
