@@ -44,9 +44,9 @@ export async function mount(main) {
         h('section', { class: 'panel' }, h('h2', {}, '实时预警'),
           h('div', { class: 'counters' }, Object.keys(counts).map((l) => h('span', { class: `counter warn-${l}` }, `${LEVEL[l]} `, counters[l]))),
           h('p', { class: 'muted' }, '本页打开以来收到的提醒、黄牌、红牌，最新的在上。'),
-          feed),
-        h('section', { class: 'panel' }, h('h2', {}, '待跟进红牌'), reds)),
+          feed)),
       h('div', {},
+        h('section', { class: 'panel' }, h('h2', {}, '待跟进红牌'), reds),
         h('section', { class: 'panel' }, h('h2', {}, '办件总览'), figures,
           h('div', { class: 'chart-row' }, statusChart, departmentChart)),
         h('section', { class: 'panel' }, h('h2', {}, '同城通办（本月）'), sameCity))));
@@ -54,7 +54,7 @@ export async function mount(main) {
   async function refreshStatistics() {
     try {
       const stats = await get('/api/v1/supervision/departments');
-      stats.departments.forEach((d) => { departments[d.code] = d.name || d.code; });
+      stats.departments.forEach((d) => { departments[d.code] = (d.name || d.code).replace(/^新密市/, ''); });
       fill(figures, facts([['办件总数', `${stats.total} 件`], ['在办', `${stats.open} 件`], ['涉及部门', `${stats.departments.length} 个`]]));
       const echarts = await loadECharts();
       if (!charts.length) {

@@ -84,7 +84,9 @@ class ReviewBrowserTest {
       assertTrue(steps.contains("审核通过") && steps.contains("准予核发老年人优待证"), steps);
       assertTrue(browser.find("#actions").getText().contains("已准予许可"), browser.find("#actions").getText());
       browser.shot("approver-approved");
-      assertEquals(java.util.List.of(), browser.consoleErrors());
+      browser.script("document.getElementById('steps').scrollIntoView()");
+      browser.shot("approver-approved-steps");
+      assertEquals(java.util.List.of(), browser.pageErrors());
     }
   }
 
@@ -114,8 +116,11 @@ class ReviewBrowserTest {
       browser.waitForText("#case-title", "审查中");
       assertTrue(browser.waitForText("#steps", "超时默认").contains("系统"), "the platform's own step");
       assertTrue(browser.find("#actions").getText().contains("准予许可"));
+      browser.script("document.getElementById('opinions').scrollIntoView()");
       browser.shot("parallel-deemed-consent");
-      assertEquals(java.util.List.of(), browser.consoleErrors());
+      browser.script("document.getElementById('steps').scrollIntoView()");
+      browser.shot("parallel-steps");
+      assertEquals(java.util.List.of(), browser.pageErrors());
     }
   }
 }

@@ -68,7 +68,7 @@ class SupervisionBrowserTest {
       within10s(browser, "#red-cards", number);
       assertEquals("1", browser.find("#count-RED").getText());
       browser.shot("red-card");
-      assertEquals(java.util.List.of(), browser.consoleErrors());
+      assertEquals(java.util.List.of(), browser.pageErrors());
     }
   }
 }

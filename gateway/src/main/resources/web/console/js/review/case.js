@@ -28,11 +28,11 @@ export async function showCase(main, profile, number, done) {
       h('div', {},
         h('section', { class: 'panel' }, h('h2', {}, '基本情况'), summary(app)),
         warningsPanel(app.warnings),
-        opinionsPanel(app),
         deficiencyPanel(app.deficiency),
         commitmentsPanel(app.commitments)),
       h('div', {},
         actionPanel(app, profile, steps, matter, reload, done),
+        opinionsPanel(app),
         h('section', { class: 'panel', id: 'form-data' }, h('h2', {}, '申请表'), formData(app, matter)),
         h('section', { class: 'panel', id: 'materials' }, h('h2', {}, '申请材料'), materialList(materials)),
         h('section', { class: 'panel', id: 'steps' }, h('h2', {}, '办理过程'), timeline(steps)))));
@@ -70,7 +70,7 @@ function opinionsPanel(app) {
     h('table', {},
       h('thead', {}, h('tr', {}, ['部门', '审查内容', '意见期限', '意见'].map((t) => h('th', {}, t)))),
       h('tbody', {}, app.opinions.map((o) => h('tr', {},
-        h('td', {}, o.departmentName || o.department),
+        h('td', {}, (o.departmentName || o.department).replace(/^新密市/, '')),
         h('td', {}, o.task || ''),
         h('td', {}, o.dueDate || ''),
         h('td', {}, h('strong', {}, o.opinion ? OPINION[o.opinion] || o.opinion : '待提出意见'),
@@ -110,8 +110,22 @@ function formData(app, matter) {
   const note = form && form.version !== app.formVersion
     ? h('p', { class: 'muted' }, `本件按第 ${app.formVersion} 版表单提交，现行为第 ${form.version} 版：字段名称取自现行版本，现行版本中没有的字段显示字段代码。`)
     : null;
-  return [note, value(form?.schema || {}, app.data || {})];
+  const schema = form?.schema || {};
+  const data = app.data || {};
+  const steps = form?.uiSchema?.steps || [];
+  if (!steps.length) return [note, value(schema, data)];
+  // The form's own steps give the order people filled it in (stored schemas do not keep key order).
+  const placed = new Set();
+  const sections = steps.map((step) => {
+    const keys = [...new Set((step.fields || []).map((f) => f.split('/')[1]))].filter((k) => k in data && !placed.has(k));
+    keys.forEach((k) => placed.add(k));
+    return keys.length ? [h('h3', {}, step.title || ''), value(schema, pick(data, keys))] : null;
+  });
+  const rest = Object.keys(data).filter((k) => !placed.has(k));
+  return [note, sections, rest.length ? [h('h3', {}, '其他'), value(schema, pick(data, rest))] : null];
 }
+
+const pick = (data, keys) => Object.fromEntries(keys.map((k) => [k, data[k]]));
 
 function value(schema, data) {
   if (Array.isArray(data)) {
@@ -119,7 +133,7 @@ function value(schema, data) {
   }
   if (data !== null && typeof data === 'object') {
     const props = schema.properties || {};
-    const keys = [...Object.keys(props).filter((k) => k in data), ...Object.keys(data).filter((k) => !(k in props))];
+    const keys = Object.keys(data);
     return facts(keys.map((k) => [props[k]?.title || k, value(props[k] || {}, data[k])]));
   }
   const choice = (schema.oneOf || schema.anyOf || []).find((o) => o.const === data);

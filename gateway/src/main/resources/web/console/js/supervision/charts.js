@@ -32,7 +32,7 @@ export function statusOption(stats) {
     grid: { left: 40, right: 16, top: 40, bottom: 50 },
     xAxis: { type: 'category', data: present.map((s) => STATUS[s]), axisLabel: { interval: 0, rotate: 30 } },
     yAxis: { type: 'value', minInterval: 1, name: '件' },
-    series: [{ type: 'bar', name: '办件数', data: present.map((s) => totals[s]), label: { show: true, position: 'top' } }],
+    series: [{ type: 'bar', name: '办件数', barMaxWidth: 48, data: present.map((s) => totals[s]), label: { show: true, position: 'top' } }],
   };
 }
 
@@ -47,7 +47,7 @@ export function departmentOption(stats) {
     grid: { left: 40, right: 16, top: 40, bottom: 70 },
     xAxis: { type: 'category', data: names, axisLabel: { interval: 0, rotate: 30 } },
     yAxis: { type: 'value', minInterval: 1, name: '件' },
-    series: present.map((s) => ({ type: 'bar', stack: 'cases', name: STATUS[s],
+    series: present.map((s) => ({ type: 'bar', stack: 'cases', name: STATUS[s], barMaxWidth: 48,
       data: stats.departments.map((d) => d.byStatus[s] || 0) })),
   };
 }
