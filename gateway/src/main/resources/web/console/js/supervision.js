@@ -38,7 +38,7 @@ export async function mount(main) {
   const sameCity = h('div', { id: 'same-city' });
 
   fill(main,
-    h('div', { class: 'toolbar' }, h('h1', { class: 'grow' }, '电子监察看板'), live),
+    h('div', { class: 'toolbar head' }, h('h1', { class: 'grow' }, '电子监察看板'), live),
     h('div', { class: 'columns' },
       h('div', {},
         h('section', { class: 'panel' }, h('h2', {}, '实时预警'),

@@ -82,7 +82,13 @@ class ReviewBrowserTest {
       browser.waitForText("#case-title", "准予许可");
       String steps = browser.waitForText("#steps", "审批准予");
       assertTrue(steps.contains("审核通过") && steps.contains("准予核发老年人优待证"), steps);
+      assertTrue(steps.contains("mzj 审核人") && steps.contains("mzj 审批人"), "staff named in the steps: " + steps);
+      assertTrue(steps.contains("申请人"), "the applicant's own step, without their name: " + steps);
       assertTrue(browser.find("#actions").getText().contains("已准予许可"), browser.find("#actions").getText());
+      io.vertx.core.json.JsonArray rest = new io.vertx.core.json.JsonArray(
+          gateway.get("citizen", "/api/v1/applications/" + number + "/steps").body());
+      assertEquals(java.util.Arrays.asList(null, "市政务服务中心综合窗口", "mzj 审核人", "mzj 审批人"), rest.stream()
+          .map(o -> ((JsonObject) o).getString("handlerName")).toList(), "REST names staff, never the applicant");
       browser.shot("approver-approved");
       browser.script("document.getElementById('steps').scrollIntoView()");
       browser.shot("approver-approved-steps");

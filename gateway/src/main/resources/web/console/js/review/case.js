@@ -173,11 +173,18 @@ const DETAIL = {
   departments: (v) => `超时未提意见的部门：${v.map((d) => d.departmentName || d.department || d).join('、')}`,
 };
 
+/** Staff by name; the platform, channels and applicants by what they are (the API names staff only). */
+function who(step) {
+  if (step.handlerName) return step.handlerName;
+  if (step.handler === 'system:deadline-scanner') return '系统（时限扫描）';
+  return step.handler?.startsWith('client:') ? '第三方渠道' : '申请人';
+}
+
 function timeline(steps) {
   if (!steps.length) return h('p', { class: 'muted' }, '暂无办理记录。');
   return h('ol', { class: 'timeline' }, steps.map((s) => h('li', {},
     h('strong', {}, s.stepName || s.action), ' ',
-    h('span', { class: 'muted' }, `${when(s.endedAt || s.startedAt)} · ${s.handler === 'system:deadline-scanner' ? '系统（时限扫描）' : s.handler || ''}`),
+    h('span', { class: 'muted' }, `${when(s.endedAt || s.startedAt)} · ${who(s)}`),
     s.opinion ? h('div', {}, `意见：${s.opinion}`) : null,
     h('div', { class: 'muted' }, Object.entries(s.detail || {}).filter(([k]) => DETAIL[k]).map(([k, v]) => DETAIL[k](v)).join('；')))));
 }
