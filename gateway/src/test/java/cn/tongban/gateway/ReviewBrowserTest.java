@@ -43,10 +43,13 @@ class ReviewBrowserTest {
   @Test
   void aReviewerPassesTheCaseAndTheApproverGrantsItAfterBeingToldRefusalNeedsReasons() throws Exception {
     String number = accepted(ELDERLY);
+    CLOCK.set("2026-11-09T09:00:00");
+    TestGateway.ok(gateway.post("supervisor", "/api/v1/supervision/scan", new JsonObject()));
     try (Browser browser = Browser.staff(gateway.port(), "review")) {
       browser.signIn("reviewer.mzj").go("/console/#/review");
       String queue = browser.waitForText("#queue", number);
-      assertTrue(queue.contains("老年人优待证") && queue.contains("已受理"), queue);
+      assertTrue(queue.contains("老年人优待证") && queue.contains("已受理") && queue.contains("黄牌"), queue);
+      assertTrue(browser.find("#queue tr.near-due").getText().contains(number), "the due-today case is marked");
       browser.shot("reviewer-queue");
 
       browser.click("a[href='#/review/" + number + "']");
@@ -65,6 +68,12 @@ class ReviewBrowserTest {
       browser.waitForText("#case-title", "审查中");
       assertTrue(browser.waitForText("#steps", "材料齐全，符合办理条件").contains("审核通过"));
       browser.shot("reviewer-passed");
+      browser.click("a[href='#/review']");
+      new org.openqa.selenium.support.ui.Select(browser.find("#queue-status")).selectByVisibleText("审查中");
+      browser.waitForText("#queue", number);
+      assertTrue(browser.all("#queue tbody tr").stream().allMatch(r -> r.getText().contains("审查中")),
+          "only cases in review once filtered");
+      browser.shot("reviewer-queue-in-review");
       browser.click("#sign-out").find("#sign-in");
 
       browser.signIn("approver.mzj").go("/console/#/review/" + number);
