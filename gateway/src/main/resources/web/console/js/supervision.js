@@ -1,6 +1,153 @@
-// Placeholder until the page lands.
-import { h, mount as fill } from '/assets/js/dom.js';
+// 监察: live warnings (reminders, yellow and red cards) over the applicationEvents subscription, open red
+// cards to follow up, cases by status and department, and same-city figures.
+import { get } from '/assets/js/api.js';
+import { errorBox, facts, h, mount as fill, statusBadge, when } from '/assets/js/dom.js';
+import { subscribe } from '/assets/js/subscribe.js';
+import { LEVEL, WARNING_KIND, levelBadge } from './review/labels.js';
+import { departmentOption, loadECharts, statusOption } from './supervision/charts.js';
 
-export function mount(main) {
-  fill(main, h('p', {}, '页面建设中。'));
+const EVENTS = `subscription { applicationEvents { id type number payload } }`;
+const OPEN = ['ACCEPTED', 'IN_REVIEW', 'SUSPENDED', 'SUBMITTED'];
+
+let stream = null;
+let charts = [];
+let refreshTimer = null;
+let onResize = null;
+
+export function unmount() {
+  stream?.close();
+  stream = null;
+  clearTimeout(refreshTimer);
+  charts.forEach((c) => c.dispose());
+  charts = [];
+  window.removeEventListener('resize', onResize);
+}
+
+export async function mount(main) {
+  const seen = new Set();
+  let redsChanged = false;
+  const counts = { REMINDER: 0, YELLOW: 0, RED: 0 };
+  const departments = {};
+  const counters = Object.fromEntries(Object.keys(counts).map((l) => [l, h('strong', { id: `count-${l}`, class: 'count' }, '0')]));
+  const live = h('span', { id: 'live-status', class: 'muted' }, '实时推送：连接中…');
+  const feed = h('ul', { class: 'feed', id: 'feed', 'aria-live': 'polite' }, h('li', { class: 'muted', id: 'feed-empty' }, '暂无新预警。'));
+  const reds = h('div', { id: 'red-cards' }, h('p', { class: 'muted' }, '正在加载…'));
+  const statusChart = h('div', { class: 'chart', id: 'chart-status', role: 'img', 'aria-label': '各状态办件数图表' });
+  const departmentChart = h('div', { class: 'chart', id: 'chart-department', role: 'img', 'aria-label': '各部门办件数图表' });
+  const figures = h('div', { id: 'figures' });
+  const sameCity = h('div', { id: 'same-city' });
+
+  fill(main,
+    h('div', { class: 'toolbar head' }, h('h1', { class: 'grow' }, '电子监察看板'), live),
+    h('div', { class: 'columns' },
+      h('div', {},
+        h('section', { class: 'panel' }, h('h2', {}, '实时预警'),
+          h('div', { class: 'counters' }, Object.keys(counts).map((l) => h('span', { class: `counter warn-${l}` }, `${LEVEL[l]} `, counters[l]))),
+          h('p', { class: 'muted' }, '本页打开以来收到的提醒、黄牌、红牌，最新的在上。'),
+          feed)),
+      h('div', {},
+        h('section', { class: 'panel' }, h('h2', {}, '待跟进红牌'), reds),
+        h('section', { class: 'panel' }, h('h2', {}, '办件总览'), figures,
+          h('div', { class: 'chart-row' }, statusChart, departmentChart)),
+        h('section', { class: 'panel' }, h('h2', {}, '同城通办（本月）'), sameCity))));
+
+  async function refreshStatistics() {
+    try {
+      const stats = await get('/api/v1/supervision/departments');
+      stats.departments.forEach((d) => { departments[d.code] = (d.name || d.code).replace(/^新密市/, ''); });
+      fill(figures, facts([['办件总数', `${stats.total} 件`], ['在办', `${stats.open} 件`], ['涉及部门', `${stats.departments.length} 个`]]));
+      const echarts = await loadECharts();
+      if (!charts.length) {
+        charts = [echarts.init(statusChart), echarts.init(departmentChart)];
+        onResize = () => charts.forEach((c) => c.resize());
+        window.addEventListener('resize', onResize);
+      }
+      charts[0].setOption(statusOption(stats), true);
+      charts[1].setOption(departmentOption(stats), true);
+    } catch (e) {
+      fill(figures, errorBox(e));
+    }
+  }
+
+  async function refreshSameCity() {
+    try {
+      const s = await get('/api/v1/supervision/same-city');
+      fill(sameCity, facts([
+        ['统计期间', `${s.from} 至 ${s.to}`], ['收件总数', `${s.total} 件`], ['异地收件（转办）', `${s.forwarded} 件`],
+        ['同城通办占比', `${((s.sameCityShare || 0) * 100).toFixed(1)}%`],
+        ['转办已受理 / 待受理 / 超时', `${s.forwarding?.answered ?? 0} / ${s.forwarding?.pending ?? 0} / ${s.forwarding?.late ?? 0}`],
+        ['转办平均用时', s.forwarding?.averageHours != null ? `${Number(s.forwarding.averageHours).toFixed(1)} 小时` : '—'],
+        ['代办件数', `${s.agentHandled ?? 0} 件`]]));
+    } catch (e) {
+      fill(sameCity, errorBox(e));
+    }
+  }
+
+  // No API lists cases by warning: open cases are read page by page and those with a red card kept.
+  async function refreshReds() {
+    const found = [];
+    try {
+      for (const status of OPEN) {
+        let cursor = null;
+        for (let page = 0; page < 5; page++) {
+          const q = new URLSearchParams({ status, limit: '100' });
+          if (cursor) q.set('cursor', cursor);
+          const result = await get(`/api/v1/applications?${q}`);
+          found.push(...result.items.filter((a) => (a.warnings || []).some((w) => w.level === 'RED')));
+          cursor = result.nextCursor;
+          if (!cursor) break;
+        }
+      }
+    } catch (e) {
+      return fill(reds, errorBox(e));
+    }
+    if (!found.length) return fill(reds, h('p', { class: 'muted' }, '没有未办结的红牌办件。'));
+    fill(reds, h('table', {},
+      h('thead', {}, h('tr', {}, ['办件编号', '事项', '部门', '状态', '红牌'].map((t) => h('th', {}, t)))),
+      h('tbody', {}, found.map((a) => h('tr', { class: 'overdue' },
+        h('td', {}, a.number), h('td', {}, a.matterName || a.matterCode), h('td', {}, departments[a.departmentCode] || a.departmentCode),
+        h('td', {}, statusBadge(a.status)),
+        h('td', {}, a.warnings.filter((w) => w.level === 'RED').map((w) => `${WARNING_KIND[w.kind] || w.kind} 到期 ${w.dueDate}`).join('；')))))));
+  }
+
+  function warned(event) {
+    const p = event.payload;
+    counts[p.level] = (counts[p.level] || 0) + 1;
+    if (counters[p.level]) counters[p.level].textContent = String(counts[p.level]);
+    const matter = h('span', {}, '');
+    const item = h('li', { class: `warning-${p.level}` }, levelBadge(p.level), ' ',
+      h('strong', {}, p.number), ' ', matter,
+      h('div', { class: 'muted' }, `${departments[p.departmentCode] || p.departmentCode || ''} · ${WARNING_KIND[p.kind] || p.kind}`,
+        p.subject ? `（${departments[p.subject] || p.subject}）` : '', ` · 到期 ${p.dueDate || ''} · 收到于 ${when(new Date().toISOString())}`));
+    feed.querySelector('#feed-empty')?.remove();
+    feed.prepend(item);
+    // The event names the case, not its matter: read it (supervisors may read every case).
+    get(`/api/v1/applications/${encodeURIComponent(p.number)}`)
+      .then((a) => { matter.textContent = a.matterName || a.matterCode; }).catch(() => {});
+  }
+
+  stream = subscribe(EVENTS, {}, {
+    onStatus: (state) => {
+      live.textContent = { connecting: '实时推送：连接中…', open: '实时推送：已连接', closed: '实时推送：已断开，正在重连…' }[state];
+    },
+    onError: (errors) => { live.textContent = `实时推送出错：${errors[0]?.message || ''}`; },
+    onNext: (data) => {
+      const event = data.applicationEvents;
+      if (seen.has(event.id)) return; // at-least-once delivery
+      seen.add(event.id);
+      if (event.type === 'DeadlineWarning') warned(event);
+      redsChanged ||= event.type === 'DeadlineWarning' ? event.payload.level === 'RED' : true;
+      // Any change of a case moves the figures: refresh them at most once a second.
+      clearTimeout(refreshTimer);
+      refreshTimer = setTimeout(() => {
+        refreshStatistics();
+        if (redsChanged) refreshReds();
+        redsChanged = false;
+      }, 1000);
+    },
+  });
+
+  await refreshStatistics();
+  refreshSameCity();
+  refreshReds();
 }

@@ -166,6 +166,15 @@ final class Browser implements AutoCloseable {
         .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).map(LogEntry::getMessage).toList();
   }
 
+  /**
+   * {@link #consoleErrors} without what a page cannot avoid and handles itself: the missing favicon, and the
+   * network lines Chromium logs for API answers of 4xx (the page shows those to the user).
+   */
+  List<String> pageErrors() {
+    return consoleErrors().stream().filter(e -> !e.contains("/favicon.ico")
+        && !(e.contains("/api/v1/") && e.contains("Failed to load resource") && e.contains("status of 4"))).toList();
+  }
+
   Object script(String js, Object... args) {
     return ((JavascriptExecutor) driver).executeScript(js, args);
   }

@@ -445,8 +445,12 @@ public final class ApplicationStore {
   /** Every step of a case, oldest first. */
   public Future<List<JsonObject>> steps(long applicationId) {
     return pool.preparedQuery("""
-            select action, step_name, actor, opinion, from_status, to_status, detail, started_at, ended_at
-            from case_step where application_id = $1 order by id""")
+            select s.action, s.step_name, s.actor, s.opinion, s.from_status, s.to_status, s.detail, s.started_at,
+                   s.ended_at, ac.display_name
+            from case_step s
+            -- Staff are named (their display name is a work title, not personal data); citizens are not.
+            left join account ac on s.actor = 'account:' || ac.id::text and ac.kind = 'STAFF'
+            where s.application_id = $1 order by s.id""")
         .execute(Tuple.of(applicationId))
         .map(rows -> {
           List<JsonObject> out = new ArrayList<>();
@@ -454,6 +458,7 @@ public final class ApplicationStore {
               .put("action", r.getString("action"))
               .put("stepName", r.getString("step_name"))
               .put("handler", r.getString("actor"))
+              .put("handlerName", r.getString("display_name"))
               .put("opinion", r.getString("opinion"))
               .put("fromStatus", r.getString("from_status"))
               .put("toStatus", r.getString("to_status"))
