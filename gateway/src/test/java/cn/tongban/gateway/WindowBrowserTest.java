@@ -61,15 +61,6 @@ class WindowBrowserTest {
     browser.click("label[for='f-pickupPoint-0']");
   }
 
-  /**
-   * The console's errors, less what Chromium logs by itself: the missing favicon, and the 422 answer the
-   * page asked for (a refused submission is a failed resource to Chromium, and a message at the field to us).
-   */
-  private static java.util.List<String> pageErrors(Browser browser) {
-    return browser.consoleErrors().stream()
-        .filter(e -> !e.contains("favicon.ico") && !e.contains("status of 422")).toList();
-  }
-
   @Test
   void aClerkTakesInAWalkInAsksForCorrectionsAcceptsAndPrintsTheReceipt() throws Exception {
     try (Browser browser = Browser.staff(gateway.port(), "window")) {
@@ -152,7 +143,7 @@ class WindowBrowserTest {
       browser.waitForText("#case-number", number);
       browser.shot("opened-from-list");
 
-      assertEquals(java.util.List.of(), pageErrors(browser), "no script errors or CSP refusals");
+      assertEquals(java.util.List.of(), browser.pageErrors(), "no script errors or CSP refusals");
     }
   }
 
@@ -172,7 +163,7 @@ class WindowBrowserTest {
       assertTrue(browser.find("#f-idNumber").isDisplayed(), "the form went back to the step holding the field");
       assertTrue(browser.find("#submit-errors").getText().contains("已在对应位置标出"));
       browser.shot("server-violation-at-the-field");
-      assertEquals(java.util.List.of(), pageErrors(browser), "no script errors or CSP refusals");
+      assertEquals(java.util.List.of(), browser.pageErrors(), "no script errors or CSP refusals");
     }
   }
 }
