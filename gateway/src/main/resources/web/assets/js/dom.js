@@ -50,22 +50,29 @@ export const CHANNEL = {
 /** A status badge, coloured by stage. */
 export const statusBadge = (status) => h('span', { class: `badge status-${status}` }, STATUS[status] || status);
 
-/** 2026-12-06T09:30:00Z → 2026-12-06 17:30 (local time); dates pass through. */
+// Times are the platform's: Beijing time, whatever zone the browser is in (the working-day calendar is Beijing's).
+const BEIJING = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+function beijing(date) {
+  const part = Object.fromEntries(BEIJING.formatToParts(date).map((p) => [p.type, p.value]));
+  return { date: `${part.year}-${part.month}-${part.day}`, time: `${part.hour}:${part.minute}` };
+}
+
+/** 2026-12-06T01:30:00Z → 2026-12-06 09:30 (Beijing time); dates pass through. */
 export function when(value) {
   if (!value) return '';
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
   const d = new Date(value);
   if (Number.isNaN(d.getTime())) return value;
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const b = beijing(d);
+  return `${b.date} ${b.time}`;
 }
 
-/** Today as YYYY-MM-DD in local time. */
-export function today() {
-  const d = new Date();
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
+/** Today in Beijing as YYYY-MM-DD. */
+export const today = () => beijing(new Date()).date;
 
 /** A message box (role=alert for errors) showing an ApiProblem or any error in plain Chinese. */
 export function errorBox(error) {
