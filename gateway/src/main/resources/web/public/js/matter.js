@@ -16,8 +16,8 @@ const text = (value) => h('p', { class: 'prose' }, value);
 
 function material(m) {
   const how = [];
-  if (m.source === 'LICENCE') how.push(`由电子证照库调取（${m.licenceType}），免提交`);
-  else if (m.source === 'GOVERNMENT_DATA') how.push('由部门共享数据获取，免提交');
+  if (m.source === 'LICENCE') how.push(`免提交（电子证照：${m.licenceType}）`);
+  else if (m.source === 'GOVERNMENT_DATA') how.push('免提交（部门共享数据）');
   else how.push(`${FORM[m.form] || m.form}${m.copies > 0 ? ` ${m.copies} 份` : ''}`);
   return h('li', { class: 'material' },
     h('div', { class: 'material-head' }, h('strong', {}, m.name),

@@ -72,11 +72,18 @@ class PublicPagesBrowserTest {
       fitsThePhone(phone);
       phone.shot("search-canji");
 
+      // Choosing a department searches at once.
+      phone.type("#q", "");
+      new org.openqa.selenium.support.ui.Select(phone.find("#department")).selectByVisibleText("新密市残疾人联合会");
+      phone.waitForText("#summary", "找到 1 项");
+      assertTrue(phone.find("#matters").getText().contains("残疾人证新办"));
+      assertTrue(phone.driver().getCurrentUrl().endsWith("?department=cjl"), phone.driver().getCurrentUrl());
+      phone.shot("department-cjl");
       phone.driver().findElement(org.openqa.selenium.By.linkText("残疾人证新办")).click();
       assertEquals("10 个工作日", phone.waitForText("#promised", "10 个工作日"));
       assertEquals("20 个工作日", phone.find("#legal").getText());
       String materials = phone.waitForText("#materials", "残疾人证申请表");
-      assertTrue(materials.contains("由电子证照库调取（居民身份证），免提交"), materials);
+      assertTrue(materials.contains("免提交（电子证照：居民身份证）"), materials);
       assertTrue(materials.contains("相关病历或诊断资料") && materials.contains("按情形提交"), materials);
       String page = phone.find("main").getText();
       for (String shown : List.of("受理条件", "本市户籍", "新密市卫生健康委员会", "公共服务", "承诺件", "不收费",
