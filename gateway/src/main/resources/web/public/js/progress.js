@@ -15,6 +15,8 @@ function fieldError(input, message) {
   input.setAttribute('aria-invalid', message ? 'true' : 'false');
   field.querySelector('.error')?.remove();
   if (message) field.append(h('div', { class: 'error', id: `${input.id}-error` }, message));
+  // Screen readers read the error with the field, after its help.
+  input.setAttribute('aria-describedby', `${input.id}-help${message ? ` ${input.id}-error` : ''}`);
   return !message;
 }
 
