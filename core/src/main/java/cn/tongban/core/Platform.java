@@ -132,7 +132,8 @@ public final class Platform {
     this.wechat = new WeChatLogin(vertx, pool, personal, config.wechatCode2SessionUrl(), config.wechatAppId(),
         config.wechatSecret());
     FormDataChecker dataChecker = new FormDataChecker(validator, plugins);
-    this.licences = new LicenceService(vertx, pool, calendar, config.areaCode(), personal);
+    this.licences = new LicenceService(vertx, pool, calendar, config.areaCode(), personal,
+        config.publicUrl());
     List<MaterialScanner> scanners = new ArrayList<>(List.of(new EicarScanner()));
     scanners.addAll(plugins.scanners());
     this.materials = new MaterialService(vertx, pool, calendar, applicationStore, matterStore, licences, scanners,
@@ -235,7 +236,7 @@ public final class Platform {
                           Optional.of(config.dataDir().resolve("plugins")), config.settings(), pool, personal), false))
                       .compose(plugins -> {
                         LicenceService licences = new LicenceService(vertx, pool, calendar, config.areaCode(),
-                            personal);
+                            personal, config.publicUrl());
                         return licences.ensureKey()
                             .compose(v -> config.demo() ? DemoSeeder.seedLicences(pool, licences, calendar.today())
                                 : Future.succeededFuture())

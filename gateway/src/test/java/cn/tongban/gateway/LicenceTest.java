@@ -18,7 +18,6 @@ import java.io.ByteArrayInputStream;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 
@@ -35,11 +34,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class LicenceTest {
   private static final MutableClock CLOCK = MutableClock.at("2026-11-27T09:00:00");
+  private static final String PUBLIC_URL = "https://zwfw.xinmi.example.cn";
   private static TestGateway gateway;
 
   @BeforeAll
   static void start() {
-    gateway = TestGateway.start(Map.of("TONGBAN_RELAY_INTERVAL_MS", "100"), CLOCK);
+    gateway = TestGateway.start(Map.of("TONGBAN_RELAY_INTERVAL_MS", "100", "TONGBAN_PUBLIC_URL", PUBLIC_URL), CLOCK);
   }
 
   @AfterAll
@@ -47,19 +47,8 @@ class LicenceTest {
     gateway.close();
   }
 
-  /** Takes a 残疾人证 application from submission to approval; returns the licence its holder then has. */
   private JsonObject approvedDisabilityCertificate() throws Exception {
-    String number = gateway.submitSample("cjl-disability-certificate");
-    TestGateway.ok(gateway.act("clerk", number, new JsonObject().put("action", "accept")));
-    TestGateway.ok(gateway.act("reviewer.cjl", number, new JsonObject().put("action", "review-pass")));
-    TestGateway.ok(gateway.act("approver.cjl", number, new JsonObject().put("action", "approve")));
-    JsonObject[] found = new JsonObject[1];
-    TestGateway.awaitUntil(Duration.ofSeconds(20), () -> {
-      found[0] = mine("残疾人证").stream().map(o -> (JsonObject) o)
-          .filter(l -> number.equals(l.getString("applicationNumber"))).findFirst().orElse(null);
-      return found[0] != null;
-    });
-    return found[0];
+    return gateway.approvedDisabilityCertificate();
   }
 
   private JsonArray mine(String type) {
@@ -134,6 +123,10 @@ class LicenceTest {
     String id = licence.getString("identifier");
     assertEquals("TAMPERED", verify(new JsonObject().put("identifier",
         id.substring(0, id.length() - 1) + (id.endsWith("0") ? "1" : "0"))).getString("status"), "bad check character");
+    JsonObject unknown = verify(new JsonObject().put("identifier", LicenceIdentifier.of(licence.getString("typeCode"),
+        licence.getString("issuerCode"), "999999999", 1)));
+    assertEquals("TAMPERED", unknown.getString("status"));
+    assertEquals("unknown", unknown.getString("reasonCode"), "a reader can tell 'no such licence' from a forgery");
 
     // A change made straight in the library (not through the platform) no longer matches the signature.
     gateway.execute("update licence set holder_name = '李四' where identifier = '" + id + "'");
@@ -167,9 +160,10 @@ class LicenceTest {
     assertEquals(409, gateway.send("POST", path, body, "Authorization", "Bearer " + gateway.token("approver.cjl"),
         "Content-Type", "application/json").statusCode(), "once is enough");
 
-    JsonObject verdict = verify(new JsonObject().put("payload", licence.getString("verificationPayload")));
+    JsonObject verdict = verify(new JsonObject().put("payload", licence.getString("verificationUrl")));
     assertFalse(verdict.getBoolean("valid"));
     assertEquals("REVOKED", verdict.getString("status"));
+    assertEquals("revoked", verdict.getString("reasonCode"));
     assertEquals("证照已被颁发部门撤销：经复核，残疾等级评定有误", verdict.getString("reason"));
     assertEquals("经复核，残疾等级评定有误", verdict.getString("revocationReason"));
     assertEquals("REVOKED", mine("残疾人证").stream().map(o -> (JsonObject) o)
@@ -222,7 +216,20 @@ class LicenceTest {
     int[] pixels = image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
     String decoded = new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(
         new RGBLuminanceSource(image.getWidth(), image.getHeight(), pixels)))).getText();
-    assertEquals(licence.getString("verificationPayload"), decoded, "scanning the QR code gives what verify takes");
+    String payload = licence.getString("verificationPayload");
+    // Any phone camera opens the public verification page; the payload rides in the fragment.
+    assertEquals(PUBLIC_URL + "/public/verify.html#" + payload, decoded);
+    assertEquals(decoded, licence.getString("verificationUrl"));
+    JsonObject verdict = verify(new JsonObject().put("payload", decoded));
+    assertEquals("VALID", verdict.getString("status"), verdict.encode());
+    assertEquals("valid", verdict.getString("reasonCode"));
+    assertEquals("张*", verdict.getJsonObject("licence").getString("holderName"));
+    // Older QR codes carried the raw payload, and a link may carry it as ?p=: both still verify.
+    assertEquals("VALID", verify(new JsonObject().put("payload", payload)).getString("status"));
+    assertEquals("VALID", verify(new JsonObject().put("payload", PUBLIC_URL + "/public/verify.html?p="
+        + payload)).getString("status"));
+    String forged = decoded.substring(0, decoded.length() - 4) + (decoded.endsWith("AAAA") ? "BBBB" : "AAAA");
+    assertEquals("TAMPERED", verify(new JsonObject().put("payload", forged)).getString("status"));
 
     HttpResponse<String> page = gateway.send("GET", "/api/v1/licences/" + id + "/print", null,
         "Authorization", "Bearer " + gateway.token("citizen"));
@@ -285,11 +292,11 @@ class LicenceTest {
   @Test
   void portalsReadAndVerifyLicencesOverGraphQL() throws Exception {
     JsonObject licence = approvedDisabilityCertificate();
-    String query = "query($id: String!, $payload: String) { licences(typeName: \"残疾人证\") { identifier status }"
-        + " licence(identifier: $id) { identifier holderName validUntil surface }"
-        + " verifyLicence(payload: $payload) }";
+    String query = "query($id: String!, $payload: String, $url: String) { licences(typeName: \"残疾人证\") {"
+        + " identifier status } licence(identifier: $id) { identifier holderName validUntil surface verificationUrl }"
+        + " verifyLicence(payload: $payload) byUrl: verifyLicence(payload: $url) }";
     JsonObject variables = new JsonObject().put("id", licence.getString("identifier"))
-        .put("payload", licence.getString("verificationPayload"));
+        .put("payload", licence.getString("verificationPayload")).put("url", licence.getString("verificationUrl"));
     HttpResponse<String> r = gateway.send("POST", "/graphql", new JsonObject().put("query", query)
         .put("variables", variables).encode(), "Content-Type", "application/json",
         "Authorization", "Bearer " + gateway.token("citizen"));
@@ -300,6 +307,8 @@ class LicenceTest {
     assertEquals("张三", data.getJsonObject("licence").getString("holderName"));
     assertEquals("2036-11-26", data.getJsonObject("licence").getString("validUntil"));
     assertEquals("VALID", data.getJsonObject("verifyLicence").getString("status"));
+    assertEquals("VALID", data.getJsonObject("byUrl").getString("status"), "the QR code's URL verifies too");
+    assertEquals(licence.getString("verificationUrl"), data.getJsonObject("licence").getString("verificationUrl"));
 
     // Another department's reviewer gets null and a not-found error, the same as over REST.
     JsonObject other = new JsonObject(gateway.send("POST", "/graphql", new JsonObject()

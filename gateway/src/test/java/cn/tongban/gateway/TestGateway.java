@@ -179,6 +179,34 @@ final class TestGateway implements AutoCloseable {
     return new JsonObject(r.body()).getString("number");
   }
 
+  /**
+   * A 残疾人证 case taken from submission to approval (clerk accepts, reviewer.cjl passes, approver.cjl
+   * approves); returns the licence its holder, the demo citizen, then has.
+   */
+  JsonObject approvedDisabilityCertificate() throws Exception {
+    String number = submitSample("cjl-disability-certificate");
+    ok(act("clerk", number, new JsonObject().put("action", "accept")));
+    ok(act("reviewer.cjl", number, new JsonObject().put("action", "review-pass")));
+    ok(act("approver.cjl", number, new JsonObject().put("action", "approve")));
+    JsonObject[] found = new JsonObject[1];
+    awaitUntil(Duration.ofSeconds(20), () -> {
+      try {
+        found[0] = new io.vertx.core.json.JsonArray(ok200(get("citizen", "/api/v1/licences"))).stream()
+            .map(o -> (JsonObject) o).filter(l -> number.equals(l.getString("applicationNumber"))).findFirst()
+            .orElse(null);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+      return found[0] != null;
+    });
+    return found[0];
+  }
+
+  private static String ok200(HttpResponse<String> r) {
+    org.junit.jupiter.api.Assertions.assertEquals(200, r.statusCode(), r.body());
+    return r.body();
+  }
+
   /** A GET whose body is bytes (images, downloads). */
   HttpResponse<byte[]> getBytes(String path, String... headers) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUri() + path)).timeout(Duration.ofSeconds(30)).GET();

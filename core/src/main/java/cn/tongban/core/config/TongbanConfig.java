@@ -47,6 +47,7 @@ public record TongbanConfig(
     int auditSealIntervalMillis,
     List<String> corsOrigins,
     int hstsMaxAgeSeconds,
+    String publicUrl,
     Optional<DataKeys> dataKeys,
     Map<String, String> settings) {
 
@@ -113,6 +114,8 @@ public record TongbanConfig(
     AUDIT_SEAL_INTERVAL_MS("TONGBAN_AUDIT_SEAL_INTERVAL_MS", "auditSealIntervalMillis", "1000"),
     CORS_ORIGINS("TONGBAN_CORS_ORIGINS", "corsOrigins", ""),
     HSTS_MAX_AGE_SECONDS("TONGBAN_HSTS_MAX_AGE_SECONDS", "hstsMaxAgeSeconds", "0"),
+    // Default http://localhost:<httpPort>, worked out in from(): the default depends on another option.
+    PUBLIC_URL("TONGBAN_PUBLIC_URL", "publicUrl", null),
     DATA_KEYS("TONGBAN_DATA_KEYS", "dataKeys", null),
     DATA_INDEX_KEY("TONGBAN_DATA_INDEX_KEY", "dataIndexKey", null);
 
@@ -236,6 +239,7 @@ public record TongbanConfig(
       corsOrigins.add(o);
     }
     int hsts = r.integer(Option.HSTS_MAX_AGE_SECONDS, 0, 63_072_000);
+    String publicUrl = publicUrl(values.get(Option.PUBLIC_URL.env), port, problems);
     Optional<DataKeys> dataKeys = dataKeys(values, problems);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid configuration:\n  - " + String.join("\n  - ", problems));
@@ -245,7 +249,28 @@ public record TongbanConfig(
         maxFailures, lockSeconds, area, scanInterval, perAddress, clientRate, relayInterval, maxAttempts, backoff,
         lease, wechatUrl, Optional.ofNullable(values.get(Option.WECHAT_APPID.env)),
         Optional.ofNullable(values.get(Option.WECHAT_SECRET.env)), List.copyOf(levels), materialLimit, materialDays,
-        sealInterval, List.copyOf(corsOrigins), hsts, dataKeys, tongbanSettings(env, values));
+        sealInterval, List.copyOf(corsOrigins), hsts, publicUrl, dataKeys, tongbanSettings(env, values));
+  }
+
+  /**
+   * Where citizens reach the public pages (a licence's QR code points there): an absolute http(s) URL without
+   * query or fragment, kept without a trailing slash so paths can be appended.
+   */
+  private static String publicUrl(String value, int port, List<String> problems) {
+    if (value == null) {
+      return "http://localhost:" + port;
+    }
+    try {
+      URI uri = new URI(value);
+      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null || uri.getRawQuery() != null
+          || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+        problems.add(Option.PUBLIC_URL.env + ": expected an absolute http(s) URL without query or fragment, e.g."
+            + " https://zwfw.example.cn, got '" + value + "'");
+      }
+    } catch (java.net.URISyntaxException e) {
+      problems.add(Option.PUBLIC_URL.env + ": not a URL: '" + value + "'");
+    }
+    return value.replaceAll("/+$", "");
   }
 
   /** Both data-key settings or neither; each key well-formed. Problems never quote a key. */

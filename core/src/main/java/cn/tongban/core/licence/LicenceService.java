@@ -45,9 +45,13 @@ public final class LicenceService {
   private final String areaCode;
   private final PersonalData personal;
   private final Map<String, byte[]> publicKeys = new ConcurrentHashMap<>();
+  private final String publicUrl;
 
-  public LicenceService(Vertx vertx, Pool pool, CalendarService calendar, String areaCode, PersonalData personal) {
+  /** {@code publicUrl}: where the public pages are (TONGBAN_PUBLIC_URL); a QR code points at its verify page. */
+  public LicenceService(Vertx vertx, Pool pool, CalendarService calendar, String areaCode, PersonalData personal,
+      String publicUrl) {
     this.personal = personal;
+    this.publicUrl = publicUrl;
     this.vertx = vertx;
     this.pool = pool;
     this.calendar = calendar;
@@ -212,7 +216,7 @@ public final class LicenceService {
         .map(rows -> {
           LocalDate today = calendar.today();
           List<JsonObject> out = new ArrayList<>();
-          rows.forEach(r -> out.add(Licence.from(r, personal).toJson(today)));
+          rows.forEach(r -> out.add(toJson(Licence.from(r, personal), today)));
           return out;
         });
   }
@@ -242,7 +246,36 @@ public final class LicenceService {
   }
 
   public JsonObject toJson(Licence l) {
-    return l.toJson(calendar.today());
+    return toJson(l, calendar.today());
+  }
+
+  private JsonObject toJson(Licence l, LocalDate today) {
+    return l.toJson(today).put("verificationUrl", verificationUrl(l));
+  }
+
+  /**
+   * The public verification page with the payload in the fragment ({@code #TBL1.…}): any phone camera opens
+   * it, and the fragment never reaches a server or proxy log.
+   */
+  public String verificationUrl(Licence l) {
+    return publicUrl + "/public/verify.html#" + l.verificationPayload();
+  }
+
+  /**
+   * The payload inside what a reader sends: the raw {@code TBL1.…} (older QR codes), or a verification URL
+   * carrying it in its fragment or in a {@code p} query parameter.
+   */
+  static String payloadOf(String text) {
+    String t = text.trim();
+    int hash = t.indexOf('#');
+    if (hash >= 0) {
+      t = t.substring(hash + 1);
+    } else if (t.startsWith("http://") || t.startsWith("https://")) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("[?&]p=([^&]*)").matcher(t);
+      t = m.find() ? m.group(1) : t;
+    }
+    // A payload is base64url and dots; a percent sign means someone's app escaped it on the way.
+    return t.contains("%") ? java.net.URLDecoder.decode(t, StandardCharsets.UTF_8).trim() : t.trim();
   }
 
   /** The issuing department's approver (or an administrator) revokes a licence, with a reason. */
@@ -285,8 +318,8 @@ public final class LicenceService {
     Optional<String> claimedId;
     JsonObject claimed = null;
     if (payload.isPresent()) {
-      String[] parts = payload.get().trim().split("\\.");
       try {
+        String[] parts = payloadOf(payload.get()).split("\\.");
         if (parts.length != 3 || !Licence.PAYLOAD_PREFIX.equals(parts[0])) {
           return Future.succeededFuture(tampered(locale, "licence.verify.unreadable", null));
         }
@@ -328,9 +361,11 @@ public final class LicenceService {
           return tampered(locale, "licence.verify.recordMismatch", l);
         }
         String status = l.statusOn(calendar.today());
+        String code = status.toLowerCase(Locale.ROOT);
         JsonObject out = new JsonObject().put("valid", "VALID".equals(status)).put("status", status)
-            .put("reason", Messages.get(locale, "licence.verify." + status.toLowerCase(Locale.ROOT),
+            .put("reason", Messages.get(locale, REASON + code,
                 l.validUntil().map(Object::toString).orElse(""), l.revocationReason().orElse("")))
+            .put("reasonCode", code)
             .put("licence", l.toPublicJson());
         l.revokedAt().ifPresent(t -> out.put("revokedAt", t.toString()));
         l.revocationReason().ifPresent(r -> out.put("revocationReason", r));
@@ -339,9 +374,12 @@ public final class LicenceService {
     });
   }
 
+  /** Verdict reasons are messages under this prefix; the rest of the key is the machine-readable reasonCode. */
+  private static final String REASON = "licence.verify.";
+
   private static JsonObject tampered(Locale locale, String reasonKey, Licence l) {
     JsonObject out = new JsonObject().put("valid", false).put("status", "TAMPERED")
-        .put("reason", Messages.get(locale, reasonKey));
+        .put("reason", Messages.get(locale, reasonKey)).put("reasonCode", reasonKey.substring(REASON.length()));
     if (l != null) {
       out.put("licence", new JsonObject().put("identifier", l.identifier()));
     }
@@ -387,9 +425,9 @@ public final class LicenceService {
         });
   }
 
-  /** The QR code (PNG) that carries a licence's verification payload, drawn on a worker thread. */
+  /** The QR code (PNG) that carries a licence's verification URL, drawn on a worker thread. */
   public Future<Buffer> qrPng(Licence l) {
-    return vertx.executeBlocking(() -> Buffer.buffer(QrCodes.png(l.verificationPayload(), 6)));
+    return vertx.executeBlocking(() -> Buffer.buffer(QrCodes.png(verificationUrl(l), 6)));
   }
 
   private static Future<Void> audit(SqlClient tx, String actor, String action, String identifier, JsonObject detail) {

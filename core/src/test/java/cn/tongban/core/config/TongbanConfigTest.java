@@ -72,6 +72,20 @@ class TongbanConfigTest {
   }
 
   @Test
+  void thePublicUrlIsAnAbsoluteHttpUrlAndDefaultsToThisNode() {
+    assertEquals("http://localhost:8080", TongbanConfig.from(Map.of()).publicUrl());
+    assertEquals("http://localhost:9000", TongbanConfig.from(Map.of("TONGBAN_HTTP_PORT", "9000")).publicUrl());
+    assertEquals("https://zwfw.example.cn/tongban", TongbanConfig.from(Map.of(
+        "TONGBAN_PUBLIC_URL", "https://zwfw.example.cn/tongban/")).publicUrl(), "kept without a trailing slash");
+    for (String bad : List.of("zwfw.example.cn", "/public", "ftp://zwfw.example.cn", "https://zwfw.example.cn/?a=1",
+        "https://zwfw.example.cn/#x", "https://", "https://zwfw example.cn")) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> TongbanConfig.from(Map.of("TONGBAN_PUBLIC_URL", bad)), bad);
+      assertTrue(e.getMessage().contains("TONGBAN_PUBLIC_URL"), e.getMessage());
+    }
+  }
+
+  @Test
   void dataKeysGoTogetherAreWellFormedAndNeverQuoted() {
     String k1 = java.util.Base64.getEncoder().encodeToString(new byte[32]);
     TongbanConfig c = TongbanConfig.from(Map.of("TONGBAN_DATA_KEYS", "k2:" + k1 + ",k1:" + k1,
