@@ -62,7 +62,8 @@ class WindowBrowserTest {
   }
 
   @Test
-  void aClerkTakesInAWalkInAsksForCorrectionsAcceptsAndPrintsTheReceipt() throws Exception {
+  void aWalkInCaseGoesFromTheWindowThroughReviewAndApprovalToThePublicProgressPage() throws Exception {
+    String[] numberAndCode = new String[2];
     try (Browser browser = Browser.staff(gateway.port(), "window")) {
       browser.signIn("clerk");
       chooseMatter(browser);
@@ -142,8 +143,46 @@ class WindowBrowserTest {
       browser.find("#work-list tr[data-number='" + number + "']").sendKeys(Keys.ENTER);
       browser.waitForText("#case-number", number);
       browser.shot("opened-from-list");
-
+      java.util.regex.Matcher code = java.util.regex.Pattern.compile("查询码\\s*([0-9A-Z]{8})")
+          .matcher(browser.find("#case").getText());
+      assertTrue(code.find(), "the case shows its query code: " + browser.find("#case").getText());
+      numberAndCode[0] = number;
+      numberAndCode[1] = code.group(1);
       assertEquals(java.util.List.of(), browser.pageErrors(), "no script errors or CSP refusals");
+
+      // The department reviews and decides in the 审批 pages.
+      browser.click("#sign-out").find("#sign-in");
+      browser.signIn("reviewer.mzj").go("/console/#/review");
+      browser.waitForText("#queue", number);
+      browser.click("a[href='#/review/" + number + "']");
+      browser.waitForText("#case-title", "已受理");
+      browser.clickButton("审核通过");
+      browser.type("#action-comment", "符合条件");
+      browser.clickButton("确认审核通过");
+      browser.waitForText("#case-title", "审查中");
+      browser.shot("reviewed");
+      browser.click("#sign-out").find("#sign-in");
+      browser.signIn("approver.mzj").go("/console/#/review/" + number);
+      browser.waitForText("#case-title", "审查中");
+      browser.clickButton("准予许可");
+      browser.type("#action-comment", "准予办理老年人优待证");
+      browser.clickButton("确认准予许可");
+      browser.waitForText("#case-title", "准予许可");
+      browser.shot("approved");
+      assertEquals(java.util.List.of(), browser.pageErrors(), "no script errors or CSP refusals");
+    }
+
+    // Anyone with the number and query code follows it on the public page, the applicant masked.
+    try (Browser phone = Browser.phone(gateway.port(), "window-public-progress")) {
+      phone.go("/public/progress.html");
+      phone.type("#number", numberAndCode[0]);
+      phone.type("#code", numberAndCode[1]);
+      phone.find("#progress-form button[type=submit]").click();
+      String shown = phone.waitForText("#progress", "准予许可");
+      assertFalse(shown.contains("王秀兰"), "the applicant's name is masked: " + shown);
+      assertFalse(shown.contains(GOOD_ID), "the identity number is not shown: " + shown);
+      phone.shot("public-progress");
+      assertEquals(java.util.List.of(), phone.pageErrors(), "no script errors or CSP refusals");
     }
   }
 
