@@ -1,5 +1,7 @@
 package cn.tongban.core.licence;
 
+import cn.tongban.core.event.Outbox;
+import cn.tongban.core.audit.AuditLog;
 import cn.tongban.core.privacy.SealedTable;
 import cn.tongban.core.privacy.PersonalData;
 import cn.tongban.core.application.ApplicationStore;
@@ -431,18 +433,14 @@ public final class LicenceService {
   }
 
   private static Future<Void> audit(SqlClient tx, String actor, String action, String identifier, JsonObject detail) {
-    return tx.preparedQuery("insert into audit_event (actor, action, entity_type, entity_id, detail)"
-        + " values ($1, $2, 'licence', $3, $4)").execute(Tuple.of(actor, action, identifier, detail)).mapEmpty();
+    return AuditLog.record(tx, actor, action, "licence", identifier, detail);
   }
 
   private static Future<Void> outbox(SqlClient tx, String type, Licence l) {
-    return tx.preparedQuery("insert into outbox_event (aggregate_type, aggregate_id, event_type, payload)"
-            + " values ('licence', $1, $2, $3)")
-        .execute(Tuple.of(l.identifier(), type, new JsonObject().put("identifier", l.identifier())
-            .put("typeName", l.typeName()).put("typeCode", l.typeCode()).put("status", l.status())
-            .put("applicationNumber", l.applicationNumber().orElse(null))
-            .put("departmentCode", l.departmentCode().orElse(null))))
-        .mapEmpty();
+    return Outbox.append(tx, "licence", l.identifier(), type, new JsonObject().put("identifier", l.identifier())
+        .put("typeName", l.typeName()).put("typeCode", l.typeCode()).put("status", l.status())
+        .put("applicationNumber", l.applicationNumber().orElse(null))
+        .put("departmentCode", l.departmentCode().orElse(null)));
   }
 
   private static DomainException notFound(String identifier) {
