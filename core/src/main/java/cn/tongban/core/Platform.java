@@ -346,7 +346,8 @@ public final class Platform {
           .put("redis", component(cache));
       // Without Redis only sign-in stops (tokens are checked against the database): degraded, not down.
       String status = !db.succeeded() ? "DOWN" : cache.succeeded() ? "UP" : "DEGRADED";
-      return Future.succeededFuture(new JsonObject().put("status", status).put("components", components));
+      return Future.succeededFuture(new JsonObject().put("status", status).put("components", components)
+          .put("demo", config.demo()));
     });
   }
 

@@ -25,6 +25,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.graphql.GraphQLHandler;
 import io.vertx.ext.web.handler.graphql.GraphiQLHandler;
 import io.vertx.ext.web.handler.graphql.GraphiQLHandlerOptions;
@@ -116,6 +117,7 @@ public final class Gateway extends VerticleBase {
       router.get("/openapi.yaml").handler(rc -> rc.response()
           .putHeader("Content-Type", "application/yaml; charset=utf-8").end(openapiYaml));
       mountGraphQL(router, authentication);
+      mountPages(router);
       router.post("/api/v1/auth/token").consumes("application/x-www-form-urlencoded").handler(api.tokenFromForm());
       router.route("/*").subRouter(api.router());
       router.route().failureHandler(problems);
@@ -134,6 +136,21 @@ public final class Gateway extends VerticleBase {
           .invalidRequestHandler(Problems::invalidRequest)
           .listen();
     }).onSuccess(s -> server = s);
+  }
+
+  /**
+   * The staff console and the public pages: static files from the jar, clients of the REST and GraphQL APIs
+   * like any third-party page; browser libraries from their webjars.
+   */
+  private static void mountPages(Router router) {
+    router.get("/").handler(rc -> rc.redirect("/public/"));
+    for (String page : List.of("console", "public", "assets")) {
+      router.getWithRegex("/" + page).handler(rc -> rc.redirect("/" + page + "/"));
+      // Not cached as immutable: the pages change with every release, unlike the versioned webjars.
+      router.get("/" + page + "/*").handler(StaticHandler.create("web/" + page).setCachingEnabled(false)
+          .setDefaultContentEncoding("UTF-8"));
+    }
+    router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
   }
 
   private void mountGraphQL(Router router, Authentication authentication) {

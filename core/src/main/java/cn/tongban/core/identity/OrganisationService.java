@@ -102,6 +102,29 @@ public final class OrganisationService {
                     rows.iterator().next().getString(2))));
   }
 
+  /**
+   * The caller's own profile (any signed-in caller): their account with the names of their department and
+   * hall; a client sees its id and roles.
+   */
+  public Future<Profile> profile(Caller caller) {
+    if (caller.kind() == Caller.Kind.CLIENT) {
+      return Future.succeededFuture(new Profile(caller.kind(), caller.subject(), Optional.empty(), Optional.empty(),
+          caller.roles(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 0));
+    }
+    return identity.account(caller.subject()).compose(found -> {
+      Account a = found.orElseThrow(() -> new DomainException(ProblemCode.UNAUTHENTICATED, "auth.invalidToken"));
+      return pool.preparedQuery("select (select name from department where code = $1),"
+              + " (select name from hall where code = $2)")
+          .execute(Tuple.of(a.departmentCode().orElse(null), a.hallCode().orElse(null)))
+          .map(rows -> {
+            var r = rows.iterator().next();
+            return new Profile(a.kind(), a.id(), Optional.of(a.username()), Optional.ofNullable(a.displayName()),
+                a.roles(), a.departmentCode(), Optional.ofNullable(r.getString(0)), a.hallCode(),
+                Optional.ofNullable(r.getString(1)), a.realNameLevel());
+          });
+    });
+  }
+
   /** Creates or renames a department (administrators). */
   public Future<JsonObject> putDepartment(Caller caller, String code, String name) {
     if (!caller.has(Role.ADMIN)) {

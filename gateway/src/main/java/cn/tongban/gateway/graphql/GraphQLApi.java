@@ -70,6 +70,7 @@ public final class GraphQLApi {
         .scalar(JsonScalar.JSON)
         .scalar(JsonScalar.DATE_TIME)
         .type("Query", t -> t
+            .dataFetcher("me", env -> platform.organisation().profile(caller(env)).map(p -> p.toJson()))
             .dataFetcher("matters", env -> {
               Map<String, Object> f = env.getArgumentOrDefault("filter", Map.of());
               MatterService.Filter filter = new MatterService.Filter(

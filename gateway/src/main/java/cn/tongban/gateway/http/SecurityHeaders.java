@@ -19,6 +19,8 @@ import java.util.Base64;
  *   <li>API answers (JSON, YAML, PDF, …): a policy that loads nothing ({@code default-src 'none'});</li>
  *   <li>GraphiQL: its own scripts and styles, the one inline script that carries its configuration (by
  *   hash), inline styles, data: fonts and images, requests to this origin;</li>
+ *   <li>the console and the public pages: scripts, styles and images of this origin only (no inline script
+ *   or style), requests and WebSockets to this origin;</li>
  *   <li>other HTML (the correction notice): inline styles and data: images, no script;</li>
  *   <li>answers to authenticated requests and token answers: {@code Cache-Control: no-store}.</li>
  * </ul>
@@ -29,6 +31,10 @@ public final class SecurityHeaders {
   private static final String DOCUMENT_POLICY =
       "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none';"
           + " form-action 'none'";
+
+  private static final String PAGE_POLICY =
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self';"
+          + " connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
   private final String graphiqlPolicy;
   private final String hsts;
@@ -48,7 +54,9 @@ public final class SecurityHeaders {
   public void handle(RoutingContext rc) {
     boolean noStore = rc.request().getHeader("Authorization") != null
         || rc.request().path().startsWith("/api/v1/auth/");
-    boolean graphiql = rc.request().path().startsWith("/graphiql");
+    String path = rc.request().path();
+    boolean graphiql = path.startsWith("/graphiql");
+    boolean page = path.startsWith("/console/") || path.startsWith("/public/") || path.startsWith("/assets/");
     rc.addHeadersEndHandler(v -> {
       MultiMap h = rc.response().headers();
       h.set("X-Content-Type-Options", "nosniff");
@@ -56,7 +64,8 @@ public final class SecurityHeaders {
       h.set("X-Frame-Options", "DENY");
       String type = h.get("Content-Type");
       boolean html = type != null && type.startsWith("text/html");
-      h.set("Content-Security-Policy", !html ? API_POLICY : graphiql ? graphiqlPolicy : DOCUMENT_POLICY);
+      h.set("Content-Security-Policy", page ? PAGE_POLICY
+          : !html ? API_POLICY : graphiql ? graphiqlPolicy : DOCUMENT_POLICY);
       if (hsts != null) {
         h.set("Strict-Transport-Security", hsts);
       }

@@ -18,6 +18,10 @@ final class OrganisationOperations {
     this.organisation = organisation;
   }
 
+  void getMe(RoutingContext rc) {
+    Rest.reply(rc, organisation.profile(RequestContext.requireCaller(rc)).map(p -> p.toJson()), 200);
+  }
+
   void createStaffAccount(RoutingContext rc) {
     JsonObject b = Rest.body(rc);
     var staff = new OrganisationService.NewStaff(b.getString("username"), b.getString("displayName"),

@@ -77,6 +77,7 @@ public final class RestApi {
             .map(l -> new JsonObject().put("rank", l.rank()).put("code", l.code()).put("name", l.name())).toList())
             .encode()));
     OrganisationOperations organisation = new OrganisationOperations(platform.organisation());
+    operations.put("getMe", organisation::getMe);
     operations.put("createStaffAccount", organisation::createStaffAccount);
     operations.put("setAccountDisabled", organisation::setAccountDisabled);
     operations.put("putDepartment", organisation::putDepartment);

@@ -1,0 +1,87 @@
+// Small DOM helpers: elements are built, never parsed from strings, so nothing from the API becomes markup.
+
+/** h('div', {class: 'x', onclick: fn}, 'text', child, [more]) → an element. */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
+    else if (key === 'class') el.className = value;
+    else if (key === 'dataset') Object.assign(el.dataset, value);
+    else if (value === true) el.setAttribute(key, '');
+    else el.setAttribute(key, String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === undefined || child === null || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** Replaces an element's content. */
+export function mount(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
+export const STATUS = {
+  SUBMITTED: '待受理',
+  CORRECTION_REQUESTED: '待补正',
+  ACCEPTED: '已受理',
+  NOT_ACCEPTED: '不予受理',
+  IN_REVIEW: '审查中',
+  SUSPENDED: '特别程序中',
+  APPROVED: '准予许可',
+  DENIED: '不予许可',
+  DELIVERED: '已送达',
+  WITHDRAWN: '已撤回',
+  TERMINATED: '已终止',
+};
+
+export const CHANNEL = {
+  WINDOW: '窗口', WEB: '网上', MINI_PROGRAM: '小程序', KIOSK: '自助终端', HOTLINE: '热线',
+};
+
+/** A status badge, coloured by stage. */
+export const statusBadge = (status) => h('span', { class: `badge status-${status}` }, STATUS[status] || status);
+
+/** 2026-12-06T09:30:00Z → 2026-12-06 17:30 (local time); dates pass through. */
+export function when(value) {
+  if (!value) return '';
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) return value;
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** Today as YYYY-MM-DD in local time. */
+export function today() {
+  const d = new Date();
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** A message box (role=alert for errors) showing an ApiProblem or any error in plain Chinese. */
+export function errorBox(error) {
+  const same = (a, b) => (a || '').replace(/[。.]$/, '') === (b || '').replace(/[。.]$/, '');
+  const items = (error.violations || []).map((v) => h('li', {}, v.message, v.pointer ? h('code', {}, ` ${v.pointer}`) : null));
+  return h('div', { class: 'alert error', role: 'alert' },
+    h('strong', {}, error.problem?.title || '操作失败'),
+    error.message && !same(error.message, error.problem?.title) ? h('p', {}, error.message) : null,
+    items.length ? h('ul', {}, items) : null);
+}
+
+/** A short success notice. */
+export const notice = (text) => h('div', { class: 'alert ok', role: 'status' }, text);
+
+/** A definition list from [label, value] pairs, skipping empty values. */
+export function facts(pairs) {
+  return h('dl', { class: 'facts' }, pairs.filter(([, v]) => v !== undefined && v !== null && v !== '')
+    .map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+}

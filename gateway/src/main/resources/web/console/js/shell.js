@@ -1,0 +1,123 @@
+// The console shell: sign-in, the pages the signed-in role may use, and hash routing between them.
+// Each page is a module exporting mount(main, profile) and optionally unmount().
+import { ApiProblem, get, me, session, signIn, signOut } from '/assets/js/api.js';
+import { errorBox, h, mount } from '/assets/js/dom.js';
+
+export const PAGES = [
+  {
+    id: 'window', title: '窗口', roles: ['CLERK', 'AGENT'], module: './window.js',
+    does: ['按中文搜索事项、查看办事指南', '为来窗办事群众填写申请表、上传或复用材料', '受理、容缺受理、告知承诺受理、一次性补正告知、不予受理',
+      '打印受理回执，送达办理结果', '本厅办件清单：临近到期和超期办件标记'],
+  },
+  {
+    id: 'review', title: '审批', roles: ['REVIEWER', 'APPROVER'], module: './review.js',
+    does: ['本部门待办队列', '查看申请表、材料、办理步骤和并联审批意见', '审核通过或退回，准予或不予许可',
+      '延期、中止（特别程序）和恢复，均须说明理由', '超时默认同意留痕可查'],
+  },
+  {
+    id: 'supervision', title: '监察', roles: ['SUPERVISOR', 'ADMIN'], module: './supervision.js',
+    does: ['实时看板：各状态、各部门办件', '提醒、黄牌、红牌实时推送', '同城通办统计', '部门办件统计图表'],
+  },
+];
+
+const ROLE_NAMES = {
+  ADMIN: '系统管理员', FORM_AUTHOR: '表单设计', CLERK: '综合窗口', AGENT: '村级代办员', REVIEWER: '部门审核',
+  APPROVER: '部门审批', DEPARTMENT_ADMIN: '部门管理员', HOTLINE: '12345 热线', SUPERVISOR: '电子监察',
+  APPLICANT: '申请人', CHANNEL: '第三方渠道',
+};
+
+const main = document.getElementById('main');
+let profile = null;
+let current = null;
+
+const allowed = () => PAGES.filter((p) => p.roles.some((r) => profile.roles.includes(r)));
+
+function showSignIn(error) {
+  document.getElementById('nav').replaceChildren();
+  document.getElementById('who').textContent = '';
+  document.getElementById('sign-out').hidden = true;
+  const username = h('input', { id: 'username', name: 'username', autocomplete: 'username', required: true });
+  const password = h('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const message = h('div', { id: 'sign-in-message' }, error ? errorBox(error) : null);
+  const form = h('form', { class: 'panel', id: 'sign-in', onsubmit: async (e) => {
+    e.preventDefault();
+    try {
+      profile = await signIn(username.value.trim(), password.value);
+      render();
+    } catch (err) {
+      mount(message, errorBox(err));
+      password.select();
+    }
+  } },
+  h('h1', {}, '工作人员登录'),
+  h('div', { class: 'field' }, h('label', { for: 'username' }, '账号'), username),
+  h('div', { class: 'field' }, h('label', { for: 'password' }, '密码'), password),
+  message,
+  h('button', { class: 'primary', type: 'submit' }, '登录'),
+  h('p', { class: 'muted', id: 'demo-hint', hidden: true },
+    '演示账号：clerk、clerk.town、reviewer.mzj、approver.mzj、supervisor 等，密码 tongban-demo。'));
+  get('/health').then((health) => { form.querySelector('#demo-hint').hidden = !health.demo; }).catch(() => {});
+  mount(main, h('div', { class: 'narrow' }, form));
+  username.focus();
+}
+
+function renderNav(active) {
+  const links = [h('a', { href: '#/', 'aria-current': active === 'home' ? 'page' : null }, '首页'),
+    ...allowed().map((p) => h('a', { href: `#/${p.id}`, 'aria-current': active === p.id ? 'page' : null }, p.title))];
+  mount(document.getElementById('nav'), links);
+  const where = [profile.departmentName, profile.hallName].filter(Boolean).join(' · ');
+  document.getElementById('who').textContent = `${profile.displayName || profile.username}${where ? `（${where}）` : ''}`;
+  document.getElementById('sign-out').hidden = false;
+}
+
+function home() {
+  const pages = allowed();
+  const roles = profile.roles.map((r) => ROLE_NAMES[r] || r).join('、');
+  mount(main,
+    h('h1', {}, `您好，${profile.displayName || profile.username}`),
+    h('p', { class: 'muted' }, `角色：${roles}`),
+    pages.length === 0
+      ? h('div', { class: 'panel' }, '您的角色在工作台中暂无可用页面。')
+      : h('div', { class: 'grid' }, pages.map((p) => h('section', { class: 'card' },
+        h('h3', {}, h('a', { href: `#/${p.id}` }, p.title)),
+        h('ul', {}, p.does.map((d) => h('li', {}, d)))))));
+}
+
+async function render() {
+  if (!profile) return showSignIn();
+  if (current?.unmount) current.unmount();
+  current = null;
+  const id = location.hash.replace(/^#\/?/, '').split('/')[0] || 'home';
+  const page = allowed().find((p) => p.id === id);
+  renderNav(page ? page.id : 'home');
+  if (!page) return home();
+  mount(main, h('p', { class: 'muted' }, '正在加载…'));
+  const module = await import(page.module);
+  current = module;
+  await module.mount(main, profile);
+  main.focus();
+}
+
+document.getElementById('sign-out').addEventListener('click', async () => {
+  await signOut();
+  profile = null;
+  location.hash = '#/';
+  showSignIn();
+});
+window.addEventListener('hashchange', render);
+window.addEventListener('tongban:signed-out', () => {
+  session.clear();
+  profile = null;
+  showSignIn(new ApiProblem(401, { title: '登录已过期', detail: '请重新登录。' }));
+});
+
+(async () => {
+  if (session.token()) {
+    try {
+      profile = await me();
+    } catch (e) {
+      session.clear();
+    }
+  }
+  render();
+})();
