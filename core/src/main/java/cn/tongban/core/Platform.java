@@ -24,6 +24,7 @@ import cn.tongban.core.infra.Database;
 import cn.tongban.core.infra.EmbeddedPostgresServer;
 import cn.tongban.core.infra.EmbeddedRedisServer;
 import cn.tongban.core.infra.Redis;
+import cn.tongban.core.licence.Licence;
 import cn.tongban.core.licence.LicenceService;
 import cn.tongban.core.material.EicarScanner;
 import cn.tongban.core.material.MaterialService;
@@ -37,6 +38,7 @@ import cn.tongban.core.privacy.DataKeyRotation;
 import cn.tongban.core.privacy.DataKeys;
 import cn.tongban.core.privacy.PersonalData;
 import cn.tongban.core.privacy.Rewrap;
+import cn.tongban.core.privacy.SealedTable;
 import cn.tongban.core.sharing.SharedDatasets;
 import cn.tongban.plugin.MaterialScanner;
 import io.vertx.core.Future;
@@ -59,6 +61,11 @@ import java.util.logging.Logger;
  * in demo mode, seeds the demo accounts. All blocking work runs on worker threads.
  */
 public final class Platform {
+  /** Every table with sealed personal data, each declared by the store that owns it. */
+  private static final List<SealedTable> SEALED_TABLES = List.of(IdentityStore.SEALED, ApplicationStore.SEALED,
+      Licence.SEALED, MaterialService.SEALED, AgentAuthorisations.SEALED, ApplicationStore.SEALED_CREDIT,
+      SigningKeys.SEALED, LicenceService.SEALED_KEYS, PluginHost.SEALED_SHARED);
+
   private static final Logger LOG = Logger.getLogger(Platform.class.getName());
   private static final long FOLD_INTERVAL_MILLIS = 5_000;
 
@@ -139,7 +146,7 @@ public final class Platform {
     this.lifecycle = new LifecycleService(applicationStore, matterStore, dataChecker, calendar);
     this.deadlines = new DeadlineScanner(applicationStore, calendar);
     this.sharedDatasets = new SharedDatasets(pool, personal);
-    this.dataKeys = new DataKeyRotation(pool, personal);
+    this.dataKeys = new DataKeyRotation(pool, personal, new Rewrap(pool, personal, SEALED_TABLES));
     this.relay = new OutboxRelay(vertx, pool, applicationStore, matterStore, plugins, licences, lifecycle,
         config.outboxMaxAttempts(), config.outboxBackoffMillis(), config.outboxLeaseSeconds());
     if (config.relayIntervalMillis() > 0) {
@@ -209,7 +216,7 @@ public final class Platform {
           .compose(redis -> {
             Pool pool = Database.pool(vertx, pgUrl, config.pgPoolSize());
             return DataKeys.check(pool, personal)
-                .compose(v -> new Rewrap(pool, personal).legacy())
+                .compose(v -> new Rewrap(pool, personal, SEALED_TABLES).legacy())
                 .compose(sealed -> {
                   if (sealed > 0) {
                     LOG.info("sealed the personal data of " + sealed + " rows stored before encryption");

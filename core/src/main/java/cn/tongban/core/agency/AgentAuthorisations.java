@@ -1,5 +1,6 @@
 package cn.tongban.core.agency;
 
+import cn.tongban.core.privacy.SealedTable;
 import cn.tongban.core.clock.CalendarService;
 import cn.tongban.core.identity.Caller;
 import cn.tongban.core.identity.IdentityService;
@@ -78,6 +79,16 @@ public final class AgentAuthorisations {
 
   /** Column context of the applicant's sealed identity number. */
   public static final String APPLICANT_ID = "agent_authorisation.applicant_id";
+
+  /** An authorisation's sealed applicant identity number, for a rewrap. */
+  public static final SealedTable SEALED = new SealedTable("agent_authorisation",
+      "select id, applicant_id_sealed from agent_authorisation where $2::bytea is not null and "
+          + SealedTable.stale("applicant_id_sealed") + " order by id",
+      "update agent_authorisation set applicant_id_sealed = $2, applicant_id_index = $3 where id = $1",
+      (personal, r) -> {
+        String id = personal.open(APPLICANT_ID, r.getString("applicant_id_sealed"));
+        return Tuple.of(r.getUUID("id"), personal.seal(APPLICANT_ID, id), personal.index(PersonalData.Kind.ID, id));
+      });
   private final Pool pool;
   private final IdentityService identity;
   private final CalendarService calendar;

@@ -1,5 +1,6 @@
 package cn.tongban.core.application;
 
+import cn.tongban.core.privacy.SealedTable;
 import cn.tongban.core.identity.Caller;
 import cn.tongban.core.identity.Role;
 import cn.tongban.core.privacy.PersonalData;
@@ -391,6 +392,32 @@ public final class ApplicationStore {
   public static final String DATA = "application.data";
   public static final String EXPRESS = "application.collection.express";
   public static final String CREDIT_SUBJECT = "applicant_credit.subject";
+
+  /** A case's sealed applicant, form data and express address, for a rewrap. */
+  public static final SealedTable SEALED = new SealedTable("application",
+      "select id, applicant, data, collection from application where $2::bytea is not null and ("
+          + SealedTable.stale("applicant") + " or " + SealedTable.stale("data") + " or "
+          + SealedTable.stale("collection->>'express'") + ") order by id",
+      "update application set applicant = $2, applicant_id_index = $3, data = $4, collection = $5 where id = $1",
+      (personal, r) -> {
+        JsonObject applicant = personal.openJson(APPLICANT, r.getString("applicant"));
+        JsonObject data = personal.openJson(DATA, r.getString("data"));
+        JsonObject collection = openCollection(personal, (JsonObject) r.getValue("collection"));
+        return Tuple.of(r.getLong("id"), personal.sealJson(APPLICANT, applicant),
+            personal.index(PersonalData.Kind.ID, applicant.getString("idNumber")),
+            personal.sealJson(DATA, data), sealCollection(personal, collection));
+      });
+
+  /** The credit record's sealed subject, for a rewrap. */
+  public static final SealedTable SEALED_CREDIT = new SealedTable("applicant_credit",
+      "select subject_index, subject_sealed from applicant_credit where $2::bytea is not null and "
+          + SealedTable.stale("subject_sealed") + " order by subject_index",
+      "update applicant_credit set subject_sealed = $2, subject_index = $3 where subject_index = $1",
+      (personal, r) -> {
+        String subject = personal.open(CREDIT_SUBJECT, r.getString("subject_sealed"));
+        return Tuple.of(r.getString("subject_index"), personal.seal(CREDIT_SUBJECT, subject),
+            personal.index(PersonalData.Kind.ID, subject));
+      });
 
   /** Where the result is collected, with the express recipient, phone and address sealed (the method stays plain). */
   public static JsonObject sealCollection(PersonalData personal, JsonObject collection) {

@@ -1,5 +1,6 @@
 package cn.tongban.core.identity;
 
+import cn.tongban.core.privacy.SealedTable;
 import cn.tongban.core.application.Channel;
 import cn.tongban.core.privacy.PersonalData;
 import io.vertx.core.Future;
@@ -20,6 +21,19 @@ public final class IdentityStore {
   /** Column contexts: identity numbers and phones are sealed, and found by their blind indexes. */
   public static final String ID_NUMBER = "account.id_number";
   public static final String PHONE = "account.phone";
+
+  /** The account's sealed identity number and phone, for a rewrap. */
+  public static final SealedTable SEALED = new SealedTable("account",
+      "select id, id_number_sealed, phone_sealed from account where $2::bytea is not null and ("
+          + SealedTable.stale("id_number_sealed") + " or " + SealedTable.stale("phone_sealed") + ") order by id",
+      "update account set id_number_sealed = $2, id_number_index = $3, phone_sealed = $4, phone_index = $5"
+          + " where id = $1",
+      (personal, r) -> {
+        String id = personal.open(ID_NUMBER, r.getString("id_number_sealed"));
+        String phone = personal.open(PHONE, r.getString("phone_sealed"));
+        return Tuple.of(r.getUUID("id"), personal.seal(ID_NUMBER, id), personal.index(PersonalData.Kind.ID, id),
+            personal.seal(PHONE, phone), personal.index(PersonalData.Kind.PHONE, phone));
+      });
   private final SqlClient client;
   private final PersonalData personal;
 

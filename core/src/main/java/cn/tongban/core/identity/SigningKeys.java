@@ -1,5 +1,6 @@
 package cn.tongban.core.identity;
 
+import cn.tongban.core.privacy.SealedTable;
 import cn.tongban.core.privacy.PersonalData;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -27,6 +28,14 @@ public final class SigningKeys {
 
   /** Column context: the private key is sealed at rest like personal data. */
   public static final String PRIVATE_PEM = "signing_key.private_pem";
+
+  /** The token signing keys' sealed private halves, for a rewrap. */
+  public static final SealedTable SEALED = new SealedTable("signing_key",
+      "select id, private_pem from signing_key where $2::bytea is not null and "
+          + SealedTable.stale("private_pem") + " order by id",
+      "update signing_key set private_pem = $2 where id = $1",
+      (personal, r) -> Tuple.of(r.getString("id"), personal.seal(PRIVATE_PEM,
+          personal.open(PRIVATE_PEM, r.getString("private_pem")))));
 
   /** The current token-signing key pair, created when there is none. */
   public static Future<Pem> load(Vertx vertx, Pool pool, PersonalData personal) {

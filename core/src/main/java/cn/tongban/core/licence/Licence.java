@@ -1,5 +1,7 @@
 package cn.tongban.core.licence;
 
+import io.vertx.sqlclient.Tuple;
+import cn.tongban.core.privacy.SealedTable;
 import cn.tongban.core.identity.Masking;
 import cn.tongban.core.json.CanonicalJson;
 import cn.tongban.core.privacy.PersonalData;
@@ -86,6 +88,19 @@ public record Licence(String identifier, String typeCode, String typeName, Strin
   /** Column contexts: the holder's code and the surface data are sealed (personal data at rest). */
   public static final String HOLDER_CODE = "licence.holder_code";
   public static final String SURFACE = "licence.surface";
+
+  /** A licence's sealed holder code and surface data, for a rewrap. */
+  public static final SealedTable SEALED = new SealedTable("licence",
+      "select identifier, holder_code_sealed, holder_code_type, surface from licence where $2::bytea is not null"
+          + " and (" + SealedTable.stale("holder_code_sealed") + " or " + SealedTable.stale("surface")
+          + ") order by identifier",
+      "update licence set holder_code_sealed = $2, holder_index = $3, surface = $4 where identifier = $1",
+      (personal, r) -> {
+        String code = personal.open(HOLDER_CODE, r.getString("holder_code_sealed"));
+        return Tuple.of(r.getString("identifier"), personal.seal(HOLDER_CODE, code),
+            holderIndex(personal, code, r.getString("holder_code_type")),
+            personal.seal(SURFACE, personal.open(SURFACE, r.getString("surface"))));
+      });
 
   /**
    * What a licence is looked up by: a person's identity number by its blind index, an enterprise's credit

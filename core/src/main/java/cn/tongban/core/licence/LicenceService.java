@@ -1,5 +1,6 @@
 package cn.tongban.core.licence;
 
+import cn.tongban.core.privacy.SealedTable;
 import cn.tongban.core.privacy.PersonalData;
 import cn.tongban.core.application.ApplicationStore;
 import cn.tongban.core.clock.CalendarService;
@@ -67,6 +68,15 @@ public final class LicenceService {
 
   /** Column context: the issuer's SM2 private key is sealed at rest like personal data. */
   public static final String PRIVATE_KEY = "licence_key.private_key";
+
+  /** The licence signing keys' sealed private halves, for a rewrap. */
+  public static final SealedTable SEALED_KEYS = new SealedTable("licence_key",
+      "select id, private_key from licence_key"
+          + " where substring(private_key from 1 for length($2::bytea)) <> $2::bytea and $1::text is not null"
+          + " order by id",
+      "update licence_key set private_key = $2 where id = $1",
+      (personal, r) -> Tuple.of(r.getString("id"), Buffer.buffer(personal.sealBytes(PRIVATE_KEY,
+          personal.openBytes(PRIVATE_KEY, r.getBuffer("private_key").getBytes())))));
 
   /** How this service seals holders' codes and surfaces. */
   public PersonalData personal() {

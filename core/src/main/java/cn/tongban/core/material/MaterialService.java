@@ -1,5 +1,6 @@
 package cn.tongban.core.material;
 
+import cn.tongban.core.privacy.SealedTable;
 import cn.tongban.core.privacy.PersonalData;
 import cn.tongban.core.application.Application;
 import cn.tongban.core.application.ApplicationStore;
@@ -52,6 +53,18 @@ public final class MaterialService {
   private final PersonalData personal;
   /** Column contexts: the owner's identity number and the file itself are sealed. */
   public static final String OWNER = "material_file.owner_id";
+
+  /** An upload's sealed owner and content, for a rewrap. */
+  public static final SealedTable SEALED = new SealedTable("material_file",
+      "select id, owner_id_sealed, content from material_file where " + SealedTable.stale("owner_id_sealed")
+          + " or substring(content from 1 for length($2::bytea)) <> $2::bytea order by id",
+      "update material_file set owner_id_sealed = $2, owner_index = $3, content = $4 where id = $1",
+      (personal, r) -> {
+        String owner = personal.open(OWNER, r.getString("owner_id_sealed"));
+        byte[] content = personal.openBytes(MaterialService.CONTENT, r.getBuffer("content").getBytes());
+        return Tuple.of(r.getUUID("id"), personal.seal(OWNER, owner), personal.index(PersonalData.Kind.ID, owner),
+            Buffer.buffer(personal.sealBytes(MaterialService.CONTENT, content)));
+      });
   public static final String CONTENT = "material_file.content";
 
   public MaterialService(Vertx vertx, Pool pool, CalendarService calendar, ApplicationStore applications,

@@ -1,5 +1,6 @@
 package cn.tongban.core.plugin;
 
+import cn.tongban.core.privacy.SealedTable;
 import cn.tongban.core.licence.Licence;
 import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.ProblemCode;
@@ -321,6 +322,20 @@ public final class PluginHost {
   /** The column context of a shared dataset record (sealed: it is a person's or an enterprise's data). */
   public static final String SHARED_RECORD = "shared_dataset_record.record";
   public static final String SHARED_SUBJECT = "shared_dataset_record.subject";
+
+  /** A shared dataset record's sealed subject and content, for a rewrap. */
+  public static final SealedTable SEALED_SHARED = new SealedTable("shared_dataset_record",
+      "select source, subject_index, subject_sealed, record from shared_dataset_record where $2::bytea is not null"
+          + " and (" + SealedTable.stale("subject_sealed") + " or " + SealedTable.stale("record")
+          + ") order by source, subject_index",
+      "update shared_dataset_record set subject_sealed = $3, subject_index = $4, record = $5"
+          + " where source = $1 and subject_index = $2",
+      (personal, r) -> {
+        String subject = personal.open(SHARED_SUBJECT, r.getString("subject_sealed"));
+        return Tuple.of(r.getString("source"), r.getString("subject_index"), personal.seal(SHARED_SUBJECT, subject),
+            personal.index(PersonalData.Kind.ID, subject),
+            personal.seal(SHARED_RECORD, personal.open(SHARED_RECORD, r.getString("record"))));
+      });
 
   /** A department's record of a subject from its dataset imported into table {@code shared_dataset_record}. */
   private Future<Optional<JsonObject>> importedRecord(String source, String subjectKey) {

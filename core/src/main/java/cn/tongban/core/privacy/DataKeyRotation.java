@@ -30,10 +30,10 @@ public final class DataKeyRotation {
   private volatile JsonObject job = new JsonObject().put("state", "IDLE");
   private Future<Long> running;
 
-  public DataKeyRotation(Pool pool, PersonalData personal) {
+  public DataKeyRotation(Pool pool, PersonalData personal, Rewrap rewrap) {
     this.pool = pool;
     this.personal = personal;
-    this.rewrap = new Rewrap(pool, personal);
+    this.rewrap = rewrap;
   }
 
   /** The sealing key, the keys that sealed data here, what is still sealed otherwise, and this node's job. */
