@@ -139,12 +139,13 @@ public final class Gateway extends VerticleBase {
   }
 
   /**
-   * The staff console and the public pages: static files from the jar, clients of the REST and GraphQL APIs
-   * like any third-party page; browser libraries from their webjars.
+   * The staff console, the public pages and the API documentation (Swagger UI over /openapi.yaml): static
+   * files from the jar, clients of the REST and GraphQL APIs like any third-party page; browser libraries
+   * from their webjars.
    */
   private static void mountPages(Router router) {
     router.get("/").handler(rc -> rc.redirect("/public/"));
-    for (String page : List.of("console", "public", "assets")) {
+    for (String page : List.of("console", "public", "assets", "docs")) {
       router.getWithRegex("/" + page).handler(rc -> rc.redirect("/" + page + "/"));
       // Not cached as immutable: the pages change with every release, unlike the versioned webjars.
       router.get("/" + page + "/*").handler(StaticHandler.create("web/" + page).setCachingEnabled(false)

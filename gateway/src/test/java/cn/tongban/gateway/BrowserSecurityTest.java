@@ -25,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What a browser sees: security headers on every answer, a Content-Security-Policy that lets GraphiQL run
- * and nothing else, no caching of authenticated answers, and cross-origin calls only from configured origins.
+ * What a browser sees: security headers on every answer, a Content-Security-Policy that lets GraphiQL and the
+ * API docs run and nothing else, no caching of authenticated answers, and cross-origin calls only from configured origins.
  */
 class BrowserSecurityTest {
   private static final String PORTAL = "https://portal.example.cn";
@@ -97,6 +97,32 @@ class BrowserSecurityTest {
         () -> assertFalse(csp.contains("unsafe-eval"), csp),
         () -> assertFalse(page.body().contains("src=\"http"), "GraphiQL loads nothing from elsewhere"));
     assertEquals(Optional.of("DENY"), page.headers().firstValue("X-Frame-Options"));
+  }
+
+  @Test
+  void theApiDocsRunOnlyScriptsOfThisOriginAndNoInlineScript() throws Exception {
+    assertEquals(Optional.of("/docs/"), plain.send("GET", "/docs", null).headers().firstValue("Location"));
+    HttpResponse<String> page = plain.send("GET", "/docs/", null, "Accept", "text/html");
+    assertEquals(200, page.statusCode());
+    String csp = page.headers().firstValue("Content-Security-Policy").orElseThrow();
+    List<String> directives = List.of(csp.split(";\\s*"));
+    assertAll(csp,
+        () -> assertTrue(directives.contains("script-src 'self'"), "scripts of this origin only"),
+        () -> assertTrue(directives.contains("connect-src 'self'"), "requests to this origin only"),
+        () -> assertTrue(directives.stream().anyMatch(d -> d.startsWith("img-src 'self' data:"))),
+        () -> assertTrue(directives.contains("frame-ancestors 'none'")),
+        () -> assertFalse(csp.contains("unsafe-inline"), "Swagger UI needs no inline script or style"),
+        () -> assertFalse(csp.contains("unsafe-eval")));
+    Matcher scripts = Pattern.compile("<script([^>]*)>(.*?)</script>", Pattern.DOTALL).matcher(page.body());
+    int count = 0;
+    while (scripts.find()) {
+      count++;
+      assertTrue(scripts.group(2).isBlank(), "no inline script: " + scripts.group());
+      Matcher src = Pattern.compile("src=\"(/[^\"]+)\"").matcher(scripts.group(1));
+      assertTrue(src.find(), "a script of this origin: " + scripts.group());
+      assertEquals(200, plain.send("GET", src.group(1), null).statusCode(), src.group(1));
+    }
+    assertEquals(2, count, "Swagger UI's bundle and our initializer");
   }
 
   @Test

@@ -211,6 +211,44 @@ class GraphQLTest {
   }
 
   @Test
+  void toolsLoadTheSchemaWithTheIntrospectionQueriesTheySend() throws Exception {
+    String graphqlJs;
+    try (var in = GraphQLTest.class.getResourceAsStream("/graphql/introspection-graphql-js-16.graphql")) {
+      graphqlJs = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    for (String query : List.of(graphqlJs, graphql.introspection.IntrospectionQuery.INTROSPECTION_QUERY)) {
+      JsonObject answer = graphql(null, query, new JsonObject());
+      assertNull(answer.getValue("errors"), answer.encode());
+      JsonObject schema = answer.getJsonObject("data").getJsonObject("__schema");
+      assertEquals("Query", schema.getJsonObject("queryType").getString("name"));
+      JsonObject queryType = schema.getJsonArray("types").stream().map(JsonObject.class::cast)
+          .filter(t -> "Query".equals(t.getString("name"))).findFirst().orElseThrow();
+      assertTrue(queryType.getJsonArray("fields").stream()
+          .anyMatch(f -> "matters".equals(((JsonObject) f).getString("name"))), queryType.encode());
+    }
+  }
+
+  @Test
+  void anExpensiveQueryIsRefusedAloneAndBesideAnIntrospection() throws Exception {
+    StringBuilder wide = new StringBuilder();
+    for (int i = 0; i < 260; i++) {
+      wide.append(" m").append(i).append(": matters(first: 1) { edges { node { code } } }");
+    }
+    for (String query : List.of("{" + wide + " }", "{ __schema { queryType { name } }" + wide + " }")) {
+      JsonObject refused = graphql(null, query, new JsonObject());
+      assertNull(refused.getValue("data"), "nothing ran");
+      JsonObject error = refused.getJsonArray("errors").getJsonObject(0);
+      assertEquals("maximum query complexity exceeded 1040 > 1000", error.getString("message"));
+      assertEquals("bad-request", error.getJsonObject("extensions").getString("code"));
+    }
+    JsonObject cyclic = graphql(null, "{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }",
+        new JsonObject());
+    assertNull(cyclic.getValue("data"), "nothing ran");
+    assertEquals("bad-request", cyclic.getJsonArray("errors").getJsonObject(0).getJsonObject("extensions")
+        .getString("code"), cyclic.encode());
+  }
+
+  @Test
   void mutationsAreRefusedOverGetAndOddIdempotencyKeysAreViolations() throws Exception {
     String token = gateway.token("citizen");
     String query = java.net.URLEncoder.encode("mutation { submitApplication(input: {matterCode: \"x\", data: {},"

@@ -5,11 +5,21 @@ import cn.tongban.client.model.Application;
 import cn.tongban.client.model.Channel;
 import cn.tongban.client.model.Health;
 import cn.tongban.client.model.SubmitApplicationRequest;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Health, the contract documents, GraphiQL, and a restart that keeps every case. */
@@ -27,12 +37,47 @@ class PlatformBasicsTest {
       assertEquals(200, yaml.statusCode());
       assertTrue(yaml.body().startsWith("openapi: 3.1.0"));
       assertTrue(yaml.body().contains("application/problem+json"), "the published contract is the true one");
+      assertValidOpenApi31(yaml.body());
 
       HttpResponse<String> browser = gateway.send("GET", "/graphql", null, "Accept", "text/html");
       assertEquals(302, browser.statusCode());
       HttpResponse<String> graphiql = gateway.send("GET", "/graphiql/", null, "Accept", "text/html");
       assertEquals(200, graphiql.statusCode());
       assertTrue(graphiql.body().toLowerCase().contains("graphiql"));
+    }
+  }
+
+  /**
+   * What a tool that reads the contract needs: swagger-parser finds nothing wrong with it, it keeps to 3.1
+   * (no 3.0 {@code nullable}), and it names a server (relative: this node) for "Try it out" and generators.
+   */
+  @SuppressWarnings("unchecked")
+  static void assertValidOpenApi31(String yaml) {
+    ParseOptions options = new ParseOptions();
+    options.setResolve(true);
+    SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(yaml, null, options);
+    assertEquals(List.of(), parsed.getMessages());
+    assertEquals("3.1.0", parsed.getOpenAPI().getOpenapi());
+    Map<String, Object> document = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
+    List<String> nullable = new ArrayList<>();
+    findKey(document, "nullable", "#", nullable);
+    assertEquals(List.of(), nullable, "3.1 says null with a type array: [string, 'null']");
+    assertFalse(((List<Object>) document.getOrDefault("servers", List.of())).isEmpty(), "servers");
+  }
+
+  private static void findKey(Object node, String key, String pointer, List<String> found) {
+    if (node instanceof Map<?, ?> map) {
+      map.forEach((k, v) -> {
+        String at = pointer + "/" + String.valueOf(k).replace("~", "~0").replace("/", "~1");
+        if (key.equals(k)) {
+          found.add(at);
+        }
+        findKey(v, key, at, found);
+      });
+    } else if (node instanceof List<?> list) {
+      for (int i = 0; i < list.size(); i++) {
+        findKey(list.get(i), key, pointer + "/" + i, found);
+      }
     }
   }
 

@@ -22,8 +22,6 @@ import cn.tongban.gateway.http.RequestContext;
 import graphql.GraphQL;
 import graphql.GraphQLError;
 import graphql.GraphqlErrorBuilder;
-import graphql.analysis.MaxQueryComplexityInstrumentation;
-import graphql.analysis.MaxQueryDepthInstrumentation;
 import graphql.execution.DataFetcherExceptionHandler;
 import graphql.execution.DataFetcherExceptionHandlerResult;
 import graphql.execution.instrumentation.ChainedInstrumentation;
@@ -171,7 +169,7 @@ public final class GraphQLApi {
     return GraphQL.newGraphQL(schema)
         .instrumentation(new ChainedInstrumentation(List.of(
             VertxFutureAdapter.create(), new JsonObjectAdapter(),
-            new MaxQueryDepthInstrumentation(12), new MaxQueryComplexityInstrumentation(1000),
+            new QueryLimits(12, 1000),
             new ProblemErrors())))
         .defaultDataFetcherExceptionHandler(new ProblemExceptionHandler())
         .build();

@@ -19,8 +19,8 @@ import java.util.Base64;
  *   <li>API answers (JSON, YAML, PDF, …): a policy that loads nothing ({@code default-src 'none'});</li>
  *   <li>GraphiQL: its own scripts and styles, the one inline script that carries its configuration (by
  *   hash), inline styles, data: fonts and images, requests to this origin;</li>
- *   <li>the console and the public pages: scripts, styles and images of this origin only (no inline script
- *   or style), requests and WebSockets to this origin;</li>
+ *   <li>the console, the public pages and the API documentation (Swagger UI): scripts, styles and images of
+ *   this origin only (no inline script or style), requests and WebSockets to this origin;</li>
  *   <li>other HTML (the correction notice): inline styles and data: images, no script;</li>
  *   <li>answers to authenticated requests and token answers: {@code Cache-Control: no-store}.</li>
  * </ul>
@@ -56,7 +56,8 @@ public final class SecurityHeaders {
         || rc.request().path().startsWith("/api/v1/auth/");
     String path = rc.request().path();
     boolean graphiql = path.startsWith("/graphiql");
-    boolean page = path.startsWith("/console/") || path.startsWith("/public/") || path.startsWith("/assets/");
+    boolean page = path.startsWith("/console/") || path.startsWith("/public/") || path.startsWith("/assets/")
+        || path.startsWith("/docs/");
     rc.addHeadersEndHandler(v -> {
       MultiMap h = rc.response().headers();
       h.set("X-Content-Type-Options", "nosniff");

@@ -151,6 +151,9 @@ public final class RestApi {
         .replace("\"text/html\"", "\"text/plain\"")
         .replace("\"application/pdf\"", "\"application/octet-stream\"")
         .replace("\"image/png\"", "\"application/octet-stream\""));
+    // The routes live at this node's root; the document's relative server URL is for clients, and
+    // vertx-openapi would take a server URL's path as a prefix of every route (and refuses a relative one).
+    forRouter.remove("servers");
     return OpenAPIContract.from(vertx, forRouter).<OpenAPIContract>map(CompiledContract::new).map(contract -> {
       RequestExtractor extractor = RequestExtractor.withBodyHandler();
       RouterBuilder builder = RouterBuilder.create(vertx, contract, extractor);
