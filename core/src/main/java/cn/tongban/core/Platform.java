@@ -136,7 +136,9 @@ public final class Platform {
         config.publicUrl());
     List<MaterialScanner> scanners = new ArrayList<>(List.of(new EicarScanner()));
     scanners.addAll(plugins.scanners());
-    this.materials = new MaterialService(vertx, pool, calendar, applicationStore, matterStore, licences, scanners,
+    MaterialService.VisibleCases visibleCases = (caller, number) -> applicationStore.find(caller, number)
+        .map(found -> found.map(a -> new MaterialService.VisibleCase(a.matterCode(), a.applicant())));
+    this.materials = new MaterialService(vertx, pool, calendar, visibleCases, matterStore, licences, scanners,
         config.materialLimitBytes(), config.materialValidDays(), personal);
     this.authorisations = new AgentAuthorisations(pool, identity, calendar, personal);
     this.sameCityStatistics = new SameCityStatistics(pool, calendar);

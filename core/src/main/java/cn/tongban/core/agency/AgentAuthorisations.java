@@ -2,9 +2,9 @@ package cn.tongban.core.agency;
 
 import cn.tongban.core.privacy.SealedTable;
 import cn.tongban.core.clock.CalendarService;
-import cn.tongban.core.identity.Caller;
+import cn.tongban.core.access.Caller;
 import cn.tongban.core.identity.IdentityService;
-import cn.tongban.core.identity.Role;
+import cn.tongban.core.access.Role;
 import cn.tongban.core.privacy.PersonalData;
 import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.Messages;

@@ -1,8 +1,8 @@
 package cn.tongban.core.agency;
 
 import cn.tongban.core.clock.CalendarService;
-import cn.tongban.core.identity.Caller;
-import cn.tongban.core.identity.Role;
+import cn.tongban.core.access.Caller;
+import cn.tongban.core.access.Role;
 import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.ProblemCode;
 import io.vertx.core.Future;

@@ -4,7 +4,7 @@ import cn.tongban.core.clock.CalendarService;
 import cn.tongban.core.document.Html;
 import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.ProblemCode;
-import cn.tongban.core.identity.Caller;
+import cn.tongban.core.access.Caller;
 import cn.tongban.core.identity.Masking;
 import cn.tongban.core.material.MaterialService;
 import cn.tongban.core.matter.Matter;

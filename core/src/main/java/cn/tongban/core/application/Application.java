@@ -1,5 +1,6 @@
 package cn.tongban.core.application;
 
+import cn.tongban.core.access.Channel;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

@@ -1,16 +1,17 @@
 package cn.tongban.core.application;
 
+import cn.tongban.core.access.Channel;
 import cn.tongban.core.agency.AgentAuthorisations;
 import cn.tongban.core.clock.CalendarService;
 import cn.tongban.core.config.TongbanConfig;
 import cn.tongban.core.form.FormDataChecker;
-import cn.tongban.core.identity.Caller;
+import cn.tongban.core.access.Caller;
 import cn.tongban.core.identity.EnterpriseService;
 import cn.tongban.core.identity.IdentityService;
-import cn.tongban.core.identity.Role;
+import cn.tongban.core.access.Role;
 import cn.tongban.core.json.CanonicalJson;
 import cn.tongban.core.material.MaterialService;
-import cn.tongban.core.matter.FormVersion;
+import cn.tongban.core.form.FormVersion;
 import cn.tongban.core.matter.IntakeScope;
 import cn.tongban.core.matter.MatterService;
 import cn.tongban.core.page.Cursor;

@@ -1,9 +1,10 @@
 package cn.tongban.core.application;
 
+import cn.tongban.core.access.Channel;
 import cn.tongban.core.audit.AuditLog;
 import cn.tongban.core.privacy.SealedTable;
-import cn.tongban.core.identity.Caller;
-import cn.tongban.core.identity.Role;
+import cn.tongban.core.access.Caller;
+import cn.tongban.core.access.Role;
 import cn.tongban.core.privacy.PersonalData;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;

@@ -1,8 +1,8 @@
 package cn.tongban.core.application;
 
-import cn.tongban.core.identity.Caller;
+import cn.tongban.core.access.Caller;
 import cn.tongban.core.identity.Masking;
-import cn.tongban.core.identity.Role;
+import cn.tongban.core.access.Role;
 import io.vertx.core.json.JsonObject;
 
 /**

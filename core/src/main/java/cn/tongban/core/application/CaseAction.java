@@ -1,6 +1,6 @@
 package cn.tongban.core.application;
 
-import cn.tongban.core.identity.Role;
+import cn.tongban.core.access.Role;
 
 import java.util.EnumSet;
 import java.util.Optional;

@@ -1,8 +1,8 @@
 package cn.tongban.core.clock;
 
 import cn.tongban.core.audit.AuditLog;
-import cn.tongban.core.identity.Caller;
-import cn.tongban.core.identity.Role;
+import cn.tongban.core.access.Caller;
+import cn.tongban.core.access.Role;
 import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.Messages;
 import cn.tongban.core.problem.ProblemCode;

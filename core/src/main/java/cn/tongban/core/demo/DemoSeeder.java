@@ -2,13 +2,13 @@ package cn.tongban.core.demo;
 
 import cn.tongban.core.privacy.PersonalData;
 import cn.tongban.core.sharing.SharedDatasets;
-import cn.tongban.core.application.Channel;
+import cn.tongban.core.access.Channel;
 import cn.tongban.core.identity.Account;
 import cn.tongban.core.identity.ApiClient;
-import cn.tongban.core.identity.Caller;
+import cn.tongban.core.access.Caller;
 import cn.tongban.core.identity.IdentityStore;
 import cn.tongban.core.identity.PasswordHasher;
-import cn.tongban.core.identity.Role;
+import cn.tongban.core.access.Role;
 import cn.tongban.core.licence.IssuerCodes;
 import cn.tongban.core.licence.LicenceService;
 import cn.tongban.core.licence.LicenceTypes;

@@ -1,6 +1,6 @@
 package cn.tongban.core.form;
 
-import cn.tongban.core.matter.FormVersion;
+import cn.tongban.core.form.FormVersion;
 import cn.tongban.core.plugin.PluginHost;
 import cn.tongban.core.problem.Violation;
 import io.vertx.core.Future;

@@ -1,5 +1,7 @@
 package cn.tongban.core.identity;
 
+import cn.tongban.core.access.Caller;
+import cn.tongban.core.access.Role;
 import java.util.Optional;
 import java.util.Set;
 

@@ -1,6 +1,8 @@
 package cn.tongban.core.identity;
 
-import cn.tongban.core.application.Channel;
+import cn.tongban.core.access.Caller;
+import cn.tongban.core.access.Role;
+import cn.tongban.core.access.Channel;
 
 import java.util.Set;
 import java.util.stream.Collectors;

@@ -1,5 +1,7 @@
 package cn.tongban.core.identity;
 
+import cn.tongban.core.access.Caller;
+import cn.tongban.core.access.Role;
 import cn.tongban.core.audit.AuditLog;
 import cn.tongban.core.privacy.PersonalData;
 import cn.tongban.core.config.TongbanConfig;

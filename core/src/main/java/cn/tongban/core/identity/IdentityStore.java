@@ -1,7 +1,9 @@
 package cn.tongban.core.identity;
 
+import cn.tongban.core.access.Caller;
+import cn.tongban.core.access.Role;
 import cn.tongban.core.privacy.SealedTable;
-import cn.tongban.core.application.Channel;
+import cn.tongban.core.access.Channel;
 import cn.tongban.core.privacy.PersonalData;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;

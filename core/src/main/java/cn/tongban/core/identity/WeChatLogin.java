@@ -1,5 +1,6 @@
 package cn.tongban.core.identity;
 
+import cn.tongban.core.access.Caller;
 import cn.tongban.core.privacy.PersonalData;
 import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.ProblemCode;

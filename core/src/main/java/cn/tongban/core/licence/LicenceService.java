@@ -4,10 +4,9 @@ import cn.tongban.core.event.Outbox;
 import cn.tongban.core.audit.AuditLog;
 import cn.tongban.core.privacy.SealedTable;
 import cn.tongban.core.privacy.PersonalData;
-import cn.tongban.core.application.ApplicationStore;
 import cn.tongban.core.clock.CalendarService;
-import cn.tongban.core.identity.Caller;
-import cn.tongban.core.identity.Role;
+import cn.tongban.core.access.Caller;
+import cn.tongban.core.access.Role;
 import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.Messages;
 import cn.tongban.core.problem.ProblemCode;
@@ -116,17 +115,22 @@ public final class LicenceService {
       LocalDate validFrom, Optional<LocalDate> validUntil, JsonObject surface, Optional<String> applicationNumber) {
   }
 
+  /** What issuing needs of an approved (or delivered) case: its number, matter, department, applicant and data. */
+  public record ApprovedCase(String number, String matterCode, String departmentCode, JsonObject applicant,
+      JsonObject data) {
+  }
+
   /**
    * The licence of an approved case, issued once: empty when the matter's result is not a licence. Safe to
    * call again (the outbox relay may): a case never gets a second licence.
    */
-  public Future<Optional<Licence>> issueFor(String applicationNumber) {
+  public Future<Optional<Licence>> issueFor(ApprovedCase approved) {
+    String applicationNumber = approved.number();
     return pool.preparedQuery("""
-            select a.applicant, a.data, a.department_code, d.name as department_name, m.document -> 'result' as result,
-                   (select identifier from licence where application_number = a.number) as issued
-            from application a join matter m on m.code = a.matter_code join department d on d.code = a.department_code
-            where a.number = $1 and a.status in ('APPROVED', 'DELIVERED')""")
-        .execute(Tuple.of(applicationNumber)).compose(rows -> {
+            select d.name as department_name, m.document -> 'result' as result,
+                   (select identifier from licence where application_number = $1) as issued
+            from matter m, department d where m.code = $2 and d.code = $3""")
+        .execute(Tuple.of(applicationNumber, approved.matterCode(), approved.departmentCode())).compose(rows -> {
           if (rows.size() == 0) {
             return Future.succeededFuture(Optional.empty());
           }
@@ -140,16 +144,16 @@ public final class LicenceService {
           if (type.isEmpty()) {
             return Future.succeededFuture(Optional.empty());
           }
-          JsonObject applicant = personal.openJson(ApplicationStore.APPLICANT, r.getString("applicant"));
+          JsonObject applicant = approved.applicant();
           boolean enterprise = "ENTERPRISE".equals(applicant.getString("kind"));
           LocalDate today = calendar.today();
           int years = result.getInteger("validityYears", type.get().validityYears());
-          String dept = r.getString("department_code");
+          String dept = approved.departmentCode();
           IssueRequest req = new IssueRequest(type.get(), result.getString("name", type.get().name()),
               applicant.getString("name"), enterprise ? applicant.getString("creditCode") : applicant.getString("idNumber"),
               enterprise ? "001" : "111", r.getString("department_name"), IssuerCodes.of(areaCode, dept),
               Optional.of(dept), today, years > 0 ? Optional.of(today.plusYears(years).minusDays(1)) : Optional.empty(),
-              personal.openJson(ApplicationStore.DATA, r.getString("data")), Optional.of(applicationNumber));
+              approved.data(), Optional.of(applicationNumber));
           return pool.withTransaction(tx -> issue(tx, req, "system")).map(Optional::of);
         });
   }

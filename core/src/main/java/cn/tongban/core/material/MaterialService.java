@@ -3,11 +3,9 @@ package cn.tongban.core.material;
 import cn.tongban.core.audit.AuditLog;
 import cn.tongban.core.privacy.SealedTable;
 import cn.tongban.core.privacy.PersonalData;
-import cn.tongban.core.application.Application;
-import cn.tongban.core.application.ApplicationStore;
 import cn.tongban.core.clock.CalendarService;
-import cn.tongban.core.identity.Caller;
-import cn.tongban.core.identity.Role;
+import cn.tongban.core.access.Caller;
+import cn.tongban.core.access.Role;
 import cn.tongban.core.licence.LicenceService;
 import cn.tongban.core.matter.MatterStore;
 import cn.tongban.core.problem.DomainException;
@@ -39,13 +37,26 @@ import java.util.UUID;
  * owner, whoever uploaded them and staff who can see a case that uses them may read them.
  */
 public final class MaterialService {
+  /** A case as materials need it: its matter and applicant (opened). */
+  public record VisibleCase(String matterCode, JsonObject applicant) {
+  }
+
+  /**
+   * The cases a caller may see, by number (the application store answers; materials follow the case's
+   * visibility rule rather than keeping one of their own).
+   */
+  @FunctionalInterface
+  public interface VisibleCases {
+    Future<Optional<VisibleCase>> find(Caller caller, String number);
+  }
+
   private static final String COLUMNS =
       "id::text, owner_index, kind, file_name, media_type, size_bytes, sha256, uploaded_by, uploaded_at, valid_until";
 
   private final Vertx vertx;
   private final Pool pool;
   private final CalendarService calendar;
-  private final ApplicationStore applications;
+  private final VisibleCases applications;
   private final MatterStore matters;
   private final LicenceService licences;
   private final List<MaterialScanner> scanners;
@@ -68,7 +79,7 @@ public final class MaterialService {
       });
   public static final String CONTENT = "material_file.content";
 
-  public MaterialService(Vertx vertx, Pool pool, CalendarService calendar, ApplicationStore applications,
+  public MaterialService(Vertx vertx, Pool pool, CalendarService calendar, VisibleCases applications,
       MatterStore matters, LicenceService licences, List<MaterialScanner> scanners, long limitBytes, int validDays,
       PersonalData personal) {
     this.personal = personal;
@@ -271,7 +282,7 @@ public final class MaterialService {
    */
   public Future<JsonArray> ofCase(Caller caller, String number) {
     return applications.find(caller, number).compose(found -> {
-      Application a = found.orElseThrow(() -> new DomainException(ProblemCode.APPLICATION_NOT_FOUND,
+      VisibleCase a = found.orElseThrow(() -> new DomainException(ProblemCode.APPLICATION_NOT_FOUND,
           "application.notFound", number));
       return matters.find(a.matterCode()).compose(m -> pool.preparedQuery("""
               select c.material_code, c.source, c.licence_identifier, c.attached_at, f.id::text as material_id,

@@ -1,5 +1,6 @@
 package cn.tongban.core.matter;
 
+import cn.tongban.core.form.FormVersion;
 import cn.tongban.core.audit.AuditLog;
 import cn.tongban.core.event.Outbox;
 import cn.tongban.core.json.CanonicalJson;

@@ -1,12 +1,13 @@
 package cn.tongban.core.matter;
 
+import cn.tongban.core.form.FormVersion;
 import cn.tongban.core.event.Outbox;
 import cn.tongban.core.audit.AuditLog;
 import cn.tongban.core.form.DefinitionChecker;
 import cn.tongban.core.form.FormChanges;
 import cn.tongban.core.form.FormValidator;
-import cn.tongban.core.identity.Caller;
-import cn.tongban.core.identity.Role;
+import cn.tongban.core.access.Caller;
+import cn.tongban.core.access.Role;
 import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.Messages;
 import cn.tongban.core.problem.ProblemCode;

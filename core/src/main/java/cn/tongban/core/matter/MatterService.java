@@ -1,5 +1,6 @@
 package cn.tongban.core.matter;
 
+import cn.tongban.core.form.FormVersion;
 import cn.tongban.core.page.Cursor;
 import cn.tongban.core.page.Page;
 import cn.tongban.core.problem.DomainException;

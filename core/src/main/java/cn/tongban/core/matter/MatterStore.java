@@ -1,5 +1,6 @@
 package cn.tongban.core.matter;
 
+import cn.tongban.core.form.FormVersion;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

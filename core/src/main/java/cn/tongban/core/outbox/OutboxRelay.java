@@ -1,9 +1,10 @@
 package cn.tongban.core.outbox;
 
-import cn.tongban.core.identity.Role;
-import cn.tongban.core.identity.Caller;
-import cn.tongban.core.identity.Access;
+import cn.tongban.core.access.Role;
+import cn.tongban.core.access.Caller;
+import cn.tongban.core.access.Access;
 import cn.tongban.core.application.Application;
+import cn.tongban.core.application.ApplicationStatus;
 import cn.tongban.core.application.ApplicationStore;
 import cn.tongban.core.application.LifecycleService;
 import cn.tongban.core.licence.LicenceService;
@@ -226,7 +227,11 @@ public final class OutboxRelay {
    * handlers' {@code onIssue} with the licence's identifier in the view's data under {@code /_licence}.
    */
   private Future<Void> issue(Application a, CaseView view) {
-    return licences.issueFor(a.number()).compose(issued -> issued.isEmpty() ? Future.succeededFuture()
+    if (a.status() != ApplicationStatus.APPROVED && a.status() != ApplicationStatus.DELIVERED) {
+      return Future.succeededFuture();
+    }
+    return licences.issueFor(new LicenceService.ApprovedCase(a.number(), a.matterCode(), a.departmentCode(),
+        a.applicant(), a.data())).compose(issued -> issued.isEmpty() ? Future.succeededFuture()
         : runHook(PluginHost.Hook.ISSUE, a, PluginHost.view(Optional.of(a.number()), a.matterCode(), a.formVersion(),
             a.data().copy().put("_licence", new JsonObject().put("identifier", issued.get().identifier())
                 .put("typeName", issued.get().typeName()).put("number", issued.get().number())),

@@ -1,8 +1,8 @@
 package cn.tongban.core.sharing;
 
-import cn.tongban.core.identity.Role;
-import cn.tongban.core.identity.Caller;
-import cn.tongban.core.identity.Access;
+import cn.tongban.core.access.Role;
+import cn.tongban.core.access.Caller;
+import cn.tongban.core.access.Access;
 import cn.tongban.core.privacy.PersonalData;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;

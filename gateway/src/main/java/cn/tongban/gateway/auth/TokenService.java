@@ -1,7 +1,7 @@
 package cn.tongban.gateway.auth;
 
-import cn.tongban.core.identity.Caller;
-import cn.tongban.core.identity.Role;
+import cn.tongban.core.access.Caller;
+import cn.tongban.core.access.Role;
 import cn.tongban.core.identity.SigningKeys;
 import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.ProblemCode;

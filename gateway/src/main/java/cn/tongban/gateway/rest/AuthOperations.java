@@ -1,6 +1,6 @@
 package cn.tongban.gateway.rest;
 
-import cn.tongban.core.identity.Caller;
+import cn.tongban.core.access.Caller;
 import cn.tongban.core.identity.IdentityService;
 import cn.tongban.core.identity.WeChatLogin;
 import cn.tongban.core.problem.DomainException;

@@ -1,6 +1,6 @@
 package cn.tongban.gateway.rest;
 
-import cn.tongban.core.identity.Caller;
+import cn.tongban.core.access.Caller;
 import cn.tongban.core.licence.LicencePage;
 import cn.tongban.core.licence.LicenceService;
 import cn.tongban.gateway.http.RequestContext;

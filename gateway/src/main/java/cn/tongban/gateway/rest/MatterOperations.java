@@ -1,6 +1,6 @@
 package cn.tongban.gateway.rest;
 
-import cn.tongban.core.matter.FormVersion;
+import cn.tongban.core.form.FormVersion;
 import cn.tongban.core.matter.Matter;
 import cn.tongban.core.matter.MatterAuthoringService;
 import cn.tongban.core.matter.MatterService;

@@ -1,7 +1,7 @@
 package cn.tongban.gateway.rest;
 
 import cn.tongban.core.identity.OrganisationService;
-import cn.tongban.core.identity.Role;
+import cn.tongban.core.access.Role;
 import cn.tongban.gateway.http.RequestContext;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package cn.tongban.core.matter;
+package cn.tongban.core.form;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

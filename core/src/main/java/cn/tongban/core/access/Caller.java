@@ -1,4 +1,4 @@
-package cn.tongban.core.identity;
+package cn.tongban.core.access;
 
 import java.util.Optional;
 import java.util.Set;

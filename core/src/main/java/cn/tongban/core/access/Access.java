@@ -1,4 +1,4 @@
-package cn.tongban.core.identity;
+package cn.tongban.core.access;
 
 import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.ProblemCode;

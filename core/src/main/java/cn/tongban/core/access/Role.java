@@ -1,4 +1,4 @@
-package cn.tongban.core.identity;
+package cn.tongban.core.access;
 
 /** What a person or client may do. Names are stable: they travel in access tokens. */
 public enum Role {
