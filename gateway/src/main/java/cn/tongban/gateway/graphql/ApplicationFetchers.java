@@ -1,0 +1,119 @@
+package cn.tongban.gateway.graphql;
+
+import cn.tongban.core.Platform;
+import cn.tongban.core.access.Caller;
+import cn.tongban.core.access.Channel;
+import cn.tongban.core.application.ActionCommand;
+import cn.tongban.core.application.ApplicationQuery;
+import cn.tongban.core.application.ApplicationStatus;
+import cn.tongban.core.application.ApplicationView;
+import cn.tongban.core.application.SubmitCommand;
+import cn.tongban.core.outbox.OutboxRelay;
+import cn.tongban.core.problem.DomainException;
+import cn.tongban.core.problem.Messages;
+import cn.tongban.core.problem.ProblemCode;
+import cn.tongban.core.problem.Violation;
+import graphql.schema.DataFetcher;
+import graphql.schema.idl.RuntimeWiring;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Map;
+import java.util.Optional;
+
+import static cn.tongban.gateway.graphql.Fetch.caller;
+import static cn.tongban.gateway.graphql.Fetch.json;
+import static cn.tongban.gateway.graphql.Fetch.locale;
+
+/** Cases over GraphQL: submitting, reading, acting, progress and live events (as rest/ApplicationOperations). */
+final class ApplicationFetchers {
+  private ApplicationFetchers() {
+  }
+
+  static void wire(RuntimeWiring.Builder wiring, Vertx vertx, Platform platform) {
+    var applications = platform.applications();
+    wiring.type("Query", t -> t
+            .dataFetcher("application", env -> {
+              Caller caller = caller(env);
+              return applications.get(caller, env.getArgument("number")).map(a -> ApplicationView.of(a, caller));
+            })
+            .dataFetcher("applications", env -> {
+              Caller caller = caller(env);
+              Map<String, Object> f = env.getArgumentOrDefault("filter", Map.of());
+              ApplicationQuery q = new ApplicationQuery(
+                  Optional.ofNullable((String) f.get("status")).map(ApplicationStatus::valueOf),
+                  Optional.ofNullable((String) f.get("matterCode")));
+              return applications.list(caller, q, Fetch.first(env), Optional.ofNullable(env.getArgument("after")))
+                  .map(p -> Fetch.connection(p, a -> ApplicationView.of(a, caller)));
+            })
+            .dataFetcher("prefill", env -> applications.prefill(caller(env), env.getArgument("matterCode"),
+                Optional.empty(), locale(env)))
+            .dataFetcher("progress", env -> platform.lifecycle().progress(env.getArgument("number"),
+                env.getArgument("queryCode"), locale(env)).recover(e -> e instanceof DomainException d
+                    && d.code() == ProblemCode.APPLICATION_NOT_FOUND ? Future.succeededFuture(null)
+                    : Future.failedFuture(e))))
+        .type("Subscription", t -> t.dataFetcher("applicationEvents", env -> {
+          Caller caller = caller(env);
+          Optional<String> only = Optional.ofNullable(env.getArgument("number"));
+          return new EventStream(vertx, OutboxRelay.ADDRESS, event -> {
+            String number = event.getString("aggregateId");
+            if (!"application".equals(event.getString("aggregateType"))
+                || only.isPresent() && !only.get().equals(number)) {
+              return Future.succeededFuture(Optional.empty());
+            }
+            return applications.visible(caller, number).map(visible -> visible
+                ? Optional.of(applicationEvent(event)) : Optional.empty());
+          });
+        }))
+        .type("Application", t -> t.dataFetcher("steps", env -> platform.lifecycle()
+            .steps(caller(env), ((JsonObject) env.getSource()).getString("number"))))
+        .type("Mutation", t -> t
+            .dataFetcher("submitApplication", submit(platform))
+            .dataFetcher("actOnApplication", env -> {
+              Caller caller = caller(env);
+              return platform.lifecycle().act(caller, env.getArgument("number"),
+                  ActionCommand.fromJson(json(env, "input"), Optional.empty()), locale(env))
+                  .map(a -> ApplicationView.of(a, caller));
+            }));
+  }
+
+  private static DataFetcher<Future<JsonObject>> submit(Platform platform) {
+    return env -> {
+      Caller caller = caller(env);
+      JsonObject input = new JsonObject(env.<Map<String, Object>>getArgument("input"));
+      Object data = input.getValue("data");
+      if (!(data instanceof JsonObject)) {
+        java.util.Locale locale = locale(env);
+        return Future.succeededFuture(new JsonObject().put("violations", new JsonArray().add(new Violation("/data",
+            "type", Messages.get(locale, "violation.type", Messages.get(locale, "field.root"))).toJson()))
+            .put("replayed", false));
+      }
+      SubmitCommand cmd = new SubmitCommand(input.getString("matterCode"), (JsonObject) data,
+          Channel.valueOf(input.getString("channel")), Optional.ofNullable(input.getString("hallCode")),
+          Optional.ofNullable(input.getJsonObject("applicant")), Optional.ofNullable(input.getString("idempotencyKey")),
+          input.getJsonArray("materials"), Optional.ofNullable(input.getJsonObject("collection")),
+          Optional.ofNullable(input.getString("authorisationId")));
+      return platform.applications().submit(caller, cmd, locale(env))
+          .map(s -> new JsonObject().put("application", ApplicationView.of(s.application(), caller))
+              .put("violations", new JsonArray()).put("replayed", s.replayed()))
+          .recover(e -> {
+            if (e instanceof DomainException d && d.code() == ProblemCode.VALIDATION_FAILED) {
+              JsonArray violations = new JsonArray();
+              d.violations().forEach(v -> violations.add(v.toJson()));
+              return Future.succeededFuture(new JsonObject().putNull("application").put("violations", violations)
+                  .put("replayed", false));
+            }
+            return Future.failedFuture(e);
+          });
+    };
+  }
+
+  private static JsonObject applicationEvent(JsonObject event) {
+    JsonObject payload = event.getJsonObject("payload", new JsonObject());
+    return new JsonObject().put("id", event.getString("id")).put("type", event.getString("type"))
+        .put("number", event.getString("aggregateId")).put("matterCode", payload.getString("matterCode"))
+        .put("status", payload.getString("status")).put("payload", payload);
+  }
+}
