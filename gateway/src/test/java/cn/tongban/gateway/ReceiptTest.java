@@ -41,6 +41,7 @@ class ReceiptTest {
     String html = r.body();
     assertTrue(html.contains("受理回执") && html.contains(number) && html.contains("老年人优待证办理"), html);
     assertTrue(html.contains("新密市政务服务中心"), "the hall: " + html);
+    assertTrue(html.contains("市政务服务中心综合窗口"), "the accepting clerk, by name: " + html);
     assertTrue(html.contains(accepted.getString("dueDate").substring(0, 4) + "年"), "the promised due date: " + html);
     assertTrue(html.contains("居民身份证") && html.contains("电子证照库调取"), "materials received: " + html);
     assertTrue(html.contains("张三"), html);

@@ -13,7 +13,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.format.DateTimeFormatter;
@@ -63,27 +62,13 @@ public final class AcceptanceReceipt {
       Future<String> hall = a.hallCode().map(code -> pool.preparedQuery("select name from hall where code = $1")
           .execute(Tuple.of(code)).map(rows -> rows.size() == 0 ? code : rows.iterator().next().getString(0)))
           .orElse(Future.succeededFuture(""));
-      return Future.all(matter, received, steps, hall).compose(all -> {
-        String officer = steps.result().stream().filter(s -> "accept".equals(s.getString("action")))
-            .reduce((x, y) -> y).map(s -> s.getString("handler", "")).orElse("");
-        return displayName(officer).map(clerk -> content(a, view, matter.result().orElseThrow(), received.result(),
-            hall.result(), clerk));
+      return Future.all(matter, received, steps, hall).map(all -> {
+        // The clerk who accepted, by the display name the case's steps carry.
+        String clerk = steps.result().stream().filter(st -> "accept".equals(st.getString("action")))
+            .reduce((x, y) -> y).map(st -> st.getString("handlerName", "")).orElse("");
+        return content(a, view, matter.result().orElseThrow(), received.result(), hall.result(), clerk);
       });
     });
-  }
-
-  private Future<String> displayName(String handler) {
-    if (!handler.startsWith("account:")) {
-      return Future.succeededFuture(handler);
-    }
-    return pool.preparedQuery("select display_name from account where id::text = $1")
-        .execute(Tuple.of(handler.substring("account:".length())))
-        .map(rows -> {
-          for (Row r : rows) {
-            return r.getString(0);
-          }
-          return handler;
-        });
   }
 
   private static Content content(Application a, JsonObject view, Matter matter, JsonArray received, String hall,
