@@ -68,7 +68,6 @@ public final class Platform {
       SigningKeys.SEALED, LicenceService.SEALED_KEYS, PluginHost.SEALED_SHARED);
 
   private static final Logger LOG = Logger.getLogger(Platform.class.getName());
-  private static final long FOLD_INTERVAL_MILLIS = 5_000;
 
   private final Vertx vertx;
   private final TongbanConfig config;
@@ -90,22 +89,16 @@ public final class Platform {
   private final AgentAuthorisations authorisations;
   private final SameCityStatistics sameCityStatistics;
   private final DepartmentStatistics departmentStatistics;
-  private final long foldTimer;
   private final WeChatLogin wechat;
   private final LicenceService licences;
   private final MaterialService materials;
-  private long scanTimer = -1;
   private final OutboxRelay relay;
   private final SharedDatasets sharedDatasets;
   private final PersonalData personal;
   private final DataKeyRotation dataKeys;
-  private long relayTimer = -1;
-  private boolean relaying;
   private final AuditChain auditChain;
-  private long sealTimer = -1;
   private final MessageConsumer<String> calendarChanges;
-  /** The sealing pass running now, if any: closing waits for it rather than cutting its transaction off. */
-  private volatile Future<Long> sealPass;
+  private final ScheduledJobs jobs;
 
   private Platform(Vertx vertx, TongbanConfig config, Optional<EmbeddedPostgresServer> embeddedPostgres,
       Optional<EmbeddedRedisServer> embeddedRedis, Pool pool, Redis redis, SigningKeys.Pem signingKey,
@@ -143,9 +136,6 @@ public final class Platform {
     this.authorisations = new AgentAuthorisations(pool, identity, calendar, personal);
     this.sameCityStatistics = new SameCityStatistics(pool, calendar);
     this.departmentStatistics = new DepartmentStatistics(pool);
-    // Keeps the counted changes of cases few, so that reading the statistics stays a sum of a few rows.
-    this.foldTimer = vertx.setPeriodic(FOLD_INTERVAL_MILLIS, id -> departmentStatistics.fold()
-        .onFailure(e -> LOG.log(Level.WARNING, "folding the department statistics failed", e)));
     this.applications = new ApplicationService(matters, applicationStore, identity, dataChecker, calendar,
         enterprises, config.areaCode(), config.realNameLevels(), materials, authorisations);
     this.lifecycle = new LifecycleService(applicationStore, matterStore, dataChecker, calendar);
@@ -155,42 +145,11 @@ public final class Platform {
     this.dataKeys = new DataKeyRotation(pool, personal, new Rewrap(pool, personal, SEALED_TABLES));
     this.relay = new OutboxRelay(vertx, pool, applicationStore, matterStore, plugins, licences, lifecycle,
         config.outboxMaxAttempts(), config.outboxBackoffMillis(), config.outboxLeaseSeconds());
-    if (config.relayIntervalMillis() > 0) {
-      relayTimer = vertx.setPeriodic(config.relayIntervalMillis(), id -> {
-        if (relaying) {
-          return;
-        }
-        relaying = true;
-        relay.relayAll().onComplete(ar -> {
-          relaying = false;
-          if (ar.failed()) {
-            LOG.log(Level.WARNING, "outbox relay pass failed", ar.cause());
-          }
-        });
-      });
-    }
     this.auditChain = new AuditChain(pool);
-    if (config.auditSealIntervalMillis() > 0) {
-      // Every node runs the sealer; the one holding the chain head's row lock appends, the others skip.
-      sealTimer = vertx.setPeriodic(config.auditSealIntervalMillis(), id -> {
-        if (sealPass != null && !sealPass.isComplete()) {
-          return;
-        }
-        sealPass = auditChain.sealAll().onComplete(ar -> {
-          if (ar.failed()) {
-            LOG.log(Level.WARNING, "audit chain sealing failed", ar.cause());
-          }
-        });
-      });
-    }
-    if (config.scanIntervalSeconds() > 0) {
-      // Every node scans; the scanner's row claims and unique warnings keep the work from being done twice.
-      scanTimer = vertx.setPeriodic(config.scanIntervalSeconds() * 1000L, id -> deadlines.scan()
-          .onFailure(e -> LOG.log(Level.WARNING, "deadline scan failed", e)));
-    }
     // No form-handler plugins are installed yet: a definition naming one is refused at publishing.
     this.authoring = new MatterAuthoringService(matterStore,
         new DefinitionChecker(validator, plugins.configSchemas(), plugins.configChecks()), validator);
+    this.jobs = ScheduledJobs.start(vertx, config, departmentStatistics, relay, auditChain, deadlines);
   }
 
   /** Starts everything the configuration asks for, on the system clock. */
@@ -375,19 +334,8 @@ public final class Platform {
 
   /** Closes the pool and Redis connection, then stops the embedded servers. */
   public Future<Void> close() {
-    if (scanTimer >= 0) {
-      vertx.cancelTimer(scanTimer);
-    }
-    if (relayTimer >= 0) {
-      vertx.cancelTimer(relayTimer);
-    }
-    if (sealTimer >= 0) {
-      vertx.cancelTimer(sealTimer);
-    }
-    vertx.cancelTimer(foldTimer);
     calendarChanges.unregister();
-    Future<Long> sealing = sealPass;
-    return (sealing == null ? Future.succeededFuture() : sealing.otherwiseEmpty())
+    return jobs.stop()
         .transform(x -> Future.join(pool.close(), redis.close()))
         .transform(ar -> stopEmbedded(vertx, embeddedPostgres, embeddedRedis));
   }

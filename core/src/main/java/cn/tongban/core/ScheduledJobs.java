@@ -1,0 +1,86 @@
+package cn.tongban.core;
+
+import cn.tongban.core.application.DeadlineScanner;
+import cn.tongban.core.application.DepartmentStatistics;
+import cn.tongban.core.audit.AuditChain;
+import cn.tongban.core.config.TongbanConfig;
+import cn.tongban.core.outbox.OutboxRelay;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Every periodic job of a node, in one place. Each runs on every node (the jobs themselves claim rows or locks,
+ * so no work is done twice), never overlaps its own previous pass, and logs a failed pass and goes on.
+ */
+final class ScheduledJobs {
+  private static final Logger LOG = Logger.getLogger(ScheduledJobs.class.getName());
+  static final long FOLD_INTERVAL_MILLIS = 5_000;
+
+  private final Vertx vertx;
+  private final List<Job> jobs = new ArrayList<>();
+
+  /** One periodic job: its timer and its pass in flight; {@code awaitOnStop} when closing must let a pass finish. */
+  private static final class Job {
+    final String failure;
+    final Supplier<Future<?>> pass;
+    final boolean awaitOnStop;
+    long timer;
+    Future<?> running;
+
+    Job(String failure, Supplier<Future<?>> pass, boolean awaitOnStop) {
+      this.failure = failure;
+      this.pass = pass;
+      this.awaitOnStop = awaitOnStop;
+    }
+  }
+
+  private ScheduledJobs(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** Starts the jobs the configuration switches on (an interval of 0 switches a job off). */
+  static ScheduledJobs start(Vertx vertx, TongbanConfig config, DepartmentStatistics statistics, OutboxRelay relay,
+      AuditChain audit, DeadlineScanner deadlines) {
+    ScheduledJobs jobs = new ScheduledJobs(vertx);
+    // Keeps the counted changes of cases few, so that reading the statistics stays a sum of a few rows.
+    jobs.every(FOLD_INTERVAL_MILLIS, "folding the department statistics failed", statistics::fold, false);
+    jobs.every(config.relayIntervalMillis(), "outbox relay pass failed", relay::relayAll, false);
+    // The node holding the chain head's row lock appends; a pass in flight finishes before the pool closes.
+    jobs.every(config.auditSealIntervalMillis(), "audit chain sealing failed", audit::sealAll, true);
+    // The scanner's row claims and unique warnings keep two nodes' scans from raising anything twice.
+    jobs.every(config.scanIntervalSeconds() * 1000L, "deadline scan failed", deadlines::scan, false);
+    return jobs;
+  }
+
+  private void every(long millis, String failure, Supplier<Future<?>> pass, boolean awaitOnStop) {
+    if (millis <= 0) {
+      return;
+    }
+    Job job = new Job(failure, pass, awaitOnStop);
+    job.timer = vertx.setPeriodic(millis, id -> {
+      if (job.running != null && !job.running.isComplete()) {
+        return;
+      }
+      job.running = job.pass.get().onFailure(e -> LOG.log(Level.WARNING, job.failure, e));
+    });
+    jobs.add(job);
+  }
+
+  /** Stops every timer; completes once the passes that must finish have finished (failed or not). */
+  Future<Void> stop() {
+    List<Future<?>> awaited = new ArrayList<>();
+    for (Job job : jobs) {
+      vertx.cancelTimer(job.timer);
+      if (job.awaitOnStop && job.running != null) {
+        awaited.add(job.running.otherwiseEmpty());
+      }
+    }
+    return Future.join(awaited).mapEmpty();
+  }
+}
