@@ -144,17 +144,20 @@ function fill(root, matter, profile, opened) {
       }
     } });
     held[m.code] = h('div', { class: 'library', id: `${id}-library` });
+    source[m.code] = h('span', { class: 'muted' }, SOURCE[m.source] || m.source);
     return h('tr', { dataset: { material: m.code } }, h('td', {}, h('label', { for: id }, m.name), m.required ? h('span', { class: 'badge' }, '必需') : null),
-      h('td', {}, held[m.code], m.source === 'APPLICANT' ? [input, ' ', status, error] : h('span', { class: 'muted' }, SOURCE[m.source] || m.source)));
+      h('td', {}, held[m.code], m.source === 'APPLICANT' ? [input, ' ', status, error] : source[m.code]));
   };
   // What the library would attach at submission (免提交, 复用), per material, for the applicant typed in.
   const held = {};
+  const source = {}; // the generic "fetched, not handed in" note, replaced by what the library answered
   const libraryStatus = h('p', { class: 'help', id: 'library-status', 'aria-live': 'polite' },
     '填写申请人的公民身份号码后，这里列出电子证照库已有的证照和申请人此前提交、可以复用的材料。');
   let asked = 0;
   async function library(idNumber) {
     const ask = ++asked;
     Object.values(held).forEach((el) => mount(el));
+    Object.values(source).forEach((el) => { el.hidden = false; });
     if (!idNumber) return;
     libraryStatus.textContent = '正在查询电子证照库和申请人此前提交的材料…';
     try {
@@ -164,6 +167,7 @@ function fill(root, matter, profile, opened) {
       for (const m of found) {
         const by = m.satisfiedBy;
         if (!held[m.code]) continue;
+        if (source[m.code] && (by || m.source === 'LICENCE')) source[m.code].hidden = true;
         if (by?.kind === 'LICENCE') {
           count++;
           mount(held[m.code], h('span', { class: 'badge status-APPROVED' }, '免提交'),
@@ -175,7 +179,7 @@ function fill(root, matter, profile, opened) {
             uploaded[m.code] ? ` 已上传新文件，提交时用新文件，不再复用 ${by.material.fileName}。`
               : ` 已有 ${by.material.uploadedAt.slice(0, 10)} 提交的 ${by.material.fileName}，可复用：提交时自动附上；如需更换，请上传新文件。`);
         } else if (m.source === 'LICENCE') {
-          mount(held[m.code], h('span', { class: 'muted' }, '电子证照库未查到该证照，请申请人提交。'));
+          mount(held[m.code], h('span', { class: 'muted' }, '电子证照库未查到该证照，请核验申请人出示的证件原件。'));
         }
       }
       libraryStatus.textContent = count ? `电子证照库和材料库中找到 ${count} 项材料，提交时由平台自动附上。`
