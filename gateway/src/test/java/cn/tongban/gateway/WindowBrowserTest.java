@@ -205,4 +205,82 @@ class WindowBrowserTest {
       assertEquals(java.util.List.of(), browser.pageErrors(), "no script errors or CSP refusals");
     }
   }
+
+  @Test
+  void theClerkSeesWhatTheLibraryHoldsForTheApplicantBeforeSubmitting() throws Exception {
+    String zhang = "11010519491231002X";
+    // 张三 handed in a photo at the window before; 公安 shares his identity card and household register.
+    var earlier = gateway.upload("clerk", java.util.Map.of("kind", "photo", "idNumber", zhang), "照片.png", PNG);
+    assertEquals(201, earlier.statusCode(), earlier.body());
+    try (Browser browser = Browser.staff(gateway.port(), "window-library")) {
+      browser.signIn("clerk");
+      browser.go("/console/#/window/new");
+      browser.type("#matter-q", "残疾人证");
+      browser.find("#matter-q").sendKeys(Keys.ENTER);
+      browser.click("button[data-code='cjl-disability-certificate']");
+      browser.waitForText(".guide", "办事指南：残疾人证新办");
+      assertTrue(browser.find("#library-status").getText().contains("填写申请人的公民身份号码后"));
+      browser.type("#applicant-name", "张三");
+      browser.type("#applicant-id", zhang);
+
+      String idCard = browser.waitForText("#material-id-card-library", "电子证照库已有");
+      assertTrue(idCard.contains("居民身份证") && idCard.contains("免提交"), idCard);
+      assertTrue(browser.find("#material-household-register-library").getText().contains("电子证照库已有：居民户口簿"));
+      String photo = browser.waitForText("#material-photo-library", "可复用");
+      assertTrue(photo.contains("照片.png") && photo.contains("提交时自动附上"), photo);
+      assertTrue(browser.find("#material-photo").isEnabled(), "a new file can still be handed in");
+      assertEquals("", browser.all("#material-application-form-library").get(0).getText(), "nothing held: upload it");
+      assertTrue(browser.find("#library-status").getText().contains("项材料，提交时由平台自动附上"),
+          browser.find("#library-status").getText());
+      browser.script("document.getElementById('materials').scrollIntoView()");
+      browser.shot("library-before-submitting");
+
+      // Another applicant: what was shown for 张三 goes, and nothing is held for her.
+      browser.type("#applicant-id", GOOD_ID);
+      browser.waitForText("#library-status", "没有该申请人可用的材料");
+      assertEquals("", browser.all("#material-photo-library").get(0).getText());
+      assertTrue(browser.find("#material-id-card-library").getText().contains("未查到"));
+      browser.script("document.getElementById('materials').scrollIntoView()");
+      browser.shot("nothing-held-for-another-applicant");
+      assertEquals(java.util.List.of(), browser.pageErrors(), "no script errors or CSP refusals");
+    }
+  }
+
+  @Test
+  void aCaseDueRightAfterHolidaysIsMarkedNearDueByThePlatformsCalendar() throws Exception {
+    // The next two weekdays become holidays: a case due on the third weekday is then due on the first
+    // working day, near due — which counting Monday to Friday in the browser would not see.
+    java.time.LocalDate day = java.time.LocalDate.now();
+    java.util.List<java.time.LocalDate> weekdays = new java.util.ArrayList<>();
+    while (weekdays.size() < 3) {
+      day = day.plusDays(1);
+      if (day.getDayOfWeek().getValue() <= 5) {
+        weekdays.add(day);
+      }
+    }
+    String number = gateway.submitSample(MATTER);
+    gateway.execute("update application set notice_due_date = '" + weekdays.get(2) + "' where number = '" + number + "'");
+    try {
+      for (int i = 0; i < 2; i++) {
+        assertEquals(200, gateway.send("PUT", "/api/v1/calendar/days/" + weekdays.get(i),
+            new JsonObject().put("kind", "HOLIDAY").put("name", "测试假日").encode(), "Authorization",
+            "Bearer " + gateway.token("admin"), "Content-Type", "application/json").statusCode());
+      }
+      try (Browser browser = Browser.staff(gateway.port(), "window-list-calendar")) {
+        browser.signIn("clerk");
+        browser.go("/console/#/window/list");
+        String row = browser.waitForText("tr[data-number='" + number + "']", number);
+        assertTrue(row.contains("临近到期"), row);
+        assertTrue(browser.find("tr[data-number='" + number + "']").getAttribute("class").contains("near-due"));
+        browser.shot("due-after-holidays-near-due");
+        assertEquals(java.util.List.of(), browser.pageErrors(), "no script errors or CSP refusals");
+      }
+    } finally {
+      for (int i = 0; i < 2; i++) {
+        gateway.send("PUT", "/api/v1/calendar/days/" + weekdays.get(i),
+            new JsonObject().put("kind", "WORKDAY").put("name", "工作日").encode(), "Authorization",
+            "Bearer " + gateway.token("admin"), "Content-Type", "application/json");
+      }
+    }
+  }
 }

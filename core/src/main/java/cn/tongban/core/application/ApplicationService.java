@@ -259,16 +259,8 @@ public final class ApplicationService {
    */
   private Future<MaterialPlan> materials(JsonObject matter, JsonArray given, JsonObject applicant, Locale locale) {
     JsonArray needs = matter.getJsonArray("materials", new JsonArray());
-    JsonArray licenceNeeds = new JsonArray();
     Set<String> codes = new java.util.HashSet<>();
-    for (Object o : needs) {
-      JsonObject need = (JsonObject) o;
-      codes.add(need.getString("code"));
-      if ("LICENCE".equals(need.getString("source")) && need.getString("licenceType") != null) {
-        licenceNeeds.add(new JsonObject().put("code", need.getString("code"))
-            .put("licenceType", need.getString("licenceType")));
-      }
-    }
+    needs.forEach(o -> codes.add(((JsonObject) o).getString("code")));
     List<Violation> violations = new ArrayList<>();
     JsonArray handedIn = new JsonArray();
     List<String> ids = new ArrayList<>();
@@ -286,13 +278,7 @@ public final class ApplicationService {
       ids.add(id);
       handedIn.add(new JsonObject().put("code", code).put("materialId", id));
     }
-    JsonArray reusable = new JsonArray();
-    for (Object o : needs) {
-      JsonObject need = (JsonObject) o;
-      if ("APPLICANT".equals(need.getString("source")) && !named.contains(need.getString("code"))) {
-        reusable.add(new JsonObject().put("code", need.getString("code")));
-      }
-    }
+    ApplicationStore.Materials plan = plan(needs, named, handedIn);
     Future<List<Integer>> bad = ids.isEmpty() ? Future.succeededFuture(List.of())
         : materialsOwned.notOwned(applicant.getString("idNumber"), ids);
     return bad.map(indexes -> {
@@ -300,8 +286,108 @@ public final class ApplicationService {
         violations.add(new Violation("/materials/" + i + "/materialId", "notOwned",
             Messages.get(locale, "material.notOwned", String.valueOf(ids.get(i)))));
       }
-      return new MaterialPlan(new ApplicationStore.Materials(licenceNeeds, handedIn, reusable), violations);
+      return new MaterialPlan(plan, violations);
     });
+  }
+
+  /**
+   * Which of the matter's materials the library may satisfy: licence-sourced ones by a licence of their
+   * type, applicant-supplied ones not handed in now ({@code named}) by an earlier file. Submission and
+   * {@link #reusableMaterials} both plan with this, and the store applies one rule to the plan.
+   */
+  private static ApplicationStore.Materials plan(JsonArray needs, Set<String> named, JsonArray handedIn) {
+    JsonArray licenceNeeds = new JsonArray();
+    JsonArray reusable = new JsonArray();
+    for (Object o : needs) {
+      JsonObject need = (JsonObject) o;
+      if ("LICENCE".equals(need.getString("source")) && need.getString("licenceType") != null) {
+        licenceNeeds.add(new JsonObject().put("code", need.getString("code"))
+            .put("licenceType", need.getString("licenceType")));
+      }
+      if ("APPLICANT".equals(need.getString("source")) && !named.contains(need.getString("code"))) {
+        reusable.add(new JsonObject().put("code", need.getString("code")));
+      }
+    }
+    return new ApplicationStore.Materials(licenceNeeds, handedIn, reusable);
+  }
+
+  /** Whose library {@link #reusableMaterials} reads: a person's identity number and/or a credit code. */
+  private record Holder(Optional<String> idNumber, Optional<String> creditCode) {
+  }
+
+  /**
+   * 免提交、复用, before submitting: each of the matter's materials with what a submission made now would
+   * attach to it ({@code satisfiedBy}: a licence from the library, or an earlier upload), by the very plan
+   * and rule the submission uses. Clerks and agents ask for a walk-in applicant by identity number (an
+   * audited read of personal data); a citizen for themselves, or an enterprise they act for. 403 otherwise.
+   */
+  public Future<JsonArray> reusableMaterials(Caller caller, String matterCode, Optional<String> idNumber,
+      Optional<String> creditCode, Locale locale) {
+    return holder(caller, idNumber, creditCode, locale).compose(h -> matters.get(matterCode).compose(detail -> {
+      JsonArray needs = detail.matter().document().getJsonArray("materials", new JsonArray());
+      Optional<String> idIndex = h.idNumber()
+          .map(n -> store.personal().index(cn.tongban.core.privacy.PersonalData.Kind.ID, n));
+      Future<Void> audited = caller.kind() == Caller.Kind.STAFF
+          ? store.auditLibraryRead(caller.scopeKey(), idIndex.orElseThrow(), matterCode) : Future.succeededFuture();
+      return audited.compose(v -> store.wouldSatisfy(idIndex, h.creditCode(),
+          plan(needs, Set.of(), new JsonArray()), calendar.today())).map(found -> {
+            JsonArray out = new JsonArray();
+            for (Object o : needs) {
+              JsonObject need = (JsonObject) o;
+              String code = need.getString("code");
+              JsonObject item = new JsonObject().put("code", code).put("name", need.getString("name"))
+                  .put("required", need.getBoolean("required", false)).put("source", need.getString("source"));
+              Optional.ofNullable(need.getString("licenceType")).ifPresent(t -> item.put("licenceType", t));
+              if (found.licences().containsKey(code)) {
+                item.put("satisfiedBy", new JsonObject().put("kind", "LICENCE").put("licence",
+                    cn.tongban.core.licence.Licence.from(found.licences().get(code), store.personal())
+                        .toPublicJson()));
+              } else if (found.files().containsKey(code)) {
+                item.put("satisfiedBy", new JsonObject().put("kind", "REUSED")
+                    .put("material", found.files().get(code)));
+              } else {
+                item.putNull("satisfiedBy");
+              }
+              out.add(item);
+            }
+            return out;
+          });
+    }));
+  }
+
+  private Future<Holder> holder(Caller caller, Optional<String> idNumber, Optional<String> creditCode,
+      Locale locale) {
+    if (caller.kind() == Caller.Kind.CITIZEN) {
+      return identity.account(caller.subject()).compose(a -> {
+        var account = a.orElseThrow(() -> new DomainException(ProblemCode.UNAUTHENTICATED, "auth.invalidToken"));
+        Optional<String> own = account.idNumber();
+        if (idNumber.isPresent() && !idNumber.equals(own)) {
+          return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "material.reusableForbidden"));
+        }
+        if (creditCode.isEmpty()) {
+          return Future.succeededFuture(new Holder(own, Optional.empty()));
+        }
+        return enterprises.actingFor(caller, creditCode.get()).compose(e -> e.isPresent()
+            ? Future.succeededFuture(new Holder(own, creditCode))
+            : Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "material.reusableForbidden")));
+      });
+    }
+    if (caller.kind() != Caller.Kind.STAFF || !(caller.has(Role.CLERK) || caller.has(Role.AGENT))) {
+      return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "material.reusableForbidden"));
+    }
+    // A walk-in applicant is a person (that is what a window submission takes): their identity number.
+    List<Violation> violations = new ArrayList<>();
+    if (idNumber.isEmpty() || !IdNumber.isValid(idNumber.get())) {
+      violations.add(new Violation("/idNumber", idNumber.isEmpty() ? "required" : "idNumber",
+          Messages.get(locale, idNumber.isEmpty() ? "violation.required" : "violation.pattern",
+              Messages.isEnglish(locale) ? "identity number" : "公民身份号码")));
+    }
+    if (creditCode.isPresent()) {
+      violations.add(new Violation("/creditCode", "notAllowed", Messages.get(locale, "material.reusableCreditCode")));
+    }
+    return violations.isEmpty() ? Future.succeededFuture(new Holder(idNumber, Optional.empty()))
+        : Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "material.invalid",
+            violations));
   }
 
   private Future<Submission> store(Caller caller, SubmitCommand cmd, Locale locale, MatterService.MatterDetail detail,

@@ -106,12 +106,7 @@ public final class ApplicationStore {
         insert into case_material (application_id, material_code, source, licence_identifier)
         select app.id, need.code, 'LICENCE', held.identifier
         from app cross join jsonb_to_recordset($17::jsonb) as need(code text, "licenceType" text)
-        cross join lateral (
-          select l.identifier from licence l
-          where l.holder_index in (app.applicant_id_index, app.applicant_credit_code)
-            and l.type_name = need."licenceType" and l.status = 'ACTIVE'
-            and (l.valid_until is null or l.valid_until >= (app.submitted_at at time zone 'Asia/Shanghai')::date)
-          order by l.issue_date desc, l.created_at desc limit 1) held
+        cross join lateral (:held_licence) held
         returning material_code
       ), handed as (
         insert into case_material (application_id, material_code, source, material_id)
@@ -124,17 +119,84 @@ public final class ApplicationStore {
         insert into case_material (application_id, material_code, source, material_id)
         select app.id, need.code, 'REUSED', earlier.id
         from app cross join jsonb_to_recordset($19::jsonb) as need(code text)
-        cross join lateral (
-          select f.id from material_file f
-          where f.owner_index = app.applicant_id_index and f.kind = need.code
-            and f.valid_until >= (app.submitted_at at time zone 'Asia/Shanghai')::date
-          order by f.uploaded_at desc limit 1) earlier
+        cross join lateral (:earlier_file) earlier
         where need.code not in (select material_code from licensed union all select material_code from handed)
       )
       -- A new case has no opinions and no warnings yet, and the caller knows its matter's name: the smaller
       -- plan is cheaper to start, for every submission.
       select""" + CASE_COLUMNS + ", $27::text as matter_name, '[]'::jsonb as opinions, '[]'::jsonb as warnings"
-      + " from app a").replace(":intake_fingerprint", intakeFingerprint(29, 2));
+      + " from app a").replace(":intake_fingerprint", intakeFingerprint(29, 2))
+      .replace(":held_licence", heldLicence("l.identifier", "app.applicant_id_index", "app.applicant_credit_code",
+          "need.\"licenceType\"", "(app.submitted_at at time zone 'Asia/Shanghai')::date"))
+      .replace(":earlier_file", earlierFile("f.id", "app.applicant_id_index", "need.code",
+          "(app.submitted_at at time zone 'Asia/Shanghai')::date"));
+
+  /**
+   * 免提交 — the one rule, for the submission and for {@link #wouldSatisfy}: the holder's latest active
+   * licence of the type, valid on the day (holder: a person's identity-number index, or a credit code).
+   */
+  private static String heldLicence(String columns, String idIndex, String creditCode, String type, String day) {
+    return "select " + columns + " from licence l where l.holder_index in (" + idIndex + ", " + creditCode + ")"
+        + " and l.type_name = " + type + " and l.status = 'ACTIVE'"
+        + " and (l.valid_until is null or l.valid_until >= " + day + ")"
+        + " order by l.issue_date desc, l.created_at desc limit 1";
+  }
+
+  /**
+   * 一次提交、多次复用 — the one rule, for the submission and for {@link #wouldSatisfy}: the applicant's latest
+   * file handed in before as this material and still valid on the day.
+   */
+  private static String earlierFile(String columns, String ownerIndex, String kind, String day) {
+    return "select " + columns + " from material_file f where f.owner_index = " + ownerIndex
+        + " and f.kind = " + kind + " and f.valid_until >= " + day + " order by f.uploaded_at desc limit 1";
+  }
+
+  private static final String WOULD_LICENCE = "select need.code as material_code, held.* from"
+      + " jsonb_to_recordset($1::jsonb) as need(code text, \"licenceType\" text) cross join lateral ("
+      + heldLicence("l.*", "$2", "$3", "need.\"licenceType\"", "$4") + ") held";
+
+  private static final String WOULD_FILE = "select need.code as material_code, earlier.* from"
+      + " jsonb_to_recordset($1::jsonb) as need(code text) cross join lateral ("
+      + earlierFile("f.id::text as id, f.file_name, f.media_type, f.size_bytes, f.uploaded_at, f.valid_until",
+          "$2", "need.code", "$3") + ") earlier";
+
+  /** What {@link #insert} would attach, were the case submitted on {@code day}: licences and earlier files. */
+  public record WouldSatisfy(java.util.Map<String, Row> licences, java.util.Map<String, JsonObject> files) {
+  }
+
+  /**
+   * What the submission statement would attach to a case of this plan (its licence needs and its materials
+   * to fill from earlier files) for this applicant on {@code day}, by the same rules ({@link #heldLicence},
+   * {@link #earlierFile}); the licence rows are whole rows of {@code licence}.
+   */
+  public Future<WouldSatisfy> wouldSatisfy(Optional<String> idIndex, Optional<String> creditCode, Materials plan,
+      LocalDate day) {
+    Future<java.util.Map<String, Row>> held = plan.licenceNeeds().isEmpty()
+        ? Future.succeededFuture(java.util.Map.of())
+        : pool.preparedQuery(WOULD_LICENCE).execute(Tuple.of(plan.licenceNeeds(), idIndex.orElse(null),
+            creditCode.orElse(null), day)).map(rows -> {
+              java.util.Map<String, Row> out = new java.util.HashMap<>();
+              rows.forEach(r -> out.put(r.getString("material_code"), r));
+              return out;
+            });
+    Future<java.util.Map<String, JsonObject>> earlier = plan.reusable().isEmpty() || idIndex.isEmpty()
+        ? Future.succeededFuture(java.util.Map.of())
+        : pool.preparedQuery(WOULD_FILE).execute(Tuple.of(plan.reusable(), idIndex.get(), day)).map(rows -> {
+          java.util.Map<String, JsonObject> out = new java.util.HashMap<>();
+          rows.forEach(r -> out.put(r.getString("material_code"), new JsonObject().put("id", r.getString("id"))
+              .put("fileName", r.getString("file_name")).put("mediaType", r.getString("media_type"))
+              .put("size", r.getInteger("size_bytes")).put("uploadedAt", r.getOffsetDateTime("uploaded_at").toString())
+              .put("validUntil", r.getLocalDate("valid_until").toString())));
+          return out;
+        });
+    return Future.all(held, earlier).map(x -> new WouldSatisfy(held.result(), earlier.result()));
+  }
+
+  /** A staff member read what a person's library holds for a matter (personal data): audited. */
+  public Future<Void> auditLibraryRead(String actor, String idIndex, String matterCode) {
+    return AuditLog.record(pool, actor, "material.reusable.read", "person", idIndex,
+        new JsonObject().put("matterCode", matterCode));
+  }
 
   private final Pool pool;
   private final PersonalData personal;

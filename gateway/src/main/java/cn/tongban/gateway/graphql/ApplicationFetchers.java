@@ -50,6 +50,9 @@ final class ApplicationFetchers {
             })
             .dataFetcher("prefill", env -> applications.prefill(caller(env), env.getArgument("matterCode"),
                 Optional.empty(), locale(env)))
+            .dataFetcher("reusableMaterials", env -> applications.reusableMaterials(caller(env),
+                env.getArgument("matterCode"), Optional.ofNullable(env.getArgument("idNumber")),
+                Optional.ofNullable(env.getArgument("creditCode")), locale(env)))
             .dataFetcher("progress", env -> platform.lifecycle().progress(env.getArgument("number"),
                 env.getArgument("queryCode"), locale(env)).recover(e -> e instanceof DomainException d
                     && d.code() == ProblemCode.APPLICATION_NOT_FOUND ? Future.succeededFuture(null)

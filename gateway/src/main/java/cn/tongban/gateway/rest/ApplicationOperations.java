@@ -60,6 +60,12 @@ final class ApplicationOperations {
         RequestContext.locale(rc)), 200);
   }
 
+  void listReusableMaterials(RoutingContext rc) {
+    Rest.send(rc, applications.reusableMaterials(RequestContext.requireCaller(rc), Rest.path(rc, "code"),
+        Rest.query(rc, "idNumber"), Rest.query(rc, "creditCode"), RequestContext.locale(rc))
+        .map(io.vertx.core.json.JsonArray::toBuffer), "application/json");
+  }
+
   void listApplications(RoutingContext rc) {
     Caller caller = RequestContext.requireCaller(rc);
     ApplicationQuery q = new ApplicationQuery(Rest.query(rc, "status").map(ApplicationStatus::valueOf),

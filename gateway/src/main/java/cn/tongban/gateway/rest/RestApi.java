@@ -105,6 +105,7 @@ public final class RestApi {
     operations.put("listApplications", applications::listApplications);
     operations.put("getApplication", applications::getApplication);
     operations.put("prefillApplication", applications::prefillApplication);
+    operations.put("listReusableMaterials", applications::listReusableMaterials);
     operations.put("actOnApplication", applications::actOnApplication);
     operations.put("listCaseSteps", applications::listCaseSteps);
     operations.put("getProgress", applications::getProgress);

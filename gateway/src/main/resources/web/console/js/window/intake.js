@@ -100,6 +100,7 @@ function fill(root, matter, profile, opened) {
       }
       if (key === 'idNumber' && v.length === 18) f.set(problems.idNumber(v));
       else if (!f.wrap.classList.contains('invalid')) f.set(null);
+      if (key === 'idNumber') library(v.length === 18 && !problems.idNumber(v) ? v : null);
     });
     f.input.addEventListener('blur', () => { if (f.input.value) f.set(problems[key](f.input.value.trim().toUpperCase())); });
   }
@@ -135,17 +136,59 @@ function fill(root, matter, profile, opened) {
         uploaded[m.code] = stored.id;
         key = null;
         status.textContent = `已上传：${stored.fileName}`;
+        if (held[m.code].childNodes.length) mount(held[m.code], h('span', { class: 'muted' }, '已上传新文件，提交时用新文件。'));
       } catch (err) {
         status.textContent = '';
         error.textContent = err.message;
         error.hidden = false;
       }
     } });
+    held[m.code] = h('div', { class: 'library', id: `${id}-library` });
+    source[m.code] = h('span', { class: 'muted' }, SOURCE[m.source] || m.source);
     return h('tr', { dataset: { material: m.code } }, h('td', {}, h('label', { for: id }, m.name), m.required ? h('span', { class: 'badge' }, '必需') : null),
-      h('td', {}, m.source === 'APPLICANT' ? [input, ' ', status, error] : h('span', { class: 'muted' }, SOURCE[m.source] || m.source)));
+      h('td', {}, held[m.code], m.source === 'APPLICANT' ? [input, ' ', status, error] : source[m.code]));
   };
-  const materials = h('section', { class: 'panel', id: 'materials' }, h('h3', {}, '申请材料'),
-    h('p', { class: 'help' }, '证照库和共享数据中的材料由平台自动调取；申请人此前提交过的同一材料提交时自动复用，无需再次上传。'),
+  // What the library would attach at submission (免提交, 复用), per material, for the applicant typed in.
+  const held = {};
+  const source = {}; // the generic "fetched, not handed in" note, replaced by what the library answered
+  const libraryStatus = h('p', { class: 'help', id: 'library-status', 'aria-live': 'polite' },
+    '填写申请人的公民身份号码后，这里列出电子证照库已有的证照和申请人此前提交、可以复用的材料。');
+  let asked = 0;
+  async function library(idNumber) {
+    const ask = ++asked;
+    Object.values(held).forEach((el) => mount(el));
+    Object.values(source).forEach((el) => { el.hidden = false; });
+    if (!idNumber) return;
+    libraryStatus.textContent = '正在查询电子证照库和申请人此前提交的材料…';
+    try {
+      const found = await get(`/api/v1/matters/${encodeURIComponent(matter.code)}/reusable-materials?idNumber=${encodeURIComponent(idNumber)}`);
+      if (ask !== asked) return; // the clerk typed another number meanwhile
+      let count = 0;
+      for (const m of found) {
+        const by = m.satisfiedBy;
+        if (!held[m.code]) continue;
+        if (source[m.code] && (by || m.source === 'LICENCE')) source[m.code].hidden = true;
+        if (by?.kind === 'LICENCE') {
+          count++;
+          mount(held[m.code], h('span', { class: 'badge status-APPROVED' }, '免提交'),
+            ` 电子证照库已有：${by.licence.name || by.licence.typeName} ${by.licence.number}（免提交，`
+            + `${by.licence.validUntil ? `有效期至 ${by.licence.validUntil}` : '长期有效'}）`);
+        } else if (by?.kind === 'REUSED') {
+          count++;
+          mount(held[m.code], h('span', { class: 'badge status-ACCEPTED' }, '可复用'),
+            uploaded[m.code] ? ` 已上传新文件，提交时用新文件，不再复用 ${by.material.fileName}。`
+              : ` 已有 ${by.material.uploadedAt.slice(0, 10)} 提交的 ${by.material.fileName}，可复用：提交时自动附上；如需更换，请上传新文件。`);
+        } else if (m.source === 'LICENCE') {
+          mount(held[m.code], h('span', { class: 'muted' }, '电子证照库未查到该证照，请核验申请人出示的证件原件。'));
+        }
+      }
+      libraryStatus.textContent = count ? `电子证照库和材料库中找到 ${count} 项材料，提交时由平台自动附上。`
+        : '电子证照库和材料库中没有该申请人可用的材料。';
+    } catch (err) {
+      if (ask === asked) libraryStatus.textContent = `未能查询可复用材料：${err.message}`;
+    }
+  }
+  const materials = h('section', { class: 'panel', id: 'materials' }, h('h3', {}, '申请材料'), libraryStatus,
     h('table', {}, h('tbody', {}, (matter.materials || []).map(upload))));
 
   const submitButton = h('button', { type: 'submit', class: 'primary', id: 'submit-application' }, '提交申请');

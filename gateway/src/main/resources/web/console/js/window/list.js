@@ -4,26 +4,22 @@ import { errorBox, h, mount, STATUS, statusBadge, today, when } from '/assets/js
 
 const OPEN = ['SUBMITTED', 'CORRECTION_REQUESTED', 'ACCEPTED', 'IN_REVIEW', 'SUSPENDED'];
 
-/** Working days (Monday to Friday; the official calendar's holidays are the server's) from today to `date`. */
-function workingDaysUntil(date) {
-  const end = new Date(`${date}T00:00:00`);
-  const d = new Date(`${today()}T00:00:00`);
-  if (end < d) return -1;
-  let n = 0;
-  while (d < end) {
-    d.setDate(d.getDate() + 1);
-    if (d.getDay() !== 0 && d.getDay() !== 6) n++;
-  }
-  return n;
+/**
+ * The last day that counts as "due within two working days": two working days after today by the platform's
+ * official calendar (holidays and 调休 make-up days), asked of the public calendar API once per list load.
+ */
+async function nearDueCutoff() {
+  // Without it only the warnings mark rows near due; the list itself still loads.
+  return get(`/api/v1/calendar/due-date?from=${today()}&workingDays=2`).then((d) => d.dueDate, () => null);
 }
 
-/** How pressing a case is: 'overdue', 'near-due' or null, from its due date and its supervision warnings. */
-export function urgency(c) {
+/** How pressing a case is: 'overdue', 'near-due' or null, from its due date, its warnings and the cutoff. */
+export function urgency(c, cutoff) {
   if (!OPEN.includes(c.status)) return null;
   const levels = (c.warnings || []).map((w) => w.level);
   const due = c.dueDate || c.noticeDueDate;
   if (levels.includes('RED') || (due && due < today())) return 'overdue';
-  if (levels.includes('YELLOW') || levels.includes('REMINDER') || (due && workingDaysUntil(due) <= 2)) return 'near-due';
+  if (levels.includes('YELLOW') || levels.includes('REMINDER') || (due && cutoff && due <= cutoff)) return 'near-due';
   return null;
 }
 
@@ -34,16 +30,18 @@ export async function workList(root, open) {
   const body = h('tbody');
   const more = h('button', { type: 'button', id: 'list-more', hidden: true }, '加载更多');
   let cursor = null;
+  let cutoff = null;
 
   async function load(reset) {
     try {
+      if (reset) cutoff = await nearDueCutoff();
       const params = new URLSearchParams({ limit: '50' });
       if (status.value) params.set('status', status.value);
       if (!reset && cursor) params.set('cursor', cursor);
       const page = await get(`/api/v1/applications?${params}`);
       if (reset) body.replaceChildren();
       for (const c of page.items) {
-        const u = urgency(c);
+        const u = urgency(c, cutoff);
         const row = h('tr', { class: ['selectable', u].filter(Boolean).join(' '), tabindex: 0, dataset: { number: c.number },
           onclick: () => open(c.number), onkeydown: (e) => { if (e.key === 'Enter') open(c.number); } },
         h('td', {}, c.number, u ? h('span', { class: `badge ${u === 'overdue' ? 'warn-RED' : 'warn-YELLOW'}` }, u === 'overdue' ? '已超期' : '临近到期') : null),
