@@ -1,5 +1,7 @@
 package cn.tongban.gateway;
 
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -19,6 +21,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -58,6 +61,7 @@ class AuthorisationTableTest {
       "reviewer.mzj", "approver.mzj", "hotline", "supervisor", "admin", "author", "portal-demo");
   private static final AtomicInteger SEQ = new AtomicInteger();
 
+  private static Vertx vertx;
   private static TestGateway gateway;
   private static final Map<String, String> tokens = new HashMap<>();
   private static String shared;
@@ -69,7 +73,15 @@ class AuthorisationTableTest {
 
   @BeforeAll
   static void start() throws Exception {
-    gateway = TestGateway.start();
+    // WeChat's code2session stands in as a local server that knows every code, so the WeChat probes reach the gate.
+    vertx = Vertx.vertx();
+    HttpServer code2session = vertx.createHttpServer().requestHandler(req -> req.response()
+        .putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("openid", "o-" + req.getParam("js_code")).put("session_key", "k").encode()))
+        .listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    gateway = TestGateway.start(Map.of("TONGBAN_WECHAT_CODE2SESSION_URL",
+        "http://127.0.0.1:" + code2session.actualPort() + "/sns/jscode2session", "TONGBAN_WECHAT_APPID", "wx-app",
+        "TONGBAN_WECHAT_SECRET", "wx-secret"));
     JsonObject submitted = done(gateway.post("citizen", "/api/v1/applications", new JsonObject()
         .put("matterCode", MATTER).put("channel", "WEB").put("data", gateway.sample(MATTER))));
     shared = submitted.getString("number");
@@ -100,6 +112,7 @@ class AuthorisationTableTest {
   @AfterAll
   static void stop() throws Exception {
     gateway.close();
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   // ---------------------------------------------------------------------------------------------- the table
