@@ -60,11 +60,14 @@ class AuthorisationTableTest {
   private static final List<String> CALLERS = List.of("anonymous", "citizen", "clerk", "clerk.town", "agent.village",
       "reviewer.mzj", "approver.mzj", "hotline", "supervisor", "admin", "author", "portal-demo");
   private static final AtomicInteger SEQ = new AtomicInteger();
+  /** The status behind the last outcome, for the printed table (an ALLOW that was a 409 or 422 shows it). */
+  private static int lastStatus;
 
   private static Vertx vertx;
   private static TestGateway gateway;
   private static final Map<String, String> tokens = new HashMap<>();
   private static String shared;
+  private static String corrected;
   private static String queryCode;
   private static String licence;
   private static String revocable;
@@ -87,6 +90,9 @@ class AuthorisationTableTest {
     shared = submitted.getString("number");
     queryCode = submitted.getString("queryCode");
     done(gateway.act("clerk", shared, new JsonObject().put("action", "accept")));
+    corrected = gateway.submitSample(MATTER);
+    done(gateway.act("clerk", corrected, new JsonObject().put("action", "request-correction").put("items",
+        new JsonArray().add(new JsonObject().put("pointer", "/data/address").put("message", "写到门牌号")))));
     JsonArray held = new JsonArray(gateway.get("citizen", "/api/v1/licences").body());
     for (Object o : held) {
       JsonObject l = (JsonObject) o;
@@ -173,21 +179,24 @@ class AuthorisationTableTest {
         continue;
       }
       Map<String, String> answers = new LinkedHashMap<>();
+      List<String> statuses = new ArrayList<>();
       for (String caller : CALLERS) {
         String outcome;
+        lastStatus = 0;
         try {
           outcome = probe.call(caller);
         } catch (Exception e) {
           outcome = "ERROR:" + e;
         }
         answers.put(caller, outcome);
+        statuses.add(outcome.equals("ALLOW") && lastStatus / 100 != 2 && lastStatus != 0 ? "ALLOW/" + lastStatus : outcome);
       }
       if (row.name().equals("logout") || row.name().equals("changePassword")) {
         tokens.clear();
       }
       observed.put(row.name(), answers);
       seen.append(String.format("%-34s", row.name()));
-      answers.values().forEach(a -> seen.append(String.format(" %-6s", a)));
+      statuses.forEach(a -> seen.append(String.format(" %-9s", a)));
       seen.append('\n');
       for (int i = 0; i < CALLERS.size(); i++) {
         String caller = CALLERS.get(i);
@@ -320,7 +329,7 @@ class AuthorisationTableTest {
         new JsonObject().put("action", "accept")));
     p.put("Mutation.actOnApplication", c -> gql(c, "mutation($n: String!) { actOnApplication(number: $n,"
         + " input: {action: \"accept\"}) { __typename } }", new JsonObject().put("n", gateway.submitSample(MATTER))));
-    p.put("getCorrectionNotice", c -> rest(c, "GET", "/api/v1/applications/" + shared + "/correction-notice", none));
+    p.put("getCorrectionNotice", c -> rest(c, "GET", "/api/v1/applications/" + corrected + "/correction-notice", none));
     p.put("getReceipt", c -> rest(c, "GET", "/api/v1/applications/" + shared + "/receipt", none));
     p.put("listCaseSteps", c -> rest(c, "GET", "/api/v1/applications/" + shared + "/steps", none));
     p.put("getProgress", c -> rest(c, "GET", "/api/v1/applications/" + shared + "/progress?queryCode=" + queryCode, none));
@@ -346,9 +355,9 @@ class AuthorisationTableTest {
     p.put("departmentStatistics", c -> rest(c, "GET", "/api/v1/supervision/departments", none));
     p.put("runDeadlineScan", c -> rest(c, "POST", "/api/v1/supervision/scan", none));
     // 代办授权
-    p.put("grantAuthorisation", c -> rest(c, "POST", "/api/v1/authorisations", grant()));
+    p.put("grantAuthorisation", c -> rest(c, "POST", "/api/v1/authorisations", grant(c)));
     p.put("Mutation.grantAuthorisation", c -> gql(c, "mutation($i: JSON!) { grantAuthorisation(input: $i) }",
-        new JsonObject().put("i", grant())));
+        new JsonObject().put("i", grant(c))));
     p.put("listAuthorisations", c -> rest(c, "GET", "/api/v1/authorisations", none));
     p.put("Query.authorisations", c -> gql(c, "{ authorisations }", new JsonObject()));
     p.put("revokeAuthorisation", c -> rest(c, "POST", "/api/v1/authorisations/" + granted() + "/revoke", none));
@@ -405,7 +414,11 @@ class AuthorisationTableTest {
 
   private static String upload(String caller) throws Exception {
     String boundary = "----authz" + SEQ.incrementAndGet();
-    String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nbank-card\r\n--" + boundary
+    // Staff upload for an applicant, named by identity number.
+    String applicant = Set.of("anonymous", "citizen", "portal-demo").contains(caller) ? ""
+        : "--" + boundary + "\r\nContent-Disposition: form-data; name=\"idNumber\"\r\n\r\n11010519491231002X\r\n";
+    String body = applicant + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nbank-card\r\n--"
+        + boundary
         + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
         + "%PDF-1.4\n% " + caller + SEQ.get() + "\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
         + "\r\n--" + boundary + "--\r\n";
@@ -450,6 +463,7 @@ class AuthorisationTableTest {
 
   /** The class of an HTTP status (see the class comment). */
   private static String outcome(int status) {
+    lastStatus = status;
     if (status >= 200 && status < 300 || status == 409 || status == 422) {
       return "ALLOW";
     }
@@ -506,6 +520,13 @@ class AuthorisationTableTest {
 
   private static JsonObject grant() {
     return new JsonObject().put("hallCode", "xm-chaohua-v01").put("matterCode", MATTER).put("validUntil", "2027-06-30");
+  }
+
+  /** The applicant's own; staff record one from the applicant's signed form (named applicant, evidence). */
+  private static JsonObject grant(String caller) {
+    return Set.of("anonymous", "citizen", "portal-demo").contains(caller) ? grant() : grant()
+        .put("applicant", new JsonObject().put("name", "张三").put("idNumber", "11010519491231002X"))
+        .put("evidence", "授权书 2026-1206-01");
   }
 
   /** A fresh authorisation the citizen gave, for a revocation probe. */
