@@ -52,7 +52,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * same capability; for those both APIs must give every caller the same class.
  *
  * <p>Probes run in table order, row by row; rows that change global state for good (tokens, accounts,
- * keys) are at the end of the table. Objects probed are created in {@link #start()}.
+ * keys) are at the end of the table. Objects probed are created in {@link #start()}. The test prints the
+ * table it observed (an ALLOW that was a 409 or 422 shows the status) to make a new row easy to write.
  */
 class AuthorisationTableTest {
   private static final String MATTER = "mzj-elderly-preferential-card";
