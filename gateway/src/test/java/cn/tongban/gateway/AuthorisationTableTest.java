@@ -1,0 +1,560 @@
+package cn.tongban.gateway;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.yaml.snakeyaml.Yaml;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * One authorisation table for both APIs: every REST operation of the served contract and every GraphQL
+ * Query and Mutation field, called by every kind of caller, against {@code authorisation-table.txt}
+ * (test resources). A capability the table does not list, or a row for one that no longer exists, fails
+ * the test: a new operation or field states its rule there.
+ *
+ * <p>Outcomes are classes, not bodies. Each probe is a well-formed request (it passes contract
+ * validation), so what comes back is the authorisation gate's answer:
+ * <ul>
+ *   <li>{@code ALLOW}: 2xx, or 409/422 — a business rule on the probe input (a duplicate, a state that no
+ *       longer allows the action, data the form refuses) answered after the caller passed the gate;</li>
+ *   <li>{@code DENY}: 403, the caller is known and the role may not do this;</li>
+ *   <li>{@code HIDE}: 404, the object exists but is outside the caller's scope (or, where the table's
+ *       comment says so, the probe's target does not exist for the one role that passes the gate);</li>
+ *   <li>{@code AUTH}: 401, no (valid) credentials on a protected operation;</li>
+ *   <li>a bare status (e.g. {@code 503}) where none of these fits, with a comment saying why;</li>
+ *   <li>{@code UNPROBED <reason>} in place of the twelve columns: not called, for the reason given.</li>
+ * </ul>
+ * A GraphQL answer maps through the REST problem its error carries ({@code errors[0].extensions.status});
+ * data without errors is {@code ALLOW}. {@code PARITY rest = Field} lines name the pairs that offer the
+ * same capability; for those both APIs must give every caller the same class.
+ *
+ * <p>Probes run in table order, row by row; rows that change global state for good (tokens, accounts,
+ * keys) are at the end of the table. Objects probed are created in {@link #start()}. The test prints the
+ * table it observed (an ALLOW that was a 409 or 422 shows the status) to make a new row easy to write.
+ */
+class AuthorisationTableTest {
+  private static final String MATTER = "mzj-elderly-preferential-card";
+  private static final String AUTHORED = "t-authz";
+  private static final List<String> CALLERS = List.of("anonymous", "citizen", "clerk", "clerk.town", "agent.village",
+      "reviewer.mzj", "approver.mzj", "hotline", "supervisor", "admin", "author", "portal-demo");
+  private static final AtomicInteger SEQ = new AtomicInteger();
+  /** The status behind the last outcome, for the printed table (an ALLOW that was a 409 or 422 shows it). */
+  private static int lastStatus;
+
+  private static Vertx vertx;
+  private static TestGateway gateway;
+  private static final Map<String, String> tokens = new HashMap<>();
+  private static String shared;
+  private static String corrected;
+  private static String queryCode;
+  private static String licence;
+  private static String revocable;
+  private static String material;
+  private static JsonObject exported;
+
+  @BeforeAll
+  static void start() throws Exception {
+    // WeChat's code2session stands in as a local server that knows every code, so the WeChat probes reach the gate.
+    vertx = Vertx.vertx();
+    HttpServer code2session = vertx.createHttpServer().requestHandler(req -> req.response()
+        .putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("openid", "o-" + req.getParam("js_code")).put("session_key", "k").encode()))
+        .listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    gateway = TestGateway.start(Map.of("TONGBAN_WECHAT_CODE2SESSION_URL",
+        "http://127.0.0.1:" + code2session.actualPort() + "/sns/jscode2session", "TONGBAN_WECHAT_APPID", "wx-app",
+        "TONGBAN_WECHAT_SECRET", "wx-secret"));
+    JsonObject submitted = done(gateway.post("citizen", "/api/v1/applications", new JsonObject()
+        .put("matterCode", MATTER).put("channel", "WEB").put("data", gateway.sample(MATTER))));
+    shared = submitted.getString("number");
+    queryCode = submitted.getString("queryCode");
+    done(gateway.act("clerk", shared, new JsonObject().put("action", "accept")));
+    corrected = gateway.submitSample(MATTER);
+    done(gateway.act("clerk", corrected, new JsonObject().put("action", "request-correction").put("items",
+        new JsonArray().add(new JsonObject().put("pointer", "/data/address").put("message", "写到门牌号")))));
+    JsonArray held = new JsonArray(gateway.get("citizen", "/api/v1/licences").body());
+    for (Object o : held) {
+      JsonObject l = (JsonObject) o;
+      if ("居民户口簿".equals(l.getString("typeName"))) {
+        revocable = l.getString("identifier");
+      } else {
+        licence = l.getString("identifier");
+      }
+    }
+    material = done(gateway.upload("citizen", Map.of("kind", "bank-card"), "卡.pdf",
+        ("%PDF-1.4\n% authz\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+            .getBytes(StandardCharsets.UTF_8))).getString("id");
+    done(gateway.post("author", "/api/v1/matters", matterDoc(AUTHORED)));
+    done(gateway.post("author", "/api/v1/matters/" + AUTHORED + "/forms", bundled(MATTER + "/form.json")));
+    done(gateway.post("author", "/api/v1/matters/" + AUTHORED + "/forms/1/publish", new JsonObject()));
+    done(gateway.post("author", "/api/v1/matters/" + AUTHORED + "/forms", bundled(MATTER + "/form.json")));
+    exported = done(gateway.get("author", "/api/v1/matters/" + AUTHORED + "/export"));
+    done(gateway.post("admin", "/api/v1/accounts", new JsonObject().put("username", "t-authz-victim")
+        .put("displayName", "待停用").put("password", "Victim-Authz-26").put("roles", new JsonArray().add("CLERK"))
+        .put("hallCode", "xm-city")));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    gateway.close();
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  // ---------------------------------------------------------------------------------------------- the table
+
+  private record Row(String name, List<String> expected, String unprobed, String comment) {}
+
+  private record Table(Map<String, Row> rows, Map<String, String> parity) {}
+
+  private static Table table() throws IOException {
+    Map<String, Row> rows = new LinkedHashMap<>();
+    Map<String, String> parity = new LinkedHashMap<>();
+    try (InputStream in = AuthorisationTableTest.class.getResourceAsStream("/authorisation-table.txt")) {
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        String comment = line.contains("#") ? line.substring(line.indexOf('#') + 1).trim() : "";
+        String body = line.contains("#") ? line.substring(0, line.indexOf('#')) : line;
+        String[] cells = body.trim().split("\\s+");
+        if (cells[0].isEmpty()) {
+          continue;
+        }
+        if (cells[0].equals("PARITY")) {
+          assertEquals("=", cells[2], line);
+          parity.put(cells[1], cells[3]);
+        } else if (cells.length > 1 && cells[1].equals("UNPROBED")) {
+          rows.put(cells[0], new Row(cells[0], List.of(), body.trim().substring(cells[0].length()).trim(), comment));
+        } else {
+          assertEquals(CALLERS.size() + 1, cells.length, "a row names the capability and one class per caller: " + line);
+          rows.put(cells[0], new Row(cells[0], List.of(cells).subList(1, cells.length), null, comment));
+        }
+      }
+    }
+    return new Table(rows, parity);
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyOperationAndFieldAnswersEveryCallerAsTheTableSays() throws Exception {
+    Table table = table();
+    Set<String> served = served();
+    List<DynamicTest> tests = new ArrayList<>();
+    for (String name : served) {
+      tests.add(DynamicTest.dynamicTest("the table lists " + name, () -> assertTrue(table.rows().containsKey(name),
+          name + " is served but not in authorisation-table.txt: state its rule there")));
+    }
+    for (String name : table.rows().keySet()) {
+      tests.add(DynamicTest.dynamicTest(name + " is still served", () -> assertTrue(served.contains(name),
+          name + " is in authorisation-table.txt but no longer served")));
+    }
+    Map<String, Probe> probes = probes();
+    Map<String, Map<String, String>> observed = new LinkedHashMap<>();
+    StringBuilder seen = new StringBuilder();
+    for (Row row : table.rows().values()) {
+      if (row.unprobed() != null || !served.contains(row.name())) {
+        continue;
+      }
+      Probe probe = probes.get(row.name());
+      if (probe == null) {
+        tests.add(DynamicTest.dynamicTest(row.name() + " has a probe", () -> fail("no probe for " + row.name()
+            + ": add one, or mark the row UNPROBED with a reason")));
+        continue;
+      }
+      Map<String, String> answers = new LinkedHashMap<>();
+      List<String> statuses = new ArrayList<>();
+      for (String caller : CALLERS) {
+        String outcome;
+        lastStatus = 0;
+        try {
+          outcome = probe.call(caller);
+        } catch (Exception e) {
+          outcome = "ERROR:" + e;
+        }
+        answers.put(caller, outcome);
+        statuses.add(outcome.equals("ALLOW") && lastStatus / 100 != 2 && lastStatus != 0 ? "ALLOW/" + lastStatus : outcome);
+      }
+      if (row.name().equals("logout") || row.name().equals("changePassword")) {
+        tokens.clear();
+      }
+      observed.put(row.name(), answers);
+      seen.append(String.format("%-34s", row.name()));
+      statuses.forEach(a -> seen.append(String.format(" %-9s", a)));
+      seen.append('\n');
+      for (int i = 0; i < CALLERS.size(); i++) {
+        String caller = CALLERS.get(i);
+        String want = row.expected().get(i);
+        String got = answers.get(caller);
+        tests.add(DynamicTest.dynamicTest(caller + " " + row.name() + " → " + want, () -> assertEquals(want, got)));
+      }
+    }
+    System.out.println("observed authorisation table:\n" + seen);
+    for (var pair : table.parity().entrySet()) {
+      for (String caller : CALLERS) {
+        String rest = pair.getKey();
+        String graphql = pair.getValue();
+        tests.add(DynamicTest.dynamicTest("parity: " + caller + " " + rest + " ↔ " + graphql, () -> {
+          assertTrue(observed.containsKey(rest) && observed.containsKey(graphql), "both sides are probed");
+          assertEquals(observed.get(rest).get(caller), observed.get(graphql).get(caller),
+              "REST and GraphQL answer " + caller + " alike");
+        }));
+      }
+    }
+    return tests.stream();
+  }
+
+  /** REST operation ids of the contract the gateway serves, and its GraphQL Query/Mutation fields. */
+  private static Set<String> served() throws Exception {
+    Set<String> names = new LinkedHashSet<>();
+    Map<String, Object> contract = new Yaml().load(gateway.send("GET", "/openapi.yaml", null).body());
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) contract.get("paths");
+    for (Map<String, Object> path : paths.values()) {
+      for (var op : path.entrySet()) {
+        if (op.getValue() instanceof Map<?, ?> m && m.get("operationId") != null) {
+          names.add((String) m.get("operationId"));
+        }
+      }
+    }
+    for (String type : List.of("Query", "Mutation")) {
+      // One root type per query: the introspection guard refuses __Type.fields twice in one request.
+      JsonObject answer = graphql("admin", "{ __type(name: \"" + type + "\") { fields { name } } }", new JsonObject());
+      assertTrue(answer.getJsonObject("data") != null, answer.encode());
+      answer.getJsonObject("data").getJsonObject("__type").getJsonArray("fields")
+          .forEach(f -> names.add(type + "." + ((JsonObject) f).getString("name")));
+    }
+    return names;
+  }
+
+  // ---------------------------------------------------------------------------------------------- probes
+
+  @FunctionalInterface
+  private interface Probe {
+    String call(String caller) throws Exception;
+  }
+
+  private static Map<String, Probe> probes() {
+    Map<String, Probe> p = new HashMap<>();
+    JsonObject none = null;
+    // identity
+    p.put("getHealth", c -> rest(c, "GET", "/health", none));
+    p.put("issueToken", c -> rest(c, "POST", "/api/v1/auth/token", new JsonObject().put("grant_type", "password")
+        .put("username", "citizen").put("password", "tongban-demo")));
+    p.put("wechatSignIn", c -> rest(c, "POST", "/api/v1/auth/wechat", new JsonObject().put("code", "good-zhangsan")));
+    p.put("wechatLink", c -> rest(c, "POST", "/api/v1/auth/wechat/bind", new JsonObject().put("code", "good-zhangsan")));
+    p.put("getMe", c -> rest(c, "GET", "/api/v1/me", none));
+    p.put("Query.me", c -> gql(c, "{ me }", new JsonObject()));
+    p.put("registerCitizen", c -> rest(c, "POST", "/api/v1/citizens", new JsonObject().put("idNumber", newIdNumber())
+        .put("name", "李四").put("phone", String.format("139%08d", SEQ.incrementAndGet()))
+        .put("password", "Citizen-Authz-26")));
+    p.put("registerEnterprise", c -> rest(c, "POST", "/api/v1/enterprises", new JsonObject()
+        .put("creditCode", "91440300708461136T").put("name", "测试企业")));
+    p.put("listMyEnterprises", c -> rest(c, "GET", "/api/v1/enterprises", none));
+    p.put("authoriseAgent", c -> rest(c, "POST", "/api/v1/enterprises/91440300708461136T/agents",
+        new JsonObject().put("idNumber", "11010519491231002X")));
+    // organisation
+    p.put("createStaffAccount", c -> rest(c, "POST", "/api/v1/accounts", new JsonObject()
+        .put("username", "t-authz-" + SEQ.incrementAndGet()).put("displayName", "测试").put("password", "Staff-Authz-26")
+        .put("roles", new JsonArray().add("CLERK")).put("hallCode", "xm-city")));
+    p.put("putDepartment", c -> rest(c, "PUT", "/api/v1/departments/tauthz", new JsonObject().put("name", "测试局")));
+    p.put("listHalls", c -> rest(c, "GET", "/api/v1/halls", none));
+    p.put("Query.halls", c -> gql(c, "{ halls }", new JsonObject()));
+    p.put("putHall", c -> rest(c, "PUT", "/api/v1/halls/xm-authz", new JsonObject().put("name", "测试镇便民服务中心")
+        .put("level", "TOWNSHIP").put("parentCode", "xm-city")));
+    p.put("putWindow", c -> rest(c, "PUT", "/api/v1/halls/xm-authz/windows/w1", new JsonObject().put("name", "综合窗口")
+        .put("kind", "COMPREHENSIVE")));
+    p.put("listRealNameLevels", c -> rest(c, "GET", "/api/v1/real-name-levels", none));
+    p.put("setRealNameLevel", c -> rest(c, "PUT", "/api/v1/citizens/11010519491231002X/real-name-level",
+        new JsonObject().put("level", 3)));
+    // catalogue and authoring
+    p.put("listMatters", c -> rest(c, "GET", "/api/v1/matters", none));
+    p.put("Query.matters", c -> gql(c, "{ matters { __typename } }", new JsonObject()));
+    p.put("getMatter", c -> rest(c, "GET", "/api/v1/matters/" + MATTER, none));
+    p.put("Query.matter", c -> gql(c, "query($c: String!) { matter(code: $c) { __typename } }",
+        new JsonObject().put("c", MATTER)));
+    p.put("prefillApplication", c -> rest(c, "GET", "/api/v1/matters/" + MATTER + "/prefill", none));
+    p.put("Query.prefill", c -> gql(c, "query($c: String!) { prefill(matterCode: $c) }", new JsonObject().put("c", MATTER)));
+    p.put("createMatter", c -> rest(c, "POST", "/api/v1/matters", matterDoc("t-authz-" + SEQ.incrementAndGet())));
+    p.put("Mutation.createMatter", c -> gql(c, "mutation($d: JSON!) { createMatter(document: $d) { __typename } }",
+        new JsonObject().put("d", matterDoc("t-authz-" + SEQ.incrementAndGet()))));
+    p.put("updateMatter", c -> rest(c, "PUT", "/api/v1/matters/" + AUTHORED, matterDoc(AUTHORED)));
+    p.put("Mutation.updateMatter", c -> gql(c, "mutation($c: String!, $d: JSON!) { updateMatter(code: $c, document: $d)"
+        + " { __typename } }", new JsonObject().put("c", AUTHORED).put("d", matterDoc(AUTHORED))));
+    p.put("exportMatter", c -> rest(c, "GET", "/api/v1/matters/" + AUTHORED + "/export", none));
+    p.put("importMatter", c -> rest(c, "POST", "/api/v1/matters/import", exported));
+    p.put("listFormVersions", c -> rest(c, "GET", "/api/v1/matters/" + AUTHORED + "/forms", none));
+    p.put("Query.formVersions", c -> gql(c, "query($c: String!) { formVersions(matterCode: $c) { __typename } }",
+        new JsonObject().put("c", AUTHORED)));
+    p.put("getFormVersion", c -> rest(c, "GET", "/api/v1/matters/" + AUTHORED + "/forms/1", none));
+    p.put("formChanges", c -> rest(c, "GET", "/api/v1/matters/" + AUTHORED + "/forms/2/changes?since=1", none));
+    p.put("Query.formChanges", c -> gql(c, "query($c: String!) { formChanges(matterCode: $c, since: 1, version: 2) }",
+        new JsonObject().put("c", AUTHORED)));
+    p.put("dryRunForm", c -> rest(c, "POST", "/api/v1/matters/" + AUTHORED + "/forms/1/dry-run",
+        new JsonObject().put("data", gateway.sample(MATTER))));
+    p.put("Mutation.dryRunForm", c -> gql(c, "mutation($c: String!, $d: JSON!) { dryRunForm(matterCode: $c, version: 1,"
+        + " data: $d) { __typename } }", new JsonObject().put("c", AUTHORED).put("d", gateway.sample(MATTER))));
+    p.put("createFormDraft", c -> rest(c, "POST", "/api/v1/matters/" + AUTHORED + "/forms", bundled(MATTER + "/form.json")));
+    p.put("Mutation.createFormDraft", c -> gql(c, "mutation($c: String!, $d: JSON!) { createFormDraft(matterCode: $c,"
+        + " definition: $d) { __typename } }", new JsonObject().put("c", AUTHORED).put("d", bundled(MATTER + "/form.json"))));
+    p.put("publishForm", c -> rest(c, "POST", "/api/v1/matters/" + AUTHORED + "/forms/2/publish", none));
+    p.put("Mutation.publishForm", c -> gql(c, "mutation($c: String!) { publishForm(matterCode: $c, version: 2)"
+        + " { __typename } }", new JsonObject().put("c", AUTHORED)));
+    // cases
+    p.put("submitApplication", c -> rest(c, "POST", "/api/v1/applications", submission(c)));
+    p.put("Mutation.submitApplication", c -> gql(c, "mutation($i: SubmitApplicationInput!) { submitApplication(input: $i)"
+        + " { __typename } }", new JsonObject().put("i", submission(c))));
+    p.put("listApplications", c -> rest(c, "GET", "/api/v1/applications", none));
+    p.put("Query.applications", c -> gql(c, "{ applications { __typename } }", new JsonObject()));
+    p.put("getApplication", c -> rest(c, "GET", "/api/v1/applications/" + shared, none));
+    p.put("Query.application", c -> gql(c, "query($n: String!) { application(number: $n) { __typename } }",
+        new JsonObject().put("n", shared)));
+    p.put("actOnApplication", c -> rest(c, "POST", "/api/v1/applications/" + gateway.submitSample(MATTER) + "/actions",
+        new JsonObject().put("action", "accept")));
+    p.put("Mutation.actOnApplication", c -> gql(c, "mutation($n: String!) { actOnApplication(number: $n,"
+        + " input: {action: \"accept\"}) { __typename } }", new JsonObject().put("n", gateway.submitSample(MATTER))));
+    p.put("getCorrectionNotice", c -> rest(c, "GET", "/api/v1/applications/" + corrected + "/correction-notice", none));
+    p.put("getReceipt", c -> rest(c, "GET", "/api/v1/applications/" + shared + "/receipt", none));
+    p.put("listCaseSteps", c -> rest(c, "GET", "/api/v1/applications/" + shared + "/steps", none));
+    p.put("getProgress", c -> rest(c, "GET", "/api/v1/applications/" + shared + "/progress?queryCode=" + queryCode, none));
+    p.put("Query.progress", c -> gql(c, "query($n: String!, $q: String!) { progress(number: $n, queryCode: $q) }",
+        new JsonObject().put("n", shared).put("q", queryCode)));
+    p.put("listCaseMaterials", c -> rest(c, "GET", "/api/v1/applications/" + shared + "/materials", none));
+    // calendar and supervision
+    p.put("computeDueDate", c -> rest(c, "GET", "/api/v1/calendar/due-date?from=2027-01-04&workingDays=5", none));
+    p.put("setCalendarDay", c -> rest(c, "PUT", "/api/v1/calendar/days/2031-03-08", new JsonObject().put("kind", "WORKDAY")
+        .put("name", "测试调休")));
+    p.put("setCalendarYear", c -> rest(c, "PUT", "/api/v1/calendar/years/2032", new JsonObject().put("source", "测试通知")
+        .put("holidays", new JsonArray().add(new JsonObject().put("from", "2032-01-01").put("to", "2032-01-01")
+            .put("name", "元旦"))).put("workdays", new JsonArray())));
+    p.put("listDeadEvents", c -> rest(c, "GET", "/api/v1/admin/outbox/dead", none));
+    p.put("retryDeadEvent", c -> rest(c, "POST", "/api/v1/admin/outbox/no-such-event/retry", none));
+    p.put("verifyAuditChain", c -> rest(c, "GET", "/api/v1/admin/audit/verify", none));
+    p.put("importSharedDataset", c -> rest(c, "PUT", "/api/v1/admin/datasets/gongan-population", new JsonObject()
+        .put("records", new JsonArray().add(new JsonObject().put("subjectKey", "11010519491231002X")
+            .put("record", new JsonObject().put("householdTownship", "米村镇").put("householdVillage", "米村")
+                .put("address", "新密市米村镇米村一组8号"))))));
+    p.put("sameCityStatistics", c -> rest(c, "GET", "/api/v1/supervision/same-city", none));
+    p.put("Query.sameCityStatistics", c -> gql(c, "{ sameCityStatistics }", new JsonObject()));
+    p.put("departmentStatistics", c -> rest(c, "GET", "/api/v1/supervision/departments", none));
+    p.put("runDeadlineScan", c -> rest(c, "POST", "/api/v1/supervision/scan", none));
+    // 代办授权
+    p.put("grantAuthorisation", c -> rest(c, "POST", "/api/v1/authorisations", grant(c)));
+    p.put("Mutation.grantAuthorisation", c -> gql(c, "mutation($i: JSON!) { grantAuthorisation(input: $i) }",
+        new JsonObject().put("i", grant(c))));
+    p.put("listAuthorisations", c -> rest(c, "GET", "/api/v1/authorisations", none));
+    p.put("Query.authorisations", c -> gql(c, "{ authorisations }", new JsonObject()));
+    p.put("revokeAuthorisation", c -> rest(c, "POST", "/api/v1/authorisations/" + granted() + "/revoke", none));
+    p.put("Mutation.revokeAuthorisation", c -> gql(c, "mutation($id: String!) { revokeAuthorisation(id: $id) }",
+        new JsonObject().put("id", granted())));
+    // licences
+    p.put("listMyLicences", c -> rest(c, "GET", "/api/v1/licences", none));
+    p.put("Query.licences", c -> gql(c, "{ licences { __typename } }", new JsonObject()));
+    p.put("getLicence", c -> rest(c, "GET", "/api/v1/licences/" + licence, none));
+    p.put("Query.licence", c -> gql(c, "query($i: String!) { licence(identifier: $i) { __typename } }",
+        new JsonObject().put("i", licence)));
+    p.put("verifyLicence", c -> rest(c, "POST", "/api/v1/licences/verify", new JsonObject().put("identifier", licence)));
+    p.put("Query.verifyLicence", c -> gql(c, "query($i: String!) { verifyLicence(identifier: $i) }",
+        new JsonObject().put("i", licence)));
+    p.put("getLicenceQr", c -> rest(c, "GET", "/api/v1/licences/" + licence + "/qr.png", none));
+    p.put("printLicence", c -> rest(c, "GET", "/api/v1/licences/" + licence + "/print", none));
+    p.put("revokeLicence", c -> rest(c, "POST", "/api/v1/licences/" + revocable + "/revoke",
+        new JsonObject().put("reason", "测试注销")));
+    // materials
+    p.put("uploadMaterial", c -> upload(c));
+    p.put("listMyMaterials", c -> rest(c, "GET", "/api/v1/materials", none));
+    p.put("getMaterial", c -> rest(c, "GET", "/api/v1/materials/" + material, none));
+    p.put("getMaterialContent", c -> rest(c, "GET", "/api/v1/materials/" + material + "/content", none));
+    // global state, last: keys, accounts, sessions
+    p.put("getDataKeys", c -> rest(c, "GET", "/api/v1/admin/data-keys", none));
+    p.put("rotateLicenceKey", c -> rest(c, "POST", "/api/v1/admin/licence-keys/rotate", none));
+    p.put("rewrapDataKeys", c -> rest(c, "POST", "/api/v1/admin/data-keys/rewrap", new JsonObject()));
+    p.put("setAccountDisabled", c -> rest(c, "PUT", "/api/v1/accounts/t-authz-victim/disabled",
+        new JsonObject().put("disabled", true)));
+    p.put("changePassword", c -> restWith(fresh(c), "POST", "/api/v1/auth/password", new JsonObject()
+        .put("currentPassword", "tongban-demo").put("newPassword", "tongban-demo")));
+    p.put("logout", c -> restWith(fresh(c), "POST", "/api/v1/auth/logout", none));
+    return p;
+  }
+
+  // ---------------------------------------------------------------------------------------------- calls
+
+  private static String rest(String caller, String method, String path, JsonObject body) throws Exception {
+    return restWith(token(caller), method, path, body);
+  }
+
+  private static String restWith(String token, String method, String path, JsonObject body) throws Exception {
+    List<String> headers = new ArrayList<>();
+    if (token != null) {
+      headers.addAll(List.of("Authorization", "Bearer " + token));
+    }
+    if (body != null) {
+      headers.addAll(List.of("Content-Type", "application/json"));
+    }
+    HttpResponse<String> r = gateway.send(method, path, body == null ? null : body.encode(),
+        headers.toArray(String[]::new));
+    return outcome(r.statusCode());
+  }
+
+  private static String upload(String caller) throws Exception {
+    String boundary = "----authz" + SEQ.incrementAndGet();
+    // Staff upload for an applicant, named by identity number.
+    String applicant = Set.of("anonymous", "citizen", "portal-demo").contains(caller) ? ""
+        : "--" + boundary + "\r\nContent-Disposition: form-data; name=\"idNumber\"\r\n\r\n11010519491231002X\r\n";
+    String body = applicant + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nbank-card\r\n--"
+        + boundary
+        + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
+        + "%PDF-1.4\n% " + caller + SEQ.get() + "\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+        + "\r\n--" + boundary + "--\r\n";
+    List<String> headers = new ArrayList<>(List.of("Content-Type", "multipart/form-data; boundary=" + boundary));
+    String token = token(caller);
+    if (token != null) {
+      headers.addAll(List.of("Authorization", "Bearer " + token));
+    }
+    return outcome(gateway.send("POST", "/api/v1/materials", body, headers.toArray(String[]::new)).statusCode());
+  }
+
+  private static String gql(String caller, String query, JsonObject variables) throws Exception {
+    List<String> headers = new ArrayList<>(List.of("Content-Type", "application/json"));
+    String token = token(caller);
+    if (token != null) {
+      headers.addAll(List.of("Authorization", "Bearer " + token));
+    }
+    HttpResponse<String> r = gateway.send("POST", "/graphql", new JsonObject().put("query", query)
+        .put("variables", variables).encode(), headers.toArray(String[]::new));
+    if (r.statusCode() != 200) {
+      return outcome(r.statusCode());
+    }
+    JsonObject answer = new JsonObject(r.body());
+    JsonArray errors = answer.getJsonArray("errors");
+    if (errors != null && !errors.isEmpty()) {
+      JsonObject extensions = errors.getJsonObject(0).getJsonObject("extensions", new JsonObject());
+      Object status = extensions.getValue("status");
+      if (status instanceof Number n) {
+        return outcome(n.intValue());
+      }
+      String code = extensions.getString("code", "");
+      return code.endsWith("not-found") ? "HIDE" : "GQL:" + errors.getJsonObject(0).getString("message");
+    }
+    return "ALLOW";
+  }
+
+  private static JsonObject graphql(String caller, String query, JsonObject variables) throws Exception {
+    return new JsonObject(gateway.send("POST", "/graphql", new JsonObject().put("query", query)
+        .put("variables", variables).encode(), "Content-Type", "application/json", "Authorization",
+        "Bearer " + token(caller)).body());
+  }
+
+  /** The class of an HTTP status (see the class comment). */
+  private static String outcome(int status) {
+    lastStatus = status;
+    if (status >= 200 && status < 300 || status == 409 || status == 422) {
+      return "ALLOW";
+    }
+    return switch (status) {
+      case 401 -> "AUTH";
+      case 403 -> "DENY";
+      case 404 -> "HIDE";
+      default -> String.valueOf(status);
+    };
+  }
+
+  private static String token(String caller) throws Exception {
+    if (caller.equals("anonymous")) {
+      return null;
+    }
+    String t = tokens.get(caller);
+    if (t == null) {
+      t = fresh(caller);
+      tokens.put(caller, t);
+    }
+    return t;
+  }
+
+  /** A token of its own, for the probes that end or change a session. */
+  private static String fresh(String caller) throws Exception {
+    if (caller.equals("anonymous")) {
+      return null;
+    }
+    if (caller.equals("portal-demo")) {
+      return new JsonObject(gateway.send("POST", "/api/v1/auth/token", new JsonObject()
+          .put("grant_type", "client_credentials").put("client_id", "portal-demo").put("client_secret", "tongban-demo")
+          .encode(), "Content-Type", "application/json").body()).getString("access_token");
+    }
+    return gateway.token(caller);
+  }
+
+  // ---------------------------------------------------------------------------------------------- inputs
+
+  /** The body of a set-up call that must succeed. */
+  private static JsonObject done(HttpResponse<String> r) {
+    assertTrue(r.statusCode() / 100 == 2, r.statusCode() + " " + r.body());
+    return new JsonObject(r.body());
+  }
+
+  /** Online for the applicant themselves; staff take it in at a window for the demo citizen, as a walk-in. */
+  private static JsonObject submission(String caller) throws Exception {
+    JsonObject body = new JsonObject().put("matterCode", MATTER).put("data", gateway.sample(MATTER));
+    if (Set.of("anonymous", "citizen", "portal-demo").contains(caller)) {
+      return body.put("channel", "WEB");
+    }
+    return body.put("channel", "WINDOW").put("applicant", new JsonObject().put("name", "张三")
+        .put("idNumber", "11010519491231002X"));
+  }
+
+  private static JsonObject grant() {
+    return new JsonObject().put("hallCode", "xm-chaohua-v01").put("matterCode", MATTER).put("validUntil", "2027-06-30");
+  }
+
+  /** The applicant's own; staff record one from the applicant's signed form (named applicant, evidence). */
+  private static JsonObject grant(String caller) {
+    return Set.of("anonymous", "citizen", "portal-demo").contains(caller) ? grant() : grant()
+        .put("applicant", new JsonObject().put("name", "张三").put("idNumber", "11010519491231002X"))
+        .put("evidence", "授权书 2026-1206-01");
+  }
+
+  /** A fresh authorisation the citizen gave, for a revocation probe. */
+  private static String granted() throws Exception {
+    return done(gateway.post("citizen", "/api/v1/authorisations", grant())).getString("id");
+  }
+
+  private static JsonObject matterDoc(String code) {
+    return bundled(MATTER + "/matter.json").put("code", code).put("name", "测试事项" + code);
+  }
+
+  private static JsonObject bundled(String path) {
+    try (InputStream in = AuthorisationTableTest.class.getClassLoader().getResourceAsStream("catalogue/" + path)) {
+      return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A valid 18-digit identity number (GB 11643 check digit) no one has used. */
+  private static String newIdNumber() {
+    String body = String.format("41018319900101%03d", SEQ.incrementAndGet() % 1000);
+    int[] weights = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+    int sum = 0;
+    for (int i = 0; i < 17; i++) {
+      sum += (body.charAt(i) - '0') * weights[i];
+    }
+    return body + "10X98765432".charAt(sum % 11);
+  }
+}
