@@ -292,6 +292,10 @@ class AuthorisationTableTest {
         new JsonObject().put("c", MATTER)));
     p.put("prefillApplication", c -> rest(c, "GET", "/api/v1/matters/" + MATTER + "/prefill", none));
     p.put("Query.prefill", c -> gql(c, "query($c: String!) { prefill(matterCode: $c) }", new JsonObject().put("c", MATTER)));
+    p.put("listReusableMaterials", c -> rest(c, "GET", "/api/v1/matters/" + MATTER + "/reusable-materials?idNumber="
+        + "11010519491231002X", none));
+    p.put("Query.reusableMaterials", c -> gql(c, "query($c: String!, $i: String) { reusableMaterials(matterCode: $c,"
+        + " idNumber: $i) }", new JsonObject().put("c", MATTER).put("i", "11010519491231002X")));
     p.put("createMatter", c -> rest(c, "POST", "/api/v1/matters", matterDoc("t-authz-" + SEQ.incrementAndGet())));
     p.put("Mutation.createMatter", c -> gql(c, "mutation($d: JSON!) { createMatter(document: $d) { __typename } }",
         new JsonObject().put("d", matterDoc("t-authz-" + SEQ.incrementAndGet()))));
