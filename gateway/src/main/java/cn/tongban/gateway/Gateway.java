@@ -117,9 +117,10 @@ public final class Gateway extends VerticleBase {
       router.get("/openapi.yaml").handler(rc -> rc.response()
           .putHeader("Content-Type", "application/yaml; charset=utf-8").end(openapiYaml));
       mountGraphQL(router, authentication);
-      mountPages(router);
       router.post("/api/v1/auth/token").consumes("application/x-www-form-urlencoded").handler(api.tokenFromForm());
       router.route("/*").subRouter(api.router());
+      // After the API: a request the contract's routes did not take comes here; API calls never walk these.
+      mountPages(router);
       router.route().failureHandler(problems);
       for (int status : new int[] {400, 404, 405, 406, 413, 415, 500}) {
         router.errorHandler(status, problems);
@@ -145,8 +146,8 @@ public final class Gateway extends VerticleBase {
    */
   private static void mountPages(Router router) {
     router.get("/").handler(rc -> rc.redirect("/public/"));
+    router.getWithRegex("/(console|public|assets|docs)").handler(rc -> rc.redirect(rc.request().path() + "/"));
     for (String page : List.of("console", "public", "assets", "docs")) {
-      router.getWithRegex("/" + page).handler(rc -> rc.redirect("/" + page + "/"));
       // Not cached as immutable: the pages change with every release, unlike the versioned webjars.
       router.get("/" + page + "/*").handler(StaticHandler.create("web/" + page).setCachingEnabled(false)
           .setDefaultContentEncoding("UTF-8"));

@@ -271,13 +271,15 @@ public final class LicenceService {
    * The payload inside what a reader sends: the raw {@code TBL1.…} (older QR codes), or a verification URL
    * carrying it in its fragment or in a {@code p} query parameter.
    */
+  private static final java.util.regex.Pattern PAYLOAD_PARAMETER = java.util.regex.Pattern.compile("[?&]p=([^&]*)");
+
   static String payloadOf(String text) {
     String t = text.trim();
     int hash = t.indexOf('#');
     if (hash >= 0) {
       t = t.substring(hash + 1);
     } else if (t.startsWith("http://") || t.startsWith("https://")) {
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("[?&]p=([^&]*)").matcher(t);
+      java.util.regex.Matcher m = PAYLOAD_PARAMETER.matcher(t);
       t = m.find() ? m.group(1) : t;
     }
     // A payload is base64url and dots; a percent sign means someone's app escaped it on the way.
