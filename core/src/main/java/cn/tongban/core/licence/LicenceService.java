@@ -17,9 +17,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
 
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -41,7 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class LicenceService {
   private final Vertx vertx;
-  private final Pool pool;
+  private final LicenceStore store;
   private final CalendarService calendar;
   private final String areaCode;
   private final PersonalData personal;
@@ -54,34 +52,19 @@ public final class LicenceService {
     this.personal = personal;
     this.publicUrl = publicUrl;
     this.vertx = vertx;
-    this.pool = pool;
+    this.store = new LicenceStore(pool, personal);
     this.calendar = calendar;
     this.areaCode = areaCode;
   }
 
   /** Makes sure a signing key exists: the first start generates one (on a worker thread). */
   public Future<Void> ensureKey() {
-    return pool.query("select 1 from licence_key where retired_at is null").execute().compose(rows -> rows.size() > 0
-        ? Future.succeededFuture()
-        : vertx.executeBlocking(Sm2::generate).compose(pair -> pool.preparedQuery("""
-                insert into licence_key (id, algorithm, private_key, public_key) values ($1, 'SM2-SM3', $2, $3)
-                on conflict do nothing""")
-            .execute(Tuple.of(newKeyId(), Buffer.buffer(personal.sealBytes(PRIVATE_KEY, pair.privateKey())),
-                Buffer.buffer(pair.publicKey())))
-            .mapEmpty()));
+    return store.hasSigningKey().compose(has -> has ? Future.succeededFuture()
+        : vertx.executeBlocking(Sm2::generate).compose(pair -> store.insertFirstKey(newKeyId(), pair)));
   }
 
-  /** Column context: the issuer's SM2 private key is sealed at rest like personal data. */
-  public static final String PRIVATE_KEY = "licence_key.private_key";
-
   /** The licence signing keys' sealed private halves, for a rewrap. */
-  public static final SealedTable SEALED_KEYS = new SealedTable("licence_key",
-      "select id, private_key from licence_key"
-          + " where substring(private_key from 1 for length($2::bytea)) <> $2::bytea and $1::text is not null"
-          + " order by id",
-      "update licence_key set private_key = $2 where id = $1",
-      (personal, r) -> Tuple.of(r.getString("id"), Buffer.buffer(personal.sealBytes(PRIVATE_KEY,
-          personal.openBytes(PRIVATE_KEY, r.getBuffer("private_key").getBytes())))));
+  public static final SealedTable SEALED_KEYS = LicenceStore.SEALED_KEYS;
 
   /** How this service seals holders' codes and surfaces. */
   public PersonalData personal() {
@@ -94,14 +77,9 @@ public final class LicenceService {
       return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "account.forbidden"));
     }
     String id = newKeyId();
-    return vertx.executeBlocking(Sm2::generate).compose(pair -> pool.withTransaction(tx -> tx
-        .query("update licence_key set retired_at = now() where retired_at is null returning id").execute()
-        .compose(retired -> tx.preparedQuery("""
-                insert into licence_key (id, algorithm, private_key, public_key) values ($1, 'SM2-SM3', $2, $3)""")
-            .execute(Tuple.of(id, Buffer.buffer(personal.sealBytes(PRIVATE_KEY, pair.privateKey())),
-                Buffer.buffer(pair.publicKey())))
-            .map(v -> new JsonObject().put("keyId", id).put("retired",
-                retired.size() == 0 ? null : retired.iterator().next().getString(0))))
+    return vertx.executeBlocking(Sm2::generate).compose(pair -> store.pool().withTransaction(tx -> store
+        .rotateKey(tx, id, pair)
+        .map(retired -> new JsonObject().put("keyId", id).put("retired", retired.orElse(null)))
         .compose(out -> audit(tx, caller.scopeKey(), "licence.key-rotated", id, out).map(out))));
   }
 
@@ -126,19 +104,15 @@ public final class LicenceService {
    */
   public Future<Optional<Licence>> issueFor(ApprovedCase approved) {
     String applicationNumber = approved.number();
-    return pool.preparedQuery("""
-            select d.name as department_name, m.document -> 'result' as result,
-                   (select identifier from licence where application_number = $1) as issued
-            from matter m, department d where m.code = $2 and d.code = $3""")
-        .execute(Tuple.of(applicationNumber, approved.matterCode(), approved.departmentCode())).compose(rows -> {
-          if (rows.size() == 0) {
+    return store.issueContext(applicationNumber, approved.matterCode(), approved.departmentCode()).compose(found -> {
+          if (found.isEmpty()) {
             return Future.succeededFuture(Optional.empty());
           }
-          Row r = rows.iterator().next();
-          if (r.getString("issued") != null) {
-            return find(r.getString("issued"));
+          LicenceStore.IssueContext r = found.get();
+          if (r.issued().isPresent()) {
+            return find(r.issued().get());
           }
-          JsonObject result = (JsonObject) r.getValue("result");
+          JsonObject result = r.result();
           Optional<LicenceTypes.Type> type = Optional.ofNullable(result).map(x -> x.getString("licenceType"))
               .flatMap(LicenceTypes::byName);
           if (type.isEmpty()) {
@@ -151,47 +125,36 @@ public final class LicenceService {
           String dept = approved.departmentCode();
           IssueRequest req = new IssueRequest(type.get(), result.getString("name", type.get().name()),
               applicant.getString("name"), enterprise ? applicant.getString("creditCode") : applicant.getString("idNumber"),
-              enterprise ? "001" : "111", r.getString("department_name"), IssuerCodes.of(areaCode, dept),
+              enterprise ? "001" : "111", r.departmentName(), IssuerCodes.of(areaCode, dept),
               Optional.of(dept), today, years > 0 ? Optional.of(today.plusYears(years).minusDays(1)) : Optional.empty(),
               approved.data(), Optional.of(applicationNumber));
-          return pool.withTransaction(tx -> issue(tx, req, "system")).map(Optional::of);
+          return store.pool().withTransaction(tx -> issue(tx, req, "system")).map(Optional::of);
         });
   }
 
   /** Issues a licence inside the caller's transaction, with its audit and outbox events. */
   public Future<Licence> issue(SqlClient tx, IssueRequest req, String actor) {
     LocalDate today = calendar.today();
-    return tx.query("""
-            select nextval('licence_serial_seq') as serial,
-                   (select id from licence_key where retired_at is null) as key_id,
-                   (select private_key from licence_key where retired_at is null) as private_key""").execute()
-        .compose(rows -> {
-          Row r = rows.iterator().next();
-          if (r.getString("key_id") == null) {
+    return store.nextSigning(tx)
+        .compose(found -> {
+          if (found.isEmpty()) {
             return Future.failedFuture(new IllegalStateException("no licence signing key"));
           }
-          String number = areaCode + today.getYear() + String.format("%08d", r.getLong("serial"));
+          LicenceStore.Signing r = found.get();
+          String number = areaCode + today.getYear() + String.format("%08d", r.serial());
           String identifier = LicenceIdentifier.of(req.type().code(), req.issuerCode(), number, 1);
           Licence unsigned = new Licence(identifier, req.type().code(), req.type().name(), req.name(), number,
               req.holderName(), req.holderCode(), req.holderCodeType(), req.issuerName(), req.issuerCode(),
               req.departmentCode(), today, areaCode, req.validFrom(), req.validUntil(), req.surface(),
-              req.applicationNumber(), r.getString("key_id"), new byte[0], "ACTIVE", Optional.empty(),
+              req.applicationNumber(), r.keyId(), new byte[0], "ACTIVE", Optional.empty(),
               Optional.empty());
-          byte[] signature = Sm2.sign(personal.openBytes(PRIVATE_KEY, r.getBuffer("private_key").getBytes()),
-              unsigned.signedBytes());
+          byte[] signature = Sm2.sign(r.privateKey(), unsigned.signedBytes());
           Licence l = new Licence(identifier, unsigned.typeCode(), unsigned.typeName(), unsigned.name(), number,
               unsigned.holderName(), unsigned.holderCode(), unsigned.holderCodeType(), unsigned.issuerName(),
               unsigned.issuerCode(), unsigned.departmentCode(), today, areaCode, unsigned.validFrom(),
               unsigned.validUntil(), unsigned.surface(), unsigned.applicationNumber(), unsigned.keyId(), signature,
               "ACTIVE", Optional.empty(), Optional.empty());
-          return tx.preparedQuery("insert into licence (" + Licence.COLUMNS + ", holder_index) values ($1, $2, $3, $4,"
-                  + " $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 'ACTIVE', null, null, $20)")
-              .execute(Tuple.from(new Object[] {l.identifier(), l.typeCode(), l.typeName(), l.name(), l.number(),
-                  l.holderName(), personal.seal(Licence.HOLDER_CODE, l.holderCode()), l.holderCodeType(),
-                  l.issuerName(), l.issuerCode(), l.departmentCode().orElse(null), l.issueDate(), l.jurisdiction(),
-                  l.validFrom(), l.validUntil().orElse(null), personal.sealJson(Licence.SURFACE, l.surface()),
-                  l.applicationNumber().orElse(null), l.keyId(), Buffer.buffer(signature),
-                  Licence.holderIndex(personal, l.holderCode(), l.holderCodeType())}))
+          return store.insert(tx, l)
               .compose(v -> audit(tx, actor, "licence.issued", identifier, new JsonObject()
                   .put("typeName", l.typeName()).put("applicationNumber", l.applicationNumber().orElse(null))))
               .compose(v -> outbox(tx, "LicenceIssued", l))
@@ -200,31 +163,20 @@ public final class LicenceService {
   }
 
   public Future<Optional<Licence>> find(String identifier) {
-    return pool.preparedQuery("select " + Licence.COLUMNS + " from licence where identifier = $1")
-        .execute(Tuple.of(identifier))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(Licence.from(rows.iterator().next(), personal)));
+    return store.find(store.pool(), identifier);
   }
-
-  // The holder codes a caller answers for: their identity number, and enterprises they represent or act for.
-  private static final String HOLDER_CODES = """
-      (select id_number_index from account where id::text = $1 and id_number_index is not null
-       union select credit_code from enterprise where legal_rep_account::text = $1
-       union select credit_code from enterprise_agent where account_id::text = $1)""";
 
   /** The caller's own licences (and their enterprises'), newest first; {@code typeName} narrows them. */
   public Future<List<JsonObject>> mine(Caller caller, Optional<String> typeName) {
     if (caller.kind() == Caller.Kind.CLIENT) {
       return Future.succeededFuture(List.of());
     }
-    return pool.preparedQuery("select " + Licence.COLUMNS + " from licence where holder_index in " + HOLDER_CODES
-            + " and ($2::text is null or type_name = $2) order by issue_date desc, identifier")
-        .execute(Tuple.of(caller.subject(), typeName.orElse(null)))
-        .map(rows -> {
-          LocalDate today = calendar.today();
-          List<JsonObject> out = new ArrayList<>();
-          rows.forEach(r -> out.add(toJson(Licence.from(r, personal), today)));
-          return out;
-        });
+    return store.ofAccount(caller.subject(), typeName).map(licences -> {
+      LocalDate today = calendar.today();
+      List<JsonObject> out = new ArrayList<>();
+      licences.forEach(l -> out.add(toJson(l, today)));
+      return out;
+    });
   }
 
   /** One licence, to its holder, its issuing department and oversight; anyone else gets 404. */
@@ -241,8 +193,7 @@ public final class LicenceService {
       if (caller.kind() == Caller.Kind.CLIENT) {
         return Future.failedFuture(notFound(identifier));
       }
-      return pool.preparedQuery("select 1 where $2 in " + HOLDER_CODES).execute(Tuple.of(caller.subject(),
-          Licence.holderIndex(personal, l.holderCode(), l.holderCodeType()))).compose(rows -> rows.size() > 0 ? Future.succeededFuture(l)
+      return store.answersFor(caller.subject(), l).compose(holder -> holder ? Future.succeededFuture(l)
           : Future.failedFuture(notFound(identifier)));
     });
   }
@@ -300,22 +251,14 @@ public final class LicenceService {
         return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "licence.revokeForbidden"));
       }
       OffsetDateTime now = OffsetDateTime.now(calendar.clock());
-      return pool.withTransaction(tx -> tx.preparedQuery("""
-              update licence set status = 'REVOKED', revoked_at = $2, revoked_by = $3, revocation_reason = $4
-              where identifier = $1 and status = 'ACTIVE'""")
-          .execute(Tuple.of(identifier, now, caller.scopeKey(), reason))
-          .compose(rows -> rows.rowCount() == 0
+      return store.pool().withTransaction(tx -> store.revoke(tx, identifier, now, caller.scopeKey(), reason)
+          .compose(revoked -> !revoked
               ? Future.failedFuture(new DomainException(ProblemCode.ILLEGAL_TRANSITION, "licence.alreadyRevoked"))
               : audit(tx, caller.scopeKey(), "licence.revoked", identifier, new JsonObject().put("reason", reason)))
-          .compose(v -> find(tx, identifier))
+          .compose(v -> store.find(tx, identifier).map(Optional::orElseThrow))
           .compose(revoked -> outbox(tx, "LicenceRevoked", revoked).map(revoked)))
           .map(this::toJson);
     });
-  }
-
-  private Future<Licence> find(SqlClient c, String identifier) {
-    return c.preparedQuery("select " + Licence.COLUMNS + " from licence where identifier = $1")
-        .execute(Tuple.of(identifier)).map(rows -> Licence.from(rows.iterator().next(), personal));
   }
 
   /**
@@ -403,15 +346,10 @@ public final class LicenceService {
     if (cached != null) {
       return Future.succeededFuture(Optional.of(cached));
     }
-    return pool.preparedQuery("select public_key from licence_key where id = $1").execute(Tuple.of(keyId))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            return Optional.empty();
-          }
-          byte[] k = rows.iterator().next().getBuffer(0).getBytes();
-          publicKeys.put(keyId, k);
-          return Optional.of(k);
-        });
+    return store.publicKey(keyId).map(found -> {
+      found.ifPresent(k -> publicKeys.put(keyId, k));
+      return found;
+    });
   }
 
   /**
@@ -419,18 +357,7 @@ public final class LicenceService {
    * them), valid ones first.
    */
   public Future<List<Licence>> ofHolders(List<String> holderCodes, List<String> typeNames) {
-    return pool.preparedQuery("select " + Licence.COLUMNS + " from licence where holder_index = any($1)"
-            + " and type_name = any($2) order by status, issue_date desc")
-        // A code may be a person's identity number (found by its blind index) or an enterprise's credit code.
-        .execute(Tuple.tuple().addArrayOfString(holderCodes.stream()
-                .flatMap(c -> java.util.stream.Stream.of(c, personal.index(PersonalData.Kind.ID, c)))
-                .toArray(String[]::new))
-            .addArrayOfString(typeNames.toArray(String[]::new)))
-        .map(rows -> {
-          List<Licence> out = new ArrayList<>();
-          rows.forEach(r -> out.add(Licence.from(r, personal)));
-          return out;
-        });
+    return store.ofHolders(holderCodes, typeNames);
   }
 
   /** The QR code (PNG) that carries a licence's verification URL, drawn on a worker thread. */
