@@ -20,8 +20,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -50,11 +48,8 @@ public final class MaterialService {
     Future<Optional<VisibleCase>> find(Caller caller, String number);
   }
 
-  private static final String COLUMNS =
-      "id::text, owner_index, kind, file_name, media_type, size_bytes, sha256, uploaded_by, uploaded_at, valid_until";
-
   private final Vertx vertx;
-  private final Pool pool;
+  private final MaterialStore store;
   private final CalendarService calendar;
   private final VisibleCases applications;
   private final MatterStore matters;
@@ -63,28 +58,15 @@ public final class MaterialService {
   private final long limitBytes;
   private final int validDays;
   private final PersonalData personal;
-  /** Column contexts: the owner's identity number and the file itself are sealed. */
-  public static final String OWNER = "material_file.owner_id";
-
   /** An upload's sealed owner and content, for a rewrap. */
-  public static final SealedTable SEALED = new SealedTable("material_file",
-      "select id, owner_id_sealed, content from material_file where " + SealedTable.stale("owner_id_sealed")
-          + " or substring(content from 1 for length($2::bytea)) <> $2::bytea order by id",
-      "update material_file set owner_id_sealed = $2, owner_index = $3, content = $4 where id = $1",
-      (personal, r) -> {
-        String owner = personal.open(OWNER, r.getString("owner_id_sealed"));
-        byte[] content = personal.openBytes(MaterialService.CONTENT, r.getBuffer("content").getBytes());
-        return Tuple.of(r.getUUID("id"), personal.seal(OWNER, owner), personal.index(PersonalData.Kind.ID, owner),
-            Buffer.buffer(personal.sealBytes(MaterialService.CONTENT, content)));
-      });
-  public static final String CONTENT = "material_file.content";
+  public static final SealedTable SEALED = MaterialStore.SEALED;
 
   public MaterialService(Vertx vertx, Pool pool, CalendarService calendar, VisibleCases applications,
       MatterStore matters, LicenceService licences, List<MaterialScanner> scanners, long limitBytes, int validDays,
       PersonalData personal) {
     this.personal = personal;
     this.vertx = vertx;
-    this.pool = pool;
+    this.store = new MaterialStore(pool, personal);
     this.calendar = calendar;
     this.applications = applications;
     this.matters = matters;
@@ -145,7 +127,7 @@ public final class MaterialService {
         }
         // Hashing and sealing a file of up to the limit's megabytes is CPU work for a worker, not the event loop.
         return vertx.executeBlocking(() -> new Object[] {HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                .digest(u.content())), personal.sealBytes(CONTENT, u.content())}, false)
+                .digest(u.content())), personal.sealBytes(MaterialStore.CONTENT, u.content())}, false)
             .compose(hashed -> store(caller, u, owner, type.get(), (String) hashed[0], (byte[]) hashed[1]));
       });
     });
@@ -154,19 +136,12 @@ public final class MaterialService {
   private Future<JsonObject> store(Caller caller, Upload u, String owner, String mediaType, String sha,
       byte[] sealed) {
     String name = safeName(u.fileName(), mediaType);
-    return pool.withTransaction(tx -> tx.preparedQuery("select " + COLUMNS + " from material_file"
-            + " where owner_index = $1 and kind = $2 and sha256 = $3 and valid_until >= $4 limit 1")
-        .execute(Tuple.of(personal.index(PersonalData.Kind.ID, owner), u.kind(), sha, calendar.today()))
-        .compose(same -> same.size() > 0 ? Future.succeededFuture(toJson(same.iterator().next()))
-            : tx.preparedQuery("insert into material_file (owner_index, kind, file_name, media_type, size_bytes,"
-                    + " sha256, content, uploaded_by, valid_until, owner_id_sealed)"
-                    + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-                    + " returning " + COLUMNS)
-                .execute(Tuple.from(new Object[] {personal.index(PersonalData.Kind.ID, owner), u.kind(), name, mediaType,
-                    u.content().length, sha, Buffer.buffer(sealed),
-                    caller.scopeKey(), calendar.today().plusDays(validDays), personal.seal(OWNER, owner)}))
-                .compose(rows -> {
-                  JsonObject m = toJson(rows.iterator().next());
+    return store.pool().withTransaction(tx -> store.findSame(tx, owner, u.kind(), sha, calendar.today())
+        .compose(same -> same.isPresent() ? Future.succeededFuture(same.get().toJson())
+            : store.insert(tx, owner, u.kind(), name, mediaType, u.content().length, sha, sealed, caller.scopeKey(),
+                    calendar.today().plusDays(validDays))
+                .compose(file -> {
+                  JsonObject m = file.toJson();
                   return AuditLog.record(tx, caller.scopeKey(), "material.uploaded", "material", m.getString("id"),
                       new JsonObject().put("kind", u.kind()).put("sha256", sha).put("size", u.content().length))
                       .map(m);
@@ -193,14 +168,9 @@ public final class MaterialService {
   /** Whose material an upload is: a citizen's own; staff at a window or station upload for an applicant. */
   private Future<String> owner(Caller caller, Optional<String> forIdNumber, Locale locale) {
     if (caller.kind() == Caller.Kind.CITIZEN) {
-      return pool.preparedQuery("select id_number_sealed from account where id::text = $1")
-          .execute(Tuple.of(caller.subject()))
-          .compose(rows -> {
-            String id = rows.size() == 0 ? null
-                : personal.open(cn.tongban.core.identity.IdentityStore.ID_NUMBER, rows.iterator().next().getString(0));
-            return id == null ? Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "material.owner"))
-                : Future.succeededFuture(id);
-          });
+      return store.accountIdNumber(caller.subject()).compose(id -> id.isEmpty()
+          ? Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "material.owner"))
+          : Future.succeededFuture(id.get()));
     }
     if (caller.kind() == Caller.Kind.STAFF && (caller.has(Role.CLERK) || caller.has(Role.AGENT))) {
       if (forIdNumber.isEmpty() || !IdNumber.isValid(forIdNumber.get())) {
@@ -215,53 +185,39 @@ public final class MaterialService {
 
   /** The caller's own materials that can still be reused, newest first. */
   public Future<List<JsonObject>> mine(Caller caller, Optional<String> kind) {
-    return pool.preparedQuery("select " + COLUMNS + " from material_file where owner_index ="
-            + " (select id_number_index from account where id::text = $1) and valid_until >= $2"
-            + " and ($3::text is null or kind = $3) order by uploaded_at desc limit 200")
-        .execute(Tuple.of(caller.subject(), calendar.today(), kind.orElse(null)))
-        .map(rows -> {
-          List<JsonObject> out = new ArrayList<>();
-          rows.forEach(r -> out.add(toJson(r)));
-          return out;
-        });
+    return store.ofAccount(caller.subject(), calendar.today(), kind)
+        .map(files -> files.stream().map(MaterialStore.StoredFile::toJson).toList());
   }
 
   public Future<JsonObject> get(Caller caller, String id) {
-    return readable(caller, id).map(MaterialService::toJson);
+    return readable(caller, id).map(MaterialStore.StoredFile::toJson);
   }
 
   public Future<Content> content(Caller caller, String id) {
-    return readable(caller, id).compose(r -> pool.preparedQuery("select content from material_file where id = $1")
-        .execute(Tuple.of(UUID.fromString(id)))
-        .compose(rows -> vertx.executeBlocking(() -> personal.openBytes(CONTENT,
-            rows.iterator().next().getBuffer(0).getBytes()), false))
-        .map(plain -> new Content(r.getString("file_name"), r.getString("media_type"), Buffer.buffer(plain))));
+    return readable(caller, id).compose(f -> store.sealedContent(UUID.fromString(id))
+        .compose(sealed -> vertx.executeBlocking(() -> personal.openBytes(MaterialStore.CONTENT, sealed), false))
+        .map(plain -> new Content(f.fileName(), f.mediaType(), Buffer.buffer(plain))));
   }
 
   /** The material's row if the caller may read it; 404 otherwise (ids cannot be probed). */
-  private Future<Row> readable(Caller caller, String id) {
+  private Future<MaterialStore.StoredFile> readable(Caller caller, String id) {
     UUID uuid;
     try {
       uuid = UUID.fromString(id);
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(new DomainException(ProblemCode.MATERIAL_NOT_FOUND, "material.notFound", id));
     }
-    return pool.preparedQuery("select " + COLUMNS + ", (select id_number_index from account where id::text = $2) as me,"
-            + " (select coalesce(array_agg(a.number), '{}') from case_material c join application a"
-            + " on a.id = c.application_id where c.material_id = m.id) as cases"
-            + " from material_file m where id = $1")
-        .execute(Tuple.of(uuid, caller.kind() == Caller.Kind.CLIENT ? "" : caller.subject()))
-        .compose(rows -> {
-          if (rows.size() == 0) {
+    return store.readable(uuid, caller.kind() == Caller.Kind.CLIENT ? "" : caller.subject())
+        .compose(found -> {
+          if (found.isEmpty()) {
             return Future.failedFuture(new DomainException(ProblemCode.MATERIAL_NOT_FOUND, "material.notFound", id));
           }
-          Row r = rows.iterator().next();
-          boolean own = r.getString("owner_index").equals(r.getString("me"))
-              || caller.scopeKey().equals(r.getString("uploaded_by"));
+          MaterialStore.StoredFile r = found.get().file();
+          boolean own = r.ownerIndex().equals(found.get().readerIndex()) || caller.scopeKey().equals(r.uploadedBy());
           if (own || caller.kind() == Caller.Kind.STAFF && (caller.has(Role.ADMIN) || caller.has(Role.SUPERVISOR))) {
             return Future.succeededFuture(r);
           }
-          return anyVisible(caller, List.of(r.getArrayOfStrings("cases")), 0).compose(visible -> visible
+          return anyVisible(caller, found.get().cases(), 0).compose(visible -> visible
               ? Future.succeededFuture(r)
               : Future.failedFuture(new DomainException(ProblemCode.MATERIAL_NOT_FOUND, "material.notFound", id)));
         });
@@ -284,14 +240,9 @@ public final class MaterialService {
     return applications.find(caller, number).compose(found -> {
       VisibleCase a = found.orElseThrow(() -> new DomainException(ProblemCode.APPLICATION_NOT_FOUND,
           "application.notFound", number));
-      return matters.find(a.matterCode()).compose(m -> pool.preparedQuery("""
-              select c.material_code, c.source, c.licence_identifier, c.attached_at, f.id::text as material_id,
-                     f.file_name, f.media_type, f.size_bytes, f.sha256, f.kind
-              from case_material c join application a on a.id = c.application_id
-              left join material_file f on f.id = c.material_id where a.number = $1""")
-          .execute(Tuple.of(number)).compose(rows -> {
+      return matters.find(a.matterCode()).compose(m -> store.ofCase(number).compose(rows -> {
             JsonObject attached = new JsonObject();
-            rows.forEach(r -> attached.put(r.getString("material_code"), attachment(r)));
+            rows.forEach(r -> attached.put(r.materialCode(), attachment(r)));
             JsonArray needs = m.orElseThrow().document().getJsonArray("materials", new JsonArray());
             List<String> types = new ArrayList<>();
             needs.forEach(o -> Optional.ofNullable(((JsonObject) o).getString("licenceType")).ifPresent(types::add));
@@ -318,15 +269,15 @@ public final class MaterialService {
     });
   }
 
-  private static JsonObject attachment(Row r) {
-    JsonObject j = new JsonObject().put("kind", r.getString("source")).put("attachedAt",
-        r.getOffsetDateTime("attached_at").toString());
-    if (r.getString("licence_identifier") != null) {
-      j.put("licenceIdentifier", r.getString("licence_identifier"));
+  private static JsonObject attachment(MaterialStore.Attachment r) {
+    JsonObject j = new JsonObject().put("kind", r.source()).put("attachedAt", r.attachedAt());
+    if (r.licenceIdentifier() != null) {
+      j.put("licenceIdentifier", r.licenceIdentifier());
     } else {
-      j.put("material", new JsonObject().put("id", r.getString("material_id")).put("fileName", r.getString("file_name"))
-          .put("mediaType", r.getString("media_type")).put("size", r.getInteger("size_bytes"))
-          .put("sha256", r.getString("sha256")));
+      MaterialStore.StoredFile f = r.file().orElse(null);
+      j.put("material", f == null ? new JsonObject().putNull("id").putNull("fileName").putNull("mediaType")
+          .putNull("size").putNull("sha256") : new JsonObject().put("id", f.id()).put("fileName", f.fileName())
+          .put("mediaType", f.mediaType()).put("size", f.size()).put("sha256", f.sha256()));
     }
     return j;
   }
@@ -344,14 +295,8 @@ public final class MaterialService {
         uuids.add(new UUID(0, 0));
       }
     }
-    return pool.preparedQuery("select array_agg(id::text) from material_file where id = any($1)"
-            + " and owner_index = $2 and valid_until >= $3")
-        .execute(Tuple.tuple().addArrayOfUUID(uuids.toArray(UUID[]::new))
-            .addString(ownerIdNumber == null ? "" : personal.index(PersonalData.Kind.ID, ownerIdNumber))
-            .addLocalDate(calendar.today()))
-        .map(rows -> {
-          String[] ok = rows.iterator().next().getArrayOfStrings(0);
-          List<String> good = ok == null ? List.of() : List.of(ok);
+    return store.ownedValid(uuids, ownerIdNumber, calendar.today())
+        .map(good -> {
           List<Integer> bad = new ArrayList<>();
           for (int i = 0; i < uuids.size(); i++) {
             if (!good.contains(uuids.get(i).toString())) {
@@ -360,13 +305,5 @@ public final class MaterialService {
           }
           return bad;
         });
-  }
-
-  static JsonObject toJson(Row r) {
-    return new JsonObject().put("id", r.getString("id")).put("kind", r.getString("kind"))
-        .put("fileName", r.getString("file_name")).put("mediaType", r.getString("media_type"))
-        .put("size", r.getInteger("size_bytes")).put("sha256", r.getString("sha256"))
-        .put("uploadedAt", r.getOffsetDateTime("uploaded_at").toString())
-        .put("validUntil", r.getLocalDate("valid_until").toString());
   }
 }
