@@ -13,15 +13,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,27 +39,21 @@ public final class CalendarService {
   public static final String CHANGED = "tongban.calendar.changed";
   private static final Logger LOG = Logger.getLogger(CalendarService.class.getName());
   private final Vertx vertx;
-  private final Pool pool;
+  private final CalendarStore store;
   private final Clock clock;
   private volatile WorkingCalendar calendar = new WorkingCalendar(Map.of(), Set.of());
 
   public CalendarService(Vertx vertx, Pool pool, Clock clock) {
     this.vertx = vertx;
-    this.pool = pool;
+    this.store = new CalendarStore(pool);
     this.clock = clock;
   }
 
   /** Loads the calendar from the database. */
   public Future<WorkingCalendar> load() {
-    return pool.query("select day, kind from calendar_day").execute().compose(days -> {
-      Map<LocalDate, WorkingCalendar.Kind> special = new HashMap<>();
-      days.forEach(r -> special.put(r.getLocalDate("day"), WorkingCalendar.Kind.valueOf(r.getString("kind"))));
-      return pool.query("select year from calendar_year").execute().map(years -> {
-        Set<Integer> known = new HashSet<>();
-        years.forEach(r -> known.add(r.getInteger(0)));
-        calendar = new WorkingCalendar(special, known);
-        return calendar;
-      });
+    return store.load().map(loaded -> {
+      calendar = loaded;
+      return loaded;
     });
   }
 
@@ -106,14 +97,7 @@ public final class CalendarService {
     if (!caller.has(Role.ADMIN)) {
       return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "calendar.forbidden"));
     }
-    return pool.withTransaction(tx -> tx.preparedQuery("""
-                insert into calendar_day (day, kind, name, updated_by) values ($1, $2, $3, $4)
-                on conflict (day) do update set kind = excluded.kind, name = excluded.name,
-                  updated_by = excluded.updated_by, updated_at = now()""")
-            .execute(Tuple.of(day, kind.name(), name, caller.scopeKey()))
-            .compose(v -> tx.preparedQuery("""
-                    insert into calendar_year (year, source) values ($1, '管理员录入')
-                    on conflict (year) do nothing""").execute(Tuple.of(day.getYear())))
+    return store.pool().withTransaction(tx -> store.setDay(tx, day, kind, name, caller.scopeKey())
             .compose(v -> AuditLog.record(tx, caller.scopeKey(), "calendar.day.set", "calendar", day.toString(),
                 new JsonObject().put("kind", kind.name()).put("name", name))))
         .compose(v -> load())
@@ -165,24 +149,9 @@ public final class CalendarService {
       return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "calendar.invalid", v,
           v.size()));
     }
-    Tuple rows = Tuple.tuple();
-    List<LocalDate> days = new ArrayList<>();
-    List<String> kinds = new ArrayList<>();
-    List<String> names = new ArrayList<>();
-    holidays.forEach((d, n) -> { days.add(d); kinds.add("HOLIDAY"); names.add(n); });
-    workdays.forEach((d, n) -> { days.add(d); kinds.add("WORKDAY"); names.add(n); });
-    rows.addArrayOfLocalDate(days.toArray(LocalDate[]::new)).addArrayOfString(kinds.toArray(String[]::new))
-        .addArrayOfString(names.toArray(String[]::new)).addString(caller.scopeKey());
     String source = notice.getString("source");
-    return pool.withTransaction(tx -> tx.preparedQuery("delete from calendar_day where day between $1 and $2")
-            .execute(Tuple.of(LocalDate.of(year, 1, 1), LocalDate.of(year, 12, 31)))
-            .compose(x -> tx.preparedQuery("""
-                insert into calendar_day (day, kind, name, updated_by)
-                select * , $4 from unnest($1::date[], $2::text[], $3::text[])""").execute(rows))
-            .compose(x -> tx.preparedQuery("""
-                insert into calendar_year (year, source) values ($1, $2)
-                on conflict (year) do update set source = excluded.source, entered_at = now()""")
-                .execute(Tuple.of(year, source)))
+    return store.pool().withTransaction(tx -> store.replaceYear(tx, year, holidays, workdays, source,
+                caller.scopeKey())
             .compose(x -> AuditLog.record(tx, caller.scopeKey(), "calendar.year.set", "calendar", String.valueOf(year),
                 new JsonObject().put("source", source).put("holidays", holidays.size())
                     .put("workdays", workdays.size()))))
