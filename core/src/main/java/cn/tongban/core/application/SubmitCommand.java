@@ -28,6 +28,17 @@ public record SubmitCommand(
     materials = materials == null ? new JsonArray() : materials;
   }
 
+  /**
+   * Reads the command from a request body as both APIs send it ({@code matterCode}, {@code data},
+   * {@code channel}, …); the idempotency key comes from the REST header or the GraphQL input.
+   */
+  public static SubmitCommand fromJson(JsonObject body, JsonObject data, Optional<String> idempotencyKey) {
+    return new SubmitCommand(body.getString("matterCode"), data, Channel.valueOf(body.getString("channel")),
+        Optional.ofNullable(body.getString("hallCode")), Optional.ofNullable(body.getJsonObject("applicant")),
+        idempotencyKey, body.getJsonArray("materials"), Optional.ofNullable(body.getJsonObject("collection")),
+        Optional.ofNullable(body.getString("authorisationId")));
+  }
+
   public SubmitCommand(String matterCode, JsonObject data, Channel channel, Optional<String> hallCode,
       Optional<JsonObject> applicant, Optional<String> idempotencyKey, JsonArray materials) {
     this(matterCode, data, channel, hallCode, applicant, idempotencyKey, materials, Optional.empty(),

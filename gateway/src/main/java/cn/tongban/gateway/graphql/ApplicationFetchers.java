@@ -2,7 +2,6 @@ package cn.tongban.gateway.graphql;
 
 import cn.tongban.core.Platform;
 import cn.tongban.core.access.Caller;
-import cn.tongban.core.access.Channel;
 import cn.tongban.core.application.ActionCommand;
 import cn.tongban.core.application.ApplicationQuery;
 import cn.tongban.core.application.ApplicationStatus;
@@ -93,11 +92,8 @@ final class ApplicationFetchers {
             "type", Messages.get(locale, "violation.type", Messages.get(locale, "field.root"))).toJson()))
             .put("replayed", false));
       }
-      SubmitCommand cmd = new SubmitCommand(input.getString("matterCode"), (JsonObject) data,
-          Channel.valueOf(input.getString("channel")), Optional.ofNullable(input.getString("hallCode")),
-          Optional.ofNullable(input.getJsonObject("applicant")), Optional.ofNullable(input.getString("idempotencyKey")),
-          input.getJsonArray("materials"), Optional.ofNullable(input.getJsonObject("collection")),
-          Optional.ofNullable(input.getString("authorisationId")));
+      SubmitCommand cmd = SubmitCommand.fromJson(input, (JsonObject) data,
+          Optional.ofNullable(input.getString("idempotencyKey")));
       return platform.applications().submit(caller, cmd, locale(env))
           .map(s -> new JsonObject().put("application", ApplicationView.of(s.application(), caller))
               .put("violations", new JsonArray()).put("replayed", s.replayed()))

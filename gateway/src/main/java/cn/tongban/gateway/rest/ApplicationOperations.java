@@ -6,7 +6,6 @@ import cn.tongban.core.application.ApplicationQuery;
 import cn.tongban.core.application.ApplicationService;
 import cn.tongban.core.application.ApplicationStatus;
 import cn.tongban.core.application.ApplicationView;
-import cn.tongban.core.access.Channel;
 import cn.tongban.core.application.AcceptanceReceipt;
 import cn.tongban.core.application.CorrectionNotice;
 import cn.tongban.core.application.LifecycleService;
@@ -35,10 +34,7 @@ final class ApplicationOperations {
     JsonObject body = Rest.body(rc);
     Optional<String> key = Optional.ofNullable(Rest.validated(rc).getHeaders().get("Idempotency-Key"))
         .filter(p -> !p.isNull()).map(p -> p.getString());
-    SubmitCommand cmd = new SubmitCommand(body.getString("matterCode"), body.getJsonObject("data"),
-        Channel.valueOf(body.getString("channel")), Optional.ofNullable(body.getString("hallCode")),
-        Optional.ofNullable(body.getJsonObject("applicant")), key, body.getJsonArray("materials"),
-        Optional.ofNullable(body.getJsonObject("collection")), Optional.ofNullable(body.getString("authorisationId")));
+    SubmitCommand cmd = SubmitCommand.fromJson(body, body.getJsonObject("data"), key);
     applications.submit(caller, cmd, RequestContext.locale(rc)).onComplete(ar -> {
       if (ar.failed()) {
         rc.fail(ar.cause());
