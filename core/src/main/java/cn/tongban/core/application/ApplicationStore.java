@@ -642,37 +642,39 @@ public final class ApplicationStore {
     }
   }
 
-  /** Each way a caller may see a case; any one of them suffices. */
+  /** Each way a caller may see a case ({@link CaseScope}, the policy), as SQL on {@code a}. */
   private static List<Way> scopeParts(Caller caller, Tuple args) {
-    if (caller.kind() == Caller.Kind.STAFF
-        && (caller.has(Role.ADMIN) || caller.has(Role.SUPERVISOR) || caller.has(Role.HOTLINE))) {
+    CaseScope scope = CaseScope.of(caller);
+    if (scope instanceof CaseScope.All) {
       return List.of(Way.ordered("true"));
     }
-    args.addString(caller.scopeKey());
-    Way own = Way.ordered("a.submitted_by = $" + args.size());
-    if (caller.kind() == Caller.Kind.CLIENT) {
-      return List.of(own);
-    }
-    if (caller.kind() == Caller.Kind.CITIZEN) {
-      args.addString(caller.subject());
-      int me = args.size();
-      // Their own cases, and those of enterprises they represent or act for.
-      return List.of(own,
-          Way.ordered("a.applicant_id_index = (select id_number_index from account where id::text = $" + me + ")"),
-          Way.ordered("a.applicant_credit_code in (select credit_code from enterprise where legal_rep_account::text = $"
-              + me + " union select credit_code from enterprise_agent where account_id::text = $" + me + ")"));
-    }
-    List<Way> parts = new ArrayList<>(List.of(own));
-    if ((caller.has(Role.REVIEWER) || caller.has(Role.APPROVER)) && caller.departmentCode().isPresent()) {
-      args.addString(caller.departmentCode().get());
-      int dept = args.size();
-      parts.add(Way.ordered("a.department_code = $" + dept));
-      parts.add(Way.ordered("a.accepting_department_code = $" + dept));
-      parts.add(new Way("a.parallel_departments @> array[$" + dept + "]", false));
-    }
-    if ((caller.has(Role.CLERK) || caller.has(Role.AGENT)) && caller.hallCode().isPresent()) {
-      args.addString(caller.hallCode().get());
-      parts.add(Way.ordered("a.hall_code = $" + args.size()));
+    // One parameter per distinct value: a department's code serves its three ways.
+    java.util.Map<String, Integer> params = new java.util.HashMap<>();
+    java.util.function.Function<String, String> param = value -> "$" + params.computeIfAbsent(value, v -> {
+      args.addString(v);
+      return args.size();
+    });
+    List<Way> parts = new ArrayList<>();
+    for (CaseScope.Way way : ((CaseScope.AnyOf) scope).ways()) {
+      if (way instanceof CaseScope.SubmittedBy w) {
+        parts.add(Way.ordered("a.submitted_by = " + param.apply(w.scopeKey())));
+      } else if (way instanceof CaseScope.ApplicantOf w) {
+        parts.add(Way.ordered("a.applicant_id_index = (select id_number_index from account where id::text = "
+            + param.apply(w.accountId()) + ")"));
+      } else if (way instanceof CaseScope.EnterprisesOf w) {
+        String me = param.apply(w.accountId());
+        parts.add(Way.ordered("a.applicant_credit_code in (select credit_code from enterprise where"
+            + " legal_rep_account::text = " + me + " union select credit_code from enterprise_agent where"
+            + " account_id::text = " + me + ")"));
+      } else if (way instanceof CaseScope.OfDepartment w) {
+        parts.add(Way.ordered("a.department_code = " + param.apply(w.departmentCode())));
+      } else if (way instanceof CaseScope.AcceptedBy w) {
+        parts.add(Way.ordered("a.accepting_department_code = " + param.apply(w.departmentCode())));
+      } else if (way instanceof CaseScope.OpinionOf w) {
+        parts.add(new Way("a.parallel_departments @> array[" + param.apply(w.departmentCode()) + "]", false));
+      } else if (way instanceof CaseScope.AtHall w) {
+        parts.add(Way.ordered("a.hall_code = " + param.apply(w.hallCode())));
+      }
     }
     return parts;
   }
