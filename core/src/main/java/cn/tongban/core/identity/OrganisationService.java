@@ -13,7 +13,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -34,12 +33,14 @@ public final class OrganisationService {
   private final Vertx vertx;
   private final Pool pool;
   private final IdentityStore store;
+  private final OrganisationStore organisation;
   private final IdentityService identity;
 
   public OrganisationService(Vertx vertx, Pool pool, PersonalData personal, IdentityService identity) {
     this.vertx = vertx;
     this.pool = pool;
     this.store = new IdentityStore(pool, personal);
+    this.organisation = new OrganisationStore(pool, personal);
     this.identity = identity;
   }
 
@@ -92,17 +93,14 @@ public final class OrganisationService {
     if (!caller.has(Role.ADMIN)) {
       return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "account.forbidden"));
     }
-    return pool.preparedQuery("update account set disabled = $2, token_epoch = token_epoch + 1"
-            + " where username = $1 or (kind = 'CITIZEN' and id_number_index = $3)"
-            + " returning id::text, token_epoch, username")
-        // A citizen is named by their identity number (found by its blind index); staff by username.
-        .execute(Tuple.of(username, disabled, store.personal().index(PersonalData.Kind.ID, username)))
-        .compose(rows -> rows.size() == 0
+    // A citizen is named by their identity number (found by its blind index); staff by username.
+    return organisation.setDisabled(username, disabled)
+        .compose(found -> found.isEmpty()
             ? Future.failedFuture(new DomainException(ProblemCode.NOT_FOUND, "request.notFound", username))
-            : identity.moveEpoch(rows.iterator().next().getString(0), rows.iterator().next().getInteger(1))
+            : identity.moveEpoch(found.get().accountId(), found.get().epoch())
                 // The audit names the account by its stored username, never by an identity number typed in.
                 .compose(v -> audit(caller, disabled ? "account.disabled" : "account.enabled",
-                    rows.iterator().next().getString(2))));
+                    found.get().username())));
   }
 
   /**
@@ -116,16 +114,16 @@ public final class OrganisationService {
     }
     return identity.account(caller.subject()).compose(found -> {
       Account a = found.orElseThrow(() -> new DomainException(ProblemCode.UNAUTHENTICATED, "auth.invalidToken"));
-      return pool.preparedQuery("select (select name from department where code = $1),"
-              + " (select name from hall where code = $2)")
-          .execute(Tuple.of(a.departmentCode().orElse(null), a.hallCode().orElse(null)))
-          .map(rows -> {
-            var r = rows.iterator().next();
-            return new Profile(a.kind(), a.id(), Optional.of(a.username()), Optional.ofNullable(a.displayName()),
-                a.roles(), a.departmentCode(), Optional.ofNullable(r.getString(0)), a.hallCode(),
-                Optional.ofNullable(r.getString(1)), a.realNameLevel());
-          });
+      return organisation.names(a.departmentCode(), a.hallCode())
+          .map(names -> new Profile(a.kind(), a.id(), Optional.of(a.username()), Optional.ofNullable(a.displayName()),
+              a.roles(), a.departmentCode(), Optional.ofNullable(names[0]), a.hallCode(),
+              Optional.ofNullable(names[1]), a.realNameLevel()));
     });
+  }
+
+  /** A hall's or station's name (public data: it is printed on receipts and shown in the hall list). */
+  public Future<Optional<String>> hallName(String code) {
+    return organisation.names(Optional.empty(), Optional.of(code)).map(names -> Optional.ofNullable(names[1]));
   }
 
   /** Creates or renames a department (administrators). */
@@ -133,9 +131,7 @@ public final class OrganisationService {
     if (!caller.has(Role.ADMIN)) {
       return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "account.forbidden"));
     }
-    return pool.preparedQuery("insert into department (code, name) values ($1, $2)"
-            + " on conflict (code) do update set name = excluded.name")
-        .execute(Tuple.of(code, name))
+    return organisation.putDepartment(pool, code, name)
         .compose(v -> audit(caller, "department.put", code))
         .map(v -> new JsonObject().put("code", code).put("name", name));
   }
@@ -148,22 +144,17 @@ public final class OrganisationService {
     }
     Future<Void> parentOk = parent == null
         ? (level.equals("CITY") ? Future.succeededFuture() : invalid("/parentCode", "hall.parent", locale))
-        : pool.preparedQuery("select level from hall where code = $1").execute(Tuple.of(parent)).compose(rows -> {
-          String parentLevel = rows.size() == 0 ? null : rows.iterator().next().getString(0);
+        : organisation.hallLevel(parent).compose(found -> {
+          String parentLevel = found.orElse(null);
           boolean fits = "CITY".equals(parentLevel) && level.equals("TOWNSHIP")
               || "TOWNSHIP".equals(parentLevel) && level.equals("VILLAGE");
           return fits ? Future.succeededFuture() : invalid("/parentCode", "hall.parent", locale);
         });
     // A hall with halls under it keeps its level, or the tree would no longer run city → township → village.
-    return parentOk.compose(v -> pool.preparedQuery("select 1 from hall h where h.code = $1 and h.level <> $2"
-            + " and exists (select 1 from hall c where c.parent_code = h.code)").execute(Tuple.of(code, level)))
-        .compose(rows -> rows.size() == 0 ? Future.<Void>succeededFuture()
+    return parentOk.compose(v -> organisation.changesLevelOfParent(code, level))
+        .compose(changes -> !changes ? Future.<Void>succeededFuture()
             : invalid("/level", "hall.hasChildren", locale))
-        .compose(v -> pool.withTransaction(tx -> tx.preparedQuery("""
-            insert into hall (code, name, level, parent_code) values ($1, $2, $3, $4)
-            on conflict (code) do update set name = excluded.name, level = excluded.level,
-              parent_code = excluded.parent_code""")
-            .execute(Tuple.of(code, name, level, parent))
+        .compose(v -> pool.withTransaction(tx -> organisation.putHall(tx, code, name, level, parent)
             .compose(x -> audit(tx, caller, "hall.put", code))))
         .map(v -> new JsonObject().put("code", code).put("name", name).put("level", level).put("parentCode", parent));
   }
@@ -173,17 +164,7 @@ public final class OrganisationService {
    * where to go).
    */
   public Future<JsonArray> halls() {
-    return pool.query("""
-            select h.code, h.name, h.level, h.parent_code,
-                   (select coalesce(jsonb_agg(jsonb_build_object('code', w.code, 'name', w.name, 'kind', w.kind,
-                            'departmentCode', w.department_code) order by w.code), '[]'::jsonb)
-                    from hall_window w where w.hall_code = h.code) as windows
-            from hall h order by h.level, h.code""").execute().map(rows -> {
-      JsonArray out = new JsonArray();
-      rows.forEach(r -> out.add(new JsonObject().put("code", r.getString(0)).put("name", r.getString(1))
-          .put("level", r.getString(2)).put("parentCode", r.getString(3)).put("windows", r.getValue(4))));
-      return out;
-    });
+    return organisation.halls();
   }
 
   /**
@@ -213,11 +194,7 @@ public final class OrganisationService {
     if ("DEPARTMENT".equals(kind) && department == null) {
       return invalid("/departmentCode", "account.scope", locale).map(v -> null);
     }
-    return pool.preparedQuery("""
-            insert into hall_window (hall_code, code, name, kind, department_code) values ($1, $2, $3, $4, $5)
-            on conflict (hall_code, code) do update set name = excluded.name, kind = excluded.kind,
-              department_code = excluded.department_code""")
-        .execute(Tuple.of(hall, code, name, kind, "DEPARTMENT".equals(kind) ? department : null))
+    return organisation.putWindow(pool, hall, code, name, kind, "DEPARTMENT".equals(kind) ? department : null)
         .recover(e -> Future.failedFuture(e instanceof io.vertx.pgclient.PgException pg
             && "23503".equals(pg.getSqlState())
             ? DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "application.invalid", List.of(
