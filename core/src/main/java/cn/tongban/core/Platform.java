@@ -139,7 +139,7 @@ public final class Platform {
     this.applications = new ApplicationService(matters, applicationStore, identity, dataChecker, calendar,
         enterprises, config.areaCode(), config.realNameLevels(), materials, authorisations);
     this.lifecycle = new LifecycleService(applicationStore, matterStore, dataChecker, calendar);
-    this.receipts = new AcceptanceReceipt(pool, applicationStore, matterStore, materials);
+    this.receipts = new AcceptanceReceipt(organisation::hallName, applicationStore, matterStore, materials);
     this.deadlines = new DeadlineScanner(applicationStore, calendar);
     this.sharedDatasets = new SharedDatasets(pool, personal);
     this.dataKeys = new DataKeyRotation(pool, personal, new Rewrap(pool, personal, SEALED_TABLES));

@@ -12,13 +12,12 @@ import cn.tongban.core.matter.MatterStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * 受理回执: the printable receipt a window hands the applicant once a case is accepted — the case number and
@@ -35,13 +34,15 @@ public final class AcceptanceReceipt {
       String progressPath) {
   }
 
-  private final Pool pool;
+  private final Function<String, Future<Optional<String>>> hallNames;
   private final ApplicationStore store;
   private final MatterStore matters;
   private final MaterialService materials;
 
-  public AcceptanceReceipt(Pool pool, ApplicationStore store, MatterStore matters, MaterialService materials) {
-    this.pool = pool;
+  /** {@code hallNames}: a hall's name by its code (the organisation answers). */
+  public AcceptanceReceipt(Function<String, Future<Optional<String>>> hallNames, ApplicationStore store,
+      MatterStore matters, MaterialService materials) {
+    this.hallNames = hallNames;
     this.store = store;
     this.matters = matters;
     this.materials = materials;
@@ -59,8 +60,7 @@ public final class AcceptanceReceipt {
       Future<Optional<Matter>> matter = matters.find(a.matterCode());
       Future<JsonArray> received = materials.ofCase(caller, number);
       Future<List<JsonObject>> steps = store.steps(a.id());
-      Future<String> hall = a.hallCode().map(code -> pool.preparedQuery("select name from hall where code = $1")
-          .execute(Tuple.of(code)).map(rows -> rows.size() == 0 ? code : rows.iterator().next().getString(0)))
+      Future<String> hall = a.hallCode().map(code -> hallNames.apply(code).map(name -> name.orElse(code)))
           .orElse(Future.succeededFuture(""));
       return Future.all(matter, received, steps, hall).map(all -> {
         // The clerk who accepted, by the display name the case's steps carry.
