@@ -226,7 +226,11 @@ public final class PluginHost {
       started.clear();
     }
     Collections.reverse(running);
-    return stopFrom(running, 0);
+    return stopFrom(running, 0).onComplete(ar -> {
+      if (!running.isEmpty()) {
+        LOG.info(() -> "plugins stopped: " + running.stream().map(Plugin::id).toList());
+      }
+    });
   }
 
   private static Future<Void> stopFrom(List<Plugin> running, int i) {
