@@ -99,11 +99,13 @@ public final class Platform {
   private final AuditChain auditChain;
   private final MessageConsumer<String> calendarChanges;
   private final ScheduledJobs jobs;
+  private final PluginHost plugins;
 
   private Platform(Vertx vertx, TongbanConfig config, Optional<EmbeddedPostgresServer> embeddedPostgres,
       Optional<EmbeddedRedisServer> embeddedRedis, Pool pool, Redis redis, SigningKeys.Pem signingKey,
-      CalendarService calendar, PluginHost plugins, PersonalData personal) {
+      CalendarService calendar, LicenceService licences, PluginHost plugins, PersonalData personal) {
     this.vertx = vertx;
+    this.plugins = plugins;
     this.personal = personal;
     this.config = config;
     this.embeddedPostgres = embeddedPostgres;
@@ -125,8 +127,7 @@ public final class Platform {
     this.wechat = new WeChatLogin(vertx, pool, personal, config.wechatCode2SessionUrl(), config.wechatAppId(),
         config.wechatSecret());
     FormDataChecker dataChecker = new FormDataChecker(validator, plugins);
-    this.licences = new LicenceService(vertx, pool, calendar, config.areaCode(), personal,
-        config.publicUrl());
+    this.licences = licences;
     List<MaterialScanner> scanners = new ArrayList<>(List.of(new EicarScanner()));
     scanners.addAll(plugins.scanners());
     MaterialService.VisibleCases visibleCases = (caller, number) -> applicationStore.find(caller, number)
@@ -192,19 +193,21 @@ public final class Platform {
                 .compose(v -> SigningKeys.load(vertx, pool, personal))
                 .compose(key -> {
                   CalendarService calendar = new CalendarService(vertx, pool, clock);
+                  // The licence library before the plugins: handlers read licences through it.
+                  LicenceService licences = new LicenceService(vertx, pool, calendar, config.areaCode(),
+                      personal, config.publicUrl());
                   return calendar.load()
-                      .compose(c -> vertx.executeBlocking(() -> PluginHost.load(vertx, clock,
-                          Optional.of(config.dataDir().resolve("plugins")), config.settings(), pool, personal), false))
-                      .compose(plugins -> {
-                        LicenceService licences = new LicenceService(vertx, pool, calendar, config.areaCode(),
-                            personal, config.publicUrl());
-                        return licences.ensureKey()
-                            .compose(v -> config.demo() ? DemoSeeder.seedLicences(pool, licences, calendar.today())
-                                : Future.succeededFuture())
-                            .map(plugins);
-                      })
-                      .map(plugins -> new Platform(vertx, config, pg.result(), rd.result(), pool, redis, key,
-                          calendar, plugins, personal));
+                      .compose(c -> licences.ensureKey())
+                      .compose(v -> config.demo() ? DemoSeeder.seedLicences(pool, licences, calendar.today())
+                          : Future.succeededFuture())
+                      .compose(v -> vertx.executeBlocking(() -> PluginHost.load(vertx, clock,
+                          Optional.of(config.dataDir().resolve("plugins")), config.settings(), pool, personal,
+                          licences::validOf), false))
+                      // A plugin that does not start stops the platform start (the error names it).
+                      .compose(plugins -> plugins.start()
+                          .map(v -> new Platform(vertx, config, pg.result(), rd.result(), pool, redis, key,
+                              calendar, licences, plugins, personal))
+                          .recover(e -> plugins.stop().transform(x -> Future.failedFuture(e))));
                 });
           })
           .recover(e -> stopEmbedded(vertx, pg.result(), rd.result()).transform(x -> Future.failedFuture(e)));
@@ -332,10 +335,14 @@ public final class Platform {
         : new JsonObject().put("status", "DOWN").put("error", String.valueOf(f.cause().getMessage()));
   }
 
-  /** Closes the pool and Redis connection, then stops the embedded servers. */
+  /**
+   * Stops the scheduled jobs (the outbox relay among them), then the plugins (in reverse order, each with a
+   * time limit), closes the pool and Redis connection, then stops the embedded servers.
+   */
   public Future<Void> close() {
     calendarChanges.unregister();
     return jobs.stop()
+        .transform(x -> plugins.stop())
         .transform(x -> Future.join(pool.close(), redis.close()))
         .transform(ar -> stopEmbedded(vertx, embeddedPostgres, embeddedRedis));
   }

@@ -353,6 +353,19 @@ public final class LicenceService {
   }
 
   /**
+   * A holder's (identity number or credit code) valid licences of one type, newest first, each as its holder
+   * reads it: what form handlers are answered ({@code PluginHost}'s {@code LicenceLookup}, wired in Platform).
+   */
+  public Future<List<JsonObject>> validOf(String holderCode, String typeName) {
+    LocalDate today = calendar.today();
+    return store.valid(holderCode, typeName, today).map(licences -> {
+      List<JsonObject> out = new ArrayList<>();
+      licences.forEach(l -> out.add(l.toJson(today)));
+      return out;
+    });
+  }
+
+  /**
    * Licences of a case's applicant of the given types (what a department looks up when the case needs
    * them), valid ones first.
    */

@@ -10,6 +10,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -164,6 +165,18 @@ final class LicenceStore {
             where identifier = $1 and status = 'ACTIVE'""")
         .execute(Tuple.of(identifier, at, by, reason))
         .map(rows -> rows.rowCount() > 0);
+  }
+
+  /**
+   * A holder's active licences of one type valid on {@code today} (no end, or ending today or later), newest
+   * first; the holder is a person by the blind index of their identity number, or an enterprise by its code.
+   */
+  Future<List<Licence>> valid(String holderCode, String typeName, LocalDate today) {
+    return pool.preparedQuery("select " + Licence.COLUMNS + " from licence where holder_index in ($1, $4)"
+            + " and type_name = $2 and status = 'ACTIVE' and (valid_until is null or valid_until >= $3)"
+            + " order by issue_date desc, created_at desc")
+        .execute(Tuple.of(personal.index(PersonalData.Kind.ID, holderCode), typeName, today, holderCode))
+        .map(this::licences);
   }
 
   /** Licences of the given types held by any of the codes (identity numbers or credit codes), valid ones first. */

@@ -1,7 +1,6 @@
 package cn.tongban.core.plugin;
 
 import cn.tongban.core.privacy.SealedTable;
-import cn.tongban.core.licence.Licence;
 import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.ProblemCode;
 import cn.tongban.core.problem.Violation;
@@ -14,6 +13,9 @@ import cn.tongban.plugin.FormHandler;
 import cn.tongban.plugin.FormHandlerFactory;
 import cn.tongban.plugin.HandlerContext;
 import cn.tongban.plugin.MaterialScanner;
+import cn.tongban.plugin.Plugin;
+import cn.tongban.plugin.PluginContext;
+import cn.tongban.plugin.PluginKind;
 import cn.tongban.plugin.Violations;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -29,62 +31,91 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
- * The form handlers installed: found by ServiceLoader on the class path and in the jars of a plugin
- * directory, registered by id (two with one id stop the start). Runs their hooks for a form version with
- * a time limit each, collecting every violation.
+ * The plugins installed ({@link Plugin}: form handlers, event sinks, data sources, material scanners): found
+ * by one ServiceLoader pass on the class path and in the jars of a plugin directory, ids unique across every
+ * kind (two with one id stop the start), started in load order ({@link #start}) and stopped in reverse order
+ * when the platform closes ({@link #stop}). Runs the hooks of the form handlers bound to a form version with a
+ * time limit each, collecting every violation, and hands every event to the configured event sinks.
  */
 public final class PluginHost {
   private static final Logger LOG = Logger.getLogger(PluginHost.class.getName());
   private static final long HOOK_TIMEOUT_MS = 3_000;
+  /**
+   * The service files read: {@code cn.tongban.plugin.Plugin}, and each kind's own file, which plugins listed
+   * before the common interface existed (a class listed in several is loaded once).
+   */
+  private static final List<Class<? extends Plugin>> SERVICES = List.of(Plugin.class, FormHandlerFactory.class,
+      EventSinkFactory.class, DataSharingAdapter.class, MaterialScanner.class);
+  private final List<Plugin> plugins;
   private final Map<String, FormHandlerFactory> factories;
-  private final List<EventSink> sinks;
+  private final List<EventSinkFactory> sinkFactories;
+  private volatile List<EventSink> sinks = List.of();
+  private final List<Plugin> started = new ArrayList<>();
   private final Map<String, List<FormHandler>> handlers = new ConcurrentHashMap<>();
   private final Map<String, DataSharingAdapter> adapters;
   private final List<MaterialScanner> scanners;
   private final Vertx vertx;
   private final Clock clock;
+  private final Map<String, String> settings;
   private final Pool pool;
   private final PersonalData personal;
+  private final LicenceLookup licences;
 
-  private PluginHost(Map<String, FormHandlerFactory> factories, List<EventSink> sinks,
-      Map<String, DataSharingAdapter> adapters, List<MaterialScanner> scanners, Vertx vertx, Clock clock, Pool pool,
-      PersonalData personal) {
-    this.personal = personal;
+  private PluginHost(List<Plugin> plugins, Map<String, DataSharingAdapter> adapters, Vertx vertx, Clock clock,
+      Map<String, String> settings, Pool pool, PersonalData personal, LicenceLookup licences) {
+    this.plugins = List.copyOf(plugins);
+    Map<String, FormHandlerFactory> factories = new LinkedHashMap<>();
+    List<EventSinkFactory> sinkFactories = new ArrayList<>();
+    List<MaterialScanner> scanners = new ArrayList<>();
+    for (Plugin p : plugins) {
+      switch (p.kind()) {
+        case FORM_HANDLER -> factories.put(p.id(), (FormHandlerFactory) p);
+        case EVENT_SINK -> sinkFactories.add((EventSinkFactory) p);
+        case MATERIAL_SCANNER -> scanners.add((MaterialScanner) p);
+        case DATA_SOURCE -> { } // by source, in adapters
+      }
+    }
     this.factories = Collections.unmodifiableMap(factories);
+    this.sinkFactories = List.copyOf(sinkFactories);
     this.scanners = List.copyOf(scanners);
-    this.sinks = List.copyOf(sinks);
     this.adapters = Map.copyOf(adapters);
     this.vertx = vertx;
     this.clock = clock;
+    this.settings = Map.copyOf(settings);
     this.pool = pool;
+    this.personal = personal;
+    this.licences = licences;
   }
 
-  /** Finds every handler factory (blocking: class loading and jar scanning; call it from a worker). */
+  /** Finds every plugin (blocking: class loading and jar scanning; call it from a worker); none is started. */
   public static PluginHost load(Vertx vertx, Clock clock, Optional<Path> pluginDir) throws IOException {
-    return load(vertx, clock, pluginDir, Map.of(), null, null);
+    return load(vertx, clock, pluginDir, Map.of(), null, null, LicenceLookup.NONE);
   }
 
   /**
-   * As {@link #load(Vertx, Clock, Optional)}, with the settings event sinks and data-sharing adapters configure
-   * themselves from, and the database whose imported department datasets answer every source no adapter serves.
+   * As {@link #load(Vertx, Clock, Optional)}, with the settings plugins are started with, the database whose
+   * imported department datasets answer every source no adapter serves, and the e-licence library handlers
+   * read licences from.
    */
   public static PluginHost load(Vertx vertx, Clock clock, Optional<Path> pluginDir, Map<String, String> settings,
-      Pool pool, PersonalData personal) throws IOException {
+      Pool pool, PersonalData personal, LicenceLookup licences) throws IOException {
     ClassLoader loader = PluginHost.class.getClassLoader();
     if (pluginDir.isPresent() && Files.isDirectory(pluginDir.get())) {
       List<URL> jars = new ArrayList<>();
@@ -95,39 +126,135 @@ public final class PluginHost {
       }
       loader = new URLClassLoader(jars.toArray(URL[]::new), loader);
     }
-    Map<String, FormHandlerFactory> found = new LinkedHashMap<>();
-    for (FormHandlerFactory f : ServiceLoader.load(FormHandlerFactory.class, loader)) {
-      FormHandlerFactory earlier = found.putIfAbsent(f.id(), f);
-      if (earlier != null) {
-        throw new IllegalStateException("two form handlers have the id " + f.id() + ": "
-            + earlier.getClass().getName() + " and " + f.getClass().getName());
-      }
-    }
-    List<EventSink> sinks = new ArrayList<>();
-    List<String> sinkIds = new ArrayList<>();
-    for (EventSinkFactory f : ServiceLoader.load(EventSinkFactory.class, loader)) {
-      f.create(settings).ifPresent(sink -> {
-        sinks.add(sink);
-        sinkIds.add(f.id());
-      });
-    }
-    Map<String, DataSharingAdapter> adapters = new LinkedHashMap<>();
-    for (DataSharingAdapter a : ServiceLoader.load(DataSharingAdapter.class, loader)) {
-      a.configure(settings);
-      for (String source : a.sources()) {
-        DataSharingAdapter earlier = adapters.putIfAbsent(source, a);
+    Map<String, Plugin> found = new LinkedHashMap<>();
+    Set<Class<?>> seen = new HashSet<>();
+    List<String> oldListing = new ArrayList<>();
+    for (Class<? extends Plugin> service : SERVICES) {
+      for (Plugin p : ServiceLoader.load(service, loader)) {
+        if (!seen.add(p.getClass())) {
+          continue;
+        }
+        if (service != Plugin.class) {
+          oldListing.add(p.getClass().getName());
+        }
+        PluginKind kind = p.kind();
+        if (kind == null || !kind.type().isInstance(p)) {
+          throw new IllegalStateException("the plugin " + p.id() + " (" + p.getClass().getName() + ") is of kind "
+              + kind + " but does not implement " + (kind == null ? "a kind's interface" : kind.type().getName()));
+        }
+        Plugin earlier = found.putIfAbsent(p.id(), p);
         if (earlier != null) {
-          throw new IllegalStateException("two data-sharing adapters serve the source " + source + ": "
-              + earlier.getClass().getName() + " and " + a.getClass().getName());
+          throw new IllegalStateException("two plugins have the id " + p.id() + ": " + earlier.getClass().getName()
+              + " (" + earlier.kind() + ") and " + p.getClass().getName() + " (" + kind + ")");
         }
       }
     }
-    List<MaterialScanner> scanners = new ArrayList<>();
-    ServiceLoader.load(MaterialScanner.class, loader).forEach(scanners::add);
-    LOG.info(() -> "form handlers installed: " + found.keySet() + "; event sinks configured: " + sinkIds
-        + "; live data-sharing sources: " + adapters.keySet() + "; material scanners: "
-        + scanners.stream().map(MaterialScanner::id).toList());
-    return new PluginHost(found, sinks, adapters, scanners, vertx, clock, pool, personal);
+    Map<String, DataSharingAdapter> adapters = new LinkedHashMap<>();
+    for (Plugin p : found.values()) {
+      if (p instanceof DataSharingAdapter a) {
+        for (String source : a.sources()) {
+          DataSharingAdapter earlier = adapters.putIfAbsent(source, a);
+          if (earlier != null) {
+            throw new IllegalStateException("two data-sharing adapters serve the source " + source + ": "
+                + earlier.getClass().getName() + " and " + a.getClass().getName());
+          }
+        }
+      }
+    }
+    if (!oldListing.isEmpty()) {
+      LOG.info(() -> "plugins listed in their kind's service file rather than META-INF/services/"
+          + Plugin.class.getName() + " (still loaded): " + oldListing);
+    }
+    return new PluginHost(new ArrayList<>(found.values()), adapters, vertx, clock, settings, pool, personal,
+        licences);
+  }
+
+  /** Every plugin found, in load order (the order they start in). */
+  public List<Plugin> plugins() {
+    return plugins;
+  }
+
+  /**
+   * Starts every plugin, one after the other in load order, each with {@link Plugin#START_TIMEOUT_MS}, and
+   * makes the sink of each event sink its settings configure. The first that fails (or overruns, or whose
+   * sink cannot be made) fails the whole start, naming it, after the ones already started were stopped.
+   */
+  public Future<Void> start() {
+    PluginContext context = PluginContext.of(vertx, clock, settings);
+    List<EventSink> configured = new ArrayList<>();
+    List<String> notConfigured = new ArrayList<>();
+    return startFrom(0, context, configured, notConfigured).map(v -> {
+      sinks = List.copyOf(configured);
+      LOG.info(() -> "plugins started: form handlers " + factories.keySet() + "; event sinks "
+          + sinkFactories.stream().map(Plugin::id).filter(id -> !notConfigured.contains(id)).toList()
+          + " (not configured: " + notConfigured + "); live data-sharing sources " + adapters.keySet()
+          + "; material scanners " + scanners.stream().map(Plugin::id).toList());
+      return null;
+    });
+  }
+
+  private Future<Void> startFrom(int i, PluginContext context, List<EventSink> configured, List<String> notConfigured) {
+    if (i == plugins.size()) {
+      return Future.succeededFuture();
+    }
+    Plugin p = plugins.get(i);
+    return call(() -> p.start(context)).timeout(Plugin.START_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .compose(v -> {
+          synchronized (started) {
+            started.add(p);
+          }
+          if (p instanceof EventSinkFactory f) {
+            Optional<EventSink> sink = f.create(settings);
+            sink.ifPresentOrElse(configured::add, () -> notConfigured.add(f.id()));
+          }
+          return Future.<Void>succeededFuture();
+        })
+        .transform(ar -> ar.succeeded() ? startFrom(i + 1, context, configured, notConfigured)
+            : stop().transform(x -> Future.failedFuture(new IllegalStateException("the plugin " + p.id() + " ("
+                + p.getClass().getName() + ", " + p.kind() + ") did not start: " + ar.cause().getMessage(),
+                ar.cause()))));
+  }
+
+  /**
+   * Stops the plugins started, in reverse order, each with {@link Plugin#STOP_TIMEOUT_MS}; a failure or an
+   * overrun is logged and the next one is stopped all the same. Never fails; a second call stops nothing.
+   */
+  public Future<Void> stop() {
+    List<Plugin> running;
+    synchronized (started) {
+      running = new ArrayList<>(started);
+      started.clear();
+    }
+    Collections.reverse(running);
+    return stopFrom(running, 0).onComplete(ar -> {
+      if (!running.isEmpty()) {
+        LOG.info(() -> "plugins stopped: " + running.stream().map(Plugin::id).toList());
+      }
+    });
+  }
+
+  private static Future<Void> stopFrom(List<Plugin> running, int i) {
+    if (i == running.size()) {
+      return Future.succeededFuture();
+    }
+    Plugin p = running.get(i);
+    return call(p::stop).timeout(Plugin.STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS).transform(ar -> {
+      if (ar.failed()) {
+        LOG.log(Level.WARNING, "the plugin " + p.id() + " (" + p.getClass().getName() + ") did not stop cleanly: "
+            + ar.cause().getMessage(), ar.cause());
+      }
+      return stopFrom(running, i + 1);
+    });
+  }
+
+  /** A plugin's future, with a throw or a null turned into a failed one. */
+  private static Future<Void> call(java.util.function.Supplier<Future<Void>> hook) {
+    try {
+      Future<Void> f = hook.get();
+      return f != null ? f : Future.failedFuture("returned null instead of a future");
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   /** The virus scanners plugins brought (the platform adds its own EICAR check). */
@@ -297,26 +424,9 @@ public final class PluginHost {
       }
 
       public Future<List<JsonObject>> licences(String holderCode, String typeName) {
-        return validLicences(holderCode, typeName);
+        return licences.valid(holderCode, typeName);
       }
     };
-  }
-
-  /** A holder's valid licences of one type from the e-licence library, newest first. */
-  private Future<List<JsonObject>> validLicences(String holderCode, String typeName) {
-    if (pool == null) {
-      return Future.succeededFuture(List.of());
-    }
-    LocalDate today = LocalDate.now(clock);
-    return pool.preparedQuery("select " + Licence.COLUMNS + " from licence where holder_index in ($1, $4) and type_name = $2"
-            + " and status = 'ACTIVE' and (valid_until is null or valid_until >= $3)"
-            + " order by issue_date desc, created_at desc")
-        .execute(Tuple.of(personal.index(PersonalData.Kind.ID, holderCode), typeName, today, holderCode))
-        .map(rows -> {
-          List<JsonObject> out = new ArrayList<>();
-          rows.forEach(r -> out.add(Licence.from(r, personal).toJson(today)));
-          return out;
-        });
   }
 
   /** The column context of a shared dataset record (sealed: it is a person's or an enterprise's data). */

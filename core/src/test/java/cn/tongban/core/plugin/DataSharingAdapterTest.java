@@ -31,7 +31,9 @@ class DataSharingAdapterTest {
     PluginHost host = PluginHost.load(vertx, Clock.systemUTC(), Optional.empty(),
         Map.of("TEST_REGISTRY_CREDIT_CODE", "91410183MA9XYZ1234", "TEST_REGISTRY_NAME", "新密市超化镇示范农业有限公司",
             "TEST_REGISTRY_DOWN_FOR", "91410183MA9DOWN000"),
-        null, null);
+        null, null, LicenceLookup.NONE);
+    // Adapters configure themselves when started.
+    host.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     JsonArray bindings = new JsonArray().add(new JsonObject().put("id", "data-sharing").put("config",
         new JsonObject().put("lookups", new JsonArray().add(new JsonObject().put("source", "test-live-registry")
             .put("by", "creditCode").put("fields", new JsonObject().put("name", "/enterpriseName"))))));

@@ -10,7 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 
@@ -128,5 +134,156 @@ class PluginHostTest {
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> PluginHost.load(null, Clock.systemUTC(), Optional.of(jar.getParent())));
     assertTrue(e.getMessage().contains("acme.SecondRegistry"), e.getMessage());
+  }
+
+  /** Compiles {@code sources} (class name to source) into a plugin jar listed in {@code serviceFile}. */
+  private static Path jar(Path dir, String jarName, String serviceFile, Map<String, String> sources) throws Exception {
+    Path srcDir = dir.resolve("src-" + jarName + "/acme");
+    Files.createDirectories(srcDir);
+    List<String> args = new ArrayList<>(List.of("-d", dir.resolve("classes-" + jarName).toString(), "-cp",
+        System.getProperty("java.class.path")));
+    for (Map.Entry<String, String> e : sources.entrySet()) {
+      Path src = srcDir.resolve(e.getKey() + ".java");
+      Files.writeString(src, e.getValue(), StandardCharsets.UTF_8);
+      args.add(src.toString());
+    }
+    Files.createDirectories(dir.resolve("classes-" + jarName));
+    assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, args.toArray(String[]::new)));
+    Path jar = dir.resolve("plugins/" + jarName + ".jar");
+    Files.createDirectories(jar.getParent());
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+      for (String name : sources.keySet()) {
+        out.putNextEntry(new JarEntry("acme/" + name + ".class"));
+        out.write(Files.readAllBytes(dir.resolve("classes-" + jarName + "/acme/" + name + ".class")));
+        out.closeEntry();
+      }
+      out.putNextEntry(new JarEntry("META-INF/services/" + serviceFile));
+      out.write(sources.keySet().stream().map(n -> "acme." + n + "\n").reduce("", String::concat)
+          .getBytes(StandardCharsets.UTF_8));
+      out.closeEntry();
+    }
+    return jar.getParent();
+  }
+
+  /** A plugin of {@code kind}'s interface with {@code id} that logs its start and stop and does {@code body}. */
+  private static String recorder(String className, String id, String kindInterface, String body) {
+    return recorder(className, id, kindInterface, body, "return Future.succeededFuture();");
+  }
+
+  /** As above, with {@code stopBody} after the stop is logged. */
+  private static String recorder(String className, String id, String kindInterface, String body, String stopBody) {
+    String kindPart = switch (kindInterface) {
+      case "MaterialScanner" -> """
+          public Future<Optional<String>> scan(Vertx vertx, byte[] content, String mediaType) {
+            return Future.succeededFuture(Optional.empty());
+          }
+          """;
+      case "EventSinkFactory" -> """
+          public Optional<EventSink> create(Map<String, String> settings) {
+            return Optional.ofNullable(settings.get("ACME_SINK")).map(s -> (context, event, view) -> {
+              LifecycleLog.EVENTS.add("deliver:" + event.getString("type"));
+              return Future.succeededFuture();
+            });
+          }
+          """;
+      default -> throw new IllegalArgumentException(kindInterface);
+    };
+    return """
+        package acme;
+
+        import cn.tongban.core.plugin.LifecycleLog;
+        import cn.tongban.plugin.*;
+        import io.vertx.core.Future;
+        import io.vertx.core.Vertx;
+        import java.util.Map;
+        import java.util.Optional;
+
+        public final class %s implements %s {
+          public String id() {
+            return "%s";
+          }
+
+          public Future<Void> start(PluginContext context) {
+            LifecycleLog.EVENTS.add("start:" + id());
+            %s
+            return Future.succeededFuture();
+          }
+
+          public Future<Void> stop() {
+            LifecycleLog.EVENTS.add("stop:" + id());
+            %s
+          }
+
+          %s
+        }
+        """.formatted(className, kindInterface, id, body, stopBody, kindPart);
+  }
+
+  private static <T> T await(io.vertx.core.Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void twoPluginsOfDifferentKindsWithOneIdStopTheStart(@TempDir Path dir) throws Exception {
+    // An event sink listed the new way, claiming the id of the built-in identity-check form handler.
+    Path plugins = jar(dir, "impostor", "cn.tongban.plugin.Plugin",
+        Map.of("ImpostorSink", recorder("ImpostorSink", "identity-check", "EventSinkFactory", "")));
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> PluginHost.load(null, Clock.systemUTC(), Optional.of(plugins)));
+    assertTrue(e.getMessage().contains("two plugins have the id identity-check"), e.getMessage());
+    assertTrue(e.getMessage().contains("cn.tongban.plugins.identity.IdentityCheckFactory (FORM_HANDLER)"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("acme.ImpostorSink (EVENT_SINK)"), e.getMessage());
+  }
+
+  @Test
+  void pluginsStartInLoadOrderAndStopInReverseEvenWhenOneFailsToStop(@TempDir Path dir) throws Exception {
+    LifecycleLog.EVENTS.clear();
+    Map<String, String> sources = new LinkedHashMap<>();
+    sources.put("FirstScanner", recorder("FirstScanner", "acme-scanner", "MaterialScanner", ""));
+    sources.put("SecondSink", recorder("SecondSink", "acme-sink", "EventSinkFactory", "",
+        "throw new IllegalStateException(\"cannot close\");"));
+    Path plugins = jar(dir, "lifecycle", "cn.tongban.plugin.Plugin", sources);
+    PluginHost host = PluginHost.load(null, Clock.systemUTC(), Optional.of(plugins), Map.of("ACME_SINK", "on"),
+        null, null, LicenceLookup.NONE);
+    assertEquals(List.of("acme-scanner"), host.scanners().stream().map(s -> s.id()).toList());
+    assertEquals(List.of(), LifecycleLog.EVENTS, "nothing starts at load");
+    await(host.start());
+    assertEquals(List.of("start:acme-scanner", "start:acme-sink"), LifecycleLog.EVENTS);
+    await(host.deliverToSinks(new io.vertx.core.json.JsonObject().put("type", "ApplicationAccept"), Optional.empty()));
+    assertEquals("deliver:ApplicationAccept", LifecycleLog.EVENTS.get(2), "the configured sink gets events");
+    await(host.stop());
+    assertEquals(List.of("start:acme-scanner", "start:acme-sink", "deliver:ApplicationAccept", "stop:acme-sink",
+        "stop:acme-scanner"), LifecycleLog.EVENTS, "reverse order; a stop that throws does not keep the next from stopping");
+    await(host.stop());
+    assertEquals(5, LifecycleLog.EVENTS.size(), "a second close stops nothing again");
+  }
+
+  @Test
+  void aPluginThatFailsToStartStopsTheStartAndStopsTheOnesStartedBefore(@TempDir Path dir) throws Exception {
+    LifecycleLog.EVENTS.clear();
+    Map<String, String> sources = new LinkedHashMap<>();
+    sources.put("GoodScanner", recorder("GoodScanner", "acme-good", "MaterialScanner", ""));
+    sources.put("BrokenSink", recorder("BrokenSink", "acme-broken", "EventSinkFactory",
+        "if (true) return Future.failedFuture(\"the endpoint refuses the key\");"));
+    Path plugins = jar(dir, "broken", "cn.tongban.plugin.Plugin", sources);
+    PluginHost host = PluginHost.load(null, Clock.systemUTC(), Optional.of(plugins));
+    ExecutionException e = assertThrows(ExecutionException.class, () -> await(host.start()));
+    String message = e.getCause().getMessage();
+    assertTrue(message.contains("the plugin acme-broken (acme.BrokenSink, EVENT_SINK) did not start:"), message);
+    assertTrue(message.contains("the endpoint refuses the key"), message);
+    assertEquals(List.of("start:acme-good", "start:acme-broken", "stop:acme-good"), LifecycleLog.EVENTS,
+        "the one started before is stopped; the one that failed never started");
+  }
+
+  @Test
+  void pluginsListedInTheirKindsOldServiceFileStillLoadOnce(@TempDir Path dir) throws Exception {
+    // A jar built before cn.tongban.plugin.Plugin existed lists its scanner in the kind's own file.
+    Path plugins = jar(dir, "old", "cn.tongban.plugin.MaterialScanner",
+        Map.of("OldScanner", recorder("OldScanner", "acme-old", "MaterialScanner", "")));
+    PluginHost host = PluginHost.load(null, Clock.systemUTC(), Optional.of(plugins));
+    assertEquals(List.of("acme-old"), host.scanners().stream().map(s -> s.id()).toList());
+    // The built-in plugins are listed in the new file only, and found once each.
+    assertEquals(1, host.plugins().stream().filter(p -> p.id().equals("identity-check")).count());
   }
 }

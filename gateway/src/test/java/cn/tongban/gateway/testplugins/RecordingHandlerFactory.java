@@ -4,6 +4,7 @@ import cn.tongban.plugin.CaseView;
 import cn.tongban.plugin.FormHandler;
 import cn.tongban.plugin.FormHandlerFactory;
 import cn.tongban.plugin.HandlerContext;
+import cn.tongban.plugin.PluginContext;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -14,7 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A real form handler installed only in the gateway's tests: it records the side-effect hooks the outbox
- * relay calls, and fails them for the matters a test marks as failing.
+ * relay calls, and fails them for the matters a test marks as failing; its start and stop go to
+ * {@link RecordingSinkFactory#LIFECYCLE}.
  */
 public final class RecordingHandlerFactory implements FormHandlerFactory {
   /** Every hook call, as {@code HOOK:case number}, in the order they came. */
@@ -28,6 +30,18 @@ public final class RecordingHandlerFactory implements FormHandlerFactory {
   @Override
   public String id() {
     return "test-recorder";
+  }
+
+  @Override
+  public Future<Void> start(PluginContext context) {
+    RecordingSinkFactory.LIFECYCLE.add("start:" + id());
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Void> stop() {
+    RecordingSinkFactory.LIFECYCLE.add("stop:" + id());
+    return Future.succeededFuture();
   }
 
   @Override

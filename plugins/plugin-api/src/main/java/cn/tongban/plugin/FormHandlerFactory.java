@@ -5,14 +5,20 @@ import io.vertx.core.json.JsonObject;
 import java.util.Map;
 
 /**
- * Makes form handlers of one kind. Found with {@link java.util.ServiceLoader}; created once, when the
- * platform starts. A matter's form definition names the handlers it uses by {@link #id()}, with a
+ * Makes form handlers of one kind: a {@link Plugin} of kind {@link PluginKind#FORM_HANDLER}, created once,
+ * when the platform starts. A matter's form definition names the handlers it uses by {@link #id()}, with a
  * configuration that is checked against {@link #configSchema()} before the form can be published.
  */
-public interface FormHandlerFactory {
+public interface FormHandlerFactory extends Plugin {
 
   /** A stable, unique id, e.g. {@code identity-check}: lower case, digits and hyphens. */
+  @Override
   String id();
+
+  @Override
+  default PluginKind kind() {
+    return PluginKind.FORM_HANDLER;
+  }
 
   /** The JSON Schema (2020-12) of this handler's configuration. */
   JsonObject configSchema();

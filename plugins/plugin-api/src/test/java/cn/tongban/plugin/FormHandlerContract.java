@@ -22,8 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The contract every form-handler module runs (extend it in the module's tests): the factory is found by
- * ServiceLoader, its id and configuration schema are well formed, it creates handlers from a sample
- * configuration, and every hook answers with a completed future rather than throwing or blocking.
+ * ServiceLoader as a {@link Plugin} of kind {@code FORM_HANDLER}, starts and stops, its id and configuration
+ * schema are well formed, it creates handlers from a sample configuration, and every hook answers with a
+ * completed future rather than throwing or blocking.
  */
 public abstract class FormHandlerContract {
   private final Vertx vertx = Vertx.vertx();
@@ -134,8 +135,15 @@ public abstract class FormHandlerContract {
 
   @Test
   void isFoundByServiceLoader() {
-    assertTrue(ServiceLoader.load(FormHandlerFactory.class).stream()
-        .anyMatch(p -> p.type().equals(factory().getClass())), "listed in META-INF/services");
+    assertTrue(ServiceLoader.load(Plugin.class).stream()
+        .anyMatch(p -> p.type().equals(factory().getClass())), "listed in META-INF/services/cn.tongban.plugin.Plugin");
+    assertEquals(PluginKind.FORM_HANDLER, factory().kind());
+  }
+
+  @Test
+  void startsAndStops() throws Exception {
+    await(factory().start(PluginContext.of(vertx, Clock.systemUTC(), Map.of())));
+    await(factory().stop());
   }
 
   @Test
