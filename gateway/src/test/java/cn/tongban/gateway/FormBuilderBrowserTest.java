@@ -51,7 +51,7 @@ class FormBuilderBrowserTest {
       author.waitForText("h1", "高龄老人助餐补贴申领");
 
       add(author, "text");
-      author.type("#prop-title", "申请人姓名").click("#prop-required");
+      author.type("#prop-title", "申请人姓名").type("#prop-title-en", "Applicant's name").click("#prop-required");
       add(author, "idNumber");
       author.click("#prop-required");
       add(author, "singleChoice");
@@ -79,7 +79,11 @@ class FormBuilderBrowserTest {
       author.click("#pv-choice-1");
       author.waitForText("#builder-preview", "代办人姓名");
       author.waitForText("#builder-saved", "已自动保存");
+      author.script("window.scrollTo(0, 0)");
       author.shot("designed-with-preview");
+      select(author, "#builder-lang", "en");
+      author.waitForText("#builder-preview", "Applicant's name");
+      select(author, "#builder-lang", "zh-CN");
 
       // Dry run: a failing example shows the violation at its field; the fixed one passes and is kept.
       author.click("#tab-test");
@@ -125,6 +129,9 @@ class FormBuilderBrowserTest {
       citizen.go("/public/matter.html?code=" + CODE);
       citizen.click("#apply-link");
       citizen.type("#username", "citizen").type("#password", "tongban-demo").click("#apply-sign-in button[type=submit]");
+      select(citizen, "#apply-lang", "en");
+      citizen.waitForText("#apply-form", "Applicant's name");
+      select(citizen, "#apply-lang", "zh-CN");
       citizen.type("#ap-text", "张三").type("#ap-idNumber", "11010519491231002X").click("#ap-choice-0");
       citizen.type("#ap-rows-0-text", "张小三").type("#ap-rows-0-idNumber", "410183201005050028").click("#ap-material");
       citizen.shot("citizen-fills-in");
@@ -143,6 +150,19 @@ class FormBuilderBrowserTest {
       select(author, "#builder-matter", CODE);
       author.click("#builder-open button[type=submit]");
       author.waitForText("#builder-fields", "申请人姓名");
+      // Another author saves the same draft meanwhile: this author's next save is refused, not applied over it.
+      JsonObject draft = TestGateway.ok(gateway.get("admin", "/api/v1/matters/" + CODE + "/draft"));
+      TestGateway.ok(gateway.send("PUT", "/api/v1/matters/" + CODE + "/draft", new JsonObject()
+          .put("definition", draft.getJsonObject("definition")).put("revision", draft.getInteger("revision")).encode(),
+          "Authorization", "Bearer " + gateway.token("admin"), "Content-Type", "application/json"));
+      author.click("#builder-fields .builder-item");
+      author.type("#prop-help", "与身份证上的姓名一致");
+      String conflict = author.waitForText("#builder-conflict", "另一位作者也在编辑这份草稿");
+      assertTrue(conflict.contains("admin") && conflict.contains("未保存"), conflict);
+      author.script("window.scrollTo(0, 0)");
+      author.shot("conflict-with-another-author");
+      author.clickButton("载入最新草稿（放弃我的修改）");
+      author.waitForText("#builder-saved", "草稿第");
       add(author, "mobile");
       author.type("#prop-title", "联系电话");
       author.waitForText("#builder-saved", "已自动保存");
