@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.support.ui.Select;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -57,7 +58,9 @@ class FormBuilderBrowserTest {
       add(author, "singleChoice");
       author.type("#prop-title", "是否委托他人代办").type("#prop-options", "NO=本人申请\nYES=委托他人代办").click("#prop-required");
       add(author, "text");
-      author.type("#prop-title", "代办人姓名");
+      author.type("#prop-title", "代办人姓名").type("#prop-key", "agentName");
+      author.find("#prop-key").sendKeys(Keys.TAB); // the data's key, renamed with every mention of it
+      author.waitForText("#builder-props h2", "/agentName");
       select(author, "#prop-when-field", "choice");
       select(author, "#prop-when-value", "YES");
       assertTrue(author.find("#prop-when-required").isSelected(), "a revealed field is required by default");
@@ -91,9 +94,9 @@ class FormBuilderBrowserTest {
       author.type("#tf-rows-0-text", "王小妹").type("#tf-rows-0-idNumber", "410183201005050028").click("#tf-material");
       author.click("#builder-dry-run");
       author.waitForText("#builder-test-result", "试填未通过");
-      assertTrue(author.waitForText("#tf-text2-error", "代办人姓名").contains("请填写"));
+      assertTrue(author.waitForText("#tf-agentName-error", "代办人姓名").contains("请填写"));
       author.shot("dry-run-fails-at-the-field");
-      author.type("#tf-text2", "王大伯");
+      author.type("#tf-agentName", "王大伯");
       author.click("#builder-save-example");
       author.waitForText("#builder-test-result", "已存为样例");
       author.waitForText("#builder-examples", "1 份");
@@ -104,7 +107,7 @@ class FormBuilderBrowserTest {
       String json = author.find("#builder-json").getAttribute("value");
       JsonObject def = new JsonObject(json);
       assertEquals("https://json-schema.org/draft/2020-12/schema", def.getJsonObject("schema").getString("$schema"));
-      assertTrue(json.contains("\"then\"") && json.contains("\"visibleWhen\""), json);
+      assertTrue(json.contains("\"then\"") && json.contains("\"visibleWhen\"") && json.contains("\"/agentName\""), json);
       author.clickButton("应用");
       author.waitForText("#builder-body", "已应用");
       author.click("#tab-json");

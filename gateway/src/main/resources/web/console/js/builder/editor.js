@@ -116,8 +116,16 @@ export function designer(root, { def, types, materials, onChange }) {
     }
     const t = M.typeOf(d, path);
     const top = path.length === 1;
+    const keyProblem = h('div', { class: 'error', id: 'prop-key-error', role: 'alert', hidden: true });
     const parts = [h('h2', {}, `${label(t)} `, h('code', {}, M.pointerOf(path))),
       input('prop-title', '标题', s.title, (v) => { s.title = v; changed(); }),
+      h('div', { class: 'field' }, h('label', { for: 'prop-key' }, '字段代码（数据中的名字）'),
+        h('input', { id: 'prop-key', value: path.at(-1), autocomplete: 'off', 'aria-describedby': 'prop-key-error', onchange: (e) => {
+          const problem = M.renameField(d, path, e.target.value.trim());
+          keyProblem.textContent = problem || '';
+          keyProblem.hidden = !problem;
+          if (!problem) { selected = { path: [...path.slice(0, -1), e.target.value.trim()] }; changed(true); }
+        } }), keyProblem),
       input('prop-title-en', '英文标题（可选）', M.english(d, path, 'title'), (v) => { M.setEnglish(d, path, 'title', v); changed(); }),
       input('prop-help', '填写提示', d.uiSchema.help?.[M.pointerOf(path)], (v) => { M.setUi(d, 'help', path, v); changed(); }),
       input('prop-help-en', '英文填写提示（可选）', M.english(d, path, 'help'), (v) => { M.setEnglish(d, path, 'help', v); changed(); })];

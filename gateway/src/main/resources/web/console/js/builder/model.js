@@ -308,3 +308,48 @@ export function forVersion(def) {
   if (!copy.uiSchema.steps.length) copy.uiSchema.steps = [{ title: '申请信息', fields: Object.keys(copy.schema.properties).map((k) => `/${k}`) }];
   return copy;
 }
+
+/**
+ * Renames a field (its property name, the key of the data): every mention follows — steps, UI-schema maps,
+ * conditions, handlers, material bindings and the examples. Answers a Chinese problem, or null when done.
+ */
+export function renameField(def, path, key) {
+  const container = containerOf(def, path);
+  const name = path.at(-1);
+  if (key === name) return null;
+  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(key)) return '字段代码只能用英文字母和数字，以字母开头。';
+  if (container.properties[key]) return `已有字段代码“${key}”。`;
+  const from = pointerOf(path);
+  const to = pointerOf([...path.slice(0, -1), key]);
+  const mv = (p) => (p === from ? to : p.startsWith(`${from}/`) ? to + p.slice(from.length) : p);
+  const rekey = (o, f) => Object.fromEntries(Object.entries(o).map(([k, v]) => [f(k), v]));
+  container.properties = rekey(container.properties, (k) => (k === name ? key : k));
+  if (container.required) container.required = container.required.map((r) => (r === name ? key : r));
+  def.uiSchema.steps.forEach((s) => { s.fields = s.fields.map(mv); });
+  if (def.uiSchema.order) def.uiSchema.order = def.uiSchema.order.map(mv);
+  for (const part of ['widgets', 'help', 'visibleWhen', 'placeholders', 'messages']) {
+    if (def.uiSchema[part]) def.uiSchema[part] = rekey(def.uiSchema[part], mv);
+  }
+  Object.keys(def.uiSchema.i18n || {}).forEach((lang) => { def.uiSchema.i18n[lang] = rekey(def.uiSchema.i18n[lang], mv); });
+  def.handlers.forEach((h) => Object.entries(h.config || {}).forEach(([k, v]) => {
+    h.config[k] = Array.isArray(v) ? v.map((p) => (typeof p === 'string' ? mv(p) : p)) : typeof v === 'string' ? mv(v) : v;
+  }));
+  def.materialBindings.forEach((b) => { b.field = mv(b.field); });
+  if (path.length === 1) {
+    // Conditions name top-level fields inside standard JSON Schema: {properties: {name: …}, required: [name]}.
+    const inCondition = (c) => {
+      if (!c || typeof c !== 'object') return;
+      if (c.properties?.[name]) c.properties = rekey(c.properties, (k) => (k === name ? key : k));
+      if (c.required) c.required = c.required.map((r) => (r === name ? key : r));
+    };
+    (container.allOf || []).forEach((c) => { inCondition(c.if); inCondition(c.then); });
+    Object.values(def.uiSchema.visibleWhen || {}).forEach(inCondition);
+  }
+  // The examples' data: at the top, or in each row of a group / in a section.
+  const parentKey = path.length > 1 ? path.at(-2) : null;
+  (def.schema.examples || []).forEach((e) => {
+    const holders = parentKey === null ? [e] : [].concat(e?.[parentKey] ?? []);
+    holders.forEach((o) => { if (o && typeof o === 'object' && name in o) { o[key] = o[name]; delete o[name]; } });
+  });
+  return null;
+}
