@@ -103,7 +103,7 @@ function propertyNames(s, order = []) {
 }
 
 /** Renders the form into `container`; answers a controller. */
-export function renderForm(container, { schema, uiSchema = {}, data = {}, idPrefix, onChange } = {}) {
+export function renderForm(container, { schema, uiSchema = {}, data = {}, idPrefix, onChange, lang } = {}) {
   const prefix = idPrefix || `f${formCount++ ? formCount : ''}`;
   let ready = false; // rows draw before the steps exist; they refresh once everything does
   const state = { data: structuredClone(data || {}), step: 0, all: false };
@@ -112,6 +112,12 @@ export function renderForm(container, { schema, uiSchema = {}, data = {}, idPref
   const help = uiSchema.help || {};
   const visibleWhen = uiSchema.visibleWhen || {};
   const order = uiSchema.order || [];
+  // Another language's titles, help and option labels (uiSchema.i18n.<lang>), falling back to the Chinese.
+  const texts = (lang && !lang.startsWith('zh') && uiSchema.i18n?.[lang]) || {};
+  const generic = (pointer) => pointer.replace(/\/\d+(?=\/|$)/g, '');
+  const titleOf = (pointer, s, name) => texts[generic(pointer)]?.title || s.title || name;
+  const placeholders = uiSchema.placeholders || {};
+  const messages = uiSchema.messages || {};
   const idOf = (pointer) => `${prefix}${pointer.replace(/[^A-Za-z0-9_]+/g, '-')}`;
 
   // Steps: the UI schema's, plus whatever top-level field no step lists.
@@ -155,21 +161,23 @@ export function renderForm(container, { schema, uiSchema = {}, data = {}, idPref
   function leaf(pointer, s, name) {
     const id = idOf(pointer);
     const widget = widgets[pointer] || widgets[pointer.replace(/\/\d+\//g, '/')];
-    const choices = choicesOf(s);
+    const choices = choicesOf(s)?.map((o) => ({ ...o, label: texts[generic(pointer)]?.options?.[o.value] || o.label }));
+    if (read(state.data, pointer) === undefined && s.default !== undefined) write(state.data, pointer, structuredClone(s.default));
     const value = read(state.data, pointer);
     const error = h('div', { class: 'error', id: `${id}-error`, role: 'alert', hidden: true });
-    const helpText = help[pointer] || help[pointer.replace(/\/\d+\//g, '/')] || s.description;
+    const helpText = texts[generic(pointer)]?.help || help[pointer] || help[generic(pointer)] || s.description;
     const helpEl = helpText ? h('div', { class: 'help', id: `${id}-help` }, helpText) : null;
     const described = [helpEl ? `${id}-help` : null, `${id}-error`].filter(Boolean).join(' ');
     // A field showing an error is checked again as it changes, so the error goes as soon as it is fixed.
     const set = (v) => { write(state.data, pointer, v); changed(); if (!error.hidden) showProblem(pointer); };
     let control;
-    let label = h('label', { for: id }, s.title || name);
+    const title = titleOf(pointer, s, name);
+    let label = h('label', { for: id }, title);
 
     if (s.type === 'boolean' && (s.const === true || widget === 'checkbox' || (!widget && s.const !== undefined))) {
       control = h('input', { id, type: 'checkbox', checked: value === true, 'aria-describedby': described,
         onchange: (e) => set(e.target.checked ? true : (s.const === true ? undefined : false)) });
-      label = h('label', { for: id, class: 'check' }, control, ` ${s.title || name}`);
+      label = h('label', { for: id, class: 'check' }, control, ` ${title}`);
       control = null;
     } else if (s.type === 'boolean' || (choices && (widget === 'radio' || widget === 'checkboxes'))) {
       const opts = s.type === 'boolean' ? [{ value: true, label: '是' }, { value: false, label: '否' }] : choices;
@@ -186,7 +194,7 @@ export function renderForm(container, { schema, uiSchema = {}, data = {}, idPref
             set(opts.map((x) => x.value).filter((x) => now.has(x)));
           } }), ` ${o.label}`);
       }));
-      label = h('span', { class: 'label', id: `${id}-label` }, s.title || name);
+      label = h('span', { class: 'label', id: `${id}-label` }, title);
       control = group;
     } else if (choices) {
       control = h('select', { id, 'aria-describedby': described, onchange: (e) => {
@@ -196,12 +204,14 @@ export function renderForm(container, { schema, uiSchema = {}, data = {}, idPref
       choices.map((o, i) => h('option', { value: String(i), selected: value === o.value }, o.label)));
     } else if (widget === 'textarea') {
       control = h('textarea', { id, rows: 3, maxlength: s.maxLength, 'aria-describedby': described,
+        placeholder: placeholders[generic(pointer)],
         oninput: (e) => set(e.target.value === '' ? undefined : e.target.value) });
       control.value = value ?? '';
     } else {
       const numeric = s.type === 'number' || s.type === 'integer';
       const type = s.format === 'date' || widget === 'date' ? 'date' : 'text';
       control = h('input', { id, type, maxlength: s.maxLength, 'aria-describedby': described,
+        placeholder: placeholders[generic(pointer)],
         inputmode: numeric ? (s.type === 'integer' ? 'numeric' : 'decimal') : (isIdNumberField(name, s) ? 'text' : null),
         autocomplete: 'off', value: value ?? '',
         oninput: (e) => {
@@ -220,7 +230,7 @@ export function renderForm(container, { schema, uiSchema = {}, data = {}, idPref
   function node(pointer, s, name) {
     if (!s) return null;
     if (s.type === 'object' && s.properties) {
-      const box = h('fieldset', { class: 'group', dataset: { pointer } }, h('legend', {}, s.title || name),
+      const box = h('fieldset', { class: 'group', dataset: { pointer } }, h('legend', {}, titleOf(pointer, s, name)),
         s.description ? h('p', { class: 'help' }, s.description) : null,
         propertyNames(s, order).map((n) => node(join(pointer, n), s.properties[n], n)));
       fields.set(pointer, { wrap: box, schema: s, name, kind: 'group', error: appendError(box, pointer) });
@@ -242,7 +252,7 @@ export function renderForm(container, { schema, uiSchema = {}, data = {}, idPref
       [...fields.keys()].filter((p) => p.startsWith(`${pointer}/`)).forEach((p) => fields.delete(p));
       const list = read(state.data, pointer) || [];
       const title = s.items.title || '一项';
-      mount(box, h('legend', {}, s.title || name),
+      mount(box, h('legend', {}, titleOf(pointer, s, name)),
         help[pointer] || s.description ? h('p', { class: 'help' }, help[pointer] || s.description) : null,
         list.map((_, i) => h('fieldset', { class: 'row' }, h('legend', {}, `${title} ${i + 1}`),
           propertyNames(s.items, order).map((n) => node(join(join(pointer, i), n), s.items.properties[n], n)),
@@ -273,7 +283,7 @@ export function renderForm(container, { schema, uiSchema = {}, data = {}, idPref
     if (!f || !visible(pointer)) return null;
     const s = f.schema;
     const v = read(state.data, pointer);
-    const title = s.title || f.name;
+    const title = titleOf(pointer, s, f.name);
     if (isEmpty(v) || (s.const === true && v !== true)) {
       if (s.const === true && requiredNow(pointer)) return `请确认“${title}”`;
       if (f.kind === 'rows' && (s.minItems || 0) > 0) return `请至少填写 ${s.minItems} 项“${s.items.title || title}”`;
@@ -299,7 +309,7 @@ export function renderForm(container, { schema, uiSchema = {}, data = {}, idPref
       if (s.minLength !== undefined && n < s.minLength) return `“${title}”至少 ${s.minLength} 个字`;
       if (s.maxLength !== undefined && n > s.maxLength) return `“${title}”最多 ${s.maxLength} 个字`;
       if (s.format === 'date' && !/^\d{4}-\d{2}-\d{2}$/.test(v)) return `“${title}”请填写日期，如 2026-12-06`;
-      if (s.pattern && !new RegExp(s.pattern, 'u').test(v)) return `“${title}”格式不正确`;
+      if (s.pattern && !new RegExp(s.pattern, 'u').test(v)) return messages[generic(pointer)]?.pattern || `“${title}”格式不正确`;
     }
     return null;
   }

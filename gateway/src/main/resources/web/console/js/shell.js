@@ -18,6 +18,11 @@ export const PAGES = [
     id: 'supervision', title: '监察', roles: ['SUPERVISOR', 'ADMIN'], module: './supervision.js',
     does: ['实时看板：各状态、各部门办件', '提醒、黄牌、红牌实时推送', '同城通办统计', '部门办件统计图表'],
   },
+  {
+    id: 'builder', title: '表单设计', roles: ['FORM_AUTHOR', 'ADMIN'], module: './builder.js',
+    does: ['打开事项，或以已有事项为模板新建', '拖选字段类型搭表单：证件号、选项、重复组、材料、分步', '条件显示和条件必填（服务端同样校验）',
+      '实时预览、试填校验、与已发布版本对比', '确认变更后发布，草稿自动保存'],
+  },
 ];
 
 const ROLE_NAMES = {

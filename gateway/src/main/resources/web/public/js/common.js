@@ -20,7 +20,7 @@ const PAGES = [['/public/', '办事指南'], ['/public/progress.html', '进度�
 
 /** The public pages' navigation, the current one marked (a matter's guide belongs to 办事指南). */
 export function navigation() {
-  const here = location.pathname.endsWith('/matter.html') ? '/public/' : location.pathname;
+  const here = /\/(matter|apply)\.html$/.test(location.pathname) ? '/public/' : location.pathname;
   document.getElementById('topbar').append(h('nav', { 'aria-label': '公共服务' }, PAGES.map(([href, name]) =>
     h('a', { href, 'aria-current': href === here || (href === '/public/' && here === '/public/index.html') ? 'page' : null }, name))));
 }

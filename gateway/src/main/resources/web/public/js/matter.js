@@ -89,6 +89,7 @@ function render(m, halls) {
       ['投诉电话', m.complaintPhone ? h('a', { href: `tel:${m.complaintPhone}` }, m.complaintPhone) : null],
     ])),
     section('设定依据', text(m.legalBasis)),
+    m.form ? h('p', {}, h('a', { id: 'apply-link', href: `/public/apply.html?code=${encodeURIComponent(m.code)}` }, '在线申请')) : null,
     h('p', {}, '已提交申请？', h('a', { href: '/public/progress.html' }, '查询办理进度')));
 }
 

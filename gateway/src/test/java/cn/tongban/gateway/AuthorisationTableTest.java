@@ -386,6 +386,16 @@ class AuthorisationTableTest {
     p.put("listMyMaterials", c -> rest(c, "GET", "/api/v1/materials", none));
     p.put("getMaterial", c -> rest(c, "GET", "/api/v1/materials/" + material, none));
     p.put("getMaterialContent", c -> rest(c, "GET", "/api/v1/materials/" + material + "/content", none));
+    // form builder
+    p.put("listFormFieldTypes", c -> rest(c, "GET", "/api/v1/form-field-types", none));
+    p.put("Query.formFieldTypes", c -> gql(c, "{ formFieldTypes }", new JsonObject()));
+    p.put("getWorkingDraft", c -> rest(c, "GET", "/api/v1/matters/" + AUTHORED + "/draft", none));
+    p.put("Query.workingDraft", c -> gql(c, "query($c: String!) { workingDraft(matterCode: $c) }",
+        new JsonObject().put("c", AUTHORED)));
+    p.put("saveWorkingDraft", c -> rest(c, "PUT", "/api/v1/matters/" + AUTHORED + "/draft", new JsonObject()
+        .put("definition", bundled(MATTER + "/form.json")).put("revision", 0)));
+    p.put("Mutation.saveWorkingDraft", c -> gql(c, "mutation($c: String!, $d: JSON!) { saveWorkingDraft(matterCode: $c,"
+        + " definition: $d, revision: 0) }", new JsonObject().put("c", AUTHORED).put("d", bundled(MATTER + "/form.json"))));
     // global state, last: keys, accounts, sessions
     p.put("getDataKeys", c -> rest(c, "GET", "/api/v1/admin/data-keys", none));
     p.put("rotateLicenceKey", c -> rest(c, "POST", "/api/v1/admin/licence-keys/rotate", none));

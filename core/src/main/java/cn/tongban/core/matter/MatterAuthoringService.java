@@ -1,6 +1,8 @@
 package cn.tongban.core.matter;
 
+import cn.tongban.core.form.FieldTypes;
 import cn.tongban.core.form.FormVersion;
+import cn.tongban.core.form.WorkingDraft;
 import cn.tongban.core.event.Outbox;
 import cn.tongban.core.audit.AuditLog;
 import cn.tongban.core.form.DefinitionChecker;
@@ -40,6 +42,37 @@ public final class MatterAuthoringService {
     this.store = store;
     this.checker = checker;
     this.validator = validator;
+    FieldTypes.all(); // loads the catalogue now, at start, not on an event loop
+  }
+
+  /** The form builder's field types: each type's JSON Schema fragment, UI-schema widget and labels. */
+  public Future<JsonArray> fieldTypes(Caller caller) {
+    return authorised(caller).map(v -> FieldTypes.all());
+  }
+
+  /** The matter's working draft (revision 0 and no definition when none was saved). */
+  public Future<WorkingDraft> workingDraft(Caller caller, String code) {
+    return authorised(caller).compose(v -> existing(store.pool(), code))
+        .compose(m -> store.findWorkingDraft(store.pool(), code));
+  }
+
+  /**
+   * Saves the builder's working draft (unchecked, as drafts are) if nobody saved since {@code baseRevision}
+   * (0 = the first save); otherwise 409 {@code stale-version} naming who saved which revision when, and
+   * nothing is overwritten.
+   */
+  public Future<WorkingDraft> saveWorkingDraft(Caller caller, String code, JsonObject definition, int baseRevision) {
+    return authorised(caller).compose(v -> store.pool().withTransaction(tx -> store.lock(tx, code)
+        .compose(found -> found ? store.saveWorkingDraft(tx, code, definition, baseRevision, caller.scopeKey())
+            : Future.failedFuture(notFound(code)))
+        .compose(saved -> saved.isPresent()
+            ? audit(tx, caller, "form.draftSaved", code, new JsonObject().put("revision", saved.get().revision()))
+                .map(saved.get())
+            : store.findWorkingDraft(tx, code).compose(now -> Future.failedFuture(new DomainException(
+                ProblemCode.STALE_VERSION, "draft.stale", now.updatedBy().orElse(""),
+                now.updatedAt().map(t -> t.atZoneSameInstant(cn.tongban.core.clock.CalendarService.ZONE)
+                    .toLocalTime().withNano(0).toString()).orElse(""), now.revision(),
+                baseRevision))))));
   }
 
   /** Creates a matter; 422 with every problem, 409 when the code is taken. */

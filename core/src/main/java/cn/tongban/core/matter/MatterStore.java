@@ -1,6 +1,7 @@
 package cn.tongban.core.matter;
 
 import cn.tongban.core.form.FormVersion;
+import cn.tongban.core.form.WorkingDraft;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,6 +23,11 @@ public final class MatterStore {
       m.star_level, m.promised_days, m.legal_days, m.sort_order, m.document""";
   private static final String FORM_COLUMNS = """
       matter_code, version, status, schema, ui_schema, handlers, material_bindings, created_at, published_at""";
+  private static final String DRAFT_COLUMNS = "matter_code, revision, definition, updated_by, updated_at";
+  /** A working draft with the account name of whoever saved it last (so a conflict can name them). */
+  private static final String DRAFT_SELECT = "select d.matter_code, d.revision, d.definition, d.updated_at,"
+      + " coalesce(a.username, d.updated_by) as updated_by from %s d"
+      + " left join account a on d.updated_by = 'account:' || a.id::text";
 
   private final Pool pool;
   private final java.util.Map<String, JsonArray> handlerCache = new java.util.concurrent.ConcurrentHashMap<>();
@@ -279,6 +285,31 @@ public final class MatterStore {
         .mapEmpty();
   }
 
+  /** The matter's working draft (revision 0 when none was saved). */
+  public Future<WorkingDraft> findWorkingDraft(SqlClient client, String matterCode) {
+    return client.preparedQuery(DRAFT_SELECT.formatted("form_draft") + " where d.matter_code = $1")
+        .execute(Tuple.of(matterCode))
+        .map(rows -> rows.size() == 0 ? WorkingDraft.none(matterCode) : toDraft(rows.iterator().next()));
+  }
+
+  /**
+   * Saves the working draft if its revision is still {@code baseRevision} (0 = none saved yet); answers the
+   * saved draft, or empty when someone saved in between.
+   */
+  public Future<Optional<WorkingDraft>> saveWorkingDraft(SqlClient client, String matterCode, JsonObject definition,
+      int baseRevision, String by) {
+    Future<io.vertx.sqlclient.RowSet<Row>> saved = baseRevision == 0
+        ? client.preparedQuery("with saved as (insert into form_draft (matter_code, definition, revision, updated_by)"
+            + " values ($1, $2, 1, $3) on conflict (matter_code) do nothing returning " + DRAFT_COLUMNS + ") "
+            + DRAFT_SELECT.formatted("saved"))
+            .execute(Tuple.of(matterCode, definition, by))
+        : client.preparedQuery("with saved as (update form_draft set definition = $2, revision = revision + 1,"
+            + " updated_by = $4, updated_at = now() where matter_code = $1 and revision = $3 returning "
+            + DRAFT_COLUMNS + ") " + DRAFT_SELECT.formatted("saved"))
+            .execute(Tuple.of(matterCode, definition, baseRevision, by));
+    return saved.map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toDraft(rows.iterator().next())));
+  }
+
   /** Locks the matter's row for the rest of the transaction: one author's publish at a time. */
   public Future<Boolean> lock(SqlClient client, String matterCode) {
     return client.preparedQuery("select code from matter where code = $1 for update").execute(Tuple.of(matterCode))
@@ -317,6 +348,12 @@ public final class MatterStore {
         r.getBoolean("same_city"), r.getInteger("star_level"),
         r.getBigDecimal("promised_days").doubleValue(), r.getBigDecimal("legal_days").doubleValue(),
         r.getInteger("sort_order"), (JsonObject) r.getValue("document"));
+  }
+
+  private static WorkingDraft toDraft(Row r) {
+    return new WorkingDraft(r.getString("matter_code"), r.getInteger("revision"),
+        Optional.of((JsonObject) r.getValue("definition")), Optional.of(r.getString("updated_by")),
+        Optional.of(r.getOffsetDateTime("updated_at")));
   }
 
   private static FormVersion toForm(Row r) {

@@ -2,6 +2,7 @@ package cn.tongban.gateway.graphql;
 
 import cn.tongban.core.Platform;
 import cn.tongban.core.form.FormVersion;
+import cn.tongban.core.form.WorkingDraft;
 import cn.tongban.core.matter.Matter;
 import cn.tongban.core.matter.MatterService;
 import cn.tongban.core.problem.DomainException;
@@ -43,7 +44,10 @@ final class MatterFetchers {
             .dataFetcher("formVersions", env -> platform.authoring().forms(caller(env), env.getArgument("matterCode"))
                 .map(list -> list.stream().map(FormVersion::toAuthoringJson).toList()))
             .dataFetcher("formChanges", env -> platform.authoring().changes(caller(env),
-                env.getArgument("matterCode"), env.<Integer>getArgument("since"), env.<Integer>getArgument("version"))))
+                env.getArgument("matterCode"), env.<Integer>getArgument("since"), env.<Integer>getArgument("version")))
+            .dataFetcher("formFieldTypes", env -> platform.authoring().fieldTypes(caller(env)))
+            .dataFetcher("workingDraft", env -> platform.authoring().workingDraft(caller(env),
+                env.getArgument("matterCode")).map(WorkingDraft::toJson)))
         .type("Matter", t -> t
             .dataFetcher("form", env -> ((JsonObject) env.getSource()).getJsonObject("form")))
         .type("Mutation", t -> t
@@ -62,7 +66,10 @@ final class MatterFetchers {
                   JsonArray list = new JsonArray();
                   violations.forEach(v -> list.add(v.toJson()));
                   return new JsonObject().put("valid", violations.isEmpty()).put("violations", list);
-                })));
+                }))
+            .dataFetcher("saveWorkingDraft", env -> platform.authoring().saveWorkingDraft(caller(env),
+                env.getArgument("matterCode"), json(env, "definition"), env.<Integer>getArgument("revision"))
+                .map(WorkingDraft::toJson)));
   }
 
   private static JsonObject matterJson(MatterService.MatterDetail d) {

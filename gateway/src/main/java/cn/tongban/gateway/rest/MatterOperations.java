@@ -1,6 +1,7 @@
 package cn.tongban.gateway.rest;
 
 import cn.tongban.core.form.FormVersion;
+import cn.tongban.core.form.WorkingDraft;
 import cn.tongban.core.matter.Matter;
 import cn.tongban.core.matter.MatterAuthoringService;
 import cn.tongban.core.matter.MatterService;
@@ -82,6 +83,21 @@ final class MatterOperations {
   void formChanges(RoutingContext rc) {
     Rest.reply(rc, authoring.changes(RequestContext.requireCaller(rc), Rest.path(rc, "code"),
         Rest.queryInt(rc, "since").orElseThrow(), version(rc)), 200);
+  }
+
+  void listFormFieldTypes(RoutingContext rc) {
+    Rest.send(rc, authoring.fieldTypes(RequestContext.requireCaller(rc)).map(JsonArray::toBuffer), "application/json");
+  }
+
+  void getWorkingDraft(RoutingContext rc) {
+    Rest.reply(rc, authoring.workingDraft(RequestContext.requireCaller(rc), Rest.path(rc, "code"))
+        .map(WorkingDraft::toJson), 200);
+  }
+
+  void saveWorkingDraft(RoutingContext rc) {
+    JsonObject body = Rest.body(rc);
+    Rest.reply(rc, authoring.saveWorkingDraft(RequestContext.requireCaller(rc), Rest.path(rc, "code"),
+        body.getJsonObject("definition"), body.getInteger("revision")).map(WorkingDraft::toJson), 200);
   }
 
   void exportMatter(RoutingContext rc) {

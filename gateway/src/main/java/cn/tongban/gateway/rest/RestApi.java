@@ -99,6 +99,9 @@ public final class RestApi {
     operations.put("publishForm", matters::publishForm);
     operations.put("dryRunForm", matters::dryRunForm);
     operations.put("formChanges", matters::formChanges);
+    operations.put("listFormFieldTypes", matters::listFormFieldTypes);
+    operations.put("getWorkingDraft", matters::getWorkingDraft);
+    operations.put("saveWorkingDraft", matters::saveWorkingDraft);
     operations.put("exportMatter", matters::exportMatter);
     operations.put("importMatter", matters::importMatter);
     operations.put("submitApplication", applications::submitApplication);
