@@ -15,14 +15,14 @@ function table(stats) {
   const rows = [...stats.groups, { ...stats.total, name: '合计', code: 'total' }];
   return h('div', { class: 'panel' },
     h('p', { class: 'muted' }, `统计期间：${stats.from} 至 ${stats.to}`),
-    h('table', { class: 'figures', id: 'figures-table' },
+    h('div', { class: 'table-scroll' }, h('table', { class: 'figures', id: 'figures-table' },
       h('thead', {}, h('tr', {}, [groupBy.value === 'matter' ? '事项' : '部门', '评价数', '满意率', '差评率', '整改率', '按期整改率']
         .map((t) => h('th', {}, t)))),
       h('tbody', {}, rows.map((g) => h('tr', { dataset: { code: g.code || '' } },
         h('td', {}, g.name || g.code || '（未注明）'), h('td', { class: 'rate' }, g.ratings),
         h('td', { class: 'rate' }, percent(g.satisfactionRate)), h('td', { class: 'rate' }, percent(g.badRate)),
         h('td', { class: 'rate' }, percent(g.rectificationRate)),
-        h('td', { class: 'rate' }, percent(g.onTimeRectificationRate)))))),
+        h('td', { class: 'rate' }, percent(g.onTimeRectificationRate))))))),
     h('p', { class: 'muted' }, '满意率＝“基本满意”及以上评价数÷评价数；整改率＝已整改差评数÷差评数；按期整改率＝按期整改数÷已整改数。'));
 }
 

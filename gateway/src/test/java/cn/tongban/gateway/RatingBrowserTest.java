@@ -82,6 +82,8 @@ class RatingBrowserTest {
       assertFalse(browser.all("#figures-table tr[data-code=cjl]").isEmpty(), figures);
       assertTrue(browser.find("#figures-table tr[data-code=cjl]").getText().contains("%"), figures);
       browser.shot("public-figures");
+      assertTrue(((Number) browser.script("return document.documentElement.scrollWidth")).intValue() <= 375,
+          "nothing wider than the phone");
       assertEquals(List.of(), browser.pageErrors());
     }
   }
@@ -172,6 +174,11 @@ class RatingBrowserTest {
       String panel = browser.waitForText("#rating-panel", "已裁定申诉");
       assertTrue(panel.contains("申诉成立"), panel);
       browser.shot("upheld");
+      // The dashboard shows this month's figures.
+      browser.go("/console/#/supervision");
+      String figures = browser.waitForText("#ratings-figures", "满意率");
+      assertTrue(figures.contains("按期整改率"), figures);
+      browser.shot("dashboard-figures");
       assertEquals(List.of(), browser.pageErrors());
     }
   }
