@@ -178,6 +178,7 @@ class RatingBrowserTest {
       browser.go("/console/#/supervision");
       String figures = browser.waitForText("#ratings-figures", "满意率");
       assertTrue(figures.contains("按期整改率"), figures);
+      browser.script("document.getElementById('ratings-figures').scrollIntoView()");
       browser.shot("dashboard-figures");
       assertEquals(List.of(), browser.pageErrors());
     }
