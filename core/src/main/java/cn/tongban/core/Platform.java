@@ -6,6 +6,8 @@ import cn.tongban.core.application.ApplicationService;
 import cn.tongban.core.audit.AuditChain;
 import cn.tongban.core.application.ApplicationStore;
 import cn.tongban.core.application.DeadlineScanner;
+import cn.tongban.core.rating.RatingService;
+import cn.tongban.core.rating.RatingStore;
 import cn.tongban.core.application.DepartmentStatistics;
 import cn.tongban.core.application.AcceptanceReceipt;
 import cn.tongban.core.application.LifecycleService;
@@ -84,6 +86,7 @@ public final class Platform {
   private final LifecycleService lifecycle;
   private final AcceptanceReceipt receipts;
   private final DeadlineScanner deadlines;
+  private final RatingService ratings;
   private final EnterpriseService enterprises;
   private final OrganisationService organisation;
   private final AgentAuthorisations authorisations;
@@ -142,6 +145,7 @@ public final class Platform {
     this.lifecycle = new LifecycleService(applicationStore, matterStore, dataChecker, calendar);
     this.receipts = new AcceptanceReceipt(organisation::hallName, applicationStore, matterStore, materials);
     this.deadlines = new DeadlineScanner(applicationStore, calendar);
+    this.ratings = new RatingService(new RatingStore(pool), applications, calendar, config.ratings());
     this.sharedDatasets = new SharedDatasets(pool, personal);
     this.dataKeys = new DataKeyRotation(pool, personal, new Rewrap(pool, personal, SEALED_TABLES));
     this.relay = new OutboxRelay(vertx, pool, applicationStore, matterStore, plugins, licences, lifecycle,
@@ -150,7 +154,7 @@ public final class Platform {
     // No form-handler plugins are installed yet: a definition naming one is refused at publishing.
     this.authoring = new MatterAuthoringService(matterStore,
         new DefinitionChecker(validator, plugins.configSchemas(), plugins.configChecks()), validator);
-    this.jobs = ScheduledJobs.start(vertx, config, departmentStatistics, relay, auditChain, deadlines);
+    this.jobs = ScheduledJobs.start(vertx, config, departmentStatistics, relay, auditChain, deadlines, ratings);
   }
 
   /** Starts everything the configuration asks for, on the system clock. */
@@ -301,6 +305,10 @@ public final class Platform {
 
   public DeadlineScanner deadlines() {
     return deadlines;
+  }
+
+  public RatingService ratings() {
+    return ratings;
   }
 
   public IdentityService identity() {

@@ -15,8 +15,14 @@ export const PAGES = [
       '延期、中止（特别程序）和恢复，均须说明理由', '超时默认同意留痕可查'],
   },
   {
+    id: 'ratings', title: '好差评', roles: ['CLERK', 'REVIEWER', 'APPROVER', 'DEPARTMENT_ADMIN', 'SUPERVISOR'],
+    module: './ratings.js',
+    does: ['窗口评价器：办结后由办事群众本人点选评价', '本部门差评：限期核实、整改、回访，提醒与黄牌、红牌',
+      '对恶意或与本部门无关的评价提出申诉', '监察人员裁定申诉'],
+  },
+  {
     id: 'supervision', title: '监察', roles: ['SUPERVISOR', 'ADMIN'], module: './supervision.js',
-    does: ['实时看板：各状态、各部门办件', '提醒、黄牌、红牌实时推送', '同城通办统计', '部门办件统计图表'],
+    does: ['实时看板：各状态、各部门办件', '提醒、黄牌、红牌实时推送', '同城通办统计', '部门办件统计图表', '好差评统计'],
   },
   {
     id: 'builder', title: '表单设计', roles: ['FORM_AUTHOR', 'ADMIN'], module: './builder.js',

@@ -36,6 +36,7 @@ export async function mount(main) {
   const departmentChart = h('div', { class: 'chart', id: 'chart-department', role: 'img', 'aria-label': '各部门办件数图表' });
   const figures = h('div', { id: 'figures' });
   const sameCity = h('div', { id: 'same-city' });
+  const ratings = h('div', { id: 'ratings-figures' });
 
   fill(main,
     h('div', { class: 'toolbar head' }, h('h1', { class: 'grow' }, '电子监察看板'), live),
@@ -49,7 +50,8 @@ export async function mount(main) {
         h('section', { class: 'panel' }, h('h2', {}, '待跟进红牌'), reds),
         h('section', { class: 'panel' }, h('h2', {}, '办件总览'), figures,
           h('div', { class: 'chart-row' }, statusChart, departmentChart)),
-        h('section', { class: 'panel' }, h('h2', {}, '同城通办（本月）'), sameCity))));
+        h('section', { class: 'panel' }, h('h2', {}, '同城通办（本月）'), sameCity),
+        h('section', { class: 'panel' }, h('h2', {}, '好差评（本月）'), ratings))));
 
   async function refreshStatistics() {
     try {
@@ -80,6 +82,19 @@ export async function mount(main) {
         ['代办件数', `${s.agentHandled ?? 0} 件`]]));
     } catch (e) {
       fill(sameCity, errorBox(e));
+    }
+  }
+
+  // 好差评 figures of this month (the public ones, upheld appeals left out).
+  async function refreshRatings() {
+    const rate = (r) => (r === null || r === undefined ? '—' : `${(r * 100).toFixed(1)}%`);
+    try {
+      const t = (await get('/api/v1/ratings/statistics')).total;
+      fill(ratings, facts([['评价数', `${t.ratings} 件（默认好评 ${t.defaults} 件）`], ['满意率', rate(t.satisfactionRate)],
+        ['差评', `${t.bad} 件，差评率 ${rate(t.badRate)}`], ['整改率', rate(t.rectificationRate)],
+        ['按期整改率', rate(t.onTimeRectificationRate)]]));
+    } catch (e) {
+      fill(ratings, errorBox(e));
     }
   }
 
@@ -149,5 +164,6 @@ export async function mount(main) {
 
   await refreshStatistics();
   refreshSameCity();
+  refreshRatings();
   refreshReds();
 }

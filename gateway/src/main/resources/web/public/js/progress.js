@@ -1,7 +1,8 @@
 // 办件进度查询: by case number and query code, no sign-in; the API masks the applicant.
 // An SMS link carries ?number=…&code=… and the page looks the case up at once.
-import { get } from '/assets/js/api.js';
+import { get, session, signIn } from '/assets/js/api.js';
 import { h, mount, errorBox, facts, statusBadge, STATUS, when } from '/assets/js/dom.js';
+import { ratingForm, ratingSummary } from '/assets/js/rating.js';
 import { navigation } from './common.js';
 
 const form = document.getElementById('progress-form');
@@ -36,6 +37,51 @@ function render(p) {
       h('div', { class: 'muted' }, when(s.at))))));
 }
 
+// 好差评: once the case is decided or delivered, its applicant (signed in) rates it here.
+const RATEABLE = ['APPROVED', 'DENIED', 'DELIVERED'];
+
+function ratingSection(n) {
+  const body = h('div', { id: 'rating-body' });
+  const section = h('section', { class: 'panel', id: 'rating' }, h('h2', {}, '好差评'), body);
+  showRating(n, body);
+  return section;
+}
+
+async function showRating(n, body) {
+  if (!session.token()) {
+    mount(body, h('p', { class: 'muted' }, '请申请人本人登录后评价。'), signInForm(n, body));
+    return;
+  }
+  try {
+    const c = await get(`/api/v1/applications/${encodeURIComponent(n)}`);
+    mount(body, c.rating ? ratingSummary(c.rating)
+      : await ratingForm(n, (r) => mount(body, h('div', { class: 'alert ok', role: 'status' }, '感谢您的评价！'), ratingSummary(r))));
+  } catch (e) {
+    session.clear();
+    mount(body, e.status === 404 ? h('p', { class: 'alert error', role: 'alert' }, '只有申请人本人可以评价该办件，请用申请人的账号登录。')
+      : errorBox(e), signInForm(n, body));
+  }
+}
+
+function signInForm(n, body) {
+  const user = h('input', { id: 'rating-user', autocomplete: 'username', required: true });
+  const pass = h('input', { id: 'rating-password', type: 'password', autocomplete: 'current-password', required: true });
+  const message = h('div', { 'aria-live': 'polite' });
+  return h('form', { id: 'rating-sign-in', onsubmit: async (e) => {
+    e.preventDefault();
+    try {
+      await signIn(user.value.trim(), pass.value);
+      showRating(n, body);
+    } catch (err) {
+      mount(message, errorBox(err));
+    }
+  } },
+  h('div', { class: 'field' }, h('label', { for: 'rating-user' }, '账号、身份证号或手机号'), user),
+  h('div', { class: 'field' }, h('label', { for: 'rating-password' }, '密码'), pass),
+  message,
+  h('button', { type: 'submit', class: 'primary' }, '登录并评价'));
+}
+
 async function lookUp() {
   const n = number.value.replace(/\s+/g, '');
   const c = code.value.trim().toUpperCase();
@@ -49,6 +95,7 @@ async function lookUp() {
   try {
     const p = await get(`/api/v1/applications/${encodeURIComponent(n)}/progress?queryCode=${encodeURIComponent(c)}`);
     mount(result, render(p));
+    if (RATEABLE.includes(p.status)) result.append(ratingSection(p.number));
     // On a phone the answer is below the form: bring it into view.
     result.scrollIntoView({ block: 'start' });
   } catch (e) {

@@ -396,6 +396,21 @@ class AuthorisationTableTest {
         .put("definition", bundled(MATTER + "/form.json")).put("revision", 0)));
     p.put("Mutation.saveWorkingDraft", c -> gql(c, "mutation($c: String!, $d: JSON!) { saveWorkingDraft(matterCode: $c,"
         + " definition: $d, revision: 0) }", new JsonObject().put("c", AUTHORED).put("d", bundled(MATTER + "/form.json"))));
+    // 好差评 (ratings): each call rates, or acts on, a fresh delivered 民政局 case taken in at the city hall
+    p.put("rateApplication", c -> rest(c, "POST", "/api/v1/applications/" + deliveredCase() + "/rating",
+        new JsonObject().put("grade", 5)));
+    p.put("Mutation.rateApplication", c -> gql(c, "mutation($n: String!) { rateApplication(number: $n,"
+        + " input: {grade: 5}) }", new JsonObject().put("n", deliveredCase())));
+    p.put("listRatings", c -> rest(c, "GET", "/api/v1/ratings", none));
+    p.put("Query.ratings", c -> gql(c, "{ ratings }", new JsonObject()));
+    p.put("actOnRating", c -> rest(c, "POST", "/api/v1/ratings/" + badReview() + "/actions",
+        new JsonObject().put("action", "verify").put("finding", "情况属实")));
+    p.put("Mutation.actOnRating", c -> gql(c, "mutation($id: String!) { actOnRating(id: $id,"
+        + " input: {action: \"verify\", finding: \"情况属实\"}) }", new JsonObject().put("id", badReview())));
+    p.put("ratingStatistics", c -> rest(c, "GET", "/api/v1/ratings/statistics", none));
+    p.put("Query.ratingStatistics", c -> gql(c, "{ ratingStatistics }", new JsonObject()));
+    p.put("ratingSettings", c -> rest(c, "GET", "/api/v1/ratings/settings", none));
+    p.put("Query.ratingSettings", c -> gql(c, "{ ratingSettings }", new JsonObject()));
     // global state, last: keys, accounts, sessions
     p.put("getDataKeys", c -> rest(c, "GET", "/api/v1/admin/data-keys", none));
     p.put("rotateLicenceKey", c -> rest(c, "POST", "/api/v1/admin/licence-keys/rotate", none));
@@ -545,6 +560,22 @@ class AuthorisationTableTest {
   }
 
   /** A fresh authorisation the citizen gave, for a revocation probe. */
+  /** A 民政局 case at the city hall, accepted, reviewed, approved and delivered (好差评 probes). */
+  private static String deliveredCase() throws Exception {
+    String number = gateway.submitSample(MATTER);
+    done(gateway.act("clerk", number, new JsonObject().put("action", "accept")));
+    done(gateway.act("reviewer.mzj", number, new JsonObject().put("action", "review-pass")));
+    done(gateway.act("approver.mzj", number, new JsonObject().put("action", "approve")));
+    done(gateway.act("clerk", number, new JsonObject().put("action", "deliver").put("deliveryMethod", "ELECTRONIC")));
+    return number;
+  }
+
+  /** A bad review of a delivered case, waiting for verification; its id. */
+  private static String badReview() throws Exception {
+    return done(gateway.post("citizen", "/api/v1/applications/" + deliveredCase() + "/rating", new JsonObject()
+        .put("grade", 1).put("reasons", new JsonArray().add("多次跑动")))).getString("id");
+  }
+
   private static String granted() throws Exception {
     return done(gateway.post("citizen", "/api/v1/authorisations", grant())).getString("id");
   }

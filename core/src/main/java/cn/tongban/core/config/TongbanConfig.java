@@ -49,7 +49,17 @@ public record TongbanConfig(
     int hstsMaxAgeSeconds,
     String publicUrl,
     Optional<DataKeys> dataKeys,
-    Map<String, String> settings) {
+    Map<String, String> settings,
+    Ratings ratings) {
+
+  /**
+   * 好差评 settings (docs/ratings.md): how many calendar days after delivery a case may be rated, the grade
+   * recorded when it is not, the reasons a bad grade picks from, and the working-day limits of verifying,
+   * rectifying (the department picks within min–max) and calling back.
+   */
+  public record Ratings(int windowDays, int defaultGrade, List<String> reasons, int verifyDays, int rectifyMinDays,
+      int rectifyMaxDays, int callbackDays) {
+  }
 
   /**
    * The keys that seal personal data at rest ({@code TONGBAN_DATA_KEYS}: {@code id:base64,…}, 32-byte AES
@@ -117,7 +127,14 @@ public record TongbanConfig(
     // Default http://localhost:<httpPort>, worked out in from(): the default depends on another option.
     PUBLIC_URL("TONGBAN_PUBLIC_URL", "publicUrl", null),
     DATA_KEYS("TONGBAN_DATA_KEYS", "dataKeys", null),
-    DATA_INDEX_KEY("TONGBAN_DATA_INDEX_KEY", "dataIndexKey", null);
+    DATA_INDEX_KEY("TONGBAN_DATA_INDEX_KEY", "dataIndexKey", null),
+    RATING_WINDOW_DAYS("TONGBAN_RATING_WINDOW_DAYS", "ratingWindowDays", "30"),
+    RATING_DEFAULT_GRADE("TONGBAN_RATING_DEFAULT_GRADE", "ratingDefaultGrade", "4"),
+    RATING_REASONS("TONGBAN_RATING_REASONS", "ratingReasons", "多次跑动,超时办理,态度不好,材料要求不一致,办事指南不清,其他"),
+    RATING_VERIFY_DAYS("TONGBAN_RATING_VERIFY_DAYS", "ratingVerifyDays", "3"),
+    RATING_RECTIFY_MIN_DAYS("TONGBAN_RATING_RECTIFY_MIN_DAYS", "ratingRectifyMinDays", "5"),
+    RATING_RECTIFY_MAX_DAYS("TONGBAN_RATING_RECTIFY_MAX_DAYS", "ratingRectifyMaxDays", "15"),
+    RATING_CALLBACK_DAYS("TONGBAN_RATING_CALLBACK_DAYS", "ratingCallbackDays", "3");
 
     final String env;
     final String key;
@@ -241,6 +258,7 @@ public record TongbanConfig(
     int hsts = r.integer(Option.HSTS_MAX_AGE_SECONDS, 0, 63_072_000);
     String publicUrl = publicUrl(values.get(Option.PUBLIC_URL.env), port, problems);
     Optional<DataKeys> dataKeys = dataKeys(values, problems);
+    Ratings ratings = ratings(r, problems);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid configuration:\n  - " + String.join("\n  - ", problems));
     }
@@ -249,7 +267,27 @@ public record TongbanConfig(
         maxFailures, lockSeconds, area, scanInterval, perAddress, clientRate, relayInterval, maxAttempts, backoff,
         lease, wechatUrl, Optional.ofNullable(values.get(Option.WECHAT_APPID.env)),
         Optional.ofNullable(values.get(Option.WECHAT_SECRET.env)), List.copyOf(levels), materialLimit, materialDays,
-        sealInterval, List.copyOf(corsOrigins), hsts, publicUrl, dataKeys, tongbanSettings(env, values));
+        sealInterval, List.copyOf(corsOrigins), hsts, publicUrl, dataKeys, tongbanSettings(env, values), ratings);
+  }
+
+  private static Ratings ratings(Reader r, List<String> problems) {
+    List<String> reasons = new ArrayList<>();
+    for (String reason : r.string(Option.RATING_REASONS).split(",")) {
+      if (!reason.isBlank() && !reasons.contains(reason.trim())) {
+        reasons.add(reason.trim());
+      }
+    }
+    if (reasons.isEmpty()) {
+      problems.add(Option.RATING_REASONS.env + ": at least one reason, comma separated");
+    }
+    int min = r.integer(Option.RATING_RECTIFY_MIN_DAYS, 1, 60);
+    int max = r.integer(Option.RATING_RECTIFY_MAX_DAYS, 1, 60);
+    if (min > max) {
+      problems.add(Option.RATING_RECTIFY_MIN_DAYS.env + " must not exceed " + Option.RATING_RECTIFY_MAX_DAYS.env);
+    }
+    return new Ratings(r.integer(Option.RATING_WINDOW_DAYS, 1, 366), r.integer(Option.RATING_DEFAULT_GRADE, 1, 5),
+        List.copyOf(reasons), r.integer(Option.RATING_VERIFY_DAYS, 1, 30), min, max,
+        r.integer(Option.RATING_CALLBACK_DAYS, 1, 30));
   }
 
   /**

@@ -6,6 +6,7 @@ import cn.tongban.core.application.ApplicationQuery;
 import cn.tongban.core.application.ApplicationService;
 import cn.tongban.core.application.ApplicationStatus;
 import cn.tongban.core.application.ApplicationView;
+import cn.tongban.core.rating.RatingService;
 import cn.tongban.core.application.AcceptanceReceipt;
 import cn.tongban.core.application.CorrectionNotice;
 import cn.tongban.core.application.LifecycleService;
@@ -20,11 +21,14 @@ import java.util.Optional;
 /** 办件 over REST: submit, list, read. */
 final class ApplicationOperations {
   private final ApplicationService applications;
+  private final RatingService ratings;
   private final LifecycleService lifecycle;
   private final AcceptanceReceipt receipts;
 
-  ApplicationOperations(ApplicationService applications, LifecycleService lifecycle, AcceptanceReceipt receipts) {
+  ApplicationOperations(ApplicationService applications, RatingService ratings, LifecycleService lifecycle,
+      AcceptanceReceipt receipts) {
     this.applications = applications;
+    this.ratings = ratings;
     this.lifecycle = lifecycle;
     this.receipts = receipts;
   }
@@ -72,7 +76,13 @@ final class ApplicationOperations {
 
   void getApplication(RoutingContext rc) {
     Caller caller = RequestContext.requireCaller(rc);
-    Rest.reply(rc, applications.get(caller, Rest.path(rc, "number")).map(a -> withEtag(rc, a, caller)), 200);
+    // The case's 好差评 rating rides along with the case (the applicant sees their own on it).
+    Rest.reply(rc, applications.get(caller, Rest.path(rc, "number")).compose(a -> ratings.ofCase(caller, a.number())
+        .map(rating -> {
+          JsonObject view = withEtag(rc, a, caller);
+          rating.ifPresent(r -> view.put("rating", r));
+          return view;
+        })), 200);
   }
 
   void actOnApplication(RoutingContext rc) {

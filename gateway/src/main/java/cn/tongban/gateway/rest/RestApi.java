@@ -56,7 +56,8 @@ public final class RestApi {
   public static Future<RestApi> create(Vertx vertx, Platform platform, TokenService tokens, String contractYaml) {
     AuthOperations auth = new AuthOperations(platform.identity(), tokens, platform.wechat());
     MatterOperations matters = new MatterOperations(platform.matters(), platform.authoring());
-    ApplicationOperations applications = new ApplicationOperations(platform.applications(), platform.lifecycle(),
+    ApplicationOperations applications = new ApplicationOperations(platform.applications(), platform.ratings(),
+        platform.lifecycle(),
         platform.receipts());
     CalendarOperations calendar = new CalendarOperations(platform.calendar());
     Map<String, Handler<RoutingContext>> operations = new HashMap<>();
@@ -147,6 +148,12 @@ public final class RestApi {
     operations.put("listAuthorisations", sameCity::listAuthorisations);
     operations.put("revokeAuthorisation", sameCity::revokeAuthorisation);
     operations.put("sameCityStatistics", sameCity::sameCityStatistics);
+    RatingOperations ratings = new RatingOperations(platform.ratings());
+    operations.put("rateApplication", ratings::rateApplication);
+    operations.put("listRatings", ratings::listRatings);
+    operations.put("actOnRating", ratings::actOnRating);
+    operations.put("ratingStatistics", ratings::ratingStatistics);
+    operations.put("ratingSettings", ratings::ratingSettings);
 
     JsonObject model = new JsonObject(contractYaml.isEmpty() ? Map.of()
         : (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions())).load(contractYaml));

@@ -1,0 +1,70 @@
+// 好差评: the one rating form, used on the public progress page and on the window's pad. Grades as large
+// radio buttons (keyboard: arrows choose, Enter submits), reasons when the grade is bad, a comment.
+import { get, post, ApiProblem } from './api.js';
+import { h, mount, errorBox } from './dom.js';
+
+let settings = null;
+
+/** The grades and the configured reasons (GET /api/v1/ratings/settings), read once. */
+export async function ratingSettings() {
+  settings = settings || await get('/api/v1/ratings/settings');
+  return settings;
+}
+
+/** What the applicant sees once the case is rated. */
+export function ratingSummary(r) {
+  return h('div', { class: 'rating-done', id: 'rating-done' },
+    h('p', {}, h('strong', {}, `您的评价：${r.gradeName}`), r.isDefault ? '（评价期限内未评价，系统默认）' : ''),
+    r.reasons?.length ? h('p', { class: 'muted' }, `原因：${r.reasons.join('、')}`) : null,
+    r.comment ? h('p', { class: 'muted' }, `意见：${r.comment}`) : null);
+}
+
+/**
+ * A form that rates case {@code number}; {@code onRated(rating)} after a 201. {@code pad}: the big layout
+ * for the window's pad. Problems are shown at their fields (by pointer) and in a box above the button.
+ */
+export async function ratingForm(number, onRated, { pad = false } = {}) {
+  const s = await ratingSettings();
+  const message = h('div', { id: 'rating-message', 'aria-live': 'polite' });
+  const reasonsBox = h('fieldset', { class: 'rating-reasons', id: 'rating-reasons', hidden: true },
+    h('legend', {}, '请选择不满意的原因（可多选）'),
+    s.reasons.map((reason, i) => h('label', { class: 'check', for: `reason-${i}` },
+      h('input', { type: 'checkbox', id: `reason-${i}`, name: 'reason', value: reason }), reason)));
+  const comment = h('textarea', { id: 'rating-comment', name: 'comment', rows: pad ? 2 : 3, maxlength: 1000 });
+  const grades = h('fieldset', { class: `rating-grades${pad ? ' pad' : ''}`, id: 'rating-grades' },
+    h('legend', { class: 'required' }, '请您对本次办事服务作出评价'),
+    s.grades.map((g) => h('label', { class: `grade grade-${g.grade}`, for: `grade-${g.grade}` },
+      h('input', { type: 'radio', id: `grade-${g.grade}`, name: 'grade', value: g.grade,
+        onchange: () => { reasonsBox.hidden = g.grade > 2; } }),
+      h('span', { class: 'grade-name' }, g.name))));
+  const form = h('form', { class: `rating-form${pad ? ' pad' : ''}`, id: 'rating-form', novalidate: true,
+    onsubmit: async (e) => {
+      e.preventDefault();
+      const chosen = form.querySelector('input[name=grade]:checked');
+      const body = { grade: chosen ? Number(chosen.value) : undefined };
+      const reasons = [...form.querySelectorAll('input[name=reason]:checked')].map((c) => c.value);
+      if (body.grade <= 2) body.reasons = reasons;
+      if (comment.value.trim()) body.comment = comment.value.trim();
+      form.querySelectorAll('.field-error').forEach((el) => el.remove());
+      button.disabled = true;
+      try {
+        const rating = await post(`/api/v1/applications/${encodeURIComponent(number)}/rating`, body);
+        onRated(rating);
+      } catch (err) {
+        // Each violation beside its field; the box repeats them for screen readers.
+        for (const v of err instanceof ApiProblem ? err.violations : []) {
+          const at = v.pointer.startsWith('/reasons') ? reasonsBox : v.pointer === '/grade' ? grades : comment.parentElement;
+          at.append(h('div', { class: 'error field-error' }, v.message));
+        }
+        mount(message, errorBox(err));
+      } finally {
+        button.disabled = false;
+      }
+    } },
+  grades, reasonsBox,
+  h('div', { class: 'field' }, h('label', { for: 'rating-comment' }, '意见和建议（选填）'), comment),
+  message);
+  const button = h('button', { type: 'submit', class: 'primary', id: 'rating-submit' }, '提交评价');
+  form.append(button);
+  return form;
+}
