@@ -152,6 +152,13 @@ public final class MatterAuthoringService {
         })));
   }
 
+  /** A dry run's answer as both APIs give it: {@code valid} and every violation. */
+  public static JsonObject dryRunJson(List<Violation> violations) {
+    JsonArray list = new JsonArray();
+    violations.forEach(v -> list.add(v.toJson()));
+    return new JsonObject().put("valid", violations.isEmpty()).put("violations", list);
+  }
+
   /** Validates sample data against any version (the form builder's preview); nothing is stored. */
   public Future<List<Violation>> dryRun(Caller caller, String code, int version, JsonObject data, Locale locale) {
     return form(caller, code, version).map(form ->

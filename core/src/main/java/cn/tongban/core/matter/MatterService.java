@@ -31,6 +31,12 @@ public final class MatterService {
 
   /** A matter with the form version applicants fill in now (if one is published). */
   public record MatterDetail(Matter matter, Optional<FormVersion> form) {
+    /** The matter as both APIs show it: every element, with its published form when there is one. */
+    public io.vertx.core.json.JsonObject toJson() {
+      io.vertx.core.json.JsonObject json = matter.toDetailJson();
+      form.ifPresent(f -> json.put("form", f.toJson()));
+      return json;
+    }
   }
 
   /** Filters of a catalogue search; empty means "any". */

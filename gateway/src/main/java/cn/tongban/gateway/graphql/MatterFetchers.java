@@ -4,12 +4,12 @@ import cn.tongban.core.Platform;
 import cn.tongban.core.form.FormVersion;
 import cn.tongban.core.form.WorkingDraft;
 import cn.tongban.core.matter.Matter;
+import cn.tongban.core.matter.MatterAuthoringService;
 import cn.tongban.core.matter.MatterService;
 import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.ProblemCode;
 import graphql.schema.idl.RuntimeWiring;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
@@ -35,10 +35,10 @@ final class MatterFetchers {
                   Optional.ofNullable((String) f.get("type")), Optional.ofNullable((String) f.get("theme")),
                   Optional.ofNullable((Integer) f.get("star")), Optional.ofNullable((String) f.get("channel")));
               return matters.list(filter, Fetch.first(env), Optional.ofNullable(env.getArgument("after")))
-                  .map(p -> Fetch.connection(p, m -> matterJson(new MatterService.MatterDetail(m, Optional.empty()))));
+                  .map(p -> Fetch.connection(p, m -> new MatterService.MatterDetail(m, Optional.empty()).toJson()));
             })
             .dataFetcher("matter", env -> matters.get(env.getArgument("code"))
-                .map(MatterFetchers::matterJson)
+                .map(MatterService.MatterDetail::toJson)
                 .recover(e -> e instanceof DomainException d && d.code() == ProblemCode.MATTER_NOT_FOUND
                     ? Future.succeededFuture(null) : Future.failedFuture(e)))
             .dataFetcher("formVersions", env -> platform.authoring().forms(caller(env), env.getArgument("matterCode"))
@@ -62,19 +62,11 @@ final class MatterFetchers {
             .dataFetcher("publishForm", env -> platform.authoring().publish(caller(env), env.getArgument("matterCode"),
                 env.<Integer>getArgument("version"), locale(env)).map(FormVersion::toAuthoringJson))
             .dataFetcher("dryRunForm", env -> platform.authoring().dryRun(caller(env), env.getArgument("matterCode"),
-                env.<Integer>getArgument("version"), json(env, "data"), locale(env)).map(violations -> {
-                  JsonArray list = new JsonArray();
-                  violations.forEach(v -> list.add(v.toJson()));
-                  return new JsonObject().put("valid", violations.isEmpty()).put("violations", list);
-                }))
+                env.<Integer>getArgument("version"), json(env, "data"), locale(env))
+                .map(MatterAuthoringService::dryRunJson))
             .dataFetcher("saveWorkingDraft", env -> platform.authoring().saveWorkingDraft(caller(env),
                 env.getArgument("matterCode"), json(env, "definition"), env.<Integer>getArgument("revision"))
                 .map(WorkingDraft::toJson)));
   }
 
-  private static JsonObject matterJson(MatterService.MatterDetail d) {
-    JsonObject json = d.matter().toDetailJson();
-    d.form().ifPresent(f -> json.put("form", f.toJson()));
-    return json;
-  }
 }

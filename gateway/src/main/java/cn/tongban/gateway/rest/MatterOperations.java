@@ -5,7 +5,6 @@ import cn.tongban.core.form.WorkingDraft;
 import cn.tongban.core.matter.Matter;
 import cn.tongban.core.matter.MatterAuthoringService;
 import cn.tongban.core.matter.MatterService;
-import cn.tongban.core.problem.Violation;
 import cn.tongban.gateway.http.RequestContext;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -31,7 +30,7 @@ final class MatterOperations {
   }
 
   void getMatter(RoutingContext rc) {
-    Rest.reply(rc, matters.get(Rest.path(rc, "code")).map(MatterOperations::detail), 200);
+    Rest.reply(rc, matters.get(Rest.path(rc, "code")).map(MatterService.MatterDetail::toJson), 200);
   }
 
   void createMatter(RoutingContext rc) {
@@ -73,11 +72,7 @@ final class MatterOperations {
 
   void dryRunForm(RoutingContext rc) {
     Rest.reply(rc, authoring.dryRun(RequestContext.requireCaller(rc), Rest.path(rc, "code"), version(rc),
-        Rest.body(rc).getJsonObject("data"), RequestContext.locale(rc)).map(violations -> {
-          JsonArray list = new JsonArray();
-          violations.stream().map(Violation::toJson).forEach(list::add);
-          return new JsonObject().put("valid", violations.isEmpty()).put("violations", list);
-        }), 200);
+        Rest.body(rc).getJsonObject("data"), RequestContext.locale(rc)).map(MatterAuthoringService::dryRunJson), 200);
   }
 
   void formChanges(RoutingContext rc) {
@@ -115,9 +110,4 @@ final class MatterOperations {
     return Rest.validated(rc).getPathParameters().get("version").getInteger();
   }
 
-  static JsonObject detail(MatterService.MatterDetail d) {
-    JsonObject json = d.matter().toDetailJson();
-    d.form().ifPresent(f -> json.put("form", f.toJson()));
-    return json;
-  }
 }
