@@ -12,6 +12,9 @@ import cn.tongban.core.application.LifecycleService;
 import cn.tongban.core.clock.CalendarService;
 import cn.tongban.core.config.TongbanConfig;
 import cn.tongban.core.demo.DemoSeeder;
+import cn.tongban.core.hotline.WorkOrderDeadlines;
+import cn.tongban.core.hotline.WorkOrderService;
+import cn.tongban.core.hotline.WorkOrderStore;
 import cn.tongban.core.form.DefinitionChecker;
 import cn.tongban.core.form.FormDataChecker;
 import cn.tongban.core.form.FormValidator;
@@ -65,7 +68,7 @@ public final class Platform {
   /** Every table with sealed personal data, each declared by the store that owns it. */
   private static final List<SealedTable> SEALED_TABLES = List.of(IdentityStore.SEALED, ApplicationStore.SEALED,
       Licence.SEALED, MaterialService.SEALED, AgentAuthorisations.SEALED, ApplicationStore.SEALED_CREDIT,
-      SigningKeys.SEALED, LicenceService.SEALED_KEYS, PluginHost.SEALED_SHARED);
+      SigningKeys.SEALED, LicenceService.SEALED_KEYS, PluginHost.SEALED_SHARED, WorkOrderStore.SEALED);
 
   private static final Logger LOG = Logger.getLogger(Platform.class.getName());
 
@@ -84,6 +87,8 @@ public final class Platform {
   private final LifecycleService lifecycle;
   private final AcceptanceReceipt receipts;
   private final DeadlineScanner deadlines;
+  private final WorkOrderService workOrders;
+  private final WorkOrderDeadlines workOrderDeadlines;
   private final EnterpriseService enterprises;
   private final OrganisationService organisation;
   private final AgentAuthorisations authorisations;
@@ -141,6 +146,9 @@ public final class Platform {
     this.lifecycle = new LifecycleService(applicationStore, matterStore, dataChecker, calendar);
     this.receipts = new AcceptanceReceipt(pool, applicationStore, matterStore, materials);
     this.deadlines = new DeadlineScanner(applicationStore, calendar);
+    WorkOrderStore workOrderStore = new WorkOrderStore(pool, personal);
+    this.workOrders = new WorkOrderService(workOrderStore, calendar, config.hotlineDeadlines(), lifecycle::progress);
+    this.workOrderDeadlines = new WorkOrderDeadlines(workOrderStore, calendar);
     this.sharedDatasets = new SharedDatasets(pool, personal);
     this.dataKeys = new DataKeyRotation(pool, personal, new Rewrap(pool, personal, SEALED_TABLES));
     this.relay = new OutboxRelay(vertx, pool, applicationStore, matterStore, plugins, licences, lifecycle,
@@ -149,7 +157,8 @@ public final class Platform {
     // No form-handler plugins are installed yet: a definition naming one is refused at publishing.
     this.authoring = new MatterAuthoringService(matterStore,
         new DefinitionChecker(validator, plugins.configSchemas(), plugins.configChecks()), validator);
-    this.jobs = ScheduledJobs.start(vertx, config, departmentStatistics, relay, auditChain, deadlines);
+    this.jobs = ScheduledJobs.start(vertx, config, departmentStatistics, relay, auditChain, deadlines,
+        workOrderDeadlines);
   }
 
   /** Starts everything the configuration asks for, on the system clock. */
@@ -298,6 +307,16 @@ public final class Platform {
 
   public DeadlineScanner deadlines() {
     return deadlines;
+  }
+
+  /** 12345 work orders. */
+  public WorkOrderService workOrders() {
+    return workOrders;
+  }
+
+  /** The work orders' deadline scan (a periodic job; tests run a pass themselves). */
+  public WorkOrderDeadlines workOrderDeadlines() {
+    return workOrderDeadlines;
   }
 
   public IdentityService identity() {

@@ -144,6 +144,13 @@ public final class RestApi {
     operations.put("listAuthorisations", sameCity::listAuthorisations);
     operations.put("revokeAuthorisation", sameCity::revokeAuthorisation);
     operations.put("sameCityStatistics", sameCity::sameCityStatistics);
+    WorkOrderOperations workOrders = new WorkOrderOperations(platform.workOrders());
+    operations.put("createWorkOrder", workOrders::createWorkOrder);
+    operations.put("actOnWorkOrder", workOrders::actOnWorkOrder);
+    operations.put("listWorkOrders", workOrders::listWorkOrders);
+    operations.put("getWorkOrder", workOrders::getWorkOrder);
+    operations.put("workOrderStatistics", workOrders::workOrderStatistics);
+    operations.put("lookupHotlineCase", workOrders::lookupHotlineCase);
 
     JsonObject model = new JsonObject(contractYaml.isEmpty() ? Map.of()
         : (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions())).load(contractYaml));
