@@ -18,6 +18,15 @@ export const PAGES = [
     id: 'supervision', title: '监察', roles: ['SUPERVISOR', 'ADMIN'], module: './supervision.js',
     does: ['实时看板：各状态、各部门办件', '提醒、黄牌、红牌实时推送', '同城通办统计', '部门办件统计图表'],
   },
+  {
+    id: 'hotline', title: '12345 热线', roles: ['HOTLINE'], module: './hotline.js',
+    does: ['受理来电，按来电号码查看历史工单（首问负责）', '查询办事指南，咨询当场答复直接办结', '按办件编号和查询码查询办件进度',
+      '派单、回访、办结、重办，审批延期', '工单队列：时限、超期和黄红牌'],
+  },
+  {
+    id: 'workorders', title: '工单', roles: ['REVIEWER', 'APPROVER', 'DEPARTMENT_ADMIN'], module: './workorders.js',
+    does: ['12345 派给本部门的工单', '签收、答复、退单（须说明理由）', '申请延期（由派单人审批）'],
+  },
 ];
 
 const ROLE_NAMES = {

@@ -386,6 +386,7 @@ class AuthorisationTableTest {
         new JsonObject().put("action", "urge")));
     p.put("Mutation.actOnWorkOrder", c -> gql(c, "mutation($n: String!) { actOnWorkOrder(number: $n,"
         + " input: {action: \"urge\"}) }", new JsonObject().put("n", workOrder)));
+    p.put("listWorkOrderDepartments", c -> rest(c, "GET", "/api/v1/work-orders/departments", none));
     p.put("workOrderStatistics", c -> rest(c, "GET", "/api/v1/work-orders/statistics", none));
     p.put("Query.workOrderStatistics", c -> gql(c, "{ workOrderStatistics }", new JsonObject()));
     p.put("lookupHotlineCase", c -> rest(c, "GET", "/api/v1/hotline/cases/" + shared + "?queryCode=" + queryCode,

@@ -204,6 +204,11 @@ public final class WorkOrderService {
         .map(orders -> orders.stream().map(w -> view(caller, w)).toList());
   }
 
+  /** The departments an order may be dispatched to: for the hotline's dispatch list (and whoever sees orders). */
+  public Future<List<JsonObject>> departments(Caller caller) {
+    return scope(caller).compose(v -> store.departments());
+  }
+
   /** Volume by type and department, on-time rate and satisfaction; hotline and supervisors. */
   public Future<JsonObject> statistics(Caller caller, Optional<String> from, Optional<String> to, Locale locale) {
     return Access.require(caller, "workOrder.statisticsForbidden", Role.HOTLINE, Role.SUPERVISOR).compose(v -> {

@@ -164,6 +164,14 @@ public final class WorkOrderStore {
         });
   }
 
+  Future<List<JsonObject>> departments() {
+    return pool.query("select code, name from department order by code").execute().map(rows -> {
+      List<JsonObject> out = new ArrayList<>();
+      rows.forEach(r -> out.add(new JsonObject().put("code", r.getString(0)).put("name", r.getString(1))));
+      return out;
+    });
+  }
+
   Future<Boolean> departmentExists(String code) {
     return exists("select 1 from department where code = $1", code);
   }

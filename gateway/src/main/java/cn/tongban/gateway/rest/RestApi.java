@@ -150,6 +150,7 @@ public final class RestApi {
     operations.put("listWorkOrders", workOrders::listWorkOrders);
     operations.put("getWorkOrder", workOrders::getWorkOrder);
     operations.put("workOrderStatistics", workOrders::workOrderStatistics);
+    operations.put("listWorkOrderDepartments", workOrders::listWorkOrderDepartments);
     operations.put("lookupHotlineCase", workOrders::lookupHotlineCase);
 
     JsonObject model = new JsonObject(contractYaml.isEmpty() ? Map.of()

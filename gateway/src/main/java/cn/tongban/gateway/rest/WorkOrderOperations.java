@@ -31,6 +31,10 @@ final class WorkOrderOperations {
     Rest.reply(rc, workOrders.get(RequestContext.requireCaller(rc), Rest.path(rc, "number")), 200);
   }
 
+  void listWorkOrderDepartments(RoutingContext rc) {
+    Rest.replyArray(rc, workOrders.departments(RequestContext.requireCaller(rc)));
+  }
+
   void workOrderStatistics(RoutingContext rc) {
     Rest.reply(rc, workOrders.statistics(RequestContext.requireCaller(rc), Rest.query(rc, "from"),
         Rest.query(rc, "to"), RequestContext.locale(rc)), 200);
