@@ -13,8 +13,9 @@ export async function mount(main, profile) {
   const queue = h('div', { id: 'wo-queue-holder' });
   fill(main, h('h1', {}, '12345 热线 · 受理来电'),
     h('div', { class: 'columns wo-columns' },
-      h('section', {}, takeForm(() => loadQueue(queue)), guideSearch(), caseLookup()),
-      h('section', {}, queueTools(queue), queue)));
+      h('section', {}, takeForm(() => loadQueue(queue))),
+      // The guide and the case lookup beside the form, so an answer is quoted without scrolling.
+      h('section', {}, guideSearch(), caseLookup(), queueTools(queue), queue)));
   main.querySelector('#wo-phone').focus();
   return loadQueue(queue);
 }
@@ -64,6 +65,7 @@ function takeForm(taken) {
     }
   } },
   h('h2', {}, '受理来电'),
+  message,
   field('wo-phone', '来电号码', phone, true, '输入后自动查询该号码的来电记录'),
   earlier,
   field('wo-name', '来电人姓名', h('input', { id: 'wo-name', required: true, maxlength: 50 }), true),
@@ -71,9 +73,8 @@ function takeForm(taken) {
   field('wo-subject', '标题', h('input', { id: 'wo-subject', required: true, maxlength: 200 }), true),
   field('wo-content', '诉求内容', h('textarea', { id: 'wo-content', required: true, maxlength: 4000 }), true),
   field('wo-case', '关联办件编号', h('input', { id: 'wo-case', maxlength: 64 }), false, '来电涉及已申请的办件时填写'),
-  field('wo-matter', '关联事项编码', h('input', { id: 'wo-matter', maxlength: 64 }), false, '可在下方“办事指南”中查找后引用'),
+  field('wo-matter', '关联事项编码', h('input', { id: 'wo-matter', maxlength: 64 }), false, '可在右侧“办事指南”中查找后引用'),
   field('wo-answer', '直接答复', h('textarea', { id: 'wo-answer', maxlength: 4000 }), false, '咨询类当场答复的，填写答复内容即直接办结；不填则待派单'),
-  message,
   h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, '受理')));
   return form;
 }
