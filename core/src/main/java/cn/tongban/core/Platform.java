@@ -14,6 +14,9 @@ import cn.tongban.core.application.LifecycleService;
 import cn.tongban.core.clock.CalendarService;
 import cn.tongban.core.config.TongbanConfig;
 import cn.tongban.core.demo.DemoSeeder;
+import cn.tongban.core.hotline.WorkOrderDeadlines;
+import cn.tongban.core.hotline.WorkOrderService;
+import cn.tongban.core.hotline.WorkOrderStore;
 import cn.tongban.core.form.DefinitionChecker;
 import cn.tongban.core.form.FormDataChecker;
 import cn.tongban.core.form.FormValidator;
@@ -67,7 +70,7 @@ public final class Platform {
   /** Every table with sealed personal data, each declared by the store that owns it. */
   private static final List<SealedTable> SEALED_TABLES = List.of(IdentityStore.SEALED, ApplicationStore.SEALED,
       Licence.SEALED, MaterialService.SEALED, AgentAuthorisations.SEALED, ApplicationStore.SEALED_CREDIT,
-      SigningKeys.SEALED, LicenceService.SEALED_KEYS, PluginHost.SEALED_SHARED);
+      SigningKeys.SEALED, LicenceService.SEALED_KEYS, PluginHost.SEALED_SHARED, WorkOrderStore.SEALED);
 
   private static final Logger LOG = Logger.getLogger(Platform.class.getName());
 
@@ -87,6 +90,8 @@ public final class Platform {
   private final AcceptanceReceipt receipts;
   private final DeadlineScanner deadlines;
   private final RatingService ratings;
+  private final WorkOrderService workOrders;
+  private final WorkOrderDeadlines workOrderDeadlines;
   private final EnterpriseService enterprises;
   private final OrganisationService organisation;
   private final AgentAuthorisations authorisations;
@@ -146,6 +151,9 @@ public final class Platform {
     this.receipts = new AcceptanceReceipt(organisation::hallName, applicationStore, matterStore, materials);
     this.deadlines = new DeadlineScanner(applicationStore, calendar);
     this.ratings = new RatingService(new RatingStore(pool), applications, calendar, config.ratings());
+    WorkOrderStore workOrderStore = new WorkOrderStore(pool, personal);
+    this.workOrders = new WorkOrderService(workOrderStore, calendar, config.hotlineDeadlines(), lifecycle::progress);
+    this.workOrderDeadlines = new WorkOrderDeadlines(workOrderStore, calendar);
     this.sharedDatasets = new SharedDatasets(pool, personal);
     this.dataKeys = new DataKeyRotation(pool, personal, new Rewrap(pool, personal, SEALED_TABLES));
     this.relay = new OutboxRelay(vertx, pool, applicationStore, matterStore, plugins, licences, lifecycle,
@@ -154,7 +162,8 @@ public final class Platform {
     // No form-handler plugins are installed yet: a definition naming one is refused at publishing.
     this.authoring = new MatterAuthoringService(matterStore,
         new DefinitionChecker(validator, plugins.configSchemas(), plugins.configChecks()), validator);
-    this.jobs = ScheduledJobs.start(vertx, config, departmentStatistics, relay, auditChain, deadlines, ratings);
+    this.jobs = ScheduledJobs.start(vertx, config, departmentStatistics, relay, auditChain, deadlines, ratings,
+        workOrderDeadlines);
   }
 
   /** Starts everything the configuration asks for, on the system clock. */
@@ -309,6 +318,16 @@ public final class Platform {
 
   public RatingService ratings() {
     return ratings;
+  }
+
+  /** 12345 work orders. */
+  public WorkOrderService workOrders() {
+    return workOrders;
+  }
+
+  /** The work orders' deadline scan (a periodic job; tests run a pass themselves). */
+  public WorkOrderDeadlines workOrderDeadlines() {
+    return workOrderDeadlines;
   }
 
   public IdentityService identity() {

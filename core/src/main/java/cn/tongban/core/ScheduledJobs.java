@@ -4,6 +4,7 @@ import cn.tongban.core.application.DeadlineScanner;
 import cn.tongban.core.application.DepartmentStatistics;
 import cn.tongban.core.audit.AuditChain;
 import cn.tongban.core.config.TongbanConfig;
+import cn.tongban.core.hotline.WorkOrderDeadlines;
 import cn.tongban.core.outbox.OutboxRelay;
 import cn.tongban.core.rating.RatingService;
 import io.vertx.core.Future;
@@ -47,7 +48,7 @@ final class ScheduledJobs {
 
   /** Starts the jobs the configuration switches on (an interval of 0 switches a job off). */
   static ScheduledJobs start(Vertx vertx, TongbanConfig config, DepartmentStatistics statistics, OutboxRelay relay,
-      AuditChain audit, DeadlineScanner deadlines, RatingService ratings) {
+      AuditChain audit, DeadlineScanner deadlines, RatingService ratings, WorkOrderDeadlines workOrders) {
     ScheduledJobs jobs = new ScheduledJobs(vertx);
     // Keeps the counted changes of cases few, so that reading the statistics stays a sum of a few rows.
     jobs.every(FOLD_INTERVAL_MILLIS, "folding the department statistics failed", statistics::fold, false);
@@ -58,6 +59,8 @@ final class ScheduledJobs {
     jobs.every(config.scanIntervalSeconds() * 1000L, "deadline scan failed", deadlines::scan, false);
     // 好差评: default ratings after the window, bad reviews' warnings; unique keys keep nodes from doubling them.
     jobs.every(config.scanIntervalSeconds() * 1000L, "ratings scan failed", ratings::scan, false);
+    // Work orders' reminders and cards: unique warning rows keep two nodes from raising one twice.
+    jobs.every(config.scanIntervalSeconds() * 1000L, "work-order deadline scan failed", workOrders::scan, false);
     return jobs;
   }
 

@@ -74,6 +74,7 @@ class AuthorisationTableTest {
   private static String revocable;
   private static String material;
   private static JsonObject exported;
+  private static String workOrder;
 
   @BeforeAll
   static void start() throws Exception {
@@ -111,6 +112,10 @@ class AuthorisationTableTest {
     done(gateway.post("author", "/api/v1/matters/" + AUTHORED + "/forms/1/publish", new JsonObject()));
     done(gateway.post("author", "/api/v1/matters/" + AUTHORED + "/forms", bundled(MATTER + "/form.json")));
     exported = done(gateway.get("author", "/api/v1/matters/" + AUTHORED + "/export"));
+    // 12345: an order dispatched to 民政局 (the probed reviewer's and approver's department).
+    workOrder = done(gateway.post("hotline", "/api/v1/work-orders", workOrderRequest())).getString("number");
+    done(gateway.post("hotline", "/api/v1/work-orders/" + workOrder + "/actions", new JsonObject()
+        .put("action", "dispatch").put("departmentCode", "mzj")));
     done(gateway.post("admin", "/api/v1/accounts", new JsonObject().put("username", "t-authz-victim")
         .put("displayName", "待停用").put("password", "Victim-Authz-26").put("roles", new JsonArray().add("CLERK"))
         .put("hallCode", "xm-city")));
@@ -368,6 +373,26 @@ class AuthorisationTableTest {
     p.put("revokeAuthorisation", c -> rest(c, "POST", "/api/v1/authorisations/" + granted() + "/revoke", none));
     p.put("Mutation.revokeAuthorisation", c -> gql(c, "mutation($id: String!) { revokeAuthorisation(id: $id) }",
         new JsonObject().put("id", granted())));
+    // 12345 work orders
+    p.put("createWorkOrder", c -> rest(c, "POST", "/api/v1/work-orders", workOrderRequest()));
+    p.put("Mutation.createWorkOrder", c -> gql(c, "mutation($i: JSON!) { createWorkOrder(input: $i) }",
+        new JsonObject().put("i", workOrderRequest())));
+    p.put("listWorkOrders", c -> rest(c, "GET", "/api/v1/work-orders?status=DISPATCHED", none));
+    p.put("Query.workOrders", c -> gql(c, "{ workOrders(status: \"DISPATCHED\") }", new JsonObject()));
+    p.put("getWorkOrder", c -> rest(c, "GET", "/api/v1/work-orders/" + workOrder, none));
+    p.put("Query.workOrder", c -> gql(c, "query($n: String!) { workOrder(number: $n) }",
+        new JsonObject().put("n", workOrder)));
+    p.put("actOnWorkOrder", c -> rest(c, "POST", "/api/v1/work-orders/" + workOrder + "/actions",
+        new JsonObject().put("action", "urge")));
+    p.put("Mutation.actOnWorkOrder", c -> gql(c, "mutation($n: String!) { actOnWorkOrder(number: $n,"
+        + " input: {action: \"urge\"}) }", new JsonObject().put("n", workOrder)));
+    p.put("listWorkOrderDepartments", c -> rest(c, "GET", "/api/v1/work-orders/departments", none));
+    p.put("workOrderStatistics", c -> rest(c, "GET", "/api/v1/work-orders/statistics", none));
+    p.put("Query.workOrderStatistics", c -> gql(c, "{ workOrderStatistics }", new JsonObject()));
+    p.put("lookupHotlineCase", c -> rest(c, "GET", "/api/v1/hotline/cases/" + shared + "?queryCode=" + queryCode,
+        none));
+    p.put("Query.hotlineCase", c -> gql(c, "query($n: String!, $q: String!) { hotlineCase(number: $n, queryCode: $q) }",
+        new JsonObject().put("n", shared).put("q", queryCode)));
     // licences
     p.put("listMyLicences", c -> rest(c, "GET", "/api/v1/licences", none));
     p.put("Query.licences", c -> gql(c, "{ licences { __typename } }", new JsonObject()));
@@ -421,6 +446,12 @@ class AuthorisationTableTest {
         .put("currentPassword", "tongban-demo").put("newPassword", "tongban-demo")));
     p.put("logout", c -> restWith(fresh(c), "POST", "/api/v1/auth/logout", none));
     return p;
+  }
+
+  private static JsonObject workOrderRequest() {
+    return new JsonObject().put("type", "COMPLAINT").put("subject", "窗口办事排队久")
+        .put("content", "上午在市民中心排队两个小时").put("caller", new JsonObject().put("name", "王五")
+            .put("phone", "13812345678"));
   }
 
   // ---------------------------------------------------------------------------------------------- calls

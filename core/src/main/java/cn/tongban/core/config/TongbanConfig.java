@@ -72,6 +72,53 @@ public record TongbanConfig(
     }
   }
 
+  /**
+   * 12345 work-order limits in working days ({@code TONGBAN_HOTLINE_DEADLINES}): the reply limit of each type
+   * and the sign-for limit. Kept in {@link #settings()} rather than as a component of its own, and read from
+   * there by {@link #hotlineDeadlines()}; checked at boot with the other options.
+   */
+  public record HotlineDeadlines(Map<String, Integer> replyDays, int signForDays) {
+    public static final List<String> TYPES = List.of("CONSULTATION", "HELP", "COMPLAINT", "REPORT", "SUGGESTION",
+        "PRAISE");
+
+    /** {@code TYPE=days,…,SIGN_FOR=days}; every type and SIGN_FOR given, 1–60 working days each. */
+    static HotlineDeadlines parse(String text, List<String> problems) {
+      Map<String, Integer> days = new LinkedHashMap<>();
+      String env = Option.HOTLINE_DEADLINES.env;
+      for (String entry : text.split(",")) {
+        String[] kv = entry.trim().split("=", 2);
+        try {
+          int n = Integer.parseInt(kv.length == 2 ? kv[1].trim() : "");
+          String key = kv[0].trim();
+          if (n < 1 || n > 60 || !(TYPES.contains(key) || key.equals("SIGN_FOR"))) {
+            throw new NumberFormatException();
+          }
+          days.put(key, n);
+        } catch (NumberFormatException e) {
+          problems.add(env + ": expected TYPE=working days (1-60) for " + String.join(", ", TYPES)
+              + " and SIGN_FOR, comma separated, got '" + entry.trim() + "'");
+          return null;
+        }
+      }
+      for (String key : TYPES) {
+        if (!days.containsKey(key)) {
+          problems.add(env + ": no limit for " + key);
+        }
+      }
+      if (!days.containsKey("SIGN_FOR")) {
+        problems.add(env + ": no limit for SIGN_FOR");
+      }
+      Integer signFor = days.remove("SIGN_FOR");
+      return signFor == null ? null : new HotlineDeadlines(Map.copyOf(days), signFor);
+    }
+  }
+
+  /** The 12345 work-order limits (validated at boot, so they parse here). */
+  public HotlineDeadlines hotlineDeadlines() {
+    return HotlineDeadlines.parse(settings.getOrDefault(Option.HOTLINE_DEADLINES.env,
+        Option.HOTLINE_DEADLINES.defaultValue), new ArrayList<>());
+  }
+
   /** One real-name verification level: its rank (1 lowest), the code the province uses, and what it means. */
   public record RealNameLevel(int rank, String code, String name) {
   }
@@ -134,7 +181,9 @@ public record TongbanConfig(
     RATING_VERIFY_DAYS("TONGBAN_RATING_VERIFY_DAYS", "ratingVerifyDays", "3"),
     RATING_RECTIFY_MIN_DAYS("TONGBAN_RATING_RECTIFY_MIN_DAYS", "ratingRectifyMinDays", "5"),
     RATING_RECTIFY_MAX_DAYS("TONGBAN_RATING_RECTIFY_MAX_DAYS", "ratingRectifyMaxDays", "15"),
-    RATING_CALLBACK_DAYS("TONGBAN_RATING_CALLBACK_DAYS", "ratingCallbackDays", "3");
+    RATING_CALLBACK_DAYS("TONGBAN_RATING_CALLBACK_DAYS", "ratingCallbackDays", "3"),
+    HOTLINE_DEADLINES("TONGBAN_HOTLINE_DEADLINES", "hotlineDeadlines",
+        "CONSULTATION=3,HELP=5,COMPLAINT=13,REPORT=13,SUGGESTION=15,PRAISE=15,SIGN_FOR=1");
 
     final String env;
     final String key;
@@ -259,6 +308,7 @@ public record TongbanConfig(
     String publicUrl = publicUrl(values.get(Option.PUBLIC_URL.env), port, problems);
     Optional<DataKeys> dataKeys = dataKeys(values, problems);
     Ratings ratings = ratings(r, problems);
+    HotlineDeadlines.parse(r.string(Option.HOTLINE_DEADLINES), problems);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid configuration:\n  - " + String.join("\n  - ", problems));
     }

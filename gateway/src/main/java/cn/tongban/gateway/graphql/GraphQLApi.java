@@ -51,6 +51,7 @@ public final class GraphQLApi {
     LicenceFetchers.wire(builder, platform);
     SameCityFetchers.wire(builder, platform);
     RatingFetchers.wire(builder, platform);
+    WorkOrderFetchers.wire(builder, platform);
     RuntimeWiring wiring = builder.build();
     GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(sdl), wiring);
     return GraphQL.newGraphQL(schema)

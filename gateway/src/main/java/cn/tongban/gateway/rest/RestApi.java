@@ -154,6 +154,14 @@ public final class RestApi {
     operations.put("actOnRating", ratings::actOnRating);
     operations.put("ratingStatistics", ratings::ratingStatistics);
     operations.put("ratingSettings", ratings::ratingSettings);
+    WorkOrderOperations workOrders = new WorkOrderOperations(platform.workOrders());
+    operations.put("createWorkOrder", workOrders::createWorkOrder);
+    operations.put("actOnWorkOrder", workOrders::actOnWorkOrder);
+    operations.put("listWorkOrders", workOrders::listWorkOrders);
+    operations.put("getWorkOrder", workOrders::getWorkOrder);
+    operations.put("workOrderStatistics", workOrders::workOrderStatistics);
+    operations.put("listWorkOrderDepartments", workOrders::listWorkOrderDepartments);
+    operations.put("lookupHotlineCase", workOrders::lookupHotlineCase);
 
     JsonObject model = new JsonObject(contractYaml.isEmpty() ? Map.of()
         : (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions())).load(contractYaml));
