@@ -4,6 +4,7 @@ import cn.tongban.core.application.DeadlineScanner;
 import cn.tongban.core.application.DepartmentStatistics;
 import cn.tongban.core.audit.AuditChain;
 import cn.tongban.core.config.TongbanConfig;
+import cn.tongban.core.hall.HallJobs;
 import cn.tongban.core.outbox.OutboxRelay;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -46,7 +47,7 @@ final class ScheduledJobs {
 
   /** Starts the jobs the configuration switches on (an interval of 0 switches a job off). */
   static ScheduledJobs start(Vertx vertx, TongbanConfig config, DepartmentStatistics statistics, OutboxRelay relay,
-      AuditChain audit, DeadlineScanner deadlines) {
+      AuditChain audit, DeadlineScanner deadlines, HallJobs hall) {
     ScheduledJobs jobs = new ScheduledJobs(vertx);
     // Keeps the counted changes of cases few, so that reading the statistics stays a sum of a few rows.
     jobs.every(FOLD_INTERVAL_MILLIS, "folding the department statistics failed", statistics::fold, false);
@@ -55,6 +56,8 @@ final class ScheduledJobs {
     jobs.every(config.auditSealIntervalMillis(), "audit chain sealing failed", audit::sealAll, true);
     // The scanner's row claims and unique warnings keep two nodes' scans from raising anything twice.
     jobs.every(config.scanIntervalSeconds() * 1000L, "deadline scan failed", deadlines::scan, false);
+    // Reminders, no-shows and pre-registration expiry claim their rows, so every node may run the pass.
+    jobs.every(config.hall().jobIntervalSeconds() * 1000L, "hall services pass failed", hall::pass, false);
     return jobs;
   }
 
