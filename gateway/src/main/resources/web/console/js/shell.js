@@ -15,6 +15,11 @@ export const PAGES = [
       '延期、中止（特别程序）和恢复，均须说明理由', '超时默认同意留痕可查'],
   },
   {
+    id: 'hall', title: '取号叫号', roles: ['CLERK', 'AGENT'], module: './hall.js',
+    does: ['叫下一号到本窗口，预约号在预约时段内优先', '办结、过号、转窗，记录等候和办理用时', '按预登记号或身份证号查找预登记，核对后一步转为办件',
+      '代群众取号', '本厅叫号屏'],
+  },
+  {
     id: 'supervision', title: '监察', roles: ['SUPERVISOR', 'ADMIN'], module: './supervision.js',
     does: ['实时看板：各状态、各部门办件', '提醒、黄牌、红牌实时推送', '同城通办统计', '部门办件统计图表'],
   },

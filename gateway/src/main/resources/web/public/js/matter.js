@@ -89,6 +89,7 @@ function render(m, halls) {
       ['投诉电话', m.complaintPhone ? h('a', { href: `tel:${m.complaintPhone}` }, m.complaintPhone) : null],
     ])),
     section('设定依据', text(m.legalBasis)),
+    h('p', {}, h('a', { href: `/public/booking.html?matter=${encodeURIComponent(m.code)}`, id: 'book-link' }, '预约到大厅办理或在线预登记')),
     h('p', {}, '已提交申请？', h('a', { href: '/public/progress.html' }, '查询办理进度')));
 }
 

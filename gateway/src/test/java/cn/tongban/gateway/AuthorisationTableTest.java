@@ -399,6 +399,8 @@ class AuthorisationTableTest {
         new JsonObject().put("outcome", "SERVED")));
     p.put("getHallQueue", c -> rest(c, "GET", "/api/v1/halls/xm-city/queue", none));
     p.put("Query.hallQueue", c -> gql(c, "{ hallQueue(hallCode: \"xm-city\") }", new JsonObject()));
+    p.put("hallAssessment", c -> rest(c, "GET", "/api/v1/halls/xm-city/assessment", none));
+    p.put("Query.hallAssessment", c -> gql(c, "{ hallAssessment(hallCode: \"xm-city\") }", new JsonObject()));
     p.put("createPreRegistration", c -> rest(c, "POST", "/api/v1/pre-registrations", new JsonObject()
         .put("matterCode", MATTER).put("data", gateway.sample(MATTER))));
     p.put("listPreRegistrations", c -> rest(c, "GET", "/api/v1/pre-registrations?idNumber=11010519491231002X", none));

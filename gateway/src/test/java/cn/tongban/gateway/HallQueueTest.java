@@ -263,4 +263,95 @@ class HallQueueTest {
         + " and aggregate_id = '" + unused + "'"));
     CLOCK.set("2026-09-28T08:00:00");
   }
+
+  @Test
+  void theHallDisplayFollowsTheQueueOverTheSubscription() throws Exception {
+    CLOCK.set("2026-10-08T09:00:00");
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      java.util.concurrent.BlockingQueue<JsonObject> messages = new java.util.concurrent.LinkedBlockingQueue<>();
+      io.vertx.core.http.WebSocket socket = vertx.createWebSocketClient().connect(
+          new io.vertx.core.http.WebSocketConnectOptions().setHost("127.0.0.1").setPort(gateway.port())
+              .setURI("/graphql").addSubProtocol("graphql-transport-ws")).await(10, TimeUnit.SECONDS);
+      socket.textMessageHandler(text -> messages.add(new JsonObject(text)));
+      socket.writeTextMessage(new JsonObject().put("type", "connection_init").put("payload",
+          new JsonObject().put("Authorization", "Bearer " + gateway.token("clerk"))).encode());
+      assertEquals("connection_ack", messages.poll(10, TimeUnit.SECONDS).getString("type"));
+      socket.writeTextMessage(new JsonObject().put("id", "q").put("type", "subscribe").put("payload", new JsonObject()
+          .put("query", "subscription { hallQueue(hallCode: \"" + HALL + "\") }")).encode());
+      Thread.sleep(300);
+      String number = take("clerk", new JsonObject()).getString("number");
+      JsonObject board = null;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+      while (board == null && System.nanoTime() < deadline) {
+        JsonObject m = messages.poll(100, TimeUnit.MILLISECONDS);
+        if (m != null && "next".equals(m.getString("type"))) {
+          JsonObject b = m.getJsonObject("payload").getJsonObject("data").getJsonObject("hallQueue");
+          if (b.getJsonArray("waiting").stream().anyMatch(t -> number.equals(((JsonObject) t).getString("number")))) {
+            board = b;
+          }
+        }
+      }
+      assertNotNull(board, "the taken number reaches the display");
+      assertEquals("2026-10-08", board.getString("day"));
+      socket.close();
+    } finally {
+      vertx.close().await(20, TimeUnit.SECONDS);
+      CLOCK.set("2026-09-28T08:00:00");
+    }
+  }
+
+  @Test
+  void hallAssessmentFiguresAddUpOnKnownVisits() throws Exception {
+    // Four visits on one day: waits of 10, 20, 30 and 40 minutes; three served (10, 30 and 60 minutes), one absent.
+    String[][] visits = {
+        {"A001", "09:10", "09:20", "SERVED", "w01", "clerk", "X-1"},
+        {"A002", "09:20", "09:50", "SERVED", "w01", "clerk", null},
+        {"A003", "09:30", "09:31", "ABSENT", "w02", "clerk.town", null},
+        {"A004", "09:40", "10:40", "SERVED", "w02", "clerk.town", "X-2"}};
+    for (String[] v : visits) {
+      gateway.execute("insert into hall_ticket (hall_code, day, number, status, window_code, taken_by, taken_at,"
+          + " called_at, called_by, finished_at, application_number) values ('" + HALL + "', '2026-08-03', '" + v[0]
+          + "', '" + v[3] + "', '" + v[4] + "', 'test', '2026-08-03 09:00+08', '2026-08-03 " + v[1] + "+08',"
+          + " (select 'account:' || id from account where username = '" + v[5] + "'), '2026-08-03 " + v[2] + "+08', "
+          + (v[6] == null ? "null" : "'" + v[6] + "'") + ")");
+    }
+    int n = 0;
+    for (String status : List.of("CHECKED_IN", "CHECKED_IN", "NO_SHOW", "CANCELLED")) {
+      gateway.execute("insert into appointment (number, hall_code, matter_code, starts_at, ends_at, period, account_id,"
+          + " applicant_name, status, created_at) values ('T-" + (++n) + "', '" + HALL + "', '" + MATTER + "',"
+          + " '2026-08-03 10:00+08', '2026-08-03 10:30+08', 'REGULAR', (select id from account where username ="
+          + " 'citizen'), '张三', '" + status + "', '2026-08-01 10:00+08')");
+    }
+    JsonObject figures = ok(gateway.get("supervisor", "/api/v1/halls/" + HALL + "/assessment?from=2026-08-03&to=2026-08-03"), 200);
+    JsonObject hall = figures.getJsonObject("hall");
+    assertEquals(4L, hall.getLong("visits"));
+    assertEquals(3L, hall.getLong("served"));
+    assertEquals(1L, hall.getLong("absent"));
+    assertEquals(2L, hall.getLong("casesTakenIn"));
+    assertEquals(1500.0, hall.getDouble("waitMedianSeconds"), "(20 + 30 minutes) / 2");
+    assertEquals(2220.0, hall.getDouble("waitP90Seconds"), 0.001, "30 minutes + 0.7 × 10");
+    assertEquals(1800.0, hall.getDouble("serviceMedianSeconds"), "served only: 10, 30, 60 minutes");
+    assertEquals(3240.0, hall.getDouble("serviceP90Seconds"), 0.001, "30 minutes + 0.8 × 30");
+    assertEquals(4L, hall.getLong("bookings"));
+    assertEquals(2L, hall.getLong("bookingsKept"));
+    assertEquals(1L, hall.getLong("noShows"));
+    assertEquals(1L, hall.getLong("cancelled"));
+    JsonObject w01 = figures.getJsonArray("windows").getJsonObject(0);
+    assertEquals("w01", w01.getString("windowCode"));
+    assertEquals(2L, w01.getLong("visits"));
+    assertEquals(900.0, w01.getDouble("waitMedianSeconds"));
+    assertEquals(1200.0, w01.getDouble("serviceMedianSeconds"));
+    JsonObject w02 = figures.getJsonArray("windows").getJsonObject(1);
+    assertEquals(1L, w02.getLong("absent"));
+    assertEquals(3600.0, w02.getDouble("serviceMedianSeconds"));
+    Map<String, Long> byStaff = new java.util.HashMap<>();
+    figures.getJsonArray("staff").forEach(o -> byStaff.put(((JsonObject) o).getString("staff"),
+        ((JsonObject) o).getLong("casesTakenIn")));
+    assertEquals(Map.of("clerk", 1L, "clerk.town", 1L), byStaff);
+    // The hall's own clerk sees them; another hall's clerk and a reviewer do not.
+    assertEquals(200, gateway.get("clerk", "/api/v1/halls/" + HALL + "/assessment?from=2026-08-03").statusCode());
+    assertEquals(403, gateway.get("clerk.town", "/api/v1/halls/" + HALL + "/assessment").statusCode());
+    assertEquals(403, gateway.get("reviewer.mzj", "/api/v1/halls/" + HALL + "/assessment").statusCode());
+  }
 }

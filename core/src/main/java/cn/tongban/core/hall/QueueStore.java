@@ -133,6 +133,75 @@ final class QueueStore {
             });
   }
 
+  /**
+   * 大厅考核: the visits of a hall from {@code from} to {@code to} (days) — for the hall, each window and each
+   * member of staff who called — with waiting and service times (median, 90th percentile, in seconds), and
+   * the hall's bookings of those days.
+   */
+  Future<JsonObject> assessment(String hall, LocalDate from, LocalDate to) {
+    String figures = """
+        count(*) as visits, count(*) filter (where t.status = 'SERVED') as served,
+        count(*) filter (where t.status = 'ABSENT') as absent, count(t.application_number) as cases,
+        percentile_cont(0.5) within group (order by extract(epoch from t.called_at - t.taken_at))
+          filter (where t.called_at is not null) as wait_median,
+        percentile_cont(0.9) within group (order by extract(epoch from t.called_at - t.taken_at))
+          filter (where t.called_at is not null) as wait_p90,
+        percentile_cont(0.5) within group (order by extract(epoch from t.finished_at - t.called_at))
+          filter (where t.status = 'SERVED') as service_median,
+        percentile_cont(0.9) within group (order by extract(epoch from t.finished_at - t.called_at))
+          filter (where t.status = 'SERVED') as service_p90""";
+    return pool.preparedQuery("select grouping(t.window_code) as gw, grouping(t.called_by) as gs, t.window_code,"
+            + " t.called_by, (select a.username from account a where 'account:' || a.id::text = t.called_by) as username,"
+            + figures + " from hall_ticket t where t.hall_code = $1 and t.day between $2 and $3"
+            + " group by grouping sets ((), (t.window_code), (t.called_by)) order by 1, 2, 3, 4")
+        .execute(Tuple.of(hall, from, to))
+        .compose(rows -> pool.preparedQuery("""
+                select count(*) as bookings, count(*) filter (where status = 'CHECKED_IN') as kept,
+                       count(*) filter (where status = 'NO_SHOW') as no_shows,
+                       count(*) filter (where status = 'CANCELLED') as cancelled
+                from appointment where hall_code = $1
+                  and (starts_at at time zone 'Asia/Shanghai')::date between $2 and $3""")
+            .execute(Tuple.of(hall, from, to)).map(b -> {
+              Row booked = b.iterator().next();
+              JsonObject out = new JsonObject().put("hallCode", hall).put("from", from.toString())
+                  .put("to", to.toString());
+              JsonArray windows = new JsonArray();
+              JsonArray staff = new JsonArray();
+              JsonObject whole = figures(null);
+              for (Row r : rows) {
+                boolean byWindow = r.getInteger("gw") == 0;
+                boolean byStaff = r.getInteger("gs") == 0;
+                if (byWindow && r.getString("window_code") != null) {
+                  windows.add(figures(r).put("windowCode", r.getString("window_code")));
+                } else if (byStaff && r.getString("called_by") != null) {
+                  staff.add(figures(r).put("staff", r.getString("username")));
+                } else if (!byWindow && !byStaff) {
+                  whole = figures(r);
+                }
+              }
+              return out.put("hall", whole.put("bookings", booked.getLong("bookings"))
+                      .put("bookingsKept", booked.getLong("kept")).put("noShows", booked.getLong("no_shows"))
+                      .put("cancelled", booked.getLong("cancelled")))
+                  .put("windows", windows).put("staff", staff);
+            }));
+  }
+
+  private static JsonObject figures(Row r) {
+    if (r == null) {
+      return new JsonObject().put("visits", 0L).put("served", 0L).put("absent", 0L).put("casesTakenIn", 0L);
+    }
+    return new JsonObject().put("visits", r.getLong("visits")).put("served", r.getLong("served"))
+        .put("absent", r.getLong("absent")).put("casesTakenIn", r.getLong("cases"))
+        .put("waitMedianSeconds", seconds(r, "wait_median")).put("waitP90Seconds", seconds(r, "wait_p90"))
+        .put("serviceMedianSeconds", seconds(r, "service_median"))
+        .put("serviceP90Seconds", seconds(r, "service_p90"));
+  }
+
+  private static Double seconds(Row r, String column) {
+    Object v = r.getValue(column);
+    return v == null ? null : ((Number) v).doubleValue();
+  }
+
   static JsonObject toJson(Row r) {
     OffsetDateTime taken = r.getOffsetDateTime("taken_at");
     OffsetDateTime called = r.getOffsetDateTime("called_at");

@@ -50,7 +50,7 @@ public final class GraphQLApi {
     ApplicationFetchers.wire(builder, vertx, platform);
     LicenceFetchers.wire(builder, platform);
     SameCityFetchers.wire(builder, platform);
-    HallFetchers.wire(builder, platform);
+    HallFetchers.wire(builder, vertx, platform);
     RuntimeWiring wiring = builder.build();
     GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(sdl), wiring);
     return GraphQL.newGraphQL(schema)

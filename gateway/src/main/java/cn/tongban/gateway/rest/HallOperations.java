@@ -79,6 +79,11 @@ final class HallOperations {
     Rest.reply(rc, queue.board(Rest.path(rc, "code")), 200);
   }
 
+  void hallAssessment(RoutingContext rc) {
+    Rest.reply(rc, queue.assessment(RequestContext.requireCaller(rc), Rest.path(rc, "code"), Rest.query(rc, "from"),
+        Rest.query(rc, "to")), 200);
+  }
+
   void createPreRegistration(RoutingContext rc) {
     Rest.reply(rc, preRegistrations.create(RequestContext.requireCaller(rc), Rest.body(rc),
         RequestContext.locale(rc)), 201);

@@ -158,6 +158,7 @@ public final class RestApi {
     operations.put("transferTicket", hall::transferTicket);
     operations.put("finishTicket", hall::finishTicket);
     operations.put("getHallQueue", hall::getHallQueue);
+    operations.put("hallAssessment", hall::hallAssessment);
     operations.put("createPreRegistration", hall::createPreRegistration);
     operations.put("listPreRegistrations", hall::listPreRegistrations);
     operations.put("getPreRegistration", hall::getPreRegistration);
