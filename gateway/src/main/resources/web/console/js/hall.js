@@ -85,8 +85,8 @@ function desk(view, hallCode, windows) {
     done ? null : h('div', { class: 'actions' },
       h('button', { type: 'button', class: 'primary', id: 'served', onclick: () => finish('SERVED') }, '办结'),
       h('button', { type: 'button', id: 'absent', onclick: () => finish('ABSENT') }, '过号'),
-      transferTo.options.length ? [h('label', { for: 'transfer-window' }, '转到'), transferTo,
-        h('button', { type: 'button', onclick: () => transfer(transferTo.value) }, '转窗')] : null));
+      transferTo.options.length ? h('span', { class: 'transfer' }, h('label', { for: 'transfer-window' }, '转到'), transferTo,
+        h('button', { type: 'button', onclick: () => transfer(transferTo.value) }, '转窗')) : null));
   }
 
   async function callNext() {
@@ -135,20 +135,29 @@ function desk(view, hallCode, windows) {
       const list = q.startsWith('YD') ? [await get(`/api/v1/pre-registrations/${encodeURIComponent(q)}`)]
         : await get(`/api/v1/pre-registrations?idNumber=${encodeURIComponent(q)}`);
       if (!list.length) { fill(found, h('p', { class: 'muted' }, '没有未办理的预登记。')); return; }
-      fill(found, h('ul', { class: 'plain' }, list.map((p) => {
+      // The form's own field titles, so the clerk checks 姓名, 联系电话 … rather than data keys.
+      const titles = {};
+      for (const code of new Set(list.map((p) => p.matterCode))) {
+        const m = await get(`/api/v1/matters/${encodeURIComponent(code)}`).catch(() => ({}));
+        titles[code] = m.form?.schema?.properties || {};
+      }
+      const shown = (v) => (v && typeof v === 'object' ? Object.values(v).join('，') : String(v));
+      fill(found, h('ul', { class: 'plain pre-list' }, list.map((p) => {
         const out = h('div', {});
         return h('li', { class: 'panel', dataset: { number: p.number } },
           facts([['预登记号', p.number], ['事项', p.matterName], ['申请人', `${p.applicant.name} ${p.applicant.idNumber}`],
             ['状态', { OPEN: '待办理', CONVERTED: '已转办件', EXPIRED: '已过期' }[p.status] || p.status], ['有效期至', p.expiresAt.slice(0, 10)]]),
-          h('details', {}, h('summary', {}, '核对申请表'), facts(Object.entries(p.data).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]))),
-          p.status === 'OPEN' ? h('button', { type: 'button', class: 'primary convert', onclick: async () => {
+          h('details', {}, h('summary', {}, '核对申请表'), facts(Object.entries(p.data).map(([k, v]) => [titles[p.matterCode][k]?.title || k, shown(v)]))),
+          p.status === 'OPEN' ? h('button', { type: 'button', class: 'primary convert', onclick: async (e) => {
+            const button = e.currentTarget;
             try {
               const r = await post(`/api/v1/pre-registrations/${encodeURIComponent(p.number)}/convert`,
                 ticket && ticket.status === 'CALLED' ? { ticketNumber: ticket.number } : {});
               converted = r.application.number;
               if (ticket) ticket.applicationNumber = converted;
+              button.remove(); // taken in: converting again would only be refused
               fill(out, notice(`已受理，办件编号 ${converted}`), h('a', { href: `#/window/case/${converted}` }, '打开办件'));
-            } catch (e) { fill(out, errorBox(e)); }
+            } catch (err) { fill(out, errorBox(err)); }
           } }, '转为办件') : null, out);
       })));
     } catch (e) { fill(found, errorBox(e)); }

@@ -114,6 +114,9 @@ class HallBrowserTest {
       clerk.type("#pre-search", CITIZEN_ID);
       clerk.find("#pre-search").sendKeys(Keys.ENTER);
       clerk.waitForText("#pre-found", preRegistration);
+      clerk.click("#pre-found li[data-number='" + preRegistration + "'] summary");
+      assertTrue(clerk.waitForText("#pre-found", "现居住地址").contains("新密市青屏街街道示例社区5号楼1单元302室"),
+          "the clerk checks the form by its own field titles");
       clerk.shot("pre-registration-found");
       clerk.click("#pre-found li[data-number='" + preRegistration + "'] button.convert");
       String caseNumber = first("办件编号 (\\d+)", clerk.waitForText("#pre-found", "已受理"));
@@ -123,8 +126,21 @@ class HallBrowserTest {
       assertTrue(clerk.find("#current-ticket").getText().contains(caseNumber));
       clerk.shot("served");
 
+      assertTrue(clerk.all("#pre-found button.convert").isEmpty(), "taken in once: the button is gone");
+
+      // A walk-in without a phone: the clerk takes a number for them.
+      clerk.clickButton("取号");
+      String walkIn = first("已取号 (A\\d+)", clerk.waitForText("#walk-in-result", "已取号"));
+      clerk.shot("walk-in-number");
+
       clerk.go("/console/#/hall/display");
       clerk.waitForText("#queue-board", "今日已办 1 人");
+      clerk.waitForText("#queue-board", walkIn);
+      clerk.waitForText("#display-state", "实时更新中");
+      // The screen follows the queue live: a number taken elsewhere appears without a reload.
+      String next = new io.vertx.core.json.JsonObject(gateway.post("clerk", "/api/v1/halls/xm-city/tickets",
+          new io.vertx.core.json.JsonObject()).body()).getString("number");
+      clerk.waitForText("#queue-board", next);
       clerk.shot("queue-screen");
       assertEquals(List.of(), clerk.pageErrors());
 

@@ -140,6 +140,8 @@ class HallQueueTest {
     assertEquals(403, gateway.post("clerk.town", "/api/v1/halls/" + HALL + "/tickets/call",
         new JsonObject().put("windowCode", "w01")).statusCode());
     assertEquals(403, gateway.post("reviewer.mzj", "/api/v1/halls/" + HALL + "/tickets", new JsonObject()).statusCode());
+    assertEquals(403, gateway.post("citizen", "/api/v1/halls/" + HALL + "/tickets", new JsonObject()).statusCode(),
+        "a citizen queues only with a booking, never from afar");
     HttpResponse<String> unknown = gateway.post("clerk", "/api/v1/halls/" + HALL + "/tickets/call",
         new JsonObject().put("windowCode", "w99"));
     assertEquals(422, unknown.statusCode(), unknown.body());

@@ -53,21 +53,22 @@ public final class QueueService {
 
   /**
    * Takes a number: {matterCode?} for a walk-in, {appointmentNumber} with a booking of today at this hall. The
-   * hall's window staff take numbers for anyone; a citizen takes one for themselves (with their own booking).
+   * hall's window staff (and its kiosks, through them) take numbers for anyone; a citizen takes one only with
+   * their own booking, so nobody can queue for a hall from afar without one.
    */
   public Future<JsonObject> take(Caller caller, String hall, JsonObject body, Locale locale) {
     boolean citizen = caller.kind() == Caller.Kind.CITIZEN;
-    if (!citizen && !worksAt(caller, hall)) {
+    String booking = body.getString("appointmentNumber");
+    if (citizen ? booking == null : !worksAt(caller, hall)) {
       return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "ticket.forbidden"));
     }
     OffsetDateTime now = OffsetDateTime.now(calendar.clock());
-    String booking = body.getString("appointmentNumber");
     String takenBy = caller.scopeKey();
     if (booking == null) {
       return appointments.hallExists(hall).compose(exists -> !exists
           ? Future.failedFuture(new DomainException(ProblemCode.NOT_FOUND, "hall.notFound", hall))
           : store.pool().withTransaction(tx -> store.take(tx, hall, today(), "A", body.getString("matterCode"), null,
-                  null, citizen ? caller.subject() : null, takenBy, now)
+                  null, null, takenBy, now)
               .compose(t -> taken(tx, caller, t))))
           .recover(e -> e instanceof io.vertx.pgclient.PgException pg && "23503".equals(pg.getSqlState())
               ? AppointmentService.invalid(List.of(new Violation("/matterCode", "unknown",
@@ -184,5 +185,26 @@ public final class QueueService {
     board.getJsonArray("waiting").forEach(t -> ((JsonObject) t).remove("calledBy"));
     board.getJsonArray("called").forEach(t -> ((JsonObject) t).remove("calledBy"));
     return board;
+  }
+
+  /**
+   * 大厅考核 figures of a hall between two days (YYYY-MM-DD, both included; default today): supervisors and
+   * administrators for any hall, the hall's own clerks and agents for theirs.
+   */
+  public Future<JsonObject> assessment(Caller caller, String hall, Optional<String> from, Optional<String> to) {
+    boolean oversight = caller.kind() == Caller.Kind.STAFF && (caller.has(Role.SUPERVISOR) || caller.has(Role.ADMIN));
+    if (!oversight && !worksAt(caller, hall)) {
+      return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "ticket.forbidden"));
+    }
+    LocalDate start;
+    LocalDate end;
+    try {
+      start = from.map(LocalDate::parse).orElse(today());
+      end = to.map(LocalDate::parse).orElse(start);
+    } catch (java.time.format.DateTimeParseException e) {
+      return Future.failedFuture(new DomainException(ProblemCode.BAD_REQUEST, "request.invalid", "from, to"));
+    }
+    return appointments.hallExists(hall).compose(exists -> exists ? store.assessment(hall, start, end)
+        : Future.failedFuture(new DomainException(ProblemCode.NOT_FOUND, "hall.notFound", hall)));
   }
 }
