@@ -45,6 +45,10 @@ import cn.tongban.core.privacy.DataKeys;
 import cn.tongban.core.privacy.PersonalData;
 import cn.tongban.core.privacy.Rewrap;
 import cn.tongban.core.privacy.SealedTable;
+import cn.tongban.core.hall.AppointmentService;
+import cn.tongban.core.hall.HallJobs;
+import cn.tongban.core.hall.PreRegistrationService;
+import cn.tongban.core.hall.QueueService;
 import cn.tongban.core.sharing.SharedDatasets;
 import cn.tongban.plugin.MaterialScanner;
 import io.vertx.core.Future;
@@ -70,7 +74,8 @@ public final class Platform {
   /** Every table with sealed personal data, each declared by the store that owns it. */
   private static final List<SealedTable> SEALED_TABLES = List.of(IdentityStore.SEALED, ApplicationStore.SEALED,
       Licence.SEALED, MaterialService.SEALED, AgentAuthorisations.SEALED, ApplicationStore.SEALED_CREDIT,
-      SigningKeys.SEALED, LicenceService.SEALED_KEYS, PluginHost.SEALED_SHARED, WorkOrderStore.SEALED);
+      SigningKeys.SEALED, LicenceService.SEALED_KEYS, PluginHost.SEALED_SHARED, WorkOrderStore.SEALED,
+      PreRegistrationService.SEALED);
 
   private static final Logger LOG = Logger.getLogger(Platform.class.getName());
 
@@ -108,6 +113,10 @@ public final class Platform {
   private final MessageConsumer<String> calendarChanges;
   private final ScheduledJobs jobs;
   private final PluginHost plugins;
+  private final AppointmentService appointments;
+  private final HallJobs hallJobs;
+  private final QueueService queue;
+  private final PreRegistrationService preRegistrations;
 
   private Platform(Vertx vertx, TongbanConfig config, Optional<EmbeddedPostgresServer> embeddedPostgres,
       Optional<EmbeddedRedisServer> embeddedRedis, Pool pool, Redis redis, SigningKeys.Pem signingKey,
@@ -162,8 +171,13 @@ public final class Platform {
     // No form-handler plugins are installed yet: a definition naming one is refused at publishing.
     this.authoring = new MatterAuthoringService(matterStore,
         new DefinitionChecker(validator, plugins.configSchemas(), plugins.configChecks()), validator);
+    this.appointments = new AppointmentService(pool, calendar, matters, identity, config);
+    this.queue = new QueueService(pool, calendar);
+    this.preRegistrations = new PreRegistrationService(pool, personal, matters, identity, dataChecker, applications,
+        queue, calendar, config.hall().preRegistrationDays());
+    this.hallJobs = new HallJobs(appointments, preRegistrations);
     this.jobs = ScheduledJobs.start(vertx, config, departmentStatistics, relay, auditChain, deadlines, ratings,
-        workOrderDeadlines);
+        workOrderDeadlines, hallJobs);
   }
 
   /** Starts everything the configuration asks for, on the system clock. */
@@ -282,6 +296,23 @@ public final class Platform {
 
   public OrganisationService organisation() {
     return organisation;
+  }
+
+  /** The hall services' periodic pass (tests run it by hand on a moved clock). */
+  public HallJobs hallJobs() {
+    return hallJobs;
+  }
+
+  public QueueService queue() {
+    return queue;
+  }
+
+  public PreRegistrationService preRegistrations() {
+    return preRegistrations;
+  }
+
+  public AppointmentService appointments() {
+    return appointments;
   }
 
   public AgentAuthorisations authorisations() {

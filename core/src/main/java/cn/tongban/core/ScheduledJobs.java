@@ -5,6 +5,7 @@ import cn.tongban.core.application.DepartmentStatistics;
 import cn.tongban.core.audit.AuditChain;
 import cn.tongban.core.config.TongbanConfig;
 import cn.tongban.core.hotline.WorkOrderDeadlines;
+import cn.tongban.core.hall.HallJobs;
 import cn.tongban.core.outbox.OutboxRelay;
 import cn.tongban.core.rating.RatingService;
 import io.vertx.core.Future;
@@ -48,7 +49,8 @@ final class ScheduledJobs {
 
   /** Starts the jobs the configuration switches on (an interval of 0 switches a job off). */
   static ScheduledJobs start(Vertx vertx, TongbanConfig config, DepartmentStatistics statistics, OutboxRelay relay,
-      AuditChain audit, DeadlineScanner deadlines, RatingService ratings, WorkOrderDeadlines workOrders) {
+      AuditChain audit, DeadlineScanner deadlines, RatingService ratings, WorkOrderDeadlines workOrders,
+      HallJobs hall) {
     ScheduledJobs jobs = new ScheduledJobs(vertx);
     // Keeps the counted changes of cases few, so that reading the statistics stays a sum of a few rows.
     jobs.every(FOLD_INTERVAL_MILLIS, "folding the department statistics failed", statistics::fold, false);
@@ -61,6 +63,8 @@ final class ScheduledJobs {
     jobs.every(config.scanIntervalSeconds() * 1000L, "ratings scan failed", ratings::scan, false);
     // Work orders' reminders and cards: unique warning rows keep two nodes from raising one twice.
     jobs.every(config.scanIntervalSeconds() * 1000L, "work-order deadline scan failed", workOrders::scan, false);
+    // Reminders, no-shows and pre-registration expiry claim their rows, so every node may run the pass.
+    jobs.every(config.hall().jobIntervalSeconds() * 1000L, "hall services pass failed", hall::pass, false);
     return jobs;
   }
 

@@ -21,6 +21,11 @@ export const PAGES = [
       '对恶意或与本部门无关的评价提出申诉', '监察人员裁定申诉'],
   },
   {
+    id: 'hall', title: '取号叫号', roles: ['CLERK', 'AGENT'], module: './hall.js',
+    does: ['叫下一号到本窗口，预约号在预约时段内优先', '办结、过号、转窗，记录等候和办理用时', '按预登记号或身份证号查找预登记，核对后一步转为办件',
+      '代群众取号', '本厅叫号屏'],
+  },
+  {
     id: 'supervision', title: '监察', roles: ['SUPERVISOR', 'ADMIN'], module: './supervision.js',
     does: ['实时看板：各状态、各部门办件', '提醒、黄牌、红牌实时推送', '同城通办统计', '部门办件统计图表', '好差评统计'],
   },

@@ -90,6 +90,7 @@ function render(m, halls) {
     ])),
     section('设定依据', text(m.legalBasis)),
     m.form ? h('p', {}, h('a', { id: 'apply-link', href: `/public/apply.html?code=${encodeURIComponent(m.code)}` }, '在线申请')) : null,
+    h('p', {}, h('a', { href: `/public/booking.html?matter=${encodeURIComponent(m.code)}`, id: 'book-link' }, '预约到大厅办理或在线预登记')),
     h('p', {}, '已提交申请？', h('a', { href: '/public/progress.html' }, '查询办理进度')));
 }
 

@@ -84,7 +84,7 @@ class AuthorisationTableTest {
         .putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("openid", "o-" + req.getParam("js_code")).put("session_key", "k").encode()))
         .listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    gateway = TestGateway.start(Map.of("TONGBAN_WECHAT_CODE2SESSION_URL",
+    gateway = TestGateway.start(Map.of("TONGBAN_HALL_MAX_OPEN_BOOKINGS", "100", "TONGBAN_WECHAT_CODE2SESSION_URL",
         "http://127.0.0.1:" + code2session.actualPort() + "/sns/jscode2session", "TONGBAN_WECHAT_APPID", "wx-app",
         "TONGBAN_WECHAT_SECRET", "wx-secret"));
     JsonObject submitted = done(gateway.post("citizen", "/api/v1/applications", new JsonObject()
@@ -393,6 +393,47 @@ class AuthorisationTableTest {
         none));
     p.put("Query.hotlineCase", c -> gql(c, "query($n: String!, $q: String!) { hotlineCase(number: $n, queryCode: $q) }",
         new JsonObject().put("n", shared).put("q", queryCode)));
+    // 大厅服务 (hall services)
+    p.put("getHallHours", c -> rest(c, "GET", "/api/v1/halls/xm-city/hours", none));
+    p.put("putHallHours", c -> rest(c, "PUT", "/api/v1/halls/xm-city/hours", new JsonObject()
+        .put("hours", new JsonObject().put("WORKDAY", new JsonArray()
+            .add(new JsonObject().put("from", "09:00").put("to", "12:00"))
+            .add(new JsonObject().put("from", "14:00").put("to", "17:00"))))
+        .put("slotMinutes", 30).put("capacity", 4)));
+    p.put("listHallSlots", c -> rest(c, "GET", "/api/v1/halls/xm-city/slots?matterCode=" + MATTER + "&date="
+        + bookingDay(), none));
+    p.put("Query.hallSlots", c -> gql(c, "query($h: String!, $m: String!, $d: String!) { hallSlots(hallCode: $h,"
+        + " matterCode: $m, date: $d) }", new JsonObject().put("h", "xm-city").put("m", MATTER).put("d", bookingDay())));
+    p.put("listAppointments", c -> rest(c, "GET", "/api/v1/appointments", none));
+    p.put("Query.appointments", c -> gql(c, "{ appointments }", new JsonObject()));
+    p.put("bookAppointment", c -> rest(c, "POST", "/api/v1/appointments", booking()));
+    p.put("Mutation.bookAppointment", c -> gql(c, "mutation($i: JSON!) { bookAppointment(input: $i) }",
+        new JsonObject().put("i", booking())));
+    p.put("changeAppointment", c -> rest(c, "POST", "/api/v1/appointments/" + booked() + "/change",
+        new JsonObject().put("startsAt", freeSlot())));
+    p.put("cancelAppointment", c -> rest(c, "POST", "/api/v1/appointments/" + booked() + "/cancel", none));
+    p.put("markAppointmentNoShow", c -> rest(c, "POST", "/api/v1/appointments/" + booked() + "/no-show", none));
+    p.put("takeTicket", c -> rest(c, "POST", "/api/v1/halls/xm-city/tickets", new JsonObject().put("matterCode", MATTER)));
+    p.put("callNextTicket", c -> rest(c, "POST", "/api/v1/halls/xm-city/tickets/call",
+        new JsonObject().put("windowCode", "w01")));
+    p.put("Mutation.callNextTicket", c -> gql(c, "mutation { callNextTicket(hallCode: \"xm-city\", windowCode: \"w01\") }",
+        new JsonObject()));
+    p.put("transferTicket", c -> rest(c, "POST", "/api/v1/halls/xm-city/tickets/" + calledTicket() + "/transfer",
+        new JsonObject().put("windowCode", "w02")));
+    p.put("finishTicket", c -> rest(c, "POST", "/api/v1/halls/xm-city/tickets/" + calledTicket() + "/finish",
+        new JsonObject().put("outcome", "SERVED")));
+    p.put("getHallQueue", c -> rest(c, "GET", "/api/v1/halls/xm-city/queue", none));
+    p.put("Query.hallQueue", c -> gql(c, "{ hallQueue(hallCode: \"xm-city\") }", new JsonObject()));
+    p.put("hallAssessment", c -> rest(c, "GET", "/api/v1/halls/xm-city/assessment", none));
+    p.put("Query.hallAssessment", c -> gql(c, "{ hallAssessment(hallCode: \"xm-city\") }", new JsonObject()));
+    p.put("createPreRegistration", c -> rest(c, "POST", "/api/v1/pre-registrations", new JsonObject()
+        .put("matterCode", MATTER).put("data", gateway.sample(MATTER))));
+    p.put("listPreRegistrations", c -> rest(c, "GET", "/api/v1/pre-registrations?idNumber=11010519491231002X", none));
+    p.put("getPreRegistration", c -> rest(c, "GET", "/api/v1/pre-registrations/" + preRegistered(), none));
+    p.put("convertPreRegistration", c -> rest(c, "POST", "/api/v1/pre-registrations/" + preRegistered() + "/convert",
+        new JsonObject()));
+    p.put("Mutation.convertPreRegistration", c -> gql(c, "mutation($n: String!) { convertPreRegistration(number: $n) }",
+        new JsonObject().put("n", preRegistered())));
     // licences
     p.put("listMyLicences", c -> rest(c, "GET", "/api/v1/licences", none));
     p.put("Query.licences", c -> gql(c, "{ licences { __typename } }", new JsonObject()));
@@ -624,6 +665,45 @@ class AuthorisationTableTest {
   }
 
   /** A valid 18-digit identity number (GB 11643 check digit) no one has used. */
+  /** A number called to the city hall's first window (a walk-in taken for it first). */
+  private static String calledTicket() throws Exception {
+    done(gateway.post("clerk", "/api/v1/halls/xm-city/tickets", new JsonObject()));
+    return done(gateway.post("clerk", "/api/v1/halls/xm-city/tickets/call", new JsonObject().put("windowCode", "w01")))
+        .getJsonObject("ticket").getString("number");
+  }
+
+  /** An open pre-registration of the demo citizen's. */
+  private static String preRegistered() throws Exception {
+    return done(gateway.post("citizen", "/api/v1/pre-registrations", new JsonObject().put("matterCode", MATTER)
+        .put("data", gateway.sample(MATTER)))).getString("number");
+  }
+
+  /** A working day two weeks on, whose slots at the city hall are all in the future. */
+  private static String bookingDay() {
+    java.time.LocalDate d = java.time.LocalDate.now(java.time.ZoneId.of("Asia/Shanghai")).plusDays(14);
+    while (d.getDayOfWeek().getValue() > 5) {
+      d = d.plusDays(1);
+    }
+    return d.toString();
+  }
+
+  /** The first slot of the booking day with a place left. */
+  private static String freeSlot() throws Exception {
+    JsonObject day = new JsonObject(gateway.send("GET", "/api/v1/halls/xm-city/slots?matterCode=" + MATTER
+        + "&date=" + bookingDay(), null).body());
+    return day.getJsonArray("slots").stream().map(JsonObject.class::cast).filter(s -> s.getBoolean("bookable"))
+        .findFirst().orElseThrow().getString("startsAt");
+  }
+
+  private static JsonObject booking() throws Exception {
+    return new JsonObject().put("hallCode", "xm-city").put("matterCode", MATTER).put("startsAt", freeSlot());
+  }
+
+  /** A booking of the demo citizen's. */
+  private static String booked() throws Exception {
+    return done(gateway.post("citizen", "/api/v1/appointments", booking())).getString("number");
+  }
+
   private static String newIdNumber() {
     String body = String.format("41018319900101%03d", SEQ.incrementAndGet() % 1000);
     int[] weights = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};

@@ -39,6 +39,11 @@ public final class WorkingCalendar {
     return day.getDayOfWeek() != DayOfWeek.SATURDAY && day.getDayOfWeek() != DayOfWeek.SUNDAY;
   }
 
+  /** Whether {@code day} is a statutory holiday (法定节假日) of the calendar, not just a weekend. */
+  public boolean isHoliday(LocalDate day) {
+    return special.get(day) == Kind.HOLIDAY;
+  }
+
   /** Whether the official notice for {@code year} has been entered. */
   public boolean knows(int year) {
     return years.contains(year);

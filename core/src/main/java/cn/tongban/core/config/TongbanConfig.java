@@ -49,6 +49,7 @@ public record TongbanConfig(
     int hstsMaxAgeSeconds,
     String publicUrl,
     Optional<DataKeys> dataKeys,
+    Hall hall,
     Map<String, String> settings,
     Ratings ratings) {
 
@@ -59,6 +60,15 @@ public record TongbanConfig(
    */
   public record Ratings(int windowDays, int defaultGrade, List<String> reasons, int verifyDays, int rectifyMinDays,
       int rectifyMaxDays, int callbackDays) {
+  }
+
+  /**
+   * 大厅服务 (docs/hall-services.md): slot length and places of a hall without hours of its own, open bookings per
+   * person, how late a booking may change, reminder lead, when an unkept booking is a no-show, how long a
+   * pre-registration stays open, and the interval of the hall job (0 = off).
+   */
+  public record Hall(int slotMinutes, int slotCapacity, int maxOpenBookings, int changeCutoffMinutes,
+      int reminderMinutes, int noShowMinutes, int preRegistrationDays, int jobIntervalSeconds) {
   }
 
   /**
@@ -183,7 +193,15 @@ public record TongbanConfig(
     RATING_RECTIFY_MAX_DAYS("TONGBAN_RATING_RECTIFY_MAX_DAYS", "ratingRectifyMaxDays", "15"),
     RATING_CALLBACK_DAYS("TONGBAN_RATING_CALLBACK_DAYS", "ratingCallbackDays", "3"),
     HOTLINE_DEADLINES("TONGBAN_HOTLINE_DEADLINES", "hotlineDeadlines",
-        "CONSULTATION=3,HELP=5,COMPLAINT=13,REPORT=13,SUGGESTION=15,PRAISE=15,SIGN_FOR=1");
+        "CONSULTATION=3,HELP=5,COMPLAINT=13,REPORT=13,SUGGESTION=15,PRAISE=15,SIGN_FOR=1"),
+    HALL_SLOT_MINUTES("TONGBAN_HALL_SLOT_MINUTES", "hallSlotMinutes", "30"),
+    HALL_SLOT_CAPACITY("TONGBAN_HALL_SLOT_CAPACITY", "hallSlotCapacity", "4"),
+    HALL_MAX_OPEN_BOOKINGS("TONGBAN_HALL_MAX_OPEN_BOOKINGS", "hallMaxOpenBookings", "3"),
+    HALL_CHANGE_CUTOFF_MINUTES("TONGBAN_HALL_CHANGE_CUTOFF_MINUTES", "hallChangeCutoffMinutes", "60"),
+    HALL_REMINDER_MINUTES("TONGBAN_HALL_REMINDER_MINUTES", "hallReminderMinutes", "1440"),
+    HALL_NO_SHOW_MINUTES("TONGBAN_HALL_NO_SHOW_MINUTES", "hallNoShowMinutes", "30"),
+    PRE_REGISTRATION_DAYS("TONGBAN_PRE_REGISTRATION_DAYS", "preRegistrationDays", "30"),
+    HALL_JOB_INTERVAL_SECONDS("TONGBAN_HALL_JOB_INTERVAL_SECONDS", "hallJobIntervalSeconds", "60");
 
     final String env;
     final String key;
@@ -309,6 +327,10 @@ public record TongbanConfig(
     Optional<DataKeys> dataKeys = dataKeys(values, problems);
     Ratings ratings = ratings(r, problems);
     HotlineDeadlines.parse(r.string(Option.HOTLINE_DEADLINES), problems);
+    Hall hall = new Hall(r.integer(Option.HALL_SLOT_MINUTES, 5, 240), r.integer(Option.HALL_SLOT_CAPACITY, 1, 1000),
+        r.integer(Option.HALL_MAX_OPEN_BOOKINGS, 1, 100), r.integer(Option.HALL_CHANGE_CUTOFF_MINUTES, 0, 10_080),
+        r.integer(Option.HALL_REMINDER_MINUTES, 0, 10_080), r.integer(Option.HALL_NO_SHOW_MINUTES, 0, 1440),
+        r.integer(Option.PRE_REGISTRATION_DAYS, 1, 366), r.integer(Option.HALL_JOB_INTERVAL_SECONDS, 0, 86_400));
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid configuration:\n  - " + String.join("\n  - ", problems));
     }
@@ -317,7 +339,8 @@ public record TongbanConfig(
         maxFailures, lockSeconds, area, scanInterval, perAddress, clientRate, relayInterval, maxAttempts, backoff,
         lease, wechatUrl, Optional.ofNullable(values.get(Option.WECHAT_APPID.env)),
         Optional.ofNullable(values.get(Option.WECHAT_SECRET.env)), List.copyOf(levels), materialLimit, materialDays,
-        sealInterval, List.copyOf(corsOrigins), hsts, publicUrl, dataKeys, tongbanSettings(env, values), ratings);
+        sealInterval, List.copyOf(corsOrigins), hsts, publicUrl, dataKeys, hall, tongbanSettings(env, values),
+        ratings);
   }
 
   private static Ratings ratings(Reader r, List<String> problems) {

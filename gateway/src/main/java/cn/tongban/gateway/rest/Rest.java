@@ -39,6 +39,12 @@ final class Rest {
     return validated(rc).getBody().getJsonObject();
   }
 
+  /** The validated body, or an empty object when the operation's optional body was not sent. */
+  static JsonObject optionalBody(RoutingContext rc) {
+    RequestParameter p = validated(rc).getBody();
+    return p == null || p.isNull() || p.isEmpty() ? new JsonObject() : p.getJsonObject();
+  }
+
   private static Optional<RequestParameter> param(RequestParameter p) {
     return p == null || p.isNull() || p.isEmpty() ? Optional.empty() : Optional.of(p);
   }

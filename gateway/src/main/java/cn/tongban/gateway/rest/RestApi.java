@@ -162,6 +162,25 @@ public final class RestApi {
     operations.put("workOrderStatistics", workOrders::workOrderStatistics);
     operations.put("listWorkOrderDepartments", workOrders::listWorkOrderDepartments);
     operations.put("lookupHotlineCase", workOrders::lookupHotlineCase);
+    HallOperations hall = new HallOperations(platform.appointments(), platform.queue(), platform.preRegistrations());
+    operations.put("getHallHours", hall::getHallHours);
+    operations.put("putHallHours", hall::putHallHours);
+    operations.put("listHallSlots", hall::listHallSlots);
+    operations.put("listAppointments", hall::listAppointments);
+    operations.put("bookAppointment", hall::bookAppointment);
+    operations.put("changeAppointment", hall::changeAppointment);
+    operations.put("cancelAppointment", hall::cancelAppointment);
+    operations.put("markAppointmentNoShow", hall::markAppointmentNoShow);
+    operations.put("takeTicket", hall::takeTicket);
+    operations.put("callNextTicket", hall::callNextTicket);
+    operations.put("transferTicket", hall::transferTicket);
+    operations.put("finishTicket", hall::finishTicket);
+    operations.put("getHallQueue", hall::getHallQueue);
+    operations.put("hallAssessment", hall::hallAssessment);
+    operations.put("createPreRegistration", hall::createPreRegistration);
+    operations.put("listPreRegistrations", hall::listPreRegistrations);
+    operations.put("getPreRegistration", hall::getPreRegistration);
+    operations.put("convertPreRegistration", hall::convertPreRegistration);
 
     JsonObject model = new JsonObject(contractYaml.isEmpty() ? Map.of()
         : (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions())).load(contractYaml));

@@ -1,0 +1,295 @@
+package cn.tongban.core.hall;
+
+import cn.tongban.core.access.Access;
+import cn.tongban.core.access.Caller;
+import cn.tongban.core.access.Role;
+import cn.tongban.core.audit.AuditLog;
+import cn.tongban.core.clock.CalendarService;
+import cn.tongban.core.config.TongbanConfig;
+import cn.tongban.core.event.Outbox;
+import cn.tongban.core.identity.Account;
+import cn.tongban.core.identity.IdentityService;
+import cn.tongban.core.matter.MatterService;
+import cn.tongban.core.problem.DomainException;
+import cn.tongban.core.problem.Messages;
+import cn.tongban.core.problem.ProblemCode;
+import cn.tongban.core.problem.Violation;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
+
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * 预约服务: a hall's opening hours, its slots per matter with their places, and booking, changing and cancelling
+ * them. Citizens book for themselves at the real-name level the matter asks for and hold at most
+ * {@code maxOpenBookings} open bookings; a hall's clerks see the day's bookings and mark no-shows.
+ */
+public final class AppointmentService {
+  private final AppointmentStore store;
+  private final CalendarService calendar;
+  private final MatterService matters;
+  private final IdentityService identity;
+  private final TongbanConfig.Hall settings;
+  private final List<TongbanConfig.RealNameLevel> levels;
+
+  public AppointmentService(io.vertx.sqlclient.Pool pool, CalendarService calendar, MatterService matters,
+      IdentityService identity, TongbanConfig config) {
+    this.store = new AppointmentStore(pool);
+    this.calendar = calendar;
+    this.matters = matters;
+    this.identity = identity;
+    this.settings = config.hall();
+    this.levels = config.realNameLevels();
+  }
+
+  /** A hall's opening hours (public); 404 for an unknown hall. */
+  public Future<JsonObject> hours(String hall) {
+    return hallHours(hall).map(HallHours::toJson);
+  }
+
+  Future<HallHours> hallHours(String hall) {
+    return store.hours(hall).compose(own -> own.isPresent()
+        ? Future.succeededFuture(HallHours.parse(hall, own.get(), new ArrayList<>(), Messages.DEFAULT))
+        : store.hallExists(hall).compose(exists -> exists
+            ? Future.succeededFuture(HallHours.defaults(hall, settings.slotMinutes(), settings.slotCapacity()))
+            : Future.failedFuture(new DomainException(ProblemCode.NOT_FOUND, "hall.notFound", hall))));
+  }
+
+  /** Sets a hall's opening hours (administrators); slots already booked keep their places. */
+  public Future<JsonObject> putHours(Caller caller, String hall, JsonObject body, Locale locale) {
+    return Access.require(caller, "account.forbidden", Role.ADMIN).compose(v -> {
+      List<Violation> violations = new ArrayList<>();
+      HallHours h = HallHours.parse(hall, body, violations, locale);
+      if (!violations.isEmpty()) {
+        return invalid(violations);
+      }
+      return store.hallExists(hall).compose(exists -> exists ? Future.succeededFuture()
+              : Future.failedFuture(new DomainException(ProblemCode.NOT_FOUND, "hall.notFound", hall)))
+          .compose(x -> store.pool().withTransaction(tx -> store.putHours(tx, h)
+              .compose(y -> AuditLog.record(tx, caller.scopeKey(), "hall.hours", "hall", hall, h.toJson()))))
+          .map(x -> h.toJson());
+    });
+  }
+
+  /**
+   * The slots of a hall for a matter on a day (public): start, end, period, places and places left; none on a
+   * day the hall is closed. 404 for an unknown hall or matter, 400 for a malformed date.
+   */
+  public Future<JsonObject> slots(String hall, String matter, String date) {
+    LocalDate day;
+    try {
+      day = LocalDate.parse(date);
+    } catch (DateTimeParseException | NullPointerException e) {
+      return Future.failedFuture(new DomainException(ProblemCode.BAD_REQUEST, "request.invalid", "date"));
+    }
+    OffsetDateTime now = OffsetDateTime.now(calendar.clock());
+    return matters.get(matter).compose(m -> hallHours(hall)).compose(h -> store.booked(hall, matter,
+        HallTime.at(day, java.time.LocalTime.MIDNIGHT), HallTime.at(day.plusDays(1), java.time.LocalTime.MIDNIGHT))
+        .map(booked -> {
+          JsonArray slots = new JsonArray();
+          int capacity = h.capacityOf(matter);
+          for (HallHours.Slot s : h.slots(calendar.calendar(), day)) {
+            OffsetDateTime start = HallTime.at(day, s.start());
+            int taken = booked.getOrDefault(start, 0);
+            slots.add(new JsonObject().put("startsAt", HallTime.text(start))
+                .put("endsAt", HallTime.text(HallTime.at(day, s.end()))).put("period", s.period())
+                .put("capacity", capacity).put("booked", taken).put("available", Math.max(0, capacity - taken))
+                .put("bookable", start.isAfter(now) && taken < capacity));
+          }
+          return new JsonObject().put("hallCode", hall).put("matterCode", matter).put("date", day.toString())
+              .put("dayKind", HallHours.dayKind(calendar.calendar(), day).orElse("CLOSED")).put("slots", slots);
+        }));
+  }
+
+  /** One slot of the hall's hours starting at {@code start}, or a violation at {@code pointer}. */
+  private Future<HallHours.Slot> slotAt(String hall, OffsetDateTime start, String pointer, Locale locale) {
+    return hallHours(hall).compose(h -> {
+      if (start == null) {
+        return invalid(List.of(new Violation(pointer, "format", Messages.get(locale, "violation.format",
+            pointer.substring(1), "2026-12-07T09:00:00+08:00"))));
+      }
+      LocalDate day = start.toLocalDate();
+      Optional<HallHours.Slot> slot = h.slots(calendar.calendar(), day).stream()
+          .filter(s -> HallTime.at(day, s.start()).isEqual(start)).findFirst();
+      if (slot.isEmpty()) {
+        return invalid(List.of(new Violation(pointer, "outsideHours", Messages.get(locale, "appointment.outsideHours"))));
+      }
+      if (!start.isAfter(OffsetDateTime.now(calendar.clock()))) {
+        return invalid(List.of(new Violation(pointer, "past", Messages.get(locale, "appointment.past"))));
+      }
+      return Future.succeededFuture(slot.get());
+    });
+  }
+
+  /** Books a slot for the signed-in citizen: {hallCode, matterCode, startsAt}. */
+  public Future<JsonObject> book(Caller caller, JsonObject body, Locale locale) {
+    if (caller.kind() != Caller.Kind.CITIZEN) {
+      return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "appointment.forbidden"));
+    }
+    String hall = body.getString("hallCode");
+    String matter = body.getString("matterCode");
+    OffsetDateTime start = HallTime.parse(body.getString("startsAt"));
+    OffsetDateTime now = OffsetDateTime.now(calendar.clock());
+    return matters.get(matter).compose(m -> citizen(caller).compose(account -> {
+      int required = m.matter().document().getInteger("minRealNameLevel", 1);
+      if (account.realNameLevel() < required) {
+        return Future.failedFuture(new DomainException(ProblemCode.REAL_NAME_LEVEL_TOO_LOW, "realname.tooLow",
+            levelCode(required), levelCode(account.realNameLevel())));
+      }
+      return hallHours(hall).compose(h -> slotAt(hall, start, "/startsAt", locale).compose(slot ->
+          store.pool().withTransaction(tx -> store.lockPerson(tx, account.id())
+              .compose(x -> store.openBookings(tx, account.id(), now))
+              .compose(open -> open >= settings.maxOpenBookings()
+                  ? invalid(List.of(new Violation("", "tooManyBookings",
+                      Messages.get(locale, "appointment.tooMany", settings.maxOpenBookings()))))
+                  : take(tx, hall, matter, start, h.capacityOf(matter), locale))
+              .compose(x -> store.insert(tx, hall, matter, start, HallTime.at(start.toLocalDate(), slot.end()),
+                  slot.period(), account.id(), account.displayName(), now))
+              .compose(number -> AuditLog.record(tx, caller.scopeKey(), "appointment.booked", "appointment",
+                      number, new JsonObject().put("hallCode", hall).put("matterCode", matter)
+                          .put("startsAt", HallTime.text(start)))
+                  .compose(x -> Outbox.append(tx, "appointment", number, "AppointmentBooked", new JsonObject()
+                      .put("number", number).put("hallCode", hall).put("matterCode", matter)
+                      .put("startsAt", HallTime.text(start)).put("accountId", account.id())))
+                  .compose(x -> store.find(tx, number, false)).map(Optional::orElseThrow)))));
+    }));
+  }
+
+  private Future<Void> take(SqlClient tx, String hall, String matter, OffsetDateTime start, int capacity,
+      Locale locale) {
+    return store.takePlace(tx, hall, matter, start, capacity).compose(ok -> ok ? Future.succeededFuture()
+        : invalid(List.of(new Violation("/startsAt", "full", Messages.get(locale, "appointment.full")))));
+  }
+
+  /** Moves a booking to another slot of the same hall and matter, up to the cut-off before its start. */
+  public Future<JsonObject> change(Caller caller, String number, JsonObject body, Locale locale) {
+    OffsetDateTime start = HallTime.parse(body.getString("startsAt"));
+    OffsetDateTime now = OffsetDateTime.now(calendar.clock());
+    return own(caller, number).compose(a -> hallHours(a.getString("hallCode"))
+        .compose(h -> slotAt(a.getString("hallCode"), start, "/startsAt", locale).compose(slot ->
+            store.pool().withTransaction(tx -> store.find(tx, number, true).map(Optional::orElseThrow)
+                .compose(locked -> changeable(locked, now, locale))
+                .compose(locked -> take(tx, locked.getString("hallCode"), locked.getString("matterCode"), start,
+                        h.capacityOf(locked.getString("matterCode")), locale)
+                    .compose(x -> store.releasePlace(tx, locked.getString("hallCode"), locked.getString("matterCode"),
+                        HallTime.parse(locked.getString("startsAt"))))
+                    .compose(x -> store.move(tx, number, start, HallTime.at(start.toLocalDate(), slot.end()),
+                        slot.period(), now))
+                    .compose(x -> AuditLog.record(tx, caller.scopeKey(), "appointment.changed", "appointment",
+                        number, new JsonObject().put("from", locked.getString("startsAt"))
+                            .put("to", HallTime.text(start))))
+                    .compose(x -> Outbox.append(tx, "appointment", number, "AppointmentChanged", new JsonObject()
+                        .put("number", number).put("startsAt", HallTime.text(start))))
+                    .compose(x -> store.find(tx, number, false)).map(Optional::orElseThrow))))));
+  }
+
+  /** Cancels a booking (its holder), up to the cut-off before its start; the place is free again. */
+  public Future<JsonObject> cancel(Caller caller, String number, Locale locale) {
+    OffsetDateTime now = OffsetDateTime.now(calendar.clock());
+    return own(caller, number).compose(a -> store.pool().withTransaction(tx -> store.find(tx, number, true)
+        .map(Optional::orElseThrow)
+        .compose(locked -> changeable(locked, now, locale))
+        .compose(locked -> store.setStatus(tx, number, "CANCELLED", now)
+            .compose(x -> store.releasePlace(tx, locked.getString("hallCode"), locked.getString("matterCode"),
+                HallTime.parse(locked.getString("startsAt")))))
+        .compose(x -> AuditLog.record(tx, caller.scopeKey(), "appointment.cancelled", "appointment", number, null))
+        .compose(x -> Outbox.append(tx, "appointment", number, "AppointmentCancelled",
+            new JsonObject().put("number", number)))
+        .compose(x -> store.find(tx, number, false)).map(Optional::orElseThrow)));
+  }
+
+  /** 爽约: a clerk of the booking's hall records that the applicant did not come, once its slot has begun. */
+  public Future<JsonObject> noShow(Caller caller, String number) {
+    OffsetDateTime now = OffsetDateTime.now(calendar.clock());
+    return Access.require(caller, "appointment.forbidden", Role.CLERK, Role.AGENT)
+        .compose(v -> store.find(store.pool(), number, false))
+        .compose(found -> found.filter(a -> caller.hallCode().map(a.getString("hallCode")::equals).orElse(false))
+            .map(Future::succeededFuture)
+            .orElseGet(() -> Future.failedFuture(new DomainException(ProblemCode.NOT_FOUND, "appointment.notFound",
+                number))))
+        .compose(a -> HallTime.parse(a.getString("startsAt")).isAfter(now) || !"BOOKED".equals(a.getString("status"))
+            ? Future.failedFuture(new DomainException(ProblemCode.ILLEGAL_TRANSITION, "appointment.notNoShow"))
+            : store.pool().withTransaction(tx -> store.setStatus(tx, number, "NO_SHOW", now)
+                .compose(ok -> ok ? Future.<Void>succeededFuture() : Future.failedFuture(
+                    new DomainException(ProblemCode.ILLEGAL_TRANSITION, "appointment.notNoShow")))
+                .compose(x -> AuditLog.record(tx, caller.scopeKey(), "appointment.noShow", "appointment", number,
+                    null))
+                .compose(x -> Outbox.append(tx, "appointment", number, "AppointmentNoShow",
+                    new JsonObject().put("number", number).put("hallCode", a.getString("hallCode"))))
+                .compose(x -> store.find(tx, number, false)).map(Optional::orElseThrow)));
+  }
+
+  /**
+   * The appointments the caller may see, by start: a citizen their own, a hall's clerks and agents their
+   * hall's, supervisors and administrators all; {@code date} (YYYY-MM-DD) narrows them to one day.
+   */
+  public Future<List<JsonObject>> list(Caller caller, Optional<String> date) {
+    OffsetDateTime dayStart;
+    try {
+      dayStart = date.map(d -> HallTime.at(LocalDate.parse(d), java.time.LocalTime.MIDNIGHT)).orElse(null);
+    } catch (DateTimeParseException e) {
+      return Future.failedFuture(new DomainException(ProblemCode.BAD_REQUEST, "request.invalid", "date"));
+    }
+    if (caller.kind() == Caller.Kind.CITIZEN) {
+      return store.list(caller.subject(), null, dayStart);
+    }
+    if (caller.has(Role.ADMIN) || caller.has(Role.SUPERVISOR)) {
+      return store.list(null, null, dayStart);
+    }
+    if ((caller.has(Role.CLERK) || caller.has(Role.AGENT)) && caller.hallCode().isPresent()) {
+      return store.list(null, caller.hallCode().get(), dayStart);
+    }
+    return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "appointment.forbidden"));
+  }
+
+  /** The periodic pass: reminders before slots, then no-shows of slots long over. */
+  public Future<Integer> remindAndClose() {
+    OffsetDateTime now = OffsetDateTime.now(calendar.clock());
+    return store.remind(now, now.plusMinutes(settings.reminderMinutes()))
+        .compose(n -> store.markNoShows(now.minusMinutes(settings.noShowMinutes()), now).map(m -> n + m));
+  }
+
+  /** The booking, for its holder only (404 for anyone else). */
+  private Future<JsonObject> own(Caller caller, String number) {
+    return store.find(store.pool(), number, false).compose(found -> found
+        .filter(a -> caller.kind() == Caller.Kind.CITIZEN && caller.subject().equals(a.getString("accountId")))
+        .map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(new DomainException(ProblemCode.NOT_FOUND, "appointment.notFound",
+            number))));
+  }
+
+  private Future<JsonObject> changeable(JsonObject a, OffsetDateTime now, Locale locale) {
+    if (!"BOOKED".equals(a.getString("status"))) {
+      return Future.failedFuture(new DomainException(ProblemCode.ILLEGAL_TRANSITION, "appointment.notBooked",
+          a.getString("status")));
+    }
+    if (now.plusMinutes(settings.changeCutoffMinutes()).isAfter(HallTime.parse(a.getString("startsAt")))) {
+      return Future.failedFuture(new DomainException(ProblemCode.ILLEGAL_TRANSITION, "appointment.tooLate",
+          settings.changeCutoffMinutes()));
+    }
+    return Future.succeededFuture(a);
+  }
+
+  private Future<Account> citizen(Caller caller) {
+    return identity.account(caller.subject()).map(a -> a.orElseThrow(() ->
+        new DomainException(ProblemCode.UNAUTHENTICATED, "auth.invalidToken")));
+  }
+
+  private String levelCode(int rank) {
+    return levels.stream().filter(l -> l.rank() == rank).map(TongbanConfig.RealNameLevel::code).findFirst()
+        .orElse("L" + rank);
+  }
+
+  static <T> Future<T> invalid(List<Violation> violations) {
+    return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "hall.invalid",
+        violations, violations.size()));
+  }
+}
