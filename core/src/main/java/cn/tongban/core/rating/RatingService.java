@@ -2,6 +2,7 @@ package cn.tongban.core.rating;
 
 import cn.tongban.core.access.Caller;
 import cn.tongban.core.access.Role;
+import cn.tongban.core.application.Application;
 import cn.tongban.core.application.ApplicationService;
 import cn.tongban.core.audit.AuditLog;
 import cn.tongban.core.clock.CalendarService;
@@ -151,6 +152,14 @@ public final class RatingService {
   public Future<Optional<JsonObject>> ofCase(Caller caller, String number) {
     return applications.visible(caller, number).compose(visible -> visible ? store.findByNumber(number)
         : Future.succeededFuture(Optional.empty()));
+  }
+
+  /**
+   * The rating of a case just read for its caller ({@link ApplicationService#get} checked the scope and the
+   * {@link Application} is its proof), without checking the scope a second time on the read path.
+   */
+  public Future<Optional<JsonObject>> ofShownCase(Application shown) {
+    return store.findByNumber(shown.number());
   }
 
   // ------------------------------------------------------------------------------------ bad reviews
