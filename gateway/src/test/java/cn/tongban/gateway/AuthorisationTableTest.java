@@ -386,6 +386,8 @@ class AuthorisationTableTest {
     p.put("listMyMaterials", c -> rest(c, "GET", "/api/v1/materials", none));
     p.put("getMaterial", c -> rest(c, "GET", "/api/v1/materials/" + material, none));
     p.put("getMaterialContent", c -> rest(c, "GET", "/api/v1/materials/" + material + "/content", none));
+    // written intake decisions (受理通知书 / 不予受理决定书): the accepted case
+    p.put("getIntakeNotice", c -> rest(c, "GET", "/api/v1/applications/" + shared + "/intake-notice", none));
     // global state, last: keys, accounts, sessions
     p.put("getDataKeys", c -> rest(c, "GET", "/api/v1/admin/data-keys", none));
     p.put("rotateLicenceKey", c -> rest(c, "POST", "/api/v1/admin/licence-keys/rotate", none));

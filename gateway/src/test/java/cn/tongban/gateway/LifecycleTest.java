@@ -240,6 +240,44 @@ class LifecycleTest {
   }
 
   @Test
+  void acceptanceAndRefusalAreGivenInDatedWrittenNotices() throws Exception {
+    String accepted = submit("2026-12-07T09:00:00");
+    HttpResponse<String> none = gateway.send("GET", "/api/v1/applications/" + accepted + "/intake-notice", null,
+        "Authorization", "Bearer " + gateway.token("clerk"));
+    assertEquals(409, none.statusCode(), "nothing decided yet: " + none.body());
+    CLOCK.set("2026-12-08T10:00:00");
+    JsonObject acceptance = ok(act("clerk", accepted, action("accept")));
+    HttpResponse<String> page = gateway.send("GET", "/api/v1/applications/" + accepted + "/intake-notice", null,
+        "Authorization", "Bearer " + gateway.token("citizen"));
+    assertEquals(200, page.statusCode(), page.body());
+    assertTrue(page.headers().firstValue("Content-Type").orElseThrow().startsWith("text/html"));
+    String html = page.body();
+    assertTrue(html.contains("<h1>受理通知书</h1>") && html.contains(accepted) && html.contains("老年人优待证办理"), html);
+    assertTrue(html.contains("决定予以受理") && html.contains("第三十二条"), html);
+    assertTrue(html.contains("受理日期：2026年12月8日"), "the acceptance day: " + html);
+    assertTrue(html.contains("法定办结期限：" + java.time.LocalDate.parse(acceptance.getString("legalDueDate"))
+        .format(java.time.format.DateTimeFormatter.ofPattern("yyyy年M月d日"))), html);
+    assertTrue(html.contains("民政局"), "the deciding department: " + html);
+    assertEquals(404, gateway.send("GET", "/api/v1/applications/" + accepted + "/intake-notice", null,
+        "Authorization", "Bearer " + gateway.token("clerk.town")).statusCode());
+    HttpResponse<String> pdf = gateway.send("GET", "/api/v1/applications/" + accepted + "/intake-notice?format=pdf",
+        null, "Authorization", "Bearer " + gateway.token("clerk"));
+    assertEquals(200, pdf.statusCode());
+    assertEquals("application/pdf", pdf.headers().firstValue("Content-Type").orElseThrow());
+    assertTrue(pdf.body().startsWith("%PDF-"));
+
+    String refused = submit("2026-12-07T11:00:00");
+    CLOCK.set("2026-12-09T09:00:00");
+    ok(act("clerk", refused, action("not-accept").put("comment", "该事项不属于本部门职责范围<b>")));
+    String decision = gateway.send("GET", "/api/v1/applications/" + refused + "/intake-notice", null,
+        "Authorization", "Bearer " + gateway.token("citizen")).body();
+    assertTrue(decision.contains("<h1>不予受理决定书</h1>") && decision.contains("决定不予受理"), decision);
+    assertTrue(decision.contains("理由：该事项不属于本部门职责范围&lt;b&gt;"), "its reasons, escaped: " + decision);
+    assertTrue(decision.contains("行政复议") && decision.contains("行政诉讼"), "the applicant's remedies");
+    assertTrue(decision.contains("2026年12月9日"), "dated the day of the decision");
+  }
+
+  @Test
   void refusalNeedsReasonsAndEndsTheCase() throws Exception {
     String number = submit("2026-10-12T09:00:00");
     HttpResponse<String> noReason = act("clerk", number, action("not-accept"));
