@@ -32,8 +32,8 @@ import java.util.concurrent.TimeUnit;
 @Fork(1)
 public class LicenceSigningBenchmark {
   private final Sm2.KeyPair keys = Sm2.generate();
-  private final Licence unsigned = new Licence("11410183MB1234567X.0001.2026.000123", "1141018300001", "老年人优待证",
-      "新密市老年人优待证", "XM2026000123", "张三丰", "11010519491231002X", "111", "新密市民政局", "11410183MB1234567X",
+  private final Licence unsigned = new Licence("11410183MB12345674.0001.2026.000123", "1141018300001", "老年人优待证",
+      "新密市老年人优待证", "XM2026000123", "张三丰", "11010519491231002X", "111", "新密市民政局", "11410183MB12345674",
       Optional.of("mzj"), LocalDate.of(2026, 11, 28), "410183", LocalDate.of(2026, 11, 28),
       Optional.of(LocalDate.of(2031, 11, 27)), new JsonObject().put("name", "张三丰").put("gender", "男")
           .put("birthDate", "1949-12-31").put("address", "新密市青屏街街道西大街88号3号楼2单元")

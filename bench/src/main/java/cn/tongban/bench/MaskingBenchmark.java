@@ -25,7 +25,7 @@ public class MaskingBenchmark {
   private final JsonObject applicant = new JsonObject().put("kind", "PERSON").put("name", "张三丰")
       .put("idNumber", "11010519491231002X").put("phone", "13800138000")
       .put("address", "新密市青屏街街道西大街88号3号楼2单元")
-      .put("agent", new JsonObject().put("kind", "PERSON").put("name", "李四").put("idNumber", "410183199001011234")
+      .put("agent", new JsonObject().put("kind", "PERSON").put("name", "李四").put("idNumber", "410183199001011232")
           .put("phone", "13912345678"));
 
   @Benchmark

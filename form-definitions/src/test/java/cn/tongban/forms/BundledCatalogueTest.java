@@ -341,6 +341,43 @@ class BundledCatalogueTest {
   }
 
   @TestFactory
+  Stream<DynamicTest> everyIdentityNumberAndCreditCodeFieldDeclaresItsCheckedFormat() {
+    return perMatter(
+        entry -> {
+          List<String> unchecked = new ArrayList<>();
+          collectUncheckedCodes(entry.dataSchema(), "", unchecked);
+          assertTrue(unchecked.isEmpty(), "a field with the identity-number or credit-code pattern needs "
+              + "\"format\": \"gb11643\" / \"gb32100\" so the validator checks its check character: " + unchecked);
+        });
+  }
+
+  /** Every property (at any depth, in array items and conditional branches) with a code pattern but no format. */
+  private static void collectUncheckedCodes(JsonNode schema, String pointer, List<String> unchecked) {
+    if (schema.isArray()) {
+      schema.forEach(s -> collectUncheckedCodes(s, pointer, unchecked));
+      return;
+    }
+    if (!schema.isObject()) {
+      return;
+    }
+    String pattern = schema.path("pattern").asString("");
+    String format = schema.path("format").asString("");
+    if (pattern.equals(ID_NUMBER_PATTERN) && !format.equals("gb11643")
+        || pattern.equals(CREDIT_CODE_PATTERN) && !format.equals("gb32100")) {
+      unchecked.add(pointer);
+    }
+    for (Map.Entry<String, JsonNode> child : schema.properties()) {
+      String at = child.getKey().equals("properties") ? pointer : pointer + "/" + child.getKey();
+      if (child.getKey().equals("properties")) {
+        child.getValue().properties().forEach(p -> collectUncheckedCodes(p.getValue(), pointer + "/" + p.getKey(),
+            unchecked));
+      } else {
+        collectUncheckedCodes(child.getValue(), at, unchecked);
+      }
+    }
+  }
+
+  @TestFactory
   Stream<DynamicTest> conditionalFieldsAreRequiredWhenTheirConditionHolds() {
     record Case(String matter, String name, Consumer<ObjectNode> change, String pointer, String property) {}
     return Stream.of(

@@ -477,6 +477,8 @@ class AuthorisationTableTest {
     p.put("Query.ratingStatistics", c -> gql(c, "{ ratingStatistics }", new JsonObject()));
     p.put("ratingSettings", c -> rest(c, "GET", "/api/v1/ratings/settings", none));
     p.put("Query.ratingSettings", c -> gql(c, "{ ratingSettings }", new JsonObject()));
+    // written intake decisions (受理通知书 / 不予受理决定书): the accepted case
+    p.put("getIntakeNotice", c -> rest(c, "GET", "/api/v1/applications/" + shared + "/intake-notice", none));
     // global state, last: keys, accounts, sessions
     p.put("getDataKeys", c -> rest(c, "GET", "/api/v1/admin/data-keys", none));
     p.put("rotateLicenceKey", c -> rest(c, "POST", "/api/v1/admin/licence-keys/rotate", none));

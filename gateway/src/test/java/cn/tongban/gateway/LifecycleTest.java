@@ -180,6 +180,104 @@ class LifecycleTest {
   }
 
   @Test
+  void aReturnInReviewDoesNotRestartTheStatutoryClock() throws Exception {
+    String number = submit("2026-11-23T09:00:00");
+    JsonObject first = ok(act("clerk", number, action("accept")));
+    assertEquals("2026-11-23", first.getString("clockStart"));
+    CLOCK.set("2026-11-25T09:00:00");
+    ok(act("reviewer.mzj", number, action("review-return").put("items", new JsonArray()
+        .add(new JsonObject().put("pointer", "/data/address").put("message", "居住地址须写到门牌号")))));
+    CLOCK.set("2026-11-26T09:00:00");
+    ok(act("citizen", number, action("resubmit").put("data", gateway.sample(ELDERLY)
+        .put("address", "新密市青屏街街道示例社区5号楼1单元302室"))));
+    CLOCK.set("2026-11-27T09:00:00");
+    JsonObject again = ok(act("clerk", number, action("accept")));
+    assertEquals("ACCEPTED", again.getString("status"));
+    for (String field : List.of("clockStart", "dueDate", "legalDueDate", "acceptedAt")) {
+      assertEquals(first.getString(field), again.getString(field), field + " is kept: a return restarts nothing");
+    }
+    JsonArray steps = new JsonArray(gateway.send("GET", "/api/v1/applications/" + number + "/steps", null,
+        "Authorization", "Bearer " + gateway.token("clerk")).body());
+    JsonObject last = steps.getJsonObject(steps.size() - 1);
+    assertEquals("受理", last.getString("stepName"));
+    assertEquals("2026-11-23", last.getJsonObject("detail").getString("clockStart"), last.encode());
+  }
+
+  @Test
+  void aSecondNoticeMayOnlyNameWhatTheResubmissionHandedIn() throws Exception {
+    String number = submit("2026-11-30T09:00:00");
+    ok(act("clerk", number, action("request-correction").put("items", new JsonArray()
+        .add(new JsonObject().put("pointer", "/data/address").put("message", "居住地址须写到门牌号"))
+        .add(new JsonObject().put("material", "photo").put("message", "须为近期一寸免冠彩色照片")))));
+    CLOCK.set("2026-12-01T09:00:00");
+    ok(act("citizen", number, action("resubmit").put("data", gateway.sample(ELDERLY)
+        .put("address", "新密市青屏街街道示例社区5号楼1单元402室"))));
+    ok(act("clerk", number, action("accept")));
+
+    CLOCK.set("2026-12-02T09:00:00");
+    HttpResponse<String> unchanged = act("reviewer.mzj", number, action("review-return").put("items", new JsonArray()
+        .add(new JsonObject().put("pointer", "/data/address").put("message", "门牌号与户口簿不一致"))
+        .add(new JsonObject().put("pointer", "/data/name").put("message", "姓名有误"))
+        .add(new JsonObject().put("material", "household-register").put("message", "缺少户口簿"))
+        .add(new JsonObject().put("message", "其他问题"))));
+    assertEquals(422, unchanged.statusCode(), "一次性告知: what the first notice could have named is refused");
+    JsonArray violations = new JsonObject(unchanged.body()).getJsonArray("violations");
+    assertEquals(List.of("/items/1/pointer", "/items/2/material", "/items/3"), violations.stream()
+        .map(o -> ((JsonObject) o).getString("pointer")).toList(), violations.encode());
+    assertTrue(violations.stream().allMatch(o -> "oneTimeNotice".equals(((JsonObject) o).getString("code"))));
+
+    ok(act("reviewer.mzj", number, action("review-return").put("items", new JsonArray()
+        .add(new JsonObject().put("pointer", "/data/address").put("message", "门牌号与户口簿不一致"))
+        .add(new JsonObject().put("material", "photo").put("message", "新交的照片不是免冠照片")))));
+    JsonArray steps = new JsonArray(gateway.send("GET", "/api/v1/applications/" + number + "/steps", null,
+        "Authorization", "Bearer " + gateway.token("clerk")).body());
+    JsonObject resubmitted = steps.getJsonObject(2);
+    assertEquals("补正提交", resubmitted.getString("stepName"));
+    assertEquals(new JsonArray().add("/data/address"), resubmitted.getJsonObject("detail").getJsonArray("changed"));
+    JsonObject returned = steps.getJsonObject(steps.size() - 1);
+    assertEquals("审核退回", returned.getString("stepName"));
+    assertTrue(returned.getJsonObject("detail").getBoolean("aboutResubmission"), returned.encode());
+  }
+
+  @Test
+  void acceptanceAndRefusalAreGivenInDatedWrittenNotices() throws Exception {
+    String accepted = submit("2026-12-07T09:00:00");
+    HttpResponse<String> none = gateway.send("GET", "/api/v1/applications/" + accepted + "/intake-notice", null,
+        "Authorization", "Bearer " + gateway.token("clerk"));
+    assertEquals(409, none.statusCode(), "nothing decided yet: " + none.body());
+    CLOCK.set("2026-12-08T10:00:00");
+    JsonObject acceptance = ok(act("clerk", accepted, action("accept")));
+    HttpResponse<String> page = gateway.send("GET", "/api/v1/applications/" + accepted + "/intake-notice", null,
+        "Authorization", "Bearer " + gateway.token("citizen"));
+    assertEquals(200, page.statusCode(), page.body());
+    assertTrue(page.headers().firstValue("Content-Type").orElseThrow().startsWith("text/html"));
+    String html = page.body();
+    assertTrue(html.contains("<h1>受理通知书</h1>") && html.contains(accepted) && html.contains("老年人优待证办理"), html);
+    assertTrue(html.contains("决定予以受理") && html.contains("第三十二条"), html);
+    assertTrue(html.contains("受理日期：2026年12月8日"), "the acceptance day: " + html);
+    assertTrue(html.contains("法定办结期限：" + java.time.LocalDate.parse(acceptance.getString("legalDueDate"))
+        .format(java.time.format.DateTimeFormatter.ofPattern("yyyy年M月d日"))), html);
+    assertTrue(html.contains("民政局"), "the deciding department: " + html);
+    assertEquals(404, gateway.send("GET", "/api/v1/applications/" + accepted + "/intake-notice", null,
+        "Authorization", "Bearer " + gateway.token("clerk.town")).statusCode());
+    HttpResponse<String> pdf = gateway.send("GET", "/api/v1/applications/" + accepted + "/intake-notice?format=pdf",
+        null, "Authorization", "Bearer " + gateway.token("clerk"));
+    assertEquals(200, pdf.statusCode());
+    assertEquals("application/pdf", pdf.headers().firstValue("Content-Type").orElseThrow());
+    assertTrue(pdf.body().startsWith("%PDF-"));
+
+    String refused = submit("2026-12-07T11:00:00");
+    CLOCK.set("2026-12-09T09:00:00");
+    ok(act("clerk", refused, action("not-accept").put("comment", "该事项不属于本部门职责范围<b>")));
+    String decision = gateway.send("GET", "/api/v1/applications/" + refused + "/intake-notice", null,
+        "Authorization", "Bearer " + gateway.token("citizen")).body();
+    assertTrue(decision.contains("<h1>不予受理决定书</h1>") && decision.contains("决定不予受理"), decision);
+    assertTrue(decision.contains("理由：该事项不属于本部门职责范围&lt;b&gt;"), "its reasons, escaped: " + decision);
+    assertTrue(decision.contains("行政复议") && decision.contains("行政诉讼"), "the applicant's remedies");
+    assertTrue(decision.contains("2026年12月9日"), "dated the day of the decision");
+  }
+
+  @Test
   void refusalNeedsReasonsAndEndsTheCase() throws Exception {
     String number = submit("2026-10-12T09:00:00");
     HttpResponse<String> noReason = act("clerk", number, action("not-accept"));

@@ -116,10 +116,41 @@ class SubmissionTest {
             .put("matterCode", ELDERLY).put("channel", "WEB").put("data", data).encode(),
         "Authorization", "Bearer " + gateway.token("citizen"), "Content-Type", "application/json");
     assertEquals(422, r.statusCode(), "the pattern fits but the check character does not: " + r.body());
-    JsonObject v = new JsonObject(r.body()).getJsonArray("violations").getJsonObject(0);
+    JsonArray violations = new JsonObject(r.body()).getJsonArray("violations");
+    assertEquals(1, violations.size(), "reported once, by the schema's format, not again by the handler: " + r.body());
+    JsonObject v = violations.getJsonObject(0);
     assertEquals("/data/idNumber", v.getString("pointer"));
-    assertEquals("idNumber", v.getString("code"), "reported by the identity-check handler the form binds");
+    assertEquals("format", v.getString("code"), "the form's \"format\": \"gb11643\"");
     assertTrue(v.getString("message").contains("校验码"));
+  }
+
+  @Test
+  void everyIdentityNumberAFormHoldsIsChecked() throws Exception {
+    // 低保 binds no identity handler: a family member's number was taken as long as it fitted the pattern.
+    String matter = "mzj-subsistence-allowance";
+    JsonObject data = gateway.sample(matter);
+    data.getJsonArray("familyMembers").getJsonObject(1).put("idNumber", "410183197409214262");
+    HttpResponse<String> r = gateway.send("POST", "/api/v1/applications", new JsonObject()
+            .put("matterCode", matter).put("channel", "WEB").put("data", data).encode(),
+        "Authorization", "Bearer " + gateway.token("citizen"), "Content-Type", "application/json");
+    assertEquals(422, r.statusCode(), "a spouse's number with a wrong check character: " + r.body());
+    JsonObject v = new JsonObject(r.body()).getJsonArray("violations").getJsonObject(0);
+    assertEquals("/data/familyMembers/1/idNumber", v.getString("pointer"));
+    assertEquals("format", v.getString("code"));
+    assertTrue(v.getString("message").contains("校验码"), v.getString("message"));
+
+    // A contractor's credit code on the construction permit, not only the applicant's.
+    String permit = "zjj-construction-permit";
+    JsonObject form = gateway.sample(permit);
+    String code = form.getJsonObject("contractor").getString("creditCode");
+    form.getJsonObject("contractor").put("creditCode", code.substring(0, 17) + (code.endsWith("0") ? "1" : "0"));
+    HttpResponse<String> bad = gateway.send("POST", "/api/v1/applications", new JsonObject()
+            .put("matterCode", permit).put("channel", "WEB").put("data", form).encode(),
+        "Authorization", "Bearer " + gateway.token("citizen"), "Content-Type", "application/json");
+    assertEquals(422, bad.statusCode(), bad.body());
+    assertTrue(new JsonObject(bad.body()).getJsonArray("violations").stream().map(JsonObject.class::cast)
+        .anyMatch(x -> x.getString("pointer").equals("/data/contractor/creditCode")
+            && x.getString("code").equals("format")), bad.body());
   }
 
   @Test
@@ -144,7 +175,7 @@ class SubmissionTest {
         .add(new JsonObject().put("subjectKey", "11010519491231002X").put("record", new JsonObject()
             .put("householdTownship", "米村镇").put("householdVillage", "米村").put("address", "新密市米村镇米村一组8号")
             .put("ethnicity", "汉族")))
-        .add(new JsonObject().put("subjectKey", "410183193501010018").put("record", new JsonObject()
+        .add(new JsonObject().put("subjectKey", "41018319350101001X").put("record", new JsonObject()
             .put("householdTownship", "来集镇"))));
     HttpResponse<String> forbidden = gateway.send("PUT", "/api/v1/admin/datasets/gongan-population", dataset.encode(),
         "Authorization", "Bearer " + gateway.token("citizen"), "Content-Type", "application/json");
@@ -156,8 +187,17 @@ class SubmissionTest {
     assertEquals(400, bad.statusCode(), bad.body());
     assertTrue(bad.body().contains("/records/1"), "the pointer names the broken record: " + bad.body());
     assertEquals(0, gateway.count("select count(*) from shared_dataset_record where subject_index = '"
-        + gateway.idIndex("410183193501010018") + "'"),
+        + gateway.idIndex("41018319350101001X") + "'"),
         "a refused import writes nothing");
+    JsonObject wrongCheck = dataset.copy();
+    wrongCheck.getJsonArray("records").getJsonObject(1).put("subjectKey", "410183193501010018");
+    HttpResponse<String> badKey = gateway.send("PUT", "/api/v1/admin/datasets/gongan-population",
+        wrongCheck.encode(), "Authorization", "Bearer " + gateway.token("admin"), "Content-Type", "application/json");
+    assertEquals(422, badKey.statusCode(), "a subject key whose check character is wrong: " + badKey.body());
+    assertEquals("/records/1/subjectKey", new JsonObject(badKey.body()).getJsonArray("violations").getJsonObject(0)
+        .getString("pointer"));
+    assertEquals(0, gateway.count("select count(*) from shared_dataset_record where subject_index = '"
+        + gateway.idIndex("41018319350101001X") + "'"), "none of it imported");
     HttpResponse<String> imported = gateway.send("PUT", "/api/v1/admin/datasets/gongan-population", dataset.encode(),
         "Authorization", "Bearer " + gateway.token("admin"), "Content-Type", "application/json");
     assertEquals(200, imported.statusCode(), imported.body());

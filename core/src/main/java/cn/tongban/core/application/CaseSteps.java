@@ -188,15 +188,24 @@ final class CaseSteps {
       WorkingCalendar cal = ctx.cal();
       LocalDate today = ctx.today();
       Matter matter = ctx.matter();
-      boolean late = c.correction().map(x -> x.getBoolean("late", false)).orElse(false)
-          || c.noticeDueDate().map(today::isAfter).orElse(false);
-      LocalDate start = late ? ctx.a().intakeDate() : today;
-      var due = cal.addWorkingDays(start, BigDecimal.valueOf(matter.promisedDays()));
-      var legal = cal.addWorkingDays(start, BigDecimal.valueOf(matter.legalDays()));
-      ch.clock = new Application.Clock(c.noticeDueDate(), Optional.of(ctx.now()), Optional.of(start),
-          Optional.of(due.date()), Optional.of(legal.date()), Optional.empty(), Optional.empty(), c.correction());
-      ch.detail.put("clockStart", start.toString()).put("dueDate", due.date().toString())
-          .put("legalDueDate", legal.date().toString()).put("countedFromIntake", late);
+      if (c.acceptedAt().isPresent() && c.clockStart().isPresent()) {
+        // Accepted once, the statutory clock keeps running from that acceptance: a review-return and a
+        // re-acceptance cannot restart it (Art. 42: the limit runs from acceptance; only a special
+        // procedure, Art. 45, stops it).
+        ch.detail.put("clockStart", c.clockStart().get().toString())
+            .put("dueDate", c.dueDate().map(Object::toString).orElse(null))
+            .put("legalDueDate", c.legalDueDate().map(Object::toString).orElse(null)).put("clockKept", true);
+      } else {
+        boolean late = c.correction().map(x -> x.getBoolean("late", false)).orElse(false)
+            || c.noticeDueDate().map(today::isAfter).orElse(false);
+        LocalDate start = late ? ctx.a().intakeDate() : today;
+        var due = cal.addWorkingDays(start, BigDecimal.valueOf(matter.promisedDays()));
+        var legal = cal.addWorkingDays(start, BigDecimal.valueOf(matter.legalDays()));
+        ch.clock = new Application.Clock(c.noticeDueDate(), Optional.of(ctx.now()), Optional.of(start),
+            Optional.of(due.date()), Optional.of(legal.date()), Optional.empty(), Optional.empty(), c.correction());
+        ch.detail.put("clockStart", start.toString()).put("dueDate", due.date().toString())
+            .put("legalDueDate", legal.date().toString()).put("countedFromIntake", late);
+      }
       JsonArray departments = matter.document().getJsonObject("parallelApproval", new JsonObject())
           .getJsonArray("departments", new JsonArray());
       for (Object o : departments) {
@@ -246,14 +255,36 @@ final class CaseSteps {
       if (items.isEmpty()) {
         v.add(new Violation("/items", "minItems", Messages.get(ctx.locale(), "action.itemsRequired")));
       }
+      Optional<JsonObject> earlier = ctx.a().clock().correction();
       for (int i = 0; i < items.size(); i++) {
         Object item = items.getValue(i);
         if (!(item instanceof JsonObject o) || o.getString("message", "").isBlank()) {
           v.add(new Violation("/items/" + i + "/message", "required",
               Messages.get(ctx.locale(), "action.itemMessage")));
         }
+        if (item instanceof JsonObject o && earlier.isPresent() && !aboutResubmission(o, earlier.get())) {
+          String at = o.containsKey("pointer") ? "/pointer" : o.containsKey("material") ? "/material" : "";
+          v.add(new Violation("/items/" + i + at, "oneTimeNotice", Messages.get(ctx.locale(),
+              "action.oneTimeNotice")));
+        }
       }
       return result(v);
+    }
+
+    /**
+     * 一次性告知 (Art. 32): after a first notice, an item may only be about what the resubmission newly handed
+     * in — a form field it changed (its {@code pointer}, or one above it) or a material the first notice asked
+     * for again; anything else the first notice could have named.
+     */
+    static boolean aboutResubmission(JsonObject item, JsonObject earlier) {
+      String pointer = item.getString("pointer");
+      if (pointer != null) {
+        return earlier.getJsonArray("changed", new JsonArray()).stream().map(String::valueOf)
+            .anyMatch(c -> c.equals(pointer) || c.startsWith(pointer + "/") || pointer.startsWith(c + "/"));
+      }
+      String material = item.getString("material");
+      return material != null && earlier.getJsonArray("items", new JsonArray()).stream()
+          .anyMatch(o -> o instanceof JsonObject x && material.equals(x.getString("material")));
     }
 
     public void change(Context ctx, Change ch) {
@@ -263,6 +294,11 @@ final class CaseSteps {
       JsonArray items = ctx.cmd().items().orElseThrow();
       JsonObject notice = new JsonObject().put("items", items).put("noticeAt", ctx.now().toString())
           .put("officer", ctx.caller().scopeKey()).put("step", ctx.action().stepName()).put("late", late);
+      // A further notice names only what the resubmission handed in (checked above); recorded as such.
+      c.correction().ifPresent(x -> {
+        notice.put("aboutResubmission", true);
+        ch.detail.put("aboutResubmission", true);
+      });
       ch.clock = new Application.Clock(c.noticeDueDate(), c.acceptedAt(), c.clockStart(), c.dueDate(),
           c.legalDueDate(), c.suspendedAt(), c.suspendedFromStatus(), Optional.of(notice));
       ch.detail.put("items", items).put("late", late);
@@ -288,10 +324,31 @@ final class CaseSteps {
       Application.Clock c = ch.clock;
       ch.data = ctx.cmd().data().orElseThrow();
       // A fresh 5-working-day window for deciding on the corrected application.
+      // What the resubmission changed: the only fields a further notice may name (一次性告知).
+      JsonArray changed = new JsonArray();
+      changedPointers("/data", ctx.a().data(), ch.data, changed);
       ch.clock = new Application.Clock(Optional.of(ctx.cal().addWorkingDays(ctx.today(), BigDecimal.valueOf(5)).date()),
           c.acceptedAt(), c.clockStart(), c.dueDate(), c.legalDueDate(), c.suspendedAt(), c.suspendedFromStatus(),
-          c.correction().map(x -> x.copy().put("resubmittedAt", ctx.now().toString())));
-      ch.detail.put("correctedItems", ch.clock.correction().map(x -> x.getJsonArray("items")).orElse(new JsonArray()));
+          c.correction().map(x -> x.copy().put("resubmittedAt", ctx.now().toString()).put("changed", changed)));
+      ch.detail.put("correctedItems", ch.clock.correction().map(x -> x.getJsonArray("items")).orElse(new JsonArray()))
+          .put("changed", changed);
+    }
+
+    /** The JSON pointers of the leaves (or whole values of another type) that differ between two values. */
+    static void changedPointers(String at, Object before, Object after, JsonArray out) {
+      if (before instanceof JsonObject b && after instanceof JsonObject a) {
+        Set<String> keys = new java.util.TreeSet<>(b.fieldNames());
+        keys.addAll(a.fieldNames());
+        for (String k : keys) {
+          changedPointers(at + "/" + k.replace("~", "~0").replace("/", "~1"), b.getValue(k), a.getValue(k), out);
+        }
+      } else if (before instanceof JsonArray b && after instanceof JsonArray a && b.size() == a.size()) {
+        for (int i = 0; i < a.size(); i++) {
+          changedPointers(at + "/" + i, b.getValue(i), a.getValue(i), out);
+        }
+      } else if (!java.util.Objects.equals(before, after)) {
+        out.add(at);
+      }
     }
   }
 

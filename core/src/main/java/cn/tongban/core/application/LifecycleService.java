@@ -165,6 +165,25 @@ public final class LifecycleService {
     });
   }
 
+  /**
+   * 受理通知书 or 不予受理决定书 (art. 32) of a case the caller may see: the notice of the first acceptance (the
+   * one that started the clock), or of the refusal; 409 while neither was decided.
+   */
+  public Future<IntakeNotice.Content> intakeNotice(Caller caller, String number) {
+    return store.find(caller, number).compose(found -> {
+      Application a = found.orElseThrow(() -> new DomainException(ProblemCode.APPLICATION_NOT_FOUND,
+          "application.notFound", number));
+      boolean refused = a.status() == ApplicationStatus.NOT_ACCEPTED;
+      if (!refused && a.clock().acceptedAt().isEmpty()) {
+        return Future.failedFuture(new DomainException(ProblemCode.ILLEGAL_TRANSITION, "notice.noIntakeDecision"));
+      }
+      String action = refused ? CaseAction.NOT_ACCEPT.wire() : CaseAction.ACCEPT.wire();
+      return store.steps(a.id()).compose(steps -> matters.find(a.matterCode()).map(m -> IntakeNotice.content(a,
+          m.orElseThrow(), steps.stream().filter(st -> action.equals(st.getString("action"))).findFirst()
+              .orElseThrow())));
+    });
+  }
+
   /** Every step of a case the caller may see. */
   public Future<List<JsonObject>> steps(Caller caller, String number) {
     return store.find(caller, number).compose(found -> found

@@ -37,7 +37,10 @@ public final class FormDataChecker {
     return plugins.validate(key, form.handlers(), PluginHost.view(number, form.matterCode(), form.version(), data,
             applicant, status), "/data", locale)
         .map(fromHandlers -> {
-          all.addAll(fromHandlers);
+          // A field the schema already refused (e.g. its gb11643 format) is not reported twice.
+          java.util.Set<String> refused = new java.util.HashSet<>();
+          all.forEach(v -> refused.add(v.pointer()));
+          fromHandlers.stream().filter(v -> !refused.contains(v.pointer())).forEach(all::add);
           return List.copyOf(all);
         });
   }

@@ -4,6 +4,12 @@ import cn.tongban.core.access.Role;
 import cn.tongban.core.access.Caller;
 import cn.tongban.core.access.Access;
 import cn.tongban.core.privacy.PersonalData;
+import cn.tongban.core.problem.DomainException;
+import cn.tongban.core.problem.Messages;
+import cn.tongban.core.problem.ProblemCode;
+import cn.tongban.core.problem.Violation;
+import cn.tongban.plugin.CreditCode;
+import cn.tongban.plugin.IdNumber;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -50,6 +56,20 @@ public final class SharedDatasets {
   }
 
   private Future<JsonObject> importRecords(String source, JsonArray records) {
+    // A subject is an identity number or a credit code; one with a wrong check character would never be
+    // found by a real applicant, so the import is refused whole (all or none) with each bad key's pointer.
+    List<Violation> bad = new ArrayList<>();
+    for (int i = 0; i < records.size(); i++) {
+      String key = records.getJsonObject(i).getString("subjectKey");
+      if (!IdNumber.isValid(key) && !CreditCode.isValid(key)) {
+        bad.add(new Violation("/records/" + i + "/subjectKey", "subjectKey",
+            Messages.get(Messages.DEFAULT, "dataset.subjectKey", key)));
+      }
+    }
+    if (!bad.isEmpty()) {
+      return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "dataset.invalid",
+          bad, bad.size()));
+    }
     List<Tuple> batch = new ArrayList<>();
     for (int i = 0; i < records.size(); i++) {
       JsonObject r = records.getJsonObject(i);

@@ -8,6 +8,7 @@ import cn.tongban.core.application.ApplicationStatus;
 import cn.tongban.core.application.ApplicationView;
 import cn.tongban.core.rating.RatingService;
 import cn.tongban.core.application.AcceptanceReceipt;
+import cn.tongban.core.application.IntakeNotice;
 import cn.tongban.core.application.CorrectionNotice;
 import cn.tongban.core.application.LifecycleService;
 import cn.tongban.core.application.SubmitCommand;
@@ -102,16 +103,28 @@ final class ApplicationOperations {
   }
 
   void getCorrectionNotice(RoutingContext rc) {
-    boolean pdf = Rest.query(rc, "format").map("pdf"::equals).orElse(false);
-    lifecycle.correctionNotice(RequestContext.requireCaller(rc), Rest.path(rc, "number")).onComplete(ar -> {
+    printable(rc, lifecycle.correctionNotice(RequestContext.requireCaller(rc), Rest.path(rc, "number")),
+        CorrectionNotice::html, CorrectionNotice::pdf, "correction-notice.pdf");
+  }
+
+  void getIntakeNotice(RoutingContext rc) {
+    printable(rc, lifecycle.intakeNotice(RequestContext.requireCaller(rc), Rest.path(rc, "number")),
+        IntakeNotice::html, IntakeNotice::pdf, "intake-notice.pdf");
+  }
+
+  /** A printable notice: HTML, or PDF with {@code ?format=pdf}. */
+  private static <T> void printable(RoutingContext rc, io.vertx.core.Future<T> notice,
+      java.util.function.Function<T, String> html, java.util.function.Function<T, byte[]> pdf, String filename) {
+    boolean asPdf = Rest.query(rc, "format").map("pdf"::equals).orElse(false);
+    notice.onComplete(ar -> {
       if (ar.failed()) {
         rc.fail(ar.cause());
-      } else if (pdf) {
+      } else if (asPdf) {
         rc.response().putHeader("Content-Type", "application/pdf")
-            .putHeader("Content-Disposition", "inline; filename=\"correction-notice.pdf\"")
-            .end(io.vertx.core.buffer.Buffer.buffer(CorrectionNotice.pdf(ar.result())));
+            .putHeader("Content-Disposition", "inline; filename=\"" + filename + "\"")
+            .end(io.vertx.core.buffer.Buffer.buffer(pdf.apply(ar.result())));
       } else {
-        rc.response().putHeader("Content-Type", "text/html; charset=utf-8").end(CorrectionNotice.html(ar.result()));
+        rc.response().putHeader("Content-Type", "text/html; charset=utf-8").end(html.apply(ar.result()));
       }
     });
   }

@@ -114,6 +114,7 @@ public final class RestApi {
     operations.put("listCaseSteps", applications::listCaseSteps);
     operations.put("getProgress", applications::getProgress);
     operations.put("getCorrectionNotice", applications::getCorrectionNotice);
+    operations.put("getIntakeNotice", applications::getIntakeNotice);
     operations.put("getReceipt", applications::getReceipt);
     operations.put("computeDueDate", calendar::computeDueDate);
     operations.put("setCalendarDay", calendar::setCalendarDay);

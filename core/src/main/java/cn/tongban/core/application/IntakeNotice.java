@@ -1,0 +1,115 @@
+package cn.tongban.core.application;
+
+import cn.tongban.core.clock.CalendarService;
+import cn.tongban.core.document.Html;
+import cn.tongban.core.document.SimplePdf;
+import cn.tongban.core.matter.Matter;
+import io.vertx.core.json.JsonObject;
+
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * 受理通知书 / 不予受理决定书: the dated written decision on a case taken in (Administrative Licensing Law
+ * art. 32: "受理或者不予受理…应当出具加盖本行政机关专用印章和注明日期的书面凭证"). Acceptance states the
+ * acceptance day and both limits; refusal states its reasons and the applicant's remedies.
+ */
+public final class IntakeNotice {
+  private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy年M月d日");
+
+  private IntakeNotice() {
+  }
+
+  /** What the notice says; {@code accepted} picks 受理通知书 or 不予受理决定书. */
+  public record Content(boolean accepted, String number, String applicant, String submitted, String matter,
+      String reasons, String clockStart, String dueDate, String legalDueDate, String officer, String department,
+      String date) {
+    public String title() {
+      return accepted ? "受理通知书" : "不予受理决定书";
+    }
+  }
+
+  /** The notice of the case's intake decision, {@code step} being its accept or not-accept step. */
+  static Content content(Application a, Matter matter, JsonObject step) {
+    boolean accepted = "accept".equals(step.getString("action"));
+    Application.Clock c = a.clock();
+    String at = Optional.ofNullable(step.getString("endedAt")).or(() -> Optional.ofNullable(step.getString("startedAt")))
+        .map(s -> OffsetDateTime.parse(s).atZoneSameInstant(CalendarService.ZONE).format(DATE)).orElse("");
+    return new Content(accepted, a.number(), a.applicant().getString("name", ""),
+        a.submittedAt().atZoneSameInstant(CalendarService.ZONE).format(DATE), matter.name(),
+        step.getString("opinion", ""), c.clockStart().map(IntakeNotice::day).orElse(""),
+        c.dueDate().map(IntakeNotice::day).orElse(""), c.legalDueDate().map(IntakeNotice::day).orElse(""),
+        Optional.ofNullable(step.getString("handlerName")).orElse(step.getString("handler", "")),
+        matter.department().name(), at);
+  }
+
+  private static String day(LocalDate d) {
+    return d.format(DATE);
+  }
+
+  /** The notice's paragraphs, the same on paper and on screen. */
+  static List<String> paragraphs(Content c) {
+    List<String> p = new ArrayList<>();
+    if (c.accepted()) {
+      p.add("你（单位）于 " + c.submitted() + " 提出的“" + c.matter() + "”申请，申请材料齐全、符合法定形式。根据《中华人民共和国"
+          + "行政许可法》第三十二条的规定，本机关决定予以受理。");
+      p.add("受理日期：" + c.clockStart() + "。承诺办结期限：" + c.dueDate() + "前；法定办结期限：" + c.legalDueDate()
+          + "前（按工作日计算，依法需要听证、招标、拍卖、检验、检测、检疫、鉴定和专家评审的时间不计算在内）。");
+      p.add("可凭申请编号查询办理进度。");
+    } else {
+      p.add("你（单位）于 " + c.submitted() + " 提出的“" + c.matter() + "”申请，经审查，根据《中华人民共和国行政许可法》第三十二条"
+          + "的规定，本机关决定不予受理。");
+      p.add("理由：" + c.reasons());
+      p.add("如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，或者自收到本决定书之日起六个月内依法向人民法院"
+          + "提起行政诉讼。");
+    }
+    return p;
+  }
+
+  /** The notice as a printable PDF (A4; the reader supplies the standard Chinese font). */
+  public static byte[] pdf(Content c) {
+    List<SimplePdf.Block> blocks = new ArrayList<>();
+    blocks.add(new SimplePdf.Block(c.title(), 20, true, 12));
+    blocks.add(new SimplePdf.Block("编号：" + c.number(), 11, false, 6));
+    blocks.add(new SimplePdf.Block(c.applicant() + "：", 12, false, 4));
+    for (String p : paragraphs(c)) {
+      blocks.add(new SimplePdf.Block(p, 12, false, 6));
+    }
+    blocks.add(new SimplePdf.Block("经办人：" + c.officer() + "\n" + c.department() + "（印章）\n" + c.date(), 12, false, 0));
+    return SimplePdf.render(c.title() + " " + c.number(), blocks);
+  }
+
+  /** The notice as an HTML page. */
+  public static String html(Content c) {
+    StringBuilder body = new StringBuilder();
+    for (String p : paragraphs(c)) {
+      body.append("<p>").append(Html.escape(p)).append("</p>\n");
+    }
+    return """
+        <!DOCTYPE html>
+        <html lang="zh-CN">
+        <head>
+        <meta charset="utf-8">
+        <title>%1$s %2$s</title>
+        <style>
+          body { font-family: "SimSun", "Songti SC", serif; max-width: 46em; margin: 2em auto; line-height: 1.8; }
+          h1 { text-align: center; font-size: 1.6em; letter-spacing: .3em; }
+          .sign { text-align: right; margin-top: 3em; }
+          @media print { body { margin: 0 auto; } }
+        </style>
+        </head>
+        <body>
+        <h1>%1$s</h1>
+        <p>编号：%2$s</p>
+        <p>%3$s：</p>
+        %4$s<p class="sign">经办人：%5$s<br>%6$s（印章）<br>%7$s</p>
+        </body>
+        </html>
+        """.formatted(c.title(), Html.escape(c.number()), Html.escape(c.applicant()), body,
+        Html.escape(c.officer()), Html.escape(c.department()), c.date());
+  }
+}
