@@ -130,7 +130,7 @@ public final class Platform {
     List<MaterialScanner> scanners = new ArrayList<>(List.of(new EicarScanner()));
     scanners.addAll(plugins.scanners());
     MaterialService.VisibleCases visibleCases = (caller, number) -> applicationStore.find(caller, number)
-        .map(found -> found.map(a -> new MaterialService.VisibleCase(a.matterCode(), a.applicant())));
+        .map(found -> found.map(a -> new MaterialService.VisibleCase(a.matterCode(), a.applicant(), a.submittedBy())));
     this.materials = new MaterialService(vertx, pool, calendar, visibleCases, matterStore, licences, scanners,
         config.materialLimitBytes(), config.materialValidDays(), personal);
     this.authorisations = new AgentAuthorisations(pool, identity, calendar, personal);

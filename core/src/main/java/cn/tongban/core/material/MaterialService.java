@@ -6,6 +6,7 @@ import cn.tongban.core.privacy.PersonalData;
 import cn.tongban.core.clock.CalendarService;
 import cn.tongban.core.access.Caller;
 import cn.tongban.core.access.Role;
+import cn.tongban.core.identity.Masking;
 import cn.tongban.core.licence.LicenceService;
 import cn.tongban.core.matter.MatterStore;
 import cn.tongban.core.problem.DomainException;
@@ -35,8 +36,8 @@ import java.util.UUID;
  * owner, whoever uploaded them and staff who can see a case that uses them may read them.
  */
 public final class MaterialService {
-  /** A case as materials need it: its matter and applicant (opened). */
-  public record VisibleCase(String matterCode, JsonObject applicant) {
+  /** A case as materials need it: its matter, applicant (opened) and who submitted it (for masking). */
+  public record VisibleCase(String matterCode, JsonObject applicant, String submittedBy) {
   }
 
   /**
@@ -214,6 +215,10 @@ public final class MaterialService {
           }
           MaterialStore.StoredFile r = found.get().file();
           boolean own = r.ownerIndex().equals(found.get().readerIndex()) || caller.scopeKey().equals(r.uploadedBy());
+          if (!own && Masking.masks(caller)) {
+            // A masked caller never reads someone else's files: 404, as for any material they cannot see.
+            return Future.failedFuture(new DomainException(ProblemCode.MATERIAL_NOT_FOUND, "material.notFound", id));
+          }
           if (own || caller.kind() == Caller.Kind.STAFF && (caller.has(Role.ADMIN) || caller.has(Role.SUPERVISOR))) {
             return Future.succeededFuture(r);
           }
@@ -240,9 +245,10 @@ public final class MaterialService {
     return applications.find(caller, number).compose(found -> {
       VisibleCase a = found.orElseThrow(() -> new DomainException(ProblemCode.APPLICATION_NOT_FOUND,
           "application.notFound", number));
+      boolean masked = Masking.masks(caller, a.submittedBy());
       return matters.find(a.matterCode()).compose(m -> store.ofCase(number).compose(rows -> {
             JsonObject attached = new JsonObject();
-            rows.forEach(r -> attached.put(r.materialCode(), attachment(r)));
+            rows.forEach(r -> attached.put(r.materialCode(), attachment(r, masked)));
             JsonArray needs = m.orElseThrow().document().getJsonArray("materials", new JsonArray());
             List<String> types = new ArrayList<>();
             needs.forEach(o -> Optional.ofNullable(((JsonObject) o).getString("licenceType")).ifPresent(types::add));
@@ -259,7 +265,8 @@ public final class MaterialService {
                 String type = need.getString("licenceType");
                 if (type != null) {
                   item.put("licenceType", type).put("licences", new JsonArray(found2.stream()
-                      .filter(l -> l.typeName().equals(type)).map(licences::toJson).toList()));
+                      .filter(l -> l.typeName().equals(type)).map(licences::toJson)
+                      .map(l -> masked ? Masking.licence(l) : l).toList()));
                 }
                 out.add(item);
               }
@@ -269,7 +276,8 @@ public final class MaterialService {
     });
   }
 
-  private static JsonObject attachment(MaterialStore.Attachment r) {
+  /** What satisfied a material; for a masked caller without the file's name and hash (they may hold a name). */
+  private static JsonObject attachment(MaterialStore.Attachment r, boolean masked) {
     JsonObject j = new JsonObject().put("kind", r.source()).put("attachedAt", r.attachedAt());
     if (r.licenceIdentifier() != null) {
       j.put("licenceIdentifier", r.licenceIdentifier());
@@ -278,6 +286,9 @@ public final class MaterialService {
       j.put("material", f == null ? new JsonObject().putNull("id").putNull("fileName").putNull("mediaType")
           .putNull("size").putNull("sha256") : new JsonObject().put("id", f.id()).put("fileName", f.fileName())
           .put("mediaType", f.mediaType()).put("size", f.size()).put("sha256", f.sha256()));
+      if (masked && f != null) {
+        j.getJsonObject("material").put("fileName", "***").putNull("sha256");
+      }
     }
     return j;
   }
