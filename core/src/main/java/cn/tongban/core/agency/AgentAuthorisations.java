@@ -161,6 +161,11 @@ public final class AgentAuthorisations {
     return store.usable(id, idNumber, hallCode, matterCode, today).map(found -> found.map(a -> toJson(a, today)));
   }
 
+  /** Whether the person has a valid authorisation (for any matter) given to the agents of this hall today. */
+  public Future<Boolean> authorisedAt(String idNumber, String hallCode) {
+    return store.anyUsable(idNumber, hallCode, calendar.today());
+  }
+
   private Future<Optional<JsonObject>> find(Caller caller, String id) {
     if (!isUuid(id)) {
       return Future.succeededFuture(Optional.empty());

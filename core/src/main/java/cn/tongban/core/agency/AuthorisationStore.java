@@ -147,6 +147,14 @@ final class AuthorisationStore {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(stored(rows.iterator().next())));
   }
 
+  /** Whether any authorisation of the applicant for this hall is valid on {@code today}, whatever its matter. */
+  Future<Boolean> anyUsable(String idNumber, String hallCode, LocalDate today) {
+    return pool.preparedQuery("select 1 from agent_authorisation a where a.applicant_id_index = $1"
+            + " and a.hall_code = $2 and a.revoked_at is null and a.valid_until >= $3 limit 1")
+        .execute(Tuple.of(personal.index(PersonalData.Kind.ID, idNumber), hallCode, today))
+        .map(rows -> rows.size() > 0);
+  }
+
   private Stored stored(Row r) {
     return new Stored(r.getString("id"), personal.open(APPLICANT_ID, r.getString("applicant_id_sealed")),
         r.getString("applicant_name"), r.getString("hall_code"), r.getString("hall_name"), r.getString("matter_code"),

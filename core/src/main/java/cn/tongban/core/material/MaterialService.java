@@ -49,7 +49,14 @@ public final class MaterialService {
     Future<Optional<VisibleCase>> find(Caller caller, String number);
   }
 
+  /** Whether a person authorised the agents of a hall (代办) today; the agency module answers. */
+  @FunctionalInterface
+  public interface Authorised {
+    Future<Boolean> at(String idNumber, String hallCode);
+  }
+
   private final Vertx vertx;
+  private final Authorised authorised;
   private final MaterialStore store;
   private final CalendarService calendar;
   private final VisibleCases applications;
@@ -63,9 +70,10 @@ public final class MaterialService {
   public static final SealedTable SEALED = MaterialStore.SEALED;
 
   public MaterialService(Vertx vertx, Pool pool, CalendarService calendar, VisibleCases applications,
-      MatterStore matters, LicenceService licences, List<MaterialScanner> scanners, long limitBytes, int validDays,
+      Authorised authorised, MatterStore matters, LicenceService licences, List<MaterialScanner> scanners, long limitBytes, int validDays,
       PersonalData personal) {
     this.personal = personal;
+    this.authorised = authorised;
     this.vertx = vertx;
     this.store = new MaterialStore(pool, personal);
     this.calendar = calendar;
@@ -137,10 +145,10 @@ public final class MaterialService {
   private Future<JsonObject> store(Caller caller, Upload u, String owner, String mediaType, String sha,
       byte[] sealed) {
     String name = safeName(u.fileName(), mediaType);
-    return store.pool().withTransaction(tx -> store.findSame(tx, owner, u.kind(), sha, calendar.today())
+    return store.pool().withTransaction(tx -> store.findSame(tx, owner, u.kind(), sha, caller.scopeKey(), calendar.today())
         .compose(same -> same.isPresent() ? Future.succeededFuture(same.get().toJson())
             : store.insert(tx, owner, u.kind(), name, mediaType, u.content().length, sha, sealed, caller.scopeKey(),
-                    calendar.today().plusDays(validDays))
+                    caller.kind() == Caller.Kind.CITIZEN, calendar.today().plusDays(validDays))
                 .compose(file -> {
                   JsonObject m = file.toJson();
                   return AuditLog.record(tx, caller.scopeKey(), "material.uploaded", "material", m.getString("id"),
@@ -149,9 +157,12 @@ public final class MaterialService {
                 })));
   }
 
-  /** A name fit for a download header: no path, no control characters, the extension of what it really is. */
+  /**
+   * A name fit for a download header: no path, no control characters, no format characters (U+202E and
+   * its kind would show 「gpj.exe」 as 「exe.jpg」), the extension of what it really is.
+   */
   private static String safeName(String given, String mediaType) {
-    String base = given == null ? "" : given.replaceAll(".*[/\\\\]", "").replaceAll("[\\p{Cntrl}\"]", "");
+    String base = given == null ? "" : given.replaceAll(".*[/\\\\]", "").replaceAll("[\\p{Cntrl}\\p{Cf}\"]", "");
     int dot = base.lastIndexOf('.');
     base = dot > 0 ? base.substring(0, dot) : base;
     base = base.isBlank() ? "material" : base.substring(0, Math.min(100, base.length()));
@@ -166,7 +177,11 @@ public final class MaterialService {
         .compose(found -> found.isPresent() ? Future.succeededFuture(found) : scan(content, mediaType, i + 1));
   }
 
-  /** Whose material an upload is: a citizen's own; staff at a window or station upload for an applicant. */
+  /**
+   * Whose material an upload is: a citizen's own. Staff upload for someone else only in a case context: a
+   * window clerk for the applicant in front of them (their identity checked at the window), an agent only for
+   * a person who authorised the agents of the agent's hall (代办授权, valid today); 403 otherwise.
+   */
   private Future<String> owner(Caller caller, Optional<String> forIdNumber, Locale locale) {
     if (caller.kind() == Caller.Kind.CITIZEN) {
       return store.accountIdNumber(caller.subject()).compose(id -> id.isEmpty()
@@ -179,7 +194,12 @@ public final class MaterialService {
             List.of(new Violation("/idNumber", forIdNumber.isEmpty() ? "required" : "idNumber",
                 Messages.get(locale, "material.owner"))), 1));
       }
-      return Future.succeededFuture(forIdNumber.get());
+      if (caller.has(Role.CLERK) && caller.hallCode().isPresent()) {
+        return Future.succeededFuture(forIdNumber.get());
+      }
+      return caller.hallCode().map(hall -> authorised.at(forIdNumber.get(), hall)).orElse(Future.succeededFuture(false))
+          .compose(ok -> ok ? Future.succeededFuture(forIdNumber.get())
+              : Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "material.notAuthorised")));
     }
     return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "material.owner"));
   }
