@@ -15,9 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
- * Issue 31 items 3 and 8, as staff would try it: writing into a citizen's material library without their
- * authorisation, probing which files they hold by uploading a copy, planting a file their next case reuses;
- * and file names and limits stated truly.
+ * Issue 31 items 2, 3 and 8, as staff would try it: writing into a citizen's material library without their
+ * authorisation, probing which files they hold by uploading a copy, planting a file their next case reuses,
+ * recording an authorisation under a borrowed identity; and file names and limits stated truly.
  */
 class MaterialLibrarySecurityTest {
   private static final String ZHANG = "11010519491231002X";
@@ -101,5 +101,51 @@ class MaterialLibrarySecurityTest {
     HttpResponse<String> tooBig = gateway.upload("citizen", Map.of("kind", "photo"), "scan.pdf", big);
     assertEquals(413, tooBig.statusCode(), tooBig.body());
     assertEquals("文件超过 10 MB 的大小限制。", new JsonObject(tooBig.body()).getString("detail"));
+  }
+
+  @Test
+  void anAgentCannotRecordAnAuthorisationUnderAnotherName() throws Exception {
+    String until = java.time.LocalDate.now(cn.tongban.core.clock.CalendarService.ZONE).plusDays(30).toString();
+    JsonObject borrowed = new JsonObject().put("validUntil", until).put("evidence", "授权书 2026-1206-09")
+        .put("applicant", new JsonObject().put("name", "王五").put("idNumber", ZHANG));
+    HttpResponse<String> r = gateway.post("agent.village", "/api/v1/authorisations", borrowed);
+    assertEquals(422, r.statusCode(), r.body());
+    JsonObject violation = new JsonObject(r.body()).getJsonArray("violations").getJsonObject(0);
+    assertEquals("/applicant/name", violation.getString("pointer"));
+    assertEquals("姓名与该公民身份号码登记的姓名不符，请核对申请人的身份证件。", violation.getString("message"));
+    // The registered name is accepted; a person without an account is recorded as given.
+    borrowed.getJsonObject("applicant").put("name", "张三");
+    created(gateway.post("agent.village", "/api/v1/authorisations", borrowed));
+  }
+
+  @Test
+  void anAuthorisationStaffRecordedAloneDoesNotOpenTheCitizensLibrary() throws Exception {
+    String elderly = "mzj-elderly-preferential-card";
+    String until = java.time.LocalDate.now(cn.tongban.core.clock.CalendarService.ZONE).plusDays(30).toString();
+    JsonObject recorded = created(gateway.post("agent.village", "/api/v1/authorisations", new JsonObject()
+        .put("applicant", new JsonObject().put("name", "张三").put("idNumber", ZHANG)).put("matterCode", elderly)
+        .put("validUntil", until).put("evidence", "授权书 2026-1206-10")));
+    assertEquals("RECORDED", recorded.getString("origin"));
+    JsonObject body = new JsonObject().put("matterCode", elderly).put("channel", "WINDOW")
+        .put("data", gateway.sample(elderly))
+        .put("applicant", new JsonObject().put("name", "张三").put("idNumber", ZHANG))
+        .put("authorisationId", recorded.getString("id"));
+    assertNull(idCard(created(gateway.post("agent.village", "/api/v1/applications", body)).getString("number"))
+        .getValue("satisfiedBy"), "the citizen's identity card is not fetched under an agent's own record");
+
+    // Under the citizen's own grant the library fills the case (免提交).
+    JsonObject granted = created(gateway.post("citizen", "/api/v1/authorisations", new JsonObject()
+        .put("hallCode", "xm-chaohua-v01").put("matterCode", elderly).put("validUntil", until)));
+    assertEquals("GRANTED", granted.getString("origin"));
+    JsonObject satisfied = idCard(created(gateway.post("agent.village", "/api/v1/applications",
+        body.put("authorisationId", granted.getString("id")))).getString("number")).getJsonObject("satisfiedBy");
+    assertEquals("LICENCE", satisfied.getString("kind"));
+  }
+
+  private static JsonObject idCard(String number) throws Exception {
+    HttpResponse<String> r = gateway.get("agent.village", "/api/v1/applications/" + number + "/materials");
+    assertEquals(200, r.statusCode(), r.body());
+    return new JsonArray(r.body()).stream().map(JsonObject.class::cast)
+        .filter(m -> "id-card".equals(m.getString("code"))).findFirst().orElseThrow();
   }
 }

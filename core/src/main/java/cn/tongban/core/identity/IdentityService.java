@@ -310,6 +310,15 @@ public final class IdentityService {
     });
   }
 
+  /**
+   * The name a person registered with, when they have a citizen account under this identity number (to
+   * check a name someone else records for them); empty when they have none.
+   */
+  public Future<Optional<String>> registeredName(String idNumber) {
+    return store.findByLogin(idNumber).map(a -> a.filter(x -> x.kind() == Caller.Kind.CITIZEN)
+        .filter(x -> x.idNumber().filter(idNumber::equals).isPresent()).map(Account::displayName));
+  }
+
   /** Raises (or sets) a citizen's real-name level after checking their identity at a window. */
   public Future<Void> setRealNameLevel(Caller caller, String idNumber, int level) {
     if (!caller.has(Role.CLERK) && !caller.has(Role.ADMIN)) {
