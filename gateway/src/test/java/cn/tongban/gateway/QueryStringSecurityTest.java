@@ -9,7 +9,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Issue 31 item 8: query values are strings, whatever characters they hold (not JSON to be parsed). */
+/** Issue 31 item 8: query values are strings, whatever they hold (not JSON to parse); odd requests told plainly. */
 class QueryStringSecurityTest {
   private static TestGateway gateway;
 
@@ -32,5 +32,15 @@ class QueryStringSecurityTest {
     }
     HttpResponse<String> found = gateway.send("GET", "/api/v1/matters?q=%E8%80%81%E5%B9%B4", null);
     assertEquals(true, found.body().contains("老年"), found.body());
+  }
+
+  @Test
+  void aVeryLongFileNameIsToldPlainly() throws Exception {
+    HttpResponse<String> r = gateway.upload("citizen", Map.of("kind", "photo"), "名".repeat(5000) + ".pdf",
+        "%PDF-1.4\n1 0 obj << >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".getBytes(
+            java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(400, r.statusCode(), r.body());
+    assertEquals("请求无法解析（例如文件名或请求头过长），请检查后重试。",
+        new io.vertx.core.json.JsonObject(r.body()).getString("detail"), "not a detail ending in null");
   }
 }

@@ -179,8 +179,10 @@ public final class Problems {
           isRedis(t) ? "Redis" : "PostgreSQL"), List.of(), locale, instance, traceId);
     }
     if (status >= 400 && status < 500) {
-      return problem(ProblemCode.forStatus(status), Messages.get(locale, "request.invalid", t.getMessage()), List.of(),
-          locale, instance, traceId);
+      // Some decoders (a multipart header too long) fail without a message: say so, not "…：null".
+      String detail = t.getMessage() == null || t.getMessage().isBlank() ? Messages.get(locale, "request.unreadable")
+          : Messages.get(locale, "request.invalid", t.getMessage());
+      return problem(ProblemCode.forStatus(status), detail, List.of(), locale, instance, traceId);
     }
     LOG.log(Level.SEVERE, "[" + traceId + "] unexpected failure on " + instance, t);
     return problem(ProblemCode.INTERNAL, Messages.get(locale, "internal.error", traceId), List.of(), locale,
