@@ -148,10 +148,10 @@ public final class Platform {
     List<MaterialScanner> scanners = new ArrayList<>(List.of(new EicarScanner()));
     scanners.addAll(plugins.scanners());
     MaterialService.VisibleCases visibleCases = (caller, number) -> applicationStore.find(caller, number)
-        .map(found -> found.map(a -> new MaterialService.VisibleCase(a.matterCode(), a.applicant())));
-    this.materials = new MaterialService(vertx, pool, calendar, visibleCases, matterStore, licences, scanners,
-        config.materialLimitBytes(), config.materialValidDays(), personal);
+        .map(found -> found.map(a -> new MaterialService.VisibleCase(a.matterCode(), a.applicant(), a.submittedBy())));
     this.authorisations = new AgentAuthorisations(pool, identity, calendar, personal);
+    this.materials = new MaterialService(vertx, pool, calendar, visibleCases, authorisations::authorisedAt,
+        matterStore, licences, scanners, config.materialLimitBytes(), config.materialValidDays(), personal);
     this.sameCityStatistics = new SameCityStatistics(pool, calendar);
     this.departmentStatistics = new DepartmentStatistics(pool);
     this.applications = new ApplicationService(matters, applicationStore, identity, dataChecker, calendar,

@@ -94,7 +94,7 @@ public final class Gateway extends VerticleBase {
   @Override
   public Future<?> start() {
     long bodyLimit = platform.config().bodyLimitBytes();
-    Handler<RoutingContext> problems = Problems.handler(bodyLimit);
+    Handler<RoutingContext> problems = Problems.handler(bodyLimit, MATERIALS_PATH, platform.materials().limitBytes());
     TokenService tokens = new TokenService(vertx, platform.signingKey(), platform.config().tokenTtlSeconds());
     SecurityHeaders headers = new SecurityHeaders(GRAPHIQL, platform.config().hstsMaxAgeSeconds());
     return RestApi.create(vertx, platform, tokens, openapiYaml.toString(StandardCharsets.UTF_8)).compose(api -> {

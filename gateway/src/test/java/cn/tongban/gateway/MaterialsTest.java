@@ -157,8 +157,8 @@ class MaterialsTest {
 
   @Test
   void aSubmissionNamingSomeoneElsesFileIsRefusedWithPointers() throws Exception {
-    // A village agent hands in a file for another villager (代办), which is theirs, not the citizen's.
-    JsonObject theirs = created(gateway.upload("agent.village", Map.of("kind", "bank-card",
+    // A window clerk takes in a file for another applicant, which is theirs, not the citizen's.
+    JsonObject theirs = created(gateway.upload("clerk", Map.of("kind", "bank-card",
         "idNumber", "440524188001010014"), "card.pdf", pdf("someone else " + System.nanoTime())));
     long cases = gateway.count("select count(*) from application");
     HttpResponse<String> r = gateway.send("POST", "/api/v1/applications", new JsonObject()
@@ -178,7 +178,7 @@ class MaterialsTest {
     assertEquals(404, gateway.send("GET", "/api/v1/materials/" + theirs.getString("id"), null,
         "Authorization", "Bearer " + gateway.token("citizen")).statusCode(), "not theirs to read either");
     assertEquals(200, gateway.send("GET", "/api/v1/materials/" + theirs.getString("id"), null,
-        "Authorization", "Bearer " + gateway.token("agent.village")).statusCode(), "the uploader reads it");
+        "Authorization", "Bearer " + gateway.token("clerk")).statusCode(), "the uploader reads it");
   }
 
   @Test

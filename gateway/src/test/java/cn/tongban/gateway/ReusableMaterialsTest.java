@@ -57,8 +57,8 @@ class ReusableMaterialsTest {
 
   @Test
   void aClerkSeesTheLibrarysLicencesAndEarlierUploadsAndTheSubmissionAttachesThem() throws Exception {
-    // The applicant handed in a photo at the window before.
-    HttpResponse<String> up = gateway.upload("clerk", Map.of("kind", "photo", "idNumber", ZHANG), "照片.pdf",
+    // The applicant handed in a photo online before (their own upload: the library reuses it).
+    HttpResponse<String> up = gateway.upload("citizen", Map.of("kind", "photo"), "照片.pdf",
         pdf("photo " + System.nanoTime()));
     assertEquals(201, up.statusCode(), up.body());
     JsonObject photo = new JsonObject(up.body());

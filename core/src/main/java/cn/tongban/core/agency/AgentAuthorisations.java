@@ -83,7 +83,13 @@ public final class AgentAuthorisations {
       if (body.getString("evidence", "").isBlank()) {
         v.add(new Violation("/evidence", "required", Messages.get(locale, "authorisation.evidence")));
       }
-      applicant = Future.succeededFuture(new String[] {given.getString("idNumber"), given.getString("name")});
+      // The name recorded must be the one the person registered with: an authorisation is not a way to
+      // borrow someone's identity number under any name.
+      applicant = !v.isEmpty() ? Future.succeededFuture(null) : identity.registeredName(given.getString("idNumber"))
+          .compose(registered -> registered.isPresent() && !registered.get().equals(given.getString("name").strip())
+              ? invalid(List.of(new Violation("/applicant/name", "mismatch",
+                  Messages.get(locale, "authorisation.nameMismatch"))))
+              : Future.succeededFuture(new String[] {given.getString("idNumber"), given.getString("name").strip()}));
     } else {
       hall = body.getString("hallCode");
       if (hall == null) {
@@ -161,6 +167,11 @@ public final class AgentAuthorisations {
     return store.usable(id, idNumber, hallCode, matterCode, today).map(found -> found.map(a -> toJson(a, today)));
   }
 
+  /** Whether the person has a valid authorisation (for any matter) given to the agents of this hall today. */
+  public Future<Boolean> authorisedAt(String idNumber, String hallCode) {
+    return store.anyUsable(idNumber, hallCode, calendar.today());
+  }
+
   private Future<Optional<JsonObject>> find(Caller caller, String id) {
     if (!isUuid(id)) {
       return Future.succeededFuture(Optional.empty());
@@ -178,6 +189,8 @@ public final class AgentAuthorisations {
         .put("validUntil", a.validUntil().toString())
         .put("status", a.revokedAt() != null ? "REVOKED" : a.validUntil().isBefore(today) ? "EXPIRED" : "ACTIVE")
         .put("createdBy", a.createdBy())
+        // GRANTED by the applicant themselves, or RECORDED by staff from a signed form.
+        .put("origin", a.byApplicant() ? "GRANTED" : "RECORDED")
         .put("createdAt", a.createdAt().toString());
     if (a.evidence() != null) {
       json.put("evidence", a.evidence());

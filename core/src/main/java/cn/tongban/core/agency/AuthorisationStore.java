@@ -21,7 +21,7 @@ final class AuthorisationStore {
   /** An authorisation as stored, the applicant's identity number opened. */
   record Stored(String id, String applicantIdNumber, String applicantName, String hallCode, String hallName,
       String matterCode, LocalDate validUntil, String evidence, String createdBy, OffsetDateTime createdAt,
-      OffsetDateTime revokedAt, String revokedBy) {
+      OffsetDateTime revokedAt, String revokedBy, boolean byApplicant) {
   }
 
   /** Whose authorisations a list covers: an applicant's (by identity number), a hall's, or all. */
@@ -38,7 +38,9 @@ final class AuthorisationStore {
 
   private static final String COLUMNS = """
        a.id::text as id, a.applicant_id_sealed, a.applicant_name, a.hall_code, h.name as hall_name, a.matter_code,
-      a.valid_until, a.evidence, a.created_by, a.created_at, a.revoked_at, a.revoked_by""";
+      a.valid_until, a.evidence, a.created_by, a.created_at, a.revoked_at, a.revoked_by,
+      exists (select 1 from account ac where a.created_by = 'account:' || ac.id::text and ac.kind = 'CITIZEN')
+        as by_applicant""";
 
   private static final String GRANT = """
       with ins as (
@@ -147,10 +149,19 @@ final class AuthorisationStore {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(stored(rows.iterator().next())));
   }
 
+  /** Whether any authorisation of the applicant for this hall is valid on {@code today}, whatever its matter. */
+  Future<Boolean> anyUsable(String idNumber, String hallCode, LocalDate today) {
+    return pool.preparedQuery("select 1 from agent_authorisation a where a.applicant_id_index = $1"
+            + " and a.hall_code = $2 and a.revoked_at is null and a.valid_until >= $3 limit 1")
+        .execute(Tuple.of(personal.index(PersonalData.Kind.ID, idNumber), hallCode, today))
+        .map(rows -> rows.size() > 0);
+  }
+
   private Stored stored(Row r) {
     return new Stored(r.getString("id"), personal.open(APPLICANT_ID, r.getString("applicant_id_sealed")),
         r.getString("applicant_name"), r.getString("hall_code"), r.getString("hall_name"), r.getString("matter_code"),
         r.getLocalDate("valid_until"), r.getString("evidence"), r.getString("created_by"),
-        r.getOffsetDateTime("created_at"), r.getOffsetDateTime("revoked_at"), r.getString("revoked_by"));
+        r.getOffsetDateTime("created_at"), r.getOffsetDateTime("revoked_at"), r.getString("revoked_by"),
+        r.getBoolean("by_applicant"));
   }
 }

@@ -191,11 +191,23 @@ public final class ApplicationService {
                           return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED,
                               "application.invalid", violations, violations.size()));
                         }
-                        return store(caller, cmd, locale, detail, form, applicant, requestHash, materials.plan(),
-                            route, used);
+                        return store(caller, cmd, locale, detail, form, applicant, requestHash,
+                            libraryAllowed(route) ? materials.plan() : handedInOnly(materials.plan()), route, used);
                       });
                 }));
           }));
+  }
+
+  /**
+   * Whether the applicant's library (licences, earlier uploads) may fill the case by itself: always, except
+   * under an authorisation staff recorded alone; only one the applicant granted themselves opens it.
+   */
+  private static boolean libraryAllowed(ApplicationStore.Routing route) {
+    return route.agency().map(a -> "GRANTED".equals(a.getString("origin"))).orElse(true);
+  }
+
+  private static ApplicationStore.Materials handedInOnly(ApplicationStore.Materials plan) {
+    return new ApplicationStore.Materials(new JsonArray(), plan.handedIn(), new JsonArray());
   }
 
   /**
@@ -216,6 +228,7 @@ public final class ApplicationService {
       return Optional.of(new JsonObject().put("authorisationId", a.getString("id"))
           .put("agent", caller.scopeKey()).put("hallCode", hall.get())
           .put("authorisedMatter", a.getString("matterCode")).put("validUntil", a.getString("validUntil"))
+          .put("origin", a.getString("origin"))
           .put("fee", 0).put("feeRule", "FREE_BY_RULE"));
     });
   }

@@ -144,11 +144,13 @@ public final class ApplicationStore {
 
   /**
    * 一次提交、多次复用 — the one rule, for the submission and for {@link #wouldSatisfy}: the applicant's latest
-   * file handed in before as this material and still valid on the day.
+   * file handed in before as this material and still valid on the day, that they uploaded themselves (a file
+   * staff uploaded for them belongs to the case it was uploaded for, and is not reused silently).
    */
   private static String earlierFile(String columns, String ownerIndex, String kind, String day) {
     return "select " + columns + " from material_file f where f.owner_index = " + ownerIndex
-        + " and f.kind = " + kind + " and f.valid_until >= " + day + " order by f.uploaded_at desc limit 1";
+        + " and f.kind = " + kind + " and f.by_owner and f.valid_until >= " + day
+        + " order by f.uploaded_at desc limit 1";
   }
 
   private static final String WOULD_LICENCE = "select need.code as material_code, held.* from"

@@ -18,8 +18,7 @@ public final class ApplicationView {
   }
 
   public static JsonObject of(Application a, Caller caller) {
-    boolean masked = caller.kind() == Caller.Kind.STAFF && caller.has(Role.HOTLINE)
-        && !a.submittedBy().equals(caller.scopeKey());
+    boolean masked = Masking.masks(caller, a.submittedBy());
     boolean ownOrSubmitter = caller.kind() == Caller.Kind.CITIZEN || a.submittedBy().equals(caller.scopeKey());
     JsonObject json = new JsonObject()
         .put("number", a.number())

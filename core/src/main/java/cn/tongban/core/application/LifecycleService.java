@@ -161,7 +161,8 @@ public final class LifecycleService {
         return Future.failedFuture(new DomainException(ProblemCode.ILLEGAL_TRANSITION, "notice.none"));
       }
       return matters.find(a.matterCode()).compose(m -> matters.findForm(matters.pool(), a.matterCode(),
-          a.formVersion()).map(f -> CorrectionNotice.content(a, m.orElseThrow(), f.orElseThrow().schema())));
+          a.formVersion()).map(f -> CorrectionNotice.content(a, m.orElseThrow(), f.orElseThrow().schema(),
+              cn.tongban.core.identity.Masking.masks(caller, a.submittedBy()))));
     });
   }
 

@@ -61,7 +61,10 @@ public final class IdentityService {
   }
 
   /** A signed-in caller, and the token epoch its tokens carry (a password change moves it). */
-  public record Session(Caller caller, int epoch) {
+  public record Session(Caller caller, int epoch, Optional<String> derivedFrom) {
+    public Session(Caller caller, int epoch) {
+      this(caller, epoch, Optional.empty());
+    }
   }
 
   /** The caller for a person's credentials; 401 when wrong, 429 after too many failures for the login or address. */
@@ -90,20 +93,28 @@ public final class IdentityService {
   /**
    * RFC 8693 token exchange, the rule: a client granted {@link ApiClient#TOKEN_EXCHANGE} presents a still
    * valid citizen's token ({@code subject}, its token id and epoch, whose signature the caller has checked) and
-   * gets a session acting for that citizen, limited to the client's own channels.
+   * gets a session acting for that citizen, limited to the client's own channels. Only an original token may
+   * be exchanged (400 for an exchanged one: no chains of fresh hours); the derived session names the token it
+   * came from ({@link Session#derivedFrom}), so {@link #tokenValid} ends it with that token (logout) and the
+   * epoch ends it with the account (password change, disabling). Its issuer caps its lifetime at the subject's.
    */
   public Future<Session> exchange(String clientId, String secret, String address, Session subject, String subjectTokenId) {
     return authenticateClient(clientId, secret, address)
         .compose(client -> clientHasScope(clientId, ApiClient.TOKEN_EXCHANGE).compose(granted -> granted
             ? Future.succeededFuture(client)
             : Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "auth.scope", ApiClient.TOKEN_EXCHANGE))))
-        .compose(client -> tokenValid(subjectTokenId, subject.caller().subject(), subject.epoch()).compose(valid -> {
+        .compose(client -> subject.derivedFrom().isPresent()
+            ? Future.failedFuture(new DomainException(ProblemCode.BAD_REQUEST, "auth.subjectTokenExchanged"))
+            : Future.succeededFuture(client))
+        .compose(client -> tokenValid(subjectTokenId, Optional.empty(), subject.caller().subject(), subject.epoch())
+            .compose(valid -> {
           if (!valid || subject.caller().kind() != Caller.Kind.CITIZEN) {
             return Future.failedFuture(new DomainException(ProblemCode.INVALID_CREDENTIALS, "auth.subjectToken"));
           }
           Caller citizen = subject.caller();
           return Future.succeededFuture(new Session(new Caller(Caller.Kind.CITIZEN, citizen.subject(), citizen.roles(),
-              citizen.departmentCode(), citizen.hallCode(), client.caller().channels()), subject.epoch()));
+              citizen.departmentCode(), citizen.hallCode(), client.caller().channels()), subject.epoch(),
+              Optional.of(subjectTokenId)));
         }));
   }
 
@@ -249,13 +260,24 @@ public final class IdentityService {
    * change moves the epoch). One Redis round trip, no database.
    */
   public Future<Boolean> tokenValid(String tokenId, String subject, int epoch) {
-    return redis.await(redis.commands().mget("token:revoked:" + tokenId, "token:epoch:" + subject)).transform(ar -> {
+    return tokenValid(tokenId, Optional.empty(), subject, epoch);
+  }
+
+  /**
+   * {@link #tokenValid(String, String, int)} for a token that may be derived (token exchange): it also ends
+   * when the token it was exchanged for was revoked (the citizen logged out).
+   */
+  public Future<Boolean> tokenValid(String tokenId, Optional<String> derivedFrom, String subject, int epoch) {
+    // The subject's own token id stands in for "not derived" so the reply always has three values.
+    String parent = "token:revoked:" + derivedFrom.orElse(tokenId);
+    return redis.await(redis.commands().mget("token:revoked:" + tokenId, "token:epoch:" + subject, parent))
+        .transform(ar -> {
       if (ar.failed()) {
         // Redis down: the database still knows password changes and disabled accounts (logouts wait for Redis).
         return store.epoch(subject).map(current -> epoch >= current.orElse(0));
       }
       var values = ar.result();
-      if (values.get(0).hasValue()) {
+      if (values.get(0).hasValue() || values.get(2).hasValue()) {
         return Future.succeededFuture(false);
       }
       if (values.get(1).hasValue()) {
@@ -286,6 +308,15 @@ public final class IdentityService {
           ? Future.failedFuture(DomainException.throttled("rate.client", (int) (60 - now % 60)))
           : Future.succeededFuture());
     });
+  }
+
+  /**
+   * The name a person registered with, when they have a citizen account under this identity number (to
+   * check a name someone else records for them); empty when they have none.
+   */
+  public Future<Optional<String>> registeredName(String idNumber) {
+    return store.findByLogin(idNumber).map(a -> a.filter(x -> x.kind() == Caller.Kind.CITIZEN)
+        .filter(x -> x.idNumber().filter(idNumber::equals).isPresent()).map(Account::displayName));
   }
 
   /** Raises (or sets) a citizen's real-name level after checking their identity at a window. */

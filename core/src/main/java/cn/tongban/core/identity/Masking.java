@@ -1,5 +1,7 @@
 package cn.tongban.core.identity;
 
+import cn.tongban.core.access.Caller;
+import cn.tongban.core.access.Role;
 import cn.tongban.plugin.IdNumber;
 import io.vertx.core.json.JsonObject;
 
@@ -12,6 +14,42 @@ public final class Masking {
   private static final String[] AREA_ENDINGS = {"街道", "镇", "乡", "办事处"};
 
   private Masking() {
+  }
+
+  /**
+   * THE masking policy: whether a caller sees other people's personal data masked. 12345 hotline staff
+   * answer questions about a case (its status, steps, deadlines) and never need the applicant's identity,
+   * licences or files; every read path a hotline caller reaches (case, materials, licences on a case,
+   * notices, receipts, downloads) asks this one question.
+   */
+  public static boolean masks(Caller caller) {
+    return caller.kind() == Caller.Kind.STAFF && caller.has(Role.HOTLINE);
+  }
+
+  /** {@link #masks(Caller)} for a case: a hotline caller who submitted it themselves (by phone) sees it in full. */
+  public static boolean masks(Caller caller, String submittedBy) {
+    return masks(caller) && !caller.scopeKey().equals(submittedBy);
+  }
+
+  /**
+   * A licence as a masked caller may see it: what it is, its status and validity, the holder masked; no
+   * surface data (names, identity numbers, birth dates, addresses) and no verification payload (which
+   * carries the holder's code).
+   */
+  public static JsonObject licence(JsonObject l) {
+    JsonObject m = new JsonObject();
+    for (String key : new String[] {"identifier", "typeCode", "typeName", "name", "number", "holderCodeType",
+        "issuerName", "issuerCode", "issueDate", "jurisdiction", "validFrom", "validUntil", "status", "keyId",
+        "departmentCode", "applicationNumber", "revokedAt", "revocationReason"}) {
+      if (l.containsKey(key)) {
+        m.put(key, l.getValue(key));
+      }
+    }
+    boolean enterprise = "001".equals(l.getString("holderCodeType"));
+    m.put("holderName", enterprise ? l.getString("holderName") : name(l.getString("holderName")));
+    m.put("holderCode", enterprise ? l.getString("holderCode") : idNumber(l.getString("holderCode")));
+    m.put("surface", new JsonObject());
+    return m;
   }
 
   public static String name(String name) {

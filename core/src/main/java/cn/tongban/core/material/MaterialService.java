@@ -6,6 +6,7 @@ import cn.tongban.core.privacy.PersonalData;
 import cn.tongban.core.clock.CalendarService;
 import cn.tongban.core.access.Caller;
 import cn.tongban.core.access.Role;
+import cn.tongban.core.identity.Masking;
 import cn.tongban.core.licence.LicenceService;
 import cn.tongban.core.matter.MatterStore;
 import cn.tongban.core.problem.DomainException;
@@ -35,8 +36,8 @@ import java.util.UUID;
  * owner, whoever uploaded them and staff who can see a case that uses them may read them.
  */
 public final class MaterialService {
-  /** A case as materials need it: its matter and applicant (opened). */
-  public record VisibleCase(String matterCode, JsonObject applicant) {
+  /** A case as materials need it: its matter, applicant (opened) and who submitted it (for masking). */
+  public record VisibleCase(String matterCode, JsonObject applicant, String submittedBy) {
   }
 
   /**
@@ -48,7 +49,14 @@ public final class MaterialService {
     Future<Optional<VisibleCase>> find(Caller caller, String number);
   }
 
+  /** Whether a person authorised the agents of a hall (代办) today; the agency module answers. */
+  @FunctionalInterface
+  public interface Authorised {
+    Future<Boolean> at(String idNumber, String hallCode);
+  }
+
   private final Vertx vertx;
+  private final Authorised authorised;
   private final MaterialStore store;
   private final CalendarService calendar;
   private final VisibleCases applications;
@@ -62,9 +70,10 @@ public final class MaterialService {
   public static final SealedTable SEALED = MaterialStore.SEALED;
 
   public MaterialService(Vertx vertx, Pool pool, CalendarService calendar, VisibleCases applications,
-      MatterStore matters, LicenceService licences, List<MaterialScanner> scanners, long limitBytes, int validDays,
+      Authorised authorised, MatterStore matters, LicenceService licences, List<MaterialScanner> scanners, long limitBytes, int validDays,
       PersonalData personal) {
     this.personal = personal;
+    this.authorised = authorised;
     this.vertx = vertx;
     this.store = new MaterialStore(pool, personal);
     this.calendar = calendar;
@@ -136,10 +145,10 @@ public final class MaterialService {
   private Future<JsonObject> store(Caller caller, Upload u, String owner, String mediaType, String sha,
       byte[] sealed) {
     String name = safeName(u.fileName(), mediaType);
-    return store.pool().withTransaction(tx -> store.findSame(tx, owner, u.kind(), sha, calendar.today())
+    return store.pool().withTransaction(tx -> store.findSame(tx, owner, u.kind(), sha, caller.scopeKey(), calendar.today())
         .compose(same -> same.isPresent() ? Future.succeededFuture(same.get().toJson())
             : store.insert(tx, owner, u.kind(), name, mediaType, u.content().length, sha, sealed, caller.scopeKey(),
-                    calendar.today().plusDays(validDays))
+                    caller.kind() == Caller.Kind.CITIZEN, calendar.today().plusDays(validDays))
                 .compose(file -> {
                   JsonObject m = file.toJson();
                   return AuditLog.record(tx, caller.scopeKey(), "material.uploaded", "material", m.getString("id"),
@@ -148,9 +157,12 @@ public final class MaterialService {
                 })));
   }
 
-  /** A name fit for a download header: no path, no control characters, the extension of what it really is. */
+  /**
+   * A name fit for a download header: no path, no control characters, no format characters (U+202E and
+   * its kind would show 「gpj.exe」 as 「exe.jpg」), the extension of what it really is.
+   */
   private static String safeName(String given, String mediaType) {
-    String base = given == null ? "" : given.replaceAll(".*[/\\\\]", "").replaceAll("[\\p{Cntrl}\"]", "");
+    String base = given == null ? "" : given.replaceAll(".*[/\\\\]", "").replaceAll("[\\p{Cntrl}\\p{Cf}\"]", "");
     int dot = base.lastIndexOf('.');
     base = dot > 0 ? base.substring(0, dot) : base;
     base = base.isBlank() ? "material" : base.substring(0, Math.min(100, base.length()));
@@ -165,7 +177,11 @@ public final class MaterialService {
         .compose(found -> found.isPresent() ? Future.succeededFuture(found) : scan(content, mediaType, i + 1));
   }
 
-  /** Whose material an upload is: a citizen's own; staff at a window or station upload for an applicant. */
+  /**
+   * Whose material an upload is: a citizen's own. Staff upload for someone else only in a case context: a
+   * window clerk for the applicant in front of them (their identity checked at the window), an agent only for
+   * a person who authorised the agents of the agent's hall (代办授权, valid today); 403 otherwise.
+   */
   private Future<String> owner(Caller caller, Optional<String> forIdNumber, Locale locale) {
     if (caller.kind() == Caller.Kind.CITIZEN) {
       return store.accountIdNumber(caller.subject()).compose(id -> id.isEmpty()
@@ -178,7 +194,12 @@ public final class MaterialService {
             List.of(new Violation("/idNumber", forIdNumber.isEmpty() ? "required" : "idNumber",
                 Messages.get(locale, "material.owner"))), 1));
       }
-      return Future.succeededFuture(forIdNumber.get());
+      if (caller.has(Role.CLERK) && caller.hallCode().isPresent()) {
+        return Future.succeededFuture(forIdNumber.get());
+      }
+      return caller.hallCode().map(hall -> authorised.at(forIdNumber.get(), hall)).orElse(Future.succeededFuture(false))
+          .compose(ok -> ok ? Future.succeededFuture(forIdNumber.get())
+              : Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "material.notAuthorised")));
     }
     return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "material.owner"));
   }
@@ -214,6 +235,10 @@ public final class MaterialService {
           }
           MaterialStore.StoredFile r = found.get().file();
           boolean own = r.ownerIndex().equals(found.get().readerIndex()) || caller.scopeKey().equals(r.uploadedBy());
+          if (!own && Masking.masks(caller)) {
+            // A masked caller never reads someone else's files: 404, as for any material they cannot see.
+            return Future.failedFuture(new DomainException(ProblemCode.MATERIAL_NOT_FOUND, "material.notFound", id));
+          }
           if (own || caller.kind() == Caller.Kind.STAFF && (caller.has(Role.ADMIN) || caller.has(Role.SUPERVISOR))) {
             return Future.succeededFuture(r);
           }
@@ -240,9 +265,10 @@ public final class MaterialService {
     return applications.find(caller, number).compose(found -> {
       VisibleCase a = found.orElseThrow(() -> new DomainException(ProblemCode.APPLICATION_NOT_FOUND,
           "application.notFound", number));
+      boolean masked = Masking.masks(caller, a.submittedBy());
       return matters.find(a.matterCode()).compose(m -> store.ofCase(number).compose(rows -> {
             JsonObject attached = new JsonObject();
-            rows.forEach(r -> attached.put(r.materialCode(), attachment(r)));
+            rows.forEach(r -> attached.put(r.materialCode(), attachment(r, masked)));
             JsonArray needs = m.orElseThrow().document().getJsonArray("materials", new JsonArray());
             List<String> types = new ArrayList<>();
             needs.forEach(o -> Optional.ofNullable(((JsonObject) o).getString("licenceType")).ifPresent(types::add));
@@ -259,7 +285,8 @@ public final class MaterialService {
                 String type = need.getString("licenceType");
                 if (type != null) {
                   item.put("licenceType", type).put("licences", new JsonArray(found2.stream()
-                      .filter(l -> l.typeName().equals(type)).map(licences::toJson).toList()));
+                      .filter(l -> l.typeName().equals(type)).map(licences::toJson)
+                      .map(l -> masked ? Masking.licence(l) : l).toList()));
                 }
                 out.add(item);
               }
@@ -269,7 +296,8 @@ public final class MaterialService {
     });
   }
 
-  private static JsonObject attachment(MaterialStore.Attachment r) {
+  /** What satisfied a material; for a masked caller without the file's name and hash (they may hold a name). */
+  private static JsonObject attachment(MaterialStore.Attachment r, boolean masked) {
     JsonObject j = new JsonObject().put("kind", r.source()).put("attachedAt", r.attachedAt());
     if (r.licenceIdentifier() != null) {
       j.put("licenceIdentifier", r.licenceIdentifier());
@@ -278,6 +306,9 @@ public final class MaterialService {
       j.put("material", f == null ? new JsonObject().putNull("id").putNull("fileName").putNull("mediaType")
           .putNull("size").putNull("sha256") : new JsonObject().put("id", f.id()).put("fileName", f.fileName())
           .put("mediaType", f.mediaType()).put("size", f.size()).put("sha256", f.sha256()));
+      if (masked && f != null) {
+        j.getJsonObject("material").put("fileName", "***").putNull("sha256");
+      }
     }
     return j;
   }

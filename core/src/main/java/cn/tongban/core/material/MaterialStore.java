@@ -88,22 +88,27 @@ final class MaterialStore {
   }
 
   /** The owner's still-valid file of this material with this hash, if handed in before. */
-  Future<Optional<StoredFile>> findSame(SqlClient tx, String owner, String kind, String sha256, LocalDate today) {
+  Future<Optional<StoredFile>> findSame(SqlClient tx, String owner, String kind, String sha256, String uploadedBy,
+      LocalDate today) {
+    // Only the uploader's own earlier copy: answering with another uploader's record would tell a stranger
+    // which files a person holds.
     return tx.preparedQuery("select " + COLUMNS + " from material_file"
-            + " where owner_index = $1 and kind = $2 and sha256 = $3 and valid_until >= $4 limit 1")
-        .execute(Tuple.of(personal.index(PersonalData.Kind.ID, owner), kind, sha256, today))
+            + " where owner_index = $1 and kind = $2 and sha256 = $3 and uploaded_by = $5 and valid_until >= $4"
+            + " limit 1")
+        .execute(Tuple.of(personal.index(PersonalData.Kind.ID, owner), kind, sha256, today, uploadedBy))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(StoredFile.of(rows.iterator().next())));
   }
 
   /** Stores a file whose content is already sealed (sealing is CPU work the caller did on a worker). */
   Future<StoredFile> insert(SqlClient tx, String owner, String kind, String fileName, String mediaType, int size,
-      String sha256, byte[] sealedContent, String uploadedBy, LocalDate validUntil) {
+      String sha256, byte[] sealedContent, String uploadedBy, boolean byOwner, LocalDate validUntil) {
     return tx.preparedQuery("insert into material_file (owner_index, kind, file_name, media_type, size_bytes,"
-            + " sha256, content, uploaded_by, valid_until, owner_id_sealed)"
-            + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+            + " sha256, content, uploaded_by, valid_until, owner_id_sealed, by_owner)"
+            + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
             + " returning " + COLUMNS)
         .execute(Tuple.from(new Object[] {personal.index(PersonalData.Kind.ID, owner), kind, fileName, mediaType,
-            size, sha256, Buffer.buffer(sealedContent), uploadedBy, validUntil, personal.seal(OWNER, owner)}))
+            size, sha256, Buffer.buffer(sealedContent), uploadedBy, validUntil, personal.seal(OWNER, owner),
+            byOwner}))
         .map(rows -> StoredFile.of(rows.iterator().next()));
   }
 

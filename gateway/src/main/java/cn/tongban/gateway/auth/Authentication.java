@@ -50,7 +50,7 @@ public final class Authentication implements Handler<RoutingContext> {
       return Future.failedFuture(new DomainException(ProblemCode.UNAUTHENTICATED, "auth.invalidToken"));
     }
     return tokens.verify(header.substring(7).trim())
-        .compose(t -> identity.tokenValid(t.tokenId(), t.caller().subject(), t.epoch()).compose(valid -> valid
+        .compose(t -> identity.tokenValid(t.tokenId(), t.derivedFrom(), t.caller().subject(), t.epoch()).compose(valid -> valid
             ? Future.succeededFuture(t)
             : Future.<TokenService.Verified>failedFuture(new DomainException(ProblemCode.TOKEN_REVOKED,
                 "auth.revoked"))))

@@ -46,11 +46,19 @@ public final class TokenService {
   }
 
   /** A verified token: who it stands for, its id, its epoch and when it expires (epoch seconds). */
-  public record Verified(Caller caller, String tokenId, int epoch, long expiresAt) {
+  public record Verified(Caller caller, String tokenId, int epoch, long expiresAt, Optional<String> derivedFrom) {
   }
 
   /** A signed token for {@code caller}, at the caller's token epoch, with an id of its own for revocation. */
   public String issue(Caller caller, int epoch) {
+    return issue(caller, epoch, Optional.empty(), Long.MAX_VALUE);
+  }
+
+  /**
+   * A token exchanged for another ({@code derivedFrom}: that token's id, carried as {@code sjt}) that never
+   * outlives it: it expires at {@code notAfter} (epoch seconds) if that comes before the usual lifetime.
+   */
+  public String issue(Caller caller, int epoch, Optional<String> derivedFrom, long notAfter) {
     JsonObject claims = new JsonObject()
         .put("jti", java.util.UUID.randomUUID().toString())
         .put("ep", epoch)
@@ -61,8 +69,10 @@ public final class TokenService {
     if (!caller.channels().isEmpty()) {
       claims.put("chn", new JsonArray(caller.channels().stream().sorted().toList()));
     }
+    derivedFrom.ifPresent(id -> claims.put("sjt", id));
+    long left = Math.min(ttlSeconds, notAfter - System.currentTimeMillis() / 1000);
     return jwt.generateToken(claims, new JWTOptions().setAlgorithm("ES256").setIssuer(ISSUER)
-        .setSubject(caller.subject()).setExpiresInSeconds(ttlSeconds));
+        .setSubject(caller.subject()).setExpiresInSeconds((int) Math.max(1, left)));
   }
 
   /** What a token stands for; 401 when it is not valid (forged, expired, or malformed). */
@@ -78,7 +88,8 @@ public final class TokenService {
         // Vert.x keeps exp among the user's attributes, not its principal.
         .map(user -> new Verified(toCaller(user.principal()), user.principal().getString("jti", ""),
             user.principal().getInteger("ep", 0),
-            user.principal().getLong("exp", user.attributes().getLong("exp", 0L))))
+            user.principal().getLong("exp", user.attributes().getLong("exp", 0L)),
+            Optional.ofNullable(user.principal().getString("sjt"))))
         .onSuccess(v -> {
           if (verified.size() >= VERIFIED_CACHE_SIZE) {
             verified.clear();

@@ -47,6 +47,14 @@ public final class Problems {
 
   /** The failure handler for every route, and the error handler for unmatched routes. */
   public static Handler<RoutingContext> handler(long bodyLimitBytes) {
+    return handler(bodyLimitBytes, "", 0);
+  }
+
+  /**
+   * {@link #handler(long)}, where uploads to {@code uploadPath} have a limit of their own: a 413 there states
+   * that limit (the material limit), not the body limit of other requests.
+   */
+  public static Handler<RoutingContext> handler(long bodyLimitBytes, String uploadPath, long uploadLimitBytes) {
     return rc -> {
       if (rc.response().ended()) {
         return;
@@ -56,7 +64,11 @@ public final class Problems {
       int status = failure instanceof HttpException http ? http.getStatusCode() : rc.statusCode();
       JsonObject problem = failure != null && !(failure instanceof HttpException h && h.getCause() == null)
           ? toProblem(failure, locale, rc.request().path(), RequestContext.traceId(rc), status)
-          : forStatus(status, rc, locale, bodyLimitBytes);
+          : status == 413 && rc.request().path().equals(uploadPath)
+              ? problem(ProblemCode.PAYLOAD_TOO_LARGE, Messages.get(locale, "material.tooLarge",
+                  cn.tongban.core.material.MaterialService.humanSize(uploadLimitBytes)), List.of(), locale,
+                  rc.request().path(), RequestContext.traceId(rc))
+              : forStatus(status, rc, locale, bodyLimitBytes);
       send(rc, problem);
     };
   }
@@ -167,8 +179,10 @@ public final class Problems {
           isRedis(t) ? "Redis" : "PostgreSQL"), List.of(), locale, instance, traceId);
     }
     if (status >= 400 && status < 500) {
-      return problem(ProblemCode.forStatus(status), Messages.get(locale, "request.invalid", t.getMessage()), List.of(),
-          locale, instance, traceId);
+      // Some decoders (a multipart header too long) fail without a message: say so, not "…：null".
+      String detail = t.getMessage() == null || t.getMessage().isBlank() ? Messages.get(locale, "request.unreadable")
+          : Messages.get(locale, "request.invalid", t.getMessage());
+      return problem(ProblemCode.forStatus(status), detail, List.of(), locale, instance, traceId);
     }
     LOG.log(Level.SEVERE, "[" + traceId + "] unexpected failure on " + instance, t);
     return problem(ProblemCode.INTERNAL, Messages.get(locale, "internal.error", traceId), List.of(), locale,

@@ -138,13 +138,14 @@ final class AuthOperations {
     }
     // The token's signature is checked here (tokens are the gateway's); who may exchange what is core's rule.
     return tokens.verify(subject)
-        .compose(t -> identity.exchange(id, secret, address, new IdentityService.Session(t.caller(), t.epoch()),
-            t.tokenId()))
-        .map(acting -> new JsonObject()
-            .put("access_token", tokens.issue(acting.caller(), acting.epoch()))
-            .put("token_type", "Bearer")
-            .put("issued_token_type", "urn:ietf:params:oauth:token-type:access_token")
-            .put("expires_in", tokens.ttlSeconds()));
+        .compose(t -> identity.exchange(id, secret, address, new IdentityService.Session(t.caller(), t.epoch(),
+            t.derivedFrom()), t.tokenId())
+            .map(acting -> new JsonObject()
+                .put("access_token", tokens.issue(acting.caller(), acting.epoch(), acting.derivedFrom(), t.expiresAt()))
+                .put("token_type", "Bearer")
+                .put("issued_token_type", "urn:ietf:params:oauth:token-type:access_token")
+                .put("expires_in", Math.max(1, Math.min(tokens.ttlSeconds(),
+                    t.expiresAt() - System.currentTimeMillis() / 1000)))));
   }
 
   private static boolean isBlank(String s) {

@@ -3,6 +3,8 @@ package cn.tongban.gateway.rest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.Json;
+import io.vertx.json.schema.common.dsl.SchemaType;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
@@ -14,6 +16,7 @@ import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.ValidatableRequest;
 import io.vertx.openapi.validation.ValidatedRequest;
 import io.vertx.openapi.validation.ValidatorException;
+import io.vertx.openapi.validation.impl.RequestParameterImpl;
 import io.vertx.openapi.validation.impl.RequestValidatorImpl;
 import io.vertx.openapi.validation.impl.ValidatedRequestImpl;
 
@@ -50,6 +53,19 @@ final class InlineValidation extends RequestValidatorImpl {
         })
         .onFailure(failure -> rc.fail(failure instanceof ValidatorException
             ? new HttpException(HttpResponseStatus.BAD_REQUEST.code(), failure.getMessage(), failure) : failure));
+  }
+
+  /**
+   * A parameter the contract types as a string is a string: the library's transformer reads any value that
+   * is not a plain word as JSON ({@code q=\\} → malformed JSON, {@code q=[1]} → an array, then a 400), so
+   * the raw value goes in quoted and comes out as it was sent.
+   */
+  @Override
+  public RequestParameter validateParameter(Parameter parameter, RequestParameter value) {
+    if (parameter.getSchemaType() == SchemaType.STRING && value != null && value.get() instanceof String raw) {
+      return super.validateParameter(parameter, new RequestParameterImpl(Json.encode(raw)));
+    }
+    return super.validateParameter(parameter, value);
   }
 
   private ValidatedRequest validateNow(ValidatableRequest request, Operation operation) {
