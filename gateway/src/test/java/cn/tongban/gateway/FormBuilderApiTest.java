@@ -218,6 +218,13 @@ class FormBuilderApiTest {
     assertEquals(422, cents.statusCode(), cents.body());
     String pointers = new JsonObject(cents.body()).getJsonArray("violations").encode();
     assertTrue(pointers.contains("/data/amount") && pointers.contains("/data/idNumber"), pointers);
+    // A family member's number in the repeating group is held to its check digit as well (format gb11643).
+    HttpResponse<String> member = gateway.post("citizen", "/api/v1/applications", new JsonObject()
+        .put("matterCode", code).put("channel", "WEB").put("data", example.copy().put("familyMembers",
+            new JsonArray().add(new JsonObject().put("name", "李四").put("idNumber", "410183201005050029")))));
+    assertEquals(422, member.statusCode(), member.body());
+    String memberPointers = new JsonObject(member.body()).getJsonArray("violations").encode();
+    assertTrue(memberPointers.contains("/data/familyMembers/0/idNumber"), memberPointers);
     HttpResponse<String> accepted = gateway.post("citizen", "/api/v1/applications", new JsonObject()
         .put("matterCode", code).put("channel", "WEB").put("data", data.put("agentName", "王五")));
     assertEquals(201, accepted.statusCode(), accepted.body());
