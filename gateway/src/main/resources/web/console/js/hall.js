@@ -141,13 +141,18 @@ function desk(view, hallCode, windows) {
         const m = await get(`/api/v1/matters/${encodeURIComponent(code)}`).catch(() => ({}));
         titles[code] = m.form?.schema?.properties || {};
       }
-      const shown = (v) => (v && typeof v === 'object' ? Object.values(v).join('，') : String(v));
+      // A choice shows its title (窗口领取), not its code (WINDOW), as the applicant saw it on the form.
+      const label = (prop, v) => (prop?.oneOf || prop?.anyOf || prop?.items?.oneOf || [])
+        .find((o) => o.const === v)?.title ?? v;
+      const shown = (prop, v) => (Array.isArray(v) ? v.map((x) => label(prop, x)).join('，')
+        : v && typeof v === 'object' ? Object.values(v).join('，') : String(label(prop, v)));
       fill(found, h('ul', { class: 'plain pre-list' }, list.map((p) => {
         const out = h('div', {});
         return h('li', { class: 'panel', dataset: { number: p.number } },
           facts([['预登记号', p.number], ['事项', p.matterName], ['申请人', `${p.applicant.name} ${p.applicant.idNumber}`],
             ['状态', { OPEN: '待办理', CONVERTED: '已转办件', EXPIRED: '已过期' }[p.status] || p.status], ['有效期至', p.expiresAt.slice(0, 10)]]),
-          h('details', {}, h('summary', {}, '核对申请表'), facts(Object.entries(p.data).map(([k, v]) => [titles[p.matterCode][k]?.title || k, shown(v)]))),
+          h('details', {}, h('summary', {}, '核对申请表'), facts(Object.entries(p.data).map(([k, v]) => [titles[p.matterCode][k]?.title || k,
+            shown(titles[p.matterCode][k], v)]))),
           p.status === 'OPEN' ? h('button', { type: 'button', class: 'primary convert', onclick: async (e) => {
             const button = e.currentTarget;
             try {

@@ -117,6 +117,9 @@ class HallBrowserTest {
       clerk.click("#pre-found li[data-number='" + preRegistration + "'] summary");
       assertTrue(clerk.waitForText("#pre-found", "现居住地址").contains("新密市青屏街街道示例社区5号楼1单元302室"),
           "the clerk checks the form by its own field titles");
+      String checked = clerk.find("#pre-found li[data-number='" + preRegistration + "'] details").getText();
+      assertTrue(checked.contains("窗口领取") && !checked.contains("WINDOW"),
+          "a choice reads as the applicant chose it, not as its code: " + checked);
       clerk.shot("pre-registration-found");
       clerk.click("#pre-found li[data-number='" + preRegistration + "'] button.convert");
       String caseNumber = first("办件编号 (\\d+)", clerk.waitForText("#pre-found", "已受理"));
