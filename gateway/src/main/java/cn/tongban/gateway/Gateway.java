@@ -34,6 +34,7 @@ import io.vertx.ext.web.handler.graphql.ws.GraphQLWSHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -49,10 +50,14 @@ public final class Gateway extends VerticleBase {
   private final Buffer openapiYaml;
   private final int port;
   private HttpServer server;
-  /** Each open GraphQL WebSocket: its token's expiry timer, id, subject and epoch. */
+  /**
+   * Each open GraphQL WebSocket: its token's expiry timer, id, subject and epoch, and for an exchanged token
+   * the id of the token it came from (it ends with that one).
+   */
   private final Map<ServerWebSocket, Session> sessions = new ConcurrentHashMap<>();
 
-  private record Session(long expiryTimer, String tokenId, String subject, int epoch) {
+  private record Session(long expiryTimer, String tokenId, String subject, int epoch,
+      Optional<String> derivedFrom) {
   }
 
   private Gateway(Platform platform, Buffer openapiYaml, int port) {
@@ -167,6 +172,7 @@ public final class Gateway extends VerticleBase {
       JsonObject ended = m.body();
       sessions.forEach((socket, session) -> {
         if (session.tokenId().equals(ended.getString("tokenId"))
+            || session.derivedFrom().filter(id -> id.equals(ended.getString("tokenId"))).isPresent()
             || session.subject().equals(ended.getString("subject"))
             && session.epoch() < ended.getInteger("epoch", Integer.MAX_VALUE)) {
           socket.close((short) 4403, "session ended");
@@ -181,7 +187,7 @@ public final class Gateway extends VerticleBase {
                 ServerWebSocket socket = init.message().socket();
                 long left = Math.max(1, token.expiresAt() * 1000 - System.currentTimeMillis());
                 sessions.put(socket, new Session(vertx.setTimer(left, id -> socket.close((short) 4401, "token expired")),
-                    token.tokenId(), token.caller().subject(), token.epoch()));
+                    token.tokenId(), token.caller().subject(), token.epoch(), token.derivedFrom()));
                 return token.caller();
               })
               .onComplete(init);

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.http.HttpResponse;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -138,6 +139,22 @@ class SubscriptionTest {
     assertNotNull(other.next("mine", number, 10_000), "the citizen's other session goes on");
     assertTrue(session.messages().stream().noneMatch(m -> "next".equals(m.getString("type"))
         && m.encode().contains(number)), "nothing reaches the ended session");
+  }
+
+  @Test
+  void aSubscriptionOnAnExchangedTokenEndsWhenTheCitizenSignsOut() throws Exception {
+    // A portal holds a token exchanged for the citizen's (issue 31 item 4): it ends with the citizen's session.
+    String own = gateway.token("citizen");
+    HttpResponse<String> exchanged = gateway.send("POST", "/api/v1/auth/token", new JsonObject()
+        .put("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange").put("client_id", "portal-demo")
+        .put("client_secret", "tongban-demo").put("subject_token", own).encode(), "Content-Type", "application/json");
+    assertEquals(200, exchanged.statusCode(), exchanged.body());
+    Connection portal = connect("Bearer " + new JsonObject(exchanged.body()).getString("access_token"));
+    assertEquals("connection_ack", portal.messages().poll(10, TimeUnit.SECONDS).getString("type"));
+    portal.subscribe("mine", new JsonObject());
+    assertEquals(204, gateway.send("POST", "/api/v1/auth/logout", null, "Authorization", "Bearer " + own)
+        .statusCode());
+    assertEquals((short) 4403, portal.closed().get(10, TimeUnit.SECONDS), "closed with the citizen's session");
   }
 
   @Test
