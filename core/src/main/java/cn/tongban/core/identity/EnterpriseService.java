@@ -11,7 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 
 import java.util.List;
 import java.util.Locale;
@@ -22,13 +21,10 @@ import java.util.Optional;
  * representative and may authorise other registered citizens as agents (经办人) who apply for it.
  */
 public final class EnterpriseService {
-  private final Pool pool;
-
-  private final PersonalData personal;
+  private final EnterpriseStore store;
 
   public EnterpriseService(Pool pool, PersonalData personal) {
-    this.personal = personal;
-    this.pool = pool;
+    this.store = new EnterpriseStore(pool, personal);
   }
 
   /** An enterprise and how the caller stands to it. */
@@ -55,64 +51,41 @@ public final class EnterpriseService {
       return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "application.invalid",
           v, v.size()));
     }
-    return pool.preparedQuery("""
-            insert into enterprise (credit_code, name, legal_rep_account) values ($1, $2, $3::uuid)
-            on conflict do nothing""")
-        .execute(Tuple.of(creditCode, name, caller.subject()))
-        .compose(rows -> rows.rowCount() == 1 ? Future.succeededFuture(new Enterprise(creditCode, name,
+    return store.register(creditCode, name, caller.subject())
+        .compose(registered -> registered ? Future.succeededFuture(new Enterprise(creditCode, name,
             caller.subject())) : Future.failedFuture(new DomainException(ProblemCode.ACCOUNT_EXISTS,
             "enterprise.exists")));
   }
 
   /** The legal representative authorises a registered citizen, by identity number, to act for the enterprise. */
   public Future<Void> authorise(Caller caller, String creditCode, String idNumber) {
-    return pool.preparedQuery("select legal_rep_account::text from enterprise where credit_code = $1")
-        .execute(Tuple.of(creditCode))
-        .compose(rows -> {
-          if (rows.size() == 0) {
+    return store.legalRepresentative(creditCode)
+        .compose(rep -> {
+          if (rep.isEmpty()) {
             return Future.failedFuture(new DomainException(ProblemCode.NOT_FOUND, "enterprise.notFound"));
           }
-          if (!rows.iterator().next().getString(0).equals(caller.subject())) {
+          if (!rep.get().equals(caller.subject())) {
             return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "enterprise.forbidden"));
           }
-          return pool.preparedQuery("""
-                  insert into enterprise_agent (credit_code, account_id, granted_by)
-                  select $1, id, $3::uuid from account where id_number_index = $2 and kind = 'CITIZEN'
-                  on conflict do nothing""")
-              .execute(Tuple.of(creditCode, personal.index(PersonalData.Kind.ID, idNumber), caller.subject()))
-              .compose(r -> r.rowCount() == 1 ? Future.<Void>succeededFuture()
-                  : pool.preparedQuery("select 1 from account where id_number_index = $1")
-                      .execute(Tuple.of(personal.index(PersonalData.Kind.ID, idNumber)))
-                      .compose(a -> a.size() == 0
-                          ? Future.failedFuture(new DomainException(ProblemCode.NOT_FOUND, "citizen.notFound"))
-                          : Future.succeededFuture()));
+          return store.addAgent(creditCode, idNumber, caller.subject())
+              .compose(added -> added == EnterpriseStore.AgentAdded.NO_SUCH_CITIZEN
+                  ? Future.failedFuture(new DomainException(ProblemCode.NOT_FOUND, "citizen.notFound"))
+                  : Future.<Void>succeededFuture());
         });
   }
 
   /** The enterprise if the caller may act for it (its legal representative or an authorised agent). */
   public Future<Optional<Enterprise>> actingFor(Caller caller, String creditCode) {
-    return pool.preparedQuery("""
-            select e.credit_code, e.name, e.legal_rep_account::text from enterprise e
-            where e.credit_code = $1 and (e.legal_rep_account::text = $2 or exists (select 1 from enterprise_agent g
-              where g.credit_code = e.credit_code and g.account_id::text = $2))""")
-        .execute(Tuple.of(creditCode, caller.subject()))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(new Enterprise(
-            rows.iterator().next().getString(0), rows.iterator().next().getString(1),
-            rows.iterator().next().getString(2))));
+    return store.actingFor(caller.subject(), creditCode);
   }
 
   /** The enterprises the caller may act for. */
   public Future<JsonArray> mine(Caller caller) {
-    return pool.preparedQuery("""
-            select e.credit_code, e.name, e.legal_rep_account::text = $1 as legal_rep from enterprise e
-            where e.legal_rep_account::text = $1 or exists (select 1 from enterprise_agent g
-              where g.credit_code = e.credit_code and g.account_id::text = $1) order by e.credit_code""")
-        .execute(Tuple.of(caller.subject()))
-        .map(rows -> {
-          JsonArray out = new JsonArray();
-          rows.forEach(r -> out.add(new JsonObject().put("creditCode", r.getString(0)).put("name", r.getString(1))
-              .put("role", r.getBoolean(2) ? "LEGAL_REPRESENTATIVE" : "AGENT")));
-          return out;
-        });
+    return store.ofAccount(caller.subject()).map(list -> {
+      JsonArray out = new JsonArray();
+      list.forEach(m -> out.add(m.enterprise().toJson()
+          .put("role", m.legalRepresentative() ? "LEGAL_REPRESENTATIVE" : "AGENT")));
+      return out;
+    });
   }
 }
