@@ -110,6 +110,26 @@ class WorkOrderBrowserTest {
   }
 
   @Test
+  void theDepartmentSeesTheOrdersAboutACaseBesideTheCase() throws Exception {
+    String caseNumber = gateway.submitSample("mzj-elderly-preferential-card");
+    String number = created(gateway.post("hotline", "/api/v1/work-orders", new JsonObject().put("type", "CONSULTATION")
+        .put("subject", "老年人优待证办到哪一步了").put("content", "来电询问办理进度").put("caseNumber", caseNumber)
+        .put("caller", new JsonObject().put("name", "钱九").put("phone", "13900006666")))).getString("number");
+    assertEquals(200, gateway.post("hotline", "/api/v1/work-orders/" + number + "/actions", new JsonObject()
+        .put("action", "dispatch").put("departmentCode", "mzj")).statusCode());
+    try (Browser browser = Browser.staff(gateway.port(), "hotline-beside-case")) {
+      browser.signIn("reviewer.mzj").go("/console/#/review/" + caseNumber);
+      String panel = browser.waitForText("#case-orders", number);
+      assertTrue(panel.contains("老年人优待证办到哪一步了"), panel);
+      browser.shot("order-beside-the-case");
+      browser.click("#case-orders a");
+      browser.waitForText("#order-title", number);
+      browser.shot("order-opened");
+      assertEquals(List.of(), browser.pageErrors());
+    }
+  }
+
+  @Test
   void aMisroutedOrderIsReturnedAndDispatchedAgain() throws Exception {
     String number = created(gateway.post("hotline", "/api/v1/work-orders", new JsonObject().put("type", "HELP")
         .put("subject", "老人走失求助").put("content", "父亲早上出门未归")

@@ -16,9 +16,11 @@ export async function showCase(main, profile, number, done) {
     return fill(main, back(), errorBox(e));
   }
   // The matter and materials are context: the case still shows without them.
-  const [matter, materials] = await Promise.all([
+  const [matter, materials, orders] = await Promise.all([
     get(`/api/v1/matters/${encodeURIComponent(app.matterCode)}`).catch(() => null),
     get(`${path}/materials`).catch((e) => e),
+    // 12345 work orders about this case that were dispatched to the department (none shown if not allowed).
+    get(`/api/v1/work-orders?caseNumber=${encodeURIComponent(app.number)}`).catch(() => []),
   ]);
   const reload = (message) => showCase(main, profile, number, message);
   fill(main,
@@ -28,6 +30,7 @@ export async function showCase(main, profile, number, done) {
       h('div', {},
         h('section', { class: 'panel' }, h('h2', {}, '基本情况'), summary(app)),
         warningsPanel(app.warnings),
+        ordersPanel(orders),
         deficiencyPanel(app.deficiency),
         commitmentsPanel(app.commitments)),
       h('div', {},
@@ -36,6 +39,15 @@ export async function showCase(main, profile, number, done) {
         h('section', { class: 'panel', id: 'form-data' }, h('h2', {}, '申请表'), formData(app, matter)),
         h('section', { class: 'panel', id: 'materials' }, h('h2', {}, '申请材料'), materialList(materials)),
         h('section', { class: 'panel', id: 'steps' }, h('h2', {}, '办理过程'), timeline(steps)))));
+}
+
+// The hotline's orders about the case, beside it: the department answers the caller and the case together.
+function ordersPanel(orders) {
+  if (!orders.length) return null;
+  return h('section', { class: 'panel', id: 'case-orders' }, h('h2', {}, '12345 工单'),
+    h('ul', { class: 'plain' }, orders.map((o) => h('li', {},
+      h('a', { href: `#/workorders/${encodeURIComponent(o.number)}` }, o.number), ` ${o.typeName} · ${o.subject} · ${o.statusName}`,
+      o.dueDate ? ` · 答复时限 ${o.dueDate}` : ''))));
 }
 
 const back = () => h('p', {}, h('a', { href: '#/review' }, '← 返回办件队列'));
