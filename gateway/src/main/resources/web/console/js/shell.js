@@ -40,8 +40,8 @@ export const PAGES = [
       '派单、回访、办结、重办，审批延期', '工单队列：时限、超期和黄红牌'],
   },
   {
-    id: 'workorders', title: '工单', roles: ['REVIEWER', 'APPROVER', 'DEPARTMENT_ADMIN'], module: './workorders.js',
-    does: ['12345 派给本部门的工单', '签收、答复、退单（须说明理由）', '申请延期（由派单人审批）'],
+    id: 'workorders', title: '工单', roles: ['REVIEWER', 'APPROVER', 'DEPARTMENT_ADMIN', 'SUPERVISOR'], module: './workorders.js',
+    does: ['12345 派给本部门的工单', '签收、答复、退单（须说明理由）', '申请延期（由派单人审批）', '监察人员：全部工单，超期督办'],
   },
 ];
 

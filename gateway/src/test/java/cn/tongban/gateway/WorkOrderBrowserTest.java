@@ -130,6 +130,31 @@ class WorkOrderBrowserTest {
   }
 
   @Test
+  void aSupervisorUrgesADispatchedOrderFromTheOrdersPage() throws Exception {
+    String number = created(gateway.post("hotline", "/api/v1/work-orders", new JsonObject().put("type", "COMPLAINT")
+        .put("subject", "窗口推诿").put("content", "多次跑动未办成")
+        .put("caller", new JsonObject().put("name", "周十").put("phone", "13900007777")))).getString("number");
+    assertEquals(200, gateway.post("hotline", "/api/v1/work-orders/" + number + "/actions", new JsonObject()
+        .put("action", "dispatch").put("departmentCode", "mzj")).statusCode());
+    try (Browser browser = Browser.staff(gateway.port(), "hotline-urged")) {
+      browser.signIn("supervisor").go("/console/#/workorders");
+      browser.waitForText("h1", "监察督办");
+      browser.waitForText("#wo-queue-holder", number);
+      browser.shot("all-orders");
+      browser.go("/console/#/workorders/" + number);
+      browser.waitForText("#order-title", "已派单");
+      browser.type("#wo-urge-comment", "请于今日内签收并联系来电人");
+      browser.clickButton("确认督办");
+      String after = browser.waitForText("main", "督办次数");
+      assertTrue(after.contains("已督办"), after);
+      browser.shot("urged");
+      assertEquals(List.of(), browser.pageErrors());
+    }
+    JsonObject order = new JsonObject(gateway.get("supervisor", "/api/v1/work-orders/" + number).body());
+    assertEquals(1, order.getInteger("urges"), order.encode());
+  }
+
+  @Test
   void aMisroutedOrderIsReturnedAndDispatchedAgain() throws Exception {
     String number = created(gateway.post("hotline", "/api/v1/work-orders", new JsonObject().put("type", "HELP")
         .put("subject", "老人走失求助").put("content", "父亲早上出门未归")
