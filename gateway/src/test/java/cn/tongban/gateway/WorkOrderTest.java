@@ -176,6 +176,42 @@ class WorkOrderTest {
   }
 
   @Test
+  void theOwnerHandsAnOrderOnWithARecordAndOnlyTheOwnerMay() throws Exception {
+    // 首问负责: a second operator on duty to take the order on.
+    HttpResponse<String> account = gateway.post("admin", "/api/v1/accounts", new JsonObject()
+        .put("username", "hotline.night").put("displayName", "12345 夜班坐席").put("password", "Night-Shift-2026")
+        .put("roles", new io.vertx.core.json.JsonArray().add("HOTLINE")));
+    assertEquals(201, account.statusCode(), account.body());
+    String number = taken(complaint("13800008888"));
+    assertEquals("/toUsername", pointer(act("hotline", number, new JsonObject().put("action", "hand-over")
+        .put("reason", "交班"))));
+    assertEquals("/toUsername", pointer(act("hotline", number, new JsonObject().put("action", "hand-over")
+        .put("reason", "交班").put("toUsername", "reviewer.mzj"))), "only to a hotline operator");
+    assertEquals("/reason", pointer(act("hotline", number, new JsonObject().put("action", "hand-over")
+        .put("toUsername", "hotline.night"))));
+    assertEquals("12345 热线坐席", order("hotline", number).getJsonObject("owner").getString("name"),
+        "refused hand-overs change nothing");
+
+    JsonObject handed = ok(act("hotline", number, new JsonObject().put("action", "hand-over")
+        .put("toUsername", "hotline.night").put("reason", "交班，夜班继续跟进")));
+    assertEquals("12345 夜班坐席", handed.getJsonObject("owner").getString("name"));
+    // The former owner no longer owns it: handing it on again is the new owner's to do.
+    assertEquals(403, act("hotline", number, new JsonObject().put("action", "hand-over")
+        .put("toUsername", "hotline").put("reason", "再交回")).statusCode());
+    HttpResponse<String> signedIn = gateway.send("POST", "/api/v1/auth/token", new JsonObject()
+        .put("grant_type", "password").put("username", "hotline.night").put("password", "Night-Shift-2026").encode(),
+        "Content-Type", "application/json");
+    assertEquals(200, signedIn.statusCode(), signedIn.body());
+    JsonObject back = ok(gateway.send("POST", "/api/v1/work-orders/" + number + "/actions", new JsonObject()
+        .put("action", "hand-over").put("toUsername", "hotline").put("reason", "白班接回").encode(),
+        "Authorization", "Bearer " + new JsonObject(signedIn.body()).getString("access_token"),
+        "Content-Type", "application/json"));
+    assertEquals("12345 热线坐席", back.getJsonObject("owner").getString("name"));
+    assertTrue(order("hotline", number).encode().contains("移交给 12345 夜班坐席：交班，夜班继续跟进"),
+        "the hand-over is on the order's record");
+  }
+
+  @Test
   void aConsultationAnsweredAtOnceIsClosed() throws Exception {
     HttpResponse<String> r = create(new JsonObject().put("type", "CONSULTATION").put("subject", "老年优待证怎么办")
         .put("content", "问需要带什么材料").put("matterCode", "mzj-elderly-preferential-card")

@@ -91,10 +91,9 @@ final class WorkOrderActions {
   }
 
   /** Every action by its wire name. */
-  static final Map<String, Action> ALL = Map.of(
-      "dispatch", new Dispatch(), "sign-for", new SignFor(), "return", new Return(), "reply", new Reply(),
-      "close", new Close(), "call-back", new CallBack(), "urge", new Urge(), "reopen", new Reopen(),
-      "extend", new Extend(), "approve-extension", new ApproveExtension());
+  static final Map<String, Action> ALL = java.util.stream.Stream.of(new Dispatch(), new SignFor(), new Return(),
+      new Reply(), new Close(), new CallBack(), new Urge(), new Reopen(), new Extend(), new ApproveExtension(),
+      new HandOver()).collect(java.util.stream.Collectors.toUnmodifiableMap(Action::name, a -> a));
 
   /** 派单: to a department, with the type's limit or an earlier or later day the dispatcher sets. */
   static final class Dispatch extends Action {
@@ -241,6 +240,44 @@ final class WorkOrderActions {
     String apply(Context c) {
       c.order().urges++;
       return c.text("comment");
+    }
+  }
+
+  /**
+   * 首问负责 handed on: the owner gives an open order to another hotline operator, with a reason on record; an
+   * order never has no owner, and only its owner hands it on.
+   */
+  static final class HandOver extends Action {
+    HandOver() {
+      super("hand-over", HOTLINE, "ACCEPTED", "DISPATCHED", "SIGNED", "RETURNED", "REPLIED");
+    }
+
+    @Override
+    Future<Void> check(Context c) {
+      if (!c.order().ownerId.toString().equals(c.caller().subject())) {
+        return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "workOrder.notOwner"));
+      }
+      if (c.text("reason") == null) {
+        return Future.failedFuture(c.required("reason", "移交原因"));
+      }
+      String to = c.text("toUsername");
+      if (to == null) {
+        return Future.failedFuture(c.required("toUsername", "接手坐席"));
+      }
+      return c.store().hotlineOperator(to).compose(found -> {
+        if (found.isEmpty() || found.get().getKey().equals(c.order().ownerId)) {
+          return Future.failedFuture(c.invalid(new Violation("/toUsername", "unknown",
+              Messages.get(c.locale(), "workOrder.handOverTo", to))));
+        }
+        c.order().ownerId = found.get().getKey();
+        c.order().ownerName = found.get().getValue();
+        return Future.succeededFuture();
+      });
+    }
+
+    String apply(Context c) {
+      // check() found the new owner and set it on the locked order.
+      return "移交给 " + c.order().ownerName + "：" + c.text("reason");
     }
   }
 

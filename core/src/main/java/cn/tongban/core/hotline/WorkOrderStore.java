@@ -91,12 +91,22 @@ public final class WorkOrderStore {
             update work_order set status = $2, dispatcher_id = $3, department_code = $4, dispatched_at = $5,
               sign_due_date = $6, due_date = $7, signed_at = $8, reply = $9, replied_at = $10, return_reason = $11,
               returns = $12, urges = $13, reopens = $14, extension = $15, satisfaction = $16, called_back_at = $17,
-              closed_at = $18, updated_at = $19
+              closed_at = $18, updated_at = $19, owner_id = $20
             where id = $1""")
         .execute(Tuple.from(new Object[] {w.id, w.status, w.dispatcherId, w.departmentCode, w.dispatchedAt,
             w.signDueDate, w.dueDate, w.signedAt, w.reply, w.repliedAt, w.returnReason, w.returns, w.urges, w.reopens,
-            w.extension, w.satisfaction, w.calledBackAt, w.closedAt, w.updatedAt}))
+            w.extension, w.satisfaction, w.calledBackAt, w.closedAt, w.updatedAt, w.ownerId}))
         .mapEmpty();
+  }
+
+  /** An active hotline operator's account id and name, by username. */
+  Future<java.util.Optional<java.util.Map.Entry<UUID, String>>> hotlineOperator(String username) {
+    return pool.preparedQuery("select id, display_name from account where username = $1 and kind = 'STAFF'"
+            + " and 'HOTLINE' = any(roles) and not disabled")
+        .execute(Tuple.of(username))
+        .map(rows -> rows.size() == 0 ? java.util.Optional.empty()
+            : java.util.Optional.of(java.util.Map.entry(rows.iterator().next().getUUID(0),
+                rows.iterator().next().getString(1))));
   }
 
   /** Records one step of the order's history; the actor's name is read from the account. */

@@ -11,7 +11,7 @@ const LEVEL = { REMINDER: '提醒', YELLOW: '黄牌', RED: '红牌' };
 const KIND = { SIGN_DUE: '签收时限', REPLY_DUE: '办理时限' };
 const ACTION = {
   accept: '受理', dispatch: '派单', 'sign-for': '签收', return: '退单', reply: '答复', close: '办结', 'call-back': '回访',
-  urge: '督办', reopen: '重办', extend: '申请延期', 'approve-extension': '延期审批',
+  urge: '督办', reopen: '重办', extend: '申请延期', 'approve-extension': '延期审批', 'hand-over': '移交',
 };
 
 export const stateBadge = (s) => h('span', { class: `badge wo-${s}` }, STATE[s] || s);
@@ -45,6 +45,11 @@ async function offered(order, profile) {
     }
     if (s === 'REPLIED') list.push({ action: 'close', label: '办结', fields: [text('comment', '办结说明', false)] });
     if (['REPLIED', 'CLOSED'].includes(s)) list.push({ action: 'reopen', label: '重办', fields: [text('reason', '重办理由')] });
+    if (s !== 'CLOSED') {
+      // 首问负责: the owner hands the order on (e.g. at the end of a shift); the API refuses anyone else.
+      list.push({ action: 'hand-over', label: '移交', fields: [{ name: 'toUsername', label: '接手坐席账号', kind: 'line', required: true },
+        text('reason', '移交原因')] });
+    }
     if (order.extension?.status === 'PENDING') {
       list.push({ action: 'approve-extension', label: '延期审批', fields: [{ name: 'approved', label: `申请延期至 ${order.extension.deadline}：${order.extension.reason}`, kind: 'select', options: { true: '同意延期', false: '不同意' }, boolean: true, required: true }] });
     }
@@ -70,6 +75,7 @@ function input(id, f) {
   const attrs = { id, name: f.name, required: f.required || undefined };
   if (f.kind === 'textarea') return h('textarea', { ...attrs, maxlength: 1000 });
   if (f.kind === 'date') return h('input', { ...attrs, type: 'date' });
+  if (f.kind === 'line') return h('input', { ...attrs, maxlength: 64, autocomplete: 'off' });
   return h('select', attrs, h('option', { value: '' }, '请选择'),
     Object.entries(f.options).sort(([a], [b]) => (f.number ? b - a : 0)).map(([v, t]) => h('option', { value: v }, t)));
 }
