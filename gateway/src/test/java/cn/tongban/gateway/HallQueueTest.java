@@ -281,16 +281,20 @@ class HallQueueTest {
       assertEquals("connection_ack", messages.poll(10, TimeUnit.SECONDS).getString("type"));
       socket.writeTextMessage(new JsonObject().put("id", "q").put("type", "subscribe").put("payload", new JsonObject()
           .put("query", "subscription { hallQueue(hallCode: \"" + HALL + "\") }")).encode());
-      Thread.sleep(300);
-      String number = take("clerk", new JsonObject()).getString("number");
+      // No sleep for the subscription to register: a number taken before it did passes unseen, so take
+      // another each second until the display shows one it was sent.
       JsonObject board = null;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
       while (board == null && System.nanoTime() < deadline) {
-        JsonObject m = messages.poll(100, TimeUnit.MILLISECONDS);
-        if (m != null && "next".equals(m.getString("type"))) {
-          JsonObject b = m.getJsonObject("payload").getJsonObject("data").getJsonObject("hallQueue");
-          if (b.getJsonArray("waiting").stream().anyMatch(t -> number.equals(((JsonObject) t).getString("number")))) {
-            board = b;
+        String number = take("clerk", new JsonObject()).getString("number");
+        long round = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (board == null && System.nanoTime() < round) {
+          JsonObject m = messages.poll(100, TimeUnit.MILLISECONDS);
+          if (m != null && "next".equals(m.getString("type"))) {
+            JsonObject b = m.getJsonObject("payload").getJsonObject("data").getJsonObject("hallQueue");
+            if (b.getJsonArray("waiting").stream().anyMatch(t -> number.equals(((JsonObject) t).getString("number")))) {
+              board = b;
+            }
           }
         }
       }
