@@ -1,5 +1,6 @@
 package cn.tongban.core.application;
 
+import cn.tongban.core.clock.DeadlineWarnings;
 import cn.tongban.core.access.Role;
 import cn.tongban.core.access.Caller;
 import cn.tongban.core.access.Access;
@@ -140,7 +141,7 @@ public final class DeadlineScanner {
   }
 
   private Future<Integer> raiseWarnings(LocalDate today) {
-    LocalDate horizon = calendar.calendar().addWorkingDays(today, java.math.BigDecimal.ONE).date();
+    LocalDate horizon = DeadlineWarnings.horizon(calendar.calendar(), today);
     return store.pool().preparedQuery(CANDIDATES).execute(Tuple.of(horizon)).compose(rows -> {
       List<Long> ids = new ArrayList<>();
       List<String> kinds = new ArrayList<>();
@@ -153,7 +154,7 @@ public final class DeadlineScanner {
         kinds.add(r.getString(1));
         subjects.add(r.getString(2) == null ? "" : r.getString(2));
         dues.add(due);
-        levels.add(due.isAfter(today) ? "REMINDER" : due.isEqual(today) ? "YELLOW" : "RED");
+        levels.add(DeadlineWarnings.level(due, today));
       }
       if (ids.isEmpty()) {
         return Future.succeededFuture(0);

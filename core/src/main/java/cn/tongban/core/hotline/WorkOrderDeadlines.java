@@ -1,14 +1,12 @@
 package cn.tongban.core.hotline;
 
+import cn.tongban.core.clock.DeadlineWarnings;
 import cn.tongban.core.clock.CalendarService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
-import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * 电子监察 of work orders, as the case scanner does it for cases: a reminder one working day before the
@@ -27,21 +25,12 @@ public final class WorkOrderDeadlines {
   /** One pass; answers the day and how many warnings were raised. */
   public Future<JsonObject> scan() {
     LocalDate today = calendar.today();
-    LocalDate horizon = calendar.calendar().addWorkingDays(today, BigDecimal.ONE).date();
+    LocalDate horizon = DeadlineWarnings.horizon(calendar.calendar(), today);
     return store.dueBy(horizon).compose(due -> {
-      List<Long> ids = new ArrayList<>();
-      List<String> kinds = new ArrayList<>();
-      List<String> levels = new ArrayList<>();
-      List<LocalDate> dues = new ArrayList<>();
-      for (Object[] d : due) {
-        LocalDate date = (LocalDate) d[2];
-        ids.add((Long) d[0]);
-        kinds.add((String) d[1]);
-        dues.add(date);
-        levels.add(date.isAfter(today) ? "REMINDER" : date.isEqual(today) ? "YELLOW" : "RED");
-      }
-      return ids.isEmpty() ? Future.succeededFuture(0)
-          : store.raise(ids, kinds, levels, dues, OffsetDateTime.now(calendar.clock()));
+      DeadlineWarnings.Batch batch = new DeadlineWarnings.Batch(today);
+      due.forEach(d -> batch.add((Long) d[0], (String) d[1], (LocalDate) d[2]));
+      return batch.isEmpty() ? Future.succeededFuture(0)
+          : store.raise(batch.ids, batch.kinds, batch.levels, batch.dues, OffsetDateTime.now(calendar.clock()));
     }).map(raised -> new JsonObject().put("date", today.toString()).put("warningsRaised", raised));
   }
 }

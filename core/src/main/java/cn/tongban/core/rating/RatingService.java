@@ -1,5 +1,6 @@
 package cn.tongban.core.rating;
 
+import cn.tongban.core.clock.DeadlineWarnings;
 import cn.tongban.core.access.Caller;
 import cn.tongban.core.access.Role;
 import cn.tongban.core.application.Application;
@@ -429,22 +430,13 @@ public final class RatingService {
     OffsetDateTime now = OffsetDateTime.now(calendar.clock());
     // Delivered on day D: the window runs to the end of D + windowDays.
     OffsetDateTime cutoff = startOf(today.minusDays(settings.windowDays()));
-    LocalDate horizon = workingDaysFrom(today, 1);
+    LocalDate horizon = DeadlineWarnings.horizon(calendar.calendar(), today);
     return store.recordDefaults(cutoff, settings.defaultGrade(), ACTOR, now)
         .compose(defaults -> store.dueSteps(horizon).compose(due -> {
-          List<Long> ids = new ArrayList<>();
-          List<String> kinds = new ArrayList<>();
-          List<String> levels = new ArrayList<>();
-          List<LocalDate> dues = new ArrayList<>();
-          for (Object[] d : due) {
-            LocalDate date = (LocalDate) d[2];
-            ids.add((Long) d[0]);
-            kinds.add((String) d[1]);
-            dues.add(date);
-            levels.add(date.isAfter(today) ? "REMINDER" : date.isEqual(today) ? "YELLOW" : "RED");
-          }
-          Future<Integer> raised = ids.isEmpty() ? Future.succeededFuture(0)
-              : store.raise(ids, kinds, levels, dues, now);
+          DeadlineWarnings.Batch batch = new DeadlineWarnings.Batch(today);
+          due.forEach(d -> batch.add((Long) d[0], (String) d[1], (LocalDate) d[2]));
+          Future<Integer> raised = batch.isEmpty() ? Future.succeededFuture(0)
+              : store.raise(batch.ids, batch.kinds, batch.levels, batch.dues, now);
           return raised.map(n -> new JsonObject().put("date", today.toString()).put("defaultsRecorded", defaults)
               .put("warningsRaised", n));
         }));
