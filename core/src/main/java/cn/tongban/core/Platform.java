@@ -161,7 +161,8 @@ public final class Platform {
     this.deadlines = new DeadlineScanner(applicationStore, calendar);
     this.ratings = new RatingService(new RatingStore(pool), applications, calendar, config.ratings());
     WorkOrderStore workOrderStore = new WorkOrderStore(pool, personal);
-    this.workOrders = new WorkOrderService(workOrderStore, calendar, config.hotlineDeadlines(), lifecycle::progress);
+    this.workOrders = new WorkOrderService(workOrderStore, calendar, config.hotlineDeadlines(), lifecycle::progress,
+        lifecycle::progressOfPhone);
     this.workOrderDeadlines = new WorkOrderDeadlines(workOrderStore, calendar);
     this.sharedDatasets = new SharedDatasets(pool, personal);
     this.dataKeys = new DataKeyRotation(pool, personal, new Rewrap(pool, personal, SEALED_TABLES));

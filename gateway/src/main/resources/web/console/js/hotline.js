@@ -1,9 +1,9 @@
-// 12345 热线: the call-taking screen (#/hotline) — a new order with the caller's earlier orders, the matter
+// 12345 热线: the call-taking screen (#/hotline) — a new order with the caller's earlier orders and cases, the matter
 // guide to answer a consultation at once (直接办结), a case looked up by number and query code, the queue
 // with deadlines — and one order (#/hotline/<number>) to dispatch, call back, close or reopen.
 import { get, post } from '/assets/js/api.js';
 import { errorBox, facts, h, mount as fill, notice, when } from '/assets/js/dom.js';
-import { STATE, TYPE, queueTable, showOrder, stateBadge } from './hotline/order.js';
+import { STATE, TYPE, queueTable, showOrder, stateBadge, statisticsPanel } from './hotline/order.js';
 
 let filter = { status: '', overdue: false };
 
@@ -15,7 +15,7 @@ export async function mount(main, profile) {
     h('div', { class: 'columns wo-columns' },
       h('section', {}, takeForm(() => loadQueue(queue))),
       // The guide and the case lookup beside the form, so an answer is quoted without scrolling.
-      h('section', {}, guideSearch(), caseLookup(), queueTools(queue), queue)));
+      h('section', {}, guideSearch(), caseLookup(), queueTools(queue), queue, statisticsPanel())));
   main.querySelector('#wo-phone').focus();
   return loadQueue(queue);
 }
@@ -34,11 +34,20 @@ function takeForm(taken) {
     const p = phone.value.trim();
     if (!/^[0-9+-]{5,20}$/.test(p)) { fill(earlier); return; }
     try {
-      const orders = await get(`/api/v1/work-orders?limit=20&callerPhone=${encodeURIComponent(p)}`);
-      fill(earlier, orders.length === 0 ? h('p', { class: 'muted' }, '该号码没有来电记录。')
-        : h('div', { class: 'panel wo-earlier' }, h('strong', {}, `该号码的来电记录（${orders.length}）`),
-          h('ul', {}, orders.map((o) => h('li', {}, h('a', { href: `#/hotline/${o.number}` }, o.number), ` ${when(o.createdAt)} · ${TYPE[o.type]} · ${o.subject} · `,
-            stateBadge(o.status), o.caseNumber ? ` · 办件 ${o.caseNumber}` : '')))));
+      const { workOrders: orders, cases } = await get(`/api/v1/hotline/callers/${encodeURIComponent(p)}`);
+      fill(earlier, orders.length === 0 && cases.length === 0 ? h('p', { class: 'muted' }, '该号码没有来电记录，也没有查到办件。')
+        : h('div', { class: 'panel wo-earlier' },
+          orders.length === 0 ? h('p', { class: 'muted' }, '该号码没有来电记录。') : [h('strong', {}, `该号码的来电记录（${orders.length}）`),
+            h('ul', {}, orders.map((o) => h('li', {}, h('a', { href: `#/hotline/${o.number}` }, o.number), ` ${when(o.createdAt)} · ${TYPE[o.type]} · ${o.subject} · `,
+              stateBadge(o.status), o.caseNumber ? ` · 办件 ${o.caseNumber}` : '')))],
+          cases.length === 0 ? null : [h('strong', {}, `来电人的办件（${cases.length}）`),
+            h('ul', { id: 'wo-earlier-cases' }, cases.map((c) => h('li', {}, `${c.number} · ${c.matterName} · 申请人 ${c.applicantName} · `,
+              h('strong', {}, c.statusName), c.dueDate ? ` · 承诺办结 ${c.dueDate}` : '',
+              ` · 最近：${c.steps.length ? c.steps[c.steps.length - 1].stepName : '—'} `,
+              h('button', { type: 'button', class: 'link', onclick: () => {
+                document.getElementById('wo-case').value = c.number;
+                document.getElementById('wo-subject').focus();
+              } }, '关联到新工单'))))]));
     } catch (e) {
       fill(earlier, errorBox(e));
     }
@@ -66,7 +75,7 @@ function takeForm(taken) {
   } },
   h('h2', {}, '受理来电'),
   message,
-  field('wo-phone', '来电号码', phone, true, '输入后自动查询该号码的来电记录'),
+  field('wo-phone', '来电号码', phone, true, '输入后自动查询该号码的来电记录和来电人的办件'),
   earlier,
   field('wo-name', '来电人姓名', h('input', { id: 'wo-name', required: true, maxlength: 50 }), true),
   field('wo-type', '工单类型', h('select', { id: 'wo-type', required: true }, Object.entries(TYPE).map(([v, t]) => h('option', { value: v }, t))), true),

@@ -2,7 +2,7 @@
 // (#/workorders/<number>) to sign for, reply to, return or ask more time for.
 import { get } from '/assets/js/api.js';
 import { errorBox, h, mount as fill } from '/assets/js/dom.js';
-import { STATE, queueTable, showOrder } from './hotline/order.js';
+import { STATE, queueTable, showOrder, statisticsPanel } from './hotline/order.js';
 
 let status = '';
 let overdueOnly = false;
@@ -32,6 +32,6 @@ export async function mount(main, profile) {
       h('p', { class: 'muted grow' }, supervisor
         ? '全部 12345 工单：打开已派单、已签收的工单可以督办，督办意见留痕，承办部门在工单里看到督办次数。来电人信息已脱敏。'
         : '12345 热线派给本部门的工单：请在 1 个工作日内签收，按时限答复；不属本部门职责的请退单并说明理由。来电人信息已脱敏。')),
-    list);
+    list, supervisor ? statisticsPanel() : null);
   return load();
 }

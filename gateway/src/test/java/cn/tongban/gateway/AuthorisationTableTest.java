@@ -393,6 +393,8 @@ class AuthorisationTableTest {
         none));
     p.put("Query.hotlineCase", c -> gql(c, "query($n: String!, $q: String!) { hotlineCase(number: $n, queryCode: $q) }",
         new JsonObject().put("n", shared).put("q", queryCode)));
+    p.put("hotlineCallerHistory", c -> rest(c, "GET", "/api/v1/hotline/callers/13800000000", none));
+    p.put("Query.hotlineCaller", c -> gql(c, "{ hotlineCaller(phone: \"13800000000\") }", new JsonObject()));
     // 大厅服务 (hall services)
     p.put("getHallHours", c -> rest(c, "GET", "/api/v1/halls/xm-city/hours", none));
     p.put("putHallHours", c -> rest(c, "PUT", "/api/v1/halls/xm-city/hours", new JsonObject()

@@ -110,6 +110,24 @@ class WorkOrderBrowserTest {
   }
 
   @Test
+  void aCallerFromTheirRegisteredPhoneIsShownTheirCasesMasked() throws Exception {
+    String caseNumber = gateway.submitSample("mzj-elderly-preferential-card");
+    try (Browser browser = Browser.staff(gateway.port(), "hotline-caller-cases")) {
+      browser.signIn("hotline").go("/console/#/hotline");
+      browser.type("#wo-phone", "13800138000");
+      browser.find("#wo-name").click();
+      String cases = browser.waitForText("#wo-earlier-cases", caseNumber);
+      assertTrue(cases.contains("申请人 张*") && cases.contains("已收件"), cases);
+      assertTrue(!cases.contains("11010519491231002X"), "no identity number shown");
+      browser.shot("caller-cases");
+      browser.find("#wo-earlier-cases button").click();
+      assertEquals(caseNumber, browser.find("#wo-case").getAttribute("value"));
+      browser.shot("case-linked-to-the-new-order");
+      assertEquals(List.of(), browser.pageErrors());
+    }
+  }
+
+  @Test
   void theDepartmentSeesTheOrdersAboutACaseBesideTheCase() throws Exception {
     String caseNumber = gateway.submitSample("mzj-elderly-preferential-card");
     String number = created(gateway.post("hotline", "/api/v1/work-orders", new JsonObject().put("type", "CONSULTATION")
@@ -140,6 +158,14 @@ class WorkOrderBrowserTest {
       browser.signIn("supervisor").go("/console/#/workorders");
       browser.waitForText("h1", "监察督办");
       browser.waitForText("#wo-queue-holder", number);
+      // The month's figures beside the orders, as the statistics API gives them.
+      JsonObject stats = new JsonObject(gateway.get("supervisor", "/api/v1/work-orders/statistics").body());
+      String figures = browser.waitForText("#wo-stats-result", "工单总量");
+      assertTrue(figures.contains(stats.getLong("total") + " 件"), figures);
+      JsonObject mzj = stats.getJsonArray("byDepartment").stream().map(JsonObject.class::cast)
+          .filter(d -> "mzj".equals(d.getString("departmentCode"))).findFirst().orElseThrow();
+      assertTrue(browser.find("#wo-stats-departments").getText()
+          .contains(mzj.getString("departmentName") + " " + mzj.getLong("count")), figures);
       browser.shot("all-orders");
       browser.go("/console/#/workorders/" + number);
       browser.waitForText("#order-title", "已派单");

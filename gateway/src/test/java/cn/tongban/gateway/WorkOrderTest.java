@@ -355,6 +355,45 @@ class WorkOrderTest {
   }
 
   @Test
+  void aCallerIsRecognisedByPhoneWithEarlierOrdersAndCases() throws Exception {
+    // The demo citizen's account is registered with 13800138000: their online case is found by the phone.
+    String own = gateway.submitSample("mzj-elderly-preferential-card");
+    // A walk-in case (no account) is found through an earlier order from the phone that named it.
+    HttpResponse<String> walkIn = gateway.post("clerk", "/api/v1/applications", new JsonObject()
+        .put("matterCode", "mzj-elderly-preferential-card").put("channel", "WINDOW")
+        .put("applicant", new JsonObject().put("name", "李四").put("idNumber", "410183198001010032")
+            .put("phone", "13500007777"))
+        .put("data", gateway.sample("mzj-elderly-preferential-card")));
+    assertEquals(201, walkIn.statusCode(), walkIn.body());
+    String walked = new JsonObject(walkIn.body()).getString("number");
+    String order = taken(complaint("13500007777").put("caseNumber", walked));
+
+    JsonObject citizen = ok(gateway.get("hotline", "/api/v1/hotline/callers/13800138000"));
+    JsonObject mine = citizen.getJsonArray("cases").stream().map(JsonObject.class::cast)
+        .filter(c -> own.equals(c.getString("number"))).findFirst().orElseThrow(() -> new AssertionError(citizen));
+    assertEquals("张*", mine.getString("applicantName"), "masked");
+    assertEquals("SUBMITTED", mine.getString("status"));
+    assertEquals("收件", mine.getJsonArray("steps").getJsonObject(0).getString("stepName"));
+    assertTrue(citizen.getJsonArray("cases").stream().map(JsonObject.class::cast)
+        .noneMatch(c -> walked.equals(c.getString("number"))), "not someone else's case");
+    assertTrue(!citizen.encode().contains("11010519491231002X"), "no identity number");
+
+    JsonObject caller = ok(gateway.get("hotline", "/api/v1/hotline/callers/13500007777"));
+    assertEquals(order, caller.getJsonArray("workOrders").getJsonObject(0).getString("number"));
+    assertEquals(List.of(walked), caller.getJsonArray("cases").stream()
+        .map(c -> ((JsonObject) c).getString("number")).toList());
+    assertEquals("李*", caller.getJsonArray("cases").getJsonObject(0).getString("applicantName"));
+
+    JsonObject stranger = ok(gateway.get("supervisor", "/api/v1/hotline/callers/13900000001"));
+    assertEquals(0, stranger.getJsonArray("workOrders").size());
+    assertEquals(0, stranger.getJsonArray("cases").size());
+    assertEquals(403, gateway.get("reviewer.mzj", "/api/v1/hotline/callers/13800138000").statusCode());
+    HttpResponse<String> bad = gateway.get("hotline", "/api/v1/hotline/callers/abc");
+    assertTrue(bad.statusCode() == 400 || bad.statusCode() == 422, bad.body());
+    assertTrue(bad.body().contains("phone"), bad.body());
+  }
+
+  @Test
   void graphqlGivesTheSameOrdersAndProblems() throws Exception {
     String token = gateway.token("hotline");
     JsonObject made = graphql(token, "mutation($i: JSON!) { createWorkOrder(input: $i) }",

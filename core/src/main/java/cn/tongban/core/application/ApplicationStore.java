@@ -552,6 +552,23 @@ public final class ApplicationStore {
             : Optional.of(toStored(rows.iterator().next()).application()));
   }
 
+  /**
+   * The cases of the person whose account is registered with this phone, and the cases with these numbers,
+   * newest first, whoever asks: only for the hotline's caller lookup, which its service authorises.
+   */
+  public Future<List<Application>> findForPhone(String phone, List<String> numbers, int limit) {
+    return pool.preparedQuery("select " + COLUMNS + " from application a join matter m on m.code = a.matter_code"
+            + " where a.applicant_id_index in (select id_number_index from account"
+            + "   where phone_index = $1 and id_number_index is not null)"
+            + " or a.number = any($2) order by a.id desc limit $3")
+        .execute(Tuple.of(personal.index(PersonalData.Kind.PHONE, phone), numbers.toArray(String[]::new), limit))
+        .map(rows -> {
+          List<Application> out = new ArrayList<>();
+          rows.forEach(r -> out.add(toStored(r).application()));
+          return out;
+        });
+  }
+
   /** The cases with these numbers, whoever asks: for the outbox relay, one read for a whole batch of events. */
   public Future<java.util.Map<String, Application>> findByNumbers(List<String> numbers) {
     return pool.preparedQuery("select " + COLUMNS + " from application a join matter m on m.code = a.matter_code"

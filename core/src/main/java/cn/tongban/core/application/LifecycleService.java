@@ -201,22 +201,39 @@ public final class LifecycleService {
     return store.findForProgress(number).compose(found -> {
       Application a = found.filter(x -> x.queryCode().equals(queryCode)).orElseThrow(() ->
           new DomainException(ProblemCode.APPLICATION_NOT_FOUND, "application.notFound", number));
-      return store.steps(a.id()).map(steps -> {
-        JsonArray publicSteps = new JsonArray();
-        steps.forEach(s -> publicSteps.add(new JsonObject().put("stepName", s.getString("stepName"))
-            .put("status", s.getString("toStatus")).put("at", s.getString("endedAt"))));
-        JsonObject json = new JsonObject()
-            .put("number", a.number())
-            .put("matterCode", a.matterCode())
-            .put("matterName", a.matterName())
-            .put("status", a.status().name())
-            .put("statusName", Messages.get(locale, "status." + a.status().name()))
-            .put("applicantName", ApplicationView.mask(a.applicant()).getString("name"))
-            .put("submittedAt", a.submittedAt().toString())
-            .put("steps", publicSteps);
-        a.clock().dueDate().ifPresent(d -> json.put("dueDate", d.toString()));
-        return json;
-      });
+      return publicProgress(a, locale);
+    });
+  }
+
+  /**
+   * The public progress of the cases of the person who registered this phone, and of the cases named here
+   * (those an earlier 12345 order from the phone was about), newest first: for the hotline's caller lookup,
+   * which the hotline service authorises. Walk-in cases are not indexed by phone: those are found by
+   * number and query code.
+   */
+  public Future<List<JsonObject>> progressOfPhone(String phone, List<String> numbers, int limit, Locale locale) {
+    return store.findForPhone(phone, numbers, limit).compose(found -> {
+      List<Future<JsonObject>> each = found.stream().map(a -> publicProgress(a, locale)).toList();
+      return Future.all(each).map(all -> each.stream().map(Future::result).toList());
+    });
+  }
+
+  private Future<JsonObject> publicProgress(Application a, Locale locale) {
+    return store.steps(a.id()).map(steps -> {
+      JsonArray publicSteps = new JsonArray();
+      steps.forEach(s -> publicSteps.add(new JsonObject().put("stepName", s.getString("stepName"))
+          .put("status", s.getString("toStatus")).put("at", s.getString("endedAt"))));
+      JsonObject json = new JsonObject()
+          .put("number", a.number())
+          .put("matterCode", a.matterCode())
+          .put("matterName", a.matterName())
+          .put("status", a.status().name())
+          .put("statusName", Messages.get(locale, "status." + a.status().name()))
+          .put("applicantName", ApplicationView.mask(a.applicant()).getString("name"))
+          .put("submittedAt", a.submittedAt().toString())
+          .put("steps", publicSteps);
+      a.clock().dueDate().ifPresent(d -> json.put("dueDate", d.toString()));
+      return json;
     });
   }
 }

@@ -39,19 +39,32 @@ public final class WorkOrderService {
     Future<JsonObject> progress(String number, String queryCode, Locale locale);
   }
 
+  /**
+   * The public progress (personal data masked) of the cases of whoever registered a phone, and of the cases
+   * with these numbers, newest first.
+   */
+  @FunctionalInterface
+  public interface PhoneCases {
+    Future<List<JsonObject>> progress(String phone, List<String> numbers, int limit, Locale locale);
+  }
+
   private static final int MAX_LIST = 200;
+  /** A caller's earlier orders and cases shown at the call screen: enough to recognise a repeat caller. */
+  private static final int CALLER_HISTORY = 20;
 
   private final WorkOrderStore store;
   private final CalendarService calendar;
   private final HotlineDeadlines deadlines;
   private final CaseProgress cases;
+  private final PhoneCases phoneCases;
 
   public WorkOrderService(WorkOrderStore store, CalendarService calendar, HotlineDeadlines deadlines,
-      CaseProgress cases) {
+      CaseProgress cases, PhoneCases phoneCases) {
     this.store = store;
     this.calendar = calendar;
     this.deadlines = deadlines;
     this.cases = cases;
+    this.phoneCases = phoneCases;
   }
 
   /** 受理: a hotline operator records a call; with {@code answer} the order is closed at once (直接办结). */
@@ -234,6 +247,26 @@ public final class WorkOrderService {
         .compose(progress -> list(caller, Optional.empty(), Optional.empty(), Optional.empty(), false,
             Optional.empty(), Optional.of(number), MAX_LIST)
             .map(orders -> progress.put("workOrders", new JsonArray(orders))));
+  }
+
+  /**
+   * 来电人历史: what the hotline sees when a call comes in from a phone — the earlier orders from it, and the
+   * cases of the person registered with it or named by those orders (status, steps, due date; personal data
+   * masked); hotline and supervisors.
+   */
+  public Future<JsonObject> callerHistory(Caller caller, String phone, Locale locale) {
+    return Access.require(caller, "workOrder.lookupForbidden", Role.HOTLINE, Role.SUPERVISOR).compose(v -> {
+      if (phone == null || !phone.matches("[0-9+-]{5,20}")) {
+        return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "workOrder.invalid",
+            List.of(new Violation("/phone", "pattern", Messages.get(locale, "violation.pattern", "来电号码"))), 1));
+      }
+      return list(caller, Optional.empty(), Optional.empty(), Optional.empty(), false, Optional.of(phone),
+          Optional.empty(), CALLER_HISTORY)
+          .compose(orders -> phoneCases.progress(phone, orders.stream().map(o -> o.getString("caseNumber"))
+                  .filter(java.util.Objects::nonNull).distinct().toList(), CALLER_HISTORY, locale)
+              .map(found -> new JsonObject().put("phone", phone).put("workOrders", new JsonArray(orders))
+                  .put("cases", new JsonArray(found))));
+    });
   }
 
   /**

@@ -26,7 +26,9 @@ final class WorkOrderFetchers {
             .dataFetcher("workOrderStatistics", env -> orders.statistics(caller(env), arg(env, "from"), arg(env, "to"),
                 locale(env)))
             .dataFetcher("hotlineCase", env -> orders.lookupCase(caller(env), env.getArgument("number"),
-                env.getArgument("queryCode"), locale(env))))
+                env.getArgument("queryCode"), locale(env)))
+            .dataFetcher("hotlineCaller", env -> orders.callerHistory(caller(env), env.getArgument("phone"),
+                locale(env))))
         .type("Mutation", t -> t
             .dataFetcher("createWorkOrder", env -> orders.create(caller(env), json(env, "input"), locale(env)))
             .dataFetcher("actOnWorkOrder", env -> orders.act(caller(env), env.getArgument("number"),

@@ -163,6 +163,7 @@ public final class RestApi {
     operations.put("workOrderStatistics", workOrders::workOrderStatistics);
     operations.put("listWorkOrderDepartments", workOrders::listWorkOrderDepartments);
     operations.put("lookupHotlineCase", workOrders::lookupHotlineCase);
+    operations.put("hotlineCallerHistory", workOrders::hotlineCallerHistory);
     HallOperations hall = new HallOperations(platform.appointments(), platform.queue(), platform.preRegistrations());
     operations.put("getHallHours", hall::getHallHours);
     operations.put("putHallHours", hall::putHallHours);

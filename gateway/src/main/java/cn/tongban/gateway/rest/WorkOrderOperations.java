@@ -40,6 +40,11 @@ final class WorkOrderOperations {
         Rest.query(rc, "to"), RequestContext.locale(rc)), 200);
   }
 
+  void hotlineCallerHistory(RoutingContext rc) {
+    Rest.reply(rc, workOrders.callerHistory(RequestContext.requireCaller(rc), Rest.path(rc, "phone"),
+        RequestContext.locale(rc)), 200);
+  }
+
   void lookupHotlineCase(RoutingContext rc) {
     Rest.reply(rc, workOrders.lookupCase(RequestContext.requireCaller(rc), Rest.path(rc, "number"),
         Rest.query(rc, "queryCode").orElse(""), RequestContext.locale(rc)), 200);

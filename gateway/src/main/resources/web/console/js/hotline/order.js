@@ -155,3 +155,39 @@ export function queueTable(id, orders, base) {
       h('td', {}, stateBadge(o.status)), h('td', {}, o.departmentName || ''), h('td', {}, o.dueDate || ''),
       h('td', {}, deadlineBadges(o))))));
 }
+
+const percent = (rate) => (rate === null || rate === undefined ? '—' : `${Math.round(rate * 1000) / 10}%`);
+
+/**
+ * 工单统计: volume by type and department, on-time replies and the callers' satisfaction for a period (this
+ * month by default); for the hotline and supervisors (the API refuses anyone else).
+ */
+export function statisticsPanel() {
+  const out = h('div', { id: 'wo-stats-result', 'aria-live': 'polite' });
+  // The first load takes the server's default period (this month to today, Beijing time) and shows it.
+  const from = h('input', { id: 'wo-stats-from', type: 'date', required: true });
+  const to = h('input', { id: 'wo-stats-to', type: 'date', required: true });
+  const load = async () => {
+    try {
+      const s = await get(`/api/v1/work-orders/statistics${from.value ? `?from=${from.value}&to=${to.value}` : ''}`);
+      from.value = s.from;
+      to.value = s.to;
+      fill(out, facts([['工单总量', `${s.total} 件`], ['按时答复率', `${percent(s.onTime.rate)}（${s.onTime.repliedOnTime}/${s.onTime.replied}）`],
+        ['回访满意率', `${percent(s.satisfaction.satisfiedRate)}（已回访 ${s.satisfaction.rated} 件，平均 ${s.satisfaction.average ?? '—'} 分）`],
+        ['按类型', s.byType.map((t) => `${t.typeName} ${t.count}`).join('、') || '—']]),
+      s.byDepartment.length === 0 ? null : h('table', { id: 'wo-stats-departments', class: 'responsive' },
+        h('thead', {}, h('tr', {}, ['承办部门', '派单', '已答复', '按时答复', '按时率', '超期未答复'].map((t) => h('th', {}, t)))),
+        h('tbody', {}, s.byDepartment.map((d) => h('tr', {}, h('td', {}, d.departmentName), h('td', {}, d.count),
+          h('td', {}, d.replied), h('td', {}, d.repliedOnTime), h('td', {}, percent(d.onTimeRate)), h('td', {}, d.overdue))))));
+    } catch (e) {
+      fill(out, errorBox(e));
+    }
+  };
+  const form = h('form', { class: 'panel', id: 'wo-stats', onsubmit: (e) => { e.preventDefault(); load(); } },
+    h('h2', {}, '工单统计'),
+    h('div', { class: 'toolbar' }, h('div', {}, h('label', { for: 'wo-stats-from' }, '受理日期自'), from),
+      h('div', {}, h('label', { for: 'wo-stats-to' }, '至'), to), h('button', { type: 'submit' }, '统计')),
+    out);
+  load();
+  return form;
+}
