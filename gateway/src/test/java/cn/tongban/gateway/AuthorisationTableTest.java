@@ -481,6 +481,8 @@ class AuthorisationTableTest {
     p.put("Query.ratingSettings", c -> gql(c, "{ ratingSettings }", new JsonObject()));
     // written intake decisions (受理通知书 / 不予受理决定书): the accepted case
     p.put("getIntakeNotice", c -> rest(c, "GET", "/api/v1/applications/" + shared + "/intake-notice", none));
+    p.put("getSpecialProcedureNotice", c -> rest(c, "GET", "/api/v1/applications/" + shared
+        + "/special-procedure-notice", none));
     // global state, last: keys, accounts, sessions
     p.put("getDataKeys", c -> rest(c, "GET", "/api/v1/admin/data-keys", none));
     p.put("rotateLicenceKey", c -> rest(c, "POST", "/api/v1/admin/licence-keys/rotate", none));

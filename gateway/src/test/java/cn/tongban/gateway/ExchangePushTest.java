@@ -113,6 +113,22 @@ class ExchangePushTest {
   }
 
   @Test
+  void theApplicantIsToldWhenASpecialProcedureStopsTheClockAndWhenItRunsAgain() throws Exception {
+    String number = gateway.submitSample("mzj-elderly-preferential-card");
+    TestGateway.ok(gateway.act("clerk", number, new JsonObject().put("action", "accept")));
+    TestGateway.ok(gateway.act("reviewer.mzj", number, new JsonObject().put("action", "suspend")
+        .put("procedure", "ON_SITE_CHECK").put("comment", "需现场核查居住情况")));
+    TestGateway.ok(gateway.act("reviewer.mzj", number, new JsonObject().put("action", "resume")));
+    awaitUntil(Duration.ofSeconds(20), () -> MESSAGES.stream().filter(m -> m.getString("text").contains(number))
+        .count() == 4);
+    List<String> texts = MESSAGES.stream().filter(m -> m.getString("text").contains(number))
+        .map(m -> m.getString("text")).toList();
+    assertEquals("您的办件 " + number + " 依法需要特别程序（听证、检验检测、鉴定、专家评审等），所需时间不计入办理时限，"
+        + "详见特别程序告知书。", texts.get(2));
+    assertEquals("您的办件 " + number + " 特别程序已结束，恢复计算办理时限，办结期限相应顺延。", texts.get(3));
+  }
+
+  @Test
   void decisionsArePublishedWithPersonalDataMasked() throws Exception {
     String number = gateway.submitSample("mzj-elderly-preferential-card");
     TestGateway.ok(gateway.act("clerk", number, new JsonObject().put("action", "accept")));

@@ -239,6 +239,11 @@ class LifecycleTest {
     assertTrue(returned.getJsonObject("detail").getBoolean("aboutResubmission"), returned.encode());
   }
 
+  private static HttpResponse<String> notice(String user, String number, String path) throws Exception {
+    return gateway.send("GET", "/api/v1/applications/" + number + "/" + path, null,
+        "Authorization", "Bearer " + gateway.token(user));
+  }
+
   @Test
   void acceptanceAndRefusalAreGivenInDatedWrittenNotices() throws Exception {
     String accepted = submit("2026-12-07T09:00:00");
@@ -327,10 +332,23 @@ class LifecycleTest {
     CLOCK.set("2026-09-18T15:00:00");
     assertEquals(422, act("reviewer.mzj", number, action("suspend").put("comment", "需现场核查")).statusCode(),
         "the kind of special procedure is named");
+    assertEquals(409, notice("citizen", number, "special-procedure-notice").statusCode(), "never suspended yet");
     assertEquals("SUSPENDED", ok(act("reviewer.mzj", number, action("suspend").put("procedure", "ON_SITE_CHECK")
-        .put("comment", "需现场核查居住情况"))).getString("status"));
+        .put("comment", "需现场核查居住情况，约需5个工作日"))).getString("status"));
+    // Art. 45: the applicant is told in writing what stops the clock, why and for how long.
+    String written = notice("citizen", number, "special-procedure-notice").body();
+    assertTrue(written.contains("<h1>特别程序告知书</h1>") && written.contains("第四十五条"), written);
+    assertTrue(written.contains("特别程序：现场核查。事由及所需时间：需现场核查居住情况，约需5个工作日。"), written);
+    assertTrue(written.contains("自 2026年9月18日 起暂停计算办理期限"), written);
+    assertTrue(written.contains("本机关将恢复计算办理期限"), "not resumed yet: " + written);
+    assertEquals(404, notice("clerk.town", number, "special-procedure-notice").statusCode(), "not the township's");
     CLOCK.set("2026-09-30T10:00:00");
     JsonObject resumed = ok(act("reviewer.mzj", number, action("resume")));
+    String after = notice("citizen", number, "special-procedure-notice").body();
+    assertTrue(after.contains("现场核查已于 2026年9月30日 结束") && after.contains("暂停 8 个工作日")
+        && after.contains("顺延至 2026年10月12日"), after);
+    HttpResponse<String> pdf = notice("clerk", number, "special-procedure-notice?format=pdf");
+    assertEquals("application/pdf", pdf.headers().firstValue("Content-Type").orElseThrow());
     assertEquals("ACCEPTED", resumed.getString("status"), "back where it was");
     // Stopped from Fri 18 Sep to Wed 30 Sep: Sun 20 (调休), 21–24, 28–30 = 8 working days. From 23 Sep
     // they run over 中秋 (25–27 Sep), 国庆 (1–7 Oct) and the make-up Saturday 10 Oct: 24, 28, 29, 30,

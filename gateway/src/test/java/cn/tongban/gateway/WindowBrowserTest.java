@@ -284,4 +284,22 @@ class WindowBrowserTest {
       }
     }
   }
+  @Test
+  void theClerkPrintsTheSpecialProcedureNoticeOfASuspendedCase() throws Exception {
+    String number = gateway.submitSample(MATTER);
+    TestGateway.ok(gateway.act("clerk", number, new JsonObject().put("action", "accept")));
+    TestGateway.ok(gateway.act("reviewer.mzj", number, new JsonObject().put("action", "suspend")
+        .put("procedure", "EXPERT_REVIEW").put("comment", "需组织专家评审，约需10个工作日")));
+    try (Browser browser = Browser.staff(gateway.port(), "window-special-procedure")) {
+      browser.signIn("clerk");
+      browser.go("/console/#/window/case/" + number);
+      browser.waitForText("#case", "特别程序中");
+      browser.click("#print-special-procedure");
+      String notice = browser.waitForText("#document", "特别程序告知书");
+      assertTrue(notice.contains("专家评审") && notice.contains("需组织专家评审，约需10个工作日")
+          && notice.contains("第四十五条"), notice);
+      browser.shot("special-procedure-notice");
+      assertEquals(java.util.List.of(), browser.pageErrors(), "no script errors or CSP refusals");
+    }
+  }
 }

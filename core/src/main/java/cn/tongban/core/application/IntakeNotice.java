@@ -1,8 +1,6 @@
 package cn.tongban.core.application;
 
 import cn.tongban.core.clock.CalendarService;
-import cn.tongban.core.document.Html;
-import cn.tongban.core.document.SimplePdf;
 import cn.tongban.core.matter.Matter;
 import io.vertx.core.json.JsonObject;
 
@@ -30,6 +28,11 @@ public final class IntakeNotice {
       String date) {
     public String title() {
       return accepted ? "受理通知书" : "不予受理决定书";
+    }
+
+    /** The notice to print (HTML or PDF). */
+    public WrittenNotice written() {
+      return new WrittenNotice(title(), number, applicant, paragraphs(this), officer, department, date);
     }
   }
 
@@ -68,48 +71,5 @@ public final class IntakeNotice {
           + "提起行政诉讼。");
     }
     return p;
-  }
-
-  /** The notice as a printable PDF (A4; the reader supplies the standard Chinese font). */
-  public static byte[] pdf(Content c) {
-    List<SimplePdf.Block> blocks = new ArrayList<>();
-    blocks.add(new SimplePdf.Block(c.title(), 20, true, 12));
-    blocks.add(new SimplePdf.Block("编号：" + c.number(), 11, false, 6));
-    blocks.add(new SimplePdf.Block(c.applicant() + "：", 12, false, 4));
-    for (String p : paragraphs(c)) {
-      blocks.add(new SimplePdf.Block(p, 12, false, 6));
-    }
-    blocks.add(new SimplePdf.Block("经办人：" + c.officer() + "\n" + c.department() + "（印章）\n" + c.date(), 12, false, 0));
-    return SimplePdf.render(c.title() + " " + c.number(), blocks);
-  }
-
-  /** The notice as an HTML page. */
-  public static String html(Content c) {
-    StringBuilder body = new StringBuilder();
-    for (String p : paragraphs(c)) {
-      body.append("<p>").append(Html.escape(p)).append("</p>\n");
-    }
-    return """
-        <!DOCTYPE html>
-        <html lang="zh-CN">
-        <head>
-        <meta charset="utf-8">
-        <title>%1$s %2$s</title>
-        <style>
-          body { font-family: "SimSun", "Songti SC", serif; max-width: 46em; margin: 2em auto; line-height: 1.8; }
-          h1 { text-align: center; font-size: 1.6em; letter-spacing: .3em; }
-          .sign { text-align: right; margin-top: 3em; }
-          @media print { body { margin: 0 auto; } }
-        </style>
-        </head>
-        <body>
-        <h1>%1$s</h1>
-        <p>编号：%2$s</p>
-        <p>%3$s：</p>
-        %4$s<p class="sign">经办人：%5$s<br>%6$s（印章）<br>%7$s</p>
-        </body>
-        </html>
-        """.formatted(c.title(), Html.escape(c.number()), Html.escape(c.applicant()), body,
-        Html.escape(c.officer()), Html.escape(c.department()), c.date());
   }
 }

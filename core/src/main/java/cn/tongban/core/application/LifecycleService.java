@@ -185,6 +185,33 @@ public final class LifecycleService {
     });
   }
 
+  /**
+   * 特别程序告知书 (art. 45) of a case the caller may see: its latest suspension, with the resumption after it
+   * once there is one; 409 when the case was never suspended.
+   */
+  public Future<SpecialProcedureNotice.Content> specialProcedureNotice(Caller caller, String number) {
+    return store.find(caller, number).compose(found -> {
+      Application a = found.orElseThrow(() -> new DomainException(ProblemCode.APPLICATION_NOT_FOUND,
+          "application.notFound", number));
+      return store.steps(a.id()).compose(steps -> {
+        int last = -1;
+        for (int i = 0; i < steps.size(); i++) {
+          if (CaseAction.SUSPEND.wire().equals(steps.get(i).getString("action"))) {
+            last = i;
+          }
+        }
+        if (last < 0) {
+          return Future.failedFuture(new DomainException(ProblemCode.ILLEGAL_TRANSITION, "notice.noSuspension"));
+        }
+        JsonObject suspend = steps.get(last);
+        Optional<JsonObject> resume = steps.subList(last + 1, steps.size()).stream()
+            .filter(st -> CaseAction.RESUME.wire().equals(st.getString("action"))).findFirst();
+        return matters.find(a.matterCode()).map(m -> SpecialProcedureNotice.content(a, m.orElseThrow(), suspend,
+            resume));
+      });
+    });
+  }
+
   /** Every step of a case the caller may see. */
   public Future<List<JsonObject>> steps(Caller caller, String number) {
     return store.find(caller, number).compose(found -> found

@@ -9,6 +9,8 @@ import cn.tongban.core.application.ApplicationView;
 import cn.tongban.core.rating.RatingService;
 import cn.tongban.core.application.AcceptanceReceipt;
 import cn.tongban.core.application.IntakeNotice;
+import cn.tongban.core.application.SpecialProcedureNotice;
+import cn.tongban.core.application.WrittenNotice;
 import cn.tongban.core.application.CorrectionNotice;
 import cn.tongban.core.application.LifecycleService;
 import cn.tongban.core.application.SubmitCommand;
@@ -108,8 +110,14 @@ final class ApplicationOperations {
   }
 
   void getIntakeNotice(RoutingContext rc) {
-    printable(rc, lifecycle.intakeNotice(RequestContext.requireCaller(rc), Rest.path(rc, "number")),
-        IntakeNotice::html, IntakeNotice::pdf, "intake-notice.pdf");
+    printable(rc, lifecycle.intakeNotice(RequestContext.requireCaller(rc), Rest.path(rc, "number"))
+        .map(IntakeNotice.Content::written), WrittenNotice::html, WrittenNotice::pdf, "intake-notice.pdf");
+  }
+
+  void getSpecialProcedureNotice(RoutingContext rc) {
+    printable(rc, lifecycle.specialProcedureNotice(RequestContext.requireCaller(rc), Rest.path(rc, "number"))
+        .map(SpecialProcedureNotice.Content::written), WrittenNotice::html, WrittenNotice::pdf,
+        "special-procedure-notice.pdf");
   }
 
   /** A printable notice: HTML, or PDF with {@code ?format=pdf}. */

@@ -115,6 +115,7 @@ public final class RestApi {
     operations.put("getProgress", applications::getProgress);
     operations.put("getCorrectionNotice", applications::getCorrectionNotice);
     operations.put("getIntakeNotice", applications::getIntakeNotice);
+    operations.put("getSpecialProcedureNotice", applications::getSpecialProcedureNotice);
     operations.put("getReceipt", applications::getReceipt);
     operations.put("computeDueDate", calendar::computeDueDate);
     operations.put("setCalendarDay", calendar::setCalendarDay);

@@ -37,7 +37,7 @@ function offered(app, profile, steps, matter) {
     list.push({ action: 'extend', label: '延长期限', fields: [{ kind: 'days', options: joint ? [10, 15] : [10] }, comment('延期理由', '必须说明理由')] });
   }
   if ((reviewer || approver) && mine && ['ACCEPTED', 'IN_REVIEW'].includes(s)) {
-    list.push({ action: 'suspend', label: '中止（特别程序）', fields: [{ kind: 'procedure' }, comment('理由', '必须说明理由')] });
+    list.push({ action: 'suspend', label: '中止（特别程序）', fields: [{ kind: 'procedure' }, comment('事由及所需时间', '必填，写入特别程序告知书（行政许可法第四十五条）')] });
   }
   if ((reviewer || approver) && mine && s === 'SUSPENDED') {
     list.push({ action: 'resume', label: '恢复办理', fields: [comment('说明', '选填')] });

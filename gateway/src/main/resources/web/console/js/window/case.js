@@ -94,6 +94,7 @@ export async function showCase(root, number, flash, profile) {
     else if (status === 'SUBMITTED') out.push(h('p', { class: 'muted' }, '待窗口工作人员受理。'));
     if (status === 'CORRECTION_REQUESTED') out.push(resubmitPanel());
     if (c.correction) out.push(h('button', { type: 'button', id: 'print-correction', onclick: () => printable(`/api/v1/applications/${number}/correction-notice`, '补正材料通知书') }, '打印补正材料通知书'));
+    if (c.suspendedAt) out.push(h('button', { type: 'button', id: 'print-special-procedure', onclick: () => printable(`/api/v1/applications/${number}/special-procedure-notice`, '特别程序告知书') }, '打印特别程序告知书'));
     if (c.acceptedAt) out.push(h('button', { type: 'button', id: 'print-receipt', onclick: () => printable(`/api/v1/applications/${number}/receipt`, '受理回执') }, '打印受理回执'));
     if (clerk && (status === 'APPROVED' || status === 'DENIED')) out.push(deliverPanel());
     if (!out.length) out.push(h('p', { class: 'muted' }, '当前状态下窗口无需办理。'));

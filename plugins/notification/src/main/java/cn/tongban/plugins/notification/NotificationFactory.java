@@ -18,15 +18,19 @@ import java.util.Optional;
  */
 public final class NotificationFactory implements EventSinkFactory {
   /** The Chinese text of each event that is worth telling the applicant about. */
-  static final Map<String, String> TEMPLATES = Map.of(
-      "ApplicationSubmitted", "您的“{matter}”申请已收件，办件编号 {number}，请凭查询码查询进度。",
-      "ApplicationAccept", "您的办件 {number} 已受理，将在承诺时限内办结。",
-      "ApplicationRequestCorrection", "您的办件 {number} 需要补正材料，请查看补正告知书后一次性补齐。",
-      "ApplicationReviewReturn", "您的办件 {number} 需要补正材料，请查看补正告知书后一次性补齐。",
-      "ApplicationNotAccept", "您的办件 {number} 不予受理，理由见不予受理通知书。",
-      "ApplicationApprove", "您的办件 {number} 已办结，准予办理。",
-      "ApplicationDeny", "您的办件 {number} 已办结，不予办理，理由见决定书。",
-      "ApplicationDeliver", "您的办件 {number} 结果已送达。");
+  static final Map<String, String> TEMPLATES = Map.ofEntries(
+      Map.entry("ApplicationSubmitted", "您的“{matter}”申请已收件，办件编号 {number}，请凭查询码查询进度。"),
+      Map.entry("ApplicationAccept", "您的办件 {number} 已受理，将在承诺时限内办结。"),
+      Map.entry("ApplicationRequestCorrection", "您的办件 {number} 需要补正材料，请查看补正告知书后一次性补齐。"),
+      Map.entry("ApplicationReviewReturn", "您的办件 {number} 需要补正材料，请查看补正告知书后一次性补齐。"),
+      Map.entry("ApplicationNotAccept", "您的办件 {number} 不予受理，理由见不予受理通知书。"),
+      Map.entry("ApplicationApprove", "您的办件 {number} 已办结，准予办理。"),
+      Map.entry("ApplicationDeny", "您的办件 {number} 已办结，不予办理，理由见决定书。"),
+      // Art. 45: the applicant is told in writing that a special procedure stops the clock, and when it runs again.
+      Map.entry("ApplicationSuspend", "您的办件 {number} 依法需要特别程序（听证、检验检测、鉴定、专家评审等），"
+          + "所需时间不计入办理时限，详见特别程序告知书。"),
+      Map.entry("ApplicationResume", "您的办件 {number} 特别程序已结束，恢复计算办理时限，办结期限相应顺延。"),
+      Map.entry("ApplicationDeliver", "您的办件 {number} 结果已送达。"));
 
   @Override
   public String id() {
