@@ -172,7 +172,8 @@ public final class Platform {
     this.sharedDatasets = new SharedDatasets(pool, personal);
     this.dataKeys = new DataKeyRotation(pool, personal, new Rewrap(pool, personal, SEALED_TABLES));
     this.relay = new OutboxRelay(vertx, pool, applicationStore, matterStore, plugins, licences, lifecycle,
-        config.outboxMaxAttempts(), config.outboxBackoffMillis(), config.outboxLeaseSeconds());
+        config.outboxMaxAttempts(), config.outboxBackoffMillis(), config.outboxLeaseSeconds(),
+        account -> identity.account(account).map(a -> a.flatMap(x -> x.phone())));
     this.auditChain = new AuditChain(pool);
     // No form-handler plugins are installed yet: a definition naming one is refused at publishing.
     this.authoring = new MatterAuthoringService(matterStore,
@@ -181,7 +182,7 @@ public final class Platform {
     this.queue = new QueueService(pool, calendar, appointments, config.hall().ticketLeadMinutes());
     this.preRegistrations = new PreRegistrationService(pool, personal, matters, identity, dataChecker, applications,
         queue, calendar, config.hall().preRegistrationDays());
-    this.homeVisits = new HomeVisitService(pool, personal, matters, identity, applications, calendar,
+    this.homeVisits = new HomeVisitService(pool, personal, matters, identity, applications, calendar, appointments,
         config.hall().homeVisitDays());
     this.hallDuty = new HallDutyService(pool, appointments, calendar);
     this.holidayRequests = new HolidayRequestService(pool, appointments, calendar, matters, identity, config.hall());

@@ -166,6 +166,7 @@ async function start() {
   mount(main, h('h1', {}, '预约办事'),
     h('p', { class: 'muted' }, `${profile.displayName || ''}，您好。`, h('button', { type: 'button', class: 'link', onclick: async () => { await signOut(); signInPanel(); } }, '退出登录')),
     h('section', { class: 'panel' }, h('h2', {}, '选择大厅、事项和日期'),
+      h('p', {}, h('a', { id: 'guide-link', href: '/public/hall.html' }, '大厅公示：服务时间、窗口和今日值班')),
       h('form', { id: 'slot-form', onsubmit: (e) => { e.preventDefault(); showSlots(); } },
         field('hall', '办事大厅', hall), field('matter', '办理事项', matter), field('date', '日期', date),
         h('button', { type: 'submit' }, '查询时段')),
@@ -178,6 +179,10 @@ async function start() {
   homeVisitPanel(visitBox, { hallSelect: hall, matterSelect: matter });
   myHolidayRequests(holidayMine);
   for (const el of [hall, matter, date]) el.addEventListener('change', showSlots);
+  const guideLink = document.getElementById('guide-link');
+  const linkGuide = () => { guideLink.href = `/public/hall.html?code=${encodeURIComponent(hall.value)}`; };
+  hall.addEventListener('change', linkGuide);
+  linkGuide();
   showSlots();
   showMine();
 }

@@ -128,10 +128,11 @@ class HallVisitBrowserTest {
       clerk.click("label[for='v-pickupPoint-0']");
       clerk.shot("take-in-last-step");
       clerk.clickButton("提交受理");
-      caseNumber = first("办件编号 (\\d+)", clerk.waitForText(item, "已上门受理"));
+      caseNumber = first("打开办件 (\\d+)", clerk.waitForText(item, "打开办件"));
+      assertTrue(clerk.find(item).getText().contains("已上门受理"));
+      assertTrue(clerk.all(item + " .schedule-form").isEmpty(), "nothing left to schedule");
       see(clerk, item);
       clerk.shot("taken-in");
-      clerk.waitForText(item, "已上门受理");
       assertEquals(List.of(), clerk.pageErrors());
       assertEquals(List.of(), clerk.consoleErrors());
     }

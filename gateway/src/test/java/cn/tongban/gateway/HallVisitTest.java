@@ -34,17 +34,37 @@ class HallVisitTest {
   private static final String MATTER = "mzj-elderly-preferential-card";
   private static final String HALL = "xm-city";
   private static final MutableClock CLOCK = MutableClock.at("2026-09-29T09:00:00");
+  /** What the SMS gateway (TONGBAN_NOTIFY_URL) was sent. */
+  private static final List<JsonObject> SMS = new java.util.concurrent.CopyOnWriteArrayList<>();
   private static TestGateway gateway;
+  private static io.vertx.core.Vertx vertx;
 
   @BeforeAll
-  static void start() {
+  static void start() throws Exception {
+    vertx = io.vertx.core.Vertx.vertx();
+    io.vertx.core.http.HttpServer sms = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+      SMS.add(body.toJsonObject());
+      req.response().setStatusCode(200).end();
+    })).listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     gateway = TestGateway.start(Map.of("TONGBAN_SCAN_INTERVAL_SECONDS", "0", "TONGBAN_HALL_JOB_INTERVAL_SECONDS", "0",
-        "TONGBAN_HALL_MAX_OPEN_BOOKINGS", "10"), CLOCK);
+        "TONGBAN_HALL_MAX_OPEN_BOOKINGS", "10", "TONGBAN_RELAY_INTERVAL_MS", "100",
+        "TONGBAN_NOTIFY_URL", "http://127.0.0.1:" + sms.actualPort() + "/sms/send"), CLOCK);
   }
 
   @AfterAll
   static void stop() throws Exception {
     gateway.close();
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /** Waits for the SMS of an event about {@code number} to reach the demo citizen's phone. */
+  private static JsonObject smsOf(String type, String number) {
+    TestGateway.awaitUntil(java.time.Duration.ofSeconds(20), () -> SMS.stream().anyMatch(m ->
+        type.equals(m.getString("template")) && m.getString("text").contains(number)));
+    JsonObject m = SMS.stream().filter(x -> type.equals(x.getString("template")) && x.getString("text")
+        .contains(number)).findFirst().orElseThrow();
+    assertEquals("13800138000", m.getString("phone"));
+    return m;
   }
 
   private static JsonObject ok(HttpResponse<String> r, int status) {
@@ -200,6 +220,7 @@ class HallVisitTest {
     assertEquals("SCHEDULED", scheduled.getString("status"));
     assertEquals("clerk", scheduled.getString("assignedTo"));
     assertEquals("2026-09-30T10:00:00+08:00", scheduled.getString("scheduledAt"));
+    smsOf("HomeVisitScheduled", number);
 
     // At the door: the assigned clerk takes the case in; sent four times at once, it is one case.
     CLOCK.set("2026-09-30T10:20:00");
@@ -236,7 +257,7 @@ class HallVisitTest {
           .put("reason", " ")), 422, "/reason", "required");
       assertEquals("DECLINED", ok(gateway.post("clerk", "/api/v1/home-visits/" + declined + "/decline",
           new JsonObject().put("reason", "该地址不在本大厅服务范围")), 200).getString("status"));
-      CLOCK.set("2026-10-12T09:00:00");
+      CLOCK.set("2026-10-13T09:00:00"); // due 10-12: 9-30, 10-8, 10-9, the make-up Saturday 10-10, 10-12
       gateway.platform().hallJobs().pass().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       JsonArray warnings = ok(gateway.get("clerk", "/api/v1/home-visits/" + number), 200).getJsonArray("warnings");
       assertTrue(warnings.stream().map(JsonObject.class::cast).anyMatch(w -> "RED".equals(w.getString("level"))
@@ -246,6 +267,15 @@ class HallVisitTest {
     } finally {
       CLOCK.set("2026-09-29T09:00:00");
     }
+  }
+
+  @Test
+  void aBookingsReminderReachesThePersonsPhone() throws Exception {
+    CLOCK.set("2026-09-29T11:00:00");
+    String booking = ok(gateway.post("citizen", "/api/v1/appointments", new JsonObject().put("hallCode", HALL)
+        .put("matterCode", MATTER).put("startsAt", "2026-09-30T10:00:00+08:00")), 201).getString("number");
+    gateway.platform().hallJobs().pass().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertTrue(smsOf("AppointmentReminder", booking).getString("text").contains("取号"));
   }
 
   @Test
@@ -274,6 +304,8 @@ class HallVisitTest {
         new JsonObject().put("decision", "DECLINE").put("reason", "当天无人值守")), 200).getString("status"));
     assertEquals(409, gateway.post("clerk", "/api/v1/holiday-requests/" + number + "/decide", new JsonObject()
         .put("decision", "DECLINE").put("reason", "x")).statusCode());
+    smsOf("HolidayRequestConfirmed", number);
+    assertTrue(smsOf("HolidayRequestDeclined", other).getString("text").contains("当天无人值守"));
     JsonArray mine = new JsonArray(gateway.get("citizen", "/api/v1/holiday-requests").body());
     assertTrue(mine.stream().map(JsonObject.class::cast).anyMatch(r -> r.getString("number").equals(other)
         && "当天无人值守".equals(r.getString("reason"))), mine.encode());

@@ -177,10 +177,9 @@ public final class AppointmentService {
     OffsetDateTime start = HallTime.parse(body.getString("startsAt"));
     OffsetDateTime now = OffsetDateTime.now(calendar.clock());
     return matters.get(matter).compose(m -> citizen(caller).compose(account -> {
-      int required = m.matter().document().getInteger("minRealNameLevel", 1);
-      if (account.realNameLevel() < required) {
-        return Future.failedFuture(new DomainException(ProblemCode.REAL_NAME_LEVEL_TOO_LOW, "realname.tooLow",
-            levelCode(required), levelCode(account.realNameLevel())));
+      Optional<DomainException> low = belowLevel(account, m.matter().document());
+      if (low.isPresent()) {
+        return Future.failedFuture(low.get());
       }
       return hallHours(hall).compose(h -> slotAt(hall, start, "/startsAt", locale).compose(slot ->
           store.pool().withTransaction(tx -> store.lockPerson(tx, account.id())
@@ -319,6 +318,16 @@ public final class AppointmentService {
   private Future<Account> citizen(Caller caller) {
     return identity.account(caller.subject()).map(a -> a.orElseThrow(() ->
         new DomainException(ProblemCode.UNAUTHENTICATED, "auth.invalidToken")));
+  }
+
+  /**
+   * The one real-name check of the hall's services (booking, holiday request, door-to-door visit): 403
+   * {@code real-name-level-too-low} when the account is below the matter's {@code minRealNameLevel}.
+   */
+  Optional<DomainException> belowLevel(Account account, JsonObject matterDocument) {
+    int required = matterDocument.getInteger("minRealNameLevel", 1);
+    return account.realNameLevel() >= required ? Optional.empty() : Optional.of(new DomainException(
+        ProblemCode.REAL_NAME_LEVEL_TOO_LOW, "realname.tooLow", levelCode(required), levelCode(account.realNameLevel())));
   }
 
   private String levelCode(int rank) {

@@ -69,10 +69,9 @@ public final class HolidayRequestService {
     OffsetDateTime now = OffsetDateTime.now(calendar.clock());
     return matters.get(matter).compose(m -> identity.account(caller.subject()).compose(found -> {
       var account = found.orElseThrow(() -> new DomainException(ProblemCode.UNAUTHENTICATED, "auth.invalidToken"));
-      int required = m.matter().document().getInteger("minRealNameLevel", 1);
-      if (account.realNameLevel() < required) {
-        return Future.failedFuture(new DomainException(ProblemCode.REAL_NAME_LEVEL_TOO_LOW, "realname.tooLow",
-            "L" + required, "L" + account.realNameLevel()));
+      Optional<DomainException> low = hours.belowLevel(account, m.matter().document());
+      if (low.isPresent()) {
+        return Future.failedFuture(low.get());
       }
       if (!day.isAfter(calendar.today())) {
         return AppointmentService.invalid(List.of(new Violation("/date", "past",

@@ -52,11 +52,13 @@ public final class HomeVisitService {
   private final IdentityService identity;
   private final ApplicationService applications;
   private final CalendarService calendar;
+  private final AppointmentService appointments;
   private final int days;
 
   public HomeVisitService(Pool pool, PersonalData personal, MatterService matters, IdentityService identity,
-      ApplicationService applications, CalendarService calendar, int days) {
+      ApplicationService applications, CalendarService calendar, AppointmentService appointments, int days) {
     this.store = new HomeVisitStore(pool, personal);
+    this.appointments = appointments;
     this.matters = matters;
     this.identity = identity;
     this.applications = applications;
@@ -95,10 +97,9 @@ public final class HomeVisitService {
     LocalDate today = calendar.today();
     return matters.get(matter).compose(m -> identity.account(caller.subject()).compose(found -> {
       var account = found.orElseThrow(() -> new DomainException(ProblemCode.UNAUTHENTICATED, "auth.invalidToken"));
-      int required = m.matter().document().getInteger("minRealNameLevel", 1);
-      if (account.realNameLevel() < required) {
-        return Future.failedFuture(new DomainException(ProblemCode.REAL_NAME_LEVEL_TOO_LOW, "realname.tooLow",
-            "L" + required, "L" + account.realNameLevel()));
+      Optional<DomainException> low = appointments.belowLevel(account, m.matter().document());
+      if (low.isPresent()) {
+        return Future.failedFuture(low.get());
       }
       JsonObject rules = m.matter().document().getJsonObject("homeVisit");
       List<Violation> violations = new ArrayList<>();

@@ -59,6 +59,7 @@ async function showVisits(box, profile) {
           showVisits(box, profile);
         } catch (err) { fill(out, errorBox(err)); }
       } }, field(id('decline-reason'), '不能安排的理由', reason), h('button', { type: 'submit' }, '不能安排')) : null,
+      v.applicationNumber ? h('p', {}, h('a', { href: `#/window/case/${v.applicationNumber}` }, `打开办件 ${v.applicationNumber}`)) : null,
       v.status === 'SCHEDULED' && v.assignedTo === profile.username
         ? h('button', { type: 'button', class: 'primary take-in', onclick: () => takeIn(v, intake, out, () => showVisits(box, profile)) }, '上门受理') : null,
       intake, out);
@@ -79,10 +80,8 @@ async function takeIn(v, box, out, done) {
       e.preventDefault();
       if (form.validate().length) return;
       try {
-        const r = await post(`/api/v1/home-visits/${v.number}/take-in`, { data: form.getData() });
-        fill(box);
-        fill(out, notice(`已上门受理，办件编号 ${r.application.number}`), h('a', { href: `#/window/case/${r.application.number}` }, '打开办件'));
-        setTimeout(done, 1500);
+        await post(`/api/v1/home-visits/${v.number}/take-in`, { data: form.getData() });
+        done(); // drawn again: 已上门受理, with the case's number and a link to it
       } catch (err) {
         const rest = err.violations?.length ? form.showViolations(err.violations.map((x) => ({ ...x, pointer: x.pointer.replace(/^\/data/, '') }))) : [];
         if (!err.violations?.length || rest.length) fill(out, errorBox(err));
