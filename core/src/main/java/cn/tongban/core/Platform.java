@@ -46,7 +46,10 @@ import cn.tongban.core.privacy.PersonalData;
 import cn.tongban.core.privacy.Rewrap;
 import cn.tongban.core.privacy.SealedTable;
 import cn.tongban.core.hall.AppointmentService;
+import cn.tongban.core.hall.HallDutyService;
 import cn.tongban.core.hall.HallJobs;
+import cn.tongban.core.hall.HolidayRequestService;
+import cn.tongban.core.hall.HomeVisitService;
 import cn.tongban.core.hall.PreRegistrationService;
 import cn.tongban.core.hall.QueueService;
 import cn.tongban.core.sharing.SharedDatasets;
@@ -75,7 +78,7 @@ public final class Platform {
   private static final List<SealedTable> SEALED_TABLES = List.of(IdentityStore.SEALED, ApplicationStore.SEALED,
       Licence.SEALED, MaterialService.SEALED, AgentAuthorisations.SEALED, ApplicationStore.SEALED_CREDIT,
       SigningKeys.SEALED, LicenceService.SEALED_KEYS, PluginHost.SEALED_SHARED, WorkOrderStore.SEALED,
-      PreRegistrationService.SEALED);
+      PreRegistrationService.SEALED, HomeVisitService.SEALED);
 
   private static final Logger LOG = Logger.getLogger(Platform.class.getName());
 
@@ -117,6 +120,9 @@ public final class Platform {
   private final HallJobs hallJobs;
   private final QueueService queue;
   private final PreRegistrationService preRegistrations;
+  private final HomeVisitService homeVisits;
+  private final HallDutyService hallDuty;
+  private final HolidayRequestService holidayRequests;
 
   private Platform(Vertx vertx, TongbanConfig config, Optional<EmbeddedPostgresServer> embeddedPostgres,
       Optional<EmbeddedRedisServer> embeddedRedis, Pool pool, Redis redis, SigningKeys.Pem signingKey,
@@ -167,16 +173,21 @@ public final class Platform {
     this.sharedDatasets = new SharedDatasets(pool, personal);
     this.dataKeys = new DataKeyRotation(pool, personal, new Rewrap(pool, personal, SEALED_TABLES));
     this.relay = new OutboxRelay(vertx, pool, applicationStore, matterStore, plugins, licences, lifecycle,
-        config.outboxMaxAttempts(), config.outboxBackoffMillis(), config.outboxLeaseSeconds());
+        config.outboxMaxAttempts(), config.outboxBackoffMillis(), config.outboxLeaseSeconds(),
+        account -> identity.account(account).map(a -> a.flatMap(x -> x.phone())));
     this.auditChain = new AuditChain(pool);
     // No form-handler plugins are installed yet: a definition naming one is refused at publishing.
     this.authoring = new MatterAuthoringService(matterStore,
         new DefinitionChecker(validator, plugins.configSchemas(), plugins.configChecks()), validator);
     this.appointments = new AppointmentService(pool, calendar, matters, identity, config);
-    this.queue = new QueueService(pool, calendar);
+    this.queue = new QueueService(pool, calendar, appointments, config.hall().ticketLeadMinutes());
     this.preRegistrations = new PreRegistrationService(pool, personal, matters, identity, dataChecker, applications,
         queue, calendar, config.hall().preRegistrationDays());
-    this.hallJobs = new HallJobs(appointments, preRegistrations);
+    this.homeVisits = new HomeVisitService(pool, personal, matters, identity, applications, calendar, appointments,
+        config.hall().homeVisitDays());
+    this.hallDuty = new HallDutyService(pool, appointments, calendar);
+    this.holidayRequests = new HolidayRequestService(pool, appointments, calendar, matters, identity, config.hall());
+    this.hallJobs = new HallJobs(appointments, preRegistrations, homeVisits);
     this.jobs = ScheduledJobs.start(vertx, config, departmentStatistics, relay, auditChain, deadlines, ratings,
         workOrderDeadlines, hallJobs);
   }
@@ -310,6 +321,18 @@ public final class Platform {
 
   public PreRegistrationService preRegistrations() {
     return preRegistrations;
+  }
+
+  public HomeVisitService homeVisits() {
+    return homeVisits;
+  }
+
+  public HallDutyService hallDuty() {
+    return hallDuty;
+  }
+
+  public HolidayRequestService holidayRequests() {
+    return holidayRequests;
   }
 
   public AppointmentService appointments() {

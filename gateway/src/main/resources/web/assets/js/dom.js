@@ -44,7 +44,7 @@ export const STATUS = {
 };
 
 export const CHANNEL = {
-  WINDOW: '窗口', WEB: '网上', MINI_PROGRAM: '小程序', KIOSK: '自助终端', HOTLINE: '热线',
+  WINDOW: '窗口', WEB: '网上', MINI_PROGRAM: '小程序', KIOSK: '自助终端', HOTLINE: '热线', HOME_VISIT: '上门受理',
 };
 
 /** A status badge, coloured by stage. */

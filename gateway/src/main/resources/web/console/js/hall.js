@@ -1,9 +1,11 @@
 // 取号叫号: the window's queue page. #/hall: call the next number to my window (Alt+J), serve, mark absent,
 // transfer, take a number for a walk-in, and take a pre-registration in as a case in one step.
 // #/hall/display: the hall's queue screen (叫号屏), live over the GraphQL subscription.
+// #/hall/visits: door-to-door visits, holiday requests and today's duty roster (hall/visits.js).
 import { get, post } from '/assets/js/api.js';
 import { h, mount as fill, errorBox, notice, facts } from '/assets/js/dom.js';
 import { subscribe } from '/assets/js/subscribe.js';
+import { visits } from './hall/visits.js';
 
 const WINDOW_KEY = 'tongban.window';
 let timer = null;
@@ -20,12 +22,14 @@ export async function mount(main, profile) {
   if (!hallCode) { fill(main, h('div', { class: 'alert error', role: 'alert' }, '您的账号未分配大厅。')); return; }
   const view = h('div', { id: 'hall-view' });
   fill(main, h('nav', { class: 'toolbar noprint', 'aria-label': '取号叫号' },
-    h('a', { href: '#/hall', 'aria-current': sub === 'display' ? null : 'page' }, '叫号（Alt+J 叫下一号）'),
+    h('a', { href: '#/hall', 'aria-current': sub ? null : 'page' }, '叫号（Alt+J 叫下一号）'),
     h('a', { href: '#/hall/display', 'aria-current': sub === 'display' ? 'page' : null }, '叫号屏'),
+    h('a', { href: '#/hall/visits', 'aria-current': sub === 'visits' ? 'page' : null }, '上门服务与值班'),
     h('span', { class: 'muted grow' }, profile.hallName || '')), view);
   if (sub === 'display') return display(view, hallCode, profile.hallName);
   const halls = await get('/api/v1/halls');
   const windows = (halls.find((x) => x.code === hallCode)?.windows) || [];
+  if (sub === 'visits') return visits(view, hallCode, profile, windows);
   return desk(view, hallCode, windows);
 }
 

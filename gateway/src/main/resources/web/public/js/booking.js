@@ -1,9 +1,11 @@
 // 预约办事: a citizen signs in, picks a hall, a matter, a day and a slot, books it, takes a number with it at
 // the hall on the day, and may pre-register (预登记) the matter's form so the window need not type it again.
+// On a closed day it offers holiday service on request (法定节假日订制); eligible applicants ask for a visit (上门服务).
 import { get, post, session, signIn, signOut } from '/assets/js/api.js';
 import { h, mount, errorBox, notice, facts, today } from '/assets/js/dom.js';
 import { renderForm } from '/assets/js/form.js';
 import { navigation } from './common.js';
+import { holidayForm, myHolidayRequests, homeVisitPanel } from './visits.js';
 
 const main = document.getElementById('main');
 const PERIOD = { REGULAR: '', NOON: '午间服务', EVENING: '延时服务' };
@@ -63,13 +65,21 @@ async function start() {
   const mine = h('div', { id: 'my-appointments' });
   const ticketBox = h('div', { id: 'my-ticket', 'aria-live': 'polite' });
   const preBox = h('div', { id: 'pre-registration' });
+  const holidayBox = h('div', { id: 'holiday' });
+  const holidayMine = h('div', { id: 'my-holiday-requests' });
+  const visitBox = h('div', { id: 'home-visit' });
 
   async function showSlots() {
     mount(slots, h('p', { class: 'muted' }, '正在查询可预约时段…'));
+    mount(holidayBox);
     try {
       const d = await get(`/api/v1/halls/${encodeURIComponent(hall.value)}/slots?matterCode=${encodeURIComponent(matter.value)}&date=${date.value}`);
       if (!d.slots.length) {
-        mount(slots, h('p', { class: 'muted' }, d.dayKind === 'CLOSED' ? '该日大厅不办公（周日或法定节假日），请另选日期。' : '该日没有可预约时段。'));
+        mount(slots, h('p', { class: 'muted' }, d.dayKind === 'CLOSED' ? '该日大厅不办公（周日或法定节假日），请另选日期，或申请节假日订制服务。' : '该日没有可预约时段。'));
+        // A past day is refused by the platform, whose clock counts, not this phone's.
+        if (d.dayKind === 'CLOSED') {
+          holidayForm(holidayBox, { hallCode: hall.value, matterCode: matter.value, date: date.value, onDone: () => myHolidayRequests(holidayMine) });
+        }
         return;
       }
       mount(slots, h('ul', { class: 'slot-list' }, d.slots.map((s) => h('li', {},
@@ -156,15 +166,23 @@ async function start() {
   mount(main, h('h1', {}, '预约办事'),
     h('p', { class: 'muted' }, `${profile.displayName || ''}，您好。`, h('button', { type: 'button', class: 'link', onclick: async () => { await signOut(); signInPanel(); } }, '退出登录')),
     h('section', { class: 'panel' }, h('h2', {}, '选择大厅、事项和日期'),
+      h('p', {}, h('a', { id: 'guide-link', href: '/public/hall.html' }, '大厅公示：服务时间、窗口和今日值班')),
       h('form', { id: 'slot-form', onsubmit: (e) => { e.preventDefault(); showSlots(); } },
         field('hall', '办事大厅', hall), field('matter', '办理事项', matter), field('date', '日期', date),
         h('button', { type: 'submit' }, '查询时段')),
-      h('h3', {}, '可预约时段'), slots, result),
-    h('section', { class: 'panel' }, h('h2', {}, '我的预约'), ticketBox, mine),
+      h('h3', {}, '可预约时段'), slots, result, holidayBox),
+    h('section', { class: 'panel' }, h('h2', {}, '我的预约'), ticketBox, mine, holidayMine),
     h('section', { class: 'panel' }, h('h2', {}, '在线预登记'),
       h('p', { class: 'muted' }, '提前填好申请表，到窗口核对后直接受理。'),
-      h('button', { type: 'button', id: 'open-pre-registration', onclick: showPreRegistration }, '填写预登记表'), preBox));
+      h('button', { type: 'button', id: 'open-pre-registration', onclick: showPreRegistration }, '填写预登记表'), preBox),
+    h('section', { class: 'panel' }, h('h2', {}, '上门服务'), visitBox));
+  homeVisitPanel(visitBox, { hallSelect: hall, matterSelect: matter });
+  myHolidayRequests(holidayMine);
   for (const el of [hall, matter, date]) el.addEventListener('change', showSlots);
+  const guideLink = document.getElementById('guide-link');
+  const linkGuide = () => { guideLink.href = `/public/hall.html?code=${encodeURIComponent(hall.value)}`; };
+  hall.addEventListener('change', linkGuide);
+  linkGuide();
   showSlots();
   showMine();
 }

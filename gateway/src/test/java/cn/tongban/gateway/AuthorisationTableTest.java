@@ -84,7 +84,9 @@ class AuthorisationTableTest {
         .putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("openid", "o-" + req.getParam("js_code")).put("session_key", "k").encode()))
         .listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    gateway = TestGateway.start(Map.of("TONGBAN_HALL_MAX_OPEN_BOOKINGS", "100", "TONGBAN_WECHAT_CODE2SESSION_URL",
+    // Numbers at any hour: the probes run on the real clock, at night and on Sundays too.
+    gateway = TestGateway.start(Map.of("TONGBAN_HALL_MAX_OPEN_BOOKINGS", "100", "TONGBAN_HALL_TICKET_LEAD_MINUTES", "-1",
+        "TONGBAN_WECHAT_CODE2SESSION_URL",
         "http://127.0.0.1:" + code2session.actualPort() + "/sns/jscode2session", "TONGBAN_WECHAT_APPID", "wx-app",
         "TONGBAN_WECHAT_SECRET", "wx-secret"));
     JsonObject submitted = done(gateway.post("citizen", "/api/v1/applications", new JsonObject()
@@ -436,6 +438,32 @@ class AuthorisationTableTest {
         new JsonObject()));
     p.put("Mutation.convertPreRegistration", c -> gql(c, "mutation($n: String!) { convertPreRegistration(number: $n) }",
         new JsonObject().put("n", preRegistered())));
+    // 大厅服务, second part (window hours, duty roster, guide, holiday requests, door-to-door visits)
+    p.put("putWindowHours", c -> rest(c, "PUT", "/api/v1/halls/xm-city/windows/w02/hours", new JsonObject()
+        .put("hours", new JsonObject().put("WORKDAY", new JsonArray()
+            .add(new JsonObject().put("from", "09:00").put("to", "12:00"))))));
+    p.put("getHallGuide", c -> rest(c, "GET", "/api/v1/halls/xm-city/guide", none));
+    p.put("Query.hallGuide", c -> gql(c, "{ hallGuide(hallCode: \"xm-city\") }", new JsonObject()));
+    p.put("getHallDuty", c -> rest(c, "GET", "/api/v1/halls/xm-city/duty", none));
+    p.put("putHallDuty", c -> rest(c, "PUT", "/api/v1/halls/xm-city/duty", new JsonObject().put("date", bookingDay())
+        .put("duty", new JsonArray().add(new JsonObject().put("windowCode", "w01").put("username", "clerk")))));
+    p.put("createHolidayRequest", c -> rest(c, "POST", "/api/v1/holiday-requests", holidayRequest()));
+    p.put("listHolidayRequests", c -> rest(c, "GET", "/api/v1/holiday-requests", none));
+    p.put("decideHolidayRequest", c -> rest(c, "POST", "/api/v1/holiday-requests/" + holidayRequested() + "/decide",
+        new JsonObject().put("decision", "CONFIRM")));
+    p.put("requestHomeVisit", c -> rest(c, "POST", "/api/v1/home-visits", homeVisit()));
+    p.put("Mutation.requestHomeVisit", c -> gql(c, "mutation($i: JSON!) { requestHomeVisit(input: $i) }",
+        new JsonObject().put("i", homeVisit())));
+    p.put("listHomeVisits", c -> rest(c, "GET", "/api/v1/home-visits", none));
+    p.put("Query.homeVisits", c -> gql(c, "{ homeVisits }", new JsonObject()));
+    p.put("getHomeVisit", c -> rest(c, "GET", "/api/v1/home-visits/" + homeVisitRequested(), none));
+    p.put("scheduleHomeVisit", c -> rest(c, "POST", "/api/v1/home-visits/" + homeVisitRequested() + "/schedule",
+        new JsonObject().put("assignee", "clerk").put("scheduledAt", freeSlot())));
+    p.put("declineHomeVisit", c -> rest(c, "POST", "/api/v1/home-visits/" + homeVisitRequested() + "/decline",
+        new JsonObject().put("reason", "人手不足")));
+    p.put("cancelHomeVisit", c -> rest(c, "POST", "/api/v1/home-visits/" + homeVisitRequested() + "/cancel", none));
+    p.put("takeInHomeVisit", c -> rest(c, "POST", "/api/v1/home-visits/" + homeVisitScheduled() + "/take-in",
+        new JsonObject().put("data", gateway.sample(MATTER))));
     // licences
     p.put("listMyLicences", c -> rest(c, "GET", "/api/v1/licences", none));
     p.put("Query.licences", c -> gql(c, "{ licences { __typename } }", new JsonObject()));
@@ -703,6 +731,38 @@ class AuthorisationTableTest {
 
   private static JsonObject booking() throws Exception {
     return new JsonObject().put("hallCode", "xm-city").put("matterCode", MATTER).put("startsAt", freeSlot());
+  }
+
+  /** A holiday service request of the demo citizen's at the city hall, on a Sunday (closed). */
+  private static JsonObject holidayRequest() {
+    java.time.LocalDate d = java.time.LocalDate.parse(bookingDay());
+    while (d.getDayOfWeek() != java.time.DayOfWeek.SUNDAY) {
+      d = d.plusDays(1);
+    }
+    return new JsonObject().put("hallCode", "xm-city").put("matterCode", MATTER).put("date", d.toString())
+        .put("time", "10:00");
+  }
+
+  private static String holidayRequested() throws Exception {
+    return done(gateway.post("citizen", "/api/v1/holiday-requests", holidayRequest())).getString("number");
+  }
+
+  /** A door-to-door visit of the demo citizen's (born 1949: over the matter's 70) from the city hall. */
+  private static JsonObject homeVisit() {
+    return new JsonObject().put("hallCode", "xm-city").put("matterCode", MATTER).put("reason", "AGE")
+        .put("address", "思明区中华街道公园南路 1 号").put("phone", "13800138000");
+  }
+
+  private static String homeVisitRequested() throws Exception {
+    return done(gateway.post("citizen", "/api/v1/home-visits", homeVisit())).getString("number");
+  }
+
+  /** A visit assigned to the city hall's clerk. */
+  private static String homeVisitScheduled() throws Exception {
+    String number = homeVisitRequested();
+    done(gateway.post("clerk", "/api/v1/home-visits/" + number + "/schedule", new JsonObject()
+        .put("assignee", "clerk").put("scheduledAt", freeSlot())));
+    return number;
   }
 
   /** A booking of the demo citizen's. */

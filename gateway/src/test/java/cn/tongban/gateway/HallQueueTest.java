@@ -309,25 +309,27 @@ class HallQueueTest {
 
   @Test
   void hallAssessmentFiguresAddUpOnKnownVisits() throws Exception {
-    // Four visits on one day: waits of 10, 20, 30 and 40 minutes; three served (10, 30 and 60 minutes), one absent.
-    String[][] visits = {
-        {"A001", "09:10", "09:20", "SERVED", "w01", "clerk", "X-1"},
-        {"A002", "09:20", "09:50", "SERVED", "w01", "clerk", null},
-        {"A003", "09:30", "09:31", "ABSENT", "w02", "clerk.town", null},
-        {"A004", "09:40", "10:40", "SERVED", "w02", "clerk.town", "X-2"}};
-    for (String[] v : visits) {
-      gateway.execute("insert into hall_ticket (hall_code, day, number, status, window_code, taken_by, taken_at,"
-          + " called_at, called_by, finished_at, application_number) values ('" + HALL + "', '2026-08-03', '" + v[0]
-          + "', '" + v[3] + "', '" + v[4] + "', 'test', '2026-08-03 09:00+08', '2026-08-03 " + v[1] + "+08',"
-          + " (select 'account:' || id from account where username = '" + v[5] + "'), '2026-08-03 " + v[2] + "+08', "
-          + (v[6] == null ? "null" : "'" + v[6] + "'") + ")");
-    }
+    // Four bookings: two kept (T-1 served at w01, T-2 called at w02 and absent), one no-show, one cancelled.
     int n = 0;
     for (String status : List.of("CHECKED_IN", "CHECKED_IN", "NO_SHOW", "CANCELLED")) {
       gateway.execute("insert into appointment (number, hall_code, matter_code, starts_at, ends_at, period, account_id,"
           + " applicant_name, status, created_at) values ('T-" + (++n) + "', '" + HALL + "', '" + MATTER + "',"
           + " '2026-08-03 10:00+08', '2026-08-03 10:30+08', 'REGULAR', (select id from account where username ="
           + " 'citizen'), '张三', '" + status + "', '2026-08-01 10:00+08')");
+    }
+    // Four visits on one day: waits of 10, 20, 30 and 40 minutes; three served (10, 30 and 60 minutes), one absent.
+    String[][] visits = {
+        {"A001", "09:10", "09:20", "SERVED", "w01", "clerk", "X-1", "T-1"},
+        {"A002", "09:20", "09:50", "SERVED", "w01", "clerk", null, null},
+        {"A003", "09:30", "09:31", "ABSENT", "w02", "clerk.town", null, "T-2"},
+        {"A004", "09:40", "10:40", "SERVED", "w02", "clerk.town", "X-2", null}};
+    for (String[] v : visits) {
+      gateway.execute("insert into hall_ticket (hall_code, day, number, status, window_code, taken_by, taken_at,"
+          + " called_at, called_by, finished_at, application_number, appointment_number) values ('" + HALL
+          + "', '2026-08-03', '" + v[0] + "', '" + v[3] + "', '" + v[4] + "', 'test', '2026-08-03 09:00+08',"
+          + " '2026-08-03 " + v[1] + "+08', (select 'account:' || id from account where username = '" + v[5]
+          + "'), '2026-08-03 " + v[2] + "+08', " + (v[6] == null ? "null" : "'" + v[6] + "'") + ", "
+          + (v[7] == null ? "null" : "'" + v[7] + "'") + ")");
     }
     JsonObject figures = ok(gateway.get("supervisor", "/api/v1/halls/" + HALL + "/assessment?from=2026-08-03&to=2026-08-03"), 200);
     JsonObject hall = figures.getJsonObject("hall");
@@ -351,10 +353,24 @@ class HallQueueTest {
     JsonObject w02 = figures.getJsonArray("windows").getJsonObject(1);
     assertEquals(1L, w02.getLong("absent"));
     assertEquals(3600.0, w02.getDouble("serviceMedianSeconds"));
+    // Per window and staff: bookings kept there (a booked number called there) and booked numbers absent when
+    // called; the windows' kept bookings add up to the hall's. `ratings` is the hook the ratings of visits fill.
+    assertEquals(1L, w01.getLong("bookingsKept"));
+    assertEquals(0L, w01.getLong("noShows"));
+    assertEquals(1L, w02.getLong("bookingsKept"));
+    assertEquals(1L, w02.getLong("noShows"));
+    assertEquals(hall.getLong("bookingsKept"), w01.getLong("bookingsKept") + w02.getLong("bookingsKept"));
+    assertEquals(4L, w01.getLong("visits") + w02.getLong("visits"));
+    assertEquals(hall.getLong("casesTakenIn"), w01.getLong("casesTakenIn") + w02.getLong("casesTakenIn"));
+    assertTrue(w01.containsKey("ratings") && hall.containsKey("ratings"), figures.encode());
     Map<String, Long> byStaff = new java.util.HashMap<>();
-    figures.getJsonArray("staff").forEach(o -> byStaff.put(((JsonObject) o).getString("staff"),
-        ((JsonObject) o).getLong("casesTakenIn")));
+    Map<String, Long> keptByStaff = new java.util.HashMap<>();
+    figures.getJsonArray("staff").forEach(o -> {
+      byStaff.put(((JsonObject) o).getString("staff"), ((JsonObject) o).getLong("casesTakenIn"));
+      keptByStaff.put(((JsonObject) o).getString("staff"), ((JsonObject) o).getLong("bookingsKept"));
+    });
     assertEquals(Map.of("clerk", 1L, "clerk.town", 1L), byStaff);
+    assertEquals(Map.of("clerk", 1L, "clerk.town", 1L), keptByStaff);
     // The hall's own clerk sees them; another hall's clerk and a reviewer do not.
     assertEquals(200, gateway.get("clerk", "/api/v1/halls/" + HALL + "/assessment?from=2026-08-03").statusCode());
     assertEquals(403, gateway.get("clerk.town", "/api/v1/halls/" + HALL + "/assessment").statusCode());

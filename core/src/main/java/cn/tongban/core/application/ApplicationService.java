@@ -491,7 +491,8 @@ public final class ApplicationService {
       // A channel acts for a citizen only with the citizen's own token (token exchange), never on its own.
       case CLIENT -> false;
       case STAFF -> switch (channel) {
-        case WINDOW -> caller.has(Role.CLERK) || caller.has(Role.AGENT);
+        // HOME_VISIT: 上门受理, the hall's staff at the applicant's door (through HomeVisitService).
+        case WINDOW, HOME_VISIT -> caller.has(Role.CLERK) || caller.has(Role.AGENT);
         case HOTLINE -> caller.has(Role.HOTLINE);
         default -> false;
       };

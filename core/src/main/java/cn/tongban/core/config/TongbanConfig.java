@@ -65,10 +65,12 @@ public record TongbanConfig(
   /**
    * 大厅服务 (docs/hall-services.md): slot length and places of a hall without hours of its own, open bookings per
    * person, how late a booking may change, reminder lead, when an unkept booking is a no-show, how long a
-   * pre-registration stays open, and the interval of the hall job (0 = off).
+   * pre-registration stays open, the interval of the hall job (0 = off), how long before opening numbers are
+   * given (-1: at any time), and the working days within which a door-to-door visit is made.
    */
   public record Hall(int slotMinutes, int slotCapacity, int maxOpenBookings, int changeCutoffMinutes,
-      int reminderMinutes, int noShowMinutes, int preRegistrationDays, int jobIntervalSeconds) {
+      int reminderMinutes, int noShowMinutes, int preRegistrationDays, int jobIntervalSeconds, int ticketLeadMinutes,
+      int homeVisitDays) {
   }
 
   /**
@@ -201,7 +203,9 @@ public record TongbanConfig(
     HALL_REMINDER_MINUTES("TONGBAN_HALL_REMINDER_MINUTES", "hallReminderMinutes", "1440"),
     HALL_NO_SHOW_MINUTES("TONGBAN_HALL_NO_SHOW_MINUTES", "hallNoShowMinutes", "30"),
     PRE_REGISTRATION_DAYS("TONGBAN_PRE_REGISTRATION_DAYS", "preRegistrationDays", "30"),
-    HALL_JOB_INTERVAL_SECONDS("TONGBAN_HALL_JOB_INTERVAL_SECONDS", "hallJobIntervalSeconds", "60");
+    HALL_JOB_INTERVAL_SECONDS("TONGBAN_HALL_JOB_INTERVAL_SECONDS", "hallJobIntervalSeconds", "60"),
+    HALL_TICKET_LEAD_MINUTES("TONGBAN_HALL_TICKET_LEAD_MINUTES", "hallTicketLeadMinutes", "60"),
+    HOME_VISIT_DAYS("TONGBAN_HOME_VISIT_DAYS", "homeVisitDays", "5");
 
     final String env;
     final String key;
@@ -330,7 +334,8 @@ public record TongbanConfig(
     Hall hall = new Hall(r.integer(Option.HALL_SLOT_MINUTES, 5, 240), r.integer(Option.HALL_SLOT_CAPACITY, 1, 1000),
         r.integer(Option.HALL_MAX_OPEN_BOOKINGS, 1, 100), r.integer(Option.HALL_CHANGE_CUTOFF_MINUTES, 0, 10_080),
         r.integer(Option.HALL_REMINDER_MINUTES, 0, 10_080), r.integer(Option.HALL_NO_SHOW_MINUTES, 0, 1440),
-        r.integer(Option.PRE_REGISTRATION_DAYS, 1, 366), r.integer(Option.HALL_JOB_INTERVAL_SECONDS, 0, 86_400));
+        r.integer(Option.PRE_REGISTRATION_DAYS, 1, 366), r.integer(Option.HALL_JOB_INTERVAL_SECONDS, 0, 86_400),
+        r.integer(Option.HALL_TICKET_LEAD_MINUTES, -1, 720), r.integer(Option.HOME_VISIT_DAYS, 1, 60));
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid configuration:\n  - " + String.join("\n  - ", problems));
     }

@@ -63,6 +63,44 @@ public final class AppointmentService {
             : Future.failedFuture(new DomainException(ProblemCode.NOT_FOUND, "hall.notFound", hall))));
   }
 
+  /** The hours of a window: its own when it has them, else its hall's ({@code windowCode} null: the hall's). */
+  Future<HallHours> effectiveHours(String hall, String windowCode) {
+    return (windowCode == null ? Future.succeededFuture(Optional.<JsonObject>empty())
+        : store.windowHours(hall, windowCode)).compose(own -> own.isPresent()
+        ? hallHours(hall).map(h -> HallHours.parse(hall, h.toJson().put("hours", own.get()), new ArrayList<>(),
+            Messages.DEFAULT))
+        : hallHours(hall));
+  }
+
+  /**
+   * Sets the hours of one window where they differ from its hall's (administrators): {hours: {WORKDAY, SATURDAY}}
+   * as for the hall; {hours: null} lets the window keep the hall's again. Numbers are called to it only in them.
+   */
+  public Future<JsonObject> putWindowHours(Caller caller, String hall, String window, JsonObject body,
+      Locale locale) {
+    return Access.require(caller, "account.forbidden", Role.ADMIN).compose(v -> hallHours(hall)).compose(h -> {
+      List<Violation> violations = new ArrayList<>();
+      JsonObject own = body.getValue("hours") == null ? null
+          : HallHours.parse(hall, new JsonObject().put("hours", body.getValue("hours")), violations, locale).toJson()
+              .getJsonObject("hours");
+      if (!violations.isEmpty()) {
+        return invalid(violations);
+      }
+      return store.pool().withTransaction(tx -> store.putWindowHours(tx, hall, window, own)
+          .compose(found -> !found ? Future.failedFuture(new DomainException(ProblemCode.NOT_FOUND,
+                  "hall.windowNotFound", window))
+              : AuditLog.record(tx, caller.scopeKey(), "hall.windowHours", "hall", hall + "/" + window,
+                  new JsonObject().put("hours", own))))
+          .map(x -> new JsonObject().put("hallCode", hall).put("windowCode", window).put("hours", own)
+              .put("custom", own != null));
+    });
+  }
+
+  /** The hall's windows with the hours each keeps (its own, or null: the hall's). */
+  Future<List<JsonObject>> windows(String hall) {
+    return store.windows(hall);
+  }
+
   /** Sets a hall's opening hours (administrators); slots already booked keep their places. */
   public Future<JsonObject> putHours(Caller caller, String hall, JsonObject body, Locale locale) {
     return Access.require(caller, "account.forbidden", Role.ADMIN).compose(v -> {
@@ -139,10 +177,9 @@ public final class AppointmentService {
     OffsetDateTime start = HallTime.parse(body.getString("startsAt"));
     OffsetDateTime now = OffsetDateTime.now(calendar.clock());
     return matters.get(matter).compose(m -> citizen(caller).compose(account -> {
-      int required = m.matter().document().getInteger("minRealNameLevel", 1);
-      if (account.realNameLevel() < required) {
-        return Future.failedFuture(new DomainException(ProblemCode.REAL_NAME_LEVEL_TOO_LOW, "realname.tooLow",
-            levelCode(required), levelCode(account.realNameLevel())));
+      Optional<DomainException> low = belowLevel(account, m.matter().document());
+      if (low.isPresent()) {
+        return Future.failedFuture(low.get());
       }
       return hallHours(hall).compose(h -> slotAt(hall, start, "/startsAt", locale).compose(slot ->
           store.pool().withTransaction(tx -> store.lockPerson(tx, account.id())
@@ -281,6 +318,16 @@ public final class AppointmentService {
   private Future<Account> citizen(Caller caller) {
     return identity.account(caller.subject()).map(a -> a.orElseThrow(() ->
         new DomainException(ProblemCode.UNAUTHENTICATED, "auth.invalidToken")));
+  }
+
+  /**
+   * The one real-name check of the hall's services (booking, holiday request, door-to-door visit): 403
+   * {@code real-name-level-too-low} when the account is below the matter's {@code minRealNameLevel}.
+   */
+  Optional<DomainException> belowLevel(Account account, JsonObject matterDocument) {
+    int required = matterDocument.getInteger("minRealNameLevel", 1);
+    return account.realNameLevel() >= required ? Optional.empty() : Optional.of(new DomainException(
+        ProblemCode.REAL_NAME_LEVEL_TOO_LOW, "realname.tooLow", levelCode(required), levelCode(account.realNameLevel())));
   }
 
   private String levelCode(int rank) {

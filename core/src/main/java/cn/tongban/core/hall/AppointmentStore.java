@@ -46,6 +46,42 @@ final class AppointmentStore {
         });
   }
 
+  /** A window's own hours ({"WORKDAY": […], "SATURDAY": […]}), if it has any. */
+  Future<Optional<JsonObject>> windowHours(String hall, String window) {
+    return pool.preparedQuery("select hours from hall_window_hours where hall_code = $1 and window_code = $2")
+        .execute(Tuple.of(hall, window)).map(rows -> rows.size() == 0 ? Optional.empty()
+            : Optional.of((JsonObject) rows.iterator().next().getValue("hours")));
+  }
+
+  /** Every window of a hall with its own hours (null when it keeps the hall's), its kind and department. */
+  Future<List<JsonObject>> windows(String hall) {
+    return pool.preparedQuery("""
+            select w.code, w.name, w.kind, w.department_code, d.name as department_name, wh.hours
+            from hall_window w left join department d on d.code = w.department_code
+            left join hall_window_hours wh on wh.hall_code = w.hall_code and wh.window_code = w.code
+            where w.hall_code = $1 order by w.code""").execute(Tuple.of(hall)).map(rows -> {
+          List<JsonObject> out = new ArrayList<>();
+          rows.forEach(r -> out.add(new JsonObject().put("windowCode", r.getString("code"))
+              .put("name", r.getString("name")).put("kind", r.getString("kind"))
+              .put("departmentCode", r.getString("department_code"))
+              .put("departmentName", r.getString("department_name")).put("hours", r.getValue("hours"))));
+          return out;
+        });
+  }
+
+  /** Sets a window's own hours, or (null) lets it keep the hall's. */
+  Future<Boolean> putWindowHours(SqlClient tx, String hall, String window, JsonObject hours) {
+    return tx.preparedQuery("select 1 from hall_window where hall_code = $1 and code = $2")
+        .execute(Tuple.of(hall, window)).compose(found -> found.size() == 0 ? Future.succeededFuture(false)
+            : (hours == null
+                ? tx.preparedQuery("delete from hall_window_hours where hall_code = $1 and window_code = $2")
+                    .execute(Tuple.of(hall, window))
+                : tx.preparedQuery("""
+                    insert into hall_window_hours (hall_code, window_code, hours) values ($1, $2, $3)
+                    on conflict (hall_code, window_code) do update set hours = excluded.hours, updated_at = now()""")
+                    .execute(Tuple.of(hall, window, hours))).map(true));
+  }
+
   Future<Boolean> hallExists(String hall) {
     return pool.preparedQuery("select 1 from hall where code = $1").execute(Tuple.of(hall)).map(r -> r.size() > 0);
   }

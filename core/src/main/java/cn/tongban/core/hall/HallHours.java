@@ -74,6 +74,24 @@ public record HallHours(String hallCode, Map<String, List<Period>> hours, int sl
     return out;
   }
 
+  /**
+   * Whether numbers are given and called at {@code at} on {@code date}: from {@code leadMinutes} before the day's
+   * first period to the end of its last (a noon pause included); never on a closed day. {@code leadMinutes < 0}:
+   * at any time.
+   */
+  public boolean open(WorkingCalendar calendar, LocalDate date, LocalTime at, int leadMinutes) {
+    if (leadMinutes < 0) {
+      return true;
+    }
+    List<Period> day = dayKind(calendar, date).map(k -> hours.getOrDefault(k, List.of())).orElse(List.of());
+    if (day.isEmpty()) {
+      return false;
+    }
+    LocalTime first = day.get(0).from();
+    LocalTime from = first.minusMinutes(leadMinutes).isAfter(first) ? LocalTime.MIN : first.minusMinutes(leadMinutes);
+    return !at.isBefore(from) && !at.isAfter(day.get(day.size() - 1).to());
+  }
+
   /** The places of one slot of {@code matterCode}. */
   public int capacityOf(String matterCode) {
     return capacities.getOrDefault(matterCode, capacity);

@@ -58,6 +58,9 @@ public final class PreRegistrationService {
     this.validDays = validDays;
   }
 
+  /** How long a claim left by a failed conversion (a node gone mid-way) holds the pre-registration. */
+  private static final int CLAIM_MINUTES = 5;
+
   private static boolean window(Caller caller) {
     return caller.kind() == Caller.Kind.STAFF && (caller.has(Role.CLERK) || caller.has(Role.AGENT))
         && caller.hallCode().isPresent();
@@ -124,17 +127,20 @@ public final class PreRegistrationService {
     String hall = caller.hallCode().orElseThrow();
     String ticket = body.getString("ticketNumber");
     OffsetDateTime now = OffsetDateTime.now(calendar.clock());
-    return get(caller, number).compose(p -> {
-      if (!"OPEN".equals(p.getString("status"))) {
-        return Future.failedFuture(new DomainException(ProblemCode.ILLEGAL_TRANSITION, "preRegistration.state",
-            p.getString("status")));
-      }
+    String by = caller.scopeKey();
+    return get(caller, number).compose(p -> store.claim(number, by, now, now.minusMinutes(CLAIM_MINUTES))
+        .compose(claimed -> claimed ? Future.succeededFuture(p)
+            : Future.failedFuture(new DomainException(ProblemCode.ILLEGAL_TRANSITION, "preRegistration.state",
+                "OPEN".equals(p.getString("status")) ? "CONVERTING" : p.getString("status")))))
+        .compose(p -> {
       JsonObject applicant = p.getJsonObject("applicant");
       SubmitCommand cmd = new SubmitCommand(p.getString("matterCode"), p.getJsonObject("data"), Channel.WINDOW,
           Optional.of(hall), Optional.of(new JsonObject().put("name", applicant.getString("name"))
               .put("idNumber", applicant.getString("idNumber"))), Optional.of("pre-registration-" + number),
           new JsonArray());
-      return applications.submit(caller, cmd, locale).compose(submission -> {
+      return applications.submit(caller, cmd, locale)
+          .recover(failure -> store.release(number, by).compose(v -> Future.failedFuture(failure)))
+          .compose(submission -> {
         String application = submission.application().number();
         return store.pool().withTransaction(tx -> store.converted(tx, number, application, caller.scopeKey(), now)
                 .compose(changed -> !changed ? Future.<Void>succeededFuture()

@@ -88,10 +88,29 @@ final class PreRegistrationStore {
         });
   }
 
-  /** Marks it converted; false when it was no longer open (converted by someone else meanwhile, or expired). */
+  /**
+   * Claims an open pre-registration for one clerk's conversion (one conditional update: of two clerks at once the
+   * second finds it no longer open). The same clerk may claim it again (a retry answers the same case through the
+   * submission's idempotency key); a claim left by a failed node is free again after {@code staleBefore}.
+   */
+  Future<Boolean> claim(String number, String by, OffsetDateTime now, OffsetDateTime staleBefore) {
+    return pool.preparedQuery("update pre_registration set status = 'CONVERTING', converted_by = $2, converted_at = $3"
+            + " where number = $1 and (status = 'OPEN' or status = 'CONVERTING' and (converted_by = $2"
+            + " or converted_at < $4))")
+        .execute(Tuple.of(number, by, now, staleBefore)).map(r -> r.rowCount() == 1);
+  }
+
+  /** Gives a claim back when the submission failed, so the pre-registration can be converted again. */
+  Future<Void> release(String number, String by) {
+    return pool.preparedQuery("update pre_registration set status = 'OPEN', converted_by = null, converted_at = null"
+            + " where number = $1 and status = 'CONVERTING' and converted_by = $2")
+        .execute(Tuple.of(number, by)).mapEmpty();
+  }
+
+  /** Marks the caller's claim converted; false when it was not theirs any more. */
   Future<Boolean> converted(SqlClient tx, String number, String application, String by, OffsetDateTime now) {
     return tx.preparedQuery("update pre_registration set status = 'CONVERTED', converted_at = $4, converted_by = $3,"
-            + " application_number = $2 where number = $1 and status = 'OPEN'")
+            + " application_number = $2 where number = $1 and status = 'CONVERTING' and converted_by = $3")
         .execute(Tuple.of(number, application, by, now)).map(r -> r.rowCount() == 1);
   }
 

@@ -30,10 +30,27 @@ public final class QueueService {
   private final AppointmentStore appointments;
   private final CalendarService calendar;
 
-  public QueueService(Pool pool, CalendarService calendar) {
+  private final AppointmentService hours;
+  private final int leadMinutes;
+
+  public QueueService(Pool pool, CalendarService calendar, AppointmentService hours, int leadMinutes) {
     this.store = new QueueStore(pool);
     this.appointments = new AppointmentStore(pool);
     this.calendar = calendar;
+    this.hours = hours;
+    this.leadMinutes = leadMinutes;
+  }
+
+  /**
+   * Numbers are given and called only while the hall (or the window, when it has hours of its own) is open today,
+   * from {@code leadMinutes} before its first period: otherwise 422 {@code closed} at {@code pointer}.
+   */
+  private Future<Void> open(String hall, String windowCode, String pointer, Locale locale) {
+    OffsetDateTime now = HallTime.local(OffsetDateTime.now(calendar.clock()));
+    return hours.effectiveHours(hall, windowCode).compose(h -> h.open(calendar.calendar(), now.toLocalDate(),
+        now.toLocalTime(), leadMinutes) ? Future.succeededFuture()
+        : AppointmentService.invalid(List.of(new Violation(pointer, "closed", Messages.get(locale,
+            windowCode == null ? "ticket.closed" : "ticket.windowClosed")))));
   }
 
   /** Whether the caller works at a window of {@code hall} (clerk or agent of that hall). */
@@ -67,16 +84,16 @@ public final class QueueService {
     if (booking == null) {
       return appointments.hallExists(hall).compose(exists -> !exists
           ? Future.failedFuture(new DomainException(ProblemCode.NOT_FOUND, "hall.notFound", hall))
-          : store.pool().withTransaction(tx -> store.take(tx, hall, today(), "A", body.getString("matterCode"), null,
+          : open(hall, null, "", locale).compose(v -> store.pool().withTransaction(tx -> store.take(tx, hall, today(), "A", body.getString("matterCode"), null,
                   null, null, takenBy, now)
-              .compose(t -> taken(tx, caller, t))))
+              .compose(t -> taken(tx, caller, t)))))
           .recover(e -> e instanceof io.vertx.pgclient.PgException pg && "23503".equals(pg.getSqlState())
               ? AppointmentService.invalid(List.of(new Violation("/matterCode", "unknown",
                   Messages.get(locale, "violation.enum", "matterCode"))))
               : Future.failedFuture(e));
     }
     Violation wrong = new Violation("/appointmentNumber", "appointment", Messages.get(locale, "ticket.appointment"));
-    return store.pool().withTransaction(tx -> appointments.find(tx, booking, true).compose(found -> {
+    return open(hall, null, "", locale).compose(v -> store.pool().withTransaction(tx -> appointments.find(tx, booking, true).compose(found -> {
       Optional<JsonObject> ok = found.filter(a -> a.getString("hallCode").equals(hall)
           && "BOOKED".equals(a.getString("status"))
           && HallTime.parse(a.getString("startsAt")).toLocalDate().equals(today())
@@ -89,7 +106,7 @@ public final class QueueService {
           .compose(x -> store.take(tx, hall, today(), "Y", a.getString("matterCode"), booking,
               HallTime.parse(a.getString("startsAt")), a.getString("accountId"), takenBy, now))
           .compose(t -> taken(tx, caller, t));
-    }));
+    })));
   }
 
   private Future<JsonObject> taken(SqlClient tx, Caller caller, JsonObject t) {
@@ -105,6 +122,7 @@ public final class QueueService {
     String windowCode = body.getString("windowCode");
     OffsetDateTime now = OffsetDateTime.now(calendar.clock());
     return window(caller, hall).compose(v -> knownWindow(hall, windowCode, locale))
+        .compose(v -> open(hall, windowCode, "/windowCode", locale))
         .compose(v -> store.pool().withTransaction(tx -> store.callNext(tx, hall, today(), windowCode, now,
                 caller.scopeKey())
             .compose(next -> next.isEmpty() ? Future.succeededFuture(new JsonObject().putNull("ticket"))

@@ -142,6 +142,8 @@ final class QueueStore {
     String figures = """
         count(*) as visits, count(*) filter (where t.status = 'SERVED') as served,
         count(*) filter (where t.status = 'ABSENT') as absent, count(t.application_number) as cases,
+        count(t.appointment_number) as booked_visits,
+        count(t.appointment_number) filter (where t.status = 'ABSENT') as booked_absent,
         percentile_cont(0.5) within group (order by extract(epoch from t.called_at - t.taken_at))
           filter (where t.called_at is not null) as wait_median,
         percentile_cont(0.9) within group (order by extract(epoch from t.called_at - t.taken_at))
@@ -187,11 +189,15 @@ final class QueueStore {
   }
 
   private static JsonObject figures(Row r) {
+    // `ratings`: the hook for ratings of visits (the rating package fills it; null until a visit can be rated).
     if (r == null) {
-      return new JsonObject().put("visits", 0L).put("served", 0L).put("absent", 0L).put("casesTakenIn", 0L);
+      return new JsonObject().put("visits", 0L).put("served", 0L).put("absent", 0L).put("casesTakenIn", 0L)
+          .put("bookingsKept", 0L).put("noShows", 0L).putNull("ratings");
     }
     return new JsonObject().put("visits", r.getLong("visits")).put("served", r.getLong("served"))
         .put("absent", r.getLong("absent")).put("casesTakenIn", r.getLong("cases"))
+        .put("bookingsKept", r.getLong("booked_visits")).put("noShows", r.getLong("booked_absent"))
+        .putNull("ratings")
         .put("waitMedianSeconds", seconds(r, "wait_median")).put("waitP90Seconds", seconds(r, "wait_p90"))
         .put("serviceMedianSeconds", seconds(r, "service_median"))
         .put("serviceP90Seconds", seconds(r, "service_p90"));

@@ -92,14 +92,17 @@ public final class OutboxRelay {
   private final int maxAttempts;
   private final long backoffMillis;
   private final int leaseSeconds;
+  private final java.util.function.Function<String, Future<Optional<String>>> phoneOf;
 
   /**
    * {@code leaseSeconds}: how long a claimed event is this node's; if the node dies, another node delivers it
    * after that. Longer than a delivery can take, or two nodes deliver it.
    */
   public OutboxRelay(Vertx vertx, Pool pool, ApplicationStore applications, MatterStore matters, PluginHost plugins,
-      LicenceService licences, LifecycleService lifecycle, int maxAttempts, long backoffMillis, int leaseSeconds) {
+      LicenceService licences, LifecycleService lifecycle, int maxAttempts, long backoffMillis, int leaseSeconds,
+      java.util.function.Function<String, Future<Optional<String>>> phoneOf) {
     this.leaseSeconds = leaseSeconds;
+    this.phoneOf = phoneOf;
     this.licences = licences;
     this.lifecycle = lifecycle;
     this.vertx = vertx;
@@ -186,7 +189,12 @@ public final class OutboxRelay {
         .put("type", e.getString("event_type")).put("payload", e.getValue("payload"));
     vertx.eventBus().publish(ADDRESS, event);
     if (!"application".equals(e.getString("aggregate_type"))) {
-      return plugins.deliverToSinks(event, Optional.empty());
+      // An event for a person who is no case's applicant (a booking's reminder, a visit's time): the sinks get
+      // their phone as `recipient`, read now and never stored in the outbox.
+      String account = e.getValue("payload") instanceof JsonObject p ? p.getString("accountId") : null;
+      return account == null ? plugins.deliverToSinks(event, Optional.empty())
+          : phoneOf.apply(account).compose(phone -> plugins.deliverToSinks(phone.isEmpty() ? event
+              : event.copy().put("recipient", new JsonObject().put("phone", phone.get())), Optional.empty()));
     }
     Application a = cases.get(e.getString("aggregate_id"));
     if (a == null) {

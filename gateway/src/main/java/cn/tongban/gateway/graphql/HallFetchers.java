@@ -33,10 +33,14 @@ final class HallFetchers {
             .dataFetcher("appointments", env -> platform.appointments().list(caller(env),
                 Optional.ofNullable(env.getArgument("date"))).map(JsonArray::new))
             .dataFetcher("hallQueue", env -> platform.queue().board(env.getArgument("hallCode")))
+            .dataFetcher("hallGuide", env -> platform.hallDuty().guide(env.getArgument("hallCode")))
+            .dataFetcher("homeVisits", env -> platform.homeVisits().list(caller(env)).map(JsonArray::new))
             .dataFetcher("hallAssessment", env -> platform.queue().assessment(caller(env), env.getArgument("hallCode"),
                 Optional.ofNullable(env.getArgument("from")), Optional.ofNullable(env.getArgument("to")))))
         .type("Mutation", t -> t
             .dataFetcher("bookAppointment", env -> platform.appointments().book(caller(env), json(env, "input"),
+                locale(env)))
+            .dataFetcher("requestHomeVisit", env -> platform.homeVisits().request(caller(env), json(env, "input"),
                 locale(env)))
             .dataFetcher("callNextTicket", env -> platform.queue().callNext(caller(env), env.getArgument("hallCode"),
                 new JsonObject().put("windowCode", env.getArgument("windowCode")), locale(env)))

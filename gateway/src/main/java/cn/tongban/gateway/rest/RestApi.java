@@ -184,6 +184,22 @@ public final class RestApi {
     operations.put("listPreRegistrations", hall::listPreRegistrations);
     operations.put("getPreRegistration", hall::getPreRegistration);
     operations.put("convertPreRegistration", hall::convertPreRegistration);
+    HallVisitOperations visits = new HallVisitOperations(platform.appointments(), platform.hallDuty(),
+        platform.holidayRequests(), platform.homeVisits());
+    operations.put("putWindowHours", visits::putWindowHours);
+    operations.put("getHallGuide", visits::getHallGuide);
+    operations.put("getHallDuty", visits::getHallDuty);
+    operations.put("putHallDuty", visits::putHallDuty);
+    operations.put("createHolidayRequest", visits::createHolidayRequest);
+    operations.put("listHolidayRequests", visits::listHolidayRequests);
+    operations.put("decideHolidayRequest", visits::decideHolidayRequest);
+    operations.put("requestHomeVisit", visits::requestHomeVisit);
+    operations.put("listHomeVisits", visits::listHomeVisits);
+    operations.put("getHomeVisit", visits::getHomeVisit);
+    operations.put("scheduleHomeVisit", visits::scheduleHomeVisit);
+    operations.put("declineHomeVisit", visits::declineHomeVisit);
+    operations.put("cancelHomeVisit", visits::cancelHomeVisit);
+    operations.put("takeInHomeVisit", visits::takeInHomeVisit);
 
     JsonObject model = new JsonObject(contractYaml.isEmpty() ? Map.of()
         : (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions())).load(contractYaml));

@@ -42,6 +42,25 @@ public final class NotificationFactory implements EventSinkFactory {
     return JsonPost.configured(settings, "TONGBAN_NOTIFY_URL", "the notification gateway").map(Sink::new);
   }
 
+  /**
+   * Hall services' events for a person ({@code recipient.phone} given by the relay): a booking's reminder, a
+   * door-to-door visit's answer, a holiday request's answer; {@code {reason}} from the event's payload.
+   */
+  static final Map<String, String> PERSON_TEMPLATES = Map.of(
+      "AppointmentReminder", "您的预约 {number} 即将开始，请按时到大厅取号办理。",
+      "HomeVisitScheduled", "您的上门服务申请 {number} 已安排，工作人员将按约定时间上门受理。",
+      "HomeVisitDeclined", "您的上门服务申请 {number} 未能安排，理由：{reason}。",
+      "HolidayRequestConfirmed", "您的节假日预约申请 {number} 已确认，请按约定时间到大厅办理。",
+      "HolidayRequestDeclined", "您的节假日预约申请 {number} 未能安排，理由：{reason}。");
+
+  /** The text of a hall event for its person, or empty when there is none. */
+  static Optional<String> personText(String eventType, JsonObject payload) {
+    // A key present with null (a confirmation's reason) reads as empty.
+    return Optional.ofNullable(PERSON_TEMPLATES.get(eventType)).map(t -> t
+        .replace("{number}", java.util.Objects.toString(payload.getString("number"), ""))
+        .replace("{reason}", java.util.Objects.toString(payload.getString("reason"), "")));
+  }
+
   /** The text for an event, or empty when the applicant need not hear of it. */
   static Optional<String> text(String eventType, String number, String matter) {
     return Optional.ofNullable(TEMPLATES.get(eventType))
@@ -57,6 +76,15 @@ public final class NotificationFactory implements EventSinkFactory {
 
     @Override
     public Future<Void> deliver(HandlerContext context, JsonObject event, Optional<CaseView> view) {
+      JsonObject recipient = event.getJsonObject("recipient");
+      if (view.isEmpty() && recipient != null && recipient.getString("phone") != null) {
+        JsonObject payload = event.getJsonObject("payload", new JsonObject());
+        return personText(event.getString("type"), payload).map(text -> target.send(context.vertx(), new JsonObject()
+                .put("eventId", event.getString("id")).put("phone", recipient.getString("phone"))
+                .put("template", event.getString("type")).put("text", text)
+                .put("params", new JsonObject().put("number", java.util.Objects.toString(payload.getString("number"), "")))))
+            .orElse(Future.succeededFuture());
+      }
       String phone = view.map(v -> v.applicant().getString("phone")).orElse(null);
       Optional<String> text = view.flatMap(v -> text(event.getString("type"), v.number().orElse(""),
           event.getJsonObject("payload", new JsonObject()).getString("matterName", v.matterCode())));
