@@ -143,7 +143,7 @@ class LifeEventTest {
     String medicalCase = byDepartment.get("ybj");
     ok(gateway.act("clerk", medicalCase, new JsonObject().put("action", "accept")));
     ok(gateway.act("approver.ybj", medicalCase, new JsonObject().put("action", "deny")
-        .put("reason", "新生儿已在外地参加城乡居民医保。")));
+        .put("comment", "新生儿已在外地参加城乡居民医保。")));
     // Another department may not decide a case that is not its own.
     assertNotEquals(200, gateway.act("approver.gaj", byDepartment.get("wjw"),
         new JsonObject().put("action", "approve")).statusCode());
