@@ -2,10 +2,10 @@
 // THE form renderer, one submission, then the bundle's progress — each department's case and its status.
 // ?code=<life event> applies for it; ?application=<id> follows one; no parameter lists them (and, signed
 // in, the applicant's own).
-import { get, newKey, post, session, signIn } from '/assets/js/api.js';
+import { get, newKey, post, session } from '/assets/js/api.js';
 import { errorBox, facts, h, mount, statusBadge, when } from '/assets/js/dom.js';
 import { renderForm } from '/assets/js/form.js';
-import { navigation, workingDays } from './common.js';
+import { navigation, signInPanel, workingDays } from './common.js';
 
 const main = document.getElementById('main');
 const params = new URLSearchParams(location.search);
@@ -50,22 +50,10 @@ function guide(e) {
       h('span', { class: 'muted' }, m.source === 'LICENCE' ? ' · 电子证照调取，免提交' : m.required ? ' · 必交' : ' · 视情形提交')))));
 }
 
-function signInForm(e, error) {
-  const username = h('input', { id: 'username', autocomplete: 'username', required: true });
-  const password = h('input', { id: 'password', type: 'password', autocomplete: 'current-password', required: true });
-  const message = h('div', {}, error ? errorBox(error) : null);
-  mount(main, h('h1', {}, e.name), guide(e),
-    h('form', { class: 'panel', id: 'bundle-sign-in', onsubmit: async (ev) => {
-      ev.preventDefault();
-      try {
-        await signIn(username.value.trim(), password.value);
-        applyForm(e);
-      } catch (err) { mount(message, errorBox(err)); }
-    } }, h('h2', {}, '请先登录'),
-    h('div', { class: 'field' }, h('label', { for: 'username' }, '账号（身份证号或手机号）'), username),
-    h('div', { class: 'field' }, h('label', { for: 'password' }, '密码'), password),
-    message, h('button', { class: 'primary', type: 'submit' }, '登录')));
-  username.focus();
+function signInForm(e) {
+  const panel = signInPanel('bundle-sign-in', () => applyForm(e));
+  mount(main, h('h1', {}, e.name), guide(e), panel.form);
+  panel.focus();
 }
 
 function applyForm(e) {

@@ -535,13 +535,7 @@ class AuthorisationTableTest {
   }
 
   private static String restWithKey(String caller, String path, JsonObject body) throws Exception {
-    List<String> headers = new ArrayList<>(List.of("Content-Type", "application/json",
-        "Idempotency-Key", "authz-" + SEQ.incrementAndGet()));
-    String token = token(caller);
-    if (token != null) {
-      headers.addAll(List.of("Authorization", "Bearer " + token));
-    }
-    return outcome(gateway.send("POST", path, body.encode(), headers.toArray(String[]::new)).statusCode());
+    return restWith(token(caller), "POST", path, body, "Idempotency-Key", "authz-" + SEQ.incrementAndGet());
   }
 
   /** One application the demo citizen made (others may not see it). */
@@ -567,8 +561,9 @@ class AuthorisationTableTest {
     return restWith(token(caller), method, path, body);
   }
 
-  private static String restWith(String token, String method, String path, JsonObject body) throws Exception {
-    List<String> headers = new ArrayList<>();
+  private static String restWith(String token, String method, String path, JsonObject body, String... extra)
+      throws Exception {
+    List<String> headers = new ArrayList<>(List.of(extra));
     if (token != null) {
       headers.addAll(List.of("Authorization", "Bearer " + token));
     }

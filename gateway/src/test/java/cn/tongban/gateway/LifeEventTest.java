@@ -142,6 +142,7 @@ class LifeEventTest {
     ok(gateway.act("approver.gaj", police, new JsonObject().put("action", "approve")));
     String medicalCase = byDepartment.get("ybj");
     ok(gateway.act("clerk", medicalCase, new JsonObject().put("action", "accept")));
+    ok(gateway.act("reviewer.ybj", medicalCase, new JsonObject().put("action", "review-pass")));
     ok(gateway.act("approver.ybj", medicalCase, new JsonObject().put("action", "deny")
         .put("comment", "新生儿已在外地参加城乡居民医保。")));
     // Another department may not decide a case that is not its own.
@@ -178,6 +179,34 @@ class LifeEventTest {
     JsonObject payload = gql.getJsonObject("data").getJsonObject("applyForBundle");
     assertEquals(0, payload.getJsonArray("violations").size(), gql.encode());
     assertEquals(2, payload.getJsonObject("application").getJsonArray("caseNumbers").size(), gql.encode());
+  }
+
+  @Test
+  void anApplicationCutOffBetweenTwoCasesIsCompletedByItsRetry() throws Exception {
+    JsonObject body = new JsonObject().put("data", example("life-retirement").put("mobile", "13800138002"))
+        .put("channel", "WEB");
+    HttpResponse<String> r = apply("citizen", "life-retirement", body, "cut-1");
+    assertEquals(201, r.statusCode(), r.body());
+    JsonObject applied = new JsonObject(r.body());
+    String id = applied.getString("id");
+    String first = applied.getJsonArray("caseNumbers").getString(0);
+    // As the database would be had the node stopped after the first case: no second case, no links yet.
+    gateway.execute("delete from life_event_case where application_id = '" + id + "'");
+    gateway.execute("update life_event_application set completed_at = null where id = '" + id + "'");
+    gateway.execute("update application set idempotency_key = null where number = '"
+        + applied.getJsonArray("caseNumbers").getString(1) + "'");
+    gateway.execute("insert into life_event_case values ('" + id + "', 0, 'rsj-pension-benefit-claim', '" + first + "')");
+    assertEquals("INCOMPLETE", ok(gateway.get("citizen", "/api/v1/bundle-applications/" + id)).getString("status"));
+
+    long cases = gateway.count("select count(*) from application");
+    HttpResponse<String> retry = apply("citizen", "life-retirement", body, "cut-1");
+    assertEquals(201, retry.statusCode(), retry.body());
+    JsonObject completed = new JsonObject(retry.body());
+    assertEquals(id, completed.getString("id"));
+    assertEquals("IN_PROGRESS", completed.getString("status"));
+    assertEquals(first, completed.getJsonArray("caseNumbers").getString(0), "the case made before is kept");
+    assertEquals(2, completed.getJsonArray("caseNumbers").size());
+    assertEquals(cases + 1, gateway.count("select count(*) from application"), "only the missing case is made");
   }
 
   @Test
