@@ -283,7 +283,9 @@ public final class LifeEventService {
         LOG.warning(() -> "bundled life event " + doc.getString("code") + " skipped: " + problems);
         return Future.succeededFuture(false);
       }
-      return store.pool().withTransaction(tx -> store.bundledHash(tx, doc.getString("code")).compose(recorded -> {
+      // Two nodes starting together would otherwise both see no row and store version 1 and 2 of one file.
+      return store.pool().withTransaction(tx -> store.lockBundledImport(tx)
+          .compose(locked -> store.bundledHash(tx, doc.getString("code"))).compose(recorded -> {
         if (recorded.isPresent() && (recorded.get().isEmpty() || recorded.get().get().equals(hash))) {
           return Future.succeededFuture(false);
         }

@@ -66,6 +66,11 @@ public final class LifeEventStore {
         });
   }
 
+  /** Serialises the bundled import of nodes starting together (held until the transaction ends). */
+  public Future<Void> lockBundledImport(SqlClient tx) {
+    return tx.query("select pg_advisory_xact_lock(hashtext('life_event.bundled'))").execute().mapEmpty();
+  }
+
   /** The hash of the bundled definition the life event came from: empty = none; of empty = authored here. */
   public Future<Optional<Optional<String>>> bundledHash(SqlClient tx, String code) {
     return tx.preparedQuery("select bundled_hash from life_event where code = $1 for update").execute(Tuple.of(code))
