@@ -14,6 +14,8 @@ import cn.tongban.core.application.LifecycleService;
 import cn.tongban.core.clock.CalendarService;
 import cn.tongban.core.config.TongbanConfig;
 import cn.tongban.core.demo.DemoSeeder;
+import cn.tongban.core.lifeevent.LifeEventService;
+import cn.tongban.core.lifeevent.LifeEventStore;
 import cn.tongban.core.hotline.WorkOrderDeadlines;
 import cn.tongban.core.hotline.WorkOrderService;
 import cn.tongban.core.hotline.WorkOrderStore;
@@ -98,6 +100,7 @@ public final class Platform {
   private final AcceptanceReceipt receipts;
   private final DeadlineScanner deadlines;
   private final RatingService ratings;
+  private final LifeEventService lifeEvents;
   private final WorkOrderService workOrders;
   private final WorkOrderDeadlines workOrderDeadlines;
   private final EnterpriseService enterprises;
@@ -166,6 +169,8 @@ public final class Platform {
     this.receipts = new AcceptanceReceipt(organisation::hallName, applicationStore, matterStore, materials);
     this.deadlines = new DeadlineScanner(applicationStore, calendar);
     this.ratings = new RatingService(new RatingStore(pool), applications, calendar, config.ratings());
+    this.lifeEvents = new LifeEventService(vertx, new LifeEventStore(pool), matters, applications, validator,
+        calendar.clock());
     WorkOrderStore workOrderStore = new WorkOrderStore(pool, personal);
     this.workOrders = new WorkOrderService(workOrderStore, calendar, config.hotlineDeadlines(), lifecycle::progress,
         lifecycle::progressOfPhone);
@@ -246,6 +251,11 @@ public final class Platform {
                       .compose(plugins -> plugins.start()
                           .map(v -> new Platform(vertx, config, pg.result(), rd.result(), pool, redis, key,
                               calendar, licences, plugins, personal))
+                          // 一件事: the bundled life events need the matters' published forms, so they come last.
+                          .compose(p -> p.lifeEvents.importBundled().map(p).otherwise(e -> {
+                            LOG.warning("bundled life events not imported: " + e);
+                            return p;
+                          }))
                           .recover(e -> plugins.stop().transform(x -> Future.failedFuture(e))));
                 });
           })
@@ -373,6 +383,11 @@ public final class Platform {
 
   public RatingService ratings() {
     return ratings;
+  }
+
+  /** 一件事一次办: life events and the applications made for them. */
+  public LifeEventService lifeEvents() {
+    return lifeEvents;
   }
 
   /** 12345 work orders. */

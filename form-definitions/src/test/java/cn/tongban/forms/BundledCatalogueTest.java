@@ -86,6 +86,67 @@ class BundledCatalogueTest {
     }
   }
 
+  /**
+   * 一件事: every bundled life event names bundled matters, maps only fields their forms and its combined form
+   * declare, and its combined example, mapped into each matter, is valid data for that matter's form.
+   */
+  @TestFactory
+  Stream<DynamicTest> lifeEventsMapTheirExampleIntoValidDataForEveryMatter() {
+    Set<String> matters = new HashSet<>(codesInIndex());
+    List<DynamicTest> tests = new ArrayList<>();
+    resource("catalogue/bundles/index.json").path("bundles").forEach(codeNode -> {
+      String code = codeNode.asString();
+      JsonNode event = resource("catalogue/bundles/" + code + ".json");
+      JsonNode combined = event.path("form").path("schema");
+      JsonNode example = combined.path("examples").path(0);
+      tests.add(dynamicTest(code + ": its example fits its combined form",
+          () -> assertNoErrors(compile(combined).validate(example), code + " example")));
+      for (JsonNode entry : event.path("matters")) {
+        String matter = entry.path("matter").asString();
+        tests.add(dynamicTest(code + " → " + matter, () -> {
+          assertTrue(matters.contains(matter), matter + " is not a bundled matter");
+          JsonNode schema = resource("catalogue/" + matter + "/form.json").path("schema");
+          ObjectNode data = JSON.createObjectNode();
+          entry.path("fields").properties().forEach(f -> {
+            assertTrue(declared(schema, f.getKey()), matter + " has no field " + f.getKey());
+            assertTrue(declared(combined, f.getValue().asString()), code + " has no field " + f.getValue());
+            JsonNode value = example.at(f.getValue().asString());
+            if (!value.isMissingNode()) {
+              put(data, f.getKey(), value);
+            }
+          });
+          entry.path("constants").properties().forEach(c -> {
+            assertTrue(declared(schema, c.getKey()), matter + " has no field " + c.getKey());
+            put(data, c.getKey(), c.getValue());
+          });
+          assertNoErrors(compile(schema).validate(data), code + " example mapped into " + matter);
+        }));
+      }
+    });
+    assertTrue(tests.size() >= 4, "at least two life events of at least two matters");
+    return tests.stream();
+  }
+
+  private static boolean declared(JsonNode schema, String pointer) {
+    JsonNode at = schema;
+    for (String token : pointer.substring(1).split("/")) {
+      at = at.path("properties").path(token);
+      if (at.isMissingNode()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void put(ObjectNode data, String pointer, JsonNode value) {
+    String[] tokens = pointer.substring(1).split("/");
+    ObjectNode at = data;
+    for (int i = 0; i < tokens.length - 1; i++) {
+      at = at.has(tokens[i]) ? (ObjectNode) at.get(tokens[i]) : at.putObject(tokens[i]);
+    }
+    at.set(tokens[tokens.length - 1], value);
+  }
+
   @Test
   void indexListsEveryCatalogueFolderExactlyOnce() throws URISyntaxException, IOException {
     List<String> listed = codesInIndex();
@@ -97,8 +158,9 @@ class BundledCatalogueTest {
     assumeTrue("file".equals(index.getProtocol()), "catalogue is not on the file system; folder scan skipped");
     Path catalogue = Path.of(index.toURI()).getParent();
     try (Stream<Path> children = Files.list(catalogue)) {
-      Set<String> folders =
-          children.filter(Files::isDirectory).map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+      // catalogue/bundles holds the life events (一件事), not a matter.
+      Set<String> folders = children.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+          .filter(name -> !name.equals("bundles")).collect(Collectors.toSet());
       assertEquals(folders, new HashSet<>(listed), "catalogue folders and index.json disagree");
     }
   }

@@ -1,29 +1,17 @@
 // 在线申请: a citizen signs in, fills in the matter's published form (THE renderer) and submits it; the answer
 // is the case number and query code. Violations the server finds are shown at their fields.
-import { get, newKey, post, session, signIn } from '/assets/js/api.js';
+import { get, newKey, post, session } from '/assets/js/api.js';
 import { errorBox, facts, h, mount, notice } from '/assets/js/dom.js';
 import { renderForm } from '/assets/js/form.js';
-import { navigation } from './common.js';
+import { navigation, signInPanel } from './common.js';
 
 const main = document.getElementById('main');
 const code = new URLSearchParams(location.search).get('code');
 
 function signInForm(matter, error) {
-  const username = h('input', { id: 'username', autocomplete: 'username', required: true });
-  const password = h('input', { id: 'password', type: 'password', autocomplete: 'current-password', required: true });
-  const message = h('div', {}, error ? errorBox(error) : null);
-  mount(main, h('h1', {}, `在线申请 · ${matter.name}`),
-    h('form', { class: 'panel', id: 'apply-sign-in', onsubmit: async (e) => {
-      e.preventDefault();
-      try {
-        await signIn(username.value.trim(), password.value);
-        applyForm(matter);
-      } catch (err) { mount(message, errorBox(err)); }
-    } }, h('h2', {}, '请先登录'),
-    h('div', { class: 'field' }, h('label', { for: 'username' }, '账号（身份证号或手机号）'), username),
-    h('div', { class: 'field' }, h('label', { for: 'password' }, '密码'), password),
-    message, h('button', { class: 'primary', type: 'submit' }, '登录')));
-  username.focus();
+  const panel = signInPanel('apply-sign-in', () => applyForm(matter), error);
+  mount(main, h('h1', {}, `在线申请 · ${matter.name}`), panel.form);
+  panel.focus();
 }
 
 function applyForm(matter, lang = 'zh-CN', data = {}) {

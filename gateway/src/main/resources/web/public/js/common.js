@@ -1,5 +1,6 @@
 // What the public pages share: the top navigation and the catalogue's codes in plain Chinese.
-import { h } from '/assets/js/dom.js';
+import { signIn } from '/assets/js/api.js';
+import { errorBox, h, mount } from '/assets/js/dom.js';
 
 /** 事项类型 (two-digit codes of the national catalogue standard). */
 export const MATTER_TYPE = {
@@ -16,11 +17,29 @@ export const stars = (n) => h('span', { class: 'stars', title: `服务星级 ${n
 
 export const sameCityBadge = () => h('span', { class: 'badge same-city' }, '同城通办');
 
-const PAGES = [['/public/', '办事指南'], ['/public/progress.html', '进度查询'], ['/public/verify.html', '证照核验'], ['/public/booking.html', '预约办事']];
+const PAGES = [['/public/', '办事指南'], ['/public/progress.html', '进度查询'], ['/public/verify.html', '证照核验'], ['/public/booking.html', '预约办事'], ['/public/life-events.html', '一件事']];
 
 /** The public pages' navigation, the current one marked (a matter's guide belongs to 办事指南). */
 export function navigation() {
   const here = /\/(matter|apply)\.html$/.test(location.pathname) ? '/public/' : location.pathname;
   document.getElementById('topbar').append(h('nav', { 'aria-label': '公共服务' }, PAGES.map(([href, name]) =>
     h('a', { href, 'aria-current': href === here || (href === '/public/' && here === '/public/index.html') ? 'page' : null }, name))));
+}
+
+/** The public pages' sign-in panel (form `id`): signs in, then calls `then()`; an error shows in the panel. */
+export function signInPanel(id, then, error) {
+  const username = h('input', { id: 'username', autocomplete: 'username', required: true });
+  const password = h('input', { id: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const message = h('div', {}, error ? errorBox(error) : null);
+  const form = h('form', { class: 'panel', id, onsubmit: async (e) => {
+    e.preventDefault();
+    try {
+      await signIn(username.value.trim(), password.value);
+      then();
+    } catch (err) { mount(message, errorBox(err)); }
+  } }, h('h2', {}, '请先登录'),
+  h('div', { class: 'field' }, h('label', { for: 'username' }, '账号（身份证号或手机号）'), username),
+  h('div', { class: 'field' }, h('label', { for: 'password' }, '密码'), password),
+  message, h('button', { class: 'primary', type: 'submit' }, '登录'));
+  return { form, focus: () => username.focus() };
 }

@@ -511,6 +511,28 @@ class AuthorisationTableTest {
     p.put("getIntakeNotice", c -> rest(c, "GET", "/api/v1/applications/" + shared + "/intake-notice", none));
     p.put("getSpecialProcedureNotice", c -> rest(c, "GET", "/api/v1/applications/" + shared
         + "/special-procedure-notice", none));
+    // 一件事一次办 (life events): the retirement bundle applied for as the submission probe would
+    p.put("listBundles", c -> rest(c, "GET", "/api/v1/bundles", none));
+    p.put("Query.bundles", c -> gql(c, "{ bundles { code } }", new JsonObject()));
+    p.put("getBundle", c -> rest(c, "GET", "/api/v1/bundles/" + LIFE_EVENT, none));
+    p.put("Query.bundle", c -> gql(c, "query($c: String!) { bundle(code: $c) { code } }",
+        new JsonObject().put("c", LIFE_EVENT)));
+    p.put("exportBundle", c -> rest(c, "GET", "/api/v1/bundles/" + LIFE_EVENT + "/export", none));
+    p.put("Query.exportBundle", c -> gql(c, "query($c: String!) { exportBundle(code: $c) }",
+        new JsonObject().put("c", LIFE_EVENT)));
+    p.put("importBundle", c -> rest(c, "POST", "/api/v1/bundles/import", lifeEventFile()));
+    p.put("Mutation.importBundle", c -> gql(c, "mutation($f: JSON!) { importBundle(file: $f) { code } }",
+        new JsonObject().put("f", lifeEventFile())));
+    p.put("applyForBundle", c -> restWithKey(c, "/api/v1/bundles/" + LIFE_EVENT + "/applications",
+        lifeEventApplication(c)));
+    p.put("Mutation.applyForBundle", c -> gql(c, "mutation($c: String!, $i: BundleApplicationInput!) {"
+        + " applyForBundle(code: $c, input: $i) { replayed } }", new JsonObject().put("c", LIFE_EVENT)
+        .put("i", lifeEventApplication(c).put("idempotencyKey", "authz-" + SEQ.incrementAndGet()))));
+    p.put("listBundleApplications", c -> rest(c, "GET", "/api/v1/bundle-applications", none));
+    p.put("Query.bundleApplications", c -> gql(c, "{ bundleApplications { id } }", new JsonObject()));
+    p.put("getBundleApplication", c -> rest(c, "GET", "/api/v1/bundle-applications/" + citizensBundle(), none));
+    p.put("Query.bundleApplication", c -> gql(c, "query($id: String!) { bundleApplication(id: $id) { id } }",
+        new JsonObject().put("id", citizensBundle())));
     // global state, last: keys, accounts, sessions
     p.put("getDataKeys", c -> rest(c, "GET", "/api/v1/admin/data-keys", none));
     p.put("rotateLicenceKey", c -> rest(c, "POST", "/api/v1/admin/licence-keys/rotate", none));
@@ -521,6 +543,42 @@ class AuthorisationTableTest {
         .put("currentPassword", "tongban-demo").put("newPassword", "tongban-demo")));
     p.put("logout", c -> restWith(fresh(c), "POST", "/api/v1/auth/logout", none));
     return p;
+  }
+
+  private static final String LIFE_EVENT = "life-retirement";
+  private static String citizensBundle;
+
+  /** The retirement bundle's example, on the channel each caller applies on (staff name the applicant). */
+  private static JsonObject lifeEventApplication(String caller) throws Exception {
+    JsonObject form = new JsonObject(gateway.get("citizen", "/api/v1/bundles/" + LIFE_EVENT).body())
+        .getJsonObject("form");
+    JsonObject body = new JsonObject().put("data", form.getJsonObject("schema").getJsonArray("examples").getJsonObject(0));
+    if (Set.of("anonymous", "citizen", "portal-demo").contains(caller)) {
+      return body.put("channel", "WEB");
+    }
+    return body.put("channel", "WINDOW").put("applicant", new JsonObject().put("name", "张三")
+        .put("idNumber", "11010519491231002X"));
+  }
+
+  private static JsonObject lifeEventFile() throws Exception {
+    return new JsonObject().put("format", "tongban.lifeevent/1").put("lifeEvent",
+        new JsonObject(gateway.get("admin", "/api/v1/bundles/" + LIFE_EVENT + "/export").body())
+            .getJsonObject("lifeEvent"));
+  }
+
+  private static String restWithKey(String caller, String path, JsonObject body) throws Exception {
+    return restWith(token(caller), "POST", path, body, "Idempotency-Key", "authz-" + SEQ.incrementAndGet());
+  }
+
+  /** One application the demo citizen made (others may not see it). */
+  private static String citizensBundle() throws Exception {
+    if (citizensBundle == null) {
+      HttpResponse<String> r = gateway.send("POST", "/api/v1/bundles/" + LIFE_EVENT + "/applications",
+          lifeEventApplication("citizen").encode(), "Content-Type", "application/json", "Idempotency-Key",
+          "authz-mine", "Authorization", "Bearer " + gateway.token("citizen"));
+      citizensBundle = new JsonObject(r.body()).getString("id");
+    }
+    return citizensBundle;
   }
 
   private static JsonObject workOrderRequest() {
@@ -535,8 +593,9 @@ class AuthorisationTableTest {
     return restWith(token(caller), method, path, body);
   }
 
-  private static String restWith(String token, String method, String path, JsonObject body) throws Exception {
-    List<String> headers = new ArrayList<>();
+  private static String restWith(String token, String method, String path, JsonObject body, String... extra)
+      throws Exception {
+    List<String> headers = new ArrayList<>(List.of(extra));
     if (token != null) {
       headers.addAll(List.of("Authorization", "Bearer " + token));
     }

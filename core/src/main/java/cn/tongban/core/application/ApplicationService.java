@@ -136,7 +136,7 @@ public final class ApplicationService {
 
   private Future<Submission> attempt(Caller caller, SubmitCommand cmd, Locale locale, String requestHash,
       Optional<String> hall, String key, ApplicationStore.Intake used, int attempt) {
-    return submitWith(caller, cmd, locale, requestHash, hall, used).recover(failure ->
+    return submitWith(caller, cmd, locale, requestHash, hall, used, true).recover(failure ->
         attempt == INTAKE_ATTEMPTS || !(failure instanceof DomainException || failure instanceof KeyUsedBefore)
             ? Future.failedFuture(failure)
             : store.intake(hall, cmd.matterCode()).compose(now -> {
@@ -160,8 +160,24 @@ public final class ApplicationService {
     intakes.put(key, intake);
   }
 
+  /**
+   * Everything {@link #submit} checks before it stores (channel, key format, matter and published form,
+   * applicant and real-name level, 通办范围 and 代办, the data with the form's handlers, the materials),
+   * without storing: fails as submit would, succeeds when submit would store. A life event checks every
+   * matter's case this way before it makes any (nothing half-created).
+   */
+  public Future<Void> check(Caller caller, SubmitCommand cmd, Locale locale) {
+    if (!channelAllowed(caller, cmd.channel())) {
+      return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "application.channelNotAllowed",
+          cmd.channel().name()));
+    }
+    Optional<String> hall = cmd.hallCode().or(caller::hallCode);
+    return store.intake(hall, cmd.matterCode())
+        .compose(intake -> submitWith(caller, cmd, locale, hash(cmd), hall, intake, false)).mapEmpty();
+  }
+
   private Future<Submission> submitWith(Caller caller, SubmitCommand cmd, Locale locale, String requestHash,
-      Optional<String> hall, ApplicationStore.Intake used) {
+      Optional<String> hall, ApplicationStore.Intake used, boolean storing) {
     Future<ApplicationStore.Intake> intake = Future.succeededFuture(used);
     Future<MatterService.MatterDetail> matter = matters.getForSubmission(cmd.matterCode(),
         () -> Future.succeededFuture(used.formStamp()));
@@ -190,6 +206,9 @@ public final class ApplicationService {
                         if (!violations.isEmpty()) {
                           return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED,
                               "application.invalid", violations, violations.size()));
+                        }
+                        if (!storing) {
+                          return Future.succeededFuture((Submission) null);
                         }
                         return store(caller, cmd, locale, detail, form, applicant, requestHash,
                             libraryAllowed(route) ? materials.plan() : handedInOnly(materials.plan()), route, used);

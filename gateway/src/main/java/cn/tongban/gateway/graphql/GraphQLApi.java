@@ -53,6 +53,7 @@ public final class GraphQLApi {
     RatingFetchers.wire(builder, platform);
     WorkOrderFetchers.wire(builder, platform);
     HallFetchers.wire(builder, vertx, platform);
+    LifeEventFetchers.wire(builder, platform);
     RuntimeWiring wiring = builder.build();
     GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(sdl), wiring);
     return GraphQL.newGraphQL(schema)

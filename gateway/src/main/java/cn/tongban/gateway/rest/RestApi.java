@@ -165,6 +165,14 @@ public final class RestApi {
     operations.put("listWorkOrderDepartments", workOrders::listWorkOrderDepartments);
     operations.put("lookupHotlineCase", workOrders::lookupHotlineCase);
     operations.put("hotlineCallerHistory", workOrders::hotlineCallerHistory);
+    LifeEventOperations lifeEvents = new LifeEventOperations(platform.lifeEvents());
+    operations.put("listBundles", lifeEvents::listBundles);
+    operations.put("getBundle", lifeEvents::getBundle);
+    operations.put("exportBundle", lifeEvents::exportBundle);
+    operations.put("importBundle", lifeEvents::importBundle);
+    operations.put("applyForBundle", lifeEvents::applyForBundle);
+    operations.put("listBundleApplications", lifeEvents::listBundleApplications);
+    operations.put("getBundleApplication", lifeEvents::getBundleApplication);
     HallOperations hall = new HallOperations(platform.appointments(), platform.queue(), platform.preRegistrations());
     operations.put("getHallHours", hall::getHallHours);
     operations.put("putHallHours", hall::putHallHours);
