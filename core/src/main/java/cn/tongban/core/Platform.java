@@ -244,6 +244,8 @@ public final class Platform {
                       .compose(plugins -> plugins.start()
                           .map(v -> new Platform(vertx, config, pg.result(), rd.result(), pool, redis, key,
                               calendar, licences, plugins, personal))
+                          .compose(p -> config.demo() && config.ratings().demoRatings()
+                              ? DemoSeeder.seedRatings(pool, p.queue, p.ratings).map(p) : Future.succeededFuture(p))
                           .recover(e -> plugins.stop().transform(x -> Future.failedFuture(e))));
                 });
           })
