@@ -31,7 +31,8 @@ export function figuresTable(stats, id = 'figures-table') {
     h('thead', {}, h('tr', {}, [GROUP_LABEL[stats.groupBy] || '分组', '评价数', '满意率', '差评率', '整改率', '按期整改率']
       .map((t) => h('th', {}, t)))),
     h('tbody', {}, rows.map((g) => h('tr', { dataset: { code: g.code || '' } },
-      h('td', {}, g.name || g.code || '（未注明）'), h('td', { class: 'rate' }, g.ratings),
+      h('td', {}, g.name || g.code || (['window', 'staff'].includes(stats.groupBy) ? '（非窗口办理）' : '（未注明）')),
+      h('td', { class: 'rate' }, g.ratings),
       h('td', { class: 'rate' }, percent(g.satisfactionRate)), h('td', { class: 'rate' }, percent(g.badRate)),
       h('td', { class: 'rate' }, percent(g.rectificationRate)),
       h('td', { class: 'rate' }, percent(g.onTimeRectificationRate)))))));

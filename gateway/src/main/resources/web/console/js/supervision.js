@@ -98,7 +98,7 @@ export async function mount(main) {
       fill(ratings, facts([['评价数', `${t.ratings} 件（默认好评 ${t.defaults} 件）`], ['满意率', rate(t.satisfactionRate)],
         ['差评', `${t.bad} 件，差评率 ${rate(t.badRate)}`], ['整改率', rate(t.rectificationRate)],
         ['按期整改率', rate(t.onTimeRectificationRate)]]),
-      h('div', {}, h('label', { for: 'ratings-group' }, '分组'), ratingGroup),
+      h('div', { class: 'toolbar' }, h('label', { for: 'ratings-group' }, '分组'), ratingGroup),
       figuresTable(stats, 'ratings-figures-table'));
     } catch (e) {
       fill(ratings, errorBox(e));

@@ -514,6 +514,20 @@ class RatingTest {
     created(rate("citizen", numbers[1], new JsonObject().put("grade", 4)));
   }
 
+  @Test
+  void aFreshDemoHasRatingsToShow() throws Exception {
+    try (TestGateway demo = TestGateway.start(Map.of("TONGBAN_SCAN_INTERVAL_SECONDS", "0", "TONGBAN_RATING_DEMO",
+        "true"), MutableClock.at("2026-11-02T09:00:00"))) {
+      List<JsonObject> items = new JsonObject(ok200(demo.get("supervisor", "/api/v1/ratings"))).getJsonArray("items")
+          .stream().map(JsonObject.class::cast).toList();
+      assertEquals(List.of(2, 5, 4, 5), items.stream().map(r -> r.getInteger("grade")).toList(), items.toString());
+      assertTrue(items.stream().allMatch(r -> "VISIT".equals(r.getString("kind")) && "w01".equals(r.getString("windowCode"))));
+      assertEquals("RECTIFYING", items.get(0).getString("status"), "one bad review in progress");
+      JsonObject byWindow = ok(demo.get("supervisor", "/api/v1/ratings/statistics?groupBy=window"));
+      assertEquals(0.75, byWindow.getJsonObject("total").getDouble("satisfactionRate"));
+    }
+  }
+
   private static String ok200(HttpResponse<String> r) {
     assertEquals(200, r.statusCode(), r.body());
     return r.body();
