@@ -26,7 +26,7 @@ public final class NotificationFactory implements EventSinkFactory {
       "ApplicationNotAccept", "您的办件 {number} 不予受理，理由见不予受理通知书。",
       "ApplicationApprove", "您的办件 {number} 已办结，准予办理。",
       "ApplicationDeny", "您的办件 {number} 已办结，不予办理，理由见决定书。",
-      "ApplicationDeliver", "您的办件 {number} 结果已送达。");
+      "ApplicationDeliver", "您的办件 {number} 结果已送达。欢迎凭查询码在“进度查询”中对本次服务作出评价（好差评）。");
 
   @Override
   public String id() {
