@@ -177,7 +177,7 @@ public final class QueueService {
   /**
    * One visit (a ticket of {@code day}) as 好差评 reads it to rate it — no check of the caller here: the rating
    * service decides who sees and rates a visit. Keys: id, status, matterCode, departmentCode, windowCode,
-   * calledBy, accountId, finishedAt (absent when null).
+   * calledBy, accountId (null when unknown), finishedAt (an OffsetDateTime, null until it ends).
    */
   public Future<Optional<JsonObject>> visit(String hall, LocalDate day, String number) {
     return store.visit(hall, day, number);
