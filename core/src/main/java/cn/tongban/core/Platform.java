@@ -63,6 +63,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
 import java.time.Clock;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -80,7 +81,7 @@ public final class Platform {
   private static final List<SealedTable> SEALED_TABLES = List.of(IdentityStore.SEALED, ApplicationStore.SEALED,
       Licence.SEALED, MaterialService.SEALED, AgentAuthorisations.SEALED, ApplicationStore.SEALED_CREDIT,
       SigningKeys.SEALED, LicenceService.SEALED_KEYS, PluginHost.SEALED_SHARED, WorkOrderStore.SEALED,
-      PreRegistrationService.SEALED, HomeVisitService.SEALED);
+      PreRegistrationService.SEALED, HomeVisitService.SEALED, RatingStore.SEALED);
 
   private static final Logger LOG = Logger.getLogger(Platform.class.getName());
 
@@ -168,7 +169,6 @@ public final class Platform {
     this.lifecycle = new LifecycleService(applicationStore, matterStore, dataChecker, calendar);
     this.receipts = new AcceptanceReceipt(organisation::hallName, applicationStore, matterStore, materials);
     this.deadlines = new DeadlineScanner(applicationStore, calendar);
-    this.ratings = new RatingService(new RatingStore(pool), applications, calendar, config.ratings());
     this.lifeEvents = new LifeEventService(vertx, new LifeEventStore(pool), matters, applications, validator,
         calendar.clock());
     WorkOrderStore workOrderStore = new WorkOrderStore(pool, personal);
@@ -186,6 +186,16 @@ public final class Platform {
         new DefinitionChecker(validator, plugins.configSchemas(), plugins.configChecks()), validator);
     this.appointments = new AppointmentService(pool, calendar, matters, identity, config);
     this.queue = new QueueService(pool, calendar, appointments, config.hall().ticketLeadMinutes());
+    // 好差评 reads a hall visit through this, so that rating does not depend on the hall services.
+    RatingService.Visits visits = (hall, day, number) -> queue.visit(hall, day, number).map(found -> found.map(t ->
+        new RatingService.Visit(t.getString("id"), hall, day, number, t.getString("status"),
+            Optional.ofNullable(t.getString("matterCode")), Optional.ofNullable(t.getString("departmentCode")),
+            Optional.ofNullable(t.getString("windowCode")), Optional.ofNullable(t.getString("calledBy")),
+            Optional.ofNullable(t.getString("accountId")),
+            Optional.ofNullable(t.getValue("finishedAt")).map(f -> f instanceof OffsetDateTime o ? o
+                : OffsetDateTime.parse(f.toString())))));
+    this.ratings = new RatingService(new RatingStore(pool, personal), applications, authorisations, visits, calendar,
+        config.ratings());
     this.preRegistrations = new PreRegistrationService(pool, personal, matters, identity, dataChecker, applications,
         queue, calendar, config.hall().preRegistrationDays());
     this.homeVisits = new HomeVisitService(pool, personal, matters, identity, applications, calendar, appointments,
@@ -256,6 +266,8 @@ public final class Platform {
                             LOG.warning("bundled life events not imported: " + e);
                             return p;
                           }))
+                          .compose(p -> config.demo() && config.ratings().demoRatings()
+                              ? DemoSeeder.seedRatings(pool, p.queue, p.ratings).map(p) : Future.succeededFuture(p))
                           .recover(e -> plugins.stop().transform(x -> Future.failedFuture(e))));
                 });
           })

@@ -19,11 +19,31 @@ export function ratingSummary(r) {
     r.comment ? h('p', { class: 'muted' }, `意见：${r.comment}`) : null);
 }
 
+const percent = (rate) => (rate === null || rate === undefined ? '—' : `${(rate * 100).toFixed(1)}%`);
+
+/** What a figures group is called, per groupBy of GET /api/v1/ratings/statistics. */
+export const GROUP_LABEL = { department: '部门', matter: '事项', hall: '大厅', window: '窗口', staff: '工作人员' };
+
+/** The figures of GET /api/v1/ratings/statistics as a table, a row per group and the total last. */
+export function figuresTable(stats, id = 'figures-table') {
+  const rows = [...stats.groups, { ...stats.total, name: '合计', code: 'total' }];
+  return h('div', { class: 'table-scroll' }, h('table', { class: 'figures', id },
+    h('thead', {}, h('tr', {}, [GROUP_LABEL[stats.groupBy] || '分组', '评价数', '满意率', '差评率', '整改率', '按期整改率']
+      .map((t) => h('th', {}, t)))),
+    h('tbody', {}, rows.map((g) => h('tr', { dataset: { code: g.code || '' } },
+      h('td', {}, g.name || g.code || (['window', 'staff'].includes(stats.groupBy) ? '（非窗口办理）' : '（未注明）')),
+      h('td', { class: 'rate' }, g.ratings),
+      h('td', { class: 'rate' }, percent(g.satisfactionRate)), h('td', { class: 'rate' }, percent(g.badRate)),
+      h('td', { class: 'rate' }, percent(g.rectificationRate)),
+      h('td', { class: 'rate' }, percent(g.onTimeRectificationRate)))))));
+}
+
 /**
  * A form that rates case {@code number}; {@code onRated(rating)} after a 201. {@code pad}: the big layout
- * for the window's pad. Problems are shown at their fields (by pointer) and in a box above the button.
+ * for the window's pad; {@code url}: where to post instead (a hall visit's rating). Problems are shown at
+ * their fields (by pointer) and in a box above the button.
  */
-export async function ratingForm(number, onRated, { pad = false } = {}) {
+export async function ratingForm(number, onRated, { pad = false, url = null } = {}) {
   const s = await ratingSettings();
   const message = h('div', { id: 'rating-message', 'aria-live': 'polite' });
   const reasonsBox = h('fieldset', { class: 'rating-reasons', id: 'rating-reasons', hidden: true },
@@ -32,7 +52,7 @@ export async function ratingForm(number, onRated, { pad = false } = {}) {
       h('input', { type: 'checkbox', id: `reason-${i}`, name: 'reason', value: reason }), reason)));
   const comment = h('textarea', { id: 'rating-comment', name: 'comment', rows: pad ? 2 : 3, maxlength: 1000 });
   const grades = h('fieldset', { class: `rating-grades${pad ? ' pad' : ''}`, id: 'rating-grades' },
-    h('legend', { class: 'required' }, '请您对本次办事服务作出评价'),
+    h('legend', { class: 'required' }, url ? '请您对本次窗口服务作出评价' : '请您对本次办事服务作出评价'),
     s.grades.map((g) => h('label', { class: `grade grade-${g.grade}`, for: `grade-${g.grade}` },
       h('input', { type: 'radio', id: `grade-${g.grade}`, name: 'grade', value: g.grade,
         onchange: () => { reasonsBox.hidden = g.grade > 2; } }),
@@ -48,7 +68,7 @@ export async function ratingForm(number, onRated, { pad = false } = {}) {
       form.querySelectorAll('.field-error').forEach((el) => el.remove());
       button.disabled = true;
       try {
-        const rating = await post(`/api/v1/applications/${encodeURIComponent(number)}/rating`, body);
+        const rating = await post(url || `/api/v1/applications/${encodeURIComponent(number)}/rating`, body);
         onRated(rating);
       } catch (err) {
         // Each violation beside its field; the box repeats them for screen readers.

@@ -1,9 +1,10 @@
-// 好差评: the window's pad (#/ratings/pad/<number>: the clerk turns the screen to the applicant, who taps a
-// grade) and the bad-review worklist (#/ratings): the department verifies, rectifies, calls back or appeals;
-// supervisors decide appeals.
+// 好差评: the window's pad (#/ratings/pad/<case number>, or #/ratings/visit/<hall>/<day>/<queue number> for a
+// hall visit: the clerk turns the screen to the applicant, who taps a grade), the bad-review worklist
+// (#/ratings): the department (a visit's: the hall's clerks) verifies, rectifies, calls back or appeals;
+// supervisors decide appeals; and the figures per department, matter, hall, window or staff member.
 import { get, post } from '/assets/js/api.js';
 import { errorBox, facts, h, mount as fill, notice, when } from '/assets/js/dom.js';
-import { ratingForm, ratingSummary } from '/assets/js/rating.js';
+import { figuresTable, GROUP_LABEL, ratingForm, ratingSummary } from '/assets/js/rating.js';
 
 const STATUS = {
   RECORDED: '已评价', VERIFYING: '待核实', RECTIFYING: '整改中', CALLING_BACK: '待回访', CLOSED: '已办结',
@@ -15,8 +16,9 @@ const WARNING = { REMINDER: '提醒', YELLOW: '黄牌', RED: '红牌' };
 let status = 'open';
 
 export async function mount(main, profile) {
-  const [, , view, number] = location.hash.split('/');
+  const [, , view, number, day, ticket] = location.hash.split('/');
   if (view === 'pad' && number) return showPad(main, decodeURIComponent(number));
+  if (view === 'visit' && ticket) return showVisitPad(main, decodeURIComponent(number), day, decodeURIComponent(ticket));
   return showList(main, profile);
 }
 
@@ -46,10 +48,28 @@ async function showPad(main, number) {
   }
 }
 
+/** The pad for a hall visit: the queue number just served at this window. */
+async function showVisitPad(main, hall, day, ticket) {
+  document.body.classList.add('pad-mode');
+  const back = h('button', { type: 'button', id: 'pad-close', class: 'pad-close',
+    onclick: () => { location.hash = '#/ratings'; } }, '结束评价（工作人员）');
+  const body = h('div', { class: 'pad-body' });
+  fill(main, h('section', { class: 'pad-screen', id: 'pad' }, back, body));
+  const head = [h('h1', {}, '请您为本次窗口服务评价'), h('p', { class: 'pad-case' }, `排队号 ${ticket} · ${day}`)];
+  const url = `/api/v1/halls/${encodeURIComponent(hall)}/visits/${day}/${encodeURIComponent(ticket)}/rating`;
+  try {
+    fill(body, head, await ratingForm(ticket, (r) => fill(body, h('h1', {}, '感谢您的评价！'), ratingSummary(r)),
+      { pad: true, url }));
+    body.querySelector('input[name=grade]')?.focus();
+  } catch (e) {
+    fill(body, errorBox(e));
+  }
+}
+
 // ------------------------------------------------------------------------------------- the worklist
 
 function showList(main, profile) {
-  const department = DEPARTMENT_ROLES.some((r) => profile.roles.includes(r));
+  const handlesCases = DEPARTMENT_ROLES.some((r) => profile.roles.includes(r));
   const supervisor = profile.roles.includes('SUPERVISOR');
   const clerk = profile.roles.includes('CLERK');
   const body = h('tbody', {});
@@ -90,8 +110,8 @@ function showList(main, profile) {
     const levels = (r.warnings || []).map((w) => w.level);
     const mark = levels.includes('RED') ? 'overdue' : levels.length ? 'near-due' : '';
     return h('tr', { class: `selectable ${mark}`, dataset: { id: r.id } },
-      h('td', {}, h('button', { type: 'button', class: 'link', onclick: () => open(r.id) }, r.number)),
-      h('td', {}, r.matterName || r.matterCode),
+      h('td', {}, h('button', { type: 'button', class: 'link', onclick: () => open(r.id) }, subject(r))),
+      h('td', {}, r.matterName || r.matterCode || '—'),
       h('td', {}, h('span', { class: `badge grade-${r.grade}` }, r.gradeName)),
       h('td', {}, (r.reasons || []).join('、')),
       h('td', {}, STATUS[r.status] || r.status),
@@ -103,11 +123,13 @@ function showList(main, profile) {
 
   function showDetail(r, done) {
     fill(detail, h('section', { class: 'panel', id: 'rating-panel' },
-      h('h2', {}, `${r.gradeName} · ${r.number}`),
+      h('h2', {}, `${r.gradeName} · ${subject(r)}`),
       done ? notice(done) : null,
       facts([
-        ['事项', r.matterName], ['责任部门', r.departmentName], ['评价时间', when(r.ratedAt)],
-        ['原因', (r.reasons || []).join('、')], ['评价意见', r.comment], ['状态', STATUS[r.status]],
+        ['事项', r.matterName], [r.kind === 'VISIT' ? '责任大厅' : '责任部门', r.kind === 'VISIT' ? r.hallCode : r.departmentName],
+        ['窗口', r.windowName], ['工作人员', r.staffName], ['评价渠道', SOURCE[r.source] || r.source],
+        ['评价时间', when(r.ratedAt)], ['原因', (r.reasons || []).join('、')],
+        ['评价意见', r.commentWithheld ? '（含个人信息，仅处理人员和监察人员可见）' : r.comment], ['状态', STATUS[r.status]],
         ['核实期限', r.verifyDue], ['核实情况', r.finding], ['整改期限', r.rectifyDue], ['整改措施', r.measures],
         ['按期整改', r.rectifiedOnTime === undefined ? null : r.rectifiedOnTime ? '是' : '否'],
         ['回访期限', r.callbackDue], ['回访结果', OUTCOME[r.callbackOutcome]], ['回访说明', r.callbackNote],
@@ -120,6 +142,8 @@ function showList(main, profile) {
 
   function actions(r) {
     const forms = [];
+    // A visit's bad review is the hall's (its clerks); a case's, the department's.
+    const department = r.kind === 'VISIT' ? clerk && profile.hallCode === r.hallCode : handlesCases;
     if (department && r.status === 'VERIFYING') {
       forms.push(actionForm(r, 'verify', '核实', [text('finding', '核实情况'), number('rectifyDays', '整改期限（工作日）', 5)]));
     }
@@ -177,17 +201,62 @@ function showList(main, profile) {
   h('button', { type: 'submit', class: 'primary' }, '打开评价器'),
   h('p', { class: 'muted grow' }, '办结送达后，将屏幕转向办事群众，由其本人点选评价。')) : null;
 
+  // A visit just served at this window: today's queue number (the hall's day as the server counts it).
+  const ticketNumber = h('input', { id: 'pad-ticket', autocomplete: 'off', placeholder: '如 A001' });
+  const visitMessage = h('div', { 'aria-live': 'polite' });
+  const visitPad = clerk && profile.hallCode ? h('form', { class: 'panel toolbar', id: 'pad-visit', onsubmit: async (e) => {
+    e.preventDefault();
+    const ticket = ticketNumber.value.trim().toUpperCase();
+    if (!ticket) return;
+    try {
+      const { day } = await get(`/api/v1/halls/${encodeURIComponent(profile.hallCode)}/queue`);
+      document.documentElement.requestFullscreen?.().catch(() => {});
+      location.hash = `#/ratings/visit/${encodeURIComponent(profile.hallCode)}/${day}/${encodeURIComponent(ticket)}`;
+    } catch (err) {
+      fill(visitMessage, errorBox(err));
+    }
+  } }, h('div', {}, h('label', { for: 'pad-ticket' }, '评价器：今日排队号'), ticketNumber),
+  h('button', { type: 'submit', class: 'primary' }, '窗口服务评价'),
+  h('p', { class: 'muted grow' }, '叫号办结后，请办事群众对本次窗口服务评价。'), visitMessage) : null;
+
+  // Figures of this month: per window and staff member for supervisors and the hall's clerks.
+  const figures = h('div', { id: 'rating-figures' });
+  const groupBy = h('select', { id: 'figures-group', onchange: () => loadFigures() },
+    ['window', 'staff', 'department', 'matter', 'hall'].map((g) => h('option', { value: g }, `按${GROUP_LABEL[g]}`)));
+  async function loadFigures() {
+    try {
+      fill(figures, figuresTable(await get(`/api/v1/ratings/statistics?groupBy=${groupBy.value}`), 'rating-figures-table'));
+    } catch (e) {
+      fill(figures, errorBox(e));
+    }
+  }
+  const figuresPanel = supervisor || clerk ? h('section', { class: 'panel', id: 'figures-panel' },
+    h('div', { class: 'toolbar' }, h('h2', { class: 'grow' }, '评价统计（本月）'),
+      h('div', {}, h('label', { for: 'figures-group' }, '统计维度'), groupBy)),
+    figures) : null;
+
   fill(main,
     h('h1', {}, `好差评${profile.departmentName ? ` · ${profile.departmentName}` : ''}`),
-    pad,
+    pad, visitPad,
     h('div', { class: 'toolbar' },
       h('div', {}, h('label', { for: 'ratings-status' }, '显示'), select),
       h('p', { class: 'muted grow' }, '差评须在期限内核实、整改并回访；红色为已超期（红牌），黄色为临近到期。')),
     h('table', { id: 'ratings', class: 'responsive' },
-      h('thead', {}, h('tr', {}, ['办件编号', '事项', '评价', '原因', '状态', '当前期限', '预警'].map((t) => h('th', {}, t)))),
+      h('thead', {}, h('tr', {}, ['办件 / 窗口服务', '事项', '评价', '原因', '状态', '当前期限', '预警'].map((t) => h('th', {}, t)))),
       body),
-    message, more, detail);
+    message, more, detail, figuresPanel);
+  if (figuresPanel) loadFigures();
   return load(true);
+}
+
+const SOURCE = {
+  WEB: '网上', MINI_PROGRAM: '小程序', SMS: '短信', KIOSK: '自助终端', PAD: '窗口评价器', HOTLINE: '12345 热线',
+  AGENT: '代办员代评', DEFAULT: '系统默认',
+};
+
+/** A case's number, or a hall visit's queue number and day. */
+function subject(r) {
+  return r.kind === 'VISIT' ? `窗口服务 ${r.visitNumber}（${r.visitDay}）` : r.number;
 }
 
 /** The limit of the step the review waits for. */

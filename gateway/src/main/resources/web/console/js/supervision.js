@@ -2,6 +2,7 @@
 // cards to follow up, cases by status and department, and same-city figures.
 import { get } from '/assets/js/api.js';
 import { errorBox, facts, h, mount as fill, statusBadge, when } from '/assets/js/dom.js';
+import { figuresTable, GROUP_LABEL } from '/assets/js/rating.js';
 import { subscribe } from '/assets/js/subscribe.js';
 import { LEVEL, WARNING_KIND, levelBadge } from './review/labels.js';
 import { departmentOption, loadECharts, statusOption } from './supervision/charts.js';
@@ -85,14 +86,20 @@ export async function mount(main) {
     }
   }
 
-  // 好差评 figures of this month (the public ones, upheld appeals left out).
+  // 好差评 figures of this month (upheld appeals left out): the total, and per department, hall, window or
+  // staff member as the supervisor chooses.
+  const ratingGroup = h('select', { id: 'ratings-group', onchange: () => refreshRatings() },
+    ['department', 'hall', 'window', 'staff', 'matter'].map((g) => h('option', { value: g }, `按${GROUP_LABEL[g]}`)));
   async function refreshRatings() {
     const rate = (r) => (r === null || r === undefined ? '—' : `${(r * 100).toFixed(1)}%`);
     try {
-      const t = (await get('/api/v1/ratings/statistics')).total;
+      const stats = await get(`/api/v1/ratings/statistics?groupBy=${ratingGroup.value}`);
+      const t = stats.total;
       fill(ratings, facts([['评价数', `${t.ratings} 件（默认好评 ${t.defaults} 件）`], ['满意率', rate(t.satisfactionRate)],
         ['差评', `${t.bad} 件，差评率 ${rate(t.badRate)}`], ['整改率', rate(t.rectificationRate)],
-        ['按期整改率', rate(t.onTimeRectificationRate)]]));
+        ['按期整改率', rate(t.onTimeRectificationRate)]]),
+      h('div', { class: 'toolbar' }, h('label', { for: 'ratings-group' }, '分组'), ratingGroup),
+      figuresTable(stats, 'ratings-figures-table'));
     } catch (e) {
       fill(ratings, errorBox(e));
     }

@@ -1,6 +1,7 @@
 // 好差评公示: the public figures per department or matter (GET /api/v1/ratings/statistics), no sign-in.
 import { get } from '/assets/js/api.js';
 import { errorBox, h, mount, today } from '/assets/js/dom.js';
+import { figuresTable } from '/assets/js/rating.js';
 import { navigation } from './common.js';
 
 const form = document.getElementById('figures-form');
@@ -9,20 +10,10 @@ const from = document.getElementById('from');
 const to = document.getElementById('to');
 const out = document.getElementById('figures');
 
-const percent = (rate) => (rate === null || rate === undefined ? '—' : `${(rate * 100).toFixed(1)}%`);
-
 function table(stats) {
-  const rows = [...stats.groups, { ...stats.total, name: '合计', code: 'total' }];
   return h('div', { class: 'panel' },
     h('p', { class: 'muted' }, `统计期间：${stats.from} 至 ${stats.to}`),
-    h('div', { class: 'table-scroll' }, h('table', { class: 'figures', id: 'figures-table' },
-      h('thead', {}, h('tr', {}, [groupBy.value === 'matter' ? '事项' : '部门', '评价数', '满意率', '差评率', '整改率', '按期整改率']
-        .map((t) => h('th', {}, t)))),
-      h('tbody', {}, rows.map((g) => h('tr', { dataset: { code: g.code || '' } },
-        h('td', {}, g.name || g.code || '（未注明）'), h('td', { class: 'rate' }, g.ratings),
-        h('td', { class: 'rate' }, percent(g.satisfactionRate)), h('td', { class: 'rate' }, percent(g.badRate)),
-        h('td', { class: 'rate' }, percent(g.rectificationRate)),
-        h('td', { class: 'rate' }, percent(g.onTimeRectificationRate))))))),
+    figuresTable(stats),
     h('p', { class: 'muted' }, '满意率＝“基本满意”及以上评价数÷评价数；整改率＝已整改差评数÷差评数；按期整改率＝按期整改数÷已整改数。'));
 }
 

@@ -497,6 +497,13 @@ class AuthorisationTableTest {
         new JsonObject().put("grade", 5)));
     p.put("Mutation.rateApplication", c -> gql(c, "mutation($n: String!) { rateApplication(number: $n,"
         + " input: {grade: 5}) }", new JsonObject().put("n", deliveredCase())));
+    p.put("rateVisit", c -> rest(c, "POST", "/api/v1/halls/xm-city/visits/" + servedVisit() + "/rating",
+        new JsonObject().put("grade", 5)));
+    p.put("Mutation.rateVisit", c -> {
+      String[] visit = servedVisit().split("/");
+      return gql(c, "mutation($d: String!, $n: String!) { rateVisit(hallCode: \"xm-city\", day: $d, number: $n,"
+          + " input: {grade: 5}) }", new JsonObject().put("d", visit[0]).put("n", visit[1]));
+    });
     p.put("listRatings", c -> rest(c, "GET", "/api/v1/ratings", none));
     p.put("Query.ratings", c -> gql(c, "{ ratings }", new JsonObject()));
     p.put("actOnRating", c -> rest(c, "POST", "/api/v1/ratings/" + badReview() + "/actions",
@@ -758,6 +765,16 @@ class AuthorisationTableTest {
   }
 
   /** A valid 18-digit identity number (GB 11643 check digit) no one has used. */
+  /** A walk-in served at the city hall's first window (好差评 probes): "day/number". */
+  private static String servedVisit() throws Exception {
+    done(gateway.post("clerk", "/api/v1/halls/xm-city/tickets", new JsonObject()));
+    JsonObject t = done(gateway.post("clerk", "/api/v1/halls/xm-city/tickets/call",
+        new JsonObject().put("windowCode", "w01"))).getJsonObject("ticket");
+    done(gateway.post("clerk", "/api/v1/halls/xm-city/tickets/" + t.getString("number") + "/finish",
+        new JsonObject().put("outcome", "SERVED")));
+    return t.getString("day") + "/" + t.getString("number");
+  }
+
   /** A number called to the city hall's first window (a walk-in taken for it first). */
   private static String calledTicket() throws Exception {
     done(gateway.post("clerk", "/api/v1/halls/xm-city/tickets", new JsonObject()));

@@ -112,6 +112,53 @@ class RatingBrowserTest {
   }
 
   @Test
+  void theApplicantRatesAWindowVisitOnThePadAndTheHallHandlesTheBadReview() throws Exception {
+    JsonObject visit = RatingTest.visit(gateway, "cjl-disability-certificate", true);
+    String ticket = visit.getString("number");
+    try (Browser browser = Browser.staff(gateway.port(), "rating-visit-pad")) {
+      browser.signIn("clerk").go("/console/#/ratings");
+      browser.type("#pad-ticket", ticket.toLowerCase());
+      browser.shot("visit-pad-open");
+      browser.clickButton("窗口服务评价");
+      browser.waitForText("#pad", "请您为本次窗口服务评价");
+      assertTrue(browser.find("#pad").getText().contains(ticket), browser.find("#pad").getText());
+      browser.shot("visit-pad");
+      browser.click("label[for=grade-2]");
+      browser.click("#rating-submit");
+      browser.waitForText("#rating-reasons", "请至少选择一项原因");
+      browser.shot("visit-pad-reasons-needed");
+      browser.click("label[for=reason-2]");
+      browser.type("#rating-comment", "等了很久，窗口人员态度冷淡");
+      browser.click("#rating-submit");
+      String thanks = browser.waitForText("#pad", "感谢您的评价");
+      assertTrue(thanks.contains("不满意") && thanks.contains("态度不好"), thanks);
+      browser.shot("visit-pad-thanks");
+      browser.click("#pad-close");
+
+      // The hall's clerk finds the bad review of the visit in the worklist and verifies it.
+      String list = browser.waitForText("#ratings", "窗口服务 " + ticket);
+      assertTrue(list.contains("待核实"), list);
+      browser.clickButton("窗口服务 " + ticket + "（" + visit.getString("day") + "）");
+      String panel = browser.waitForText("#rating-panel", "态度冷淡");
+      assertTrue(panel.contains("责任大厅") && panel.contains("窗口评价器"), panel);
+      browser.shot("visit-bad-review");
+      browser.type("#finding-input", "情况属实：高峰时段窗口不足");
+      browser.clickButton("提交核实");
+      panel = browser.waitForText("#rating-panel", "已核实");
+      assertTrue(panel.contains("整改中"), panel);
+      // The figures of this month per window.
+      String figures = browser.waitForText("#rating-figures-table", "合计");
+      assertFalse(browser.all("#rating-figures-table tr[data-code='xm-city/w01']").isEmpty(), figures);
+      browser.script("document.getElementById('figures-panel').scrollIntoView()");
+      browser.shot("visit-figures-per-window");
+      assertEquals(List.of(), browser.pageErrors());
+      assertEquals(List.of(), browser.consoleErrors());
+    }
+    assertEquals(1, gateway.count("select count(*) from rating where visit_number = '" + ticket
+        + "' and source = 'PAD' and grade = 2"));
+  }
+
+  @Test
   void aBadReviewIsVerifiedRectifiedAndCalledBackInTheConsole() throws Exception {
     String number = badReview("多次跑动");
     try (Browser browser = Browser.staff(gateway.port(), "rating-bad-review")) {
@@ -180,7 +227,12 @@ class RatingBrowserTest {
       assertTrue(figures.contains("按期整改率"), figures);
       browser.script("document.getElementById('ratings-figures').scrollIntoView()");
       browser.shot("dashboard-figures");
+      new Select(browser.find("#ratings-group")).selectByValue("staff");
+      browser.waitForText("#ratings-figures-table", "工作人员");
+      browser.script("document.getElementById('ratings-figures').scrollIntoView()");
+      browser.shot("dashboard-figures-per-staff");
       assertEquals(List.of(), browser.pageErrors());
+      assertEquals(List.of(), browser.consoleErrors());
     }
   }
 }

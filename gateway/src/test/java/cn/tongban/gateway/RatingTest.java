@@ -268,7 +268,8 @@ class RatingTest {
     JsonArray mine = new JsonObject(ok200(gateway.get("reviewer.cjl", "/api/v1/ratings?bad=true"))).getJsonArray("items");
     assertTrue(mine.stream().anyMatch(r -> number.equals(((JsonObject) r).getString("number"))));
     assertTrue(mine.stream().allMatch(r -> "cjl".equals(((JsonObject) r).getString("departmentCode"))));
-    assertTrue(new JsonObject(ok200(gateway.get("reviewer.mzj", "/api/v1/ratings"))).getJsonArray("items").isEmpty());
+    assertTrue(new JsonObject(ok200(gateway.get("reviewer.mzj", "/api/v1/ratings"))).getJsonArray("items").stream()
+        .allMatch(r -> "mzj".equals(((JsonObject) r).getString("departmentCode"))));
     assertTrue(new JsonObject(ok200(gateway.get("reviewer.mzj", "/api/v1/ratings?departmentCode=cjl")))
         .getJsonArray("items").isEmpty());
     assertFalse(new JsonObject(ok200(gateway.get("supervisor", "/api/v1/ratings?departmentCode=cjl")))
@@ -349,6 +350,181 @@ class RatingTest {
           .getInteger("ratings"), g.encode());
       assertEquals(422, own.send("GET", "/api/v1/ratings/statistics?from=2026-11-30&to=2026-11-01", null)
           .statusCode());
+
+      // Hall visits served at window w01 by the clerk: 5, 4, 1 (rectified in time); the cases above have no
+      // window or staff (submitted online), so they fall in the group without one.
+      for (int grade : new int[] {5, 4, 1}) {
+        JsonObject body = new JsonObject().put("grade", grade);
+        if (grade <= 2) {
+          body.put("reasons", new JsonArray().add("态度不好"));
+        }
+        String id = created(rateVisit(own, "clerk", visit(own, null, true), body)).getString("id");
+        if (grade <= 2) {
+          ok(own.post("clerk", "/api/v1/ratings/" + id + "/actions", new JsonObject().put("action", "verify")
+              .put("finding", "属实").put("rectifyDays", 5)));
+          ok(own.post("clerk", "/api/v1/ratings/" + id + "/actions", new JsonObject().put("action", "rectify")
+              .put("measures", "谈话提醒")));
+        }
+      }
+      String period = "&from=2026-11-01&to=2026-11-30";
+      // Per window and staff member: not public, and a clerk of another hall does not get this hall's.
+      assertEquals(401, own.send("GET", "/api/v1/ratings/statistics?groupBy=staff" + period, null).statusCode());
+      problem(own.get("citizen", "/api/v1/ratings/statistics?groupBy=window" + period), 403, "forbidden");
+      problem(own.get("clerk.town", "/api/v1/ratings/statistics?groupBy=window&hallCode=xm-city" + period), 403,
+          "forbidden");
+      JsonObject byWindow = ok(own.get("supervisor", "/api/v1/ratings/statistics?groupBy=window" + period));
+      assertEquals(9, byWindow.getJsonObject("total").getInteger("ratings"));
+      JsonObject w01 = byWindow.getJsonArray("groups").stream().map(JsonObject.class::cast)
+          .filter(x -> "xm-city/w01".equals(x.getString("code"))).findFirst().orElseThrow();
+      assertEquals(3, w01.getInteger("ratings"));
+      assertEquals(2, w01.getInteger("satisfied"));
+      assertEquals(1, w01.getInteger("bad"));
+      assertEquals(1, w01.getInteger("rectifiedOnTime"));
+      assertEquals(0.6667, w01.getDouble("satisfactionRate"));
+      assertEquals(1.0, w01.getDouble("onTimeRectificationRate"));
+      JsonObject byStaff = ok(own.get("clerk", "/api/v1/ratings/statistics?groupBy=staff" + period));
+      assertEquals("xm-city", byStaff.getString("hallCode"), "a clerk gets their own hall's");
+      JsonObject clerk = byStaff.getJsonArray("groups").stream().map(JsonObject.class::cast)
+          .filter(x -> "clerk".equals(x.getString("code"))).findFirst().orElseThrow();
+      assertEquals(3, clerk.getInteger("ratings"));
+      assertEquals(0.3333, clerk.getDouble("badRate"));
+      // By hall, public: the visits and the cases taken in at the city hall.
+      JsonObject byHall = ok(own.send("GET", "/api/v1/ratings/statistics?groupBy=hall" + period, null));
+      assertEquals(9, byHall.getJsonObject("total").getInteger("ratings"));
+      assertFalse(own.send("GET", "/api/v1/ratings/statistics?groupBy=department" + period, null).body()
+          .contains("clerk"));
+    }
+  }
+
+  /** A walk-in for {@code matter} (or none) taken at the city hall, called to window w01 and, if asked, served. */
+  static JsonObject visit(TestGateway gateway, String matter, boolean serve) throws Exception {
+    JsonObject take = matter == null ? new JsonObject() : new JsonObject().put("matterCode", matter);
+    assertEquals(201, gateway.post("clerk", "/api/v1/halls/xm-city/tickets", take).statusCode());
+    JsonObject t = ok(gateway.post("clerk", "/api/v1/halls/xm-city/tickets/call",
+        new JsonObject().put("windowCode", "w01"))).getJsonObject("ticket");
+    if (serve) {
+      ok(gateway.post("clerk", "/api/v1/halls/xm-city/tickets/" + t.getString("number") + "/finish",
+          new JsonObject().put("outcome", "SERVED")));
+    }
+    return t;
+  }
+
+  private static HttpResponse<String> rateVisit(TestGateway gateway, String user, JsonObject t, JsonObject body)
+      throws Exception {
+    return gateway.post(user, "/api/v1/halls/xm-city/visits/" + t.getString("day") + "/" + t.getString("number")
+        + "/rating", body);
+  }
+
+  @Test
+  void aVisitIsRatedOnceAtThePadAfterItIsServedAndItsBadReviewGoesToTheHall() throws Exception {
+    JsonObject t = visit(gateway, MATTER, false);
+    JsonObject bad = new JsonObject().put("grade", 2).put("reasons", new JsonArray().add("态度不好"))
+        .put("comment", "窗口人员不耐烦");
+    problem(rateVisit(gateway, "clerk", t, bad), 409, "rating-closed");
+    ok(gateway.post("clerk", "/api/v1/halls/xm-city/tickets/" + t.getString("number") + "/finish",
+        new JsonObject().put("outcome", "SERVED")));
+    // Who: another hall's clerk and the citizen who did not book it do not see it; oversight sees but may not rate.
+    problem(rateVisit(gateway, "clerk.town", t, bad), 404, "not-found");
+    problem(rateVisit(gateway, "citizen", t, bad), 404, "not-found");
+    problem(rateVisit(gateway, "supervisor", t, bad), 403, "forbidden");
+    JsonObject p = problem(rateVisit(gateway, "clerk", t, new JsonObject().put("grade", 1)), 422,
+        "validation-failed");
+    assertEquals(List.of("/reasons"), pointers(p));
+    problem(gateway.post("clerk", "/api/v1/halls/xm-city/visits/2026-13-40/" + t.getString("number") + "/rating",
+        bad), 404, "not-found");
+
+    JsonObject rating = created(rateVisit(gateway, "clerk", t, bad));
+    assertEquals("VISIT", rating.getString("kind"));
+    assertEquals("PAD", rating.getString("source"));
+    assertEquals("xm-city", rating.getString("hallCode"));
+    assertEquals("w01", rating.getString("windowCode"));
+    assertEquals(t.getString("number"), rating.getString("visitNumber"));
+    assertEquals("cjl", rating.getString("departmentCode"), "the matter's department, for the figures");
+    assertEquals("VERIFYING", rating.getString("status"));
+    assertTrue(rating.getString("staffName") != null, rating.encode());
+    problem(rateVisit(gateway, "clerk", t, new JsonObject().put("grade", 5)), 409, "rating-exists");
+    String id = rating.getString("id");
+    assertEquals(1, gateway.count("select count(*) from outbox_event where event_type = 'RatingRecorded'"
+        + " and aggregate_id = '" + id + "' and payload->>'visitNumber' = '" + t.getString("number") + "'"));
+
+    // The comment is sealed at rest, shown to the hall's clerks and supervisors, withheld from an administrator.
+    assertEquals(1, gateway.count("select count(*) from rating where id = " + id + " and comment like 'ENC1:%'"));
+    JsonObject asAdmin = new JsonObject(ok200(gateway.get("admin", "/api/v1/ratings?kind=VISIT&windowCode=w01")))
+        .getJsonArray("items").stream().map(JsonObject.class::cast).filter(r -> r.getString("id").equals(id))
+        .findFirst().orElseThrow();
+    assertNull(asAdmin.getString("comment"), asAdmin.encode());
+    assertTrue(asAdmin.getBoolean("commentWithheld"));
+    JsonObject asSupervisor = new JsonObject(ok200(gateway.get("supervisor", "/api/v1/ratings?kind=VISIT")))
+        .getJsonArray("items").stream().map(JsonObject.class::cast).filter(r -> r.getString("id").equals(id))
+        .findFirst().orElseThrow();
+    assertEquals("窗口人员不耐烦", asSupervisor.getString("comment"));
+
+    // The hall is responsible: its clerk verifies; the matter's department sees it but does not act on it.
+    problem(act("reviewer.cjl", id, new JsonObject().put("action", "verify").put("finding", "x")), 403, "forbidden");
+    JsonObject verified = ok(act("clerk", id, new JsonObject().put("action", "verify").put("finding", "情况属实")
+        .put("rectifyDays", 5)));
+    assertEquals("RECTIFYING", verified.getString("status"));
+    assertEquals("窗口人员不耐烦", verified.getString("comment"));
+
+    // GraphQL, the hotline reading it out for another visit.
+    JsonObject other = visit(gateway, null, true);
+    JsonObject g = graphql("hotline", "mutation($d: String!, $n: String!, $i: JSON!) { rateVisit(hallCode: \"xm-city\","
+        + " day: $d, number: $n, input: $i) }", new JsonObject().put("d", other.getString("day"))
+        .put("n", other.getString("number")).put("i", new JsonObject().put("grade", 4)));
+    assertEquals("HOTLINE", g.getJsonObject("data").getJsonObject("rateVisit").getString("source"), g.encode());
+  }
+
+  @Test
+  void aServedVisitWithoutARatingGetsTheDefaultWhenTheWindowCloses() throws Exception {
+    JsonObject t = visit(gateway, null, true);
+    CLOCK.advance(Duration.ofDays(31));
+    try {
+      problem(rateVisit(gateway, "clerk", t, new JsonObject().put("grade", 5)), 409, "rating-closed");
+      gateway.platform().ratings().scan().toCompletionStage().toCompletableFuture().get();
+      assertEquals(1, gateway.count("select count(*) from rating where visit_number = '" + t.getString("number")
+          + "' and visit_day = '" + t.getString("day") + "' and is_default and window_code = 'w01'"));
+    } finally {
+      CLOCK.advance(Duration.ofDays(-31));
+    }
+  }
+
+  @Test
+  void anAuthorisedAgentRatesForTheApplicantAndNoOtherAgentDoes() throws Exception {
+    String elderly = "mzj-elderly-preferential-card";
+    JsonObject forZhang = new JsonObject().put("matterCode", elderly).put("channel", "WINDOW")
+        .put("data", gateway.sample(elderly))
+        .put("applicant", new JsonObject().put("name", "张三").put("idNumber", "11010519491231002X"));
+    JsonObject granted = created(gateway.post("citizen", "/api/v1/authorisations", new JsonObject()
+        .put("hallCode", "xm-chaohua-v01").put("matterCode", elderly).put("validUntil", "2026-12-31")));
+    String[] numbers = new String[2];
+    for (int i = 0; i < 2; i++) {
+      numbers[i] = created(gateway.post("agent.village", "/api/v1/applications", forZhang)).getString("number");
+      ok(gateway.act("reviewer.mzj", numbers[i], new JsonObject().put("action", "accept")));
+      ok(gateway.act("reviewer.mzj", numbers[i], new JsonObject().put("action", "review-pass")));
+      ok(gateway.act("approver.mzj", numbers[i], new JsonObject().put("action", "approve")));
+    }
+    JsonObject rating = created(rate("agent.village", numbers[0], new JsonObject().put("grade", 5)));
+    assertEquals("AGENT", rating.getString("source"));
+    // Once the applicant revokes the authorisation, the agent no longer rates for them: a clear 403.
+    ok(gateway.post("citizen", "/api/v1/authorisations/" + granted.getString("id") + "/revoke", new JsonObject()));
+    JsonObject p = problem(rate("agent.village", numbers[1], new JsonObject().put("grade", 5)), 403, "forbidden");
+    assertTrue(p.getString("detail").contains("代办授权"), p.encode());
+    assertEquals(0, ratingsOf(numbers[1]));
+    // The applicant still may.
+    created(rate("citizen", numbers[1], new JsonObject().put("grade", 4)));
+  }
+
+  @Test
+  void aFreshDemoHasRatingsToShow() throws Exception {
+    try (TestGateway demo = TestGateway.start(Map.of("TONGBAN_SCAN_INTERVAL_SECONDS", "0", "TONGBAN_RATING_DEMO",
+        "true"), MutableClock.at("2026-11-02T09:00:00"))) {
+      List<JsonObject> items = new JsonObject(ok200(demo.get("supervisor", "/api/v1/ratings"))).getJsonArray("items")
+          .stream().map(JsonObject.class::cast).toList();
+      assertEquals(List.of(2, 5, 4, 5), items.stream().map(r -> r.getInteger("grade")).toList(), items.toString());
+      assertTrue(items.stream().allMatch(r -> "VISIT".equals(r.getString("kind")) && "w01".equals(r.getString("windowCode"))));
+      assertEquals("RECTIFYING", items.get(0).getString("status"), "one bad review in progress");
+      JsonObject byWindow = ok(demo.get("supervisor", "/api/v1/ratings/statistics?groupBy=window"));
+      assertEquals(0.75, byWindow.getJsonObject("total").getDouble("satisfactionRate"));
     }
   }
 

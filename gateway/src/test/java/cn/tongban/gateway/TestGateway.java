@@ -74,6 +74,8 @@ final class TestGateway implements AutoCloseable {
       env.put("TONGBAN_PG_URL", TestServers.newDatabase());
       env.put("TONGBAN_REDIS_URL", TestServers.newRedis());
       env.put("TONGBAN_DEMO", "true");
+      // Tests count their own ratings: no demo ones.
+      env.put("TONGBAN_RATING_DEMO", "false");
       env.put("TONGBAN_DATA_DIR", Files.createTempDirectory("tongban-gw").toString());
       env.putAll(DATA_KEYS);
       env.putAll(overrides);

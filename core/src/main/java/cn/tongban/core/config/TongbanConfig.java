@@ -59,7 +59,7 @@ public record TongbanConfig(
    * rectifying (the department picks within min–max) and calling back.
    */
   public record Ratings(int windowDays, int defaultGrade, List<String> reasons, int verifyDays, int rectifyMinDays,
-      int rectifyMaxDays, int callbackDays) {
+      int rectifyMaxDays, int callbackDays, boolean demoRatings) {
   }
 
   /**
@@ -194,6 +194,7 @@ public record TongbanConfig(
     RATING_RECTIFY_MIN_DAYS("TONGBAN_RATING_RECTIFY_MIN_DAYS", "ratingRectifyMinDays", "5"),
     RATING_RECTIFY_MAX_DAYS("TONGBAN_RATING_RECTIFY_MAX_DAYS", "ratingRectifyMaxDays", "15"),
     RATING_CALLBACK_DAYS("TONGBAN_RATING_CALLBACK_DAYS", "ratingCallbackDays", "3"),
+    RATING_DEMO("TONGBAN_RATING_DEMO", "ratingDemo", "true"),
     HOTLINE_DEADLINES("TONGBAN_HOTLINE_DEADLINES", "hotlineDeadlines",
         "CONSULTATION=3,HELP=5,COMPLAINT=13,REPORT=13,SUGGESTION=15,PRAISE=15,SIGN_FOR=1"),
     HALL_SLOT_MINUTES("TONGBAN_HALL_SLOT_MINUTES", "hallSlotMinutes", "30"),
@@ -365,7 +366,7 @@ public record TongbanConfig(
     }
     return new Ratings(r.integer(Option.RATING_WINDOW_DAYS, 1, 366), r.integer(Option.RATING_DEFAULT_GRADE, 1, 5),
         List.copyOf(reasons), r.integer(Option.RATING_VERIFY_DAYS, 1, 30), min, max,
-        r.integer(Option.RATING_CALLBACK_DAYS, 1, 30));
+        r.integer(Option.RATING_CALLBACK_DAYS, 1, 30), r.bool(Option.RATING_DEMO));
   }
 
   /**

@@ -12,6 +12,10 @@ import cn.tongban.core.access.Role;
 import cn.tongban.core.licence.IssuerCodes;
 import cn.tongban.core.licence.LicenceService;
 import cn.tongban.core.licence.LicenceTypes;
+import cn.tongban.core.hall.QueueService;
+import cn.tongban.core.rating.RatingService;
+import io.vertx.core.json.JsonArray;
+import java.util.Locale;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -72,6 +76,48 @@ public final class DemoSeeder {
                   .<Void>mapEmpty();
             }))
         .onSuccess(v -> LOG.info("demo licences ready"));
+  }
+
+  /**
+   * 好差评 demo data, when there is no rating yet: four walk-ins for the 残疾人证 matter served at the city hall's
+   * window w01 today and rated on the pad — three good, one bad review (态度不好) the clerk has verified and
+   * is rectifying — through the queue's and the ratings' own rules, as the clerk would do it.
+   */
+  public static Future<Void> seedRatings(Pool pool, QueueService queue, RatingService ratings) {
+    String hall = "xm-city";
+    return pool.query("select (select count(*) from rating), (select id::text from account where username = 'clerk')")
+        .execute().compose(rows -> {
+          var r = rows.iterator().next();
+          if (r.getLong(0) > 0 || r.getString(1) == null) {
+            return Future.succeededFuture();
+          }
+          Caller clerk = new Caller(Caller.Kind.STAFF, r.getString(1), Set.of(Role.CLERK), Optional.empty(),
+              Optional.of(hall), Set.of());
+          Locale zh = Locale.SIMPLIFIED_CHINESE;
+          Future<Void> chain = Future.succeededFuture();
+          for (int grade : new int[] {5, 4, 5, 2}) {
+            chain = chain.compose(v -> queue.take(clerk, hall, new JsonObject()
+                    .put("matterCode", "cjl-disability-certificate"), zh)
+                .compose(t -> queue.callNext(clerk, hall, new JsonObject().put("windowCode", "w01"), zh))
+                .map(called -> called.getJsonObject("ticket"))
+                .compose(t -> queue.finish(clerk, hall, t.getString("number"), new JsonObject().put("outcome", "SERVED"),
+                    zh))
+                .compose(t -> ratings.rateVisit(clerk, hall, t.getString("day"), t.getString("number"),
+                    grade > 2 ? new JsonObject().put("grade", grade)
+                        : new JsonObject().put("grade", grade).put("reasons", new JsonArray().add("态度不好"))
+                            .put("comment", "等候时间长，窗口人员解释不耐心"), zh))
+                .compose(rated -> grade > 2 ? Future.succeededFuture()
+                    : ratings.act(clerk, rated.getString("id"), new JsonObject().put("action", "verify")
+                        .put("finding", "情况属实：午间高峰仅开一个窗口，解释不够耐心").put("rectifyDays", 10), zh))
+                .mapEmpty());
+          }
+          return chain.onSuccess(v -> LOG.info("demo ratings recorded"));
+        })
+        // Demo data is a convenience: a failure is logged, the platform starts all the same.
+        .recover(e -> {
+          LOG.warning("demo ratings not recorded: " + e);
+          return Future.succeededFuture();
+        });
   }
 
   /** Seeds the demo accounts and client that are not there yet. */

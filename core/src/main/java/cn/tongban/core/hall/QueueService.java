@@ -192,6 +192,15 @@ public final class QueueService {
         .put("windowCode", t.getString("windowCode")).put("applicationNumber", t.getString("applicationNumber"));
   }
 
+  /**
+   * One visit (a ticket of {@code day}) as 好差评 reads it to rate it — no check of the caller here: the rating
+   * service decides who sees and rates a visit. Keys: id, status, matterCode, departmentCode, windowCode,
+   * calledBy, accountId (null when unknown), finishedAt (an OffsetDateTime, null until it ends).
+   */
+  public Future<Optional<JsonObject>> visit(String hall, LocalDate day, String number) {
+    return store.visit(hall, day, number);
+  }
+
   /** The hall's queue today, for its display (public: numbers and windows only, no names). */
   public Future<JsonObject> board(String hall) {
     return appointments.hallExists(hall).compose(exists -> exists

@@ -86,6 +86,23 @@ final class QueueStore {
             : Optional.of(toJson(rows.iterator().next())));
   }
 
+  /** A visit as 好差评 reads it: its ticket id, the staff who served, whose booking it was, the matter's department. */
+  Future<Optional<JsonObject>> visit(String hall, LocalDate day, String number) {
+    return pool.preparedQuery("select t.id::text as id, t.status, t.matter_code, m.department_code, t.window_code,"
+            + " t.called_by, t.account_id::text as account_id, t.finished_at from hall_ticket t"
+            + " left join matter m on m.code = t.matter_code where t.hall_code = $1 and t.day = $2 and t.number = $3")
+        .execute(Tuple.of(hall, day, number)).map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.empty();
+          }
+          Row r = rows.iterator().next();
+          return Optional.of(new JsonObject().put("id", r.getString("id")).put("status", r.getString("status"))
+              .put("matterCode", r.getString("matter_code")).put("departmentCode", r.getString("department_code"))
+              .put("windowCode", r.getString("window_code")).put("calledBy", r.getString("called_by"))
+              .put("accountId", r.getString("account_id")).put("finishedAt", r.getOffsetDateTime("finished_at")));
+        });
+  }
+
   /** A called number goes back to waiting, for {@code window}. */
   Future<Void> transfer(SqlClient tx, String hall, LocalDate day, String number, String window) {
     return tx.preparedQuery("update hall_ticket set status = 'WAITING', window_code = $4, called_at = null,"

@@ -3,6 +3,7 @@ package cn.tongban.core.rating;
 import cn.tongban.core.clock.DeadlineWarnings;
 import cn.tongban.core.access.Caller;
 import cn.tongban.core.access.Role;
+import cn.tongban.core.agency.AgentAuthorisations;
 import cn.tongban.core.application.Application;
 import cn.tongban.core.application.ApplicationService;
 import cn.tongban.core.audit.AuditLog;
@@ -44,15 +45,36 @@ public final class RatingService {
   private static final Set<Role> DEPARTMENT_ROLES = Set.of(Role.REVIEWER, Role.APPROVER, Role.DEPARTMENT_ADMIN);
   private static final int TEXT_MAX = 1000;
 
+  /** How far back the default job looks past a closed window (a job stopped longer leaves older ones be). */
+  static final int DEFAULT_LOOKBACK_DAYS = 60;
+
+  /**
+   * A hall visit as the rating needs it, read through {@link Visits} (wired by {@code Platform} to the hall
+   * services' queue, which this package does not depend on).
+   */
+  public record Visit(String id, String hallCode, LocalDate day, String number, String status,
+      Optional<String> matterCode, Optional<String> departmentCode, Optional<String> windowCode,
+      Optional<String> servedBy, Optional<String> accountId, Optional<OffsetDateTime> finishedAt) {
+  }
+
+  /** Finds a visit by hall, day and queue number. */
+  public interface Visits {
+    Future<Optional<Visit>> find(String hallCode, LocalDate day, String number);
+  }
+
   private final RatingStore store;
   private final ApplicationService applications;
+  private final AgentAuthorisations authorisations;
+  private final Visits visits;
   private final CalendarService calendar;
   private final TongbanConfig.Ratings settings;
 
-  public RatingService(RatingStore store, ApplicationService applications, CalendarService calendar,
-      TongbanConfig.Ratings settings) {
+  public RatingService(RatingStore store, ApplicationService applications, AgentAuthorisations authorisations,
+      Visits visits, CalendarService calendar, TongbanConfig.Ratings settings) {
     this.store = store;
     this.applications = applications;
+    this.authorisations = authorisations;
+    this.visits = visits;
     this.calendar = calendar;
     this.settings = settings;
   }
@@ -81,16 +103,117 @@ public final class RatingService {
   }
 
   private Future<JsonObject> rate(Caller caller, RatingStore.CaseFacts facts, JsonObject body, Locale locale) {
-    String source;
+    Future<String> source;
     if (caller.kind() == Caller.Kind.CITIZEN) {
-      source = body.getValue("source") instanceof String s ? s : "WEB";
+      source = Future.succeededFuture(body.getValue("source") instanceof String s ? s : "WEB");
     } else if (caller.kind() == Caller.Kind.STAFF && caller.has(Role.CLERK)) {
-      source = "PAD";
+      source = Future.succeededFuture("PAD");
     } else if (caller.kind() == Caller.Kind.STAFF && caller.has(Role.HOTLINE)) {
-      source = "HOTLINE";
+      source = Future.succeededFuture("HOTLINE");
+    } else if (caller.kind() == Caller.Kind.STAFF && caller.has(Role.AGENT) && caller.hallCode().isPresent()) {
+      source = agent(caller, facts);
     } else {
       return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "rating.forbidden"));
     }
+    return source.compose(s -> {
+      Rated rated = checkBody(caller, s, body, locale);
+      if (!rated.violations.isEmpty()) {
+        return invalid(rated.violations);
+      }
+      if (!RATEABLE.contains(facts.status())) {
+        return Future.failedFuture(new DomainException(ProblemCode.RATING_CLOSED, "rating.notDecided"));
+      }
+      Optional<OffsetDateTime> from = facts.deliveredAt().or(facts::decidedAt);
+      return record(caller, facts.subject(), rated, from, "rating.exists",
+          new JsonObject().put("number", facts.number()));
+    });
+  }
+
+  /**
+   * 代办: an agent rates for the applicant only under the applicant's valid authorisation of the agent's hall
+   * for the case's matter (the one they may apply under); any other agent is refused.
+   */
+  private Future<String> agent(Caller caller, RatingStore.CaseFacts facts) {
+    return applications.get(caller, facts.number()).compose(a -> {
+      String idNumber = a.applicant().getString("idNumber");
+      return idNumber == null ? Future.succeededFuture(Optional.<JsonObject>empty())
+          : authorisations.usable(Optional.empty(), idNumber, caller.hallCode().orElseThrow(), facts.matterCode());
+    }).compose(found -> found.isPresent() ? Future.succeededFuture("AGENT")
+        : Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "rating.agentNotAuthorised")));
+  }
+
+  /**
+   * 评价 of a hall visit (a queue number served at a window), once: the applicant whose booking it was (online),
+   * the window staff of the hall handing the pad to the applicant, or the hotline reading it out. 404 when the
+   * visit is not there or not the caller's to see, 403 when they see it but may not rate, 422, 409 before it
+   * is served, after the window or for a second rating.
+   */
+  public Future<JsonObject> rateVisit(Caller caller, String hall, String day, String number, JsonObject body,
+      Locale locale) {
+    return visit(caller, hall, day, number).compose(visit -> {
+      String source;
+      if (caller.kind() == Caller.Kind.CITIZEN) {
+        source = body.getValue("source") instanceof String s ? s : "WEB";
+      } else if (worksAt(caller, hall)) {
+        source = "PAD";
+      } else if (caller.kind() == Caller.Kind.STAFF && caller.has(Role.HOTLINE)) {
+        source = "HOTLINE";
+      } else {
+        return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "rating.visitForbidden"));
+      }
+      Rated rated = checkBody(caller, source, body, locale);
+      if (!rated.violations.isEmpty()) {
+        return invalid(rated.violations);
+      }
+      if (!"SERVED".equals(visit.status())) {
+        return Future.failedFuture(new DomainException(ProblemCode.RATING_CLOSED, "rating.visitNotServed"));
+      }
+      RatingStore.Subject subject = new RatingStore.Subject(Optional.empty(), Optional.of(visit.id()),
+          Optional.empty(), Optional.of(visit.day()), Optional.of(visit.number()), visit.departmentCode(),
+          visit.matterCode(), Optional.of(hall), visit.windowCode(), visit.servedBy());
+      return record(caller, subject, rated, visit.finishedAt(), "rating.visitExists",
+          new JsonObject().put("hallCode", hall).put("visitDay", day).put("visitNumber", number));
+    });
+  }
+
+  /** The rating of a visit the caller may see, if any (their comment shown as {@link #shown} allows). */
+  public Future<Optional<JsonObject>> ofVisit(Caller caller, String hall, String day, String number) {
+    return visit(caller, hall, day, number).compose(v -> store.findByVisit(v.id()))
+        .map(found -> found.map(r -> shown(caller, r)));
+  }
+
+  /**
+   * A visit the caller may see: the window staff of its hall, supervisors, administrators and the hotline, or
+   * the citizen whose booking it was; 404 otherwise.
+   */
+  private Future<Visit> visit(Caller caller, String hall, String day, String number) {
+    LocalDate date;
+    try {
+      date = LocalDate.parse(day);
+    } catch (DateTimeParseException e) {
+      return visitNotFound(number);
+    }
+    return visits.find(hall, date, number).compose(found -> {
+      boolean sees = found.isPresent() && (caller.kind() == Caller.Kind.CITIZEN
+          ? found.get().accountId().filter(caller.subject()::equals).isPresent()
+          : worksAt(caller, hall) || caller.kind() == Caller.Kind.STAFF && (caller.has(Role.SUPERVISOR)
+              || caller.has(Role.ADMIN) || caller.has(Role.HOTLINE)));
+      return sees ? Future.succeededFuture(found.get()) : visitNotFound(number);
+    });
+  }
+
+  /** Whether the caller works at a window of {@code hall} (a clerk or agent of that hall). */
+  private static boolean worksAt(Caller caller, String hall) {
+    return caller.kind() == Caller.Kind.STAFF && (caller.has(Role.CLERK) || caller.has(Role.AGENT))
+        && caller.hallCode().filter(hall::equals).isPresent();
+  }
+
+  /** A rating's body, checked: grade, reasons, comment, source, and every violation at its pointer. */
+  private record Rated(int grade, List<String> reasons, Optional<String> comment, String source,
+      List<Violation> violations) {
+  }
+
+  private Rated checkBody(Caller caller, String source, JsonObject body, Locale locale) {
     List<Violation> v = new ArrayList<>();
     Object g = body.getValue("grade");
     int grade = g instanceof Integer i ? i : g instanceof Long l && l >= 1 && l <= 5 ? l.intValue() : 0;
@@ -119,31 +242,33 @@ public final class RatingService {
     if (caller.kind() == Caller.Kind.CITIZEN && !CITIZEN_SOURCES.contains(source)) {
       v.add(new Violation("/source", "enum", Messages.get(locale, "rating.source")));
     }
-    if (!v.isEmpty()) {
-      return invalid(v);
-    }
-    if (!RATEABLE.contains(facts.status())) {
-      return Future.failedFuture(new DomainException(ProblemCode.RATING_CLOSED, "rating.notDecided"));
-    }
+    return new Rated(grade, grade <= 2 ? reasons : List.of(), comment, source, v);
+  }
+
+  /**
+   * Checks the window ({@code windowDays} from the day of {@code from}, the delivery, decision or end of the
+   * visit) and stores the rating with its audit and outbox rows; 409 {@code exists} for a second one.
+   */
+  private Future<JsonObject> record(Caller caller, RatingStore.Subject subject, Rated rated,
+      Optional<OffsetDateTime> from, String exists, JsonObject auditDetail) {
     LocalDate today = calendar.today();
-    LocalDate last = facts.deliveredAt().or(facts::decidedAt)
-        .map(t -> t.atZoneSameInstant(CalendarService.ZONE).toLocalDate()).orElse(today)
+    LocalDate last = from.map(t -> t.atZoneSameInstant(CalendarService.ZONE).toLocalDate()).orElse(today)
         .plusDays(settings.windowDays());
     if (today.isAfter(last)) {
       return Future.failedFuture(new DomainException(ProblemCode.RATING_CLOSED, "rating.late",
           settings.windowDays(), last.toString()));
     }
-    boolean bad = grade <= 2;
+    boolean bad = rated.grade <= 2;
     OffsetDateTime now = OffsetDateTime.now(calendar.clock());
-    RatingStore.NewRating n = new RatingStore.NewRating(facts, grade, bad ? reasons : List.of(), comment, source,
-        caller.scopeKey(), now, bad ? "VERIFYING" : "RECORDED",
+    RatingStore.NewRating n = new RatingStore.NewRating(subject, rated.grade, rated.reasons, rated.comment,
+        rated.source, caller.scopeKey(), now, bad ? "VERIFYING" : "RECORDED",
         bad ? Optional.of(workingDaysFrom(today, settings.verifyDays())) : Optional.empty());
     return store.pool().withTransaction(tx -> store.insert(tx, n).compose(id -> {
       if (id.isEmpty()) {
-        return Future.failedFuture(new DomainException(ProblemCode.RATING_EXISTS, "rating.exists"));
+        return Future.failedFuture(new DomainException(ProblemCode.RATING_EXISTS, exists));
       }
       return AuditLog.record(tx, caller.scopeKey(), "rating.recorded", "rating", id.get().toString(),
-              new JsonObject().put("number", facts.number()).put("grade", grade).put("source", source))
+              auditDetail.put("grade", rated.grade).put("source", rated.source))
           .compose(x -> store.event(tx, id.get(), "RatingRecorded"))
           .compose(x -> store.find(tx, id.get())).map(Optional::orElseThrow);
     }));
@@ -152,15 +277,47 @@ public final class RatingService {
   /** The rating of a case the caller may see (the applicant's own, shown with the case), if any. */
   public Future<Optional<JsonObject>> ofCase(Caller caller, String number) {
     return applications.visible(caller, number).compose(visible -> visible ? store.findByNumber(number)
-        : Future.succeededFuture(Optional.empty()));
+        : Future.succeededFuture(Optional.<JsonObject>empty())).map(found -> found.map(r -> shown(caller, r)));
   }
 
   /**
    * The rating of a case just read for its caller ({@link ApplicationService#get} checked the scope and the
    * {@link Application} is its proof), without checking the scope a second time on the read path.
    */
-  public Future<Optional<JsonObject>> ofShownCase(Application shown) {
-    return store.findByNumber(shown.number());
+  public Future<Optional<JsonObject>> ofShownCase(Caller caller, Application shown) {
+    return store.findByNumber(shown.number()).map(found -> found.map(r -> shown(caller, r)));
+  }
+
+  /**
+   * The free-text comment is personal data: shown to the applicant (who only ever gets their own), to those
+   * who handle the rating (the responsible department's staff for a case, the hall's clerks for a visit) and
+   * to supervisors; withheld from everyone else who sees the rating. The staff member's name only to staff.
+   */
+  private static JsonObject shown(Caller caller, JsonObject r) {
+    if (caller.kind() != Caller.Kind.STAFF) {
+      r.remove("staffName");
+    }
+    if (r.containsKey("comment") && !readsComment(caller, r)) {
+      r.remove("comment");
+      r.put("commentWithheld", true);
+    }
+    return r;
+  }
+
+  private static boolean readsComment(Caller caller, JsonObject r) {
+    if (caller.kind() == Caller.Kind.CITIZEN || caller.has(Role.SUPERVISOR)) {
+      return true;
+    }
+    return caller.kind() == Caller.Kind.STAFF && handles(caller, r);
+  }
+
+  /** The bad review's owner: the case's department (its reviewers, approvers, admins) or the visit's hall (clerks). */
+  private static boolean handles(Caller caller, JsonObject r) {
+    if ("VISIT".equals(r.getString("kind"))) {
+      return caller.has(Role.CLERK) && caller.hallCode().filter(h -> h.equals(r.getString("hallCode"))).isPresent();
+    }
+    return DEPARTMENT_ROLES.stream().anyMatch(caller::has)
+        && caller.departmentCode().filter(d -> d.equals(r.getString("departmentCode"))).isPresent();
   }
 
   // ------------------------------------------------------------------------------------ bad reviews
@@ -178,16 +335,14 @@ public final class RatingService {
       }
       JsonObject r = found.get();
       boolean decide = action.equals("decide-appeal");
-      boolean own = DEPARTMENT_ROLES.stream().anyMatch(caller::has)
-          && caller.departmentCode().filter(r.getString("departmentCode")::equals).isPresent();
-      if (decide ? !caller.has(Role.SUPERVISOR) : !own) {
+      if (decide ? !caller.has(Role.SUPERVISOR) : !handles(caller, r)) {
         return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "rating.actForbidden"));
       }
       return step(tx, caller, r, action, body, locale)
           .compose(event -> AuditLog.record(tx, caller.scopeKey(), "rating." + action, "rating", id,
                   new JsonObject().put("number", r.getString("number")).put("from", r.getString("status")))
               .compose(x -> store.event(tx, key.get(), event)))
-          .compose(x -> store.find(tx, key.get())).map(Optional::orElseThrow);
+          .compose(x -> store.find(tx, key.get())).map(found2 -> shown(caller, found2.orElseThrow()));
     }));
   }
 
@@ -280,7 +435,10 @@ public final class RatingService {
     return Future.succeededFuture();
   }
 
-  /** Who sees a rating: its department's staff, the clerks of its intake hall, supervisors and administrators. */
+  /**
+   * Who sees a rating: its department's staff, the clerks of its hall (intake hall of a case, hall of a
+   * visit), supervisors and administrators.
+   */
   private static boolean sees(Caller caller, JsonObject r) {
     if (caller.kind() != Caller.Kind.STAFF) {
       return false;
@@ -288,7 +446,7 @@ public final class RatingService {
     if (caller.has(Role.SUPERVISOR) || caller.has(Role.ADMIN)) {
       return true;
     }
-    boolean department = DEPARTMENT_ROLES.stream().anyMatch(caller::has)
+    boolean department = DEPARTMENT_ROLES.stream().anyMatch(caller::has) && r.getString("departmentCode") != null
         && caller.departmentCode().filter(r.getString("departmentCode")::equals).isPresent();
     boolean hall = caller.has(Role.CLERK) && caller.hallCode().isPresent()
         && caller.hallCode().get().equals(r.getString("hallCode"));
@@ -334,6 +492,10 @@ public final class RatingService {
       }
     }
     LocalDate[] period = period(query, v, locale, false);
+    Optional<String> kind = Optional.ofNullable(query.get("kind"));
+    if (kind.isPresent() && !Set.of("CASE", "VISIT").contains(kind.get())) {
+      v.add(new Violation("/kind", "enum", Messages.get(locale, "violation.enum", "kind")));
+    }
     Optional<Long> before;
     try {
       before = Cursor.decode(Optional.ofNullable(query.get("cursor")), 1).map(k -> k.getLong(0));
@@ -349,29 +511,47 @@ public final class RatingService {
     RatingStore.Filter f = new RatingStore.Filter(department, hall, Optional.ofNullable(query.get("status")),
         Optional.ofNullable(query.get("matterCode")), grade, "true".equals(query.get("bad")),
         Optional.ofNullable(query.get("number")), Optional.ofNullable(period[0]).map(this::startOf),
-        Optional.ofNullable(period[1]).map(d -> startOf(d.plusDays(1))), before, size + 1);
+        Optional.ofNullable(period[1]).map(d -> startOf(d.plusDays(1))), before, size + 1, kind,
+        Optional.ofNullable(query.get("windowCode")));
     return store.list(f).map(rows -> Page.of(rows, size, r -> Cursor.encode(Long.parseLong(r.getString("id"))))
-        .toJson(r -> r));
+        .toJson(r -> shown(caller, r)));
   }
 
   // ---------------------------------------------------------------------------------------- figures
 
   /**
-   * The public figures, per department, matter or hall, for ratings made from {@code from} to {@code to}
-   * (Beijing days, inclusive; default this month): no personal data, upheld appeals left out.
+   * The figures for ratings made from {@code from} to {@code to} (Beijing days, inclusive; default this
+   * month), upheld appeals left out. Per department, matter or hall: public, no personal data. Per window or
+   * member of staff: supervisors and administrators (any hall), a hall's clerks (their own hall); 401 without
+   * a token, 403 for anyone else.
    */
   public Future<JsonObject> statistics(Optional<Caller> caller, Map<String, String> query, Locale locale) {
-    // Public by rule (the national 好差评 figures are published); the caller is not narrowed.
     List<Violation> v = new ArrayList<>();
     String groupBy = query.getOrDefault("groupBy", "department");
-    if (!Set.of("department", "matter", "hall").contains(groupBy)) {
+    if (!Set.of("department", "matter", "hall", "window", "staff").contains(groupBy)) {
       v.add(new Violation("/groupBy", "enum", Messages.get(locale, "violation.enum", "groupBy")));
+    }
+    Optional<String> hall = Optional.ofNullable(query.get("hallCode"));
+    if (groupBy.equals("window") || groupBy.equals("staff")) {
+      if (caller.isEmpty()) {
+        return Future.failedFuture(new DomainException(ProblemCode.UNAUTHENTICATED, "rating.figuresSignIn"));
+      }
+      Caller c = caller.get();
+      boolean oversight = c.kind() == Caller.Kind.STAFF && (c.has(Role.SUPERVISOR) || c.has(Role.ADMIN));
+      if (!oversight) {
+        if (c.kind() != Caller.Kind.STAFF || !c.has(Role.CLERK) || c.hallCode().isEmpty()
+            || hall.isPresent() && !hall.equals(c.hallCode())) {
+          return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "rating.figuresForbidden"));
+        }
+        hall = c.hallCode();
+      }
     }
     LocalDate[] period = period(query, v, locale, true);
     if (!v.isEmpty()) {
       return invalid(v);
     }
-    return store.statistics(groupBy, startOf(period[0]), startOf(period[1].plusDays(1))).map(groups -> {
+    Optional<String> ofHall = hall;
+    return store.statistics(groupBy, startOf(period[0]), startOf(period[1].plusDays(1)), hall).map(groups -> {
       long[] sum = new long[6];
       groups.forEach(o -> {
         JsonObject g = (JsonObject) o;
@@ -380,8 +560,9 @@ public final class RatingService {
           sum[i++] += g.getLong(k);
         }
       });
-      return new JsonObject().put("from", period[0].toString()).put("to", period[1].toString())
-          .put("groupBy", groupBy)
+      JsonObject out = new JsonObject().put("from", period[0].toString()).put("to", period[1].toString());
+      ofHall.ifPresent(h -> out.put("hallCode", h));
+      return out.put("groupBy", groupBy)
           .put("total", RatingStore.figures(new JsonObject(), sum[0], sum[1], sum[2], sum[3], sum[4], sum[5]))
           .put("groups", groups);
     });
@@ -431,7 +612,10 @@ public final class RatingService {
     // Delivered on day D: the window runs to the end of D + windowDays.
     OffsetDateTime cutoff = startOf(today.minusDays(settings.windowDays()));
     LocalDate horizon = DeadlineWarnings.horizon(calendar.calendar(), today);
-    return store.recordDefaults(cutoff, settings.defaultGrade(), ACTOR, now)
+    OffsetDateTime since = cutoff.minusDays(DEFAULT_LOOKBACK_DAYS);
+    return store.recordDefaults(cutoff, since, settings.defaultGrade(), ACTOR, now)
+        .compose(cases -> store.recordVisitDefaults(cutoff, since, settings.defaultGrade(), ACTOR, now)
+            .map(visitsDefaulted -> cases + visitsDefaulted))
         .compose(defaults -> store.dueSteps(horizon).compose(due -> {
           DeadlineWarnings.Batch batch = new DeadlineWarnings.Batch(today);
           due.forEach(d -> batch.add((Long) d[0], (String) d[1], (LocalDate) d[2]));
@@ -478,6 +662,10 @@ public final class RatingService {
 
   private static <T> Future<T> notFound(String number) {
     return Future.failedFuture(new DomainException(ProblemCode.APPLICATION_NOT_FOUND, "application.notFound", number));
+  }
+
+  private static <T> Future<T> visitNotFound(String number) {
+    return Future.failedFuture(new DomainException(ProblemCode.NOT_FOUND, "rating.visitNotFound", number));
   }
 
   private static <T> Future<T> ratingNotFound(String id) {

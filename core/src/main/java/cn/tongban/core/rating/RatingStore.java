@@ -1,5 +1,7 @@
 package cn.tongban.core.rating;
 
+import cn.tongban.core.privacy.PersonalData;
+import cn.tongban.core.privacy.SealedTable;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,40 +19,76 @@ import java.util.Optional;
 
 /** All SQL of 好差评: ratings, their bad-review steps, their deadline warnings and the figures. */
 public final class RatingStore {
-  /** The facts of a case a rating needs: who is responsible, and when it was decided and delivered. */
+  /** Column context of the sealed free-text comment. */
+  static final String COMMENT = "rating.comment";
+
+  /** The sealed comments, for a rewrap (and the start-up sealing of comments stored in clear before V51). */
+  public static final SealedTable SEALED = new SealedTable("rating",
+      "select id, comment from rating where $2::bytea is not null and " + SealedTable.stale("comment")
+          + " order by id",
+      "update rating set comment = $2 where id = $1",
+      (personal, r) -> Tuple.of(r.getLong("id"), personal.seal(COMMENT, personal.open(COMMENT,
+          r.getString("comment")))));
+
+  /**
+   * The facts of a case a rating needs: who is responsible (department, matter, intake hall, the window of the
+   * visit that produced it and the member of staff who took it in), and when it was decided and delivered.
+   */
   public record CaseFacts(long id, String number, String status, String departmentCode, String matterCode,
-      Optional<String> hallCode, Optional<OffsetDateTime> decidedAt, Optional<OffsetDateTime> deliveredAt) {
+      Optional<String> hallCode, Optional<String> windowCode, Optional<String> staff,
+      Optional<OffsetDateTime> decidedAt, Optional<OffsetDateTime> deliveredAt) {
+
+    Subject subject() {
+      return new Subject(Optional.of(id), Optional.empty(), Optional.of(number), Optional.empty(), Optional.empty(),
+          Optional.of(departmentCode), Optional.of(matterCode), hallCode, windowCode, staff);
+    }
+  }
+
+  /**
+   * What a rating is of — a case (its id and number) or a hall visit (the ticket's id, day and number) — and
+   * whom it counts for in the figures.
+   */
+  public record Subject(Optional<Long> applicationId, Optional<String> visitId, Optional<String> number,
+      Optional<LocalDate> visitDay, Optional<String> visitNumber, Optional<String> departmentCode,
+      Optional<String> matterCode, Optional<String> hallCode, Optional<String> windowCode, Optional<String> staff) {
   }
 
   /** A new rating, checked. */
-  public record NewRating(CaseFacts of, int grade, List<String> reasons, Optional<String> comment, String source,
+  public record NewRating(Subject of, int grade, List<String> reasons, Optional<String> comment, String source,
       String ratedBy, OffsetDateTime at, String status, Optional<LocalDate> verifyDue) {
   }
 
   /** The filters of a worklist: the caller's scope (department or hall, or none) and the asked-for narrowing. */
   public record Filter(Optional<String> department, Optional<String> hall, Optional<String> status,
       Optional<String> matterCode, Optional<Integer> grade, boolean badOnly, Optional<String> number,
-      Optional<OffsetDateTime> from, Optional<OffsetDateTime> to, Optional<Long> before, int limit) {
+      Optional<OffsetDateTime> from, Optional<OffsetDateTime> to, Optional<Long> before, int limit,
+      Optional<String> kind, Optional<String> windowCode) {
   }
 
   private static final String VIEW = """
-      select r.*, m.name as matter_name, d.name as department_name,
+      select r.*, m.name as matter_name, d.name as department_name, w.name as window_name,
+             sa.display_name as staff_name,
              coalesce((select jsonb_agg(jsonb_build_object('kind', w.kind, 'level', w.level, 'dueDate', w.due_date,
                                                            'raisedAt', w.raised_at) order by w.id)
                        from rating_warning w where w.rating_id = r.id), '[]'::jsonb) as warnings
       from rating r left join matter m on m.code = r.matter_code
-        left join department d on d.code = r.department_code""";
+        left join department d on d.code = r.department_code
+        left join hall_window w on w.hall_code = r.hall_code and w.code = r.window_code
+        left join account sa on 'account:' || sa.id::text = r.staff""";
 
   private static final String EVENT = """
       jsonb_build_object('id', r.id, 'number', r.number, 'departmentCode', r.department_code,
-                         'matterCode', r.matter_code, 'hallCode', r.hall_code, 'grade', r.grade,
+                         'matterCode', r.matter_code, 'hallCode', r.hall_code, 'windowCode', r.window_code,
+                         'visitDay', r.visit_day, 'visitNumber', r.visit_number, 'grade', r.grade,
                          'reasons', to_jsonb(r.reasons), 'source', r.source, 'isDefault', r.is_default,
                          'ratedAt', r.rated_at, 'status', r.status, 'excluded', r.excluded)""";
 
   private final Pool pool;
+  private final PersonalData personal;
 
-  public RatingStore(Pool pool) {
+  public RatingStore(Pool pool, PersonalData personal) {
     this.pool = pool;
+    this.personal = personal;
   }
 
   public Pool pool() {
@@ -62,7 +100,7 @@ public final class RatingStore {
     return pool.preparedQuery("""
             select a.id, a.number, a.status, a.department_code, a.matter_code, a.hall_code, a.decided_at,
                    (select max(s.ended_at) from case_step s where s.application_id = a.id and s.action = 'deliver')
-                     as delivered_at
+                     as delivered_at, """ + CASE_WINDOW + ", " + CASE_STAFF + """
             from application a where a.number = $1""")
         .execute(Tuple.of(number))
         .map(rows -> {
@@ -72,22 +110,37 @@ public final class RatingStore {
           Row r = rows.iterator().next();
           return Optional.of(new CaseFacts(r.getLong("id"), r.getString("number"), r.getString("status"),
               r.getString("department_code"), r.getString("matter_code"), Optional.ofNullable(r.getString("hall_code")),
+              Optional.ofNullable(r.getString("window_code")), Optional.ofNullable(r.getString("staff")),
               Optional.ofNullable(r.getOffsetDateTime("decided_at")),
               Optional.ofNullable(r.getOffsetDateTime("delivered_at"))));
         });
   }
 
-  /** Stores a rating; empty when the case has one already (one per case, the unique key decides). */
+  /**
+   * The window of a case: that of the hall visit that produced it. Its member of staff: the window clerk who
+   * took it in (a case submitted at a window is submitted by them).
+   */
+  private static final String CASE_WINDOW = """
+      (select t.window_code from hall_ticket t where t.application_number = a.number and t.hall_code = a.hall_code
+       order by t.finished_at desc nulls last limit 1) as window_code""";
+  private static final String CASE_STAFF = "case when a.channel = 'WINDOW' then a.submitted_by end as staff\n";
+
+  /** Stores a rating; empty when its case or visit has one already (one each, the unique keys decide). */
   public Future<Optional<Long>> insert(SqlClient tx, NewRating n) {
+    Subject s = n.of();
     return tx.preparedQuery("""
-            insert into rating (application_id, number, department_code, matter_code, hall_code, grade, reasons,
-                                comment, source, rated_by, rated_at, status, verify_due)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-            on conflict (application_id) do nothing
+            insert into rating (application_id, number, visit_id, visit_day, visit_number, department_code,
+                                matter_code, hall_code, window_code, staff, grade, reasons, comment, source,
+                                rated_by, rated_at, status, verify_due)
+            values ($1, $2, $3::uuid, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+            on conflict do nothing
             returning id""")
-        .execute(Tuple.from(new Object[] {n.of().id(), n.of().number(), n.of().departmentCode(), n.of().matterCode(),
-            n.of().hallCode().orElse(null), (short) n.grade(), n.reasons().toArray(String[]::new),
-            n.comment().orElse(null), n.source(), n.ratedBy(), n.at(), n.status(), n.verifyDue().orElse(null)}))
+        .execute(Tuple.from(new Object[] {s.applicationId().orElse(null), s.number().orElse(null),
+            s.visitId().orElse(null), s.visitDay().orElse(null), s.visitNumber().orElse(null),
+            s.departmentCode().orElse(null), s.matterCode().orElse(null), s.hallCode().orElse(null),
+            s.windowCode().orElse(null), s.staff().orElse(null), (short) n.grade(),
+            n.reasons().toArray(String[]::new), n.comment().map(c -> personal.seal(COMMENT, c)).orElse(null),
+            n.source(), n.ratedBy(), n.at(), n.status(), n.verifyDue().orElse(null)}))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong(0)));
   }
 
@@ -105,6 +158,12 @@ public final class RatingStore {
 
   public Future<Optional<JsonObject>> findByNumber(String number) {
     return pool.preparedQuery(VIEW + " where r.number = $1").execute(Tuple.of(number))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toJson(rows.iterator().next())));
+  }
+
+  /** The rating of a hall visit (its ticket's id), if any. */
+  public Future<Optional<JsonObject>> findByVisit(String visitId) {
+    return pool.preparedQuery(VIEW + " where r.visit_id = $1::uuid").execute(Tuple.of(visitId))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toJson(rows.iterator().next())));
   }
 
@@ -154,6 +213,8 @@ public final class RatingStore {
     List<String> where = new ArrayList<>();
     f.department().ifPresent(d -> where.add("r.department_code = " + arg(args, d)));
     f.hall().ifPresent(h -> where.add("r.hall_code = " + arg(args, h)));
+    f.kind().ifPresent(k -> where.add(k.equals("VISIT") ? "r.visit_id is not null" : "r.application_id is not null"));
+    f.windowCode().ifPresent(w -> where.add("r.window_code = " + arg(args, w)));
     f.status().ifPresent(s -> where.add("r.status = " + arg(args, s)));
     f.matterCode().ifPresent(m -> where.add("r.matter_code = " + arg(args, m)));
     f.grade().ifPresent(g -> where.add("r.grade = " + arg(args, g.shortValue())));
@@ -179,13 +240,17 @@ public final class RatingStore {
   }
 
   /**
-   * The figures of ratings made in [from, to), by department, matter or hall; ratings whose appeal was
-   * upheld are left out. Rates are null where nothing was there to count.
+   * The figures of ratings made in [from, to), by department, matter, hall, window (hall/window) or member of
+   * staff (their username and name), of the hall {@code hall} only if given; ratings whose appeal was upheld
+   * are left out. Rates are null where nothing was there to count.
    */
-  public Future<JsonArray> statistics(String groupBy, OffsetDateTime from, OffsetDateTime to) {
+  public Future<JsonArray> statistics(String groupBy, OffsetDateTime from, OffsetDateTime to,
+      Optional<String> hall) {
     String key = switch (groupBy) {
       case "matter" -> "r.matter_code, m.name";
       case "hall" -> "r.hall_code, h.name";
+      case "window" -> "r.hall_code || '/' || r.window_code, h.name || ' ' || w.name";
+      case "staff" -> "sa.username, sa.display_name";
       default -> "r.department_code, d.name";
     };
     String sql = "select " + key + """
@@ -199,9 +264,11 @@ public final class RatingStore {
                count(*) filter (where r.is_default) as defaults
         from rating r left join matter m on m.code = r.matter_code
           left join department d on d.code = r.department_code left join hall h on h.code = r.hall_code
-        where not r.excluded and r.rated_at >= $1 and r.rated_at < $2
+          left join hall_window w on w.hall_code = r.hall_code and w.code = r.window_code
+          left join account sa on 'account:' || sa.id::text = r.staff
+        where not r.excluded and r.rated_at >= $1 and r.rated_at < $2 and ($3::text is null or r.hall_code = $3)
         group by 1, 2 order by 1""";
-    return pool.preparedQuery(sql).execute(Tuple.of(from, to)).map(rows -> {
+    return pool.preparedQuery(sql).execute(Tuple.of(from, to, hall.orElse(null))).map(rows -> {
       JsonArray out = new JsonArray();
       rows.forEach(r -> out.add(figures(new JsonObject().put("code", r.getString(0)).put("name", r.getString(1)),
           r.getLong("ratings"), r.getLong("satisfied"), r.getLong("bad"), r.getLong("rectified"),
@@ -229,21 +296,25 @@ public final class RatingStore {
    * default grade, with audit and outbox rows, in one statement (at most 500 a pass; the unique key keeps two
    * nodes from recording one twice).
    */
-  public Future<Integer> recordDefaults(OffsetDateTime cutoff, int grade, String actor, OffsetDateTime at) {
+  public Future<Integer> recordDefaults(OffsetDateTime cutoff, OffsetDateTime since, int grade, String actor,
+      OffsetDateTime at) {
     return pool.preparedQuery("""
             with due as (
-              select a.id, a.number, a.department_code, a.matter_code, a.hall_code from application a
-              where a.status = 'DELIVERED' and a.updated_at < $1
+              select a.id, a.number, a.department_code, a.matter_code, a.hall_code, """ + CASE_WINDOW + ", "
+            + CASE_STAFF + """
+               from application a
+              where a.status = 'DELIVERED' and a.updated_at < $1 and a.updated_at >= $5
                 and not exists (select 1 from rating x where x.application_id = a.id)
                 and (select max(s.ended_at) from case_step s where s.application_id = a.id and s.action = 'deliver')
                     < $1
               order by a.id limit 500
             ), ins as (
-              insert into rating (application_id, number, department_code, matter_code, hall_code, grade, source,
-                                  rated_by, is_default, rated_at, status)
-              select id, number, department_code, matter_code, hall_code, $2, 'DEFAULT', $3, true, $4, 'RECORDED'
+              insert into rating (application_id, number, department_code, matter_code, hall_code, window_code, staff,
+                                  grade, source, rated_by, is_default, rated_at, status)
+              select id, number, department_code, matter_code, hall_code, window_code, staff, $2, 'DEFAULT', $3, true,
+                     $4, 'RECORDED'
               from due
-              on conflict (application_id) do nothing
+              on conflict do nothing
               returning *
             ), audit as (
               insert into audit_event (actor, action, entity_type, entity_id, detail)
@@ -256,7 +327,44 @@ public final class RatingStore {
                from ins r
             )
             select count(*) from ins""")
-        .execute(Tuple.of(cutoff, (short) grade, actor, at))
+        .execute(Tuple.of(cutoff, (short) grade, actor, at, since))
+        .map(rows -> rows.iterator().next().getLong(0).intValue());
+  }
+
+  /**
+   * 默认评价 of hall visits: visits served before {@code cutoff} (and since {@code since}) without a rating get
+   * the default grade, as {@link #recordDefaults} does for cases.
+   */
+  public Future<Integer> recordVisitDefaults(OffsetDateTime cutoff, OffsetDateTime since, int grade, String actor,
+      OffsetDateTime at) {
+    return pool.preparedQuery("""
+            with due as (
+              select t.id, t.day, t.number, m.department_code, t.matter_code, t.hall_code, t.window_code, t.called_by
+              from hall_ticket t left join matter m on m.code = t.matter_code
+              where t.status = 'SERVED' and t.finished_at < $1 and t.finished_at >= $5
+                and not exists (select 1 from rating x where x.visit_id = t.id)
+              order by t.finished_at, t.id limit 500
+            ), ins as (
+              insert into rating (visit_id, visit_day, visit_number, department_code, matter_code, hall_code,
+                                  window_code, staff, grade, source, rated_by, is_default, rated_at, status)
+              select id, day, number, department_code, matter_code, hall_code, window_code, called_by, $2, 'DEFAULT',
+                     $3, true, $4, 'RECORDED'
+              from due
+              on conflict do nothing
+              returning *
+            ), audit as (
+              insert into audit_event (actor, action, entity_type, entity_id, detail)
+              select r.rated_by, 'rating.defaulted', 'rating', r.id::text,
+                     jsonb_build_object('hallCode', r.hall_code, 'visitDay', r.visit_day, 'visitNumber',
+                                        r.visit_number, 'grade', r.grade)
+              from ins r
+            ), events as (
+              insert into outbox_event (aggregate_type, aggregate_id, event_type, payload)
+              select 'rating', r.id::text, 'RatingRecorded', """ + EVENT + """
+               from ins r
+            )
+            select count(*) from ins""")
+        .execute(Tuple.of(cutoff, (short) grade, actor, at, since))
         .map(rows -> rows.iterator().next().getLong(0).intValue());
   }
 
@@ -299,7 +407,7 @@ public final class RatingStore {
         .map(rows -> rows.iterator().next().getLong(0).intValue());
   }
 
-  private static JsonObject toJson(Row r) {
+  private JsonObject toJson(Row r) {
     int grade = r.getShort("grade");
     JsonObject json = new JsonObject()
         .put("id", String.valueOf(r.getLong("id")))
@@ -318,8 +426,15 @@ public final class RatingStore {
         .put("status", r.getString("status"))
         .put("excluded", r.getBoolean("excluded"))
         .put("version", r.getInteger("version"));
+    json.put("kind", r.getValue("visit_id") == null ? "CASE" : "VISIT");
     put(json, "hallCode", r.getString("hall_code"));
-    put(json, "comment", r.getString("comment"));
+    put(json, "visitDay", r.getLocalDate("visit_day"));
+    put(json, "visitNumber", r.getString("visit_number"));
+    put(json, "windowCode", r.getString("window_code"));
+    put(json, "windowName", r.getString("window_name"));
+    put(json, "staffName", r.getString("staff_name"));
+    String comment = r.getString("comment");
+    put(json, "comment", comment == null ? null : personal.open(COMMENT, comment));
     put(json, "verifyDue", r.getLocalDate("verify_due"));
     put(json, "verifiedAt", r.getOffsetDateTime("verified_at"));
     put(json, "finding", r.getString("finding"));

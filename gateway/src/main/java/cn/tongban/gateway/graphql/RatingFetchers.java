@@ -25,18 +25,20 @@ final class RatingFetchers {
     wiring.type("Query", t -> t
             .dataFetcher("ratings", env -> {
               Map<String, String> q = arguments(env, List.of("status", "bad", "grade", "departmentCode", "matterCode",
-                  "number", "from", "to"));
+                  "number", "kind", "windowCode", "from", "to"));
               Optional.ofNullable(env.getArgument("first")).ifPresent(f -> q.put("limit", String.valueOf(f)));
               Optional.ofNullable(env.getArgument("after")).ifPresent(a -> q.put("cursor", String.valueOf(a)));
               return ratings.list(caller(env), q, locale(env));
             })
             .dataFetcher("ratingStatistics", env -> ratings.statistics(
                 Optional.ofNullable(Fetch.routing(env)).flatMap(RequestContext::caller),
-                arguments(env, List.of("groupBy", "from", "to")), locale(env)))
+                arguments(env, List.of("groupBy", "hallCode", "from", "to")), locale(env)))
             .dataFetcher("ratingSettings", env -> Future.succeededFuture(ratings.settings())))
         .type("Mutation", t -> t
             .dataFetcher("rateApplication", env -> ratings.rate(caller(env), env.getArgument("number"),
                 json(env, "input"), locale(env)))
+            .dataFetcher("rateVisit", env -> ratings.rateVisit(caller(env), env.getArgument("hallCode"),
+                env.getArgument("day"), env.getArgument("number"), json(env, "input"), locale(env)))
             .dataFetcher("actOnRating", env -> ratings.act(caller(env), env.getArgument("id"), json(env, "input"),
                 locale(env))))
         .type("Application", t -> t.dataFetcher("rating", env -> ratings.ofCase(caller(env),

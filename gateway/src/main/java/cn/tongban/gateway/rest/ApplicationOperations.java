@@ -80,7 +80,7 @@ final class ApplicationOperations {
   void getApplication(RoutingContext rc) {
     Caller caller = RequestContext.requireCaller(rc);
     // The case's 好差评 rating rides along with the case (the applicant sees their own on it).
-    Rest.reply(rc, applications.get(caller, Rest.path(rc, "number")).compose(a -> ratings.ofShownCase(a)
+    Rest.reply(rc, applications.get(caller, Rest.path(rc, "number")).compose(a -> ratings.ofShownCase(caller, a)
         .map(rating -> {
           JsonObject view = withEtag(rc, a, caller);
           rating.ifPresent(r -> view.put("rating", r));

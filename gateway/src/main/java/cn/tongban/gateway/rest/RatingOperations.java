@@ -10,7 +10,7 @@ import java.util.Map;
 /** 好差评 over REST: rating a case, the worklist, a bad review's steps, the public figures and settings. */
 final class RatingOperations {
   private static final List<String> LIST_FILTERS = List.of("status", "bad", "grade", "departmentCode", "matterCode",
-      "number", "from", "to", "limit", "cursor");
+      "number", "kind", "windowCode", "from", "to", "limit", "cursor");
   private final RatingService ratings;
 
   RatingOperations(RatingService ratings) {
@@ -20,6 +20,11 @@ final class RatingOperations {
   void rateApplication(RoutingContext rc) {
     Rest.reply(rc, ratings.rate(RequestContext.requireCaller(rc), Rest.path(rc, "number"), Rest.body(rc),
         RequestContext.locale(rc)), 201);
+  }
+
+  void rateVisit(RoutingContext rc) {
+    Rest.reply(rc, ratings.rateVisit(RequestContext.requireCaller(rc), Rest.path(rc, "code"), Rest.path(rc, "day"),
+        Rest.path(rc, "number"), Rest.body(rc), RequestContext.locale(rc)), 201);
   }
 
   void listRatings(RoutingContext rc) {
@@ -34,7 +39,7 @@ final class RatingOperations {
 
   void ratingStatistics(RoutingContext rc) {
     Rest.reply(rc, ratings.statistics(RequestContext.caller(rc),
-        query(rc, List.of("groupBy", "from", "to")), RequestContext.locale(rc)), 200);
+        query(rc, List.of("groupBy", "hallCode", "from", "to")), RequestContext.locale(rc)), 200);
   }
 
   void ratingSettings(RoutingContext rc) {

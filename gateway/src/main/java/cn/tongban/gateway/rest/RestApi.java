@@ -153,6 +153,7 @@ public final class RestApi {
     RatingOperations ratings = new RatingOperations(platform.ratings());
     operations.put("rateApplication", ratings::rateApplication);
     operations.put("listRatings", ratings::listRatings);
+    operations.put("rateVisit", ratings::rateVisit);
     operations.put("actOnRating", ratings::actOnRating);
     operations.put("ratingStatistics", ratings::ratingStatistics);
     operations.put("ratingSettings", ratings::ratingSettings);

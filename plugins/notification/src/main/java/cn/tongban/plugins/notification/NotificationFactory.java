@@ -30,7 +30,7 @@ public final class NotificationFactory implements EventSinkFactory {
       Map.entry("ApplicationSuspend", "您的办件 {number} 依法需要特别程序（听证、检验检测、鉴定、专家评审等），"
           + "所需时间不计入办理时限，详见特别程序告知书。"),
       Map.entry("ApplicationResume", "您的办件 {number} 特别程序已结束，恢复计算办理时限，办结期限相应顺延。"),
-      Map.entry("ApplicationDeliver", "您的办件 {number} 结果已送达。"));
+      Map.entry("ApplicationDeliver", "您的办件 {number} 结果已送达。欢迎凭查询码在“进度查询”中对本次服务作出评价（好差评）。"));
 
   @Override
   public String id() {
