@@ -52,6 +52,7 @@ public final class GraphQLApi {
     SameCityFetchers.wire(builder, platform);
     RatingFetchers.wire(builder, platform);
     WorkOrderFetchers.wire(builder, platform);
+    MonitoringFetchers.wire(builder, platform);
     HallFetchers.wire(builder, vertx, platform);
     RuntimeWiring wiring = builder.build();
     GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(sdl), wiring);
