@@ -42,9 +42,14 @@ final class MonitoringOperations {
         RequestContext.locale(rc)), 200);
   }
 
+  /** The query as text, as the GraphQL arguments are handed over (the contract types `overdue` and `limit`). */
   private static Map<String, String> query(RoutingContext rc, List<String> names) {
     Map<String, String> out = new HashMap<>();
-    names.forEach(n -> Rest.query(rc, n).ifPresent(v -> out.put(n, v)));
+    names.forEach(n -> (switch (n) {
+      case "overdue" -> Rest.queryBool(rc, n).map(String::valueOf);
+      case "limit" -> Rest.queryInt(rc, n).map(String::valueOf);
+      default -> Rest.query(rc, n);
+    }).ifPresent(v -> out.put(n, v)));
     return out;
   }
 }
