@@ -148,7 +148,11 @@ class MonitoringTest {
     assertEquals(Set.of(a, d), numbers(get("reviewer.mzj", base + "&level=RED")));
     assertEquals(Set.of(), numbers(get("reviewer.rsj", base + "&level=RED&department=mzj")));
     assertEquals(403, gateway.get("citizen", base).statusCode());
-    assertEquals(422, gateway.get("supervisor", "/api/v1/supervision/cases?from=2026-13-01").statusCode());
+    assertEquals(400, gateway.get("supervisor", "/api/v1/supervision/cases?from=2026-13-01").statusCode(),
+        "the contract checks the date");
+    JsonObject bad = graphql("supervisor", "{ warnedItems(from: \"2026-13-01\") }", new JsonObject());
+    assertEquals("/from", bad.getJsonArray("errors").getJsonObject(0).getJsonObject("extensions")
+        .getJsonArray("violations").getJsonObject(0).getString("pointer"), bad.encode());
     // GraphQL answers alike
     JsonObject g = graphql("supervisor", "query($m: String) { warnedItems(level: \"RED\", department: \"mzj\","
         + " matter: $m) }", new JsonObject().put("m", ELDERLY));
