@@ -7,7 +7,7 @@ import { LEVEL, WARNING_KIND, levelBadge } from './review/labels.js';
 
 const SOURCE = { CASE: '办件', WORK_ORDER: '12345 工单', RECTIFICATION: '差评整改' };
 const KIND = {
-  ...WARNING_KIND, CLOCK_RESTART: '撤回后重新申报（重启时限）', SIGN_DUE: '工单签收时限', REPLY_DUE: '工单答复时限',
+  ...WARNING_KIND, CLOCK_RESTART: '撤回后重新申报（重启时限）', FEE_NOT_LISTED: '收费不在收费目录内', SIGN_DUE: '工单签收时限', REPLY_DUE: '工单答复时限',
   VERIFY_DUE: '差评核实时限', RECTIFY_DUE: '差评整改时限', CALLBACK_DUE: '差评回访时限',
 };
 const STATE = { OPEN: '待说明', EXPLAINED: '已说明', CLOSED: '已办结' };

@@ -66,6 +66,11 @@ class MonitoringTest {
     ok(gateway.act("citizen", first, new JsonObject().put("action", "withdraw")));
     at("2026-11-25T11:00:00");
     again = gateway.submitSample(ELDERLY);
+    // a fee charged at delivery, where the matter charges none
+    assertEquals(400, gateway.act("clerk", b, new JsonObject().put("action", "deliver").put("deliveryMethod", "ELECTRONIC")
+        .put("fees", new JsonArray().add(new JsonObject().put("name", "工本费").put("amount", -1)))).statusCode());
+    ok(gateway.act("clerk", b, new JsonObject().put("action", "deliver").put("deliveryMethod", "ELECTRONIC")
+        .put("fees", new JsonArray().add(new JsonObject().put("name", "工本费").put("amount", 10)))));
   }
 
   @AfterAll
@@ -144,6 +149,10 @@ class MonitoringTest {
     JsonObject restart = get("supervisor", base + "&kind=CLOCK_RESTART");
     assertEquals(Set.of(again), numbers(restart));
     assertEquals("YELLOW", restart.getJsonArray("items").getJsonObject(0).getString("level"));
+    JsonObject fee = get("supervisor", base + "&kind=FEE_NOT_LISTED");
+    assertEquals(Set.of(b), numbers(fee));
+    assertEquals("工本费", fee.getJsonArray("items").getJsonObject(0).getJsonArray("warnings").getJsonObject(0)
+        .getString("subject"));
     // department staff see their own department only; citizens nothing
     assertEquals(Set.of(a, d), numbers(get("reviewer.mzj", base + "&level=RED")));
     assertEquals(Set.of(), numbers(get("reviewer.rsj", base + "&level=RED&department=mzj")));

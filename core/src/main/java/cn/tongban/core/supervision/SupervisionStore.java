@@ -25,7 +25,8 @@ public final class SupervisionStore {
    * Every warning, one row each, with the item it is on. Cases carry their officer (the last staff member who
    * acted on them); work orders their department's last handler; rectifications none. A case taken in again
    * for the same matter by the same applicant within 30 days of withdrawing or ending the earlier one shows as
-   * a CLOCK_RESTART warning (a fresh case restarts the clock; 重新申报规避时限).
+   * a CLOCK_RESTART warning (a fresh case restarts the clock; 重新申报规避时限); a fee charged at delivery that
+   * is not on the matter's fee list (or above its amount) a FEE_NOT_LISTED one.
    */
   private static final String WARNINGS = """
       with warning as (
@@ -49,6 +50,19 @@ public final class SupervisionStore {
             and s.ended_at > a.submitted_at - interval '30 days' and s.ended_at <= a.submitted_at
           order by p.id desc limit 1) e on true
         where a.applicant_id_index is not null
+        union all
+        select 'CASE', a.id, a.number, a.matter_code, a.department_code, a.hall_code, a.status,
+               a.status in ('SUBMITTED', 'CORRECTION_REQUESTED', 'ACCEPTED', 'IN_REVIEW', 'SUSPENDED'),
+               (select t.actor from case_step t join account x on 'account:' || x.id::text = t.actor
+                 where t.application_id = a.id and x.kind = 'STAFF' order by t.id desc limit 1),
+               null, 'FEE_NOT_LISTED', 'YELLOW', f->>'name', s.ended_at::date, s.ended_at
+        from case_step s join application a on a.id = s.application_id join matter m on m.code = a.matter_code,
+             jsonb_array_elements(case when jsonb_typeof(s.detail->'fees') = 'array' then s.detail->'fees'
+                                  else '[]'::jsonb end) f
+        where s.action = 'deliver' and not exists (
+          select 1 from jsonb_array_elements(case when jsonb_typeof(m.document->'fees') = 'array'
+                                             then m.document->'fees' else '[]'::jsonb end) l
+          where l->>'name' = f->>'name' and (f->>'amount')::numeric <= (l->>'amount')::numeric)
         union all
         select 'WORK_ORDER', o.id, o.number, o.matter_code, o.department_code, o.place_hall_code, o.status,
                o.status in ('DISPATCHED', 'SIGNED'),
