@@ -48,6 +48,8 @@ class AccountabilityBrowserTest {
       officer.waitForText("#accountability", reviewed);
       officer.waitForText("#timeliness", "合计");
       officer.shot("officer-list");
+      officer.script("document.getElementById('timeliness').scrollIntoView()");
+      officer.shot("officer-timeliness");
       officer.click("#accountability button.link");
       officer.waitForText("#accountability-panel", "承诺办结时限");
       officer.clickButton("提交情况说明");
