@@ -19,6 +19,8 @@ import cn.tongban.core.lifeevent.LifeEventStore;
 import cn.tongban.core.hotline.WorkOrderDeadlines;
 import cn.tongban.core.hotline.WorkOrderService;
 import cn.tongban.core.hotline.WorkOrderStore;
+import cn.tongban.core.supervision.SupervisionService;
+import cn.tongban.core.supervision.SupervisionStore;
 import cn.tongban.core.form.DefinitionChecker;
 import cn.tongban.core.form.FormDataChecker;
 import cn.tongban.core.form.FormValidator;
@@ -104,6 +106,7 @@ public final class Platform {
   private final LifeEventService lifeEvents;
   private final WorkOrderService workOrders;
   private final WorkOrderDeadlines workOrderDeadlines;
+  private final SupervisionService supervision;
   private final EnterpriseService enterprises;
   private final OrganisationService organisation;
   private final AgentAuthorisations authorisations;
@@ -175,6 +178,10 @@ public final class Platform {
     this.workOrders = new WorkOrderService(workOrderStore, calendar, config.hotlineDeadlines(), lifecycle::progress,
         lifecycle::progressOfPhone);
     this.workOrderDeadlines = new WorkOrderDeadlines(workOrderStore, calendar);
+    this.supervision = new SupervisionService(new SupervisionStore(pool), calendar,
+        config.accountabilityExplainDays());
+    // 问责 follows every scan (periodic or on demand): a red card it raised opens its accountability at once.
+    deadlines.afterScan(supervision::scan);
     this.sharedDatasets = new SharedDatasets(pool, personal);
     this.dataKeys = new DataKeyRotation(pool, personal, new Rewrap(pool, personal, SEALED_TABLES));
     this.relay = new OutboxRelay(vertx, pool, applicationStore, matterStore, plugins, licences, lifecycle,
@@ -408,6 +415,11 @@ public final class Platform {
   }
 
   /** The work orders' deadline scan (a periodic job; tests run a pass themselves). */
+  /** 电子监察: warned items, timeliness, 问责. */
+  public SupervisionService supervision() {
+    return supervision;
+  }
+
   public WorkOrderDeadlines workOrderDeadlines() {
     return workOrderDeadlines;
   }

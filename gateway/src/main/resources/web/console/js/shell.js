@@ -30,6 +30,12 @@ export const PAGES = [
     does: ['实时看板：各状态、各部门办件', '提醒、黄牌、红牌实时推送', '同城通办统计', '部门办件统计图表', '好差评统计'],
   },
   {
+    id: 'accountability', title: '预警问责', roles: ['SUPERVISOR', 'ADMIN', 'REVIEWER', 'APPROVER', 'DEPARTMENT_ADMIN', 'CLERK'],
+    module: './accountability.js',
+    does: ['按级别、来源、部门、经办人、期间和是否超期查找预警办件、工单和差评整改', '办件时效：按期率、平均和 90% 用时、提前办结、延期、中止、超时默认',
+      '红牌问责：经办人或部门负责人限期说明', '监察人员作出结论：理由成立、提醒告诫、移送追责'],
+  },
+  {
     id: 'builder', title: '表单设计', roles: ['FORM_AUTHOR', 'ADMIN'], module: './builder.js',
     does: ['打开事项，或以已有事项为模板新建', '拖选字段类型搭表单：证件号、选项、重复组、材料、分步', '条件显示和条件必填（服务端同样校验）',
       '实时预览、试填校验、与已发布版本对比', '确认变更后发布，草稿自动保存'],

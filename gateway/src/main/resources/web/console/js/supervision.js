@@ -8,7 +8,6 @@ import { LEVEL, WARNING_KIND, levelBadge } from './review/labels.js';
 import { departmentOption, loadECharts, statusOption } from './supervision/charts.js';
 
 const EVENTS = `subscription { applicationEvents { id type number payload } }`;
-const OPEN = ['ACCEPTED', 'IN_REVIEW', 'SUSPENDED', 'SUBMITTED'];
 
 let stream = null;
 let charts = [];
@@ -105,31 +104,22 @@ export async function mount(main) {
     }
   }
 
-  // No API lists cases by warning: open cases are read page by page and those with a red card kept.
+  // Open red-carded cases, from the warned list (电子监察); accountability is on its own page.
   async function refreshReds() {
-    const found = [];
+    let found;
     try {
-      for (const status of OPEN) {
-        let cursor = null;
-        for (let page = 0; page < 5; page++) {
-          const q = new URLSearchParams({ status, limit: '100' });
-          if (cursor) q.set('cursor', cursor);
-          const result = await get(`/api/v1/applications?${q}`);
-          found.push(...result.items.filter((a) => (a.warnings || []).some((w) => w.level === 'RED')));
-          cursor = result.nextCursor;
-          if (!cursor) break;
-        }
-      }
+      found = (await get('/api/v1/supervision/cases?source=CASE&level=RED&overdue=true&limit=100')).items;
     } catch (e) {
       return fill(reds, errorBox(e));
     }
-    if (!found.length) return fill(reds, h('p', { class: 'muted' }, '没有未办结的红牌办件。'));
+    const more = h('p', {}, h('a', { href: '#/accountability' }, '全部预警办件与问责 →'));
+    if (!found.length) return fill(reds, h('p', { class: 'muted' }, '没有未办结的红牌办件。'), more);
     fill(reds, h('table', {},
       h('thead', {}, h('tr', {}, ['办件编号', '事项', '部门', '状态', '红牌'].map((t) => h('th', {}, t)))),
       h('tbody', {}, found.map((a) => h('tr', { class: 'overdue' },
-        h('td', {}, a.number), h('td', {}, a.matterName || a.matterCode), h('td', {}, departments[a.departmentCode] || a.departmentCode),
+        h('td', {}, a.number), h('td', {}, a.matterName || a.matterCode), h('td', {}, departments[a.departmentCode] || a.departmentName || a.departmentCode),
         h('td', {}, statusBadge(a.status)),
-        h('td', {}, a.warnings.filter((w) => w.level === 'RED').map((w) => `${WARNING_KIND[w.kind] || w.kind} 到期 ${w.dueDate}`).join('；')))))));
+        h('td', {}, a.warnings.filter((w) => w.level === 'RED').map((w) => `${WARNING_KIND[w.kind] || w.kind} 到期 ${w.dueDate}`).join('；')))))), more);
   }
 
   function warned(event) {

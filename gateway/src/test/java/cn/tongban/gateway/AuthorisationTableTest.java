@@ -540,6 +540,21 @@ class AuthorisationTableTest {
     p.put("getBundleApplication", c -> rest(c, "GET", "/api/v1/bundle-applications/" + citizensBundle(), none));
     p.put("Query.bundleApplication", c -> gql(c, "query($id: String!) { bundleApplication(id: $id) { id } }",
         new JsonObject().put("id", citizensBundle())));
+    // 电子监察：监控与问责 — each explain or close acts on a fresh red card of the shared case (accepted by the clerk)
+    p.put("listWarnedItems", c -> rest(c, "GET", "/api/v1/supervision/cases", none));
+    p.put("Query.warnedItems", c -> gql(c, "{ warnedItems }", new JsonObject()));
+    p.put("timelinessStatistics", c -> rest(c, "GET", "/api/v1/supervision/timeliness", none));
+    p.put("Query.timeliness", c -> gql(c, "{ timeliness }", new JsonObject()));
+    p.put("listAccountability", c -> rest(c, "GET", "/api/v1/supervision/accountability", none));
+    p.put("Query.accountabilities", c -> gql(c, "{ accountabilities }", new JsonObject()));
+    p.put("explainAccountability", c -> rest(c, "POST", "/api/v1/supervision/accountability/" + accountability()
+        + "/explanation", new JsonObject().put("explanation", "人手不足")));
+    p.put("Mutation.explainAccountability", c -> gql(c, "mutation($id: String!) { explainAccountability(id: $id,"
+        + " explanation: \"人手不足\") }", new JsonObject().put("id", accountability())));
+    p.put("closeAccountability", c -> rest(c, "POST", "/api/v1/supervision/accountability/" + accountability()
+        + "/finding", new JsonObject().put("finding", "JUSTIFIED")));
+    p.put("Mutation.closeAccountability", c -> gql(c, "mutation($id: String!) { closeAccountability(id: $id,"
+        + " finding: \"JUSTIFIED\") }", new JsonObject().put("id", accountability())));
     // global state, last: keys, accounts, sessions
     p.put("getDataKeys", c -> rest(c, "GET", "/api/v1/admin/data-keys", none));
     p.put("rotateLicenceKey", c -> rest(c, "POST", "/api/v1/admin/licence-keys/rotate", none));
@@ -740,6 +755,17 @@ class AuthorisationTableTest {
     done(gateway.act("approver.mzj", number, new JsonObject().put("action", "approve")));
     done(gateway.act("clerk", number, new JsonObject().put("action", "deliver").put("deliveryMethod", "ELECTRONIC")));
     return number;
+  }
+
+  /** 问责: a red card put on the shared case and the accountability the platform opens for it; its id. */
+  private static String accountability() throws Exception {
+    String subject = "authz-" + SEQ.incrementAndGet();
+    gateway.execute("insert into case_warning (application_id, kind, level, subject, due_date, raised_at)"
+        + " select id, 'DECISION_DUE', 'RED', '" + subject + "', current_date - 1, now() from application"
+        + " where number = '" + shared + "'");
+    gateway.platform().supervision().scan().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    return gateway.text("select c.id::text from accountability c join case_warning w on w.id = c.warning_id"
+        + " where w.subject = '" + subject + "'");
   }
 
   /** A bad review of a delivered case, waiting for verification; its id. */

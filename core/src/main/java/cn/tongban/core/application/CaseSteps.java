@@ -430,11 +430,26 @@ final class CaseSteps {
               Messages.get(locale, "collection.method." + chosen), Messages.get(locale, "delivery.method." + method))));
         }
       }
+      // What was charged is recorded as given (GraphQL's input is not checked by the contract); 电子监察 flags
+      // a fee that is not on the matter's list.
+      Object fees = ctx.cmd().body().getValue("fees");
+      if (fees != null && !(fees instanceof JsonArray)) {
+        v.add(new Violation("/fees", "type", Messages.get(locale, "action.fees")));
+      } else if (fees instanceof JsonArray list) {
+        for (int i = 0; i < list.size(); i++) {
+          if (!(list.getValue(i) instanceof JsonObject f) || !(f.getValue("name") instanceof String n) || n.isBlank()
+              || n.length() > 100 || !(f.getValue("amount") instanceof Number amount) || amount.doubleValue() < 0) {
+            v.add(new Violation("/fees/" + i, "type", Messages.get(locale, "action.fees")));
+          }
+        }
+      }
       return result(v);
     }
 
     public void change(Context ctx, Change ch) {
       ch.detail.put("deliveryMethod", ctx.cmd().deliveryMethod().orElseThrow());
+      Optional.ofNullable(ctx.cmd().body().getJsonArray("fees")).filter(f -> !f.isEmpty())
+          .ifPresent(f -> ch.detail.put("fees", f.copy()));
       // What the applicant chose at intake, beside how it was delivered.
       ctx.a().sameCity().collection().ifPresent(x -> ch.detail.put("collection", x.getString("method")));
     }

@@ -78,23 +78,30 @@ public final class DeadlineScanner {
 
   private final ApplicationStore store;
   private final CalendarService calendar;
+  /** What runs after each pass (问责, wired by Platform), its answer merged into the scan's. */
+  private java.util.function.Supplier<Future<JsonObject>> afterScan = () -> Future.succeededFuture(new JsonObject());
 
   public DeadlineScanner(ApplicationStore store, CalendarService calendar) {
     this.store = store;
     this.calendar = calendar;
   }
 
-  /** One pass: deemed consents first (they may move cases on), then warnings. */
+  public void afterScan(java.util.function.Supplier<Future<JsonObject>> next) {
+    this.afterScan = next;
+  }
+
   /** {@link #scan()} on demand, for an administrator or supervisor. */
   public Future<JsonObject> scan(Caller caller) {
     return Access.require(caller, "supervision.forbidden", Role.ADMIN, Role.SUPERVISOR).compose(v -> scan());
   }
 
+  /** One pass: deemed consents first (they may move cases on), then warnings, then what follows them. */
   public Future<JsonObject> scan() {
     LocalDate today = calendar.today();
     return deemConsents(today).compose(deemed -> raiseWarnings(today)
         .map(raised -> new JsonObject().put("date", today.toString()).put("deemedConsents", deemed)
-            .put("warningsRaised", raised)));
+            .put("warningsRaised", raised)))
+        .compose(result -> afterScan.get().map(result::mergeIn));
   }
 
   private Future<Integer> deemConsents(LocalDate today) {

@@ -131,6 +131,28 @@ public record TongbanConfig(
         Option.HOTLINE_DEADLINES.defaultValue), new ArrayList<>());
   }
 
+  /**
+   * 问责: working days the officer and department head of a red-carded case have to explain it (1–30). Kept in
+   * {@link #settings()} like the hotline limits and checked at boot with the other options.
+   */
+  public int accountabilityExplainDays() {
+    return explainDays(settings.getOrDefault(Option.ACCOUNTABILITY_EXPLAIN_DAYS.env,
+        Option.ACCOUNTABILITY_EXPLAIN_DAYS.defaultValue), new ArrayList<>());
+  }
+
+  private static int explainDays(String value, List<String> problems) {
+    try {
+      int days = Integer.parseInt(value.trim());
+      if (days >= 1 && days <= 30) {
+        return days;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    problems.add(Option.ACCOUNTABILITY_EXPLAIN_DAYS.env + ": 1–30 working days, got '" + value + "'");
+    return Integer.parseInt(Option.ACCOUNTABILITY_EXPLAIN_DAYS.defaultValue);
+  }
+
   /** One real-name verification level: its rank (1 lowest), the code the province uses, and what it means. */
   public record RealNameLevel(int rank, String code, String name) {
   }
@@ -206,7 +228,8 @@ public record TongbanConfig(
     PRE_REGISTRATION_DAYS("TONGBAN_PRE_REGISTRATION_DAYS", "preRegistrationDays", "30"),
     HALL_JOB_INTERVAL_SECONDS("TONGBAN_HALL_JOB_INTERVAL_SECONDS", "hallJobIntervalSeconds", "60"),
     HALL_TICKET_LEAD_MINUTES("TONGBAN_HALL_TICKET_LEAD_MINUTES", "hallTicketLeadMinutes", "60"),
-    HOME_VISIT_DAYS("TONGBAN_HOME_VISIT_DAYS", "homeVisitDays", "5");
+    HOME_VISIT_DAYS("TONGBAN_HOME_VISIT_DAYS", "homeVisitDays", "5"),
+    ACCOUNTABILITY_EXPLAIN_DAYS("TONGBAN_ACCOUNTABILITY_EXPLAIN_DAYS", "accountabilityExplainDays", "3");
 
     final String env;
     final String key;
@@ -332,6 +355,7 @@ public record TongbanConfig(
     Optional<DataKeys> dataKeys = dataKeys(values, problems);
     Ratings ratings = ratings(r, problems);
     HotlineDeadlines.parse(r.string(Option.HOTLINE_DEADLINES), problems);
+    explainDays(r.string(Option.ACCOUNTABILITY_EXPLAIN_DAYS), problems);
     Hall hall = new Hall(r.integer(Option.HALL_SLOT_MINUTES, 5, 240), r.integer(Option.HALL_SLOT_CAPACITY, 1, 1000),
         r.integer(Option.HALL_MAX_OPEN_BOOKINGS, 1, 100), r.integer(Option.HALL_CHANGE_CUTOFF_MINUTES, 0, 10_080),
         r.integer(Option.HALL_REMINDER_MINUTES, 0, 10_080), r.integer(Option.HALL_NO_SHOW_MINUTES, 0, 1440),

@@ -157,6 +157,12 @@ public final class RestApi {
     operations.put("actOnRating", ratings::actOnRating);
     operations.put("ratingStatistics", ratings::ratingStatistics);
     operations.put("ratingSettings", ratings::ratingSettings);
+    MonitoringOperations monitoring = new MonitoringOperations(platform.supervision());
+    operations.put("listWarnedItems", monitoring::listWarnedItems);
+    operations.put("timelinessStatistics", monitoring::timelinessStatistics);
+    operations.put("listAccountability", monitoring::listAccountability);
+    operations.put("explainAccountability", monitoring::explainAccountability);
+    operations.put("closeAccountability", monitoring::closeAccountability);
     WorkOrderOperations workOrders = new WorkOrderOperations(platform.workOrders());
     operations.put("createWorkOrder", workOrders::createWorkOrder);
     operations.put("actOnWorkOrder", workOrders::actOnWorkOrder);
