@@ -6,6 +6,11 @@ import cn.tongban.core.application.ApplicationService;
 import cn.tongban.core.audit.AuditChain;
 import cn.tongban.core.application.ApplicationStore;
 import cn.tongban.core.application.DeadlineScanner;
+import cn.tongban.core.disclosure.DisclosureService;
+import cn.tongban.core.disclosure.DisclosureStore;
+import cn.tongban.core.disclosure.ExportService;
+import cn.tongban.core.disclosure.PenaltyService;
+import cn.tongban.core.disclosure.PenaltyStore;
 import cn.tongban.core.rating.RatingService;
 import cn.tongban.core.rating.RatingStore;
 import cn.tongban.core.application.DepartmentStatistics;
@@ -95,6 +100,9 @@ public final class Platform {
   private final AcceptanceReceipt receipts;
   private final DeadlineScanner deadlines;
   private final RatingService ratings;
+  private final DisclosureService disclosures;
+  private final PenaltyService penalties;
+  private final ExportService exports;
   private final WorkOrderService workOrders;
   private final WorkOrderDeadlines workOrderDeadlines;
   private final EnterpriseService enterprises;
@@ -176,8 +184,11 @@ public final class Platform {
     this.preRegistrations = new PreRegistrationService(pool, personal, matters, identity, dataChecker, applications,
         queue, calendar, config.hall().preRegistrationDays());
     this.hallJobs = new HallJobs(appointments, preRegistrations);
+    this.disclosures = new DisclosureService(new DisclosureStore(pool), calendar);
+    this.penalties = new PenaltyService(new PenaltyStore(pool), disclosures, calendar);
+    this.exports = new ExportService(pool);
     this.jobs = ScheduledJobs.start(vertx, config, departmentStatistics, relay, auditChain, deadlines, ratings,
-        workOrderDeadlines, hallJobs);
+        workOrderDeadlines, hallJobs, disclosures);
   }
 
   /** Starts everything the configuration asks for, on the system clock. */
@@ -345,6 +356,18 @@ public final class Platform {
 
   public DeadlineScanner deadlines() {
     return deadlines;
+  }
+
+  public DisclosureService disclosures() {
+    return disclosures;
+  }
+
+  public PenaltyService penalties() {
+    return penalties;
+  }
+
+  public ExportService exports() {
+    return exports;
   }
 
   public RatingService ratings() {
