@@ -6,7 +6,7 @@ create table penalty (
   kind             text not null check (kind in ('PENALTY', 'ENFORCEMENT')),
   party_kind       text not null check (party_kind in ('PERSON', 'ORGANISATION')),
   party_name       text not null,
-  party_code       text not null,                   -- identity number of a person, credit code of an organisation
+  party_code_sealed text not null,                  -- identity number or credit code, sealed (PersonalData)
   facts            text not null,
   legal_basis      text not null,
   penalty_type     text not null,                   -- 警告, 罚款, 没收违法所得, 责令停产停业, 吊销许可证, 查封 …

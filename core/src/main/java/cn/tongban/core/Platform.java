@@ -80,7 +80,7 @@ public final class Platform {
   private static final List<SealedTable> SEALED_TABLES = List.of(IdentityStore.SEALED, ApplicationStore.SEALED,
       Licence.SEALED, MaterialService.SEALED, AgentAuthorisations.SEALED, ApplicationStore.SEALED_CREDIT,
       SigningKeys.SEALED, LicenceService.SEALED_KEYS, PluginHost.SEALED_SHARED, WorkOrderStore.SEALED,
-      PreRegistrationService.SEALED);
+      PreRegistrationService.SEALED, PenaltyStore.SEALED);
 
   private static final Logger LOG = Logger.getLogger(Platform.class.getName());
 
@@ -184,8 +184,8 @@ public final class Platform {
     this.preRegistrations = new PreRegistrationService(pool, personal, matters, identity, dataChecker, applications,
         queue, calendar, config.hall().preRegistrationDays());
     this.hallJobs = new HallJobs(appointments, preRegistrations);
-    this.disclosures = new DisclosureService(new DisclosureStore(pool), calendar);
-    this.penalties = new PenaltyService(new PenaltyStore(pool), disclosures, calendar);
+    this.disclosures = new DisclosureService(new DisclosureStore(pool, personal), calendar);
+    this.penalties = new PenaltyService(new PenaltyStore(pool, personal), disclosures, calendar);
     this.exports = new ExportService(pool);
     this.jobs = ScheduledJobs.start(vertx, config, departmentStatistics, relay, auditChain, deadlines, ratings,
         workOrderDeadlines, hallJobs, disclosures);

@@ -1,5 +1,7 @@
 package cn.tongban.core.disclosure;
 
+import cn.tongban.core.licence.Licence;
+import cn.tongban.core.privacy.PersonalData;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -48,9 +50,11 @@ public final class DisclosureStore {
                          'publishedAt', x.published_at, 'status', x.status, 'statusReason', x.status_reason)""";
 
   private final Pool pool;
+  private final PersonalData personal;
 
-  public DisclosureStore(Pool pool) {
+  public DisclosureStore(Pool pool, PersonalData personal) {
     this.pool = pool;
+    this.personal = personal;
   }
 
   public Pool pool() {
@@ -104,7 +108,7 @@ public final class DisclosureStore {
   /** Licences issued for cases that the listing does not show yet, oldest first. */
   public Future<List<LicensingDecision>> unpublishedLicences(int limit) {
     return pool.preparedQuery("""
-            select l.identifier, l.name, l.number, l.holder_name, l.holder_code, l.holder_code_type,
+            select l.identifier, l.name, l.number, l.holder_name, l.holder_code_sealed, l.holder_code_type,
                    coalesce(l.department_code, a.department_code) as department_code, l.application_number,
                    coalesce(m.document ->> 'legalBasis', '') as basis,
                    coalesce((a.decided_at at time zone 'Asia/Shanghai')::date, l.issue_date) as decision_date,
@@ -118,7 +122,11 @@ public final class DisclosureStore {
           List<LicensingDecision> out = new ArrayList<>();
           for (Row r : rows) {
             out.add(new LicensingDecision(r.getString("identifier"), r.getString("name"), r.getString("number"),
-                r.getString("holder_name"), r.getString("holder_code"), r.getString("holder_code_type"),
+                r.getString("holder_name"),
+                // a person's code is never published, so only an enterprise's is opened
+                "001".equals(r.getString("holder_code_type"))
+                    ? personal.open(Licence.HOLDER_CODE, r.getString("holder_code_sealed")) : null,
+                r.getString("holder_code_type"),
                 r.getString("department_code"), r.getString("application_number"), r.getString("basis"),
                 r.getLocalDate("decision_date"), r.getString("status"), r.getString("revocation_reason")));
           }

@@ -1,5 +1,7 @@
 package cn.tongban.core.disclosure;
 
+import cn.tongban.core.privacy.PersonalData;
+import cn.tongban.core.privacy.SealedTable;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -25,10 +27,23 @@ public final class PenaltyStore {
   private static final String VIEW = "select p.*, d.name as department_name from penalty p"
       + " join department d on d.code = p.department_code";
 
-  private final Pool pool;
+  /** The sealing context of a party's identity number or credit code. */
+  static final String PARTY_CODE = "penalty.party_code";
 
-  public PenaltyStore(Pool pool) {
+  /** The party codes, for a rewrap. */
+  public static final SealedTable SEALED = new SealedTable("penalty",
+      "select id, party_code_sealed from penalty where $2::bytea is not null and "
+          + SealedTable.stale("party_code_sealed") + " order by id",
+      "update penalty set party_code_sealed = $2 where id = $1",
+      (personal, r) -> Tuple.of(r.getLong("id"), personal.seal(PARTY_CODE,
+          personal.open(PARTY_CODE, r.getString("party_code_sealed")))));
+
+  private final Pool pool;
+  private final PersonalData personal;
+
+  public PenaltyStore(Pool pool, PersonalData personal) {
     this.pool = pool;
+    this.personal = personal;
   }
 
   public Pool pool() {
@@ -49,13 +64,13 @@ public final class PenaltyStore {
   /** Stores a decision; empty when its number is taken (the unique key decides). */
   public Future<Optional<Long>> insert(SqlClient tx, NewPenalty p, String by, OffsetDateTime at) {
     return tx.preparedQuery("""
-            insert into penalty (decision_number, kind, party_kind, party_name, party_code, facts, legal_basis,
+            insert into penalty (decision_number, kind, party_kind, party_name, party_code_sealed, facts, legal_basis,
                                  penalty_type, amount, decision_date, department_code, recorded_by, recorded_at,
                                  updated_at)
             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
             on conflict (decision_number) do nothing
             returning id""")
-        .execute(Tuple.from(new Object[] {p.decisionNumber(), p.kind(), p.partyKind(), p.partyName(), p.partyCode(),
+        .execute(Tuple.from(new Object[] {p.decisionNumber(), p.kind(), p.partyKind(), p.partyName(), personal.seal(PARTY_CODE, p.partyCode()),
             p.facts(), p.legalBasis(), p.penaltyType(), p.amount().orElse(null), p.decisionDate(), p.departmentCode(),
             by, at}))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong(0)));
@@ -94,12 +109,12 @@ public final class PenaltyStore {
         });
   }
 
-  static JsonObject toJson(Row r) {
+  private JsonObject toJson(Row r) {
     BigDecimal amount = r.getBigDecimal("amount");
     return new JsonObject().put("id", String.valueOf(r.getLong("id")))
         .put("decisionNumber", r.getString("decision_number")).put("kind", r.getString("kind"))
         .put("partyKind", r.getString("party_kind")).put("partyName", r.getString("party_name"))
-        .put("partyCode", r.getString("party_code")).put("facts", r.getString("facts"))
+        .put("partyCode", personal.open(PARTY_CODE, r.getString("party_code_sealed"))).put("facts", r.getString("facts"))
         .put("legalBasis", r.getString("legal_basis")).put("penaltyType", r.getString("penalty_type"))
         .put("amount", amount == null ? null : amount.toPlainString())
         .put("decisionDate", r.getLocalDate("decision_date").toString())
