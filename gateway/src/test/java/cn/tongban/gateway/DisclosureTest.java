@@ -251,7 +251,7 @@ class DisclosureTest {
 
     // The result table of the seeded day, checked by hand against the case: one row for the case.
     String number = licence.getString("applicationNumber");
-    String period = "?from=" + today().minusDays(1) + "&to=" + today() + "&exportId=test-" + SEQ.incrementAndGet();
+    String period = "?from=" + today().minusDays(1) + "&to=" + today() + "&exportId=test-export-" + SEQ.incrementAndGet();
     HttpResponse<String> r = gateway.get("supervisor", "/api/v1/exports/up_pro_result" + period);
     assertEquals(200, r.statusCode(), r.body());
     assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/csv"));
@@ -283,7 +283,7 @@ class DisclosureTest {
     assertTrue(row.startsWith(number + ",cjl-disability-certificate,"), row);
     assertTrue(row.contains(",WEB,"), row);
     r = gateway.get("supervisor", "/api/v1/exports/up_pro_process?from=" + today() + "&to=" + today());
-    assertTrue(r.body().contains(number + ",1,accept,"), r.body());
+    assertTrue(r.body().contains(number + ",1,submit,") && r.body().contains(number + ",2,accept,"), r.body());
 
     for (String table : List.of("up_pro_special_procedure", "up_pro_material", "pre_apasinfo", "pre_accept",
         "pre_node", "pre_attr", "pre_transact")) {
