@@ -43,6 +43,11 @@ class DisclosureBrowserTest {
     return file;
   }
 
+  /** Scrolls the element to the top of the window, so the shot shows what the step is about. */
+  private static void show(Browser browser, String css) {
+    browser.script("arguments[0].scrollIntoView({block: 'start'})", browser.find(css));
+  }
+
   @Test
   void aDepartmentRecordsImportsAndRevokesAndThePublicSeesItMaskedOnAPhone() throws Exception {
     String today = LocalDate.now(CalendarService.ZONE).toString();
@@ -59,11 +64,13 @@ class DisclosureBrowserTest {
       browser.clickButton("录入并公示");
       String error = browser.waitForText("#penalty-result", "罚款时请填写罚款金额");
       assertTrue(error.contains("/amount"), error);
+      show(browser, "#penalty-result");
       browser.shot("amount-missing");
       browser.type("#amount", "3000");
       browser.clickButton("录入并公示");
       browser.waitForText("#penalty-result", "已录入 新民罚决字〔2026〕12号");
       browser.waitForText("#penalty-table", "新民罚决字〔2026〕12号");
+      show(browser, "#penalty-result");
       browser.shot("recorded");
 
       String header = "决定书文号,当事人类型,当事人名称,证件号码,违法事实,处罚依据,处罚类型,罚款金额,决定日期\n";
@@ -73,6 +80,7 @@ class DisclosureBrowserTest {
       browser.clickButton("导入");
       String report = browser.waitForText("#import-report", "未导入任何一条");
       assertTrue(report.contains("第 2 行 · 证件号码") && report.contains("第 3 行 · 证件号码"), report);
+      show(browser, "#import-form");
       browser.shot("import-rejected");
       assertFalse(browser.find("#penalty-table").getText().contains("13号"));
 
@@ -82,14 +90,17 @@ class DisclosureBrowserTest {
       browser.clickButton("导入");
       browser.waitForText("#import-result", "已导入 2 条处罚决定");
       browser.waitForText("#penalty-table", "新民罚决字〔2026〕14号");
+      show(browser, "#import-result");
       browser.shot("imported");
 
       browser.click("#penalty-table tr:last-child button");
       browser.find("#revoke-form");
       browser.type("#revoke-reason", "经行政复议撤销");
+      show(browser, "#revoke-form");
       browser.shot("revoke-reason");
       browser.clickButton("确认撤销");
       browser.waitForText("#penalty-result", "已撤销");
+      show(browser, "#penalty-table");
       browser.shot("revoked");
       assertEquals(List.of(), browser.pageErrors());
     }
@@ -105,6 +116,7 @@ class DisclosureBrowserTest {
       assertTrue(all.contains(licenceNumber), all);
       assertTrue(all.contains("张**") && !all.contains("张三丰") && !all.contains(PERSON_ID), all);
       assertTrue(all.contains("新密市某某养老服务有限公司"), all);
+      show(browser, "#summary");
       browser.shot("listing");
       assertEquals(Boolean.FALSE, browser.script("return document.documentElement.scrollWidth > window.innerWidth"),
           "nothing wider than the phone");
@@ -112,6 +124,7 @@ class DisclosureBrowserTest {
       browser.type("#party", "养老服务");
       browser.find("#party").sendKeys("\n");
       browser.waitForText("#summary", "共显示 1 条");
+      show(browser, "#summary");
       browser.shot("search-party");
 
       browser.type("#party", "");
@@ -120,6 +133,7 @@ class DisclosureBrowserTest {
       String licensing = browser.waitForText("#disclosures", licenceNumber);
       assertFalse(licensing.contains("罚决字"), licensing);
       assertTrue(licensing.contains("张*") && licensing.contains("残疾人保障法"), licensing);
+      show(browser, "#summary");
       browser.shot("licensing");
 
       new Select(browser.find("#kind")).selectByVisibleText("行政处罚");
@@ -127,6 +141,7 @@ class DisclosureBrowserTest {
       browser.clickButton("查询");
       String revoked = browser.waitForText("#disclosures", "已撤销");
       assertTrue(revoked.contains("经行政复议撤销"), revoked);
+      show(browser, ".disclosure.struck");
       browser.shot("penalties-revoked");
       assertEquals(List.of(), browser.pageErrors());
     }
