@@ -46,6 +46,7 @@ export async function mount(main, profile) {
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, '录入并公示')));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
+    form.querySelectorAll('.field.invalid').forEach((f) => f.classList.remove('invalid'));
     const body = Object.fromEntries(new FormData(form).entries());
     if (!body.amount) delete body.amount;
     try {
@@ -56,6 +57,9 @@ export async function mount(main, profile) {
       await load();
     } catch (err) {
       fill(result, errorBox(err));
+      // Each problem also marks its field (the pointer is the field's id).
+      (err.violations || []).forEach((v) => form.querySelector(`#${v.pointer.slice(1)}`)?.closest('.field')
+        ?.classList.add('invalid'));
     }
   });
 

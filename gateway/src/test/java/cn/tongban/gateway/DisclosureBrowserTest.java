@@ -64,6 +64,8 @@ class DisclosureBrowserTest {
       browser.clickButton("录入并公示");
       String error = browser.waitForText("#penalty-result", "罚款时请填写罚款金额");
       assertTrue(error.contains("/amount"), error);
+      assertTrue(browser.find("#amount").findElement(org.openqa.selenium.By.xpath("..")).getAttribute("class")
+          .contains("invalid"), "the amount field is marked");
       show(browser, "#penalty-result");
       browser.shot("amount-missing");
       browser.type("#amount", "3000");
