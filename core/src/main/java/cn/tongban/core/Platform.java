@@ -6,6 +6,11 @@ import cn.tongban.core.application.ApplicationService;
 import cn.tongban.core.audit.AuditChain;
 import cn.tongban.core.application.ApplicationStore;
 import cn.tongban.core.application.DeadlineScanner;
+import cn.tongban.core.disclosure.DisclosureService;
+import cn.tongban.core.disclosure.DisclosureStore;
+import cn.tongban.core.disclosure.ExportService;
+import cn.tongban.core.disclosure.PenaltyService;
+import cn.tongban.core.disclosure.PenaltyStore;
 import cn.tongban.core.rating.RatingService;
 import cn.tongban.core.rating.RatingStore;
 import cn.tongban.core.application.DepartmentStatistics;
@@ -83,7 +88,7 @@ public final class Platform {
   private static final List<SealedTable> SEALED_TABLES = List.of(IdentityStore.SEALED, ApplicationStore.SEALED,
       Licence.SEALED, MaterialService.SEALED, AgentAuthorisations.SEALED, ApplicationStore.SEALED_CREDIT,
       SigningKeys.SEALED, LicenceService.SEALED_KEYS, PluginHost.SEALED_SHARED, WorkOrderStore.SEALED,
-      PreRegistrationService.SEALED, HomeVisitService.SEALED, RatingStore.SEALED);
+      PreRegistrationService.SEALED, HomeVisitService.SEALED, RatingStore.SEALED, PenaltyStore.SEALED);
 
   private static final Logger LOG = Logger.getLogger(Platform.class.getName());
 
@@ -104,6 +109,9 @@ public final class Platform {
   private final DeadlineScanner deadlines;
   private final RatingService ratings;
   private final LifeEventService lifeEvents;
+  private final DisclosureService disclosures;
+  private final PenaltyService penalties;
+  private final ExportService exports;
   private final WorkOrderService workOrders;
   private final WorkOrderDeadlines workOrderDeadlines;
   private final SupervisionService supervision;
@@ -210,8 +218,11 @@ public final class Platform {
     this.hallDuty = new HallDutyService(pool, appointments, calendar);
     this.holidayRequests = new HolidayRequestService(pool, appointments, calendar, matters, identity, config.hall());
     this.hallJobs = new HallJobs(appointments, preRegistrations, homeVisits);
+    this.disclosures = new DisclosureService(new DisclosureStore(pool, personal), calendar);
+    this.penalties = new PenaltyService(new PenaltyStore(pool, personal), disclosures, calendar);
+    this.exports = new ExportService(pool);
     this.jobs = ScheduledJobs.start(vertx, config, departmentStatistics, relay, auditChain, deadlines, ratings,
-        workOrderDeadlines, hallJobs);
+        workOrderDeadlines, hallJobs, disclosures);
   }
 
   /** Starts everything the configuration asks for, on the system clock. */
@@ -398,6 +409,18 @@ public final class Platform {
 
   public DeadlineScanner deadlines() {
     return deadlines;
+  }
+
+  public DisclosureService disclosures() {
+    return disclosures;
+  }
+
+  public PenaltyService penalties() {
+    return penalties;
+  }
+
+  public ExportService exports() {
+    return exports;
   }
 
   public RatingService ratings() {

@@ -7,6 +7,7 @@ import cn.tongban.core.config.TongbanConfig;
 import cn.tongban.core.hotline.WorkOrderDeadlines;
 import cn.tongban.core.hall.HallJobs;
 import cn.tongban.core.outbox.OutboxRelay;
+import cn.tongban.core.disclosure.DisclosureService;
 import cn.tongban.core.rating.RatingService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -50,7 +51,7 @@ final class ScheduledJobs {
   /** Starts the jobs the configuration switches on (an interval of 0 switches a job off). */
   static ScheduledJobs start(Vertx vertx, TongbanConfig config, DepartmentStatistics statistics, OutboxRelay relay,
       AuditChain audit, DeadlineScanner deadlines, RatingService ratings, WorkOrderDeadlines workOrders,
-      HallJobs hall) {
+      HallJobs hall, DisclosureService disclosures) {
     ScheduledJobs jobs = new ScheduledJobs(vertx);
     // Keeps the counted changes of cases few, so that reading the statistics stays a sum of a few rows.
     jobs.every(FOLD_INTERVAL_MILLIS, "folding the department statistics failed", statistics::fold, false);
@@ -65,6 +66,8 @@ final class ScheduledJobs {
     jobs.every(config.scanIntervalSeconds() * 1000L, "work-order deadline scan failed", workOrders::scan, false);
     // Reminders, no-shows and pre-registration expiry claim their rows, so every node may run the pass.
     jobs.every(config.hall().jobIntervalSeconds() * 1000L, "hall services pass failed", hall::pass, false);
+    // 双公示: licences issued for cases are published, revoked ones marked; unique keys keep nodes from doubling.
+    jobs.every(config.scanIntervalSeconds() * 1000L, "disclosure pass failed", disclosures::scan, false);
     return jobs;
   }
 

@@ -21,6 +21,11 @@ export const PAGES = [
       '对恶意或与本部门无关的评价提出申诉', '监察人员裁定申诉'],
   },
   {
+    id: 'penalties', title: '行政处罚', roles: ['REVIEWER', 'APPROVER', 'DEPARTMENT_ADMIN'], module: './penalties.js',
+    does: ['录入本部门的行政处罚、行政强制决定，录入即在双公示栏目公示（当事人脱敏）', 'CSV 批量导入：逐行报告问题，有误则一条不导入',
+      '撤销决定，公示内容同步更新'],
+  },
+  {
     id: 'hall', title: '取号叫号', roles: ['CLERK', 'AGENT'], module: './hall.js',
     does: ['叫下一号到本窗口，预约号在预约时段内优先', '办结、过号、转窗，记录等候和办理用时', '按预登记号或身份证号查找预登记，核对后一步转为办件',
       '代群众取号', '本厅叫号屏'],

@@ -514,6 +514,23 @@ class AuthorisationTableTest {
     p.put("Query.ratingStatistics", c -> gql(c, "{ ratingStatistics }", new JsonObject()));
     p.put("ratingSettings", c -> rest(c, "GET", "/api/v1/ratings/settings", none));
     p.put("Query.ratingSettings", c -> gql(c, "{ ratingSettings }", new JsonObject()));
+    // penalties, 双公示 and exports: each recording uses a fresh decision number; status changes act on a fresh 民政局 decision
+    p.put("recordPenalty", c -> rest(c, "POST", "/api/v1/penalties", penalty()));
+    p.put("Mutation.recordPenalty", c -> gql(c, "mutation($i: JSON!) { recordPenalty(input: $i) }",
+        new JsonObject().put("i", penalty())));
+    p.put("importPenalties", c -> rest(c, "POST", "/api/v1/penalties/import", penaltyFile()));
+    p.put("Mutation.importPenalties", c -> gql(c, "mutation($i: JSON!) { importPenalties(input: $i) }",
+        new JsonObject().put("i", penaltyFile())));
+    p.put("changePenaltyStatus", c -> rest(c, "POST", "/api/v1/penalties/" + mzjPenalty() + "/status",
+        new JsonObject().put("status", "REVOKED").put("reason", "复议撤销")));
+    p.put("Mutation.changePenaltyStatus", c -> gql(c, "mutation($id: String!) { changePenaltyStatus(id: $id,"
+        + " input: {status: \"REVOKED\", reason: \"复议撤销\"}) }", new JsonObject().put("id", mzjPenalty())));
+    p.put("listPenalties", c -> rest(c, "GET", "/api/v1/penalties", none));
+    p.put("Query.penalties", c -> gql(c, "{ penalties }", new JsonObject()));
+    p.put("listDisclosures", c -> rest(c, "GET", "/api/v1/disclosures", none));
+    p.put("Query.disclosures", c -> gql(c, "{ disclosures }", new JsonObject()));
+    p.put("exportTable", c -> rest(c, "GET", "/api/v1/exports/up_pro_accept?from=2026-01-01&to=2026-01-31", none));
+    p.put("exportProgress", c -> rest(c, "GET", "/api/v1/exports/progress/nobody-started-this", none));
     // written intake decisions (受理通知书 / 不予受理决定书): the accepted case
     p.put("getIntakeNotice", c -> rest(c, "GET", "/api/v1/applications/" + shared + "/intake-notice", none));
     p.put("getSpecialProcedureNotice", c -> rest(c, "GET", "/api/v1/applications/" + shared
@@ -766,6 +783,24 @@ class AuthorisationTableTest {
     gateway.platform().supervision().scan().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     return gateway.text("select c.id::text from accountability c join case_warning w on w.id = c.warning_id"
         + " where w.subject = '" + subject + "'");
+  /** A penalty decision with a number never used before. */
+  private static JsonObject penalty() {
+    return new JsonObject().put("decisionNumber", "民罚决字〔2026〕A" + SEQ.incrementAndGet() + "号")
+        .put("partyKind", "PERSON").put("partyName", "张三").put("partyCode", "11010519491231002X")
+        .put("facts", "未经登记擅自开展活动").put("legalBasis", "《社会团体登记管理条例》第三十五条")
+        .put("penaltyType", "警告").put("decisionDate", "2026-12-01");
+  }
+
+  /** A one-row import file with a number never used before. */
+  private static JsonObject penaltyFile() {
+    return new JsonObject().put("format", "csv").put("content", "decisionNumber,partyKind,partyName,partyCode,"
+        + "facts,legalBasis,penaltyType,decisionDate\n民罚决字〔2026〕B" + SEQ.incrementAndGet()
+        + "号,PERSON,张三,11010519491231002X,未经登记擅自开展活动,条例第三十五条,警告,2026-12-01\n");
+  }
+
+  /** A fresh 民政局 decision; its id. */
+  private static String mzjPenalty() throws Exception {
+    return done(gateway.post("reviewer.mzj", "/api/v1/penalties", penalty())).getString("id");
   }
 
   /** A bad review of a delivered case, waiting for verification; its id. */

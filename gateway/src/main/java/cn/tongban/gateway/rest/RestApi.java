@@ -47,7 +47,7 @@ public final class RestApi {
 
   /**
    * Builds the REST router from the contract document (its YAML text). vertx-openapi 5.0 rejects
-   * {@code application/problem+json}, {@code text/html}, {@code application/pdf} and {@code image/png} as
+   * {@code application/problem+json}, {@code text/html}, {@code text/csv}, {@code application/pdf} and {@code image/png} as
    * response media types, so the router gets a copy where they say {@code application/json},
    * {@code text/plain} and {@code application/octet-stream}; responses are not validated, and the published document keeps the
    * true media types.
@@ -150,6 +150,15 @@ public final class RestApi {
     operations.put("listAuthorisations", sameCity::listAuthorisations);
     operations.put("revokeAuthorisation", sameCity::revokeAuthorisation);
     operations.put("sameCityStatistics", sameCity::sameCityStatistics);
+    DisclosureOperations disclosure = new DisclosureOperations(platform.penalties(), platform.disclosures(),
+        platform.exports());
+    operations.put("recordPenalty", disclosure::recordPenalty);
+    operations.put("importPenalties", disclosure::importPenalties);
+    operations.put("changePenaltyStatus", disclosure::changePenaltyStatus);
+    operations.put("listPenalties", disclosure::listPenalties);
+    operations.put("listDisclosures", disclosure::listDisclosures);
+    operations.put("exportTable", disclosure::exportTable);
+    operations.put("exportProgress", disclosure::exportProgress);
     RatingOperations ratings = new RatingOperations(platform.ratings());
     operations.put("rateApplication", ratings::rateApplication);
     operations.put("listRatings", ratings::listRatings);
@@ -222,6 +231,7 @@ public final class RestApi {
         .replace("\"application/problem+json\"", "\"application/json\"")
         .replace("\"text/html\"", "\"text/plain\"")
         .replace("\"application/pdf\"", "\"application/octet-stream\"")
+        .replace("\"text/csv\"", "\"text/plain\"")
         .replace("\"image/png\"", "\"application/octet-stream\""));
     // The routes live at this node's root; the document's relative server URL is for clients, and
     // vertx-openapi would take a server URL's path as a prefix of every route (and refuses a relative one).
