@@ -763,7 +763,6 @@ class AuthorisationTableTest {
         .put("evidence", "授权书 2026-1206-01");
   }
 
-  /** A fresh authorisation the citizen gave, for a revocation probe. */
   /** A 民政局 case at the city hall, accepted, reviewed, approved and delivered (好差评 probes). */
   private static String deliveredCase() throws Exception {
     String number = gateway.submitSample(MATTER);
@@ -783,6 +782,8 @@ class AuthorisationTableTest {
     gateway.platform().supervision().scan().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     return gateway.text("select c.id::text from accountability c join case_warning w on w.id = c.warning_id"
         + " where w.subject = '" + subject + "'");
+  }
+
   /** A penalty decision with a number never used before. */
   private static JsonObject penalty() {
     return new JsonObject().put("decisionNumber", "民罚决字〔2026〕A" + SEQ.incrementAndGet() + "号")
