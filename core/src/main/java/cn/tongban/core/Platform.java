@@ -6,6 +6,8 @@ import cn.tongban.core.application.ApplicationService;
 import cn.tongban.core.audit.AuditChain;
 import cn.tongban.core.application.ApplicationStore;
 import cn.tongban.core.application.DeadlineScanner;
+import cn.tongban.core.proactive.ReminderService;
+import cn.tongban.core.proactive.ReminderStore;
 import cn.tongban.core.rating.RatingService;
 import cn.tongban.core.rating.RatingStore;
 import cn.tongban.core.application.DepartmentStatistics;
@@ -95,6 +97,7 @@ public final class Platform {
   private final AcceptanceReceipt receipts;
   private final DeadlineScanner deadlines;
   private final RatingService ratings;
+  private final ReminderService reminders;
   private final WorkOrderService workOrders;
   private final WorkOrderDeadlines workOrderDeadlines;
   private final EnterpriseService enterprises;
@@ -176,8 +179,9 @@ public final class Platform {
     this.preRegistrations = new PreRegistrationService(pool, personal, matters, identity, dataChecker, applications,
         queue, calendar, config.hall().preRegistrationDays());
     this.hallJobs = new HallJobs(appointments, preRegistrations);
+    this.reminders = new ReminderService(new ReminderStore(pool, personal), calendar.clock(), config.publicUrl());
     this.jobs = ScheduledJobs.start(vertx, config, departmentStatistics, relay, auditChain, deadlines, ratings,
-        workOrderDeadlines, hallJobs);
+        workOrderDeadlines, hallJobs, reminders);
   }
 
   /** Starts everything the configuration asks for, on the system clock. */
@@ -296,6 +300,11 @@ public final class Platform {
 
   public OrganisationService organisation() {
     return organisation;
+  }
+
+  /** 主动提醒: the rules, a citizen's reminders and opt-outs, and the scan (tests run it by hand). */
+  public ReminderService reminders() {
+    return reminders;
   }
 
   /** The hall services' periodic pass (tests run it by hand on a moved clock). */

@@ -7,6 +7,7 @@ import cn.tongban.core.config.TongbanConfig;
 import cn.tongban.core.hotline.WorkOrderDeadlines;
 import cn.tongban.core.hall.HallJobs;
 import cn.tongban.core.outbox.OutboxRelay;
+import cn.tongban.core.proactive.ReminderService;
 import cn.tongban.core.rating.RatingService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -50,7 +51,7 @@ final class ScheduledJobs {
   /** Starts the jobs the configuration switches on (an interval of 0 switches a job off). */
   static ScheduledJobs start(Vertx vertx, TongbanConfig config, DepartmentStatistics statistics, OutboxRelay relay,
       AuditChain audit, DeadlineScanner deadlines, RatingService ratings, WorkOrderDeadlines workOrders,
-      HallJobs hall) {
+      HallJobs hall, ReminderService reminders) {
     ScheduledJobs jobs = new ScheduledJobs(vertx);
     // Keeps the counted changes of cases few, so that reading the statistics stays a sum of a few rows.
     jobs.every(FOLD_INTERVAL_MILLIS, "folding the department statistics failed", statistics::fold, false);
@@ -65,7 +66,20 @@ final class ScheduledJobs {
     jobs.every(config.scanIntervalSeconds() * 1000L, "work-order deadline scan failed", workOrders::scan, false);
     // Reminders, no-shows and pre-registration expiry claim their rows, so every node may run the pass.
     jobs.every(config.hall().jobIntervalSeconds() * 1000L, "hall services pass failed", hall::pass, false);
+    // 主动提醒: the reminder's unique key (rule, person, occasion) keeps nodes and restarts from sending twice.
+    jobs.every(reminderIntervalSeconds(config) * 1000L, "reminder scan failed", reminders::scan, false);
     return jobs;
+  }
+
+  /** {@code TONGBAN_REMINDER_INTERVAL_SECONDS} (default an hour; 0 = off): how often the reminder rules run. */
+  static long reminderIntervalSeconds(TongbanConfig config) {
+    try {
+      return Math.max(0, Long.parseLong(config.settings().getOrDefault("TONGBAN_REMINDER_INTERVAL_SECONDS", "3600")
+          .trim()));
+    } catch (NumberFormatException e) {
+      LOG.warning("TONGBAN_REMINDER_INTERVAL_SECONDS is not a number; reminders run hourly");
+      return 3600;
+    }
   }
 
   private void every(long millis, String failure, Supplier<Future<?>> pass, boolean awaitOnStop) {

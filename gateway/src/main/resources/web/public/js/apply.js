@@ -17,13 +17,23 @@ function signInForm(matter, error) {
       e.preventDefault();
       try {
         await signIn(username.value.trim(), password.value);
-        applyForm(matter);
+        await startForm(matter);
       } catch (err) { mount(message, errorBox(err)); }
     } }, h('h2', {}, '请先登录'),
     h('div', { class: 'field' }, h('label', { for: 'username' }, '账号（身份证号或手机号）'), username),
     h('div', { class: 'field' }, h('label', { for: 'password' }, '密码'), password),
     message, h('button', { class: 'primary', type: 'submit' }, '登录')));
   username.focus();
+}
+
+// What the platform already knows (profile, shared data, licences) fills the form; if the prefill is slow or
+// fails, the form opens empty and the applicant types it in (a department's answer never blocks applying).
+async function startForm(matter) {
+  let data = {};
+  try {
+    data = (await get(`/api/v1/matters/${encodeURIComponent(matter.code)}/prefill`)).data || {};
+  } catch (err) { data = {}; }
+  applyForm(matter, 'zh-CN', data);
 }
 
 function applyForm(matter, lang = 'zh-CN', data = {}) {
@@ -60,6 +70,6 @@ if (!code) {
   get(`/api/v1/matters/${encodeURIComponent(code)}`).then((matter) => {
     if (!matter.form) {
       mount(main, h('div', { class: 'alert error', role: 'alert' }, '该事项暂未开放在线申请。'));
-    } else if (session.token()) applyForm(matter); else signInForm(matter);
+    } else if (session.token()) startForm(matter); else signInForm(matter);
   }).catch((err) => mount(main, errorBox(err)));
 }
