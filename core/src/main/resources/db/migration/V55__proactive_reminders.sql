@@ -46,9 +46,9 @@ create table reminder_opt_out (
 insert into reminder_rule (code, kind, topic, title, message, matter_code, licence_type, age, days_before)
 select v.code, v.kind, v.topic, v.title, v.message, v.matter_code, v.licence_type, v.age, v.days_before::int[]
 from (values
-  ('elderly-card-expiry', 'LICENCE_EXPIRY', 'licence-expiry', '老年人优待证即将到期',
-   '您的{licence}将于{date}到期（还有{days}天），可在线申请换领，表单已为您预填。',
-   'mzj-elderly-preferential-card', '老年人优待证', null::int, '{60,30}'),
+  ('disability-card-expiry', 'LICENCE_EXPIRY', 'licence-expiry', '残疾人证即将到期',
+   '您的{licence}将于{date}到期（还有{days}天），请及时在线申请换领。',
+   'cjl-disability-certificate', '残疾人证', null::int, '{60,30}'),
   ('advanced-age-annual-review', 'ANNUAL_REVIEW', 'annual-review', '高龄津贴年审提醒',
    '您领取的高龄津贴需在{date}前完成年度资格认证（年审），可在线办理，表单已为您预填。',
    'mzj-advanced-age-allowance', null, null, '{30}'),
