@@ -11,6 +11,8 @@ import cn.tongban.core.disclosure.DisclosureStore;
 import cn.tongban.core.disclosure.ExportService;
 import cn.tongban.core.disclosure.PenaltyService;
 import cn.tongban.core.disclosure.PenaltyStore;
+import cn.tongban.core.proactive.ReminderService;
+import cn.tongban.core.proactive.ReminderStore;
 import cn.tongban.core.rating.RatingService;
 import cn.tongban.core.rating.RatingStore;
 import cn.tongban.core.application.DepartmentStatistics;
@@ -112,6 +114,7 @@ public final class Platform {
   private final DisclosureService disclosures;
   private final PenaltyService penalties;
   private final ExportService exports;
+  private final ReminderService reminders;
   private final WorkOrderService workOrders;
   private final WorkOrderDeadlines workOrderDeadlines;
   private final SupervisionService supervision;
@@ -221,8 +224,9 @@ public final class Platform {
     this.disclosures = new DisclosureService(new DisclosureStore(pool, personal), calendar);
     this.penalties = new PenaltyService(new PenaltyStore(pool, personal), disclosures, calendar);
     this.exports = new ExportService(pool);
+    this.reminders = new ReminderService(new ReminderStore(pool, personal), calendar.clock(), config.publicUrl());
     this.jobs = ScheduledJobs.start(vertx, config, departmentStatistics, relay, auditChain, deadlines, ratings,
-        workOrderDeadlines, hallJobs, disclosures);
+        workOrderDeadlines, hallJobs, disclosures, reminders);
   }
 
   /** Starts everything the configuration asks for, on the system clock. */
@@ -348,6 +352,11 @@ public final class Platform {
 
   public OrganisationService organisation() {
     return organisation;
+  }
+
+  /** 主动提醒: the rules, a citizen's reminders and opt-outs, and the scan (tests run it by hand). */
+  public ReminderService reminders() {
+    return reminders;
   }
 
   /** The hall services' periodic pass (tests run it by hand on a moved clock). */

@@ -8,6 +8,7 @@ import cn.tongban.core.hotline.WorkOrderDeadlines;
 import cn.tongban.core.hall.HallJobs;
 import cn.tongban.core.outbox.OutboxRelay;
 import cn.tongban.core.disclosure.DisclosureService;
+import cn.tongban.core.proactive.ReminderService;
 import cn.tongban.core.rating.RatingService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -51,7 +52,7 @@ final class ScheduledJobs {
   /** Starts the jobs the configuration switches on (an interval of 0 switches a job off). */
   static ScheduledJobs start(Vertx vertx, TongbanConfig config, DepartmentStatistics statistics, OutboxRelay relay,
       AuditChain audit, DeadlineScanner deadlines, RatingService ratings, WorkOrderDeadlines workOrders,
-      HallJobs hall, DisclosureService disclosures) {
+      HallJobs hall, DisclosureService disclosures, ReminderService reminders) {
     ScheduledJobs jobs = new ScheduledJobs(vertx);
     // Keeps the counted changes of cases few, so that reading the statistics stays a sum of a few rows.
     jobs.every(FOLD_INTERVAL_MILLIS, "folding the department statistics failed", statistics::fold, false);
@@ -68,7 +69,20 @@ final class ScheduledJobs {
     jobs.every(config.hall().jobIntervalSeconds() * 1000L, "hall services pass failed", hall::pass, false);
     // 双公示: licences issued for cases are published, revoked ones marked; unique keys keep nodes from doubling.
     jobs.every(config.scanIntervalSeconds() * 1000L, "disclosure pass failed", disclosures::scan, false);
+    // 主动提醒: the reminder's unique key (rule, person, occasion) keeps nodes and restarts from sending twice.
+    jobs.every(reminderIntervalSeconds(config) * 1000L, "reminder scan failed", reminders::scan, false);
     return jobs;
+  }
+
+  /** {@code TONGBAN_REMINDER_INTERVAL_SECONDS} (default an hour; 0 = off): how often the reminder rules run. */
+  static long reminderIntervalSeconds(TongbanConfig config) {
+    try {
+      return Math.max(0, Long.parseLong(config.settings().getOrDefault("TONGBAN_REMINDER_INTERVAL_SECONDS", "3600")
+          .trim()));
+    } catch (NumberFormatException e) {
+      LOG.warning("TONGBAN_REMINDER_INTERVAL_SECONDS is not a number; reminders run hourly");
+      return 3600;
+    }
   }
 
   private void every(long millis, String failure, Supplier<Future<?>> pass, boolean awaitOnStop) {

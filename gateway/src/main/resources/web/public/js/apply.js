@@ -9,9 +9,19 @@ const main = document.getElementById('main');
 const code = new URLSearchParams(location.search).get('code');
 
 function signInForm(matter, error) {
-  const panel = signInPanel('apply-sign-in', () => applyForm(matter), error);
+  const panel = signInPanel('apply-sign-in', () => startForm(matter), error);
   mount(main, h('h1', {}, `在线申请 · ${matter.name}`), panel.form);
   panel.focus();
+}
+
+// What the platform already knows (profile, shared data, licences) fills the form; if the prefill is slow or
+// fails, the form opens empty and the applicant types it in (a department's answer never blocks applying).
+async function startForm(matter) {
+  let data = {};
+  try {
+    data = (await get(`/api/v1/matters/${encodeURIComponent(matter.code)}/prefill`)).data || {};
+  } catch (err) { data = {}; }
+  applyForm(matter, 'zh-CN', data);
 }
 
 function applyForm(matter, lang = 'zh-CN', data = {}) {
@@ -48,6 +58,6 @@ if (!code) {
   get(`/api/v1/matters/${encodeURIComponent(code)}`).then((matter) => {
     if (!matter.form) {
       mount(main, h('div', { class: 'alert error', role: 'alert' }, '该事项暂未开放在线申请。'));
-    } else if (session.token()) applyForm(matter); else signInForm(matter);
+    } else if (session.token()) startForm(matter); else signInForm(matter);
   }).catch((err) => mount(main, errorBox(err)));
 }

@@ -572,6 +572,24 @@ class AuthorisationTableTest {
         + "/finding", new JsonObject().put("finding", "JUSTIFIED")));
     p.put("Mutation.closeAccountability", c -> gql(c, "mutation($id: String!) { closeAccountability(id: $id,"
         + " finding: \"JUSTIFIED\") }", new JsonObject().put("id", accountability())));
+    // 主动提醒 (proactive reminders): a disabled test rule; opting the demo citizen back in changes nothing
+    JsonObject reminderRule = new JsonObject().put("kind", "LICENCE_EXPIRY").put("topic", "licence-expiry")
+        .put("title", "测试").put("message", "您的{licence}将于{date}到期。").put("matterCode", MATTER)
+        .put("licenceType", "残疾人证").put("enabled", false);
+    p.put("listReminderRules", c -> rest(c, "GET", "/api/v1/reminder-rules", none));
+    p.put("Query.reminderRules", c -> gql(c, "{ reminderRules }", new JsonObject()));
+    p.put("putReminderRule", c -> rest(c, "PUT", "/api/v1/reminder-rules/t-authz-rule", reminderRule));
+    p.put("Mutation.putReminderRule", c -> gql(c, "mutation($i: JSON!) { putReminderRule(code: \"t-authz-rule\","
+        + " input: $i) }", new JsonObject().put("i", reminderRule)));
+    p.put("listMyReminders", c -> rest(c, "GET", "/api/v1/me/reminders", none));
+    p.put("Query.myReminders", c -> gql(c, "{ myReminders }", new JsonObject()));
+    p.put("listMyReminderTopics", c -> rest(c, "GET", "/api/v1/me/reminder-topics", none));
+    p.put("Query.myReminderTopics", c -> gql(c, "{ myReminderTopics }", new JsonObject()));
+    p.put("setReminderOptOut", c -> rest(c, "PUT", "/api/v1/me/reminder-topics/licence-expiry",
+        new JsonObject().put("optedOut", false)));
+    p.put("getApplicationDataSources", c -> rest(c, "GET", "/api/v1/applications/" + shared + "/data-sources", none));
+    p.put("Mutation.setReminderOptOut", c -> gql(c, "mutation { setReminderOptOut(topic: \"licence-expiry\","
+        + " optedOut: false) }", new JsonObject()));
     // global state, last: keys, accounts, sessions
     p.put("getDataKeys", c -> rest(c, "GET", "/api/v1/admin/data-keys", none));
     p.put("rotateLicenceKey", c -> rest(c, "POST", "/api/v1/admin/licence-keys/rotate", none));

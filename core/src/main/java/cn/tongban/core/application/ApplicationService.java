@@ -38,6 +38,8 @@ import java.util.Set;
 
 /** 办件: submitting an application, and reading the cases a caller may see. */
 public final class ApplicationService {
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(ApplicationService.class.getName());
   // 查询码 alphabet: no 0/O, 1/I/L, so it can be read out over the phone.
   private static final char[] QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ".toCharArray();
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -109,7 +111,17 @@ public final class ApplicationService {
     // Not stored, and no earlier case with the key: the intake changed at every attempt (forms published
     // one after another while this was submitted). Nothing was stored; the applicant may simply submit again.
     return answered.recover(failure -> Future.failedFuture(failure instanceof KeyUsedBefore
-        ? new DomainException(ProblemCode.STALE_VERSION, "application.intakeChanged") : failure));
+            ? new DomainException(ProblemCode.STALE_VERSION, "application.intakeChanged") : failure))
+        .compose(sub -> sub.replayed() ? Future.succeededFuture(sub)
+            // After the commit, and never failing the submission: the record of where its data came from.
+            : store.recordDataSources(sub.application().number(), caller.scopeKey(), cmd.matterCode(), cmd.data())
+                .transform(ar -> {
+                  if (ar.failed()) {
+                    LOG.log(java.util.logging.Level.WARNING, "recording the data sources of "
+                        + sub.application().number() + " failed", ar.cause());
+                  }
+                  return Future.succeededFuture(sub);
+                }));
   }
 
   /**
@@ -460,8 +472,23 @@ public final class ApplicationService {
         applicantGiven, Optional.empty(), new JsonArray());
     return matters.getForSubmission(matterCode).compose(detail -> applicant(caller, probe, locale)
         .compose(applicant -> checker.prefill(detail.form().orElseThrow(), applicant.json())
-            .map(data -> new JsonObject().put("matterCode", matterCode)
-                .put("formVersion", detail.form().orElseThrow().version()).put("data", data))));
+            // Kept (hashes, not values) so the case can record which submitted fields came from where.
+            .compose(filled -> store.offerPrefill(caller.scopeKey(), matterCode, filled.getJsonObject("data"),
+                    filled.getJsonObject("sources"))
+                .map(new JsonObject().put("matterCode", matterCode)
+                    .put("formVersion", detail.form().orElseThrow().version()).put("data", filled.getJsonObject("data"))
+                    .put("sources", filled.getJsonObject("sources"))))));
+  }
+
+  /**
+   * Where the case's data came from, by top-level field ({@code {handler, source?, via?}}, or handler
+   * {@code applicant} for what was typed): whoever may see the case; 404 otherwise.
+   */
+  public Future<JsonObject> dataSources(Caller caller, String number) {
+    return store.find(caller, number).compose(found -> found.isEmpty()
+        ? Future.failedFuture(new DomainException(ProblemCode.APPLICATION_NOT_FOUND, "application.notFound", number))
+        : store.dataSources(number).map(sources -> new JsonObject().put("number", number)
+            .put("prefilled", !sources.isEmpty()).put("sources", sources)));
   }
 
   /**

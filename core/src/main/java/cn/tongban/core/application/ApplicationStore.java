@@ -728,4 +728,53 @@ public final class ApplicationStore {
             Optional.ofNullable((JsonObject) r.getValue("agency"))));
     return new Stored(a, r.getString("request_hash"));
   }
+
+  // ------------------------------------------------------------------------------ where data came from
+
+  /**
+   * The keyed hash of a form value (canonical JSON of {@code {v: value}}), so an offered value can be told
+   * from what is submitted without keeping the value itself.
+   */
+  String valueHash(Object value) {
+    return personal.index(PersonalData.Kind.ID, cn.tongban.core.json.CanonicalJson.text(
+        new JsonObject().put("v", value)));
+  }
+
+  /**
+   * What the prefill offered a caller for a matter: per field its origin ({@code {handler, source?, via?}})
+   * and the hash of the value; the latest offer replaces the one before.
+   */
+  Future<Void> offerPrefill(String scopeKey, String matterCode, JsonObject data, JsonObject sources) {
+    JsonObject fields = new JsonObject();
+    sources.forEach(e -> fields.put(e.getKey(), ((JsonObject) e.getValue()).copy()
+        .put("hash", valueHash(data.getValue(e.getKey())))));
+    return pool.preparedQuery("insert into prefill_offer (scope_key, matter_code, fields) values ($1, $2, $3)"
+            + " on conflict (scope_key, matter_code) do update set fields = excluded.fields, offered_at = now()")
+        .execute(Tuple.of(scopeKey, matterCode, fields)).mapEmpty();
+  }
+
+  /**
+   * Records, for a new case, where each submitted top-level field came from: the origin the prefill named when
+   * the submitted value is the one it offered (within a day), else the applicant. No offer: nothing recorded.
+   */
+  Future<Void> recordDataSources(String number, String scopeKey, String matterCode, JsonObject data) {
+    JsonObject hashes = new JsonObject();
+    data.forEach(e -> hashes.put(e.getKey(), valueHash(e.getValue())));
+    return pool.preparedQuery("""
+            insert into application_data_source (number, sources)
+            select $1, coalesce(jsonb_object_agg(f.key,
+                     case when o.fields -> f.key ->> 'hash' = f.value #>> '{}' then (o.fields -> f.key) - 'hash'
+                          else jsonb_build_object('handler', 'applicant') end), '{}'::jsonb)
+            from prefill_offer o cross join jsonb_each($2::jsonb) f
+            where o.scope_key = $3 and o.matter_code = $4 and o.offered_at > now() - interval '1 day'
+            group by o.scope_key
+            on conflict (number) do nothing""").execute(Tuple.of(number, hashes, scopeKey, matterCode)).mapEmpty();
+  }
+
+  /** Where a case's data came from, by field; empty when nothing was prefilled. */
+  Future<JsonObject> dataSources(String number) {
+    return pool.preparedQuery("select sources from application_data_source where number = $1")
+        .execute(Tuple.of(number))
+        .map(rows -> rows.size() == 0 ? new JsonObject() : (JsonObject) rows.iterator().next().getValue(0));
+  }
 }

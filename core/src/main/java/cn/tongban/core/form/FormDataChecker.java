@@ -24,9 +24,12 @@ public final class FormDataChecker {
     this.plugins = plugins;
   }
 
-  /** What the form's handlers can fill in for this applicant before they type anything. */
+  /**
+   * What the form's handlers can fill in for this applicant before they type anything: {@code {data,
+   * sources}}, sources saying where each field came from ({@link PluginHost#prefillWithSources}).
+   */
   public Future<JsonObject> prefill(FormVersion form, JsonObject applicant) {
-    return plugins.prefill(form.matterCode() + "@" + form.version(), form.handlers(),
+    return plugins.prefillWithSources(form.matterCode() + "@" + form.version(), form.handlers(),
         PluginHost.view(Optional.empty(), form.matterCode(), form.version(), new JsonObject(), applicant, "DRAFT"));
   }
 

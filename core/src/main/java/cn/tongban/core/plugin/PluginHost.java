@@ -329,19 +329,41 @@ public final class PluginHost {
 
   /** What the prefill hooks of a form version's handlers know, merged (later handlers win on a clash). */
   public Future<JsonObject> prefill(String cacheKey, JsonArray bindings, CaseView draft) {
+    return prefillWithSources(cacheKey, bindings, draft).map(p -> p.getJsonObject("data"));
+  }
+
+  /**
+   * As {@link #prefill}, with where each filled top-level field came from: {@code {data, sources: {field:
+   * {handler, source?, via?}}}} — the handler's id, the shared-data source it names, and {@code via} the live
+   * adapter's id or {@code dataset} (the department's imported dataset).
+   */
+  public Future<JsonObject> prefillWithSources(String cacheKey, JsonArray bindings, CaseView draft) {
     return bound(cacheKey, bindings).compose(bound -> {
       List<Future<JsonObject>> runs = new ArrayList<>();
       for (FormHandler h : bound) {
         runs.add(h.prefill(context(), draft).timeout(HOOK_TIMEOUT_MS, TimeUnit.MILLISECONDS));
       }
       return Future.all(runs).recover(e -> Future.failedFuture(
-          new DomainException(ProblemCode.DEPENDENCY_UNAVAILABLE, "dependency.down", "form handler")));
-    }).map(all -> {
-      JsonObject merged = new JsonObject();
-      for (int i = 0; i < all.size(); i++) {
-        merged.mergeIn(all.<JsonObject>resultAt(i));
-      }
-      return merged;
+          new DomainException(ProblemCode.DEPENDENCY_UNAVAILABLE, "dependency.down", "form handler")))
+          .map(all -> {
+            JsonObject merged = new JsonObject();
+            JsonObject sources = new JsonObject();
+            for (int i = 0; i < all.size(); i++) {
+              JsonObject filled = all.<JsonObject>resultAt(i);
+              merged.mergeIn(filled);
+              FormHandler h = bound.get(i);
+              String handler = bindings.getJsonObject(i).getString("id");
+              for (String field : filled.fieldNames()) {
+                JsonObject from = new JsonObject().put("handler", handler);
+                h.sourceOf(field).ifPresent(source -> {
+                  DataSharingAdapter adapter = adapters.get(source);
+                  from.put("source", source).put("via", adapter != null && adapter.live() ? adapter.id() : "dataset");
+                });
+                sources.put(field, from);
+              }
+            }
+            return new JsonObject().put("data", merged).put("sources", sources);
+          });
     });
   }
 
@@ -417,7 +439,7 @@ public final class PluginHost {
 
       public Future<Optional<JsonObject>> sharedData(String source, String subjectKey) {
         DataSharingAdapter adapter = adapters.get(source);
-        if (adapter != null) {
+        if (adapter != null && adapter.live()) {
           return adapter.lookup(this, source, subjectKey);
         }
         return importedRecord(source, subjectKey);

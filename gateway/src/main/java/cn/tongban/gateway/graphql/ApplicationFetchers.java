@@ -70,7 +70,9 @@ final class ApplicationFetchers {
           });
         }))
         .type("Application", t -> t.dataFetcher("steps", env -> platform.lifecycle()
-            .steps(caller(env), ((JsonObject) env.getSource()).getString("number"))))
+                .steps(caller(env), ((JsonObject) env.getSource()).getString("number")))
+            .dataFetcher("dataSources", env -> platform.applications()
+                .dataSources(caller(env), ((JsonObject) env.getSource()).getString("number"))))
         .type("Mutation", t -> t
             .dataFetcher("submitApplication", submit(platform))
             .dataFetcher("actOnApplication", env -> {

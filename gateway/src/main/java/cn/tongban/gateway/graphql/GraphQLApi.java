@@ -52,6 +52,7 @@ public final class GraphQLApi {
     SameCityFetchers.wire(builder, platform);
     RatingFetchers.wire(builder, platform);
     DisclosureFetchers.wire(builder, platform);
+    ReminderFetchers.wire(builder, platform);
     WorkOrderFetchers.wire(builder, platform);
     MonitoringFetchers.wire(builder, platform);
     HallFetchers.wire(builder, vertx, platform);

@@ -104,6 +104,10 @@ final class ApplicationOperations {
     Rest.replyArray(rc, lifecycle.steps(caller, Rest.path(rc, "number")));
   }
 
+  void getApplicationDataSources(RoutingContext rc) {
+    Rest.reply(rc, applications.dataSources(RequestContext.requireCaller(rc), Rest.path(rc, "number")), 200);
+  }
+
   void getCorrectionNotice(RoutingContext rc) {
     printable(rc, lifecycle.correctionNotice(RequestContext.requireCaller(rc), Rest.path(rc, "number")),
         CorrectionNotice::html, CorrectionNotice::pdf, "correction-notice.pdf");

@@ -112,6 +112,7 @@ public final class RestApi {
     operations.put("listReusableMaterials", applications::listReusableMaterials);
     operations.put("actOnApplication", applications::actOnApplication);
     operations.put("listCaseSteps", applications::listCaseSteps);
+    operations.put("getApplicationDataSources", applications::getApplicationDataSources);
     operations.put("getProgress", applications::getProgress);
     operations.put("getCorrectionNotice", applications::getCorrectionNotice);
     operations.put("getIntakeNotice", applications::getIntakeNotice);
@@ -172,6 +173,12 @@ public final class RestApi {
     operations.put("listAccountability", monitoring::listAccountability);
     operations.put("explainAccountability", monitoring::explainAccountability);
     operations.put("closeAccountability", monitoring::closeAccountability);
+    ReminderOperations reminders = new ReminderOperations(platform.reminders());
+    operations.put("listReminderRules", reminders::listReminderRules);
+    operations.put("putReminderRule", reminders::putReminderRule);
+    operations.put("listMyReminders", reminders::listMyReminders);
+    operations.put("listMyReminderTopics", reminders::listMyReminderTopics);
+    operations.put("setReminderOptOut", reminders::setReminderOptOut);
     WorkOrderOperations workOrders = new WorkOrderOperations(platform.workOrders());
     operations.put("createWorkOrder", workOrders::createWorkOrder);
     operations.put("actOnWorkOrder", workOrders::actOnWorkOrder);

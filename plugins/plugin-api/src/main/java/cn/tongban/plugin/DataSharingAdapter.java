@@ -46,6 +46,14 @@ public interface DataSharingAdapter extends Plugin {
     return Future.succeededFuture();
   }
 
+  /**
+   * Whether the adapter answers now (read on every lookup). False, e.g. when the settings configure no
+   * endpoint, lets the department's imported dataset answer the adapter's sources as if it were not installed.
+   */
+  default boolean live() {
+    return true;
+  }
+
   /** The source's record of the subject, or empty; a failure is a failure of the lookup, not "no record". */
   Future<Optional<JsonObject>> lookup(HandlerContext context, String source, String subjectKey);
 }

@@ -19,6 +19,15 @@ public interface FormHandler {
     return Future.succeededFuture(new JsonObject());
   }
 
+  /**
+   * Where the value {@link #prefill} put in top-level field {@code field} came from, e.g. the shared-data
+   * source {@code gongan-population}; the case records it (which data came from where). Empty: the handler
+   * itself is the source (the applicant's profile, an e-licence).
+   */
+  default java.util.Optional<String> sourceOf(String field) {
+    return java.util.Optional.empty();
+  }
+
   /** Adds a violation, with a JSON pointer into the form data, for everything wrong. */
   default Future<Void> validate(HandlerContext context, CaseView view, Violations violations) {
     return Future.succeededFuture();

@@ -11,15 +11,21 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 /**
  * {@code data-sharing} (数据共享, 国务院令第716号): fills form fields from what a department already holds on
  * the applicant, so it is not asked for again. Each lookup names the source (e.g. {@code gongan-population},
  * {@code scjg-enterprise}), which applicant item keys the record ({@code idNumber} or {@code creditCode}),
  * and which item of the record fills which top-level field. A source with no record of the applicant fills
- * nothing; the applicant then types it in as before.
+ * nothing; the applicant then types it in as before. So does a source that fails or answers late (a live
+ * adapter's department down, a wrong answer): a department never keeps an applicant from applying.
  */
 public final class DataSharingPrefillFactory implements FormHandlerFactory {
+  private static final Logger LOG = Logger.getLogger(DataSharingPrefillFactory.class.getName());
+  /** Under the host's 3 s for a whole prefill hook, so the other lookups' answers still arrive. */
+  static final long LOOKUP_TIMEOUT_MS = 2_500;
 
   @Override
   public String id() {
@@ -46,6 +52,19 @@ public final class DataSharingPrefillFactory implements FormHandlerFactory {
     JsonArray lookups = config.getJsonArray("lookups");
     return new FormHandler() {
       @Override
+      public Optional<String> sourceOf(String field) {
+        // The last lookup filling the field wins the merge below, so it is the one that names the source.
+        Optional<String> source = Optional.empty();
+        for (int i = 0; i < lookups.size(); i++) {
+          JsonObject lookup = lookups.getJsonObject(i);
+          if (lookup.getJsonObject("fields").stream().anyMatch(e -> ("/" + field).equals(e.getValue()))) {
+            source = Optional.of(lookup.getString("source"));
+          }
+        }
+        return source;
+      }
+
+      @Override
       public Future<JsonObject> prefill(HandlerContext context, CaseView draft) {
         JsonObject applicant = draft.applicant();
         List<Future<JsonObject>> parts = new ArrayList<>();
@@ -53,8 +72,14 @@ public final class DataSharingPrefillFactory implements FormHandlerFactory {
           JsonObject lookup = lookups.getJsonObject(i);
           String key = applicant.getString(lookup.getString("by"));
           if (key != null && !key.isBlank()) {
-            parts.add(context.sharedData(lookup.getString("source"), key)
-                .map(record -> fill(lookup.getJsonObject("fields"), record)));
+            String source = lookup.getString("source");
+            parts.add(context.sharedData(source, key)
+                .timeout(LOOKUP_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                .map(record -> fill(lookup.getJsonObject("fields"), record))
+                .recover(e -> {
+                  LOG.warning(() -> "shared data from " + source + " unavailable for prefill: " + e.getMessage());
+                  return Future.succeededFuture(new JsonObject());
+                }));
           }
         }
         return Future.all(parts).map(all -> {

@@ -15,6 +15,9 @@ import java.util.Optional;
  * {@code notification}: tells the applicant of each status change by SMS or WeChat template message
  * through the HTTP gateway at {@code TONGBAN_NOTIFY_URL} (a POST of {@code {eventId, phone, template,
  * text, params}}), in Chinese. Events without a template, or applicants without a phone, are skipped.
+ * 主动提醒 ({@code ReminderDue}, no case behind it) go to the citizen's account instead: {@code {eventId,
+ * accountId, template, text, params: {title, link, matterCode}}}; the gateway reaches the account by SMS or
+ * mini-program message (the outbox holds no phone number: its rows are not sealed).
  */
 public final class NotificationFactory implements EventSinkFactory {
   /** The Chinese text of each event that is worth telling the applicant about. */
@@ -67,6 +70,15 @@ public final class NotificationFactory implements EventSinkFactory {
         .map(t -> t.replace("{number}", number).replace("{matter}", matter));
   }
 
+  /** What the gateway receives for a reminder: the account to reach, the text and the link to the form. */
+  static JsonObject reminder(JsonObject event) {
+    JsonObject p = event.getJsonObject("payload", new JsonObject());
+    return new JsonObject().put("eventId", event.getString("id")).put("accountId", p.getString("accountId"))
+        .put("template", "ReminderDue").put("text", p.getString("text"))
+        .put("params", new JsonObject().put("title", p.getString("title")).put("link", p.getString("link"))
+            .put("matterCode", p.getString("matterCode")));
+  }
+
   private static final class Sink implements EventSink {
     private final JsonPost target;
 
@@ -76,6 +88,9 @@ public final class NotificationFactory implements EventSinkFactory {
 
     @Override
     public Future<Void> deliver(HandlerContext context, JsonObject event, Optional<CaseView> view) {
+      if ("ReminderDue".equals(event.getString("type"))) {
+        return target.send(context.vertx(), reminder(event));
+      }
       JsonObject recipient = event.getJsonObject("recipient");
       if (view.isEmpty() && recipient != null && recipient.getString("phone") != null) {
         JsonObject payload = event.getJsonObject("payload", new JsonObject());
