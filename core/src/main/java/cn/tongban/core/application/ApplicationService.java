@@ -38,8 +38,6 @@ import java.util.Set;
 
 /** 办件: submitting an application, and reading the cases a caller may see. */
 public final class ApplicationService {
-  private static final java.util.logging.Logger LOG =
-      java.util.logging.Logger.getLogger(ApplicationService.class.getName());
   // 查询码 alphabet: no 0/O, 1/I/L, so it can be read out over the phone.
   private static final char[] QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ".toCharArray();
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -111,17 +109,7 @@ public final class ApplicationService {
     // Not stored, and no earlier case with the key: the intake changed at every attempt (forms published
     // one after another while this was submitted). Nothing was stored; the applicant may simply submit again.
     return answered.recover(failure -> Future.failedFuture(failure instanceof KeyUsedBefore
-            ? new DomainException(ProblemCode.STALE_VERSION, "application.intakeChanged") : failure))
-        .compose(sub -> sub.replayed() ? Future.succeededFuture(sub)
-            // After the commit, and never failing the submission: the record of where its data came from.
-            : store.recordDataSources(sub.application().number(), caller.scopeKey(), cmd.matterCode(), cmd.data())
-                .transform(ar -> {
-                  if (ar.failed()) {
-                    LOG.log(java.util.logging.Level.WARNING, "recording the data sources of "
-                        + sub.application().number() + " failed", ar.cause());
-                  }
-                  return Future.succeededFuture(sub);
-                }));
+            ? new DomainException(ProblemCode.STALE_VERSION, "application.intakeChanged") : failure));
   }
 
   /**
