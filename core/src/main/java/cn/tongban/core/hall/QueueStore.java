@@ -70,7 +70,8 @@ final class QueueStore {
               select id from hall_ticket
               where hall_code = $1 and day = $2 and status = 'WAITING' and (window_code is null or window_code = $3)
               order by (window_code is not null) desc, (priority_from is not null and priority_from <= $4) desc,
-                       (booked_window is not distinct from $3) desc, taken_at, number
+                       (priority_from is not null and priority_from <= $4 and booked_window is not null
+                        and booked_window = $3) desc, taken_at, number
               limit 1 for update skip locked
             )
             update hall_ticket t set status = 'CALLED', window_code = $3, called_at = $4, called_by = $5
