@@ -68,6 +68,8 @@ class HallBrowserTest {
       // Each window of the city hall offers its own slots, under its sign.
       assertTrue(phone.find("#slots").getText().contains("w02 综合受理窗口2"), phone.find("#slots").getText());
       phone.shot("slots-of-the-day");
+      see(phone, "section.slot-window[data-window='w02'] h4");
+      phone.shot("slots-of-window-2");
       phone.click("button.slot[data-start='2026-09-28T10:00:00+08:00'][data-window='w02']");
       String booked = phone.waitForText("#booking-result", "预约成功");
       assertTrue(booked.contains("10:00–10:30") && booked.contains("w02 综合受理窗口2"), booked);
