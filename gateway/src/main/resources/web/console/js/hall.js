@@ -82,7 +82,7 @@ function desk(view, hallCode, windows) {
     const done = ticket.status !== 'CALLED';
     fill(current, message || null, h('div', { class: 'ticket' },
       h('strong', { class: 'ticket-number', id: 'called-number' }, ticket.number),
-      h('span', {}, ticket.booked ? `预约号（${time(ticket.slotStartsAt)} 时段）` : '现场取号'),
+      h('span', {}, ticket.booked ? `预约号（${time(ticket.slotStartsAt)} 时段）${ticket.bookedWindow ? `，预约窗口 ${ticket.bookedWindow}` : ''}` : '现场取号'),
       ticket.matterName ? h('span', { class: 'muted' }, ticket.matterName) : null),
     facts([['取号时间', time(ticket.takenAt)], ['叫号时间', time(ticket.calledAt)], ['等候', minutes(ticket.waitSeconds)],
       ['办理用时', minutes(ticket.serviceSeconds)], ['办件编号', ticket.applicationNumber || '']]),

@@ -82,12 +82,21 @@ async function start() {
         }
         return;
       }
-      mount(slots, h('ul', { class: 'slot-list' }, d.slots.map((s) => h('li', {},
-        h('button', { type: 'button', class: `slot${s.bookable ? '' : ' full'}`, disabled: !s.bookable,
-          dataset: { start: s.startsAt }, onclick: () => book(s) },
-        h('strong', {}, `${time(s.startsAt)}–${time(s.endsAt)}`),
-        PERIOD[s.period] ? h('span', { class: 'badge' }, PERIOD[s.period]) : null,
-        h('span', { class: 'muted' }, s.bookable ? `余 ${s.available} 个` : (s.available ? '已过' : '已约满')))))));
+      // Each window serving the matter has slots of its own (its hours, its places): one list per window.
+      const windows = [];
+      for (const s of d.slots) {
+        const w = windows.find((x) => x.code === s.windowCode);
+        if (w) w.slots.push(s); else windows.push({ code: s.windowCode, name: s.windowName, slots: [s] });
+      }
+      mount(slots, ...windows.map((w) => h('section', { class: 'slot-window', dataset: { window: w.code || '' } },
+        h('h4', {}, w.code ? `${w.code} ${w.name}` : '全厅'),
+        h('ul', { class: 'slot-list' }, w.slots.map((s) => h('li', {},
+          h('button', { type: 'button', class: `slot${s.bookable ? '' : ' full'}`, disabled: !s.bookable,
+            dataset: { start: s.startsAt, window: s.windowCode || '' }, onclick: () => book(s),
+            'aria-label': `${w.name || '全厅'} ${time(s.startsAt)}–${time(s.endsAt)} ${s.bookable ? `余 ${s.available} 个` : '不可预约'}` },
+          h('strong', {}, `${time(s.startsAt)}–${time(s.endsAt)}`),
+          PERIOD[s.period] ? h('span', { class: 'badge' }, PERIOD[s.period]) : null,
+          h('span', { class: 'muted' }, s.bookable ? `余 ${s.available} 个` : (s.available ? '已过' : '已约满')))))))));
     } catch (e) {
       mount(slots, errorBox(e));
     }
@@ -96,8 +105,8 @@ async function start() {
   async function book(s) {
     mount(result);
     try {
-      const a = await post('/api/v1/appointments', { hallCode: hall.value, matterCode: matter.value, startsAt: s.startsAt });
-      mount(result, notice(`预约成功：${a.hallName}，${day(a.startsAt)} ${time(a.startsAt)}–${time(a.endsAt)}，预约号 ${a.number}`));
+      const a = await post('/api/v1/appointments', { hallCode: hall.value, matterCode: matter.value, startsAt: s.startsAt, windowCode: s.windowCode });
+      mount(result, notice(`预约成功：${a.hallName}${a.windowName ? ` ${a.windowCode} ${a.windowName}` : ''}，${day(a.startsAt)} ${time(a.startsAt)}–${time(a.endsAt)}，预约号 ${a.number}`));
       showSlots();
       showMine();
     } catch (e) {
@@ -111,7 +120,7 @@ async function start() {
       const t = await post(`/api/v1/halls/${encodeURIComponent(a.hallCode)}/tickets`, { appointmentNumber: a.number });
       // Shown above the list, which is drawn again (the booking is now 已取号).
       mount(ticketBox, h('div', { class: 'ticket', role: 'status' }, h('span', { class: 'muted' }, `${a.hallName} 排队号`),
-        h('strong', { class: 'ticket-number', id: 'ticket-number' }, t.number), h('span', {}, '请留意叫号屏，预约号在预约时段内优先叫号。')));
+        h('strong', { class: 'ticket-number', id: 'ticket-number' }, t.number), h('span', {}, `请留意叫号屏，预约号在预约时段内优先叫号${a.windowCode ? `，优先由 ${a.windowCode} ${a.windowName} 办理` : ''}。`)));
       showMine();
     } catch (e) {
       mount(box, errorBox(e));
@@ -126,7 +135,8 @@ async function start() {
       mount(mine, h('ul', { class: 'plain appointments' }, open.map((a) => {
         const box = h('div', {});
         return h('li', { class: 'panel', dataset: { number: a.number } },
-          facts([['事项', a.matterName], ['大厅', a.hallName], ['时间', `${day(a.startsAt)} ${time(a.startsAt)}–${time(a.endsAt)}`],
+          facts([['事项', a.matterName], ['大厅', a.hallName], ...(a.windowCode ? [['窗口', `${a.windowCode} ${a.windowName}`]] : []),
+            ['时间', `${day(a.startsAt)} ${time(a.startsAt)}–${time(a.endsAt)}`],
             ['预约号', a.number], ['状态', STATUS[a.status] || a.status]]),
           a.status === 'BOOKED' ? h('div', { class: 'actions' },
             // Numbers are taken at the hall on the booking's day; the platform says so when it is not that day.

@@ -58,16 +58,34 @@ class HallAppointmentTest {
     return new JsonObject().put("from", from).put("to", to).put("kind", kind);
   }
 
+  /** The day's slots of window w01 (the city hall has two comprehensive windows, each with slots of its own). */
   private static JsonObject slots(String date, String matter) throws Exception {
+    return slots(date, matter, "w01");
+  }
+
+  private static JsonObject slots(String date, String matter, String window) throws Exception {
     HttpResponse<String> r = gateway.send("GET", "/api/v1/halls/" + HALL + "/slots?matterCode=" + matter + "&date="
         + date, null);
     assertEquals(200, r.statusCode(), r.body());
-    return new JsonObject(r.body());
+    JsonObject all = new JsonObject(r.body());
+    return all.put("slots", new JsonArray(all.getJsonArray("slots").stream().map(JsonObject.class::cast)
+        .filter(s -> window.equals(s.getString("windowCode"))).toList()));
   }
 
+  private static JsonObject slotAt(String date, String matter, String window, String startsAt) throws Exception {
+    return slots(date, matter, window).getJsonArray("slots").stream().map(JsonObject.class::cast)
+        .filter(s -> s.getString("startsAt").equals(startsAt)).findFirst().orElseThrow();
+  }
+
+  /** Books without naming a window, as clients before per-window slots did: the service picks one. */
   private static HttpResponse<String> book(String token, String matter, String startsAt) throws Exception {
+    return book(token, matter, startsAt, null);
+  }
+
+  private static HttpResponse<String> book(String token, String matter, String startsAt, String window)
+      throws Exception {
     return gateway.send("POST", "/api/v1/appointments", new JsonObject().put("hallCode", HALL)
-            .put("matterCode", matter).put("startsAt", startsAt).encode(),
+            .put("matterCode", matter).put("startsAt", startsAt).put("windowCode", window).encode(),
         "Authorization", "Bearer " + token, "Content-Type", "application/json");
   }
 
@@ -233,9 +251,9 @@ class HallAppointmentTest {
   void twoApplicantsBookingTheLastPlaceAtOnceOnlyOneGetsIt() throws Exception {
     CLOCK.set("2026-09-28T08:00:00");
     String slot = "2026-10-09T16:00:00+08:00";
-    // Two of the three places go first; then eight people try for the last one at the same moment.
-    assertEquals(201, book(newCitizen(), MATTER, slot).statusCode());
-    assertEquals(201, book(newCitizen(), MATTER, slot).statusCode());
+    // Two of the three places of window w01's slot go first; then eight people try for its last one at once.
+    assertEquals(201, book(newCitizen(), MATTER, slot, "w01").statusCode());
+    assertEquals(201, book(newCitizen(), MATTER, slot, "w01").statusCode());
     List<String> tokens = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       tokens.add(newCitizen());
@@ -247,7 +265,7 @@ class HallAppointmentTest {
       for (String t : tokens) {
         answers.add(pool.submit(() -> {
           go.await();
-          return book(t, MATTER, slot);
+          return book(t, MATTER, slot, "w01");
         }));
       }
       go.countDown();
@@ -268,12 +286,91 @@ class HallAppointmentTest {
     } finally {
       pool.shutdownNow();
     }
-    JsonObject last = slots("2026-10-09", MATTER).getJsonArray("slots").stream().map(JsonObject.class::cast)
-        .filter(s -> s.getString("startsAt").equals(slot)).findFirst().orElseThrow();
+    JsonObject last = slotAt("2026-10-09", MATTER, "w01", slot);
     assertEquals(3, last.getInteger("booked"));
     assertFalse(last.getBoolean("bookable"));
+    assertEquals(3, slotAt("2026-10-09", MATTER, "w02", slot).getInteger("available"), "the other window's untouched");
     assertEquals(3L, gateway.count("select count(*) from appointment where status = 'BOOKED'"
-        + " and starts_at = '" + slot + "'"));
+        + " and starts_at = '" + slot + "' and window_code = 'w01'"));
+
+    // Eight more at once naming no window (older clients): the service gives them w02's three places, the rest
+    // are full — w01's full slot is never overbooked.
+    List<String> more = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      more.add(newCitizen());
+    }
+    ExecutorService again = Executors.newFixedThreadPool(more.size());
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+      for (String t : more) {
+        answers.add(again.submit(() -> {
+          go.await();
+          return book(t, MATTER, slot);
+        }));
+      }
+      go.countDown();
+      int won = 0;
+      for (Future<HttpResponse<String>> f : answers) {
+        HttpResponse<String> r = f.get();
+        if (r.statusCode() == 201) {
+          assertEquals("w02", new JsonObject(r.body()).getString("windowCode"), r.body());
+          won++;
+        } else {
+          assertEquals(List.of("/startsAt:full"), pointers(r));
+        }
+      }
+      assertEquals(3, won, "w02's three places, no more");
+    } finally {
+      again.shutdownNow();
+    }
+    assertEquals(3, slotAt("2026-10-09", MATTER, "w01", slot).getInteger("booked"));
+    assertEquals(3, slotAt("2026-10-09", MATTER, "w02", slot).getInteger("booked"));
+  }
+
+  @Test
+  void eachWindowOffersItsOwnSlotsInItsOwnHoursWithItsOwnPlaces() throws Exception {
+    CLOCK.set("2026-09-28T08:00:00");
+    String admin = gateway.token("admin");
+    JsonObject mornings = new JsonObject().put("hours", new JsonObject()
+        .put("WORKDAY", new JsonArray().add(period("09:00", "12:00", "REGULAR")))).put("capacity", 1);
+    assertEquals(200, gateway.send("PUT", "/api/v1/halls/" + HALL + "/windows/w02/hours", mornings.encode(),
+        "Authorization", "Bearer " + admin, "Content-Type", "application/json").statusCode());
+    try {
+      JsonObject w02 = slots("2026-10-13", MATTER, "w02");
+      assertEquals(3, w02.getJsonArray("slots").size(), "w02 only in its mornings");
+      assertEquals("综合受理窗口2", w02.getJsonArray("slots").getJsonObject(0).getString("windowName"));
+      assertEquals(1, w02.getJsonArray("slots").getJsonObject(0).getInteger("capacity"), "its own places");
+      assertEquals(9, slots("2026-10-13", MATTER, "w01").getJsonArray("slots").size(), "w01 keeps the hall's");
+      assertEquals(3, slotAt("2026-10-13", MATTER, "w01", "2026-10-13T09:00:00+08:00").getInteger("capacity"));
+
+      String citizen = newCitizen();
+      HttpResponse<String> atW02 = book(citizen, MATTER, "2026-10-13T10:00:00+08:00", "w02");
+      assertEquals(201, atW02.statusCode(), atW02.body());
+      assertEquals("w02", new JsonObject(atW02.body()).getString("windowCode"));
+      assertEquals("综合受理窗口2", new JsonObject(atW02.body()).getString("windowName"));
+      assertEquals(0, slotAt("2026-10-13", MATTER, "w02", "2026-10-13T10:00:00+08:00").getInteger("available"));
+      assertEquals(List.of("/startsAt:full"), pointers(book(newCitizen(), MATTER, "2026-10-13T10:00:00+08:00",
+          "w02")));
+      assertEquals(List.of("/startsAt:outsideHours"), pointers(book(citizen, MATTER, "2026-10-13T14:00:00+08:00",
+          "w02")), "w02 has no afternoon");
+      assertEquals(List.of("/windowCode:window"), pointers(book(citizen, MATTER, "2026-10-13T10:00:00+08:00",
+          "w99")));
+      // Changing moves the booking to another window's slot; the place at w02 is free again.
+      HttpResponse<String> moved = post(citizen, "/api/v1/appointments/" + new JsonObject(atW02.body())
+          .getString("number") + "/change", new JsonObject().put("startsAt", "2026-10-13T14:00:00+08:00"));
+      assertEquals(200, moved.statusCode(), moved.body());
+      assertEquals("w01", new JsonObject(moved.body()).getString("windowCode"));
+      assertEquals(1, slotAt("2026-10-13", MATTER, "w02", "2026-10-13T10:00:00+08:00").getInteger("available"));
+      HttpResponse<String> badCapacity = gateway.send("PUT", "/api/v1/halls/" + HALL + "/windows/w02/hours",
+          new JsonObject().put("hours", (Object) null).put("capacity", 0).encode(),
+          "Authorization", "Bearer " + admin, "Content-Type", "application/json");
+      assertEquals(List.of("/capacity:range"), pointers(badCapacity));
+    } finally {
+      assertEquals(200, gateway.send("PUT", "/api/v1/halls/" + HALL + "/windows/w02/hours",
+          new JsonObject().put("hours", (Object) null).encode(),
+          "Authorization", "Bearer " + admin, "Content-Type", "application/json").statusCode());
+    }
   }
 
   @Test
@@ -290,7 +387,9 @@ class HallAppointmentTest {
     HttpResponse<String> s = gateway.send("POST", "/graphql", new JsonObject()
         .put("query", "query { hallSlots(hallCode: \"" + HALL + "\", matterCode: \"" + MATTER
             + "\", date: \"2026-10-12\") }").encode(), "Content-Type", "application/json");
-    JsonArray slots = new JsonObject(s.body()).getJsonObject("data").getJsonObject("hallSlots").getJsonArray("slots");
+    JsonArray slots = new JsonArray(new JsonObject(s.body()).getJsonObject("data").getJsonObject("hallSlots")
+        .getJsonArray("slots").stream().map(JsonObject.class::cast).filter(x -> "w01".equals(x.getString("windowCode")))
+        .toList());
     assertEquals(1, slots.getJsonObject(5).getInteger("booked"), s.body());
     HttpResponse<String> full = gateway.send("POST", "/graphql", new JsonObject()
         .put("query", "mutation($i: JSON!) { bookAppointment(input: $i) }")

@@ -65,11 +65,16 @@ class HallBrowserTest {
       phone.script("const d = document.getElementById('date'); d.value = '2026-09-28';"
           + " d.dispatchEvent(new Event('change'));");
       phone.waitForText("#slots", "10:00–10:30");
+      // Each window of the city hall offers its own slots, under its sign.
+      assertTrue(phone.find("#slots").getText().contains("w02 综合受理窗口2"), phone.find("#slots").getText());
       phone.shot("slots-of-the-day");
-      phone.click("button.slot[data-start='2026-09-28T10:00:00+08:00']");
+      see(phone, "section.slot-window[data-window='w02'] h4");
+      phone.shot("slots-of-window-2");
+      phone.click("button.slot[data-start='2026-09-28T10:00:00+08:00'][data-window='w02']");
       String booked = phone.waitForText("#booking-result", "预约成功");
-      assertTrue(booked.contains("10:00–10:30"), booked);
-      phone.waitForText("#my-appointments", "已预约");
+      assertTrue(booked.contains("10:00–10:30") && booked.contains("w02 综合受理窗口2"), booked);
+      assertTrue(phone.waitForText("#my-appointments", "已预约").contains("w02 综合受理窗口2"),
+          "the booking shows its window");
       see(phone, "#booking-result");
       phone.shot("booked");
 
@@ -108,7 +113,8 @@ class HallBrowserTest {
       clerk.shot("desk");
       clerk.click("#call-next");
       clerk.waitForText("#called-number", ticket);
-      assertTrue(clerk.find("#current-ticket").getText().contains("预约号（10:00 时段）"));
+      assertTrue(clerk.find("#current-ticket").getText().contains("预约号（10:00 时段），预约窗口 w02"),
+          clerk.find("#current-ticket").getText());
       clerk.shot("called");
 
       clerk.type("#pre-search", CITIZEN_ID);

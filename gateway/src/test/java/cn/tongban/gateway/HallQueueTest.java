@@ -150,6 +150,32 @@ class HallQueueTest {
   }
 
   @Test
+  void aBookedNumberPrefersItsBookingsWindowButDoesNotWaitForIt() throws Exception {
+    CLOCK.set("2026-10-12T08:00:00");
+    List<String> bookings = new java.util.ArrayList<>();
+    for (String window : List.of("w01", "w02")) {
+      JsonObject a = ok(gateway.post("citizen", "/api/v1/appointments", new JsonObject().put("hallCode", HALL)
+          .put("matterCode", MATTER).put("startsAt", "2026-10-12T10:00:00+08:00").put("windowCode", window)), 201);
+      assertEquals(window, a.getString("windowCode"));
+      bookings.add(a.getString("number"));
+    }
+    CLOCK.set("2026-10-12T09:30:00");
+    JsonObject atW01 = take("citizen", new JsonObject().put("appointmentNumber", bookings.get(0)));
+    CLOCK.set("2026-10-12T09:31:00");
+    JsonObject atW02 = take("citizen", new JsonObject().put("appointmentNumber", bookings.get(1)));
+    assertEquals("w02", atW02.getString("bookedWindow"));
+    CLOCK.set("2026-10-12T10:02:00");
+    assertEquals(atW02.getString("number"), called("w02"), "w02 calls its own booking first, though taken later");
+    assertEquals(atW01.getString("number"), called("w02"), "a free window does not leave w01's booking waiting");
+    assertNull(call("w01").getValue("ticket"));
+    for (String number : List.of(atW01.getString("number"), atW02.getString("number"))) {
+      ok(gateway.post("clerk", "/api/v1/halls/" + HALL + "/tickets/" + number + "/finish",
+          new JsonObject().put("outcome", "SERVED")), 200);
+    }
+    CLOCK.set("2026-09-28T08:00:00");
+  }
+
+  @Test
   void aNumberIsCalledToOneWindowOnlyUnderParallelCalls() throws Exception {
     CLOCK.set("2026-09-29T09:00:00");
     drain();

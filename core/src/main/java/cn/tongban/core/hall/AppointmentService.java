@@ -73,8 +73,10 @@ public final class AppointmentService {
   }
 
   /**
-   * Sets the hours of one window where they differ from its hall's (administrators): {hours: {WORKDAY, SATURDAY}}
-   * as for the hall; {hours: null} lets the window keep the hall's again. Numbers are called to it only in them.
+   * Sets the hours and places of one window where they differ from its hall's (administrators): {hours:
+   * {WORKDAY, SATURDAY}, capacity?} — hours as for the hall, {hours: null} to keep the hall's; capacity the
+   * places of each of its appointment slots, absent or null for the hall's. Numbers are called to it, and its
+   * slots offered, only in its hours.
    */
   public Future<JsonObject> putWindowHours(Caller caller, String hall, String window, JsonObject body,
       Locale locale) {
@@ -83,16 +85,22 @@ public final class AppointmentService {
       JsonObject own = body.getValue("hours") == null ? null
           : HallHours.parse(hall, new JsonObject().put("hours", body.getValue("hours")), violations, locale).toJson()
               .getJsonObject("hours");
+      Object cap = body.getValue("capacity");
+      Integer capacity = cap instanceof Number n && n.doubleValue() == n.intValue() ? Integer.valueOf(n.intValue()) : null;
+      if (cap != null && (capacity == null || capacity < 1 || capacity > 1000)) {
+        violations.add(new Violation("/capacity", "range", Messages.get(locale, "violation.minimum", "capacity", 1)));
+      }
       if (!violations.isEmpty()) {
         return invalid(violations);
       }
       return store.pool().withTransaction(tx -> store.putWindowHours(tx, hall, window, own)
           .compose(found -> !found ? Future.failedFuture(new DomainException(ProblemCode.NOT_FOUND,
                   "hall.windowNotFound", window))
-              : AuditLog.record(tx, caller.scopeKey(), "hall.windowHours", "hall", hall + "/" + window,
-                  new JsonObject().put("hours", own))))
+              : store.putWindowCapacity(tx, hall, window, capacity)
+                  .compose(x -> AuditLog.record(tx, caller.scopeKey(), "hall.windowHours", "hall", hall + "/" + window,
+                      new JsonObject().put("hours", own).put("capacity", capacity)))))
           .map(x -> new JsonObject().put("hallCode", hall).put("windowCode", window).put("hours", own)
-              .put("custom", own != null));
+              .put("custom", own != null).put("capacity", capacity));
     });
   }
 
@@ -117,9 +125,40 @@ public final class AppointmentService {
     });
   }
 
+  /** One window's slot of a day: the window (null: a hall-wide slot), its places, the slot and its start. */
+  record WindowSlot(String windowCode, String windowName, int capacity, HallHours.Slot slot, OffsetDateTime start) {
+  }
+
   /**
-   * The slots of a hall for a matter on a day (public): start, end, period, places and places left; none on a
-   * day the hall is closed. 404 for an unknown hall or matter, 400 for a malformed date.
+   * The slots of a matter on a day, per window that serves it (the guide's rule: comprehensive windows serve
+   * every matter, a department's window its department's), each in the window's own hours or the hall's, with
+   * the window's places per slot or the hall's; by start, then window. A hall with no window serving the matter
+   * offers hall-wide slots (window null), as before windows had slots.
+   */
+  Future<List<WindowSlot>> windowSlots(String hall, String matter, LocalDate day) {
+    return hallHours(hall).compose(h -> store.windowsServing(hall, matter).map(windows -> {
+      List<WindowSlot> out = new ArrayList<>();
+      if (windows.isEmpty()) {
+        h.slots(calendar.calendar(), day).forEach(s -> out.add(new WindowSlot(null, null, h.capacityOf(matter), s,
+            HallTime.at(day, s.start()))));
+      }
+      for (JsonObject w : windows) {
+        HallHours hours = w.getValue("hours") == null ? h : HallHours.parse(hall,
+            h.toJson().put("hours", w.getValue("hours")), new ArrayList<>(), Messages.DEFAULT);
+        int capacity = w.getInteger("capacity") != null ? w.getInteger("capacity") : h.capacityOf(matter);
+        hours.slots(calendar.calendar(), day).forEach(s -> out.add(new WindowSlot(w.getString("windowCode"),
+            w.getString("name"), capacity, s, HallTime.at(day, s.start()))));
+      }
+      out.sort(java.util.Comparator.comparing(WindowSlot::start)
+          .thenComparing(ws -> ws.windowCode() == null ? "" : ws.windowCode()));
+      return out;
+    }));
+  }
+
+  /**
+   * The slots of a hall for a matter on a day (public), one per window and start: the window, start, end,
+   * period, places and places left; none on a day the hall is closed. 404 for an unknown hall or matter, 400
+   * for a malformed date.
    */
   public Future<JsonObject> slots(String hall, String matter, String date) {
     LocalDate day;
@@ -129,51 +168,66 @@ public final class AppointmentService {
       return Future.failedFuture(new DomainException(ProblemCode.BAD_REQUEST, "request.invalid", "date"));
     }
     OffsetDateTime now = OffsetDateTime.now(calendar.clock());
-    return matters.get(matter).compose(m -> hallHours(hall)).compose(h -> store.booked(hall, matter,
+    return matters.get(matter).compose(m -> windowSlots(hall, matter, day)).compose(list -> store.booked(hall, matter,
         HallTime.at(day, java.time.LocalTime.MIDNIGHT), HallTime.at(day.plusDays(1), java.time.LocalTime.MIDNIGHT))
         .map(booked -> {
           JsonArray slots = new JsonArray();
-          int capacity = h.capacityOf(matter);
-          for (HallHours.Slot s : h.slots(calendar.calendar(), day)) {
-            OffsetDateTime start = HallTime.at(day, s.start());
-            int taken = booked.getOrDefault(start, 0);
-            slots.add(new JsonObject().put("startsAt", HallTime.text(start))
-                .put("endsAt", HallTime.text(HallTime.at(day, s.end()))).put("period", s.period())
-                .put("capacity", capacity).put("booked", taken).put("available", Math.max(0, capacity - taken))
-                .put("bookable", start.isAfter(now) && taken < capacity));
+          for (WindowSlot ws : list) {
+            int taken = booked.getOrDefault(AppointmentStore.key(ws.windowCode(), ws.start()), 0);
+            slots.add(new JsonObject().put("windowCode", ws.windowCode()).put("windowName", ws.windowName())
+                .put("startsAt", HallTime.text(ws.start()))
+                .put("endsAt", HallTime.text(HallTime.at(day, ws.slot().end()))).put("period", ws.slot().period())
+                .put("capacity", ws.capacity()).put("booked", taken).put("available", Math.max(0, ws.capacity() - taken))
+                .put("bookable", ws.start().isAfter(now) && taken < ws.capacity()));
           }
           return new JsonObject().put("hallCode", hall).put("matterCode", matter).put("date", day.toString())
               .put("dayKind", HallHours.dayKind(calendar.calendar(), day).orElse("CLOSED")).put("slots", slots);
         }));
   }
 
-  /** One slot of the hall's hours starting at {@code start}, or a violation at {@code pointer}. */
-  private Future<HallHours.Slot> slotAt(String hall, OffsetDateTime start, String pointer, Locale locale) {
-    return hallHours(hall).compose(h -> {
-      if (start == null) {
-        return invalid(List.of(new Violation(pointer, "format", Messages.get(locale, "violation.format",
-            pointer.substring(1), "2026-12-07T09:00:00+08:00"))));
+  /**
+   * The window slots a booking of {@code start} may take, in the order they are tried: the named window's only,
+   * or — no window named (older clients) — every window serving the matter that has a slot starting then, most
+   * places left first, then by window code. A violation at {@code pointer} when there is none or it has begun.
+   */
+  private Future<List<WindowSlot>> candidates(String hall, String matter, String window, OffsetDateTime start,
+      String pointer, Locale locale) {
+    if (start == null) {
+      return invalid(List.of(new Violation(pointer, "format", Messages.get(locale, "violation.format",
+          pointer.substring(1), "2026-12-07T09:00:00+08:00"))));
+    }
+    LocalDate day = start.toLocalDate();
+    return windowSlots(hall, matter, day).compose(all -> {
+      if (window != null && all.stream().noneMatch(ws -> window.equals(ws.windowCode()))) {
+        return invalid(List.of(new Violation("/windowCode", "window", Messages.get(locale, "appointment.window"))));
       }
-      LocalDate day = start.toLocalDate();
-      Optional<HallHours.Slot> slot = h.slots(calendar.calendar(), day).stream()
-          .filter(s -> HallTime.at(day, s.start()).isEqual(start)).findFirst();
-      if (slot.isEmpty()) {
+      List<WindowSlot> at = all.stream().filter(ws -> ws.start().isEqual(start))
+          .filter(ws -> window == null || window.equals(ws.windowCode())).toList();
+      if (at.isEmpty()) {
         return invalid(List.of(new Violation(pointer, "outsideHours", Messages.get(locale, "appointment.outsideHours"))));
       }
       if (!start.isAfter(OffsetDateTime.now(calendar.clock()))) {
         return invalid(List.of(new Violation(pointer, "past", Messages.get(locale, "appointment.past"))));
       }
-      return Future.succeededFuture(slot.get());
+      if (at.size() == 1) {
+        return Future.succeededFuture(at);
+      }
+      return store.booked(hall, matter, start, start.plusSeconds(1)).map(booked -> at.stream()
+          .sorted(java.util.Comparator.<WindowSlot>comparingInt(ws -> -(ws.capacity()
+                  - booked.getOrDefault(AppointmentStore.key(ws.windowCode(), ws.start()), 0)))
+              .thenComparing(ws -> ws.windowCode() == null ? "" : ws.windowCode()))
+          .toList());
     });
   }
 
-  /** Books a slot for the signed-in citizen: {hallCode, matterCode, startsAt}. */
+  /** Books a slot for the signed-in citizen: {hallCode, matterCode, startsAt, windowCode?}. */
   public Future<JsonObject> book(Caller caller, JsonObject body, Locale locale) {
     if (caller.kind() != Caller.Kind.CITIZEN) {
       return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "appointment.forbidden"));
     }
     String hall = body.getString("hallCode");
     String matter = body.getString("matterCode");
+    String window = body.getValue("windowCode") instanceof String w ? w : null;
     OffsetDateTime start = HallTime.parse(body.getString("startsAt"));
     OffsetDateTime now = OffsetDateTime.now(calendar.clock());
     return matters.get(matter).compose(m -> citizen(caller).compose(account -> {
@@ -181,51 +235,68 @@ public final class AppointmentService {
       if (low.isPresent()) {
         return Future.failedFuture(low.get());
       }
-      return hallHours(hall).compose(h -> slotAt(hall, start, "/startsAt", locale).compose(slot ->
+      return candidates(hall, matter, window, start, "/startsAt", locale).compose(tried ->
           store.pool().withTransaction(tx -> store.lockPerson(tx, account.id())
               .compose(x -> store.openBookings(tx, account.id(), now))
               .compose(open -> open >= settings.maxOpenBookings()
                   ? invalid(List.of(new Violation("", "tooManyBookings",
                       Messages.get(locale, "appointment.tooMany", settings.maxOpenBookings()))))
-                  : take(tx, hall, matter, start, h.capacityOf(matter), locale))
-              .compose(x -> store.insert(tx, hall, matter, start, HallTime.at(start.toLocalDate(), slot.end()),
-                  slot.period(), account.id(), account.displayName(), now))
-              .compose(number -> AuditLog.record(tx, caller.scopeKey(), "appointment.booked", "appointment",
+                  : take(tx, hall, matter, tried, 0, locale))
+              .compose(ws -> store.insert(tx, hall, matter, ws.windowCode(), start,
+                      HallTime.at(start.toLocalDate(), ws.slot().end()), ws.slot().period(), account.id(),
+                      account.displayName(), now)
+                  .compose(number -> AuditLog.record(tx, caller.scopeKey(), "appointment.booked", "appointment",
                       number, new JsonObject().put("hallCode", hall).put("matterCode", matter)
-                          .put("startsAt", HallTime.text(start)))
+                          .put("windowCode", ws.windowCode()).put("startsAt", HallTime.text(start)))
                   .compose(x -> Outbox.append(tx, "appointment", number, "AppointmentBooked", new JsonObject()
                       .put("number", number).put("hallCode", hall).put("matterCode", matter)
-                      .put("startsAt", HallTime.text(start)).put("accountId", account.id())))
+                      .put("windowCode", ws.windowCode()).put("startsAt", HallTime.text(start))
+                      .put("accountId", account.id())))
                   .compose(x -> store.find(tx, number, false)).map(Optional::orElseThrow)))));
     }));
   }
 
-  private Future<Void> take(SqlClient tx, String hall, String matter, OffsetDateTime start, int capacity,
+  /**
+   * Takes a place in the first of {@code tried} that has one left; each try is the one conditional update, so
+   * of parallel bookings of a window's last place exactly one gets it and the others go on to the next window
+   * (or, none left, get {@code full}).
+   */
+  private Future<WindowSlot> take(SqlClient tx, String hall, String matter, List<WindowSlot> tried, int i,
       Locale locale) {
-    return store.takePlace(tx, hall, matter, start, capacity).compose(ok -> ok ? Future.succeededFuture()
-        : invalid(List.of(new Violation("/startsAt", "full", Messages.get(locale, "appointment.full")))));
+    if (i >= tried.size()) {
+      return invalid(List.of(new Violation("/startsAt", "full", Messages.get(locale, "appointment.full"))));
+    }
+    WindowSlot ws = tried.get(i);
+    return store.takePlace(tx, hall, matter, ws.windowCode(), ws.start(), ws.capacity())
+        .compose(ok -> ok ? Future.succeededFuture(ws) : take(tx, hall, matter, tried, i + 1, locale));
   }
 
-  /** Moves a booking to another slot of the same hall and matter, up to the cut-off before its start. */
+  /**
+   * Moves a booking to another slot of the same hall and matter, up to the cut-off before its start:
+   * {startsAt, windowCode?} — without a window, as for a booking (the window with most places left).
+   */
   public Future<JsonObject> change(Caller caller, String number, JsonObject body, Locale locale) {
     OffsetDateTime start = HallTime.parse(body.getString("startsAt"));
+    String window = body.getValue("windowCode") instanceof String w ? w : null;
     OffsetDateTime now = OffsetDateTime.now(calendar.clock());
-    return own(caller, number).compose(a -> hallHours(a.getString("hallCode"))
-        .compose(h -> slotAt(a.getString("hallCode"), start, "/startsAt", locale).compose(slot ->
+    return own(caller, number).compose(a -> candidates(a.getString("hallCode"), a.getString("matterCode"), window,
+            start, "/startsAt", locale).compose(tried ->
             store.pool().withTransaction(tx -> store.find(tx, number, true).map(Optional::orElseThrow)
                 .compose(locked -> changeable(locked, now, locale))
-                .compose(locked -> take(tx, locked.getString("hallCode"), locked.getString("matterCode"), start,
-                        h.capacityOf(locked.getString("matterCode")), locale)
-                    .compose(x -> store.releasePlace(tx, locked.getString("hallCode"), locked.getString("matterCode"),
-                        HallTime.parse(locked.getString("startsAt"))))
-                    .compose(x -> store.move(tx, number, start, HallTime.at(start.toLocalDate(), slot.end()),
-                        slot.period(), now))
-                    .compose(x -> AuditLog.record(tx, caller.scopeKey(), "appointment.changed", "appointment",
-                        number, new JsonObject().put("from", locked.getString("startsAt"))
-                            .put("to", HallTime.text(start))))
-                    .compose(x -> Outbox.append(tx, "appointment", number, "AppointmentChanged", new JsonObject()
-                        .put("number", number).put("startsAt", HallTime.text(start))))
-                    .compose(x -> store.find(tx, number, false)).map(Optional::orElseThrow))))));
+                .compose(locked -> take(tx, locked.getString("hallCode"), locked.getString("matterCode"), tried, 0,
+                        locale)
+                    .compose(ws -> store.releasePlace(tx, locked.getString("hallCode"),
+                            locked.getString("matterCode"), locked.getString("windowCode"),
+                            HallTime.parse(locked.getString("startsAt")))
+                        .compose(x -> store.move(tx, number, ws.windowCode(), start,
+                            HallTime.at(start.toLocalDate(), ws.slot().end()), ws.slot().period(), now))
+                        .compose(x -> AuditLog.record(tx, caller.scopeKey(), "appointment.changed", "appointment",
+                            number, new JsonObject().put("from", locked.getString("startsAt"))
+                                .put("to", HallTime.text(start)).put("windowCode", ws.windowCode())))
+                        .compose(x -> Outbox.append(tx, "appointment", number, "AppointmentChanged", new JsonObject()
+                            .put("number", number).put("startsAt", HallTime.text(start))
+                            .put("windowCode", ws.windowCode()))))
+                    .compose(x -> store.find(tx, number, false)).map(Optional::orElseThrow)))));
   }
 
   /** Cancels a booking (its holder), up to the cut-off before its start; the place is free again. */
@@ -236,7 +307,7 @@ public final class AppointmentService {
         .compose(locked -> changeable(locked, now, locale))
         .compose(locked -> store.setStatus(tx, number, "CANCELLED", now)
             .compose(x -> store.releasePlace(tx, locked.getString("hallCode"), locked.getString("matterCode"),
-                HallTime.parse(locked.getString("startsAt")))))
+                locked.getString("windowCode"), HallTime.parse(locked.getString("startsAt")))))
         .compose(x -> AuditLog.record(tx, caller.scopeKey(), "appointment.cancelled", "appointment", number, null))
         .compose(x -> Outbox.append(tx, "appointment", number, "AppointmentCancelled",
             new JsonObject().put("number", number)))

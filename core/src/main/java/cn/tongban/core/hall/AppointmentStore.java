@@ -18,9 +18,11 @@ import java.util.Optional;
 final class AppointmentStore {
   private static final String COLUMNS = """
       a.number, a.hall_code, h.name as hall_name, a.matter_code, m.name as matter_name, a.starts_at, a.ends_at,
-      a.period, a.account_id::text as account_id, a.applicant_name, a.status, a.created_at, a.changed_at""";
+      a.period, a.account_id::text as account_id, a.applicant_name, a.status, a.created_at, a.changed_at,
+      a.window_code, w.name as window_name""";
   private static final String FROM = " from appointment a join hall h on h.code = a.hall_code"
-      + " join matter m on m.code = a.matter_code";
+      + " join matter m on m.code = a.matter_code"
+      + " left join hall_window w on w.hall_code = a.hall_code and w.code = a.window_code";
 
   private final Pool pool;
 
@@ -56,7 +58,7 @@ final class AppointmentStore {
   /** Every window of a hall with its own hours (null when it keeps the hall's), its kind and department. */
   Future<List<JsonObject>> windows(String hall) {
     return pool.preparedQuery("""
-            select w.code, w.name, w.kind, w.department_code, d.name as department_name, wh.hours
+            select w.code, w.name, w.kind, w.department_code, d.name as department_name, wh.hours, w.slot_capacity
             from hall_window w left join department d on d.code = w.department_code
             left join hall_window_hours wh on wh.hall_code = w.hall_code and wh.window_code = w.code
             where w.hall_code = $1 order by w.code""").execute(Tuple.of(hall)).map(rows -> {
@@ -64,9 +66,36 @@ final class AppointmentStore {
           rows.forEach(r -> out.add(new JsonObject().put("windowCode", r.getString("code"))
               .put("name", r.getString("name")).put("kind", r.getString("kind"))
               .put("departmentCode", r.getString("department_code"))
-              .put("departmentName", r.getString("department_name")).put("hours", r.getValue("hours"))));
+              .put("departmentName", r.getString("department_name")).put("hours", r.getValue("hours"))
+              .put("capacity", r.getInteger("slot_capacity"))));
           return out;
         });
+  }
+
+  /**
+   * The windows of a hall that serve a matter — a comprehensive window every matter (一窗受理), a department's
+   * window its department's — with their own hours (null: the hall's) and places per slot (null: the hall's).
+   * The same rule as the hall's guide.
+   */
+  Future<List<JsonObject>> windowsServing(String hall, String matter) {
+    return pool.preparedQuery("""
+            select w.code, w.name, wh.hours, w.slot_capacity from hall_window w
+            left join hall_window_hours wh on wh.hall_code = w.hall_code and wh.window_code = w.code
+            where w.hall_code = $1 and (w.kind <> 'DEPARTMENT'
+              or w.department_code = (select department_code from matter where code = $2))
+            order by w.code""").execute(Tuple.of(hall, matter)).map(rows -> {
+          List<JsonObject> out = new ArrayList<>();
+          rows.forEach(r -> out.add(new JsonObject().put("windowCode", r.getString("code"))
+              .put("name", r.getString("name")).put("hours", r.getValue("hours"))
+              .put("capacity", r.getInteger("slot_capacity"))));
+          return out;
+        });
+  }
+
+  /** Sets a window's places per slot, or (null) lets it keep the hall's. */
+  Future<Void> putWindowCapacity(SqlClient tx, String hall, String window, Integer capacity) {
+    return tx.preparedQuery("update hall_window set slot_capacity = $3 where hall_code = $1 and code = $2")
+        .execute(Tuple.of(hall, window, capacity)).mapEmpty();
   }
 
   /** Sets a window's own hours, or (null) lets it keep the hall's. */
@@ -96,15 +125,20 @@ final class AppointmentStore {
             json.getJsonObject("capacities"))).mapEmpty();
   }
 
-  /** Places taken per slot start of one day (the day's instants from {@code from} to {@code to}). */
-  Future<Map<OffsetDateTime, Integer>> booked(String hall, String matter, OffsetDateTime from, OffsetDateTime to) {
-    return pool.preparedQuery("select starts_at, booked from appointment_slot where hall_code = $1"
-            + " and matter_code = $2 and starts_at >= $3 and starts_at < $4")
+  /** Places taken per window and slot start of one day (key {@code window|start}; window "" for hall-wide slots). */
+  Future<Map<String, Integer>> booked(String hall, String matter, OffsetDateTime from, OffsetDateTime to) {
+    return pool.preparedQuery("select coalesce(window_code, ''), starts_at, booked from appointment_slot"
+            + " where hall_code = $1 and matter_code = $2 and starts_at >= $3 and starts_at < $4")
         .execute(Tuple.of(hall, matter, from, to)).map(rows -> {
-          Map<OffsetDateTime, Integer> out = new HashMap<>();
-          rows.forEach(r -> out.put(r.getOffsetDateTime(0).toInstant().atOffset(from.getOffset()), r.getInteger(1)));
+          Map<String, Integer> out = new HashMap<>();
+          rows.forEach(r -> out.merge(key(r.getString(0), r.getOffsetDateTime(1).toInstant().atOffset(from.getOffset())),
+              r.getInteger(2), Integer::sum));
           return out;
         });
+  }
+
+  static String key(String window, OffsetDateTime start) {
+    return (window == null ? "" : window) + "|" + start.toInstant();
   }
 
   /** Serialises one person's bookings, so the open-bookings limit holds under parallel requests. */
@@ -120,33 +154,37 @@ final class AppointmentStore {
   }
 
   /**
-   * Takes a place of the slot: the row is made at the first booking, then one conditional update, which a
-   * parallel booking of the last place waits for and then finds full. False when the slot is full.
+   * Takes a place of one window's slot ({@code window} null: a hall-wide slot): the row is made at the first
+   * booking, then one conditional update, which a parallel booking of the last place waits for and then finds
+   * full. False when the slot is full.
    */
-  Future<Boolean> takePlace(SqlClient tx, String hall, String matter, OffsetDateTime start, int capacity) {
-    return tx.preparedQuery("insert into appointment_slot (hall_code, matter_code, starts_at, capacity)"
-            + " values ($1, $2, $3, $4) on conflict do nothing").execute(Tuple.of(hall, matter, start, capacity))
+  Future<Boolean> takePlace(SqlClient tx, String hall, String matter, String window, OffsetDateTime start,
+      int capacity) {
+    return tx.preparedQuery("insert into appointment_slot (hall_code, matter_code, window_code, starts_at, capacity)"
+            + " values ($1, $2, $3, $4, $5) on conflict do nothing")
+        .execute(Tuple.of(hall, matter, window, start, capacity))
         .compose(v -> tx.preparedQuery("update appointment_slot set booked = booked + 1 where hall_code = $1"
-            + " and matter_code = $2 and starts_at = $3 and booked < capacity").execute(Tuple.of(hall, matter, start)))
+            + " and matter_code = $2 and window_code is not distinct from $3 and starts_at = $4 and booked < capacity")
+            .execute(Tuple.of(hall, matter, window, start)))
         .map(rows -> rows.rowCount() == 1);
   }
 
-  Future<Void> releasePlace(SqlClient tx, String hall, String matter, OffsetDateTime start) {
+  Future<Void> releasePlace(SqlClient tx, String hall, String matter, String window, OffsetDateTime start) {
     return tx.preparedQuery("update appointment_slot set booked = booked - 1 where hall_code = $1"
-            + " and matter_code = $2 and starts_at = $3 and booked > 0").execute(Tuple.of(hall, matter, start))
-        .mapEmpty();
+            + " and matter_code = $2 and window_code is not distinct from $3 and starts_at = $4 and booked > 0")
+        .execute(Tuple.of(hall, matter, window, start)).mapEmpty();
   }
 
-  Future<String> insert(SqlClient tx, String hall, String matter, OffsetDateTime start, OffsetDateTime end,
-      String period, String accountId, String name, OffsetDateTime now) {
+  Future<String> insert(SqlClient tx, String hall, String matter, String window, OffsetDateTime start,
+      OffsetDateTime end, String period, String accountId, String name, OffsetDateTime now) {
     return tx.preparedQuery("""
             insert into appointment (number, hall_code, matter_code, starts_at, ends_at, period, account_id,
-                                     applicant_name, status, created_at)
+                                     applicant_name, status, created_at, window_code)
             values ('YY' || to_char($8 at time zone 'Asia/Shanghai', 'YYYYMMDD')
                       || lpad(nextval('appointment_seq')::text, 6, '0'),
-                    $1, $2, $3, $4, $5, $6::uuid, $7, 'BOOKED', $8)
+                    $1, $2, $3, $4, $5, $6::uuid, $7, 'BOOKED', $8, $9)
             returning number""")
-        .execute(Tuple.from(new Object[] {hall, matter, start, end, period, accountId, name, now}))
+        .execute(Tuple.from(new Object[] {hall, matter, start, end, period, accountId, name, now, window}))
         .map(rows -> rows.iterator().next().getString(0));
   }
 
@@ -157,10 +195,11 @@ final class AppointmentStore {
             : Optional.of(toJson(rows.iterator().next())));
   }
 
-  Future<Void> move(SqlClient tx, String number, OffsetDateTime start, OffsetDateTime end, String period,
-      OffsetDateTime now) {
+  Future<Void> move(SqlClient tx, String number, String window, OffsetDateTime start, OffsetDateTime end,
+      String period, OffsetDateTime now) {
     return tx.preparedQuery("update appointment set starts_at = $2, ends_at = $3, period = $4, changed_at = $5,"
-            + " reminded_at = null where number = $1").execute(Tuple.of(number, start, end, period, now)).mapEmpty();
+            + " reminded_at = null, window_code = $6 where number = $1")
+        .execute(Tuple.of(number, start, end, period, now, window)).mapEmpty();
   }
 
   /** Moves a booked appointment to {@code status}; false when it was no longer booked. */
@@ -239,6 +278,7 @@ final class AppointmentStore {
         .put("endsAt", HallTime.text(r.getOffsetDateTime("ends_at"))).put("period", r.getString("period"))
         .put("accountId", r.getString("account_id")).put("applicantName", r.getString("applicant_name"))
         .put("status", r.getString("status")).put("createdAt", HallTime.text(r.getOffsetDateTime("created_at")))
-        .put("changedAt", HallTime.text(r.getOffsetDateTime("changed_at")));
+        .put("changedAt", HallTime.text(r.getOffsetDateTime("changed_at")))
+        .put("windowCode", r.getString("window_code")).put("windowName", r.getString("window_name"));
   }
 }

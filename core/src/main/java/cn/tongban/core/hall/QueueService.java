@@ -84,7 +84,7 @@ public final class QueueService {
     if (booking == null) {
       return appointments.hallExists(hall).compose(exists -> !exists
           ? Future.failedFuture(new DomainException(ProblemCode.NOT_FOUND, "hall.notFound", hall))
-          : open(hall, null, "", locale).compose(v -> store.pool().withTransaction(tx -> store.take(tx, hall, today(), "A", body.getString("matterCode"), null,
+          : open(hall, null, "", locale).compose(v -> store.pool().withTransaction(tx -> store.take(tx, hall, today(), "A", body.getString("matterCode"), null, null,
                   null, null, takenBy, now)
               .compose(t -> taken(tx, caller, t)))))
           .recover(e -> e instanceof io.vertx.pgclient.PgException pg && "23503".equals(pg.getSqlState())
@@ -104,7 +104,8 @@ public final class QueueService {
       JsonObject a = ok.get();
       return appointments.setStatus(tx, booking, "CHECKED_IN", now)
           .compose(x -> store.take(tx, hall, today(), "Y", a.getString("matterCode"), booking,
-              HallTime.parse(a.getString("startsAt")), a.getString("accountId"), takenBy, now))
+              HallTime.parse(a.getString("startsAt")), a.getString("windowCode"), a.getString("accountId"), takenBy,
+              now))
           .compose(t -> taken(tx, caller, t));
     })));
   }

@@ -17,7 +17,7 @@ final class QueueStore {
   private static final String COLUMNS = """
       t.hall_code, t.day, t.number, t.matter_code, m.name as matter_name, t.appointment_number, t.priority_from,
       t.status, t.window_code, w.name as window_name, t.taken_at, t.called_at, t.called_by, t.finished_at,
-      t.application_number, t.transfers""";
+      t.application_number, t.transfers, t.booked_window""";
   private static final String FROM = " from hall_ticket t left join matter m on m.code = t.matter_code"
       + " left join hall_window w on w.hall_code = t.hall_code and w.code = t.window_code";
 
@@ -41,7 +41,7 @@ final class QueueStore {
    * tickets taken at once get two numbers. {@code prefix} Y for a booking, A for a walk-in.
    */
   Future<JsonObject> take(SqlClient tx, String hall, LocalDate day, String prefix, String matter, String appointment,
-      OffsetDateTime priorityFrom, String accountId, String takenBy, OffsetDateTime now) {
+      OffsetDateTime priorityFrom, String bookedWindow, String accountId, String takenBy, OffsetDateTime now) {
     return tx.preparedQuery("""
             with n as (
               insert into hall_ticket_counter (hall_code, day, last) values ($1, $2, 1)
@@ -49,17 +49,19 @@ final class QueueStore {
               returning last
             )
             insert into hall_ticket (hall_code, day, number, matter_code, appointment_number, priority_from, status,
-                                     account_id, taken_by, taken_at)
-            select $1, $2, $3 || lpad(n.last::text, 3, '0'), $4, $5, $6, 'WAITING', $7::uuid, $8, $9 from n
+                                     account_id, taken_by, taken_at, booked_window)
+            select $1, $2, $3 || lpad(n.last::text, 3, '0'), $4, $5, $6, 'WAITING', $7::uuid, $8, $9, $10 from n
             returning number""")
         .execute(Tuple.from(new Object[] {hall, day, prefix, matter, appointment, priorityFrom, accountId, takenBy,
-            now}))
+            now, bookedWindow}))
         .compose(rows -> find(tx, hall, day, rows.iterator().next().getString(0), false)).map(Optional::orElseThrow);
   }
 
   /**
    * Calls the next waiting number to {@code window}: those transferred to it first, then bookings whose slot
-   * has begun, then by the time taken. SKIP LOCKED: two windows calling at once never get the same number.
+   * has begun — those booked at this window before those booked at another (a booking prefers its window, but
+   * does not wait for it while another window is free) — then by the time taken. SKIP LOCKED: two windows
+   * calling at once never get the same number.
    */
   Future<Optional<JsonObject>> callNext(SqlClient tx, String hall, LocalDate day, String window, OffsetDateTime now,
       String by) {
@@ -68,7 +70,8 @@ final class QueueStore {
               select id from hall_ticket
               where hall_code = $1 and day = $2 and status = 'WAITING' and (window_code is null or window_code = $3)
               order by (window_code is not null) desc, (priority_from is not null and priority_from <= $4) desc,
-                       taken_at, number
+                       (priority_from is not null and priority_from <= $4 and booked_window is not null
+                        and booked_window = $3) desc, taken_at, number
               limit 1 for update skip locked
             )
             update hall_ticket t set status = 'CALLED', window_code = $3, called_at = $4, called_by = $5
@@ -238,7 +241,7 @@ final class QueueStore {
         .put("windowName", r.getString("window_name")).put("takenAt", HallTime.text(taken))
         .put("calledAt", HallTime.text(called)).put("calledBy", r.getString("called_by"))
         .put("finishedAt", HallTime.text(finished)).put("applicationNumber", r.getString("application_number"))
-        .put("transfers", r.getInteger("transfers"))
+        .put("transfers", r.getInteger("transfers")).put("bookedWindow", r.getString("booked_window"))
         .put("waitSeconds", called == null ? null : called.toEpochSecond() - taken.toEpochSecond())
         .put("serviceSeconds", finished == null || called == null ? null
             : finished.toEpochSecond() - called.toEpochSecond());
