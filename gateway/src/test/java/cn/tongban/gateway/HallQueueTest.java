@@ -357,6 +357,15 @@ class HallQueueTest {
           + "'), '2026-08-03 " + v[2] + "+08', " + (v[6] == null ? "null" : "'" + v[6] + "'") + ", "
           + (v[7] == null ? "null" : "'" + v[7] + "'") + ")");
     }
+    // 好差评 of three visits: A001 非常满意 (5), A002 不满意 (2), A004 满意 (4) but its appeal was upheld
+    // (kept on record, out of the figures).
+    String[][] rated = {{"A001", "5", "false"}, {"A002", "2", "false"}, {"A004", "4", "true"}};
+    for (String[] r : rated) {
+      gateway.execute("insert into rating (visit_id, visit_day, visit_number, window_code, hall_code, grade, source,"
+          + " rated_by, rated_at, status, excluded) select id, day, number, window_code, hall_code, " + r[1]
+          + ", 'PAD', 'test', '2026-08-03 12:00+08', 'RECORDED', " + r[2] + " from hall_ticket where hall_code = '"
+          + HALL + "' and day = '2026-08-03' and number = '" + r[0] + "'");
+    }
     JsonObject figures = ok(gateway.get("supervisor", "/api/v1/halls/" + HALL + "/assessment?from=2026-08-03&to=2026-08-03"), 200);
     JsonObject hall = figures.getJsonObject("hall");
     assertEquals(4L, hall.getLong("visits"));
@@ -388,7 +397,10 @@ class HallQueueTest {
     assertEquals(hall.getLong("bookingsKept"), w01.getLong("bookingsKept") + w02.getLong("bookingsKept"));
     assertEquals(4L, w01.getLong("visits") + w02.getLong("visits"));
     assertEquals(hall.getLong("casesTakenIn"), w01.getLong("casesTakenIn") + w02.getLong("casesTakenIn"));
-    assertTrue(w01.containsKey("ratings") && hall.containsKey("ratings"), figures.encode());
+    assertEquals(new JsonObject().put("rated", 2L).put("satisfied", 1L).put("satisfactionRate", 0.5)
+        .put("averageGrade", 3.5), hall.getJsonObject("ratings"), "the upheld appeal's rating left out");
+    assertEquals(hall.getJsonObject("ratings"), w01.getJsonObject("ratings"), "both rated visits were at w01");
+    assertEquals(0L, w02.getJsonObject("ratings").getLong("rated"));
     Map<String, Long> byStaff = new java.util.HashMap<>();
     Map<String, Long> keptByStaff = new java.util.HashMap<>();
     figures.getJsonArray("staff").forEach(o -> {

@@ -171,10 +171,15 @@ final class QueueStore {
         percentile_cont(0.5) within group (order by extract(epoch from t.finished_at - t.called_at))
           filter (where t.status = 'SERVED') as service_median,
         percentile_cont(0.9) within group (order by extract(epoch from t.finished_at - t.called_at))
-          filter (where t.status = 'SERVED') as service_p90""";
+          filter (where t.status = 'SERVED') as service_p90,
+        count(r.id) as rated, count(r.id) filter (where r.grade >= 3) as satisfied,
+        avg(r.grade) as grade_average""";
     return pool.preparedQuery("select grouping(t.window_code) as gw, grouping(t.called_by) as gs, t.window_code,"
             + " t.called_by, (select a.username from account a where 'account:' || a.id::text = t.called_by) as username,"
-            + figures + " from hall_ticket t where t.hall_code = $1 and t.day between $2 and $3"
+            + figures + " from hall_ticket t"
+            // 好差评 of the visits (one per visit; an appeal upheld takes it out of the figures): read-only.
+            + " left join rating r on r.visit_id = t.id and not r.excluded"
+            + " where t.hall_code = $1 and t.day between $2 and $3"
             + " group by grouping sets ((), (t.window_code), (t.called_by)) order by 1, 2, 3, 4")
         .execute(Tuple.of(hall, from, to))
         .compose(rows -> pool.preparedQuery("""
@@ -209,15 +214,21 @@ final class QueueStore {
   }
 
   private static JsonObject figures(Row r) {
-    // `ratings`: the hook for ratings of visits (the rating package fills it; null until a visit can be rated).
+    // `ratings`: the visits' 好差评 — how many were rated, how many 基本满意 or better, the average grade.
     if (r == null) {
       return new JsonObject().put("visits", 0L).put("served", 0L).put("absent", 0L).put("casesTakenIn", 0L)
-          .put("bookingsKept", 0L).put("noShows", 0L).putNull("ratings");
+          .put("bookingsKept", 0L).put("noShows", 0L).put("ratings", new JsonObject().put("rated", 0L)
+              .put("satisfied", 0L).putNull("satisfactionRate").putNull("averageGrade"));
     }
+    long rated = r.getLong("rated");
+    Object average = r.getValue("grade_average");
     return new JsonObject().put("visits", r.getLong("visits")).put("served", r.getLong("served"))
         .put("absent", r.getLong("absent")).put("casesTakenIn", r.getLong("cases"))
         .put("bookingsKept", r.getLong("booked_visits")).put("noShows", r.getLong("booked_absent"))
-        .putNull("ratings")
+        .put("ratings", new JsonObject().put("rated", rated).put("satisfied", r.getLong("satisfied"))
+            .put("satisfactionRate", rated == 0 ? null : Math.round(r.getLong("satisfied") * 1000.0 / rated) / 1000.0)
+            .put("averageGrade", average == null ? null
+                : Math.round(((Number) average).doubleValue() * 100.0) / 100.0))
         .put("waitMedianSeconds", seconds(r, "wait_median")).put("waitP90Seconds", seconds(r, "wait_p90"))
         .put("serviceMedianSeconds", seconds(r, "service_median"))
         .put("serviceP90Seconds", seconds(r, "service_p90"));
