@@ -41,9 +41,10 @@ export function figuresTable(stats, id = 'figures-table') {
 /**
  * A form that rates case {@code number}; {@code onRated(rating)} after a 201. {@code pad}: the big layout
  * for the window's pad; {@code url}: where to post instead (a hall visit's rating). Problems are shown at
- * their fields (by pointer) and in a box above the button.
+ * their fields (by pointer) and in a box above the button. {@code source}: the channel to record (e.g. SMS
+ * when the page was opened from the delivery message's link); the API's default otherwise.
  */
-export async function ratingForm(number, onRated, { pad = false, url = null } = {}) {
+export async function ratingForm(number, onRated, { pad = false, url = null, source = null } = {}) {
   const s = await ratingSettings();
   const message = h('div', { id: 'rating-message', 'aria-live': 'polite' });
   const reasonsBox = h('fieldset', { class: 'rating-reasons', id: 'rating-reasons', hidden: true },
@@ -62,6 +63,7 @@ export async function ratingForm(number, onRated, { pad = false, url = null } = 
       e.preventDefault();
       const chosen = form.querySelector('input[name=grade]:checked');
       const body = { grade: chosen ? Number(chosen.value) : undefined };
+      if (source) body.source = source;
       const reasons = [...form.querySelectorAll('input[name=reason]:checked')].map((c) => c.value);
       if (body.grade <= 2) body.reasons = reasons;
       if (comment.value.trim()) body.comment = comment.value.trim();

@@ -55,7 +55,8 @@ async function showRating(n, body) {
   try {
     const c = await get(`/api/v1/applications/${encodeURIComponent(n)}`);
     mount(body, c.rating ? ratingSummary(c.rating)
-      : await ratingForm(n, (r) => mount(body, h('div', { class: 'alert ok', role: 'status' }, '感谢您的评价！'), ratingSummary(r))));
+      : await ratingForm(n, (r) => mount(body, h('div', { class: 'alert ok', role: 'status' }, '感谢您的评价！'), ratingSummary(r)),
+        { source: params.get('via') === 'sms' ? 'SMS' : null }));
   } catch (e) {
     session.clear();
     mount(body, e.status === 404 ? h('p', { class: 'alert error', role: 'alert' }, '只有申请人本人可以评价该办件，请用申请人的账号登录。')
@@ -112,7 +113,8 @@ form.addEventListener('submit', (e) => {
 });
 
 navigation();
-const params = new URLSearchParams(location.search);
+// From the SMS's rating link the number and query code come in the fragment (never in a server's logs).
+const params = new URLSearchParams(location.hash.length > 1 ? location.hash.slice(1) : location.search);
 if (params.get('number')) number.value = params.get('number');
 if (params.get('code')) code.value = params.get('code');
 if (number.value && code.value) lookUp();

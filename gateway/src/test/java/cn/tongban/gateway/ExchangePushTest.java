@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +69,8 @@ class ExchangePushTest {
         Map.entry("TONGBAN_OUTBOX_MAX_ATTEMPTS", "20"),
         // A restart leaves leased events behind: they are due again when the lease runs out.
         Map.entry("TONGBAN_OUTBOX_LEASE_SECONDS", "2"),
-        Map.entry("TONGBAN_NOTIFY_URL", "http://127.0.0.1:" + sms.actualPort() + "/sms/send")));
+        Map.entry("TONGBAN_NOTIFY_URL", "http://127.0.0.1:" + sms.actualPort() + "/sms/send"),
+        Map.entry("TONGBAN_PUBLIC_URL", "https://zwfw.xinmi.example")));
   }
 
   @AfterAll
@@ -110,6 +112,29 @@ class ExchangePushTest {
     List<JsonObject> mine = MESSAGES.stream().filter(m -> m.getString("text").contains(number)).toList();
     assertTrue(mine.stream().allMatch(m -> "13800138000".equals(m.getString("phone"))), "to the applicant's phone");
     assertEquals("您的办件 " + number + " 已受理，将在承诺时限内办结。", mine.get(1).getString("text"));
+  }
+
+  @Test
+  void theDeliveryMessageLinksToTheProgressPageToRateTheService() throws Exception {
+    HttpResponse<String> submitted = gateway.send("POST", "/api/v1/applications", new JsonObject()
+            .put("matterCode", "mzj-elderly-preferential-card").put("channel", "WEB")
+            .put("data", gateway.sample("mzj-elderly-preferential-card")).encode(),
+        "Authorization", "Bearer " + gateway.token("citizen"), "Content-Type", "application/json");
+    String number = new JsonObject(submitted.body()).getString("number");
+    String code = new JsonObject(submitted.body()).getString("queryCode");
+    TestGateway.ok(gateway.act("clerk", number, new JsonObject().put("action", "accept")));
+    TestGateway.ok(gateway.act("reviewer.mzj", number, new JsonObject().put("action", "review-pass")));
+    TestGateway.ok(gateway.act("approver.mzj", number, new JsonObject().put("action", "approve")));
+    TestGateway.ok(gateway.act("clerk", number, new JsonObject().put("action", "deliver")
+        .put("deliveryMethod", "ELECTRONIC")));
+    awaitUntil(Duration.ofSeconds(20), () -> MESSAGES.stream().anyMatch(m -> "ApplicationDeliver"
+        .equals(m.getString("template")) && m.getString("text").contains(number)));
+    JsonObject delivered = MESSAGES.stream().filter(m -> "ApplicationDeliver".equals(m.getString("template"))
+        && m.getString("text").contains(number)).findFirst().orElseThrow();
+    String link = "https://zwfw.xinmi.example/public/progress.html#number=" + number + "&code=" + code + "&via=sms";
+    assertEquals("您的办件 " + number + " 结果已送达。欢迎对本次服务作出评价（好差评）：" + link,
+        delivered.getString("text"));
+    assertEquals(link, delivered.getJsonObject("params").getString("link"));
   }
 
   @Test

@@ -49,7 +49,8 @@ class RatingBrowserTest {
     String number = RatingTest.decidedCase(gateway, true);
     String code = gateway.read("citizen", number).getString("queryCode");
     try (Browser browser = Browser.phone(gateway.port(), "rating-progress")) {
-      browser.go("/public/progress.html?number=" + number + "&code=" + code);
+      // The link the delivery SMS carries: number and query code in the fragment.
+      browser.go("/public/progress.html#number=" + number + "&code=" + code + "&via=sms");
       browser.waitForText("#rating", "请申请人本人登录后评价");
       browser.shot("progress-delivered");
       browser.type("#rating-user", "citizen").type("#rating-password", "tongban-demo");
@@ -69,6 +70,8 @@ class RatingBrowserTest {
       String done = browser.waitForText("#rating", "感谢您的评价");
       assertTrue(done.contains("您的评价：不满意") && done.contains("超时办理"), done);
       browser.shot("rated");
+      assertEquals("SMS", gateway.read("citizen", number).getJsonObject("rating").getString("source"),
+          "rated from the delivery message's link");
       // Back later: the rating is shown, not the form again.
       browser.go("/public/progress.html?number=" + number + "&code=" + code);
       browser.waitForText("#rating", "您的评价：不满意");

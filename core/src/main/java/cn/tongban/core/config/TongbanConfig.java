@@ -369,7 +369,7 @@ public record TongbanConfig(
         maxFailures, lockSeconds, area, scanInterval, perAddress, clientRate, relayInterval, maxAttempts, backoff,
         lease, wechatUrl, Optional.ofNullable(values.get(Option.WECHAT_APPID.env)),
         Optional.ofNullable(values.get(Option.WECHAT_SECRET.env)), List.copyOf(levels), materialLimit, materialDays,
-        sealInterval, List.copyOf(corsOrigins), hsts, publicUrl, dataKeys, hall, tongbanSettings(env, values),
+        sealInterval, List.copyOf(corsOrigins), hsts, publicUrl, dataKeys, hall, tongbanSettings(env, values, publicUrl),
         ratings);
   }
 
@@ -455,7 +455,8 @@ public record TongbanConfig(
   }
 
   /** Every TONGBAN_* setting (file and environment), for plugins that read their own (e.g. TONGBAN_EXCHANGE_URL). */
-  private static Map<String, String> tongbanSettings(Map<String, String> env, Map<String, String> values) {
+  private static Map<String, String> tongbanSettings(Map<String, String> env, Map<String, String> values,
+      String publicUrl) {
     Map<String, String> all = new LinkedHashMap<>();
     env.forEach((k, v) -> {
       if (k.startsWith("TONGBAN_")) {
@@ -463,6 +464,10 @@ public record TongbanConfig(
       }
     });
     all.putAll(values);
+    // The effective public address (given, or derived from the port), for messages that link to the pages.
+    if (publicUrl != null) {
+      all.put(Option.PUBLIC_URL.env, publicUrl);
+    }
     // Plugins never see the keys that seal personal data.
     all.remove(Option.DATA_KEYS.env);
     all.remove(Option.DATA_INDEX_KEY.env);

@@ -203,7 +203,11 @@ public final class OutboxRelay {
     var view = PluginHost.view(Optional.of(a.number()), a.matterCode(), a.formVersion(), a.data(), a.applicant(),
         a.status().name());
     PluginHost.Hook hook = HOOKS.get(e.getString("event_type"));
-    return plugins.deliverToSinks(event, Optional.of(view))
+    // The sinks (which tell the applicant) also get the query code, so a message can open the case's progress;
+    // form handlers' hooks do not.
+    var told = PluginHost.view(Optional.of(a.number()), a.matterCode(), a.formVersion(), a.data(), a.applicant(),
+        a.status().name(), Optional.of(a.queryCode()));
+    return plugins.deliverToSinks(event, Optional.of(told))
         .compose(v -> hook == null ? Future.succeededFuture() : runHook(hook, a, view))
         .compose(v -> approved(e) ? issue(a, view) : Future.succeededFuture())
         .compose(v -> "ApplicationSubmitted".equals(e.getString("event_type")) ? decide(a, view)

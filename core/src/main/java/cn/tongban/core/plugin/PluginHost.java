@@ -483,7 +483,17 @@ public final class PluginHost {
   /** A view of a case for handlers: copies, so nothing they do changes it. */
   public static CaseView view(Optional<String> number, String matterCode, int version, JsonObject data,
       JsonObject applicant, String status) {
+    return view(number, matterCode, version, data, applicant, status, Optional.empty());
+  }
+
+  /** The same, with the case's query code for the event sinks that tell the applicant. */
+  public static CaseView view(Optional<String> number, String matterCode, int version, JsonObject data,
+      JsonObject applicant, String status, Optional<String> queryCode) {
     return new CaseView() {
+      public Optional<String> queryCode() {
+        return queryCode;
+      }
+
       public Optional<String> number() {
         return number;
       }

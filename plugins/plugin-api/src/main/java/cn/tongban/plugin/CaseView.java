@@ -22,4 +22,12 @@ public interface CaseView {
 
   /** The case's status name, e.g. SUBMITTED. */
   String status();
+
+  /**
+   * The case's query code (查询码), for a sink that tells the applicant how to open their progress; empty
+   * before the case is stored or where it is not handed over.
+   */
+  default Optional<String> queryCode() {
+    return Optional.empty();
+  }
 }

@@ -42,7 +42,10 @@ public final class NotificationFactory implements EventSinkFactory {
 
   @Override
   public Optional<EventSink> create(Map<String, String> settings) {
-    return JsonPost.configured(settings, "TONGBAN_NOTIFY_URL", "the notification gateway").map(Sink::new);
+    Optional<String> publicUrl = Optional.ofNullable(settings.get("TONGBAN_PUBLIC_URL")).filter(u -> !u.isBlank())
+        .map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u);
+    return JsonPost.configured(settings, "TONGBAN_NOTIFY_URL", "the notification gateway")
+        .map(target -> new Sink(target, publicUrl));
   }
 
   /**
@@ -70,6 +73,19 @@ public final class NotificationFactory implements EventSinkFactory {
         .map(t -> t.replace("{number}", number).replace("{matter}", matter));
   }
 
+  /**
+   * 好差评 by the link in the SMS: the delivery message carries the case's progress page, number and query code
+   * in the fragment (which never reaches a server's logs), where the applicant rates the service.
+   */
+  static Optional<String> ratingLink(String eventType, Optional<String> publicUrl, CaseView view) {
+    if (!"ApplicationDeliver".equals(eventType) || publicUrl.isEmpty() || view.number().isEmpty()
+        || view.queryCode().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(publicUrl.get() + "/public/progress.html#number=" + view.number().get() + "&code="
+        + view.queryCode().get() + "&via=sms");
+  }
+
   /** What the gateway receives for a reminder: the account to reach, the text and the link to the form. */
   static JsonObject reminder(JsonObject event) {
     JsonObject p = event.getJsonObject("payload", new JsonObject());
@@ -81,9 +97,11 @@ public final class NotificationFactory implements EventSinkFactory {
 
   private static final class Sink implements EventSink {
     private final JsonPost target;
+    private final Optional<String> publicUrl;
 
-    Sink(JsonPost target) {
+    Sink(JsonPost target, Optional<String> publicUrl) {
       this.target = target;
+      this.publicUrl = publicUrl;
     }
 
     @Override
@@ -106,9 +124,13 @@ public final class NotificationFactory implements EventSinkFactory {
       if (phone == null || text.isEmpty()) {
         return Future.succeededFuture();
       }
+      Optional<String> link = ratingLink(event.getString("type"), publicUrl, view.get());
       JsonObject body = new JsonObject().put("eventId", event.getString("id")).put("phone", phone)
-          .put("template", event.getString("type")).put("text", text.get())
+          .put("template", event.getString("type"))
+          .put("text", link.map(l -> text.get().replace("欢迎凭查询码在“进度查询”中对本次服务作出评价（好差评）。",
+              "欢迎对本次服务作出评价（好差评）：" + l)).orElse(text.get()))
           .put("params", new JsonObject().put("number", view.get().number().orElse("")));
+      link.ifPresent(l -> body.getJsonObject("params").put("link", l));
       return target.send(context.vertx(), body);
     }
   }
