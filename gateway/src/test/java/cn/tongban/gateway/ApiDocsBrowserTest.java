@@ -56,12 +56,16 @@ class ApiDocsBrowserTest {
     try (Browser browser = Browser.staff(gateway.port(), "api-docs-swagger-ui")) {
       browser.go("/docs/");
       browser.find(".opblock");
-      // Method and path of every operation block, read in one round trip (there are about a hundred).
+      List<String> expected = operations(gateway.send("GET", "/openapi.yaml", null).body());
+      // Swagger UI renders the blocks tag by tag: read them once all are there.
+      TestGateway.awaitUntil(java.time.Duration.ofSeconds(30), () -> ((Number) browser.script(
+          "return document.querySelectorAll('.opblock').length")).intValue() >= expected.size());
+      // Method and path of every operation block, read in one round trip (there are about two hundred).
       @SuppressWarnings("unchecked")
       List<String> shown = (List<String>) browser.script("return [...document.querySelectorAll('.opblock')].map(op =>"
           + " op.querySelector('.opblock-summary-method').innerText + ' '"
           + " + op.querySelector('.opblock-summary-path').dataset.path)");
-      assertEquals(operations(gateway.send("GET", "/openapi.yaml", null).body()), shown.stream().sorted().toList());
+      assertEquals(expected, shown.stream().sorted().toList());
       assertTrue(shown.contains("GET /api/v1/applications") && shown.contains("GET /api/v1/matters"), shown.toString());
       browser.shot("operations");
 

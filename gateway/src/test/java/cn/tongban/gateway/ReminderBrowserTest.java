@@ -37,6 +37,33 @@ class ReminderBrowserTest {
   }
 
   @Test
+  void theDemoCitizenIsRemindedOfAnExpiringLicenceAndAppliesPrefilled() throws Exception {
+    // The demo citizen's 残疾人证, running out in 40 days: the bundled rule's 60-day reminder, once.
+    JsonObject licence = gateway.approvedDisabilityCertificate();
+    gateway.execute("update licence set valid_until = current_date + 40 where identifier = '"
+        + licence.getString("identifier") + "'");
+    gateway.platform().reminders().scan().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertEquals(0, gateway.platform().reminders().scan().toCompletionStage().toCompletableFuture()
+        .get(30, TimeUnit.SECONDS), "sent once: a second pass sends nothing");
+    try (Browser phone = Browser.phone(gateway.port(), "public-reminders-expiry")) {
+      phone.go("/public/reminders.html");
+      phone.type("#login", "citizen").type("#password", "tongban-demo");
+      phone.click("#sign-in button[type=submit]");
+      String list = phone.waitForText("#reminder-list", "残疾人证");
+      phone.shot("expiry-reminder");
+      assertEquals(1, phone.all("#reminder-list a.button").size(), list);
+      phone.click("#reminder-list a.button");
+      phone.waitForText("h1", "在线申请");
+      // Filled from the profile and from 公安's population data (数据共享): nothing typed again.
+      assertEquals("张三", phone.find("#ap-name").getAttribute("value"));
+      assertEquals("11010519491231002X", phone.find("#ap-idNumber").getAttribute("value"));
+      assertEquals("13800138000", phone.find("#ap-mobile").getAttribute("value"));
+      phone.shot("disability-certificate-prefilled");
+      assertEquals(List.of(), phone.pageErrors());
+    }
+  }
+
+  @Test
   void aCitizenReadsTheReminderOptsOutOfATopicAndAppliesPrefilled() throws Exception {
     // Turns 80 in ten days: the bundled rule advanced-age-80 reminds them.
     LocalDate birth = LocalDate.now(ZoneId.of("Asia/Shanghai")).minusYears(80).plusDays(10);
