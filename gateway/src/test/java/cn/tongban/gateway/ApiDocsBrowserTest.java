@@ -55,16 +55,26 @@ class ApiDocsBrowserTest {
   void swaggerUiListsEveryOperationAndCallsTheApiWithAPastedToken() throws Exception {
     try (Browser browser = Browser.staff(gateway.port(), "api-docs-swagger-ui")) {
       browser.go("/docs/");
-      browser.find(".opblock");
+      browser.find(".opblock-tag");
       List<String> expected = operations(gateway.send("GET", "/openapi.yaml", null).body());
-      // Swagger UI renders the blocks tag by tag: read them once all are there.
-      TestGateway.awaitUntil(java.time.Duration.ofSeconds(30), () -> ((Number) browser.script(
-          "return document.querySelectorAll('.opblock').length")).intValue() >= expected.size());
-      // Method and path of every operation block, read in one round trip (there are about two hundred).
-      @SuppressWarnings("unchecked")
-      List<String> shown = (List<String>) browser.script("return [...document.querySelectorAll('.opblock')].map(op =>"
-          + " op.querySelector('.opblock-summary-method').innerText + ' '"
-          + " + op.querySelector('.opblock-summary-path').dataset.path)");
+      // Tags start closed: open each in turn, as a reader would, and read its operations (method and path).
+      List<String> shown = new java.util.ArrayList<>();
+      int tags = ((Number) browser.script("return document.querySelectorAll('.opblock-tag-section').length")).intValue();
+      for (int i = 0; i < tags; i++) {
+        int index = i;
+        browser.script("document.querySelectorAll('.opblock-tag-section')[arguments[0]].querySelector('.opblock-tag')"
+            + ".click()", index);
+        TestGateway.awaitUntil(java.time.Duration.ofSeconds(10), () -> ((Number) browser.script(
+            "return document.querySelectorAll('.opblock-tag-section')[arguments[0]].querySelectorAll('.opblock')"
+                + ".length", index)).intValue() > 0);
+        @SuppressWarnings("unchecked")
+        List<String> ops = (List<String>) browser.script("return [...document.querySelectorAll('.opblock-tag-section')"
+            + "[arguments[0]].querySelectorAll('.opblock')].map(op => op.querySelector('.opblock-summary-method')"
+            + ".innerText + ' ' + op.querySelector('.opblock-summary-path').dataset.path)", index);
+        shown.addAll(ops);
+        browser.script("document.querySelectorAll('.opblock-tag-section')[arguments[0]].querySelector('.opblock-tag')"
+            + ".click()", index);
+      }
       assertEquals(expected, shown.stream().sorted().toList());
       assertTrue(shown.contains("GET /api/v1/applications") && shown.contains("GET /api/v1/matters"), shown.toString());
       browser.shot("operations");
@@ -75,6 +85,7 @@ class ApiDocsBrowserTest {
       browser.waitForText(".auth-container", "Authorized");
       browser.shot("authorized");
       browser.click("button.btn-done");
+      browser.click("#operations-tag-auth");
 
       WebElement me = browser.find("#operations-auth-getMe");
       me.findElement(By.cssSelector(".opblock-summary-control")).click();

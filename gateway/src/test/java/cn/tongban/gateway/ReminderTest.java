@@ -146,8 +146,7 @@ class ReminderTest {
     assertEquals("您的中华人民共和国残疾人证（第三代）将于" + validUntil + "到期（还有20天），请及时在线申请换领。", latest.getString("text"));
     assertTrue(latest.getString("link").endsWith("/public/apply.html?code=cjl-disability-certificate&from=reminder"),
         latest.getString("link"));
-    // The link's page asks for the form's prefill (this form binds no prefill handler: ReminderBrowserTest shows
-    // a form that does open filled in).
+    // The link's page asks for the form's prefill (ReminderBrowserTest shows the form open filled in).
     assertEquals(200, gateway.get("citizen", "/api/v1/matters/cjl-disability-certificate/prefill").statusCode());
 
     // Through the outbox to the notification gateway: each reminder once, addressed to the citizen's account.
