@@ -1,5 +1,6 @@
 package cn.tongban.core.hall;
 
+import cn.tongban.core.clock.DeadlineWarnings;
 import cn.tongban.core.privacy.PersonalData;
 import cn.tongban.core.privacy.SealedTable;
 import io.vertx.core.Future;
@@ -124,26 +125,14 @@ final class HomeVisitStore {
   }
 
   /** Raises each warning not raised before, with its outbox event, in one statement; answers how many. */
+  private static final String RAISE = DeadlineWarnings.raiseStatement("home_visit_warning", "home_visit_id",
+      "home_visit", "homeVisit", "p.number", "HomeVisitDeadlineWarning", "jsonb_build_object('number', p.number,"
+          + " 'kind', ins.kind, 'level', ins.level, 'dueDate', ins.due_date, 'hallCode', p.hall_code)");
+
   Future<Integer> raise(List<Long> ids, List<String> kinds, List<String> levels, List<LocalDate> dues,
       OffsetDateTime at) {
-    return pool.preparedQuery("""
-            with cand as (
-              select * from unnest($1::bigint[], $2::text[], $3::text[], $4::date[]) as t(id, kind, level, due_date)
-            ), ins as (
-              insert into home_visit_warning (home_visit_id, kind, level, due_date, raised_at)
-              select id, kind, level, due_date, $5 from cand
-              on conflict do nothing
-              returning *
-            ), events as (
-              insert into outbox_event (aggregate_type, aggregate_id, event_type, payload)
-              select 'homeVisit', v.number, 'HomeVisitDeadlineWarning',
-                     jsonb_build_object('number', v.number, 'kind', ins.kind, 'level', ins.level,
-                                        'dueDate', ins.due_date, 'hallCode', v.hall_code)
-              from ins join home_visit v on v.id = ins.home_visit_id
-            )
-            select count(*) from ins""")
-        .execute(Tuple.of(ids.toArray(Long[]::new), kinds.toArray(String[]::new), levels.toArray(String[]::new),
-            dues.toArray(LocalDate[]::new), at))
+    return pool.preparedQuery(RAISE)
+        .execute(DeadlineWarnings.raiseArguments(ids, kinds, levels, dues, at))
         .map(r -> r.iterator().next().getLong(0).intValue());
   }
 

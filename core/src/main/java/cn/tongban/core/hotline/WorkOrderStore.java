@@ -1,5 +1,6 @@
 package cn.tongban.core.hotline;
 
+import cn.tongban.core.clock.DeadlineWarnings;
 import cn.tongban.core.privacy.PersonalData;
 import cn.tongban.core.privacy.SealedTable;
 import io.vertx.core.Future;
@@ -277,26 +278,14 @@ public final class WorkOrderStore {
   }
 
   /** Raises each warning not raised before, with its outbox event, in one statement; answers how many. */
+  private static final String RAISE = DeadlineWarnings.raiseStatement("work_order_warning", "work_order_id",
+      "work_order", "work-order", "p.number", "WorkOrderDeadlineWarning", "jsonb_build_object('number', p.number,"
+          + " 'kind', ins.kind, 'level', ins.level, 'dueDate', ins.due_date, 'departmentCode', p.department_code)");
+
   Future<Integer> raise(List<Long> ids, List<String> kinds, List<String> levels, List<LocalDate> dues,
       OffsetDateTime at) {
-    return pool.preparedQuery("""
-            with cand as (
-              select * from unnest($1::bigint[], $2::text[], $3::text[], $4::date[]) as t(id, kind, level, due_date)
-            ), ins as (
-              insert into work_order_warning (work_order_id, kind, level, due_date, raised_at)
-              select id, kind, level, due_date, $5 from cand
-              on conflict do nothing
-              returning *
-            ), events as (
-              insert into outbox_event (aggregate_type, aggregate_id, event_type, payload)
-              select 'work-order', w.number, 'WorkOrderDeadlineWarning',
-                     jsonb_build_object('number', w.number, 'kind', ins.kind, 'level', ins.level,
-                                        'dueDate', ins.due_date, 'departmentCode', w.department_code)
-              from ins join work_order w on w.id = ins.work_order_id
-            )
-            select count(*) from ins""")
-        .execute(Tuple.of(ids.toArray(Long[]::new), kinds.toArray(String[]::new), levels.toArray(String[]::new),
-            dues.toArray(LocalDate[]::new), at))
+    return pool.preparedQuery(RAISE)
+        .execute(DeadlineWarnings.raiseArguments(ids, kinds, levels, dues, at))
         .map(r -> r.iterator().next().getLong(0).intValue());
   }
 

@@ -1,5 +1,6 @@
 package cn.tongban.core.rating;
 
+import cn.tongban.core.clock.DeadlineWarnings;
 import cn.tongban.core.privacy.PersonalData;
 import cn.tongban.core.privacy.SealedTable;
 import io.vertx.core.Future;
@@ -384,26 +385,14 @@ public final class RatingStore {
   }
 
   /** Raises each warning once (the unique key), with an outbox event per warning raised. */
+  private static final String RAISE = DeadlineWarnings.raiseStatement("rating_warning", "rating_id", "rating",
+      "rating", "p.id::text", "RatingDeadlineWarning", "jsonb_build_object('id', p.id, 'number', p.number, 'kind',"
+          + " ins.kind, 'level', ins.level, 'dueDate', ins.due_date, 'departmentCode', p.department_code)");
+
   public Future<Integer> raise(List<Long> ids, List<String> kinds, List<String> levels, List<LocalDate> dues,
       OffsetDateTime at) {
-    return pool.preparedQuery("""
-            with cand as (
-              select * from unnest($1::bigint[], $2::text[], $3::text[], $4::date[]) as t(rating_id, kind, level, due_date)
-            ), ins as (
-              insert into rating_warning (rating_id, kind, level, due_date, raised_at)
-              select rating_id, kind, level, due_date, $5 from cand
-              on conflict do nothing
-              returning *
-            ), events as (
-              insert into outbox_event (aggregate_type, aggregate_id, event_type, payload)
-              select 'rating', r.id::text, 'RatingDeadlineWarning',
-                     jsonb_build_object('id', r.id, 'number', r.number, 'kind', ins.kind, 'level', ins.level,
-                                        'dueDate', ins.due_date, 'departmentCode', r.department_code)
-              from ins join rating r on r.id = ins.rating_id
-            )
-            select count(*) from ins""")
-        .execute(Tuple.of(ids.toArray(Long[]::new), kinds.toArray(String[]::new), levels.toArray(String[]::new),
-            dues.toArray(LocalDate[]::new), at))
+    return pool.preparedQuery(RAISE)
+        .execute(DeadlineWarnings.raiseArguments(ids, kinds, levels, dues, at))
         .map(rows -> rows.iterator().next().getLong(0).intValue());
   }
 
