@@ -3,6 +3,7 @@ package cn.tongban.plugins.datasharing.exchange;
 import cn.tongban.plugin.DataSharingAdapter;
 import cn.tongban.plugin.HandlerContext;
 import cn.tongban.plugin.PluginContext;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -46,6 +47,8 @@ public abstract class ExchangeAdapter implements DataSharingAdapter {
   private volatile HttpClient http;
   private volatile Vertx vertx;
   private volatile Clock clock = Clock.systemUTC();
+  /** The event loop that callers from outside Vert.x are moved to. */
+  private volatile Context home;
 
   /**
    * @param id     the plugin id, e.g. {@code exchange-gongan-population}
@@ -76,6 +79,7 @@ public abstract class ExchangeAdapter implements DataSharingAdapter {
       return Future.failedFuture(e);
     }
     vertx = context.vertx();
+    home = vertx.getOrCreateContext();
     clock = context.clock();
     breaker = new CircuitBreaker(settings.breakerFailures(), settings.breakerResetMillis(), clock);
     cache = new AnswerCache(settings.cacheSeconds() * 1000L, settings.cacheEntries(), clock);
@@ -105,6 +109,14 @@ public abstract class ExchangeAdapter implements DataSharingAdapter {
 
   @Override
   public Future<Optional<JsonObject>> lookup(HandlerContext context, String source, String subjectKey) {
+    Context home = this.home;
+    if (Vertx.currentContext() == null && home != null) {
+      // Called from outside Vert.x (a worker pool, a test): the HTTP client's callbacks must run on one
+      // event loop, or a response can end before its body handler is set and the call hangs until its limit.
+      Promise<Optional<JsonObject>> answered = Promise.promise();
+      home.runOnContext(v -> lookup(context, source, subjectKey).onComplete(answered));
+      return answered.future();
+    }
     Optional<Optional<JsonObject>> cached = cache.get(subjectKey);
     if (cached.isPresent()) {
       return Future.succeededFuture(cached.get().map(JsonObject::copy));
