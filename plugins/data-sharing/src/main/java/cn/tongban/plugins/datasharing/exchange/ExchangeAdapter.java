@@ -79,7 +79,7 @@ public abstract class ExchangeAdapter implements DataSharingAdapter {
       return Future.failedFuture(e);
     }
     vertx = context.vertx();
-    home = vertx.getOrCreateContext();
+    home = vertx == null ? null : vertx.getOrCreateContext();
     clock = context.clock();
     breaker = new CircuitBreaker(settings.breakerFailures(), settings.breakerResetMillis(), clock);
     cache = new AnswerCache(settings.cacheSeconds() * 1000L, settings.cacheEntries(), clock);
