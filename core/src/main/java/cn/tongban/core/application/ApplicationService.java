@@ -200,6 +200,7 @@ public final class ApplicationService {
                   List<Violation> violations = new ArrayList<>(applicant.violations());
                   violations.addAll(routingViolations);
                   violations.addAll(dataViolations);
+                  violations.addAll(ownIdentity(caller, form, cmd.data(), applicant.json(), locale));
                   return materials(detail.matter().document(), cmd.materials(), applicant.json(), locale)
                       .compose(materials -> {
                         violations.addAll(materials.violations());
@@ -534,6 +535,30 @@ public final class ApplicationService {
   }
 
   /** Who the case is for, what is wrong with how they were given, and (for a citizen) their real-name level. */
+  /**
+   * 申请人即本人: where the form keeps the applicant's identity number (the field its profile-prefill handler
+   * fills), a citizen applying as a person must name their own — the case's applicant is the signed-in account,
+   * and form data naming someone else there would make the file say another person applied (422 at the field).
+   * Staff taking a walk-in's case check the identity card at the window; enterprises are not persons.
+   */
+  private static List<Violation> ownIdentity(Caller caller, FormVersion form, JsonObject data, JsonObject applicant,
+      Locale locale) {
+    String own = applicant.getString("idNumber");
+    if (caller.kind() != Caller.Kind.CITIZEN || !"PERSON".equals(applicant.getString("kind")) || own == null) {
+      return List.of();
+    }
+    List<Violation> out = new ArrayList<>();
+    for (Object o : form.handlers()) {
+      String pointer = o instanceof JsonObject h && "profile-prefill".equals(h.getString("id"))
+          ? h.getJsonObject("config", new JsonObject()).getString("idNumber") : null;
+      Object value = pointer == null ? null : io.vertx.core.json.pointer.JsonPointer.from(pointer).queryJson(data);
+      if (value instanceof String typed && !typed.isBlank() && !typed.trim().equalsIgnoreCase(own)) {
+        out.add(new Violation("/data" + pointer, "notApplicant", Messages.get(locale, "application.notOwnIdNumber")));
+      }
+    }
+    return out;
+  }
+
   private record Applicant(JsonObject json, List<Violation> violations, int realNameLevel) {
   }
 
