@@ -196,7 +196,8 @@ public final class Platform {
     WorkOrderStore workOrderStore = new WorkOrderStore(pool, personal);
     this.workOrders = new WorkOrderService(workOrderStore, calendar, config.hotlineDeadlines(), lifecycle::progress,
         lifecycle::progressOfPhone);
-    this.workOrderDeadlines = new WorkOrderDeadlines(workOrderStore, calendar);
+    // The work orders' deadline scan, like the case scan, on the background pool.
+    this.workOrderDeadlines = new WorkOrderDeadlines(new WorkOrderStore(background, personal), calendar);
     this.supervision = new SupervisionService(new SupervisionStore(pool), calendar,
         config.accountabilityExplainDays());
     // 问责 follows every scan (periodic or on demand): a red card it raised opens its accountability at once.
@@ -233,8 +234,9 @@ public final class Platform {
     this.penalties = new PenaltyService(new PenaltyStore(pool, personal), disclosures, calendar);
     this.exports = new ExportService(pool);
     this.reminders = new ReminderService(new ReminderStore(pool, personal), calendar.clock(), config.publicUrl());
-    this.jobs = ScheduledJobs.start(vertx, config, departmentStatistics, relay, auditChain, deadlines, ratings,
-        workOrderDeadlines, hallJobs, disclosures, reminders);
+    // Folding the statistics is the job's; reading them (departmentStatistics) stays on the requests' pool.
+    this.jobs = ScheduledJobs.start(vertx, config, new DepartmentStatistics(background), relay, auditChain, deadlines,
+        ratings, workOrderDeadlines, hallJobs, disclosures, reminders);
   }
 
   /** Starts everything the configuration asks for, on the system clock. */

@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 31 item 7, what a citizen sees and sends: the officer on their notices and steps is named, never an
- * internal account id; a form naming someone else's identity number as the applicant's is refused.
+ * internal account id; a form naming someone else's identity number as the applicant's is bound to the citizen's
+ * own; a licence's QR code carries only what verification needs.
  */
 class CitizenViewSecurityTest {
   private static final String MATTER = "mzj-elderly-preferential-card";
@@ -55,15 +56,17 @@ class CitizenViewSecurityTest {
   }
 
   @Test
-  void aFormNamingSomeoneElseAsTheApplicantIsRefused() throws Exception {
+  void aFormNamingSomeoneElseAsTheApplicantIsBoundToTheCitizen() throws Exception {
     JsonObject data = gateway.sample(MATTER).put("idNumber", "440524188001010014");
     HttpResponse<String> r = gateway.send("POST", "/api/v1/applications", new JsonObject().put("matterCode", MATTER)
             .put("channel", "WEB").put("data", data).encode(),
         "Authorization", "Bearer " + gateway.token("citizen"), "Content-Type", "application/json");
-    assertEquals(422, r.statusCode(), r.body());
-    JsonObject violation = new JsonObject(r.body()).getJsonArray("violations").stream().map(JsonObject.class::cast)
-        .filter(v -> "notApplicant".equals(v.getString("code"))).findFirst().orElseThrow(() -> new AssertionError(r.body()));
-    assertEquals("/data/idNumber", violation.getString("pointer"));
+    assertEquals(201, r.statusCode(), r.body());
+    JsonObject stored = new JsonObject(gateway.get("citizen", "/api/v1/applications/"
+        + new JsonObject(r.body()).getString("number")).body());
+    assertEquals("11010519491231002X", stored.getJsonObject("data").getString("idNumber"),
+        "the applicant's identity field holds the signed-in citizen's own number");
+    assertEquals("11010519491231002X", stored.getJsonObject("applicant").getString("idNumber"));
   }
 
   @Test
