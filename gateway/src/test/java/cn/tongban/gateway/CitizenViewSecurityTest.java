@@ -89,7 +89,7 @@ class CitizenViewSecurityTest {
         new JsonObject().put("payload", url).encode(), "Content-Type", "application/json").body());
     assertEquals("VALID", verdict.getString("status"), verdict.encode());
     // An identifier alone (enumerated) cannot be dressed up as a QR code of the licence.
-    String made = "TBL2." + licence.getString("identifier") + ".AAAAAAAAAAAAAAAAAAAAAA";
+    String made = "TBL2.AAAAAAAAAAAAAAAAAAAAAA." + licence.getString("identifier");
     JsonObject forged = new JsonObject(gateway.send("POST", "/api/v1/licences/verify",
         new JsonObject().put("payload", made).encode(), "Content-Type", "application/json").body());
     assertEquals("TAMPERED", forged.getString("status"), forged.encode());

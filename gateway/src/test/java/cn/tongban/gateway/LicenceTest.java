@@ -219,7 +219,7 @@ class LicenceTest {
     String payload = licence.getString("verificationPayload");
     // Any phone camera opens the public verification page; the QR payload (identifier and fingerprint, no
     // holder data) rides in the fragment.
-    assertTrue(decoded.startsWith(PUBLIC_URL + "/public/verify.html#TBL2." + id + "."), decoded);
+    assertTrue(decoded.startsWith(PUBLIC_URL + "/public/verify.html#TBL2.") && decoded.endsWith("." + id), decoded);
     assertEquals(decoded, licence.getString("verificationUrl"));
     JsonObject verdict = verify(new JsonObject().put("payload", decoded));
     assertEquals("VALID", verdict.getString("status"), verdict.encode());

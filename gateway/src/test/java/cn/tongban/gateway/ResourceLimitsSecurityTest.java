@@ -87,7 +87,7 @@ class ResourceLimitsSecurityTest {
       assertEquals(MATTER, data.getJsonObject("a" + i).getString("code"), r.body());
     }
     HttpResponse<String> mine = graphql(gateway.token("citizen"),
-        "{ applications(first: 20) { edges { node { number steps { name } } } } }");
+        "{ applications(first: 20) { edges { node { number steps { stepName } } } } }");
     assertFalse(mine.body().contains("\"errors\""), mine.body());
   }
 
@@ -95,7 +95,7 @@ class ResourceLimitsSecurityTest {
   @Order(3)
   void fieldsFetchedOncePerPageElementCostAsMuch() throws Exception {
     // Three pages of 100 cases, each case's steps and rating fetched: about 600 fetches, without an alias cap hit.
-    String page = "applications(first: 100) { edges { node { steps { name } rating } } }";
+    String page = "applications(first: 100) { edges { node { steps { stepName } rating } } }";
     HttpResponse<String> r = graphql(gateway.token("citizen"), "{ a: " + page + " b: " + page + " c: " + page + " }");
     JsonObject problem = new JsonObject(r.body()).getJsonArray("errors").getJsonObject(0).getJsonObject("extensions");
     assertEquals("bad-request", problem.getString("code"), r.body());

@@ -31,7 +31,8 @@ public record Licence(String identifier, String typeCode, String typeName, Strin
   public static final String QR_PREFIX = "TBL2";
 
   /**
-   * What the QR code carries: {@code TBL2.<identifier>.<fingerprint>}, the fingerprint being the first 16 bytes
+   * What the QR code carries: {@code TBL2.<fingerprint>.<identifier>} (the identifier has dots of its own, so
+   * it comes last), the fingerprint being the first 16 bytes
    * of the SHA-256 of the licence's signature (base64url). That is all the public verification needs — it looks
    * the licence up and checks its signature in the library — and it names no one: the signed payload
    * ({@link #verificationPayload}) carries the holder's full identity number, and a QR code is read by whoever
@@ -39,7 +40,7 @@ public record Licence(String identifier, String typeCode, String typeName, Strin
    * code cannot be made from an identifier alone.
    */
   public String qrPayload() {
-    return QR_PREFIX + "." + identifier + "." + fingerprint(signature);
+    return QR_PREFIX + "." + fingerprint(signature) + "." + identifier;
   }
 
   /** The first 16 bytes of the signature's SHA-256, base64url. */

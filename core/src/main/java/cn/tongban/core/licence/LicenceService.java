@@ -270,10 +270,12 @@ public final class LicenceService {
     JsonObject claimed = null;
     if (payload.isPresent()) {
       try {
-        String[] parts = payloadOf(payload.get()).split("\\.");
-        if (parts.length == 3 && Licence.QR_PREFIX.equals(parts[0])) {
-          return qrCode(parts[1], parts[2], locale);
+        String text = payloadOf(payload.get());
+        String[] qr = text.split("\\.", 3);
+        if (qr.length == 3 && Licence.QR_PREFIX.equals(qr[0])) {
+          return qrCode(qr[2], qr[1], locale);
         }
+        String[] parts = text.split("\\.");
         if (parts.length != 3 || !Licence.PAYLOAD_PREFIX.equals(parts[0])) {
           return Future.succeededFuture(tampered(locale, "licence.verify.unreadable", null));
         }
@@ -303,7 +305,7 @@ public final class LicenceService {
     return checkRecord(claimedId.get(), Optional.empty(), locale);
   }
 
-  /** A QR code's {@code TBL2.<identifier>.<fingerprint>}: the licence's record, if the fingerprint is its signature's. */
+  /** A QR code's {@code TBL2.<fingerprint>.<identifier>}: the licence's record, if the fingerprint is its signature's. */
   private Future<JsonObject> qrCode(String identifier, String fingerprint, Locale locale) {
     if (!LicenceIdentifier.isValid(identifier)) {
       return Future.succeededFuture(tampered(locale, "licence.verify.badCheck", null));
