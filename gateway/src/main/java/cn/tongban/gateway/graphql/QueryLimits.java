@@ -86,19 +86,20 @@ final class QueryLimits extends SimplePerformantInstrumentation {
               Math.min(Long.MAX_VALUE / 2, acc.cost() + (fetches ? times : 0)));
         }, new Size(0, 0, 0, 0));
     RoutingContext rc = ctx.getGraphQLContext().get(GraphQLApi.ROUTING_CONTEXT);
-    // Aliases first: a flood of aliases is the usual way past the other limits, and the clearer answer.
-    if (size.aliases() > maxAliases) {
-      throw new Refused(rc, "graphql.aliases", maxAliases, size.aliases());
-    }
-    if (size.cost() > maxFetchCost) {
-      throw new Refused(rc, "graphql.fetchCost", maxFetchCost, size.cost());
-    }
     // The texts of graphql-java's own depth and complexity limits, which these replace.
     if (size.depth() > maxDepth) {
       throw new AbortExecutionException("maximum query depth exceeded " + size.depth() + " > " + maxDepth);
     }
     if (size.fields() > maxFields) {
       throw new AbortExecutionException("maximum query complexity exceeded " + size.fields() + " > " + maxFields);
+    }
+    // A thousand aliases of one scalar field stay within the field count; these catch them, aliases first (the
+    // usual way to multiply a fetch, and the clearer answer).
+    if (size.aliases() > maxAliases) {
+      throw new Refused(rc, "graphql.aliases", maxAliases, size.aliases());
+    }
+    if (size.cost() > maxFetchCost) {
+      throw new Refused(rc, "graphql.fetchCost", maxFetchCost, size.cost());
     }
     return SimpleInstrumentationContext.noOp();
   }
