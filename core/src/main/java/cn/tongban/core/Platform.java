@@ -1,5 +1,6 @@
 package cn.tongban.core;
 
+import cn.tongban.core.access.RateLimits;
 import cn.tongban.core.agency.AgentAuthorisations;
 import cn.tongban.core.agency.SameCityStatistics;
 import cn.tongban.core.application.ApplicationService;
@@ -99,6 +100,9 @@ public final class Platform {
   private final Optional<EmbeddedPostgresServer> embeddedPostgres;
   private final Optional<EmbeddedRedisServer> embeddedRedis;
   private final Pool pool;
+  /** The background jobs' own connections (relay, audit sealing, deadline scan): a flood of requests cannot take them. */
+  private final Pool background;
+  private final RateLimits rateLimits;
   private final Redis redis;
   private final SigningKeys.Pem signingKey;
   private final MatterService matters;
@@ -143,8 +147,9 @@ public final class Platform {
   private final HolidayRequestService holidayRequests;
 
   private Platform(Vertx vertx, TongbanConfig config, Optional<EmbeddedPostgresServer> embeddedPostgres,
-      Optional<EmbeddedRedisServer> embeddedRedis, Pool pool, Redis redis, SigningKeys.Pem signingKey,
-      CalendarService calendar, LicenceService licences, PluginHost plugins, PersonalData personal) {
+      Optional<EmbeddedRedisServer> embeddedRedis, Pool pool, Pool background, Redis redis,
+      SigningKeys.Pem signingKey, CalendarService calendar, LicenceService licences, PluginHost plugins,
+      PersonalData personal) {
     this.vertx = vertx;
     this.plugins = plugins;
     this.personal = personal;
@@ -152,7 +157,9 @@ public final class Platform {
     this.embeddedPostgres = embeddedPostgres;
     this.embeddedRedis = embeddedRedis;
     this.pool = pool;
+    this.background = background;
     this.redis = redis;
+    this.rateLimits = new RateLimits(redis, config.limits());
     this.signingKey = signingKey;
     this.calendar = calendar;
     this.calendarChanges = calendar.followChanges();
@@ -182,23 +189,25 @@ public final class Platform {
         enterprises, config.areaCode(), config.realNameLevels(), materials, authorisations);
     this.lifecycle = new LifecycleService(applicationStore, matterStore, dataChecker, calendar);
     this.receipts = new AcceptanceReceipt(organisation::hallName, applicationStore, matterStore, materials);
-    this.deadlines = new DeadlineScanner(applicationStore, calendar);
+    // The scan reads and writes cases through a store on the background pool (same statements, other connections).
+    this.deadlines = new DeadlineScanner(new ApplicationStore(background, personal, 1), calendar);
     this.lifeEvents = new LifeEventService(vertx, new LifeEventStore(pool), matters, applications, validator,
         calendar.clock());
     WorkOrderStore workOrderStore = new WorkOrderStore(pool, personal);
     this.workOrders = new WorkOrderService(workOrderStore, calendar, config.hotlineDeadlines(), lifecycle::progress,
         lifecycle::progressOfPhone);
-    this.workOrderDeadlines = new WorkOrderDeadlines(workOrderStore, calendar);
+    // The work orders' deadline scan, like the case scan, on the background pool.
+    this.workOrderDeadlines = new WorkOrderDeadlines(new WorkOrderStore(background, personal), calendar);
     this.supervision = new SupervisionService(new SupervisionStore(pool), calendar,
         config.accountabilityExplainDays());
     // 问责 follows every scan (periodic or on demand): a red card it raised opens its accountability at once.
     deadlines.afterScan(supervision::scan);
     this.sharedDatasets = new SharedDatasets(pool, personal);
     this.dataKeys = new DataKeyRotation(pool, personal, new Rewrap(pool, personal, SEALED_TABLES));
-    this.relay = new OutboxRelay(vertx, pool, applicationStore, matterStore, plugins, licences, lifecycle,
+    this.relay = new OutboxRelay(vertx, background, applicationStore, matterStore, plugins, licences, lifecycle,
         config.outboxMaxAttempts(), config.outboxBackoffMillis(), config.outboxLeaseSeconds(),
         account -> identity.account(account).map(a -> a.flatMap(x -> x.phone())));
-    this.auditChain = new AuditChain(pool);
+    this.auditChain = new AuditChain(background);
     // No form-handler plugins are installed yet: a definition naming one is refused at publishing.
     this.authoring = new MatterAuthoringService(matterStore,
         new DefinitionChecker(validator, plugins.configSchemas(), plugins.configChecks()), validator);
@@ -225,8 +234,9 @@ public final class Platform {
     this.penalties = new PenaltyService(new PenaltyStore(pool, personal), disclosures, calendar);
     this.exports = new ExportService(pool);
     this.reminders = new ReminderService(new ReminderStore(pool, personal), calendar.clock(), config.publicUrl());
-    this.jobs = ScheduledJobs.start(vertx, config, departmentStatistics, relay, auditChain, deadlines, ratings,
-        workOrderDeadlines, hallJobs, disclosures, reminders);
+    // Folding the statistics is the job's; reading them (departmentStatistics) stays on the requests' pool.
+    this.jobs = ScheduledJobs.start(vertx, config, new DepartmentStatistics(background), relay, auditChain, deadlines,
+        ratings, workOrderDeadlines, hallJobs, disclosures, reminders);
   }
 
   /** Starts everything the configuration asks for, on the system clock. */
@@ -281,7 +291,8 @@ public final class Platform {
                           licences::validOf), false))
                       // A plugin that does not start stops the platform start (the error names it).
                       .compose(plugins -> plugins.start()
-                          .map(v -> new Platform(vertx, config, pg.result(), rd.result(), pool, redis, key,
+                          .map(v -> new Platform(vertx, config, pg.result(), rd.result(), pool,
+                              Database.pool(vertx, pgUrl, config.limits().backgroundPoolSize()), redis, key,
                               calendar, licences, plugins, personal))
                           // 一件事: the bundled life events need the matters' published forms, so they come last.
                           .compose(p -> p.lifeEvents.importBundled().map(p).otherwise(e -> {
@@ -386,6 +397,16 @@ public final class Platform {
 
   public AppointmentService appointments() {
     return appointments;
+  }
+
+  /** The pool requests use (the background jobs have their own); tests take all of it to show that. */
+  public Pool pool() {
+    return pool;
+  }
+
+  /** The GraphQL and public-lookup rates (docs/security.md, "Resource limits"). */
+  public RateLimits rateLimits() {
+    return rateLimits;
   }
 
   public AgentAuthorisations authorisations() {
@@ -496,7 +517,7 @@ public final class Platform {
     calendarChanges.unregister();
     return jobs.stop()
         .transform(x -> plugins.stop())
-        .transform(x -> Future.join(pool.close(), redis.close()))
+        .transform(x -> Future.join(pool.close(), background.close(), redis.close()))
         .transform(ar -> stopEmbedded(vertx, embeddedPostgres, embeddedRedis));
   }
 

@@ -211,6 +211,15 @@ public final class Gateway extends VerticleBase {
         rc.next();
       }
     });
-    router.route("/graphql").handler(subscriptions).handler(graphql);
+    // Over HTTP each operation counts against the caller's and the address's GraphQL rate (a WebSocket's
+    // messages are operations of a connection already authenticated, and its upgrade never reaches this).
+    router.route("/graphql").handler(subscriptions).handler(rc -> platform.rateLimits()
+        .graphql(RequestContext.caller(rc), RequestContext.address(rc)).onComplete(ar -> {
+          if (ar.succeeded()) {
+            rc.next();
+          } else {
+            rc.fail(ar.cause());
+          }
+        })).handler(graphql);
   }
 }

@@ -12,10 +12,10 @@ const form = document.getElementById('verify-form');
 const input = document.getElementById('licence-input');
 const result = document.getElementById('result');
 
-/** A payload (TBL1.…) or a verification URL goes as payload; anything else is a printed identifier. */
+/** A payload (TBL2.… of a QR code, TBL1.… signed) or a verification URL goes as payload; anything else is a printed identifier. */
 function request(text) {
   const t = text.trim();
-  return /^TBL1\./.test(t) || t.includes('#') || /^https?:\/\//i.test(t) ? { payload: t } : { identifier: t };
+  return /^TBL[12]\./.test(t) || t.includes('#') || /^https?:\/\//i.test(t) ? { payload: t } : { identifier: t };
 }
 
 function render(v) {

@@ -143,7 +143,7 @@ class PublicPagesBrowserTest {
     JsonObject licence = gateway.approvedDisabilityCertificate();
     String id = licence.getString("identifier");
     String url = scan(id);
-    String prefix = PUBLIC_URL + "/public/verify.html#TBL1.";
+    String prefix = PUBLIC_URL + "/public/verify.html#TBL2.";
     assertTrue(url.startsWith(prefix), url);
     // The QR code points at the configured public address; this test's gateway stands in for it.
     URI scanned = URI.create(url);

@@ -8,7 +8,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import java.math.BigInteger;
 import java.net.http.HttpResponse;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -81,6 +84,53 @@ class TokenExchangeSecurityTest {
     assertEquals(204, out.statusCode(), out.body());
     assertEquals(401, myCases(own));
     assertEquals(401, myCases(derived), "the portal's token ends with the citizen's session");
+  }
+
+  @Test
+  @Order(100)
+  void aDerivedTokenEndsWhenTheCitizenIsDisabled() throws Exception {
+    String derived = exchanged(signIn("tongban-demo"));
+    assertEquals(200, myCases(derived));
+    String admin = gateway.token("admin");
+    assertEquals(204, disabled(admin, true).statusCode());
+    try {
+      assertEquals(401, myCases(derived), "the portal's token ends with the account");
+    } finally {
+      assertEquals(204, disabled(admin, false).statusCode());
+    }
+  }
+
+  private static HttpResponse<String> disabled(String admin, boolean disabled) throws Exception {
+    return gateway.send("PUT", "/api/v1/accounts/citizen/disabled", new JsonObject().put("disabled", disabled).encode(),
+        "Authorization", "Bearer " + admin, "Content-Type", "application/json");
+  }
+
+  /** The P-256 group order: (r, n − s) verifies wherever (r, s) does. */
+  private static final BigInteger N =
+      new BigInteger("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
+
+  private static BigInteger s(String token) {
+    byte[] sig = Base64.getUrlDecoder().decode(token.substring(token.lastIndexOf('.') + 1));
+    assertEquals(64, sig.length);
+    return new BigInteger(1, Arrays.copyOfRange(sig, 32, 64));
+  }
+
+  @Test
+  void aTokensHighSTwinIsRefused() throws Exception {
+    String token = signIn("tongban-demo");
+    for (int i = 0; i < 8; i++) {
+      assertTrue(s(signIn("tongban-demo")).compareTo(N.shiftRight(1)) <= 0, "tokens are issued low-s");
+    }
+    byte[] sig = Base64.getUrlDecoder().decode(token.substring(token.lastIndexOf('.') + 1));
+    byte[] high = N.subtract(s(token)).toByteArray();
+    byte[] twinSig = Arrays.copyOf(sig, 64);
+    Arrays.fill(twinSig, 32, 64, (byte) 0);
+    int len = Math.min(high.length, 32);
+    System.arraycopy(high, high.length - len, twinSig, 64 - len, len);
+    String twin = token.substring(0, token.lastIndexOf('.') + 1)
+        + Base64.getUrlEncoder().withoutPadding().encodeToString(twinSig);
+    assertEquals(200, myCases(token));
+    assertEquals(401, myCases(twin), "the same signature in high-s form is refused");
   }
 
   @Test

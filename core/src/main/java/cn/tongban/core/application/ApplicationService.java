@@ -194,6 +194,7 @@ public final class ApplicationService {
             Future<ApplicationStore.Routing> routing = agency(caller, cmd, applicant, hall)
                 .compose(agency -> intake.map(at -> routing(detail.matter().document(),
                     detail.matter().name(), hall, at, cmd, agency, routingViolations, locale)));
+            bindOwnIdentity(caller, form, cmd.data(), applicant.json());
             return routing.compose(route -> checker.check(form, cmd.data(), applicant.json(), Optional.empty(),
                     "SUBMITTED", locale)
                 .compose(dataViolations -> {
@@ -534,6 +535,32 @@ public final class ApplicationService {
   }
 
   /** Who the case is for, what is wrong with how they were given, and (for a citizen) their real-name level. */
+  /**
+   * 申请人即本人: where the form keeps the applicant's identity number (the field its profile-prefill handler
+   * fills), a citizen applying as a person names their own — the case's applicant is the signed-in account,
+   * and form data naming someone else there would make the file say another person applied. The field is
+   * bound to the account's number before the data is checked and stored (whatever was typed there; the page
+   * fills it from the profile anyway). Staff taking a walk-in's case check the identity card at the window;
+   * enterprises are not persons.
+   */
+  private static void bindOwnIdentity(Caller caller, FormVersion form, JsonObject data, JsonObject applicant) {
+    String own = applicant.getString("idNumber");
+    if (caller.kind() != Caller.Kind.CITIZEN || !"PERSON".equals(applicant.getString("kind")) || own == null
+        || data == null) {
+      return;
+    }
+    for (Object o : form.handlers()) {
+      String pointer = o instanceof JsonObject h && "profile-prefill".equals(h.getString("id"))
+          ? h.getJsonObject("config", new JsonObject()).getString("idNumber") : null;
+      if (pointer != null) {
+        var at = io.vertx.core.json.pointer.JsonPointer.from(pointer);
+        if (at.queryJson(data) instanceof String typed && !typed.trim().equalsIgnoreCase(own)) {
+          at.writeJson(data, own);
+        }
+      }
+    }
+  }
+
   private record Applicant(JsonObject json, List<Violation> violations, int realNameLevel) {
   }
 

@@ -40,7 +40,9 @@ public final class ApplicationView {
     c.dueDate().ifPresent(d -> json.put("dueDate", d.toString()));
     c.legalDueDate().ifPresent(d -> json.put("legalDueDate", d.toString()));
     c.suspendedAt().ifPresent(d -> json.put("suspendedAt", d.toString()));
-    c.correction().ifPresent(x -> json.put("correction", x));
+    // The officer is kept as an internal account id: staff read it, applicants read the notice, which names them.
+    c.correction().ifPresent(x -> json.put("correction", caller.kind() == Caller.Kind.STAFF ? x
+        : without(x, "officer")));
     Application.Supervision sv = a.supervision();
     if (!sv.parallelDepartments().isEmpty()) {
       json.put("parallelDepartments", new io.vertx.core.json.JsonArray(sv.parallelDepartments()));
@@ -75,6 +77,13 @@ public final class ApplicationView {
    * Where the result is collected. An express address is shown in full to the applicant, whoever submitted,
    * and the approving department's approvers who send the result; masked to township level for the rest.
    */
+  /** A copy of {@code json} without {@code key}. */
+  static JsonObject without(JsonObject json, String key) {
+    JsonObject copy = json.copy();
+    copy.remove(key);
+    return copy;
+  }
+
   private static JsonObject collection(JsonObject c, Application a, Caller caller, boolean own) {
     JsonObject out = c.copy();
     boolean sender = caller.kind() == Caller.Kind.STAFF && caller.has(Role.APPROVER)

@@ -29,8 +29,11 @@ public final class CorrectionNotice {
       boolean late, String officer, String department, String date) {
   }
 
-  /** The notice's content for a case with an open correction request; the applicant's name masked if asked. */
-  public static Content content(Application a, Matter matter, JsonObject formSchema, boolean masked) {
+  /**
+   * The notice's content for a case with an open correction request, signed by {@code officer} (the name, see
+   * {@link WrittenNotice#officer}); the applicant's name masked if asked.
+   */
+  public static Content content(Application a, Matter matter, JsonObject formSchema, boolean masked, String officer) {
     JsonObject notice = a.clock().correction().orElseThrow();
     Map<String, String> materials = new HashMap<>();
     matter.document().getJsonArray("materials", new JsonArray()).forEach(o ->
@@ -46,7 +49,7 @@ public final class CorrectionNotice {
     String applicant = a.applicant().getString("name", "");
     return new Content(a.number(), masked ? cn.tongban.core.identity.Masking.name(applicant) : applicant,
         a.submittedAt().atZoneSameInstant(CalendarService.ZONE).format(DATE), matter.name(), items,
-        notice.getBoolean("late", false), notice.getString("officer", ""), matter.department().name(),
+        notice.getBoolean("late", false), officer, matter.department().name(),
         OffsetDateTime.parse(notice.getString("noticeAt")).atZoneSameInstant(CalendarService.ZONE).format(DATE));
   }
 

@@ -46,7 +46,7 @@ public final class IntakeNotice {
         a.submittedAt().atZoneSameInstant(CalendarService.ZONE).format(DATE), matter.name(),
         step.getString("opinion", ""), c.clockStart().map(IntakeNotice::day).orElse(""),
         c.dueDate().map(IntakeNotice::day).orElse(""), c.legalDueDate().map(IntakeNotice::day).orElse(""),
-        Optional.ofNullable(step.getString("handlerName")).orElse(step.getString("handler", "")),
+        WrittenNotice.officer(step),
         matter.department().name(), at);
   }
 

@@ -160,9 +160,13 @@ public final class LifecycleService {
       if (a.clock().correction().isEmpty()) {
         return Future.failedFuture(new DomainException(ProblemCode.ILLEGAL_TRANSITION, "notice.none"));
       }
-      return matters.find(a.matterCode()).compose(m -> matters.findForm(matters.pool(), a.matterCode(),
-          a.formVersion()).map(f -> CorrectionNotice.content(a, m.orElseThrow(), f.orElseThrow().schema(),
-              cn.tongban.core.identity.Masking.masks(caller, a.submittedBy()))));
+      // The notice records the officer's account; the step it made names them.
+      String officerAccount = a.clock().correction().get().getString("officer", "");
+      return store.steps(a.id()).compose(steps -> matters.find(a.matterCode()).compose(m -> matters.findForm(
+          matters.pool(), a.matterCode(), a.formVersion()).map(f -> CorrectionNotice.content(a, m.orElseThrow(),
+              f.orElseThrow().schema(), cn.tongban.core.identity.Masking.masks(caller, a.submittedBy()),
+              steps.stream().filter(st -> officerAccount.equals(st.getString("handler"))).reduce((x, y) -> y)
+                  .map(WrittenNotice::officer).orElse("")))));
     });
   }
 
@@ -212,10 +216,14 @@ public final class LifecycleService {
     });
   }
 
-  /** Every step of a case the caller may see. */
+  /**
+   * Every step of a case the caller may see. Who handled a step is named ({@code handlerName}, staff only); its
+   * internal account id ({@code handler}) is for staff, never shown to applicants.
+   */
   public Future<List<JsonObject>> steps(Caller caller, String number) {
     return store.find(caller, number).compose(found -> found
-        .map(a -> store.steps(a.id()))
+        .map(a -> store.steps(a.id()).map(steps -> caller.kind() == Caller.Kind.STAFF ? steps
+            : steps.stream().map(st -> ApplicationView.without(st, "handler")).toList()))
         .orElseGet(() -> Future.failedFuture(new DomainException(ProblemCode.APPLICATION_NOT_FOUND,
             "application.notFound", number))));
   }

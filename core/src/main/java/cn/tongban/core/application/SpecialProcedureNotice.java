@@ -49,7 +49,7 @@ public final class SpecialProcedureNotice {
         at(suspend), resume.map(SpecialProcedureNotice::at),
         resumed.map(d -> d.getInteger("suspendedWorkingDays", 0)).orElse(0),
         resumed.map(d -> d.getString("dueDate")).filter(d -> d != null).map(d -> LocalDate.parse(d).format(DATE)),
-        Optional.ofNullable(suspend.getString("handlerName")).orElse(suspend.getString("handler", "")),
+        WrittenNotice.officer(suspend),
         matter.department().name());
   }
 

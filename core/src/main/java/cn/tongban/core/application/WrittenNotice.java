@@ -5,6 +5,7 @@ import cn.tongban.core.document.SimplePdf;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A dated written notice to the applicant (书面凭证/告知书): title, number, addressee, paragraphs, and the officer,
@@ -12,6 +13,14 @@ import java.util.List;
  */
 public record WrittenNotice(String title, String number, String addressee, List<String> paragraphs, String officer,
     String department, String date) {
+
+  /**
+   * Who signs a notice for the step it records: the officer's name (a staff account's display name); never the
+   * internal account id the step keeps ({@code account:…}), and nothing when the step was no member of staff's.
+   */
+  static String officer(io.vertx.core.json.JsonObject step) {
+    return Optional.ofNullable(step.getString("handlerName")).orElse("");
+  }
 
   /** The notice as a printable PDF (A4; the reader supplies the standard Chinese font). */
   public byte[] pdf() {

@@ -153,6 +153,28 @@ public record TongbanConfig(
     return Integer.parseInt(Option.ACCOUNTABILITY_EXPLAIN_DAYS.defaultValue);
   }
 
+  /**
+   * Resource limits (docs/security.md, "Resource limits"): the background jobs' own PostgreSQL connections;
+   * per GraphQL operation the aliased fields, the database fetches it may cause (its cost) and how many of them
+   * run at once; GraphQL operations a minute per caller and per address; public lookups (licence verification,
+   * progress by query code) a minute per address. Kept in {@link #settings()} and checked at boot.
+   */
+  public record Limits(int backgroundPoolSize, int graphqlMaxAliases, int graphqlMaxFetchCost,
+      int graphqlFetchesInFlight, int graphqlRatePerCaller, int graphqlRatePerAddress, int publicLookupRatePerAddress) {
+  }
+
+  /** The resource limits (validated at boot, so they parse here). */
+  public Limits limits() {
+    return limits(new Reader(settings, new ArrayList<>()));
+  }
+
+  private static Limits limits(Reader r) {
+    return new Limits(r.integer(Option.PG_BACKGROUND_POOL_SIZE, 1, 64), r.integer(Option.GRAPHQL_MAX_ALIASES, 1, 1000),
+        r.integer(Option.GRAPHQL_MAX_FETCH_COST, 1, 100_000), r.integer(Option.GRAPHQL_FETCHES_IN_FLIGHT, 1, 64),
+        r.integer(Option.GRAPHQL_RATE_PER_CALLER, 1, 10_000_000), r.integer(Option.GRAPHQL_RATE_PER_ADDRESS, 1, 10_000_000),
+        r.integer(Option.PUBLIC_LOOKUP_RATE_PER_ADDRESS, 1, 10_000_000));
+  }
+
   /** One real-name verification level: its rank (1 lowest), the code the province uses, and what it means. */
   public record RealNameLevel(int rank, String code, String name) {
   }
@@ -229,7 +251,14 @@ public record TongbanConfig(
     HALL_JOB_INTERVAL_SECONDS("TONGBAN_HALL_JOB_INTERVAL_SECONDS", "hallJobIntervalSeconds", "60"),
     HALL_TICKET_LEAD_MINUTES("TONGBAN_HALL_TICKET_LEAD_MINUTES", "hallTicketLeadMinutes", "60"),
     HOME_VISIT_DAYS("TONGBAN_HOME_VISIT_DAYS", "homeVisitDays", "5"),
-    ACCOUNTABILITY_EXPLAIN_DAYS("TONGBAN_ACCOUNTABILITY_EXPLAIN_DAYS", "accountabilityExplainDays", "3");
+    ACCOUNTABILITY_EXPLAIN_DAYS("TONGBAN_ACCOUNTABILITY_EXPLAIN_DAYS", "accountabilityExplainDays", "3"),
+    PG_BACKGROUND_POOL_SIZE("TONGBAN_PG_BACKGROUND_POOL_SIZE", "pgBackgroundPoolSize", "2"),
+    GRAPHQL_MAX_ALIASES("TONGBAN_GRAPHQL_MAX_ALIASES", "graphqlMaxAliases", "30"),
+    GRAPHQL_MAX_FETCH_COST("TONGBAN_GRAPHQL_MAX_FETCH_COST", "graphqlMaxFetchCost", "250"),
+    GRAPHQL_FETCHES_IN_FLIGHT("TONGBAN_GRAPHQL_FETCHES_IN_FLIGHT", "graphqlFetchesInFlight", "4"),
+    GRAPHQL_RATE_PER_CALLER("TONGBAN_GRAPHQL_RATE_PER_CALLER", "graphqlRatePerCaller", "600"),
+    GRAPHQL_RATE_PER_ADDRESS("TONGBAN_GRAPHQL_RATE_PER_ADDRESS", "graphqlRatePerAddress", "2400"),
+    PUBLIC_LOOKUP_RATE_PER_ADDRESS("TONGBAN_PUBLIC_LOOKUP_RATE_PER_ADDRESS", "publicLookupRatePerAddress", "60");
 
     final String env;
     final String key;
@@ -356,6 +385,7 @@ public record TongbanConfig(
     Ratings ratings = ratings(r, problems);
     HotlineDeadlines.parse(r.string(Option.HOTLINE_DEADLINES), problems);
     explainDays(r.string(Option.ACCOUNTABILITY_EXPLAIN_DAYS), problems);
+    limits(r);
     Hall hall = new Hall(r.integer(Option.HALL_SLOT_MINUTES, 5, 240), r.integer(Option.HALL_SLOT_CAPACITY, 1, 1000),
         r.integer(Option.HALL_MAX_OPEN_BOOKINGS, 1, 100), r.integer(Option.HALL_CHANGE_CUTOFF_MINUTES, 0, 10_080),
         r.integer(Option.HALL_REMINDER_MINUTES, 0, 10_080), r.integer(Option.HALL_NO_SHOW_MINUTES, 0, 1440),

@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -67,13 +68,18 @@ public final class IdentityService {
     }
   }
 
-  /** The caller for a person's credentials; 401 when wrong, 429 after too many failures for the login or address. */
+  /**
+   * The caller for a person's credentials; 401 when wrong, 429 after too many failures for the account (whichever
+   * of its logins — username, identity number, phone — was typed) or, for an account that never signed in from
+   * there, for the address.
+   */
   public Future<Session> authenticatePerson(String login, String password, String address) {
-    // What was typed may be an identity number or phone: the failure counter (in Redis) is keyed by its blind
-    // index and the audit names it masked, so neither holds it in plain.
+    // What was typed may be an identity number or phone: a login naming no account is counted by its blind index,
+    // and the audit names it masked, so neither holds it in plain.
     boolean personal = login.matches("\\d{11,18}[0-9Xx]?");
     String subject = personal ? "index:" + store.personal().index(PersonalData.Kind.ID, login) : login;
-    return authenticate("login:fail:person:" + subject, personal ? Masking.idNumber(login) : login, address, password,
+    return authenticate(known -> known.map(k -> "login:fail:" + k.session().caller().scopeKey())
+            .orElse("login:fail:person:" + subject), personal ? Masking.idNumber(login) : login, address, password,
         () -> store.findByLogin(login).map(a -> a.filter(x -> !x.disabled()).map(x -> new Known(x.passwordHash(),
             new Session(x.toCaller(), x.tokenEpoch())))), ProblemCode.INVALID_CREDENTIALS, "auth.credentials");
   }
@@ -85,7 +91,7 @@ public final class IdentityService {
 
   /** The caller for a client's credentials; 401 when wrong, 429 after too many failures. */
   public Future<Session> authenticateClient(String clientId, String secret, String address) {
-    return authenticate("login:fail:client:" + clientId, clientId, address, secret,
+    return authenticate(known -> "login:fail:client:" + clientId, clientId, address, secret,
         () -> store.findClient(clientId).map(c -> c.filter(x -> !x.disabled()).map(x -> new Known(x.secretHash(),
             new Session(x.toCaller(), 0)))), ProblemCode.INVALID_CLIENT, "auth.client");
   }
@@ -122,22 +128,54 @@ public final class IdentityService {
   private record Known(String hash, Session session) {
   }
 
-  private Future<Session> authenticate(String throttleKey, String who, String address, String secret,
-      Supplier<Future<Optional<Known>>> lookup, ProblemCode wrong, String detailKey) {
+  /**
+   * Checks a secret against what {@code lookup} finds, counting failures per account ({@code throttleKey} of what
+   * was found) and per address. The address's limit is the softer one: once an address is over it, only accounts
+   * that have signed in from it before (within {@value #KNOWN_ADDRESS_SECONDS} s) may still try — so one person
+   * guessing behind a shared address (an office, a hall's network) does not lock out the others who work there,
+   * while guesses spread over many accounts from it stop.
+   */
+  private Future<Session> authenticate(Function<Optional<Known>, String> throttleKey, String who, String address,
+      String secret, Supplier<Future<Optional<Known>>> lookup, ProblemCode wrong, String detailKey) {
     String addressKey = "login:fail:address:" + address;
-    return checkThrottle(throttleKey, maxFailures)
-        .compose(v -> checkThrottle(addressKey, maxFailuresPerAddress))
-        // Fails closed: without the failure counters nobody signs in, rather than unlimited guesses.
-        .recover(e -> Future.failedFuture(e instanceof DomainException ? e
-            : DomainException.unavailable("auth.throttleUnavailable", THROTTLE_RETRY_SECONDS)))
-        .compose(v -> lookup.get())
-        .compose(known -> verify(secret, known.map(Known::hash))
-            .compose(ok -> ok
-                ? clearFailures(throttleKey).compose(x -> auditLogin("auth.login", address,
-                    known.get().session().caller().scopeKey())).map(x -> known.get().session())
-                : recordFailure(throttleKey).compose(x -> recordFailure(addressKey))
-                    .compose(x -> auditLogin("auth.login-failed", address, who))
-                    .compose(x -> Future.failedFuture(new DomainException(wrong, detailKey)))));
+    return lookup.get().compose(known -> {
+      String key = throttleKey.apply(known);
+      Optional<String> knownHere = known.map(k -> "login:known:" + address + ":" + k.session().caller().scopeKey());
+      return checkThrottle(key, maxFailures)
+          .compose(v -> checkAddress(addressKey, knownHere))
+          // Fails closed: without the failure counters nobody signs in, rather than unlimited guesses.
+          .recover(e -> Future.failedFuture(e instanceof DomainException ? e
+              : DomainException.unavailable("auth.throttleUnavailable", THROTTLE_RETRY_SECONDS)))
+          .compose(v -> verify(secret, known.map(Known::hash)))
+          .compose(ok -> ok
+              ? clearFailures(key).compose(x -> remember(knownHere.orElseThrow()))
+                  .compose(x -> auditLogin("auth.login", address, known.get().session().caller().scopeKey()))
+                  .map(x -> known.get().session())
+              : recordFailure(key).compose(x -> recordFailure(addressKey))
+                  .compose(x -> auditLogin("auth.login-failed", address, who))
+                  .compose(x -> Future.failedFuture(new DomainException(wrong, detailKey))));
+    });
+  }
+
+  /** How long an address counts as one an account signs in from (30 days). */
+  private static final int KNOWN_ADDRESS_SECONDS = 30 * 24 * 3600;
+
+  /** The address's failures: over its limit, only an account known at the address ({@code knownHere}) may try. */
+  private Future<Void> checkAddress(String addressKey, Optional<String> knownHere) {
+    return redis.await(redis.commands().mget(addressKey, knownHere.orElse(addressKey))).compose(values -> {
+      boolean over = values.get(0).hasValue() && Integer.parseInt(values.get(0).getValue()) >= maxFailuresPerAddress;
+      if (!over || knownHere.isPresent() && values.get(1).hasValue()) {
+        return Future.succeededFuture();
+      }
+      return redis.await(redis.commands().ttl(addressKey)).compose(ttl -> Future.failedFuture(
+          DomainException.throttled("auth.throttled", (int) Math.max(1, ttl))));
+    });
+  }
+
+  private Future<Void> remember(String knownHere) {
+    return redis.await(redis.commands().setex(knownHere, KNOWN_ADDRESS_SECONDS, "1")).<Void>mapEmpty()
+        // A sign-in that succeeded stands even if this note is lost; the account is merely not known there.
+        .recover(e -> Future.succeededFuture());
   }
 
   /**
@@ -301,13 +339,10 @@ public final class IdentityService {
     long now = System.currentTimeMillis() / 1000;
     String key = "rate:client:" + clientId + ":" + now / 60;
     // The rate protects capacity, not secrets: while Redis is down, clients go uncounted rather than refused.
-    return redis.await(redis.commands().incr(key)).recover(e -> Future.succeededFuture(0L)).compose(n -> {
-      Future<Void> expire = n == 1 ? redis.await(redis.commands().expire(key, 61)).mapEmpty()
-          : Future.succeededFuture();
-      return expire.compose(x -> n > clientRatePerMinute
-          ? Future.failedFuture(DomainException.throttled("rate.client", (int) (60 - now % 60)))
-          : Future.succeededFuture());
-    });
+    return redis.count(key, 61).map(Redis.Count::n).recover(e -> Future.succeededFuture(0L))
+        .compose(n -> n > clientRatePerMinute
+            ? Future.failedFuture(DomainException.throttled("rate.client", (int) (60 - now % 60)))
+            : Future.succeededFuture());
   }
 
   /**
@@ -356,9 +391,8 @@ public final class IdentityService {
   }
 
   private Future<Void> recordFailure(String key) {
-    return redis.await(redis.commands().incr(key))
-        .compose(n -> n == 1 ? redis.await(redis.commands().expire(key, lockSeconds)).mapEmpty()
-            : Future.succeededFuture());
+    // Counted and given its expiry in one step: a counter can never be left locking an account for ever.
+    return redis.count(key, lockSeconds).mapEmpty();
   }
 
   private Future<Void> clearFailures(String key) {

@@ -55,6 +55,30 @@ public final class Redis {
     return Future.fromCompletionStage(stage, vertx.getOrCreateContext());
   }
 
+  /**
+   * One more in the fixed window {@code key} (INCR), returning the count and the seconds the window has left.
+   * One Lua script, so the expiry is set in the same step as the first count: a key can never be left counting
+   * without one (INCR then EXPIRE as two commands could, if the second never ran).
+   */
+  public Future<Count> count(String key, int windowSeconds) {
+    return await(commands().<java.util.List<Long>>eval(COUNT, io.lettuce.core.ScriptOutputType.MULTI,
+        new String[] {key}, String.valueOf(windowSeconds)))
+        .map(r -> new Count(r.get(0), Math.max(1, r.get(1).intValue())));
+  }
+
+  /** A fixed-window count and the seconds until the window ends. */
+  public record Count(long n, int secondsLeft) {
+  }
+
+  private static final String COUNT = """
+      local n = redis.call('INCR', KEYS[1])
+      local ttl = redis.call('TTL', KEYS[1])
+      if ttl < 0 then
+        redis.call('EXPIRE', KEYS[1], ARGV[1])
+        ttl = tonumber(ARGV[1])
+      end
+      return {n, ttl}""";
+
   public Future<String> ping() {
     return await(commands().ping());
   }

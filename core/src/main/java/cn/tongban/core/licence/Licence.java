@@ -27,6 +27,32 @@ public record Licence(String identifier, String typeCode, String typeName, Strin
   /** The prefix of a verification payload (what the licence's QR code carries). */
   public static final String PAYLOAD_PREFIX = "TBL1";
 
+  /** The prefix of what a licence's QR code carries since issue 31: the identifier and a fingerprint, no holder data. */
+  public static final String QR_PREFIX = "TBL2";
+
+  /**
+   * What the QR code carries: {@code TBL2.<fingerprint>.<identifier>} (the identifier has dots of its own, so
+   * it comes last), the fingerprint being the first 16 bytes
+   * of the SHA-256 of the licence's signature (base64url). That is all the public verification needs — it looks
+   * the licence up and checks its signature in the library — and it names no one: the signed payload
+   * ({@link #verificationPayload}) carries the holder's full identity number, and a QR code is read by whoever
+   * is shown it. The fingerprint ties the code to this licence's signed record, which is never published, so a
+   * code cannot be made from an identifier alone.
+   */
+  public String qrPayload() {
+    return QR_PREFIX + "." + fingerprint(signature) + "." + identifier;
+  }
+
+  /** The first 16 bytes of the signature's SHA-256, base64url. */
+  static String fingerprint(byte[] signature) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(signature);
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 16));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The signed fields. */
   public JsonObject signed() {
     JsonObject s = new JsonObject().put("identifier", identifier).put("typeCode", typeCode).put("typeName", typeName)

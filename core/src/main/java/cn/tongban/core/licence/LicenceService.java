@@ -211,11 +211,11 @@ public final class LicenceService {
   }
 
   /**
-   * The public verification page with the payload in the fragment ({@code #TBL1.…}): any phone camera opens
-   * it, and the fragment never reaches a server or proxy log.
+   * The public verification page with the QR payload in the fragment ({@code #TBL2.…}, {@link Licence#qrPayload}):
+   * any phone camera opens it, and the fragment never reaches a server or proxy log.
    */
   public String verificationUrl(Licence l) {
-    return publicUrl + "/public/verify.html#" + l.verificationPayload();
+    return publicUrl + "/public/verify.html#" + l.qrPayload();
   }
 
   /**
@@ -270,7 +270,12 @@ public final class LicenceService {
     JsonObject claimed = null;
     if (payload.isPresent()) {
       try {
-        String[] parts = payloadOf(payload.get()).split("\\.");
+        String text = payloadOf(payload.get());
+        String[] qr = text.split("\\.", 3);
+        if (qr.length == 3 && Licence.QR_PREFIX.equals(qr[0])) {
+          return qrCode(qr[2], qr[1], locale);
+        }
+        String[] parts = text.split("\\.");
         if (parts.length != 3 || !Licence.PAYLOAD_PREFIX.equals(parts[0])) {
           return Future.succeededFuture(tampered(locale, "licence.verify.unreadable", null));
         }
@@ -298,6 +303,19 @@ public final class LicenceService {
       return Future.succeededFuture(tampered(locale, "licence.verify.badCheck", null));
     }
     return checkRecord(claimedId.get(), Optional.empty(), locale);
+  }
+
+  /** A QR code's {@code TBL2.<fingerprint>.<identifier>}: the licence's record, if the fingerprint is its signature's. */
+  private Future<JsonObject> qrCode(String identifier, String fingerprint, Locale locale) {
+    if (!LicenceIdentifier.isValid(identifier)) {
+      return Future.succeededFuture(tampered(locale, "licence.verify.badCheck", null));
+    }
+    return find(identifier).compose(found -> found.isPresent() && java.security.MessageDigest.isEqual(
+            Licence.fingerprint(found.get().signature()).getBytes(StandardCharsets.US_ASCII),
+            fingerprint.getBytes(StandardCharsets.US_ASCII))
+        ? checkRecord(identifier, Optional.empty(), locale)
+        : Future.succeededFuture(tampered(locale, found.isPresent() ? "licence.verify.badSignature"
+            : "licence.verify.unknown", null)));
   }
 
   private Future<JsonObject> checkRecord(String identifier, Optional<JsonObject> claimed, Locale locale) {

@@ -71,12 +71,16 @@ public final class TokenService {
     }
     derivedFrom.ifPresent(id -> claims.put("sjt", id));
     long left = Math.min(ttlSeconds, notAfter - System.currentTimeMillis() / 1000);
-    return jwt.generateToken(claims, new JWTOptions().setAlgorithm("ES256").setIssuer(ISSUER)
-        .setSubject(caller.subject()).setExpiresInSeconds((int) Math.max(1, left)));
+    return LowS.normalise(jwt.generateToken(claims, new JWTOptions().setAlgorithm("ES256").setIssuer(ISSUER)
+        .setSubject(caller.subject()).setExpiresInSeconds((int) Math.max(1, left))));
   }
 
-  /** What a token stands for; 401 when it is not valid (forged, expired, or malformed). */
+  /** What a token stands for; 401 when it is not valid (forged, expired, malformed, or its signature high-s). */
   public Future<Verified> verify(String token) {
+    if (token == null || !LowS.isLow(token)) {
+      // A high-s twin of a valid signature (or no ES256 signature at all): refused before the library sees it.
+      return Future.failedFuture(new DomainException(ProblemCode.UNAUTHENTICATED, "auth.invalidToken"));
+    }
     Verified known = verified.get(token);
     if (known != null) {
       if (known.expiresAt() * 1000 > System.currentTimeMillis()) {

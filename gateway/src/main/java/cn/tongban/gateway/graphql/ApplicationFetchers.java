@@ -52,8 +52,9 @@ final class ApplicationFetchers {
             .dataFetcher("reusableMaterials", env -> applications.reusableMaterials(caller(env),
                 env.getArgument("matterCode"), Optional.ofNullable(env.getArgument("idNumber")),
                 Optional.ofNullable(env.getArgument("creditCode")), locale(env)))
-            .dataFetcher("progress", env -> platform.lifecycle().progress(env.getArgument("number"),
-                env.getArgument("queryCode"), locale(env)).recover(e -> e instanceof DomainException d
+            .dataFetcher("progress", env -> Fetch.publicLookup(env, platform.rateLimits())
+                .compose(v -> platform.lifecycle().progress(env.getArgument("number"), env.getArgument("queryCode"),
+                    locale(env))).recover(e -> e instanceof DomainException d
                     && d.code() == ProblemCode.APPLICATION_NOT_FOUND ? Future.succeededFuture(null)
                     : Future.failedFuture(e))))
         .type("Subscription", t -> t.dataFetcher("applicationEvents", env -> {

@@ -1,12 +1,14 @@
 package cn.tongban.gateway.graphql;
 
 import cn.tongban.core.access.Caller;
+import cn.tongban.core.access.RateLimits;
 import cn.tongban.core.page.Page;
 import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.Messages;
 import cn.tongban.core.problem.ProblemCode;
 import cn.tongban.gateway.http.RequestContext;
 import graphql.schema.DataFetchingEnvironment;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -31,6 +33,15 @@ final class Fetch {
   static Locale locale(DataFetchingEnvironment env) {
     RoutingContext rc = routing(env);
     return rc == null ? Messages.DEFAULT : RequestContext.locale(rc);
+  }
+
+  /**
+   * One public lookup (licence verification, progress by query code) counted against the address's rate: per
+   * field, so that aliases count each.
+   */
+  static Future<Void> publicLookup(DataFetchingEnvironment env, RateLimits limits) {
+    RoutingContext rc = routing(env);
+    return limits.publicLookup(rc == null ? "websocket" : RequestContext.address(rc));
   }
 
   static RoutingContext routing(DataFetchingEnvironment env) {

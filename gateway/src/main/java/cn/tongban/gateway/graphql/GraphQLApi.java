@@ -58,11 +58,14 @@ public final class GraphQLApi {
     HallFetchers.wire(builder, vertx, platform);
     LifeEventFetchers.wire(builder, platform);
     RuntimeWiring wiring = builder.build();
+    var limits = platform.config().limits();
     GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(sdl), wiring);
     return GraphQL.newGraphQL(schema)
         .instrumentation(new ChainedInstrumentation(List.of(
             VertxFutureAdapter.create(), new JsonObjectAdapter(),
-            new QueryLimits(12, 1000),
+            new QueryLimits(12, 1000, limits.graphqlMaxAliases(), limits.graphqlMaxFetchCost()),
+            // After the Vert.x adapter, so that it sees fetchers' results as CompletionStages.
+            new FetchGate(limits.graphqlFetchesInFlight()),
             new ProblemErrors())))
         .defaultDataFetcherExceptionHandler(new ProblemExceptionHandler())
         .build();

@@ -19,7 +19,8 @@ final class LicenceFetchers {
             Optional.ofNullable(env.getArgument("typeName"))))
         .dataFetcher("licence", env -> platform.licences().get(caller(env), env.getArgument("identifier"))
             .map(platform.licences()::toJson))
-        .dataFetcher("verifyLicence", env -> platform.licences().verify(Optional.ofNullable(env.getArgument("payload")),
-            Optional.ofNullable(env.getArgument("identifier")), locale(env))));
+        .dataFetcher("verifyLicence", env -> Fetch.publicLookup(env, platform.rateLimits())
+            .compose(v -> platform.licences().verify(Optional.ofNullable(env.getArgument("payload")),
+                Optional.ofNullable(env.getArgument("identifier")), locale(env)))));
   }
 }

@@ -65,4 +65,9 @@ public final class RequestContext {
   public static Caller requireCaller(RoutingContext rc) {
     return caller(rc).orElseThrow(() -> new DomainException(ProblemCode.UNAUTHENTICATED, "auth.missing"));
   }
+
+  /** The address a request came from, as sign-in failures and rates count it. */
+  public static String address(RoutingContext rc) {
+    return rc.request().remoteAddress() == null ? "unknown" : rc.request().remoteAddress().hostAddress();
+  }
 }

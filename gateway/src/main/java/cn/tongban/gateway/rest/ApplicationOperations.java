@@ -1,5 +1,6 @@
 package cn.tongban.gateway.rest;
 
+import cn.tongban.core.access.RateLimits;
 import cn.tongban.core.application.ActionCommand;
 import cn.tongban.core.application.Application;
 import cn.tongban.core.application.ApplicationQuery;
@@ -27,9 +28,11 @@ final class ApplicationOperations {
   private final RatingService ratings;
   private final LifecycleService lifecycle;
   private final AcceptanceReceipt receipts;
+  private final RateLimits rates;
 
   ApplicationOperations(ApplicationService applications, RatingService ratings, LifecycleService lifecycle,
-      AcceptanceReceipt receipts) {
+      AcceptanceReceipt receipts, RateLimits rates) {
+    this.rates = rates;
     this.applications = applications;
     this.ratings = ratings;
     this.lifecycle = lifecycle;
@@ -147,8 +150,8 @@ final class ApplicationOperations {
   }
 
   void getProgress(RoutingContext rc) {
-    Rest.reply(rc, lifecycle.progress(Rest.path(rc, "number"), Rest.query(rc, "queryCode").orElse(""),
-        RequestContext.locale(rc)), 200);
+    Rest.reply(rc, rates.publicLookup(RequestContext.address(rc)).compose(v -> lifecycle.progress(
+        Rest.path(rc, "number"), Rest.query(rc, "queryCode").orElse(""), RequestContext.locale(rc))), 200);
   }
 
   /** The case's view, with its version as the ETag for If-Match. */

@@ -48,7 +48,7 @@ final class AuthOperations {
 
   /** The caller's network address, for login throttling per address. */
   private static String address(RoutingContext rc) {
-    return rc.request().remoteAddress() == null ? "unknown" : rc.request().remoteAddress().hostAddress();
+    return RequestContext.address(rc);
   }
 
   /** Revokes the token the request came with. */

@@ -1,6 +1,7 @@
 package cn.tongban.gateway.rest;
 
 import cn.tongban.core.access.Caller;
+import cn.tongban.core.access.RateLimits;
 import cn.tongban.core.licence.LicencePage;
 import cn.tongban.core.licence.LicenceService;
 import cn.tongban.gateway.http.RequestContext;
@@ -13,9 +14,11 @@ import java.util.Optional;
 /** 电子证照: the holder's licences, one licence, its QR code and printable page, revocation, verification. */
 final class LicenceOperations {
   private final LicenceService licences;
+  private final RateLimits rates;
 
-  LicenceOperations(LicenceService licences) {
+  LicenceOperations(LicenceService licences, RateLimits rates) {
     this.licences = licences;
+    this.rates = rates;
   }
 
   void listMyLicences(RoutingContext rc) {
@@ -46,8 +49,9 @@ final class LicenceOperations {
 
   void verifyLicence(RoutingContext rc) {
     JsonObject body = Rest.body(rc);
-    Rest.reply(rc, licences.verify(Optional.ofNullable(body.getString("payload")),
-        Optional.ofNullable(body.getString("identifier")), RequestContext.locale(rc)), 200);
+    Rest.reply(rc, rates.publicLookup(RequestContext.address(rc)).compose(v -> licences.verify(
+        Optional.ofNullable(body.getString("payload")), Optional.ofNullable(body.getString("identifier")),
+        RequestContext.locale(rc))), 200);
   }
 
   void rotateLicenceKey(RoutingContext rc) {

@@ -58,7 +58,7 @@ public final class RestApi {
     MatterOperations matters = new MatterOperations(platform.matters(), platform.authoring());
     ApplicationOperations applications = new ApplicationOperations(platform.applications(), platform.ratings(),
         platform.lifecycle(),
-        platform.receipts());
+        platform.receipts(), platform.rateLimits());
     CalendarOperations calendar = new CalendarOperations(platform.calendar());
     Map<String, Handler<RoutingContext>> operations = new HashMap<>();
     operations.put("getHealth", rc -> platform.health().onComplete(ar -> {
@@ -123,7 +123,7 @@ public final class RestApi {
     operations.put("setCalendarYear", calendar::setCalendarYear);
     SupervisionOperations supervision = new SupervisionOperations(platform.deadlines(), platform.relay(),
         platform.sharedDatasets(), platform.auditChain(), platform.departmentStatistics());
-    LicenceOperations licences = new LicenceOperations(platform.licences());
+    LicenceOperations licences = new LicenceOperations(platform.licences(), platform.rateLimits());
     operations.put("listMyLicences", licences::listMyLicences);
     operations.put("getLicence", licences::getLicence);
     operations.put("getLicenceQr", licences::getLicenceQr);

@@ -19,7 +19,7 @@ class QueryLimitsTest {
           new SchemaParser().parse("type Query { node: Node } type Node { name: String child: Node }"),
           RuntimeWiring.newRuntimeWiring().type("Query", t -> t.dataFetcher("node", env -> Map.of("name", "根")))
               .build()))
-      .instrumentation(new QueryLimits(12, 1000))
+      .instrumentation(new QueryLimits(12, 1000, 30, 250))
       .build();
 
   private static String nested(int depth) {
