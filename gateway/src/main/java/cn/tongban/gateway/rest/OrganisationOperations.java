@@ -51,8 +51,13 @@ final class OrganisationOperations {
   }
 
   void putDepartment(RoutingContext rc) {
+    JsonObject b = Rest.body(rc);
     Rest.reply(rc, organisation.putDepartment(RequestContext.requireCaller(rc), Rest.path(rc, "code"),
-        Rest.body(rc).getString("name")), 200);
+        b.getString("name"), Optional.ofNullable(b.getString("creditCode")), RequestContext.locale(rc)), 200);
+  }
+
+  void listDepartments(RoutingContext rc) {
+    Rest.reply(rc, organisation.departments(), 200);
   }
 
   void putHall(RoutingContext rc) {

@@ -83,6 +83,7 @@ public final class RestApi {
     operations.put("createStaffAccount", organisation::createStaffAccount);
     operations.put("setAccountDisabled", organisation::setAccountDisabled);
     operations.put("putDepartment", organisation::putDepartment);
+    operations.put("listDepartments", organisation::listDepartments);
     operations.put("putHall", organisation::putHall);
     operations.put("listHalls", organisation::listHalls);
     operations.put("putWindow", organisation::putWindow);
