@@ -59,7 +59,7 @@ public final class RestApi {
     ApplicationOperations applications = new ApplicationOperations(platform.applications(), platform.ratings(),
         platform.lifecycle(),
         platform.receipts());
-    CalendarOperations calendar = new CalendarOperations(platform.calendar());
+    CalendarOperations calendar = new CalendarOperations(platform.calendar(), platform.provisionalDueDates());
     Map<String, Handler<RoutingContext>> operations = new HashMap<>();
     operations.put("getHealth", rc -> platform.health().onComplete(ar -> {
       boolean up = ar.succeeded() && "UP".equals(ar.result().getString("status"));
@@ -122,6 +122,7 @@ public final class RestApi {
     operations.put("computeDueDate", calendar::computeDueDate);
     operations.put("setCalendarDay", calendar::setCalendarDay);
     operations.put("setCalendarYear", calendar::setCalendarYear);
+    operations.put("listProvisionalCases", calendar::listProvisionalCases);
     SupervisionOperations supervision = new SupervisionOperations(platform.deadlines(), platform.relay(),
         platform.sharedDatasets(), platform.auditChain(), platform.departmentStatistics());
     LicenceOperations licences = new LicenceOperations(platform.licences());
