@@ -57,7 +57,13 @@ final class OrganisationOperations {
   }
 
   void listDepartments(RoutingContext rc) {
-    Rest.reply(rc, organisation.departments(), 200);
+    organisation.departments().onComplete(ar -> {
+      if (ar.failed()) {
+        rc.fail(ar.cause());
+      } else {
+        rc.response().putHeader("Content-Type", "application/json").end(ar.result().encode());
+      }
+    });
   }
 
   void putHall(RoutingContext rc) {
