@@ -87,7 +87,8 @@ public final class OrganisationStore {
             update department d set credit_code = c.credit_code, credit_code_demo = true
             from unnest($1::text[], $2::text[]) as c(code, credit_code)
             where d.code = c.code and d.credit_code is null""")
-        .execute(Tuple.of(codes.keySet().toArray(String[]::new), codes.values().toArray(String[]::new)))
+        .execute(Tuple.tuple().addArrayOfString(codes.keySet().toArray(String[]::new))
+            .addArrayOfString(codes.keySet().stream().map(codes::get).toArray(String[]::new)))
         .mapEmpty();
   }
 
