@@ -68,6 +68,22 @@ final class InlineValidation extends RequestValidatorImpl {
     return super.validateParameter(parameter, value);
   }
 
+  /**
+   * A {@code text/plain} body (the calendar's file format) reaches the schema as the text it is: the library
+   * hands the JSON Schema validator the raw buffer, which it cannot type (a 500).
+   */
+  @Override
+  public RequestParameter validateBody(io.vertx.openapi.contract.RequestBody requestBody, ValidatableRequest request) {
+    String type = request.getContentType();
+    if (type != null && type.startsWith("text/plain") && request.getBody() != null
+        && request.getBody().get() instanceof io.vertx.core.buffer.Buffer raw) {
+      return super.validateBody(requestBody, new io.vertx.openapi.validation.impl.ValidatableRequestImpl(
+          request.getCookies(), request.getHeaders(), request.getPathParameters(), request.getQuery(),
+          new RequestParameterImpl(raw.toString(java.nio.charset.StandardCharsets.UTF_8)), type));
+    }
+    return super.validateBody(requestBody, request);
+  }
+
   private ValidatedRequest validateNow(ValidatableRequest request, Operation operation) {
     Map<String, RequestParameter> cookies = new HashMap<>(request.getCookies().size());
     Map<String, RequestParameter> headers = new HashMap<>(request.getHeaders().size());
