@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Real issuers (each department's 统一社会信用代码 as data, the issuer of its e-licences), the licence within
  * 10 working days of the approval (Administrative Licensing Law art. 44, warned by 电子监察), and due dates
- * beyond the loaded calendar (provisional, listed, recomputed when the year is loaded) — on a clock the test
- * moves, with the periodic scan off.
+ * beyond the loaded calendar (provisional, listed, recomputed when the year is loaded), and the 低保 matter's
+ * own extension (民发〔2021〕57号) — on a clock the test moves, with the periodic scan off.
  */
 class IssuersAndCalendarTest {
   private static final String ELDERLY = "mzj-elderly-preferential-card";
@@ -208,5 +208,23 @@ class IssuersAndCalendarTest {
         + " and entity_id = '" + number + "'"));
     assertFalse(ok(gateway.get("admin", "/api/v1/calendar/provisional-cases")).getJsonArray("items").stream()
         .map(JsonObject.class::cast).anyMatch(i -> number.equals(i.getString("number"))));
+  }
+
+  @Test
+  void theSubsistenceAllowanceIsExtendedAsItsOwnRuleSays() throws Exception {
+    // 低保: 25 working days, in special cases up to 40 (民发〔2021〕57号 with the local rule): an extension of 15,
+    // where a licence of the Licensing Law's kind would get 10.
+    CLOCK.set("2026-11-02T09:00:00");
+    String number = gateway.submitSample("mzj-subsistence-allowance");
+    JsonObject accepted = ok(gateway.act("clerk", number, new JsonObject().put("action", "accept")));
+    assertEquals("2026-12-07", accepted.getString("legalDueDate"));
+    HttpResponse<String> ten = gateway.act("approver.mzj", number, new JsonObject().put("action", "extend")
+        .put("comment", "需补充核对家庭财产").put("workingDays", 10));
+    assertEquals(422, ten.statusCode(), ten.body());
+    JsonObject extended = ok(gateway.act("approver.mzj", number, new JsonObject().put("action", "extend")
+        .put("comment", "需补充核对家庭财产").put("workingDays", 15)));
+    assertEquals("2026-12-28", extended.getString("legalDueDate"), "40 working days from acceptance");
+    JsonObject matter = new JsonObject(gateway.send("GET", "/api/v1/matters/mzj-subsistence-allowance", null).body());
+    assertEquals("LOCAL_SAMPLE", matter.getString("codeStatus"));
   }
 }
