@@ -75,8 +75,8 @@ final class InlineValidation extends RequestValidatorImpl {
   @Override
   public RequestParameter validateBody(io.vertx.openapi.contract.RequestBody requestBody, ValidatableRequest request) {
     String type = request.getContentType();
-    if (type != null && type.startsWith("text/plain") && request.getBody() != null
-        && request.getBody().get() instanceof io.vertx.core.buffer.Buffer raw) {
+    // JSON bodies arrive parsed; a raw buffer is a body of the operation's text media type.
+    if (request.getBody() != null && request.getBody().get() instanceof io.vertx.core.buffer.Buffer raw) {
       return super.validateBody(requestBody, new io.vertx.openapi.validation.impl.ValidatableRequestImpl(
           request.getCookies(), request.getHeaders(), request.getPathParameters(), request.getQuery(),
           new RequestParameterImpl(raw.toString(java.nio.charset.StandardCharsets.UTF_8)), type));
