@@ -193,6 +193,10 @@ public final class CalendarService {
     JsonArray holidays = new JsonArray();
     JsonArray workdays = new JsonArray();
     List<String> sources = new ArrayList<>();
+    if (text != null && text.length() > 20_000) {
+      return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "calendar.invalid",
+          List.of(new Violation("/lines", "maxLength", Messages.get(locale, "calendar.fileSource"))), 1));
+    }
     String[] lines = text == null ? new String[0] : text.split("\\r?\\n", -1);
     for (int i = 0; i < lines.length; i++) {
       String line = lines[i].strip();

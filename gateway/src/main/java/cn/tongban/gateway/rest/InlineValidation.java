@@ -69,17 +69,18 @@ final class InlineValidation extends RequestValidatorImpl {
   }
 
   /**
-   * A {@code text/plain} body (the calendar's file format) reaches the schema as the text it is: the library
-   * hands the JSON Schema validator the raw buffer, which it cannot type (a 500).
+   * A {@code text/plain} body (the calendar's file format) is handed on as the text it is: the library would
+   * give the JSON Schema validator the raw buffer, which it cannot type (a 500). Its content is the
+   * service's to check.
    */
   @Override
   public RequestParameter validateBody(io.vertx.openapi.contract.RequestBody requestBody, ValidatableRequest request) {
     String type = request.getContentType();
-    // JSON bodies arrive parsed; a raw buffer is a body of the operation's text media type.
-    if (request.getBody() != null && request.getBody().get() instanceof io.vertx.core.buffer.Buffer raw) {
-      return super.validateBody(requestBody, new io.vertx.openapi.validation.impl.ValidatableRequestImpl(
-          request.getCookies(), request.getHeaders(), request.getPathParameters(), request.getQuery(),
-          new RequestParameterImpl(raw.toString(java.nio.charset.StandardCharsets.UTF_8)), type));
+    io.vertx.openapi.contract.MediaType media = requestBody == null || type == null ? null
+        : requestBody.determineContentType(type);
+    if (media != null && media.getIdentifier().startsWith("text/plain") && request.getBody() != null
+        && request.getBody().get() instanceof io.vertx.core.buffer.Buffer raw) {
+      return new RequestParameterImpl(raw.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
     return super.validateBody(requestBody, request);
   }
