@@ -7,6 +7,7 @@ import cn.tongban.core.application.ApplicationService;
 import cn.tongban.core.audit.AuditChain;
 import cn.tongban.core.application.ApplicationStore;
 import cn.tongban.core.application.DeadlineScanner;
+import cn.tongban.core.application.ProvisionalDueDates;
 import cn.tongban.core.disclosure.DisclosureService;
 import cn.tongban.core.disclosure.DisclosureStore;
 import cn.tongban.core.disclosure.ExportService;
@@ -113,6 +114,7 @@ public final class Platform {
   private final LifecycleService lifecycle;
   private final AcceptanceReceipt receipts;
   private final DeadlineScanner deadlines;
+  private final ProvisionalDueDates provisionalDueDates;
   private final RatingService ratings;
   private final LifeEventService lifeEvents;
   private final DisclosureService disclosures;
@@ -191,6 +193,8 @@ public final class Platform {
     this.receipts = new AcceptanceReceipt(organisation::hallName, applicationStore, matterStore, materials);
     // The scan reads and writes cases through a store on the background pool (same statements, other connections).
     this.deadlines = new DeadlineScanner(new ApplicationStore(background, personal, 1), calendar);
+    this.provisionalDueDates = new ProvisionalDueDates(applicationStore, calendar);
+    calendar.onYearChanged(provisionalDueDates::recompute);
     this.lifeEvents = new LifeEventService(vertx, new LifeEventStore(pool), matters, applications, validator,
         calendar.clock());
     WorkOrderStore workOrderStore = new WorkOrderStore(pool, personal);
@@ -439,6 +443,10 @@ public final class Platform {
 
   public DeadlineScanner deadlines() {
     return deadlines;
+  }
+
+  public ProvisionalDueDates provisionalDueDates() {
+    return provisionalDueDates;
   }
 
   public DisclosureService disclosures() {

@@ -292,6 +292,35 @@ class BundledCatalogueTest {
         });
   }
 
+  /** 事项编码: the bundled matters' codes are local samples, not assigned by the matter system; each says so. */
+  @Test
+  void everyBundledMatterLabelsItsCodesAsLocalSamples() {
+    assertAll(CATALOGUE.stream().map(e -> () -> assertEquals("LOCAL_SAMPLE", e.matter().path("codeStatus").asText(),
+        e.folder() + ": its 基本编码 and 实施编码 are not officially assigned")));
+  }
+
+  /**
+   * 最低生活保障 against its cited rule, 民发〔2021〕57号《最低生活保障审核确认办法》: confirmed within 30 working
+   * days of acceptance, extended in special cases to at most 45. The bundled matter keeps the stricter local
+   * limits (25, extended to 40) and says how far it may be extended; 民主评议 is not a routine step of it.
+   */
+  @Test
+  void subsistenceAllowanceLimitsStayWithinMinFa2021No57() {
+    JsonNode m = CATALOGUE.stream().filter(e -> e.folder().equals("mzj-subsistence-allowance")).findFirst()
+        .orElseThrow().matter();
+    int legal = m.path("legalDays").asInt();
+    int extension = m.path("extension").path("workingDays").asInt();
+    assertAll(
+        () -> assertTrue(m.path("legalBasis").asText().contains("民发〔2021〕57号")),
+        () -> assertTrue(legal <= 30, "at most 30 working days: " + legal),
+        () -> assertTrue(legal + extension <= 45, "at most 45 working days with an extension"),
+        () -> assertEquals(25, legal, "the local limit the matter states"),
+        () -> assertEquals(40, legal + extension, "extended in special cases to 40 working days, as the matter states"),
+        () -> assertTrue(m.path("acceptanceConditions").asText().contains("25个工作日")),
+        () -> assertFalse(m.path("acceptanceConditions").asText().contains("受理后组织入户调查、民主评议"),
+            "民主评议 only where the publication met objections"));
+  }
+
   @Test
   void catalogueHoldsAtLeastFifteenMatters() {
     assertTrue(CATALOGUE.size() >= MINIMUM_MATTERS,

@@ -1,5 +1,6 @@
 // 监察: live warnings (reminders, yellow and red cards) over the applicationEvents subscription, open red
-// cards to follow up, cases by status and department, and same-city figures.
+// cards to follow up, cases whose due dates are provisional (a year's holidays not loaded), cases by status and
+// department, and same-city figures.
 import { get } from '/assets/js/api.js';
 import { errorBox, facts, h, mount as fill, statusBadge, when } from '/assets/js/dom.js';
 import { figuresTable, GROUP_LABEL } from '/assets/js/rating.js';
@@ -37,6 +38,7 @@ export async function mount(main) {
   const figures = h('div', { id: 'figures' });
   const sameCity = h('div', { id: 'same-city' });
   const ratings = h('div', { id: 'ratings-figures' });
+  const provisional = h('div', { id: 'provisional' }, h('p', { class: 'muted' }, '正在加载…'));
 
   fill(main,
     h('div', { class: 'toolbar head' }, h('h1', { class: 'grow' }, '电子监察看板'), live),
@@ -48,6 +50,7 @@ export async function mount(main) {
           feed)),
       h('div', {},
         h('section', { class: 'panel' }, h('h2', {}, '待跟进红牌'), reds),
+        h('section', { class: 'panel' }, h('h2', {}, '到期日暂定的办件'), provisional),
         h('section', { class: 'panel' }, h('h2', {}, '办件总览'), figures,
           h('div', { class: 'chart-row' }, statusChart, departmentChart)),
         h('section', { class: 'panel' }, h('h2', {}, '同城通办（本月）'), sameCity),
@@ -122,6 +125,25 @@ export async function mount(main) {
         h('td', {}, a.warnings.filter((w) => w.level === 'RED').map((w) => `${WARNING_KIND[w.kind] || w.kind} 到期 ${w.dueDate}`).join('；')))))), more);
   }
 
+  // Cases counted into a year whose holiday notice is not loaded: their due dates move when it is.
+  async function refreshProvisional() {
+    let found;
+    try {
+      found = await get('/api/v1/calendar/provisional-cases');
+    } catch (e) {
+      return fill(provisional, errorBox(e));
+    }
+    if (!found.items.length) return fill(provisional, h('p', { class: 'muted' }, '没有到期日暂定的办件：在办办件的期限都落在已录入节假日安排的年份内。'));
+    fill(provisional,
+      h('p', { id: 'provisional-note' }, `${found.years.join('、')} 年的节假日安排尚未录入：以下办件的到期日暂按周一至周五计算，录入该年后自动重算。`),
+      h('table', { id: 'provisional-table' },
+        h('thead', {}, h('tr', {}, ['办件编号', '事项', '部门', '状态', '承诺期限', '法定期限'].map((t) => h('th', {}, t)))),
+        h('tbody', {}, found.items.map((a) => h('tr', {},
+          h('td', {}, a.number), h('td', {}, a.matterName || a.matterCode),
+          h('td', {}, departments[a.departmentCode] || a.departmentCode), h('td', {}, statusBadge(a.status)),
+          h('td', {}, `${a.dueDate}（暂定）`), h('td', {}, `${a.legalDueDate}（暂定）`))))));
+  }
+
   function warned(event) {
     const p = event.payload;
     counts[p.level] = (counts[p.level] || 0) + 1;
@@ -163,4 +185,5 @@ export async function mount(main) {
   refreshSameCity();
   refreshRatings();
   refreshReds();
+  refreshProvisional();
 }

@@ -3,6 +3,11 @@ import { get } from '/assets/js/api.js';
 import { h, mount, errorBox, facts } from '/assets/js/dom.js';
 import { MATTER_TYPE, workingDays, stars, sameCityBadge, navigation } from './common.js';
 
+/** A 事项编码 with what it is: bundled demo matters carry local sample codes, not officially assigned ones. */
+const codeWithStatus = (code, status) => (status === 'LOCAL_SAMPLE'
+  ? h('span', { class: 'code-sample' }, code, ' ', h('span', { class: 'badge' }, '本地示例编码，非正式赋码'))
+  : code);
+
 const CASE_TYPE = { 1: '即办件', 2: '承诺件' };
 const TARGET = { 1: '自然人', 2: '企业法人', 3: '事业法人', 4: '社会组织法人', 5: '非法人企业', 6: '行政机关', 7: '其他组织' };
 const DEPTH = { 1: '信息公开', 2: '在线预审', 3: '在线受理', 4: '全程网办' };
@@ -61,6 +66,8 @@ function render(m, halls) {
       h('div', {}, h('span', { class: 'muted' }, '承诺办结时限'), h('strong', { id: 'promised' }, workingDays(m.promisedDays))),
       h('div', {}, h('span', { class: 'muted' }, '法定办结时限'), h('strong', { id: 'legal' }, workingDays(m.legalDays))),
       h('div', {}, h('span', { class: 'muted' }, '到现场次数'), h('strong', {}, `${m.visitsRequired} 次`))),
+    m.extension ? h('p', { class: 'muted', id: 'extension' },
+      `特殊情况下可延长 ${m.extension.workingDays} 个工作日。${m.extension.basis}`) : null,
     section('基本信息', facts([
       ['实施部门', m.department.name],
       ['联办部门', (m.jointDepartments || []).map((d) => d.name).join('、')],
@@ -69,7 +76,8 @@ function render(m, halls) {
       ['服务对象', (m.serviceTargets || []).map((t) => TARGET[t] || t).join('、')],
       ['网上办理深度', DEPTH[m.onlineDepth]],
       ['办理渠道', channels.join('、')],
-      ['实施编码', m.implementationCode],
+      ['基本编码', codeWithStatus(m.catalogueCode, m.codeStatus)],
+      ['实施编码', codeWithStatus(m.implementationCode, m.codeStatus)],
     ])),
     section('受理条件', text(m.acceptanceConditions)),
     section('申请材料', h('ul', { id: 'materials', class: 'materials' }, (m.materials || []).map(material))),

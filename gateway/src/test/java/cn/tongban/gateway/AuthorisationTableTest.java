@@ -590,6 +590,11 @@ class AuthorisationTableTest {
     p.put("getApplicationDataSources", c -> rest(c, "GET", "/api/v1/applications/" + shared + "/data-sources", none));
     p.put("Mutation.setReminderOptOut", c -> gql(c, "mutation { setReminderOptOut(topic: \"licence-expiry\","
         + " optedOut: false) }", new JsonObject()));
+    // 发证机关与暂定到期日: departments' credit codes (public), cases with provisional due dates (oversight)
+    p.put("listDepartments", c -> rest(c, "GET", "/api/v1/departments", none));
+    p.put("Query.departments", c -> gql(c, "{ departments }", new JsonObject()));
+    p.put("listProvisionalCases", c -> rest(c, "GET", "/api/v1/calendar/provisional-cases", none));
+    p.put("Query.provisionalCases", c -> gql(c, "{ provisionalCases }", new JsonObject()));
     // global state, last: keys, accounts, sessions
     p.put("getDataKeys", c -> rest(c, "GET", "/api/v1/admin/data-keys", none));
     p.put("rotateLicenceKey", c -> rest(c, "POST", "/api/v1/admin/licence-keys/rotate", none));

@@ -88,7 +88,7 @@ class PublicPagesBrowserTest {
       String page = phone.find("main").getText();
       for (String shown : List.of("受理条件", "本市户籍", "新密市卫生健康委员会", "公共服务", "承诺件", "不收费",
           "中华人民共和国残疾人证（第三代）", "法定工作日上午9:00", "12345", "《中华人民共和国残疾人保障法》", "同城通办",
-          "便民服务站")) {
+          "便民服务站", "410183200006-CJL-001 本地示例编码，非正式赋码")) {
         assertTrue(page.contains(shown), shown + " in\n" + page);
       }
       fitsThePhone(phone);

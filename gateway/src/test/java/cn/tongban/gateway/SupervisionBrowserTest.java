@@ -16,8 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The 监察 dashboard in a real browser: charts of the cases, and a yellow then a red card showing in the live
- * feed within seconds of the deadline scan raising them (scan → outbox → relay → GraphQL subscription).
+ * The 监察 dashboard in a real browser: charts of the cases, a case whose due dates are provisional (2027's
+ * holidays not loaded), and a yellow then a red card showing in the live feed within seconds of the deadline
+ * scan raising them (scan → outbox → relay → GraphQL subscription).
  */
 class SupervisionBrowserTest {
   private static final MutableClock CLOCK = MutableClock.at("2026-11-16T09:00:00");
@@ -40,6 +41,11 @@ class SupervisionBrowserTest {
 
   @Test
   void aYellowCardShowsWithinSecondsOfTheScanRaisingIt() throws Exception {
+    // A case accepted on 21 Dec 2026 whose statutory limit runs into 2027, a year without its holiday notice.
+    CLOCK.set("2026-12-21T09:00:00");
+    String provisional = gateway.submitSample("mzj-elderly-preferential-card");
+    TestGateway.ok(gateway.act("clerk", provisional, new JsonObject().put("action", "accept")));
+    CLOCK.set("2026-11-16T09:00:00");
     String number = gateway.submitSample("mzj-elderly-preferential-card");
     assertEquals("2026-11-23", TestGateway.ok(gateway.act("clerk", number, new JsonObject().put("action", "accept")))
         .getString("dueDate"));
@@ -51,6 +57,8 @@ class SupervisionBrowserTest {
       assertTrue(browser.waitForText("#figures", "办件总数").contains("在办"));
       assertTrue(browser.waitForText("#same-city", "同城通办占比").contains("收件总数"));
       browser.waitForText("#red-cards", "没有未办结的红牌办件");
+      String note = browser.waitForText("#provisional", provisional);
+      assertTrue(note.contains("2027 年的节假日安排尚未录入") && note.contains("2027-01-04（暂定）"), note);
       browser.shot("dashboard");
 
       CLOCK.set("2026-11-23T09:00:00");

@@ -9,7 +9,11 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 
-/** 办件: one case, pinned to the form version it was submitted against, with its clock. */
+/**
+ * 办件: one case, pinned to the form version it was submitted against, with its clock. {@code provisionalYears}:
+ * while the clock runs, the years its due dates reach whose holiday calendar is not loaded — those dates are
+ * provisional and are recomputed when the year is loaded ({@link ProvisionalDueDates}).
+ */
 public record Application(
     long id,
     String number,
@@ -29,7 +33,8 @@ public record Application(
     OffsetDateTime updatedAt,
     Clock clock,
     Supervision supervision,
-    SameCity sameCity) {
+    SameCity sameCity,
+    List<Integer> provisionalYears) {
 
   /**
    * 通办地收件、归属地受理、归属地审批: the intake hall is {@link #hallCode()}, the approving department

@@ -22,6 +22,17 @@ import java.util.Optional;
 
 /** The SQL for cases: the one-statement submission, and reads limited to what the caller may see. */
 public final class ApplicationStore {
+  /**
+   * The years from the clock's start to the later due date that have no loaded holiday calendar, while the
+   * clock runs (accepted, in review, suspended): those due dates are provisional.
+   */
+  static final String PROVISIONAL_YEARS = """
+      (select coalesce(array_agg(y order by y), '{}') from generate_series(
+          extract(year from a.clock_start)::int,
+          extract(year from greatest(a.due_date, a.legal_due_date))::int) y
+        where a.status in ('ACCEPTED', 'IN_REVIEW', 'SUSPENDED')
+          and not exists (select 1 from calendar_year cy where cy.year = y))""";
+
   /** The case's own columns (as {@code a}), without its matter's name, opinions and warnings. */
   private static final String CASE_COLUMNS = """
        a.id, a.number, a.matter_code, a.form_version, a.status, a.channel, a.hall_code,
@@ -40,7 +51,9 @@ public final class ApplicationStore {
        from case_opinion o where o.application_id = a.id) as opinions,
       (select coalesce(jsonb_agg(jsonb_build_object('kind', w.kind, 'level', w.level, 'subject', w.subject,
                  'dueDate', w.due_date, 'raisedAt', w.raised_at) order by w.id), '[]'::jsonb)
-       from case_warning w where w.application_id = a.id) as warnings""";
+       from case_warning w where w.application_id = a.id) as warnings,
+      """ + PROVISIONAL_YEARS + " as provisional_years";
+
 
   // One statement, one implicit transaction: the case, its audit event and its outbox event all land,
   // or none does. A repeated idempotency key inserts nothing and returns no row. Concurrent submissions
@@ -136,7 +149,8 @@ public final class ApplicationStore {
       )
       -- A new case has no opinions and no warnings yet, and the caller knows its matter's name: the smaller
       -- plan is cheaper to start, for every submission.
-      select""" + CASE_COLUMNS + ", $27::text as matter_name, '[]'::jsonb as opinions, '[]'::jsonb as warnings"
+      select""" + CASE_COLUMNS + ", $27::text as matter_name, '[]'::jsonb as opinions, '[]'::jsonb as warnings,"
+      + " '{}'::int[] as provisional_years"
       + " from app a").replace(":intake_fingerprint", intakeFingerprint(29, 2))
       .replace(":held_licence", heldLicence("l.identifier", "app.applicant_id_index", "app.applicant_credit_code",
           "need.\"licenceType\"", "(app.submitted_at at time zone 'Asia/Shanghai')::date"))
@@ -381,6 +395,79 @@ public final class ApplicationStore {
         t.collection().map(x -> sealCollection(personal, x)).orElse(null)}))
         .map(rows -> rows.size() == 0 ? Optional.empty()
             : Optional.of(toStored(rows.iterator().next()).application()));
+  }
+
+  /** A running clock whose due dates a newly loaded calendar year may move. */
+  public record RunningClock(long id, String number, LocalDate clockStart, LocalDate dueDate, LocalDate legalDueDate) {
+  }
+
+  /** Cases whose clock runs (accepted, in review, suspended) from before or in {@code year} to it or later. */
+  public Future<List<RunningClock>> clocksReaching(SqlClient tx, int year) {
+    return tx.preparedQuery("""
+            select id, number, clock_start, due_date, legal_due_date from application
+            where status in ('ACCEPTED', 'IN_REVIEW', 'SUSPENDED') and clock_start is not null
+              and clock_start <= $2 and greatest(due_date, legal_due_date) >= $1
+            order by id for update""")
+        .execute(Tuple.of(LocalDate.of(year, 1, 1), LocalDate.of(year, 12, 31)))
+        .map(rows -> {
+          List<RunningClock> out = new ArrayList<>();
+          rows.forEach(r -> out.add(new RunningClock(r.getLong(0), r.getString(1), r.getLocalDate(2),
+              r.getLocalDate(3), r.getLocalDate(4))));
+          return out;
+        });
+  }
+
+  /**
+   * Moves the due dates of cases ({@code $1} ids, {@code $2} due dates, {@code $3} statutory due dates) as
+   * the calendar now counts them, each with a new version and an audit event naming the year and the dates
+   * before and after.
+   */
+  public Future<Integer> moveDueDates(SqlClient tx, List<Long> ids, List<LocalDate> dues, List<LocalDate> legalDues,
+      int year, String actor, OffsetDateTime at) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return tx.preparedQuery("""
+            with moved as (
+              select * from unnest($1::bigint[], $2::date[], $3::date[]) as t(id, due_date, legal_due_date)
+            ), old as (
+              select a.id, a.due_date, a.legal_due_date from application a join moved using (id)
+            ), upd as (
+              update application a set due_date = m.due_date, legal_due_date = m.legal_due_date,
+                version = a.version + 1, updated_at = $6
+              from moved m where a.id = m.id
+              returning a.id, a.number, a.version
+            ), audit as (
+              insert into audit_event (actor, action, entity_type, entity_id, detail)
+              select $5, 'application.due-dates-recomputed', 'application', upd.number,
+                     jsonb_build_object('calendarYear', $4::int, 'version', upd.version,
+                       'from', jsonb_build_object('dueDate', old.due_date, 'legalDueDate', old.legal_due_date),
+                       'to', jsonb_build_object('dueDate', m.due_date, 'legalDueDate', m.legal_due_date))
+              from upd join old using (id) join moved m using (id)
+            )
+            select count(*) from upd""")
+        .execute(Tuple.of(ids.toArray(Long[]::new), dues.toArray(LocalDate[]::new),
+            legalDues.toArray(LocalDate[]::new), year, actor, at))
+        .map(rows -> rows.iterator().next().getLong(0).intValue());
+  }
+
+  /** Cases whose running clock reaches a year without a loaded calendar, the latest statutory limit last. */
+  public Future<List<JsonObject>> provisionalCases(int limit) {
+    return pool.preparedQuery("select a.number, a.matter_code, m.name, a.department_code, a.status, a.clock_start,"
+            + " a.due_date, a.legal_due_date, " + PROVISIONAL_YEARS + " as years"
+            + " from application a join matter m on m.code = a.matter_code"
+            + " where a.status in ('ACCEPTED', 'IN_REVIEW', 'SUSPENDED') and cardinality(" + PROVISIONAL_YEARS + ") > 0"
+            + " order by a.legal_due_date, a.number limit $1")
+        .execute(Tuple.of(limit))
+        .map(rows -> {
+          List<JsonObject> out = new ArrayList<>();
+          rows.forEach(r -> out.add(new JsonObject().put("number", r.getString(0)).put("matterCode", r.getString(1))
+              .put("matterName", r.getString(2)).put("departmentCode", r.getString(3)).put("status", r.getString(4))
+              .put("clockStart", r.getLocalDate(5).toString()).put("dueDate", r.getLocalDate(6).toString())
+              .put("legalDueDate", r.getLocalDate(7).toString())
+              .put("provisionalYears", new JsonArray(List.of(r.getArrayOfIntegers(8))))));
+          return out;
+        });
   }
 
   public Pool pool() {
@@ -737,7 +824,8 @@ public final class ApplicationStore {
             Optional.ofNullable(r.getLocalDate("forward_due_date")),
             Optional.ofNullable(r.getOffsetDateTime("forward_answered_at")),
             Optional.ofNullable(openCollection(personal, (JsonObject) r.getValue("collection"))),
-            Optional.ofNullable((JsonObject) r.getValue("agency"))));
+            Optional.ofNullable((JsonObject) r.getValue("agency"))),
+        List.of(r.getArrayOfIntegers("provisional_years")));
     return new Stored(a, r.getString("request_hash"));
   }
 

@@ -39,6 +39,10 @@ public final class ApplicationView {
     c.clockStart().ifPresent(d -> json.put("clockStart", d.toString()));
     c.dueDate().ifPresent(d -> json.put("dueDate", d.toString()));
     c.legalDueDate().ifPresent(d -> json.put("legalDueDate", d.toString()));
+    if (!a.provisionalYears().isEmpty()) {
+      // Counted by the Monday–Friday rule through a year whose holidays are not loaded: recomputed on loading.
+      json.put("dueDateProvisional", true).put("provisionalYears", new io.vertx.core.json.JsonArray(a.provisionalYears()));
+    }
     c.suspendedAt().ifPresent(d -> json.put("suspendedAt", d.toString()));
     // The officer is kept as an internal account id: staff read it, applicants read the notice, which names them.
     c.correction().ifPresent(x -> json.put("correction", caller.kind() == Caller.Kind.STAFF ? x

@@ -562,7 +562,10 @@ final class CaseSteps {
     }
   }
 
-  /** 延期: once, with reasons, by 10 working days (15 for joint handling). */
+  /**
+   * 延期: once, with reasons, by 10 working days (15 for joint handling; Administrative Licensing Law art.
+   * 42, 43), or by the matter's own {@code extension} where its rule sets one.
+   */
   static final class Extend implements Step {
     public Future<Void> check(Context ctx) {
       List<Violation> v = new ArrayList<>();
@@ -570,10 +573,12 @@ final class CaseSteps {
       JsonObject doc = ctx.matter().document();
       boolean joint = doc.containsKey("parallelApproval") || !doc.getJsonArray("jointDepartments",
           new JsonArray()).isEmpty();
+      // A matter whose own rule sets the extension (e.g. 低保: 25 → 40 working days) is extended by that.
+      Integer own = doc.getJsonObject("extension", new JsonObject()).getInteger("workingDays");
       Integer days = ctx.cmd().body().getInteger("workingDays");
-      if (days == null || !(days == 10 || joint && days == 15)) {
+      if (own != null ? !own.equals(days) : days == null || !(days == 10 || joint && days == 15)) {
         v.add(new Violation("/workingDays", "enum", Messages.get(ctx.locale(), "action.extendDays",
-            joint ? "10, 15" : "10")));
+            own != null ? String.valueOf(own) : joint ? "10, 15" : "10")));
       }
       return ctx.services().store().hasStep(ctx.a().id(), CaseAction.EXTEND.wire()).compose(extended -> extended
           ? Future.failedFuture(new DomainException(ProblemCode.ILLEGAL_TRANSITION, "action.extendedOnce"))

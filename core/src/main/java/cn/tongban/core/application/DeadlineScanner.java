@@ -21,8 +21,8 @@ import java.util.List;
  * limit (rows claimed with FOR UPDATE SKIP LOCKED), and raises each reminder (1 working day before a
  * limit), yellow card (on it) and red card (past it) exactly once, as a warning on the case and an outbox
  * event. Limits watched: the promised and statutory decision limits, department opinions, the
- * correction-notice deadline, forwarded same-city cases awaiting acceptance, 容缺 deadlines and commitment
- * verifications.
+ * correction-notice deadline, forwarded same-city cases awaiting acceptance, 容缺 deadlines, commitment
+ * verifications, and the issue of an approved case's licence within 10 working days.
  */
 public final class DeadlineScanner {
   /** Who the platform's own steps are recorded as. */
@@ -56,6 +56,23 @@ public final class DeadlineScanner {
         where a.commitments is not null and not (a.commitments ? 'verifiedAt')
           and a.status not in ('TERMINATED', 'WITHDRAWN')
           and (a.commitments->>'verificationDueDate')::date <= $1""";
+
+  /**
+   * Approved cases of matters whose result is a licence and that have none yet (证照制发, art. 44): their
+   * approval day in Beijing. Only approvals of the last 90 days and without a red card on it yet — 10
+   * working days never span more, and once red there is nothing further to raise.
+   */
+  private static final String LICENCE_PENDING = """
+      select a.id, (a.decided_at at time zone 'Asia/Shanghai')::date from application a
+        join matter m on m.code = a.matter_code
+        where a.status in ('APPROVED', 'DELIVERED') and a.decided_at >= $1
+          and m.document->'result' ? 'licenceType'
+          and not exists (select 1 from licence l where l.application_number = a.number)
+          and not exists (select 1 from case_warning w where w.application_id = a.id and w.kind = 'LICENCE_DUE'
+                          and w.level = 'RED')""";
+
+  /** Working days within which the licence of an approval is issued (Administrative Licensing Law art. 44). */
+  public static final java.math.BigDecimal LICENCE_DAYS = java.math.BigDecimal.TEN;
 
   private static final String RAISE = """
       with cand as (
@@ -149,7 +166,9 @@ public final class DeadlineScanner {
 
   private Future<Integer> raiseWarnings(LocalDate today) {
     LocalDate horizon = DeadlineWarnings.horizon(calendar.calendar(), today);
-    return store.pool().preparedQuery(CANDIDATES).execute(Tuple.of(horizon)).compose(rows -> {
+    OffsetDateTime since = today.minusDays(90).atStartOfDay(CalendarService.ZONE).toOffsetDateTime();
+    return store.pool().preparedQuery(CANDIDATES).execute(Tuple.of(horizon)).compose(rows -> store.pool()
+        .preparedQuery(LICENCE_PENDING).execute(Tuple.of(since)).compose(pending -> {
       List<Long> ids = new ArrayList<>();
       List<String> kinds = new ArrayList<>();
       List<String> levels = new ArrayList<>();
@@ -163,6 +182,17 @@ public final class DeadlineScanner {
         dues.add(due);
         levels.add(DeadlineWarnings.level(due, today));
       }
+      // The licence's limit is counted here, on the working-day calendar, from the approval day.
+      for (Row r : pending) {
+        LocalDate due = calendar.calendar().addWorkingDays(r.getLocalDate(1), LICENCE_DAYS).date();
+        if (!due.isAfter(horizon)) {
+          ids.add(r.getLong(0));
+          kinds.add("LICENCE_DUE");
+          subjects.add("");
+          dues.add(due);
+          levels.add(DeadlineWarnings.level(due, today));
+        }
+      }
       if (ids.isEmpty()) {
         return Future.succeededFuture(0);
       }
@@ -170,6 +200,6 @@ public final class DeadlineScanner {
               kinds.toArray(String[]::new), levels.toArray(String[]::new), subjects.toArray(String[]::new),
               dues.toArray(LocalDate[]::new), OffsetDateTime.now(calendar.clock())))
           .map(r -> r.iterator().next().getLong(0).intValue());
-    });
+    }));
   }
 }

@@ -42,6 +42,18 @@ public final class CalendarService {
   private final CalendarStore store;
   private final Clock clock;
   private volatile WorkingCalendar calendar = new WorkingCalendar(Map.of(), Set.of());
+  /** What else changes with the calendar, in its transaction (wired by Platform: the cases' due dates). */
+  private YearChanged yearChanged = (tx, before, after, year) -> Future.succeededFuture(0);
+
+  /** Runs inside the transaction that changed {@code year}: {@code before} and {@code after} the change. */
+  @FunctionalInterface
+  public interface YearChanged {
+    Future<Integer> apply(io.vertx.sqlclient.SqlClient tx, WorkingCalendar before, WorkingCalendar after, int year);
+  }
+
+  public void onYearChanged(YearChanged hook) {
+    this.yearChanged = hook;
+  }
 
   public CalendarService(Vertx vertx, Pool pool, Clock clock) {
     this.vertx = vertx;
@@ -97,13 +109,15 @@ public final class CalendarService {
     if (!caller.has(Role.ADMIN)) {
       return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "calendar.forbidden"));
     }
+    WorkingCalendar before = calendar;
     return store.pool().withTransaction(tx -> store.setDay(tx, day, kind, name, caller.scopeKey())
             .compose(v -> AuditLog.record(tx, caller.scopeKey(), "calendar.day.set", "calendar", day.toString(),
-                new JsonObject().put("kind", kind.name()).put("name", name))))
-        .compose(v -> load())
-        .onSuccess(c -> vertx.eventBus().publish(CHANGED, day.toString()))
-        .map(c -> new JsonObject().put("date", day.toString()).put("kind", kind.name()).put("name", name)
-            .put("workingDay", c.isWorkingDay(day)));
+                new JsonObject().put("kind", kind.name()).put("name", name)))
+            .compose(v -> store.load(tx))
+            .compose(after -> yearChanged.apply(tx, before, after, day.getYear())))
+        .compose(moved -> load().map(c -> new JsonObject().put("date", day.toString()).put("kind", kind.name())
+            .put("name", name).put("workingDay", c.isWorkingDay(day)).put("recomputedCases", moved)))
+        .onSuccess(c -> vertx.eventBus().publish(CHANGED, day.toString()));
   }
 
   /**
@@ -150,15 +164,74 @@ public final class CalendarService {
           v.size()));
     }
     String source = notice.getString("source");
+    WorkingCalendar before = calendar;
     return store.pool().withTransaction(tx -> store.replaceYear(tx, year, holidays, workdays, source,
                 caller.scopeKey())
             .compose(x -> AuditLog.record(tx, caller.scopeKey(), "calendar.year.set", "calendar", String.valueOf(year),
                 new JsonObject().put("source", source).put("holidays", holidays.size())
-                    .put("workdays", workdays.size()))))
-        .compose(x -> load())
-        .onSuccess(c -> vertx.eventBus().publish(CHANGED, String.valueOf(year)))
-        .map(c -> new JsonObject().put("year", year).put("source", source).put("holidays", holidays.size())
-            .put("workdays", workdays.size()));
+                    .put("workdays", workdays.size())))
+            // Cases whose clocks reach the year are counted again in the same transaction: no case keeps a
+            // provisional date once the year is loaded.
+            .compose(x -> store.load(tx))
+            .compose(after -> yearChanged.apply(tx, before, after, year)))
+        .compose(moved -> load().map(c -> new JsonObject().put("year", year).put("source", source)
+            .put("holidays", holidays.size()).put("workdays", workdays.size()).put("recomputedCases", moved)))
+        .onSuccess(c -> vertx.eventBus().publish(CHANGED, String.valueOf(year)));
+  }
+
+  /**
+   * Enters a whole year from the small text file of docs/calendar.md (administrators): one line per entry —
+   * {@code source <the notice>}, {@code holiday <from>[..<to>] <name>}, {@code workday <date> <name>}; blank
+   * lines and lines starting with {@code #} are skipped. Lines not understood are 422 at {@code /lines/<n>}
+   * (1-based); then it is {@link #setYear} with what the file says.
+   */
+  public Future<JsonObject> setYearFromFile(Caller caller, int year, String text, Locale locale) {
+    if (!caller.has(Role.ADMIN)) {
+      return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "calendar.forbidden"));
+    }
+    List<Violation> v = new ArrayList<>();
+    JsonArray holidays = new JsonArray();
+    JsonArray workdays = new JsonArray();
+    List<String> sources = new ArrayList<>();
+    if (text != null && text.length() > 20_000) {
+      return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "calendar.invalid",
+          List.of(new Violation("/lines", "maxLength", Messages.get(locale, "calendar.fileSource"))), 1));
+    }
+    String[] lines = text == null ? new String[0] : text.split("\\r?\\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i].strip();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      String[] parts = line.split("\\s+", 3);
+      String word = parts[0].toLowerCase(Locale.ROOT);
+      if (word.equals("source") && parts.length >= 2) {
+        sources.add(line.substring(parts[0].length()).strip());
+      } else if (parts.length == 3 && parts[2].length() > 50) {
+        v.add(new Violation("/lines/" + (i + 1), "maxLength", Messages.get(locale, "calendar.fileLine",
+            String.valueOf(i + 1))));
+      } else if (word.equals("holiday") && parts.length == 3) {
+        String[] range = parts[1].split("\\.\\.", 2);
+        holidays.add(new JsonObject().put("from", range[0]).put("to", range.length == 2 ? range[1] : range[0])
+            .put("name", parts[2]));
+      } else if (word.equals("workday") && parts.length == 3) {
+        workdays.add(new JsonObject().put("date", parts[1]).put("name", parts[2]));
+      } else {
+        v.add(new Violation("/lines/" + (i + 1), "format", Messages.get(locale, "calendar.fileLine", String.valueOf(i + 1))));
+      }
+    }
+    if (holidays.size() > 20 || workdays.size() > 20) {
+      v.add(new Violation("/lines", "maxItems", Messages.get(locale, "calendar.fileLine", String.valueOf(lines.length))));
+    }
+    if (sources.size() != 1 || sources.get(0).isEmpty() || sources.get(0).length() > 200) {
+      v.add(new Violation("/source", "required", Messages.get(locale, "calendar.fileSource")));
+    }
+    if (!v.isEmpty()) {
+      return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "calendar.invalid", v,
+          v.size()));
+    }
+    return setYear(caller, year, new JsonObject().put("source", sources.get(0)).put("holidays", holidays)
+        .put("workdays", workdays), locale);
   }
 
   private static LocalDate date(String text, int year, String pointer,

@@ -27,10 +27,15 @@ final class CalendarStore {
 
   /** The whole calendar: every special day and every year entered. */
   Future<WorkingCalendar> load() {
-    return pool.query("select day, kind from calendar_day").execute().compose(days -> {
+    return load(pool);
+  }
+
+  /** As {@link #load()}, as {@code client} sees it (inside a transaction: with its changes). */
+  Future<WorkingCalendar> load(SqlClient client) {
+    return client.query("select day, kind from calendar_day").execute().compose(days -> {
       Map<LocalDate, WorkingCalendar.Kind> special = new HashMap<>();
       days.forEach(r -> special.put(r.getLocalDate("day"), WorkingCalendar.Kind.valueOf(r.getString("kind"))));
-      return pool.query("select year from calendar_year").execute().map(years -> {
+      return client.query("select year from calendar_year").execute().map(years -> {
         Set<Integer> known = new HashSet<>();
         years.forEach(r -> known.add(r.getInteger(0)));
         return new WorkingCalendar(special, known);

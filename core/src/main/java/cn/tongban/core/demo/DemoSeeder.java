@@ -7,9 +7,9 @@ import cn.tongban.core.identity.Account;
 import cn.tongban.core.identity.ApiClient;
 import cn.tongban.core.access.Caller;
 import cn.tongban.core.identity.IdentityStore;
+import cn.tongban.core.identity.OrganisationStore;
 import cn.tongban.core.identity.PasswordHasher;
 import cn.tongban.core.access.Role;
-import cn.tongban.core.licence.IssuerCodes;
 import cn.tongban.core.licence.LicenceService;
 import cn.tongban.core.licence.LicenceTypes;
 import cn.tongban.core.hall.QueueService;
@@ -25,6 +25,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
@@ -38,6 +39,15 @@ public final class DemoSeeder {
   /** The password of every demo account and of the demo client. */
   public static final String PASSWORD = "tongban-demo";
   private static final Logger LOG = Logger.getLogger(DemoSeeder.class.getName());
+  /**
+   * Demo 统一社会信用代码 of the bundled departments: well-formed (机关 11, area 410183, organisation codes
+   * 99000001… with their GB 11714 check, GB 32100 check character) but not the departments' real codes, so
+   * they are stored marked as demo (credit_code_demo) and an administrator replaces them with the real ones.
+   */
+  public static final Map<String, String> DEMO_CREDIT_CODES = Map.of(
+      "cjl", "11410183990000017N", "fgw", "11410183990000025H", "gaj", "11410183990000033C",
+      "mzj", "114101839900000417", "rsj", "1141018399000005XY", "wjw", "11410183990000068Y",
+      "ybj", "11410183990000076R", "zjj", "11410183990000084L", "zrghj", "11410183990000092F");
   private final Vertx vertx;
   private final Pool pool;
   private final IdentityStore store;
@@ -61,7 +71,7 @@ public final class DemoSeeder {
         .compose(rows -> rows.iterator().next().getLong(0) > 0 ? Future.succeededFuture()
             : pool.withTransaction(tx -> {
               String issuer = "新密市公安局";
-              String issuerCode = IssuerCodes.of("410183", "gaj");
+              String issuerCode = DEMO_CREDIT_CODES.get("gaj");
               LocalDate from = today.minusYears(5);
               return licences.issue(tx, new LicenceService.IssueRequest(LicenceTypes.byName("居民身份证").orElseThrow(),
                       "中华人民共和国居民身份证", "张三", holder, "111", issuer, issuerCode, Optional.empty(), from,
@@ -139,6 +149,7 @@ public final class DemoSeeder {
           for (Account a : missing) {
             chain = chain.compose(v -> store.insertAccountIfAbsent(tx, a).mapEmpty());
           }
+          chain = chain.compose(v -> new OrganisationStore(pool, personal).markDemoCreditCodes(tx, DEMO_CREDIT_CODES));
           // What the 公安 population registry holds on the demo citizen, as if imported (数据共享).
           chain = chain.compose(v -> SharedDatasets.put(tx, personal, "gongan-population", "11010519491231002X",
               new io.vertx.core.json.JsonObject().put("name", "张三").put("householdTownship", "超化镇")

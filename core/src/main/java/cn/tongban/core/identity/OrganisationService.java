@@ -126,14 +126,30 @@ public final class OrganisationService {
     return organisation.names(Optional.empty(), Optional.of(code)).map(names -> Optional.ofNullable(names[1]));
   }
 
-  /** Creates or renames a department (administrators). */
-  public Future<JsonObject> putDepartment(Caller caller, String code, String name) {
+  /**
+   * Creates or renames a department and records its 统一社会信用代码, the issuer code of its e-licences
+   * (administrators): a code must pass GB 32100's check and belong to no other department (422 otherwise);
+   * without one the recorded code stays.
+   */
+  public Future<JsonObject> putDepartment(Caller caller, String code, String name, Optional<String> creditCode,
+      Locale locale) {
     if (!caller.has(Role.ADMIN)) {
       return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "account.forbidden"));
     }
-    return organisation.putDepartment(pool, code, name)
-        .compose(v -> audit(caller, "department.put", code))
-        .map(v -> new JsonObject().put("code", code).put("name", name));
+    if (creditCode.isPresent() && !cn.tongban.plugin.CreditCode.isValid(creditCode.get())) {
+      return invalid("/creditCode", "department.creditCode", locale).map(v -> null);
+    }
+    return pool.withTransaction(tx -> organisation.putDepartment(tx, code, name, creditCode.orElse(null))
+            .compose(d -> AuditLog.record(tx, caller.scopeKey(), "department.put", "department", code,
+                new JsonObject().put("creditCode", creditCode.orElse(null))).map(d)))
+        .recover(e -> e instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())
+            ? invalid("/creditCode", "department.creditCodeTaken", locale).map(v -> null)
+            : Future.failedFuture(e));
+  }
+
+  /** Every department with its 统一社会信用代码 and whether that is a demo code (public: issuers are public). */
+  public Future<JsonArray> departments() {
+    return organisation.departments();
   }
 
   /** Creates or changes a hall or service station in the city → township → village tree (administrators). */

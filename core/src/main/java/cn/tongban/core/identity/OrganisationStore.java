@@ -14,11 +14,11 @@ import java.util.Optional;
  * All of the organisation's SQL: departments, the hall tree and its windows, and the account changes only
  * administrators make (disabling). Accounts themselves are {@link IdentityStore}'s.
  */
-final class OrganisationStore {
+public final class OrganisationStore {
   private final Pool pool;
   private final PersonalData personal;
 
-  OrganisationStore(Pool pool, PersonalData personal) {
+  public OrganisationStore(Pool pool, PersonalData personal) {
     this.pool = pool;
     this.personal = personal;
   }
@@ -49,10 +49,47 @@ final class OrganisationStore {
         .map(rows -> new String[] {rows.iterator().next().getString(0), rows.iterator().next().getString(1)});
   }
 
-  Future<Void> putDepartment(SqlClient client, String code, String name) {
-    return client.preparedQuery("insert into department (code, name) values ($1, $2)"
-            + " on conflict (code) do update set name = excluded.name")
-        .execute(Tuple.of(code, name)).mapEmpty();
+  /**
+   * Creates or renames a department; a credit code given replaces the recorded one (and is no longer a demo
+   * code), none keeps it. Fails with the database's unique violation when another department has the code.
+   */
+  Future<JsonObject> putDepartment(SqlClient client, String code, String name, String creditCode) {
+    return client.preparedQuery("""
+            insert into department (code, name, credit_code) values ($1, $2, $3)
+            on conflict (code) do update set name = excluded.name,
+              credit_code = coalesce(excluded.credit_code, department.credit_code),
+              credit_code_demo = case when excluded.credit_code is null then department.credit_code_demo else false end
+            returning code, name, credit_code, credit_code_demo""")
+        .execute(Tuple.of(code, name, creditCode)).map(rows -> department(rows.iterator().next()));
+  }
+
+  /** Every department with its credit code, by code. */
+  Future<JsonArray> departments() {
+    return pool.query("select code, name, credit_code, credit_code_demo from department order by code").execute()
+        .map(rows -> {
+          JsonArray out = new JsonArray();
+          rows.forEach(r -> out.add(department(r)));
+          return out;
+        });
+  }
+
+  private static JsonObject department(io.vertx.sqlclient.Row r) {
+    return new JsonObject().put("code", r.getString(0)).put("name", r.getString(1))
+        .put("creditCode", r.getString(2)).put("creditCodeDemo", r.getBoolean(3));
+  }
+
+  /**
+   * Demo mode: gives each department that has no credit code the well-formed demo code it is handed, marked
+   * as demo; a code an administrator recorded is never overwritten.
+   */
+  public Future<Void> markDemoCreditCodes(SqlClient client, java.util.Map<String, String> codes) {
+    return client.preparedQuery("""
+            update department d set credit_code = c.credit_code, credit_code_demo = true
+            from unnest($1::text[], $2::text[]) as c(code, credit_code)
+            where d.code = c.code and d.credit_code is null""")
+        .execute(Tuple.tuple().addArrayOfString(codes.keySet().toArray(String[]::new))
+            .addArrayOfString(codes.keySet().stream().map(codes::get).toArray(String[]::new)))
+        .mapEmpty();
   }
 
   /** A hall's level, if the hall exists. */

@@ -38,6 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * a rotation retires the signing key but keeps it for verifying what it signed.
  */
 public final class LicenceService {
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(LicenceService.class.getName());
   private final Vertx vertx;
   private final LicenceStore store;
   private final CalendarService calendar;
@@ -118,6 +119,13 @@ public final class LicenceService {
           if (type.isEmpty()) {
             return Future.succeededFuture(Optional.empty());
           }
+          if (r.issuerCode().isEmpty()) {
+            // No code derived or guessed: the licence waits for the department's real code, and 电子监察
+            // warns when it is not issued within 10 working days of the approval (LICENCE_DUE).
+            LOG.warning(() -> "case " + applicationNumber + ": no licence issued, department " + approved.departmentCode()
+                + " has no unified social credit code recorded");
+            return Future.succeededFuture(Optional.empty());
+          }
           JsonObject applicant = approved.applicant();
           boolean enterprise = "ENTERPRISE".equals(applicant.getString("kind"));
           LocalDate today = calendar.today();
@@ -125,7 +133,7 @@ public final class LicenceService {
           String dept = approved.departmentCode();
           IssueRequest req = new IssueRequest(type.get(), result.getString("name", type.get().name()),
               applicant.getString("name"), enterprise ? applicant.getString("creditCode") : applicant.getString("idNumber"),
-              enterprise ? "001" : "111", r.departmentName(), IssuerCodes.of(areaCode, dept),
+              enterprise ? "001" : "111", r.departmentName(), r.issuerCode().get(),
               Optional.of(dept), today, years > 0 ? Optional.of(today.plusYears(years).minusDays(1)) : Optional.empty(),
               approved.data(), Optional.of(applicationNumber));
           return store.pool().withTransaction(tx -> issue(tx, req, "system")).map(Optional::of);

@@ -106,12 +106,12 @@ final class LicenceStore {
   // ------------------------------------------------------------------------------------------ licences
 
   /** What issuing for a case needs: the department's name, the matter's result and any licence already issued. */
-  record IssueContext(String departmentName, JsonObject result, Optional<String> issued) {
+  record IssueContext(String departmentName, Optional<String> issuerCode, JsonObject result, Optional<String> issued) {
   }
 
   Future<Optional<IssueContext>> issueContext(String applicationNumber, String matterCode, String departmentCode) {
     return pool.preparedQuery("""
-            select d.name as department_name, m.document -> 'result' as result,
+            select d.name as department_name, d.credit_code, m.document -> 'result' as result,
                    (select identifier from licence where application_number = $1) as issued
             from matter m, department d where m.code = $2 and d.code = $3""")
         .execute(Tuple.of(applicationNumber, matterCode, departmentCode))
@@ -120,7 +120,8 @@ final class LicenceStore {
             return Optional.empty();
           }
           Row r = rows.iterator().next();
-          return Optional.of(new IssueContext(r.getString("department_name"), (JsonObject) r.getValue("result"),
+          return Optional.of(new IssueContext(r.getString("department_name"),
+              Optional.ofNullable(r.getString("credit_code")), (JsonObject) r.getValue("result"),
               Optional.ofNullable(r.getString("issued"))));
         });
   }

@@ -17,7 +17,7 @@ class LicenceIdentifierTest {
 
   @Test
   void identifierHasTheGbt36904ShapeAndChecks() {
-    String id = LicenceIdentifier.of("11100000000013127D001", IssuerCodes.of("410183", "cjl"), "410183202600000001", 1);
+    String id = LicenceIdentifier.of("11100000000013127D001", "11410183990000017N", "410183202600000001", 1);
     assertTrue(id.startsWith("1.2.156.3005.2.11100000000013127D001."), id);
     String[] parts = id.split("\\.");
     assertEquals(10, parts.length, id);
@@ -32,9 +32,8 @@ class LicenceIdentifierTest {
   }
 
   @Test
-  void derivedIssuerCodesAreWellFormedCreditCodes() {
-    for (String dept : new String[] {"cjl", "mzj", "zjj", "gaj", "rsj"}) {
-      String code = IssuerCodes.of("410183", dept);
+  void demoIssuerCodesAreWellFormedCreditCodes() {
+    for (String code : cn.tongban.core.demo.DemoSeeder.DEMO_CREDIT_CODES.values()) {
       assertEquals(18, code.length());
       assertTrue(code.startsWith("11410183"), code);
       assertTrue(cn.tongban.plugin.CreditCode.isValid(code), code);

@@ -1,5 +1,6 @@
 package cn.tongban.gateway.rest;
 
+import cn.tongban.core.application.ProvisionalDueDates;
 import cn.tongban.core.clock.CalendarService;
 import cn.tongban.core.clock.WorkingCalendar;
 import cn.tongban.gateway.http.RequestContext;
@@ -9,12 +10,17 @@ import io.vertx.ext.web.RoutingContext;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 
-/** The working-day calendar over REST: due dates for anyone, day changes for administrators. */
+/**
+ * The working-day calendar over REST: due dates for anyone, day and year changes for administrators, and the
+ * cases whose due dates wait for a year's calendar.
+ */
 final class CalendarOperations {
   private final CalendarService calendar;
+  private final ProvisionalDueDates provisional;
 
-  CalendarOperations(CalendarService calendar) {
+  CalendarOperations(CalendarService calendar, ProvisionalDueDates provisional) {
     this.calendar = calendar;
+    this.provisional = provisional;
   }
 
   void computeDueDate(RoutingContext rc) {
@@ -30,7 +36,15 @@ final class CalendarOperations {
   }
 
   void setCalendarYear(RoutingContext rc) {
-    Rest.reply(rc, calendar.setYear(RequestContext.requireCaller(rc), Rest.validated(rc).getPathParameters().get("year").getInteger(),
-        Rest.body(rc), RequestContext.locale(rc)), 200);
+    int year = Rest.validated(rc).getPathParameters().get("year").getInteger();
+    String type = String.valueOf(rc.request().getHeader("Content-Type"));
+    // The notice as JSON, or as the small text file of docs/calendar.md.
+    Rest.reply(rc, type.startsWith("text/plain")
+        ? calendar.setYearFromFile(RequestContext.requireCaller(rc), year, rc.body().asString(), RequestContext.locale(rc))
+        : calendar.setYear(RequestContext.requireCaller(rc), year, Rest.body(rc), RequestContext.locale(rc)), 200);
+  }
+
+  void listProvisionalCases(RoutingContext rc) {
+    Rest.reply(rc, provisional.list(RequestContext.requireCaller(rc)), 200);
   }
 }

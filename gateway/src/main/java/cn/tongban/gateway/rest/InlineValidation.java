@@ -68,6 +68,23 @@ final class InlineValidation extends RequestValidatorImpl {
     return super.validateParameter(parameter, value);
   }
 
+  /**
+   * A {@code text/plain} body (the calendar's file format) is handed on as the text it is: the library would
+   * give the JSON Schema validator the raw buffer, which it cannot type (a 500). Its content is the
+   * service's to check.
+   */
+  @Override
+  public RequestParameter validateBody(io.vertx.openapi.contract.RequestBody requestBody, ValidatableRequest request) {
+    String type = request.getContentType();
+    io.vertx.openapi.contract.MediaType media = requestBody == null || type == null ? null
+        : requestBody.determineContentType(type);
+    if (media != null && media.getIdentifier().startsWith("text/plain") && request.getBody() != null
+        && request.getBody().get() instanceof io.vertx.core.buffer.Buffer raw) {
+      return new RequestParameterImpl(raw.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return super.validateBody(requestBody, request);
+  }
+
   private ValidatedRequest validateNow(ValidatableRequest request, Operation operation) {
     Map<String, RequestParameter> cookies = new HashMap<>(request.getCookies().size());
     Map<String, RequestParameter> headers = new HashMap<>(request.getHeaders().size());

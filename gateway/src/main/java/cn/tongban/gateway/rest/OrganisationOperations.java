@@ -51,8 +51,19 @@ final class OrganisationOperations {
   }
 
   void putDepartment(RoutingContext rc) {
+    JsonObject b = Rest.body(rc);
     Rest.reply(rc, organisation.putDepartment(RequestContext.requireCaller(rc), Rest.path(rc, "code"),
-        Rest.body(rc).getString("name")), 200);
+        b.getString("name"), Optional.ofNullable(b.getString("creditCode")), RequestContext.locale(rc)), 200);
+  }
+
+  void listDepartments(RoutingContext rc) {
+    organisation.departments().onComplete(ar -> {
+      if (ar.failed()) {
+        rc.fail(ar.cause());
+      } else {
+        rc.response().putHeader("Content-Type", "application/json").end(ar.result().encode());
+      }
+    });
   }
 
   void putHall(RoutingContext rc) {

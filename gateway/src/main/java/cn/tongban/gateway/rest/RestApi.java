@@ -59,7 +59,7 @@ public final class RestApi {
     ApplicationOperations applications = new ApplicationOperations(platform.applications(), platform.ratings(),
         platform.lifecycle(),
         platform.receipts(), platform.rateLimits());
-    CalendarOperations calendar = new CalendarOperations(platform.calendar());
+    CalendarOperations calendar = new CalendarOperations(platform.calendar(), platform.provisionalDueDates());
     Map<String, Handler<RoutingContext>> operations = new HashMap<>();
     operations.put("getHealth", rc -> platform.health().onComplete(ar -> {
       boolean up = ar.succeeded() && "UP".equals(ar.result().getString("status"));
@@ -83,6 +83,7 @@ public final class RestApi {
     operations.put("createStaffAccount", organisation::createStaffAccount);
     operations.put("setAccountDisabled", organisation::setAccountDisabled);
     operations.put("putDepartment", organisation::putDepartment);
+    operations.put("listDepartments", organisation::listDepartments);
     operations.put("putHall", organisation::putHall);
     operations.put("listHalls", organisation::listHalls);
     operations.put("putWindow", organisation::putWindow);
@@ -121,6 +122,7 @@ public final class RestApi {
     operations.put("computeDueDate", calendar::computeDueDate);
     operations.put("setCalendarDay", calendar::setCalendarDay);
     operations.put("setCalendarYear", calendar::setCalendarYear);
+    operations.put("listProvisionalCases", calendar::listProvisionalCases);
     SupervisionOperations supervision = new SupervisionOperations(platform.deadlines(), platform.relay(),
         platform.sharedDatasets(), platform.auditChain(), platform.departmentStatistics());
     LicenceOperations licences = new LicenceOperations(platform.licences(), platform.rateLimits());

@@ -6,6 +6,7 @@ export const LEVEL = { REMINDER: '提醒', YELLOW: '黄牌', RED: '红牌' };
 export const WARNING_KIND = {
   DECISION_DUE: '承诺办结时限', LEGAL_DUE: '法定办结时限', NOTICE_DUE: '一次性告知时限', FORWARD_DUE: '转办受理时限',
   OPINION_DUE: '部门意见时限', DEFICIENCY_DUE: '容缺补齐时限', VERIFICATION_DUE: '承诺核查时限',
+  LICENCE_DUE: '证照制发时限',
 };
 
 export const OPINION = { AGREE: '同意', DISAGREE: '不同意', DEEMED_CONSENT: '超时默认同意' };
