@@ -96,7 +96,8 @@ export function designer(root, { def, types, materials, onChange }) {
   // 显示和必填条件: on any single choice outside repeating groups (model.js says how it is written).
   function conditionFields(d, path) {
     const here = M.pointerOf(path);
-    const choices = M.conditionChoices(d).filter((c) => M.pointerOf(c) !== here);
+    // Not the field itself, nor a choice inside it (hiding it would hide its own condition).
+    const choices = M.conditionChoices(d).filter((c) => M.pointerOf(c) !== here && !M.pointerOf(c).startsWith(`${here}/`));
     const cond = M.conditionOf(d, path);
     const whenField = cond ? M.pointerOf(cond.field) : '';
     const name = (c) => c.map((k, i) => M.fieldAt(d, c.slice(0, i + 1))?.title || k).join(' › ');
