@@ -94,10 +94,15 @@ function edited() {
   timer = setTimeout(save, 700);
 }
 
-/** Saves the draft with the revision it is based on; answers whether it was saved. */
-async function save() {
+/** Saves the draft with the revision it is based on; answers whether it was saved. One save at a time. */
+function save() {
   const s = state;
-  if (!s) return false;
+  if (!s) return Promise.resolve(false);
+  s.saving = (s.saving || Promise.resolve()).then(() => saveNow(s));
+  return s.saving;
+}
+
+async function saveNow(s) {
   try {
     s.dirty = false;
     const saved = await put(`/api/v1/matters/${encodeURIComponent(s.matter.code)}/draft`, { definition: s.def, revision: s.revision });
@@ -119,6 +124,7 @@ async function save() {
 /** Saves what is pending now: tries and comparisons work on the working draft as saved (no version is made). */
 async function flush() {
   clearTimeout(timer);
+  await state.saving; // an autosave under way: what is compared or tried must include it
   if ((state.dirty || !state.revision) && !(await save())) throw new Error('草稿没有保存成功，请先处理页面上方的提示。');
 }
 
