@@ -240,7 +240,11 @@ function publish() {
       const changes = await get(draftPath('changes'));
       const next = Math.max(0, ...state.versions.map((x) => x.version)) + 1;
       const field = (c) => h('li', {}, `${c.title || ''} `, h('code', {}, c.field));
-      const rows = (title, list, f) => (list.length ? [h('h3', {}, title), h('ul', {}, list.map(f))] : []);
+      // In the order the field list shows them (the stored draft does not keep the order of a schema's keys).
+      const order = M.fieldOrder(state.def);
+      const rank = (p) => (order.includes(p) ? order.indexOf(p) : order.length);
+      const rows = (title, list, f) => (list.length ? [h('h3', {}, title),
+        h('ul', {}, [...list].sort((a, b) => rank(a.field ?? a) - rank(b.field ?? b)).map(f))] : []);
       fill(out, h('div', { class: 'panel' },
         h('h2', {}, published ? `草稿第 ${changes.draftRevision} 稿与已发布的第 ${published.version} 版相比`
           : `草稿第 ${changes.draftRevision} 稿（首次发布，全部数据项）`),

@@ -68,6 +68,14 @@ export function childrenOf(def, path) {
   return s && (typeOf(def, path) === 'group' || typeOf(def, path) === 'section') ? Object.keys(holder?.properties || {}) : [];
 }
 
+/** Every field's pointer in the order the builder lists them: by steps, children after their section or group. */
+export function fieldOrder(def) {
+  const out = [];
+  const walk = (path) => { out.push(pointerOf(path)); childrenOf(def, path).forEach((k) => walk([...path, k])); };
+  def.uiSchema.steps.forEach((s) => s.fields.forEach((p) => walk(p.slice(1).split('/'))));
+  return out;
+}
+
 function uniqueKey(container, base) {
   let key = base;
   for (let i = 2; container.properties[key]; i++) key = `${base}${i}`;
