@@ -20,9 +20,9 @@ export const session = {
 };
 
 /** Calls the REST API; resolves to the parsed JSON (or text, or null for 204), rejects with ApiProblem. */
-export async function api(method, path, { body, idempotencyKey, form, accept } = {}) {
-  // Answers (and problem texts) in the page's language: Chinese unless the page says otherwise.
-  const headers = { Accept: accept || 'application/json', 'Accept-Language': document.documentElement.lang || 'zh-CN' };
+export async function api(method, path, { body, idempotencyKey, form, accept, language } = {}) {
+  // Answers (and problem texts) in the page's language, or the one a form is being filled in: Chinese by default.
+  const headers = { Accept: accept || 'application/json', 'Accept-Language': language || document.documentElement.lang || 'zh-CN' };
   const token = session.token();
   if (token) headers.Authorization = `Bearer ${token}`;
   if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;

@@ -87,6 +87,14 @@ function typeMatches(type, value) {
           : typeof value === t));
 }
 
+/** Whether an if/then's `then` requires the field at the tokens `rel` (through nested properties and rows). */
+function thenRequires(then, rel) {
+  if (!then || !rel.length) return false;
+  if (rel.length === 1) return (then.required || []).includes(rel[0]);
+  if (/^\d+$/.test(rel[1])) return thenRequires(then.properties?.[rel[0]]?.items, rel.slice(2));
+  return thenRequires(then.properties?.[rel[0]], rel.slice(1));
+}
+
 /** The choices of a field: `oneOf`/`anyOf` of {const, title}, or `enum`. */
 function choicesOf(s) {
   const list = s.oneOf || s.anyOf;
@@ -140,14 +148,24 @@ export function renderForm(container, { schema, uiSchema = {}, data = {}, idPref
     for (const [key, deps] of Object.entries(parent.dependentRequired || {})) {
       if (!isEmpty(value[key]) && deps.includes(name)) return true;
     }
-    return (parent.allOf || []).some((c) => c.if && c.then?.required?.includes(name) && satisfies(c.if, value));
+    if ((parent.allOf || []).some((c) => c.if && c.then?.required?.includes(name) && satisfies(c.if, value))) return true;
+    // An if/then further up (a condition whose choice sits outside this field's section or repeating group).
+    for (let i = 0; i < ts.length - 1; i++) {
+      const at = i ? `/${ts.slice(0, i).join('/')}` : '';
+      const holder = at ? schemaAt(schema, at) : schema;
+      if (!holder?.allOf || /^\d+$/.test(ts[i])) continue;
+      const here = (at ? read(state.data, at) : state.data) || {};
+      if (holder.allOf.some((c) => c.if && thenRequires(c.then, ts.slice(i)) && satisfies(c.if, here))) return true;
+    }
+    return false;
   }
 
   function visible(pointer) {
     const ts = tokens(pointer);
     for (let i = 1; i <= ts.length; i++) {
       const p = `/${ts.slice(0, i).join('/')}`;
-      if (visibleWhen[p] && !satisfies(visibleWhen[p], state.data)) return false;
+      const when = visibleWhen[p] || visibleWhen[generic(p)]; // a row's field: keyed without the row number
+      if (when && !satisfies(when, state.data)) return false;
     }
     return true;
   }
@@ -309,7 +327,9 @@ export function renderForm(container, { schema, uiSchema = {}, data = {}, idPref
       if (s.minLength !== undefined && n < s.minLength) return `“${title}”至少 ${s.minLength} 个字`;
       if (s.maxLength !== undefined && n > s.maxLength) return `“${title}”最多 ${s.maxLength} 个字`;
       if (s.format === 'date' && !/^\d{4}-\d{2}-\d{2}$/.test(v)) return `“${title}”请填写日期，如 2026-12-06`;
-      if (s.pattern && !new RegExp(s.pattern, 'u').test(v)) return messages[generic(pointer)]?.pattern || `“${title}”格式不正确`;
+      if (s.pattern && !new RegExp(s.pattern, 'u').test(v)) {
+        return texts[generic(pointer)]?.messages?.pattern || messages[generic(pointer)]?.pattern || `“${title}”格式不正确`;
+      }
     }
     return null;
   }

@@ -89,43 +89,61 @@ function layout() {
 // ---- autosave with the revision check ----
 function edited() {
   clearTimeout(timer);
+  state.dirty = true;
   state.saveStatus.textContent = '有未保存的修改…';
   timer = setTimeout(save, 700);
 }
 
-async function save() {
+/** Saves the draft with the revision it is based on; answers whether it was saved. One save at a time. */
+function save() {
   const s = state;
-  if (!s) return;
+  if (!s) return Promise.resolve(false);
+  s.saving = (s.saving || Promise.resolve()).then(() => saveNow(s));
+  return s.saving;
+}
+
+async function saveNow(s) {
   try {
+    s.dirty = false;
     const saved = await put(`/api/v1/matters/${encodeURIComponent(s.matter.code)}/draft`, { definition: s.def, revision: s.revision });
     s.revision = saved.revision;
     s.saveStatus.textContent = `已自动保存（第 ${saved.revision} 稿）`;
+    return true;
   } catch (err) {
+    s.dirty = true;
     s.saveStatus.textContent = '未保存';
     if (err instanceof ApiProblem && err.status === 409) {
       fill(s.conflict, h('div', { class: 'alert error', role: 'alert' }, h('strong', {}, '另一位作者也在编辑这份草稿'),
         h('p', {}, err.message),
         h('button', { type: 'button', onclick: () => openMatter(s.main, s.matter.code) }, '载入最新草稿（放弃我的修改）')));
     } else fill(s.conflict, errorBox(err));
+    return false;
   }
 }
 
-/** A form version made from the current draft (made once per saved revision): tests, comparison and publishing need one. */
-async function version() {
+/** Saves what is pending now: tries and comparisons work on the working draft as saved (no version is made). */
+async function flush() {
   clearTimeout(timer);
-  await save();
+  await state.saving; // an autosave under way: what is compared or tried must include it
+  if ((state.dirty || !state.revision) && !(await save())) throw new Error('草稿没有保存成功，请先处理页面上方的提示。');
+}
+
+/** A form version made from the current draft, only to publish it (once per saved revision). */
+async function version() {
+  await flush();
   if (state.frozen?.revision === state.revision) return state.frozen.version;
   const made = await post(`/api/v1/matters/${encodeURIComponent(state.matter.code)}/forms`, M.forVersion(state.def));
   state.frozen = { revision: state.revision, version: made.version };
   return made.version;
 }
 
+const draftPath = (rest) => `/api/v1/matters/${encodeURIComponent(state.matter.code)}/draft/${rest}`;
+
 // ---- 设计 ----
 function design() {
   const editor = h('div', { class: 'builder-editor' });
   const preview = h('div', { class: 'builder-preview panel', id: 'builder-preview' });
-  const lang = h('select', { id: 'builder-lang', onchange: () => drawPreview() },
-    h('option', { value: 'zh-CN' }, '中文'), h('option', { value: 'en' }, 'English'));
+  const lang = languageSwitch('builder-lang', () => drawPreview());
   const drawPreview = () => {
     try {
       renderForm(preview, { schema: state.def.schema, uiSchema: state.def.uiSchema, idPrefix: 'pv', lang: lang.value });
@@ -140,12 +158,24 @@ function design() {
   drawPreview();
 }
 
+/** 中文/English: the language the form is shown in (and, when trying it, the server answers in). */
+function languageSwitch(id, onchange) {
+  const select = h('select', { id, onchange: () => { state.lang = select.value; onchange(); } },
+    h('option', { value: 'zh-CN' }, '中文'), h('option', { value: 'en' }, 'English'));
+  select.value = state.lang || 'zh-CN';
+  return select;
+}
+
 // ---- 试填 ----
 function test() {
   const holder = h('div', { class: 'panel', id: 'builder-test-form' });
   const result = h('div', { id: 'builder-test-result' });
   const examples = h('div', { id: 'builder-examples' });
-  const form = renderForm(holder, { schema: state.def.schema, uiSchema: state.def.uiSchema, idPrefix: 'tf' });
+  let form;
+  const draw = (data) => {
+    form = renderForm(holder, { schema: state.def.schema, uiSchema: state.def.uiSchema, idPrefix: 'tf', lang: state.lang, data });
+  };
+  draw({});
   const drawExamples = () => {
     const list = state.def.schema.examples || [];
     fill(examples, h('h2', {}, `已保存的样例（${list.length} 份，发布时逐一校验）`),
@@ -155,8 +185,8 @@ function test() {
   };
   const run = async () => {
     try {
-      const v = await version();
-      const answer = await post(`/api/v1/matters/${encodeURIComponent(state.matter.code)}/forms/${v}/dry-run`, { data: form.getData() });
+      await flush();
+      const answer = await post(draftPath('dry-run'), { data: form.getData() }, { language: state.lang });
       const violations = answer.violations.map((x) => ({ ...x, pointer: x.pointer.replace(/^\/data/, '') }));
       const rest = form.showViolations(violations);
       fill(result, answer.valid ? notice('试填通过：这份数据可以提交。') : h('div', { class: 'alert error', role: 'alert' },
@@ -165,8 +195,10 @@ function test() {
       return answer.valid;
     } catch (err) { fill(result, errorBox(err)); return false; }
   };
-  fill(state.body, h('p', { class: 'muted' }, '像申请人一样填写，再“试填校验”：服务端按这份草稿校验，问题标在数据项下。通过的数据可存为样例。'),
-    holder, result,
+  fill(state.body, h('div', { class: 'toolbar' },
+    h('p', { class: 'muted grow' }, '像申请人一样填写，再“试填校验”：服务端按这份草稿校验（不生成版本），问题标在数据项下。通过的数据可存为样例。'),
+    h('label', { for: 'builder-test-lang' }, '语言 '), languageSwitch('builder-test-lang', () => draw(form.getData()))),
+  holder, result,
     h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary', id: 'builder-dry-run', onclick: run }, '试填校验'),
       h('button', { type: 'button', id: 'builder-save-example', onclick: async () => {
         if (!(await run())) return;
@@ -203,31 +235,39 @@ function publish() {
   const lint = M.problems(state.def);
   const compare = async () => {
     try {
-      const v = await version();
+      await flush();
       const published = state.versions.find((x) => x.status === 'PUBLISHED');
-      const changes = published ? await get(`/api/v1/matters/${encodeURIComponent(state.matter.code)}/forms/${v}/changes?since=${published.version}`) : null;
-      const rows = (title, list, f) => (list.length ? [h('h3', {}, title), h('ul', {}, list.map(f))] : []);
+      const changes = await get(draftPath('changes'));
+      const next = Math.max(0, ...state.versions.map((x) => x.version)) + 1;
+      const field = (c) => h('li', {}, `${c.title || ''} `, h('code', {}, c.field));
+      // In the order the field list shows them (the stored draft does not keep the order of a schema's keys).
+      const order = M.fieldOrder(state.def);
+      const rank = (p) => (order.includes(p) ? order.indexOf(p) : order.length);
+      const rows = (title, list, f) => (list.length ? [h('h3', {}, title),
+        h('ul', {}, [...list].sort((a, b) => rank(a.field ?? a) - rank(b.field ?? b)).map(f))] : []);
       fill(out, h('div', { class: 'panel' },
-        h('h2', {}, published ? `第 ${v} 版与已发布的第 ${published.version} 版相比` : `第 ${v} 版（首次发布）`),
-        changes ? [
-          ...rows('新增', changes.added, (c) => h('li', {}, `${c.title || ''} `, h('code', {}, c.field))),
-          ...rows('删除', changes.removed, (c) => h('li', {}, `${c.title || ''} `, h('code', {}, c.field))),
-          ...rows('修改', changes.changed, (c) => h('li', {}, `${c.title || ''} `, h('code', {}, c.field), `（${c.keywords.join('、')}）`)),
-          ...rows('改为必填', changes.nowRequired, (f) => h('li', {}, h('code', {}, f))),
-          ...rows('改为选填', changes.nowOptional, (f) => h('li', {}, h('code', {}, f))),
-          !changes.added.length && !changes.removed.length && !changes.changed.length && !changes.nowRequired.length && !changes.nowOptional.length
-            ? h('p', {}, '数据项没有变化。') : null]
-          : h('ul', {}, Object.entries(state.def.schema.properties).map(([k, s]) => h('li', {}, `${s.title || k} `, h('code', {}, `/${k}`)))),
+        h('h2', {}, published ? `草稿第 ${changes.draftRevision} 稿与已发布的第 ${published.version} 版相比`
+          : `草稿第 ${changes.draftRevision} 稿（首次发布，全部数据项）`),
+        ...rows(published ? '新增' : '数据项', changes.added, field),
+        ...rows('删除', changes.removed, field),
+        ...rows('修改', changes.changed, (c) => h('li', {}, `${c.title || ''} `, h('code', {}, c.field), `（${c.keywords.join('、')}）`)),
+        ...rows('改为必填', changes.nowRequired, (f) => h('li', {}, h('code', {}, f))),
+        ...rows('改为选填', changes.nowOptional, (f) => h('li', {}, h('code', {}, f))),
+        ['added', 'removed', 'changed', 'nowRequired', 'nowOptional'].every((k) => !changes[k].length) ? h('p', {}, '数据项没有变化。') : null,
         h('p', { class: 'muted' }, '已经提交的办件仍按提交时的版本办理；发布后新的申请使用这一版。'),
         h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary', id: 'builder-publish', onclick: async () => {
           try {
+            const v = await version();
             const done = await post(`/api/v1/matters/${encodeURIComponent(state.matter.code)}/forms/${v}/publish`, {});
             state.versions = await get(`/api/v1/matters/${encodeURIComponent(state.matter.code)}/forms`);
             state.frozen = null;
             layout();
             fill(state.conflict, notice(`已发布第 ${done.version} 版。`));
-          } catch (err) { fill(out, errorBox(err)); }
-        } }, `确认发布第 ${v} 版`))));
+          } catch (err) {
+            fill(out, errorBox(err));
+            state.versions = await get(`/api/v1/matters/${encodeURIComponent(state.matter.code)}/forms`).catch(() => state.versions);
+          }
+        } }, `确认发布为第 ${next} 版`))));
     } catch (err) { fill(out, errorBox(err)); }
   };
   fill(state.body, lint.length ? h('div', { class: 'alert error', role: 'alert' }, h('strong', {}, '发布前还需处理：'),

@@ -39,7 +39,7 @@ function applyForm(matter, lang = 'zh-CN', data = {}) {
       if (form.validate().length) return;
       try {
         const done = await post('/api/v1/applications', { matterCode: matter.code, channel: 'WEB', data: form.getData() },
-          { idempotencyKey: key });
+          { idempotencyKey: key, language: lang });
         mount(main, h('h1', {}, '申请已提交'), notice('请记下办件编号和查询码，凭它们查询办理进度。'),
           h('div', { class: 'panel', id: 'apply-done' }, facts([['事项', matter.name], ['办件编号', done.number],
             ['查询码', done.queryCode], ['表单版本', `第 ${done.formVersion} 版`]]),

@@ -492,6 +492,14 @@ class AuthorisationTableTest {
         .put("definition", bundled(MATTER + "/form.json")).put("revision", 0)));
     p.put("Mutation.saveWorkingDraft", c -> gql(c, "mutation($c: String!, $d: JSON!) { saveWorkingDraft(matterCode: $c,"
         + " definition: $d, revision: 0) }", new JsonObject().put("c", AUTHORED).put("d", bundled(MATTER + "/form.json"))));
+    // (the saves above leave a working draft to try and compare)
+    p.put("dryRunWorkingDraft", c -> rest(c, "POST", "/api/v1/matters/" + AUTHORED + "/draft/dry-run",
+        new JsonObject().put("data", new JsonObject())));
+    p.put("Mutation.dryRunWorkingDraft", c -> gql(c, "mutation($c: String!) { dryRunWorkingDraft(matterCode: $c,"
+        + " data: {}) { valid } }", new JsonObject().put("c", AUTHORED)));
+    p.put("workingDraftChanges", c -> rest(c, "GET", "/api/v1/matters/" + AUTHORED + "/draft/changes", none));
+    p.put("Query.workingDraftChanges", c -> gql(c, "query($c: String!) { workingDraftChanges(matterCode: $c) }",
+        new JsonObject().put("c", AUTHORED)));
     // 好差评 (ratings): each call rates, or acts on, a fresh delivered 民政局 case taken in at the city hall
     p.put("rateApplication", c -> rest(c, "POST", "/api/v1/applications/" + deliveredCase() + "/rating",
         new JsonObject().put("grade", 5)));

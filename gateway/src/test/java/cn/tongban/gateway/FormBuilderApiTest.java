@@ -229,4 +229,113 @@ class FormBuilderApiTest {
         .put("matterCode", code).put("channel", "WEB").put("data", data.put("agentName", "王五")));
     assertEquals(201, accepted.statusCode(), accepted.body());
   }
+
+  private static HttpResponse<String> post(String user, String path, JsonObject body, String language) throws Exception {
+    return gateway.send("POST", path, body.encode(), "Authorization", "Bearer " + gateway.token(user),
+        "Content-Type", "application/json", "Accept-Language", language);
+  }
+
+  private static String messageAt(HttpResponse<String> response, String pointer) {
+    JsonObject body = new JsonObject(response.body());
+    JsonArray violations = body.containsKey("violations") ? body.getJsonArray("violations") : new JsonArray();
+    return violations.stream().map(JsonObject.class::cast).filter(v -> pointer.equals(v.getString("pointer")))
+        .map(v -> v.getString("message")).findFirst().orElse("(none at " + pointer + " in " + response.body() + ")");
+  }
+
+  /**
+   * The builder's 试填 and 查看变更 work on the working draft itself (no version is made), and the server's
+   * messages are the form's own: its plain-language messages, and English titles and messages for an English
+   * reader — in a dry run and at a real submission alike. The condition sits inside a section (if/then there).
+   */
+  @Test
+  void theWorkingDraftIsTriedAndComparedWithoutVersionsAndViolationsSpeakTheFormsOwnWords() throws Exception {
+    String code = "t-builder-texts";
+    assertEquals(201, gateway.post("author", "/api/v1/matters", matterDoc(code)).statusCode());
+    JsonObject when = new JsonObject().put("properties", new JsonObject().put("married", new JsonObject()
+        .put("const", "YES"))).put("required", new JsonArray().add("married"));
+    JsonObject household = new JsonObject().put("type", "object").put("title", "家庭情况")
+        .put("properties", new JsonObject()
+            .put("married", new JsonObject().put("type", "string").put("title", "是否已婚").put("oneOf", new JsonArray()
+                .add(new JsonObject().put("const", "YES").put("title", "已婚"))
+                .add(new JsonObject().put("const", "NO").put("title", "未婚"))))
+            .put("spouseName", new JsonObject().put("type", "string").put("title", "配偶姓名")))
+        .put("required", new JsonArray().add("married"))
+        .put("allOf", new JsonArray().add(new JsonObject().put("if", when)
+            .put("then", new JsonObject().put("required", new JsonArray().add("spouseName")))));
+    JsonObject example = new JsonObject().put("phone", "13800138000")
+        .put("household", new JsonObject().put("married", "NO"));
+    JsonObject schema = new JsonObject().put("type", "object").put("title", "文字测试表").put("additionalProperties", false)
+        .put("properties", new JsonObject().put("phone", new JsonObject().put("type", "string").put("title", "联系电话")
+            .put("pattern", "^1[0-9]{10}$")).put("household", household))
+        .put("required", new JsonArray().add("phone").add("household")).put("examples", new JsonArray().add(example));
+    JsonObject definition = new JsonObject().put("schema", schema).put("uiSchema", new JsonObject()
+        .put("steps", new JsonArray().add(new JsonObject().put("title", "申请信息")
+            .put("fields", new JsonArray().add("/phone").add("/household"))))
+        .put("visibleWhen", new JsonObject().put("/household/spouseName", new JsonObject()
+            .put("properties", new JsonObject().put("household", when)).put("required", new JsonArray().add("household"))))
+        .put("messages", new JsonObject().put("/phone", new JsonObject().put("pattern", "请填写 11 位手机号，以 1 开头。")))
+        .put("i18n", new JsonObject().put("en", new JsonObject()
+            .put("/phone", new JsonObject().put("title", "Phone").put("messages", new JsonObject()
+                .put("pattern", "Enter an 11-digit mobile number starting with 1.")))
+            .put("/household/spouseName", new JsonObject().put("title", "Spouse's name")))));
+    String base = "/api/v1/matters/" + code;
+    TestGateway.ok(put("author", base + "/draft", new JsonObject().put("definition", definition).put("revision", 0)));
+
+    JsonObject bad = new JsonObject().put("data", new JsonObject().put("phone", "23800")
+        .put("household", new JsonObject().put("married", "YES")));
+    HttpResponse<String> zh = post("author", base + "/draft/dry-run", bad, "zh-CN");
+    assertEquals(200, zh.statusCode(), zh.body());
+    assertFalse(new JsonObject(zh.body()).getBoolean("valid"));
+    assertEquals("请填写 11 位手机号，以 1 开头。", messageAt(zh, "/data/phone"));
+    assertTrue(messageAt(zh, "/data/household/spouseName").contains("配偶姓名"), zh.body());
+    HttpResponse<String> en = post("author", base + "/draft/dry-run", bad, "en-GB,en;q=0.9");
+    assertEquals("Enter an 11-digit mobile number starting with 1.", messageAt(en, "/data/phone"));
+    assertTrue(messageAt(en, "/data/household/spouseName").contains("Spouse's name"), en.body());
+    assertTrue(new JsonObject(post("author", base + "/draft/dry-run", new JsonObject().put("data", example), "zh-CN")
+        .body()).getBoolean("valid"));
+
+    JsonObject first = TestGateway.ok(gateway.get("author", base + "/draft/changes"));
+    assertFalse(first.containsKey("from"), first.encode());
+    assertEquals(1, first.getInteger("draftRevision"));
+    assertTrue(first.getJsonArray("added").encode().contains("/household/spouseName"), first.encode());
+    // Neither the tries nor the comparison made a version.
+    assertEquals(0, new JsonArray(gateway.get("author", base + "/forms").body()).size());
+
+    HttpResponse<String> created = gateway.post("author", base + "/forms", definition);
+    int version = new JsonObject(created.body()).getInteger("version");
+    assertEquals(1, version, created.body());
+    assertEquals(200, gateway.post("author", base + "/forms/1/publish", new JsonObject()).statusCode());
+    // A real submission speaks the same words, in the reader's language.
+    HttpResponse<String> refused = post("citizen", "/api/v1/applications", new JsonObject().put("matterCode", code)
+        .put("channel", "WEB").put("data", bad.getJsonObject("data")), "en");
+    assertEquals(422, refused.statusCode(), refused.body());
+    assertEquals("Enter an 11-digit mobile number starting with 1.", messageAt(refused, "/data/phone"));
+    assertTrue(messageAt(refused, "/data/household/spouseName").contains("Spouse's name"), refused.body());
+
+    definition.getJsonObject("schema").getJsonObject("properties").put("email", new JsonObject().put("type", "string")
+        .put("title", "电子邮箱"));
+    TestGateway.ok(put("author", base + "/draft", new JsonObject().put("definition", definition).put("revision", 1)));
+    JsonObject second = TestGateway.ok(gateway.get("author", base + "/draft/changes"));
+    assertEquals(1, second.getInteger("from"));
+    assertEquals("[{\"field\":\"/email\",\"title\":\"电子邮箱\"}]", second.getJsonArray("added").encode());
+    JsonObject gql = graphql("author", "query($c: String!) { workingDraftChanges(matterCode: $c, since: 1) }",
+        new JsonObject().put("c", code));
+    assertEquals(second.getJsonArray("added"), gql.getJsonObject("data").getJsonObject("workingDraftChanges")
+        .getJsonArray("added"), gql.encode());
+    JsonObject tried = graphql("author", "mutation($c: String!, $d: JSON!) { dryRunWorkingDraft(matterCode: $c,"
+        + " data: $d) { valid violations { pointer message } } }", new JsonObject().put("c", code)
+        .put("d", bad.getJsonObject("data")));
+    assertEquals("请填写 11 位手机号，以 1 开头。", tried.getJsonObject("data").getJsonObject("dryRunWorkingDraft")
+        .getJsonArray("violations").stream().map(JsonObject.class::cast)
+        .filter(v -> "/data/phone".equals(v.getString("pointer"))).findFirst().orElseThrow().getString("message"));
+    assertEquals(1, new JsonArray(gateway.get("author", base + "/forms").body()).size());
+
+    // No draft saved: 404; other roles 403.
+    assertEquals(201, gateway.post("author", "/api/v1/matters", matterDoc("t-builder-no-draft")).statusCode());
+    HttpResponse<String> none = gateway.post("author", "/api/v1/matters/t-builder-no-draft/draft/dry-run",
+        new JsonObject().put("data", new JsonObject()));
+    assertEquals(404, none.statusCode(), none.body());
+    assertEquals("not-found", new JsonObject(none.body()).getString("code"));
+    assertEquals(403, gateway.post("clerk", base + "/draft/dry-run", bad).statusCode());
+  }
 }

@@ -112,7 +112,8 @@ public final class DefinitionChecker {
       Object example = examples.getValue(i);
       if (example instanceof JsonObject sample) {
         // Compiled without caching: a definition being checked is not a version yet.
-        out.addAll(validator.validateOnce(schema, sample, "/schema/examples/" + i, locale));
+        out.addAll(validator.validateOnce(schema,
+            definition.getValue("uiSchema") instanceof JsonObject ui ? ui : null, sample, "/schema/examples/" + i, locale));
       } else {
         out.add(new Violation("/schema/examples/" + i, "type", Messages.get(locale, "definition.exampleNotObject")));
       }

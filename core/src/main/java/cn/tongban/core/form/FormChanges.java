@@ -48,19 +48,24 @@ public final class FormChanges {
         .put("nowOptional", new JsonArray(java.util.List.copyOf(nowOptional)));
   }
 
-  /** Whether {@code pointer} (e.g. {@code /bankAccount/cardNumber}) names a field of {@code schema}. */
+  /**
+   * Whether {@code pointer} (e.g. {@code /bankAccount/cardNumber}) names a field of {@code schema}; a field of a
+   * repeating group's rows is named without a row number ({@code /familyMembers/name}).
+   */
   public static boolean hasField(JsonObject schema, String pointer) {
-    return fields(schema).containsKey(pointer);
+    Map<String, JsonObject> out = new LinkedHashMap<>();
+    collect(schema, "", out, true);
+    return out.containsKey(pointer);
   }
 
   /** Every field of a schema by its pointer, with its own schema minus nested properties. */
   static Map<String, JsonObject> fields(JsonObject schema) {
     Map<String, JsonObject> out = new LinkedHashMap<>();
-    collect(schema, "", out);
+    collect(schema, "", out, false);
     return out;
   }
 
-  private static void collect(JsonObject schema, String prefix, Map<String, JsonObject> out) {
+  private static void collect(JsonObject schema, String prefix, Map<String, JsonObject> out, boolean rows) {
     JsonObject props = schema.getJsonObject("properties");
     if (props == null) {
       return;
@@ -75,7 +80,10 @@ public final class FormChanges {
       own.remove("properties");
       own.remove("required");
       out.put(pointer, own);
-      collect(child, pointer, out);
+      collect(child, pointer, out, rows);
+      if (rows && child.getValue("items") instanceof JsonObject items) {
+        collect(items, pointer, out, true);
+      }
     }
   }
 

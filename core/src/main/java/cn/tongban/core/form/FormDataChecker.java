@@ -36,7 +36,7 @@ public final class FormDataChecker {
   public Future<List<Violation>> check(FormVersion form, JsonObject data, JsonObject applicant, Optional<String> number,
       String status, Locale locale) {
     String key = form.matterCode() + "@" + form.version();
-    List<Violation> all = new ArrayList<>(validator.validate(key, form.schema(), data, "/data", locale));
+    List<Violation> all = new ArrayList<>(validator.validate(key, form.schema(), form.uiSchema(), data, "/data", locale));
     return plugins.validate(key, form.handlers(), PluginHost.view(number, form.matterCode(), form.version(), data,
             applicant, status), "/data", locale)
         .map(fromHandlers -> {

@@ -66,10 +66,21 @@ public final class FormValidator {
    */
   public List<Violation> validate(String cacheKey, JsonObject schema, JsonObject data, String pointerPrefix,
       Locale locale) {
-    return collect(compiled.computeIfAbsent(cacheKey, k -> compile(schema)), data, pointerPrefix, locale);
+    return validate(cacheKey, schema, null, data, pointerPrefix, locale);
   }
 
-  private List<Violation> collect(Schema s, JsonObject data, String pointerPrefix, Locale locale) {
+  /**
+   * Like {@link #validate(String, JsonObject, JsonObject, String, Locale)}, with a form's UI schema: its
+   * plain-language {@code messages} replace the generic ones, and for an English reader its English field
+   * titles ({@code i18n.en[field].title}) and messages ({@code i18n.en[field].messages}) are used.
+   */
+  public List<Violation> validate(String cacheKey, JsonObject schema, JsonObject uiSchema, JsonObject data,
+      String pointerPrefix, Locale locale) {
+    return collect(compiled.computeIfAbsent(cacheKey, k -> compile(schema)), data, pointerPrefix, locale,
+        Texts.of(uiSchema, locale));
+  }
+
+  private List<Violation> collect(Schema s, JsonObject data, String pointerPrefix, Locale locale, Texts texts) {
     JsonNode instance = MAPPER.valueToTree(plain(data));
     List<Error> errors = s.validate(instance, ctx -> ctx.executionConfig(c -> c.locale(locale)));
     // A labelled enum (oneOf of const+title) reports one const error per option besides the oneOf
@@ -85,7 +96,7 @@ public final class FormValidator {
       if ("const".equals(e.getKeyword()) && oneOfAt.contains(String.valueOf(e.getInstanceLocation()))) {
         continue;
       }
-      Violation v = toViolation(e, s.getSchemaNode(), pointerPrefix, locale);
+      Violation v = toViolation(e, s.getSchemaNode(), pointerPrefix, locale, texts);
       out.putIfAbsent(v.pointer() + " " + v.code(), v);
     }
     return List.copyOf(out.values());
@@ -93,7 +104,53 @@ public final class FormValidator {
 
   /** Like {@link #validate} for a schema that is used once (a definition being checked): nothing cached. */
   public List<Violation> validateOnce(JsonObject schema, JsonObject data, String pointerPrefix, Locale locale) {
-    return collect(compile(schema), data, pointerPrefix, locale);
+    return validateOnce(schema, null, data, pointerPrefix, locale);
+  }
+
+  /** Like {@link #validateOnce(JsonObject, JsonObject, String, Locale)} with the form's UI-schema texts. */
+  public List<Violation> validateOnce(JsonObject schema, JsonObject uiSchema, JsonObject data, String pointerPrefix,
+      Locale locale) {
+    return collect(compile(schema), data, pointerPrefix, locale, Texts.of(uiSchema, locale));
+  }
+
+  /**
+   * A form's own texts for violations, from its UI schema, keyed by field pointer without row numbers
+   * ({@code /familyMembers/name}): Chinese plain-language messages, or for an English reader the English
+   * titles and messages. Drafts are stored unchecked, so anything of the wrong shape is ignored.
+   */
+  private record Texts(JsonObject fields, JsonObject messages) {
+    static final Texts NONE = new Texts(new JsonObject(), new JsonObject());
+
+    static Texts of(JsonObject ui, Locale locale) {
+      if (ui == null) {
+        return NONE;
+      }
+      return Messages.isEnglish(locale)
+          ? new Texts(object(object(ui.getValue("i18n")).getValue("en")), new JsonObject())
+          : new Texts(new JsonObject(), object(ui.getValue("messages")));
+    }
+
+    private static JsonObject object(Object value) {
+      return value instanceof JsonObject o ? o : value instanceof Map<?, ?> m ? new JsonObject(cast(m)) : new JsonObject();
+    }
+
+    private static String generic(String pointer) {
+      return pointer.replaceAll("/\\d+(?=/|$)", "");
+    }
+
+    java.util.Optional<String> title(String pointer) {
+      return text(object(fields.getValue(generic(pointer))).getValue("title"));
+    }
+
+    java.util.Optional<String> message(String pointer, String keyword) {
+      String field = generic(pointer);
+      return text(fields.isEmpty() ? object(messages.getValue(field)).getValue(keyword)
+          : object(object(fields.getValue(field)).getValue("messages")).getValue(keyword));
+    }
+
+    private static java.util.Optional<String> text(Object value) {
+      return value instanceof String s && !s.isBlank() ? java.util.Optional.of(s) : java.util.Optional.empty();
+    }
   }
 
   /** Compiles a schema, failing if it is not a usable 2020-12 schema. */
@@ -103,7 +160,7 @@ public final class FormValidator {
     return s;
   }
 
-  private static Violation toViolation(Error e, JsonNode root, String prefix, Locale locale) {
+  private static Violation toViolation(Error e, JsonNode root, String prefix, Locale locale, Texts texts) {
     String keyword = e.getKeyword() == null ? "other" : e.getKeyword();
     String pointer = e.getInstanceLocation() == null ? "" : e.getInstanceLocation().toString();
     // The schema object that holds the failing keyword: titles and limits are read from it.
@@ -113,15 +170,18 @@ public final class FormValidator {
     switch (keyword) {
       case "required" -> {
         pointer = pointer + "/" + escape(e.getProperty());
-        title = titleAt(root, pointer).orElseGet(() -> propertyTitle(owner, e.getProperty(), locale));
+        String at = pointer;
+        title = texts.title(at).or(() -> titleAt(root, at)).orElseGet(() -> propertyTitle(owner, e.getProperty(), locale));
       }
       case "dependentRequired" -> {
         String missing = e.getArguments() != null && e.getArguments().length > 0
             ? String.valueOf(e.getArguments()[0]) : e.getProperty();
         String parent = pointer;
         pointer = pointer + "/" + escape(missing);
-        title = titleAt(root, pointer).orElseGet(() -> propertyTitle(owner, missing, locale));
-        limit = titleAt(root, parent + "/" + escape(e.getProperty()))
+        String at = pointer;
+        String other = parent + "/" + escape(e.getProperty());
+        title = texts.title(at).or(() -> titleAt(root, at)).orElseGet(() -> propertyTitle(owner, missing, locale));
+        limit = texts.title(other).or(() -> titleAt(root, other))
             .orElseGet(() -> propertyTitle(owner, e.getProperty(), locale));
       }
       case "additionalProperties", "unevaluatedProperties" -> {
@@ -131,7 +191,7 @@ public final class FormValidator {
       }
       default -> {
         String at = pointer;
-        title = titleAt(root, pointer).orElseGet(() -> ownTitle(owner, at, locale));
+        title = texts.title(at).or(() -> titleAt(root, at)).orElseGet(() -> ownTitle(owner, at, locale));
         JsonNode v = owner == null ? null : owner.get(keyword);
         if (v != null && (v.isNumber() || v.isString())) {
           limit = v.isNumber() ? v.numberValue() : v.asString();
@@ -142,7 +202,11 @@ public final class FormValidator {
       }
     }
     String key = "violation." + keyword;
-    String message = Messages.get(locale, key, title, limit);
+    String message = texts.message(pointer, keyword).orElse(null);
+    if (message != null) {
+      return new Violation(prefix + pointer, keyword, message);
+    }
+    message = Messages.get(locale, key, title, limit);
     if (message.equals(key)) {
       message = Messages.get(locale, "violation.other", title, e.getMessage());
       keyword = keyword.equals("other") ? "invalid" : keyword;

@@ -162,7 +162,62 @@ public final class MatterAuthoringService {
   /** Validates sample data against any version (the form builder's preview); nothing is stored. */
   public Future<List<Violation>> dryRun(Caller caller, String code, int version, JsonObject data, Locale locale) {
     return form(caller, code, version).map(form ->
-        validator.validate(code + "@" + version, form.schema(), data, "/data", locale));
+        validator.validate(code + "@" + version, form.schema(), form.uiSchema(), data, "/data", locale));
+  }
+
+  /**
+   * Validates sample data against the working draft as last saved (the builder's 试填), as a submission would
+   * check it, without its handlers; no version is made and nothing is stored. 404 when no draft was saved,
+   * 422 {@code invalidSchema} at {@code /definition/schema} when the draft's schema does not compile.
+   */
+  public Future<List<Violation>> dryRunDraft(Caller caller, String code, JsonObject data, Locale locale) {
+    return savedDraft(caller, code, locale).map(draft -> {
+      JsonObject definition = draft.definition().orElseThrow();
+      try {
+        return validator.validateOnce(definition.getJsonObject("schema"), uiSchemaOf(definition), data, "/data",
+            locale);
+      } catch (RuntimeException e) {
+        throw invalidDraft(e, locale);
+      }
+    });
+  }
+
+  /**
+   * What the working draft changes: against version {@code since}, else the published version; with neither,
+   * every field of the draft is {@code added} and {@code from} is absent. {@code to} is absent too (the draft
+   * is no version) and {@code draftRevision} says which revision was compared. No version is made.
+   */
+  public Future<JsonObject> draftChanges(Caller caller, String code, Optional<Integer> since, Locale locale) {
+    return savedDraft(caller, code, locale).compose(draft -> (since.isPresent()
+            ? findForm(store.pool(), code, since.get()).map(Optional::of)
+            : store.listForms(store.pool(), code).map(list -> list.stream()
+                .filter(f -> f.status() == FormVersion.Status.PUBLISHED).findFirst()))
+        .map(base -> {
+          try {
+            JsonObject changes = FormChanges.between(base.map(FormVersion::schema).orElseGet(JsonObject::new),
+                draft.definition().orElseThrow().getJsonObject("schema"));
+            base.ifPresent(f -> changes.put("from", f.version()));
+            return changes.put("draftRevision", draft.revision());
+          } catch (RuntimeException e) {
+            throw invalidDraft(e, locale);
+          }
+        }));
+  }
+
+  private Future<WorkingDraft> savedDraft(Caller caller, String code, Locale locale) {
+    return workingDraft(caller, code).compose(d -> d.definition().isPresent() ? Future.succeededFuture(d)
+        : Future.failedFuture(new DomainException(ProblemCode.NOT_FOUND, "draft.none", code)));
+  }
+
+  private static JsonObject uiSchemaOf(JsonObject definition) {
+    return definition.getValue("uiSchema") instanceof JsonObject ui ? ui : null;
+  }
+
+  /** A saved draft is unchecked: a schema that does not compile, or is no object, is the author's problem. */
+  private static DomainException invalidDraft(RuntimeException e, Locale locale) {
+    return DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "definition.invalid",
+        List.of(new Violation("/definition/schema", "invalidSchema",
+            Messages.get(locale, "definition.invalidSchema", String.valueOf(e.getMessage())))), 1);
   }
 
   /** What changed from version {@code from} to version {@code to}. */

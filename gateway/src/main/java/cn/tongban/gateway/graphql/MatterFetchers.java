@@ -47,7 +47,9 @@ final class MatterFetchers {
                 env.getArgument("matterCode"), env.<Integer>getArgument("since"), env.<Integer>getArgument("version")))
             .dataFetcher("formFieldTypes", env -> platform.authoring().fieldTypes(caller(env)))
             .dataFetcher("workingDraft", env -> platform.authoring().workingDraft(caller(env),
-                env.getArgument("matterCode")).map(WorkingDraft::toJson)))
+                env.getArgument("matterCode")).map(WorkingDraft::toJson))
+            .dataFetcher("workingDraftChanges", env -> platform.authoring().draftChanges(caller(env),
+                env.getArgument("matterCode"), Optional.ofNullable(env.<Integer>getArgument("since")), locale(env))))
         .type("Matter", t -> t
             .dataFetcher("form", env -> ((JsonObject) env.getSource()).getJsonObject("form")))
         .type("Mutation", t -> t
@@ -64,6 +66,8 @@ final class MatterFetchers {
             .dataFetcher("dryRunForm", env -> platform.authoring().dryRun(caller(env), env.getArgument("matterCode"),
                 env.<Integer>getArgument("version"), json(env, "data"), locale(env))
                 .map(MatterAuthoringService::dryRunJson))
+            .dataFetcher("dryRunWorkingDraft", env -> platform.authoring().dryRunDraft(caller(env),
+                env.getArgument("matterCode"), json(env, "data"), locale(env)).map(MatterAuthoringService::dryRunJson))
             .dataFetcher("saveWorkingDraft", env -> platform.authoring().saveWorkingDraft(caller(env),
                 env.getArgument("matterCode"), json(env, "definition"), env.<Integer>getArgument("revision"))
                 .map(WorkingDraft::toJson)));

@@ -80,6 +80,16 @@ final class MatterOperations {
         Rest.queryInt(rc, "since").orElseThrow(), version(rc)), 200);
   }
 
+  void dryRunWorkingDraft(RoutingContext rc) {
+    Rest.reply(rc, authoring.dryRunDraft(RequestContext.requireCaller(rc), Rest.path(rc, "code"),
+        Rest.body(rc).getJsonObject("data"), RequestContext.locale(rc)).map(MatterAuthoringService::dryRunJson), 200);
+  }
+
+  void workingDraftChanges(RoutingContext rc) {
+    Rest.reply(rc, authoring.draftChanges(RequestContext.requireCaller(rc), Rest.path(rc, "code"),
+        Rest.queryInt(rc, "since"), RequestContext.locale(rc)), 200);
+  }
+
   void listFormFieldTypes(RoutingContext rc) {
     Rest.send(rc, authoring.fieldTypes(RequestContext.requireCaller(rc)).map(JsonArray::toBuffer), "application/json");
   }

@@ -104,6 +104,8 @@ public final class RestApi {
     operations.put("listFormFieldTypes", matters::listFormFieldTypes);
     operations.put("getWorkingDraft", matters::getWorkingDraft);
     operations.put("saveWorkingDraft", matters::saveWorkingDraft);
+    operations.put("dryRunWorkingDraft", matters::dryRunWorkingDraft);
+    operations.put("workingDraftChanges", matters::workingDraftChanges);
     operations.put("exportMatter", matters::exportMatter);
     operations.put("importMatter", matters::importMatter);
     operations.put("submitApplication", applications::submitApplication);

@@ -3,8 +3,10 @@
 import { h, mount } from '/assets/js/dom.js';
 import * as M from './model.js';
 
-const PREFILL = [['', '无'], ['name', '申请人姓名（申请人资料）'], ['idNumber', '公民身份号码（申请人资料）'],
-  ['phone', '手机号码（申请人资料）'], ['creditCode', '统一社会信用代码（申请人资料）']];
+const PROFILE = [['name', '申请人姓名'], ['idNumber', '公民身份号码'], ['phone', '手机号码'], ['creditCode', '统一社会信用代码']];
+const LICENCE_TYPES = ['居民身份证', '居民户口簿', '居住证', '出生医学证明', '结婚证', '老年人优待证', '残疾人证', '学历证书', '学位证书',
+  '职业资格证书', '职称证书', '不动产权证书', '建设用地规划许可证', '建设工程规划许可证', '建筑工程施工许可证', '营业执照', '企业投资项目备案证明'];
+const LICENCE_ITEMS = [['/holderName', '持证人姓名'], ['/holderCode', '持证人证件号码'], ['/number', '证照编号'], ['/validUntil', '有效期至']];
 const LEAF = ['text', 'longText', 'number', 'money', 'date', 'singleChoice', 'multipleChoice', 'idNumber', 'creditCode', 'mobile'];
 
 /** Builds the design view into `root`; answers {render()} to redraw after the definition changed elsewhere. */
@@ -54,7 +56,7 @@ export function designer(root, { def, types, materials, onChange }) {
     const d = def();
     const s = M.fieldAt(d, path);
     const t = M.typeOf(d, path);
-    const cond = depth === 0 ? M.conditionOf(d, path) : null;
+    const cond = M.conditionOf(d, path);
     const on = selected?.path && M.pointerOf(selected.path) === M.pointerOf(path);
     return h('li', {},
       h('button', { type: 'button', class: `builder-item${on ? ' selected' : ''}`, 'aria-pressed': on ? 'true' : 'false',
@@ -90,6 +92,59 @@ export function designer(root, { def, types, materials, onChange }) {
       options.map(([v, l]) => h('option', { value: v, selected: String(v) === String(value ?? '') }, l))));
   const num = (v) => (v === '' || Number.isNaN(Number(v)) ? undefined : Number(v));
   const setKw = (s, kw, v) => { if (v === undefined || v === '') delete s[kw]; else s[kw] = v; };
+
+  // 显示和必填条件: on any single choice outside repeating groups (model.js says how it is written).
+  function conditionFields(d, path) {
+    const here = M.pointerOf(path);
+    // Not the field itself, nor a choice inside it (hiding it would hide its own condition).
+    const choices = M.conditionChoices(d).filter((c) => M.pointerOf(c) !== here && !M.pointerOf(c).startsWith(`${here}/`));
+    const cond = M.conditionOf(d, path);
+    const whenField = cond ? M.pointerOf(cond.field) : '';
+    const name = (c) => c.map((k, i) => M.fieldAt(d, c.slice(0, i + 1))?.title || k).join(' › ');
+    const values = cond ? (M.fieldAt(d, cond.field)?.oneOf || []).map((o) => [o.const, o.title]) : [];
+    const setCond = (c) => { M.setCondition(d, path, c); changed(true); };
+    return h('fieldset', { class: 'builder-cond' }, h('legend', {}, '显示和必填条件（写成 if/then，由服务端校验）'),
+      select('prop-when-field', '当', [['', '总是显示'], ...choices.map((c) => [M.pointerOf(c), name(c)])], whenField, (p) => {
+        const field = p ? p.slice(1).split('/') : null;
+        setCond(field ? { field, value: M.fieldAt(d, field).oneOf?.[0]?.const, required: true } : null);
+      }),
+      cond ? select('prop-when-value', '等于', values, cond.value, (v) => setCond({ ...cond, value: v })) : null,
+      cond ? check('prop-when-required', '此时必填', cond.required, (on) => setCond({ ...cond, required: on })) : null);
+  }
+
+  // 预填来源: what fills a top-level field before the applicant types (a prefill handler of the form).
+  let pending = null; // a source chosen whose item is not given yet: {pointer, kind, …}
+  function prefillFields(d, path) {
+    const pointer = M.pointerOf(path);
+    const now = (pending?.pointer === pointer && pending) || M.prefillOf(d, path) || { kind: '' };
+    const set = (next, redraw) => {
+      pending = { ...next, pointer };
+      M.setPrefill(d, path, next.kind ? next : null);
+      changed(redraw);
+    };
+    const parts = [select('prop-prefill', '预填来源', [['', '无（申请人填写）'], ['profile', '申请人资料'], ['shared', '部门共享数据'],
+      ['licence', '申请人的电子证照']], now.kind, (kind) => set({ kind, item: kind === 'profile' ? 'name' : '',
+      source: kind === 'shared' ? M.SHARED_SOURCES[0][0] : undefined, licenceType: kind === 'licence' ? LICENCE_TYPES[0] : undefined }, true))];
+    if (now.kind === 'profile') {
+      parts.push(select('prop-prefill-item', '资料项', PROFILE, now.item, (item) => set({ ...now, item }, true)));
+    }
+    if (now.kind === 'shared') {
+      parts.push(select('prop-prefill-source', '共享数据来源', M.SHARED_SOURCES.map(([v, l]) => [v, `${l}（${v}）`]), now.source,
+        (source) => set({ ...now, source }, true)),
+      input('prop-prefill-item', '记录中的数据项', now.item, (v) => set({ ...now, item: v.trim() }, false),
+        { autocomplete: 'off', placeholder: '如 address' }));
+    }
+    if (now.kind === 'licence') {
+      parts.push(select('prop-prefill-licence', '证照类型', LICENCE_TYPES.map((n) => [n, n]), now.licenceType,
+        (licenceType) => set({ ...now, licenceType }, true)),
+      input('prop-prefill-item', '证照中的项（照面信息写作 /surface/项名）', now.item, (v) => {
+        const item = v.trim() && !v.trim().startsWith('/') ? `/surface/${v.trim()}` : v.trim();
+        set({ ...now, item: /^\/[^/]+(\/[^/]+)?$/.test(item) ? item : '' }, false);
+      }, { autocomplete: 'off', list: 'prefill-licence-items', placeholder: '/holderName' }),
+      h('datalist', { id: 'prefill-licence-items' }, LICENCE_ITEMS.map(([v, l]) => h('option', { value: v }, l))));
+    }
+    return h('fieldset', { class: 'builder-cond' }, h('legend', {}, '预填来源（申请人打开表单时自动填入，可修改）'), parts);
+  }
 
   function drawProps() {
     const d = def();
@@ -144,6 +199,10 @@ export function designer(root, { def, types, materials, onChange }) {
         if (v) ((d.uiSchema.messages ||= {})[p] ||= {}).pattern = v;
         else if (d.uiSchema.messages?.[p]) { delete d.uiSchema.messages[p]; if (!Object.keys(d.uiSchema.messages).length) delete d.uiSchema.messages; }
         changed();
+      }),
+      input('prop-pattern-message-en', '格式不符时的英文提示（可选）', M.english(d, path, 'messages')?.pattern, (v) => {
+        M.setEnglish(d, path, 'messages', v ? { ...(M.english(d, path, 'messages') || {}), pattern: v } : null);
+        changed();
       }));
     }
     if (t === 'number' || t === 'money') {
@@ -160,6 +219,13 @@ export function designer(root, { def, types, materials, onChange }) {
         }).filter((o) => /^[A-Za-z0-9_-]+$/.test(o.const));
         if (opts.length) holder.oneOf = opts;
         changed();
+      }),
+      area('prop-options-en', '选项的英文文字（可选，每行一个：值=English）', Object.entries(M.english(d, path, 'options') || {})
+        .map(([v, l]) => `${v}=${l}`).join('\n'), (v) => {
+        const known = (holder.oneOf || []).map((o) => String(o.const));
+        M.setEnglish(d, path, 'options', Object.fromEntries(v.split('\n').map((l) => l.split('=')).filter(([k, ...r]) => known
+          .includes(k.trim()) && r.join('=').trim()).map(([k, ...r]) => [k.trim(), r.join('=').trim()])));
+        changed();
       }));
     }
     if (t === 'group') {
@@ -174,20 +240,9 @@ export function designer(root, { def, types, materials, onChange }) {
         changed();
       }));
     }
+    parts.push(conditionFields(d, path));
+    if (top && LEAF.includes(t)) parts.push(prefillFields(d, path));
     if (top) {
-      const choices = Object.keys(d.schema.properties).filter((k) => k !== path[0] && M.typeOf(d, [k]) === 'singleChoice');
-      const cond = M.conditionOf(d, path);
-      const whenField = cond?.field || '';
-      const values = whenField ? (d.schema.properties[whenField].oneOf || []).map((o) => [o.const, o.title]) : [];
-      const setCond = (c) => { M.setCondition(d, path, c); changed(true); };
-      parts.push(h('fieldset', { class: 'builder-cond' }, h('legend', {}, '显示和必填条件（写成 if/then，由服务端校验）'),
-        select('prop-when-field', '当', [['', '总是显示'], ...choices.map((k) => [k, d.schema.properties[k].title || k])], whenField,
-          (k) => setCond(k ? { field: k, value: d.schema.properties[k].oneOf?.[0]?.const, required: true } : null)),
-        whenField ? select('prop-when-value', '等于', values, cond.value, (v) => setCond({ ...cond, value: v })) : null,
-        whenField ? check('prop-when-required', '此时必填', cond.required, (on) => setCond({ ...cond, required: on })) : null));
-      if (LEAF.includes(t)) {
-        parts.push(select('prop-prefill', '预填来源', PREFILL, M.prefillOf(d, path), (v) => { M.setPrefill(d, path, v); changed(); }));
-      }
       if (t === 'material') {
         parts.push(select('prop-material', '对应的申请材料', [['', '请选择'], ...materials.map((m) => [m.code, m.name])], M.bindingOf(d, path), (v) => {
           M.setBinding(d, path, v);

@@ -68,6 +68,14 @@ export function childrenOf(def, path) {
   return s && (typeOf(def, path) === 'group' || typeOf(def, path) === 'section') ? Object.keys(holder?.properties || {}) : [];
 }
 
+/** Every field's pointer in the order the builder lists them: by steps, children after their section or group. */
+export function fieldOrder(def) {
+  const out = [];
+  const walk = (path) => { out.push(pointerOf(path)); childrenOf(def, path).forEach((k) => walk([...path, k])); };
+  def.uiSchema.steps.forEach((s) => s.fields.forEach((p) => walk(p.slice(1).split('/'))));
+  return out;
+}
+
 function uniqueKey(container, base) {
   let key = base;
   for (let i = 2; container.properties[key]; i++) key = `${base}${i}`;
@@ -117,6 +125,7 @@ function setCheck(def, pointer, list, on) {
 
 /** Removes a field and every mention of it (steps, widgets, help, conditions, handlers, material bindings). */
 export function deleteField(def, path) {
+  conditionsTouching(def, pointerOf(path)).forEach((c) => setCondition(def, c.path, null));
   const container = containerOf(def, path);
   const name = path.at(-1);
   const pointer = pointerOf(path);
@@ -131,14 +140,16 @@ export function deleteField(def, path) {
   if (def.uiSchema.order) def.uiSchema.order = def.uiSchema.order.filter((p) => !mine(p));
   for (const h of [...def.handlers]) {
     for (const [k, v] of Object.entries(h.config || {})) {
-      if (Array.isArray(v)) h.config[k] = v.filter((p) => !mine(p));
+      if (Array.isArray(v) && v.every((p) => typeof p === 'string')) h.config[k] = v.filter((p) => !mine(p));
       else if (v === pointer) delete h.config[k];
     }
-    if (['identity-check', 'profile-prefill'].includes(h.id)) {
+    if (h.id === 'identity-check') {
       Object.keys(h.config).filter((k) => Array.isArray(h.config[k]) && !h.config[k].length).forEach((k) => delete h.config[k]);
       if (!Object.keys(h.config).length) def.handlers.splice(def.handlers.indexOf(h), 1);
     }
   }
+  prefillMaps(def).forEach((m) => Object.keys(m).filter((k) => mine(m[k])).forEach((k) => delete m[k]));
+  tidyPrefill(def);
   def.materialBindings = def.materialBindings.filter((b) => !mine(b.field));
   if (path.length === 1 && container.allOf) {
     // Conditions on the field, or requiring it, go with it.
@@ -205,11 +216,14 @@ export function setUi(def, part, path, text) {
   }
 }
 
-/** The English text of a field (uiSchema.i18n.en[pointer].title|help). */
+/**
+ * The English text of a field: uiSchema.i18n.en[pointer].title|help (a string), .options ({value: label}) or
+ * .messages ({keyword: message}); empty removes it.
+ */
 export function setEnglish(def, path, key, text) {
   const pointer = pointerOf(path);
   const en = ((def.uiSchema.i18n ||= {}).en ||= {});
-  if (text) (en[pointer] ||= {})[key] = text;
+  if (text && (typeof text === 'string' || Object.keys(text).length)) (en[pointer] ||= {})[key] = text;
   else if (en[pointer]) {
     delete en[pointer][key];
     if (!Object.keys(en[pointer]).length) delete en[pointer];
@@ -220,58 +234,211 @@ export function setEnglish(def, path, key, text) {
 
 export const english = (def, path, key) => def.uiSchema.i18n?.en?.[pointerOf(path)]?.[key] || '';
 
-/**
- * The field's condition, written once as standard JSON Schema in two places: uiSchema.visibleWhen (shown only
- * while it holds) and, when `required`, an `allOf` entry `{if, then: {required}}` the server enforces.
+/*
+ * Conditions. "Show (and require) field P when single-choice field C equals v" is written once as standard JSON
+ * Schema in two places: uiSchema.visibleWhen[P], a schema over the whole form's data (the renderer shows P only
+ * while it holds), and, when required, an `allOf` entry {if, then} in the schema of the nearest object holding
+ * both C and P (the root or a section), which the server enforces at submission. C may sit at the top or in
+ * sections; P anywhere, also in the rows of a repeating group (then: every row needs it). A choice inside a
+ * repeating group cannot drive a condition: visibleWhen is read against the whole form, not one row.
  */
-export function conditionOf(def, path) {
-  const pointer = pointerOf(path);
-  const when = def.uiSchema.visibleWhen?.[pointer];
-  const [field] = Object.keys(when?.properties || {});
-  if (!field) return null;
-  const name = path.at(-1);
-  const required = (def.schema.allOf || []).some((c) => JSON.stringify(c.if) === JSON.stringify(when)
-    && c.then?.required?.includes(name));
-  return { field, value: when.properties[field].const, required };
+
+/** A schema requiring the chain `path` to lead to a value matching `leaf`: {properties: {a: {…}}, required: [a]}. */
+const chain = (path, leaf) => (path.length ? { properties: { [path[0]]: chain(path.slice(1), leaf) }, required: [path[0]] } : leaf);
+
+/** The single-choice fields a condition may name (not inside a repeating group), as paths. */
+export function conditionChoices(def) {
+  const out = [];
+  const walk = (s, path) => Object.keys(s?.properties || {}).forEach((k) => {
+    const p = [...path, k];
+    const t = typeOf(def, p);
+    if (t === 'singleChoice') out.push(p);
+    else if (t === 'section') walk(fieldAt(def, p), p);
+  });
+  walk(def.schema, []);
+  return out;
 }
 
-export function setCondition(def, path, condition) {
-  const pointer = pointerOf(path);
-  const name = path.at(-1);
-  const old = def.uiSchema.visibleWhen?.[pointer];
-  if (old && def.schema.allOf) {
-    def.schema.allOf.forEach((c) => {
-      if (JSON.stringify(c.if) === JSON.stringify(old) && c.then?.required) c.then.required = c.then.required.filter((r) => r !== name);
-    });
-    def.schema.allOf = def.schema.allOf.filter((c) => !(c.then && Object.keys(c.then).length === 1 && c.then.required?.length === 0));
-    if (!def.schema.allOf.length) delete def.schema.allOf;
+const commonParent = (a, b) => {
+  const out = [];
+  for (let i = 0; i < Math.min(a.length, b.length) - 1 && a[i] === b[i]; i++) out.push(a[i]);
+  return out;
+};
+const objectAt = (def, path) => (path.length ? fieldAt(def, path) : def.schema);
+
+/** Whether `then` (at some object) requires the field at the relative path `rel` (through sections and group rows). */
+function thenRequires(then, rel) {
+  if (!then) return false;
+  if (rel.length === 1) return (then.required || []).includes(rel[0]);
+  const sub = then.properties?.[rel[0]];
+  return thenRequires(sub?.items || sub, rel.slice(1));
+}
+
+/** Adds (on) or removes the requirement of `rel` to `then`, relative to object schema `at`; answers `then`. */
+function requireIn(then, rel, at, on) {
+  const [k, ...rest] = rel;
+  if (!rest.length) {
+    then.required = (then.required || []).filter((r) => r !== k);
+    if (on) then.required.push(k);
+    if (!then.required.length) delete then.required;
+    return then;
   }
-  if (!condition) { setUi(def, 'visibleWhen', path, null); return; }
-  const when = { properties: { [condition.field]: { const: condition.value } }, required: [condition.field] };
-  (def.uiSchema.visibleWhen ||= {})[pointer] = when;
+  const child = at?.properties?.[k];
+  const rows = child?.type === 'array';
+  then.properties ||= {};
+  const holder = (then.properties[k] ||= {});
+  const inner = rows ? (holder.items ||= {}) : holder;
+  requireIn(inner, rest, rows ? child.items : child, on);
+  if (rows) {
+    if (!Object.keys(inner).length) delete holder.items;
+  } else {
+    // A missing section would skip the check inside it, so the section is required too while it requires something.
+    then.required = (then.required || []).filter((r) => r !== k);
+    if (Object.keys(inner).length) then.required.push(k);
+    if (!then.required.length) delete then.required;
+  }
+  if (!Object.keys(holder).length) delete then.properties[k];
+  if (!Object.keys(then.properties).length) delete then.properties;
+  return then;
+}
+
+/** The condition of the field at `path`: {field: the choice's path, value, required}, or null. */
+export function conditionOf(def, path) {
+  const when = def.uiSchema.visibleWhen?.[pointerOf(path)];
+  const field = [];
+  let s = when;
+  while (s?.properties && Object.keys(s.properties).length === 1) {
+    const [k] = Object.keys(s.properties);
+    field.push(k);
+    s = s.properties[k];
+  }
+  if (!field.length || !s || !('const' in s)) return null;
+  const parent = commonParent(field, path);
+  const iff = chain(field.slice(parent.length), { const: s.const });
+  const required = (objectAt(def, parent)?.allOf || []).some((c) => JSON.stringify(c.if) === JSON.stringify(iff)
+    && thenRequires(c.then, path.slice(parent.length)));
+  return { field, value: s.const, required };
+}
+
+/** Sets the field's condition ({field: path of a single choice, value, required}), or with null removes it. */
+export function setCondition(def, path, condition) {
+  const old = conditionOf(def, path);
+  if (old) {
+    const parent = commonParent(old.field, path);
+    const holder = objectAt(def, parent);
+    const iff = JSON.stringify(chain(old.field.slice(parent.length), { const: old.value }));
+    (holder.allOf || []).filter((c) => JSON.stringify(c.if) === iff && c.then)
+      .forEach((c) => requireIn(c.then, path.slice(parent.length), holder, false));
+    if (holder.allOf) {
+      holder.allOf = holder.allOf.filter((c) => !c.then || Object.keys(c.then).length);
+      if (!holder.allOf.length) delete holder.allOf;
+    }
+  }
+  setUi(def, 'visibleWhen', path, null);
+  if (!condition) return;
+  const { field, value } = condition;
+  (def.uiSchema.visibleWhen ||= {})[pointerOf(path)] = chain(field, { const: value });
   if (condition.required) {
-    def.schema.allOf ||= [];
-    let c = def.schema.allOf.find((x) => JSON.stringify(x.if) === JSON.stringify(when) && x.then?.required);
-    if (!c) def.schema.allOf.push(c = { if: when, then: { required: [] } });
-    c.then.required.push(name);
+    const parent = commonParent(field, path);
+    const holder = objectAt(def, parent);
+    const iff = chain(field.slice(parent.length), { const: value });
+    holder.allOf ||= [];
+    let c = holder.allOf.find((x) => JSON.stringify(x.if) === JSON.stringify(iff) && x.then);
+    if (!c) holder.allOf.push(c = { if: iff, then: {} });
+    requireIn(c.then, path.slice(parent.length), holder, true);
     setRequired(def, path, false); // required only when the condition holds
   }
 }
 
-/** Which profile item (name, idNumber, phone, creditCode) fills this top-level field, if any. */
-export function prefillOf(def, path) {
-  const h = def.handlers.find((x) => x.id === 'profile-prefill');
-  return Object.entries(h?.config || {}).find(([, p]) => p === pointerOf(path))?.[0] || '';
+/** The conditions that name the field at `pointer` (as choice or as target, or inside it): [{path, condition}]. */
+function conditionsTouching(def, pointer) {
+  const mine = (p) => p === pointer || p.startsWith(`${pointer}/`);
+  return Object.keys(def.uiSchema.visibleWhen || {}).map((k) => ({ path: k.slice(1).split('/'), key: k }))
+    .map(({ path, key }) => ({ path, key, condition: conditionOf(def, path) }))
+    .filter(({ key, condition }) => condition && (mine(key) || mine(pointerOf(condition.field))));
 }
 
-export function setPrefill(def, path, item) {
+/**
+ * The prefill handlers' maps of "item → top-level field": profile-prefill's config itself, each data-sharing
+ * lookup's and each licence-prefill licence's `fields`. Renaming and deleting a field follow them.
+ */
+function prefillMaps(def) {
+  const out = [];
+  def.handlers.forEach((h) => {
+    if (h.id === 'profile-prefill' && h.config) out.push(h.config);
+    if (h.id === 'data-sharing') (h.config?.lookups || []).forEach((l) => l.fields && out.push(l.fields));
+    if (h.id === 'licence-prefill') (h.config?.licences || []).forEach((l) => l.fields && out.push(l.fields));
+  });
+  return out;
+}
+
+/** Drops prefill entries left empty (the handlers' configuration schemas want at least one of each). */
+function tidyPrefill(def) {
+  def.handlers = def.handlers.filter((h) => {
+    if (h.id === 'profile-prefill') return Object.keys(h.config || {}).length > 0;
+    if (h.id === 'data-sharing' && h.config?.lookups) {
+      h.config.lookups = h.config.lookups.filter((l) => Object.keys(l.fields || {}).length);
+      return h.config.lookups.length > 0;
+    }
+    if (h.id === 'licence-prefill' && h.config?.licences) {
+      h.config.licences = h.config.licences.filter((l) => Object.keys(l.fields || {}).length);
+      return h.config.licences.length > 0;
+    }
+    return true;
+  });
+}
+
+/** The data-sharing sources of the provincial exchange (docs/proactive-service.md) and what keys their records. */
+export const SHARED_SOURCES = [['gongan-population', '公安 人口信息', 'idNumber'], ['mzj-marriage', '民政 婚姻登记', 'idNumber'],
+  ['rsj-social-insurance', '人社 社保参保', 'idNumber'], ['scjg-enterprise', '市场监管 企业登记', 'creditCode']];
+
+const PREFILL_LISTS = { 'data-sharing': ['lookups', 'shared', 'source'], 'licence-prefill': ['licences', 'licence', 'licenceType'] };
+
+/**
+ * Where this top-level field is filled from before the applicant types: {kind: 'profile', item} (the applicant's
+ * profile), {kind: 'shared', source, item} (a department's shared data) or {kind: 'licence', licenceType, item}
+ * (an item of the applicant's e-licence, e.g. /holderName or /surface/householdAddress); null when typed.
+ */
+export function prefillOf(def, path) {
   const pointer = pointerOf(path);
-  let h = def.handlers.find((x) => x.id === 'profile-prefill');
-  if (!h && !item) return;
-  if (!h) def.handlers.push(h = { id: 'profile-prefill', config: {} });
-  Object.keys(h.config).filter((k) => h.config[k] === pointer).forEach((k) => delete h.config[k]);
-  if (item) h.config[item] = pointer;
-  if (!Object.keys(h.config).length) def.handlers.splice(def.handlers.indexOf(h), 1);
+  for (const h of def.handlers) {
+    if (h.id === 'profile-prefill') {
+      const item = Object.entries(h.config || {}).find(([, p]) => p === pointer)?.[0];
+      if (item) return { kind: 'profile', item };
+    }
+    const [list, kind, key] = PREFILL_LISTS[h.id] || [];
+    for (const l of (list && h.config?.[list]) || []) {
+      const item = Object.entries(l.fields || {}).find(([, p]) => p === pointer)?.[0];
+      if (item) return { kind, [key]: l[key], item };
+    }
+  }
+  return null;
+}
+
+/** Sets (or with null removes) where a top-level field is filled from; see prefillOf. */
+export function setPrefill(def, path, prefill) {
+  const pointer = pointerOf(path);
+  prefillMaps(def).forEach((m) => Object.keys(m).filter((k) => m[k] === pointer).forEach((k) => delete m[k]));
+  const handler = (id, config) => {
+    let h = def.handlers.find((x) => x.id === id);
+    if (!h) def.handlers.push(h = { id, config });
+    return h;
+  };
+  if (prefill?.kind === 'profile' && prefill.item) handler('profile-prefill', {}).config[prefill.item] = pointer;
+  if (prefill?.kind === 'shared' && prefill.source && prefill.item) {
+    const by = SHARED_SOURCES.find(([s]) => s === prefill.source)?.[2] || 'idNumber';
+    const h = handler('data-sharing', { lookups: [] });
+    let l = h.config.lookups.find((x) => x.source === prefill.source && x.by === by);
+    if (!l) h.config.lookups.push(l = { source: prefill.source, by, fields: {} });
+    l.fields[prefill.item] = pointer;
+  }
+  if (prefill?.kind === 'licence' && prefill.licenceType && prefill.item) {
+    const h = handler('licence-prefill', { licences: [] });
+    let l = h.config.licences.find((x) => x.licenceType === prefill.licenceType);
+    if (!l) h.config.licences.push(l = { licenceType: prefill.licenceType, fields: {} });
+    l.fields[prefill.item] = pointer;
+  }
+  tidyPrefill(def);
 }
 
 export const bindingOf = (def, path) => def.materialBindings.find((b) => b.field === pointerOf(path))?.material || '';
@@ -322,6 +489,9 @@ export function renameField(def, path, key) {
   const from = pointerOf(path);
   const to = pointerOf([...path.slice(0, -1), key]);
   const mv = (p) => (p === from ? to : p.startsWith(`${from}/`) ? to + p.slice(from.length) : p);
+  // Conditions naming the field are taken off and put back under the new name (they live in several places).
+  const touching = conditionsTouching(def, from);
+  touching.forEach((c) => setCondition(def, c.path, null));
   const rekey = (o, f) => Object.fromEntries(Object.entries(o).map(([k, v]) => [f(k), v]));
   container.properties = rekey(container.properties, (k) => (k === name ? key : k));
   if (container.required) container.required = container.required.map((r) => (r === name ? key : r));
@@ -334,6 +504,7 @@ export function renameField(def, path, key) {
   def.handlers.forEach((h) => Object.entries(h.config || {}).forEach(([k, v]) => {
     h.config[k] = Array.isArray(v) ? v.map((p) => (typeof p === 'string' ? mv(p) : p)) : typeof v === 'string' ? mv(v) : v;
   }));
+  prefillMaps(def).forEach((m) => Object.keys(m).forEach((k) => { m[k] = mv(m[k]); }));
   def.materialBindings.forEach((b) => { b.field = mv(b.field); });
   if (path.length === 1) {
     // Conditions name top-level fields inside standard JSON Schema: {properties: {name: …}, required: [name]}.
@@ -345,6 +516,8 @@ export function renameField(def, path, key) {
     (container.allOf || []).forEach((c) => { inCondition(c.if); inCondition(c.then); });
     Object.values(def.uiSchema.visibleWhen || {}).forEach(inCondition);
   }
+  const moved = (p) => mv(pointerOf(p)).slice(1).split('/');
+  touching.forEach((c) => setCondition(def, moved(c.path), { ...c.condition, field: moved(c.condition.field) }));
   // The examples' data: at the top, or in each row of a group / in a section.
   const parentKey = path.length > 1 ? path.at(-2) : null;
   (def.schema.examples || []).forEach((e) => {
