@@ -29,8 +29,8 @@ public final class CorrectionNotice {
       boolean late, String officer, String department, String date) {
   }
 
-  /** The notice's content for a case with an open correction request; the applicant's name masked if asked. */
-  public static Content content(Application a, Matter matter, JsonObject formSchema, boolean masked) {
+  /** The notice's content for a case with an open correction request, naming the applicant as given. */
+  public static Content content(Application a, Matter matter, JsonObject formSchema, String applicant) {
     JsonObject notice = a.clock().correction().orElseThrow();
     Map<String, String> materials = new HashMap<>();
     matter.document().getJsonArray("materials", new JsonArray()).forEach(o ->
@@ -43,8 +43,7 @@ public final class CorrectionNotice {
           : fieldTitle(formSchema, item.getString("pointer"));
       items.add(new String[] {what, item.getString("message", "")});
     }
-    String applicant = a.applicant().getString("name", "");
-    return new Content(a.number(), masked ? cn.tongban.core.identity.Masking.name(applicant) : applicant,
+    return new Content(a.number(), applicant,
         a.submittedAt().atZoneSameInstant(CalendarService.ZONE).format(DATE), matter.name(), items,
         notice.getBoolean("late", false), notice.getString("officer", ""), matter.department().name(),
         OffsetDateTime.parse(notice.getString("noticeAt")).atZoneSameInstant(CalendarService.ZONE).format(DATE));
