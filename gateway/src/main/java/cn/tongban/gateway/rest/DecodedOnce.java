@@ -1,6 +1,7 @@
 package cn.tongban.gateway.rest;
 
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
@@ -19,7 +20,6 @@ import java.io.ByteArrayOutputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,13 +55,13 @@ final class DecodedOnce implements RequestExtractor {
 
   private static Map<String, RequestParameter> query(HttpServerRequest request, Operation operation) {
     Map<String, RequestParameter> query = new HashMap<>();
-    List<Map.Entry<String, String>> entries = entries(request);
+    MultiMap params = params(request);
+    List<Map.Entry<String, String>> entries = params.entries();
     for (Parameter p : operation.getParameters()) {
       if (p.getIn() != Location.QUERY) {
         continue;
       }
-      List<String> values = entries.stream().filter(e -> e.getKey().equals(p.getName())).map(Map.Entry::getValue)
-          .toList();
+      List<String> values = params.getAll(p.getName());
       RequestParameter value;
       if (values.isEmpty()) {
         value = new RequestParameterImpl(null);
@@ -83,19 +83,18 @@ final class DecodedOnce implements RequestExtractor {
    * The query's names and values, decoded. Netty refuses a {@code %} that starts no escape ({@code q=%}, as
    * typed into an address bar); such a query is read leniently, the {@code %} kept as the character it is.
    */
-  private static List<Map.Entry<String, String>> entries(HttpServerRequest request) {
+  private static MultiMap params(HttpServerRequest request) {
     try {
-      return request.params().entries();
+      return request.params();
     } catch (IllegalArgumentException malformed) {
-      List<Map.Entry<String, String>> entries = new ArrayList<>();
+      MultiMap params = MultiMap.caseInsensitiveMultiMap();
       for (String pair : Optional.ofNullable(request.query()).orElse("").split("&")) {
         if (!pair.isEmpty()) {
           int eq = pair.indexOf('=');
-          entries.add(Map.entry(decode(eq < 0 ? pair : pair.substring(0, eq)),
-              eq < 0 ? "" : decode(pair.substring(eq + 1))));
+          params.add(decode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : decode(pair.substring(eq + 1)));
         }
       }
-      return entries;
+      return params;
     }
   }
 
