@@ -35,6 +35,27 @@ class QueryStringSecurityTest {
   }
 
   @Test
+  void aPercentSignIsSearchedForNotDecodedTwice() throws Exception {
+    // %25 is "%" itself; a bare % is what a hand-typed URL sends. Both were 400 "Can't decode URL value".
+    for (String q : new String[] {"%25", "%", "100%25", "%25E8"}) {
+      String answer = raw("GET /api/v1/matters?q=" + q + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+      assertEquals("HTTP/1.1 200 OK", answer.lines().findFirst().orElse(""), q + ": " + answer);
+    }
+    // The same in a query parameter of a signed-in read (work orders searched by case number).
+    assertEquals(200, gateway.get("hotline", "/api/v1/work-orders?caseNumber=%25").statusCode());
+  }
+
+  /** A request as written, for what java.net.http refuses to send (a bare % in a URI). */
+  private static String raw(String request) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port())) {
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      socket.getOutputStream().flush();
+      return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
   void aVeryLongFileNameIsToldPlainly() throws Exception {
     HttpResponse<String> r = gateway.upload("citizen", Map.of("kind", "photo"), "名".repeat(5000) + ".pdf",
         "%PDF-1.4\n1 0 obj << >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".getBytes(

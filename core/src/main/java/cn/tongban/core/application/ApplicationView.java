@@ -28,7 +28,7 @@ public final class ApplicationView {
         .put("formVersion", a.formVersion())
         .put("channel", a.channel().name())
         .put("departmentCode", a.departmentCode())
-        .put("applicant", masked ? mask(a.applicant()) : a.applicant())
+        .put("applicant", Masking.applicant(caller, a.submittedBy(), a.applicant()))
         .put("version", a.version())
         .put("submittedAt", a.submittedAt().toString())
         .put("updatedAt", a.updatedAt().toString());

@@ -30,10 +30,11 @@ public final class CorrectionNotice {
   }
 
   /**
-   * The notice's content for a case with an open correction request, signed by {@code officer} (the name, see
-   * {@link WrittenNotice#officer}); the applicant's name masked if asked.
+   * The notice's content for a case with an open correction request, naming the applicant as given (masked for
+   * masked roles, see Masking.applicant) and signed by {@code officer} (the name, see {@link WrittenNotice#officer}).
    */
-  public static Content content(Application a, Matter matter, JsonObject formSchema, boolean masked, String officer) {
+  public static Content content(Application a, Matter matter, JsonObject formSchema, String applicant,
+      String officer) {
     JsonObject notice = a.clock().correction().orElseThrow();
     Map<String, String> materials = new HashMap<>();
     matter.document().getJsonArray("materials", new JsonArray()).forEach(o ->
@@ -46,8 +47,7 @@ public final class CorrectionNotice {
           : fieldTitle(formSchema, item.getString("pointer"));
       items.add(new String[] {what, item.getString("message", "")});
     }
-    String applicant = a.applicant().getString("name", "");
-    return new Content(a.number(), masked ? cn.tongban.core.identity.Masking.name(applicant) : applicant,
+    return new Content(a.number(), applicant,
         a.submittedAt().atZoneSameInstant(CalendarService.ZONE).format(DATE), matter.name(), items,
         notice.getBoolean("late", false), officer, matter.department().name(),
         OffsetDateTime.parse(notice.getString("noticeAt")).atZoneSameInstant(CalendarService.ZONE).format(DATE));

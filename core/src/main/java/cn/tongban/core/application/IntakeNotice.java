@@ -37,12 +37,12 @@ public final class IntakeNotice {
   }
 
   /** The notice of the case's intake decision, {@code step} being its accept or not-accept step. */
-  static Content content(Application a, Matter matter, JsonObject step) {
+  static Content content(Application a, Matter matter, JsonObject step, String applicant) {
     boolean accepted = "accept".equals(step.getString("action"));
     Application.Clock c = a.clock();
     String at = Optional.ofNullable(step.getString("endedAt")).or(() -> Optional.ofNullable(step.getString("startedAt")))
         .map(s -> OffsetDateTime.parse(s).atZoneSameInstant(CalendarService.ZONE).format(DATE)).orElse("");
-    return new Content(accepted, a.number(), a.applicant().getString("name", ""),
+    return new Content(accepted, a.number(), applicant,
         a.submittedAt().atZoneSameInstant(CalendarService.ZONE).format(DATE), matter.name(),
         step.getString("opinion", ""), c.clockStart().map(IntakeNotice::day).orElse(""),
         c.dueDate().map(IntakeNotice::day).orElse(""), c.legalDueDate().map(IntakeNotice::day).orElse(""),

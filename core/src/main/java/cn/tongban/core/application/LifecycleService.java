@@ -164,7 +164,7 @@ public final class LifecycleService {
       String officerAccount = a.clock().correction().get().getString("officer", "");
       return store.steps(a.id()).compose(steps -> matters.find(a.matterCode()).compose(m -> matters.findForm(
           matters.pool(), a.matterCode(), a.formVersion()).map(f -> CorrectionNotice.content(a, m.orElseThrow(),
-              f.orElseThrow().schema(), cn.tongban.core.identity.Masking.masks(caller, a.submittedBy()),
+              f.orElseThrow().schema(), applicantName(caller, a),
               steps.stream().filter(st -> officerAccount.equals(st.getString("handler"))).reduce((x, y) -> y)
                   .map(WrittenNotice::officer).orElse("")))));
     });
@@ -185,7 +185,7 @@ public final class LifecycleService {
       String action = refused ? CaseAction.NOT_ACCEPT.wire() : CaseAction.ACCEPT.wire();
       return store.steps(a.id()).compose(steps -> matters.find(a.matterCode()).map(m -> IntakeNotice.content(a,
           m.orElseThrow(), steps.stream().filter(st -> action.equals(st.getString("action"))).findFirst()
-              .orElseThrow())));
+              .orElseThrow(), applicantName(caller, a))));
     });
   }
 
@@ -211,9 +211,14 @@ public final class LifecycleService {
         Optional<JsonObject> resume = steps.subList(last + 1, steps.size()).stream()
             .filter(st -> CaseAction.RESUME.wire().equals(st.getString("action"))).findFirst();
         return matters.find(a.matterCode()).map(m -> SpecialProcedureNotice.content(a, m.orElseThrow(), suspend,
-            resume));
+            resume, applicantName(caller, a)));
       });
     });
+  }
+
+  /** The applicant's name as a notice printed for this caller states it (masked for masked roles). */
+  private static String applicantName(Caller caller, Application a) {
+    return cn.tongban.core.identity.Masking.applicant(caller, a.submittedBy(), a.applicant()).getString("name", "");
   }
 
   /**

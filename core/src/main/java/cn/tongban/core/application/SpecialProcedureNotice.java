@@ -39,10 +39,11 @@ public final class SpecialProcedureNotice {
   }
 
   /** The notice of the case's latest suspension ({@code suspend}) and its resumption, if any. */
-  static Content content(Application a, Matter matter, JsonObject suspend, Optional<JsonObject> resume) {
+  static Content content(Application a, Matter matter, JsonObject suspend, Optional<JsonObject> resume,
+      String applicant) {
     JsonObject detail = suspend.getJsonObject("detail", new JsonObject());
     Optional<JsonObject> resumed = resume.map(r -> r.getJsonObject("detail", new JsonObject()));
-    return new Content(a.number(), a.applicant().getString("name", ""), day(a.submittedAt()),
+    return new Content(a.number(), applicant, day(a.submittedAt()),
         a.clock().acceptedAt().map(SpecialProcedureNotice::day).orElse(""), matter.name(),
         PROCEDURES.getOrDefault(detail.getString("procedure"), "特别程序"),
         suspend.getString("opinion", "").strip().replaceAll("[。．.；;，,]+$", ""),

@@ -32,6 +32,15 @@ public final class Masking {
   }
 
   /**
+   * The applicant of a case (submitted by {@code submittedBy}) as this caller may see them: masked by
+   * {@link #person} when {@link #masks(Caller, String)} says so, otherwise as recorded. Every view and notice
+   * of a case names its applicant through this.
+   */
+  public static JsonObject applicant(Caller caller, String submittedBy, JsonObject applicant) {
+    return masks(caller, submittedBy) ? person(applicant) : applicant;
+  }
+
+  /**
    * A licence as a masked caller may see it: what it is, its status and validity, the holder masked; no
    * surface data (names, identity numbers, birth dates, addresses) and no verification payload (which
    * carries the holder's code).

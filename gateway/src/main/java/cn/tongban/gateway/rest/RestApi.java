@@ -248,7 +248,7 @@ public final class RestApi {
     // vertx-openapi would take a server URL's path as a prefix of every route (and refuses a relative one).
     forRouter.remove("servers");
     return OpenAPIContract.from(vertx, forRouter).<OpenAPIContract>map(CompiledContract::new).map(contract -> {
-      RequestExtractor extractor = RequestExtractor.withBodyHandler();
+      RequestExtractor extractor = new DecodedOnce();
       RouterBuilder builder = RouterBuilder.create(vertx, contract, extractor);
       InlineValidation validation = new InlineValidation(vertx, contract, extractor);
       boolean globallySecured = contract.getRawContract().containsKey("security")
