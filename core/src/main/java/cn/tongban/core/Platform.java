@@ -13,6 +13,8 @@ import cn.tongban.core.disclosure.PenaltyService;
 import cn.tongban.core.disclosure.PenaltyStore;
 import cn.tongban.core.proactive.ReminderService;
 import cn.tongban.core.proactive.ReminderStore;
+import cn.tongban.core.intermediary.IntermediaryService;
+import cn.tongban.core.intermediary.IntermediaryStore;
 import cn.tongban.core.rating.RatingService;
 import cn.tongban.core.rating.RatingStore;
 import cn.tongban.core.application.DepartmentStatistics;
@@ -110,6 +112,7 @@ public final class Platform {
   private final AcceptanceReceipt receipts;
   private final DeadlineScanner deadlines;
   private final RatingService ratings;
+  private final IntermediaryService intermediaries;
   private final LifeEventService lifeEvents;
   private final DisclosureService disclosures;
   private final PenaltyService penalties;
@@ -225,8 +228,10 @@ public final class Platform {
     this.penalties = new PenaltyService(new PenaltyStore(pool, personal), disclosures, calendar);
     this.exports = new ExportService(pool);
     this.reminders = new ReminderService(new ReminderStore(pool, personal), calendar.clock(), config.publicUrl());
+    this.intermediaries = new IntermediaryService(new IntermediaryStore(pool), enterprises, calendar,
+        config.intermediaryBlacklistBelow());
     this.jobs = ScheduledJobs.start(vertx, config, departmentStatistics, relay, auditChain, deadlines, ratings,
-        workOrderDeadlines, hallJobs, disclosures, reminders);
+        workOrderDeadlines, hallJobs, disclosures, reminders, intermediaries);
   }
 
   /** Starts everything the configuration asks for, on the system clock. */
@@ -434,6 +439,10 @@ public final class Platform {
 
   public RatingService ratings() {
     return ratings;
+  }
+
+  public IntermediaryService intermediaries() {
+    return intermediaries;
   }
 
   /** 一件事一次办: life events and the applications made for them. */
