@@ -23,6 +23,7 @@ import cn.tongban.core.application.LifecycleService;
 import cn.tongban.core.clock.CalendarService;
 import cn.tongban.core.config.TongbanConfig;
 import cn.tongban.core.demo.DemoSeeder;
+import cn.tongban.core.demo.IntermediaryDemo;
 import cn.tongban.core.lifeevent.LifeEventService;
 import cn.tongban.core.lifeevent.LifeEventStore;
 import cn.tongban.core.hotline.WorkOrderDeadlines;
@@ -295,6 +296,8 @@ public final class Platform {
                           }))
                           .compose(p -> config.demo() && config.ratings().demoRatings()
                               ? DemoSeeder.seedRatings(pool, p.queue, p.ratings).map(p) : Future.succeededFuture(p))
+                          .compose(p -> config.demo() ? IntermediaryDemo.seed(pool, p.intermediaries, p.enterprises,
+                              calendar.today()).map(p) : Future.succeededFuture(p))
                           .recover(e -> plugins.stop().transform(x -> Future.failedFuture(e))));
                 });
           })
