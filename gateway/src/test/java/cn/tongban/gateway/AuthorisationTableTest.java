@@ -865,7 +865,7 @@ class AuthorisationTableTest {
   /** An intermediary organisation with a credit code never used before. */
   private static JsonObject intermediaryRegistration() {
     return new JsonObject().put("creditCode", cn.tongban.plugin.CreditCode.withCheck(
-            String.format("91410100MA4Z%05d", SEQ.incrementAndGet())))
+            String.format("91410100MA4W%05d", SEQ.incrementAndGet())))
         .put("name", "测试中介").put("qualifications", new JsonArray().add(new JsonObject().put("name", "测绘资质证书")
             .put("certificateNo", "authz").put("validUntil", "2099-12-31").put("services", new JsonArray()
                 .add("建筑日照分析"))));

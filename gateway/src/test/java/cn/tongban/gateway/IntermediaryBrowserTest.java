@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -63,7 +64,7 @@ class IntermediaryBrowserTest {
       browser.shot("wrong-credit-code");
 
       browser.type("#im-creditCode", code);
-      browser.find("#im-creditCode").submit();
+      browser.find("#im-creditCode").sendKeys(Keys.ENTER);
       browser.waitForText("#im-result", "已登记 " + name);
       String row = browser.waitForText("#im-table", name);
       assertTrue(row.contains(code), row);
@@ -107,7 +108,7 @@ class IntermediaryBrowserTest {
       browser.waitForText("#im-table tr[data-id='" + id + "']", "正常");
       browser.click("#im-table tr[data-id='" + id + "'] button");
       browser.type("#im-reason", "监督检查发现超资质承揽");
-      browser.find("#im-reason").submit();
+      browser.find("#im-reason").sendKeys(Keys.ENTER);
       browser.waitForText("#im-result", "已列入黑名单");
       assertTrue(browser.waitForText("#im-table tr[data-id='" + id + "']", "超资质承揽").contains("黑名单"));
       browser.shot("blacklisted-by-supervisor");

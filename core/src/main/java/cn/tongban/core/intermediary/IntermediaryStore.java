@@ -91,7 +91,7 @@ public final class IntermediaryStore {
    * (with a qualification covering it, expired or not), only the blacklisted or only the others.
    */
   Future<List<JsonObject>> list(LocalDate today, Optional<String> service, Optional<Boolean> blacklisted) {
-    return pool.preparedQuery(VIEW + """
+    return pool.preparedQuery(VIEW + "\n" + """
              where ($2::text is null or exists (select 1 from intermediary_qualification q
                  where q.intermediary_id = i.id and $2 = any(q.services)))
                and ($3::boolean is null or i.blacklisted = $3)
@@ -344,8 +344,9 @@ public final class IntermediaryStore {
             select s ->> 'name' as service, json_agg(json_build_object('code', m.code, 'name', m.name,
                 'required', coalesce((s ->> 'required')::boolean, false), 'provider', s ->> 'provider')
                 order by m.code) as matters
-            from matter m, jsonb_array_elements(coalesce(m.document -> 'intermediaryServices', '[]')) s
-            where s ->> 'name' is not null group by s ->> 'name' order by s ->> 'name'""").execute()
+            from matter m, jsonb_array_elements(case when jsonb_typeof(m.document -> 'intermediaryServices') = 'array'
+                then m.document -> 'intermediaryServices' else '[]'::jsonb end) s
+            where jsonb_typeof(s) = 'object' and s ->> 'name' is not null group by s ->> 'name' order by s ->> 'name'""").execute()
         .map(rows -> {
           JsonArray out = new JsonArray();
           rows.forEach(r -> {
