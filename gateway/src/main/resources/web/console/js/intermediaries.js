@@ -112,6 +112,6 @@ export async function mount(main) {
     h('p', { class: 'muted' }, '登记入驻的中介服务机构；信用分由项目业主的评价和逾期情况算出，低于阈值自动列入黑名单。'
       + '监察人员也可依据核查结果列入或移出黑名单，理由留档公示。列入黑名单的机构不能被选取。'),
     h('p', {}, h('a', { href: '/public/intermediaries.html', target: '_blank', rel: 'noopener' }, '查看公开的中介超市名录')),
-    result, form, h('h2', {}, '入驻机构'), actionHolder, list);
+    result, h('h2', {}, '入驻机构'), actionHolder, list, form);
   return load();
 }

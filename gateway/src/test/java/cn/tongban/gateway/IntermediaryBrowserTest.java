@@ -49,6 +49,7 @@ class IntermediaryBrowserTest {
       browser.waitForText("#im-table", "河南宏图规划设计有限公司");
       assertTrue(browser.find("#im-table").getText().contains("黑名单"), "the demo's blacklisted organisation");
       browser.shot("console-list");
+      showing(browser, "#im-form");
 
       browser.type("#im-name", name).type("#im-creditCode", "91410183MA4B000010")
           .type("#im-q-name", "测绘资质证书").type("#im-q-number", "豫测乙-2026-0099").type("#im-q-level", "乙级");
@@ -61,6 +62,7 @@ class IntermediaryBrowserTest {
       browser.clickButton("登记入驻");
       browser.waitForText("#im-result", "统一社会信用代码");
       assertTrue(browser.find("#im-creditCode").findElement(By.xpath("..")).getAttribute("class").contains("invalid"));
+      showing(browser, "#im-form");
       browser.shot("wrong-credit-code");
 
       browser.type("#im-creditCode", code);
@@ -68,6 +70,7 @@ class IntermediaryBrowserTest {
       browser.waitForText("#im-result", "已登记 " + name);
       String row = browser.waitForText("#im-table", name);
       assertTrue(row.contains(code), row);
+      showing(browser, "#im-table");
       browser.shot("registered");
       id = (String) browser.script("return [...document.querySelectorAll('#im-table tr[data-id]')]"
               + ".find(r => r.textContent.includes(arguments[0])).dataset.id", name);
@@ -97,6 +100,7 @@ class IntermediaryBrowserTest {
       browser.go("/console/#/penalties").go("/console/#/intermediaries");
       String listed = browser.waitForText("#im-table tr[data-id='" + id + "']", "黑名单");
       assertTrue(listed.contains("40") && listed.contains("低于黑名单阈值 60"), listed);
+      showing(browser, "#im-table tr[data-id='" + id + "']");
       browser.shot("blacklisted-automatically");
 
       // Lifted after a review, then blacklisted again by the supervisor's own decision.
@@ -111,6 +115,7 @@ class IntermediaryBrowserTest {
       browser.find("#im-reason").sendKeys(Keys.ENTER);
       browser.waitForText("#im-result", "已列入黑名单");
       assertTrue(browser.waitForText("#im-table tr[data-id='" + id + "']", "超资质承揽").contains("黑名单"));
+      showing(browser, "#im-table tr[data-id='" + id + "']");
       browser.shot("blacklisted-by-supervisor");
       assertEquals(List.of(), browser.pageErrors());
     }
@@ -118,12 +123,14 @@ class IntermediaryBrowserTest {
     try (Browser phone = Browser.phone(gateway.port(), "intermediaries-public")) {
       phone.go("/public/matter.html?code=zrghj-construction-planning-permit");
       phone.waitForText("main", "建筑日照分析");
+      showing(phone, "#intermediaries-link");
       phone.shot("matter-guide");
       phone.click("#intermediaries-link");
       phone.waitForText("#for-matter", "建筑日照分析");
       String card = phone.waitForText(".intermediary[data-id='" + id + "']", name);
       assertTrue(card.contains("黑名单") && card.contains("信用分 40") && card.contains("超资质承揽"), card);
       assertFalse(card.contains("计算有误"), "evaluation comments are not public");
+      showing(phone, ".intermediary[data-id='" + id + "']");
       phone.shot("listing-for-matter");
       phone.driver().findElement(By.cssSelector("#status option[value='true']")).click();
       phone.clickButton("查询");
@@ -133,6 +140,11 @@ class IntermediaryBrowserTest {
       phone.shot("blacklisted-only");
       assertEquals(List.of(), phone.pageErrors());
     }
+  }
+
+  /** Scrolls the element to the middle of the window, so the screenshot shows what the step is about. */
+  private static void showing(Browser browser, String css) {
+    browser.script("arguments[0].scrollIntoView({block: 'center'})", browser.find(css));
   }
 
   private static JsonObject created(java.net.http.HttpResponse<String> r) {
