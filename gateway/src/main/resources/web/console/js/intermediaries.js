@@ -14,6 +14,8 @@ const FIELD_OF = {
 
 export async function mount(main) {
   const result = h('div', { id: 'im-result', 'aria-live': 'polite' });
+  // The registration's answer shows at the form, which sits below the list.
+  const formResult = h('div', { id: 'im-form-result', 'aria-live': 'polite' });
   const list = h('div', { id: 'im-list' });
   const actionHolder = h('div', { id: 'im-action-holder' });
   const services = await get('/api/v1/intermediary-services');
@@ -33,7 +35,7 @@ export async function mount(main) {
       field('im-q-level', '资质等级', input('im-q-level', { placeholder: '如：乙级' })),
       field('im-q-issuer', '发证机关', input('im-q-issuer')),
       field('im-q-validUntil', '资质有效期至', input('im-q-validUntil', { type: 'date', required: true, min: today() }))),
-    serviceBoxes,
+    serviceBoxes, formResult,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, '登记入驻')));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -50,11 +52,11 @@ export async function mount(main) {
     };
     try {
       const o = await post('/api/v1/intermediaries', body);
-      fill(result, notice(`已登记 ${o.name}（${o.creditCode}），已在中介超市公示。`));
+      fill(formResult, notice(`已登记 ${o.name}（${o.creditCode}），已在中介超市公示。`));
       form.reset();
       await load();
     } catch (err) {
-      fill(result, errorBox(err));
+      fill(formResult, errorBox(err));
       (err.violations || []).forEach((v) => {
         const id = FIELD_OF[v.pointer] || FIELD_OF[v.pointer.replace(/\/\d+$/, '')];
         const at = id && form.querySelector(`#${id}`);

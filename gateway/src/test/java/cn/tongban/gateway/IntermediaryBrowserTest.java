@@ -60,14 +60,14 @@ class IntermediaryBrowserTest {
           "//fieldset[@id='im-services']//label[contains(., '" + SERVICE + "')]/input"));
       sunlight.click();
       browser.clickButton("登记入驻");
-      browser.waitForText("#im-result", "统一社会信用代码");
+      browser.waitForText("#im-form-result", "统一社会信用代码");
       assertTrue(browser.find("#im-creditCode").findElement(By.xpath("..")).getAttribute("class").contains("invalid"));
       showing(browser, "#im-form");
       browser.shot("wrong-credit-code");
 
       browser.type("#im-creditCode", code);
       browser.find("#im-creditCode").sendKeys(Keys.ENTER);
-      browser.waitForText("#im-result", "已登记 " + name);
+      browser.waitForText("#im-form-result", "已登记 " + name);
       String row = browser.waitForText("#im-table", name);
       assertTrue(row.contains(code), row);
       showing(browser, "#im-table");
