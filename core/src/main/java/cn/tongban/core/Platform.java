@@ -15,6 +15,8 @@ import cn.tongban.core.disclosure.PenaltyService;
 import cn.tongban.core.disclosure.PenaltyStore;
 import cn.tongban.core.proactive.ReminderService;
 import cn.tongban.core.proactive.ReminderStore;
+import cn.tongban.core.intermediary.IntermediaryService;
+import cn.tongban.core.intermediary.IntermediaryStore;
 import cn.tongban.core.rating.RatingService;
 import cn.tongban.core.rating.RatingStore;
 import cn.tongban.core.application.DepartmentStatistics;
@@ -23,6 +25,7 @@ import cn.tongban.core.application.LifecycleService;
 import cn.tongban.core.clock.CalendarService;
 import cn.tongban.core.config.TongbanConfig;
 import cn.tongban.core.demo.DemoSeeder;
+import cn.tongban.core.demo.IntermediaryDemo;
 import cn.tongban.core.lifeevent.LifeEventService;
 import cn.tongban.core.lifeevent.LifeEventStore;
 import cn.tongban.core.hotline.WorkOrderDeadlines;
@@ -116,6 +119,7 @@ public final class Platform {
   private final DeadlineScanner deadlines;
   private final ProvisionalDueDates provisionalDueDates;
   private final RatingService ratings;
+  private final IntermediaryService intermediaries;
   private final LifeEventService lifeEvents;
   private final DisclosureService disclosures;
   private final PenaltyService penalties;
@@ -238,9 +242,11 @@ public final class Platform {
     this.penalties = new PenaltyService(new PenaltyStore(pool, personal), disclosures, calendar);
     this.exports = new ExportService(pool);
     this.reminders = new ReminderService(new ReminderStore(pool, personal), calendar.clock(), config.publicUrl());
+    this.intermediaries = new IntermediaryService(new IntermediaryStore(pool), enterprises, calendar,
+        config.intermediaryBlacklistBelow());
     // Folding the statistics is the job's; reading them (departmentStatistics) stays on the requests' pool.
     this.jobs = ScheduledJobs.start(vertx, config, new DepartmentStatistics(background), relay, auditChain, deadlines,
-        ratings, workOrderDeadlines, hallJobs, disclosures, reminders);
+        ratings, workOrderDeadlines, hallJobs, disclosures, reminders, intermediaries);
   }
 
   /** Starts everything the configuration asks for, on the system clock. */
@@ -305,6 +311,8 @@ public final class Platform {
                           }))
                           .compose(p -> config.demo() && config.ratings().demoRatings()
                               ? DemoSeeder.seedRatings(pool, p.queue, p.ratings).map(p) : Future.succeededFuture(p))
+                          .compose(p -> config.demo() ? IntermediaryDemo.seed(pool, p.intermediaries, p.enterprises,
+                              calendar.today()).map(p) : Future.succeededFuture(p))
                           .recover(e -> plugins.stop().transform(x -> Future.failedFuture(e))));
                 });
           })
@@ -463,6 +471,10 @@ public final class Platform {
 
   public RatingService ratings() {
     return ratings;
+  }
+
+  public IntermediaryService intermediaries() {
+    return intermediaries;
   }
 
   /** 一件事一次办: life events and the applications made for them. */

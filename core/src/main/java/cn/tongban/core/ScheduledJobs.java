@@ -9,6 +9,7 @@ import cn.tongban.core.hall.HallJobs;
 import cn.tongban.core.outbox.OutboxRelay;
 import cn.tongban.core.disclosure.DisclosureService;
 import cn.tongban.core.proactive.ReminderService;
+import cn.tongban.core.intermediary.IntermediaryService;
 import cn.tongban.core.rating.RatingService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -52,7 +53,7 @@ final class ScheduledJobs {
   /** Starts the jobs the configuration switches on (an interval of 0 switches a job off). */
   static ScheduledJobs start(Vertx vertx, TongbanConfig config, DepartmentStatistics statistics, OutboxRelay relay,
       AuditChain audit, DeadlineScanner deadlines, RatingService ratings, WorkOrderDeadlines workOrders,
-      HallJobs hall, DisclosureService disclosures, ReminderService reminders) {
+      HallJobs hall, DisclosureService disclosures, ReminderService reminders, IntermediaryService intermediaries) {
     ScheduledJobs jobs = new ScheduledJobs(vertx);
     // Keeps the counted changes of cases few, so that reading the statistics stays a sum of a few rows.
     jobs.every(FOLD_INTERVAL_MILLIS, "folding the department statistics failed", statistics::fold, false);
@@ -71,6 +72,8 @@ final class ScheduledJobs {
     jobs.every(config.scanIntervalSeconds() * 1000L, "disclosure pass failed", disclosures::scan, false);
     // 主动提醒: the reminder's unique key (rule, person, occasion) keeps nodes and restarts from sending twice.
     jobs.every(reminderIntervalSeconds(config) * 1000L, "reminder scan failed", reminders::scan, false);
+    // 中介超市: overdue work is marked once under the organisation's row lock, so nodes do not count it twice.
+    jobs.every(config.scanIntervalSeconds() * 1000L, "intermediary overdue pass failed", intermediaries::scan, false);
     return jobs;
   }
 

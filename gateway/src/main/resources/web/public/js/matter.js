@@ -88,7 +88,9 @@ function render(m, halls) {
       h('li', {}, `${f.name}：${f.amount}`, f.basis ? h('div', { class: 'muted' }, `收费依据：${f.basis}`) : null)))
       : text('不收费')),
     m.intermediaryServices?.length ? section('中介服务', h('ul', { class: 'plain' }, m.intermediaryServices.map((s) =>
-      h('li', {}, `${s.name}${s.required ? '' : '（按情形需要）'}`, h('div', { class: 'muted' }, s.provider))))) : null,
+      h('li', {}, `${s.name}${s.required ? '' : '（按情形需要）'}`, h('div', { class: 'muted' }, s.provider)))),
+      h('p', {}, h('a', { id: 'intermediaries-link', href: `/public/intermediaries.html?matterCode=${encodeURIComponent(m.code)}` },
+        '到中介超市选择中介机构（信用分、黑名单）'))) : null,
     m.result ? section('办理结果', text(`${m.result.name}（${m.result.type}）`)) : null,
     m.sameCity ? sameCityScope(m, halls) : null,
     section('办理地点和时间', text(m.placeAndHours)),

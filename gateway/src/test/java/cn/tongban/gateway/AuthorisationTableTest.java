@@ -603,6 +603,43 @@ class AuthorisationTableTest {
     p.put("Query.departments", c -> gql(c, "{ departments }", new JsonObject()));
     p.put("listProvisionalCases", c -> rest(c, "GET", "/api/v1/calendar/provisional-cases", none));
     p.put("Query.provisionalCases", c -> gql(c, "{ provisionalCases }", new JsonObject()));
+    // 中介超市 (intermediaries): a probe organisation and a completed selection of it by the citizen's enterprise;
+    // blacklisting acts on a second probe organisation (the supervisor's decision, then 409 for the administrator)
+    p.put("listIntermediaries", c -> rest(c, "GET", "/api/v1/intermediaries", none));
+    p.put("Query.intermediaries", c -> gql(c, "{ intermediaries }", new JsonObject()));
+    p.put("getIntermediary", c -> rest(c, "GET", "/api/v1/intermediaries/" + intermediaryProbe()[0], none));
+    p.put("Query.intermediary", c -> gql(c, "query($id: String!) { intermediary(id: $id) }",
+        new JsonObject().put("id", intermediaryProbe()[0])));
+    p.put("listIntermediaryServices", c -> rest(c, "GET", "/api/v1/intermediary-services", none));
+    p.put("Query.intermediaryServices", c -> gql(c, "{ intermediaryServices }", new JsonObject()));
+    p.put("registerIntermediary", c -> rest(c, "POST", "/api/v1/intermediaries", intermediaryRegistration()));
+    p.put("Mutation.registerIntermediary", c -> gql(c, "mutation($i: JSON!) { registerIntermediary(input: $i) }",
+        new JsonObject().put("i", intermediaryRegistration())));
+    p.put("selectIntermediary", c -> rest(c, "POST", "/api/v1/intermediaries/selections", intermediarySelection()));
+    p.put("Mutation.selectIntermediary", c -> gql(c, "mutation($i: JSON!) { selectIntermediary(input: $i) }",
+        new JsonObject().put("i", intermediarySelection())));
+    p.put("getIntermediarySelection", c -> rest(c, "GET", "/api/v1/intermediaries/selections/"
+        + intermediaryProbe()[1], none));
+    p.put("Query.intermediarySelection", c -> gql(c, "query($id: String!) { intermediarySelection(id: $id) }",
+        new JsonObject().put("id", intermediaryProbe()[1])));
+    JsonObject contract = new JsonObject().put("action", "CONTRACT").put("contractNo", "HT-authz").put("amount", 100)
+        .put("promisedOn", "2099-01-01");
+    p.put("actOnIntermediarySelection", c -> rest(c, "POST", "/api/v1/intermediaries/selections/"
+        + intermediaryProbe()[1] + "/actions", contract));
+    p.put("Mutation.actOnIntermediarySelection", c -> gql(c, "mutation($id: String!, $i: JSON!) {"
+        + " actOnIntermediarySelection(id: $id, input: $i) }", new JsonObject().put("id", intermediaryProbe()[1])
+        .put("i", contract)));
+    p.put("evaluateIntermediary", c -> rest(c, "POST", "/api/v1/intermediaries/" + intermediaryProbe()[0]
+        + "/evaluations", new JsonObject().put("selectionId", intermediaryProbe()[1]).put("grade", 5)));
+    p.put("Mutation.evaluateIntermediary", c -> gql(c, "mutation($id: String!, $i: JSON!) {"
+        + " evaluateIntermediary(id: $id, input: $i) }", new JsonObject().put("id", intermediaryProbe()[0])
+        .put("i", new JsonObject().put("selectionId", intermediaryProbe()[1]).put("grade", 5))));
+    JsonObject blacklist = new JsonObject().put("action", "BLACKLIST").put("reason", "测试");
+    p.put("setIntermediaryBlacklist", c -> rest(c, "POST", "/api/v1/intermediaries/" + intermediaryProbe()[2]
+        + "/blacklist", blacklist));
+    p.put("Mutation.setIntermediaryBlacklist", c -> gql(c, "mutation($id: String!, $i: JSON!) {"
+        + " setIntermediaryBlacklist(id: $id, input: $i) }", new JsonObject().put("id", intermediaryProbe()[2])
+        .put("i", blacklist)));
     // global state, last: keys, accounts, sessions
     p.put("getDataKeys", c -> rest(c, "GET", "/api/v1/admin/data-keys", none));
     p.put("rotateLicenceKey", c -> rest(c, "POST", "/api/v1/admin/licence-keys/rotate", none));
@@ -813,6 +850,44 @@ class AuthorisationTableTest {
     gateway.platform().supervision().scan().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     return gateway.text("select c.id::text from accountability c join case_warning w on w.id = c.warning_id"
         + " where w.subject = '" + subject + "'");
+  }
+
+  private static String[] intermediaryIds;
+
+  /**
+   * 中介超市: [a probe organisation offering 建筑日照分析, a COMPLETED selection of it by the citizen's enterprise
+   * 91440300708461136T, a second organisation for the blacklist probes], made once.
+   */
+  private static String[] intermediaryProbe() throws Exception {
+    if (intermediaryIds == null) {
+      gateway.post("citizen", "/api/v1/enterprises", new JsonObject().put("creditCode", "91440300708461136T")
+          .put("name", "测试企业"));
+      String org = done(gateway.post("admin", "/api/v1/intermediaries", intermediaryRegistration())).getString("id");
+      String other = done(gateway.post("admin", "/api/v1/intermediaries", intermediaryRegistration())).getString("id");
+      String s = done(gateway.post("citizen", "/api/v1/intermediaries/selections", intermediarySelection()
+          .put("method", "DIRECT").put("intermediaryId", org))).getString("id");
+      done(gateway.post("citizen", "/api/v1/intermediaries/selections/" + s + "/actions", new JsonObject()
+          .put("action", "CONTRACT").put("contractNo", "HT-authz").put("amount", 100).put("promisedOn", "2099-01-01")));
+      done(gateway.post("citizen", "/api/v1/intermediaries/selections/" + s + "/actions", new JsonObject()
+          .put("action", "COMPLETE").put("result", "已交付")));
+      intermediaryIds = new String[] {org, s, other};
+    }
+    return intermediaryIds;
+  }
+
+  /** An intermediary organisation with a credit code never used before. */
+  private static JsonObject intermediaryRegistration() {
+    return new JsonObject().put("creditCode", cn.tongban.plugin.CreditCode.withCheck(
+            String.format("91410100MA4W%05d", SEQ.incrementAndGet())))
+        .put("name", "测试中介").put("qualifications", new JsonArray().add(new JsonObject().put("name", "测绘资质证书")
+            .put("certificateNo", "authz").put("validUntil", "2099-12-31").put("services", new JsonArray()
+                .add("建筑日照分析"))));
+  }
+
+  /** A draw for the citizen's enterprise (the probe organisation is among the eligible). */
+  private static JsonObject intermediarySelection() {
+    return new JsonObject().put("service", "建筑日照分析").put("projectCode", "authz").put("method", "DRAW")
+        .put("ownerCreditCode", "91440300708461136T");
   }
 
   /** A penalty decision with a number never used before. */

@@ -175,6 +175,15 @@ public record TongbanConfig(
         r.integer(Option.PUBLIC_LOOKUP_RATE_PER_ADDRESS, 1, 10_000_000));
   }
 
+  /**
+   * 中介超市: an organisation whose credit score falls below this (0–100; 0 = never automatically) is put on the
+   * blacklist (docs/intermediaries.md). Kept in {@link #settings()} and checked at boot with the other options.
+   */
+  public int intermediaryBlacklistBelow() {
+    return Integer.parseInt(settings.getOrDefault(Option.INTERMEDIARY_BLACKLIST_BELOW.env,
+        Option.INTERMEDIARY_BLACKLIST_BELOW.defaultValue).trim());
+  }
+
   /** One real-name verification level: its rank (1 lowest), the code the province uses, and what it means. */
   public record RealNameLevel(int rank, String code, String name) {
   }
@@ -251,6 +260,7 @@ public record TongbanConfig(
     HALL_JOB_INTERVAL_SECONDS("TONGBAN_HALL_JOB_INTERVAL_SECONDS", "hallJobIntervalSeconds", "60"),
     HALL_TICKET_LEAD_MINUTES("TONGBAN_HALL_TICKET_LEAD_MINUTES", "hallTicketLeadMinutes", "60"),
     HOME_VISIT_DAYS("TONGBAN_HOME_VISIT_DAYS", "homeVisitDays", "5"),
+    INTERMEDIARY_BLACKLIST_BELOW("TONGBAN_INTERMEDIARY_BLACKLIST_BELOW", "intermediaryBlacklistBelow", "60"),
     ACCOUNTABILITY_EXPLAIN_DAYS("TONGBAN_ACCOUNTABILITY_EXPLAIN_DAYS", "accountabilityExplainDays", "3"),
     PG_BACKGROUND_POOL_SIZE("TONGBAN_PG_BACKGROUND_POOL_SIZE", "pgBackgroundPoolSize", "2"),
     GRAPHQL_MAX_ALIASES("TONGBAN_GRAPHQL_MAX_ALIASES", "graphqlMaxAliases", "30"),
@@ -386,6 +396,7 @@ public record TongbanConfig(
     HotlineDeadlines.parse(r.string(Option.HOTLINE_DEADLINES), problems);
     explainDays(r.string(Option.ACCOUNTABILITY_EXPLAIN_DAYS), problems);
     limits(r);
+    r.integer(Option.INTERMEDIARY_BLACKLIST_BELOW, 0, 100);
     Hall hall = new Hall(r.integer(Option.HALL_SLOT_MINUTES, 5, 240), r.integer(Option.HALL_SLOT_CAPACITY, 1, 1000),
         r.integer(Option.HALL_MAX_OPEN_BOOKINGS, 1, 100), r.integer(Option.HALL_CHANGE_CUTOFF_MINUTES, 0, 10_080),
         r.integer(Option.HALL_REMINDER_MINUTES, 0, 10_080), r.integer(Option.HALL_NO_SHOW_MINUTES, 0, 1440),

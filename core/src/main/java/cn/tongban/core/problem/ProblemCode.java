@@ -29,6 +29,7 @@ public enum ProblemCode {
   STALE_VERSION(409, "stale-version"),
   RATING_EXISTS(409, "rating-exists"),
   RATING_CLOSED(409, "rating-closed"),
+  INTERMEDIARY_EXISTS(409, "intermediary-exists"),
   FORM_NOT_DRAFT(409, "form-not-draft"),
   NO_PUBLISHED_FORM(409, "no-published-form"),
   PAYLOAD_TOO_LARGE(413, "payload-too-large"),

@@ -51,6 +51,7 @@ public final class GraphQLApi {
     LicenceFetchers.wire(builder, platform);
     SameCityFetchers.wire(builder, platform);
     RatingFetchers.wire(builder, platform);
+    IntermediaryFetchers.wire(builder, platform);
     DisclosureFetchers.wire(builder, platform);
     ReminderFetchers.wire(builder, platform);
     WorkOrderFetchers.wire(builder, platform);

@@ -171,6 +171,16 @@ public final class RestApi {
     operations.put("actOnRating", ratings::actOnRating);
     operations.put("ratingStatistics", ratings::ratingStatistics);
     operations.put("ratingSettings", ratings::ratingSettings);
+    IntermediaryOperations intermediaries = new IntermediaryOperations(platform.intermediaries());
+    operations.put("listIntermediaries", intermediaries::listIntermediaries);
+    operations.put("getIntermediary", intermediaries::getIntermediary);
+    operations.put("listIntermediaryServices", intermediaries::listIntermediaryServices);
+    operations.put("registerIntermediary", intermediaries::registerIntermediary);
+    operations.put("selectIntermediary", intermediaries::selectIntermediary);
+    operations.put("getIntermediarySelection", intermediaries::getIntermediarySelection);
+    operations.put("actOnIntermediarySelection", intermediaries::actOnIntermediarySelection);
+    operations.put("evaluateIntermediary", intermediaries::evaluateIntermediary);
+    operations.put("setIntermediaryBlacklist", intermediaries::setIntermediaryBlacklist);
     MonitoringOperations monitoring = new MonitoringOperations(platform.supervision());
     operations.put("listWarnedItems", monitoring::listWarnedItems);
     operations.put("timelinessStatistics", monitoring::timelinessStatistics);
