@@ -590,6 +590,10 @@ class AuthorisationTableTest {
     p.put("getApplicationDataSources", c -> rest(c, "GET", "/api/v1/applications/" + shared + "/data-sources", none));
     p.put("Mutation.setReminderOptOut", c -> gql(c, "mutation { setReminderOptOut(topic: \"licence-expiry\","
         + " optedOut: false) }", new JsonObject()));
+    // 企业认领核验 (enterprise claims): refusing without a reason is a 422 for whoever may decide
+    p.put("listEnterpriseClaims", c -> rest(c, "GET", "/api/v1/enterprise-claims", none));
+    p.put("decideEnterpriseClaim", c -> rest(c, "POST", "/api/v1/enterprise-claims/" + java.util.UUID.randomUUID()
+        + "/decision", new JsonObject().put("decision", "REFUSE")));
     // global state, last: keys, accounts, sessions
     p.put("getDataKeys", c -> rest(c, "GET", "/api/v1/admin/data-keys", none));
     p.put("rotateLicenceKey", c -> rest(c, "POST", "/api/v1/admin/licence-keys/rotate", none));
