@@ -70,7 +70,7 @@ class EnterpriseClaimBrowserTest {
       browser.waitForText("#claims-status", "已核验：新密市张记农产品有限公司");
       browser.waitForText("#claim-list", "没有待核验的企业认领");
       browser.shot("verified");
-      assertEquals(List.of(), browser.consoleErrors());
+      assertEquals(List.of(), browser.pageErrors(), "no script errors or CSP refusals");
       assertEquals(0, browser.all(li).size());
     }
     // What the claimants now hold: 张三's enterprise acts, 李四's claim was refused with the clerk's reason.
