@@ -62,6 +62,18 @@ class EnterpriseClaimSecurityTest {
     assertEquals("VERIFIED", new JsonObject(own.body()).getString("status"));
     assertEquals("新密示例科技有限公司", new JsonObject(own.body()).getString("name"), "the registered name");
     assertEquals(409, asLi("POST", "/api/v1/enterprises", claim(DEMO)).statusCode());
+
+    // A claim made before the registration data had the enterprise is settled once its representative claims.
+    String later = CreditCode.withCheck("91410183MA47LT" + String.format("%03d", System.nanoTime() % 1000));
+    assertEquals(202, asLi("POST", "/api/v1/enterprises", claim(later)).statusCode());
+    assertEquals(200, gateway.send("PUT", "/api/v1/admin/datasets/scjg-enterprise", new JsonObject()
+        .put("records", new JsonArray().add(new JsonObject().put("subjectKey", later).put("record", new JsonObject()
+            .put("name", "新密市后登记有限公司").put("legalRepresentativeIdNumber", "11010519491231002X")))).encode(),
+        "Authorization", "Bearer " + gateway.token("admin"), "Content-Type", "application/json").statusCode());
+    assertEquals(201, gateway.post("citizen", "/api/v1/enterprises", claim(later)).statusCode());
+    JsonObject lis = new JsonArray(asLi("GET", "/api/v1/enterprises", null).body()).stream()
+        .map(JsonObject.class::cast).filter(e -> e.getString("creditCode").equals(later)).findFirst().orElseThrow();
+    assertEquals("REFUSED", lis.getString("status"), lis.encode());
   }
 
   @Test

@@ -18,6 +18,9 @@ final class EnterpriseStore {
   record Membership(EnterpriseService.Enterprise enterprise, boolean legalRepresentative) {
   }
 
+  /** The reason a pending claim is refused when the enterprise is registered to a verified representative. */
+  private static final String REFUSED_REGISTERED = "该企业已由核验通过的法定代表人登记。";
+
   private final Pool pool;
   private final PersonalData personal;
 
@@ -60,9 +63,21 @@ final class EnterpriseStore {
             values ($1, $2, $3::uuid, $4, now()) on conflict do nothing""")
         .execute(Tuple.of(creditCode, name, accountId, by))
         .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(false) : tx.preparedQuery("""
-                insert into enterprise_claim (credit_code, name, account_id, status, decided_by, decided_at)
-                values ($1, $2, $3::uuid, 'VERIFIED', $4, now()) returning id::text""")
-            .execute(Tuple.of(creditCode, name, accountId, by))
+                with settled as (
+                  -- Claims of the code still waiting are settled with it: others' refused, one's own verified.
+                  update enterprise_claim set decided_by = $4, decided_at = now(),
+                      status = case when account_id = $3::uuid then 'VERIFIED' else 'REFUSED' end,
+                      reason = case when account_id = $3::uuid then null else $5 end
+                  where credit_code = $1 and status = 'PENDING'
+                  returning id, account_id
+                ), own as (
+                  insert into enterprise_claim (credit_code, name, account_id, status, decided_by, decided_at)
+                  select $1, $2, $3::uuid, 'VERIFIED', $4, now()
+                  where not exists (select 1 from settled where account_id = $3::uuid)
+                  returning id
+                )
+                select id::text from own union all select id::text from settled where account_id = $3::uuid""")
+            .execute(Tuple.of(creditCode, name, accountId, by, REFUSED_REGISTERED))
             .compose(c -> AuditLog.record(tx, "account:" + accountId, "enterprise.verified", "enterprise", creditCode,
                 new JsonObject().put("claim", c.iterator().next().getString(0)).put("by", by)))
             .map(true)));
@@ -125,7 +140,7 @@ final class EnterpriseStore {
                           reason = case when id = $1::uuid then $4 else $5 end
                       where id = $1::uuid or ($6 and credit_code = $7 and status = 'PENDING')""")
                   .execute(Tuple.from(new Object[] {claimId, verify ? "VERIFIED" : "REFUSED", by, reason,
-                      "该企业已由核验通过的法定代表人登记。", verify, c.creditCode()}))
+                      REFUSED_REGISTERED, verify, c.creditCode()}))
                   .compose(u -> AuditLog.record(tx, by, verify ? "enterprise.verified" : "enterprise.refused",
                       "enterprise", c.creditCode(), new JsonObject().put("claim", claimId)))
                   .map(Decided.DONE));
