@@ -176,7 +176,7 @@ public final class Platform {
     // At most TONGBAN_SUBMIT_IN_FLIGHT submission statements at once; the submissions arriving meanwhile share
     // the next commit (docs/architecture.md, "A submission, end to end").
     ApplicationStore applicationStore = new ApplicationStore(pool, personal, config.submitInFlight());
-    this.enterprises = new EnterpriseService(pool, personal);
+    this.enterprises = new EnterpriseService(pool, personal, plugins::sharedRecord);
     this.organisation = new OrganisationService(vertx, pool, personal, identity);
     this.wechat = new WeChatLogin(vertx, pool, personal, config.wechatCode2SessionUrl(), config.wechatAppId(),
         config.wechatSecret());
@@ -185,8 +185,11 @@ public final class Platform {
     List<MaterialScanner> scanners = new ArrayList<>(List.of(new EicarScanner()));
     scanners.addAll(plugins.scanners());
     MaterialService.VisibleCases visibleCases = (caller, number) -> applicationStore.find(caller, number)
-        .map(found -> found.map(a -> new MaterialService.VisibleCase(a.matterCode(), a.applicant(), a.submittedBy())));
-    this.authorisations = new AgentAuthorisations(pool, identity, calendar, personal);
+        .map(found -> found.map(a -> new MaterialService.VisibleCase(a.matterCode(), a.applicant(), a.submittedBy(),
+            a.sameCity().agency().map(x -> x.getString("origin")))));
+    // The evidence of an authorisation staff record is a file they uploaded (materials are made just below).
+    this.authorisations = new AgentAuthorisations(pool, identity, calendar, personal, plugins::sharedRecord,
+        (id, kind, owner, by) -> materials().uploadedBy(id, kind, owner, by));
     this.materials = new MaterialService(vertx, pool, calendar, visibleCases, authorisations::authorisedAt,
         matterStore, licences, scanners, config.materialLimitBytes(), config.materialValidDays(), personal);
     this.sameCityStatistics = new SameCityStatistics(pool, calendar);

@@ -640,6 +640,10 @@ class AuthorisationTableTest {
     p.put("Mutation.setIntermediaryBlacklist", c -> gql(c, "mutation($id: String!, $i: JSON!) {"
         + " setIntermediaryBlacklist(id: $id, input: $i) }", new JsonObject().put("id", intermediaryProbe()[2])
         .put("i", blacklist)));
+    // 企业认领核验 (enterprise claims): refusing without a reason is a 422 for whoever may decide
+    p.put("listEnterpriseClaims", c -> rest(c, "GET", "/api/v1/enterprise-claims", none));
+    p.put("decideEnterpriseClaim", c -> rest(c, "POST", "/api/v1/enterprise-claims/" + java.util.UUID.randomUUID()
+        + "/decision", new JsonObject().put("decision", "REFUSE")));
     // global state, last: keys, accounts, sessions
     p.put("getDataKeys", c -> rest(c, "GET", "/api/v1/admin/data-keys", none));
     p.put("rotateLicenceKey", c -> rest(c, "POST", "/api/v1/admin/licence-keys/rotate", none));

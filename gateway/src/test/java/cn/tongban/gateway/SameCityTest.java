@@ -192,9 +192,14 @@ class SameCityTest {
         .put("validUntil", "2026-09-01"));
     assertEquals(422, noEvidence.statusCode());
     assertEquals(List.of("/validUntil", "/evidence"), pointers(noEvidence));
+    // The signed form is uploaded first (the agent may, for it alone); its material id is the evidence.
+    HttpResponse<String> form = gateway.upload("agent.village", Map.of("kind", "agent-authorisation", "idNumber",
+        "11010519491231002X"), "授权书.pdf", ("%PDF-1.4\n% signed form\n%%EOF\n").getBytes(
+        java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(201, form.statusCode(), form.body());
     created(post("agent.village", "/api/v1/authorisations", new JsonObject()
         .put("applicant", new JsonObject().put("name", "张三").put("idNumber", "11010519491231002X"))
-        .put("validUntil", "2026-09-22").put("evidence", "授权书 2026-0921-01")));
+        .put("validUntil", "2026-09-22").put("evidence", new JsonObject(form.body()).getString("id"))));
     created(post("agent.village", "/api/v1/applications", forZhang));
     CLOCK.set("2026-09-24T09:00:00");
     assertEquals(403, post("agent.village", "/api/v1/applications", forZhang).statusCode(), "expired");

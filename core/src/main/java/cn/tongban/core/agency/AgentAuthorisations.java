@@ -4,6 +4,7 @@ import cn.tongban.core.privacy.SealedTable;
 import cn.tongban.core.clock.CalendarService;
 import cn.tongban.core.access.Caller;
 import cn.tongban.core.identity.IdentityService;
+import cn.tongban.core.identity.SharedRecords;
 import cn.tongban.core.access.Role;
 import cn.tongban.core.privacy.PersonalData;
 import cn.tongban.core.problem.DomainException;
@@ -40,14 +41,28 @@ public final class AgentAuthorisations {
   /** An authorisation's sealed applicant identity number, for a rewrap. */
   public static final SealedTable SEALED = AuthorisationStore.SEALED;
 
+  /** The material kind of a signed authorisation form an agent or clerk uploads as evidence. */
+  public static final String EVIDENCE_KIND = "agent-authorisation";
+
+  /** Whether a material is a valid upload of this kind, for this person, by this uploader; materials answer. */
+  @FunctionalInterface
+  public interface Evidence {
+    Future<Boolean> uploaded(String materialId, String kind, String ownerIdNumber, String uploadedBy);
+  }
+
   private final AuthorisationStore store;
   private final IdentityService identity;
   private final CalendarService calendar;
+  private final SharedRecords shared;
+  private final Evidence evidence;
 
-  public AgentAuthorisations(Pool pool, IdentityService identity, CalendarService calendar, PersonalData personal) {
+  public AgentAuthorisations(Pool pool, IdentityService identity, CalendarService calendar, PersonalData personal,
+      SharedRecords shared, Evidence evidence) {
     this.store = new AuthorisationStore(pool, personal);
     this.identity = identity;
     this.calendar = calendar;
+    this.shared = shared;
+    this.evidence = evidence;
   }
 
   /**
@@ -80,16 +95,28 @@ public final class AgentAuthorisations {
         v.add(new Violation("/applicant/idNumber", "idNumber", Messages.get(locale, "violation.pattern",
             Messages.isEnglish(locale) ? "identity number" : "公民身份号码")));
       }
-      if (body.getString("evidence", "").isBlank()) {
-        v.add(new Violation("/evidence", "required", Messages.get(locale, "authorisation.evidence")));
+      if (!isUuid(body.getString("evidence", ""))) {
+        v.add(new Violation("/evidence", body.getString("evidence", "").isBlank() ? "required" : "upload",
+            Messages.get(locale, "authorisation.evidence")));
       }
-      // The name recorded must be the one the person registered with: an authorisation is not a way to
-      // borrow someone's identity number under any name.
-      applicant = !v.isEmpty() ? Future.succeededFuture(null) : identity.registeredName(given.getString("idNumber"))
-          .compose(registered -> registered.isPresent() && !registered.get().equals(given.getString("name").strip())
-              ? invalid(List.of(new Violation("/applicant/name", "mismatch",
-                  Messages.get(locale, "authorisation.nameMismatch"))))
-              : Future.succeededFuture(new String[] {given.getString("idNumber"), given.getString("name").strip()}));
+      // The name recorded must be the person's name on record — the one they registered with, else the one
+      // 公安's population registry holds: an authorisation is not a way to borrow an identity number under
+      // any name. The signed form must be a real upload: a file this member of staff uploaded for the person.
+      String idNumber = given.getString("idNumber");
+      String name = given.getString("name", "").strip();
+      applicant = !v.isEmpty() ? Future.succeededFuture(null) : nameOnRecord(idNumber)
+          .compose(onRecord -> evidence.uploaded(body.getString("evidence"), EVIDENCE_KIND, idNumber,
+                  caller.scopeKey())
+              .compose(uploaded -> {
+                List<Violation> w = new ArrayList<>();
+                if (onRecord.isPresent() && !onRecord.get().equals(name)) {
+                  w.add(new Violation("/applicant/name", "mismatch", Messages.get(locale, "authorisation.nameMismatch")));
+                }
+                if (!uploaded) {
+                  w.add(new Violation("/evidence", "upload", Messages.get(locale, "authorisation.evidence")));
+                }
+                return w.isEmpty() ? Future.succeededFuture(new String[] {idNumber, name}) : invalid(w);
+              }));
     } else {
       hall = body.getString("hallCode");
       if (hall == null) {
@@ -111,6 +138,17 @@ public final class AgentAuthorisations {
                 : "/matterCode", "unknown", Messages.get(locale, "violation.enum", "code"))))
             : Future.failedFuture(e))
         .map(a -> toJson(a, today));
+  }
+
+  /**
+   * The person's name on record: their account's, else the population registry's; empty when neither has
+   * them (a registry that cannot be reached counts as having no record).
+   */
+  private Future<Optional<String>> nameOnRecord(String idNumber) {
+    return identity.registeredName(idNumber).compose(registered -> registered.isPresent()
+        ? Future.succeededFuture(registered)
+        : shared.record(SharedRecords.POPULATION, idNumber).recover(e -> Future.succeededFuture(Optional.empty()))
+            .map(r -> r.map(x -> x.getString("name")).filter(n -> n != null && !n.isBlank()).map(String::strip)));
   }
 
   /** The authorisations the caller may see, newest first (at most 200). */
@@ -169,7 +207,12 @@ public final class AgentAuthorisations {
 
   /** Whether the person has a valid authorisation (for any matter) given to the agents of this hall today. */
   public Future<Boolean> authorisedAt(String idNumber, String hallCode) {
-    return store.anyUsable(idNumber, hallCode, calendar.today());
+    return store.anyUsable(idNumber, hallCode, calendar.today(), false);
+  }
+
+  /** The same, counting only authorisations the person granted themselves (which open their library). */
+  public Future<Boolean> grantedAt(String idNumber, String hallCode) {
+    return store.anyUsable(idNumber, hallCode, calendar.today(), true);
   }
 
   private Future<Optional<JsonObject>> find(Caller caller, String id) {

@@ -149,11 +149,16 @@ final class AuthorisationStore {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(stored(rows.iterator().next())));
   }
 
-  /** Whether any authorisation of the applicant for this hall is valid on {@code today}, whatever its matter. */
-  Future<Boolean> anyUsable(String idNumber, String hallCode, LocalDate today) {
+  /**
+   * Whether any authorisation of the applicant for this hall is valid on {@code today}, whatever its matter;
+   * {@code grantedOnly}: one the applicant granted themselves.
+   */
+  Future<Boolean> anyUsable(String idNumber, String hallCode, LocalDate today, boolean grantedOnly) {
     return pool.preparedQuery("select 1 from agent_authorisation a where a.applicant_id_index = $1"
-            + " and a.hall_code = $2 and a.revoked_at is null and a.valid_until >= $3 limit 1")
-        .execute(Tuple.of(personal.index(PersonalData.Kind.ID, idNumber), hallCode, today))
+            + " and a.hall_code = $2 and a.revoked_at is null and a.valid_until >= $3"
+            + " and (not $4 or exists (select 1 from account ac where a.created_by = 'account:' || ac.id::text"
+            + " and ac.kind = 'CITIZEN')) limit 1")
+        .execute(Tuple.of(personal.index(PersonalData.Kind.ID, idNumber), hallCode, today, grantedOnly))
         .map(rows -> rows.size() > 0);
   }
 

@@ -201,7 +201,9 @@ public final class ApplicationService {
                   List<Violation> violations = new ArrayList<>(applicant.violations());
                   violations.addAll(routingViolations);
                   violations.addAll(dataViolations);
-                  return materials(detail.matter().document(), cmd.materials(), applicant.json(), locale)
+                  // Outside the applicant's own authorisation, staff hand in only files they uploaded.
+                  Optional<String> uploader = libraryAllowed(route) ? Optional.empty() : Optional.of(caller.scopeKey());
+                  return materials(detail.matter().document(), cmd.materials(), applicant.json(), uploader, locale)
                       .compose(materials -> {
                         violations.addAll(materials.violations());
                         if (!violations.isEmpty()) {
@@ -290,7 +292,8 @@ public final class ApplicationService {
    * submission must be the applicant's own valid uploads for one of the matter's materials; the other
    * applicant-supplied materials are filled from the applicant's earlier files where there are any.
    */
-  private Future<MaterialPlan> materials(JsonObject matter, JsonArray given, JsonObject applicant, Locale locale) {
+  private Future<MaterialPlan> materials(JsonObject matter, JsonArray given, JsonObject applicant,
+      Optional<String> uploader, Locale locale) {
     JsonArray needs = matter.getJsonArray("materials", new JsonArray());
     Set<String> codes = new java.util.HashSet<>();
     needs.forEach(o -> codes.add(((JsonObject) o).getString("code")));
@@ -313,7 +316,7 @@ public final class ApplicationService {
     }
     ApplicationStore.Materials plan = plan(needs, named, handedIn);
     Future<List<Integer>> bad = ids.isEmpty() ? Future.succeededFuture(List.of())
-        : materialsOwned.notOwned(applicant.getString("idNumber"), ids);
+        : materialsOwned.notOwned(applicant.getString("idNumber"), ids, uploader);
     return bad.map(indexes -> {
       for (int i : indexes) {
         violations.add(new Violation("/materials/" + i + "/materialId", "notOwned",
@@ -418,9 +421,19 @@ public final class ApplicationService {
     if (creditCode.isPresent()) {
       violations.add(new Violation("/creditCode", "notAllowed", Messages.get(locale, "material.reusableCreditCode")));
     }
-    return violations.isEmpty() ? Future.succeededFuture(new Holder(idNumber, Optional.empty()))
-        : Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "material.invalid",
-            violations));
+    if (!violations.isEmpty()) {
+      return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "material.invalid",
+          violations));
+    }
+    if (caller.has(Role.CLERK)) {
+      // The walk-in is at the window, their identity card checked; the read is audited.
+      return Future.succeededFuture(new Holder(idNumber, Optional.empty()));
+    }
+    // An agent sees a person's library only under an authorisation the person granted themselves.
+    return caller.hallCode().map(hall -> authorisations.grantedAt(idNumber.get(), hall))
+        .orElse(Future.succeededFuture(false))
+        .compose(granted -> granted ? Future.succeededFuture(new Holder(idNumber, Optional.empty()))
+            : Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "material.reusableNotGranted")));
   }
 
   private Future<Submission> store(Caller caller, SubmitCommand cmd, Locale locale, MatterService.MatterDetail detail,

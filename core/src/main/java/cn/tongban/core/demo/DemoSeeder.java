@@ -154,6 +154,11 @@ public final class DemoSeeder {
           chain = chain.compose(v -> SharedDatasets.put(tx, personal, "gongan-population", "11010519491231002X",
               new io.vertx.core.json.JsonObject().put("name", "张三").put("householdTownship", "超化镇")
                   .put("householdVillage", "超化村").put("address", "新密市超化镇超化村三组12号")));
+          // What 市场监管's enterprise registration holds on the demo enterprise: 张三 is its legal
+          // representative, so his claim to it is verified at once (issue 31 item 6).
+          chain = chain.compose(v -> SharedDatasets.put(tx, personal, "scjg-enterprise", "91440300708461136T",
+              new io.vertx.core.json.JsonObject().put("name", "新密示例科技有限公司").put("legalRepresentativeName", "张三")
+                  .put("legalRepresentativeIdNumber", "11010519491231002X")));
           return chain.compose(v -> store.findClient("portal-demo").compose(c -> c.isPresent()
               ? Future.succeededFuture()
               : vertx.executeBlocking(() -> PasswordHasher.hash(PASSWORD))

@@ -36,8 +36,12 @@ import java.util.UUID;
  * owner, whoever uploaded them and staff who can see a case that uses them may read them.
  */
 public final class MaterialService {
-  /** A case as materials need it: its matter, applicant (opened) and who submitted it (for masking). */
-  public record VisibleCase(String matterCode, JsonObject applicant, String submittedBy) {
+  /**
+   * A case as materials need it: its matter, applicant (opened), who submitted it (for masking) and, for a
+   * 代办 case, its authorisation's origin ({@code GRANTED} or {@code RECORDED}).
+   */
+  public record VisibleCase(String matterCode, JsonObject applicant, String submittedBy,
+      Optional<String> agencyOrigin) {
   }
 
   /**
@@ -54,6 +58,9 @@ public final class MaterialService {
   public interface Authorised {
     Future<Boolean> at(String idNumber, String hallCode);
   }
+
+  /** The material kind of a signed 代办 authorisation form (the evidence of one staff record). */
+  public static final String AUTHORISATION_FORM = cn.tongban.core.agency.AgentAuthorisations.EVIDENCE_KIND;
 
   private final Vertx vertx;
   private final Authorised authorised;
@@ -124,7 +131,7 @@ public final class MaterialService {
       return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "material.invalid", v,
           v.size()));
     }
-    return owner(caller, u.forIdNumber(), locale).compose(owner -> {
+    return owner(caller, u.forIdNumber(), u.kind(), locale).compose(owner -> {
       Optional<String> type = MediaTypes.sniff(u.content());
       if (type.isEmpty()) {
         return Future.failedFuture(new DomainException(ProblemCode.UNSUPPORTED_MEDIA_TYPE, "material.type"));
@@ -180,9 +187,11 @@ public final class MaterialService {
   /**
    * Whose material an upload is: a citizen's own. Staff upload for someone else only in a case context: a
    * window clerk for the applicant in front of them (their identity checked at the window), an agent only for
-   * a person who authorised the agents of the agent's hall (代办授权, valid today); 403 otherwise.
+   * a person who authorised the agents of the agent's hall (代办授权, valid today), or the signed authorisation
+   * form itself (kind {@value #AUTHORISATION_FORM}, which only proves an authorisation and fills no case); 403
+   * otherwise.
    */
-  private Future<String> owner(Caller caller, Optional<String> forIdNumber, Locale locale) {
+  private Future<String> owner(Caller caller, Optional<String> forIdNumber, String kind, Locale locale) {
     if (caller.kind() == Caller.Kind.CITIZEN) {
       return store.accountIdNumber(caller.subject()).compose(id -> id.isEmpty()
           ? Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "material.owner"))
@@ -197,11 +206,26 @@ public final class MaterialService {
       if (caller.has(Role.CLERK) && caller.hallCode().isPresent()) {
         return Future.succeededFuture(forIdNumber.get());
       }
+      if (AUTHORISATION_FORM.equals(kind) && caller.hallCode().isPresent()) {
+        // The signed 代办 authorisation form itself comes before the authorisation it proves.
+        return Future.succeededFuture(forIdNumber.get());
+      }
       return caller.hallCode().map(hall -> authorised.at(forIdNumber.get(), hall)).orElse(Future.succeededFuture(false))
           .compose(ok -> ok ? Future.succeededFuture(forIdNumber.get())
               : Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "material.notAuthorised")));
     }
     return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "material.owner"));
+  }
+
+  /** Whether a material is a valid upload of this kind for this person by this uploader (a caller's scope key). */
+  public Future<Boolean> uploadedBy(String materialId, String kind, String ownerIdNumber, String uploadedBy) {
+    UUID id;
+    try {
+      id = UUID.fromString(materialId);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      return Future.succeededFuture(false);
+    }
+    return store.uploadedBy(id, kind, ownerIdNumber, uploadedBy, calendar.today());
   }
 
   /** The caller's own materials that can still be reused, newest first. */
@@ -266,6 +290,10 @@ public final class MaterialService {
       VisibleCase a = found.orElseThrow(() -> new DomainException(ProblemCode.APPLICATION_NOT_FOUND,
           "application.notFound", number));
       boolean masked = Masking.masks(caller, a.submittedBy());
+      // A case made under an authorisation staff recorded alone does not show the hall's agents and clerks
+      // the applicant's licences (the library stays closed to them; the department still sees them).
+      boolean libraryShut = a.agencyOrigin().filter("RECORDED"::equals).isPresent()
+          && caller.kind() == Caller.Kind.STAFF && (caller.has(Role.AGENT) || caller.has(Role.CLERK));
       return matters.find(a.matterCode()).compose(m -> store.ofCase(number).compose(rows -> {
             JsonObject attached = new JsonObject();
             rows.forEach(r -> attached.put(r.materialCode(), attachment(r, masked)));
@@ -275,7 +303,8 @@ public final class MaterialService {
             List<String> holders = new ArrayList<>();
             Optional.ofNullable(a.applicant().getString("idNumber")).ifPresent(holders::add);
             Optional.ofNullable(a.applicant().getString("creditCode")).ifPresent(holders::add);
-            return licences.ofHolders(holders, types).map(found2 -> {
+            return (libraryShut ? Future.succeededFuture(List.<cn.tongban.core.licence.Licence>of())
+                : licences.ofHolders(holders, types)).map(found2 -> {
               JsonArray out = new JsonArray();
               for (Object o : needs) {
                 JsonObject need = (JsonObject) o;
@@ -318,6 +347,14 @@ public final class MaterialService {
    * violations): the indexes of the bad ones.
    */
   public Future<List<Integer>> notOwned(String ownerIdNumber, List<String> ids) {
+    return notOwned(ownerIdNumber, ids, Optional.empty());
+  }
+
+  /**
+   * The same, and with {@code uploadedBy} only files that uploader handed in (a case staff make without the
+   * applicant's own authorisation gets what they handed in, not the applicant's library by id).
+   */
+  public Future<List<Integer>> notOwned(String ownerIdNumber, List<String> ids, Optional<String> uploadedBy) {
     List<UUID> uuids = new ArrayList<>();
     for (String id : ids) {
       try {
@@ -326,7 +363,7 @@ public final class MaterialService {
         uuids.add(new UUID(0, 0));
       }
     }
-    return store.ownedValid(uuids, ownerIdNumber, calendar.today())
+    return store.ownedValid(uuids, ownerIdNumber, calendar.today(), uploadedBy)
         .map(good -> {
           List<Integer> bad = new ArrayList<>();
           for (int i = 0; i < uuids.size(); i++) {

@@ -165,13 +165,21 @@ final class MaterialStore {
         });
   }
 
-  /** Which of the ids are the owner's valid files today. */
-  Future<List<String>> ownedValid(List<UUID> ids, String ownerIdNumber, LocalDate today) {
+  /** Whether a file of this kind for this owner, uploaded by {@code uploadedBy}, is valid today. */
+  Future<Boolean> uploadedBy(UUID id, String kind, String ownerIdNumber, String uploadedBy, LocalDate today) {
+    return pool.preparedQuery("select 1 from material_file where id = $1 and kind = $2 and owner_index = $3"
+            + " and uploaded_by = $4 and valid_until >= $5")
+        .execute(Tuple.of(id, kind, personal.index(PersonalData.Kind.ID, ownerIdNumber), uploadedBy, today))
+        .map(rows -> rows.size() == 1);
+  }
+
+  /** Which of the ids are the owner's valid files today ({@code uploadedBy}: handed in by that uploader). */
+  Future<List<String>> ownedValid(List<UUID> ids, String ownerIdNumber, LocalDate today, Optional<String> uploadedBy) {
     return pool.preparedQuery("select array_agg(id::text) from material_file where id = any($1)"
-            + " and owner_index = $2 and valid_until >= $3")
+            + " and owner_index = $2 and valid_until >= $3 and ($4::text is null or uploaded_by = $4)")
         .execute(Tuple.tuple().addArrayOfUUID(ids.toArray(UUID[]::new))
             .addString(ownerIdNumber == null ? "" : personal.index(PersonalData.Kind.ID, ownerIdNumber))
-            .addLocalDate(today))
+            .addLocalDate(today).addString(uploadedBy.orElse(null)))
         .map(rows -> {
           String[] ok = rows.iterator().next().getArrayOfStrings(0);
           return ok == null ? List.of() : List.of(ok);

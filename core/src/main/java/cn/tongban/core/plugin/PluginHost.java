@@ -427,6 +427,15 @@ public final class PluginHost {
     });
   }
 
+  /**
+   * What a department's shared data holds on a subject (数据共享): the live adapter's answer, else the
+   * imported dataset's record. For checks the platform makes itself (the identity on record of a person
+   * someone names, an enterprise's legal representative); a failing source fails the future.
+   */
+  public Future<Optional<JsonObject>> sharedRecord(String source, String subjectKey) {
+    return context().sharedData(source, subjectKey);
+  }
+
   private HandlerContext context() {
     return new HandlerContext() {
       public Vertx vertx() {

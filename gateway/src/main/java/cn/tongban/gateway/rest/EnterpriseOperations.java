@@ -15,8 +15,15 @@ final class EnterpriseOperations {
 
   void registerEnterprise(RoutingContext rc) {
     JsonObject b = Rest.body(rc);
-    Rest.reply(rc, enterprises.register(RequestContext.requireCaller(rc), b.getString("creditCode"),
-        b.getString("name"), RequestContext.locale(rc)).map(e -> e.toJson().put("role", "LEGAL_REPRESENTATIVE")), 201);
+    enterprises.register(RequestContext.requireCaller(rc), b.getString("creditCode"), b.getString("name"),
+        RequestContext.locale(rc)).onComplete(ar -> {
+          if (ar.failed()) {
+            rc.fail(ar.cause());
+          } else {
+            // 201 registered (verified); 202 the claim waits for a window clerk.
+            Rest.reply(rc, io.vertx.core.Future.succeededFuture(ar.result().json()), ar.result().verified() ? 201 : 202);
+          }
+        });
   }
 
   void listMyEnterprises(RoutingContext rc) {
@@ -27,6 +34,17 @@ final class EnterpriseOperations {
         rc.response().putHeader("Content-Type", "application/json").end(ar.result().encode());
       }
     });
+  }
+
+  void listEnterpriseClaims(RoutingContext rc) {
+    Rest.reply(rc, enterprises.pendingClaims(RequestContext.requireCaller(rc))
+        .map(items -> new JsonObject().put("items", items)), 200);
+  }
+
+  void decideEnterpriseClaim(RoutingContext rc) {
+    JsonObject b = Rest.body(rc);
+    Rest.reply(rc, enterprises.decide(RequestContext.requireCaller(rc), Rest.path(rc, "id"), b.getString("decision"),
+        b.getString("reason"), RequestContext.locale(rc)), 200);
   }
 
   void authoriseAgent(RoutingContext rc) {

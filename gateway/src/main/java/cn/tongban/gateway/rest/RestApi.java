@@ -91,6 +91,8 @@ public final class RestApi {
     operations.put("registerEnterprise", enterprises::registerEnterprise);
     operations.put("listMyEnterprises", enterprises::listMyEnterprises);
     operations.put("authoriseAgent", enterprises::authoriseAgent);
+    operations.put("listEnterpriseClaims", enterprises::listEnterpriseClaims);
+    operations.put("decideEnterpriseClaim", enterprises::decideEnterpriseClaim);
     operations.put("listMatters", matters::listMatters);
     operations.put("getMatter", matters::getMatter);
     operations.put("createMatter", matters::createMatter);
