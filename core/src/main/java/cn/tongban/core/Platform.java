@@ -23,6 +23,9 @@ import cn.tongban.core.config.TongbanConfig;
 import cn.tongban.core.demo.DemoSeeder;
 import cn.tongban.core.lifeevent.LifeEventService;
 import cn.tongban.core.lifeevent.LifeEventStore;
+import cn.tongban.core.lifeevent.CombinedApplication;
+import cn.tongban.core.project.ProjectService;
+import cn.tongban.core.project.ProjectStore;
 import cn.tongban.core.hotline.WorkOrderDeadlines;
 import cn.tongban.core.hotline.WorkOrderService;
 import cn.tongban.core.hotline.WorkOrderStore;
@@ -111,6 +114,7 @@ public final class Platform {
   private final DeadlineScanner deadlines;
   private final RatingService ratings;
   private final LifeEventService lifeEvents;
+  private final ProjectService projects;
   private final DisclosureService disclosures;
   private final PenaltyService penalties;
   private final ExportService exports;
@@ -185,6 +189,8 @@ public final class Platform {
     this.deadlines = new DeadlineScanner(applicationStore, calendar);
     this.lifeEvents = new LifeEventService(vertx, new LifeEventStore(pool), matters, applications, validator,
         calendar.clock());
+    this.projects = new ProjectService(vertx, new ProjectStore(pool), matters,
+        new CombinedApplication(matters, applications, validator), enterprises, calendar);
     WorkOrderStore workOrderStore = new WorkOrderStore(pool, personal);
     this.workOrders = new WorkOrderService(workOrderStore, calendar, config.hotlineDeadlines(), lifecycle::progress,
         lifecycle::progressOfPhone);
@@ -226,7 +232,7 @@ public final class Platform {
     this.exports = new ExportService(pool);
     this.reminders = new ReminderService(new ReminderStore(pool, personal), calendar.clock(), config.publicUrl());
     this.jobs = ScheduledJobs.start(vertx, config, departmentStatistics, relay, auditChain, deadlines, ratings,
-        workOrderDeadlines, hallJobs, disclosures, reminders);
+        workOrderDeadlines, hallJobs, disclosures, reminders, projects);
   }
 
   /** Starts everything the configuration asks for, on the system clock. */
@@ -288,6 +294,9 @@ public final class Platform {
                             LOG.warning("bundled life events not imported: " + e);
                             return p;
                           }))
+                          .compose(p -> p.projects.loadStages().map(p))
+                          .compose(p -> config.demo() ? DemoSeeder.seedProject(pool, p.enterprises, p.projects).map(p)
+                              : Future.succeededFuture(p))
                           .compose(p -> config.demo() && config.ratings().demoRatings()
                               ? DemoSeeder.seedRatings(pool, p.queue, p.ratings).map(p) : Future.succeededFuture(p))
                           .recover(e -> plugins.stop().transform(x -> Future.failedFuture(e))));
@@ -437,6 +446,10 @@ public final class Platform {
   }
 
   /** 一件事一次办: life events and the applications made for them. */
+  public ProjectService projects() {
+    return projects;
+  }
+
   public LifeEventService lifeEvents() {
     return lifeEvents;
   }
