@@ -198,7 +198,9 @@ public final class Platform {
     this.supervision = new SupervisionService(new SupervisionStore(pool), calendar,
         config.accountabilityExplainDays());
     // 问责 follows every scan (periodic or on demand): a red card it raised opens its accountability at once.
-    deadlines.afterScan(supervision::scan);
+    // 工程建设项目: the stage clocks' warnings follow every scan as well (each raised once by its unique row).
+    deadlines.afterScan(() -> supervision.scan().compose(r -> projects.scan()
+        .map(p -> r.put("stageWarningsRaised", p.getInteger("warningsRaised")))));
     this.sharedDatasets = new SharedDatasets(pool, personal);
     this.dataKeys = new DataKeyRotation(pool, personal, new Rewrap(pool, personal, SEALED_TABLES));
     this.relay = new OutboxRelay(vertx, pool, applicationStore, matterStore, plugins, licences, lifecycle,
@@ -232,7 +234,7 @@ public final class Platform {
     this.exports = new ExportService(pool);
     this.reminders = new ReminderService(new ReminderStore(pool, personal), calendar.clock(), config.publicUrl());
     this.jobs = ScheduledJobs.start(vertx, config, departmentStatistics, relay, auditChain, deadlines, ratings,
-        workOrderDeadlines, hallJobs, disclosures, reminders, projects);
+        workOrderDeadlines, hallJobs, disclosures, reminders);
   }
 
   /** Starts everything the configuration asks for, on the system clock. */

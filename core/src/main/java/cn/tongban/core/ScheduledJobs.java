@@ -5,7 +5,6 @@ import cn.tongban.core.application.DepartmentStatistics;
 import cn.tongban.core.audit.AuditChain;
 import cn.tongban.core.config.TongbanConfig;
 import cn.tongban.core.hotline.WorkOrderDeadlines;
-import cn.tongban.core.project.ProjectService;
 import cn.tongban.core.hall.HallJobs;
 import cn.tongban.core.outbox.OutboxRelay;
 import cn.tongban.core.disclosure.DisclosureService;
@@ -53,7 +52,7 @@ final class ScheduledJobs {
   /** Starts the jobs the configuration switches on (an interval of 0 switches a job off). */
   static ScheduledJobs start(Vertx vertx, TongbanConfig config, DepartmentStatistics statistics, OutboxRelay relay,
       AuditChain audit, DeadlineScanner deadlines, RatingService ratings, WorkOrderDeadlines workOrders,
-      HallJobs hall, DisclosureService disclosures, ReminderService reminders, ProjectService projects) {
+      HallJobs hall, DisclosureService disclosures, ReminderService reminders) {
     ScheduledJobs jobs = new ScheduledJobs(vertx);
     // Keeps the counted changes of cases few, so that reading the statistics stays a sum of a few rows.
     jobs.every(FOLD_INTERVAL_MILLIS, "folding the department statistics failed", statistics::fold, false);
@@ -72,8 +71,6 @@ final class ScheduledJobs {
     jobs.every(config.scanIntervalSeconds() * 1000L, "disclosure pass failed", disclosures::scan, false);
     // 主动提醒: the reminder's unique key (rule, person, occasion) keeps nodes and restarts from sending twice.
     jobs.every(reminderIntervalSeconds(config) * 1000L, "reminder scan failed", reminders::scan, false);
-    // 工程建设项目: stage clocks' warnings; unique warning rows keep two nodes from raising one twice.
-    jobs.every(config.scanIntervalSeconds() * 1000L, "project stage scan failed", projects::scan, false);
     return jobs;
   }
 

@@ -265,8 +265,7 @@ public final class ProjectService {
       found = Future.succeededFuture(List.of());
     }
     return found.compose(all -> {
-      List<Future<JsonObject>> each = all.stream().map(p -> stagesOf(p).map(st -> summary(p)
-          .put("currentStage", current(st)))).toList();
+      List<Future<JsonObject>> each = all.stream().map(p -> stagesOf(p).map(st -> current(summary(p), st))).toList();
       return Future.all(each).map(done -> new JsonObject().put("items",
           new JsonArray(each.stream().map(Future::result).toList())));
     });
@@ -321,14 +320,15 @@ public final class ProjectService {
         .filter(s -> s.stage().equals(def.getString("code"))).findFirst())).toList());
   }
 
-  private static String current(List<StageState> all) {
-    String current = all.get(0).def().getString("code");
+  /** The latest stage applied for (the first before any): {@code currentStage} and its name. */
+  private static JsonObject current(JsonObject out, List<StageState> all) {
+    JsonObject current = all.get(0).def();
     for (StageState s : all) {
       if (s.applied().isPresent()) {
-        current = s.def().getString("code");
+        current = s.def();
       }
     }
-    return current;
+    return out.put("currentStage", current.getString("code")).put("currentStageName", current.getString("name"));
   }
 
   private Future<JsonObject> view(Caller caller, ProjectStore.Project p, Viewer viewer) {
@@ -353,7 +353,7 @@ public final class ProjectService {
         events.result().forEach(e -> timeline.add(eventView(e)));
         timeline.addAll(steps.result());
         timeline.sort(Comparator.comparing(o -> OffsetDateTime.parse(o.getString("at"))));
-        return summary(p).put("currentStage", current(all)).put("viewerRole", viewer.name())
+        return current(summary(p), all).put("viewerRole", viewer.name())
             .put("totalWorkingDays", total).put("stages", stageViews)
             .put("warnings", new JsonArray(warnings.result())).put("timeline", new JsonArray(timeline));
       }));
@@ -366,8 +366,14 @@ public final class ProjectService {
         .map(o -> ((JsonObject) o).getString("matter")).distinct().toList();
     List<Future<MatterService.MatterDetail>> each = codes.stream().map(matters::get).toList();
     return Future.all(each).map(done -> {
+      // matter code → name, and "<matter>/<material code>" → the material's name
       Map<String, String> out = new LinkedHashMap<>();
-      each.forEach(f -> out.put(f.result().matter().code(), f.result().matter().name()));
+      each.forEach(f -> {
+        JsonObject m = f.result().matter().document();
+        out.put(f.result().matter().code(), f.result().matter().name());
+        m.getJsonArray("materials", new JsonArray()).forEach(o -> out.put(m.getString("code") + "/"
+            + ((JsonObject) o).getString("code"), ((JsonObject) o).getString("name")));
+      });
       return out;
     });
   }
@@ -402,8 +408,8 @@ public final class ProjectService {
         c.acceptedAt().ifPresent(t -> cv.put("acceptedAt", t.toString()));
         c.dueDate().ifPresent(d -> cv.put("dueDate", d.toString()));
         c.decidedAt().ifPresent(t -> cv.put("decidedAt", t.toString()));
-        c.deficiency().ifPresent(d -> cv.put("deficiency", d));
-        c.commitments().ifPresent(d -> cv.put("commitments", d));
+        c.deficiency().ifPresent(d -> cv.put("deficiency", named(d, l.matterCode(), matterNames)));
+        c.commitments().ifPresent(d -> cv.put("commitments", named(d, l.matterCode(), matterNames)));
         c.licence().ifPresent(d -> cv.put("licence", d));
         if (FINAL.contains(c.status())) {
           cv.put("decision", c.status());
@@ -431,6 +437,19 @@ public final class ProjectService {
         today))) {
       out.put("warningLevel", DeadlineWarnings.level(st.dueDate(), today));
     }
+    return out;
+  }
+
+  /** A case's 容缺 or 告知承诺 record with each item's material name ({@code materialName}). */
+  private static JsonObject named(JsonObject record, String matter, Map<String, String> names) {
+    JsonObject out = record.copy();
+    out.getJsonArray("items", new JsonArray()).forEach(o -> {
+      JsonObject item = (JsonObject) o;
+      String name = names.get(matter + "/" + item.getString("material"));
+      if (name != null) {
+        item.put("materialName", name);
+      }
+    });
     return out;
   }
 

@@ -57,6 +57,7 @@ public final class GraphQLApi {
     MonitoringFetchers.wire(builder, platform);
     HallFetchers.wire(builder, vertx, platform);
     LifeEventFetchers.wire(builder, platform);
+    ProjectFetchers.wire(builder, platform);
     RuntimeWiring wiring = builder.build();
     GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(sdl), wiring);
     return GraphQL.newGraphQL(schema)
