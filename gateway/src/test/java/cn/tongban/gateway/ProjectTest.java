@@ -50,6 +50,11 @@ class ProjectTest {
             "Authorization", "Bearer " + gateway.token(user));
   }
 
+  private static JsonObject created(HttpResponse<String> r) {
+    assertEquals(201, r.statusCode(), r.body());
+    return new JsonObject(r.body());
+  }
+
   private static Set<String> pointers(HttpResponse<String> r) {
     return new JsonObject(r.body()).getJsonArray("violations").stream()
         .map(v -> ((JsonObject) v).getString("pointer")).collect(Collectors.toSet());
@@ -177,7 +182,7 @@ class ProjectTest {
         "the land-use permit's own rule, mapped back to the combined form's field");
     assertEquals(cases, gateway.count("select count(*) from application"), "no case made");
 
-    JsonObject land = ok(send("citizen", "POST", stages + "land-planning/applications",
+    JsonObject land = created(send("citizen", "POST", stages + "land-planning/applications",
         new JsonObject().put("data", landData), "s-land"));
     assertEquals("IN_PROGRESS", land.getString("status"));
     assertEquals("2026-11-23", land.getString("dueDate"), "15 working days from 2 November");
@@ -235,7 +240,7 @@ class ProjectTest {
 
     // Stage 2: three departments in parallel; the design institute's qualification follows (容缺).
     CLOCK.set("2026-11-09T09:00:00");
-    JsonObject engineering = ok(send("citizen", "POST", stages + "engineering/applications",
+    JsonObject engineering = created(send("citizen", "POST", stages + "engineering/applications",
         new JsonObject().put("data", example("engineering")), "s-eng"));
     assertEquals(1, engineering.getJsonArray("cases").size());
     String planning = engineering.getJsonArray("cases").getJsonObject(0).getString("number");
