@@ -71,7 +71,7 @@ function stageCard(s) {
       s.warningLevel ? h('span', { class: `badge level-${s.warningLevel}` }, LEVEL[s.warningLevel]) : null),
     h('div', { class: 'muted' }, clock),
     s.configured ? null : h('div', { class: 'muted' }, '本阶段事项尚未在线配置，请到工程建设项目审批综合窗口咨询。'),
-    s.status === 'NOT_STARTED' ? h('div', { class: 'muted' }, '包含事项：', s.matters.map((m) => m.name).join('、'))
+    s.status === 'NOT_STARTED' ? (s.matters.length ? h('div', { class: 'muted' }, '包含事项：', s.matters.map((m) => m.name).join('、')) : null)
       : h('ol', { class: 'stage-cases' }, s.cases.map(caseItem)));
 }
 
