@@ -96,7 +96,7 @@ export function warningList(p) {
   if (!p.warnings?.length) return h('p', { class: 'muted', id: 'project-warnings' }, '暂无超期预警。');
   return h('ul', { class: 'warnings', id: 'project-warnings' }, p.warnings.map((w) => h('li', { class: `warning level-${w.level}` },
     h('span', { class: `badge level-${w.level}` }, LEVEL[w.level] || w.level), ' ',
-    WARNING[w.kind] || w.kind, w.subject ? `（${names.get(w.subject) || w.subject}）` : '', ` ${w.dueDate} 到期`,
+    WARNING[w.kind] || w.kind, w.subject ? `（${w.subjectName || names.get(w.subject) || w.subject}）` : '', ` ${w.dueDate} 到期`,
     w.caseNumber ? h('span', { class: 'muted' }, ` · 办件 ${w.caseNumber}`) : h('span', { class: 'muted' }, ` · ${stageName(p, w.stage)}`))));
 }
 

@@ -294,6 +294,18 @@ class ProjectTest {
     JsonObject hidden = graphql("clerk", "query($c: String!) { project(code: $c) }", new JsonObject().put("c", CODE));
     assertEquals(404, hidden.getJsonArray("errors").getJsonObject(0).getJsonObject("extensions")
         .getInteger("status"), hidden.encode());
+
+    // 施工许可 left open: on the day of its stage limit the officer sees the stage clock's yellow card.
+    CLOCK.set("2026-11-10T11:00:00");
+    JsonObject construction = created(send("citizen", "POST", stages + "construction/applications",
+        new JsonObject().put("data", example("construction")), "s-con"));
+    assertEquals("2026-11-17", construction.getString("dueDate"), "5 working days");
+    assertTrue(scan("2026-11-17T09:00:00").getInteger("stageWarningsRaised") >= 1);
+    JsonObject late = project("tracker");
+    assertEquals("YELLOW", stage(late, "construction").getString("warningLevel"));
+    assertTrue(late.getJsonArray("warnings").stream().map(JsonObject.class::cast).anyMatch(w ->
+        "construction".equals(w.getString("stage")) && "STAGE_DUE".equals(w.getString("kind"))
+            && "YELLOW".equals(w.getString("level"))), late.getJsonArray("warnings").encode());
   }
 
   private static JsonObject graphql(String user, String query, JsonObject variables) throws Exception {

@@ -353,6 +353,12 @@ public final class ProjectService {
         events.result().forEach(e -> timeline.add(eventView(e)));
         timeline.addAll(steps.result());
         timeline.sort(Comparator.comparing(o -> OffsetDateTime.parse(o.getString("at"))));
+        // A 容缺 warning names a material by code: add its name, as the cases' items have it.
+        Map<String, String> matterOf = new LinkedHashMap<>();
+        all.stream().flatMap(s -> s.applied().stream()).flatMap(s -> s.cases().stream())
+            .forEach(l -> matterOf.put(l.caseNumber(), l.matterCode()));
+        warnings.result().forEach(w -> Optional.ofNullable(w.getString("caseNumber")).map(matterOf::get)
+            .map(m -> matterNames.get(m + "/" + w.getString("subject"))).ifPresent(n -> w.put("subjectName", n)));
         return current(summary(p), all).put("viewerRole", viewer.name())
             .put("totalWorkingDays", total).put("stages", stageViews)
             .put("warnings", new JsonArray(warnings.result())).put("timeline", new JsonArray(timeline));
