@@ -12,7 +12,7 @@ const OPINION = { AGREE: '同意', DISAGREE: '不同意', DEEMED_CONSENT: '超�
 const LEVEL = { REMINDER: '即将到期', YELLOW: '黄牌', RED: '红牌' };
 const WARNING = {
   STAGE_DUE: '阶段时限', OPINION_DUE: '部门意见时限', DEFICIENCY_DUE: '容缺材料补齐时限', VERIFICATION_DUE: '承诺核查时限',
-  ACCEPTANCE_DUE: '受理时限', DECISION_DUE: '办结时限', LEGAL_DUE: '法定时限', NOTICE_DUE: '补正告知时限',
+  DECISION_DUE: '承诺办结时限', LEGAL_DUE: '法定办结时限', NOTICE_DUE: '受理或补正告知时限', FORWARD_DUE: '通办转办时限',
 };
 const EVENT = {
   REGISTERED: '项目登记', OFFICER_ASSIGNED: '指定跟踪跟办人员', STAGE_APPLIED: '阶段申报', CONTACT: '跟办人员与企业对接',
