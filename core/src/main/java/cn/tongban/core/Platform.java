@@ -28,6 +28,9 @@ import cn.tongban.core.demo.DemoSeeder;
 import cn.tongban.core.demo.IntermediaryDemo;
 import cn.tongban.core.lifeevent.LifeEventService;
 import cn.tongban.core.lifeevent.LifeEventStore;
+import cn.tongban.core.lifeevent.CombinedApplication;
+import cn.tongban.core.project.ProjectService;
+import cn.tongban.core.project.ProjectStore;
 import cn.tongban.core.hotline.WorkOrderDeadlines;
 import cn.tongban.core.hotline.WorkOrderService;
 import cn.tongban.core.hotline.WorkOrderStore;
@@ -121,6 +124,7 @@ public final class Platform {
   private final RatingService ratings;
   private final IntermediaryService intermediaries;
   private final LifeEventService lifeEvents;
+  private final ProjectService projects;
   private final DisclosureService disclosures;
   private final PenaltyService penalties;
   private final ExportService exports;
@@ -204,6 +208,8 @@ public final class Platform {
     calendar.onYearChanged(provisionalDueDates::recompute);
     this.lifeEvents = new LifeEventService(vertx, new LifeEventStore(pool), matters, applications, validator,
         calendar.clock());
+    this.projects = new ProjectService(vertx, new ProjectStore(pool), matters,
+        new CombinedApplication(matters, applications, validator), enterprises, calendar);
     WorkOrderStore workOrderStore = new WorkOrderStore(pool, personal);
     this.workOrders = new WorkOrderService(workOrderStore, calendar, config.hotlineDeadlines(), lifecycle::progress,
         lifecycle::progressOfPhone);
@@ -212,7 +218,9 @@ public final class Platform {
     this.supervision = new SupervisionService(new SupervisionStore(pool), calendar,
         config.accountabilityExplainDays());
     // 问责 follows every scan (periodic or on demand): a red card it raised opens its accountability at once.
-    deadlines.afterScan(supervision::scan);
+    // 工程建设项目: the stage clocks' warnings follow every scan as well (each raised once by its unique row).
+    deadlines.afterScan(() -> supervision.scan().compose(r -> projects.scan()
+        .map(p -> r.put("stageWarningsRaised", p.getInteger("warningsRaised")))));
     this.sharedDatasets = new SharedDatasets(pool, personal);
     this.dataKeys = new DataKeyRotation(pool, personal, new Rewrap(pool, personal, SEALED_TABLES));
     this.relay = new OutboxRelay(vertx, background, applicationStore, matterStore, plugins, licences, lifecycle,
@@ -312,6 +320,9 @@ public final class Platform {
                             LOG.warning("bundled life events not imported: " + e);
                             return p;
                           }))
+                          .compose(p -> p.projects.loadStages().map(p))
+                          .compose(p -> config.demo() ? DemoSeeder.seedProject(pool, p.enterprises, p.projects).map(p)
+                              : Future.succeededFuture(p))
                           .compose(p -> config.demo() && config.ratings().demoRatings()
                               ? DemoSeeder.seedRatings(pool, p.queue, p.ratings).map(p) : Future.succeededFuture(p))
                           .compose(p -> config.demo() ? IntermediaryDemo.seed(pool, p.intermediaries, p.enterprises,
@@ -481,6 +492,10 @@ public final class Platform {
   }
 
   /** 一件事一次办: life events and the applications made for them. */
+  public ProjectService projects() {
+    return projects;
+  }
+
   public LifeEventService lifeEvents() {
     return lifeEvents;
   }

@@ -102,28 +102,68 @@ class BundledCatalogueTest {
       tests.add(dynamicTest(code + ": its example fits its combined form",
           () -> assertNoErrors(compile(combined).validate(example), code + " example")));
       for (JsonNode entry : event.path("matters")) {
-        String matter = entry.path("matter").asString();
-        tests.add(dynamicTest(code + " → " + matter, () -> {
-          assertTrue(matters.contains(matter), matter + " is not a bundled matter");
-          JsonNode schema = resource("catalogue/" + matter + "/form.json").path("schema");
-          ObjectNode data = JSON.createObjectNode();
-          entry.path("fields").properties().forEach(f -> {
-            assertTrue(declared(schema, f.getKey()), matter + " has no field " + f.getKey());
-            assertTrue(declared(combined, f.getValue().asString()), code + " has no field " + f.getValue());
-            JsonNode value = example.at(f.getValue().asString());
-            if (!value.isMissingNode()) {
-              put(data, f.getKey(), value);
-            }
-          });
-          entry.path("constants").properties().forEach(c -> {
-            assertTrue(declared(schema, c.getKey()), matter + " has no field " + c.getKey());
-            put(data, c.getKey(), c.getValue());
-          });
-          assertNoErrors(compile(schema).validate(data), code + " example mapped into " + matter);
-        }));
+        tests.add(mappedIntoMatter(code, entry, combined, example, matters));
       }
     });
     assertTrue(tests.size() >= 4, "at least two life events of at least two matters");
+    return tests.stream();
+  }
+
+  /** A combined example mapped by one entry ({matter, fields, constants}) is valid data for the matter's form. */
+  private static DynamicTest mappedIntoMatter(String code, JsonNode entry, JsonNode combined, JsonNode example,
+      Set<String> matters) {
+    String matter = entry.path("matter").asString();
+    return dynamicTest(code + " → " + matter, () -> {
+      assertTrue(matters.contains(matter), matter + " is not a bundled matter");
+      JsonNode schema = resource("catalogue/" + matter + "/form.json").path("schema");
+      ObjectNode data = JSON.createObjectNode();
+      entry.path("fields").properties().forEach(f -> {
+        assertTrue(declared(schema, f.getKey()), matter + " has no field " + f.getKey());
+        assertTrue(declared(combined, f.getValue().asString()), code + " has no field " + f.getValue());
+        JsonNode value = example.at(f.getValue().asString());
+        if (!value.isMissingNode()) {
+          put(data, f.getKey(), value);
+        }
+      });
+      entry.path("constants").properties().forEach(c -> {
+        assertTrue(declared(schema, c.getKey()), matter + " has no field " + c.getKey());
+        put(data, c.getKey(), c.getValue());
+      });
+      assertNoErrors(compile(schema).validate(data), code + " example mapped into " + matter);
+    });
+  }
+
+  /**
+   * 工程建设项目: every stage names bundled matters and maps only declared fields; its combined example with
+   * a project's own facts (which the platform fills in), mapped into each matter, is valid data for its form.
+   */
+  @TestFactory
+  Stream<DynamicTest> projectStagesMapTheirExampleIntoValidDataForEveryMatter() {
+    Set<String> matters = new HashSet<>(codesInIndex());
+    ObjectNode facts = JSON.createObjectNode().put("enterpriseName", "新密市示例置业有限公司")
+        .put("creditCode", "91410183MA9JXM1K20").put("projectName", "示例耐材二期厂房建设项目")
+        .put("projectCode", "2026-410183-70-01-000777").put("township", "曲梁镇")
+        .put("location", "新密市曲梁镇示例产业园区示例路6号").put("totalInvestment", 12000);
+    List<DynamicTest> tests = new ArrayList<>();
+    resource("catalogue/project-stages/index.json").path("stages").forEach(codeNode -> {
+      String code = codeNode.asString();
+      JsonNode stage = resource("catalogue/project-stages/" + code + ".json");
+      if (stage.path("matters").isEmpty()) {
+        return;
+      }
+      JsonNode combined = stage.path("form").path("schema");
+      ObjectNode example = (ObjectNode) combined.path("examples").path(0).deepCopy();
+      stage.path("projectFields").properties().forEach(f -> {
+        assertTrue(declared(combined, f.getKey()), code + " has no field " + f.getKey());
+        example.set(f.getKey().substring(1), facts.get(f.getKey().substring(1)));
+      });
+      tests.add(dynamicTest(code + ": its example fits its combined form",
+          () -> assertNoErrors(compile(combined).validate(example), code + " example")));
+      for (JsonNode entry : stage.path("matters")) {
+        tests.add(mappedIntoMatter(code, entry, combined, example, matters));
+      }
+    });
+    assertTrue(tests.size() >= 6, "three configured stages");
     return tests.stream();
   }
 
@@ -158,9 +198,10 @@ class BundledCatalogueTest {
     assumeTrue("file".equals(index.getProtocol()), "catalogue is not on the file system; folder scan skipped");
     Path catalogue = Path.of(index.toURI()).getParent();
     try (Stream<Path> children = Files.list(catalogue)) {
-      // catalogue/bundles holds the life events (一件事), not a matter.
+      // catalogue/bundles holds the life events (一件事), catalogue/project-stages the construction projects'
+      // approval stages; neither is a matter.
       Set<String> folders = children.filter(Files::isDirectory).map(p -> p.getFileName().toString())
-          .filter(name -> !name.equals("bundles")).collect(Collectors.toSet());
+          .filter(name -> !name.equals("bundles") && !name.equals("project-stages")).collect(Collectors.toSet());
       assertEquals(folders, new HashSet<>(listed), "catalogue folders and index.json disagree");
     }
   }

@@ -31,6 +31,11 @@ export const PAGES = [
       '代群众取号', '本厅叫号屏'],
   },
   {
+    id: 'projects', title: '项目跟办', roles: ['REVIEWER', 'SUPERVISOR'], module: './projects.js',
+    does: ['由本人跟踪跟办的重点项目（监察人员：全部项目）', '各审批阶段的并联办理、部门意见、超时默认和容缺情况',
+      '阶段时限和各办件的提醒、黄牌、红牌', '记录与企业对接、协调部门的情况，项目时间线企业可见'],
+  },
+  {
     id: 'supervision', title: '监察', roles: ['SUPERVISOR', 'ADMIN'], module: './supervision.js',
     does: ['实时看板：各状态、各部门办件', '提醒、黄牌、红牌实时推送', '同城通办统计', '部门办件统计图表', '好差评统计'],
   },

@@ -17,7 +17,7 @@ export const stars = (n) => h('span', { class: 'stars', title: `服务星级 ${n
 
 export const sameCityBadge = () => h('span', { class: 'badge same-city' }, '同城通办');
 
-const PAGES = [['/public/', '办事指南'], ['/public/progress.html', '进度查询'], ['/public/verify.html', '证照核验'], ['/public/booking.html', '预约办事'], ['/public/life-events.html', '一件事'], ['/public/reminders.html', '我的提醒']];
+const PAGES = [['/public/', '办事指南'], ['/public/progress.html', '进度查询'], ['/public/verify.html', '证照核验'], ['/public/booking.html', '预约办事'], ['/public/life-events.html', '一件事'], ['/public/projects.html', '工程项目'], ['/public/reminders.html', '我的提醒']];
 
 /** The public pages' navigation, the current one marked (a matter's guide belongs to 办事指南). */
 export function navigation() {

@@ -644,6 +644,34 @@ class AuthorisationTableTest {
     p.put("listEnterpriseClaims", c -> rest(c, "GET", "/api/v1/enterprise-claims", none));
     p.put("decideEnterpriseClaim", c -> rest(c, "POST", "/api/v1/enterprise-claims/" + java.util.UUID.randomUUID()
         + "/decision", new JsonObject().put("decision", "REFUSE")));
+    // 工程建设项目 (construction projects): the demo project (its enterprise: the demo citizen; officer: tracker)
+    String project = cn.tongban.core.demo.DemoSeeder.DEMO_PROJECT;
+    JsonObject demoProject = new JsonObject().put("code", project).put("name", "新密市示例安置小区建设项目")
+        .put("type", "HOUSING").put("investment", 28000).put("township", "青屏街街道")
+        .put("site", "新密市青屏街街道示例路北侧、示例街西侧").put("creditCode", cn.tongban.core.demo.DemoSeeder.DEMO_ENTERPRISE);
+    JsonObject record = new JsonObject().put("kind", "CONTACT").put("note", "授权表探测");
+    p.put("listProjectStages", c -> rest(c, "GET", "/api/v1/project-stages", none));
+    p.put("Query.projectStages", c -> gql(c, "{ projectStages }", new JsonObject()));
+    p.put("registerProject", c -> rest(c, "POST", "/api/v1/projects", demoProject));
+    p.put("Mutation.registerProject", c -> gql(c, "mutation($i: JSON!) { registerProject(input: $i) }",
+        new JsonObject().put("i", demoProject)));
+    p.put("listProjects", c -> rest(c, "GET", "/api/v1/projects", none));
+    p.put("Query.projects", c -> gql(c, "{ projects }", new JsonObject()));
+    p.put("getProject", c -> rest(c, "GET", "/api/v1/projects/" + project, none));
+    p.put("Query.project", c -> gql(c, "query($c: String!) { project(code: $c) }", new JsonObject().put("c", project)));
+    p.put("applyForProjectStage", c -> restWithKey(c, "/api/v1/projects/" + project + "/stages/completion/applications",
+        new JsonObject().put("data", new JsonObject())));
+    p.put("Mutation.applyForProjectStage", c -> gql(c, "mutation($c: String!, $k: String!, $i: JSON!) {"
+        + " applyForProjectStage(code: $c, stage: \"completion\", input: $i, idempotencyKey: $k) }",
+        new JsonObject().put("c", project).put("i", new JsonObject().put("data", new JsonObject()))
+            .put("k", "authz-" + SEQ.incrementAndGet())));
+    p.put("assignProjectOfficer", c -> rest(c, "POST", "/api/v1/projects/" + project + "/officer",
+        new JsonObject().put("username", "tracker")));
+    p.put("Mutation.assignProjectOfficer", c -> gql(c, "mutation($c: String!) { assignProjectOfficer(code: $c,"
+        + " username: \"tracker\") }", new JsonObject().put("c", project)));
+    p.put("recordProjectTracking", c -> rest(c, "POST", "/api/v1/projects/" + project + "/records", record));
+    p.put("Mutation.recordProjectTracking", c -> gql(c, "mutation($c: String!, $i: JSON!) { recordProjectTracking("
+        + "code: $c, input: $i) }", new JsonObject().put("c", project).put("i", record)));
     // global state, last: keys, accounts, sessions
     p.put("getDataKeys", c -> rest(c, "GET", "/api/v1/admin/data-keys", none));
     p.put("rotateLicenceKey", c -> rest(c, "POST", "/api/v1/admin/licence-keys/rotate", none));

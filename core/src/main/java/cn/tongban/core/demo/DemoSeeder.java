@@ -13,6 +13,8 @@ import cn.tongban.core.access.Role;
 import cn.tongban.core.licence.LicenceService;
 import cn.tongban.core.licence.LicenceTypes;
 import cn.tongban.core.hall.QueueService;
+import cn.tongban.core.identity.EnterpriseService;
+import cn.tongban.core.project.ProjectService;
 import cn.tongban.core.rating.RatingService;
 import io.vertx.core.json.JsonArray;
 import java.util.Locale;
@@ -130,6 +132,45 @@ public final class DemoSeeder {
         });
   }
 
+  /** The demo enterprise (its legal representative: the demo citizen) and its construction project. */
+  public static final String DEMO_ENTERPRISE = "91410183MA9JXM1K20";
+  public static final String DEMO_PROJECT = "2026-410183-70-01-000001";
+
+  /**
+   * 工程建设项目 demo data, when the demo project is not there yet: the demo citizen's enterprise, its key
+   * project registered through the projects' own rules, and the tracking officer {@code tracker} named by the
+   * supervisor. No stage is applied for: the enterprise does that in the demo.
+   */
+  public static Future<Void> seedProject(Pool pool, EnterpriseService enterprises, ProjectService projects) {
+    Locale zh = Locale.SIMPLIFIED_CHINESE;
+    return pool.query("select (select count(*) from project where code = '" + DEMO_PROJECT + "'),"
+        + " (select id::text from account where username = 'citizen'),"
+        + " (select id::text from account where username = 'supervisor')").execute().compose(rows -> {
+          var r = rows.iterator().next();
+          if (r.getLong(0) > 0 || r.getString(1) == null || r.getString(2) == null) {
+            return Future.<Void>succeededFuture();
+          }
+          Caller citizen = new Caller(Caller.Kind.CITIZEN, r.getString(1), Set.of(Role.APPLICANT), Optional.empty(),
+              Optional.empty(), Set.of());
+          Caller supervisor = new Caller(Caller.Kind.STAFF, r.getString(2), Set.of(Role.SUPERVISOR), Optional.empty(),
+              Optional.empty(), Set.of());
+          return enterprises.actingFor(citizen, DEMO_ENTERPRISE).compose(e -> e.isPresent() ? Future.succeededFuture()
+                  : enterprises.register(citizen, DEMO_ENTERPRISE, "新密市示例置业有限公司", zh).mapEmpty())
+              .compose(v -> projects.register(citizen, new JsonObject().put("code", DEMO_PROJECT)
+                  .put("name", "新密市示例安置小区建设项目").put("type", "HOUSING").put("investment", 28000)
+                  .put("township", "青屏街街道").put("site", "新密市青屏街街道示例路北侧、示例街西侧")
+                  .put("keyProject", true).put("creditCode", DEMO_ENTERPRISE), Optional.empty(), zh))
+              .compose(v -> projects.assignOfficer(supervisor, DEMO_PROJECT, new JsonObject().put("username", "tracker"),
+                  zh))
+              .<Void>mapEmpty().onSuccess(v -> LOG.info("demo project registered"));
+        })
+        // Demo data is a convenience: a failure is logged, the platform starts all the same.
+        .recover(e -> {
+          LOG.warning("demo project not registered: " + e);
+          return Future.succeededFuture();
+        });
+  }
+
   /** Seeds the demo accounts and client that are not there yet. */
   public Future<Void> seed() {
     return pool.query("select code from department order by code").execute()
@@ -187,6 +228,8 @@ public final class DemoSeeder {
         staff("agent.village", "超化村代办员", Set.of(Role.AGENT), null, "xm-chaohua-v01"),
         staff("hotline", "12345 热线坐席", Set.of(Role.HOTLINE), null, null),
         staff("supervisor", "电子监察员", Set.of(Role.SUPERVISOR), null, null),
+        // 跟踪跟办: the key projects' tracking officer, at 发改委 (重点项目办); named on the demo project.
+        staff("tracker", "重点项目跟踪跟办专员", Set.of(Role.REVIEWER), "fgw", null),
         // The demo citizen was verified in person at a window: real-name level L3.
         new Account(null, "citizen", null, Caller.Kind.CITIZEN, "张三", Set.of(Role.APPLICANT), Optional.empty(),
             Optional.empty(), Optional.of("11010519491231002X"), Optional.of("13800138000"), false, 3, 0)));

@@ -2,12 +2,10 @@ package cn.tongban.core.lifeevent;
 
 import cn.tongban.core.access.Access;
 import cn.tongban.core.access.Caller;
-import cn.tongban.core.access.Channel;
 import cn.tongban.core.access.Role;
 import cn.tongban.core.application.Application;
 import cn.tongban.core.application.ApplicationService;
 import cn.tongban.core.application.ApplicationStatus;
-import cn.tongban.core.application.SubmitCommand;
 import cn.tongban.core.audit.AuditLog;
 import cn.tongban.core.event.Outbox;
 import cn.tongban.core.form.FormValidator;
@@ -67,6 +65,7 @@ public final class LifeEventService {
   private final MatterService matters;
   private final ApplicationService applications;
   private final FormValidator validator;
+  private final CombinedApplication combined;
   private final Clock clock;
 
   public LifeEventService(Vertx vertx, LifeEventStore store, MatterService matters, ApplicationService applications,
@@ -76,6 +75,7 @@ public final class LifeEventService {
     this.matters = matters;
     this.applications = applications;
     this.validator = validator;
+    this.combined = new CombinedApplication(matters, applications, validator);
     this.clock = clock;
   }
 
@@ -99,7 +99,7 @@ public final class LifeEventService {
 
   /** One life event with its combined form and the materials handed in once for all its matters. */
   public Future<JsonObject> get(String code) {
-    return current(code).compose(v -> summary(v).compose(summary -> materials(v.document()).map(materials -> summary
+    return current(code).compose(v -> summary(v).compose(summary -> combined.materials(v.document()).map(materials -> summary
         .put("acceptanceConditions", v.document().getString("acceptanceConditions"))
         .put("form", v.document().getJsonObject("form"))
         .put("materials", materials))));
@@ -130,26 +130,6 @@ public final class LifeEventService {
           .put("description", doc.getString("description"))
           .put("themes", doc.getJsonArray("themes", new JsonArray())).put("version", v.version())
           .put("matters", list);
-    });
-  }
-
-  /** The matters' materials, each once (by code), with the matters that need it. */
-  private Future<JsonArray> materials(JsonObject doc) {
-    List<Future<MatterService.MatterDetail>> each = doc.getJsonArray("matters", new JsonArray()).stream()
-        .map(o -> matters.get(((JsonObject) o).getString("matter"))).toList();
-    return Future.all(each).map(done -> {
-      Map<String, JsonObject> byCode = new LinkedHashMap<>();
-      for (Future<MatterService.MatterDetail> f : each) {
-        JsonObject m = f.result().matter().document();
-        for (Object o : m.getJsonArray("materials", new JsonArray())) {
-          JsonObject need = (JsonObject) o;
-          JsonObject once = byCode.computeIfAbsent(need.getString("code"), c -> need.copy()
-              .put("required", false).put("matters", new JsonArray()));
-          once.put("required", once.getBoolean("required") || need.getBoolean("required", false));
-          once.getJsonArray("matters").add(m.getString("code"));
-        }
-      }
-      return new JsonArray(new ArrayList<>(byCode.values()));
     });
   }
 
@@ -334,7 +314,8 @@ public final class LifeEventService {
       if (earlier.isPresent()) {
         return resume(caller, earlier.get(), hash, body, key.get(), locale);
       }
-      return current(code).compose(v -> checkAll(caller, v.document(), body, data, locale).compose(cmds -> {
+      return current(code).compose(v -> combined.check(caller, "lifeevent:" + v.document().getString("code"),
+          v.document(), body, "lifeEvent.invalid", locale).compose(cmds -> {
         UUID id = UUID.randomUUID();
         return store.insertApplication(id, code, v.version(), caller.scopeKey(), key.get(), hash,
                 OffsetDateTime.now(clock))
@@ -356,108 +337,24 @@ public final class LifeEventService {
     if (earlier.completedAt().isPresent()) {
       return view(caller, earlier).map(view -> new Applied(view, true));
     }
-    JsonObject data = body.getValue("data") instanceof JsonObject d ? d : new JsonObject();
     return store.versions(earlier.code()).compose(all -> {
       JsonObject doc = all.stream().filter(v -> v.version() == earlier.version()).findFirst().orElseThrow().document();
-      return commands(doc, body, data).compose(cmds -> finish(caller, earlier.id(), doc, cmds, earlier.cases(), locale))
+      return combined.plan(doc, body).compose(cmds -> finish(caller, earlier.id(), doc, cmds, earlier.cases(), locale))
           .map(view -> new Applied(view, true));
     });
   }
 
-  /** One command per matter, its data mapped from the combined form and its share of the materials. */
-  private record Planned(SubmitCommand command, JsonObject entry, String matterName, List<Integer> materialIndex) {
-  }
-
-  private Future<List<Planned>> commands(JsonObject doc, JsonObject body, JsonObject data) {
-    Channel channel = Channel.valueOf(body.getString("channel", "WEB"));
-    JsonArray given = body.getValue("materials") instanceof JsonArray a ? a : new JsonArray();
-    List<Future<Planned>> each = new ArrayList<>();
-    for (Object o : doc.getJsonArray("matters")) {
-      JsonObject entry = (JsonObject) o;
-      each.add(matters.get(entry.getString("matter")).map(detail -> {
-        LifeEventMapping.Materials mine = LifeEventMapping.materialsFor(detail.matter().document(), given);
-        SubmitCommand cmd = new SubmitCommand(entry.getString("matter"), LifeEventMapping.dataFor(entry, data),
-            channel, Optional.ofNullable(body.getString("hallCode")),
-            Optional.ofNullable(body.getJsonObject("applicant")), Optional.empty(), mine.given());
-        return new Planned(cmd, entry, detail.matter().name(), mine.index());
-      }));
-    }
-    return Future.all(each).map(done -> each.stream().map(Future::result).toList());
-  }
-
-  /**
-   * The combined form first, then every matter's case exactly as its submission would check it; every
-   * problem at once, pointing into the combined request. Refusals that are not about the input (403, 404,
-   * 409) fail at once.
-   */
-  private Future<List<Planned>> checkAll(Caller caller, JsonObject doc, JsonObject body, JsonObject data,
-      Locale locale) {
-    List<Violation> violations = new ArrayList<>(validator.validate("lifeevent:" + doc.getString("code") + "@"
-        + CanonicalJson.sha256(doc.getJsonObject("form")), doc.getJsonObject("form").getJsonObject("schema"), data,
-        "/data", locale));
-    JsonArray given = body.getValue("materials") instanceof JsonArray a ? a : new JsonArray();
-    return commands(doc, body, data).compose(planned -> {
-      java.util.Set<Integer> used = new java.util.HashSet<>();
-      planned.forEach(p -> used.addAll(p.materialIndex()));
-      for (int i = 0; i < given.size(); i++) {
-        if (!used.contains(i)) {
-          Object c = given.getValue(i) instanceof JsonObject ref ? ref.getValue("code") : null;
-          violations.add(new Violation("/materials/" + i + "/code", "unknownMaterial",
-              Messages.get(locale, "material.unknown", String.valueOf(c))));
-        }
-      }
-      if (!violations.isEmpty()) {
-        // The combined form is wrong: the matters' checks would only repeat it under other names.
-        return invalid(violations);
-      }
-      List<Future<Void>> each = new ArrayList<>();
-      for (Planned p : planned) {
-        each.add(applications.check(caller, p.command(), locale).recover(e -> {
-          if (e instanceof DomainException d && d.code() == ProblemCode.VALIDATION_FAILED && !d.violations().isEmpty()) {
-            synchronized (violations) {
-              d.violations().forEach(v -> violations.add(LifeEventMapping.back(p.entry(), p.matterName(), v,
-                  p.materialIndex(), (name, message) -> Messages.get(locale, "lifeEvent.caseProblem", name, message))));
-            }
-            return Future.succeededFuture();
-          }
-          return Future.failedFuture(e);
-        }));
-      }
-      return Future.all(each).compose(done -> violations.isEmpty() ? Future.succeededFuture(planned)
-          : invalid(dedupe(violations)));
-    });
-  }
-
-  private static List<Violation> dedupe(List<Violation> all) {
-    Map<String, Violation> out = new LinkedHashMap<>();
-    all.forEach(v -> out.putIfAbsent(v.pointer() + '\u0000' + v.code(), v));
-    return new ArrayList<>(out.values());
-  }
-
-  private static <T> Future<T> invalid(List<Violation> violations) {
-    return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "lifeEvent.invalid",
-        violations, violations.size()));
-  }
-
   /** Makes the cases not made yet, one after another, then links them all with the audit and outbox rows. */
-  private Future<JsonObject> finish(Caller caller, UUID id, JsonObject doc, List<Planned> cmds,
+  private Future<JsonObject> finish(Caller caller, UUID id, JsonObject doc, List<CombinedApplication.Planned> cmds,
       List<LifeEventStore.Linked> made, Locale locale) {
     Map<Integer, LifeEventStore.Linked> linked = new LinkedHashMap<>();
-    made.forEach(l -> linked.put(l.position(), l));
-    Future<Void> chain = Future.succeededFuture();
-    for (int i = 0; i < cmds.size(); i++) {
-      int position = i;
-      SubmitCommand c = cmds.get(i).command();
-      if (linked.containsKey(position)) {
-        continue;
-      }
-      SubmitCommand keyed = new SubmitCommand(c.matterCode(), c.data(), c.channel(), c.hallCode(), c.applicant(),
-          Optional.of("le:" + id + ":" + position), c.materials());
-      chain = chain.compose(x -> applications.submit(caller, keyed, locale).map(s -> {
-        linked.put(position, new LifeEventStore.Linked(position, c.matterCode(), s.application().number()));
-        return null;
-      }));
-    }
+    Future<Void> chain = combined.submit(caller, cmds, "le:" + id + ":", made.stream()
+            .map(l -> new CombinedApplication.Made(l.position(), l.matterCode(), l.caseNumber())).toList(), locale)
+        .map(all -> {
+          all.forEach(m -> linked.put(m.position(), new LifeEventStore.Linked(m.position(), m.matterCode(),
+              m.caseNumber())));
+          return null;
+        });
     OffsetDateTime now = OffsetDateTime.now(clock);
     return chain.compose(x -> store.pool().withTransaction(tx -> store.complete(tx, id, List.copyOf(linked.values()),
             now).compose(first -> {

@@ -23,6 +23,7 @@ public enum ProblemCode {
   IDEMPOTENCY_KEY_REUSED(409, "idempotency-key-reused"),
   MATTER_EXISTS(409, "matter-exists"),
   ACCOUNT_EXISTS(409, "account-exists"),
+  PROJECT_EXISTS(409, "project-exists"),
   TOKEN_REVOKED(401, "token-revoked"),
   REAL_NAME_LEVEL_TOO_LOW(403, "real-name-level-too-low"),
   ILLEGAL_TRANSITION(409, "illegal-transition"),

@@ -58,6 +58,7 @@ public final class GraphQLApi {
     MonitoringFetchers.wire(builder, platform);
     HallFetchers.wire(builder, vertx, platform);
     LifeEventFetchers.wire(builder, platform);
+    ProjectFetchers.wire(builder, platform);
     RuntimeWiring wiring = builder.build();
     var limits = platform.config().limits();
     GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(sdl), wiring);

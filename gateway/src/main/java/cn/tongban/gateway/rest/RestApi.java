@@ -212,6 +212,14 @@ public final class RestApi {
     operations.put("applyForBundle", lifeEvents::applyForBundle);
     operations.put("listBundleApplications", lifeEvents::listBundleApplications);
     operations.put("getBundleApplication", lifeEvents::getBundleApplication);
+    ProjectOperations projects = new ProjectOperations(platform.projects());
+    operations.put("listProjectStages", projects::listProjectStages);
+    operations.put("registerProject", projects::registerProject);
+    operations.put("listProjects", projects::listProjects);
+    operations.put("getProject", projects::getProject);
+    operations.put("applyForProjectStage", projects::applyForProjectStage);
+    operations.put("assignProjectOfficer", projects::assignProjectOfficer);
+    operations.put("recordProjectTracking", projects::recordProjectTracking);
     HallOperations hall = new HallOperations(platform.appointments(), platform.queue(), platform.preRegistrations());
     operations.put("getHallHours", hall::getHallHours);
     operations.put("putHallHours", hall::putHallHours);
