@@ -223,7 +223,7 @@ public final class Platform {
     this.hallJobs = new HallJobs(appointments, preRegistrations, homeVisits);
     this.disclosures = new DisclosureService(new DisclosureStore(pool, personal), calendar);
     this.penalties = new PenaltyService(new PenaltyStore(pool, personal), disclosures, calendar);
-    this.exports = new ExportService(pool);
+    this.exports = new ExportService(pool, personal);
     this.reminders = new ReminderService(new ReminderStore(pool, personal), calendar.clock(), config.publicUrl());
     this.jobs = ScheduledJobs.start(vertx, config, departmentStatistics, relay, auditChain, deadlines, ratings,
         workOrderDeadlines, hallJobs, disclosures, reminders);

@@ -11,13 +11,19 @@ import java.util.Map;
  * (first instant) and $2 (instant after the last day) and is read through a cursor.
  */
 final class ExportTables {
-  /** One table: its columns (in file order) and the SELECT that yields them, all as text. */
-  record Table(String name, List<String> columns, String select, String countOf) {
+  /**
+   * One table: its columns (in file order) and the SELECT that yields them, all as text. {@code applicantAt}
+   * is the index in the SELECT's row of the sealed applicant ({@code application.applicant}), which the
+   * export opens and writes as two columns (name, identity number or credit code), masked for a caller the
+   * masking rules mask; {@code queryCodeAt} the index of the case's query code; -1 where there is none.
+   */
+  record Table(String name, List<String> columns, String select, String countOf, int applicantAt,
+      int queryCodeAt) {
   }
 
   private static final String ACCEPT = """
       a.number, a.matter_code, m.name, m.document ->> 'type', a.department_code, d.name, a.channel,
-      coalesce(a.applicant_credit_code, ''), %s, %s, coalesce(a.due_date::text, ''),
+      a.applicant, coalesce(a.applicant_credit_code, ''), %s, %s, coalesce(a.due_date::text, ''),
       coalesce(a.legal_due_date::text, ''), coalesce(a.hall_code, ''), a.status""";
   private static final String CASES = """
       from application a join matter m on m.code = a.matter_code join department d on d.code = a.department_code
@@ -49,10 +55,10 @@ final class ExportTables {
   private static Map<String, Table> tables() {
     Map<String, Table> m = new LinkedHashMap<>();
     add(m, "up_pro_accept", List.of("PROJID", "IMPLEMENT_CODE", "TASK_NAME", "TASK_TYPE", "ORG_CODE", "ORG_NAME",
-        "APPLY_TYPE", "APPLYER_CREDIT_CODE", "APPLY_DATE", "ACCEPT_DATE", "PROMISE_DATE", "LEGAL_DATE",
+        "APPLY_TYPE", "APPLYER_NAME", "APPLYER_PAPER_CODE", "APPLYER_CREDIT_CODE", "APPLY_DATE", "ACCEPT_DATE", "PROMISE_DATE", "LEGAL_DATE",
         "HALL_CODE", "CURRENT_STATE"),
         "select " + ACCEPT.formatted(t("a.submitted_at"), t("a.accepted_at")) + " " + CASES + " order by a.id",
-        CASES);
+        CASES, 7, -1);
     add(m, "up_pro_process", List.of("PROJID", "NODE_SEQ", "NODE_CODE", "NODE_NAME", "HANDLER_NAME",
         "HANDLE_OPINION", "FROM_STATE", "TO_STATE", "START_TIME", "END_TIME"),
         "select a.number, row_number() over (partition by s.application_id order by s.id)::text, s.action,"
@@ -81,11 +87,12 @@ final class ExportTables {
             + " order by a.id, c.material_code",
         MATERIALS);
     add(m, "pre_apasinfo", List.of("PROJID", "PROJPWD", "SERVICECODE", "SERVICENAME", "DEPTID", "DEPTNAME",
-        "APPLYFROM", "HANDLESTATE", "RECEIVETIME", "ACCEPTTIME", "PROMISETIME", "FINISHTIME"),
-        "select a.number, a.query_code, a.matter_code, m.name, a.department_code, d.name, a.channel, a.status, "
-            + t("a.submitted_at") + ", " + t("a.accepted_at") + ", coalesce(a.due_date::text, ''), "
+        "APPLYNAME", "APPLY_CARDNUMBER", "APPLYFROM", "HANDLESTATE", "RECEIVETIME", "ACCEPTTIME", "PROMISETIME",
+        "FINISHTIME"),
+        "select a.number, a.query_code, a.matter_code, m.name, a.department_code, d.name, a.applicant, a.channel,"
+            + " a.status, " + t("a.submitted_at") + ", " + t("a.accepted_at") + ", coalesce(a.due_date::text, ''), "
             + t("a.decided_at") + " " + CASES + " order by a.id",
-        CASES);
+        CASES, 6, 1);
     add(m, "pre_accept", List.of("PROJID", "SERVICECODE", "DEPTID", "ACCEPTTIME", "PROMISETIME", "HANDLESTATE"),
         "select a.number, a.matter_code, a.department_code, " + t("a.accepted_at")
             + ", coalesce(a.due_date::text, ''), a.status " + CASES + " order by a.id",
@@ -107,6 +114,11 @@ final class ExportTables {
   }
 
   private static void add(Map<String, Table> m, String name, List<String> columns, String select, String from) {
-    m.put(name, new Table(name, columns, select, "select count(*) " + from));
+    add(m, name, columns, select, from, -1, -1);
+  }
+
+  private static void add(Map<String, Table> m, String name, List<String> columns, String select, String from,
+      int applicantAt, int queryCodeAt) {
+    m.put(name, new Table(name, columns, select, "select count(*) " + from, applicantAt, queryCodeAt));
   }
 }
