@@ -290,6 +290,10 @@ public final class Platform {
                           }))
                           .compose(p -> config.demo() && config.ratings().demoRatings()
                               ? DemoSeeder.seedRatings(pool, p.queue, p.ratings).map(p) : Future.succeededFuture(p))
+                          .compose(p -> config.demo() && config.demoSupervision()
+                              ? DemoSeeder.seedSupervision(pool, p.matters, p.applications, p.lifecycle, p.deadlines,
+                                  p.penalties, calendar.today()).map(p)
+                              : Future.succeededFuture(p))
                           .recover(e -> plugins.stop().transform(x -> Future.failedFuture(e))));
                 });
           })

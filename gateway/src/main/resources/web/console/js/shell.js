@@ -22,7 +22,7 @@ export const PAGES = [
   },
   {
     id: 'penalties', title: '行政处罚', roles: ['REVIEWER', 'APPROVER', 'DEPARTMENT_ADMIN'], module: './penalties.js',
-    does: ['录入本部门的行政处罚、行政强制决定，录入即在双公示栏目公示（当事人脱敏）', 'CSV 批量导入：逐行报告问题，有误则一条不导入',
+    does: ['录入本部门的行政处罚、行政强制决定，录入即在双公示栏目公示（当事人脱敏）', 'CSV 或 Excel 批量导入：逐行报告问题，有误则一条不导入',
       '撤销决定，公示内容同步更新'],
   },
   {
@@ -39,6 +39,10 @@ export const PAGES = [
     module: './accountability.js',
     does: ['按级别、来源、部门、经办人、期间和是否超期查找预警办件、工单和差评整改', '办件时效：按期率、平均和 90% 用时、提前办结、延期、中止、超时默认',
       '红牌问责：经办人或部门负责人限期说明', '监察人员作出结论：理由成立、提醒告诫、移送追责'],
+  },
+  {
+    id: 'exports', title: '数据导出', roles: ['SUPERVISOR', 'ADMIN'], module: './exports.js',
+    does: ['按国家（up_pro_*）和省级（PRE_*）交换表结构导出一个期间的办件数据', 'Excel 或 CSV 格式，边查边写，显示已写出行数'],
   },
   {
     id: 'builder', title: '表单设计', roles: ['FORM_AUTHOR', 'ADMIN'], module: './builder.js',

@@ -42,6 +42,14 @@ final class ExportTables {
         left join material_file f on f.id = c.material_id left join licence l on l.identifier = c.licence_identifier
       where a.submitted_at >= $1 and a.submitted_at < $2""";
 
+  /**
+   * Who handled a step: its recorded name, else the staff member's display name (a public servant acting in
+   * office); a citizen's own step (收件 online) names nobody — the applicant columns carry the applicant.
+   */
+  private static final String HANDLER = """
+      coalesce(s.actor_name, (select u.display_name from account u where u.kind = 'STAFF'
+        and u.id = (case when s.actor like 'account:%' then substr(s.actor, 9)::uuid end)), '')""";
+
   static final Map<String, Table> ALL = tables();
 
   private ExportTables() {
@@ -62,12 +70,12 @@ final class ExportTables {
     add(m, "up_pro_process", List.of("PROJID", "NODE_SEQ", "NODE_CODE", "NODE_NAME", "HANDLER_NAME",
         "HANDLE_OPINION", "FROM_STATE", "TO_STATE", "START_TIME", "END_TIME"),
         "select a.number, row_number() over (partition by s.application_id order by s.id)::text, s.action,"
-            + " s.step_name, coalesce(s.actor_name, ''), coalesce(s.opinion, ''), coalesce(s.from_status, ''),"
+            + " s.step_name, " + HANDLER + ", coalesce(s.opinion, ''), coalesce(s.from_status, ''),"
             + " s.to_status, " + t("s.started_at") + ", " + t("s.ended_at") + " " + STEPS + " order by s.id",
         STEPS);
     add(m, "up_pro_special_procedure", List.of("PROJID", "SPECIAL_TYPE", "SPECIAL_NAME", "SPECIAL_REASON",
         "HANDLER_NAME", "START_TIME", "END_TIME"),
-        "select a.number, s.action, s.step_name, coalesce(s.opinion, ''), coalesce(s.actor_name, ''), "
+        "select a.number, s.action, s.step_name, coalesce(s.opinion, ''), " + HANDLER + ", "
             + t("s.started_at") + ", " + t("s.ended_at") + " " + STEPS + SPECIAL + " order by s.id",
         STEPS + SPECIAL);
     add(m, "up_pro_result", List.of("PROJID", "RESULT_CODE", "RESULT_NAME", "RESULT_DATE", "ORG_CODE",
@@ -98,7 +106,7 @@ final class ExportTables {
             + ", coalesce(a.due_date::text, ''), a.status " + CASES + " order by a.id",
         CASES);
     add(m, "pre_node", List.of("PROJID", "NODENAME", "NODEACTION", "HANDLERNAME", "OPINION", "NODETIME"),
-        "select a.number, s.step_name, s.action, coalesce(s.actor_name, ''), coalesce(s.opinion, ''), "
+        "select a.number, s.step_name, s.action, " + HANDLER + ", coalesce(s.opinion, ''), "
             + t("s.ended_at") + " " + STEPS + " order by s.id",
         STEPS);
     add(m, "pre_attr", List.of("PROJID", "ATTRCODE", "ATTRSOURCE", "ATTRNAME", "SUBMITTIME"),

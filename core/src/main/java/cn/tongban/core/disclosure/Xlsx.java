@@ -29,8 +29,8 @@ import javax.xml.stream.XMLStreamReader;
  * a workbook another program wrote (shared or inline strings, numbers, booleans, formula results, and
  * date-formatted numbers as ISO dates) into rows of cells, numbered as the sheet numbers them.
  */
-final class Xlsx {
-  static final String CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+public final class Xlsx {
+  public static final String CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
   private static final String MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
   private static final String REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
   /** What an upload may unpack to, all parts together: a zip that inflates past it is refused. */
@@ -40,14 +40,14 @@ final class Xlsx {
   }
 
   /** One sheet written row by row; {@link #take} after each step drains what the zip has produced so far. */
-  static final class Writer {
+  public static final class Writer {
     private final ByteArrayOutputStream chunk = new ByteArrayOutputStream(16 * 1024);
     private final ZipOutputStream zip = new ZipOutputStream(chunk, StandardCharsets.UTF_8);
     private final StringBuilder xml = new StringBuilder(4096);
     private int rows;
 
     /** Starts the workbook: the fixed parts, then the sheet {@code sheetName} with {@code header} as row 1. */
-    Writer(String sheetName, List<String> header) {
+    public Writer(String sheetName, List<String> header) {
       part("[Content_Types].xml", """
           <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
           <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
@@ -102,7 +102,7 @@ final class Xlsx {
     }
 
     /** One row of text cells (null as an empty cell). */
-    void row(List<?> cells) {
+    public void row(List<?> cells) {
       row(cells, false);
     }
 
@@ -127,7 +127,7 @@ final class Xlsx {
     }
 
     /** Ends the sheet and the zip; then {@link #take} has the file's last bytes. */
-    void finish() {
+    public void finish() {
       xml.append("</sheetData></worksheet>");
       flush();
       try {
@@ -139,7 +139,7 @@ final class Xlsx {
     }
 
     /** The bytes produced since the last call (often none: the deflater keeps some until it has enough). */
-    byte[] take() {
+    public byte[] take() {
       byte[] out = chunk.toByteArray();
       chunk.reset();
       return out;
@@ -199,7 +199,7 @@ final class Xlsx {
    * empty lists, cells it skips empty strings. At most {@code maxRows} rows; past that, or for a file that
    * is not a workbook, an {@link IllegalArgumentException} says why in a few words.
    */
-  static List<List<String>> read(byte[] file, int maxRows) {
+  public static List<List<String>> read(byte[] file, int maxRows) {
     Map<String, byte[]> parts = unzip(file);
     byte[] workbook = parts.get("xl/workbook.xml");
     if (workbook == null) {
