@@ -30,7 +30,8 @@ class DisclosureBrowserTest {
 
   @BeforeAll
   static void start() {
-    gateway = TestGateway.start(Map.of("TONGBAN_SCAN_INTERVAL_SECONDS", "0"));
+    // With the demo data of 电子监察 and 双公示 (住建局 penalties, a red-carded case), which the pages show.
+    gateway = TestGateway.start(Map.of("TONGBAN_SCAN_INTERVAL_SECONDS", "0", "TONGBAN_SUPERVISION_DEMO", "true"));
   }
 
   @AfterAll
@@ -134,6 +135,8 @@ class DisclosureBrowserTest {
       assertTrue(all.contains(licenceNumber), all);
       assertTrue(all.contains("张**") && !all.contains("张三丰") && !all.contains(PERSON_ID), all);
       assertTrue(all.contains("新密市某某养老服务有限公司"), all);
+      assertTrue(all.contains("新密市恒达建筑工程有限公司") && all.contains("李**") && !all.contains("李建国"),
+          "the demo penalties, masked: " + all);
       show(browser, "#summary");
       browser.shot("listing");
       assertEquals(Boolean.FALSE, browser.script("return document.documentElement.scrollWidth > window.innerWidth"),
@@ -166,13 +169,18 @@ class DisclosureBrowserTest {
 
     // 数据导出: the supervisor exports this month's acceptance table as Excel and sees the rows written.
     try (Browser browser = Browser.staff(gateway.port(), "exports-console")) {
-      browser.signIn("supervisor").go("/console/#/exports");
+      browser.signIn("supervisor").go("/console/#/accountability");
+      browser.waitForText("#accountability", "老年人优待证办理");
+      browser.shot("demo-accountability");
+      browser.go("/console/#/exports");
       browser.find("#export-form");
       browser.shot("form");
       new Select(browser.find("#export-table")).selectByValue("up_pro_accept");
+      // Today only: the approved case of this test (the demo case was submitted three weeks ago).
+      browser.script("document.getElementById('export-from').value = arguments[0]", today);
       browser.clickButton("导出");
       String done = browser.waitForText("#export-status", "导出完成");
-      assertTrue(done.contains("1 行"), done);
+      assertTrue(done.contains("导出完成：1 行"), done);
       String link = browser.find("#export-file").getText();
       assertTrue(link.startsWith("保存 up_pro_accept_") && link.endsWith(".xlsx"), link);
       browser.shot("exported");
