@@ -251,7 +251,7 @@ public final class Platform {
     this.hallJobs = new HallJobs(appointments, preRegistrations, homeVisits);
     this.disclosures = new DisclosureService(new DisclosureStore(pool, personal), calendar);
     this.penalties = new PenaltyService(new PenaltyStore(pool, personal), disclosures, calendar);
-    this.exports = new ExportService(pool);
+    this.exports = new ExportService(pool, personal);
     this.reminders = new ReminderService(new ReminderStore(pool, personal), calendar.clock(), config.publicUrl());
     this.intermediaries = new IntermediaryService(new IntermediaryStore(pool), enterprises, calendar,
         config.intermediaryBlacklistBelow());
@@ -327,6 +327,10 @@ public final class Platform {
                               ? DemoSeeder.seedRatings(pool, p.queue, p.ratings).map(p) : Future.succeededFuture(p))
                           .compose(p -> config.demo() ? IntermediaryDemo.seed(pool, p.intermediaries, p.enterprises,
                               calendar.today()).map(p) : Future.succeededFuture(p))
+                          .compose(p -> config.demo() && config.demoSupervision()
+                              ? DemoSeeder.seedSupervision(pool, p.matters, p.applications, p.lifecycle, p.deadlines,
+                                  p.penalties, calendar.today()).map(p)
+                              : Future.succeededFuture(p))
                           .recover(e -> plugins.stop().transform(x -> Future.failedFuture(e))));
                 });
           })

@@ -1,5 +1,5 @@
-// 行政处罚: a department records its own penalty and enforcement decisions (one by one, or a CSV file with a
-// row-by-row report), revokes or changes them; each is published on the public 双公示 listing at once.
+// 行政处罚: a department records its own penalty and enforcement decisions (one by one, or a CSV or Excel file
+// with a row-by-row report), revokes or changes them; each is published on the public 双公示 listing at once.
 import { get, post } from '/assets/js/api.js';
 import { errorBox, h, mount as fill, notice, today } from '/assets/js/dom.js';
 
@@ -9,6 +9,14 @@ const FIELD = { decisionNumber: '决定书文号', kind: '类别', partyKind: '�
   decisionDate: '决定日期' };
 const TYPES = ['警告', '通报批评', '罚款', '没收违法所得', '没收非法财物', '暂扣许可证件', '降低资质等级', '吊销许可证件',
   '限制开展生产经营活动', '责令停产停业', '责令关闭', '限制从业', '行政拘留', '查封场所、设施或者财物', '扣押财物'];
+
+/** A file's bytes as base64 (an Excel workbook travels in the JSON body that way). */
+async function base64(blob) {
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
 
 const field = (id, label, control) => h('div', { class: 'field' }, h('label', { for: id }, label), control);
 
@@ -63,22 +71,25 @@ export async function mount(main, profile) {
     }
   });
 
-  const file = h('input', { id: 'import-file', type: 'file', accept: '.csv,text/csv' });
+  const file = h('input', { id: 'import-file', type: 'file', accept: '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
   const importResult = h('div', { id: 'import-result', 'aria-live': 'polite' });
   const importForm = h('form', { class: 'panel', id: 'import-form' },
-    h('h2', {}, '批量导入（CSV）'),
+    h('h2', {}, '批量导入（CSV 或 Excel）'),
     h('p', { class: 'muted' }, `第 1 行为表头：${Object.values(FIELD).join('，')}（类别可省略，默认行政处罚）；`
-      + '从第 2 行起每行一条。任何一行有误都不会导入，请按提示改正后重新导入。'),
-    field('import-file', '选择 CSV 文件（UTF-8 编码）', file),
+      + '从第 2 行起每行一条。Excel 文件读取第一个工作表。任何一行有误都不会导入，请按提示改正后重新导入。'),
+    field('import-file', '选择 CSV 文件（UTF-8 编码）或 Excel 文件（.xlsx）', file),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, '导入')));
   importForm.addEventListener('submit', async (e) => {
     e.preventDefault();
     if (!file.files.length) {
-      fill(importResult, h('div', { class: 'alert error', role: 'alert' }, '请先选择 CSV 文件。'));
+      fill(importResult, h('div', { class: 'alert error', role: 'alert' }, '请先选择 CSV 或 Excel 文件。'));
       return;
     }
     try {
-      const report = await post('/api/v1/penalties/import', { format: 'csv', content: await file.files[0].text() });
+      const chosen = file.files[0];
+      const xlsx = /\.xlsx$/i.test(chosen.name);
+      const report = await post('/api/v1/penalties/import', xlsx
+        ? { format: 'xlsx', content: await base64(chosen) } : { format: 'csv', content: await chosen.text() });
       fill(importResult, notice(`已导入 ${report.imported} 条处罚决定，均已公示。`));
       importForm.reset();
       await load();

@@ -22,7 +22,7 @@ export const PAGES = [
   },
   {
     id: 'penalties', title: '行政处罚', roles: ['REVIEWER', 'APPROVER', 'DEPARTMENT_ADMIN'], module: './penalties.js',
-    does: ['录入本部门的行政处罚、行政强制决定，录入即在双公示栏目公示（当事人脱敏）', 'CSV 批量导入：逐行报告问题，有误则一条不导入',
+    does: ['录入本部门的行政处罚、行政强制决定，录入即在双公示栏目公示（当事人脱敏）', 'CSV 或 Excel 批量导入：逐行报告问题，有误则一条不导入',
       '撤销决定，公示内容同步更新'],
   },
   {
@@ -49,6 +49,10 @@ export const PAGES = [
     id: 'intermediaries', title: '中介超市', roles: ['SUPERVISOR', 'ADMIN'], module: './intermediaries.js',
     does: ['登记入驻的中介机构：统一社会信用代码校验，资质及有效期，覆盖的中介服务', '查看信用分、评价和逾期情况',
       '列入或移出黑名单，理由留档公示'],
+  },
+  {
+    id: 'exports', title: '数据导出', roles: ['SUPERVISOR', 'ADMIN'], module: './exports.js',
+    does: ['按国家（up_pro_*）和省级（PRE_*）交换表结构导出一个期间的办件数据', 'Excel 或 CSV 格式，边查边写，显示已写出行数'],
   },
   {
     id: 'builder', title: '表单设计', roles: ['FORM_AUTHOR', 'ADMIN'], module: './builder.js',

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.tongban.core.clock.CalendarService;
+import cn.tongban.core.disclosure.Xlsx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +20,9 @@ import org.openqa.selenium.support.ui.Select;
 
 /**
  * 行政处罚 and 双公示 in a real browser: a department records a penalty on its console page, imports a CSV
- * file (a bad row is named, nothing imported; put right, it imports) and revokes a decision; on a phone the
- * public listing shows the penalties masked, the licensing decision of an approved case, and the revocation.
+ * file (a bad row is named, nothing imported; put right, it imports), revokes a decision and imports an Excel
+ * workbook; on a phone the public listing shows the penalties masked, the licensing decision of an approved
+ * case, and the revocation; the supervisor exports the month's acceptance table as Excel on the 数据导出 page.
  */
 class DisclosureBrowserTest {
   private static final String PERSON_ID = "11010519491231002X";
@@ -28,7 +30,8 @@ class DisclosureBrowserTest {
 
   @BeforeAll
   static void start() {
-    gateway = TestGateway.start(Map.of("TONGBAN_SCAN_INTERVAL_SECONDS", "0"));
+    // With the demo data of 电子监察 and 双公示 (住建局 penalties, a red-carded case), which the pages show.
+    gateway = TestGateway.start(Map.of("TONGBAN_SCAN_INTERVAL_SECONDS", "0", "TONGBAN_SUPERVISION_DEMO", "true"));
   }
 
   @AfterAll
@@ -104,6 +107,20 @@ class DisclosureBrowserTest {
       browser.waitForText("#penalty-result", "已撤销");
       show(browser, "#penalty-table");
       browser.shot("revoked");
+
+      // The same import from an Excel workbook (as a spreadsheet program saves it: .xlsx, first sheet).
+      Xlsx.Writer sheet = new Xlsx.Writer("处罚决定", List.of(header.strip().split(",")));
+      sheet.row(List.of("新民罚决字〔2026〕15号", "自然人", "王五", PERSON_ID, "擅自开展募捐", "条例第四十五条", "警告", "",
+          today));
+      sheet.finish();
+      Path workbook = Path.of("target", "disclosure-import.xlsx").toAbsolutePath();
+      Files.write(workbook, sheet.take());
+      browser.find("#import-file").sendKeys(workbook.toString());
+      browser.clickButton("导入");
+      browser.waitForText("#import-result", "已导入 1 条处罚决定");
+      browser.waitForText("#penalty-table", "新民罚决字〔2026〕15号");
+      show(browser, "#import-form");
+      browser.shot("imported-xlsx");
       assertEquals(List.of(), browser.pageErrors());
     }
 
@@ -118,6 +135,8 @@ class DisclosureBrowserTest {
       assertTrue(all.contains(licenceNumber), all);
       assertTrue(all.contains("张**") && !all.contains("张三丰") && !all.contains(PERSON_ID), all);
       assertTrue(all.contains("新密市某某养老服务有限公司"), all);
+      assertTrue(all.contains("新密市恒达建筑工程有限公司") && all.contains("李**") && !all.contains("李建国"),
+          "the demo penalties, masked: " + all);
       show(browser, "#summary");
       browser.shot("listing");
       assertEquals(Boolean.FALSE, browser.script("return document.documentElement.scrollWidth > window.innerWidth"),
@@ -145,6 +164,26 @@ class DisclosureBrowserTest {
       assertTrue(revoked.contains("经行政复议撤销"), revoked);
       show(browser, ".disclosure.struck");
       browser.shot("penalties-revoked");
+      assertEquals(List.of(), browser.pageErrors());
+    }
+
+    // 数据导出: the supervisor exports this month's acceptance table as Excel and sees the rows written.
+    try (Browser browser = Browser.staff(gateway.port(), "exports-console")) {
+      browser.signIn("supervisor").go("/console/#/accountability");
+      browser.waitForText("#accountability", "老年人优待证办理");
+      browser.shot("demo-accountability");
+      browser.go("/console/#/exports");
+      browser.find("#export-form");
+      browser.shot("form");
+      new Select(browser.find("#export-table")).selectByValue("up_pro_accept");
+      // Today only: the approved case of this test (the demo case was submitted three weeks ago).
+      browser.script("document.getElementById('export-from').value = arguments[0]", today);
+      browser.clickButton("导出");
+      String done = browser.waitForText("#export-status", "导出完成");
+      assertTrue(done.contains("导出完成：1 行"), done);
+      String link = browser.find("#export-file").getText();
+      assertTrue(link.startsWith("保存 up_pro_accept_") && link.endsWith(".xlsx"), link);
+      browser.shot("exported");
       assertEquals(List.of(), browser.pageErrors());
     }
   }

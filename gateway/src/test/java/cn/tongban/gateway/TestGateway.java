@@ -76,6 +76,8 @@ final class TestGateway implements AutoCloseable {
       env.put("TONGBAN_DEMO", "true");
       // Tests count their own ratings: no demo ones.
       env.put("TONGBAN_RATING_DEMO", "false");
+      // …nor demo penalties and red cards.
+      env.put("TONGBAN_SUPERVISION_DEMO", "false");
       env.put("TONGBAN_DATA_DIR", Files.createTempDirectory("tongban-gw").toString());
       env.putAll(DATA_KEYS);
       env.putAll(overrides);

@@ -51,7 +51,8 @@ public record TongbanConfig(
     Optional<DataKeys> dataKeys,
     Hall hall,
     Map<String, String> settings,
-    Ratings ratings) {
+    Ratings ratings,
+    boolean demoSupervision) {
 
   /**
    * 好差评 settings (docs/ratings.md): how many calendar days after delivery a case may be rated, the grade
@@ -248,6 +249,7 @@ public record TongbanConfig(
     RATING_RECTIFY_MAX_DAYS("TONGBAN_RATING_RECTIFY_MAX_DAYS", "ratingRectifyMaxDays", "15"),
     RATING_CALLBACK_DAYS("TONGBAN_RATING_CALLBACK_DAYS", "ratingCallbackDays", "3"),
     RATING_DEMO("TONGBAN_RATING_DEMO", "ratingDemo", "true"),
+    SUPERVISION_DEMO("TONGBAN_SUPERVISION_DEMO", "supervisionDemo", "true"),
     HOTLINE_DEADLINES("TONGBAN_HOTLINE_DEADLINES", "hotlineDeadlines",
         "CONSULTATION=3,HELP=5,COMPLAINT=13,REPORT=13,SUGGESTION=15,PRAISE=15,SIGN_FOR=1"),
     HALL_SLOT_MINUTES("TONGBAN_HALL_SLOT_MINUTES", "hallSlotMinutes", "30"),
@@ -411,7 +413,7 @@ public record TongbanConfig(
         lease, wechatUrl, Optional.ofNullable(values.get(Option.WECHAT_APPID.env)),
         Optional.ofNullable(values.get(Option.WECHAT_SECRET.env)), List.copyOf(levels), materialLimit, materialDays,
         sealInterval, List.copyOf(corsOrigins), hsts, publicUrl, dataKeys, hall, tongbanSettings(env, values, publicUrl),
-        ratings);
+        ratings, r.bool(Option.SUPERVISION_DEMO));
   }
 
   private static Ratings ratings(Reader r, List<String> problems) {

@@ -16,6 +16,13 @@ import cn.tongban.core.hall.QueueService;
 import cn.tongban.core.identity.EnterpriseService;
 import cn.tongban.core.project.ProjectService;
 import cn.tongban.core.rating.RatingService;
+import cn.tongban.core.application.ActionCommand;
+import cn.tongban.core.application.ApplicationService;
+import cn.tongban.core.application.DeadlineScanner;
+import cn.tongban.core.application.LifecycleService;
+import cn.tongban.core.application.SubmitCommand;
+import cn.tongban.core.disclosure.PenaltyService;
+import cn.tongban.core.matter.MatterService;
 import io.vertx.core.json.JsonArray;
 import java.util.Locale;
 import io.vertx.core.Future;
@@ -167,6 +174,81 @@ public final class DemoSeeder {
         // Demo data is a convenience: a failure is logged, the platform starts all the same.
         .recover(e -> {
           LOG.warning("demo project not registered: " + e);
+  /**
+   * 电子监察 and 双公示 demo data, when no penalty is recorded yet: three decisions of 住建局 (a person's fine,
+   * an enterprise's fine, an enforcement measure), recorded through the penalty rules as reviewer.zjj would,
+   * so the department's page and the public listing show them; and one 老年人优待证 case of the demo citizen,
+   * accepted at the city hall, whose clock has run out — its dates are moved three weeks back, the one thing
+   * done beside the rules — so the deadline pass gives it a red card and opens its accountability (问责) for
+   * reviewer.mzj to explain and the supervisor to close.
+   */
+  public static Future<Void> seedSupervision(Pool pool, MatterService matters, ApplicationService applications,
+      LifecycleService lifecycle, DeadlineScanner deadlines, PenaltyService penalties, LocalDate today) {
+    return pool.query("""
+            select (select count(*) from penalty),
+                   (select id::text from account where username = 'reviewer.zjj'),
+                   (select id::text from account where username = 'citizen'),
+                   (select id::text from account where username = 'clerk')""")
+        .execute().compose(rows -> {
+          var r = rows.iterator().next();
+          if (r.getLong(0) > 0 || r.getString(1) == null || r.getString(2) == null || r.getString(3) == null) {
+            return Future.succeededFuture();
+          }
+          Locale zh = Locale.SIMPLIFIED_CHINESE;
+          Caller zjj = new Caller(Caller.Kind.STAFF, r.getString(1), Set.of(Role.REVIEWER), Optional.of("zjj"),
+              Optional.empty(), Set.of());
+          Caller citizen = new Caller(Caller.Kind.CITIZEN, r.getString(2), Set.of(Role.APPLICANT), Optional.empty(),
+              Optional.empty(), Set.of());
+          Caller clerk = new Caller(Caller.Kind.STAFF, r.getString(3), Set.of(Role.CLERK), Optional.empty(),
+              Optional.of("xm-city"), Set.of());
+          String year = String.valueOf(today.getYear());
+          List<JsonObject> decisions = List.of(
+              new JsonObject().put("decisionNumber", "新建罚决字〔" + year + "〕3号").put("partyKind", "PERSON")
+                  .put("partyName", "李建国").put("partyCode", "41018319780512003X")
+                  .put("facts", "未取得施工许可证擅自施工（自建房加层）")
+                  .put("legalBasis", "《建筑工程施工许可管理办法》第十二条").put("penaltyType", "罚款")
+                  .put("amount", "8000.00").put("decisionDate", today.minusDays(6).toString()),
+              new JsonObject().put("decisionNumber", "新建罚决字〔" + year + "〕4号").put("partyKind", "ORGANISATION")
+                  .put("partyName", "新密市恒达建筑工程有限公司").put("partyCode", "91410183MA44TD0X1D")
+                  .put("facts", "施工现场未采取扬尘污染防治措施")
+                  .put("legalBasis", "《中华人民共和国大气污染防治法》第一百一十五条").put("penaltyType", "罚款")
+                  .put("amount", "20000.00").put("decisionDate", today.minusDays(4).toString()),
+              new JsonObject().put("decisionNumber", "新建强决字〔" + year + "〕1号").put("kind", "ENFORCEMENT")
+                  .put("partyKind", "ORGANISATION").put("partyName", "新密市恒达建筑工程有限公司")
+                  .put("partyCode", "91410183MA44TD0X1D").put("facts", "拒不停止违法施工")
+                  .put("legalBasis", "《中华人民共和国行政强制法》第二十二条").put("penaltyType", "查封场所、设施或者财物")
+                  .put("decisionDate", today.minusDays(2).toString()));
+          Future<Void> chain = Future.succeededFuture();
+          for (JsonObject d : decisions) {
+            chain = chain.compose(v -> penalties.record(zjj, d, zh).mapEmpty());
+          }
+          String matter = "mzj-elderly-preferential-card";
+          return chain
+              .compose(v -> matters.get(matter))
+              .compose(detail -> applications.submit(citizen, new SubmitCommand(matter,
+                  detail.form().orElseThrow().schema().getJsonArray("examples").getJsonObject(0).copy(),
+                  Channel.WEB, Optional.empty(), Optional.empty(), Optional.empty(), new JsonArray()), zh))
+              .map(s -> s.application().number())
+              .compose(number -> lifecycle.act(clerk, number, new ActionCommand("accept", Optional.empty(),
+                  Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                  new JsonObject().put("action", "accept")), zh).map(number))
+              .compose(number -> pool.withTransaction(tx -> tx.preparedQuery("""
+                      update case_step set started_at = started_at - interval '21 days',
+                        ended_at = ended_at - interval '21 days'
+                      where application_id = (select id from application where number = $1)""")
+                  .execute(Tuple.of(number))
+                  .compose(x -> tx.preparedQuery("""
+                      update application set submitted_at = submitted_at - interval '21 days',
+                        accepted_at = accepted_at - interval '21 days', due_date = due_date - 21,
+                        legal_due_date = legal_due_date - 21
+                      where number = $1""").execute(Tuple.of(number)))))
+              .compose(x -> deadlines.scan())
+              .onSuccess(x -> LOG.info("demo penalties and a red-carded case recorded"))
+              .<Void>mapEmpty();
+        })
+        // Demo data is a convenience: a failure is logged, the platform starts all the same.
+        .recover(e -> {
+          LOG.warning("demo supervision data not recorded: " + e);
           return Future.succeededFuture();
         });
   }

@@ -3,8 +3,11 @@ package cn.tongban.core.disclosure;
 import cn.tongban.core.access.Access;
 import cn.tongban.core.access.Caller;
 import cn.tongban.core.access.Role;
+import cn.tongban.core.application.ApplicationStore;
 import cn.tongban.core.audit.AuditLog;
 import cn.tongban.core.clock.CalendarService;
+import cn.tongban.core.identity.Masking;
+import cn.tongban.core.privacy.PersonalData;
 import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.Messages;
 import cn.tongban.core.problem.ProblemCode;
@@ -33,14 +36,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * Exports in the national and provincial shapes ({@link ExportTables}) for a period, as CSV, streamed: rows
- * come through a cursor of the reactive client in batches and are written to the response as they come;
+ * Exports in the national and provincial shapes ({@link ExportTables}) for a period, as CSV or xlsx, streamed:
+ * rows come through a cursor of the reactive client in batches and are written to the response as they come;
  * when the response's write queue is full the cursor pauses until it drains, so a month of cases never sits
  * in memory. Each export has an id; its progress (rows written of the rows counted) is kept on the node that
  * runs it while it runs and for ten minutes after.
  */
 public final class ExportService {
   private static final int FETCH = 200;
+  /** How often the progress report moves on: every this many rows written (and at the end). */
+  static final int PROGRESS_EVERY = 50;
   private static final long KEEP_MILLIS = 10 * 60 * 1000L;
   private static final int MAX_DAYS = 366;
   private static final Pattern EXPORT_ID = Pattern.compile("[A-Za-z0-9-]{8,64}");
@@ -53,15 +58,19 @@ public final class ExportService {
     private final String filename;
     private final Caller caller;
     private final JsonObject progress;
+    private final boolean xlsx;
+    private final boolean masked;
 
     private Export(ExportTables.Table table, Tuple period, String id, String filename, Caller caller,
-        JsonObject progress) {
+        JsonObject progress, boolean xlsx) {
       this.table = table;
       this.period = period;
       this.id = id;
       this.filename = filename;
       this.caller = caller;
       this.progress = progress;
+      this.xlsx = xlsx;
+      this.masked = Masking.masks(caller);
     }
 
     public String id() {
@@ -73,7 +82,7 @@ public final class ExportService {
     }
 
     public String contentType() {
-      return "text/csv; charset=utf-8";
+      return xlsx ? Xlsx.CONTENT_TYPE : "text/csv; charset=utf-8";
     }
 
     /** Streams the file to {@code out}; answers the rows written. {@code out} is not ended here. */
@@ -88,7 +97,8 @@ public final class ExportService {
           })
           .compose(rows -> AuditLog.record(pool, caller.scopeKey(), "export.table", "export", id,
               new JsonObject().put("table", table.name()).put("from", period.getValue(0).toString())
-                  .put("to", period.getValue(1).toString()).put("rows", rows)).map(rows));
+                  .put("to", period.getValue(1).toString()).put("format", xlsx ? "xlsx" : "csv")
+                  .put("masked", masked).put("rows", rows)).map(rows));
     }
 
     private Future<Long> stream(SqlConnection conn, Transaction tx, WriteStream<Buffer> out) {
@@ -100,23 +110,32 @@ public final class ExportService {
       }).compose(ps -> {
         Promise<Long> done = Promise.promise();
         long[] written = {0};
-        // BOM first: spreadsheet programs then read the file as UTF-8.
-        out.write(Buffer.buffer("\uFEFF" + String.join(",", table.columns()) + "\r\n", "UTF-8"));
+        Sink sink = xlsx ? new XlsxSink(table) : new CsvSink(table);
+        out.write(sink.start());
         RowStream<Row> rows = ps.createStream(FETCH, period);
         rows.exceptionHandler(done::tryFail);
-        rows.endHandler(v -> rows.close().onComplete(x -> done.tryComplete(written[0])));
+        rows.endHandler(v -> rows.close().onComplete(x -> {
+          out.write(sink.end());
+          done.tryComplete(written[0]);
+        }));
         out.exceptionHandler(e -> {
           rows.close();
           done.tryFail(e);
         });
         rows.handler(row -> {
-          StringBuilder line = new StringBuilder();
-          for (int i = 0; i < row.size(); i++) {
-            line.append(i == 0 ? "" : ",").append(Csv.field(row.getValue(i)));
+          Buffer bytes;
+          try {
+            bytes = sink.row(cells(row));
+          } catch (RuntimeException e) {
+            rows.close();
+            done.tryFail(e);
+            return;
           }
-          out.write(Buffer.buffer(line.append("\r\n").toString().getBytes(StandardCharsets.UTF_8)));
+          if (bytes.length() > 0) {
+            out.write(bytes);
+          }
           written[0]++;
-          if (written[0] % FETCH == 0) {
+          if (written[0] % PROGRESS_EVERY == 0) {
             synchronized (progress) {
               progress.put("rows", written[0]);
             }
@@ -133,13 +152,103 @@ public final class ExportService {
         });
       });
     }
+
+    /**
+     * A row's cells in file order: the sealed applicant opened into name and code (masked for a caller the
+     * masking rules mask: a person's name to its first character, the identity number without the birth
+     * date; an enterprise's name and credit code are public), the query code left out for such a caller.
+     */
+    private List<String> cells(Row row) {
+      List<String> cells = new ArrayList<>(table.columns().size());
+      for (int i = 0; i < row.size(); i++) {
+        Object value = row.getValue(i);
+        if (i == table.applicantAt()) {
+          JsonObject a = personal.openJson(ApplicationStore.APPLICANT, (String) value);
+          boolean enterprise = a != null && "ENTERPRISE".equals(a.getString("kind"));
+          String name = a == null ? null : a.getString("name");
+          String code = a == null ? null : enterprise ? a.getString("creditCode") : a.getString("idNumber");
+          cells.add(masked && !enterprise ? Masking.name(name) : name);
+          cells.add(masked && !enterprise ? Masking.idNumber(code) : code);
+        } else if (i == table.queryCodeAt() && masked) {
+          cells.add("");
+        } else {
+          cells.add(value == null ? null : String.valueOf(value));
+        }
+      }
+      return cells;
+    }
+  }
+
+  /** How an export's rows become bytes: CSV or an xlsx sheet. */
+  private interface Sink {
+    Buffer start();
+
+    Buffer row(List<String> cells);
+
+    Buffer end();
+  }
+
+  /** UTF-8 with a BOM first (spreadsheet programs then read it as UTF-8), CRLF lines, RFC 4180 quoting. */
+  private static final class CsvSink implements Sink {
+    private final ExportTables.Table table;
+
+    CsvSink(ExportTables.Table table) {
+      this.table = table;
+    }
+
+    @Override
+    public Buffer start() {
+      return Buffer.buffer("\uFEFF" + String.join(",", table.columns()) + "\r\n", "UTF-8");
+    }
+
+    @Override
+    public Buffer row(List<String> cells) {
+      StringBuilder line = new StringBuilder();
+      for (int i = 0; i < cells.size(); i++) {
+        line.append(i == 0 ? "" : ",").append(Csv.field(cells.get(i)));
+      }
+      return Buffer.buffer(line.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public Buffer end() {
+      return Buffer.buffer();
+    }
+  }
+
+  /** One sheet named after the table, the header row bold and frozen; zip bytes as the deflater gives them. */
+  private static final class XlsxSink implements Sink {
+    private final Xlsx.Writer writer;
+
+    XlsxSink(ExportTables.Table table) {
+      this.writer = new Xlsx.Writer(table.name(), table.columns());
+    }
+
+    @Override
+    public Buffer start() {
+      return Buffer.buffer(writer.take());
+    }
+
+    @Override
+    public Buffer row(List<String> cells) {
+      writer.row(cells);
+      return Buffer.buffer(writer.take());
+    }
+
+    @Override
+    public Buffer end() {
+      writer.finish();
+      return Buffer.buffer(writer.take());
+    }
   }
 
   private final Pool pool;
+  private final PersonalData personal;
   private final Map<String, JsonObject> running = new ConcurrentHashMap<>();
 
-  public ExportService(Pool pool) {
+  public ExportService(Pool pool, PersonalData personal) {
     this.pool = pool;
+    this.personal = personal;
   }
 
   /** The tables an export may name. */
@@ -159,7 +268,7 @@ public final class ExportService {
         v.add(new Violation("/table", "enum", Messages.get(locale, "export.table", String.join(", ", tables()))));
       }
       String format = query.getOrDefault("format", "csv");
-      if (!"csv".equals(format)) {
+      if (!"csv".equals(format) && !"xlsx".equals(format)) {
         v.add(new Violation("/format", "enum", Messages.get(locale, "export.format")));
       }
       LocalDate from = date(query.get("from"), "/from", v, locale);
@@ -182,8 +291,8 @@ public final class ExportService {
       running.put(id, progress);
       Tuple period = Tuple.of(from.atStartOfDay(CalendarService.ZONE).toOffsetDateTime(),
           to.plusDays(1).atStartOfDay(CalendarService.ZONE).toOffsetDateTime());
-      return Future.succeededFuture(new Export(t, period, id, t.name() + "_" + from + "_" + to + ".csv", caller,
-          progress));
+      return Future.succeededFuture(new Export(t, period, id, t.name() + "_" + from + "_" + to + "." + format,
+          caller, progress, "xlsx".equals(format)));
     });
   }
 

@@ -11,13 +11,19 @@ import java.util.Map;
  * (first instant) and $2 (instant after the last day) and is read through a cursor.
  */
 final class ExportTables {
-  /** One table: its columns (in file order) and the SELECT that yields them, all as text. */
-  record Table(String name, List<String> columns, String select, String countOf) {
+  /**
+   * One table: its columns (in file order) and the SELECT that yields them, all as text. {@code applicantAt}
+   * is the index in the SELECT's row of the sealed applicant ({@code application.applicant}), which the
+   * export opens and writes as two columns (name, identity number or credit code), masked for a caller the
+   * masking rules mask; {@code queryCodeAt} the index of the case's query code; -1 where there is none.
+   */
+  record Table(String name, List<String> columns, String select, String countOf, int applicantAt,
+      int queryCodeAt) {
   }
 
   private static final String ACCEPT = """
       a.number, a.matter_code, m.name, m.document ->> 'type', a.department_code, d.name, a.channel,
-      coalesce(a.applicant_credit_code, ''), %s, %s, coalesce(a.due_date::text, ''),
+      a.applicant, coalesce(a.applicant_credit_code, ''), %s, %s, coalesce(a.due_date::text, ''),
       coalesce(a.legal_due_date::text, ''), coalesce(a.hall_code, ''), a.status""";
   private static final String CASES = """
       from application a join matter m on m.code = a.matter_code join department d on d.code = a.department_code
@@ -36,6 +42,14 @@ final class ExportTables {
         left join material_file f on f.id = c.material_id left join licence l on l.identifier = c.licence_identifier
       where a.submitted_at >= $1 and a.submitted_at < $2""";
 
+  /**
+   * Who handled a step: its recorded name, else the staff member's display name (a public servant acting in
+   * office); a citizen's own step (收件 online) names nobody — the applicant columns carry the applicant.
+   */
+  private static final String HANDLER = """
+      coalesce(s.actor_name, (select u.display_name from account u where u.kind = 'STAFF'
+        and u.id = (case when s.actor like 'account:%' then substr(s.actor, 9)::uuid end)), '')""";
+
   static final Map<String, Table> ALL = tables();
 
   private ExportTables() {
@@ -49,19 +63,19 @@ final class ExportTables {
   private static Map<String, Table> tables() {
     Map<String, Table> m = new LinkedHashMap<>();
     add(m, "up_pro_accept", List.of("PROJID", "IMPLEMENT_CODE", "TASK_NAME", "TASK_TYPE", "ORG_CODE", "ORG_NAME",
-        "APPLY_TYPE", "APPLYER_CREDIT_CODE", "APPLY_DATE", "ACCEPT_DATE", "PROMISE_DATE", "LEGAL_DATE",
+        "APPLY_TYPE", "APPLYER_NAME", "APPLYER_PAPER_CODE", "APPLYER_CREDIT_CODE", "APPLY_DATE", "ACCEPT_DATE", "PROMISE_DATE", "LEGAL_DATE",
         "HALL_CODE", "CURRENT_STATE"),
         "select " + ACCEPT.formatted(t("a.submitted_at"), t("a.accepted_at")) + " " + CASES + " order by a.id",
-        CASES);
+        CASES, 7, -1);
     add(m, "up_pro_process", List.of("PROJID", "NODE_SEQ", "NODE_CODE", "NODE_NAME", "HANDLER_NAME",
         "HANDLE_OPINION", "FROM_STATE", "TO_STATE", "START_TIME", "END_TIME"),
         "select a.number, row_number() over (partition by s.application_id order by s.id)::text, s.action,"
-            + " s.step_name, coalesce(s.actor_name, ''), coalesce(s.opinion, ''), coalesce(s.from_status, ''),"
+            + " s.step_name, " + HANDLER + ", coalesce(s.opinion, ''), coalesce(s.from_status, ''),"
             + " s.to_status, " + t("s.started_at") + ", " + t("s.ended_at") + " " + STEPS + " order by s.id",
         STEPS);
     add(m, "up_pro_special_procedure", List.of("PROJID", "SPECIAL_TYPE", "SPECIAL_NAME", "SPECIAL_REASON",
         "HANDLER_NAME", "START_TIME", "END_TIME"),
-        "select a.number, s.action, s.step_name, coalesce(s.opinion, ''), coalesce(s.actor_name, ''), "
+        "select a.number, s.action, s.step_name, coalesce(s.opinion, ''), " + HANDLER + ", "
             + t("s.started_at") + ", " + t("s.ended_at") + " " + STEPS + SPECIAL + " order by s.id",
         STEPS + SPECIAL);
     add(m, "up_pro_result", List.of("PROJID", "RESULT_CODE", "RESULT_NAME", "RESULT_DATE", "ORG_CODE",
@@ -81,17 +95,18 @@ final class ExportTables {
             + " order by a.id, c.material_code",
         MATERIALS);
     add(m, "pre_apasinfo", List.of("PROJID", "PROJPWD", "SERVICECODE", "SERVICENAME", "DEPTID", "DEPTNAME",
-        "APPLYFROM", "HANDLESTATE", "RECEIVETIME", "ACCEPTTIME", "PROMISETIME", "FINISHTIME"),
-        "select a.number, a.query_code, a.matter_code, m.name, a.department_code, d.name, a.channel, a.status, "
-            + t("a.submitted_at") + ", " + t("a.accepted_at") + ", coalesce(a.due_date::text, ''), "
+        "APPLYNAME", "APPLY_CARDNUMBER", "APPLYFROM", "HANDLESTATE", "RECEIVETIME", "ACCEPTTIME", "PROMISETIME",
+        "FINISHTIME"),
+        "select a.number, a.query_code, a.matter_code, m.name, a.department_code, d.name, a.applicant, a.channel,"
+            + " a.status, " + t("a.submitted_at") + ", " + t("a.accepted_at") + ", coalesce(a.due_date::text, ''), "
             + t("a.decided_at") + " " + CASES + " order by a.id",
-        CASES);
+        CASES, 6, 1);
     add(m, "pre_accept", List.of("PROJID", "SERVICECODE", "DEPTID", "ACCEPTTIME", "PROMISETIME", "HANDLESTATE"),
         "select a.number, a.matter_code, a.department_code, " + t("a.accepted_at")
             + ", coalesce(a.due_date::text, ''), a.status " + CASES + " order by a.id",
         CASES);
     add(m, "pre_node", List.of("PROJID", "NODENAME", "NODEACTION", "HANDLERNAME", "OPINION", "NODETIME"),
-        "select a.number, s.step_name, s.action, coalesce(s.actor_name, ''), coalesce(s.opinion, ''), "
+        "select a.number, s.step_name, s.action, " + HANDLER + ", coalesce(s.opinion, ''), "
             + t("s.ended_at") + " " + STEPS + " order by s.id",
         STEPS);
     add(m, "pre_attr", List.of("PROJID", "ATTRCODE", "ATTRSOURCE", "ATTRNAME", "SUBMITTIME"),
@@ -107,6 +122,11 @@ final class ExportTables {
   }
 
   private static void add(Map<String, Table> m, String name, List<String> columns, String select, String from) {
-    m.put(name, new Table(name, columns, select, "select count(*) " + from));
+    add(m, name, columns, select, from, -1, -1);
+  }
+
+  private static void add(Map<String, Table> m, String name, List<String> columns, String select, String from,
+      int applicantAt, int queryCodeAt) {
+    m.put(name, new Table(name, columns, select, "select count(*) " + from, applicantAt, queryCodeAt));
   }
 }

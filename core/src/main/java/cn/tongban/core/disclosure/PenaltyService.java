@@ -22,6 +22,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,8 +32,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * 行政处罚 and 行政强制 decisions: a department records its own decisions (one by one or a CSV file, all rows or
- * none), revokes or changes them; each is published on the 双公示 listing in the same transaction.
+ * 行政处罚 and 行政强制 decisions: a department records its own decisions (one by one, or a CSV or xlsx file,
+ * all rows or none), revokes or changes them; each is published on the 双公示 listing in the same transaction.
  */
 public final class PenaltyService {
   /** The fields of a decision, in the order of an import file's columns, with their Chinese headers. */
@@ -91,22 +92,24 @@ public final class PenaltyService {
   }
 
   /**
-   * 批量导入: a CSV file (header row, then one decision a row). Every bad row is named (violations at
+   * 批量导入: a CSV file, or the first sheet of an Excel workbook (base64 in {@code content}, format
+   * {@code xlsx}), read into the same rows and checked by the same code (header row, then one decision a row). Every bad row is named (violations at
    * {@code /rows/<line>/<field>}, the line as the file numbers it, the header being line 1) and nothing is
    * imported unless every row is good.
    */
   public Future<JsonObject> importFile(Caller caller, JsonObject body, Locale locale) {
     return department(caller).compose(dept -> {
       String format = body.getString("format", "csv");
-      if (!"csv".equals(format)) {
+      if (!"csv".equals(format) && !"xlsx".equals(format)) {
         return invalid(List.of(new Violation("/format", "enum", Messages.get(locale, "penalty.importFormat"))));
       }
       List<List<String>> lines;
       try {
-        lines = Csv.parse(body.getString("content", ""));
+        lines = "csv".equals(format) ? Csv.parse(body.getString("content", ""))
+            : Xlsx.read(Base64.getMimeDecoder().decode(body.getString("content", "")), IMPORT_MAX_ROWS + 1);
       } catch (IllegalArgumentException e) {
-        return invalid(List.of(new Violation("/content", "format", Messages.get(locale, "penalty.csvBroken",
-            e.getMessage()))));
+        return invalid(List.of(new Violation("/content", "format", Messages.get(locale,
+            "csv".equals(format) ? "penalty.csvBroken" : "penalty.xlsxBroken", e.getMessage()))));
       }
       if (lines.size() < 2) {
         return invalid(List.of(new Violation("/content", "required", Messages.get(locale, "penalty.importEmpty"))));

@@ -47,7 +47,7 @@ public final class RestApi {
 
   /**
    * Builds the REST router from the contract document (its YAML text). vertx-openapi 5.0 rejects
-   * {@code application/problem+json}, {@code text/html}, {@code text/csv}, {@code application/pdf} and {@code image/png} as
+   * {@code application/problem+json}, {@code text/html}, {@code text/csv}, {@code application/pdf}, {@code image/png} and xlsx as
    * response media types, so the router gets a copy where they say {@code application/json},
    * {@code text/plain} and {@code application/octet-stream}; responses are not validated, and the published document keeps the
    * true media types.
@@ -263,6 +263,7 @@ public final class RestApi {
         .replace("\"text/html\"", "\"text/plain\"")
         .replace("\"application/pdf\"", "\"application/octet-stream\"")
         .replace("\"text/csv\"", "\"text/plain\"")
+        .replace("\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\"", "\"application/octet-stream\"")
         .replace("\"image/png\"", "\"application/octet-stream\""));
     // The routes live at this node's root; the document's relative server URL is for clients, and
     // vertx-openapi would take a server URL's path as a prefix of every route (and refuses a relative one).
