@@ -174,6 +174,10 @@ public final class DemoSeeder {
         // Demo data is a convenience: a failure is logged, the platform starts all the same.
         .recover(e -> {
           LOG.warning("demo project not registered: " + e);
+          return Future.succeededFuture();
+        });
+  }
+
   /**
    * 电子监察 and 双公示 demo data, when no penalty is recorded yet: three decisions of 住建局 (a person's fine,
    * an enterprise's fine, an enforcement measure), recorded through the penalty rules as reviewer.zjj would,
@@ -277,11 +281,15 @@ public final class DemoSeeder {
           chain = chain.compose(v -> SharedDatasets.put(tx, personal, "gongan-population", "11010519491231002X",
               new io.vertx.core.json.JsonObject().put("name", "张三").put("householdTownship", "超化镇")
                   .put("householdVillage", "超化村").put("address", "新密市超化镇超化村三组12号")));
-          // What 市场监管's enterprise registration holds on the demo enterprise: 张三 is its legal
-          // representative, so his claim to it is verified at once (issue 31 item 6).
-          chain = chain.compose(v -> SharedDatasets.put(tx, personal, "scjg-enterprise", "91440300708461136T",
-              new io.vertx.core.json.JsonObject().put("name", "新密示例科技有限公司").put("legalRepresentativeName", "张三")
-                  .put("legalRepresentativeIdNumber", "11010519491231002X")));
+          // What 市场监管's enterprise registration holds on the demo enterprises: 张三 is their legal
+          // representative, so his claims to them are verified at once (issue 31 item 6) — the technology
+          // company, the construction-project owner and the 中介超市's project owner.
+          for (String[] e : new String[][] {{"91440300708461136T", "新密示例科技有限公司"},
+              {DEMO_ENTERPRISE, "新密市示例置业有限公司"}, {IntermediaryDemo.OWNER, "新密示例建设有限公司"}}) {
+            chain = chain.compose(v -> SharedDatasets.put(tx, personal, "scjg-enterprise", e[0],
+                new io.vertx.core.json.JsonObject().put("name", e[1]).put("legalRepresentativeName", "张三")
+                    .put("legalRepresentativeIdNumber", "11010519491231002X")));
+          }
           return chain.compose(v -> store.findClient("portal-demo").compose(c -> c.isPresent()
               ? Future.succeededFuture()
               : vertx.executeBlocking(() -> PasswordHasher.hash(PASSWORD))
