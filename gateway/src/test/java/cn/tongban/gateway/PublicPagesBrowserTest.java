@@ -179,8 +179,9 @@ class PublicPagesBrowserTest {
       phone.waitForText("#verdict", "已撤销");
       phone.shot("typed-identifier");
 
-      // A payload whose signed part was altered (the holder's name changed) is a forgery.
-      String payload = scanned.getRawFragment();
+      // A signed payload (the holder's own licence view carries it; QR codes carry only the identifier and a
+      // fingerprint) whose signed part was altered (the holder's name changed) is a forgery.
+      String payload = licence.getString("verificationPayload");
       String[] parts = payload.split("\\.");
       JsonObject signed = new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(parts[1]),
           java.nio.charset.StandardCharsets.UTF_8)).put("holderName", "李四");

@@ -78,7 +78,8 @@ final class QueryLimits extends SimplePerformantInstrumentation {
           if (INTROSPECTION_ROOTS.contains(root.getField().getName())) {
             return acc;
           }
-          GraphQLFieldsContainer parent = env.getFieldsContainer();
+          // __typename has no container (graphql-java answers it itself, no fetch).
+          GraphQLFieldsContainer parent = env.isTypeNameIntrospectionField() ? null : env.getFieldsContainer();
           boolean fetches = parent != null
               && code.hasDataFetcher(FieldCoordinates.coordinates(parent, env.getFieldDefinition()));
           return new Size(Math.max(acc.depth(), depth), acc.fields() + 1,

@@ -46,4 +46,10 @@ class QueryLimitsTest {
     ExecutionResult answer = GRAPHQL.execute("{ __schema { types { fields { type {" + ofTypes + " } } } } }");
     assertTrue(answer.getErrors().isEmpty(), answer.getErrors().toString());
   }
+
+  @Test
+  void typeNamesCountAsFieldsWithoutAFetch() {
+    ExecutionResult answer = GRAPHQL.execute("{ __typename node { __typename name } }");
+    assertTrue(answer.getErrors().isEmpty(), answer.getErrors().toString());
+  }
 }
