@@ -125,6 +125,9 @@ export async function mount(main) {
         h('td', {}, a.warnings.filter((w) => w.level === 'RED').map((w) => `${WARNING_KIND[w.kind] || w.kind} 到期 ${w.dueDate}`).join('；')))))), more);
   }
 
+  // A date in a year without its holiday notice is marked as tentative; one before it is final.
+  const tentative = (date, a) => (a.provisionalYears.includes(Number(date.slice(0, 4))) ? `${date}（暂定）` : date);
+
   // Cases counted into a year whose holiday notice is not loaded: their due dates move when it is.
   async function refreshProvisional() {
     let found;
@@ -141,7 +144,7 @@ export async function mount(main) {
         h('tbody', {}, found.items.map((a) => h('tr', {},
           h('td', {}, a.number), h('td', {}, a.matterName || a.matterCode),
           h('td', {}, departments[a.departmentCode] || a.departmentCode), h('td', {}, statusBadge(a.status)),
-          h('td', {}, `${a.dueDate}（暂定）`), h('td', {}, `${a.legalDueDate}（暂定）`))))));
+          h('td', {}, tentative(a.dueDate, a)), h('td', {}, tentative(a.legalDueDate, a)))))));
   }
 
   function warned(event) {

@@ -93,6 +93,8 @@ class PublicPagesBrowserTest {
       }
       fitsThePhone(phone);
       phone.shot("guide-top");
+      phone.script("document.querySelector('.code-sample').scrollIntoView()");
+      phone.shot("guide-codes");
       phone.script("document.getElementById('materials').scrollIntoView()");
       phone.shot("guide-materials");
       phone.script("window.scrollTo(0, document.body.scrollHeight)");
