@@ -40,7 +40,7 @@ class IntermediaryTest {
     today = LocalDate.now(ZoneId.of("Asia/Shanghai"));
     // The demo citizen acts for a construction enterprise of its own: the project owner.
     owner = CreditCode.withCheck("91410183MA4T00001");
-    created(call("citizen", "POST", "/api/v1/enterprises", new JsonObject().put("creditCode", owner)
+    claimed(call("citizen", "POST", "/api/v1/enterprises", new JsonObject().put("creditCode", owner)
         .put("name", "测试建设有限公司")));
   }
 
@@ -75,7 +75,7 @@ class IntermediaryTest {
     // The organisation's own people (a citizen acting for its credit code) take part as its side.
     String orgPerson = newCitizen();
     String aCode = get(null, "/api/v1/intermediaries/" + a).getString("creditCode");
-    created(call(orgPerson, "POST", "/api/v1/enterprises", new JsonObject().put("creditCode", aCode)
+    claimed(call(orgPerson, "POST", "/api/v1/enterprises", new JsonObject().put("creditCode", aCode)
         .put("name", "测试日照甲公司")));
 
     // Three bad pieces of work: 100 → 80 → 60 → 40, below the threshold of 60 → blacklisted automatically.
@@ -347,6 +347,14 @@ class IntermediaryTest {
   private static JsonObject ok(HttpResponse<String> r) {
     assertEquals(200, r.statusCode(), r.body());
     return new JsonObject(r.body());
+  }
+
+  /** A claim to an enterprise the registration data does not know: held, then verified by a window clerk. */
+  private static void claimed(HttpResponse<String> r) throws Exception {
+    assertEquals(202, r.statusCode(), r.body());
+    HttpResponse<String> verified = gateway.post("clerk", "/api/v1/enterprise-claims/"
+        + new JsonObject(r.body()).getString("claimId") + "/decision", new JsonObject().put("decision", "VERIFY"));
+    assertEquals(200, verified.statusCode(), verified.body());
   }
 
   private static JsonObject created(HttpResponse<String> r) {

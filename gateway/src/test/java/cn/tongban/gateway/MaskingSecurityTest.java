@@ -163,7 +163,7 @@ class MaskingSecurityTest {
         + " steps { action stepName handler handlerName opinion detail }";
     paths.put("Query.application", graphql("query($n: String!, $s: String!) { a: application(number: $n) { "
         + fields + " } b: application(number: $s) { " + fields + " } }"));
-    paths.put("Query.applications", graphql("{ applications(first: 100) { edges { node { " + fields + " } } } }"));
+    paths.put("Query.applications", graphql("{ applications(first: 10) { edges { node { " + fields + " } } } }"));
     paths.put("Query.progress", graphql("query($s: String!, $q: String!) { progress(number: $s, queryCode: $q) }"));
     paths.put("Query.hotlineCase", graphql("query($s: String!, $q: String!) { hotlineCase(number: $s, queryCode: $q) }"));
     paths.put("Query.hotlineCaller", echoing(graphql("query($p: String!) { hotlineCaller(phone: $p) }")));
