@@ -104,11 +104,42 @@ function choicesOf(s) {
   return null;
 }
 
-/** Property names of an object schema in the UI schema's `order`, then the schema's own order. */
-function propertyNames(s, order = []) {
+/**
+ * Property names of the object schema at `pointer` (rows' pointers without their index) in the UI schema's
+ * `order` (JSON Pointers of fields), then the schema's own order.
+ */
+function propertyNames(s, order = [], pointer = '') {
   const names = Object.keys(s.properties || {});
-  return [...order.filter((n) => names.includes(n)), ...names.filter((n) => !order.includes(n))];
+  const base = pointer.replace(/\/\d+(?=\/|$)/g, '');
+  const listed = order.filter((p) => p.startsWith(`${base}/`) && names.includes(p.slice(base.length + 1)))
+    .map((p) => p.slice(base.length + 1));
+  return [...listed, ...names.filter((n) => !listed.includes(n))];
 }
+
+// The renderer's own words: Chinese, and English for a reader who asked for it (`lang`).
+const WORDS = {
+  zh: {
+    confirm: (t) => `请确认“${t}”`, atLeast: (n, t) => `请至少填写 ${n} 项“${t}”`, fill: (t) => `请填写“${t}”`,
+    integer: (t) => `“${t}”请填写整数`, number: (t) => `“${t}”请填写数字`, min: (t, n) => `“${t}”不能小于 ${n}`,
+    max: (t, n) => `“${t}”不能大于 ${n}`, minLength: (t, n) => `“${t}”至少 ${n} 个字`,
+    maxLength: (t, n) => `“${t}”最多 ${n} 个字`, date: (t) => `“${t}”请填写日期，如 2026-12-06`,
+    pattern: (t) => `“${t}”格式不正确`, idNumber: (t, p) => p, creditCode: (t, p) => p,
+    choose: '请选择', yes: '是', no: '否', back: '上一步', next: '下一步', all: '显示全部', stepwise: '分步填写',
+    hasErrors: '（有错误）', item: '一项', add: (t) => `添加${t}`, remove: (t, i) => `删除${t} ${i}`,
+  },
+  en: {
+    confirm: (t) => `Please confirm "${t}".`, atLeast: (n, t) => `Add at least ${n} of "${t}".`,
+    fill: (t) => `"${t}" is required.`, integer: (t) => `"${t}" must be a whole number.`,
+    number: (t) => `"${t}" must be a number.`, min: (t, n) => `"${t}" must be at least ${n}.`,
+    max: (t, n) => `"${t}" must be at most ${n}.`, minLength: (t, n) => `"${t}" needs at least ${n} characters.`,
+    maxLength: (t, n) => `"${t}" takes at most ${n} characters.`, date: (t) => `"${t}" must be a date such as 2026-12-06.`,
+    pattern: (t) => `"${t}" is not in the expected format.`,
+    idNumber: (t) => `"${t}" is not a valid identity number (18 characters, check digit by GB 11643).`,
+    creditCode: (t) => `"${t}" is not a valid unified social credit code (18 characters, check character by GB 32100).`,
+    choose: 'Choose…', yes: 'Yes', no: 'No', back: 'Back', next: 'Next', all: 'Show all', stepwise: 'Step by step',
+    hasErrors: ' (has errors)', item: 'item', add: (t) => `Add ${t}`, remove: (t, i) => `Remove ${t} ${i}`,
+  },
+};
 
 /** Renders the form into `container`; answers a controller. */
 export function renderForm(container, { schema, uiSchema = {}, data = {}, idPrefix, onChange, lang } = {}) {
@@ -122,6 +153,7 @@ export function renderForm(container, { schema, uiSchema = {}, data = {}, idPref
   const order = uiSchema.order || [];
   // Another language's titles, help and option labels (uiSchema.i18n.<lang>), falling back to the Chinese.
   const texts = (lang && !lang.startsWith('zh') && uiSchema.i18n?.[lang]) || {};
+  const W = lang && !lang.startsWith('zh') ? WORDS.en : WORDS.zh;
   const generic = (pointer) => pointer.replace(/\/\d+(?=\/|$)/g, '');
   const titleOf = (pointer, s, name) => texts[generic(pointer)]?.title || s.title || name;
   const placeholders = uiSchema.placeholders || {};
@@ -198,7 +230,7 @@ export function renderForm(container, { schema, uiSchema = {}, data = {}, idPref
       label = h('label', { for: id, class: 'check' }, control, ` ${title}`);
       control = null;
     } else if (s.type === 'boolean' || (choices && (widget === 'radio' || widget === 'checkboxes'))) {
-      const opts = s.type === 'boolean' ? [{ value: true, label: '是' }, { value: false, label: '否' }] : choices;
+      const opts = s.type === 'boolean' ? [{ value: true, label: W.yes }, { value: false, label: W.no }] : choices;
       const multiple = s.type === 'array';
       const group = h('div', { class: 'choices', role: multiple ? 'group' : 'radiogroup', id, 'aria-labelledby': `${id}-label`,
         'aria-describedby': described },
@@ -218,7 +250,7 @@ export function renderForm(container, { schema, uiSchema = {}, data = {}, idPref
       control = h('select', { id, 'aria-describedby': described, onchange: (e) => {
         const o = choices[Number(e.target.value)];
         set(o ? o.value : undefined);
-      } }, h('option', { value: '' }, '请选择'),
+      } }, h('option', { value: '' }, W.choose),
       choices.map((o, i) => h('option', { value: String(i), selected: value === o.value }, o.label)));
     } else if (widget === 'textarea') {
       control = h('textarea', { id, rows: 3, maxlength: s.maxLength, 'aria-describedby': described,
@@ -250,7 +282,7 @@ export function renderForm(container, { schema, uiSchema = {}, data = {}, idPref
     if (s.type === 'object' && s.properties) {
       const box = h('fieldset', { class: 'group', dataset: { pointer } }, h('legend', {}, titleOf(pointer, s, name)),
         s.description ? h('p', { class: 'help' }, s.description) : null,
-        propertyNames(s, order).map((n) => node(join(pointer, n), s.properties[n], n)));
+        propertyNames(s, order, pointer).map((n) => node(join(pointer, n), s.properties[n], n)));
       fields.set(pointer, { wrap: box, schema: s, name, kind: 'group', error: appendError(box, pointer) });
       return box;
     }
@@ -269,13 +301,13 @@ export function renderForm(container, { schema, uiSchema = {}, data = {}, idPref
     const draw = () => {
       [...fields.keys()].filter((p) => p.startsWith(`${pointer}/`)).forEach((p) => fields.delete(p));
       const list = read(state.data, pointer) || [];
-      const title = s.items.title || '一项';
+      const title = s.items.title || W.item;
       mount(box, h('legend', {}, titleOf(pointer, s, name)),
         help[pointer] || s.description ? h('p', { class: 'help' }, help[pointer] || s.description) : null,
         list.map((_, i) => h('fieldset', { class: 'row' }, h('legend', {}, `${title} ${i + 1}`),
-          propertyNames(s.items, order).map((n) => node(join(join(pointer, i), n), s.items.properties[n], n)),
+          propertyNames(s.items, order, pointer).map((n) => node(join(join(pointer, i), n), s.items.properties[n], n)),
           h('button', { type: 'button', class: 'noprint', disabled: list.length <= (s.minItems || 0),
-            onclick: () => { list.splice(i, 1); write(state.data, pointer, list); draw(); changed(); } }, `删除${title} ${i + 1}`))),
+            onclick: () => { list.splice(i, 1); write(state.data, pointer, list); draw(); changed(); } }, W.remove(title, i + 1)))),
         h('button', { type: 'button', class: 'noprint', disabled: s.maxItems !== undefined && list.length >= s.maxItems,
           onclick: () => {
             list.push({});
@@ -283,7 +315,7 @@ export function renderForm(container, { schema, uiSchema = {}, data = {}, idPref
             draw();
             changed();
             box.querySelectorAll('fieldset.row')[list.length - 1]?.querySelector('input, select, textarea')?.focus();
-          } }, `添加${title}`));
+          } }, W.add(title)));
       fields.set(pointer, { wrap: box, schema: s, name, kind: 'rows', error: appendError(box, pointer) });
       if (ready) refresh();
     };
@@ -302,33 +334,35 @@ export function renderForm(container, { schema, uiSchema = {}, data = {}, idPref
     const s = f.schema;
     const v = read(state.data, pointer);
     const title = titleOf(pointer, s, f.name);
+    // The form's own message for a keyword (uiSchema.messages, or its English in i18n), as the server uses it.
+    const own = (keyword) => texts[generic(pointer)]?.messages?.[keyword] || messages[generic(pointer)]?.[keyword];
     if (isEmpty(v) || (s.const === true && v !== true)) {
-      if (s.const === true && requiredNow(pointer)) return `请确认“${title}”`;
-      if (f.kind === 'rows' && (s.minItems || 0) > 0) return `请至少填写 ${s.minItems} 项“${s.items.title || title}”`;
-      return requiredNow(pointer) ? `请填写“${title}”` : null;
+      if (s.const === true && requiredNow(pointer)) return W.confirm(title);
+      if (f.kind === 'rows' && (s.minItems || 0) > 0) return W.atLeast(s.minItems, s.items.title || title);
+      return requiredNow(pointer) ? own('required') || W.fill(title) : null;
     }
     if (f.kind !== 'leaf') return null;
-    if (s.type === 'integer' && !Number.isInteger(v)) return `“${title}”请填写整数`;
-    if (s.type === 'number' && typeof v !== 'number') return `“${title}”请填写数字`;
+    if (s.type === 'integer' && !Number.isInteger(v)) return W.integer(title);
+    if (s.type === 'number' && typeof v !== 'number') return W.number(title);
     if (typeof v === 'number') {
-      if (s.minimum !== undefined && v < s.minimum) return `“${title}”不能小于 ${s.minimum}`;
-      if (s.maximum !== undefined && v > s.maximum) return `“${title}”不能大于 ${s.maximum}`;
+      if (s.minimum !== undefined && v < s.minimum) return own('minimum') || W.min(title, s.minimum);
+      if (s.maximum !== undefined && v > s.maximum) return own('maximum') || W.max(title, s.maximum);
     }
     if (typeof v === 'string') {
       if (isIdNumberField(f.name, s)) {
         const p = idNumberProblem(v);
-        if (p) return p;
+        if (p) return W.idNumber(title, p);
       }
       if (isCreditCodeField(f.name, s)) {
         const p = creditCodeProblem(v);
-        if (p) return p;
+        if (p) return W.creditCode(title, p);
       }
       const n = [...v].length;
-      if (s.minLength !== undefined && n < s.minLength) return `“${title}”至少 ${s.minLength} 个字`;
-      if (s.maxLength !== undefined && n > s.maxLength) return `“${title}”最多 ${s.maxLength} 个字`;
-      if (s.format === 'date' && !/^\d{4}-\d{2}-\d{2}$/.test(v)) return `“${title}”请填写日期，如 2026-12-06`;
+      if (s.minLength !== undefined && n < s.minLength) return own('minLength') || W.minLength(title, s.minLength);
+      if (s.maxLength !== undefined && n > s.maxLength) return own('maxLength') || W.maxLength(title, s.maxLength);
+      if (s.format === 'date' && !/^\d{4}-\d{2}-\d{2}$/.test(v)) return W.date(title);
       if (s.pattern && !new RegExp(s.pattern, 'u').test(v)) {
-        return texts[generic(pointer)]?.messages?.pattern || messages[generic(pointer)]?.pattern || `“${title}”格式不正确`;
+        return own('pattern') || W.pattern(title);
       }
     }
     return null;
@@ -356,9 +390,9 @@ export function renderForm(container, { schema, uiSchema = {}, data = {}, idPref
   const pages = steps.map((s, i) => h('section', { class: 'form-step', dataset: { step: i } },
     h('h3', {}, `${i + 1}. ${s.title}`), s.description ? h('p', { class: 'help' }, s.description) : null,
     s.fields.map((p) => node(p, schemaAt(schema, p), tokens(p).at(-1)))));
-  const back = h('button', { type: 'button', onclick: () => go(state.step - 1) }, '上一步');
-  const next = h('button', { type: 'button', onclick: () => go(state.step + 1) }, '下一步');
-  const toggle = h('button', { type: 'button', onclick: () => { state.all = !state.all; refresh(); } }, '显示全部');
+  const back = h('button', { type: 'button', onclick: () => go(state.step - 1) }, W.back);
+  const next = h('button', { type: 'button', onclick: () => go(state.step + 1) }, W.next);
+  const toggle = h('button', { type: 'button', onclick: () => { state.all = !state.all; refresh(); } }, W.all);
   const nav = h('div', { class: 'actions step-nav noprint' }, back, next, toggle);
 
   function go(i, focus = true) {
@@ -372,7 +406,7 @@ export function renderForm(container, { schema, uiSchema = {}, data = {}, idPref
     mount(stepper, steps.map((s, i) => {
       const bad = [...fields.entries()].some(([p, f]) => !f.error?.hidden && stepOf(p) === i);
       return h('li', { 'aria-current': !state.all && i === state.step ? 'step' : null, class: bad ? 'has-error' : null },
-        h('a', { href: '#', onclick: (e) => { e.preventDefault(); go(i); } }, `${i + 1}. ${s.title}`, bad ? '（有错误）' : ''));
+        h('a', { href: '#', onclick: (e) => { e.preventDefault(); go(i); } }, `${i + 1}. ${s.title}`, bad ? W.hasErrors : ''));
     }));
   }
 
@@ -384,7 +418,7 @@ export function renderForm(container, { schema, uiSchema = {}, data = {}, idPref
     pages.forEach((p, i) => { p.hidden = !state.all && i !== state.step; });
     back.disabled = state.all || state.step === 0;
     next.disabled = state.all || state.step === steps.length - 1;
-    toggle.textContent = state.all ? '分步填写' : '显示全部';
+    toggle.textContent = state.all ? W.stepwise : W.all;
     markSteps();
   }
 

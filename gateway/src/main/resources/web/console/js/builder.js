@@ -105,7 +105,7 @@ function save() {
 async function saveNow(s) {
   try {
     s.dirty = false;
-    const saved = await put(`/api/v1/matters/${encodeURIComponent(s.matter.code)}/draft`, { definition: s.def, revision: s.revision });
+    const saved = await put(`/api/v1/matters/${encodeURIComponent(s.matter.code)}/draft`, { definition: M.keepOrder(s.def), revision: s.revision });
     s.revision = saved.revision;
     s.saveStatus.textContent = `已自动保存（第 ${saved.revision} 稿）`;
     return true;

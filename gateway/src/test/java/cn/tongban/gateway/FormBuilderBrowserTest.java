@@ -67,9 +67,9 @@ class FormBuilderBrowserTest {
       author.type("#prop-title", "是否委托他人代办").type("#prop-options", "NO=本人申请\nYES=委托他人代办").click("#prop-required")
           .type("#prop-options-en", "NO=On my own\nYES=Through an agent");
       add(author, "text");
-      author.type("#prop-title", "代办人姓名").type("#prop-title-en", "Agent's name").type("#prop-key", "agentName");
+      author.type("#prop-title", "代办人姓名").type("#prop-title-en", "Agent's name").type("#prop-key", "agent");
       author.find("#prop-key").sendKeys(Keys.TAB); // the data's key, renamed with every mention of it
-      author.waitForText("#builder-props h2", "/section/agentName");
+      author.waitForText("#builder-props h2", "/section/agent");
       select(author, "#prop-when-field", "/section/choice");
       select(author, "#prop-when-value", "YES");
       assertTrue(author.find("#prop-when-required").isSelected(), "a revealed field is required by default");
@@ -108,15 +108,15 @@ class FormBuilderBrowserTest {
       author.type("#tf-rows-0-text", "王小妹").type("#tf-rows-0-idNumber", "410183201005050028").click("#tf-material");
       author.click("#builder-dry-run");
       author.waitForText("#builder-test-result", "试填未通过");
-      assertTrue(author.waitForText("#tf-section-agentName-error", "代办人姓名").contains("请填写"));
+      assertTrue(author.waitForText("#tf-section-agent-error", "代办人姓名").contains("请填写"));
       author.shot("dry-run-fails-at-the-field");
       // In English the server answers with the form's English titles.
       select(author, "#builder-test-lang", "en");
       author.click("#builder-dry-run");
-      author.waitForText("#tf-section-agentName-error", "Agent's name");
+      author.waitForText("#tf-section-agent-error", "Agent's name");
       author.shot("dry-run-in-english");
       select(author, "#builder-test-lang", "zh-CN");
-      author.type("#tf-section-agentName", "王大伯");
+      author.type("#tf-section-agent", "王大伯");
       author.click("#builder-save-example");
       author.waitForText("#builder-test-result", "已存为样例");
       author.waitForText("#builder-examples", "1 份");
@@ -127,10 +127,10 @@ class FormBuilderBrowserTest {
       String json = author.find("#builder-json").getAttribute("value");
       JsonObject def = new JsonObject(json);
       assertEquals("https://json-schema.org/draft/2020-12/schema", def.getJsonObject("schema").getString("$schema"));
-      assertTrue(json.contains("\"then\"") && json.contains("\"visibleWhen\"") && json.contains("\"/section/agentName\""), json);
+      assertTrue(json.contains("\"then\"") && json.contains("\"visibleWhen\"") && json.contains("\"/section/agent\""), json);
       assertEquals(new JsonObject().put("if", new JsonObject().put("properties", new JsonObject().put("choice",
           new JsonObject().put("const", "YES"))).put("required", new io.vertx.core.json.JsonArray().add("choice")))
-          .put("then", new JsonObject().put("required", new io.vertx.core.json.JsonArray().add("agentName"))),
+          .put("then", new JsonObject().put("required", new io.vertx.core.json.JsonArray().add("agent"))),
           def.getJsonObject("schema").getJsonObject("properties").getJsonObject("section").getJsonArray("allOf")
               .getJsonObject(0));
       assertTrue(json.contains("\"licence-prefill\"") && json.contains("\"/holderName\": \"/text\""), json);
@@ -161,6 +161,11 @@ class FormBuilderBrowserTest {
       citizen.type("#username", "citizen").type("#password", "tongban-demo").click("#apply-sign-in button[type=submit]");
       select(citizen, "#apply-lang", "en");
       citizen.waitForText("#apply-form", "Applicant's name");
+      // The renderer's own words follow the language too: its buttons and its checks as one types.
+      assertTrue(citizen.find("#apply-form").getText().contains("Add 家庭成员"), citizen.find("#apply-form").getText());
+      citizen.type("#ap-idNumber", "110105194912310021").click("#ap-text");
+      citizen.waitForText("#ap-idNumber-error", "is not a valid identity number (18 characters, check digit by GB 11643)");
+      citizen.shot("citizen-checks-in-english");
       select(citizen, "#apply-lang", "zh-CN");
       citizen.type("#ap-text", "张三").type("#ap-idNumber", "11010519491231002X").click("#ap-section-choice-0");
       citizen.type("#ap-rows-0-text", "张小三").type("#ap-rows-0-idNumber", "410183201005050028").click("#ap-material");
@@ -180,6 +185,9 @@ class FormBuilderBrowserTest {
       select(author, "#builder-matter", CODE);
       author.click("#builder-open button[type=submit]");
       author.waitForText("#builder-fields", "申请人姓名");
+      // The stored draft (jsonb) sorts a section's keys ("agent" before "choice"); the builder keeps the author's order.
+      String listed = author.find("#builder-fields").getText();
+      assertTrue(listed.indexOf("是否委托他人代办") < listed.indexOf("代办人姓名"), listed);
       // Another author saves the same draft meanwhile: this author's next save is refused, not applied over it.
       JsonObject draft = TestGateway.ok(gateway.get("admin", "/api/v1/matters/" + CODE + "/draft"));
       TestGateway.ok(gateway.send("PUT", "/api/v1/matters/" + CODE + "/draft", new JsonObject()

@@ -117,7 +117,8 @@ class PersonalDataAtRestTest {
           "application/json").statusCode(), "a disabled citizen cannot sign in");
 
       // A whole case: form data full of personal data, approved, a licence issued with it as surface.
-      JsonObject sample = gateway.sample("cjl-disability-certificate");
+      // Stored with the citizen's own number: the sample names someone else as the applicant, which is bound.
+      JsonObject sample = gateway.sample("cjl-disability-certificate").put("idNumber", "11010519491231002X");
       String number = gateway.submitSample("cjl-disability-certificate");
       TestGateway.ok(gateway.act("clerk", number, new JsonObject().put("action", "accept")));
       TestGateway.ok(gateway.act("reviewer.cjl", number, new JsonObject().put("action", "review-pass")));

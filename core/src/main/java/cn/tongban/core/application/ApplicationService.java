@@ -567,7 +567,10 @@ public final class ApplicationService {
           ? h.getJsonObject("config", new JsonObject()).getString("idNumber") : null;
       if (pointer != null) {
         var at = io.vertx.core.json.pointer.JsonPointer.from(pointer);
-        if (at.queryJson(data) instanceof String typed && !typed.trim().equalsIgnoreCase(own)) {
+        // A well-formed number that is not theirs is bound; a malformed one is left for the checks to point at,
+        // so the person sees their typing mistake rather than a silent change.
+        if (at.queryJson(data) instanceof String typed && !typed.trim().equalsIgnoreCase(own)
+            && IdNumber.isValid(typed.trim())) {
           at.writeJson(data, own);
         }
       }

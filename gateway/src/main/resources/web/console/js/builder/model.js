@@ -32,6 +32,24 @@ export function normalise(def) {
   def.uiSchema.steps ||= [{ title: '申请信息', fields: Object.keys(def.schema.properties).map((k) => `/${k}`) }];
   def.handlers ||= [];
   def.materialBindings ||= [];
+  // The stored draft (jsonb) does not keep the order of a schema's keys: `uiSchema.order` (pointers, written
+  // at every save) puts each section's and group's fields back in the order the author gave them.
+  const order = def.uiSchema.order || [];
+  const sort = (holder, pointer) => {
+    if (!holder?.properties) return;
+    const rank = (k) => { const i = order.indexOf(`${pointer}/${k}`); return i < 0 ? order.length : i; };
+    const keys = Object.keys(holder.properties);
+    holder.properties = Object.fromEntries(keys.map((k, i) => [k, i]).sort((a, b) => rank(a[0]) - rank(b[0]) || a[1] - b[1])
+      .map(([k]) => [k, holder.properties[k]]));
+    for (const [k, child] of Object.entries(holder.properties)) sort(child?.type === 'array' ? child.items : child, `${pointer}/${k}`);
+  };
+  if (order.length) sort(def.schema, '');
+  return def;
+}
+
+/** Writes the fields' order into the UI schema (`order`: every field's pointer, as the builder lists them). */
+export function keepOrder(def) {
+  def.uiSchema.order = fieldOrder(def);
   return def;
 }
 
@@ -470,7 +488,7 @@ export function problems(def) {
 
 /** The definition as a version is made from it: steps without fields left out (the meta-schema wants ≥ 1). */
 export function forVersion(def) {
-  const copy = structuredClone(def);
+  const copy = keepOrder(structuredClone(def));
   copy.uiSchema.steps = copy.uiSchema.steps.filter((s) => s.fields.length);
   if (!copy.uiSchema.steps.length) copy.uiSchema.steps = [{ title: '申请信息', fields: Object.keys(copy.schema.properties).map((k) => `/${k}`) }];
   return copy;
