@@ -15,7 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** The SQL for accounts and API clients. */
+/** The SQL for accounts, API clients, WeChat links and the token signing keys. */
 public final class IdentityStore {
   private static final String ACCOUNT_COLUMNS = """
       id::text as id, username, password_hash, kind, display_name, roles, department_code, hall_code,
@@ -149,6 +149,52 @@ public final class IdentityStore {
           java.util.Set<String> out = new java.util.HashSet<>();
           rows.forEach(r -> out.add(r.getString(0)));
           return out;
+        });
+  }
+
+  /** The account linked to a WeChat openid, if any. */
+  public Future<Optional<String>> weChatAccount(String openid) {
+    return client.preparedQuery("select account_id::text from wechat_link where openid = $1")
+        .execute(Tuple.of(openid))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString(0)));
+  }
+
+  /** Links a WeChat openid to an account, replacing an earlier link of the same openid. */
+  public Future<Void> linkWeChat(String openid, String accountId) {
+    return client.preparedQuery("""
+            insert into wechat_link (openid, account_id) values ($1, $2::uuid)
+            on conflict (openid) do update set account_id = excluded.account_id, linked_at = now()""")
+        .execute(Tuple.of(openid, accountId)).mapEmpty();
+  }
+
+  /** Column context: the token signing key's private half is sealed at rest like personal data. */
+  public static final String SIGNING_KEY_PRIVATE_PEM = "signing_key.private_pem";
+
+  /** The token signing keys' sealed private halves, for a rewrap. */
+  public static final SealedTable SEALED_SIGNING_KEYS = new SealedTable("signing_key",
+      "select id, private_pem from signing_key where $2::bytea is not null and "
+          + SealedTable.stale("private_pem") + " order by id",
+      "update signing_key set private_pem = $2 where id = $1",
+      (personal, r) -> Tuple.of(r.getString("id"), personal.seal(SIGNING_KEY_PRIVATE_PEM,
+          personal.open(SIGNING_KEY_PRIVATE_PEM, r.getString("private_pem")))));
+
+  /** Stores a token signing key pair unless one with its id exists. */
+  public Future<Void> insertSigningKeyIfAbsent(SigningKeys.Pem key) {
+    return client.preparedQuery("""
+            insert into signing_key (id, algorithm, private_pem, public_pem) values ($1, 'ES256', $2, $3)
+            on conflict (id) do nothing""")
+        .execute(Tuple.of(key.id(), personal.seal(SIGNING_KEY_PRIVATE_PEM, key.privatePem()), key.publicPem()))
+        .mapEmpty();
+  }
+
+  /** The stored token signing key pair with this id (it exists: {@link #insertSigningKeyIfAbsent} ran first). */
+  public Future<SigningKeys.Pem> signingKey(String id) {
+    return client.preparedQuery("select id, private_pem, public_pem from signing_key where id = $1")
+        .execute(Tuple.of(id))
+        .map(rows -> {
+          var r = rows.iterator().next();
+          return new SigningKeys.Pem(r.getString("id"),
+              personal.open(SIGNING_KEY_PRIVATE_PEM, r.getString("private_pem")), r.getString("public_pem"));
         });
   }
 

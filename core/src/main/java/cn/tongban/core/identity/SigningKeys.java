@@ -5,7 +5,6 @@ import cn.tongban.core.privacy.PersonalData;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -27,30 +26,17 @@ public final class SigningKeys {
   }
 
   /** Column context: the private key is sealed at rest like personal data. */
-  public static final String PRIVATE_PEM = "signing_key.private_pem";
+  public static final String PRIVATE_PEM = IdentityStore.SIGNING_KEY_PRIVATE_PEM;
 
-  /** The token signing keys' sealed private halves, for a rewrap. */
-  public static final SealedTable SEALED = new SealedTable("signing_key",
-      "select id, private_pem from signing_key where $2::bytea is not null and "
-          + SealedTable.stale("private_pem") + " order by id",
-      "update signing_key set private_pem = $2 where id = $1",
-      (personal, r) -> Tuple.of(r.getString("id"), personal.seal(PRIVATE_PEM,
-          personal.open(PRIVATE_PEM, r.getString("private_pem")))));
+  /** The token signing keys' sealed private halves, for a rewrap (declared by their store). */
+  public static final SealedTable SEALED = IdentityStore.SEALED_SIGNING_KEYS;
 
   /** The current token-signing key pair, created when there is none. */
   public static Future<Pem> load(Vertx vertx, Pool pool, PersonalData personal) {
+    IdentityStore store = new IdentityStore(pool, personal);
     return vertx.executeBlocking(SigningKeys::generate)
-        .compose(fresh -> pool.preparedQuery("""
-                insert into signing_key (id, algorithm, private_pem, public_pem) values ($1, 'ES256', $2, $3)
-                on conflict (id) do nothing""")
-            .execute(Tuple.of(fresh.id(), personal.seal(PRIVATE_PEM, fresh.privatePem()), fresh.publicPem())))
-        .compose(v -> pool.preparedQuery("select id, private_pem, public_pem from signing_key where id = $1")
-            .execute(Tuple.of(KEY_ID)))
-        .map(rows -> {
-          var r = rows.iterator().next();
-          return new Pem(r.getString("id"), personal.open(PRIVATE_PEM, r.getString("private_pem")),
-              r.getString("public_pem"));
-        });
+        .compose(store::insertSigningKeyIfAbsent)
+        .compose(v -> store.signingKey(KEY_ID));
   }
 
   private static Pem generate() throws Exception {

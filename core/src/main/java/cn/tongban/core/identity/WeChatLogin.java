@@ -11,7 +11,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +23,6 @@ import java.util.Optional;
  */
 public final class WeChatLogin {
   private static final int MIN_LEVEL_TO_LINK = 2;
-  private final Pool pool;
   private final HttpClient http;
   private final IdentityStore accounts;
   private final String endpoint;
@@ -32,7 +30,6 @@ public final class WeChatLogin {
   private final Optional<String> secret;
 
   public WeChatLogin(Vertx vertx, Pool pool, PersonalData personal, String endpoint, Optional<String> appId, Optional<String> secret) {
-    this.pool = pool;
     this.http = vertx.createHttpClient();
     this.accounts = new IdentityStore(pool, personal);
     this.endpoint = endpoint;
@@ -42,11 +39,10 @@ public final class WeChatLogin {
 
   /** Signs in with a mini-program code: the linked citizen's session; 401 when the code or the link is missing. */
   public Future<IdentityService.Session> signIn(String code) {
-    return openid(code).compose(openid -> pool.preparedQuery("select account_id::text from wechat_link where openid = $1")
-        .execute(Tuple.of(openid)))
-        .compose(rows -> rows.size() == 0
+    return openid(code).compose(accounts::weChatAccount)
+        .compose(id -> id.isEmpty()
             ? Future.failedFuture(new DomainException(ProblemCode.INVALID_CREDENTIALS, "wechat.notLinked"))
-            : accounts.findById(rows.iterator().next().getString(0)))
+            : accounts.findById(id.get()))
         .map(a -> a.filter(x -> !x.disabled()).map(x -> new IdentityService.Session(x.toCaller(), x.tokenEpoch()))
             .orElseThrow(() -> new DomainException(ProblemCode.INVALID_CREDENTIALS, "wechat.notLinked")));
   }
@@ -62,10 +58,7 @@ public final class WeChatLogin {
         return Future.failedFuture(new DomainException(ProblemCode.REAL_NAME_LEVEL_TOO_LOW, "realname.toLink",
             "L" + MIN_LEVEL_TO_LINK, "L" + level));
       }
-      return openid(code).compose(openid -> pool.preparedQuery("""
-              insert into wechat_link (openid, account_id) values ($1, $2::uuid)
-              on conflict (openid) do update set account_id = excluded.account_id, linked_at = now()""")
-          .execute(Tuple.of(openid, caller.subject()))).mapEmpty();
+      return openid(code).compose(openid -> accounts.linkWeChat(openid, caller.subject()));
     });
   }
 
