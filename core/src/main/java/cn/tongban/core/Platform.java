@@ -71,6 +71,7 @@ import cn.tongban.core.hall.HolidayRequestService;
 import cn.tongban.core.hall.HomeVisitService;
 import cn.tongban.core.hall.PreRegistrationService;
 import cn.tongban.core.hall.QueueService;
+import cn.tongban.core.sharing.SharedDataStore;
 import cn.tongban.core.sharing.SharedDatasets;
 import cn.tongban.plugin.MaterialScanner;
 import io.vertx.core.Future;
@@ -97,7 +98,7 @@ public final class Platform {
   /** Every table with sealed personal data, each declared by the store that owns it. */
   private static final List<SealedTable> SEALED_TABLES = List.of(IdentityStore.SEALED, ApplicationStore.SEALED,
       Licence.SEALED, MaterialService.SEALED, AgentAuthorisations.SEALED, ApplicationStore.SEALED_CREDIT,
-      SigningKeys.SEALED, LicenceService.SEALED_KEYS, PluginHost.SEALED_SHARED, WorkOrderStore.SEALED,
+      SigningKeys.SEALED, LicenceService.SEALED_KEYS, SharedDataStore.SEALED, WorkOrderStore.SEALED,
       PreRegistrationService.SEALED, HomeVisitService.SEALED, RatingStore.SEALED, PenaltyStore.SEALED);
 
   private static final Logger LOG = Logger.getLogger(Platform.class.getName());

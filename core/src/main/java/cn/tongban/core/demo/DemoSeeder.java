@@ -1,7 +1,7 @@
 package cn.tongban.core.demo;
 
 import cn.tongban.core.privacy.PersonalData;
-import cn.tongban.core.sharing.SharedDatasets;
+import cn.tongban.core.sharing.SharedDataStore;
 import cn.tongban.core.access.Channel;
 import cn.tongban.core.identity.Account;
 import cn.tongban.core.identity.ApiClient;
@@ -278,7 +278,7 @@ public final class DemoSeeder {
           }
           chain = chain.compose(v -> new OrganisationStore(pool, personal).markDemoCreditCodes(tx, DEMO_CREDIT_CODES));
           // What the 公安 population registry holds on the demo citizen, as if imported (数据共享).
-          chain = chain.compose(v -> SharedDatasets.put(tx, personal, "gongan-population", "11010519491231002X",
+          chain = chain.compose(v -> new SharedDataStore(pool, personal).put(tx, "gongan-population", "11010519491231002X",
               new io.vertx.core.json.JsonObject().put("name", "张三").put("householdTownship", "超化镇")
                   .put("householdVillage", "超化村").put("address", "新密市超化镇超化村三组12号")));
           // What 市场监管's enterprise registration holds on the demo enterprises: 张三 is their legal
@@ -286,7 +286,7 @@ public final class DemoSeeder {
           // company, the construction-project owner and the 中介超市's project owner.
           for (String[] e : new String[][] {{"91440300708461136T", "新密示例科技有限公司"},
               {DEMO_ENTERPRISE, "新密市示例置业有限公司"}, {IntermediaryDemo.OWNER, "新密示例建设有限公司"}}) {
-            chain = chain.compose(v -> SharedDatasets.put(tx, personal, "scjg-enterprise", e[0],
+            chain = chain.compose(v -> new SharedDataStore(pool, personal).put(tx, "scjg-enterprise", e[0],
                 new io.vertx.core.json.JsonObject().put("name", e[1]).put("legalRepresentativeName", "张三")
                     .put("legalRepresentativeIdNumber", "11010519491231002X")));
           }

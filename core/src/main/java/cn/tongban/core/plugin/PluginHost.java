@@ -1,6 +1,5 @@
 package cn.tongban.core.plugin;
 
-import cn.tongban.core.privacy.SealedTable;
 import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.ProblemCode;
 import cn.tongban.core.problem.Violation;
@@ -22,8 +21,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import cn.tongban.core.privacy.PersonalData;
+import cn.tongban.core.sharing.SharedDataStore;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 
 import java.io.IOException;
 import java.net.URL;
@@ -460,33 +459,16 @@ public final class PluginHost {
     };
   }
 
-  /** The column context of a shared dataset record (sealed: it is a person's or an enterprise's data). */
-  public static final String SHARED_RECORD = "shared_dataset_record.record";
-  public static final String SHARED_SUBJECT = "shared_dataset_record.subject";
-
-  /** A shared dataset record's sealed subject and content, for a rewrap. */
-  public static final SealedTable SEALED_SHARED = new SealedTable("shared_dataset_record",
-      "select source, subject_index, subject_sealed, record from shared_dataset_record where $2::bytea is not null"
-          + " and (" + SealedTable.stale("subject_sealed") + " or " + SealedTable.stale("record")
-          + ") order by source, subject_index",
-      "update shared_dataset_record set subject_sealed = $3, subject_index = $4, record = $5"
-          + " where source = $1 and subject_index = $2",
-      (personal, r) -> {
-        String subject = personal.open(SHARED_SUBJECT, r.getString("subject_sealed"));
-        return Tuple.of(r.getString("source"), r.getString("subject_index"), personal.seal(SHARED_SUBJECT, subject),
-            personal.index(PersonalData.Kind.ID, subject),
-            personal.seal(SHARED_RECORD, personal.open(SHARED_RECORD, r.getString("record"))));
-      });
+  /** The column contexts of a shared dataset record, declared by its store. */
+  public static final String SHARED_RECORD = SharedDataStore.SHARED_RECORD;
+  public static final String SHARED_SUBJECT = SharedDataStore.SHARED_SUBJECT;
 
   /** A department's record of a subject from its dataset imported into table {@code shared_dataset_record}. */
   private Future<Optional<JsonObject>> importedRecord(String source, String subjectKey) {
     if (pool == null) {
       return Future.failedFuture("no database to read the shared dataset " + source + " from");
     }
-    return pool.preparedQuery("SELECT record FROM shared_dataset_record WHERE source = $1 AND subject_index = $2")
-        .execute(Tuple.of(source, personal.index(PersonalData.Kind.ID, subjectKey)))
-        .map(rows -> rows.size() == 0 ? Optional.<JsonObject>empty()
-            : Optional.of(personal.openJson(SHARED_RECORD, rows.iterator().next().getString("record"))));
+    return new SharedDataStore(pool, personal).record(source, subjectKey);
   }
 
   /** A view of a case for handlers: copies, so nothing they do changes it. */

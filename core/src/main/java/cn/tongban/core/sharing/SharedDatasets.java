@@ -14,7 +14,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,28 +24,10 @@ import java.util.List;
  * re-importing a subject replaces its record.
  */
 public final class SharedDatasets {
-  private final Pool pool;
-  private final PersonalData personal;
+  private final SharedDataStore store;
 
   public SharedDatasets(Pool pool, PersonalData personal) {
-    this.pool = pool;
-    this.personal = personal;
-  }
-
-  /** Stores one subject's record: the subject found by its blind index, subject and record sealed. */
-  public static Future<Void> put(io.vertx.sqlclient.SqlClient client, PersonalData personal, String source,
-      String subjectKey, JsonObject record) {
-    return client.preparedQuery(UPSERT).execute(row(personal, source, subjectKey, record)).mapEmpty();
-  }
-
-  private static final String UPSERT = "INSERT INTO shared_dataset_record (source, subject_index, subject_sealed, "
-      + "record) VALUES ($1, $2, $3, $4) ON CONFLICT (source, subject_index) DO UPDATE SET record = excluded.record, "
-      + "subject_sealed = excluded.subject_sealed, imported_at = now()";
-
-  private static Tuple row(PersonalData personal, String source, String subjectKey, JsonObject record) {
-    return Tuple.of(source, personal.index(PersonalData.Kind.ID, subjectKey),
-        personal.seal(cn.tongban.core.plugin.PluginHost.SHARED_SUBJECT, subjectKey),
-        personal.sealJson(cn.tongban.core.plugin.PluginHost.SHARED_RECORD, record));
+    this.store = new SharedDataStore(pool, personal);
   }
 
   /** Imports {@code records} ({@code [{subjectKey, record}]}, already checked by the contract) into {@code source}. */
@@ -70,15 +51,12 @@ public final class SharedDatasets {
       return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "dataset.invalid",
           bad, bad.size()));
     }
-    List<Tuple> batch = new ArrayList<>();
+    List<SharedDataStore.Entry> batch = new ArrayList<>();
     for (int i = 0; i < records.size(); i++) {
       JsonObject r = records.getJsonObject(i);
-      batch.add(row(personal, source, r.getString("subjectKey"), r.getJsonObject("record")));
+      batch.add(new SharedDataStore.Entry(r.getString("subjectKey"), r.getJsonObject("record")));
     }
-    return pool.withTransaction(tx -> tx.preparedQuery(UPSERT).executeBatch(batch)
-        .compose(v -> tx.preparedQuery("SELECT count(*) FROM shared_dataset_record WHERE source = $1")
-            .execute(Tuple.of(source))))
-        .map(rows -> new JsonObject().put("source", source).put("imported", batch.size())
-            .put("total", rows.iterator().next().getLong(0)));
+    return store.importAll(source, batch)
+        .map(total -> new JsonObject().put("source", source).put("imported", batch.size()).put("total", total));
   }
 }
