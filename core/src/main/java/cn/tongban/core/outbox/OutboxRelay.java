@@ -16,9 +16,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -51,29 +48,6 @@ public final class OutboxRelay {
       "ApplicationDeny", PluginHost.Hook.REJECT,
       "ApplicationNotAccept", PluginHost.Hook.REJECT);
 
-  // A claim walks the pending events in sequence order (along the pending-only index, a page of PAGE at a
-  // time, usually one page) and picks, in Java, each due event that has no earlier pending event of its
-  // aggregate: an event seen earlier in the walk, due or backing off. So the order per case holds exactly, and
-  // events behind any number of others that are backing off (a failing sink) are still found. The picked
-  // events are then leased unless another node took them meanwhile. (One statement with a correlated NOT
-  // EXISTS was planned along the wrong partial index whenever the statistics were stale, a scan of every
-  // pending event per candidate: 50-670 ms per claim under load, more of PostgreSQL's time than the
-  // submissions it relayed.)
-  private static final String PENDING_PAGE = """
-      select id, seq, aggregate_type, aggregate_id, next_attempt_at <= now() as due from outbox_event
-      where status = 'PENDING' and seq > $1 order by seq limit %d""".formatted(OutboxRelay.PAGE);
-
-  // "Not delivered, not dead" rather than "= 'PENDING'": the same rows, but no partial index on the status
-  // matches it, so the planner goes by primary key. With "= 'PENDING'" and statistics from a quiet moment
-  // (no pending event then), it walked the pending-only index through thousands of pending events instead.
-  private static final String LEASE = """
-      update outbox_event set next_attempt_at = now() + ($2 || ' seconds')::interval, attempts = attempts + 1
-      where id in (
-        select e.id from outbox_event e
-        where e.id = any($1::uuid[]) and e.status not in ('DELIVERED', 'DEAD') and e.next_attempt_at <= now()
-        for update skip locked)
-      returning id::text, seq, aggregate_type, aggregate_id, event_type, payload, attempts""";
-
   /**
    * Events leased per pass. A pass reads the pending events from the oldest until it has picked this many,
    * so a larger batch reads each pending event fewer times (with 50, the relay read ~7 pending rows per
@@ -84,6 +58,7 @@ public final class OutboxRelay {
   static final int PAGE = 500;
   private final Vertx vertx;
   private final Pool pool;
+  private final OutboxStore store;
   private final ApplicationStore applications;
   private final MatterStore matters;
   private final PluginHost plugins;
@@ -107,6 +82,7 @@ public final class OutboxRelay {
     this.lifecycle = lifecycle;
     this.vertx = vertx;
     this.pool = pool;
+    this.store = new OutboxStore(pool);
     this.applications = applications;
     this.matters = matters;
     this.plugins = plugins;
@@ -124,13 +100,12 @@ public final class OutboxRelay {
       if (rows == null) {
         return Future.succeededFuture(0);
       }
-      List<Row> events = new ArrayList<>();
-      rows.forEach(events::add);
-      events.sort((a, b) -> Long.compare(a.getLong("seq"), b.getLong("seq")));
+      List<OutboxStore.Leased> events = new ArrayList<>(rows);
+      events.sort((a, b) -> Long.compare(a.seq(), b.seq()));
       // The batch's cases are read in one query. A batch holds at most one event per case (an event waits
       // while an earlier one of its case is pending), so no delivery in it changes another one's case.
-      List<String> numbers = events.stream().filter(e -> "application".equals(e.getString("aggregate_type")))
-          .map(e -> e.getString("aggregate_id")).distinct().toList();
+      List<String> numbers = events.stream().filter(e -> "application".equals(e.aggregateType()))
+          .map(OutboxStore.Leased::aggregateId).distinct().toList();
       Future<Map<String, Application>> cases = numbers.isEmpty() ? Future.succeededFuture(Map.of())
           : applications.findByNumbers(numbers);
       return cases.compose(found -> deliverAll(events, found, leasedAt));
@@ -138,21 +113,21 @@ public final class OutboxRelay {
   }
 
   /** Leases up to {@link #BATCH} due events, at most one per aggregate, none behind an earlier pending one. */
-  private Future<RowSet<Row>> claim() {
+  private Future<List<OutboxStore.Leased>> claim() {
     List<UUID> picked = new ArrayList<>();
     return walk(0L, new HashSet<>(), picked).compose(v -> picked.isEmpty() ? Future.succeededFuture(null)
-        : pool.preparedQuery(LEASE).execute(Tuple.of(picked.toArray(UUID[]::new), String.valueOf(leaseSeconds))));
+        : store.lease(picked, leaseSeconds));
   }
 
   /** Reads pending events after {@code afterSeq} a page at a time until a batch is picked or none are left. */
   private Future<Void> walk(long afterSeq, Set<String> seen, List<UUID> picked) {
-    return pool.preparedQuery(PENDING_PAGE).execute(Tuple.of(afterSeq)).compose(page -> {
+    return store.pendingAfter(afterSeq).compose(page -> {
       long last = afterSeq;
-      for (Row r : page) {
-        last = r.getLong("seq");
-        boolean first = seen.add(r.getString("aggregate_type") + '\u0000' + r.getString("aggregate_id"));
-        if (first && r.getBoolean("due")) {
-          picked.add(r.getUUID("id"));
+      for (OutboxStore.Pending r : page) {
+        last = r.seq();
+        boolean first = seen.add(r.aggregateType() + '\u0000' + r.aggregateId());
+        if (first && r.due()) {
+          picked.add(r.id());
           if (picked.size() == BATCH) {
             return Future.succeededFuture();
           }
@@ -162,7 +137,7 @@ public final class OutboxRelay {
     });
   }
 
-  private Future<Integer> deliverAll(List<Row> events, Map<String, Application> cases, long leasedAt) {
+  private Future<Integer> deliverAll(List<OutboxStore.Leased> events, Map<String, Application> cases, long leasedAt) {
     // Failures are settled one by one (each its own backoff); deliveries are marked in one statement at
     // the end of the batch (a crash before it only means those events go out again). Once half the lease
     // is gone (slow sinks), the rest of the batch is left alone: another node may take those events when
@@ -170,39 +145,36 @@ public final class OutboxRelay {
     long leaseNanos = leaseSeconds * 1_000_000_000L;
     List<String> delivered = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
-    for (Row e : events) {
+    for (OutboxStore.Leased e : events) {
       chain = chain.compose(v -> System.nanoTime() - leasedAt > leaseNanos / 2 ? Future.succeededFuture()
           : deliver(e, cases).transform(ar -> ar.succeeded()
-          ? Future.succeededFuture(delivered.add(e.getString("id"))).<Void>mapEmpty()
+          ? Future.succeededFuture(delivered.add(e.id())).<Void>mapEmpty()
           : settle(e, ar.cause()).<Void>mapEmpty()));
     }
     return chain.compose(v -> delivered.isEmpty() ? Future.succeededFuture(0)
-        : pool.preparedQuery("update outbox_event set status = 'DELIVERED', delivered_at = now(), last_error = null"
-                + " where id = any($1::uuid[])")
-            .execute(Tuple.of(delivered.stream().map(UUID::fromString).toArray(UUID[]::new)))
-            .map(updated -> delivered.size()));
+        : store.delivered(delivered).map(updated -> delivered.size()));
   }
 
-  private Future<Void> deliver(Row e, Map<String, Application> cases) {
-    JsonObject event = new JsonObject().put("id", e.getString("id")).put("seq", e.getLong("seq"))
-        .put("aggregateType", e.getString("aggregate_type")).put("aggregateId", e.getString("aggregate_id"))
-        .put("type", e.getString("event_type")).put("payload", e.getValue("payload"));
+  private Future<Void> deliver(OutboxStore.Leased e, Map<String, Application> cases) {
+    JsonObject event = new JsonObject().put("id", e.id()).put("seq", e.seq())
+        .put("aggregateType", e.aggregateType()).put("aggregateId", e.aggregateId())
+        .put("type", e.eventType()).put("payload", e.payload());
     vertx.eventBus().publish(ADDRESS, event);
-    if (!"application".equals(e.getString("aggregate_type"))) {
+    if (!"application".equals(e.aggregateType())) {
       // An event for a person who is no case's applicant (a booking's reminder, a visit's time): the sinks get
       // their phone as `recipient`, read now and never stored in the outbox.
-      String account = e.getValue("payload") instanceof JsonObject p ? p.getString("accountId") : null;
+      String account = e.payload() instanceof JsonObject p ? p.getString("accountId") : null;
       return account == null ? plugins.deliverToSinks(event, Optional.empty())
           : phoneOf.apply(account).compose(phone -> plugins.deliverToSinks(phone.isEmpty() ? event
               : event.copy().put("recipient", new JsonObject().put("phone", phone.get())), Optional.empty()));
     }
-    Application a = cases.get(e.getString("aggregate_id"));
+    Application a = cases.get(e.aggregateId());
     if (a == null) {
-      return Future.failedFuture(new IllegalStateException("no case " + e.getString("aggregate_id")));
+      return Future.failedFuture(new IllegalStateException("no case " + e.aggregateId()));
     }
     var view = PluginHost.view(Optional.of(a.number()), a.matterCode(), a.formVersion(), a.data(), a.applicant(),
         a.status().name());
-    PluginHost.Hook hook = HOOKS.get(e.getString("event_type"));
+    PluginHost.Hook hook = HOOKS.get(e.eventType());
     // The sinks (which tell the applicant) also get the query code, so a message can open the case's progress;
     // form handlers' hooks do not.
     var told = PluginHost.view(Optional.of(a.number()), a.matterCode(), a.formVersion(), a.data(), a.applicant(),
@@ -210,7 +182,7 @@ public final class OutboxRelay {
     return plugins.deliverToSinks(event, Optional.of(told))
         .compose(v -> hook == null ? Future.succeededFuture() : runHook(hook, a, view))
         .compose(v -> approved(e) ? issue(a, view) : Future.succeededFuture())
-        .compose(v -> "ApplicationSubmitted".equals(e.getString("event_type")) ? decide(a, view)
+        .compose(v -> "ApplicationSubmitted".equals(e.eventType()) ? decide(a, view)
             : Future.succeededFuture());
   }
 
@@ -229,8 +201,8 @@ public final class OutboxRelay {
   }
 
   /** The transition into APPROVED, however it came (a decision, the last consent, deemed consent). */
-  private static boolean approved(Row e) {
-    JsonObject p = (JsonObject) e.getValue("payload");
+  private static boolean approved(OutboxStore.Leased e) {
+    JsonObject p = (JsonObject) e.payload();
     return "APPROVED".equals(p.getString("status")) && !"APPROVED".equals(p.getString("from"));
   }
 
@@ -251,17 +223,13 @@ public final class OutboxRelay {
   }
 
   /** Schedules a failed event's next try (dead after the last). */
-  private Future<Boolean> settle(Row e, Throwable failure) {
-    int attempts = e.getInteger("attempts");
+  private Future<Boolean> settle(OutboxStore.Leased e, Throwable failure) {
+    int attempts = e.attempts();
     boolean dead = attempts >= maxAttempts;
     long delay = Math.min(3_600_000L, backoffMillis * (1L << Math.min(20, attempts - 1)));
-    LOG.warning(() -> "event " + e.getString("id") + " (" + e.getString("event_type") + ") failed, try " + attempts
+    LOG.warning(() -> "event " + e.id() + " (" + e.eventType() + ") failed, try " + attempts
         + (dead ? ", now dead" : ", next in " + delay + " ms") + ": " + failure.getMessage());
-    return pool.preparedQuery("update outbox_event set status = $2, last_error = $3,"
-            + " next_attempt_at = now() + ($4 || ' milliseconds')::interval where id = $1::uuid")
-        .execute(Tuple.of(UUID.fromString(e.getString("id")), dead ? "DEAD" : "PENDING", String.valueOf(failure.getMessage()),
-            String.valueOf(delay)))
-        .map(false);
+    return store.failed(e.id(), dead, String.valueOf(failure.getMessage()), delay).map(false);
   }
 
   /**
@@ -284,18 +252,7 @@ public final class OutboxRelay {
   }
 
   private Future<JsonArray> dead(int limit) {
-    return pool.preparedQuery("""
-            select id::text, seq, aggregate_type, aggregate_id, event_type, attempts, last_error, created_at
-            from outbox_event where status = 'DEAD' order by seq desc limit $1""")
-        .execute(Tuple.of(limit))
-        .map(rows -> {
-          JsonArray out = new JsonArray();
-          rows.forEach(r -> out.add(new JsonObject().put("id", r.getString(0)).put("seq", r.getLong(1))
-              .put("aggregateType", r.getString(2)).put("aggregateId", r.getString(3)).put("type", r.getString(4))
-              .put("attempts", r.getInteger(5)).put("lastError", r.getString(6))
-              .put("createdAt", r.getOffsetDateTime(7).toString())));
-          return out;
-        });
+    return store.dead(limit);
   }
 
   /** Puts a dead event back in line; false when there is no dead event with this id. */
@@ -306,9 +263,6 @@ public final class OutboxRelay {
     } catch (IllegalArgumentException notAnId) {
       return Future.succeededFuture(false);
     }
-    return pool.preparedQuery("update outbox_event set status = 'PENDING', attempts = 0, next_attempt_at = now()"
-            + " where id = $1::uuid and status = 'DEAD'")
-        .execute(Tuple.of(uuid))
-        .map(rows -> rows.rowCount() == 1);
+    return store.retry(uuid);
   }
 }
