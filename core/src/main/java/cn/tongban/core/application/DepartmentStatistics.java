@@ -8,7 +8,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -26,30 +25,13 @@ public final class DepartmentStatistics {
       ApplicationStatus.CORRECTION_REQUESTED, ApplicationStatus.ACCEPTED, ApplicationStatus.IN_REVIEW,
       ApplicationStatus.SUSPENDED);
 
-  /** The counts, by department and status (public for the scale benchmark's query plans). */
-  public static final String READ = """
-      select c.department_code, d.name, c.status, c.cases
-      from (select department_code, status, sum(cases) as cases
-            from (select department_code, status, cases from department_case_count
-                  union all
-                  select department_code, status, cases from department_case_delta) k
-            group by department_code, status) c
-      left join department d on d.code = c.department_code
-      where c.cases <> 0
-      order by c.department_code, c.status""";
+  /** The counts' query, declared by the read model's store (public for the scale benchmark's query plans). */
+  public static final String READ = DepartmentCountStore.READ;
 
-  private static final String FOLD = """
-      with moved as (
-        delete from department_case_delta returning department_code, status, cases
-      )
-      insert into department_case_count (department_code, status, cases)
-      select department_code, status, sum(cases) from moved group by department_code, status
-      on conflict (department_code, status) do update set cases = department_case_count.cases + excluded.cases""";
-
-  private final Pool pool;
+  private final DepartmentCountStore store;
 
   public DepartmentStatistics(Pool pool) {
-    this.pool = pool;
+    this.store = new DepartmentCountStore(pool);
   }
 
   /**
@@ -60,18 +42,18 @@ public final class DepartmentStatistics {
     if (caller.kind() != Caller.Kind.STAFF || !(caller.has(Role.SUPERVISOR) || caller.has(Role.ADMIN))) {
       return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "statistics.departmentsForbidden"));
     }
-    return pool.query(READ).execute().map(rows -> {
+    return store.counts().map(rows -> {
       Map<String, JsonObject> departments = new LinkedHashMap<>();
       long total = 0;
       long open = 0;
-      for (Row r : rows) {
-        String code = r.getString("department_code");
-        long cases = r.getLong("cases");
-        boolean isOpen = OPEN.contains(ApplicationStatus.valueOf(r.getString("status")));
+      for (DepartmentCountStore.Count r : rows) {
+        String code = r.departmentCode();
+        long cases = r.cases();
+        boolean isOpen = OPEN.contains(ApplicationStatus.valueOf(r.status()));
         JsonObject d = departments.computeIfAbsent(code, c -> new JsonObject().put("code", c)
-            .put("name", r.getString("name")).put("total", 0L).put("open", 0L).put("byStatus", new JsonObject()));
+            .put("name", r.name()).put("total", 0L).put("open", 0L).put("byStatus", new JsonObject()));
         d.put("total", d.getLong("total") + cases);
-        d.getJsonObject("byStatus").put(r.getString("status"), cases);
+        d.getJsonObject("byStatus").put(r.status(), cases);
         if (isOpen) {
           d.put("open", d.getLong("open") + cases);
           open += cases;
@@ -85,6 +67,6 @@ public final class DepartmentStatistics {
 
   /** Folds the counted changes into the totals (safe on every node at once); returns how many were folded. */
   public Future<Integer> fold() {
-    return pool.query(FOLD).execute().map(rows -> rows.rowCount());
+    return store.fold();
   }
 }
