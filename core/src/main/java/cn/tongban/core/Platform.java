@@ -533,7 +533,7 @@ public final class Platform {
    * not, {@code DOWN} when PostgreSQL does not; the components say which failed.
    */
   public Future<JsonObject> health() {
-    Future<Object> db = pool.query("select 1").execute().map(r -> (Object) "UP")
+    Future<Object> db = Database.ping(pool).map(r -> (Object) "UP")
         .timeout(2, TimeUnit.SECONDS);
     Future<Object> cache = redis.ping().map(r -> (Object) "UP").timeout(2, TimeUnit.SECONDS);
     return Future.join(db, cache).transform(ar -> {

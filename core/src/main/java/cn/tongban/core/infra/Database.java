@@ -34,6 +34,11 @@ public final class Database {
     });
   }
 
+  /** Whether PostgreSQL answers on this pool (the health check's probe). */
+  public static Future<Void> ping(Pool pool) {
+    return pool.query("select 1").execute().mapEmpty();
+  }
+
   /** A pool on the given URL, sized by configuration. */
   public static Pool pool(Vertx vertx, String url, int size) {
     PgConnectOptions connect = PgConnectOptions.fromUri(url)

@@ -18,7 +18,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
 
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -324,13 +323,8 @@ public final class MatterAuthoringService {
         departments.put(prefix + "/sameCityScope/" + field, scope.getString(field));
       }
     }
-    return store.pool().preparedQuery("select 'hall:' || code from hall where code = any($1)"
-            + " union all select 'department:' || code from department where code = any($2)")
-        .execute(Tuple.tuple().addArrayOfString(named.values().toArray(String[]::new))
-            .addArrayOfString(departments.values().toArray(String[]::new)))
-        .map(rows -> {
-          java.util.Set<String> known = new java.util.HashSet<>();
-          rows.forEach(r -> known.add(r.getString(0)));
+    return store.knownPlaces(named.values().toArray(String[]::new), departments.values().toArray(String[]::new))
+        .map(known -> {
           List<Violation> out = new java.util.ArrayList<>(problems);
           named.forEach((pointer, code) -> {
             if (!known.contains("hall:" + code)) {

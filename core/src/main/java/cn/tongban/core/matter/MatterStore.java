@@ -363,4 +363,19 @@ public final class MatterStore {
         (JsonArray) r.getValue("material_bindings"), Optional.ofNullable(r.getOffsetDateTime("created_at")),
         Optional.ofNullable(r.getOffsetDateTime("published_at")));
   }
+
+  /**
+   * Which of these halls and departments the organisation has, as {@code hall:CODE} and
+   * {@code department:CODE} (a matter's 通办范围 must name existing ones).
+   */
+  public Future<java.util.Set<String>> knownPlaces(String[] hallCodes, String[] departmentCodes) {
+    return pool.preparedQuery("select 'hall:' || code from hall where code = any($1)"
+            + " union all select 'department:' || code from department where code = any($2)")
+        .execute(Tuple.tuple().addArrayOfString(hallCodes).addArrayOfString(departmentCodes))
+        .map(rows -> {
+          java.util.Set<String> known = new java.util.HashSet<>();
+          rows.forEach(r -> known.add(r.getString(0)));
+          return known;
+        });
+  }
 }
