@@ -1,20 +1,46 @@
 package cn.tongban.core;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import java.util.Set;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * The shape of core (docs/architecture.md): its domain packages form no cycle, so each can be read and
- * changed from the ones below it; core knows nothing of serving HTTP; the plugin API knows nothing of core.
+ * changed from the ones below it; core knows nothing of serving HTTP; the plugin API knows nothing of core;
+ * SQL runs in an aggregate's store (a class named {@code *Store}) and nowhere else but the allow-list below.
  */
 class ArchitectureTest {
   private static JavaClasses classes;
+
+  /**
+   * Classes outside a {@code *Store} that may run SQL, each for a reason (docs/architecture.md, "Where SQL
+   * lives"): the one writers of audit and outbox rows every transaction uses, and the audit chain; plumbing
+   * that runs statements others hand it (group commit, the health probe); privacy's key table and the rewrap,
+   * which runs the statements each store declares in its {@code SealedTable}; the streamed exports, whose
+   * statements are {@code ExportTables}'; and the demo data seeded at boot in demo mode.
+   */
+  static final Set<String> RUNS_SQL_OUTSIDE_A_STORE = Set.of(
+      "cn.tongban.core.audit.AuditLog",
+      "cn.tongban.core.audit.AuditChain",
+      "cn.tongban.core.event.Outbox",
+      "cn.tongban.core.infra.GroupCommit",
+      "cn.tongban.core.infra.Database",
+      "cn.tongban.core.privacy.DataKeys",
+      "cn.tongban.core.privacy.DataKeyRotation",
+      "cn.tongban.core.privacy.Rewrap",
+      "cn.tongban.core.disclosure.ExportService",
+      "cn.tongban.core.demo.DemoSeeder",
+      "cn.tongban.core.demo.IntermediaryDemo");
 
   @BeforeAll
   static void load() {
@@ -38,6 +64,26 @@ class ArchitectureTest {
   void thePluginApiKnowsNothingOfCore() {
     noClasses().that().resideInAPackage("cn.tongban.plugin..")
         .should().dependOnClassesThat().resideInAPackage("cn.tongban.core..")
+        .check(classes);
+  }
+
+  @Test
+  void onlyStoresRunSql() {
+    DescribedPredicate<JavaClass> storeOrAllowed = DescribedPredicate.describe("a *Store or on the allow-list",
+        c -> {
+          String top = c.getName().contains("$") ? c.getName().substring(0, c.getName().indexOf('$')) : c.getName();
+          return top.endsWith("Store") || RUNS_SQL_OUTSIDE_A_STORE.contains(top);
+        });
+    DescribedPredicate<JavaMethodCall> runsSql = DescribedPredicate.describe(
+        "query, preparedQuery or prepare on a SQL client", call -> {
+          String name = call.getTarget().getName();
+          return Set.of("query", "preparedQuery", "prepare").contains(name)
+              && call.getTarget().getOwner().isAssignableTo(io.vertx.sqlclient.SqlClient.class)
+              || "prepare".equals(name) && call.getTarget().getOwner().isAssignableTo(io.vertx.sqlclient.SqlConnection.class);
+        });
+    noClasses().that(DescribedPredicate.not(storeOrAllowed)).and().resideInAPackage("cn.tongban.core..")
+        .should().callMethodWhere(runsSql)
+        .because("an aggregate's SQL lives in its store (docs/architecture.md)")
         .check(classes);
   }
 }
