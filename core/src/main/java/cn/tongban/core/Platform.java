@@ -9,14 +9,11 @@ import cn.tongban.core.application.ApplicationStore;
 import cn.tongban.core.application.DeadlineScanner;
 import cn.tongban.core.application.ProvisionalDueDates;
 import cn.tongban.core.disclosure.DisclosureService;
-import cn.tongban.core.disclosure.DisclosureStore;
 import cn.tongban.core.disclosure.ExportService;
 import cn.tongban.core.disclosure.PenaltyService;
 import cn.tongban.core.disclosure.PenaltyStore;
 import cn.tongban.core.proactive.ReminderService;
-import cn.tongban.core.proactive.ReminderStore;
 import cn.tongban.core.intermediary.IntermediaryService;
-import cn.tongban.core.intermediary.IntermediaryStore;
 import cn.tongban.core.rating.RatingService;
 import cn.tongban.core.rating.RatingStore;
 import cn.tongban.core.application.DepartmentStatistics;
@@ -27,18 +24,11 @@ import cn.tongban.core.config.TongbanConfig;
 import cn.tongban.core.demo.DemoSeeder;
 import cn.tongban.core.demo.IntermediaryDemo;
 import cn.tongban.core.lifeevent.LifeEventService;
-import cn.tongban.core.lifeevent.LifeEventStore;
-import cn.tongban.core.lifeevent.CombinedApplication;
 import cn.tongban.core.project.ProjectService;
-import cn.tongban.core.project.ProjectStore;
 import cn.tongban.core.hotline.WorkOrderDeadlines;
 import cn.tongban.core.hotline.WorkOrderService;
 import cn.tongban.core.hotline.WorkOrderStore;
 import cn.tongban.core.supervision.SupervisionService;
-import cn.tongban.core.supervision.SupervisionStore;
-import cn.tongban.core.form.DefinitionChecker;
-import cn.tongban.core.form.FormDataChecker;
-import cn.tongban.core.form.FormValidator;
 import cn.tongban.core.identity.EnterpriseService;
 import cn.tongban.core.identity.IdentityService;
 import cn.tongban.core.identity.IdentityStore;
@@ -51,7 +41,6 @@ import cn.tongban.core.infra.EmbeddedRedisServer;
 import cn.tongban.core.infra.Redis;
 import cn.tongban.core.licence.Licence;
 import cn.tongban.core.licence.LicenceService;
-import cn.tongban.core.material.EicarScanner;
 import cn.tongban.core.material.MaterialService;
 import cn.tongban.core.matter.CatalogueImporter;
 import cn.tongban.core.matter.MatterAuthoringService;
@@ -73,7 +62,6 @@ import cn.tongban.core.hall.PreRegistrationService;
 import cn.tongban.core.hall.QueueService;
 import cn.tongban.core.sharing.SharedDataStore;
 import cn.tongban.core.sharing.SharedDatasets;
-import cn.tongban.plugin.MaterialScanner;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -81,8 +69,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
 import java.time.Clock;
-import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -90,9 +76,11 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The running core: stores, services and the servers they use. Starting it brings up embedded
- * PostgreSQL and Redis unless URLs are configured, migrates the schema, imports the bundled catalogue and,
- * in demo mode, seeds the demo accounts. All blocking work runs on worker threads.
+ * The running core, wired and nothing more: starting it brings up embedded PostgreSQL and Redis unless URLs
+ * are configured, migrates the schema, imports the bundled catalogue and, in demo mode, seeds the demo data;
+ * the constructor then wires the capabilities ({@link Capabilities}) in order and starts the periodic jobs
+ * ({@link ScheduledJobs}). The accessors below are what the gateway uses. All blocking work runs on worker
+ * threads.
  */
 public final class Platform {
   /** Every table with sealed personal data, each declared by the store that owns it. */
@@ -110,155 +98,61 @@ public final class Platform {
   private final Pool pool;
   /** The background jobs' own connections (relay, audit sealing, deadline scan): a flood of requests cannot take them. */
   private final Pool background;
-  private final RateLimits rateLimits;
   private final Redis redis;
   private final SigningKeys.Pem signingKey;
-  private final MatterService matters;
-  private final ApplicationService applications;
-  private final IdentityService identity;
-  private final MatterAuthoringService authoring;
+  private final PersonalData personal;
   private final CalendarService calendar;
-  private final LifecycleService lifecycle;
-  private final AcceptanceReceipt receipts;
-  private final DeadlineScanner deadlines;
-  private final ProvisionalDueDates provisionalDueDates;
+  private final LicenceService licences;
+  private final PluginHost plugins;
+  private final MessageConsumer<String> calendarChanges;
+  // The capabilities (Capabilities.java), in the order they are wired: each uses only those above it.
+  private final Capabilities.Identity people;
+  private final Capabilities.Catalogue catalogue;
+  private final Capabilities.Cases cases;
+  private final Capabilities.LifeEvents combined;
+  private final Capabilities.Hotline hotline;
+  private final Capabilities.Oversight oversight;
+  private final Capabilities.Hall hall;
   private final RatingService ratings;
   private final IntermediaryService intermediaries;
-  private final LifeEventService lifeEvents;
-  private final ProjectService projects;
-  private final DisclosureService disclosures;
-  private final PenaltyService penalties;
-  private final ExportService exports;
   private final ReminderService reminders;
-  private final WorkOrderService workOrders;
-  private final WorkOrderDeadlines workOrderDeadlines;
-  private final SupervisionService supervision;
-  private final EnterpriseService enterprises;
-  private final OrganisationService organisation;
-  private final AgentAuthorisations authorisations;
-  private final SameCityStatistics sameCityStatistics;
-  private final DepartmentStatistics departmentStatistics;
-  private final WeChatLogin wechat;
-  private final LicenceService licences;
-  private final MaterialService materials;
-  private final OutboxRelay relay;
-  private final SharedDatasets sharedDatasets;
-  private final PersonalData personal;
-  private final DataKeyRotation dataKeys;
-  private final AuditChain auditChain;
-  private final MessageConsumer<String> calendarChanges;
+  private final Capabilities.Operations operations;
   private final ScheduledJobs jobs;
-  private final PluginHost plugins;
-  private final AppointmentService appointments;
-  private final HallJobs hallJobs;
-  private final QueueService queue;
-  private final PreRegistrationService preRegistrations;
-  private final HomeVisitService homeVisits;
-  private final HallDutyService hallDuty;
-  private final HolidayRequestService holidayRequests;
 
   private Platform(Vertx vertx, TongbanConfig config, Optional<EmbeddedPostgresServer> embeddedPostgres,
       Optional<EmbeddedRedisServer> embeddedRedis, Pool pool, Pool background, Redis redis,
       SigningKeys.Pem signingKey, CalendarService calendar, LicenceService licences, PluginHost plugins,
       PersonalData personal) {
     this.vertx = vertx;
-    this.plugins = plugins;
-    this.personal = personal;
     this.config = config;
     this.embeddedPostgres = embeddedPostgres;
     this.embeddedRedis = embeddedRedis;
     this.pool = pool;
     this.background = background;
     this.redis = redis;
-    this.rateLimits = new RateLimits(redis, config.limits());
     this.signingKey = signingKey;
+    this.personal = personal;
     this.calendar = calendar;
-    this.calendarChanges = calendar.followChanges();
-    MatterStore matterStore = new MatterStore(pool);
-    this.matters = new MatterService(matterStore);
-    this.identity = new IdentityService(vertx, new IdentityStore(pool, personal), redis, config);
-    FormValidator validator = new FormValidator();
-    // At most TONGBAN_SUBMIT_IN_FLIGHT submission statements at once; the submissions arriving meanwhile share
-    // the next commit (docs/architecture.md, "A submission, end to end").
-    ApplicationStore applicationStore = new ApplicationStore(pool, personal, config.submitInFlight());
-    this.enterprises = new EnterpriseService(pool, personal, plugins::sharedRecord);
-    this.organisation = new OrganisationService(vertx, pool, personal, identity);
-    this.wechat = new WeChatLogin(vertx, pool, personal, config.wechatCode2SessionUrl(), config.wechatAppId(),
-        config.wechatSecret());
-    FormDataChecker dataChecker = new FormDataChecker(validator, plugins);
     this.licences = licences;
-    List<MaterialScanner> scanners = new ArrayList<>(List.of(new EicarScanner()));
-    scanners.addAll(plugins.scanners());
-    MaterialService.VisibleCases visibleCases = (caller, number) -> applicationStore.find(caller, number)
-        .map(found -> found.map(a -> new MaterialService.VisibleCase(a.matterCode(), a.applicant(), a.submittedBy(),
-            a.sameCity().agency().map(x -> x.getString("origin")))));
-    // The evidence of an authorisation staff record is a file they uploaded (materials are made just below).
-    this.authorisations = new AgentAuthorisations(pool, identity, calendar, personal, plugins::sharedRecord,
-        (id, kind, owner, by) -> materials().uploadedBy(id, kind, owner, by));
-    this.materials = new MaterialService(vertx, pool, calendar, visibleCases, authorisations::authorisedAt,
-        matterStore, licences, scanners, config.materialLimitBytes(), config.materialValidDays(), personal);
-    this.sameCityStatistics = new SameCityStatistics(pool, calendar);
-    this.departmentStatistics = new DepartmentStatistics(pool);
-    this.applications = new ApplicationService(matters, applicationStore, identity, dataChecker, calendar,
-        enterprises, config.areaCode(), config.realNameLevels(), materials, authorisations);
-    this.lifecycle = new LifecycleService(applicationStore, matterStore, dataChecker, calendar);
-    this.receipts = new AcceptanceReceipt(organisation::hallName, applicationStore, matterStore, materials);
-    // The scan reads and writes cases through a store on the background pool (same statements, other connections).
-    this.deadlines = new DeadlineScanner(new ApplicationStore(background, personal, 1), calendar);
-    this.provisionalDueDates = new ProvisionalDueDates(applicationStore, calendar);
-    calendar.onYearChanged(provisionalDueDates::recompute);
-    this.lifeEvents = new LifeEventService(vertx, new LifeEventStore(pool), matters, applications, validator,
-        calendar.clock());
-    this.projects = new ProjectService(vertx, new ProjectStore(pool), matters,
-        new CombinedApplication(matters, applications, validator), enterprises, calendar);
-    WorkOrderStore workOrderStore = new WorkOrderStore(pool, personal);
-    this.workOrders = new WorkOrderService(workOrderStore, calendar, config.hotlineDeadlines(), lifecycle::progress,
-        lifecycle::progressOfPhone);
-    // The work orders' deadline scan, like the case scan, on the background pool.
-    this.workOrderDeadlines = new WorkOrderDeadlines(new WorkOrderStore(background, personal), calendar);
-    this.supervision = new SupervisionService(new SupervisionStore(pool), calendar,
-        config.accountabilityExplainDays());
-    // 问责 follows every scan (periodic or on demand): a red card it raised opens its accountability at once.
-    // 工程建设项目: the stage clocks' warnings follow every scan as well (each raised once by its unique row).
-    deadlines.afterScan(() -> supervision.scan().compose(r -> projects.scan()
-        .map(p -> r.put("stageWarningsRaised", p.getInteger("warningsRaised")))));
-    this.sharedDatasets = new SharedDatasets(pool, personal);
-    this.dataKeys = new DataKeyRotation(pool, personal, new Rewrap(pool, personal, SEALED_TABLES));
-    this.relay = new OutboxRelay(vertx, background, applicationStore, matterStore, plugins, licences, lifecycle,
-        config.outboxMaxAttempts(), config.outboxBackoffMillis(), config.outboxLeaseSeconds(),
-        account -> identity.account(account).map(a -> a.flatMap(x -> x.phone())));
-    this.auditChain = new AuditChain(background);
-    // No form-handler plugins are installed yet: a definition naming one is refused at publishing.
-    this.authoring = new MatterAuthoringService(matterStore,
-        new DefinitionChecker(validator, plugins.configSchemas(), plugins.configChecks()), validator);
-    this.appointments = new AppointmentService(pool, calendar, matters, identity, config);
-    this.queue = new QueueService(pool, calendar, appointments, config.hall().ticketLeadMinutes());
-    // 好差评 reads a hall visit through this, so that rating does not depend on the hall services.
-    RatingService.Visits visits = (hall, day, number) -> queue.visit(hall, day, number).map(found -> found.map(t ->
-        new RatingService.Visit(t.getString("id"), hall, day, number, t.getString("status"),
-            Optional.ofNullable(t.getString("matterCode")), Optional.ofNullable(t.getString("departmentCode")),
-            Optional.ofNullable(t.getString("windowCode")), Optional.ofNullable(t.getString("calledBy")),
-            Optional.ofNullable(t.getString("accountId")),
-            Optional.ofNullable(t.getValue("finishedAt")).map(f -> f instanceof OffsetDateTime o ? o
-                : OffsetDateTime.parse(f.toString())))));
-    this.ratings = new RatingService(new RatingStore(pool, personal), applications, authorisations, visits, calendar,
-        config.ratings());
-    this.preRegistrations = new PreRegistrationService(pool, personal, matters, identity, dataChecker, applications,
-        queue, calendar, config.hall().preRegistrationDays());
-    this.homeVisits = new HomeVisitService(pool, personal, matters, identity, applications, calendar, appointments,
-        config.hall().homeVisitDays());
-    this.hallDuty = new HallDutyService(pool, appointments, calendar);
-    this.holidayRequests = new HolidayRequestService(pool, appointments, calendar, matters, identity, config.hall());
-    this.hallJobs = new HallJobs(appointments, preRegistrations, homeVisits);
-    this.disclosures = new DisclosureService(new DisclosureStore(pool, personal), calendar);
-    this.penalties = new PenaltyService(new PenaltyStore(pool, personal), disclosures, calendar);
-    this.exports = new ExportService(pool, personal);
-    this.reminders = new ReminderService(new ReminderStore(pool, personal), calendar.clock(), config.publicUrl());
-    this.intermediaries = new IntermediaryService(new IntermediaryStore(pool), enterprises, calendar,
-        config.intermediaryBlacklistBelow());
+    this.plugins = plugins;
+    this.calendarChanges = calendar.followChanges();
+    Capabilities.Base base = new Capabilities.Base(vertx, config, pool, background, redis, personal, calendar,
+        licences, plugins);
+    this.people = Capabilities.Identity.wire(base);
+    this.catalogue = Capabilities.Catalogue.wire(base);
+    this.cases = Capabilities.Cases.wire(base, people, catalogue);
+    this.combined = Capabilities.LifeEvents.wire(base, people, catalogue, cases);
+    this.hotline = Capabilities.Hotline.wire(base, cases);
+    this.oversight = Capabilities.Oversight.wire(base, cases, combined);
+    this.hall = Capabilities.Hall.wire(base, people, catalogue, cases);
+    this.ratings = Capabilities.ratings(base, cases, hall);
+    this.intermediaries = Capabilities.intermediaries(base, people);
+    this.reminders = Capabilities.reminders(base);
+    this.operations = Capabilities.Operations.wire(base, people, catalogue, cases, SEALED_TABLES);
     // Folding the statistics is the job's; reading them (departmentStatistics) stays on the requests' pool.
-    this.jobs = ScheduledJobs.start(vertx, config, new DepartmentStatistics(background), relay, auditChain, deadlines,
-        ratings, workOrderDeadlines, hallJobs, disclosures, reminders, intermediaries);
+    this.jobs = ScheduledJobs.start(vertx, config, new DepartmentStatistics(background), operations.relay(),
+        operations.auditChain(), cases.deadlines(), ratings, hotline.deadlines(), hall.jobs(),
+        oversight.disclosures(), reminders, intermediaries);
   }
 
   /** Starts everything the configuration asks for, on the system clock. */
@@ -317,20 +211,20 @@ public final class Platform {
                               Database.pool(vertx, pgUrl, config.limits().backgroundPoolSize()), redis, key,
                               calendar, licences, plugins, personal))
                           // 一件事: the bundled life events need the matters' published forms, so they come last.
-                          .compose(p -> p.lifeEvents.importBundled().map(p).otherwise(e -> {
+                          .compose(p -> p.lifeEvents().importBundled().map(p).otherwise(e -> {
                             LOG.warning("bundled life events not imported: " + e);
                             return p;
                           }))
-                          .compose(p -> p.projects.loadStages().map(p))
-                          .compose(p -> config.demo() ? DemoSeeder.seedProject(pool, p.enterprises, p.projects).map(p)
+                          .compose(p -> p.projects().loadStages().map(p))
+                          .compose(p -> config.demo() ? DemoSeeder.seedProject(pool, p.enterprises(), p.projects()).map(p)
                               : Future.succeededFuture(p))
                           .compose(p -> config.demo() && config.ratings().demoRatings()
-                              ? DemoSeeder.seedRatings(pool, p.queue, p.ratings).map(p) : Future.succeededFuture(p))
-                          .compose(p -> config.demo() ? IntermediaryDemo.seed(pool, p.intermediaries, p.enterprises,
+                              ? DemoSeeder.seedRatings(pool, p.queue(), p.ratings()).map(p) : Future.succeededFuture(p))
+                          .compose(p -> config.demo() ? IntermediaryDemo.seed(pool, p.intermediaries(), p.enterprises(),
                               calendar.today()).map(p) : Future.succeededFuture(p))
                           .compose(p -> config.demo() && config.demoSupervision()
-                              ? DemoSeeder.seedSupervision(pool, p.matters, p.applications, p.lifecycle, p.deadlines,
-                                  p.penalties, calendar.today()).map(p)
+                              ? DemoSeeder.seedSupervision(pool, p.matters(), p.applications(), p.lifecycle(),
+                                  p.deadlines(), p.penalties(), calendar.today()).map(p)
                               : Future.succeededFuture(p))
                           .recover(e -> plugins.stop().transform(x -> Future.failedFuture(e))));
                 });
@@ -348,15 +242,15 @@ public final class Platform {
   }
 
   public MatterService matters() {
-    return matters;
+    return catalogue.matters();
   }
 
   public ApplicationService applications() {
-    return applications;
+    return cases.applications();
   }
 
   public MatterAuthoringService authoring() {
-    return authoring;
+    return catalogue.authoring();
   }
 
   public CalendarService calendar() {
@@ -364,16 +258,16 @@ public final class Platform {
   }
 
   public AcceptanceReceipt receipts() {
-    return receipts;
+    return cases.receipts();
   }
 
   public LifecycleService lifecycle() {
-    return lifecycle;
+    return cases.lifecycle();
   }
 
   /** The data keys: which seals, what is still sealed with others, and the rewrap that finishes a rotation. */
   public DataKeyRotation dataKeys() {
-    return dataKeys;
+    return operations.dataKeys();
   }
 
   public PersonalData personal() {
@@ -385,15 +279,15 @@ public final class Platform {
   }
 
   public MaterialService materials() {
-    return materials;
+    return cases.materials();
   }
 
   public WeChatLogin wechat() {
-    return wechat;
+    return people.wechat();
   }
 
   public OrganisationService organisation() {
-    return organisation;
+    return people.organisation();
   }
 
   /** 主动提醒: the rules, a citizen's reminders and opt-outs, and the scan (tests run it by hand). */
@@ -403,31 +297,31 @@ public final class Platform {
 
   /** The hall services' periodic pass (tests run it by hand on a moved clock). */
   public HallJobs hallJobs() {
-    return hallJobs;
+    return hall.jobs();
   }
 
   public QueueService queue() {
-    return queue;
+    return hall.queue();
   }
 
   public PreRegistrationService preRegistrations() {
-    return preRegistrations;
+    return hall.preRegistrations();
   }
 
   public HomeVisitService homeVisits() {
-    return homeVisits;
+    return hall.homeVisits();
   }
 
   public HallDutyService hallDuty() {
-    return hallDuty;
+    return hall.hallDuty();
   }
 
   public HolidayRequestService holidayRequests() {
-    return holidayRequests;
+    return hall.holidayRequests();
   }
 
   public AppointmentService appointments() {
-    return appointments;
+    return hall.appointments();
   }
 
   /** The pool requests use (the background jobs have their own); tests take all of it to show that. */
@@ -437,55 +331,55 @@ public final class Platform {
 
   /** The GraphQL and public-lookup rates (docs/security.md, "Resource limits"). */
   public RateLimits rateLimits() {
-    return rateLimits;
+    return people.rateLimits();
   }
 
   public AgentAuthorisations authorisations() {
-    return authorisations;
+    return cases.authorisations();
   }
 
   public DepartmentStatistics departmentStatistics() {
-    return departmentStatistics;
+    return cases.departmentStatistics();
   }
 
   public SameCityStatistics sameCityStatistics() {
-    return sameCityStatistics;
+    return cases.sameCityStatistics();
   }
 
   public EnterpriseService enterprises() {
-    return enterprises;
+    return people.enterprises();
   }
 
   public OutboxRelay relay() {
-    return relay;
+    return operations.relay();
   }
 
   public SharedDatasets sharedDatasets() {
-    return sharedDatasets;
+    return operations.sharedDatasets();
   }
 
   public AuditChain auditChain() {
-    return auditChain;
+    return operations.auditChain();
   }
 
   public DeadlineScanner deadlines() {
-    return deadlines;
+    return cases.deadlines();
   }
 
   public ProvisionalDueDates provisionalDueDates() {
-    return provisionalDueDates;
+    return cases.provisionalDueDates();
   }
 
   public DisclosureService disclosures() {
-    return disclosures;
+    return oversight.disclosures();
   }
 
   public PenaltyService penalties() {
-    return penalties;
+    return oversight.penalties();
   }
 
   public ExportService exports() {
-    return exports;
+    return oversight.exports();
   }
 
   public RatingService ratings() {
@@ -498,30 +392,30 @@ public final class Platform {
 
   /** 一件事一次办: life events and the applications made for them. */
   public ProjectService projects() {
-    return projects;
+    return combined.projects();
   }
 
   public LifeEventService lifeEvents() {
-    return lifeEvents;
+    return combined.lifeEvents();
   }
 
   /** 12345 work orders. */
   public WorkOrderService workOrders() {
-    return workOrders;
+    return hotline.workOrders();
   }
 
   /** The work orders' deadline scan (a periodic job; tests run a pass themselves). */
   /** 电子监察: warned items, timeliness, 问责. */
   public SupervisionService supervision() {
-    return supervision;
+    return oversight.supervision();
   }
 
   public WorkOrderDeadlines workOrderDeadlines() {
-    return workOrderDeadlines;
+    return hotline.deadlines();
   }
 
   public IdentityService identity() {
-    return identity;
+    return people.identity();
   }
 
   public SigningKeys.Pem signingKey() {
