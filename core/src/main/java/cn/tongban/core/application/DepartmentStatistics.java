@@ -9,7 +9,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -34,34 +36,56 @@ public final class DepartmentStatistics {
     this.store = new DepartmentCountStore(pool);
   }
 
+  /** Every department's cases: in all, still open, and by status (statuses in code order). */
+  public record Figures(long total, long open, List<Department> departments) {
+    public JsonObject toJson() {
+      return new JsonObject().put("total", total).put("open", open)
+          .put("departments", new JsonArray(departments.stream().map(Department::toJson).toList()));
+    }
+  }
+
+  /** One department's cases; its name when the organisation knows the department. */
+  public record Department(String code, String name, long total, long open, Map<String, Long> byStatus) {
+    public JsonObject toJson() {
+      JsonObject statuses = new JsonObject();
+      byStatus.forEach(statuses::put);
+      return new JsonObject().put("code", code).put("name", name).put("total", total).put("open", open)
+          .put("byStatus", statuses);
+    }
+  }
+
   /**
    * {@code {total, open, departments: [{code, name, total, open, byStatus: {STATUS: n}}]}}, departments by
    * code; 403 unless the caller is a supervisor or an administrator.
    */
-  public Future<JsonObject> byDepartment(Caller caller) {
+  public Future<Figures> byDepartment(Caller caller) {
     if (caller.kind() != Caller.Kind.STAFF || !(caller.has(Role.SUPERVISOR) || caller.has(Role.ADMIN))) {
       return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "statistics.departmentsForbidden"));
     }
     return store.counts().map(rows -> {
-      Map<String, JsonObject> departments = new LinkedHashMap<>();
+      // Rows come by department code, then status: each department's rows are together.
+      Map<String, List<DepartmentCountStore.Count>> byCode = new LinkedHashMap<>();
+      rows.forEach(r -> byCode.computeIfAbsent(r.departmentCode(), c -> new ArrayList<>()).add(r));
+      List<Department> departments = new ArrayList<>();
       long total = 0;
       long open = 0;
-      for (DepartmentCountStore.Count r : rows) {
-        String code = r.departmentCode();
-        long cases = r.cases();
-        boolean isOpen = OPEN.contains(ApplicationStatus.valueOf(r.status()));
-        JsonObject d = departments.computeIfAbsent(code, c -> new JsonObject().put("code", c)
-            .put("name", r.name()).put("total", 0L).put("open", 0L).put("byStatus", new JsonObject()));
-        d.put("total", d.getLong("total") + cases);
-        d.getJsonObject("byStatus").put(r.status(), cases);
-        if (isOpen) {
-          d.put("open", d.getLong("open") + cases);
-          open += cases;
+      for (List<DepartmentCountStore.Count> counts : byCode.values()) {
+        Map<String, Long> byStatus = new LinkedHashMap<>();
+        long all = 0;
+        long stillOpen = 0;
+        for (DepartmentCountStore.Count r : counts) {
+          byStatus.put(r.status(), r.cases());
+          all += r.cases();
+          if (OPEN.contains(ApplicationStatus.valueOf(r.status()))) {
+            stillOpen += r.cases();
+          }
         }
-        total += cases;
+        departments.add(new Department(counts.get(0).departmentCode(), counts.get(0).name(), all, stillOpen,
+            byStatus));
+        total += all;
+        open += stillOpen;
       }
-      return new JsonObject().put("total", total).put("open", open)
-          .put("departments", new JsonArray(new java.util.ArrayList<>(departments.values())));
+      return new Figures(total, open, departments);
     });
   }
 

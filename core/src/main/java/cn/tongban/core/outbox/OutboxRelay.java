@@ -13,7 +13,6 @@ import cn.tongban.core.plugin.PluginHost;
 import cn.tongban.plugin.CaseView;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
@@ -242,7 +241,7 @@ public final class OutboxRelay {
 
   /** Dead events, newest first (administrators). */
   /** {@link #dead(int)} for an administrator. */
-  public Future<JsonArray> dead(Caller caller, int limit) {
+  public Future<List<OutboxStore.Dead>> dead(Caller caller, int limit) {
     return Access.require(caller, "account.forbidden", Role.ADMIN).compose(v -> dead(limit));
   }
 
@@ -251,7 +250,7 @@ public final class OutboxRelay {
     return Access.require(caller, "account.forbidden", Role.ADMIN).compose(v -> retry(id));
   }
 
-  private Future<JsonArray> dead(int limit) {
+  private Future<List<OutboxStore.Dead>> dead(int limit) {
     return store.dead(limit);
   }
 

@@ -1,12 +1,12 @@
 package cn.tongban.core.outbox;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -97,18 +97,26 @@ public final class OutboxStore {
         .mapEmpty();
   }
 
+  /** A dead event, as administrators see it. */
+  public record Dead(String id, long seq, String aggregateType, String aggregateId, String type, int attempts,
+      String lastError, OffsetDateTime createdAt) {
+    public JsonObject toJson() {
+      return new JsonObject().put("id", id).put("seq", seq).put("aggregateType", aggregateType)
+          .put("aggregateId", aggregateId).put("type", type).put("attempts", attempts).put("lastError", lastError)
+          .put("createdAt", createdAt.toString());
+    }
+  }
+
   /** Dead events, newest first. */
-  public Future<JsonArray> dead(int limit) {
+  public Future<List<Dead>> dead(int limit) {
     return pool.preparedQuery("""
             select id::text, seq, aggregate_type, aggregate_id, event_type, attempts, last_error, created_at
             from outbox_event where status = 'DEAD' order by seq desc limit $1""")
         .execute(Tuple.of(limit))
         .map(rows -> {
-          JsonArray out = new JsonArray();
-          rows.forEach(r -> out.add(new JsonObject().put("id", r.getString(0)).put("seq", r.getLong(1))
-              .put("aggregateType", r.getString(2)).put("aggregateId", r.getString(3)).put("type", r.getString(4))
-              .put("attempts", r.getInteger(5)).put("lastError", r.getString(6))
-              .put("createdAt", r.getOffsetDateTime(7).toString())));
+          List<Dead> out = new ArrayList<>();
+          rows.forEach(r -> out.add(new Dead(r.getString(0), r.getLong(1), r.getString(2), r.getString(3),
+              r.getString(4), r.getInteger(5), r.getString(6), r.getOffsetDateTime(7))));
           return out;
         });
   }

@@ -30,13 +30,22 @@ public final class SharedDatasets {
     this.store = new SharedDataStore(pool, personal);
   }
 
-  /** Imports {@code records} ({@code [{subjectKey, record}]}, already checked by the contract) into {@code source}. */
-  /** {@link #importRecords(String, JsonArray)} for an administrator. */
-  public Future<JsonObject> importRecords(Caller caller, String source, JsonArray records) {
+  /** What an import did: the source, the records it imported, the source's records after it. */
+  public record Imported(String source, int imported, long total) {
+    public JsonObject toJson() {
+      return new JsonObject().put("source", source).put("imported", imported).put("total", total);
+    }
+  }
+
+  /**
+   * Imports {@code records} ({@code [{subjectKey, record}]}, already checked by the contract) into
+   * {@code source}; administrators only.
+   */
+  public Future<Imported> importRecords(Caller caller, String source, JsonArray records) {
     return Access.require(caller, "account.forbidden", Role.ADMIN).compose(v -> importRecords(source, records));
   }
 
-  private Future<JsonObject> importRecords(String source, JsonArray records) {
+  private Future<Imported> importRecords(String source, JsonArray records) {
     // A subject is an identity number or a credit code; one with a wrong check character would never be
     // found by a real applicant, so the import is refused whole (all or none) with each bad key's pointer.
     List<Violation> bad = new ArrayList<>();
@@ -57,6 +66,6 @@ public final class SharedDatasets {
       batch.add(new SharedDataStore.Entry(r.getString("subjectKey"), r.getJsonObject("record")));
     }
     return store.importAll(source, batch)
-        .map(total -> new JsonObject().put("source", source).put("imported", batch.size()).put("total", total));
+        .map(total -> new Imported(source, batch.size(), total));
   }
 }

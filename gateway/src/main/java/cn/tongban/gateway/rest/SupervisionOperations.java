@@ -4,6 +4,7 @@ import cn.tongban.core.application.DeadlineScanner;
 import cn.tongban.core.application.DepartmentStatistics;
 import cn.tongban.core.audit.AuditChain;
 import cn.tongban.core.outbox.OutboxRelay;
+import cn.tongban.core.outbox.OutboxStore;
 import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.ProblemCode;
 import cn.tongban.core.sharing.SharedDatasets;
@@ -36,17 +37,12 @@ final class SupervisionOperations {
 
   void importSharedDataset(RoutingContext rc) {
     Rest.reply(rc, datasets.importRecords(RequestContext.requireCaller(rc), Rest.path(rc, "source"),
-        Rest.body(rc).getJsonArray("records")), 200);
+        Rest.body(rc).getJsonArray("records")).map(SharedDatasets.Imported::toJson), 200);
   }
 
   void listDeadEvents(RoutingContext rc) {
-    relay.dead(RequestContext.requireCaller(rc), 200).onComplete(ar -> {
-      if (ar.failed()) {
-        rc.fail(ar.cause());
-      } else {
-        rc.response().putHeader("Content-Type", "application/json").end(ar.result().encode());
-      }
-    });
+    Rest.replyArray(rc, relay.dead(RequestContext.requireCaller(rc), 200)
+        .map(events -> events.stream().map(OutboxStore.Dead::toJson).toList()));
   }
 
   void retryDeadEvent(RoutingContext rc) {
@@ -62,7 +58,8 @@ final class SupervisionOperations {
   }
 
   void departmentStatistics(RoutingContext rc) {
-    Rest.reply(rc, statistics.byDepartment(RequestContext.requireCaller(rc)), 200);
+    Rest.reply(rc, statistics.byDepartment(RequestContext.requireCaller(rc)).map(DepartmentStatistics.Figures::toJson),
+        200);
   }
 
   void runDeadlineScan(RoutingContext rc) {
