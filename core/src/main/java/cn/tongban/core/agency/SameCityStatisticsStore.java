@@ -1,13 +1,13 @@
 package cn.tongban.core.agency;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The read-only SQL of 同城通办 statistics over the cases taken between two dates (inclusive, Beijing time),
@@ -58,51 +58,51 @@ public final class SameCityStatisticsStore {
     this.pool = pool;
   }
 
+  /** The period's totals; the hours are rounded to 1/100, null while no forwarded case was answered. */
+  public record Totals(long total, long sameCityMatterCases, long forwarded, long answered, long pending, long late,
+      Double averageHours, Double maxHours, long agentHandled, long collectedAtIntakeHall,
+      long collectedAtHomeDepartment, long sentByExpress) {
+  }
+
+  /** Cases taken in at one hall (name and level null for a hall no longer known). */
+  public record HallCount(String hallCode, String hallName, String level, long cases, long forwarded) {
+  }
+
+  /** Cases of one home (accepting) department. */
+  public record DepartmentCount(String departmentCode, String departmentName, long cases, long forwarded) {
+  }
+
   /** The totals, forwarding times, agent-handled cases and collection methods; {@code today} judges lateness. */
-  public Future<JsonObject> totals(LocalDate from, LocalDate to, LocalDate today) {
+  public Future<Totals> totals(LocalDate from, LocalDate to, LocalDate today) {
     return pool.preparedQuery(TOTALS).execute(Tuple.of(from, to, today)).map(rows -> totals(rows.iterator().next()));
   }
 
   /** Cases by intake hall, most first. */
-  public Future<JsonArray> byIntakeHall(LocalDate from, LocalDate to) {
+  public Future<List<HallCount>> byIntakeHall(LocalDate from, LocalDate to) {
     return pool.preparedQuery(BY_HALL).execute(Tuple.of(from, to)).map(rows -> {
-      JsonArray out = new JsonArray();
-      rows.forEach(r -> out.add(new JsonObject().put("hallCode", r.getString(0)).put("hallName", r.getString(1))
-          .put("level", r.getString(2)).put("cases", r.getLong(3)).put("forwarded", r.getLong(4))));
+      List<HallCount> out = new ArrayList<>();
+      rows.forEach(r -> out.add(new HallCount(r.getString(0), r.getString(1), r.getString(2), r.getLong(3),
+          r.getLong(4))));
       return out;
     });
   }
 
   /** Cases by home (accepting) department, most first. */
-  public Future<JsonArray> byHomeDepartment(LocalDate from, LocalDate to) {
+  public Future<List<DepartmentCount>> byHomeDepartment(LocalDate from, LocalDate to) {
     return pool.preparedQuery(BY_DEPARTMENT).execute(Tuple.of(from, to)).map(rows -> {
-      JsonArray out = new JsonArray();
-      rows.forEach(r -> out.add(new JsonObject().put("departmentCode", r.getString(0))
-          .put("departmentName", r.getString(1)).put("cases", r.getLong(2)).put("forwarded", r.getLong(3))));
+      List<DepartmentCount> out = new ArrayList<>();
+      rows.forEach(r -> out.add(new DepartmentCount(r.getString(0), r.getString(1), r.getLong(2), r.getLong(3))));
       return out;
     });
   }
 
-  private static JsonObject totals(Row r) {
-    long total = r.getLong("total");
-    long forwarded = r.getLong("forwarded");
+  private static Totals totals(Row r) {
     Number avg = (Number) r.getValue("avg_hours");
     Number max = (Number) r.getValue("max_hours");
-    return new JsonObject()
-        .put("total", total)
-        .put("sameCityMatterCases", r.getLong("same_city_matters"))
-        .put("forwarded", forwarded)
-        .put("sameCityShare", total == 0 ? 0.0 : Math.round(forwarded * 10000.0 / total) / 10000.0)
-        .put("forwarding", new JsonObject()
-            .put("answered", r.getLong("answered"))
-            .put("pending", r.getLong("pending"))
-            .put("late", r.getLong("late"))
-            .put("averageHours", avg == null ? null : Math.round(avg.doubleValue() * 100) / 100.0)
-            .put("maxHours", max == null ? null : Math.round(max.doubleValue() * 100) / 100.0))
-        .put("agentHandled", r.getLong("agency"))
-        .put("collection", new JsonObject()
-            .put("INTAKE_HALL", r.getLong("collect_intake"))
-            .put("HOME_DEPARTMENT", r.getLong("collect_home"))
-            .put("EXPRESS", r.getLong("collect_express")));
+    return new Totals(r.getLong("total"), r.getLong("same_city_matters"), r.getLong("forwarded"),
+        r.getLong("answered"), r.getLong("pending"), r.getLong("late"),
+        avg == null ? null : Math.round(avg.doubleValue() * 100) / 100.0,
+        max == null ? null : Math.round(max.doubleValue() * 100) / 100.0,
+        r.getLong("agency"), r.getLong("collect_intake"), r.getLong("collect_home"), r.getLong("collect_express"));
   }
 }

@@ -1,6 +1,7 @@
 package cn.tongban.gateway.graphql;
 
 import cn.tongban.core.Platform;
+import cn.tongban.core.agency.SameCityStatistics;
 import graphql.schema.idl.RuntimeWiring;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,7 +22,8 @@ final class SameCityFetchers {
     wiring.type("Query", t -> t
             .dataFetcher("authorisations", env -> platform.authorisations().list(caller(env)).map(JsonArray::new))
             .dataFetcher("sameCityStatistics", env -> platform.sameCityStatistics().between(caller(env),
-                Optional.ofNullable(env.getArgument("from")), Optional.ofNullable(env.getArgument("to")))))
+                Optional.ofNullable(env.getArgument("from")), Optional.ofNullable(env.getArgument("to")))
+                .map(SameCityStatistics.Figures::toJson)))
         .type("Mutation", t -> t
             .dataFetcher("grantAuthorisation", env -> platform.authorisations().grant(caller(env),
                 authorisationInput(json(env, "input")), locale(env)))

@@ -30,6 +30,6 @@ final class SameCityOperations {
 
   void sameCityStatistics(RoutingContext rc) {
     Rest.reply(rc, statistics.between(RequestContext.requireCaller(rc), Rest.query(rc, "from"),
-        Rest.query(rc, "to")), 200);
+        Rest.query(rc, "to")).map(SameCityStatistics.Figures::toJson), 200);
   }
 }
