@@ -90,14 +90,15 @@ export async function mount(main) {
     reason.focus();
   }
 
-  // A small form above the list (as the blacklist's): it answers at itself and reloads the list when done.
+  // A small form above the list (as the blacklist's): it answers at itself and reloads the list when done;
+  // done() words the notice from what was sent.
   function action(box, send, done) {
     box.addEventListener('submit', async (e) => {
       e.preventDefault();
       try {
         await send();
         fill(actionHolder);
-        fill(result, notice(done));
+        fill(result, notice(done()));
         await load();
       } catch (err) {
         fill(actionHolder, box, errorBox(err));
@@ -118,7 +119,7 @@ export async function mount(main) {
       h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, '保存修改'),
         h('button', { type: 'button', onclick: () => fill(actionHolder) }, '取消')));
     action(box, () => put(`/api/v1/intermediaries/${encodeURIComponent(o.id)}`, { name: name.value.trim(),
-      address: address.value.trim(), introduction: intro.value.trim() }), `${name.value.trim()} 的信息已修改。`);
+      address: address.value.trim(), introduction: intro.value.trim() }), () => `${name.value.trim()} 的信息已修改。`);
   }
 
   // 资质续期: the renewed certificate's expiry, and its number when it was reissued.
@@ -134,7 +135,7 @@ export async function mount(main) {
         h('button', { type: 'button', onclick: () => fill(actionHolder) }, '取消')));
     action(box, () => post(`/api/v1/intermediaries/${encodeURIComponent(o.id)}/qualifications/${encodeURIComponent(which.value)}/renewals`,
       { validUntil: until.value, ...(number.value.trim() ? { certificateNo: number.value.trim() } : {}) }),
-    `${o.name} 的资质已续期至 ${until.value}。`);
+    () => `${o.name} 的资质已续期至 ${until.value}。`);
   }
 
   const row = (o) => h('tr', { dataset: { id: o.id } },

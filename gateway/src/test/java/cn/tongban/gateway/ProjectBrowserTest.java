@@ -153,7 +153,7 @@ class ProjectBrowserTest {
       phone.script("document.querySelector('#im-selections [name=promisedOn]').value = arguments[0];", "2026-11-20");
       phone.find("#im-selections [name=amount]").sendKeys(Keys.ENTER);
       String contracted = phone.waitForText("#im-selections", "已签合同");
-      assertTrue(contracted.contains("CH-2026-118 · 18000 元") && contracted.contains("2026-11-20"), contracted);
+      assertTrue(contracted.contains("CH-2026-118 · 18000.00 元") && contracted.contains("2026-11-20"), contracted);
       phone.shot("intermediary-contracted");
       phone.type("#im-selections [name=result]", "勘测定界报告已交付，界址点坐标有误已返工");
       phone.click("#im-selections form.im-action button[type=submit]");

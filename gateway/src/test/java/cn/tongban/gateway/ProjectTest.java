@@ -329,6 +329,9 @@ class ProjectTest {
     HttpResponse<String> open = send("citizen", "POST", stages + "construction/applications", conData, "s-con-2");
     assertEquals(409, open.statusCode(), open.body());
     act("clerk", permit, new JsonObject().put("action", "accept"));
+    act("reviewer.zrghj", permit, new JsonObject().put("action", "opinion").put("opinion", "AGREE"));
+    act("reviewer.zjj", permit, new JsonObject().put("action", "opinion").put("opinion", "DISAGREE")
+        .put("comment", "施工图审查合格书与报审施工图不一致"));
     act("approver.zjj", permit, new JsonObject().put("action", "deny")
         .put("comment", "施工图设计文件审查合格书与施工图不一致，不予许可"));
     JsonObject refused = stage(project("citizen"), "construction");
