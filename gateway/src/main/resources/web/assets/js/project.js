@@ -15,14 +15,18 @@ const WARNING = {
   DECISION_DUE: '承诺办结时限', LEGAL_DUE: '法定办结时限', NOTICE_DUE: '受理或补正告知时限', FORWARD_DUE: '通办转办时限',
 };
 const EVENT = {
-  REGISTERED: '项目登记', OFFICER_ASSIGNED: '指定跟踪跟办人员', STAGE_APPLIED: '阶段申报', CONTACT: '跟办人员与企业对接',
+  REGISTERED: '项目登记', OFFICER_ASSIGNED: '指定跟踪跟办人员', STAGE_APPLIED: '阶段申报', STAGE_REAPPLIED: '不予许可事项重新申报', CONTACT: '跟办人员与企业对接',
   COORDINATION: '跟办人员协调部门',
 };
 
-/** The stage a project may apply for next: the first not started, every earlier one passed; or none. */
+/**
+ * The stage a project may apply for next: the first not started, every earlier one passed; or a decided stage
+ * with refused matters, to apply for again ({reapply: true}); or none.
+ */
 export function nextStage(project) {
   for (const s of project.stages) {
     if (s.status === 'NOT_STARTED') return s.configured ? s : null;
+    if (s.status === 'COMPLETED' && s.reapplicable) return { ...s, reapply: true };
     if (s.status !== 'COMPLETED' || s.result !== 'PASSED') return null;
   }
   return null;
@@ -54,8 +58,10 @@ function deficiency(c) {
 }
 
 function caseItem(c) {
-  return h('li', { class: 'stage-case' },
-    h('div', { class: 'case-head' }, h('strong', {}, c.matterName || c.matterCode), ' ', c.status ? statusBadge(c.status) : null),
+  return h('li', { class: c.current === false ? 'stage-case superseded' : 'stage-case' },
+    h('div', { class: 'case-head' }, h('strong', {}, c.matterName || c.matterCode), ' ', c.status ? statusBadge(c.status) : null,
+      c.attempt > 1 ? h('span', { class: 'badge' }, `第 ${c.attempt} 次申报`) : null,
+      c.current === false ? h('span', { class: 'muted' }, ' 已重新申报') : null),
     h('div', { class: 'muted' }, `${c.departmentName || ''} · 办件编号 ${c.number}`, c.dueDate ? ` · ${c.dueDate} 前办结` : ''),
     opinionList(c), deficiency(c),
     c.licence ? h('div', { class: 'licence' }, `证照：${c.licence.name}（${c.licence.number}）`) : null);

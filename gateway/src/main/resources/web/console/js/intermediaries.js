@@ -1,6 +1,7 @@
 // 中介超市: supervisors and administrators register intermediary organisations (credit code, one qualification
-// with its expiry and the services it covers) and put them on the blacklist or lift it, with the reason on record.
-import { get, post } from '/assets/js/api.js';
+// with its expiry and the services it covers), edit them, renew their qualifications, and put them on the
+// blacklist or lift it, with the reason on record.
+import { get, post, put } from '/assets/js/api.js';
 import { errorBox, h, mount as fill, notice, today, when } from '/assets/js/dom.js';
 
 const field = (id, label, control) => h('div', { class: 'field' }, h('label', { for: id }, label), control);
@@ -89,13 +90,63 @@ export async function mount(main) {
     reason.focus();
   }
 
+  // A small form above the list (as the blacklist's): it answers at itself and reloads the list when done;
+  // done() words the notice from what was sent.
+  function action(box, send, done) {
+    box.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      try {
+        await send();
+        fill(actionHolder);
+        fill(result, notice(done()));
+        await load();
+      } catch (err) {
+        fill(actionHolder, box, errorBox(err));
+      }
+    });
+    fill(actionHolder, box);
+    box.querySelector('input, select')?.focus();
+  }
+
+  // 修改信息: name, address, introduction (the credit code names the organisation and stays).
+  function edit(o) {
+    const name = h('input', { id: 'im-edit-name', required: true, maxlength: 200, value: o.name });
+    const address = h('input', { id: 'im-edit-address', maxlength: 200, value: o.address || '' });
+    const intro = h('textarea', { id: 'im-edit-introduction', maxlength: 2000, rows: 2 }, o.introduction || '');
+    const box = h('form', { class: 'panel', id: 'im-edit-form' }, h('h3', {}, `修改 ${o.name}（${o.creditCode}）`),
+      h('div', { class: 'grid' }, field('im-edit-name', '机构名称', name), field('im-edit-address', '地址', address),
+        field('im-edit-introduction', '简介', intro)),
+      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, '保存修改'),
+        h('button', { type: 'button', onclick: () => fill(actionHolder) }, '取消')));
+    action(box, () => put(`/api/v1/intermediaries/${encodeURIComponent(o.id)}`, { name: name.value.trim(),
+      address: address.value.trim(), introduction: intro.value.trim() }), () => `${name.value.trim()} 的信息已修改。`);
+  }
+
+  // 资质续期: the renewed certificate's expiry, and its number when it was reissued.
+  function renew(o) {
+    const which = h('select', { id: 'im-renew-qualification' }, o.qualifications.map((q) => h('option', { value: q.id },
+      `${q.name} ${q.certificateNo}（有效期至 ${q.validUntil}${q.expired ? '，已过期' : ''}）`)));
+    const until = h('input', { id: 'im-renew-validUntil', type: 'date', required: true, min: today() });
+    const number = h('input', { id: 'im-renew-number', maxlength: 200, placeholder: '换发新证时填写' });
+    const box = h('form', { class: 'panel', id: 'im-renew-form' }, h('h3', {}, `${o.name} 资质续期`),
+      h('div', { class: 'grid' }, field('im-renew-qualification', '资质', which), field('im-renew-validUntil', '续期后有效期至', until),
+        field('im-renew-number', '新证书编号', number)),
+      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, '确认续期'),
+        h('button', { type: 'button', onclick: () => fill(actionHolder) }, '取消')));
+    action(box, () => post(`/api/v1/intermediaries/${encodeURIComponent(o.id)}/qualifications/${encodeURIComponent(which.value)}/renewals`,
+      { validUntil: until.value, ...(number.value.trim() ? { certificateNo: number.value.trim() } : {}) }),
+    () => `${o.name} 的资质已续期至 ${until.value}。`);
+  }
+
   const row = (o) => h('tr', { dataset: { id: o.id } },
     h('td', {}, o.name), h('td', {}, o.creditCode), h('td', { class: 'num' }, String(o.creditScore)),
     h('td', {}, o.blacklisted ? h('span', { class: 'badge blacklist' }, '黑名单') : h('span', { class: 'badge ok' }, '正常'),
       o.blacklisted ? h('div', { class: 'muted' }, `${o.blacklistReason || ''}（${when(o.blacklistedAt)}）`) : null),
     h('td', {}, o.services.map((s) => `${s.service}${s.qualified ? '' : '（资质已过期）'}`).join('、')),
     h('td', {}, `${o.evaluations} 次${o.averageGrade ? `，均 ${o.averageGrade}` : ''}${o.overdue ? `；逾期 ${o.overdue}` : ''}`),
-    h('td', {}, h('button', { type: 'button', onclick: () => decide(o) }, o.blacklisted ? '移出黑名单' : '列入黑名单')));
+    h('td', { class: 'im-actions' }, h('button', { type: 'button', onclick: () => decide(o) }, o.blacklisted ? '移出黑名单' : '列入黑名单'),
+      h('button', { type: 'button', onclick: () => edit(o) }, '修改信息'),
+      h('button', { type: 'button', onclick: () => renew(o) }, '资质续期')));
 
   async function load() {
     try {

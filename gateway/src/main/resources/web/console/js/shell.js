@@ -31,7 +31,7 @@ export const PAGES = [
       '代群众取号', '本厅叫号屏'],
   },
   {
-    id: 'projects', title: '项目跟办', roles: ['REVIEWER', 'SUPERVISOR'], module: './projects.js',
+    id: 'projects', title: '项目跟办', roles: ['PROJECT_OFFICER', 'SUPERVISOR'], module: './projects.js',
     does: ['由本人跟踪跟办的重点项目（监察人员：全部项目）', '各审批阶段的并联办理、部门意见、超时默认和容缺情况',
       '阶段时限和各办件的提醒、黄牌、红牌', '记录与企业对接、协调部门的情况，项目时间线企业可见'],
   },
@@ -73,7 +73,7 @@ export const PAGES = [
 const ROLE_NAMES = {
   ADMIN: '系统管理员', FORM_AUTHOR: '表单设计', CLERK: '综合窗口', AGENT: '村级代办员', REVIEWER: '部门审核',
   APPROVER: '部门审批', DEPARTMENT_ADMIN: '部门管理员', HOTLINE: '12345 热线', SUPERVISOR: '电子监察',
-  APPLICANT: '申请人', CHANNEL: '第三方渠道',
+  PROJECT_OFFICER: '项目跟踪跟办', APPLICANT: '申请人', CHANNEL: '第三方渠道',
 };
 
 const main = document.getElementById('main');

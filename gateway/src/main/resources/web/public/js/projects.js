@@ -7,6 +7,7 @@ import { errorBox, h, mount, notice } from '/assets/js/dom.js';
 import { renderForm } from '/assets/js/form.js';
 import { PROJECT_TYPE, nextStage, projectFacts, stageList, timeline, warningList } from '/assets/js/project.js';
 import { navigation, signInPanel } from './common.js';
+import { intermediaryPanel } from './project-intermediaries.js';
 
 const main = document.getElementById('main');
 const params = new URLSearchParams(location.search);
@@ -82,7 +83,9 @@ function stageForm(stage, definition, project) {
     try {
       const done = await post(`/api/v1/projects/${encodeURIComponent(project.code)}/stages/${stage.code}/applications`,
         { channel: 'WEB', data: form.getData() }, { idempotencyKey: key });
-      show(project.code, `“${stage.name}”已申报，${done.cases.length} 个事项由各部门并联办理。`);
+      const made = done.cases.filter((c) => c.current !== false && c.attempt === Math.max(...done.cases.map((x) => x.attempt || 1)));
+      show(project.code, stage.reapply ? `“${stage.name}”阶段不予许可的 ${made.length} 个事项已重新申报。`
+        : `“${stage.name}”已申报，${done.cases.length} 个事项由各部门并联办理。`);
     } catch (err) {
       const rest = err.violations?.length ? form.showViolations(err.violations.map((v) => ({ ...v, pointer: v.pointer.replace(/^\/data/, '') }))) : [];
       mount(message, errorBox(rest.length || !err.violations?.length ? err : { ...err, message: '请按标出的提示修改后再提交，各事项均未提交。', violations: [] }));
@@ -90,17 +93,21 @@ function stageForm(stage, definition, project) {
   } }, h('h2', {}, `${stage.name}阶段联合申报表`),
   h('p', { class: 'muted' }, definition.description),
   h('p', { class: 'muted' }, '材料只需提交一次：', definition.materials.map((m) => m.name + (m.tolerable ? '（可容缺后补）' : m.commitment ? '（可告知承诺）' : '')).join('、')),
-  holder, message, h('div', { class: 'actions' }, h('button', { class: 'primary', type: 'submit' }, `一次申报 ${definition.matters.length} 个事项`)));
+  stage.reapply ? h('p', { class: 'muted' }, '重新申报只为不予许可的事项办理新的办件，已准予的事项保持有效。') : null,
+  holder, message, h('div', { class: 'actions' }, h('button', { class: 'primary', type: 'submit' },
+    stage.reapply ? '重新申报不予许可的事项' : `一次申报 ${definition.matters.length} 个事项`)));
 }
 
 async function show(code, done) {
   const p = await get(`/api/v1/projects/${encodeURIComponent(code)}`);
   const next = nextStage(p);
   const apply = h('div', { id: 'stage-apply' });
+  const intermediaries = h('section', { class: 'panel', id: 'project-intermediaries' });
   mount(main, h('h1', {}, p.name), done ? notice(done) : null,
     h('section', { class: 'panel', id: 'project-facts' }, projectFacts(p)),
     h('section', { class: 'panel' }, h('h2', {}, '审批阶段'), stageList(p), apply),
     h('section', { class: 'panel' }, h('h2', {}, '超期预警'), warningList(p)),
+    intermediaries,
     h('section', { class: 'panel' }, h('h2', {}, '办理记录'), timeline(p)),
     h('div', { class: 'actions' }, h('button', { type: 'button', id: 'project-refresh', onclick: () => show(code).catch(failed) }, '刷新'),
       h('a', { href: '/public/projects.html' }, '返回我的项目')));
@@ -110,8 +117,9 @@ async function show(code, done) {
       const form = stageForm(next, items.find((s) => s.code === next.code), p);
       mount(apply, form);
       form.querySelector('input, select, textarea')?.focus();
-    } }, `申报“${next.name}”阶段`));
+    } }, next.reapply ? `重新申报“${next.name}”阶段不予许可的事项` : `申报“${next.name}”阶段`));
   }
+  await intermediaryPanel(intermediaries, p);
 }
 
 const failed = (err) => mount(main, errorBox(err), h('a', { href: '/public/projects.html' }, '返回我的项目'));

@@ -672,6 +672,19 @@ class AuthorisationTableTest {
     p.put("recordProjectTracking", c -> rest(c, "POST", "/api/v1/projects/" + project + "/records", record));
     p.put("Mutation.recordProjectTracking", c -> gql(c, "mutation($c: String!, $i: JSON!) { recordProjectTracking("
         + "code: $c, input: $i) }", new JsonObject().put("c", project).put("i", record)));
+    // issue 24 completion: 中介超市 edits, renewals (the probe organisation's qualification), an owner's selections
+    JsonObject edit = new JsonObject().put("address", "河南省新密市（授权表探测）");
+    JsonObject renewal = new JsonObject().put("validUntil", "2100-12-31");
+    p.put("updateIntermediary", c -> rest(c, "PUT", "/api/v1/intermediaries/" + intermediaryProbe()[0], edit));
+    p.put("Mutation.updateIntermediary", c -> gql(c, "mutation($id: String!, $i: JSON!) { updateIntermediary(id: $id,"
+        + " input: $i) }", new JsonObject().put("id", intermediaryProbe()[0]).put("i", edit)));
+    p.put("renewIntermediaryQualification", c -> rest(c, "POST", "/api/v1/intermediaries/" + intermediaryProbe()[0]
+        + "/qualifications/" + qualificationProbe() + "/renewals", renewal));
+    p.put("Mutation.renewIntermediaryQualification", c -> gql(c, "mutation($id: String!, $q: String!, $i: JSON!) {"
+        + " renewIntermediaryQualification(id: $id, qualificationId: $q, input: $i) }", new JsonObject()
+        .put("id", intermediaryProbe()[0]).put("q", qualificationProbe()).put("i", renewal)));
+    p.put("listIntermediarySelections", c -> rest(c, "GET", "/api/v1/intermediary-selections", none));
+    p.put("Query.intermediarySelections", c -> gql(c, "{ intermediarySelections }", new JsonObject()));
     // global state, last: keys, accounts, sessions
     p.put("getDataKeys", c -> rest(c, "GET", "/api/v1/admin/data-keys", none));
     p.put("rotateLicenceKey", c -> rest(c, "POST", "/api/v1/admin/licence-keys/rotate", none));
@@ -905,6 +918,12 @@ class AuthorisationTableTest {
       intermediaryIds = new String[] {org, s, other};
     }
     return intermediaryIds;
+  }
+
+  /** The probe organisation's qualification. */
+  private static String qualificationProbe() throws Exception {
+    return new JsonObject(gateway.get("citizen", "/api/v1/intermediaries/" + intermediaryProbe()[0]).body())
+        .getJsonArray("qualifications").getJsonObject(0).getString("id");
   }
 
   /** An intermediary organisation with a credit code never used before. */

@@ -117,6 +117,29 @@ class IntermediaryBrowserTest {
       assertTrue(browser.waitForText("#im-table tr[data-id='" + id + "']", "超资质承揽").contains("黑名单"));
       showing(browser, "#im-table tr[data-id='" + id + "']");
       browser.shot("blacklisted-by-supervisor");
+
+      // Edited after registration, and its qualification renewed (the credit code stays).
+      browser.driver().findElement(By.xpath("//tr[@data-id='" + id + "']//button[.='修改信息']")).click();
+      browser.waitForText("#im-edit-form", "修改 " + name);
+      browser.type("#im-edit-address", "河南省新密市青屏大街88号");
+      browser.shot("edit-form");
+      browser.find("#im-edit-address").sendKeys(Keys.ENTER);
+      browser.waitForText("#im-result", name + " 的信息已修改");
+      browser.driver().findElement(By.xpath("//tr[@data-id='" + id + "']//button[.='资质续期']")).click();
+      String renewing = browser.waitForText("#im-renew-form", "豫测乙-2026-0099");
+      assertTrue(renewing.contains("资质续期"), renewing);
+      String until = LocalDate.now(ZoneId.of("Asia/Shanghai")).plusYears(5).toString();
+      browser.script("document.getElementById('im-renew-validUntil').value = arguments[0];", until);
+      browser.type("#im-renew-number", "豫测乙-2031-0099");
+      browser.shot("renew-form");
+      browser.find("#im-renew-number").sendKeys(Keys.ENTER);
+      browser.waitForText("#im-result", "资质已续期至 " + until);
+      JsonObject renewed = TestGateway.ok(gateway.send("GET", "/api/v1/intermediaries/" + id, null));
+      assertEquals("河南省新密市青屏大街88号", renewed.getString("address"));
+      assertEquals(until, renewed.getJsonArray("qualifications").getJsonObject(0).getString("validUntil"));
+      assertEquals("豫测乙-2031-0099", renewed.getJsonArray("qualifications").getJsonObject(0).getString("certificateNo"));
+      showing(browser, "#im-result");
+      browser.shot("renewed");
       assertEquals(List.of(), browser.pageErrors());
     }
 

@@ -229,6 +229,75 @@ class IntermediaryTest {
   }
 
   @Test
+  void anOrganisationIsEditedItsExpiredQualificationRenewedAndTheOwnerListsItsSelections() throws Exception {
+    JsonObject org = register("admin", "测试日照续期公司", today.minusDays(1));
+    String id = org.getString("id");
+    String qualification = org.getJsonArray("qualifications").getJsonObject(0).getString("id");
+    problem(call("citizen", "POST", "/api/v1/intermediaries/selections", selection("DIRECT")
+        .put("intermediaryId", id)), 422, "validation-failed", "/intermediaryId");
+
+    // Editing: oversight only, at least one field, problems at their pointers; audited with before and after.
+    String path = "/api/v1/intermediaries/" + id;
+    problem(call("citizen", "PUT", path, new JsonObject().put("name", "改名")), 403, "forbidden", null);
+    problem(call("admin", "PUT", path, new JsonObject()), 422, "validation-failed", "");
+    problem(call("admin", "PUT", path, new JsonObject().put("name", " ")), 422, "validation-failed", "/name");
+    problem(call("admin", "PUT", "/api/v1/intermediaries/999999999", new JsonObject().put("name", "无此机构")), 404,
+        "not-found", null);
+    JsonObject edited = ok(call("supervisor", "PUT", path, new JsonObject().put("name", "测试日照续期有限公司")
+        .put("address", "河南省新密市青屏大街1号")));
+    assertEquals("测试日照续期有限公司", edited.getString("name"));
+    assertEquals("河南省新密市青屏大街1号", edited.getString("address"));
+    assertTrue(edited.containsKey("updatedAt"));
+    assertEquals(org.getString("creditCode"), edited.getString("creditCode"), "the credit code stays");
+    assertEquals(1, gateway.count("select count(*) from audit_event where action = 'intermediary.updated'"
+        + " and entity_id = '" + id + "' and detail->'before'->>'name' = '测试日照续期公司'"));
+    JsonObject viaGraphql = graphql("admin", "mutation($id: String!, $i: JSON!) { updateIntermediary(id: $id,"
+        + " input: $i) }", new JsonObject().put("id", id).put("i", new JsonObject().put("introduction", "专业日照分析")));
+    assertEquals("专业日照分析", viaGraphql.getJsonObject("data").getJsonObject("updateIntermediary")
+        .getString("introduction"));
+
+    // Renewal: a later expiry, not in the past; the organisation is eligible again.
+    String renew = path + "/qualifications/" + qualification + "/renewals";
+    problem(call("clerk", "POST", renew, new JsonObject().put("validUntil", today.plusYears(2).toString())), 403,
+        "forbidden", null);
+    problem(call("admin", "POST", renew, new JsonObject().put("validUntil", today.minusDays(2).toString())), 422,
+        "validation-failed", "/validUntil");
+    problem(call("admin", "POST", renew, new JsonObject().put("validUntil", "2027-02-30")), 422, "validation-failed",
+        "/validUntil");
+    problem(call("admin", "POST", path + "/qualifications/999999999/renewals", new JsonObject()
+        .put("validUntil", today.plusYears(2).toString())), 404, "not-found", null);
+    JsonObject renewed = ok(call("admin", "POST", renew, new JsonObject().put("validUntil", today.plusYears(2).toString())
+        .put("certificateNo", "T-renewed-" + id)));
+    JsonObject q = renewed.getJsonArray("qualifications").getJsonObject(0);
+    assertEquals(today.plusYears(2).toString(), q.getString("validUntil"));
+    assertEquals("T-renewed-" + id, q.getString("certificateNo"));
+    assertFalse(q.getBoolean("expired"));
+    assertTrue(q.containsKey("renewedAt"));
+    assertEquals(1, gateway.count("select count(*) from audit_event where action = 'intermediary.qualificationRenewed'"
+        + " and entity_id = '" + id + "' and detail->>'validUntilBefore' = '" + today.minusDays(1) + "'"));
+    problem(call("admin", "POST", renew, new JsonObject().put("validUntil", today.plusYears(1).toString())), 422,
+        "validation-failed", "/validUntil");
+    String s = created(call("citizen", "POST", "/api/v1/intermediaries/selections", selection("DIRECT")
+        .put("intermediaryId", id).put("projectCode", "2026-410183-47-01-R00001"))).getString("id");
+
+    // The owner's selections: the citizen's enterprises' (one project, or one owner of theirs); oversight all.
+    JsonArray mine = get("citizen", "/api/v1/intermediary-selections?projectCode=2026-410183-47-01-R00001")
+        .getJsonArray("items");
+    assertEquals(List.of(s), mine.stream().map(o -> ((JsonObject) o).getString("id")).toList());
+    assertTrue(get("citizen", "/api/v1/intermediary-selections?ownerCreditCode=" + owner).getJsonArray("items")
+        .stream().anyMatch(o -> s.equals(((JsonObject) o).getString("id"))));
+    problem(call("citizen", "GET", "/api/v1/intermediary-selections?ownerCreditCode=91440300708461136T", null), 403,
+        "forbidden", null);
+    problem(call("clerk", "GET", "/api/v1/intermediary-selections", null), 403, "forbidden", null);
+    assertTrue(get("supervisor", "/api/v1/intermediary-selections?projectCode=2026-410183-47-01-R00001")
+        .getJsonArray("items").stream().anyMatch(o -> s.equals(((JsonObject) o).getString("id"))));
+    JsonObject listed = graphql("citizen", "query($p: String) { intermediarySelections(projectCode: $p) }",
+        new JsonObject().put("p", "2026-410183-47-01-R00001"));
+    assertEquals(s, listed.getJsonObject("data").getJsonObject("intermediarySelections").getJsonArray("items")
+        .getJsonObject(0).getString("id"));
+  }
+
+  @Test
   void theServicesListLinksEachServiceToTheMattersThatNeedIt() throws Exception {
     HttpResponse<String> r = gateway.send("GET", "/api/v1/intermediary-services", null);
     assertEquals(200, r.statusCode(), r.body());

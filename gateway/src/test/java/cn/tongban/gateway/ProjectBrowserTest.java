@@ -131,6 +131,49 @@ class ProjectBrowserTest {
       phone.find("#stage-open");
       fitsThePhone(phone);
       phone.shot("stage-passed");
+
+      // 中介超市 from the same page: a random draw for the survey, its contract, result and a poor grade; then
+      // a direct choice; both are listed with the project.
+      phone.waitForText("#im-selections", "本项目还没有选取中介机构");
+      new Select(phone.find("#im-service")).selectByValue("建设项目勘测定界");
+      new Select(phone.find("#im-method")).selectByVisibleText("随机抽取");
+      phone.waitForText("#im-choice", "家符合条件的机构中随机抽取");
+      phone.type("#im-seed", "7");
+      phone.shot("intermediary-draw");
+      phone.find("#im-seed").sendKeys(Keys.ENTER);
+      phone.waitForText("#project-intermediaries", "已选取：");
+      String drawn = phone.waitForText("#im-selections", "随机抽取（种子 7");
+      assertTrue(drawn.contains("建设项目勘测定界") && drawn.contains("已选取"), drawn);
+      fitsThePhone(phone);
+      phone.shot("intermediary-drawn");
+
+      phone.type("#im-selections [name=contractNo]", "CH-2026-118");
+      phone.type("#im-selections [name=amount]", "18000");
+      // The date picker's typing order depends on the locale; set it as the picker would.
+      phone.script("document.querySelector('#im-selections [name=promisedOn]').value = arguments[0];", "2026-11-20");
+      phone.find("#im-selections [name=amount]").sendKeys(Keys.ENTER);
+      String contracted = phone.waitForText("#im-selections", "已签合同");
+      assertTrue(contracted.contains("CH-2026-118 · 18000.00 元") && contracted.contains("2026-11-20"), contracted);
+      phone.shot("intermediary-contracted");
+      phone.type("#im-selections [name=result]", "勘测定界报告已交付，界址点坐标有误已返工");
+      phone.click("#im-selections form.im-action button[type=submit]");
+      String completed = phone.waitForText("#im-selections", "已完成");
+      assertTrue(completed.contains("勘测定界报告已交付"), completed);
+      phone.shot("intermediary-completed");
+      new Select(phone.find("#im-selections [name=grade]")).selectByValue("2");
+      phone.type("#im-selections [name=comment]", "界址点坐标有误，返工一次");
+      phone.click("#im-selections form.im-action button[type=submit]");
+      String graded = phone.waitForText("#im-selections", "我方评价");
+      assertTrue(graded.contains("2 分 · 不满意") && graded.contains("界址点坐标有误"), graded);
+      phone.shot("intermediary-evaluated");
+
+      new Select(phone.find("#im-method")).selectByVisibleText("直接选取");
+      phone.waitForText("#im-choice", "信用分");
+      phone.click("#im-select button[type=submit]");
+      phone.waitForText("#project-intermediaries", "（直接选取）");
+      assertEquals(2, phone.all("#im-selections li.im-selection").size(), "the project's two selections");
+      fitsThePhone(phone);
+      phone.shot("intermediary-two");
       assertEquals(List.of(), phone.consoleErrors());
     }
   }

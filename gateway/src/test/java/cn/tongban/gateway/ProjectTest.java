@@ -113,7 +113,16 @@ class ProjectTest {
     assertTrue(construction.getJsonArray("materials").stream().map(JsonObject.class::cast)
         .anyMatch(m -> m.getString("code").equals("drawing-review-certificate") && m.getBoolean("commitment", false)),
         "the drawing review may be replaced by a commitment (告知承诺)");
-    assertFalse(items.getJsonObject(3).containsKey("form"), "竣工验收 has no matters configured yet");
+    JsonObject completion = items.getJsonObject(3);
+    assertEquals(List.of("zjj-completion-acceptance"), completion.getJsonArray("matters").stream()
+        .map(o -> ((JsonObject) o).getString("code")).toList(), "竣工验收: the joint completion acceptance");
+    assertTrue(completion.containsKey("form"));
+    assertEquals(2, completion.getJsonArray("matters").getJsonObject(0).getJsonObject("parallelApproval")
+        .getJsonArray("departments").size(), "住建 and 自然资源规划 in parallel");
+    assertTrue(completion.getJsonArray("materials").stream().map(JsonObject.class::cast)
+        .anyMatch(m -> m.getString("code").equals("planning-survey-report") && m.getBoolean("tolerable", false)));
+    assertTrue(completion.getJsonArray("materials").stream().map(JsonObject.class::cast)
+        .anyMatch(m -> m.getString("code").equals("archives-acceptance") && m.getBoolean("commitment", false)));
   }
 
   @Test
@@ -153,6 +162,13 @@ class ProjectTest {
     HttpResponse<String> nobody = send("supervisor", "POST", "/api/v1/projects/" + CODE + "/officer",
         new JsonObject().put("username", "nobody"), null);
     assertEquals(Set.of("/username"), pointers(nobody));
+    // Only a staff account holding the PROJECT_OFFICER role may be named (reviewer.fgw does not hold it).
+    HttpResponse<String> noRole = send("supervisor", "POST", "/api/v1/projects/" + CODE + "/officer",
+        new JsonObject().put("username", "reviewer.fgw"), null);
+    assertEquals(422, noRole.statusCode(), noRole.body());
+    assertEquals("notProjectOfficer", new JsonObject(noRole.body()).getJsonArray("violations").getJsonObject(0)
+        .getString("code"));
+    assertEquals(Set.of("/username"), pointers(noRole));
     JsonObject assigned = ok(send("supervisor", "POST", "/api/v1/projects/" + CODE + "/officer",
         new JsonObject().put("username", "tracker"), null));
     assertEquals("重点项目跟踪跟办专员", assigned.getJsonObject("officer").getString("name"));
@@ -306,6 +322,79 @@ class ProjectTest {
     assertTrue(late.getJsonArray("warnings").stream().map(JsonObject.class::cast).anyMatch(w ->
         "construction".equals(w.getString("stage")) && "STAGE_DUE".equals(w.getString("kind"))
             && "YELLOW".equals(w.getString("level"))), late.getJsonArray("warnings").encode());
+
+    // 施工许可 refused; while it is open it cannot be applied for again, then its refused matter is re-applied for.
+    JsonObject conData = new JsonObject().put("data", example("construction"));
+    String permit = construction.getJsonArray("cases").getJsonObject(0).getString("number");
+    HttpResponse<String> open = send("citizen", "POST", stages + "construction/applications", conData, "s-con-2");
+    assertEquals(409, open.statusCode(), open.body());
+    act("clerk", permit, new JsonObject().put("action", "accept"));
+    act("reviewer.zrghj", permit, new JsonObject().put("action", "opinion").put("opinion", "AGREE"));
+    act("reviewer.zjj", permit, new JsonObject().put("action", "opinion").put("opinion", "DISAGREE")
+        .put("comment", "施工图审查合格书与报审施工图不一致"));
+    act("approver.zjj", permit, new JsonObject().put("action", "deny")
+        .put("comment", "施工图设计文件审查合格书与施工图不一致，不予许可"));
+    JsonObject refused = stage(project("citizen"), "construction");
+    assertEquals("NOT_PASSED", refused.getString("result"));
+    assertTrue(refused.getBoolean("reapplicable"));
+    assertEquals(409, send("citizen", "POST", stages + "completion/applications", new JsonObject()
+        .put("data", example("completion")), "s-done-early").statusCode(), "竣工验收 waits for 施工许可");
+
+    CLOCK.set("2026-11-18T09:00:00");
+    JsonObject reapplied = created(send("citizen", "POST", stages + "construction/applications", conData, "s-con-2"));
+    assertEquals("IN_PROGRESS", reapplied.getString("status"));
+    assertEquals("2026-11-25", reapplied.getString("dueDate"), "the re-application's limit: 5 working days");
+    assertEquals(2, reapplied.getJsonArray("attempts").size());
+    List<JsonObject> both = reapplied.getJsonArray("cases").stream().map(JsonObject.class::cast).toList();
+    assertEquals(2, both.size(), "both attempts' cases are shown");
+    assertEquals(List.of(1, 2), both.stream().map(c -> c.getInteger("attempt")).toList());
+    assertEquals("DENIED", both.get(0).getString("decision"));
+    assertFalse(both.get(0).getBoolean("current"));
+    String permit2 = both.get(1).getString("number");
+    assertTrue(both.get(1).getBoolean("current"));
+    HttpResponse<String> replayed = send("citizen", "POST", stages + "construction/applications", conData, "s-con-2");
+    assertEquals("true", replayed.headers().firstValue("Idempotent-Replayed").orElse(""), replayed.body());
+    assertEquals(permit2, new JsonObject(replayed.body()).getJsonArray("cases").getJsonObject(1).getString("number"));
+    act("clerk", permit2, new JsonObject().put("action", "accept"));
+    for (String dept : List.of("zjj", "zrghj")) {
+      act("reviewer." + dept, permit2, new JsonObject().put("action", "opinion").put("opinion", "AGREE"));
+    }
+    act("approver.zjj", permit2, new JsonObject().put("action", "approve").put("comment", "准予核发建筑工程施工许可证"));
+    JsonObject passed = project("tracker");
+    assertEquals("PASSED", stage(passed, "construction").getString("result"));
+    List<JsonObject> steps = passed.getJsonArray("timeline").stream().map(JsonObject.class::cast).toList();
+    assertTrue(steps.stream().anyMatch(t -> "STAGE_REAPPLIED".equals(t.getString("kind"))
+        && "construction".equals(t.getString("stage"))), "the re-application on the timeline");
+    assertTrue(steps.stream().anyMatch(t -> permit.equals(t.getString("caseNumber")) && "deny".equals(t.getString("action"))),
+        "the first attempt's refusal stays on the timeline");
+    assertTrue(steps.stream().anyMatch(t -> permit2.equals(t.getString("caseNumber"))
+        && "approve".equals(t.getString("action"))));
+    assertEquals(409, send("citizen", "POST", stages + "construction/applications", conData, "s-con-3").statusCode(),
+        "nothing refused any more");
+
+    // 竣工验收: the joint completion acceptance, 住建 and 自然资源规划 in parallel, the survey report to follow (容缺).
+    CLOCK.set("2026-11-19T09:00:00");
+    JsonObject done = created(send("citizen", "POST", stages + "completion/applications", new JsonObject()
+        .put("data", example("completion")), "s-done"));
+    assertEquals(1, done.getJsonArray("cases").size());
+    String acceptance = done.getJsonArray("cases").getJsonObject(0).getString("number");
+    assertEquals("zjj-completion-acceptance", done.getJsonArray("cases").getJsonObject(0).getString("matterCode"));
+    act("clerk", acceptance, new JsonObject().put("action", "accept")
+        .put("commitment", "本单位承诺于11月25日前补交竣工规划核实测量成果报告")
+        .put("missingMaterials", new JsonArray().add(new JsonObject().put("material", "planning-survey-report")
+            .put("deadline", "2026-11-25"))));
+    for (String dept : List.of("zjj", "zrghj")) {
+      act("reviewer." + dept, acceptance, new JsonObject().put("action", "opinion").put("opinion", "AGREE"));
+    }
+    act("citizen", acceptance, new JsonObject().put("action", "supply")
+        .put("materials", new JsonArray().add("planning-survey-report")));
+    act("approver.zjj", acceptance, new JsonObject().put("action", "approve").put("comment", "竣工联合验收合格"));
+    JsonObject finished = project("citizen");
+    JsonObject four = stage(finished, "completion");
+    assertEquals("COMPLETED", four.getString("status"));
+    assertEquals("PASSED", four.getString("result"));
+    assertEquals("completion", finished.getString("currentStage"));
+    assertEquals(Map.of("zjj", "AGREE", "zrghj", "AGREE"), opinions(four.getJsonArray("cases").getJsonObject(0)));
   }
 
   private static JsonObject graphql(String user, String query, JsonObject variables) throws Exception {

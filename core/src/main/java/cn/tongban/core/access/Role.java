@@ -20,6 +20,8 @@ public enum Role {
   HOTLINE,
   /** 电子监察 (supervisor) */
   SUPERVISOR,
+  /** 项目跟踪跟办 (tracking officer of key construction projects; only they may be named one) */
+  PROJECT_OFFICER,
   /** 申请人 (citizen or enterprise) */
   APPLICANT,
   /** 第三方渠道 (portal, mini-program back end, kiosk) */

@@ -319,7 +319,7 @@ public final class DemoSeeder {
         staff("hotline", "12345 热线坐席", Set.of(Role.HOTLINE), null, null),
         staff("supervisor", "电子监察员", Set.of(Role.SUPERVISOR), null, null),
         // 跟踪跟办: the key projects' tracking officer, at 发改委 (重点项目办); named on the demo project.
-        staff("tracker", "重点项目跟踪跟办专员", Set.of(Role.REVIEWER), "fgw", null),
+        staff("tracker", "重点项目跟踪跟办专员", Set.of(Role.REVIEWER, Role.PROJECT_OFFICER), "fgw", null),
         // The demo citizen was verified in person at a window: real-name level L3.
         new Account(null, "citizen", null, Caller.Kind.CITIZEN, "张三", Set.of(Role.APPLICANT), Optional.empty(),
             Optional.empty(), Optional.of("11010519491231002X"), Optional.of("13800138000"), false, 3, 0)));

@@ -161,6 +161,105 @@ public final class IntermediaryService {
         });
   }
 
+  /**
+   * Edits an organisation's own data (administrators and supervisors): {@code name}, {@code address},
+   * {@code introduction}, at least one; an empty address or introduction clears it. The credit code names the
+   * organisation and stays. Audited with the fields before and after → the public view.
+   */
+  public Future<JsonObject> update(Caller caller, String id, JsonObject body, Locale locale) {
+    return Access.require(caller, "intermediary.registerForbidden", Role.ADMIN, Role.SUPERVISOR).compose(x -> {
+      Optional<Long> key = key(id);
+      if (key.isEmpty()) {
+        return notFound();
+      }
+      List<Violation> v = new ArrayList<>();
+      Optional<String> name = text(body, "/name", "name", NAME_MAX, false, v, locale);
+      if (body.containsKey("name") && name.isEmpty() && v.isEmpty()) {
+        v.add(new Violation("/name", "required", Messages.get(locale, "violation.required",
+            Messages.get(locale, "intermediary.field.name"))));
+      }
+      Optional<String> address = text(body, "/address", "address", NAME_MAX, false, v, locale);
+      Optional<String> introduction = text(body, "/introduction", "introduction", TEXT_MAX, false, v, locale);
+      if (v.isEmpty() && !body.containsKey("name") && !body.containsKey("address") && !body.containsKey("introduction")) {
+        v.add(new Violation("", "minProperties", Messages.get(locale, "intermediary.updateEmpty")));
+      }
+      if (!v.isEmpty()) {
+        return invalid(v);
+      }
+      return store.pool().withTransaction(tx -> store.ownFields(tx, key.get()).compose(found -> {
+        if (found.isEmpty()) {
+          return notFound();
+        }
+        String[] before = found.get();
+        String[] after = {name.orElse(before[0]), body.containsKey("address") ? address.orElse(null) : before[1],
+            body.containsKey("introduction") ? introduction.orElse(null) : before[2]};
+        JsonObject detail = new JsonObject().put("before", fields(before)).put("after", fields(after));
+        return store.update(tx, key.get(), after[0], after[1], after[2])
+            .compose(y -> AuditLog.record(tx, caller.scopeKey(), "intermediary.updated", "intermediary", id, detail))
+            .compose(y -> IntermediaryStore.event(tx, key.get(), "IntermediaryUpdated", detail.getJsonObject("after")))
+            .compose(y -> store.find(tx, key.get(), calendar.today())).map(Optional::orElseThrow);
+      }));
+    });
+  }
+
+  private static JsonObject fields(String[] f) {
+    return new JsonObject().put("name", f[0]).put("address", f[1]).put("introduction", f[2]);
+  }
+
+  /**
+   * Renews a qualification (administrators and supervisors): {@code validUntil} later than the one on record and
+   * not in the past; {@code certificateNo}, {@code level}, {@code issuer} when the certificate was reissued.
+   * Audited with the expiry before and after → the public view (eligible again for the services it covers).
+   */
+  public Future<JsonObject> renewQualification(Caller caller, String id, String qualificationId, JsonObject body,
+      Locale locale) {
+    return Access.require(caller, "intermediary.registerForbidden", Role.ADMIN, Role.SUPERVISOR).compose(x -> {
+      Optional<Long> org = key(id);
+      Optional<Long> qual = key(qualificationId);
+      if (org.isEmpty() || qual.isEmpty()) {
+        return notFound();
+      }
+      List<Violation> v = new ArrayList<>();
+      Optional<LocalDate> validUntil = date(body.getValue("validUntil"));
+      if (validUntil.isEmpty()) {
+        v.add(new Violation("/validUntil", body.getValue("validUntil") == null ? "required" : "format",
+            Messages.get(locale, "intermediary.validUntil")));
+      }
+      Optional<String> number = text(body, "/certificateNo", "certificateNo", NAME_MAX, false, v, locale);
+      Optional<String> level = text(body, "/level", "level", NAME_MAX, false, v, locale);
+      Optional<String> issuer = text(body, "/issuer", "issuer", NAME_MAX, false, v, locale);
+      LocalDate today = calendar.today();
+      if (validUntil.isPresent() && validUntil.get().isBefore(today)) {
+        v.add(new Violation("/validUntil", "notLater", Messages.get(locale, "intermediary.renewLater",
+            today.toString())));
+      }
+      if (!v.isEmpty()) {
+        return invalid(v);
+      }
+      return store.pool().withTransaction(tx -> store.qualification(tx, org.get(), qual.get()).compose(found -> {
+        if (found.isEmpty()) {
+          return Future.<JsonObject>failedFuture(new DomainException(ProblemCode.NOT_FOUND,
+              "intermediary.qualificationNotFound"));
+        }
+        Object[] q = found.get();
+        LocalDate before = (LocalDate) q[3];
+        if (!validUntil.get().isAfter(before)) {
+          return invalid(List.of(new Violation("/validUntil", "notLater", Messages.get(locale,
+              "intermediary.renewLater", before.toString()))));
+        }
+        JsonObject detail = new JsonObject().put("qualification", qualificationId)
+            .put("validUntilBefore", before.toString()).put("validUntil", validUntil.get().toString())
+            .put("certificateNoBefore", q[0]).put("certificateNo", number.orElse((String) q[0]));
+        return store.renew(tx, org.get(), qual.get(), number.orElse((String) q[0]), level.orElse((String) q[1]),
+                issuer.orElse((String) q[2]), validUntil.get())
+            .compose(y -> AuditLog.record(tx, caller.scopeKey(), "intermediary.qualificationRenewed", "intermediary",
+                id, detail))
+            .compose(y -> IntermediaryStore.event(tx, org.get(), "IntermediaryQualificationRenewed", detail))
+            .compose(y -> store.find(tx, org.get(), today)).map(Optional::orElseThrow);
+      }));
+    });
+  }
+
   private List<IntermediaryStore.Qualification> qualifications(JsonObject body, Set<String> known,
       List<Violation> v, Locale locale) {
     List<IntermediaryStore.Qualification> out = new ArrayList<>();
@@ -387,6 +486,33 @@ public final class IntermediaryService {
     return key.isEmpty() ? selectionNotFound() : store.selection(store.pool(), key.get(), false)
         .compose(found -> found.isEmpty() ? selectionNotFound() : side(caller, found.get())
             .compose(side -> side.isPresent() ? Future.succeededFuture(found.get()) : selectionNotFound()));
+  }
+
+  /**
+   * The selections of the owners the caller acts for (a citizen: the enterprises they represent or act for, or
+   * the one {@code ownerCreditCode} of them — another → 403), or every owner's (supervisors, administrators);
+   * optionally of one {@code projectCode}; newest first, at most 100 → {items}. Others → 403.
+   */
+  public Future<JsonObject> selections(Caller caller, Map<String, String> query) {
+    Optional<String> owner = Optional.ofNullable(query.get("ownerCreditCode")).map(String::strip);
+    Optional<String> project = Optional.ofNullable(query.get("projectCode")).map(String::strip);
+    Future<List<JsonObject>> found;
+    if (caller.kind() == Caller.Kind.STAFF && (caller.has(Role.SUPERVISOR) || caller.has(Role.ADMIN))) {
+      found = store.selections(owner.map(List::of).orElse(List.of()), owner.isEmpty(), project, 100);
+    } else if (caller.kind() == Caller.Kind.CITIZEN) {
+      found = enterprises.mine(caller).compose(mine -> {
+        List<String> codes = mine.stream().map(o -> (JsonObject) o)
+            .filter(e -> "VERIFIED".equals(e.getString("status"))).map(e -> e.getString("creditCode")).toList();
+        if (owner.isPresent() && !codes.contains(owner.get())) {
+          return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "intermediary.notOwner",
+              owner.get()));
+        }
+        return store.selections(owner.map(List::of).orElse(codes), false, project, 100);
+      });
+    } else {
+      found = Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "intermediary.selectForbidden"));
+    }
+    return found.map(items -> new JsonObject().put("items", new JsonArray(items)));
   }
 
   /** The caller's side of a selection: OWNER, INTERMEDIARY, OVERSIGHT (supervisor, administrator) or none. */

@@ -49,7 +49,8 @@ public final class IntermediaryStore {
   private static final String VIEW = """
       select i.id, i.credit_code, i.name, i.address, i.introduction, i.credit_score, i.blacklisted,
         i.blacklisted_at::text as blacklisted_at, i.registered_at::text as registered_at,
-        coalesce((select json_agg(json_build_object('name', q.name, 'certificateNo', q.certificate_no,
+        i.updated_at::text as updated_at,
+        coalesce((select json_agg(json_build_object('id', q.id::text, 'renewedAt', q.renewed_at::text, 'name', q.name, 'certificateNo', q.certificate_no,
             'level', q.level, 'issuer', q.issuer, 'validUntil', q.valid_until::text, 'services', q.services,
             'expired', q.valid_until < $1::date) order by q.id)
           from intermediary_qualification q where q.intermediary_id = i.id), '[]') as qualifications,
@@ -84,6 +85,37 @@ public final class IntermediaryStore {
                     (intermediary_id, name, certificate_no, level, issuer, valid_until, services)
                   values ($1, $2, $3, $4, $5, $6, $7)""").executeBatch(batch).map(x -> Optional.of(id));
         });
+  }
+
+  /** The organisation's own fields, locked for the change: [name, address, introduction]; empty if none. */
+  Future<Optional<String[]>> ownFields(SqlClient tx, long id) {
+    return tx.preparedQuery("select name, address, introduction from intermediary where id = $1 for update")
+        .execute(Tuple.of(id)).map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(new String[] {
+            rows.iterator().next().getString(0), rows.iterator().next().getString(1),
+            rows.iterator().next().getString(2)}));
+  }
+
+  Future<Void> update(SqlClient tx, long id, String name, String address, String introduction) {
+    return tx.preparedQuery("update intermediary set name = $2, address = $3, introduction = $4, updated_at = now()"
+        + " where id = $1").execute(Tuple.of(id, name, address, introduction)).mapEmpty();
+  }
+
+  /** A qualification of the organisation, locked: [certificate number, level, issuer, valid until]; empty if none. */
+  Future<Optional<Object[]>> qualification(SqlClient tx, long org, long qualification) {
+    return tx.preparedQuery("select certificate_no, level, issuer, valid_until from intermediary_qualification"
+        + " where id = $1 and intermediary_id = $2 for update").execute(Tuple.of(qualification, org))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(new Object[] {rows.iterator().next().getString(0),
+            rows.iterator().next().getString(1), rows.iterator().next().getString(2),
+            rows.iterator().next().getLocalDate(3)}));
+  }
+
+  Future<Void> renew(SqlClient tx, long org, long qualification, String certificateNo, String level, String issuer,
+      LocalDate validUntil) {
+    return tx.preparedQuery("update intermediary_qualification set certificate_no = $2, level = $3, issuer = $4,"
+            + " valid_until = $5, renewed_at = now() where id = $1")
+        .execute(Tuple.of(qualification, certificateNo, level, issuer, validUntil))
+        .compose(x -> tx.preparedQuery("update intermediary set updated_at = now() where id = $1")
+            .execute(Tuple.of(org))).mapEmpty();
   }
 
   /**
@@ -132,6 +164,7 @@ public final class IntermediaryStore {
     putIf(o, "address", r.getString("address"));
     putIf(o, "introduction", r.getString("introduction"));
     putIf(o, "blacklistedAt", r.getString("blacklisted_at"));
+    putIf(o, "updatedAt", r.getString("updated_at"));
     putIf(o, "blacklistReason", r.getString("blacklist_reason"));
     BigDecimal average = r.getBigDecimal("average_grade");
     if (average != null) {
@@ -207,7 +240,26 @@ public final class IntermediaryStore {
 
   /** A selection with its organisation and both sides' evaluations; {@code forUpdate} locks it. */
   Future<Optional<JsonObject>> selection(SqlClient client, long id, boolean forUpdate) {
-    return client.preparedQuery("""
+    return client.preparedQuery(SELECTION + "where s.id = $1" + (forUpdate ? " for update of s" : ""))
+        .execute(Tuple.of(id)).map(rows -> rows.size() == 0 ? Optional.empty()
+            : Optional.of(selectionView(rows.iterator().next())));
+  }
+
+  /**
+   * The selections of the owners given (every owner's when {@code owners} is empty and {@code all}), optionally
+   * of one project; newest first.
+   */
+  Future<List<JsonObject>> selections(List<String> owners, boolean all, Optional<String> projectCode, int limit) {
+    return pool.preparedQuery(SELECTION + "where ($1 or s.owner_credit_code = any($2))"
+            + " and ($3::text is null or s.project_code = $3) order by s.created_at desc, s.id desc limit " + limit)
+        .execute(Tuple.of(all, owners.toArray(String[]::new), projectCode.orElse(null))).map(rows -> {
+          List<JsonObject> out = new ArrayList<>();
+          rows.forEach(r -> out.add(selectionView(r)));
+          return out;
+        });
+  }
+
+  private static final String SELECTION = """
             select s.id, s.service, s.project_code, s.matter_code, s.owner_credit_code, s.owner_name, s.method,
               s.seed, s.candidates, s.quotes, s.intermediary_id, i.name as intermediary_name,
               i.credit_code as intermediary_credit_code, s.status, s.contract_no, s.contract_amount,
@@ -217,10 +269,7 @@ public final class IntermediaryStore {
                   'at', v.evaluated_at::text) order by v.id)
                 from intermediary_evaluation v where v.selection_id = s.id), '[]') as evaluations
             from intermediary_selection s join intermediary i on i.id = s.intermediary_id
-            where s.id = $1""" + (forUpdate ? " for update of s" : ""))
-        .execute(Tuple.of(id)).map(rows -> rows.size() == 0 ? Optional.empty()
-            : Optional.of(selectionView(rows.iterator().next())));
-  }
+            """;
 
   private static JsonObject selectionView(Row r) {
     JsonObject o = new JsonObject().put("id", String.valueOf(r.getLong("id"))).put("service", r.getString("service"))

@@ -404,10 +404,23 @@ public final class ProjectService {
     boolean allFinal = !st.cases().isEmpty();
     boolean allPassed = allFinal;
     Optional<OffsetDateTime> last = Optional.empty();
+    List<ProjectStore.Linked> now = current(st);
     for (ProjectStore.Linked l : st.cases()) {
       ProjectStore.CaseRow c = cases.get(l.caseNumber());
+      boolean isCurrent = now.contains(l);
       JsonObject cv = new JsonObject().put("number", l.caseNumber()).put("matterCode", l.matterCode())
-          .put("matterName", matterNames.get(l.matterCode()));
+          .put("matterName", matterNames.get(l.matterCode())).put("attempt", l.attempt()).put("current", isCurrent);
+      if (!isCurrent) {
+        // A refused case a re-application replaced: shown, not counted in the stage's state.
+        if (c != null) {
+          cv.put("status", c.status()).put("departmentCode", c.departmentCode())
+              .put("departmentName", c.departmentName()).put("decision", c.status())
+              .put("opinions", opinions.getOrDefault(c.number(), new JsonArray()));
+          c.decidedAt().ifPresent(t -> cv.put("decidedAt", t.toString()));
+        }
+        caseViews.add(cv);
+        continue;
+      }
       if (c != null) {
         cv.put("status", c.status()).put("departmentCode", c.departmentCode()).put("departmentName", c.departmentName())
             .put("opinions", opinions.getOrDefault(c.number(), new JsonArray()));
@@ -431,14 +444,21 @@ public final class ProjectService {
       }
       caseViews.add(cv);
     }
-    String status = st.completedAt().isEmpty() ? "INCOMPLETE" : allFinal ? "COMPLETED" : "IN_PROGRESS";
+    String status = !linked(st) ? "INCOMPLETE" : allFinal ? "COMPLETED" : "IN_PROGRESS";
     LocalDate end = status.equals("COMPLETED") && last.isPresent()
         ? last.get().atZoneSameInstant(CalendarService.ZONE).toLocalDate() : today;
     // The intake day counts as the first working day when it is one, as the case clock counts it.
     int days = calendar.calendar().workingDaysBetween(st.clockStart().minusDays(1), end);
-    out.put("status", status).put("workingDays", days).put("cases", caseViews);
+    JsonArray attempts = new JsonArray().add(new JsonObject().put("attempt", 1).put("appliedAt", st.appliedAt().toString())
+        .put("matters", new JsonArray(st.definition().getJsonArray("matters").stream()
+            .map(o -> ((JsonObject) o).getString("matter")).toList())));
+    st.attempts().forEach(t -> attempts.add(new JsonObject().put("attempt", t.attempt())
+        .put("appliedAt", t.appliedAt().toString()).put("matters", new JsonArray(t.positions().stream()
+            .map(i -> st.definition().getJsonArray("matters").getJsonObject(i).getString("matter")).toList()))));
+    out.put("status", status).put("workingDays", days).put("cases", caseViews).put("attempts", attempts);
     if (status.equals("COMPLETED")) {
-      out.put("result", allPassed ? "PASSED" : "NOT_PASSED").put("completedAt", last.map(Object::toString).orElse(null));
+      out.put("result", allPassed ? "PASSED" : "NOT_PASSED").put("completedAt", last.map(Object::toString).orElse(null))
+          .put("reapplicable", !allPassed);
     } else if (!status.equals("INCOMPLETE") && !st.dueDate().isAfter(DeadlineWarnings.horizon(calendar.calendar(),
         today))) {
       out.put("warningLevel", DeadlineWarnings.level(st.dueDate(), today));
@@ -497,12 +517,27 @@ public final class ProjectService {
         StageState mine = all.stream().filter(s -> s.def().getString("code").equals(stageCode)).findFirst().orElseThrow();
         if (mine.applied().isPresent()) {
           ProjectStore.Stage earlier = mine.applied().get();
-          if (!earlier.requestHash().equals(hash) || !earlier.submittedBy().equals(caller.scopeKey())) {
-            return Future.failedFuture(new DomainException(ProblemCode.ILLEGAL_TRANSITION, "project.stageApplied",
-                def.getString("name")));
+          Optional<ProjectStore.Attempt> again = earlier.attempts().stream()
+              .filter(t -> t.idempotencyKey().equals(key.get()) && t.submittedBy().equals(caller.scopeKey()))
+              .findFirst();
+          if (again.isPresent()) {
+            // A retry of a re-application: the same request completes (or answers) it.
+            JsonObject sub = attemptDefinition(earlier.definition(), again.get().positions());
+            return again.get().requestHash().equals(hash)
+                ? finishAttempt(caller, p, sub, earlier, again.get(), request(p, sub, body), locale)
+                    .map(v -> new Created(v, true))
+                : Future.failedFuture(new DomainException(ProblemCode.IDEMPOTENCY_KEY_REUSED,
+                    "application.idempotencyReused", key.get()));
           }
-          return finish(caller, p, earlier.definition(), earlier, request(p, earlier.definition(), body), locale)
-              .map(v -> new Created(v, true));
+          if (earlier.submittedBy().equals(caller.scopeKey()) && earlier.idempotencyKey().equals(key.get())) {
+            return earlier.requestHash().equals(hash)
+                ? finish(caller, p, earlier.definition(), earlier, request(p, earlier.definition(), body), locale)
+                    .map(v -> new Created(v, true))
+                : Future.failedFuture(new DomainException(ProblemCode.ILLEGAL_TRANSITION, "project.stageApplied",
+                    def.getString("name")));
+          }
+          // Another key: a re-application of the refused matters, when the stage allows one.
+          return reapply(caller, p, def, earlier, body, key.get(), hash, locale);
         }
         if (def.getJsonArray("matters").isEmpty()) {
           return Future.failedFuture(new DomainException(ProblemCode.ILLEGAL_TRANSITION, "project.stageNotConfigured",
@@ -568,36 +603,125 @@ public final class ProjectService {
     List<StageState> earlier = all.stream().filter(s -> s.def().getInteger("order") < def.getInteger("order")).toList();
     List<String> numbers = earlier.stream().flatMap(s -> s.applied().stream()).flatMap(s -> s.cases().stream())
         .map(ProjectStore.Linked::caseNumber).toList();
-    return store.cases(numbers).map(rows -> earlier.stream().filter(s -> s.applied().get().completedAt().isEmpty()
-            || s.applied().get().cases().stream().anyMatch(l -> rows.get(l.caseNumber()) == null
+    return store.cases(numbers).map(rows -> earlier.stream().filter(s -> !linked(s.applied().get())
+            || current(s.applied().get()).stream().anyMatch(l -> rows.get(l.caseNumber()) == null
                 || !PASSED.contains(rows.get(l.caseNumber()).status())))
         .map(s -> s.def().getString("name")).findFirst());
   }
 
-  /** Makes the stage's cases not made yet, then links them with the timeline, audit and outbox rows. */
+  /** Whether every application of the stage (the first and each re-application) has linked all its cases. */
+  private static boolean linked(ProjectStore.Stage st) {
+    return st.completedAt().isPresent() && st.attempts().stream().allMatch(t -> t.completedAt().isPresent());
+  }
+
+  /** The stage's current cases: for each of its matters, the case of the latest application that made one. */
+  private static List<ProjectStore.Linked> current(ProjectStore.Stage st) {
+    Map<Integer, ProjectStore.Linked> latest = new java.util.TreeMap<>();
+    st.cases().forEach(l -> latest.merge(l.position(), l, (a, b) -> b.attempt() > a.attempt() ? b : a));
+    return List.copyOf(latest.values());
+  }
+
+  /** The stage definition narrowed to the matters at {@code positions} (a re-application's). */
+  private static JsonObject attemptDefinition(JsonObject def, List<Integer> positions) {
+    JsonArray all = def.getJsonArray("matters");
+    return def.copy().put("matters", new JsonArray(positions.stream().map(all::getValue).toList()));
+  }
+
+  /**
+   * 重新申报: a stage whose cases are all decided and some refused (denied, not accepted, terminated or withdrawn)
+   * is applied for again for its refused matters only — what passed stays passed, as a 工程建设项目审批 system
+   * does it. The same combined form (its data checked again, mapped to the refused matters only); one new case
+   * per refused matter, linked as the stage's next attempt; the stage's due date moves to the new limit.
+   */
+  private Future<Created> reapply(Caller caller, ProjectStore.Project p, JsonObject def, ProjectStore.Stage earlier,
+      JsonObject body, String key, String hash, Locale locale) {
+    List<ProjectStore.Linked> now = current(earlier);
+    List<String> numbers = now.stream().map(ProjectStore.Linked::caseNumber).toList();
+    return store.cases(numbers).compose(rows -> {
+      boolean allFinal = linked(earlier) && now.stream().allMatch(l -> rows.get(l.caseNumber()) != null
+          && FINAL.contains(rows.get(l.caseNumber()).status()));
+      List<Integer> refused = now.stream().filter(l -> rows.get(l.caseNumber()) != null
+          && !PASSED.contains(rows.get(l.caseNumber()).status())).map(ProjectStore.Linked::position).toList();
+      if (!allFinal || refused.isEmpty()) {
+        return Future.failedFuture(new DomainException(ProblemCode.ILLEGAL_TRANSITION, allFinal
+            ? "project.stageApplied" : "project.stageOpen", def.getString("name")));
+      }
+      JsonObject sub = attemptDefinition(earlier.definition(), refused);
+      JsonObject request = request(p, sub, body);
+      int attempt = earlier.attempts().stream().mapToInt(ProjectStore.Attempt::attempt).max().orElse(1) + 1;
+      return combined.check(caller, "project-stage:" + earlier.stage(), sub, request, "project.stageInvalid", locale)
+          .compose(planned -> {
+            LocalDate due = calendar.calendar().addWorkingDays(calendar.today(),
+                BigDecimal.valueOf(def.getInteger("limitDays"))).date();
+            return store.insertAttempt(p.id(), earlier.stage(), attempt, refused, caller.scopeKey(), key, hash, now(),
+                due);
+          })
+          .compose(inserted -> stagesOf(p).compose(all -> {
+            ProjectStore.Stage st = all.stream().flatMap(s -> s.applied().stream())
+                .filter(s -> s.stage().equals(earlier.stage())).findFirst().orElseThrow();
+            Optional<ProjectStore.Attempt> made = st.attempts().stream()
+                .filter(t -> t.idempotencyKey().equals(key) && t.submittedBy().equals(caller.scopeKey())).findFirst();
+            if (made.isEmpty() || !made.get().requestHash().equals(hash)) {
+              return Future.failedFuture(new DomainException(ProblemCode.ILLEGAL_TRANSITION, "project.stageApplied",
+                  def.getString("name")));
+            }
+            return finishAttempt(caller, p, sub, st, made.get(), request, locale).map(v -> new Created(v, !inserted));
+          }));
+    });
+  }
+
+  /** Makes the stage's first application's cases not made yet, then links them (see {@link #link}). */
   private Future<JsonObject> finish(Caller caller, ProjectStore.Project p, JsonObject def, ProjectStore.Stage stage,
       JsonObject request, Locale locale) {
-    if (stage.completedAt().isPresent()) {
+    List<Integer> all = java.util.stream.IntStream.range(0, def.getJsonArray("matters").size()).boxed().toList();
+    return link(caller, p, def, stage, 1, all, stage.completedAt().isPresent(), request, locale);
+  }
+
+  /** The same for a re-application: its narrowed definition, its positions in the stage's. */
+  private Future<JsonObject> finishAttempt(Caller caller, ProjectStore.Project p, JsonObject sub,
+      ProjectStore.Stage stage, ProjectStore.Attempt attempt, JsonObject request, Locale locale) {
+    return link(caller, p, sub, stage, attempt.attempt(), attempt.positions(), attempt.completedAt().isPresent(),
+        request, locale);
+  }
+
+  /**
+   * Makes the cases of one application of the stage (attempt 1, or a re-application) not made yet, each keyed
+   * by the stage and attempt, then links them with the timeline entry ({@code STAGE_APPLIED} or
+   * {@code STAGE_REAPPLIED}), the audit row and the outbox event in one transaction. {@code positions} maps the
+   * planned matters (0, 1 …) to the stage definition's.
+   */
+  private Future<JsonObject> link(Caller caller, ProjectStore.Project p, JsonObject def, ProjectStore.Stage stage,
+      int attempt, List<Integer> positions, boolean linkedAlready, JsonObject request, Locale locale) {
+    if (linkedAlready) {
       return view(caller, p, Viewer.ENTERPRISE).map(v -> stageOf(v, stage.stage()));
     }
-    List<CombinedApplication.Made> made = stage.cases().stream()
-        .map(l -> new CombinedApplication.Made(l.position(), l.matterCode(), l.caseNumber())).toList();
+    List<CombinedApplication.Made> made = stage.cases().stream().filter(l -> l.attempt() == attempt)
+        .map(l -> new CombinedApplication.Made(positions.indexOf(l.position()), l.matterCode(), l.caseNumber()))
+        .toList();
+    boolean first = attempt == 1;
+    String prefix = "ps:" + p.id() + ":" + stage.stage() + ":" + (first ? "" : attempt + ":");
     return combined.plan(def, request)
-        .compose(planned -> combined.submit(caller, planned, "ps:" + p.id() + ":" + stage.stage() + ":", made, locale))
-        .compose(all -> store.pool().withTransaction(tx -> store.completeStage(tx, p.id(), stage.stage(), all
-            .stream().map(m -> new ProjectStore.Linked(m.position(), m.matterCode(), m.caseNumber())).toList(), now())
-            .compose(first -> {
-              if (!first) {
-                return Future.succeededFuture();
-              }
-              JsonObject detail = new JsonObject().put("project", p.code()).put("stage", stage.stage())
-                  .put("cases", new JsonArray(all.stream().map(CombinedApplication.Made::caseNumber).toList()));
-              return store.addEvent(tx, p.id(), "STAGE_APPLIED", stage.stage(), null, null, caller.scopeKey(),
-                      p.enterpriseName(), detail, now())
-                  .compose(id -> AuditLog.record(tx, caller.scopeKey(), "project.stageApplied", "project", p.code(),
-                      detail))
-                  .compose(v -> Outbox.append(tx, "project", p.id().toString(), "ProjectStageApplied", detail));
-            })))
+        .compose(planned -> combined.submit(caller, planned, prefix, made, locale))
+        .compose(all -> store.pool().withTransaction(tx -> {
+          List<ProjectStore.Linked> links = all.stream().map(m -> new ProjectStore.Linked(positions.get(m.position()),
+              m.matterCode(), m.caseNumber(), attempt)).toList();
+          return store.completeStage(tx, p.id(), stage.stage(), attempt, links, now()).compose(now -> {
+                if (!now) {
+                  return Future.succeededFuture();
+                }
+                JsonObject detail = new JsonObject().put("project", p.code()).put("stage", stage.stage())
+                    .put("cases", new JsonArray(all.stream().map(CombinedApplication.Made::caseNumber).toList()));
+                if (!first) {
+                  detail.put("attempt", attempt);
+                }
+                return store.addEvent(tx, p.id(), first ? "STAGE_APPLIED" : "STAGE_REAPPLIED", stage.stage(), null,
+                        null, caller.scopeKey(), p.enterpriseName(), detail, now())
+                    .compose(id -> AuditLog.record(tx, caller.scopeKey(), first ? "project.stageApplied"
+                        : "project.stageReapplied", "project", p.code(), detail))
+                    .compose(v -> Outbox.append(tx, "project", p.id().toString(), first ? "ProjectStageApplied"
+                        : "ProjectStageReapplied", detail));
+              });
+        }))
         .compose(x -> view(caller, p, Viewer.ENTERPRISE)).map(v -> stageOf(v, stage.stage()));
   }
 
@@ -620,14 +744,19 @@ public final class ProjectService {
           if (username.isEmpty()) {
             return invalid(new Violation("/username", "required", Messages.get(locale, "violation.required", "跟办人员账号")));
           }
-          return store.staffAccount(username).compose(account -> {
+          return store.staffAccount(username, Role.PROJECT_OFFICER.name()).compose(account -> {
             if (account.isEmpty()) {
               return invalid(new Violation("/username", "unknownStaff", Messages.get(locale, "project.unknownStaff",
                   username)));
             }
+            if (!account.get().hasRole()) {
+              return invalid(new Violation("/username", "notProjectOfficer", Messages.get(locale,
+                  "project.notProjectOfficer", username)));
+            }
             ProjectStore.Project p = seen.project();
-            JsonObject detail = new JsonObject().put("project", p.code()).put("officer", account.get()[1]);
-            return store.pool().withTransaction(tx -> store.setOfficer(tx, p.id(), account.get()[0], account.get()[1])
+            JsonObject detail = new JsonObject().put("project", p.code()).put("officer", account.get().displayName());
+            return store.pool().withTransaction(tx -> store.setOfficer(tx, p.id(), account.get().id(),
+                    account.get().displayName())
                 .compose(v -> store.addEvent(tx, p.id(), "OFFICER_ASSIGNED", null, null, null, caller.scopeKey(),
                     "电子监察", detail, now()))
                 .compose(id -> AuditLog.record(tx, caller.scopeKey(), "project.officerAssigned", "project", p.code(),

@@ -41,13 +41,19 @@ public final class ProjectStore {
       Optional<String> officerName, String createdBy, Optional<String> requestHash, OffsetDateTime createdAt) {
   }
 
-  /** A stage applied for, and the cases linked to it so far. */
-  public record Stage(long id, String stage, JsonObject definition, String submittedBy, String requestHash,
-      OffsetDateTime appliedAt, LocalDate clockStart, LocalDate dueDate, Optional<OffsetDateTime> completedAt,
-      List<Linked> cases) {
+  /** A stage applied for, its re-applications and the cases linked to it so far (every attempt's). */
+  public record Stage(long id, String stage, JsonObject definition, String submittedBy, String idempotencyKey,
+      String requestHash, OffsetDateTime appliedAt, LocalDate clockStart, LocalDate dueDate,
+      Optional<OffsetDateTime> completedAt, List<Linked> cases, List<Attempt> attempts) {
   }
 
-  public record Linked(int position, String matterCode, String caseNumber) {
+  /** A case of the stage: the definition's matter at {@code position}, made by application {@code attempt}. */
+  public record Linked(int position, String matterCode, String caseNumber, int attempt) {
+  }
+
+  /** A re-application (attempt 2, 3 …) for the matters at {@code positions} of the stage definition. */
+  public record Attempt(int attempt, List<Integer> positions, String submittedBy, String idempotencyKey,
+      String requestHash, OffsetDateTime appliedAt, Optional<OffsetDateTime> completedAt) {
   }
 
   /** An entry of the project's own timeline. */
@@ -108,11 +114,19 @@ public final class ProjectStore {
         r.getString("created_by"), Optional.ofNullable(r.getString("request_hash")), r.getOffsetDateTime("created_at"));
   }
 
-  /** An active staff account by username: [id, display name]. */
-  public Future<Optional<String[]>> staffAccount(String username) {
-    return pool.preparedQuery("select id::text, display_name from account where username = $1 and kind = 'STAFF'"
-        + " and not disabled").execute(Tuple.of(username)).map(rows -> rows.size() == 0 ? Optional.empty()
-            : Optional.of(new String[] {rows.iterator().next().getString(0), rows.iterator().next().getString(1)}));
+  /** An active staff account by username, and whether it holds the given role. */
+  public record StaffAccount(String id, String displayName, boolean hasRole) {
+  }
+
+  public Future<Optional<StaffAccount>> staffAccount(String username, String role) {
+    return pool.preparedQuery("select id::text, display_name, $2 = any(roles) from account where username = $1"
+        + " and kind = 'STAFF' and not disabled").execute(Tuple.of(username, role)).map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.empty();
+          }
+          Row r = rows.iterator().next();
+          return Optional.of(new StaffAccount(r.getString(0), r.getString(1), Boolean.TRUE.equals(r.getBoolean(2))));
+        });
   }
 
   public Future<Void> setOfficer(SqlClient tx, UUID project, String officerId, String officerName) {
@@ -163,38 +177,73 @@ public final class ProjectStore {
   /** Every stage applied for, in the order applied, with its linked cases. */
   public Future<List<Stage>> stages(UUID project) {
     return pool.preparedQuery("select s.*, coalesce((select jsonb_agg(jsonb_build_array(c.position, c.matter_code,"
-        + " c.case_number) order by c.position) from project_stage_case c where c.project_id = s.project_id"
-        + " and c.stage = s.stage), '[]'::jsonb) as cases from project_stage s where s.project_id = $1"
+        + " c.case_number, c.attempt) order by c.attempt, c.position) from project_stage_case c"
+        + " where c.project_id = s.project_id and c.stage = s.stage), '[]'::jsonb) as cases,"
+        + " coalesce((select jsonb_agg(jsonb_build_object('attempt', t.attempt, 'positions', to_jsonb(t.positions),"
+        + " 'submittedBy', t.submitted_by, 'key', t.idempotency_key, 'hash', t.request_hash, 'appliedAt',"
+        + " t.applied_at, 'completedAt', t.completed_at) order by t.attempt) from project_stage_attempt t"
+        + " where t.project_id = s.project_id and t.stage = s.stage), '[]'::jsonb) as attempts"
+        + " from project_stage s where s.project_id = $1"
         + " order by s.applied_at, s.id").execute(Tuple.of(project)).map(rows -> {
           List<Stage> out = new ArrayList<>();
           rows.forEach(r -> {
             List<Linked> cases = new ArrayList<>();
             for (Object o : (JsonArray) r.getJson("cases")) {
               JsonArray c = (JsonArray) o;
-              cases.add(new Linked(c.getInteger(0), c.getString(1), c.getString(2)));
+              cases.add(new Linked(c.getInteger(0), c.getString(1), c.getString(2), c.getInteger(3)));
+            }
+            List<Attempt> attempts = new ArrayList<>();
+            for (Object o : (JsonArray) r.getJson("attempts")) {
+              JsonObject t = (JsonObject) o;
+              attempts.add(new Attempt(t.getInteger("attempt"), t.getJsonArray("positions").stream()
+                  .map(p -> ((Number) p).intValue()).toList(), t.getString("submittedBy"), t.getString("key"),
+                  t.getString("hash"), OffsetDateTime.parse(t.getString("appliedAt")),
+                  Optional.ofNullable(t.getString("completedAt")).map(OffsetDateTime::parse)));
             }
             out.add(new Stage(r.getLong("id"), r.getString("stage"), r.getJsonObject("definition"),
-                r.getString("submitted_by"), r.getString("request_hash"), r.getOffsetDateTime("applied_at"),
-                r.getLocalDate("clock_start"), r.getLocalDate("due_date"),
-                Optional.ofNullable(r.getOffsetDateTime("completed_at")), cases));
+                r.getString("submitted_by"), r.getString("idempotency_key"), r.getString("request_hash"),
+                r.getOffsetDateTime("applied_at"), r.getLocalDate("clock_start"), r.getLocalDate("due_date"),
+                Optional.ofNullable(r.getOffsetDateTime("completed_at")), cases, attempts));
           });
           return out;
         });
   }
 
-  /** Links the stage's cases and marks it complete; false when another request completed it first. */
-  public Future<Boolean> completeStage(SqlClient tx, UUID project, String stage, List<Linked> cases,
+  /**
+   * Records a re-application of a stage (the next attempt) and moves the stage's due date to the new limit;
+   * false when another re-application took the attempt number (or the key) first.
+   */
+  public Future<Boolean> insertAttempt(UUID project, String stage, int attempt, List<Integer> positions,
+      String submittedBy, String key, String hash, OffsetDateTime at, LocalDate dueDate) {
+    return pool.withTransaction(tx -> tx.preparedQuery("insert into project_stage_attempt (project_id, stage, attempt,"
+            + " positions, submitted_by, idempotency_key, request_hash, applied_at) values ($1, $2, $3, $4, $5, $6, $7,"
+            + " $8) on conflict do nothing")
+        .execute(Tuple.from(new Object[] {project, stage, attempt, positions.toArray(Integer[]::new), submittedBy, key,
+            hash, at}))
+        .compose(r -> r.rowCount() == 0 ? Future.succeededFuture(false)
+            : tx.preparedQuery("update project_stage set due_date = $3 where project_id = $1 and stage = $2")
+                .execute(Tuple.of(project, stage, dueDate)).map(true)));
+  }
+
+  /**
+   * Links the cases of one application of the stage (attempt 1: the first, kept in project_stage; 2 …: a
+   * re-application) and marks it complete; false when another request completed it first.
+   */
+  public Future<Boolean> completeStage(SqlClient tx, UUID project, String stage, int attempt, List<Linked> cases,
       OffsetDateTime at) {
-    return tx.preparedQuery("update project_stage set completed_at = $3 where project_id = $1 and stage = $2"
-            + " and completed_at is null").execute(Tuple.of(project, stage, at))
+    String mark = attempt == 1
+        ? "update project_stage set completed_at = $3 where project_id = $1 and stage = $2 and $4 = 1"
+        : "update project_stage_attempt set completed_at = $3 where project_id = $1 and stage = $2 and attempt = $4";
+    return tx.preparedQuery(mark + " and completed_at is null").execute(Tuple.of(project, stage, at, attempt))
         .compose(r -> {
           if (r.rowCount() == 0) {
             return Future.succeededFuture(false);
           }
           List<Tuple> batch = cases.stream().map(c -> Tuple.of(project, stage, c.position(), c.matterCode(),
-              c.caseNumber())).toList();
+              c.caseNumber(), attempt)).toList();
           return tx.preparedQuery("insert into project_stage_case (project_id, stage, position, matter_code,"
-              + " case_number) values ($1, $2, $3, $4, $5) on conflict do nothing").executeBatch(batch).map(true);
+              + " case_number, attempt) values ($1, $2, $3, $4, $5, $6) on conflict do nothing").executeBatch(batch)
+              .map(true);
         });
   }
 

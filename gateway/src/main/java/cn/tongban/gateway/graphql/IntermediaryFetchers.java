@@ -27,7 +27,13 @@ final class IntermediaryFetchers {
             })
             .dataFetcher("intermediary", env -> intermediaries.get(env.getArgument("id")))
             .dataFetcher("intermediaryServices", env -> intermediaries.services())
-            .dataFetcher("intermediarySelection", env -> intermediaries.selection(caller(env), env.getArgument("id"))))
+            .dataFetcher("intermediarySelection", env -> intermediaries.selection(caller(env), env.getArgument("id")))
+            .dataFetcher("intermediarySelections", env -> {
+              Map<String, String> q = new HashMap<>();
+              List.of("ownerCreditCode", "projectCode").forEach(n -> Optional.ofNullable(env.getArgument(n))
+                  .ifPresent(v -> q.put(n, String.valueOf(v))));
+              return intermediaries.selections(caller(env), q);
+            }))
         .type("Mutation", t -> t
             .dataFetcher("registerIntermediary", env -> intermediaries.register(caller(env), json(env, "input"),
                 locale(env)))
@@ -38,6 +44,10 @@ final class IntermediaryFetchers {
             .dataFetcher("evaluateIntermediary", env -> intermediaries.evaluate(caller(env), env.getArgument("id"),
                 json(env, "input"), locale(env)))
             .dataFetcher("setIntermediaryBlacklist", env -> intermediaries.setBlacklist(caller(env),
-                env.getArgument("id"), json(env, "input"), locale(env))));
+                env.getArgument("id"), json(env, "input"), locale(env)))
+            .dataFetcher("updateIntermediary", env -> intermediaries.update(caller(env), env.getArgument("id"),
+                json(env, "input"), locale(env)))
+            .dataFetcher("renewIntermediaryQualification", env -> intermediaries.renewQualification(caller(env),
+                env.getArgument("id"), env.getArgument("qualificationId"), json(env, "input"), locale(env))));
   }
 }

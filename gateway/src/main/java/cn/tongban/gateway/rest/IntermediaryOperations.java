@@ -53,6 +53,22 @@ final class IntermediaryOperations {
         RequestContext.locale(rc)), 201);
   }
 
+  void updateIntermediary(RoutingContext rc) {
+    Rest.reply(rc, intermediaries.update(RequestContext.requireCaller(rc), Rest.path(rc, "id"), Rest.body(rc),
+        RequestContext.locale(rc)), 200);
+  }
+
+  void renewIntermediaryQualification(RoutingContext rc) {
+    Rest.reply(rc, intermediaries.renewQualification(RequestContext.requireCaller(rc), Rest.path(rc, "id"),
+        Rest.path(rc, "qualificationId"), Rest.body(rc), RequestContext.locale(rc)), 200);
+  }
+
+  void listIntermediarySelections(RoutingContext rc) {
+    Map<String, String> q = new HashMap<>();
+    List.of("ownerCreditCode", "projectCode").forEach(n -> Rest.query(rc, n).ifPresent(v -> q.put(n, v)));
+    Rest.reply(rc, intermediaries.selections(RequestContext.requireCaller(rc), q), 200);
+  }
+
   void setIntermediaryBlacklist(RoutingContext rc) {
     Rest.reply(rc, intermediaries.setBlacklist(RequestContext.requireCaller(rc), Rest.path(rc, "id"), Rest.body(rc),
         RequestContext.locale(rc)), 200);

@@ -183,6 +183,9 @@ public final class RestApi {
     operations.put("actOnIntermediarySelection", intermediaries::actOnIntermediarySelection);
     operations.put("evaluateIntermediary", intermediaries::evaluateIntermediary);
     operations.put("setIntermediaryBlacklist", intermediaries::setIntermediaryBlacklist);
+    operations.put("updateIntermediary", intermediaries::updateIntermediary);
+    operations.put("renewIntermediaryQualification", intermediaries::renewIntermediaryQualification);
+    operations.put("listIntermediarySelections", intermediaries::listIntermediarySelections);
     MonitoringOperations monitoring = new MonitoringOperations(platform.supervision());
     operations.put("listWarnedItems", monitoring::listWarnedItems);
     operations.put("timelinessStatistics", monitoring::timelinessStatistics);
