@@ -107,7 +107,10 @@ public final class Platform {
   private final Optional<EmbeddedPostgresServer> embeddedPostgres;
   private final Optional<EmbeddedRedisServer> embeddedRedis;
   private final Pool pool;
-  /** The background jobs' own connections (relay, audit sealing, deadline scan): a flood of requests cannot take them. */
+  /**
+   * The background jobs' own connections (every periodic pass, the outbox relay and what it calls, audit sealing):
+   * a flood of requests cannot take them.
+   */
   private final Pool background;
   private final RateLimits rateLimits;
   private final Redis redis;
@@ -202,20 +205,24 @@ public final class Platform {
         enterprises, config.areaCode(), config.realNameLevels(), materials, authorisations);
     this.lifecycle = new LifecycleService(applicationStore, matterStore, dataChecker, calendar);
     this.receipts = new AcceptanceReceipt(organisation::hallName, applicationStore, matterStore, materials);
-    // The scan reads and writes cases through a store on the background pool (same statements, other connections).
-    this.deadlines = new DeadlineScanner(new ApplicationStore(background, personal, 1), calendar);
+    // Background work reads and writes through stores on the background pool: the same statements on other
+    // connections, so that a flood of requests cannot starve it (docs/security.md, "Resource limits"). Services
+    // with a periodic pass take their store twice, one on each pool; the relay gets its own instances below.
+    ApplicationStore backgroundCases = new ApplicationStore(background, personal, 1);
+    MatterStore backgroundMatters = new MatterStore(background);
+    this.deadlines = new DeadlineScanner(backgroundCases, calendar);
     this.provisionalDueDates = new ProvisionalDueDates(applicationStore, calendar);
     calendar.onYearChanged(provisionalDueDates::recompute);
     this.lifeEvents = new LifeEventService(vertx, new LifeEventStore(pool), matters, applications, validator,
         calendar.clock());
-    this.projects = new ProjectService(vertx, new ProjectStore(pool), matters,
+    this.projects = new ProjectService(vertx, new ProjectStore(pool), new ProjectStore(background), matters,
         new CombinedApplication(matters, applications, validator), enterprises, calendar);
     WorkOrderStore workOrderStore = new WorkOrderStore(pool, personal);
     this.workOrders = new WorkOrderService(workOrderStore, calendar, config.hotlineDeadlines(), lifecycle::progress,
         lifecycle::progressOfPhone);
     // The work orders' deadline scan, like the case scan, on the background pool.
     this.workOrderDeadlines = new WorkOrderDeadlines(new WorkOrderStore(background, personal), calendar);
-    this.supervision = new SupervisionService(new SupervisionStore(pool), calendar,
+    this.supervision = new SupervisionService(new SupervisionStore(pool), new SupervisionStore(background), calendar,
         config.accountabilityExplainDays());
     // 问责 follows every scan (periodic or on demand): a red card it raised opens its accountability at once.
     // 工程建设项目: the stage clocks' warnings follow every scan as well (each raised once by its unique row).
@@ -223,14 +230,21 @@ public final class Platform {
         .map(p -> r.put("stageWarningsRaised", p.getInteger("warningsRaised")))));
     this.sharedDatasets = new SharedDatasets(pool, personal);
     this.dataKeys = new DataKeyRotation(pool, personal, new Rewrap(pool, personal, SEALED_TABLES));
-    this.relay = new OutboxRelay(vertx, background, applicationStore, matterStore, plugins, licences, lifecycle,
+    // What the relay calls (licence issue, decisions by rule, handlers' and sinks' reads, recipients' phones) on
+    // the background pool too: instances of their own, the services holding no state of their own.
+    LicenceService backgroundLicences = new LicenceService(vertx, background, calendar, config.areaCode(), personal,
+        config.publicUrl());
+    IdentityStore backgroundAccounts = new IdentityStore(background, personal);
+    this.relay = new OutboxRelay(vertx, background, backgroundCases, backgroundMatters, plugins,
+        new PluginHost.Reads(background, backgroundLicences::validOf), backgroundLicences,
+        new LifecycleService(backgroundCases, backgroundMatters, dataChecker, calendar),
         config.outboxMaxAttempts(), config.outboxBackoffMillis(), config.outboxLeaseSeconds(),
-        account -> identity.account(account).map(a -> a.flatMap(x -> x.phone())));
+        account -> backgroundAccounts.findById(account).map(a -> a.flatMap(x -> x.phone())));
     this.auditChain = new AuditChain(background);
     // No form-handler plugins are installed yet: a definition naming one is refused at publishing.
     this.authoring = new MatterAuthoringService(matterStore,
         new DefinitionChecker(validator, plugins.configSchemas(), plugins.configChecks()), validator);
-    this.appointments = new AppointmentService(pool, calendar, matters, identity, config);
+    this.appointments = new AppointmentService(pool, background, calendar, matters, identity, config);
     this.queue = new QueueService(pool, calendar, appointments, config.hall().ticketLeadMinutes());
     // 好差评 reads a hall visit through this, so that rating does not depend on the hall services.
     RatingService.Visits visits = (hall, day, number) -> queue.visit(hall, day, number).map(found -> found.map(t ->
@@ -240,21 +254,23 @@ public final class Platform {
             Optional.ofNullable(t.getString("accountId")),
             Optional.ofNullable(t.getValue("finishedAt")).map(f -> f instanceof OffsetDateTime o ? o
                 : OffsetDateTime.parse(f.toString())))));
-    this.ratings = new RatingService(new RatingStore(pool, personal), applications, authorisations, visits, calendar,
-        config.ratings());
-    this.preRegistrations = new PreRegistrationService(pool, personal, matters, identity, dataChecker, applications,
-        queue, calendar, config.hall().preRegistrationDays());
-    this.homeVisits = new HomeVisitService(pool, personal, matters, identity, applications, calendar, appointments,
-        config.hall().homeVisitDays());
+    this.ratings = new RatingService(new RatingStore(pool, personal), new RatingStore(background, personal),
+        applications, authorisations, visits, calendar, config.ratings());
+    this.preRegistrations = new PreRegistrationService(pool, background, personal, matters, identity, dataChecker,
+        applications, queue, calendar, config.hall().preRegistrationDays());
+    this.homeVisits = new HomeVisitService(pool, background, personal, matters, identity, applications, calendar,
+        appointments, config.hall().homeVisitDays());
     this.hallDuty = new HallDutyService(pool, appointments, calendar);
     this.holidayRequests = new HolidayRequestService(pool, appointments, calendar, matters, identity, config.hall());
     this.hallJobs = new HallJobs(appointments, preRegistrations, homeVisits);
-    this.disclosures = new DisclosureService(new DisclosureStore(pool, personal), calendar);
+    this.disclosures = new DisclosureService(new DisclosureStore(pool, personal), new DisclosureStore(background, personal),
+        calendar);
     this.penalties = new PenaltyService(new PenaltyStore(pool, personal), disclosures, calendar);
     this.exports = new ExportService(pool, personal);
-    this.reminders = new ReminderService(new ReminderStore(pool, personal), calendar.clock(), config.publicUrl());
-    this.intermediaries = new IntermediaryService(new IntermediaryStore(pool), enterprises, calendar,
-        config.intermediaryBlacklistBelow());
+    this.reminders = new ReminderService(new ReminderStore(pool, personal), new ReminderStore(background, personal),
+        calendar.clock(), config.publicUrl());
+    this.intermediaries = new IntermediaryService(new IntermediaryStore(pool), new IntermediaryStore(background),
+        enterprises, calendar, config.intermediaryBlacklistBelow());
     // Folding the statistics is the job's; reading them (departmentStatistics) stays on the requests' pool.
     this.jobs = ScheduledJobs.start(vertx, config, new DepartmentStatistics(background), relay, auditChain, deadlines,
         ratings, workOrderDeadlines, hallJobs, disclosures, reminders, intermediaries);
