@@ -263,8 +263,8 @@ public final class Platform {
     this.hallDuty = new HallDutyService(pool, appointments, calendar);
     this.holidayRequests = new HolidayRequestService(pool, appointments, calendar, matters, identity, config.hall());
     this.hallJobs = new HallJobs(appointments, preRegistrations, homeVisits);
-    this.disclosures = new DisclosureService(new DisclosureStore(pool, personal), new DisclosureStore(background, personal),
-        calendar);
+    this.disclosures = new DisclosureService(new DisclosureStore(pool, personal),
+        new DisclosureStore(background, personal), calendar);
     this.penalties = new PenaltyService(new PenaltyStore(pool, personal), disclosures, calendar);
     this.exports = new ExportService(pool, personal);
     this.reminders = new ReminderService(new ReminderStore(pool, personal), new ReminderStore(background, personal),
