@@ -154,8 +154,9 @@ final class Capabilities {
       return new Cases(applicationStore, applications, lifecycle,
           new AcceptanceReceipt(people.organisation()::hallName, applicationStore, catalogue.store(), materials[0]),
           materials[0], authorisations,
-          // The scan reads and writes cases through a store on the background pool (same statements, other
-          // connections).
+          // Background work reads and writes through stores on the background pool: the same statements on other
+          // connections, so that a flood of requests cannot starve it (docs/security.md, "Resource limits").
+          // Services with a periodic pass take their store twice, one on each pool.
           new DeadlineScanner(new ApplicationStore(b.background(), personal, 1), calendar),
           provisionalDueDates, new SameCityStatistics(pool, calendar), new DepartmentStatistics(pool));
     }
@@ -167,7 +168,8 @@ final class Capabilities {
       return new LifeEvents(
           new LifeEventService(b.vertx(), new LifeEventStore(b.pool()), catalogue.matters(), cases.applications(),
               catalogue.validator(), b.calendar().clock()),
-          new ProjectService(b.vertx(), new ProjectStore(b.pool()), catalogue.matters(),
+          new ProjectService(b.vertx(), new ProjectStore(b.pool()), new ProjectStore(b.background()),
+              catalogue.matters(),
               new CombinedApplication(catalogue.matters(), cases.applications(), catalogue.validator()),
               people.enterprises(), b.calendar()));
     }
@@ -192,11 +194,13 @@ final class Capabilities {
   record Oversight(SupervisionService supervision, DisclosureService disclosures, PenaltyService penalties,
       ExportService exports) {
     static Oversight wire(Base b, Cases cases, LifeEvents lifeEvents) {
-      SupervisionService supervision = new SupervisionService(new SupervisionStore(b.pool()), b.calendar(),
+      SupervisionService supervision = new SupervisionService(new SupervisionStore(b.pool()),
+          new SupervisionStore(b.background()), b.calendar(),
           b.config().accountabilityExplainDays());
       cases.deadlines().afterScan(() -> supervision.scan().compose(r -> lifeEvents.projects().scan()
           .map(p -> r.put("stageWarningsRaised", p.getInteger("warningsRaised")))));
-      DisclosureService disclosures = new DisclosureService(new DisclosureStore(b.pool(), b.personal()), b.calendar());
+      DisclosureService disclosures = new DisclosureService(new DisclosureStore(b.pool(), b.personal()),
+          new DisclosureStore(b.background(), b.personal()), b.calendar());
       return new Oversight(supervision, disclosures,
           new PenaltyService(new PenaltyStore(b.pool(), b.personal()), disclosures, b.calendar()),
           new ExportService(b.pool(), b.personal()));
@@ -210,13 +214,16 @@ final class Capabilities {
       TongbanConfig config = b.config();
       Pool pool = b.pool();
       CalendarService calendar = b.calendar();
-      AppointmentService appointments = new AppointmentService(pool, calendar, catalogue.matters(), people.identity(),
+      AppointmentService appointments = new AppointmentService(pool, b.background(), calendar, catalogue.matters(),
+          people.identity(),
           config);
       QueueService queue = new QueueService(pool, calendar, appointments, config.hall().ticketLeadMinutes());
-      PreRegistrationService preRegistrations = new PreRegistrationService(pool, b.personal(), catalogue.matters(),
+      PreRegistrationService preRegistrations = new PreRegistrationService(pool, b.background(), b.personal(),
+          catalogue.matters(),
           people.identity(), catalogue.dataChecker(), cases.applications(), queue, calendar,
           config.hall().preRegistrationDays());
-      HomeVisitService homeVisits = new HomeVisitService(pool, b.personal(), catalogue.matters(), people.identity(),
+      HomeVisitService homeVisits = new HomeVisitService(pool, b.background(), b.personal(), catalogue.matters(),
+          people.identity(),
           cases.applications(), calendar, appointments, config.hall().homeVisitDays());
       return new Hall(appointments, queue, preRegistrations, homeVisits,
           new HallDutyService(pool, appointments, calendar),
@@ -235,29 +242,42 @@ final class Capabilities {
             Optional.ofNullable(t.getString("accountId")),
             Optional.ofNullable(t.getValue("finishedAt")).map(f -> f instanceof OffsetDateTime o ? o
                 : OffsetDateTime.parse(f.toString())))));
-    return new RatingService(new RatingStore(b.pool(), b.personal()), cases.applications(), cases.authorisations(),
+    return new RatingService(new RatingStore(b.pool(), b.personal()), new RatingStore(b.background(), b.personal()),
+        cases.applications(), cases.authorisations(),
         visits, b.calendar(), b.config().ratings());
   }
 
   /** 网上中介超市. */
   static IntermediaryService intermediaries(Base b, Identity people) {
-    return new IntermediaryService(new IntermediaryStore(b.pool()), people.enterprises(), b.calendar(),
+    return new IntermediaryService(new IntermediaryStore(b.pool()), new IntermediaryStore(b.background()),
+        people.enterprises(), b.calendar(),
         b.config().intermediaryBlacklistBelow());
   }
 
   /** 主动提醒. */
   static ReminderService reminders(Base b) {
-    return new ReminderService(new ReminderStore(b.pool(), b.personal()), b.calendar().clock(), b.config().publicUrl());
+    return new ReminderService(new ReminderStore(b.pool(), b.personal()), new ReminderStore(b.background(), b.personal()),
+        b.calendar().clock(), b.config().publicUrl());
   }
 
   /** Running the platform: the outbox relay, the audit chain, the data keys and their rewrap, shared datasets. */
   record Operations(OutboxRelay relay, AuditChain auditChain, DataKeyRotation dataKeys, SharedDatasets sharedDatasets) {
     static Operations wire(Base b, Identity people, Catalogue catalogue, Cases cases, List<SealedTable> sealed) {
       TongbanConfig config = b.config();
+      Pool background = b.background();
+      // What the relay calls (licence issue, decisions by rule, handlers' and sinks' reads, recipients' phones) on
+      // the background pool too: instances of their own, the services holding no state of their own.
+      ApplicationStore backgroundCases = new ApplicationStore(background, b.personal(), 1);
+      MatterStore backgroundMatters = new MatterStore(background);
+      LicenceService backgroundLicences = new LicenceService(b.vertx(), background, b.calendar(), config.areaCode(),
+          b.personal(), config.publicUrl());
+      IdentityStore backgroundAccounts = new IdentityStore(background, b.personal());
       return new Operations(
-          new OutboxRelay(b.vertx(), b.background(), cases.store(), catalogue.store(), b.plugins(), b.licences(),
-              cases.lifecycle(), config.outboxMaxAttempts(), config.outboxBackoffMillis(), config.outboxLeaseSeconds(),
-              account -> people.identity().account(account).map(a -> a.flatMap(x -> x.phone()))),
+          new OutboxRelay(b.vertx(), background, backgroundCases, backgroundMatters, b.plugins(),
+              new PluginHost.Reads(background, backgroundLicences::validOf), backgroundLicences,
+              new LifecycleService(backgroundCases, backgroundMatters, catalogue.dataChecker(), b.calendar()),
+              config.outboxMaxAttempts(), config.outboxBackoffMillis(), config.outboxLeaseSeconds(),
+              account -> backgroundAccounts.findById(account).map(a -> a.flatMap(x -> x.phone()))),
           new AuditChain(b.background()),
           new DataKeyRotation(b.pool(), b.personal(), new Rewrap(b.pool(), b.personal(), sealed)),
           new SharedDatasets(b.pool(), b.personal()));

@@ -96,7 +96,10 @@ public final class Platform {
   private final Optional<EmbeddedPostgresServer> embeddedPostgres;
   private final Optional<EmbeddedRedisServer> embeddedRedis;
   private final Pool pool;
-  /** The background jobs' own connections (relay, audit sealing, deadline scan): a flood of requests cannot take them. */
+  /**
+   * The background jobs' own connections (every periodic pass, the outbox relay and what it calls, audit sealing):
+   * a flood of requests cannot take them.
+   */
   private final Pool background;
   private final Redis redis;
   private final SigningKeys.Pem signingKey;

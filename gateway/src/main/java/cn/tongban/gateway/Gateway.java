@@ -4,6 +4,7 @@ import cn.tongban.core.Platform;
 import cn.tongban.gateway.auth.Authentication;
 import cn.tongban.gateway.auth.TokenService;
 import cn.tongban.gateway.graphql.GraphQLApi;
+import cn.tongban.gateway.http.ClientAddress;
 import cn.tongban.gateway.http.CrossOrigin;
 import cn.tongban.gateway.http.Problems;
 import cn.tongban.gateway.http.RequestContext;
@@ -102,10 +103,11 @@ public final class Gateway extends VerticleBase {
     Handler<RoutingContext> problems = Problems.handler(bodyLimit, MATERIALS_PATH, platform.materials().limitBytes());
     TokenService tokens = new TokenService(vertx, platform.signingKey(), platform.config().tokenTtlSeconds());
     SecurityHeaders headers = new SecurityHeaders(GRAPHIQL, platform.config().hstsMaxAgeSeconds());
+    ClientAddress addresses = new ClientAddress(platform.config().trustedProxies());
     return RestApi.create(vertx, platform, tokens, openapiYaml.toString(StandardCharsets.UTF_8)).compose(api -> {
       Router router = Router.router(vertx);
       router.route().handler(headers::handle);
-      router.route().handler(RequestContext::begin);
+      router.route().handler(rc -> RequestContext.begin(rc, addresses));
       router.route().handler(new CrossOrigin(platform.config().corsOrigins()));
       // Material uploads stream to files under the data directory (deleted when answered), within their own
       // limit plus room for the multipart envelope; every other body stays in memory under the body limit.
@@ -121,7 +123,7 @@ public final class Gateway extends VerticleBase {
           .handler(materials::uploadMaterial);
       router.get("/openapi.yaml").handler(rc -> rc.response()
           .putHeader("Content-Type", "application/yaml; charset=utf-8").end(openapiYaml));
-      mountGraphQL(router, authentication);
+      mountGraphQL(router, authentication, addresses);
       router.post("/api/v1/auth/token").consumes("application/x-www-form-urlencoded").handler(api.tokenFromForm());
       router.route("/*").subRouter(api.router());
       // After the API: a request the contract's routes did not take comes here; API calls never walk these.
@@ -160,7 +162,7 @@ public final class Gateway extends VerticleBase {
     router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
   }
 
-  private void mountGraphQL(Router router, Authentication authentication) {
+  private void mountGraphQL(Router router, Authentication authentication, ClientAddress addresses) {
     GraphQL schema = GraphQLApi.create(vertx, platform);
     GraphQLHandler graphql = GraphQLHandler.builder(schema)
         .beforeExecute(b -> b.builder().graphQLContext(Map.of("routingContext", b.context())))
@@ -198,7 +200,9 @@ public final class Gateway extends VerticleBase {
             vertx.cancelTimer(session.expiryTimer());
           }
         })
-        .beforeExecute(b -> b.builder().graphQLContext(Map.of(GraphQLApi.CALLER, b.context().connectionParams())))
+        // Each operation on the socket: its caller, and the client address its rates count (GraphQLApi's SocketRates).
+        .beforeExecute(b -> b.builder().graphQLContext(Map.of(GraphQLApi.CALLER, b.context().connectionParams(),
+            GraphQLApi.ADDRESS, addresses.of(b.context().socket().remoteAddress(), b.context().socket().headers()))))
         .build();
     GraphiQLHandler graphiql = GraphiQLHandler.create(vertx, GRAPHIQL);
     router.route("/graphiql*").subRouter(graphiql.router());
@@ -211,8 +215,8 @@ public final class Gateway extends VerticleBase {
         rc.next();
       }
     });
-    // Over HTTP each operation counts against the caller's and the address's GraphQL rate (a WebSocket's
-    // messages are operations of a connection already authenticated, and its upgrade never reaches this).
+    // Over HTTP each operation counts against the caller's and the address's GraphQL rate here, before it is parsed
+    // (the WebSocket upgrade never reaches this: each operation started on a socket is counted by SocketRates).
     router.route("/graphql").handler(subscriptions).handler(rc -> platform.rateLimits()
         .graphql(RequestContext.caller(rc), RequestContext.address(rc)).onComplete(ar -> {
           if (ar.succeeded()) {

@@ -177,6 +177,32 @@ public record TongbanConfig(
   }
 
   /**
+   * The reverse proxies whose {@code X-Forwarded-For} is believed ({@code TONGBAN_TRUSTED_PROXIES}: addresses or
+   * CIDR blocks, comma separated; none by default, and then the connection's peer is the client): docs/security.md,
+   * "Client addresses". Kept in {@link #settings()} and checked at boot.
+   */
+  public List<AddressRange> trustedProxies() {
+    return trustedProxies(settings.getOrDefault(Option.TRUSTED_PROXIES.env, ""), new ArrayList<>());
+  }
+
+  private static List<AddressRange> trustedProxies(String value, List<String> problems) {
+    List<AddressRange> out = new ArrayList<>();
+    for (String entry : value.split(",")) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      Optional<AddressRange> range = AddressRange.parse(entry);
+      if (range.isEmpty()) {
+        problems.add(Option.TRUSTED_PROXIES.env + ": expected IP addresses or CIDR blocks (10.0.0.0/8, fd00::/8),"
+            + " comma separated, got '" + entry.trim() + "'");
+      } else {
+        out.add(range.get());
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /**
    * 中介超市: an organisation whose credit score falls below this (0–100; 0 = never automatically) is put on the
    * blacklist (docs/intermediaries.md). Kept in {@link #settings()} and checked at boot with the other options.
    */
@@ -236,6 +262,7 @@ public record TongbanConfig(
     MATERIAL_VALID_DAYS("TONGBAN_MATERIAL_VALID_DAYS", "materialValidDays", "365"),
     AUDIT_SEAL_INTERVAL_MS("TONGBAN_AUDIT_SEAL_INTERVAL_MS", "auditSealIntervalMillis", "1000"),
     CORS_ORIGINS("TONGBAN_CORS_ORIGINS", "corsOrigins", ""),
+    TRUSTED_PROXIES("TONGBAN_TRUSTED_PROXIES", "trustedProxies", ""),
     HSTS_MAX_AGE_SECONDS("TONGBAN_HSTS_MAX_AGE_SECONDS", "hstsMaxAgeSeconds", "0"),
     // Default http://localhost:<httpPort>, worked out in from(): the default depends on another option.
     PUBLIC_URL("TONGBAN_PUBLIC_URL", "publicUrl", null),
@@ -392,6 +419,7 @@ public record TongbanConfig(
       corsOrigins.add(o);
     }
     int hsts = r.integer(Option.HSTS_MAX_AGE_SECONDS, 0, 63_072_000);
+    trustedProxies(r.string(Option.TRUSTED_PROXIES), problems);
     String publicUrl = publicUrl(values.get(Option.PUBLIC_URL.env), port, problems);
     Optional<DataKeys> dataKeys = dataKeys(values, problems);
     Ratings ratings = ratings(r, problems);

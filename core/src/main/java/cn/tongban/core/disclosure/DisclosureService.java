@@ -37,10 +37,13 @@ public final class DisclosureService {
   private static final int SCAN_BATCH = 200;
 
   private final DisclosureStore store;
+  /** The same store on the background pool: the periodic pass never waits for the requests' connections. */
+  private final DisclosureStore jobs;
   private final CalendarService calendar;
 
-  public DisclosureService(DisclosureStore store, CalendarService calendar) {
+  public DisclosureService(DisclosureStore store, DisclosureStore jobs, CalendarService calendar) {
     this.store = store;
+    this.jobs = jobs;
     this.calendar = calendar;
   }
 
@@ -88,7 +91,7 @@ public final class DisclosureService {
    */
   public Future<JsonObject> scan() {
     OffsetDateTime now = OffsetDateTime.now(calendar.clock());
-    return store.unpublishedLicences(SCAN_BATCH).compose(found -> store.pool().withTransaction(tx -> {
+    return jobs.unpublishedLicences(SCAN_BATCH).compose(found -> jobs.pool().withTransaction(tx -> {
       Future<Integer> chain = Future.succeededFuture(0);
       for (DisclosureStore.LicensingDecision l : found) {
         boolean enterprise = "001".equals(l.holderCodeType());
@@ -100,10 +103,10 @@ public final class DisclosureService {
             "REVOKED".equals(l.status()) ? "REVOKED" : "IN_FORCE", Optional.ofNullable(l.revocationReason()));
         chain = chain.compose(n -> publish(tx, p, now).map(x -> n + 1));
       }
-      return chain.compose(published -> store.followRevokedLicences(tx, now).compose(revoked -> {
+      return chain.compose(published -> jobs.followRevokedLicences(tx, now).compose(revoked -> {
         Future<Void> events = Future.succeededFuture();
         for (long id : revoked) {
-          events = events.compose(x -> store.event(tx, id, "DisclosureRevoked"));
+          events = events.compose(x -> jobs.event(tx, id, "DisclosureRevoked"));
         }
         return events.map(x -> new JsonObject().put("published", published).put("revoked", revoked.size()));
       }));

@@ -37,12 +37,15 @@ public final class AppointmentService {
   private final CalendarService calendar;
   private final MatterService matters;
   private final IdentityService identity;
+  /** The same store on the background pool: the periodic pass never waits for the requests' connections. */
+  private final AppointmentStore jobs;
   private final TongbanConfig.Hall settings;
   private final List<TongbanConfig.RealNameLevel> levels;
 
-  public AppointmentService(io.vertx.sqlclient.Pool pool, CalendarService calendar, MatterService matters,
-      IdentityService identity, TongbanConfig config) {
+  public AppointmentService(io.vertx.sqlclient.Pool pool, io.vertx.sqlclient.Pool background,
+      CalendarService calendar, MatterService matters, IdentityService identity, TongbanConfig config) {
     this.store = new AppointmentStore(pool);
+    this.jobs = new AppointmentStore(background);
     this.calendar = calendar;
     this.matters = matters;
     this.identity = identity;
@@ -361,8 +364,8 @@ public final class AppointmentService {
   /** The periodic pass: reminders before slots, then no-shows of slots long over. */
   public Future<Integer> remindAndClose() {
     OffsetDateTime now = OffsetDateTime.now(calendar.clock());
-    return store.remind(now, now.plusMinutes(settings.reminderMinutes()))
-        .compose(n -> store.markNoShows(now.minusMinutes(settings.noShowMinutes()), now).map(m -> n + m));
+    return jobs.remind(now, now.plusMinutes(settings.reminderMinutes()))
+        .compose(n -> jobs.markNoShows(now.minusMinutes(settings.noShowMinutes()), now).map(m -> n + m));
   }
 
   /** The booking, for its holder only (404 for anyone else). */

@@ -48,6 +48,8 @@ public final class HomeVisitService {
   public static final List<String> REASONS = List.of("AGE", "DISABILITY", "OTHER");
 
   private final HomeVisitStore store;
+  /** The same store on the background pool: the periodic pass never waits for the requests' connections. */
+  private final HomeVisitStore jobs;
   private final MatterService matters;
   private final IdentityService identity;
   private final ApplicationService applications;
@@ -55,9 +57,11 @@ public final class HomeVisitService {
   private final AppointmentService appointments;
   private final int days;
 
-  public HomeVisitService(Pool pool, PersonalData personal, MatterService matters, IdentityService identity,
-      ApplicationService applications, CalendarService calendar, AppointmentService appointments, int days) {
+  public HomeVisitService(Pool pool, Pool background, PersonalData personal, MatterService matters,
+      IdentityService identity, ApplicationService applications, CalendarService calendar,
+      AppointmentService appointments, int days) {
     this.store = new HomeVisitStore(pool, personal);
+    this.jobs = new HomeVisitStore(background, personal);
     this.appointments = appointments;
     this.matters = matters;
     this.identity = identity;
@@ -320,11 +324,11 @@ public final class HomeVisitService {
   public Future<Integer> scan() {
     LocalDate today = calendar.today();
     LocalDate horizon = DeadlineWarnings.horizon(calendar.calendar(), today);
-    return store.dueBy(horizon).compose(due -> {
+    return jobs.dueBy(horizon).compose(due -> {
       DeadlineWarnings.Batch batch = new DeadlineWarnings.Batch(today);
       due.forEach(d -> batch.add((Long) d[0], (String) d[1], (LocalDate) d[2]));
       return batch.isEmpty() ? Future.succeededFuture(0)
-          : store.raise(batch.ids, batch.kinds, batch.levels, batch.dues, OffsetDateTime.now(calendar.clock()));
+          : jobs.raise(batch.ids, batch.kinds, batch.levels, batch.dues, OffsetDateTime.now(calendar.clock()));
     });
   }
 }

@@ -37,6 +37,8 @@ public final class PreRegistrationService {
   public static final SealedTable SEALED = PreRegistrationStore.SEALED;
 
   private final PreRegistrationStore store;
+  /** The same store on the background pool: the periodic pass never waits for the requests' connections. */
+  private final PreRegistrationStore jobs;
   private final MatterService matters;
   private final IdentityService identity;
   private final FormDataChecker checker;
@@ -45,10 +47,11 @@ public final class PreRegistrationService {
   private final CalendarService calendar;
   private final int validDays;
 
-  public PreRegistrationService(Pool pool, PersonalData personal, MatterService matters, IdentityService identity,
-      FormDataChecker checker, ApplicationService applications, QueueService queue, CalendarService calendar,
-      int validDays) {
+  public PreRegistrationService(Pool pool, Pool background, PersonalData personal, MatterService matters,
+      IdentityService identity, FormDataChecker checker, ApplicationService applications, QueueService queue,
+      CalendarService calendar, int validDays) {
     this.store = new PreRegistrationStore(pool, personal);
+    this.jobs = new PreRegistrationStore(background, personal);
     this.matters = matters;
     this.identity = identity;
     this.checker = checker;
@@ -158,6 +161,6 @@ public final class PreRegistrationService {
 
   /** The periodic expiry of unused pre-registrations. */
   public Future<Integer> expire() {
-    return store.expire(OffsetDateTime.now(calendar.clock()));
+    return jobs.expire(OffsetDateTime.now(calendar.clock()));
   }
 }

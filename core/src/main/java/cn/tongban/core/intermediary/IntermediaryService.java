@@ -47,13 +47,16 @@ public final class IntermediaryService {
   private static final SecureRandom SEEDS = new SecureRandom();
 
   private final IntermediaryStore store;
+  /** The same store on the background pool: the periodic pass never waits for the requests' connections. */
+  private final IntermediaryStore jobs;
   private final EnterpriseService enterprises;
   private final CalendarService calendar;
   private final int blacklistBelow;
 
-  public IntermediaryService(IntermediaryStore store, EnterpriseService enterprises, CalendarService calendar,
-      int blacklistBelow) {
+  public IntermediaryService(IntermediaryStore store, IntermediaryStore jobs, EnterpriseService enterprises,
+      CalendarService calendar, int blacklistBelow) {
     this.store = store;
+    this.jobs = jobs;
     this.enterprises = enterprises;
     this.calendar = calendar;
     this.blacklistBelow = blacklistBelow;
@@ -745,11 +748,11 @@ public final class IntermediaryService {
    */
   public Future<Void> scan() {
     LocalDate today = calendar.today();
-    return store.overdueUncounted(today).compose(orgs -> {
+    return jobs.overdueUncounted(today).compose(orgs -> {
       Future<Void> chain = Future.succeededFuture();
       for (long org : orgs) {
-        chain = chain.compose(x -> store.pool().withTransaction(tx -> store.scoreFacts(tx, org, today)
-            .compose(f -> store.markOverdue(tx, org, today))
+        chain = chain.compose(x -> jobs.pool().withTransaction(tx -> jobs.scoreFacts(tx, org, today)
+            .compose(f -> jobs.markOverdue(tx, org, today))
             .compose(marked -> marked == 0 ? Future.<Void>succeededFuture()
                 : AuditLog.record(tx, ACTOR, "intermediary.overdue", "intermediary", String.valueOf(org),
                     new JsonObject().put("selections", marked)).compose(y -> rescore(tx, org)))));

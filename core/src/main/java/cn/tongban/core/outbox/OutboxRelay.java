@@ -61,6 +61,7 @@ public final class OutboxRelay {
   private final ApplicationStore applications;
   private final MatterStore matters;
   private final PluginHost plugins;
+  private final PluginHost.Reads reads;
   private final LicenceService licences;
   private final LifecycleService lifecycle;
   private final int maxAttempts;
@@ -70,11 +71,14 @@ public final class OutboxRelay {
 
   /**
    * {@code leaseSeconds}: how long a claimed event is this node's; if the node dies, another node delivers it
-   * after that. Longer than a delivery can take, or two nodes deliver it.
+   * after that. Longer than a delivery can take, or two nodes deliver it. Everything the relay reads and writes
+   * goes through {@code pool}: the stores and services it is given, and the handlers' reads ({@code reads}),
+   * are on the same pool, so that deliveries never wait for the requests' connections.
    */
   public OutboxRelay(Vertx vertx, Pool pool, ApplicationStore applications, MatterStore matters, PluginHost plugins,
-      LicenceService licences, LifecycleService lifecycle, int maxAttempts, long backoffMillis, int leaseSeconds,
-      java.util.function.Function<String, Future<Optional<String>>> phoneOf) {
+      PluginHost.Reads reads, LicenceService licences, LifecycleService lifecycle, int maxAttempts,
+      long backoffMillis, int leaseSeconds, java.util.function.Function<String, Future<Optional<String>>> phoneOf) {
+    this.reads = reads;
     this.leaseSeconds = leaseSeconds;
     this.phoneOf = phoneOf;
     this.licences = licences;
@@ -163,9 +167,9 @@ public final class OutboxRelay {
       // An event for a person who is no case's applicant (a booking's reminder, a visit's time): the sinks get
       // their phone as `recipient`, read now and never stored in the outbox.
       String account = e.payload() instanceof JsonObject p ? p.getString("accountId") : null;
-      return account == null ? plugins.deliverToSinks(event, Optional.empty())
+      return account == null ? plugins.deliverToSinks(event, Optional.empty(), reads)
           : phoneOf.apply(account).compose(phone -> plugins.deliverToSinks(phone.isEmpty() ? event
-              : event.copy().put("recipient", new JsonObject().put("phone", phone.get())), Optional.empty()));
+              : event.copy().put("recipient", new JsonObject().put("phone", phone.get())), Optional.empty(), reads));
     }
     Application a = cases.get(e.aggregateId());
     if (a == null) {
@@ -178,7 +182,7 @@ public final class OutboxRelay {
     // form handlers' hooks do not.
     var told = PluginHost.view(Optional.of(a.number()), a.matterCode(), a.formVersion(), a.data(), a.applicant(),
         a.status().name(), Optional.of(a.queryCode()));
-    return plugins.deliverToSinks(event, Optional.of(told))
+    return plugins.deliverToSinks(event, Optional.of(told), reads)
         .compose(v -> hook == null ? Future.succeededFuture() : runHook(hook, a, view))
         .compose(v -> approved(e) ? issue(a, view) : Future.succeededFuture())
         .compose(v -> "ApplicationSubmitted".equals(e.eventType()) ? decide(a, view)
@@ -187,13 +191,13 @@ public final class OutboxRelay {
 
   private Future<Void> runHook(PluginHost.Hook hook, Application a, CaseView view) {
     return matters.handlers(pool, a.matterCode(), a.formVersion()).compose(handlers -> plugins.run(hook,
-        a.matterCode() + "@" + a.formVersion(), handlers, view));
+        a.matterCode() + "@" + a.formVersion(), handlers, view, reads));
   }
 
   /** 即办件 rules: the first decision of the form's handlers takes the case on by itself. */
   private Future<Void> decide(Application a, CaseView view) {
     return matters.handlers(pool, a.matterCode(), a.formVersion()).compose(handlers -> plugins.decide(
-            a.matterCode() + "@" + a.formVersion(), handlers, view))
+            a.matterCode() + "@" + a.formVersion(), handlers, view, reads))
         .compose(decision -> decision.isEmpty() ? Future.succeededFuture()
             : matters.find(a.matterCode()).compose(m -> lifecycle.decideAutomatically(a.number(), decision.get(),
                 m.map(x -> x.document().getInteger("caseType", 2) == 1).orElse(false))).mapEmpty());

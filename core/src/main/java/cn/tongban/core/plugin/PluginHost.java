@@ -73,9 +73,17 @@ public final class PluginHost {
   private final Vertx vertx;
   private final Clock clock;
   private final Map<String, String> settings;
-  private final Pool pool;
   private final PersonalData personal;
-  private final LicenceLookup licences;
+  /** Where handlers read from when the requests call them (validation, prefill, the platform's own checks). */
+  private final Reads reads;
+
+  /**
+   * Where handlers and sinks read imported shared datasets and e-licences from: the requests' pool, or the
+   * outbox relay's own, so that a delivery never waits for the requests' connections (docs/security.md,
+   * "Resource limits").
+   */
+  public record Reads(Pool pool, LicenceLookup licences) {
+  }
 
   private PluginHost(List<Plugin> plugins, Map<String, DataSharingAdapter> adapters, Vertx vertx, Clock clock,
       Map<String, String> settings, Pool pool, PersonalData personal, LicenceLookup licences) {
@@ -98,9 +106,8 @@ public final class PluginHost {
     this.vertx = vertx;
     this.clock = clock;
     this.settings = Map.copyOf(settings);
-    this.pool = pool;
     this.personal = personal;
-    this.licences = licences;
+    this.reads = new Reads(pool, licences);
   }
 
   /** Finds every plugin (blocking: class loading and jar scanning; call it from a worker); none is started. */
@@ -275,16 +282,17 @@ public final class PluginHost {
    * The first decision the handlers bound to a form version take on a submitted case (即办件 rules), in
    * binding order; empty when none decides.
    */
-  public Future<Optional<Decision>> decide(String cacheKey, JsonArray bindings, CaseView view) {
-    return bound(cacheKey, bindings).compose(bound -> decideFrom(bound, 0, view));
+  public Future<Optional<Decision>> decide(String cacheKey, JsonArray bindings, CaseView view, Reads from) {
+    return bound(cacheKey, bindings).compose(bound -> decideFrom(bound, 0, view, context(from)));
   }
 
-  private Future<Optional<Decision>> decideFrom(List<FormHandler> bound, int i, CaseView view) {
+  private Future<Optional<Decision>> decideFrom(List<FormHandler> bound, int i, CaseView view,
+      HandlerContext context) {
     if (i == bound.size()) {
       return Future.succeededFuture(Optional.empty());
     }
-    return bound.get(i).decide(context(), view).timeout(HOOK_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .compose(d -> d.isPresent() ? Future.succeededFuture(d) : decideFrom(bound, i + 1, view));
+    return bound.get(i).decide(context, view).timeout(HOOK_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .compose(d -> d.isPresent() ? Future.succeededFuture(d) : decideFrom(bound, i + 1, view, context));
   }
 
   /** The configuration schema of every installed handler, by id. */
@@ -368,9 +376,15 @@ public final class PluginHost {
 
   /** Delivers an event to every configured sink; fails (for a retry) if any of them fails. */
   public Future<Void> deliverToSinks(JsonObject event, Optional<CaseView> view) {
+    return deliverToSinks(event, view, reads);
+  }
+
+  /** {@link #deliverToSinks(JsonObject, Optional)}, the sinks reading {@code from}. */
+  public Future<Void> deliverToSinks(JsonObject event, Optional<CaseView> view, Reads from) {
+    HandlerContext context = context(from);
     List<Future<Void>> runs = new ArrayList<>();
     for (EventSink sink : sinks) {
-      runs.add(sink.deliver(context(), event, view).timeout(HOOK_TIMEOUT_MS * 3, TimeUnit.MILLISECONDS));
+      runs.add(sink.deliver(context, event, view).timeout(HOOK_TIMEOUT_MS * 3, TimeUnit.MILLISECONDS));
     }
     return Future.all(runs).mapEmpty();
   }
@@ -379,20 +393,20 @@ public final class PluginHost {
   public enum Hook { SUBMIT, ACCEPT, CORRECTION, APPROVE, REJECT, ISSUE }
 
   /** Runs one side-effect hook of every handler bound to a form version; fails if any handler fails. */
-  public Future<Void> run(Hook hook, String cacheKey, JsonArray bindings, CaseView view) {
-    return bound(cacheKey, bindings).compose(bound -> runAll(hook, bound, view));
+  public Future<Void> run(Hook hook, String cacheKey, JsonArray bindings, CaseView view, Reads from) {
+    return bound(cacheKey, bindings).compose(bound -> runAll(hook, bound, view, context(from)));
   }
 
-  private Future<Void> runAll(Hook hook, List<FormHandler> bound, CaseView view) {
+  private Future<Void> runAll(Hook hook, List<FormHandler> bound, CaseView view, HandlerContext context) {
     List<Future<Void>> runs = new ArrayList<>();
     for (FormHandler h : bound) {
       Future<Void> f = switch (hook) {
-        case SUBMIT -> h.onSubmit(context(), view);
-        case ACCEPT -> h.onAccept(context(), view);
-        case CORRECTION -> h.onCorrection(context(), view);
-        case APPROVE -> h.onApprove(context(), view);
-        case REJECT -> h.onReject(context(), view);
-        case ISSUE -> h.onIssue(context(), view);
+        case SUBMIT -> h.onSubmit(context, view);
+        case ACCEPT -> h.onAccept(context, view);
+        case CORRECTION -> h.onCorrection(context, view);
+        case APPROVE -> h.onApprove(context, view);
+        case REJECT -> h.onReject(context, view);
+        case ISSUE -> h.onIssue(context, view);
       };
       runs.add(f.timeout(HOOK_TIMEOUT_MS, TimeUnit.MILLISECONDS));
     }
@@ -436,6 +450,10 @@ public final class PluginHost {
   }
 
   private HandlerContext context() {
+    return context(reads);
+  }
+
+  private HandlerContext context(Reads from) {
     return new HandlerContext() {
       public Vertx vertx() {
         return vertx;
@@ -450,11 +468,11 @@ public final class PluginHost {
         if (adapter != null && adapter.live()) {
           return adapter.lookup(this, source, subjectKey);
         }
-        return importedRecord(source, subjectKey);
+        return importedRecord(from.pool(), source, subjectKey);
       }
 
       public Future<List<JsonObject>> licences(String holderCode, String typeName) {
-        return licences.valid(holderCode, typeName);
+        return from.licences().valid(holderCode, typeName);
       }
     };
   }
@@ -464,7 +482,7 @@ public final class PluginHost {
   public static final String SHARED_SUBJECT = SharedDataStore.SHARED_SUBJECT;
 
   /** A department's record of a subject from its dataset imported into table {@code shared_dataset_record}. */
-  private Future<Optional<JsonObject>> importedRecord(String source, String subjectKey) {
+  private Future<Optional<JsonObject>> importedRecord(Pool pool, String source, String subjectKey) {
     if (pool == null) {
       return Future.failedFuture("no database to read the shared dataset " + source + " from");
     }

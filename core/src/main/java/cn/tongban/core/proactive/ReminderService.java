@@ -50,11 +50,14 @@ public final class ReminderService {
   private static final int PAGE = 500;
 
   private final ReminderStore store;
+  /** The same store on the background pool: the periodic pass never waits for the requests' connections. */
+  private final ReminderStore jobs;
   private final Clock clock;
   private final String publicUrl;
 
-  public ReminderService(ReminderStore store, Clock clock, String publicUrl) {
+  public ReminderService(ReminderStore store, ReminderStore jobs, Clock clock, String publicUrl) {
     this.store = store;
+    this.jobs = jobs;
     this.clock = clock;
     this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
   }
@@ -193,7 +196,7 @@ public final class ReminderService {
    */
   public Future<Integer> scan() {
     LocalDate today = LocalDate.now(clock.withZone(ZONE));
-    return store.rules().compose(rules -> {
+    return jobs.rules().compose(rules -> {
       Future<Integer> chain = Future.succeededFuture(0);
       for (ReminderStore.Rule rule : rules) {
         if (rule.enabled()) {
@@ -211,17 +214,17 @@ public final class ReminderService {
   private Future<Integer> scan(ReminderStore.Rule rule, LocalDate today) {
     int horizon = rule.daysBefore().get(0);
     return switch (rule.kind()) {
-      case "LICENCE_EXPIRY" -> store.expiringLicences(rule.licenceType().orElseThrow(), today,
+      case "LICENCE_EXPIRY" -> jobs.expiringLicences(rule.licenceType().orElseThrow(), today,
               today.plusDays(horizon))
-          .compose(found -> store.record(found.stream().map(s -> {
+          .compose(found -> jobs.record(found.stream().map(s -> {
             long left = ChronoUnit.DAYS.between(today, s.date());
             // The nearest threshold reached: a licence first seen 25 days out is told "30", not "60" and "30".
             int threshold = rule.daysBefore().stream().filter(d -> left <= d).min(Integer::compare).orElse(horizon);
             return due(rule, s.accountId(), s.occasionKey() + "@" + threshold, s.date(),
                 Map.of("licence", s.name(), "days", String.valueOf(left)));
           }).toList()));
-      case "ANNUAL_REVIEW" -> store.approvals(rule.matterCode())
-          .compose(found -> store.record(found.stream().flatMap(s -> {
+      case "ANNUAL_REVIEW" -> jobs.approvals(rule.matterCode())
+          .compose(found -> jobs.record(found.stream().flatMap(s -> {
             LocalDate next = s.date().plusYears(1);
             while (next.isBefore(today)) {
               next = next.plusYears(1);
@@ -238,7 +241,7 @@ public final class ReminderService {
   /** Citizens page by page (their birth date is only in the sealed identity number). */
   private Future<Integer> ageReached(ReminderStore.Rule rule, LocalDate today, String after, int sent) {
     int age = rule.age().orElseThrow();
-    return store.citizensWithout(rule.matterCode(), after, PAGE).compose(page -> {
+    return jobs.citizensWithout(rule.matterCode(), after, PAGE).compose(page -> {
       List<ReminderStore.Due> due = new ArrayList<>();
       for (ReminderStore.Subject s : page) {
         birthDate(s.occasionKey()).map(b -> b.plusYears(age))
@@ -249,7 +252,7 @@ public final class ReminderService {
                 Map.of("age", String.valueOf(age), "days",
                     String.valueOf(Math.max(0, ChronoUnit.DAYS.between(today, reached)))))));
       }
-      return store.record(due).compose(n -> page.size() < PAGE ? Future.succeededFuture(sent + n)
+      return jobs.record(due).compose(n -> page.size() < PAGE ? Future.succeededFuture(sent + n)
           : ageReached(rule, today, page.get(page.size() - 1).accountId(), sent + n));
     });
   }

@@ -54,16 +54,19 @@ public final class ProjectService {
 
   private final Vertx vertx;
   private final ProjectStore store;
+  /** The same store on the background pool: the periodic pass never waits for the requests' connections. */
+  private final ProjectStore jobs;
   private final MatterService matters;
   private final CombinedApplication combined;
   private final EnterpriseService enterprises;
   private final CalendarService calendar;
   private volatile List<JsonObject> stages = List.of();
 
-  public ProjectService(Vertx vertx, ProjectStore store, MatterService matters, CombinedApplication combined,
-      EnterpriseService enterprises, CalendarService calendar) {
+  public ProjectService(Vertx vertx, ProjectStore store, ProjectStore jobs, MatterService matters,
+      CombinedApplication combined, EnterpriseService enterprises, CalendarService calendar) {
     this.vertx = vertx;
     this.store = store;
+    this.jobs = jobs;
     this.matters = matters;
     this.combined = combined;
     this.enterprises = enterprises;
@@ -838,10 +841,10 @@ public final class ProjectService {
   public Future<JsonObject> scan() {
     LocalDate today = calendar.today();
     LocalDate horizon = DeadlineWarnings.horizon(calendar.calendar(), today);
-    return store.dueStages(horizon).compose(due -> {
+    return jobs.dueStages(horizon).compose(due -> {
       DeadlineWarnings.Batch batch = new DeadlineWarnings.Batch(today);
       due.forEach(d -> batch.add((Long) d[0], "STAGE_DUE", (LocalDate) d[1]));
-      return batch.isEmpty() ? Future.succeededFuture(0) : store.raise(batch, now());
+      return batch.isEmpty() ? Future.succeededFuture(0) : jobs.raise(batch, now());
     }).map(raised -> new JsonObject().put("date", today.toString()).put("warningsRaised", raised));
   }
 

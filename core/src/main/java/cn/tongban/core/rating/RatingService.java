@@ -63,15 +63,18 @@ public final class RatingService {
   }
 
   private final RatingStore store;
+  /** The same store on the background pool: the periodic pass never waits for the requests' connections. */
+  private final RatingStore jobs;
   private final ApplicationService applications;
   private final AgentAuthorisations authorisations;
   private final Visits visits;
   private final CalendarService calendar;
   private final TongbanConfig.Ratings settings;
 
-  public RatingService(RatingStore store, ApplicationService applications, AgentAuthorisations authorisations,
-      Visits visits, CalendarService calendar, TongbanConfig.Ratings settings) {
+  public RatingService(RatingStore store, RatingStore jobs, ApplicationService applications,
+      AgentAuthorisations authorisations, Visits visits, CalendarService calendar, TongbanConfig.Ratings settings) {
     this.store = store;
+    this.jobs = jobs;
     this.applications = applications;
     this.authorisations = authorisations;
     this.visits = visits;
@@ -613,14 +616,14 @@ public final class RatingService {
     OffsetDateTime cutoff = startOf(today.minusDays(settings.windowDays()));
     LocalDate horizon = DeadlineWarnings.horizon(calendar.calendar(), today);
     OffsetDateTime since = cutoff.minusDays(DEFAULT_LOOKBACK_DAYS);
-    return store.recordDefaults(cutoff, since, settings.defaultGrade(), ACTOR, now)
-        .compose(cases -> store.recordVisitDefaults(cutoff, since, settings.defaultGrade(), ACTOR, now)
+    return jobs.recordDefaults(cutoff, since, settings.defaultGrade(), ACTOR, now)
+        .compose(cases -> jobs.recordVisitDefaults(cutoff, since, settings.defaultGrade(), ACTOR, now)
             .map(visitsDefaulted -> cases + visitsDefaulted))
-        .compose(defaults -> store.dueSteps(horizon).compose(due -> {
+        .compose(defaults -> jobs.dueSteps(horizon).compose(due -> {
           DeadlineWarnings.Batch batch = new DeadlineWarnings.Batch(today);
           due.forEach(d -> batch.add((Long) d[0], (String) d[1], (LocalDate) d[2]));
           Future<Integer> raised = batch.isEmpty() ? Future.succeededFuture(0)
-              : store.raise(batch.ids, batch.kinds, batch.levels, batch.dues, now);
+              : jobs.raise(batch.ids, batch.kinds, batch.levels, batch.dues, now);
           return raised.map(n -> new JsonObject().put("date", today.toString()).put("defaultsRecorded", defaults)
               .put("warningsRaised", n));
         }));

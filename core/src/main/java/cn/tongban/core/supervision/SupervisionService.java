@@ -47,11 +47,15 @@ public final class SupervisionService {
   private static final int TEXT_MAX = 2000;
 
   private final SupervisionStore store;
+  /** The same store on the background pool: the periodic pass never waits for the requests' connections. */
+  private final SupervisionStore jobs;
   private final CalendarService calendar;
   private final int explainDays;
 
-  public SupervisionService(SupervisionStore store, CalendarService calendar, int explainDays) {
+  public SupervisionService(SupervisionStore store, SupervisionStore jobs, CalendarService calendar,
+      int explainDays) {
     this.store = store;
+    this.jobs = jobs;
     this.calendar = calendar;
     this.explainDays = explainDays;
   }
@@ -207,15 +211,15 @@ public final class SupervisionService {
     LocalDate today = calendar.today();
     LocalDate due = calendar.calendar().addWorkingDays(today, BigDecimal.valueOf(explainDays)).date();
     OffsetDateTime now = OffsetDateTime.now(calendar.clock());
-    return store.openForRedCards(due, now, ACTOR).compose(opened -> {
+    return jobs.openForRedCards(due, now, ACTOR).compose(opened -> {
       LocalDate horizon = DeadlineWarnings.horizon(calendar.calendar(), today);
-      return store.explanationsDueBy(horizon).compose(dueRows -> {
+      return jobs.explanationsDueBy(horizon).compose(dueRows -> {
         Future<Integer> chain = Future.succeededFuture(0);
         for (Object[] r : dueRows) {
           String level = DeadlineWarnings.level((LocalDate) r[1], today);
           String previous = (String) r[2];
           if (rank(level) > rank(previous)) {
-            chain = chain.compose(n -> store.raiseOverdue((Long) r[0], level, previous, now).map(b -> n + (b ? 1 : 0)));
+            chain = chain.compose(n -> jobs.raiseOverdue((Long) r[0], level, previous, now).map(b -> n + (b ? 1 : 0)));
           }
         }
         return chain;

@@ -72,6 +72,22 @@ class TongbanConfigTest {
   }
 
   @Test
+  void trustedProxiesAreAddressesOrBlocksNeverNamesAndNoneByDefault() {
+    assertEquals(List.of(), TongbanConfig.from(Map.of()).trustedProxies());
+    List<AddressRange> ranges = TongbanConfig.from(Map.of("TONGBAN_TRUSTED_PROXIES",
+        " 10.0.0.0/8, 192.168.1.10 ,fd00::/8")).trustedProxies();
+    assertEquals("[10.0.0.0/8, 192.168.1.10/32, fd00:0:0:0:0:0:0:0/8]", ranges.toString());
+    assertTrue(ranges.get(0).contains(new byte[] {10, (byte) 200, 3, 4}));
+    assertFalse(ranges.get(0).contains(new byte[] {11, 0, 0, 1}));
+    assertFalse(ranges.get(1).contains(new byte[] {(byte) 192, (byte) 168, 1, 11}));
+    for (String bad : new String[] {"proxy.internal", "10.0.0.0/33", "256.1.1.1", "10.0.0.0/", "fd00::/129"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> TongbanConfig.from(Map.of("TONGBAN_TRUSTED_PROXIES", bad)), bad);
+      assertTrue(e.getMessage().contains("TONGBAN_TRUSTED_PROXIES"), e.getMessage());
+    }
+  }
+
+  @Test
   void thePublicUrlIsAnAbsoluteHttpUrlAndDefaultsToThisNode() {
     assertEquals("http://localhost:8080", TongbanConfig.from(Map.of()).publicUrl());
     assertEquals("http://localhost:9000", TongbanConfig.from(Map.of("TONGBAN_HTTP_PORT", "9000")).publicUrl());

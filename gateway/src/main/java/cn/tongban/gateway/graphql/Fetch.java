@@ -37,11 +37,12 @@ final class Fetch {
 
   /**
    * One public lookup (licence verification, progress by query code) counted against the address's rate: per
-   * field, so that aliases count each.
+   * field, so that aliases count each. On a WebSocket, the socket's client address.
    */
   static Future<Void> publicLookup(DataFetchingEnvironment env, RateLimits limits) {
     RoutingContext rc = routing(env);
-    return limits.publicLookup(rc == null ? "websocket" : RequestContext.address(rc));
+    return limits.publicLookup(rc == null ? env.getGraphQlContext().getOrDefault(GraphQLApi.ADDRESS, "unknown")
+        : RequestContext.address(rc));
   }
 
   static RoutingContext routing(DataFetchingEnvironment env) {

@@ -34,6 +34,8 @@ public final class GraphQLApi {
   static final String ROUTING_CONTEXT = "routingContext";
   /** Where a WebSocket operation finds its caller (authenticated once, at {@code connection_init}). */
   public static final String CALLER = "caller";
+  /** Where a WebSocket operation finds its client address (the socket's, decided by {@code ClientAddress}). */
+  public static final String ADDRESS = "address";
 
   private GraphQLApi() {
   }
@@ -64,6 +66,8 @@ public final class GraphQLApi {
     GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(sdl), wiring);
     return GraphQL.newGraphQL(schema)
         .instrumentation(new ChainedInstrumentation(List.of(
+            // First: an operation over its rate on a socket is refused before anything else is done for it.
+            new SocketRates(platform.rateLimits()),
             VertxFutureAdapter.create(), new JsonObjectAdapter(),
             new QueryLimits(12, 1000, limits.graphqlMaxAliases(), limits.graphqlMaxFetchCost()),
             // After the Vert.x adapter, so that it sees fetchers' results as CompletionStages.

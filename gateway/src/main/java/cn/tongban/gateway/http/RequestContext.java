@@ -17,13 +17,18 @@ public final class RequestContext {
   private static final String TRACE = "tongban.trace";
   private static final String LOCALE = "tongban.locale";
   private static final String TOKEN = "tongban.token";
+  private static final String ADDRESS = "tongban.address";
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private RequestContext() {
   }
 
-  /** The first handler of every request: assigns the trace id and reads the caller's language. */
-  public static void begin(RoutingContext rc) {
+  /**
+   * The first handler of every request: assigns the trace id, reads the caller's language and decides the client
+   * address ({@code addresses}).
+   */
+  public static void begin(RoutingContext rc, ClientAddress addresses) {
+    rc.put(ADDRESS, addresses.of(rc.request().remoteAddress(), rc.request().headers()));
     byte[] id = new byte[8];
     RANDOM.nextBytes(id);
     String trace = HexFormat.of().formatHex(id);
@@ -66,8 +71,9 @@ public final class RequestContext {
     return caller(rc).orElseThrow(() -> new DomainException(ProblemCode.UNAUTHENTICATED, "auth.missing"));
   }
 
-  /** The address a request came from, as sign-in failures and rates count it. */
+  /** The address a request came from, as sign-in failures and rates count it ({@link ClientAddress}). */
   public static String address(RoutingContext rc) {
-    return rc.request().remoteAddress() == null ? "unknown" : rc.request().remoteAddress().hostAddress();
+    String address = rc.get(ADDRESS);
+    return address != null ? address : "unknown";
   }
 }
