@@ -866,4 +866,16 @@ public final class ApplicationStore {
         .execute(Tuple.of(number))
         .map(rows -> rows.size() == 0 ? new JsonObject() : (JsonObject) rows.iterator().next().getValue(0));
   }
+
+  /**
+   * Forgets the idempotency keys (and request hashes) of application older than {@code before}: one batch of at most
+   * {@code batch} rows, found through the partial index of V67; the number cleared.
+   */
+  public Future<Integer> forgetIdempotencyKeys(OffsetDateTime before, int batch) {
+    return pool.preparedQuery("""
+            with due as (select id from application where idempotency_key is not null and submitted_at < $1
+                         order by submitted_at limit $2 for update skip locked)
+            update application t set idempotency_key = null, request_hash = null from due where t.id = due.id""")
+        .execute(Tuple.of(before, batch)).map(rows -> rows.rowCount());
+  }
 }

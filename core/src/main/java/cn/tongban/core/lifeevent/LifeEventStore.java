@@ -164,4 +164,16 @@ public final class LifeEventStore {
     return new Version(r.getString("code"), r.getInteger("version"), (JsonObject) r.getValue("document"),
         r.getString("created_by"), r.getOffsetDateTime("created_at"));
   }
+
+  /**
+   * Forgets the idempotency keys (and request hashes) of life_event_application older than {@code before}: one batch of at most
+   * {@code batch} rows, found through the partial index of V67; the number cleared.
+   */
+  public Future<Integer> forgetIdempotencyKeys(OffsetDateTime before, int batch) {
+    return pool.preparedQuery("""
+            with due as (select id from life_event_application where idempotency_key is not null and completed_at is not null and created_at < $1
+                         order by created_at limit $2 for update skip locked)
+            update life_event_application t set idempotency_key = null, request_hash = null from due where t.id = due.id""")
+        .execute(Tuple.of(before, batch)).map(rows -> rows.rowCount());
+  }
 }
