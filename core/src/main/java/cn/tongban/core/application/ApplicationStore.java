@@ -868,14 +868,9 @@ public final class ApplicationStore {
   }
 
   /**
-   * Forgets the idempotency keys (and request hashes) of application older than {@code before}: one batch of at most
-   * {@code batch} rows, found through the partial index of V67; the number cleared.
+   * Forgets one batch of the idempotency keys of application older than {@code before} (IdempotencyKeys.forget).
    */
   public Future<Integer> forgetIdempotencyKeys(OffsetDateTime before, int batch) {
-    return pool.preparedQuery("""
-            with due as (select id from application where idempotency_key is not null and submitted_at < $1
-                         order by submitted_at limit $2 for update skip locked)
-            update application t set idempotency_key = null, request_hash = null from due where t.id = due.id""")
-        .execute(Tuple.of(before, batch)).map(rows -> rows.rowCount());
+    return cn.tongban.core.infra.IdempotencyKeys.forget(pool, "application", "submitted_at", false, before, batch);
   }
 }

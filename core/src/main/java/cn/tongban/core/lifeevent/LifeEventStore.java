@@ -166,14 +166,9 @@ public final class LifeEventStore {
   }
 
   /**
-   * Forgets the idempotency keys (and request hashes) of life_event_application older than {@code before}: one batch of at most
-   * {@code batch} rows, found through the partial index of V67; the number cleared.
+   * Forgets one batch of the idempotency keys of life_event_application older than {@code before} (IdempotencyKeys.forget).
    */
   public Future<Integer> forgetIdempotencyKeys(OffsetDateTime before, int batch) {
-    return pool.preparedQuery("""
-            with due as (select id from life_event_application where idempotency_key is not null and completed_at is not null and created_at < $1
-                         order by created_at limit $2 for update skip locked)
-            update life_event_application t set idempotency_key = null, request_hash = null from due where t.id = due.id""")
-        .execute(Tuple.of(before, batch)).map(rows -> rows.rowCount());
+    return cn.tongban.core.infra.IdempotencyKeys.forget(pool, "life_event_application", "created_at", true, before, batch);
   }
 }

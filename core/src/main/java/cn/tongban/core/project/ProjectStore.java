@@ -297,26 +297,16 @@ public final class ProjectStore {
   }
 
   /**
-   * Forgets the idempotency keys (and request hashes) of project older than {@code before}: one batch of at most
-   * {@code batch} rows, found through the partial index of V67; the number cleared.
+   * Forgets one batch of the idempotency keys of project older than {@code before} (IdempotencyKeys.forget).
    */
   public Future<Integer> forgetIdempotencyKeys(OffsetDateTime before, int batch) {
-    return pool.preparedQuery("""
-            with due as (select id from project where idempotency_key is not null and created_at < $1
-                         order by created_at limit $2 for update skip locked)
-            update project t set idempotency_key = null, request_hash = null from due where t.id = due.id""")
-        .execute(Tuple.of(before, batch)).map(rows -> rows.rowCount());
+    return cn.tongban.core.infra.IdempotencyKeys.forget(pool, "project", "created_at", false, before, batch);
   }
 
   /**
-   * Forgets the idempotency keys (and request hashes) of project_stage older than {@code before}: one batch of at most
-   * {@code batch} rows, found through the partial index of V67; the number cleared.
+   * Forgets one batch of the idempotency keys of project_stage older than {@code before} (IdempotencyKeys.forget).
    */
   public Future<Integer> forgetStageIdempotencyKeys(OffsetDateTime before, int batch) {
-    return pool.preparedQuery("""
-            with due as (select id from project_stage where idempotency_key is not null and completed_at is not null and applied_at < $1
-                         order by applied_at limit $2 for update skip locked)
-            update project_stage t set idempotency_key = null, request_hash = null from due where t.id = due.id""")
-        .execute(Tuple.of(before, batch)).map(rows -> rows.rowCount());
+    return cn.tongban.core.infra.IdempotencyKeys.forget(pool, "project_stage", "applied_at", true, before, batch);
   }
 }
