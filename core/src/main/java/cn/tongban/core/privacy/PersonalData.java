@@ -1,9 +1,8 @@
 package cn.tongban.core.privacy;
 
-import io.vertx.core.json.JsonObject;
-
 import cn.tongban.core.config.TongbanConfig;
 import cn.tongban.core.json.CanonicalJson;
+import io.vertx.core.json.JsonObject;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 import javax.crypto.AEADBadTagException;
@@ -32,7 +31,7 @@ import java.util.Optional;
  * and key, so keys of both ciphers open side by side while a rewrap moves data from one to the other. The
  * associated data is the column and, for tables that pass it, the row's key: a value copied into another column
  * or another row does not open. Values sealed before that ({@code ENC1:<key id>:…}, AES, bound to the column
- * only) keep opening and are bound by the next rewrap. Every configured key opens what it sealed; only the first
+ * only) keep opening and are re-sealed (and bound, where the table passes the row) by the next rewrap. Every configured key opens what it sealed; only the first
  * seals, which is how keys rotate without downtime (see docs/operations.md). Sealing and opening take
  * microseconds, so they run on the event loop.
  */
@@ -50,16 +49,19 @@ public final class PersonalData {
 
   /** The ciphers a data key may be for. */
   public enum Cipher {
-    AES("AES", 32),
-    SM4("SM4", 16);
+    AES("AES", 32, (byte) 'A'),
+    SM4("SM4", 16, (byte) 'S');
 
     private final String jce;
     private final int keyBytes;
+    /** What names the cipher in sealed bytes' header (the text format names it in words). */
+    private final byte code;
     private final ThreadLocal<javax.crypto.Cipher> instance;
 
-    Cipher(String jce, int keyBytes) {
+    Cipher(String jce, int keyBytes, byte code) {
       this.jce = jce;
       this.keyBytes = keyBytes;
+      this.code = code;
       // AES from the JDK (hardware accelerated); SM4 from BouncyCastle.
       this.instance = ThreadLocal.withInitial(() -> {
         try {
@@ -174,7 +176,7 @@ public final class PersonalData {
   /** What bytes sealed with the active key start with. */
   public byte[] activeBytesHeader() {
     byte[] id = activeId.getBytes(StandardCharsets.US_ASCII);
-    return ByteBuffer.allocate(BYTES_V2.length + 2 + id.length).put(BYTES_V2).put((byte) activeCipher().ordinal())
+    return ByteBuffer.allocate(BYTES_V2.length + 2 + id.length).put(BYTES_V2).put(activeCipher().code)
         .put((byte) id.length).put(id).array();
   }
 
@@ -291,7 +293,7 @@ public final class PersonalData {
   }
 
   /**
-   * Seals bytes (an uploaded file): {@code TBE2}, the cipher, the key id's length and id, then nonce ‖ ciphertext
+   * Seals bytes (an uploaded file): {@code TBE2}, the cipher ({@code A} or {@code S}), the key id's length and id, then nonce ‖ ciphertext
    * ‖ tag.
    */
   public byte[] sealBytes(String context, byte[] plain) {
@@ -368,11 +370,13 @@ public final class PersonalData {
     }
   }
 
-  private static Cipher cipherAt(byte ordinal, String context) {
-    if (ordinal < 0 || ordinal >= Cipher.values().length) {
-      throw new SealedValueException("a value in " + context + " names an unknown cipher");
+  private static Cipher cipherAt(byte code, String context) {
+    for (Cipher c : Cipher.values()) {
+      if (c.code == code) {
+        return c;
+      }
     }
-    return Cipher.values()[ordinal];
+    throw new SealedValueException("a value in " + context + " names an unknown cipher");
   }
 
   private byte[] encrypt(String keyId, byte[] aad, byte[] plain) {
