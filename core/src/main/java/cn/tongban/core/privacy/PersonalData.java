@@ -293,8 +293,8 @@ public final class PersonalData {
   }
 
   /**
-   * Seals bytes (an uploaded file): {@code TBE2}, the cipher ({@code A} or {@code S}), the key id's length and id, then nonce ‖ ciphertext
-   * ‖ tag.
+   * Seals bytes (an uploaded file): {@code TBE2}, the cipher ({@code A} or {@code S}), the key id's length and id,
+   * then nonce ‖ ciphertext ‖ tag.
    */
   public byte[] sealBytes(String context, byte[] plain) {
     return sealBytes(context, "", plain);
