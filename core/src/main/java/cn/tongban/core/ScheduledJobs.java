@@ -53,7 +53,8 @@ final class ScheduledJobs {
   /** Starts the jobs the configuration switches on (an interval of 0 switches a job off). */
   static ScheduledJobs start(Vertx vertx, TongbanConfig config, DepartmentStatistics statistics, OutboxRelay relay,
       AuditChain audit, DeadlineScanner deadlines, RatingService ratings, WorkOrderDeadlines workOrders,
-      HallJobs hall, DisclosureService disclosures, ReminderService reminders, IntermediaryService intermediaries) {
+      HallJobs hall, DisclosureService disclosures, ReminderService reminders, IntermediaryService intermediaries,
+      Supplier<Future<?>> idempotencyExpiry) {
     ScheduledJobs jobs = new ScheduledJobs(vertx);
     // Keeps the counted changes of cases few, so that reading the statistics stays a sum of a few rows.
     jobs.every(FOLD_INTERVAL_MILLIS, "folding the department statistics failed", statistics::fold, false);
@@ -74,6 +75,8 @@ final class ScheduledJobs {
     jobs.every(reminderIntervalSeconds(config) * 1000L, "reminder scan failed", reminders::scan, false);
     // 中介超市: overdue work is marked once under the organisation's row lock, so nodes do not count it twice.
     jobs.every(config.scanIntervalSeconds() * 1000L, "intermediary overdue pass failed", intermediaries::scan, false);
+    // Idempotency keys past their retention are cleared in batches that skip rows another node holds.
+    jobs.every(config.scanIntervalSeconds() * 1000L, "idempotency-key expiry failed", idempotencyExpiry, false);
     return jobs;
   }
 

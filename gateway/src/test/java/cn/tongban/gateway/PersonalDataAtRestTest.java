@@ -3,6 +3,8 @@ package cn.tongban.gateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
@@ -180,8 +182,8 @@ class PersonalDataAtRestTest {
         }
       }
       assertEquals(Map.of(), leaks, "personal data stored in plain");
-      assertTrue(gateway.count("select count(*) from application where applicant like 'ENC1:t1:%'"
-          + " and data like 'ENC1:t1:%'") > 0, "sealed under the configured key");
+      assertTrue(gateway.count("select count(*) from application where applicant like 'ENC2:AES:t1:%'"
+          + " and data like 'ENC2:AES:t1:%'") > 0, "sealed under the configured key");
     } finally {
       root.removeHandler(capture);
     }
@@ -202,8 +204,15 @@ class PersonalDataAtRestTest {
     return out;
   }
 
-  @Test
-  void keysRotateWithoutDowntimeAndAWrongKeyNeverStarts() throws Exception {
+  /** The new key of a rotation: AES-256 as before, or SM4 (the 国密 option; AES-sealed data is rewrapped to it). */
+  private static String newKey(String cipher) {
+    return "SM4".equals(cipher) ? "t2:sm4:" + Base64.getEncoder().encodeToString(
+        "tongban-sm4-t2!!".getBytes(StandardCharsets.US_ASCII)) : key("t2", "tongban-test-data-key-t2-32bytes");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"AES", "SM4"})
+  void keysRotateWithoutDowntimeAndAWrongKeyNeverStarts(String cipher) throws Exception {
     Map<String, String> env = new HashMap<>(Map.of("TONGBAN_RELAY_INTERVAL_MS", "100"));
     String number;
     String pgUrl;
@@ -225,7 +234,7 @@ class PersonalDataAtRestTest {
         + " are required"), rootCause(required).toString());
     // Without the key that sealed the data, or with another index key, the platform refuses to start.
     Map<String, String> withoutOld = new HashMap<>(env);
-    withoutOld.put("TONGBAN_DATA_KEYS", key("t2", "tongban-test-data-key-t2-32bytes"));
+    withoutOld.put("TONGBAN_DATA_KEYS", newKey(cipher));
     Exception missing = assertThrows(Exception.class, () -> TestGateway.start(withoutOld).close());
     assertTrue(String.valueOf(rootCause(missing).getMessage()).contains("'t1'"), rootCause(missing).toString());
     Map<String, String> otherIndex = new HashMap<>(env);
@@ -236,14 +245,13 @@ class PersonalDataAtRestTest {
         rootCause(index).toString());
 
     // The new key first, the old one still configured: everything reads, new data is sealed with the new key.
-    env.put("TONGBAN_DATA_KEYS", key("t2", "tongban-test-data-key-t2-32bytes") + ","
-        + key("t1", "tongban-test-data-key-t1-32bytes"));
+    env.put("TONGBAN_DATA_KEYS", newKey(cipher) + "," + key("t1", "tongban-test-data-key-t1-32bytes"));
     try (TestGateway both = TestGateway.start(env)) {
       assertEquals("11010519491231002X", both.read("citizen", number).getJsonObject("applicant")
           .getString("idNumber"), "a case sealed with the old key still reads");
       String later = both.submitSample("mzj-elderly-preferential-card");
       assertEquals(1, both.count("select count(*) from application where number = '" + later
-          + "' and applicant like 'ENC1:t2:%'"));
+          + "' and applicant like 'ENC2:" + cipher + ":t2:%'"));
       assertEquals(403, both.get("clerk", "/api/v1/admin/data-keys").statusCode(), "administrators only");
       JsonObject before = TestGateway.ok(both.get("admin", "/api/v1/admin/data-keys"));
       assertEquals("t2", before.getString("activeKeyId"));
@@ -263,11 +271,20 @@ class PersonalDataAtRestTest {
       assertEquals(0L, status[0].getLong("remainingTotal"), status[0].encode());
       assertTrue(status[0].getJsonArray("keys").stream().map(JsonObject.class::cast)
           .anyMatch(k -> "t1".equals(k.getString("keyId")) && k.getString("retiredAt") != null), status[0].encode());
-      assertEquals(0, both.count("select count(*) from application where applicant like 'ENC1:t1:%'"));
+      assertEquals(0, both.count("select count(*) from application where applicant not like 'ENC2:" + cipher
+          + ":t2:%'"));
+      // The rewrap bound every account's sealed values to its row: copied into another account, one does not open.
+      String citizenRow = both.text("select id::text from account where username = 'citizen'");
+      String clerkRow = both.text("select id::text from account where username = 'clerk'");
+      String sealed = both.text("select id_number_sealed from account where username = 'citizen'");
+      assertTrue(sealed.startsWith("ENC2:" + cipher + ":t2:"), sealed);
+      assertEquals("11010519491231002X", both.personal().open("account.id_number", citizenRow, sealed));
+      assertThrows(cn.tongban.core.privacy.PersonalData.SealedValueException.class,
+          () -> both.personal().open("account.id_number", clerkRow, sealed));
     }
 
     // The old key is no longer needed: the platform starts without it and reads everything.
-    env.put("TONGBAN_DATA_KEYS", key("t2", "tongban-test-data-key-t2-32bytes"));
+    env.put("TONGBAN_DATA_KEYS", newKey(cipher));
     try (TestGateway after = TestGateway.start(env)) {
       assertEquals("11010519491231002X", after.read("citizen", number).getJsonObject("applicant")
           .getString("idNumber"));

@@ -49,7 +49,7 @@ final class TestGateway implements AutoCloseable {
   /** The sealing and blind indexes this gateway uses, for tests that read or write rows directly. */
   cn.tongban.core.privacy.PersonalData personal() {
     TongbanConfig.DataKeys keys = config().dataKeys().orElseThrow();
-    return new cn.tongban.core.privacy.PersonalData(keys.keys(), keys.indexKey());
+    return cn.tongban.core.privacy.PersonalData.of(keys, config().dataIndexAlgorithm());
   }
 
   /** The blind index of an identity number (or credit code), as stored in the *_index columns. */
@@ -320,6 +320,20 @@ final class TestGateway implements AutoCloseable {
       socket.getOutputStream().write(("SELECT " + uri.getPath().substring(1) + "\r\nFLUSHDB\r\nQUIT\r\n")
           .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       socket.getInputStream().readAllBytes();
+    }
+  }
+
+  /** Sends inline commands to this gateway's Redis database; the raw replies, as Redis wrote them. */
+  String redis(String... commands) throws Exception {
+    java.net.URI uri = java.net.URI.create(env.get("TONGBAN_REDIS_URL"));
+    StringBuilder out = new StringBuilder("SELECT " + uri.getPath().substring(1) + "\r\n");
+    for (String c : commands) {
+      out.append(c).append("\r\n");
+    }
+    out.append("QUIT\r\n");
+    try (var socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+      socket.getOutputStream().write(out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
   }
 

@@ -9,7 +9,6 @@ import cn.tongban.core.access.Caller;
 import cn.tongban.core.identity.EnterpriseService;
 import cn.tongban.core.identity.IdentityService;
 import cn.tongban.core.access.Role;
-import cn.tongban.core.json.CanonicalJson;
 import cn.tongban.core.material.MaterialService;
 import cn.tongban.core.form.FormVersion;
 import cn.tongban.core.matter.IntakeScope;
@@ -95,7 +94,7 @@ public final class ApplicationService {
           List.of(new Violation("/idempotencyKey", "pattern", Messages.get(locale, "violation.pattern",
               "idempotencyKey"))), 1));
     }
-    String requestHash = hash(cmd);
+    String requestHash = store.personal().requestHash(meaning(cmd));
     // The happy path does not look for an earlier request with the same key: the insert's
     // "on conflict do nothing" finds it. Only when the submission fails (or the insert conflicts) is the
     // earlier case read, so that a retry is answered as before: the same case when the body is the same,
@@ -173,7 +172,7 @@ public final class ApplicationService {
     }
     Optional<String> hall = cmd.hallCode().or(caller::hallCode);
     return store.intake(hall, cmd.matterCode())
-        .compose(intake -> submitWith(caller, cmd, locale, hash(cmd), hall, intake, false)).mapEmpty();
+        .compose(intake -> submitWith(caller, cmd, locale, store.personal().requestHash(meaning(cmd)), hall, intake, false)).mapEmpty();
   }
 
   private Future<Submission> submitWith(Caller caller, SubmitCommand cmd, Locale locale, String requestHash,
@@ -524,7 +523,7 @@ public final class ApplicationService {
   }
 
   private Future<Submission> replay(ApplicationStore.Stored stored, String requestHash, SubmitCommand cmd) {
-    if (!stored.requestHash().equals(requestHash)) {
+    if (!stored.requestHash().equals(requestHash) && !store.personal().sameRequest(stored.requestHash(), meaning(cmd))) {
       return Future.failedFuture(new DomainException(ProblemCode.IDEMPOTENCY_KEY_REUSED,
           "application.idempotencyReused", cmd.idempotencyKey().orElse("")));
     }
@@ -641,8 +640,11 @@ public final class ApplicationService {
     return new String(code);
   }
 
-  /** A hash of the request's meaning, independent of key order, to tell a retry from a different request. */
-  static String hash(SubmitCommand cmd) {
+  /**
+   * The request's meaning, hashed (keyed: it holds personal data) independently of key order to tell a retry from
+   * a different request.
+   */
+  static JsonObject meaning(SubmitCommand cmd) {
     JsonObject meaning = new JsonObject()
         .put("matterCode", cmd.matterCode())
         .put("data", cmd.data())
@@ -653,6 +655,6 @@ public final class ApplicationService {
     // Added later: only when given, so earlier requests keep their hash.
     cmd.collection().ifPresent(c -> meaning.put("collection", c));
     cmd.authorisationId().ifPresent(a -> meaning.put("authorisationId", a));
-    return CanonicalJson.sha256(meaning);
+    return meaning;
   }
 }

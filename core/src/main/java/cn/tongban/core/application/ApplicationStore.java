@@ -866,4 +866,11 @@ public final class ApplicationStore {
         .execute(Tuple.of(number))
         .map(rows -> rows.size() == 0 ? new JsonObject() : (JsonObject) rows.iterator().next().getValue(0));
   }
+
+  /**
+   * Forgets one batch of the idempotency keys of application older than {@code before} (IdempotencyKeys.forget).
+   */
+  public Future<Integer> forgetIdempotencyKeys(OffsetDateTime before, int batch) {
+    return cn.tongban.core.infra.IdempotencyKeys.forget(pool, "application", "submitted_at", false, before, batch);
+  }
 }

@@ -75,10 +75,11 @@ public record TongbanConfig(
   }
 
   /**
-   * The keys that seal personal data at rest ({@code TONGBAN_DATA_KEYS}: {@code id:base64,…}, 32-byte AES
-   * keys, the first one sealing) and the blind-index key ({@code TONGBAN_DATA_INDEX_KEY}). Never printed.
+   * The keys that seal personal data at rest ({@code TONGBAN_DATA_KEYS}: {@code id:base64,…} for 32-byte AES
+   * keys, {@code id:sm4:base64} for 16-byte SM4 keys, the first one sealing), each key's cipher ({@code AES} or
+   * {@code SM4}) and the blind-index key ({@code TONGBAN_DATA_INDEX_KEY}). Never printed.
    */
-  public record DataKeys(Map<String, byte[]> keys, byte[] indexKey) {
+  public record DataKeys(Map<String, byte[]> keys, byte[] indexKey, Map<String, String> algorithms) {
     @Override
     public String toString() {
       return "DataKeys" + keys.keySet() + " (secrets not shown)";
@@ -127,6 +128,21 @@ public record TongbanConfig(
   }
 
   /** The 12345 work-order limits (validated at boot, so they parse here). */
+  /**
+   * The blind index's MAC ({@code TONGBAN_DATA_INDEX_ALGORITHM}: {@code hmac-sha256} or {@code hmac-sm3}, 国密),
+   * chosen when a database is first set up: the start-up check refuses another one later (the indexes were
+   * built with it).
+   */
+  public String dataIndexAlgorithm() {
+    return settings.getOrDefault(Option.DATA_INDEX_ALGORITHM.env, Option.DATA_INDEX_ALGORITHM.defaultValue);
+  }
+
+  /** Hours an idempotency key is kept after its request ({@code TONGBAN_IDEMPOTENCY_RETENTION_HOURS}, 1–8760). */
+  public int idempotencyRetentionHours() {
+    return Integer.parseInt(settings.getOrDefault(Option.IDEMPOTENCY_RETENTION_HOURS.env,
+        Option.IDEMPOTENCY_RETENTION_HOURS.defaultValue).trim());
+  }
+
   public HotlineDeadlines hotlineDeadlines() {
     return HotlineDeadlines.parse(settings.getOrDefault(Option.HOTLINE_DEADLINES.env,
         Option.HOTLINE_DEADLINES.defaultValue), new ArrayList<>());
@@ -268,6 +284,8 @@ public record TongbanConfig(
     PUBLIC_URL("TONGBAN_PUBLIC_URL", "publicUrl", null),
     DATA_KEYS("TONGBAN_DATA_KEYS", "dataKeys", null),
     DATA_INDEX_KEY("TONGBAN_DATA_INDEX_KEY", "dataIndexKey", null),
+    DATA_INDEX_ALGORITHM("TONGBAN_DATA_INDEX_ALGORITHM", "dataIndexAlgorithm", "hmac-sha256"),
+    IDEMPOTENCY_RETENTION_HOURS("TONGBAN_IDEMPOTENCY_RETENTION_HOURS", "idempotencyRetentionHours", "24"),
     RATING_WINDOW_DAYS("TONGBAN_RATING_WINDOW_DAYS", "ratingWindowDays", "30"),
     RATING_DEFAULT_GRADE("TONGBAN_RATING_DEFAULT_GRADE", "ratingDefaultGrade", "4"),
     RATING_REASONS("TONGBAN_RATING_REASONS", "ratingReasons", "多次跑动,超时办理,态度不好,材料要求不一致,办事指南不清,其他"),
@@ -422,6 +440,10 @@ public record TongbanConfig(
     trustedProxies(r.string(Option.TRUSTED_PROXIES), problems);
     String publicUrl = publicUrl(values.get(Option.PUBLIC_URL.env), port, problems);
     Optional<DataKeys> dataKeys = dataKeys(values, problems);
+    if (!List.of("hmac-sha256", "hmac-sm3").contains(r.string(Option.DATA_INDEX_ALGORITHM))) {
+      problems.add(Option.DATA_INDEX_ALGORITHM.env + ": expected hmac-sha256 or hmac-sm3");
+    }
+    r.integer(Option.IDEMPOTENCY_RETENTION_HOURS, 1, 8760);
     Ratings ratings = ratings(r, problems);
     HotlineDeadlines.parse(r.string(Option.HOTLINE_DEADLINES), problems);
     explainDays(r.string(Option.ACCOUNTABILITY_EXPLAIN_DAYS), problems);
@@ -497,24 +519,31 @@ public record TongbanConfig(
       return Optional.empty();
     }
     Map<String, byte[]> parsed = new LinkedHashMap<>();
+    Map<String, String> algorithms = new LinkedHashMap<>();
     for (String entry : keys.split(",")) {
-      String[] kv = entry.trim().split(":", 2);
-      byte[] key = kv.length == 2 ? base64(kv[1]) : null;
-      if (kv.length != 2 || !kv[0].matches("[a-z0-9][a-z0-9-]{0,31}") || key == null || key.length != 32) {
-        problems.add(Option.DATA_KEYS.env + ": expected id:base64 entries (id in a-z0-9-, a 32-byte key), comma"
-            + " separated, the sealing key first");
+      String[] kv = entry.trim().split(":", 3);
+      // id:base64 is AES-256 (as before the 国密 option); id:aes:base64 or id:sm4:base64 name the cipher.
+      String algorithm = kv.length == 3 ? kv[1].toUpperCase(java.util.Locale.ROOT) : "AES";
+      byte[] key = kv.length >= 2 ? base64(kv[kv.length - 1]) : null;
+      int size = "SM4".equals(algorithm) ? 16 : 32;
+      if (kv.length < 2 || !kv[0].matches("[a-z0-9][a-z0-9-]{0,31}") || !List.of("AES", "SM4").contains(algorithm)
+          || key == null || key.length != size) {
+        problems.add(Option.DATA_KEYS.env + ": expected id:base64 (AES-256, a 32-byte key) or id:sm4:base64 (SM4, a"
+            + " 16-byte key) entries, id in a-z0-9-, comma separated, the sealing key first");
         return Optional.empty();
       }
       if (parsed.put(kv[0], key) != null) {
         problems.add(Option.DATA_KEYS.env + ": key id '" + kv[0] + "' given twice");
       }
+      algorithms.put(kv[0], algorithm);
     }
     byte[] indexKey = base64(index);
     if (indexKey == null || indexKey.length < 32) {
       problems.add(Option.DATA_INDEX_KEY.env + ": expected at least 32 bytes, base64");
       return Optional.empty();
     }
-    return Optional.of(new DataKeys(java.util.Collections.unmodifiableMap(parsed), indexKey));
+    return Optional.of(new DataKeys(java.util.Collections.unmodifiableMap(parsed), indexKey,
+        java.util.Collections.unmodifiableMap(algorithms)));
   }
 
   private static byte[] base64(String s) {

@@ -149,7 +149,7 @@ final class EnterpriseStore {
 
   private Claim claim(Row r) {
     return new Claim(r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4),
-        personal.open(IdentityStore.ID_NUMBER, r.getString(5)), r.getString(6), r.getString(7), r.getString(8),
+        personal.open(IdentityStore.ID_NUMBER, r.getString(3), r.getString(5)), r.getString(6), r.getString(7), r.getString(8),
         r.getString(9), r.getString(10));
   }
 

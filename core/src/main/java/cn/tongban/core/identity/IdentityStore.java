@@ -13,6 +13,7 @@ import io.vertx.sqlclient.Tuple;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 /** The SQL for accounts, API clients, WeChat links and the token signing keys. */
@@ -31,10 +32,11 @@ public final class IdentityStore {
       "update account set id_number_sealed = $2, id_number_index = $3, phone_sealed = $4, phone_index = $5"
           + " where id = $1",
       (personal, r) -> {
-        String id = personal.open(ID_NUMBER, r.getString("id_number_sealed"));
-        String phone = personal.open(PHONE, r.getString("phone_sealed"));
-        return Tuple.of(r.getUUID("id"), personal.seal(ID_NUMBER, id), personal.index(PersonalData.Kind.ID, id),
-            personal.seal(PHONE, phone), personal.index(PersonalData.Kind.PHONE, phone));
+        String row = r.getUUID("id").toString();
+        String id = personal.open(ID_NUMBER, row, r.getString("id_number_sealed"));
+        String phone = personal.open(PHONE, row, r.getString("phone_sealed"));
+        return Tuple.of(r.getUUID("id"), personal.seal(ID_NUMBER, row, id), personal.index(PersonalData.Kind.ID, id),
+            personal.seal(PHONE, row, phone), personal.index(PersonalData.Kind.PHONE, phone));
       });
   private final SqlClient client;
   private final PersonalData personal;
@@ -83,16 +85,20 @@ public final class IdentityStore {
 
   /** Inserts an account unless its username exists; true when inserted. */
   public Future<Boolean> insertAccountIfAbsent(SqlClient tx, Account a) {
+    // The id is chosen here, not by the database: the sealed identity number and phone are bound to it.
+    UUID id = a.id() == null ? UUID.randomUUID() : UUID.fromString(a.id());
+    String row = id.toString();
     return tx.preparedQuery("""
             insert into account (username, password_hash, kind, display_name, roles, department_code, hall_code,
-                                 id_number_index, phone_index, real_name_level, id_number_sealed, phone_sealed)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                                 id_number_index, phone_index, real_name_level, id_number_sealed, phone_sealed, id)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
             on conflict do nothing""")
         .execute(Tuple.from(new Object[] {a.username(), a.passwordHash(), a.kind().name(), a.displayName(),
             a.roles().stream().map(Enum::name).sorted().toArray(String[]::new), a.departmentCode().orElse(null),
             a.hallCode().orElse(null), personal.index(PersonalData.Kind.ID, a.idNumber().orElse(null)),
             personal.index(PersonalData.Kind.PHONE, a.phone().orElse(null)), a.realNameLevel(),
-            personal.seal(ID_NUMBER, a.idNumber().orElse(null)), personal.seal(PHONE, a.phone().orElse(null))}))
+            personal.seal(ID_NUMBER, row, a.idNumber().orElse(null)), personal.seal(PHONE, row, a.phone().orElse(null)),
+            id}))
         .map(rows -> rows.rowCount() == 1);
   }
 
@@ -203,8 +209,8 @@ public final class IdentityStore {
         Caller.Kind.valueOf(r.getString("kind")), r.getString("display_name"),
         Arrays.stream(r.getArrayOfStrings("roles")).map(Role::valueOf).collect(Collectors.toSet()),
         Optional.ofNullable(r.getString("department_code")), Optional.ofNullable(r.getString("hall_code")),
-        Optional.ofNullable(personal.open(ID_NUMBER, r.getString("id_number_sealed"))),
-        Optional.ofNullable(personal.open(PHONE, r.getString("phone_sealed"))),
+        Optional.ofNullable(personal.open(ID_NUMBER, r.getString("id"), r.getString("id_number_sealed"))),
+        Optional.ofNullable(personal.open(PHONE, r.getString("id"), r.getString("phone_sealed"))),
         r.getBoolean("disabled"), r.getInteger("real_name_level"), r.getInteger("token_epoch"));
   }
 }

@@ -164,4 +164,11 @@ public final class LifeEventStore {
     return new Version(r.getString("code"), r.getInteger("version"), (JsonObject) r.getValue("document"),
         r.getString("created_by"), r.getOffsetDateTime("created_at"));
   }
+
+  /**
+   * Forgets one batch of the idempotency keys of life_event_application older than {@code before} (IdempotencyKeys.forget).
+   */
+  public Future<Integer> forgetIdempotencyKeys(OffsetDateTime before, int batch) {
+    return cn.tongban.core.infra.IdempotencyKeys.forget(pool, "life_event_application", "created_at", true, before, batch);
+  }
 }

@@ -81,10 +81,11 @@ final class MaterialStore {
 
   /** The identity number of a citizen's account, opened; empty without one. */
   Future<Optional<String>> accountIdNumber(String accountId) {
-    return pool.preparedQuery("select id_number_sealed from account where id::text = $1")
+    return pool.preparedQuery("select id_number_sealed, id::text from account where id::text = $1")
         .execute(Tuple.of(accountId))
         .map(rows -> rows.size() == 0 ? Optional.empty()
-            : Optional.ofNullable(personal.open(IdentityStore.ID_NUMBER, rows.iterator().next().getString(0))));
+            : Optional.ofNullable(personal.open(IdentityStore.ID_NUMBER, rows.iterator().next().getString(1),
+                rows.iterator().next().getString(0))));
   }
 
   /** The owner's still-valid file of this material with this hash, if handed in before. */

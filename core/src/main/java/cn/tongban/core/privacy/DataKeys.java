@@ -45,20 +45,21 @@ public final class DataKeys {
   /** The keys to use. Blocking (reads or writes the key file): call it on a worker. */
   public static PersonalData resolve(TongbanConfig config) {
     if (config.dataKeys().isPresent()) {
-      return new PersonalData(config.dataKeys().get().keys(), config.dataKeys().get().indexKey());
+      return PersonalData.of(config.dataKeys().get(), config.dataIndexAlgorithm());
     }
     if (config.pgUrl().isPresent()) {
       throw new IllegalStateException("TONGBAN_DATA_KEYS and TONGBAN_DATA_INDEX_KEY are required with an external"
           + " PostgreSQL (TONGBAN_PG_URL): personal data is stored encrypted under them. See docs/operations.md.");
     }
     try {
-      return fromFile(config.dataDir().resolve("keys").resolve("personal-data.properties"));
+      return fromFile(config.dataDir().resolve("keys").resolve("personal-data.properties"),
+          config.dataIndexAlgorithm());
     } catch (IOException e) {
       throw new IllegalStateException("cannot read or create the personal-data key file: " + e.getMessage(), e);
     }
   }
 
-  private static PersonalData fromFile(Path file) throws IOException {
+  private static PersonalData fromFile(Path file, String indexAlgorithm) throws IOException {
     Properties p = new Properties();
     if (!Files.exists(file)) {
       SecureRandom random = new SecureRandom();
@@ -102,7 +103,7 @@ public final class DataKeys {
     } catch (IllegalArgumentException e) {
       throw new IOException(file + " is damaged: " + e.getMessage().replace("\n", " "));
     }
-    return new PersonalData(keys.keys(), keys.indexKey());
+    return PersonalData.of(keys, indexAlgorithm);
   }
 
   /**
@@ -123,9 +124,10 @@ public final class DataKeys {
             String probe = r.getString("probe");
             if (INDEX_ROW.equals(id)) {
               if (!indexProbe.equals(probe)) {
-                return Future.failedFuture(new IllegalStateException("TONGBAN_DATA_INDEX_KEY is not the key this"
+                return Future.failedFuture(new IllegalStateException("TONGBAN_DATA_INDEX_KEY (with"
+                    + " TONGBAN_DATA_INDEX_ALGORITHM " + data.indexMac() + ") is not the key and algorithm this"
                     + " database's blind indexes were built with; lookups would find nothing. Start with the"
-                    + " original index key."));
+                    + " original index key and algorithm."));
               }
             } else if (data.knows(id)) {
               boolean opens;

@@ -1,69 +1,161 @@
 package cn.tongban.core.privacy;
 
+import cn.tongban.core.config.TongbanConfig;
+import cn.tongban.core.json.CanonicalJson;
 import io.vertx.core.json.JsonObject;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.Provider;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Personal data at rest (identity numbers, phones, addresses, form data, licence surfaces): sealed with
- * AES-256-GCM under the active data key, and found again through a keyed blind index (HMAC-SHA256) that
- * allows exact lookups and joins without the plain value ever reaching PostgreSQL.
+ * Personal data at rest (identity numbers, phones, addresses, form data, licence surfaces): sealed with an
+ * authenticated cipher under the active data key — AES-256-GCM, or SM4-GCM (GB/T 32907, the 国密 option) — and
+ * found again through a keyed blind index (HMAC-SHA256, or HMAC-SM3) that allows exact lookups and joins without
+ * the plain value ever reaching PostgreSQL.
  *
- * <p>A sealed text is {@code ENC1:<key id>:<base64url(nonce ‖ ciphertext ‖ tag)>}; the column it belongs to
- * is the associated data, so a value copied into another column does not open. Every configured key opens
- * what it sealed; only the first seals, which is how keys rotate without downtime (see docs/operations.md).
- * Sealing and opening take microseconds, so they run on the event loop.
+ * <p>A sealed text is {@code ENC2:<cipher>:<key id>:<base64url(nonce ‖ ciphertext ‖ tag)>}: it names its cipher
+ * and key, so keys of both ciphers open side by side while a rewrap moves data from one to the other. The
+ * associated data is the column and, for tables that pass it, the row's key: a value copied into another column
+ * or another row does not open. Values sealed before that ({@code ENC1:<key id>:…}, AES, bound to the column
+ * only) keep opening and are re-sealed (and bound, where the table passes the row) by the next rewrap. Every configured key opens what it sealed; only the first
+ * seals, which is how keys rotate without downtime (see docs/operations.md). Sealing and opening take
+ * microseconds, so they run on the event loop.
  */
 public final class PersonalData {
-  public static final String PREFIX = "ENC1:";
-  private static final byte[] BYTES_MAGIC = {'T', 'B', 'E', '1'};
+  /** The prefix of every sealed text, of either format. */
+  public static final String PREFIX = "ENC";
+  private static final String V1 = "ENC1:";
+  private static final String V2 = "ENC2:";
+  private static final byte[] BYTES_V1 = {'T', 'B', 'E', '1'};
+  private static final byte[] BYTES_V2 = {'T', 'B', 'E', '2'};
   private static final int NONCE_BYTES = 12;
   private static final int TAG_BITS = 128;
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(() -> {
-    try {
-      return Cipher.getInstance("AES/GCM/NoPadding");
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
+  private static final Provider BC = new BouncyCastleProvider();
+
+  /** The ciphers a data key may be for. */
+  public enum Cipher {
+    AES("AES", 32, (byte) 'A'),
+    SM4("SM4", 16, (byte) 'S');
+
+    private final String jce;
+    private final int keyBytes;
+    /** What names the cipher in sealed bytes' header (the text format names it in words). */
+    private final byte code;
+    private final ThreadLocal<javax.crypto.Cipher> instance;
+
+    Cipher(String jce, int keyBytes, byte code) {
+      this.jce = jce;
+      this.keyBytes = keyBytes;
+      this.code = code;
+      // AES from the JDK (hardware accelerated); SM4 from BouncyCastle.
+      this.instance = ThreadLocal.withInitial(() -> {
+        try {
+          return "AES".equals(jce) ? javax.crypto.Cipher.getInstance("AES/GCM/NoPadding")
+              : javax.crypto.Cipher.getInstance(jce + "/GCM/NoPadding", BC);
+        } catch (GeneralSecurityException e) {
+          throw new IllegalStateException(e);
+        }
+      });
     }
-  });
+
+    public int keyBytes() {
+      return keyBytes;
+    }
+  }
+
+  /** The blind index's (and the request hash's) MAC. */
+  public enum IndexMac {
+    HMAC_SHA256, HMAC_SM3;
+
+    public static IndexMac of(String configured) {
+      return "hmac-sm3".equalsIgnoreCase(configured) ? HMAC_SM3 : HMAC_SHA256;
+    }
+
+    Mac newMac(byte[] key) throws GeneralSecurityException {
+      Mac m = this == HMAC_SM3 ? Mac.getInstance("HMACSM3", BC) : Mac.getInstance("HmacSHA256");
+      m.init(new SecretKeySpec(key, m.getAlgorithm()));
+      return m;
+    }
+  }
+
+  /** A data key: its cipher and secret. */
+  public record DataKey(Cipher cipher, byte[] secret) {
+    public DataKey {
+      if (secret.length != cipher.keyBytes) {
+        throw new IllegalArgumentException(cipher + " keys have " + cipher.keyBytes + " bytes");
+      }
+    }
+  }
 
   private final String activeId;
-  private final Map<String, SecretKeySpec> keys;
+  private final Map<String, DataKey> keys;
+  private final Map<String, SecretKeySpec> specs;
+  private final IndexMac indexMac;
   private final ThreadLocal<Mac> index;
+  private final ThreadLocal<Mac> requests;
 
-  /** {@code keys} in order, the first one active; {@code indexKey} keys the blind index. */
+  /** AES-256 keys in order, the first one active; {@code indexKey} keys the blind index (HMAC-SHA256). */
   public PersonalData(Map<String, byte[]> keys, byte[] indexKey) {
+    this(aes(keys), indexKey, IndexMac.HMAC_SHA256);
+  }
+
+  /** {@code keys} in order, the first one active; {@code indexKey} keys the blind index under {@code mac}. */
+  public PersonalData(Map<String, DataKey> keys, byte[] indexKey, IndexMac mac) {
     if (keys.isEmpty()) {
       throw new IllegalArgumentException("at least one data key");
     }
-    Map<String, SecretKeySpec> specs = new LinkedHashMap<>();
-    keys.forEach((id, k) -> specs.put(id, new SecretKeySpec(k.clone(), "AES")));
-    this.keys = Map.copyOf(specs);
-    this.activeId = specs.keySet().iterator().next();
-    SecretKeySpec mac = new SecretKeySpec(indexKey.clone(), "HmacSHA256");
+    Map<String, SecretKeySpec> s = new LinkedHashMap<>();
+    keys.forEach((id, k) -> s.put(id, new SecretKeySpec(k.secret().clone(), k.cipher().jce)));
+    this.keys = Map.copyOf(keys);
+    this.specs = Map.copyOf(s);
+    this.activeId = keys.keySet().iterator().next();
+    this.indexMac = mac;
+    byte[] indexSecret = indexKey.clone();
     this.index = ThreadLocal.withInitial(() -> {
       try {
-        Mac m = Mac.getInstance("HmacSHA256");
-        m.init(mac);
-        return m;
+        return mac.newMac(indexSecret);
       } catch (GeneralSecurityException e) {
         throw new IllegalStateException(e);
       }
     });
+    // The request hash gets its own key, derived from the index key: an idempotency hash is never a blind index.
+    this.requests = ThreadLocal.withInitial(() -> {
+      try {
+        Mac derive = mac.newMac(indexSecret);
+        return mac.newMac(derive.doFinal("tongban request hash".getBytes(StandardCharsets.US_ASCII)));
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  /** The keys and index MAC a configuration names. */
+  public static PersonalData of(TongbanConfig.DataKeys configured, String indexAlgorithm) {
+    Map<String, DataKey> keys = new LinkedHashMap<>();
+    configured.keys().forEach((id, secret) -> keys.put(id, new DataKey(
+        Cipher.valueOf(configured.algorithms().getOrDefault(id, "AES")), secret)));
+    return new PersonalData(keys, configured.indexKey(), IndexMac.of(indexAlgorithm));
+  }
+
+  private static Map<String, DataKey> aes(Map<String, byte[]> keys) {
+    Map<String, DataKey> out = new LinkedHashMap<>();
+    keys.forEach((id, k) -> out.put(id, new DataKey(Cipher.AES, k)));
+    return out;
   }
 
   /** The key that seals new values. */
@@ -71,8 +163,46 @@ public final class PersonalData {
     return activeId;
   }
 
+  /** The cipher of the key that seals new values. */
+  public Cipher activeCipher() {
+    return keys.get(activeId).cipher();
+  }
+
+  /** What a text sealed with the active key starts with. */
+  public String activeTextPrefix() {
+    return V2 + activeCipher().name() + ":" + activeId + ":";
+  }
+
+  /** What bytes sealed with the active key start with. */
+  public byte[] activeBytesHeader() {
+    byte[] id = activeId.getBytes(StandardCharsets.US_ASCII);
+    return ByteBuffer.allocate(BYTES_V2.length + 2 + id.length).put(BYTES_V2).put(activeCipher().code)
+        .put((byte) id.length).put(id).array();
+  }
+
+  public IndexMac indexMac() {
+    return indexMac;
+  }
+
   public boolean knows(String keyId) {
     return keys.containsKey(keyId);
+  }
+
+  /**
+   * The idempotency hash of a request's meaning: a keyed MAC (hex, {@code m1:} prefix) over its canonical JSON,
+   * so the stored hash of a request carrying personal data cannot be confirmed by guessing the data.
+   */
+  public String requestHash(JsonObject meaning) {
+    return "m1:" + HexFormat.of().formatHex(requests.get().doFinal(
+        CanonicalJson.text(meaning).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** Whether {@code stored} is the hash of {@code meaning}: a keyed one, or a plain SHA-256 stored before those. */
+  public boolean sameRequest(String stored, JsonObject meaning) {
+    if (stored == null) {
+      return false;
+    }
+    return stored.startsWith("m1:") ? stored.equals(requestHash(meaning)) : stored.equals(CanonicalJson.sha256(meaning));
   }
 
   /** What kind of value a blind index is over; one kind gives the same index in every table (joins work). */
@@ -83,7 +213,7 @@ public final class PersonalData {
   }
 
   /**
-   * The blind index of a value: HMAC-SHA256 over its kind and its normalised form (trimmed, upper case),
+   * The blind index of a value: the index MAC (HMAC-SHA256 or HMAC-SM3) over its kind and its normalised form (trimmed, upper case),
    * the first 128 bits in base64url. Null for null.
    */
   public String index(Kind kind, String value) {
@@ -97,95 +227,165 @@ public final class PersonalData {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(h, 16));
   }
 
-  /** Seals a text for the column {@code context} (e.g. {@code account.phone}). Null stays null. */
+  /** Seals a text for the column {@code context} (e.g. {@code account.phone}), unbound to a row. Null stays null. */
   public String seal(String context, String plain) {
-    if (plain == null) {
-      return null;
-    }
-    byte[] sealed = encrypt(activeId, context, plain.getBytes(StandardCharsets.UTF_8));
-    return PREFIX + activeId + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(sealed);
+    return seal(context, "", plain);
   }
 
   /**
-   * Opens what {@link #seal} sealed for the same column. A value stored before encryption was switched on
-   * (no prefix) is returned as it is; it is sealed by the next rewrap. A value that does not open (wrong
-   * column, altered, or its key no longer configured) fails loudly: it never reads as something else.
+   * Seals a text for the column {@code context} of the row whose key is {@code row}: it opens only there. Null
+   * stays null.
    */
+  public String seal(String context, String row, String plain) {
+    if (plain == null) {
+      return null;
+    }
+    byte[] sealed = encrypt(activeId, aad(context, row), plain.getBytes(StandardCharsets.UTF_8));
+    return activeTextPrefix() + Base64.getUrlEncoder().withoutPadding().encodeToString(sealed);
+  }
+
+  /** Opens what {@link #seal(String, String)} sealed for the same column. */
   public String open(String context, String stored) {
-    if (stored == null || !stored.startsWith(PREFIX)) {
+    return open(context, "", stored);
+  }
+
+  /**
+   * Opens what {@link #seal(String, String, String)} sealed for the same column and row (or what was sealed for
+   * the column alone in the first format). A value stored before encryption was switched on (no prefix) is
+   * returned as it is; it is sealed by the next rewrap. A value that does not open (wrong column or row, altered,
+   * or its key no longer configured) fails loudly: it never reads as something else.
+   */
+  public String open(String context, String row, String stored) {
+    if (stored == null || !(stored.startsWith(V1) || stored.startsWith(V2))) {
       return stored;
     }
-    int colon = stored.indexOf(':', PREFIX.length());
-    if (colon < 0) {
+    boolean v1 = stored.startsWith(V1);
+    String[] parts = stored.split(":", v1 ? 3 : 4);
+    if (parts.length != (v1 ? 3 : 4)) {
       throw new SealedValueException("malformed sealed value in " + context);
     }
-    String keyId = stored.substring(PREFIX.length(), colon);
+    String keyId = parts[v1 ? 1 : 2];
+    Cipher cipher = v1 ? Cipher.AES : cipherNamed(parts[1], context);
     byte[] raw;
     try {
-      raw = Base64.getUrlDecoder().decode(stored.substring(colon + 1));
+      raw = Base64.getUrlDecoder().decode(parts[parts.length - 1]);
     } catch (IllegalArgumentException e) {
       throw new SealedValueException("malformed sealed value in " + context);
     }
-    return new String(decrypt(keyId, context, raw), StandardCharsets.UTF_8);
+    byte[] aad = v1 ? context.getBytes(StandardCharsets.UTF_8) : aad(context, row);
+    return new String(decrypt(keyId, cipher, context, aad, raw), StandardCharsets.UTF_8);
   }
 
   public String sealJson(String context, JsonObject json) {
     return json == null ? null : seal(context, json.encode());
   }
 
+  public String sealJson(String context, String row, JsonObject json) {
+    return json == null ? null : seal(context, row, json.encode());
+  }
+
   public JsonObject openJson(String context, String stored) {
     return stored == null ? null : new JsonObject(open(context, stored));
   }
 
-  /** Seals bytes (an uploaded file): {@code TBE1}, the key id's length and id, then nonce ‖ ciphertext ‖ tag. */
+  public JsonObject openJson(String context, String row, String stored) {
+    return stored == null ? null : new JsonObject(open(context, row, stored));
+  }
+
+  /**
+   * Seals bytes (an uploaded file): {@code TBE2}, the cipher ({@code A} or {@code S}), the key id's length and id,
+   * then nonce ‖ ciphertext ‖ tag.
+   */
   public byte[] sealBytes(String context, byte[] plain) {
-    byte[] id = activeId.getBytes(StandardCharsets.US_ASCII);
-    byte[] sealed = encrypt(activeId, context, plain);
-    return ByteBuffer.allocate(BYTES_MAGIC.length + 1 + id.length + sealed.length)
-        .put(BYTES_MAGIC).put((byte) id.length).put(id).put(sealed).array();
+    return sealBytes(context, "", plain);
+  }
+
+  public byte[] sealBytes(String context, String row, byte[] plain) {
+    byte[] header = activeBytesHeader();
+    byte[] sealed = encrypt(activeId, aad(context, row), plain);
+    return ByteBuffer.allocate(header.length + sealed.length).put(header).put(sealed).array();
   }
 
   public byte[] openBytes(String context, byte[] stored) {
+    return openBytes(context, "", stored);
+  }
+
+  public byte[] openBytes(String context, String row, byte[] stored) {
     Optional<String> keyId = bytesKeyId(stored);
     if (keyId.isEmpty()) {
       return stored;
     }
-    int start = BYTES_MAGIC.length + 1 + keyId.get().length();
-    return decrypt(keyId.get(), context, java.util.Arrays.copyOfRange(stored, start, stored.length));
+    boolean v1 = stored[3] == '1';
+    int start = BYTES_V1.length + (v1 ? 1 : 2) + keyId.get().length();
+    Cipher cipher = v1 ? Cipher.AES : cipherAt(stored[BYTES_V2.length], context);
+    byte[] aad = v1 ? context.getBytes(StandardCharsets.UTF_8) : aad(context, row);
+    return decrypt(keyId.get(), cipher, context, aad, java.util.Arrays.copyOfRange(stored, start, stored.length));
   }
 
   /** The key a sealed text was sealed with; empty for a value stored in plain. */
   public static Optional<String> keyId(String stored) {
-    if (stored == null || !stored.startsWith(PREFIX)) {
+    if (stored == null || !(stored.startsWith(V1) || stored.startsWith(V2))) {
       return Optional.empty();
     }
-    int colon = stored.indexOf(':', PREFIX.length());
-    return colon < 0 ? Optional.empty() : Optional.of(stored.substring(PREFIX.length(), colon));
+    String[] parts = stored.split(":", 4);
+    int at = stored.startsWith(V1) ? 1 : 2;
+    return parts.length > at + 1 ? Optional.of(parts[at]) : Optional.empty();
   }
 
   public static Optional<String> bytesKeyId(byte[] stored) {
-    if (stored == null || stored.length < BYTES_MAGIC.length + 2) {
+    if (stored == null || stored.length < BYTES_V1.length + 2) {
       return Optional.empty();
     }
-    for (int i = 0; i < BYTES_MAGIC.length; i++) {
-      if (stored[i] != BYTES_MAGIC[i]) {
+    for (int i = 0; i < 3; i++) {
+      if (stored[i] != BYTES_V1[i]) {
         return Optional.empty();
       }
     }
-    int n = stored[BYTES_MAGIC.length];
-    if (n <= 0 || stored.length < BYTES_MAGIC.length + 1 + n) {
+    if (stored[3] != '1' && stored[3] != '2') {
       return Optional.empty();
     }
-    return Optional.of(new String(stored, BYTES_MAGIC.length + 1, n, StandardCharsets.US_ASCII));
+    int lengthAt = stored[3] == '1' ? BYTES_V1.length : BYTES_V2.length + 1;
+    if (stored.length <= lengthAt) {
+      return Optional.empty();
+    }
+    int n = stored[lengthAt];
+    if (n <= 0 || stored.length < lengthAt + 1 + n) {
+      return Optional.empty();
+    }
+    return Optional.of(new String(stored, lengthAt + 1, n, StandardCharsets.US_ASCII));
   }
 
-  private byte[] encrypt(String keyId, String context, byte[] plain) {
+  /** The column and the row's key, apart: {@code a.b} of row {@code 1} never reads as {@code a.b1} of row "". */
+  private static byte[] aad(String context, String row) {
+    byte[] c = context.getBytes(StandardCharsets.UTF_8);
+    byte[] r = (row == null ? "" : row).getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(c.length + 1 + r.length).put(c).put((byte) 0).put(r).array();
+  }
+
+  private static Cipher cipherNamed(String name, String context) {
+    try {
+      return Cipher.valueOf(name);
+    } catch (IllegalArgumentException e) {
+      throw new SealedValueException("a value in " + context + " names an unknown cipher");
+    }
+  }
+
+  private static Cipher cipherAt(byte code, String context) {
+    for (Cipher c : Cipher.values()) {
+      if (c.code == code) {
+        return c;
+      }
+    }
+    throw new SealedValueException("a value in " + context + " names an unknown cipher");
+  }
+
+  private byte[] encrypt(String keyId, byte[] aad, byte[] plain) {
     byte[] nonce = new byte[NONCE_BYTES];
     RANDOM.nextBytes(nonce);
     try {
-      Cipher c = CIPHER.get();
-      c.init(Cipher.ENCRYPT_MODE, keys.get(keyId), new GCMParameterSpec(TAG_BITS, nonce));
-      c.updateAAD(context.getBytes(StandardCharsets.UTF_8));
+      javax.crypto.Cipher c = keys.get(keyId).cipher().instance.get();
+      c.init(javax.crypto.Cipher.ENCRYPT_MODE, specs.get(keyId), new GCMParameterSpec(TAG_BITS, nonce));
+      c.updateAAD(aad);
       byte[] out = new byte[NONCE_BYTES + c.getOutputSize(plain.length)];
       System.arraycopy(nonce, 0, out, 0, NONCE_BYTES);
       c.doFinal(plain, 0, plain.length, out, NONCE_BYTES);
@@ -195,23 +395,27 @@ public final class PersonalData {
     }
   }
 
-  private byte[] decrypt(String keyId, String context, byte[] raw) {
-    SecretKeySpec key = keys.get(keyId);
+  private byte[] decrypt(String keyId, Cipher cipher, String context, byte[] aad, byte[] raw) {
+    DataKey key = keys.get(keyId);
     if (key == null) {
       throw new SealedValueException("a value in " + context + " is sealed with data key '" + keyId
           + "', which is not configured (TONGBAN_DATA_KEYS)");
+    }
+    if (key.cipher() != cipher) {
+      throw new SealedValueException("a value in " + context + " is sealed with " + cipher + " under data key '"
+          + keyId + "', which is configured as a " + key.cipher() + " key");
     }
     if (raw.length < NONCE_BYTES + TAG_BITS / 8) {
       throw new SealedValueException("malformed sealed value in " + context);
     }
     try {
-      Cipher c = CIPHER.get();
-      c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, raw, 0, NONCE_BYTES));
-      c.updateAAD(context.getBytes(StandardCharsets.UTF_8));
+      javax.crypto.Cipher c = cipher.instance.get();
+      c.init(javax.crypto.Cipher.DECRYPT_MODE, specs.get(keyId), new GCMParameterSpec(TAG_BITS, raw, 0, NONCE_BYTES));
+      c.updateAAD(aad);
       return c.doFinal(raw, NONCE_BYTES, raw.length - NONCE_BYTES);
     } catch (AEADBadTagException e) {
       throw new SealedValueException("a sealed value in " + context + " does not open: altered, or sealed for"
-          + " another column");
+          + " another column or row");
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("opening failed", e);
     }

@@ -5,16 +5,16 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Re-seals stored personal data: every value not sealed with the active key is opened (with whichever
- * configured key sealed it, or read as it is when it was stored before encryption) and sealed again with the
- * active key, and its blind index recomputed. Batches of {@value #BATCH} rows, each batch one transaction
+ * Re-seals stored personal data: every value not sealed with the active key in the current format is opened
+ * (with whichever configured key sealed it, AES or SM4, or read as it is when it was stored before encryption)
+ * and sealed again with the active key — bound to its row where the table passes the row's key — and its blind
+ * index recomputed. Moving from AES to SM4 (or back) is a rotation like any other. Batches of {@value #BATCH} rows, each batch one transaction
  * holding its rows' locks, so a case changed meanwhile is never overwritten with an older value. This is how
  * a key rotation finishes (the old key can then be removed) and how data from before encryption is sealed.
  */
@@ -95,21 +95,12 @@ public final class Rewrap {
    * otherwise the active one.
    */
   private Tuple args(boolean legacyOnly) {
-    String textPrefix = PersonalData.PREFIX + (legacyOnly ? "" : personal.activeKeyId() + ":");
-    byte[] id = personal.activeKeyId().getBytes(StandardCharsets.US_ASCII);
-    byte[] header = legacyOnly ? new byte[] {'T', 'B', 'E', '1'} : concat(new byte[] {'T', 'B', 'E', '1',
-        (byte) id.length}, id);
+    String textPrefix = legacyOnly ? PersonalData.PREFIX : personal.activeTextPrefix();
+    byte[] header = legacyOnly ? new byte[] {'T', 'B', 'E'} : personal.activeBytesHeader();
     return Tuple.of(like(textPrefix), Buffer.buffer(header));
   }
 
   private static String like(String prefix) {
     return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-  }
-
-  private static byte[] concat(byte[] a, byte[] b) {
-    byte[] out = new byte[a.length + b.length];
-    System.arraycopy(a, 0, out, 0, a.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
   }
 }

@@ -152,7 +152,7 @@ public final class ReminderStore {
         .map(rows -> {
           List<Subject> out = new ArrayList<>();
           rows.forEach(r -> out.add(new Subject(r.getString("account_id"),
-              personal.open(IdentityStore.ID_NUMBER, r.getString("id_number_sealed")), "", null)));
+              personal.open(IdentityStore.ID_NUMBER, r.getString("account_id"), r.getString("id_number_sealed")), "", null)));
           return out;
         });
   }

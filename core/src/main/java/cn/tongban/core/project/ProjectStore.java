@@ -344,4 +344,18 @@ public final class ProjectStore {
     return pool.preparedQuery(RAISE).execute(DeadlineWarnings.raiseArguments(batch.ids, batch.kinds, batch.levels,
         batch.dues, at)).map(r -> r.iterator().next().getLong(0).intValue());
   }
+
+  /**
+   * Forgets one batch of the idempotency keys of project older than {@code before} (IdempotencyKeys.forget).
+   */
+  public Future<Integer> forgetIdempotencyKeys(OffsetDateTime before, int batch) {
+    return cn.tongban.core.infra.IdempotencyKeys.forget(pool, "project", "created_at", false, before, batch);
+  }
+
+  /**
+   * Forgets one batch of the idempotency keys of project_stage older than {@code before} (IdempotencyKeys.forget).
+   */
+  public Future<Integer> forgetStageIdempotencyKeys(OffsetDateTime before, int batch) {
+    return cn.tongban.core.infra.IdempotencyKeys.forget(pool, "project_stage", "applied_at", true, before, batch);
+  }
 }
