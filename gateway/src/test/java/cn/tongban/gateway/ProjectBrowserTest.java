@@ -145,6 +145,7 @@ class ProjectBrowserTest {
       String drawn = phone.waitForText("#im-selections", "随机抽取（种子 7");
       assertTrue(drawn.contains("建设项目勘测定界") && drawn.contains("已选取"), drawn);
       fitsThePhone(phone);
+      phone.script("document.getElementById('project-intermediaries').scrollIntoView()");
       phone.shot("intermediary-drawn");
 
       phone.type("#im-selections [name=contractNo]", "CH-2026-118");
@@ -173,6 +174,7 @@ class ProjectBrowserTest {
       phone.waitForText("#project-intermediaries", "（直接选取）");
       assertEquals(2, phone.all("#im-selections li.im-selection").size(), "the project's two selections");
       fitsThePhone(phone);
+      phone.script("document.getElementById('project-intermediaries').scrollIntoView()");
       phone.shot("intermediary-two");
       assertEquals(List.of(), phone.consoleErrors());
     }
