@@ -72,7 +72,7 @@ public final class OutboxRelay {
         select e.id from outbox_event e
         where e.id = any($1::uuid[]) and e.status not in ('DELIVERED', 'DEAD') and e.next_attempt_at <= now()
         for update skip locked)
-      returning id::text, seq, aggregate_type, aggregate_id, event_type, payload, attempts""";
+      returning id::text, seq, aggregate_type, aggregate_id, event_type, payload, attempts, traceparent""";
 
   /**
    * Events leased per pass. A pass reads the pending events from the oldest until it has picked this many,
@@ -184,10 +184,13 @@ public final class OutboxRelay {
   }
 
   private Future<Void> deliver(Row e, Map<String, Application> cases) {
-    JsonObject event = new JsonObject().put("id", e.getString("id")).put("seq", e.getLong("seq"))
+    JsonObject published = new JsonObject().put("id", e.getString("id")).put("seq", e.getLong("seq"))
         .put("aggregateType", e.getString("aggregate_type")).put("aggregateId", e.getString("aggregate_id"))
         .put("type", e.getString("event_type")).put("payload", e.getValue("payload"));
-    vertx.eventBus().publish(ADDRESS, event);
+    vertx.eventBus().publish(ADDRESS, published);
+    // The sinks get the trace of the request that produced the event (not the subscribers: a client's business).
+    String traceparent = e.getString("traceparent");
+    JsonObject event = traceparent == null ? published : published.copy().put("traceparent", traceparent);
     if (!"application".equals(e.getString("aggregate_type"))) {
       // An event for a person who is no case's applicant (a booking's reminder, a visit's time): the sinks get
       // their phone as `recipient`, read now and never stored in the outbox.
@@ -272,7 +275,16 @@ public final class OutboxRelay {
     return relay().compose(n -> n < BATCH ? Future.succeededFuture(n) : relayAll().map(m -> n + m));
   }
 
-  /** Dead events, newest first (administrators). */
+  /** Events waiting to go out and dead letters, counted for the metrics ({@code pending}, {@code dead}). */
+  public Future<long[]> backlog() {
+    return pool.query("select count(*) filter (where status = 'PENDING'), count(*) filter (where status = 'DEAD')"
+            + " from outbox_event where status in ('PENDING', 'DEAD')")
+        .execute().map(rows -> {
+          Row r = rows.iterator().next();
+          return new long[] {r.getLong(0), r.getLong(1)};
+        });
+  }
+
   /** {@link #dead(int)} for an administrator. */
   public Future<JsonArray> dead(Caller caller, int limit) {
     return Access.require(caller, "account.forbidden", Role.ADMIN).compose(v -> dead(limit));
