@@ -61,6 +61,6 @@ public final class GraphQLMetrics extends SimplePerformantInstrumentation {
     return timers.computeIfAbsent(tagged.equals(name) ? key : "other " + kind + ' ' + ok,
         k -> Timer.builder("tongban.graphql.operations").description("GraphQL operations by name, kind and outcome")
             .tag("operation", tagged).tag("type", kind).tag("outcome", ok ? "ok" : "error")
-            .publishPercentileHistogram().register(Meters.registry()));
+            .serviceLevelObjectives(Meters.LATENCY_BUCKETS).register(Meters.registry()));
   }
 }

@@ -47,7 +47,7 @@ public final class RequestObserver implements Handler<RoutingContext> {
       timers.computeIfAbsent(operation + ' ' + status, k -> Timer.builder("tongban.http.requests")
           .description("HTTP requests by operation id (REST), graphql, static or unmatched, and status")
           .tag("operation", operation).tag("status", String.valueOf(status))
-          .publishPercentileHistogram().register(Meters.registry())).record(nanos, TimeUnit.NANOSECONDS);
+          .serviceLevelObjectives(Meters.LATENCY_BUCKETS).register(Meters.registry())).record(nanos, TimeUnit.NANOSECONDS);
     }
     if (access) {
       String named = trace != null && trace.operation() != null ? trace.operation()
