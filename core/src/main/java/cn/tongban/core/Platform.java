@@ -250,7 +250,7 @@ public final class Platform {
                       // A plugin that does not start stops the platform start (the error names it).
                       .compose(plugins -> plugins.start()
                           .map(v -> new Platform(vertx, config, pg.result(), rd.result(), pool,
-                              Database.pool(vertx, pgUrl, config.limits().backgroundPoolSize()), redis, key,
+                              Database.pool(vertx, pgUrl, config.limits().backgroundPoolSize(), "background"), redis, key,
                               calendar, licences, plugins, personal))
                           // 一件事: the bundled life events need the matters' published forms, so they come last.
                           .compose(p -> p.lifeEvents().importBundled().map(p).otherwise(e -> {

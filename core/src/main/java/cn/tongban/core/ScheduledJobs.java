@@ -11,11 +11,14 @@ import cn.tongban.core.disclosure.DisclosureService;
 import cn.tongban.core.proactive.ReminderService;
 import cn.tongban.core.intermediary.IntermediaryService;
 import cn.tongban.core.rating.RatingService;
+import cn.tongban.core.infra.Meters;
+import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -30,6 +33,8 @@ final class ScheduledJobs {
 
   private final Vertx vertx;
   private final List<Job> jobs = new ArrayList<>();
+  /** What the gauges read (a gauge holds its object weakly). */
+  private final List<Object> gauges = new ArrayList<>();
 
   /** One periodic job: its timer and its pass in flight; {@code awaitOnStop} when closing must let a pass finish. */
   private static final class Job {
@@ -62,7 +67,8 @@ final class ScheduledJobs {
     // The node holding the chain head's row lock appends; a pass in flight finishes before the pool closes.
     jobs.every(config.auditSealIntervalMillis(), "audit chain sealing failed", audit::sealAll, true);
     // The scanner's row claims and unique warnings keep two nodes' scans from raising anything twice.
-    jobs.every(config.scanIntervalSeconds() * 1000L, "deadline scan failed", deadlines::scan, false);
+    jobs.every(config.scanIntervalSeconds() * 1000L, "deadline scan failed", Meters.timed(
+        Meters.timer("tongban.deadline.scan", "one pass of the case deadline scan"), deadlines::scan), false);
     // 好差评: default ratings after the window, bad reviews' warnings; unique keys keep nodes from doubling them.
     jobs.every(config.scanIntervalSeconds() * 1000L, "ratings scan failed", ratings::scan, false);
     // Work orders' reminders and cards: unique warning rows keep two nodes from raising one twice.
@@ -77,6 +83,19 @@ final class ScheduledJobs {
     jobs.every(config.scanIntervalSeconds() * 1000L, "intermediary overdue pass failed", intermediaries::scan, false);
     // Idempotency keys past their retention are cleared in batches that skip rows another node holds.
     jobs.every(config.scanIntervalSeconds() * 1000L, "idempotency-key expiry failed", idempotencyExpiry, false);
+    if (Meters.enabled()) {
+      // Only for the metrics: the outbox's pending events and dead letters, counted every 15 s.
+      AtomicLongArray backlog = new AtomicLongArray(2);
+      jobs.gauges.add(backlog);
+      Gauge.builder("tongban.outbox.pending", backlog, b -> b.get(0)).description("outbox events waiting to go out")
+          .register(Meters.registry());
+      Gauge.builder("tongban.outbox.dead", backlog, b -> b.get(1)).description("outbox events given up (dead letters)")
+          .register(Meters.registry());
+      jobs.every(15_000, "counting the outbox backlog failed", () -> relay.backlog().onSuccess(counts -> {
+        backlog.set(0, counts[0]);
+        backlog.set(1, counts[1]);
+      }), false);
+    }
     return jobs;
   }
 

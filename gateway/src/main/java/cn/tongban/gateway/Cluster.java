@@ -5,6 +5,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.vertx.core.Future;
+import cn.tongban.gateway.ops.Telemetry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
@@ -19,10 +20,12 @@ final class Cluster {
   }
 
   /** A clustered Vert.x: joins (or forms) the cluster, then the event bus reaches every member. */
-  static Future<Vertx> start(VertxOptions options, TongbanConfig.Clustering c) {
+  static Future<Vertx> start(VertxOptions options, TongbanConfig config) {
+    TongbanConfig.Clustering c = config.clustering();
     c.host().ifPresent(h -> options.getEventBusOptions().setHost(h));
     options.getEventBusOptions().setPort(c.eventBusPort());
-    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hazelcast(c))).buildClustered();
+    return Telemetry.vertxBuilder(config, options).withClusterManager(new HazelcastClusterManager(hazelcast(c)))
+        .buildClustered();
   }
 
   /** Vert.x's Hazelcast defaults (its maps and multimaps, or a {@code cluster.xml}), joined as configured. */

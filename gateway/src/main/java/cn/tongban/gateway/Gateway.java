@@ -9,6 +9,9 @@ import cn.tongban.gateway.http.CrossOrigin;
 import cn.tongban.gateway.http.Problems;
 import cn.tongban.gateway.http.RequestContext;
 import cn.tongban.gateway.http.SecurityHeaders;
+import cn.tongban.gateway.ops.RequestObserver;
+import cn.tongban.gateway.ops.Telemetry;
+import cn.tongban.core.config.TongbanConfig;
 import cn.tongban.gateway.rest.MaterialOperations;
 import cn.tongban.gateway.rest.RestApi;
 import graphql.GraphQL;
@@ -108,7 +111,15 @@ public final class Gateway extends VerticleBase {
       Router router = Router.router(vertx);
       router.route().handler(headers::handle);
       router.route().handler(rc -> RequestContext.begin(rc, addresses));
+      TongbanConfig.Observability observe = platform.config().observability();
+      boolean metrics = observe.metrics() != TongbanConfig.Observability.Metrics.OFF;
+      if (metrics || observe.accessLog()) {
+        router.route().handler(new RequestObserver(metrics, observe.accessLog()));
+      }
       router.route().handler(new CrossOrigin(platform.config().corsOrigins()));
+      // Before authentication: the metrics token is not an access token.
+      Telemetry.mount(router, observe);
+      Telemetry.probeEventLoopLag(vertx);
       // Material uploads stream to files under the data directory (deleted when answered), within their own
       // limit plus room for the multipart envelope; every other body stays in memory under the body limit.
       router.post(MATERIALS_PATH).handler(BodyHandler.create(platform.config().dataDir().resolve("uploads").toString())

@@ -1,6 +1,8 @@
 package cn.tongban.gateway;
 
 import cn.tongban.core.config.TongbanConfig;
+import cn.tongban.gateway.ops.Logs;
+import cn.tongban.gateway.ops.Telemetry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 
@@ -37,6 +39,7 @@ public final class Main {
       System.exit(2);
       return;
     }
+    Logs.configure(config.observability());
     if (args.length > 0) {
       if (args.length == 2 && args[0].equals("audit") && args[1].equals("verify")) {
         System.exit(AuditVerifyCommand.run(config, System.out, System.err));
@@ -48,8 +51,8 @@ public final class Main {
     VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
     Vertx vertx;
     try {
-      vertx = config.cluster() ? Cluster.start(options, config.clustering()).await(120, TimeUnit.SECONDS)
-          : Vertx.vertx(options);
+      vertx = config.cluster() ? Cluster.start(options, config).await(120, TimeUnit.SECONDS)
+          : Telemetry.vertxBuilder(config, options).build();
     } catch (Exception e) {
       LOG.log(Level.SEVERE, "cannot join the cluster", e);
       System.exit(1);

@@ -5,9 +5,12 @@ import cn.tongban.core.clock.CalendarService;
 import cn.tongban.core.config.TongbanConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import cn.tongban.gateway.ops.Telemetry;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** A started platform and its HTTP server; stopping closes the server first, then the stores and embedded servers. */
@@ -15,9 +18,12 @@ public final class Running {
   private final Vertx vertx;
   private final Platform platform;
   private final Gateway.Deployment gateway;
+  /** The management server serving /metrics in TONGBAN_METRICS=port mode. */
+  private final Optional<HttpServer> management;
 
-  private Running(Vertx vertx, Platform platform, Gateway.Deployment gateway) {
+  private Running(Vertx vertx, Platform platform, Gateway.Deployment gateway, Optional<HttpServer> management) {
     this.vertx = vertx;
+    this.management = management;
     this.platform = platform;
     this.gateway = gateway;
   }
@@ -30,7 +36,8 @@ public final class Running {
   /** Starts on the given clock (tests move it; time-dependent rules never sleep). */
   public static Future<Running> start(Vertx vertx, TongbanConfig config, Clock clock) {
     return Platform.start(vertx, config, clock).compose(platform -> Gateway.deploy(vertx, platform)
-        .map(deployment -> new Running(vertx, platform, deployment))
+        .compose(deployment -> Telemetry.listen(vertx, config.observability())
+            .map(management -> new Running(vertx, platform, deployment, management)))
         .recover(e -> platform.close().transform(x -> Future.failedFuture(e))));
   }
 
@@ -42,9 +49,16 @@ public final class Running {
     return platform;
   }
 
+  /** The management server's port (TONGBAN_METRICS=port), if it runs. */
+  public Optional<Integer> managementPort() {
+    return management.map(HttpServer::actualPort);
+  }
+
   /** Stops serving, then closes the stores and stops the embedded servers. */
   public Future<Void> stop() {
-    return vertx.undeploy(gateway.id()).transform(ar -> platform.close());
+    Future<Void> closed = management.map(HttpServer::close).orElse(Future.succeededFuture());
+    return closed.transform(x -> vertx.undeploy(gateway.id())).transform(ar -> platform.close())
+        .andThen(ar -> Telemetry.close());
   }
 
   /**

@@ -88,7 +88,8 @@ final class TestGateway implements AutoCloseable {
   }
 
   private static TestGateway startWith(Map<String, String> env, java.time.Clock clock) throws Exception {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = cn.tongban.gateway.ops.Telemetry.vertxBuilder(TongbanConfig.from(env), new io.vertx.core.VertxOptions())
+        .build();
     Running running = Running.start(vertx, TongbanConfig.from(env), clock).toCompletionStage()
         .toCompletableFuture().get(120, TimeUnit.SECONDS);
     return new TestGateway(running, env, clock);

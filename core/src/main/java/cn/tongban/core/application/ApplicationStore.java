@@ -1,5 +1,6 @@
 package cn.tongban.core.application;
 
+import cn.tongban.plugin.Trace;
 import cn.tongban.core.access.Channel;
 import cn.tongban.core.audit.AuditLog;
 import cn.tongban.core.privacy.SealedTable;
@@ -101,18 +102,18 @@ public final class ApplicationStore {
                                   'acceptingDepartment', accepting_department_code, 'dueDate', forward_due_date)
         from app where forwarded_at is not null
       ), outbox as (
-        insert into outbox_event (aggregate_type, aggregate_id, event_type, payload)
+        insert into outbox_event (aggregate_type, aggregate_id, event_type, payload, traceparent)
         select 'application', number, 'ApplicationSubmitted',
                jsonb_build_object('number', number, 'matterCode', matter_code, 'formVersion', form_version,
                                   'status', status, 'channel', channel, 'departmentCode', department_code,
-                                  'hallCode', hall_code, 'submittedAt', submitted_at)
+                                  'hallCode', hall_code, 'submittedAt', submitted_at), $31::text
         from app
         union all
         select 'application', number, 'ApplicationForwarded',
                jsonb_build_object('number', number, 'matterCode', matter_code, 'fromHall', hall_code,
                                   'toHall', home_hall_code, 'acceptingDepartment', accepting_department_code,
                                   'departmentCode', department_code, 'hallCode', hall_code,
-                                  'forwardedAt', forwarded_at, 'dueDate', forward_due_date)
+                                  'forwardedAt', forwarded_at, 'dueDate', forward_due_date), $31::text
         from app where forwarded_at is not null
       ), licensed as (
         -- 免提交: a material the library holds as the applicant's valid licence is attached, not asked for.
@@ -292,7 +293,7 @@ public final class ApplicationStore {
         n.routing().forwardedAt().orElse(null), n.routing().forwardDueDate().orElse(null),
         sealCollection(personal, n.routing().collection()), n.routing().agency().orElse(null),
         n.routing().authorisationId().orElse(null), n.matterName(), n.intakeFingerprint(),
-        n.hallCode().orElse(null), valueHashes(n.data())}))
+        n.hallCode().orElse(null), valueHashes(n.data()), Trace.currentTraceparent()}))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toStored(rows.iterator().next())));
   }
 
@@ -366,11 +367,11 @@ public final class ApplicationStore {
                jsonb_build_object('from', $17::text, 'to', status, 'version', version)
         from upd
       ), outbox as (
-        insert into outbox_event (aggregate_type, aggregate_id, event_type, payload)
+        insert into outbox_event (aggregate_type, aggregate_id, event_type, payload, traceparent)
         select 'application', number, $19,
                jsonb_build_object('number', number, 'matterCode', matter_code, 'action', $13::text,
                                   'from', $17::text, 'status', status, 'version', version,
-                                  'departmentCode', department_code, 'hallCode', hall_code, 'at', $4::timestamptz)
+                                  'departmentCode', department_code, 'hallCode', hall_code, 'at', $4::timestamptz), $25::text
         from upd
       )
       select""" + COLUMNS + " from upd a join matter m on m.code = a.matter_code";
@@ -392,7 +393,7 @@ public final class ApplicationStore {
         t.action(), t.stepName(), t.actor(), t.opinion(), t.before().status().name(), t.detail(), t.eventType(),
         sv.parallelDepartments().toArray(String[]::new), sv.deficiency().orElse(null),
         sv.commitments().orElse(null), c.noticeDueDate().orElse(null),
-        t.collection().map(x -> sealCollection(personal, x)).orElse(null)}))
+        t.collection().map(x -> sealCollection(personal, x)).orElse(null), Trace.currentTraceparent()}))
         .map(rows -> rows.size() == 0 ? Optional.empty()
             : Optional.of(toStored(rows.iterator().next()).application()));
   }

@@ -180,6 +180,45 @@ public record TongbanConfig(
       int graphqlFetchesInFlight, int graphqlRatePerCaller, int graphqlRatePerAddress, int publicLookupRatePerAddress) {
   }
 
+  /**
+   * Metrics, logs and traces (docs/operations.md#metrics): {@code metrics} is {@code off}, {@code token} (GET
+   * /metrics on the HTTP port with {@code Authorization: Bearer <metricsToken>}) or {@code port} (/metrics on a
+   * management server of its own at {@code metricsHost:metricsPort}, no token unless one is set); JSON log
+   * lines instead of plain text; one access-log line per request. Kept in {@link #settings()}, checked at boot.
+   */
+  public record Observability(Metrics metrics, Optional<String> metricsToken, int metricsPort, String metricsHost,
+      boolean jsonLogs, boolean accessLog) {
+    /** Where /metrics is served. */
+    public enum Metrics { OFF, TOKEN, PORT }
+  }
+
+  /** The observability settings (validated at boot, so they parse here). */
+  public Observability observability() {
+    return observability(new Reader(settings, new ArrayList<>()), new ArrayList<>());
+  }
+
+  private static Observability observability(Reader r, List<String> problems) {
+    Observability.Metrics metrics = Observability.Metrics.OFF;
+    try {
+      metrics = Observability.Metrics.valueOf(r.string(Option.METRICS).toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      problems.add(Option.METRICS.env + ": off, token or port, got '" + r.string(Option.METRICS) + "'");
+    }
+    Optional<String> token = Optional.ofNullable(r.string(Option.METRICS_TOKEN)).filter(t -> !t.isBlank());
+    if (token.isPresent() && token.get().length() < 16) {
+      problems.add(Option.METRICS_TOKEN.env + ": at least 16 characters");
+    }
+    if (metrics == Observability.Metrics.TOKEN && token.isEmpty()) {
+      problems.add(Option.METRICS.env + "=token needs " + Option.METRICS_TOKEN.env);
+    }
+    String format = r.string(Option.LOG_FORMAT);
+    if (!format.equals("plain") && !format.equals("json")) {
+      problems.add(Option.LOG_FORMAT.env + ": plain or json, got '" + format + "'");
+    }
+    return new Observability(metrics, token, r.integer(Option.METRICS_PORT, 0, 65535), r.string(Option.METRICS_HOST),
+        format.equals("json"), r.bool(Option.ACCESS_LOG));
+  }
+
   /** The resource limits (validated at boot, so they parse here). */
   public Limits limits() {
     return limits(new Reader(settings, new ArrayList<>()));
@@ -315,7 +354,13 @@ public record TongbanConfig(
     GRAPHQL_FETCHES_IN_FLIGHT("TONGBAN_GRAPHQL_FETCHES_IN_FLIGHT", "graphqlFetchesInFlight", "4"),
     GRAPHQL_RATE_PER_CALLER("TONGBAN_GRAPHQL_RATE_PER_CALLER", "graphqlRatePerCaller", "600"),
     GRAPHQL_RATE_PER_ADDRESS("TONGBAN_GRAPHQL_RATE_PER_ADDRESS", "graphqlRatePerAddress", "2400"),
-    PUBLIC_LOOKUP_RATE_PER_ADDRESS("TONGBAN_PUBLIC_LOOKUP_RATE_PER_ADDRESS", "publicLookupRatePerAddress", "60");
+    PUBLIC_LOOKUP_RATE_PER_ADDRESS("TONGBAN_PUBLIC_LOOKUP_RATE_PER_ADDRESS", "publicLookupRatePerAddress", "60"),
+    METRICS("TONGBAN_METRICS", "metrics", "off"),
+    METRICS_TOKEN("TONGBAN_METRICS_TOKEN", "metricsToken", null),
+    METRICS_PORT("TONGBAN_METRICS_PORT", "metricsPort", "9464"),
+    METRICS_HOST("TONGBAN_METRICS_HOST", "metricsHost", "0.0.0.0"),
+    LOG_FORMAT("TONGBAN_LOG_FORMAT", "logFormat", "plain"),
+    ACCESS_LOG("TONGBAN_ACCESS_LOG", "accessLog", "false");
 
     final String env;
     final String key;
@@ -448,6 +493,7 @@ public record TongbanConfig(
     HotlineDeadlines.parse(r.string(Option.HOTLINE_DEADLINES), problems);
     explainDays(r.string(Option.ACCOUNTABILITY_EXPLAIN_DAYS), problems);
     limits(r);
+    observability(r, problems);
     r.integer(Option.INTERMEDIARY_BLACKLIST_BELOW, 0, 100);
     Hall hall = new Hall(r.integer(Option.HALL_SLOT_MINUTES, 5, 240), r.integer(Option.HALL_SLOT_CAPACITY, 1, 1000),
         r.integer(Option.HALL_MAX_OPEN_BOOKINGS, 1, 100), r.integer(Option.HALL_CHANGE_CUTOFF_MINUTES, 0, 10_080),

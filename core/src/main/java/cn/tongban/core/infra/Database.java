@@ -41,6 +41,11 @@ public final class Database {
 
   /** A pool on the given URL, sized by configuration. */
   public static Pool pool(Vertx vertx, String url, int size) {
+    return pool(vertx, url, size, "requests");
+  }
+
+  /** As {@link #pool(Vertx, String, int)}, named: the metrics tell the pools apart by name (pool_name). */
+  public static Pool pool(Vertx vertx, String url, int size, String name) {
     PgConnectOptions connect = PgConnectOptions.fromUri(url)
         .setCachePreparedStatements(true)
         // The client caches only statements shorter than 2,048 characters by default; the submission and
@@ -59,6 +64,7 @@ public final class Database {
         .setMaxSize(size)
         .setMaxWaitQueueSize(size * 64)
         .setConnectionTimeout(5)
+        .setName(name)
         .setShared(false);
     // A server that does not answer a connect fails the request in seconds, not after the 60 s default.
     NetClientOptions net = new NetClientOptions().setConnectTimeout(3_000);

@@ -6,6 +6,10 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.metrics.MicrometerCommandLatencyRecorder;
+import io.lettuce.core.metrics.MicrometerOptions;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -21,9 +25,13 @@ public final class Redis {
   private final Vertx vertx;
   private final RedisClient client;
   private final StatefulRedisConnection<String, String> connection;
+  /** Lettuce's resources made for the metrics, or null (then the client's own). */
+  private final ClientResources resources;
 
-  private Redis(Vertx vertx, RedisClient client, StatefulRedisConnection<String, String> connection) {
+  private Redis(Vertx vertx, RedisClient client, StatefulRedisConnection<String, String> connection,
+      ClientResources resources) {
     this.vertx = vertx;
+    this.resources = resources;
     this.client = client;
     this.connection = connection;
   }
@@ -32,7 +40,12 @@ public final class Redis {
   public static Future<Redis> connect(Vertx vertx, String url) {
     RedisURI uri = RedisURI.create(url);
     uri.setTimeout(Duration.ofSeconds(2));
-    RedisClient client = RedisClient.create();
+    // With metrics on, Lettuce times every command (per command type) into the platform's registry: count, sum
+    // and max only (no histogram, no client-side percentiles), the cheapest it records.
+    ClientResources resources = Meters.enabled() ? DefaultClientResources.builder()
+        .commandLatencyRecorder(new MicrometerCommandLatencyRecorder(Meters.registry(), MicrometerOptions.builder()
+            .histogram(false).targetPercentiles(new double[0]).build())).build() : null;
+    RedisClient client = resources == null ? RedisClient.create() : RedisClient.create(resources);
     // While disconnected, commands fail at once instead of queueing until their timeout; the
     // connection keeps reconnecting in the background.
     client.setOptions(ClientOptions.builder()
@@ -41,8 +54,12 @@ public final class Redis {
         .build());
     Context ctx = vertx.getOrCreateContext();
     return Future.fromCompletionStage(client.connectAsync(StringCodec.UTF8, uri), ctx)
-        .map(conn -> new Redis(vertx, client, conn))
-        .onFailure(e -> client.shutdownAsync());
+        .map(conn -> new Redis(vertx, client, conn, resources))
+        .onFailure(e -> client.shutdownAsync().thenRun(() -> {
+          if (resources != null) {
+            resources.shutdown();
+          }
+        }));
   }
 
   /** The async command set; wrap its results with {@link #await}. */
@@ -84,6 +101,11 @@ public final class Redis {
   }
 
   public Future<Void> close() {
-    return await(connection.closeAsync()).compose(v -> await(client.shutdownAsync())).mapEmpty();
+    // Resources given to a client are not the client's to shut down: they go after it.
+    return await(connection.closeAsync()).compose(v -> await(client.shutdownAsync())).andThen(v -> {
+      if (resources != null) {
+        resources.shutdown();
+      }
+    }).mapEmpty();
   }
 }

@@ -159,10 +159,13 @@ public final class OutboxRelay {
   }
 
   private Future<Void> deliver(OutboxStore.Leased e, Map<String, Application> cases) {
-    JsonObject event = new JsonObject().put("id", e.id()).put("seq", e.seq())
+    JsonObject published = new JsonObject().put("id", e.id()).put("seq", e.seq())
         .put("aggregateType", e.aggregateType()).put("aggregateId", e.aggregateId())
         .put("type", e.eventType()).put("payload", e.payload());
-    vertx.eventBus().publish(ADDRESS, event);
+    vertx.eventBus().publish(ADDRESS, published);
+    // The sinks get the trace of the request that produced the event (not the subscribers: a client's business).
+    String traceparent = e.traceparent();
+    JsonObject event = traceparent == null ? published : published.copy().put("traceparent", traceparent);
     if (!"application".equals(e.aggregateType())) {
       // An event for a person who is no case's applicant (a booking's reminder, a visit's time): the sinks get
       // their phone as `recipient`, read now and never stored in the outbox.
@@ -243,7 +246,11 @@ public final class OutboxRelay {
     return relay().compose(n -> n < BATCH ? Future.succeededFuture(n) : relayAll().map(m -> n + m));
   }
 
-  /** Dead events, newest first (administrators). */
+  /** Events waiting to go out and dead letters, counted for the metrics ({@code pending}, {@code dead}). */
+  public Future<long[]> backlog() {
+    return store.backlog();
+  }
+
   /** {@link #dead(int)} for an administrator. */
   public Future<List<OutboxStore.Dead>> dead(Caller caller, int limit) {
     return Access.require(caller, "account.forbidden", Role.ADMIN).compose(v -> dead(limit));

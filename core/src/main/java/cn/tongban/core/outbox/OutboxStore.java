@@ -38,7 +38,7 @@ public final class OutboxStore {
         select e.id from outbox_event e
         where e.id = any($1::uuid[]) and e.status not in ('DELIVERED', 'DEAD') and e.next_attempt_at <= now()
         for update skip locked)
-      returning id::text, seq, aggregate_type, aggregate_id, event_type, payload, attempts""";
+      returning id::text, seq, aggregate_type, aggregate_id, event_type, payload, attempts, traceparent""";
 
   private final Pool pool;
 
@@ -52,7 +52,7 @@ public final class OutboxStore {
 
   /** A leased event, to be delivered. */
   public record Leased(String id, long seq, String aggregateType, String aggregateId, String eventType,
-      Object payload, int attempts) {
+      Object payload, int attempts, String traceparent) {
   }
 
   /** Up to {@link OutboxRelay#PAGE} pending events after {@code afterSeq}, in sequence order. */
@@ -75,9 +75,19 @@ public final class OutboxStore {
           for (Row r : rows) {
             out.add(new Leased(r.getString("id"), r.getLong("seq"), r.getString("aggregate_type"),
                 r.getString("aggregate_id"), r.getString("event_type"), r.getValue("payload"),
-                r.getInteger("attempts")));
+                r.getInteger("attempts"), r.getString("traceparent")));
           }
           return out;
+        });
+  }
+
+  /** Events waiting to go out and dead letters, counted for the metrics ({@code pending}, {@code dead}). */
+  public Future<long[]> backlog() {
+    return pool.query("select count(*) filter (where status = 'PENDING'), count(*) filter (where status = 'DEAD')"
+            + " from outbox_event where status in ('PENDING', 'DEAD')")
+        .execute().map(rows -> {
+          Row r = rows.iterator().next();
+          return new long[] {r.getLong(0), r.getLong(1)};
         });
   }
 

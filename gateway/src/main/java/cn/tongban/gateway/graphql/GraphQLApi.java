@@ -1,6 +1,7 @@
 package cn.tongban.gateway.graphql;
 
 import cn.tongban.core.Platform;
+import cn.tongban.core.config.TongbanConfig;
 import cn.tongban.core.problem.Messages;
 import cn.tongban.gateway.http.Problems;
 import cn.tongban.gateway.http.RequestContext;
@@ -72,7 +73,10 @@ public final class GraphQLApi {
             new QueryLimits(12, 1000, limits.graphqlMaxAliases(), limits.graphqlMaxFetchCost()),
             // After the Vert.x adapter, so that it sees fetchers' results as CompletionStages.
             new FetchGate(limits.graphqlFetchesInFlight()),
-            new ProblemErrors())))
+            new ProblemErrors(),
+            // Names the operation for the logs and, with metrics on, times it (a no-op otherwise).
+            new cn.tongban.gateway.ops.GraphQLMetrics(
+                platform.config().observability().metrics() != TongbanConfig.Observability.Metrics.OFF))))
         .defaultDataFetcherExceptionHandler(new ProblemExceptionHandler())
         .build();
   }

@@ -4,10 +4,11 @@ import cn.tongban.core.access.Caller;
 import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.Messages;
 import cn.tongban.core.problem.ProblemCode;
+import cn.tongban.plugin.Trace;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -18,29 +19,45 @@ public final class RequestContext {
   private static final String LOCALE = "tongban.locale";
   private static final String TOKEN = "tongban.token";
   private static final String ADDRESS = "tongban.address";
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private RequestContext() {
   }
 
   /**
-   * The first handler of every request: assigns the trace id, reads the caller's language and decides the client
-   * address ({@code addresses}).
+   * The first handler of every request: continues the caller's W3C trace ({@code traceparent}) or starts one,
+   * puts it on the request's own Vert.x context (logs, the outbox and outbound calls find it there), reads
+   * the caller's language and decides the client address ({@code addresses}).
    */
   public static void begin(RoutingContext rc, ClientAddress addresses) {
     rc.put(ADDRESS, addresses.of(rc.request().remoteAddress(), rc.request().headers()));
-    byte[] id = new byte[8];
-    RANDOM.nextBytes(id);
-    String trace = HexFormat.of().formatHex(id);
+    Trace trace = Trace.continuing(rc.request().getHeader(Trace.HEADER));
+    Context context = Vertx.currentContext();
+    if (context != null) {
+      trace.attach(context);
+    }
     rc.put(TRACE, trace);
     rc.put(LOCALE, Messages.fromAcceptLanguage(rc.request().getHeader("Accept-Language")));
-    rc.response().putHeader("X-Trace-Id", trace);
+    rc.response().putHeader("X-Trace-Id", trace.traceId());
     rc.next();
   }
 
+  /** The request's trace id (32 hex digits, W3C), as problems and logs show it. */
   public static String traceId(RoutingContext rc) {
-    String t = rc.get(TRACE);
-    return t == null ? "-" : t;
+    Trace t = rc.get(TRACE);
+    return t == null ? "-" : t.traceId();
+  }
+
+  /** The request's trace, or null before {@link #begin}. */
+  public static Trace trace(RoutingContext rc) {
+    return rc.get(TRACE);
+  }
+
+  /** Names the operation being served (a REST operation id), for metrics and logs. */
+  public static void operation(RoutingContext rc, String operationId) {
+    Trace t = rc.get(TRACE);
+    if (t != null) {
+      t.operation(operationId);
+    }
   }
 
   public static Locale locale(RoutingContext rc) {
@@ -50,6 +67,11 @@ public final class RequestContext {
 
   public static void setCaller(RoutingContext rc, Caller caller) {
     rc.put(CALLER, caller);
+    Trace t = rc.get(TRACE);
+    if (t != null) {
+      // An account's (or client's) id, never a name or number: logs may carry it.
+      t.account(caller.subject());
+    }
   }
 
   /** The verified token of the request (for logout). */

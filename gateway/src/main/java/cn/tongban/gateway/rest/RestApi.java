@@ -283,6 +283,11 @@ public final class RestApi {
         if (handler == null) {
           throw new IllegalStateException("the contract names operation " + id + " but no handler serves it");
         }
+        // Metrics and logs name the operation, never the path (which carries case numbers and other ids).
+        route.addHandler(rc -> {
+          RequestContext.operation(rc, id);
+          rc.next();
+        });
         // Validation runs on the event loop (see InlineValidation), before anything else of the route.
         route.setDoValidation(false);
         route.addHandler(validation.handler(route.getOperation()));

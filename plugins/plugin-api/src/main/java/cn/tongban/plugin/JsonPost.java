@@ -47,6 +47,13 @@ public final class JsonPost {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url).setTimeout(5_000)
         .putHeader("Content-Type", "application/json");
     headers.forEach(options::putHeader);
+    if (!headers.contains(Trace.HEADER)) {
+      // The trace of the work this call is made for (a request, or the outbox event being delivered).
+      Trace trace = Trace.current();
+      if (trace != null) {
+        options.putHeader(Trace.HEADER, trace.child().traceparent());
+      }
+    }
     return http.request(options)
         .compose(req -> req.send(body))
         .compose(resp -> resp.statusCode() / 100 == 2 ? Future.<Void>succeededFuture()

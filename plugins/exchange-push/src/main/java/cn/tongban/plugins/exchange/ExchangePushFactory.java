@@ -5,6 +5,7 @@ import cn.tongban.plugin.EventSink;
 import cn.tongban.plugin.EventSinkFactory;
 import cn.tongban.plugin.HandlerContext;
 import cn.tongban.plugin.JsonPost;
+import cn.tongban.plugin.Trace;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -79,8 +80,14 @@ public final class ExchangePushFactory implements EventSinkFactory {
           .put("APPLYERNAME", v.applicant().getString("name"))
           .put("APPLYERPAGECODE", v.applicant().getString("idNumber", v.applicant().getString("creditCode")))));
       Buffer bytes = Buffer.buffer(body.encode());
-      return target.send(context.vertx(), bytes, MultiMap.caseInsensitiveMultiMap()
-          .add("X-Tongban-Event-Id", event.getString("id")).add(SIGNATURE, sign(secret, bytes.getBytes())));
+      MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+          .add("X-Tongban-Event-Id", event.getString("id")).add(SIGNATURE, sign(secret, bytes.getBytes()));
+      // The trace of the request that produced the event (the outbox kept it), continued by this push.
+      String traceparent = event.getString("traceparent");
+      if (traceparent != null) {
+        headers.add(Trace.HEADER, Trace.continuing(traceparent).traceparent());
+      }
+      return target.send(context.vertx(), bytes, headers);
     }
   }
 }

@@ -3,6 +3,7 @@ package cn.tongban.plugins.datasharing.exchange;
 import cn.tongban.plugin.DataSharingAdapter;
 import cn.tongban.plugin.HandlerContext;
 import cn.tongban.plugin.PluginContext;
+import cn.tongban.plugin.Trace;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -158,6 +159,10 @@ public abstract class ExchangeAdapter implements DataSharingAdapter {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
         .setAbsoluteURI(settings.url() + requestPath).setTimeout(settings.timeoutMillis())
         .putHeader("Content-Type", "application/json").putHeader("Accept", "application/json");
+    Trace trace = Trace.current();
+    if (trace != null) {
+      options.putHeader(Trace.HEADER, trace.child().traceparent());
+    }
     if (settings.appId() != null) {
       options.putHeader("X-App-Id", settings.appId()).putHeader("X-Timestamp", timestamp)
           .putHeader("X-Signature", sign(settings.appSecret(), settings.appId(), timestamp, requestPath, body));
