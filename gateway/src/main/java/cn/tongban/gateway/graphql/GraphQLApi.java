@@ -23,6 +23,7 @@ import io.vertx.ext.web.handler.graphql.instrumentation.VertxFutureAdapter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -62,13 +63,17 @@ public final class GraphQLApi {
     RuntimeWiring wiring = builder.build();
     var limits = platform.config().limits();
     GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(sdl), wiring);
-    return GraphQL.newGraphQL(schema)
-        .instrumentation(new ChainedInstrumentation(List.of(
+    List<graphql.execution.instrumentation.Instrumentation> chain = new ArrayList<>();
+    // First: an operation outside a production portal's allow-list is refused before it is even measured.
+    platform.config().graphqlAllowList().ifPresent(file -> chain.add(PersistedOperations.from(file)));
+    chain.addAll(List.of(
             VertxFutureAdapter.create(), new JsonObjectAdapter(),
             new QueryLimits(12, 1000, limits.graphqlMaxAliases(), limits.graphqlMaxFetchCost()),
             // After the Vert.x adapter, so that it sees fetchers' results as CompletionStages.
             new FetchGate(limits.graphqlFetchesInFlight()),
-            new ProblemErrors())))
+            new ProblemErrors()));
+    return GraphQL.newGraphQL(schema)
+        .instrumentation(new ChainedInstrumentation(chain))
         .defaultDataFetcherExceptionHandler(new ProblemExceptionHandler())
         .build();
   }
