@@ -90,6 +90,8 @@ function wxResponse(status: number, header: Record<string, string>, data: unknow
     headers: new HeadersLike(header),
     text: async () => text,
     json: async () => JSON.parse(text),
+    // The generated client hands middleware a clone; the text can be read any number of times here.
+    clone: () => wxResponse(status, header, text),
   };
   return response as unknown as Response;
 }
