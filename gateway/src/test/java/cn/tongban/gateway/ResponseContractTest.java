@@ -143,7 +143,7 @@ class ResponseContractTest {
     conforms("getProgress", gateway.send("GET", "/api/v1/applications/" + number + "/progress?queryCode="
         + created.getString("queryCode"), null), 200);
     conforms("actOnApplication", gateway.act("clerk", number, new JsonObject().put("action", "accept")), 200);
-    conforms("listLicences", gateway.get("citizen", "/api/v1/licences"), 200);
+    conforms("listMyLicences", gateway.get("citizen", "/api/v1/licences"), 200);
     assertNoDrift();
   }
 
