@@ -1,6 +1,6 @@
 // The mini-program's use of Tongban, in one module a page requires (CommonJS, as mini-programs load modules).
 // In WeChat DevTools: npm install, then 工具 → 构建 npm, and require('./tongban') from a page.
-const sdk = require(process.env.TONGBAN_SDK || '@tongban/sdk');
+const sdk = require('@tongban/sdk');
 
 /** A client for the mini-program: requests go through wx.request, the token comes from storage. */
 function connect(wx, baseUrl) {

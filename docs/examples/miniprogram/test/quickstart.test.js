@@ -3,7 +3,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const tongbanModule = require('../tongban');
-const sdk = require(process.env.TONGBAN_SDK || '@tongban/sdk');
+const sdk = require('@tongban/sdk');
 
 const baseUrl = process.env.TONGBAN_URL || 'http://localhost:8080';
 

@@ -79,8 +79,15 @@ class QuickStartTest {
         + " api-schema/sdk-typescript first)");
     Run compiled = run(sdk, Map.of(), "tsc", "-p", ".");
     assertEquals(0, compiled.exit(), "tsc failed on the generated SDK:\n" + compiled.output());
+    // The example requires '@tongban/sdk' as a developer's npm install provides it: here from NODE_PATH.
+    Path modules = Path.of("target/quickstart-node_modules").toAbsolutePath();
+    Path link = modules.resolve("@tongban/sdk");
+    Files.createDirectories(link.getParent());
+    Files.deleteIfExists(link);
+    Files.createSymbolicLink(link, sdk);
     Run tests = run(REPO.resolve("docs/examples/miniprogram"),
-        Map.of("TONGBAN_URL", gateway.baseUri(), "TONGBAN_SDK", sdk.toString()), "node", "--test", "test/quickstart.test.js");
+        Map.of("TONGBAN_URL", gateway.baseUri(), "NODE_PATH", modules.toString()), "node", "--test",
+        "test/quickstart.test.js");
     assertEquals(0, tests.exit(), "the mini-program quick start failed under node --test:\n" + tests.output());
   }
 
