@@ -266,6 +266,15 @@ public record TongbanConfig(
         Option.INTERMEDIARY_BLACKLIST_BELOW.defaultValue).trim());
   }
 
+  /**
+   * The allow-list file of production portals' GraphQL operations (docs/api-graphql.md, "Persisted operations"):
+   * when set, only operations whose document hash it lists run. Kept in {@link #settings()}.
+   */
+  public Optional<Path> graphqlAllowList() {
+    String file = settings.getOrDefault(Option.GRAPHQL_ALLOWLIST.env, "").trim();
+    return file.isEmpty() ? Optional.empty() : Optional.of(Path.of(file).toAbsolutePath().normalize());
+  }
+
   /** One real-name verification level: its rank (1 lowest), the code the province uses, and what it means. */
   public record RealNameLevel(int rank, String code, String name) {
   }
@@ -360,7 +369,8 @@ public record TongbanConfig(
     METRICS_PORT("TONGBAN_METRICS_PORT", "metricsPort", "9464"),
     METRICS_HOST("TONGBAN_METRICS_HOST", "metricsHost", "0.0.0.0"),
     LOG_FORMAT("TONGBAN_LOG_FORMAT", "logFormat", "plain"),
-    ACCESS_LOG("TONGBAN_ACCESS_LOG", "accessLog", "false");
+    ACCESS_LOG("TONGBAN_ACCESS_LOG", "accessLog", "false"),
+    GRAPHQL_ALLOWLIST("TONGBAN_GRAPHQL_ALLOWLIST", "graphqlAllowList", null);
 
     final String env;
     final String key;
@@ -495,6 +505,10 @@ public record TongbanConfig(
     limits(r);
     observability(r, problems);
     r.integer(Option.INTERMEDIARY_BLACKLIST_BELOW, 0, 100);
+    String allowList = values.get(Option.GRAPHQL_ALLOWLIST.env);
+    if (allowList != null && !Files.isReadable(Path.of(allowList))) {
+      problems.add(Option.GRAPHQL_ALLOWLIST.env + ": cannot read " + allowList);
+    }
     Hall hall = new Hall(r.integer(Option.HALL_SLOT_MINUTES, 5, 240), r.integer(Option.HALL_SLOT_CAPACITY, 1, 1000),
         r.integer(Option.HALL_MAX_OPEN_BOOKINGS, 1, 100), r.integer(Option.HALL_CHANGE_CUTOFF_MINUTES, 0, 10_080),
         r.integer(Option.HALL_REMINDER_MINUTES, 0, 10_080), r.integer(Option.HALL_NO_SHOW_MINUTES, 0, 1440),

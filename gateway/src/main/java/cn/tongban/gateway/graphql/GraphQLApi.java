@@ -24,6 +24,7 @@ import io.vertx.ext.web.handler.graphql.instrumentation.VertxFutureAdapter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -65,10 +66,12 @@ public final class GraphQLApi {
     RuntimeWiring wiring = builder.build();
     var limits = platform.config().limits();
     GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(sdl), wiring);
-    return GraphQL.newGraphQL(schema)
-        .instrumentation(new ChainedInstrumentation(List.of(
-            // First: an operation over its rate on a socket is refused before anything else is done for it.
-            new SocketRates(platform.rateLimits()),
+    List<graphql.execution.instrumentation.Instrumentation> chain = new ArrayList<>();
+    // First: an operation over its rate on a socket is refused before anything else is done for it.
+    chain.add(new SocketRates(platform.rateLimits()));
+    // Then: an operation outside a production portal's allow-list is refused before it is even measured.
+    platform.config().graphqlAllowList().ifPresent(file -> chain.add(PersistedOperations.from(file)));
+    chain.addAll(List.of(
             VertxFutureAdapter.create(), new JsonObjectAdapter(),
             new QueryLimits(12, 1000, limits.graphqlMaxAliases(), limits.graphqlMaxFetchCost()),
             // After the Vert.x adapter, so that it sees fetchers' results as CompletionStages.
@@ -76,7 +79,9 @@ public final class GraphQLApi {
             new ProblemErrors(),
             // Names the operation for the logs and, with metrics on, times it (a no-op otherwise).
             new cn.tongban.gateway.ops.GraphQLMetrics(
-                platform.config().observability().metrics() != TongbanConfig.Observability.Metrics.OFF))))
+                platform.config().observability().metrics() != TongbanConfig.Observability.Metrics.OFF)));
+    return GraphQL.newGraphQL(schema)
+        .instrumentation(new ChainedInstrumentation(chain))
         .defaultDataFetcherExceptionHandler(new ProblemExceptionHandler())
         .build();
   }

@@ -126,7 +126,7 @@ final class QueryLimits extends SimplePerformantInstrumentation {
   }
 
   /** One refusal, already the REST problem (400 {@code bad-request}) in its extensions, stated in the caller's language. */
-  private static final class Refused extends AbortExecutionException {
+  static final class Refused extends AbortExecutionException {
     private final transient Map<String, Object> problem;
 
     Refused(RoutingContext rc, String key, Object... args) {
