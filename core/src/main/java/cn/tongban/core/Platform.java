@@ -45,6 +45,7 @@ import cn.tongban.core.identity.IdentityStore;
 import cn.tongban.core.identity.OrganisationService;
 import cn.tongban.core.identity.WeChatLogin;
 import cn.tongban.core.identity.SigningKeys;
+import cn.tongban.core.oidc.OidcService;
 import cn.tongban.core.infra.Database;
 import cn.tongban.core.infra.EmbeddedPostgresServer;
 import cn.tongban.core.infra.EmbeddedRedisServer;
@@ -112,6 +113,7 @@ public final class Platform {
   private final RateLimits rateLimits;
   private final Redis redis;
   private final SigningKeys.Pem signingKey;
+  private final OidcService oidc;
   private final MatterService matters;
   private final ApplicationService applications;
   private final IdentityService identity;
@@ -176,6 +178,7 @@ public final class Platform {
     MatterStore matterStore = new MatterStore(pool);
     this.matters = new MatterService(matterStore);
     this.identity = new IdentityService(vertx, new IdentityStore(pool, personal), redis, config);
+    this.oidc = new OidcService(vertx, pool, identity, redis, config.tokenTtlSeconds());
     FormValidator validator = new FormValidator();
     // At most TONGBAN_SUBMIT_IN_FLIGHT submission statements at once; the submissions arriving meanwhile share
     // the next commit (docs/architecture.md, "A submission, end to end").
@@ -521,6 +524,10 @@ public final class Platform {
 
   public IdentityService identity() {
     return identity;
+  }
+
+  public OidcService oidc() {
+    return oidc;
   }
 
   public SigningKeys.Pem signingKey() {
