@@ -117,7 +117,7 @@ public final class Gateway extends VerticleBase {
           .handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
       Authentication authentication = new Authentication(tokens, platform.identity());
       // Before the bearer-token handler: OAuth clients authenticate at these endpoints with HTTP Basic.
-      new OidcEndpoints(platform.oidc(), tokens, authentication).mount(router);
+      new OidcEndpoints(vertx, platform.oidc(), tokens, authentication, platform.config().oidcUpstream()).mount(router);
       router.route().handler(authentication);
       MaterialOperations materials = new MaterialOperations(platform.materials());
       router.post(MATERIALS_PATH).consumes("multipart/form-data").handler(Authentication::required)

@@ -62,7 +62,14 @@ function signInForm(request) {
     h('div', { class: 'field' }, h('label', { for: 'login' }, '身份证号或手机号'), login),
     h('div', { class: 'field' }, h('label', { for: 'password' }, '密码'), password),
     problem, button),
+    // Federation: the provincial unified identity signs the citizen in instead (docs/oidc.md).
+    request.upstream ? h('p', { class: 'upstream' }, h('a', { class: 'button', id: 'upstream',
+      href: `/oauth2/requests/${encodeURIComponent(req)}/upstream` }, `使用${request.upstream}登录`)) : null,
     h('p', { class: 'muted' }, '通办不会把您的密码和身份证号交给该网站。'));
+  if (params.get('upstreamError')) {
+    mount(problem, errorBox(new ApiProblem(400, { title: `${request.upstream || '省统一身份认证'}登录失败`,
+      detail: params.get('upstreamError') })));
+  }
   login.focus();
 }
 

@@ -59,16 +59,85 @@ class OidcTest {
   private static final String CITIZEN_ID = "11010519491231002X";
   private static TestGateway gateway;
   private static OIDCProviderMetadata provider;
+  private static io.vertx.core.Vertx vertx;
+  private static ProvincialIdentity upstream;
 
   @BeforeAll
   static void start() throws Exception {
-    gateway = TestGateway.start(Map.of("TONGBAN_SCAN_INTERVAL_SECONDS", "0"));
+    vertx = io.vertx.core.Vertx.vertx();
+    upstream = ProvincialIdentity.start(vertx);
+    gateway = TestGateway.start(Map.of("TONGBAN_SCAN_INTERVAL_SECONDS", "0",
+        "TONGBAN_OIDC_UPSTREAM_ISSUER", upstream.issuer(), "TONGBAN_OIDC_UPSTREAM_CLIENT_ID", ProvincialIdentity.CLIENT,
+        "TONGBAN_OIDC_UPSTREAM_CLIENT_SECRET", ProvincialIdentity.SECRET));
     provider = OIDCProviderMetadata.resolve(new Issuer(gateway.baseUri()));
   }
 
   @AfterAll
   static void stop() throws Exception {
     gateway.close();
+    vertx.close().toCompletionStage().toCompletableFuture().get();
+  }
+
+  /**
+   * 省统一身份认证 stood in by a tiny provider: discovery, JWKS of a Nimbus-generated P-256 key, an authorization
+   * endpoint that signs in {@link #person} at once, and a token endpoint checking the client's secret and PKCE
+   * and signing the ID token (subject, identity number, real-name level, nonce).
+   */
+  record ProvincialIdentity(io.vertx.core.http.HttpServer server, com.nimbusds.jose.jwk.ECKey key,
+      Map<String, JsonObject> codes, JsonObject person) {
+    static final String CLIENT = "tongban-xinmi";
+    static final String SECRET = "provincial-secret";
+
+    static ProvincialIdentity start(io.vertx.core.Vertx vertx) throws Exception {
+      com.nimbusds.jose.jwk.ECKey key = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256)
+          .keyID("prov-1").generate();
+      Map<String, JsonObject> codes = new java.util.concurrent.ConcurrentHashMap<>();
+      JsonObject person = new JsonObject();
+      io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(vertx);
+      int[] port = new int[1];
+      java.util.function.Supplier<String> base = () -> "http://127.0.0.1:" + port[0];
+      router.get("/.well-known/openid-configuration").handler(rc -> rc.json(new JsonObject()
+          .put("issuer", base.get()).put("authorization_endpoint", base.get() + "/authorize")
+          .put("token_endpoint", base.get() + "/token").put("jwks_uri", base.get() + "/jwks")));
+      router.get("/jwks").handler(rc -> rc.json(new JsonObject(new com.nimbusds.jose.jwk.JWKSet(key.toPublicJWK())
+          .toJSONObject())));
+      router.get("/authorize").handler(rc -> {
+        String code = java.util.UUID.randomUUID().toString();
+        codes.put(code, new JsonObject().put("nonce", rc.queryParams().get("nonce"))
+            .put("challenge", rc.queryParams().get("code_challenge")).put("client", rc.queryParams().get("client_id")));
+        rc.redirect(rc.queryParams().get("redirect_uri") + "?code=" + code + "&state=" + rc.queryParams().get("state"));
+      });
+      router.post("/token").handler(io.vertx.ext.web.handler.BodyHandler.create()).handler(rc -> {
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString((CLIENT + ":" + SECRET).getBytes());
+        JsonObject c = codes.remove(rc.request().getFormAttribute("code"));
+        String verifier = rc.request().getFormAttribute("code_verifier");
+        if (!basic.equals(rc.request().getHeader("Authorization")) || c == null || verifier == null
+            || !new CodeVerifier(verifier).computeS256Challenge().equals(c.getString("challenge"))) {
+          rc.response().setStatusCode(400).end(new JsonObject().put("error", "invalid_grant").encode());
+          return;
+        }
+        try {
+          com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(new com.nimbusds.jose.JWSHeader.Builder(
+              JWSAlgorithm.ES256).keyID("prov-1").build(), new com.nimbusds.jwt.JWTClaimsSet.Builder()
+              .issuer(base.get()).subject(person.getString("sub")).audience(CLIENT)
+              .issueTime(new java.util.Date()).expirationTime(new java.util.Date(System.currentTimeMillis() + 300_000))
+              .claim("nonce", c.getString("nonce")).claim("id_number", person.getString("idNumber"))
+              .claim("real_name_level", person.getInteger("level")).build());
+          jwt.sign(new com.nimbusds.jose.crypto.ECDSASigner(key));
+          rc.json(new JsonObject().put("access_token", "x").put("token_type", "Bearer").put("id_token", jwt.serialize()));
+        } catch (Exception e) {
+          rc.fail(e);
+        }
+      });
+      io.vertx.core.http.HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
+          .toCompletionStage().toCompletableFuture().get();
+      port[0] = server.actualPort();
+      return new ProvincialIdentity(server, key, codes, person);
+    }
+
+    String issuer() {
+      return "http://127.0.0.1:" + server.actualPort();
+    }
   }
 
   /** A portal's sign-in as far as the redirect back: the citizen signs in and (when asked) allows it. */
@@ -192,6 +261,51 @@ class OidcTest {
     assertEquals(callback(51235) + "?state=" + after.getValue(), out.headers().firstValue("Location").orElseThrow());
     assertEquals(401, graphqlMe(u.getOIDCTokens().getBearerAccessToken()));
     assertEquals("invalid_grant", error(token(new RefreshTokenGrant(u.getOIDCTokens().getRefreshToken()))));
+  }
+
+  @Test
+  void theProvincialIdentitySignsACitizenIn() throws Exception {
+    // A citizen registered here at level 1; the province vouches for them at level 3.
+    String idNumber = TestGateway.idNumber("41018319900307123");
+    TestGateway.ok(gateway.send("POST", "/api/v1/citizens", new JsonObject().put("idNumber", idNumber)
+        .put("name", "李四").put("phone", "13912345671").put("password", "Li-si-2026-pass").encode(),
+        "Content-Type", "application/json"));
+    upstream.person().put("sub", "prov-7f3a").put("idNumber", idNumber).put("level", 3);
+    java.net.http.HttpClient browser = java.net.http.HttpClient.newHttpClient();
+    URI home = callback(50200);
+    for (int round = 1; round <= 2; round++) {
+      CodeVerifier verifier = new CodeVerifier();
+      Nonce nonce = new Nonce();
+      HttpResponse<String> authorize = gateway.send("GET", pathOf(new AuthenticationRequest.Builder(ResponseType.CODE,
+          new Scope("openid", "profile"), new ClientID(CLIENT), home).endpointURI(provider.getAuthorizationEndpointURI())
+          .state(new State()).nonce(nonce).codeChallenge(verifier, CodeChallengeMethod.S256).build().toURI()), null);
+      String req = authorize.headers().firstValue("Location").orElseThrow().replaceFirst(".*req=", "");
+      assertEquals("省统一身份认证", TestGateway.ok(gateway.send("GET", "/oauth2/requests/" + req, null))
+          .getString("upstream"));
+      String toProvince = gateway.send("GET", "/oauth2/requests/" + req + "/upstream", null).headers()
+          .firstValue("Location").orElseThrow();
+      assertTrue(toProvince.startsWith(upstream.issuer() + "/authorize?"), toProvince);
+      String back = browser.send(java.net.http.HttpRequest.newBuilder(URI.create(toProvince)).build(),
+          HttpResponse.BodyHandlers.ofString()).headers().firstValue("Location").orElseThrow();
+      assertTrue(back.startsWith(gateway.baseUri() + "/oauth2/upstream/callback?"), back);
+      String next = gateway.send("GET", pathOf(URI.create(back)), null).headers().firstValue("Location").orElseThrow();
+      if (round == 1) {
+        // New here: the consent page; the second time it is remembered and the portal gets its code at once.
+        assertEquals("/public/signin.html?req=" + req, next);
+        assertTrue(TestGateway.ok(gateway.send("GET", "/oauth2/requests/" + req, null)).getBoolean("signedIn"));
+        next = TestGateway.ok(gateway.send("POST", "/oauth2/requests/" + req + "/consent",
+            new JsonObject().put("allow", true).encode(), "Content-Type", "application/json")).getString("redirect");
+      }
+      AuthenticationResponse response = AuthenticationResponseParser.parse(URI.create(next));
+      assertTrue(response.indicatesSuccess(), next);
+      OIDCTokenResponse t = tokens(new Flow(home, verifier, null, nonce,
+          response.toSuccessResponse().getAuthorizationCode()));
+      IDTokenClaimsSet claims = new IDTokenValidator(provider.getIssuer(), new ClientID(CLIENT), JWSAlgorithm.ES256,
+          provider.getJWKSetURI().toURL()).validate(t.getOIDCTokens().getIDToken(), nonce);
+      assertEquals(3L, ((Number) claims.getClaim("real_name_level")).longValue());
+      assertEquals("李四", claims.getStringClaim("name"));
+    }
+    assertEquals(1, gateway.count("select count(*) from oidc_federated_link where subject = 'prov-7f3a'"));
   }
 
   @Test

@@ -260,6 +260,63 @@ public final class OidcService {
         .map(v -> withParams(req.getString("redirectUri"), "code", code, "state", req.getString("state")));
   }
 
+  // --- federation: an upstream provider signs the person in
+
+  /**
+   * Starts a sign-in at the upstream provider for a kept request: the state, nonce and PKCE verifier of the
+   * upstream request, kept for {@value #REQUEST_SECONDS} s under the state.
+   */
+  public Future<JsonObject> upstreamBegin(String id) {
+    return pending(id).compose(req -> {
+      String verifier = token(32);
+      JsonObject up = new JsonObject().put("req", id).put("state", token(18)).put("nonce", token(18))
+          .put("verifier", verifier).put("challenge", s256(verifier));
+      return redis.await(redis.commands().setex(key("up", up.getString("state")), REQUEST_SECONDS, up.encode()))
+          .map(up);
+    });
+  }
+
+  /** The upstream request a callback's state names, once. */
+  public Future<JsonObject> upstreamState(String state) {
+    if (state == null || !state.matches("[A-Za-z0-9_-]{10,64}")) {
+      return Future.failedFuture(new OAuthError("invalid_request", "省统一身份认证的回调无效"));
+    }
+    return redis.await(redis.commands().getdel(key("up", state))).compose(v -> v == null
+        ? Future.failedFuture(new OAuthError("invalid_request", "省统一身份认证的回调已过期，请重新登录"))
+        : Future.succeededFuture(new JsonObject(v)));
+  }
+
+  /**
+   * The upstream provider vouched for {@code subject} (its ID token checked by the gateway): the citizen linked
+   * to it, or — the first time — the citizen registered under the identity number it asserts, linked once.
+   * The real-name level it asserts becomes the citizen's. Then on as after a password sign-in.
+   */
+  public Future<JsonObject> federated(String id, String issuer, String subject, String idNumber, int level) {
+    return pending(id).compose(req -> store.linkedAccount(issuer, subject).compose(linked -> {
+      if (linked.isPresent()) {
+        return identity.account(linked.get()).map(a -> a.orElseThrow(() ->
+            new OAuthError("access_denied", "关联的账号不存在")));
+      }
+      if (idNumber == null) {
+        return Future.failedFuture(new OAuthError("access_denied", "省统一身份认证未提供身份证号，无法关联账号"));
+      }
+      return identity.citizenByIdNumber(idNumber).compose(found -> found.isEmpty()
+          ? Future.<Account>failedFuture(new OAuthError("access_denied", "该身份证号尚未注册通办账号，请先注册"))
+          : store.link(issuer, subject, found.get().id())
+              .compose(v -> AuditLog.record(sql, "upstream:" + issuer, "oidc.federated-link", "account",
+                  found.get().id(), new JsonObject().put("issuer", issuer)))
+              .map(found.get()));
+    }).compose(account -> {
+      if (account.disabled() || account.kind() != Caller.Kind.CITIZEN) {
+        return Future.failedFuture(new OAuthError("access_denied", "账号不可用"));
+      }
+      Future<Void> levelSet = level > 0 && level <= 4 && account.idNumber().isPresent()
+          && level != account.realNameLevel()
+          ? identity.assertedRealNameLevel(account.idNumber().get(), level) : Future.succeededFuture();
+      return levelSet.compose(v -> signedIn(id, req, account.id()));
+    }));
+  }
+
   // --- the token endpoint
 
   /** The client at the token endpoint: a confidential one by its secret (throttled), a public one by its id. */

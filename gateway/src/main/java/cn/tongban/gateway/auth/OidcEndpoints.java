@@ -33,17 +33,24 @@ public final class OidcEndpoints {
   private final TokenService tokens;
   private final Authentication authentication;
 
-  public OidcEndpoints(OidcService oidc, TokenService tokens, Authentication authentication) {
+  private final Upstream upstream;
+
+  public OidcEndpoints(io.vertx.core.Vertx vertx, OidcService oidc, TokenService tokens, Authentication authentication,
+      Optional<cn.tongban.core.config.TongbanConfig.OidcUpstream> upstream) {
     this.oidc = oidc;
     this.tokens = tokens;
     this.authentication = authentication;
+    this.upstream = upstream.map(u -> new Upstream(vertx, u)).orElse(null);
   }
 
   public void mount(Router router) {
     router.get("/.well-known/openid-configuration").handler(this::discovery);
     router.get("/oauth2/jwks").handler(rc -> json(rc, 200, tokens.jwks()));
     router.get("/oauth2/authorize").handler(this::authorize);
-    router.get("/oauth2/requests/:id").handler(rc -> answer(rc, oidc.request(rc.pathParam("id"))));
+    router.get("/oauth2/requests/:id").handler(rc -> answer(rc, oidc.request(rc.pathParam("id"))
+        .map(r -> upstream == null ? r : r.put("upstream", upstream.name()))));
+    router.get("/oauth2/requests/:id/upstream").handler(this::upstreamBegin);
+    router.get("/oauth2/upstream/callback").handler(this::upstreamCallback);
     router.post("/oauth2/requests/:id/sign-in").handler(rc -> {
       JsonObject body = jsonBody(rc);
       answer(rc, oidc.signIn(rc.pathParam("id"), body.getString("login"), body.getString("password"),
@@ -102,6 +109,40 @@ public final class OidcEndpoints {
         rc.fail(ar.cause());
       }
     });
+  }
+
+  /** 使用省统一身份认证登录: the browser goes to the upstream provider for this kept request. */
+  private void upstreamBegin(RoutingContext rc) {
+    String id = rc.pathParam("id");
+    Future<String> to = upstream == null ? Future.failedFuture(new OAuthError("invalid_request", "未配置省统一身份认证"))
+        : oidc.upstreamBegin(id).compose(up -> upstream.authorizationUrl(issuer(rc) + "/oauth2/upstream/callback", up));
+    to.onComplete(ar -> redirect(rc, ar.succeeded() ? ar.result() : failurePage(id, ar.cause())));
+  }
+
+  /** The upstream provider's answer: its ID token checked, the citizen linked, then on to consent or back. */
+  private void upstreamCallback(RoutingContext rc) {
+    String code = rc.queryParams().get("code");
+    oidc.upstreamState(rc.queryParams().get("state")).onComplete(state -> {
+      if (state.failed()) {
+        redirect(rc, failurePage(null, state.cause()));
+        return;
+      }
+      String id = state.result().getString("req");
+      Future<JsonObject> done = upstream == null || code == null
+          ? Future.failedFuture(new OAuthError("access_denied", "省统一身份认证未完成登录"))
+          : upstream.claims(code, issuer(rc) + "/oauth2/upstream/callback", state.result())
+              .compose(claims -> oidc.federated(id, upstream.issuer(), claims.getString("sub"),
+                  claims.getString("id_number"), claims.getInteger("real_name_level", 0)));
+      done.onComplete(ar -> redirect(rc, ar.succeeded() && ar.result().containsKey("redirect")
+          ? ar.result().getString("redirect")
+          : ar.succeeded() ? SIGN_IN_PAGE + "?req=" + id : failurePage(id, ar.cause())));
+    });
+  }
+
+  /** The sign-in page showing why the upstream sign-in failed (the request, when still kept, can be retried). */
+  private static String failurePage(String id, Throwable cause) {
+    String text = cause instanceof OAuthError e ? e.getMessage() : "省统一身份认证登录失败";
+    return with(SIGN_IN_PAGE, "req", id, "upstreamError", text);
   }
 
   private void token(RoutingContext rc) {
