@@ -112,7 +112,7 @@ class OidcTest {
         JsonObject c = codes.remove(rc.request().getFormAttribute("code"));
         String verifier = rc.request().getFormAttribute("code_verifier");
         if (!basic.equals(rc.request().getHeader("Authorization")) || c == null || verifier == null
-            || !new CodeVerifier(verifier).computeS256Challenge().equals(c.getString("challenge"))) {
+            || !com.nimbusds.oauth2.sdk.pkce.CodeChallenge.compute(CodeChallengeMethod.S256, new CodeVerifier(verifier)).getValue().equals(c.getString("challenge"))) {
           rc.response().setStatusCode(400).end(new JsonObject().put("error", "invalid_grant").encode());
           return;
         }
@@ -267,9 +267,9 @@ class OidcTest {
   void theProvincialIdentitySignsACitizenIn() throws Exception {
     // A citizen registered here at level 1; the province vouches for them at level 3.
     String idNumber = TestGateway.idNumber("41018319900307123");
-    TestGateway.ok(gateway.send("POST", "/api/v1/citizens", new JsonObject().put("idNumber", idNumber)
+    assertEquals(201, gateway.send("POST", "/api/v1/citizens", new JsonObject().put("idNumber", idNumber)
         .put("name", "李四").put("phone", "13912345671").put("password", "Li-si-2026-pass").encode(),
-        "Content-Type", "application/json"));
+        "Content-Type", "application/json").statusCode());
     upstream.person().put("sub", "prov-7f3a").put("idNumber", idNumber).put("level", 3);
     java.net.http.HttpClient browser = java.net.http.HttpClient.newHttpClient();
     URI home = callback(50200);
