@@ -37,6 +37,7 @@ import cn.tongban.core.identity.IdentityStore;
 import cn.tongban.core.identity.OrganisationService;
 import cn.tongban.core.identity.WeChatLogin;
 import cn.tongban.core.identity.SigningKeys;
+import cn.tongban.core.oidc.OidcService;
 import cn.tongban.core.infra.Database;
 import cn.tongban.core.infra.EmbeddedPostgresServer;
 import cn.tongban.core.infra.EmbeddedRedisServer;
@@ -106,6 +107,7 @@ public final class Platform {
   private final Redis redis;
   private final SigningKeys.Pem signingKey;
   private final PersonalData personal;
+  private final OidcService oidc;
   private final CalendarService calendar;
   private final LicenceService licences;
   private final PluginHost plugins;
@@ -145,6 +147,7 @@ public final class Platform {
     Capabilities.Base base = new Capabilities.Base(vertx, config, pool, background, redis, personal, calendar,
         licences, plugins);
     this.people = Capabilities.Identity.wire(base);
+    this.oidc = new OidcService(vertx, pool, people.identity(), redis, config.tokenTtlSeconds());
     this.catalogue = Capabilities.Catalogue.wire(base);
     this.cases = Capabilities.Cases.wire(base, people, catalogue);
     this.combined = Capabilities.LifeEvents.wire(base, people, catalogue, cases);
@@ -458,6 +461,10 @@ public final class Platform {
 
   public IdentityService identity() {
     return people.identity();
+  }
+
+  public OidcService oidc() {
+    return oidc;
   }
 
   public SigningKeys.Pem signingKey() {

@@ -2,6 +2,7 @@ package cn.tongban.gateway;
 
 import cn.tongban.core.Platform;
 import cn.tongban.gateway.auth.Authentication;
+import cn.tongban.gateway.auth.OidcEndpoints;
 import cn.tongban.gateway.auth.TokenService;
 import cn.tongban.gateway.graphql.GraphQLApi;
 import cn.tongban.gateway.http.ClientAddress;
@@ -128,6 +129,8 @@ public final class Gateway extends VerticleBase {
       router.route().method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH).method(HttpMethod.DELETE)
           .handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
       Authentication authentication = new Authentication(tokens, platform.identity());
+      // Before the bearer-token handler: OAuth clients authenticate at these endpoints with HTTP Basic.
+      new OidcEndpoints(vertx, platform.oidc(), tokens, authentication, platform.config().oidcUpstream()).mount(router);
       router.route().handler(authentication);
       MaterialOperations materials = new MaterialOperations(platform.materials());
       router.post(MATERIALS_PATH).consumes("multipart/form-data").handler(Authentication::required)

@@ -598,6 +598,20 @@ class AuthorisationTableTest {
     p.put("getApplicationDataSources", c -> rest(c, "GET", "/api/v1/applications/" + shared + "/data-sources", none));
     p.put("Mutation.setReminderOptOut", c -> gql(c, "mutation { setReminderOptOut(topic: \"licence-expiry\","
         + " optedOut: false) }", new JsonObject()));
+    // 单点登录 (OpenID Connect): registered clients (administrators), a citizen's allowed portals
+    JsonObject oauthClient = new JsonObject().put("name", "授权表探针").put("publicClient", true)
+        .put("redirectUris", new io.vertx.core.json.JsonArray().add("https://portal.example/cb"))
+        .put("scopes", new io.vertx.core.json.JsonArray().add("openid")).put("channels", new io.vertx.core.json.JsonArray());
+    p.put("listOAuthClients", c -> rest(c, "GET", "/api/v1/oauth-clients", none));
+    p.put("Query.oauthClients", c -> gql(c, "{ oauthClients }", new JsonObject()));
+    p.put("putOAuthClient", c -> rest(c, "PUT", "/api/v1/oauth-clients/t-authz-client", oauthClient));
+    p.put("Mutation.putOAuthClient", c -> gql(c, "mutation($i: JSON!) { putOAuthClient(clientId: \"t-authz-client\","
+        + " input: $i) }", new JsonObject().put("i", oauthClient)));
+    p.put("listMyAuthorisedPortals", c -> rest(c, "GET", "/api/v1/me/authorised-portals", none));
+    p.put("Query.myAuthorisedPortals", c -> gql(c, "{ myAuthorisedPortals }", new JsonObject()));
+    p.put("revokeAuthorisedPortal", c -> rest(c, "DELETE", "/api/v1/me/authorised-portals/t-authz-client", none));
+    p.put("Mutation.revokeAuthorisedPortal", c -> gql(c, "mutation { revokeAuthorisedPortal(clientId:"
+        + " \"t-authz-client\") }", new JsonObject()));
     // 发证机关与暂定到期日: departments' credit codes (public), cases with provisional due dates (oversight)
     p.put("listDepartments", c -> rest(c, "GET", "/api/v1/departments", none));
     p.put("Query.departments", c -> gql(c, "{ departments }", new JsonObject()));

@@ -143,6 +143,22 @@ public record TongbanConfig(
         Option.IDEMPOTENCY_RETENTION_HOURS.defaultValue).trim());
   }
 
+  /** An upstream OpenID Connect provider that signs citizens in (federation, docs/oidc.md). */
+  public record OidcUpstream(String issuer, String clientId, String clientSecret, String name) {
+    @Override
+    public String toString() {
+      return "OidcUpstream[" + issuer + ", " + clientId + " (secret not shown)]";
+    }
+  }
+
+  /** The upstream provider when {@code TONGBAN_OIDC_UPSTREAM_ISSUER} is set. */
+  public Optional<OidcUpstream> oidcUpstream() {
+    String issuer = settings.get(Option.OIDC_UPSTREAM_ISSUER.env);
+    return issuer == null ? Optional.empty() : Optional.of(new OidcUpstream(issuer.replaceAll("/+$", ""),
+        settings.get(Option.OIDC_UPSTREAM_CLIENT_ID.env), settings.get(Option.OIDC_UPSTREAM_CLIENT_SECRET.env),
+        settings.getOrDefault(Option.OIDC_UPSTREAM_NAME.env, Option.OIDC_UPSTREAM_NAME.defaultValue)));
+  }
+
   public HotlineDeadlines hotlineDeadlines() {
     return HotlineDeadlines.parse(settings.getOrDefault(Option.HOTLINE_DEADLINES.env,
         Option.HOTLINE_DEADLINES.defaultValue), new ArrayList<>());
@@ -343,6 +359,10 @@ public record TongbanConfig(
     RATING_CALLBACK_DAYS("TONGBAN_RATING_CALLBACK_DAYS", "ratingCallbackDays", "3"),
     RATING_DEMO("TONGBAN_RATING_DEMO", "ratingDemo", "true"),
     SUPERVISION_DEMO("TONGBAN_SUPERVISION_DEMO", "supervisionDemo", "true"),
+    OIDC_UPSTREAM_ISSUER("TONGBAN_OIDC_UPSTREAM_ISSUER", "oidcUpstreamIssuer", null),
+    OIDC_UPSTREAM_CLIENT_ID("TONGBAN_OIDC_UPSTREAM_CLIENT_ID", "oidcUpstreamClientId", null),
+    OIDC_UPSTREAM_CLIENT_SECRET("TONGBAN_OIDC_UPSTREAM_CLIENT_SECRET", "oidcUpstreamClientSecret", null),
+    OIDC_UPSTREAM_NAME("TONGBAN_OIDC_UPSTREAM_NAME", "oidcUpstreamName", "省统一身份认证"),
     HOTLINE_DEADLINES("TONGBAN_HOTLINE_DEADLINES", "hotlineDeadlines",
         "CONSULTATION=3,HELP=5,COMPLAINT=13,REPORT=13,SUGGESTION=15,PRAISE=15,SIGN_FOR=1"),
     HALL_SLOT_MINUTES("TONGBAN_HALL_SLOT_MINUTES", "hallSlotMinutes", "30"),
@@ -508,6 +528,12 @@ public record TongbanConfig(
     String allowList = values.get(Option.GRAPHQL_ALLOWLIST.env);
     if (allowList != null && !Files.isReadable(Path.of(allowList))) {
       problems.add(Option.GRAPHQL_ALLOWLIST.env + ": cannot read " + allowList);
+    }
+    String upstream = values.get(Option.OIDC_UPSTREAM_ISSUER.env);
+    if (upstream != null && (!upstream.matches("https?://[^\\s#?]+") || values.get(Option.OIDC_UPSTREAM_CLIENT_ID.env) == null
+        || values.get(Option.OIDC_UPSTREAM_CLIENT_SECRET.env) == null)) {
+      problems.add(Option.OIDC_UPSTREAM_ISSUER.env + ": an http(s) issuer URL, with " + Option.OIDC_UPSTREAM_CLIENT_ID.env
+          + " and " + Option.OIDC_UPSTREAM_CLIENT_SECRET.env);
     }
     Hall hall = new Hall(r.integer(Option.HALL_SLOT_MINUTES, 5, 240), r.integer(Option.HALL_SLOT_CAPACITY, 1, 1000),
         r.integer(Option.HALL_MAX_OPEN_BOOKINGS, 1, 100), r.integer(Option.HALL_CHANGE_CUTOFF_MINUTES, 0, 10_080),

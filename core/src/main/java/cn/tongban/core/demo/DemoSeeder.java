@@ -5,6 +5,8 @@ import cn.tongban.core.sharing.SharedDataStore;
 import cn.tongban.core.access.Channel;
 import cn.tongban.core.identity.Account;
 import cn.tongban.core.identity.ApiClient;
+import cn.tongban.core.oidc.OidcClient;
+import cn.tongban.core.oidc.OidcStore;
 import cn.tongban.core.access.Caller;
 import cn.tongban.core.identity.IdentityStore;
 import cn.tongban.core.identity.OrganisationStore;
@@ -45,6 +47,9 @@ import java.util.logging.Logger;
  * every installation gets (migration V30). Seeds only what is missing, so a restart changes nothing.
  */
 public final class DemoSeeder {
+  /** The public OpenID Connect client of demo mode (redirect http://127.0.0.1/callback, any port). */
+  public static final String DEMO_OIDC_CLIENT = "demo-portal";
+
   /** The password of every demo account and of the demo client. */
   public static final String PASSWORD = "tongban-demo";
   private static final Logger LOG = Logger.getLogger(DemoSeeder.class.getName());
@@ -296,6 +301,12 @@ public final class DemoSeeder {
                   .compose(h -> store.insertClientIfAbsent(tx, new ApiClient("portal-demo", h, "演示门户",
                       Set.of(Channel.WEB, Channel.MINI_PROGRAM, Channel.KIOSK),
                       Set.of(ApiClient.TOKEN_EXCHANGE), false)).mapEmpty())))
+              // The public OpenID Connect client a developer tries the code flow with (docs/oidc.md).
+              .compose(v -> new OidcStore(tx).findClient(DEMO_OIDC_CLIENT).compose(c -> c.isPresent()
+                  ? Future.<Void>succeededFuture()
+                  : new OidcStore(tx).putClient(new OidcClient(DEMO_OIDC_CLIENT, "演示门户（单点登录）", true,
+                      List.of("http://127.0.0.1/callback"), Set.of("openid", "profile", "applications"),
+                      Set.of(Channel.WEB.name(), Channel.MINI_PROGRAM.name()), false, false), null)))
               .map(v -> missing.size());
         }))
         .onSuccess(n -> LOG.info(() -> "demo mode: " + n + " demo accounts created (password " + PASSWORD + ")"))

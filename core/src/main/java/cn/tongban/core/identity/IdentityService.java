@@ -354,6 +354,26 @@ public final class IdentityService {
         .filter(x -> x.idNumber().filter(idNumber::equals).isPresent()).map(Account::displayName));
   }
 
+  /** The citizen account registered under this identity number, if any (to link an upstream identity to it). */
+  public Future<Optional<Account>> citizenByIdNumber(String idNumber) {
+    return store.findByLogin(idNumber).map(a -> a.filter(x -> x.kind() == Caller.Kind.CITIZEN)
+        .filter(x -> x.idNumber().filter(idNumber::equals).isPresent()));
+  }
+
+  /**
+   * Sets the real-name level an upstream identity provider asserts for a citizen it signed in (federation,
+   * docs/oidc.md); the provider, not a member of staff, vouches for it.
+   */
+  public Future<Void> assertedRealNameLevel(String idNumber, int level) {
+    return store.setRealNameLevel(idNumber, level).map(found -> {
+      found.ifPresent(id -> {
+        forget(id);
+        vertx.eventBus().publish(ACCOUNT_CHANGED, id);
+      });
+      return null;
+    });
+  }
+
   /** Raises (or sets) a citizen's real-name level after checking their identity at a window. */
   public Future<Void> setRealNameLevel(Caller caller, String idNumber, int level) {
     if (!caller.has(Role.CLERK) && !caller.has(Role.ADMIN)) {

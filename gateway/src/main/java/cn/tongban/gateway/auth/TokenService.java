@@ -30,6 +30,8 @@ public final class TokenService {
   /** Tokens whose signature was checked, until they expire: an ES256 check costs about a millisecond of CPU. */
   private static final int VERIFIED_CACHE_SIZE = 10_000;
   private final JWTAuth jwt;
+  private final JWTAuth hints;
+  private final JsonObject jwks;
   private final int ttlSeconds;
   private final Map<String, Verified> verified = new ConcurrentHashMap<>();
 
@@ -39,6 +41,11 @@ public final class TokenService {
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm("ES256").setId(key.id()).setBuffer(key.publicPem()))
         .setJWTOptions(new JWTOptions().setIssuer(ISSUER).setLeeway(5)));
     this.ttlSeconds = ttlSeconds;
+    // ID token hints: our signature, any issuer, expired or not.
+    this.hints = JWTAuth.create(vertx, new JWTAuthOptions()
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("ES256").setId(key.id()).setBuffer(key.publicPem()))
+        .setJWTOptions(new JWTOptions().setIgnoreExpiration(true)));
+    this.jwks = toJwks(key);
   }
 
   public int ttlSeconds() {
@@ -59,7 +66,12 @@ public final class TokenService {
    * outlives it: it expires at {@code notAfter} (epoch seconds) if that comes before the usual lifetime.
    */
   public String issue(Caller caller, int epoch, Optional<String> derivedFrom, long notAfter) {
-    JsonObject claims = new JsonObject()
+    return issue(caller, epoch, derivedFrom, notAfter, new JsonObject());
+  }
+
+  /** {@link #issue(Caller, int, Optional, long)} with more claims (an OpenID Connect client's {@code cid}, {@code scope}). */
+  public String issue(Caller caller, int epoch, Optional<String> derivedFrom, long notAfter, JsonObject extra) {
+    JsonObject claims = extra.copy()
         .put("jti", java.util.UUID.randomUUID().toString())
         .put("ep", epoch)
         .put("knd", caller.kind().name())
@@ -73,6 +85,60 @@ public final class TokenService {
     long left = Math.min(ttlSeconds, notAfter - System.currentTimeMillis() / 1000);
     return LowS.normalise(jwt.generateToken(claims, new JWTOptions().setAlgorithm("ES256").setIssuer(ISSUER)
         .setSubject(caller.subject()).setExpiresInSeconds((int) Math.max(1, left))));
+  }
+
+  /**
+   * An OpenID Connect ID token, signed with the key that signs access tokens (so the JWKS lists one key for
+   * both): {@code claims} plus iss, sub, aud, iat and exp.
+   */
+  public String idToken(String issuer, String subject, String audience, int ttl, JsonObject claims) {
+    return LowS.normalise(jwt.generateToken(claims, new JWTOptions().setAlgorithm("ES256").setIssuer(issuer)
+        .setSubject(subject).setAudience(java.util.List.of(audience)).setExpiresInSeconds(ttl)));
+  }
+
+  /**
+   * The claims of an ID token this platform signed, even expired (RP-initiated logout takes an old one as the
+   * hint); empty when the signature is not ours.
+   */
+  public Future<Optional<JsonObject>> idTokenClaims(String token) {
+    if (token == null || !LowS.isLow(token)) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return hints.authenticate(new TokenCredentials(token)).map(user -> Optional.of(user.principal()))
+        .otherwise(Optional.empty());
+  }
+
+  /** The public signing key as a JSON Web Key Set (RFC 7517), for {@code jwks_uri}. */
+  public JsonObject jwks() {
+    return jwks;
+  }
+
+  /** The claims of a token whose signature {@link #verify} checked (for introspection's client and scope). */
+  public static JsonObject payload(String token) {
+    String[] parts = token.split("\\.");
+    return new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(parts[1]),
+        java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  private static JsonObject toJwks(SigningKeys.Pem key) {
+    try {
+      String base64 = key.publicPem().replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+      var pub = (java.security.interfaces.ECPublicKey) java.security.KeyFactory.getInstance("EC")
+          .generatePublic(new java.security.spec.X509EncodedKeySpec(java.util.Base64.getDecoder().decode(base64)));
+      return new JsonObject().put("keys", new JsonArray().add(new JsonObject().put("kty", "EC").put("crv", "P-256")
+          .put("kid", key.id()).put("use", "sig").put("alg", "ES256")
+          .put("x", coordinate(pub.getW().getAffineX())).put("y", coordinate(pub.getW().getAffineY()))));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String coordinate(java.math.BigInteger v) {
+    byte[] raw = v.toByteArray();
+    byte[] out = new byte[32];
+    int len = Math.min(raw.length, 32);
+    System.arraycopy(raw, raw.length - len, out, 32 - len, len);
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(out);
   }
 
   /** What a token stands for; 401 when it is not valid (forged, expired, malformed, or its signature high-s). */

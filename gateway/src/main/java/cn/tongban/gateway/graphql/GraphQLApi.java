@@ -58,6 +58,7 @@ public final class GraphQLApi {
     IntermediaryFetchers.wire(builder, platform);
     DisclosureFetchers.wire(builder, platform);
     ReminderFetchers.wire(builder, platform);
+    OidcFetchers.wire(builder, platform);
     WorkOrderFetchers.wire(builder, platform);
     MonitoringFetchers.wire(builder, platform);
     HallFetchers.wire(builder, vertx, platform);

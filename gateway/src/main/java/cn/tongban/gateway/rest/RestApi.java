@@ -198,6 +198,11 @@ public final class RestApi {
     operations.put("listMyReminders", reminders::listMyReminders);
     operations.put("listMyReminderTopics", reminders::listMyReminderTopics);
     operations.put("setReminderOptOut", reminders::setReminderOptOut);
+    OidcOperations oidc = new OidcOperations(platform.oidc());
+    operations.put("listOAuthClients", oidc::listOAuthClients);
+    operations.put("putOAuthClient", oidc::putOAuthClient);
+    operations.put("listMyAuthorisedPortals", oidc::listMyAuthorisedPortals);
+    operations.put("revokeAuthorisedPortal", oidc::revokeAuthorisedPortal);
     WorkOrderOperations workOrders = new WorkOrderOperations(platform.workOrders());
     operations.put("createWorkOrder", workOrders::createWorkOrder);
     operations.put("actOnWorkOrder", workOrders::actOnWorkOrder);
