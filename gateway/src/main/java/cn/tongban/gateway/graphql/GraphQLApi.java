@@ -70,6 +70,8 @@ public final class GraphQLApi {
             new FetchGate(limits.graphqlFetchesInFlight()),
             new ProblemErrors())))
         .defaultDataFetcherExceptionHandler(new ProblemExceptionHandler())
+        // A portal's query texts repeat: each is parsed and validated once.
+        .preparsedDocumentProvider(new DocumentCache())
         .build();
   }
 
