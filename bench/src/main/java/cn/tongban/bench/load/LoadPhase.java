@@ -22,19 +22,33 @@ final class LoadPhase {
   interface Request extends LongFunction<Future<?>> {
   }
 
-  /** The processes whose CPU and memory a phase reports (pid -1 = not local / unknown). */
-  record Watched(long serverPid, long postgresPid) {
+  /**
+   * The processes whose CPU and memory a phase reports (pid -1 = not local / unknown), and the platform JVM's
+   * allocation and GC counters (null: not attached).
+   */
+  record Watched(long serverPid, long postgresPid, JvmStats jvm) {
   }
 
   /** A measured window. */
   record Result(String name, int concurrency, long ok, long errors, double seconds, Histogram latency,
-      double serverCpuSeconds, double postgresCpuSeconds, long serverRssMiB, String firstError) {
+      double serverCpuSeconds, double postgresCpuSeconds, long serverRssMiB, long allocatedBytes, long gcPauseMillis,
+      long gcCount, String firstError) {
     double throughput() {
       return ok / seconds;
     }
 
     double perThousand(double cpuSeconds) {
       return ok == 0 || cpuSeconds < 0 ? Double.NaN : cpuSeconds * 1000.0 / ok;
+    }
+
+    /** The platform's allocation rate in MB (10^6 bytes) a second; NaN when unknown. */
+    double allocationMBps() {
+      return allocatedBytes < 0 ? Double.NaN : allocatedBytes / 1e6 / seconds;
+    }
+
+    /** KiB the platform allocated per successful request; NaN when unknown. */
+    double allocationKiBPerRequest() {
+      return allocatedBytes < 0 || ok == 0 ? Double.NaN : allocatedBytes / 1024.0 / ok;
     }
 
     double millis(double percentile) {
@@ -68,6 +82,7 @@ final class LoadPhase {
     firstError = null;
     long serverBefore = watched.serverPid() > 0 ? ProcessStats.cpuTicks(watched.serverPid()).orElse(-1) : -1;
     Map<Long, Long> pgBefore = watched.postgresPid() > 0 ? ProcessStats.treeTicks(watched.postgresPid()) : Map.of();
+    JvmStats.Snapshot jvmBefore = watched.jvm() == null ? null : watched.jvm().snapshot();
     long begin = System.nanoTime();
     recording = true;
     Thread.sleep(measure.toMillis());
@@ -75,6 +90,7 @@ final class LoadPhase {
     double seconds = (System.nanoTime() - begin) / 1e9;
     long serverAfter = watched.serverPid() > 0 ? ProcessStats.cpuTicks(watched.serverPid()).orElse(-1) : -1;
     Map<Long, Long> pgAfter = watched.postgresPid() > 0 ? ProcessStats.treeTicks(watched.postgresPid()) : Map.of();
+    JvmStats.Snapshot jvmAfter = watched.jvm() == null ? null : watched.jvm().snapshot();
     long rss = watched.serverPid() > 0 ? ProcessStats.rssMiB(watched.serverPid()) : -1;
     Histogram snapshot = histogram.copy();
     long failed = errors.get();
@@ -85,7 +101,9 @@ final class LoadPhase {
     double serverCpu = serverBefore < 0 || serverAfter < 0 ? -1 : ProcessStats.seconds(serverAfter - serverBefore);
     double pgCpu = pgAfter.isEmpty() ? -1 : ProcessStats.seconds(ProcessStats.delta(pgBefore, pgAfter));
     return new Result(name, concurrency, snapshot.getTotalCount(), failed, seconds, snapshot, serverCpu, pgCpu, rss,
-        firstError);
+        jvmAfter == null ? -1 : JvmStats.allocated(jvmBefore, jvmAfter),
+        jvmAfter == null ? -1 : jvmAfter.gcPauseMillis() - jvmBefore.gcPauseMillis(),
+        jvmAfter == null ? -1 : jvmAfter.gcCount() - jvmBefore.gcCount(), firstError);
   }
 
   private void next(Request request, CountDownLatch finished) {

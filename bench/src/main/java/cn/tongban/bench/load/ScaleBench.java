@@ -127,7 +127,7 @@ final class ScaleBench {
           "select count(*) from application where applicant_id_index = '" + citizenIndex() + "'").execute())
           .iterator().next().getLong(0);
 
-      LoadPhase.Watched watched = new LoadPhase.Watched(o.serverPid(), -1);
+      LoadPhase.Watched watched = new LoadPhase.Watched(o.serverPid(), -1, null);
       List<LoadPhase.Result> results = new ArrayList<>();
       results.add(new LoadPhase(context, watched).run("work queue (reviewer.mzj, ACCEPTED, 50/page, pages 1-"
               + queuePages.size() + ")", CONCURRENCY, warmUp, measure,

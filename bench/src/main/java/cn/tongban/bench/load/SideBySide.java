@@ -30,6 +30,8 @@ import java.util.concurrent.ThreadLocalRandom;
 final class SideBySide {
   static final String MATTER = "mzj-elderly-preferential-card";
   private static final int CONNECTIONS = 64;
+  /** The limit's pool sizes: 64 like the clients, 16 and 8 near the platform's own pool, 4. */
+  private static final int[] LIMIT_POOLS = {64, 16, 8, 4};
 
   /**
    * The rows one submission writes (ApplicationStore's SUBMIT: case, step, audit event, outbox event), in one
@@ -89,6 +91,7 @@ final class SideBySide {
     Duration measure = Duration.ofSeconds(o.quick() ? 15 : 60);
     Vertx vertx = Vertx.vertx();
     Context context = vertx.getOrCreateContext();
+    JvmStats jvm = null;
     try (Http setup = new Http(vertx, o.baseUrls(), 4)) {
       setup.awaitHealthy(Duration.ofMinutes(2));
       String citizen = setup.token("citizen");
@@ -97,11 +100,13 @@ final class SideBySide {
           .getJsonObject(0);
       PgConnectOptions pgOptions = PgConnectOptions.fromUri(o.pgUrl()).setCachePreparedStatements(true).setPreparedStatementCacheSqlLimit(65_536)
           .addProperty("synchronous_commit", "on").addProperty("application_name", "tongban-bench");
-      Pool limitPool = pool(vertx, pgOptions, CONNECTIONS);
-      Row settings = Http.await(limitPool.query("select current_setting('server_version'), "
+      Pool probe = pool(vertx, pgOptions, 1);
+      Row settings = Http.await(probe.query("select current_setting('server_version'), "
           + "current_setting('synchronous_commit'), current_setting('fsync'), pg_backend_pid()").execute())
           .iterator().next();
-      LoadPhase.Watched watched = new LoadPhase.Watched(o.serverPid(), postmaster(settings.getInteger(3)));
+      jvm = JvmStats.attach(o.serverPid());
+      LoadPhase.Watched watched = new LoadPhase.Watched(o.serverPid(), postmaster(settings.getInteger(3)), jvm);
+      Http.await(probe.close());
       System.out.printf(Locale.ROOT, "# PostgreSQL %s, synchronous_commit=%s, fsync=%s, postmaster pid %s%n",
           settings.getString(0), settings.getString(1), settings.getString(2),
           watched.postgresPid() > 0 ? watched.postgresPid() : "not local (no PostgreSQL CPU figures)");
@@ -115,16 +120,18 @@ final class SideBySide {
 
       List<LoadPhase.Result> results = new ArrayList<>();
       LimitRow row = LimitRow.of(matter, sample);
-      LoadPhase.Result limit = phase(context, watched, "durable limit (SQL, pool 64)", warmUp, measure,
-          seq -> limitPool.preparedQuery(LIMIT_SUBMIT).execute(row.tuple()));
-      results.add(limit);
-      backlog(limitPool);
-      limitPool.close();
-      Pool platformSized = pool(vertx, pgOptions, 8);
-      results.add(phase(context, watched, "durable limit (SQL, pool 8)", warmUp, measure,
-          seq -> platformSized.preparedQuery(LIMIT_SUBMIT).execute(row.tuple())));
-      backlog(platformSized);
-      platformSized.close();
+      // The same rows through pools of several sizes: PostgreSQL on few cores commits more with fewer
+      // connections (group commit and less contention), so the limit is the best of them.
+      List<LoadPhase.Result> limits = new ArrayList<>();
+      for (int size : LIMIT_POOLS) {
+        Pool limitPool = pool(vertx, pgOptions, size);
+        LoadPhase.Result limit = phase(context, watched, "durable limit (SQL, pool " + size + ")", warmUp, measure,
+            seq -> limitPool.preparedQuery(LIMIT_SUBMIT).execute(row.tuple()));
+        results.add(limit);
+        limits.add(limit);
+        backlog(limitPool);
+        limitPool.close();
+      }
 
       Pool monitor = pool(vertx, pgOptions, 1);
       String run = UUID.randomUUID().toString().substring(0, 8);
@@ -156,9 +163,11 @@ final class SideBySide {
         results.add(phase(context, watched, "GraphQL read (catalogue page, then progress)", warmUp, measure,
             seq -> graphql(http, seq, cases)));
       }
-      print(results, limit, results.stream().filter(r -> r.name().startsWith("REST") && r.concurrency() == CONNECTIONS)
-          .findFirst().orElseThrow());
+      print(results, limits);
     } finally {
+      if (jvm != null) {
+        jvm.close();
+      }
       Http.await(vertx.close());
     }
   }
@@ -194,7 +203,9 @@ final class SideBySide {
 
   private static LoadPhase.Result phase(Context context, LoadPhase.Watched watched, String name, Duration warmUp,
       Duration measure, LoadPhase.Request request, int concurrency) throws InterruptedException {
-    System.out.printf(Locale.ROOT, "# running: %s at %d ...%n", name, concurrency);
+    // The time (UTC) lets a profile of the platform be cut into phases.
+    System.out.printf(Locale.ROOT, "# %s running: %s at %d ...%n",
+        java.time.LocalTime.now(java.time.ZoneOffset.UTC).withNano(0), name, concurrency);
     LoadPhase.Result r = new LoadPhase(context, watched).run(name, concurrency, warmUp, measure, request);
     if (r.errors() > 0) {
       System.out.printf(Locale.ROOT, "#   %d errors, the first: %s%n", r.errors(), r.firstError());
@@ -232,22 +243,46 @@ final class SideBySide {
     return ProcessStats.parent(backendPid);
   }
 
-  static void print(List<LoadPhase.Result> results, LoadPhase.Result limit, LoadPhase.Result submit) {
+  static void print(List<LoadPhase.Result> results, List<LoadPhase.Result> limits) {
     System.out.println();
-    String header = String.format(Locale.ROOT, "%-46s %5s %9s %8s %8s %9s %7s %11s %11s %10s",
-        "phase", "conns", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "errors", "app cpu-s", "pg cpu-s", "app RSS");
+    String format = "%-46s %5s %9s %8s %8s %9s %7s %9s %9s %8s %8s %7s %8s%n";
+    String header = String.format(Locale.ROOT, format, "phase", "conns", "req/s", "p50 ms", "p99 ms", "p99.9 ms",
+        "errors", "app cpu", "pg cpu", "app RSS", "alloc", "alloc", "GC pause").stripTrailing();
     System.out.println(header);
-    System.out.printf(Locale.ROOT, "%-46s %5s %9s %8s %8s %9s %7s %11s %11s %10s%n",
-        "", "", "", "", "", "", "", "per 1000", "per 1000", "MiB");
+    System.out.printf(Locale.ROOT, format, "", "", "", "", "", "", "", "ms/req", "ms/req", "MiB", "MB/s", "KiB/req",
+        "ms total");
     System.out.println("-".repeat(header.length()));
     for (LoadPhase.Result r : results) {
-      System.out.printf(Locale.ROOT, "%-46s %5d %9.1f %8.2f %8.2f %9.2f %7d %11s %11s %10s%n", r.name(),
-          r.concurrency(), r.throughput(), r.millis(50), r.millis(99), r.millis(99.9), r.errors(),
+      System.out.printf(Locale.ROOT, format, r.name(), r.concurrency(), String.format(Locale.ROOT, "%.1f",
+              r.throughput()), two(r.millis(50)), two(r.millis(99)), two(r.millis(99.9)), r.errors(),
           fmt(r.perThousand(r.serverCpuSeconds())), fmt(r.perThousand(r.postgresCpuSeconds())),
-          r.serverRssMiB() < 0 ? "n/a" : Long.toString(r.serverRssMiB()));
+          r.serverRssMiB() < 0 ? "n/a" : Long.toString(r.serverRssMiB()), one(r.allocationMBps()),
+          one(r.allocationKiBPerRequest()), r.gcPauseMillis() < 0 ? "n/a" : r.gcPauseMillis() + " (" + r.gcCount() + ")");
     }
+    LoadPhase.Result best = limits.stream().max(java.util.Comparator.comparingDouble(LoadPhase.Result::throughput))
+        .orElseThrow();
+    LoadPhase.Result submit = find(results, "REST", CONNECTIONS);
+    LoadPhase.Result submit16 = find(results, "REST", 16);
+    LoadPhase.Result read = find(results, "GraphQL", CONNECTIONS);
     System.out.println();
-    System.out.printf(Locale.ROOT, "submit/limit ratio: %.2f%n", submit.throughput() / limit.throughput());
+    System.out.printf(Locale.ROOT, "# best durable limit: %s, %.1f/s; REST submit at %d and GraphQL reads at %d are"
+        + " divided by it%n", best.name(), best.throughput(), CONNECTIONS, CONNECTIONS);
+    System.out.printf(Locale.ROOT, "read/limit ratio: %.2f%n", read.throughput() / best.throughput());
+    System.out.printf(Locale.ROOT, "p99 at 16: %.1f ms (p99.9 %.1f ms)%n", submit16.millis(99), submit16.millis(99.9));
+    System.out.printf(Locale.ROOT, "submit/limit ratio: %.2f%n", submit.throughput() / best.throughput());
+  }
+
+  private static LoadPhase.Result find(List<LoadPhase.Result> results, String prefix, int concurrency) {
+    return results.stream().filter(r -> r.name().startsWith(prefix) && r.concurrency() == concurrency).findFirst()
+        .orElseThrow();
+  }
+
+  private static String two(double v) {
+    return String.format(Locale.ROOT, "%.2f", v);
+  }
+
+  private static String one(double v) {
+    return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.1f", v);
   }
 
   private static String fmt(double v) {

@@ -78,8 +78,13 @@ public final class Redis {
    * without one (INCR then EXPIRE as two commands could, if the second never ran).
    */
   public Future<Count> count(String key, int windowSeconds) {
+    return count(key, windowSeconds, 1);
+  }
+
+  /** {@link #count(String, int)} by {@code n} at once (INCRBY): counts kept on a node, sent together. */
+  public Future<Count> count(String key, int windowSeconds, long n) {
     return await(commands().<java.util.List<Long>>eval(COUNT, io.lettuce.core.ScriptOutputType.MULTI,
-        new String[] {key}, String.valueOf(windowSeconds)))
+        new String[] {key}, String.valueOf(windowSeconds), String.valueOf(n)))
         .map(r -> new Count(r.get(0), Math.max(1, r.get(1).intValue())));
   }
 
@@ -88,7 +93,7 @@ public final class Redis {
   }
 
   private static final String COUNT = """
-      local n = redis.call('INCR', KEYS[1])
+      local n = redis.call('INCRBY', KEYS[1], ARGV[2])
       local ttl = redis.call('TTL', KEYS[1])
       if ttl < 0 then
         redis.call('EXPIRE', KEYS[1], ARGV[1])

@@ -84,6 +84,8 @@ public final class GraphQLApi {
     return GraphQL.newGraphQL(schema)
         .instrumentation(new ChainedInstrumentation(chain))
         .defaultDataFetcherExceptionHandler(new ProblemExceptionHandler())
+        // A portal's query texts repeat: each is parsed and validated once.
+        .preparsedDocumentProvider(new DocumentCache())
         .build();
   }
 

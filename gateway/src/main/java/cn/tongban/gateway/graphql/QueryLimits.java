@@ -44,6 +44,7 @@ final class QueryLimits extends SimplePerformantInstrumentation {
   private final int maxFields;
   private final int maxAliases;
   private final int maxFetchCost;
+  private final OperationSizes sizes = new OperationSizes();
 
   QueryLimits(int maxDepth, int maxFields, int maxAliases, int maxFetchCost) {
     this.maxDepth = maxDepth;
@@ -52,15 +53,38 @@ final class QueryLimits extends SimplePerformantInstrumentation {
     this.maxFetchCost = maxFetchCost;
   }
 
-  private record Size(int depth, int fields, int aliases, long cost) {
+  /** What the walk finds in one operation. */
+  record Size(int depth, int fields, int aliases, long cost) {
   }
 
   @Override
   public InstrumentationContext<ExecutionResult> beginExecuteOperation(
       InstrumentationExecuteOperationParameters parameters, InstrumentationState state) {
     ExecutionContext ctx = parameters.getExecutionContext();
+    Size size = sizes.size(ctx, QueryLimits::measure);
+    RoutingContext rc = ctx.getGraphQLContext().get(GraphQLApi.ROUTING_CONTEXT);
+    // The texts of graphql-java's own depth and complexity limits, which these replace.
+    if (size.depth() > maxDepth) {
+      throw new AbortExecutionException("maximum query depth exceeded " + size.depth() + " > " + maxDepth);
+    }
+    if (size.fields() > maxFields) {
+      throw new AbortExecutionException("maximum query complexity exceeded " + size.fields() + " > " + maxFields);
+    }
+    // A thousand aliases of one scalar field stay within the field count; these catch them, aliases first (the
+    // usual way to multiply a fetch, and the clearer answer).
+    if (size.aliases() > maxAliases) {
+      throw new Refused(rc, "graphql.aliases", maxAliases, size.aliases());
+    }
+    if (size.cost() > maxFetchCost) {
+      throw new Refused(rc, "graphql.fetchCost", maxFetchCost, size.cost());
+    }
+    return SimpleInstrumentationContext.noOp();
+  }
+
+  /** The walk over one operation, fragments expanded and {@code @skip}/{@code @include} applied. */
+  static Size measure(ExecutionContext ctx) {
     GraphQLCodeRegistry code = ctx.getGraphQLSchema().getCodeRegistry();
-    Size size = QueryTraverser.newQueryTraverser()
+    return QueryTraverser.newQueryTraverser()
         .schema(ctx.getGraphQLSchema())
         .document(ctx.getDocument())
         .operationName(ctx.getExecutionInput().getOperationName())
@@ -86,23 +110,6 @@ final class QueryLimits extends SimplePerformantInstrumentation {
               acc.aliases() + (env.getField().getAlias() != null ? 1 : 0),
               Math.min(Long.MAX_VALUE / 2, acc.cost() + (fetches ? times : 0)));
         }, new Size(0, 0, 0, 0));
-    RoutingContext rc = ctx.getGraphQLContext().get(GraphQLApi.ROUTING_CONTEXT);
-    // The texts of graphql-java's own depth and complexity limits, which these replace.
-    if (size.depth() > maxDepth) {
-      throw new AbortExecutionException("maximum query depth exceeded " + size.depth() + " > " + maxDepth);
-    }
-    if (size.fields() > maxFields) {
-      throw new AbortExecutionException("maximum query complexity exceeded " + size.fields() + " > " + maxFields);
-    }
-    // A thousand aliases of one scalar field stay within the field count; these catch them, aliases first (the
-    // usual way to multiply a fetch, and the clearer answer).
-    if (size.aliases() > maxAliases) {
-      throw new Refused(rc, "graphql.aliases", maxAliases, size.aliases());
-    }
-    if (size.cost() > maxFetchCost) {
-      throw new Refused(rc, "graphql.fetchCost", maxFetchCost, size.cost());
-    }
-    return SimpleInstrumentationContext.noOp();
   }
 
   /**

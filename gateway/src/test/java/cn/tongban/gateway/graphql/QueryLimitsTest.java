@@ -7,7 +7,9 @@ import graphql.schema.idl.SchemaGenerator;
 import graphql.schema.idl.SchemaParser;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -37,6 +39,44 @@ class QueryLimitsTest {
       ExecutionResult refused = GRAPHQL.execute(query);
       assertNull(refused.getData(), "nothing ran");
       assertEquals("maximum query depth exceeded 13 > 12", refused.getErrors().get(0).getMessage());
+    }
+  }
+
+  /** A list sized by a variable, and a fetched field under it that a variable may skip. */
+  private static final GraphQL SIZED = GraphQL.newGraphQL(new SchemaGenerator().makeExecutableSchema(
+          new SchemaParser().parse("type Query { items(first: Int, name: String): [Item] }"
+              + " type Item { name: String detail: Item }"),
+          RuntimeWiring.newRuntimeWiring()
+              .type("Query", t -> t.dataFetcher("items", env -> List.of(Map.of("name", "一"))))
+              .type("Item", t -> t.dataFetcher("detail", env -> Map.of("name", "二")))
+              .build()))
+      .instrumentation(new QueryLimits(12, 1000, 30, 250))
+      .preparsedDocumentProvider(new DocumentCache())
+      .build();
+
+  @Test
+  void aRepeatedQueryTextIsSizedByTheVariablesThatSizeIt() {
+    String query = "query Q($n: Int, $deep: Boolean!, $name: String) {"
+        + " items(first: $n, name: $name) { name detail @include(if: $deep) { name } } }";
+    assertEquals(Set.of("n", "deep"), OperationSizes.sizingVariables(graphql.parser.Parser.parse(query)));
+    // Each verdict in turn on the same text: a size kept for one set of values never answers for another.
+    Object[][] cases = {{5, true, true}, {500, true, false}, {500, false, true}, {500, true, false},
+        {5, true, true}, {249, true, true}, {250, true, false}};
+    for (Object[] c : cases) {
+      for (String name : new String[] {"甲", "乙"}) {
+        ExecutionResult r = SIZED.execute(graphql.ExecutionInput.newExecutionInput(query)
+            .variables(Map.of("n", c[0], "deep", c[1], "name", name)).build());
+        assertEquals(c[2], r.getErrors().isEmpty(), c[0] + "/" + c[1] + ": " + r.getErrors());
+      }
+    }
+  }
+
+  @Test
+  void aQueryThatDoesNotValidateIsRefusedEveryTime() {
+    for (int i = 0; i < 3; i++) {
+      ExecutionResult r = SIZED.execute("{ items { nope } }");
+      assertNull(r.getData());
+      assertEquals(1, r.getErrors().size(), r.getErrors().toString());
     }
   }
 
