@@ -248,7 +248,7 @@ public final class Platform {
                       .compose(v -> config.demo() ? DemoSeeder.seedLicences(pool, licences, calendar.today())
                           : Future.succeededFuture())
                       .compose(v -> vertx.executeBlocking(() -> PluginHost.load(vertx, clock,
-                          Optional.of(config.dataDir().resolve("plugins")), config.settings(), pool, personal,
+                          Optional.of(config.dataDir().resolve("plugins")), config.pluginSettings(), pool, personal,
                           licences::validOf), false))
                       // A plugin that does not start stops the platform start (the error names it).
                       .compose(plugins -> plugins.start()

@@ -151,6 +151,20 @@ public record TongbanConfig(
     }
   }
 
+  /**
+   * The settings plugins are given: {@link #settings()} without the platform's own secrets, which no plugin
+   * needs (the upstream identity provider's client secret, the metrics token, the WeChat app secret); the
+   * data keys are never in the settings at all. A plugin's own secrets ({@code TONGBAN_EXCHANGE_SECRET},
+   * {@code TONGBAN_SHARING_APP_SECRET}) stay: the plugin reads them.
+   */
+  public Map<String, String> pluginSettings() {
+    Map<String, String> given = new LinkedHashMap<>(settings);
+    for (Option secret : List.of(Option.OIDC_UPSTREAM_CLIENT_SECRET, Option.METRICS_TOKEN, Option.WECHAT_SECRET)) {
+      given.remove(secret.env);
+    }
+    return Map.copyOf(given);
+  }
+
   /** The upstream provider when {@code TONGBAN_OIDC_UPSTREAM_ISSUER} is set. */
   public Optional<OidcUpstream> oidcUpstream() {
     String issuer = settings.get(Option.OIDC_UPSTREAM_ISSUER.env);

@@ -128,4 +128,22 @@ class TongbanConfigTest {
     assertTrue(e.getMessage().contains("TONGBAN_REDIS_URL"), e.getMessage());
     assertTrue(e.getMessage().contains("TONGBAN_DEMO"), e.getMessage());
   }
+
+  @Test
+  void pluginsAreNotGivenThePlatformsOwnSecrets() {
+    TongbanConfig c = TongbanConfig.from(Map.of("TONGBAN_OIDC_UPSTREAM_ISSUER", "https://idp.example.cn",
+        "TONGBAN_OIDC_UPSTREAM_CLIENT_ID", "tongban", "TONGBAN_OIDC_UPSTREAM_CLIENT_SECRET", "upstream-secret",
+        "TONGBAN_METRICS", "token", "TONGBAN_METRICS_TOKEN", "a-metrics-token-of-32-characters",
+        "TONGBAN_WECHAT_SECRET", "wechat-secret", "TONGBAN_EXCHANGE_SECRET", "the-exchange-plugins-own"));
+    // The platform still reads its own secrets ...
+    assertEquals("upstream-secret", c.oidcUpstream().orElseThrow().clientSecret());
+    // ... plugins do not see them; a plugin's own secret and the other settings they get.
+    Map<String, String> plugins = c.pluginSettings();
+    assertFalse(plugins.containsKey("TONGBAN_OIDC_UPSTREAM_CLIENT_SECRET"));
+    assertFalse(plugins.containsKey("TONGBAN_METRICS_TOKEN"));
+    assertFalse(plugins.containsKey("TONGBAN_WECHAT_SECRET"));
+    assertFalse(plugins.values().stream().anyMatch(v -> v.contains("secret")));
+    assertEquals("the-exchange-plugins-own", plugins.get("TONGBAN_EXCHANGE_SECRET"));
+    assertEquals("https://idp.example.cn", plugins.get("TONGBAN_OIDC_UPSTREAM_ISSUER"));
+  }
 }
