@@ -125,7 +125,7 @@ public final class Platform {
   private final ReminderService reminders;
   private final Capabilities.Operations operations;
   private final ScheduledJobs jobs;
-  private final java.util.function.Supplier<Future<Integer>> idempotencyExpiry;
+  private final IdempotencyExpiry idempotencyExpiry;
 
   private Platform(Vertx vertx, TongbanConfig config, Optional<EmbeddedPostgresServer> embeddedPostgres,
       Optional<EmbeddedRedisServer> embeddedRedis, Pool pool, Pool background, Redis redis,
@@ -159,45 +159,17 @@ public final class Platform {
     this.reminders = Capabilities.reminders(base);
     this.operations = Capabilities.Operations.wire(base, people, catalogue, cases, SEALED_TABLES);
     // Folding the statistics is the job's; reading them (departmentStatistics) stays on the requests' pool.
-    this.idempotencyExpiry = idempotencyExpiry(new ApplicationStore(background, personal, 1),
+    this.idempotencyExpiry = new IdempotencyExpiry(new ApplicationStore(background, personal, 1),
         new LifeEventStore(background), new ProjectStore(background), calendar.clock(),
         config.idempotencyRetentionHours());
     this.jobs = ScheduledJobs.start(vertx, config, new DepartmentStatistics(background), operations.relay(),
         operations.auditChain(), cases.deadlines(), ratings, hotline.deadlines(), hall.jobs(),
-        oversight.disclosures(), reminders, intermediaries, idempotencyExpiry::get);
-  }
-
-  /**
-   * Forgets idempotency keys older than the retention (docs/operations.md, "Idempotency keys"): batches of 500 per
-   * table through V67's partial indexes until none is due; the number of keys forgotten.
-   */
-  private static java.util.function.Supplier<Future<Integer>> idempotencyExpiry(ApplicationStore applications,
-      LifeEventStore lifeEvents, ProjectStore projects, Clock clock, int retentionHours) {
-    int batch = 500;
-    List<java.util.function.Function<java.time.OffsetDateTime, Future<Integer>>> tables = List.of(
-        before -> applications.forgetIdempotencyKeys(before, batch),
-        before -> lifeEvents.forgetIdempotencyKeys(before, batch),
-        before -> projects.forgetIdempotencyKeys(before, batch),
-        before -> projects.forgetStageIdempotencyKeys(before, batch));
-    return () -> {
-      java.time.OffsetDateTime before = java.time.OffsetDateTime.now(clock).minusHours(retentionHours);
-      Future<Integer> chain = Future.succeededFuture(0);
-      for (var table : tables) {
-        chain = chain.compose(n -> drain(table, before, batch, n));
-      }
-      return chain;
-    };
-  }
-
-  private static Future<Integer> drain(java.util.function.Function<java.time.OffsetDateTime, Future<Integer>> table,
-      java.time.OffsetDateTime before, int batch, int done) {
-    return table.apply(before).compose(n -> n < batch ? Future.succeededFuture(done + n)
-        : drain(table, before, batch, done + n));
+        oversight.disclosures(), reminders, intermediaries, idempotencyExpiry::pass);
   }
 
   /** One pass of the idempotency-key expiry now (tests; the scheduled job runs it every scan interval). */
   public Future<Integer> expireIdempotencyKeys() {
-    return idempotencyExpiry.get();
+    return idempotencyExpiry.pass();
   }
 
   /** Starts everything the configuration asks for, on the system clock. */
