@@ -97,7 +97,7 @@ final class Capabilities {
           new EnterpriseService(b.pool(), b.personal(), b.plugins()::sharedRecord),
           new OrganisationService(b.vertx(), b.pool(), b.personal(), identity),
           new WeChatLogin(b.vertx(), b.pool(), b.personal(), config.wechatCode2SessionUrl(), config.wechatAppId(),
-              config.wechatSecret()),
+              config.wechatSecret(), config.demo()),
           new RateLimits(b.redis(), config.limits()));
     }
   }

@@ -1,6 +1,7 @@
 package cn.tongban.gateway;
 
 import cn.tongban.core.config.TongbanConfig;
+import cn.tongban.core.identity.WeChatLogin;
 import cn.tongban.gateway.ops.Logs;
 import cn.tongban.gateway.ops.Telemetry;
 import io.vertx.core.Vertx;
@@ -69,7 +70,9 @@ public final class Main {
       return;
     }
     LOG.info(() -> "Tongban ready in " + Duration.between(begin, Instant.now()).toMillis() + " ms"
-        + (config.demo() ? " (demo mode: accounts admin, clerk, citizen, … password tongban-demo)" : ""));
+        + (config.demo() ? " (demo mode: accounts admin, clerk, citizen, … password tongban-demo)" : "")
+        + (WeChatLogin.demoStandIn(config.demo(), config.wechatAppId(), config.wechatSecret())
+            ? "; WeChat sign-in: demo login codes demo-<x> (no WeChat app configured)" : ""));
     System.out.println("listening on port " + running.port());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("shutting down");

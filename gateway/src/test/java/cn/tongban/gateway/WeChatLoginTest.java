@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * WeChat mini-program sign-in against a code2session endpoint of WeChat's shape, served locally (this
@@ -67,5 +68,16 @@ class WeChatLoginTest {
     assertEquals(403, gateway.send("POST", "/api/v1/auth/wechat/bind", new JsonObject().put("code", "good-clerk")
         .encode(), "Authorization", "Bearer " + gateway.token("clerk"), "Content-Type", "application/json")
         .statusCode(), "only citizens link WeChat");
+  }
+
+  @Test
+  void withAWeChatAppConfiguredTheDemoPlatformsLoginCodesAreRefusedAsProblemJson() throws Exception {
+    // This gateway is in demo mode, but has a WeChat app: the demo stand-in is off and demo-<x> is no code.
+    HttpResponse<String> refused = signIn("demo-citizen");
+    assertEquals(401, refused.statusCode(), refused.body());
+    assertTrue(refused.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+    JsonObject problem = new JsonObject(refused.body());
+    assertEquals("invalid-credentials", problem.getString("code"));
+    assertTrue(problem.getString("detail").contains("演示平台"), problem.encode());
   }
 }
