@@ -221,7 +221,8 @@ public final class IdentityStore {
             select id, private_pem, public_pem, signs_from, retired_at,
               coalesce(retired_at > now() - $1::int8 * interval '1 second', true) as published
             from signing_key where retired_at is null or retired_at > now() - $2::int8 * interval '1 second'
-            order by retired_at desc nulls first, signs_from desc nulls first""")
+            order by case when retired_at is not null then 2 when signs_from is null then 1 else 0 end,
+              retired_at desc""")
         .execute(Tuple.of(publishSeconds, hintSeconds))
         .map(rows -> {
           List<StoredKey> out = new ArrayList<>();

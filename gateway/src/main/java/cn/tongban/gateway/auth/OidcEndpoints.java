@@ -271,10 +271,12 @@ public final class OidcEndpoints {
     String hint = rc.queryParams().get("id_token_hint");
     String after = rc.queryParams().get("post_logout_redirect_uri");
     String state = rc.queryParams().get("state");
-    // The browser's sign-in session ends whatever the hint: the next authorize asks for the password again.
+    // The browser's sign-in session ends whatever the hint: the next authorize asks for the password again. (Read
+    // before the clearing cookie is added: the request's and the response's cookies are one jar.)
+    String session = sessionOf(rc);
     rc.response().addCookie(io.vertx.core.http.Cookie.cookie(SESSION_COOKIE, "").setPath("/oauth2").setHttpOnly(true)
         .setSecure(true).setSameSite(io.vertx.core.http.CookieSameSite.LAX).setMaxAge(0));
-    oidc.endSession(sessionOf(rc)).compose(ended -> tokens.idTokenClaims(hint)).compose(claims -> {
+    oidc.endSession(session).compose(ended -> tokens.idTokenClaims(hint)).compose(claims -> {
       if (claims.isEmpty() || claims.get().getString("sid") == null) {
         return Future.succeededFuture(with(SIGN_IN_PAGE, "signedOut", after == null ? "1" : "0"));
       }
