@@ -19,7 +19,8 @@ const SCOPES = {
 /** The OAuth endpoints answer {error, error_description}; shown like any other problem. */
 async function call(method, path, body) {
   try {
-    return await api(method, path, { body });
+    // With cookies: signing in sets the session cookie that spares the password next time.
+    return await api(method, path, { body, cookies: true });
   } catch (err) {
     if (err.problem?.error) {
       throw new ApiProblem(err.status, { title: '无法完成登录', detail: err.problem.error_description || err.problem.error });
