@@ -12,7 +12,7 @@ const req = params.get('req');
 /** What each scope lets the portal do, in the citizen's words. */
 const SCOPES = {
   openid: '确认您的通办账号身份和实名认证等级（不含身份证号）',
-  profile: '读取您的姓名和部分隐去的身份证号（如 11*************02X）',
+  profile: '读取您的姓名和部分隐去的身份证号',
   applications: '以您的名义查询和提交办事申请',
 };
 
