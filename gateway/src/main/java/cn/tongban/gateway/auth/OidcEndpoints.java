@@ -22,8 +22,9 @@ import java.util.Optional;
 
 /**
  * The OpenID Connect provider's HTTP face (docs/oidc.md): discovery, JWKS, the authorization endpoint and the
- * JSON calls of its sign-in and consent page, the token endpoint (authorization_code, refresh_token),
- * revocation (RFC 7009), introspection (RFC 7662) and RP-initiated logout. Plain routes, not the OpenAPI
+ * JSON calls of its sign-in and consent page (which set the sign-in session cookie), the token endpoint
+ * (authorization_code, refresh_token), userinfo, revocation (RFC 7009), introspection (RFC 7662) and
+ * RP-initiated logout (which ends the session too). Plain routes, not the OpenAPI
  * contract: OAuth's form-encoded requests, redirects and {@code {"error": …}} answers are its own. Mounted
  * before the bearer-token handler, since clients authenticate here with HTTP Basic.
  */
