@@ -254,8 +254,7 @@ public final class IdentityService {
 
   /**
    * Registers a citizen an upstream identity provider vouched for (federation, docs/oidc.md): its identity number,
-   * name and real-name level, with no password of ours (a random one nobody knows; they sign in upstream, or set
-   * one through the usual reset). Answers the account under that identity number, new or, when a racing sign-in
+   * name and real-name level, with no password of ours (a random one nobody knows: they sign in upstream). Answers the account under that identity number, new or, when a racing sign-in
    * registered it first, that one.
    */
   public Future<Account> registerFederated(String idNumber, String name, int level) {
