@@ -105,7 +105,7 @@ public final class Platform {
    */
   private final Pool background;
   private final Redis redis;
-  private final SigningKeys.Pem signingKey;
+  private final SigningKeys signingKeys;
   private final PersonalData personal;
   private final OidcService oidc;
   private final CalendarService calendar;
@@ -129,7 +129,7 @@ public final class Platform {
 
   private Platform(Vertx vertx, TongbanConfig config, Optional<EmbeddedPostgresServer> embeddedPostgres,
       Optional<EmbeddedRedisServer> embeddedRedis, Pool pool, Pool background, Redis redis,
-      SigningKeys.Pem signingKey, CalendarService calendar, LicenceService licences, PluginHost plugins,
+      SigningKeys signingKeys, CalendarService calendar, LicenceService licences, PluginHost plugins,
       PersonalData personal) {
     this.vertx = vertx;
     this.config = config;
@@ -138,7 +138,7 @@ public final class Platform {
     this.pool = pool;
     this.background = background;
     this.redis = redis;
-    this.signingKey = signingKey;
+    this.signingKeys = signingKeys;
     this.personal = personal;
     this.calendar = calendar;
     this.licences = licences;
@@ -147,7 +147,8 @@ public final class Platform {
     Capabilities.Base base = new Capabilities.Base(vertx, config, pool, background, redis, personal, calendar,
         licences, plugins);
     this.people = Capabilities.Identity.wire(base);
-    this.oidc = new OidcService(vertx, pool, people.identity(), redis, config.tokenTtlSeconds());
+    this.oidc = new OidcService(vertx, pool, people.identity(), redis, config.tokenTtlSeconds(),
+        config.oidcSessionHours());
     this.catalogue = Capabilities.Catalogue.wire(base);
     this.cases = Capabilities.Cases.wire(base, people, catalogue);
     this.combined = Capabilities.LifeEvents.wire(base, people, catalogue, cases);
@@ -164,7 +165,8 @@ public final class Platform {
         config.idempotencyRetentionHours());
     this.jobs = ScheduledJobs.start(vertx, config, new DepartmentStatistics(background), operations.relay(),
         operations.auditChain(), cases.deadlines(), ratings, hotline.deadlines(), hall.jobs(),
-        oversight.disclosures(), reminders, intermediaries, idempotencyExpiry::pass);
+        oversight.disclosures(), reminders, intermediaries, idempotencyExpiry::pass,
+        () -> signingKeys.pass(config.signingKeyMaxAgeDays()));
   }
 
   /** One pass of the idempotency-key expiry now (tests; the scheduled job runs it every scan interval). */
@@ -209,7 +211,7 @@ public final class Platform {
                   return new CatalogueImporter(vertx, new MatterStore(pool)).importBundled();
                 })
                 .compose(n -> config.demo() ? new DemoSeeder(vertx, pool, personal).seed() : Future.succeededFuture())
-                .compose(v -> SigningKeys.load(vertx, pool, personal))
+                .compose(v -> SigningKeys.load(vertx, pool, personal, config.tokenTtlSeconds()))
                 .compose(key -> {
                   CalendarService calendar = new CalendarService(vertx, pool, clock);
                   // The licence library before the plugins: handlers read licences through it.
@@ -439,8 +441,9 @@ public final class Platform {
     return oidc;
   }
 
-  public SigningKeys.Pem signingKey() {
-    return signingKey;
+  /** The token-signing keys as this node read them, their rotation and refresh. */
+  public SigningKeys signingKeys() {
+    return signingKeys;
   }
 
   /**

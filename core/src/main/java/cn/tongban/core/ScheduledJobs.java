@@ -6,6 +6,7 @@ import cn.tongban.core.audit.AuditChain;
 import cn.tongban.core.config.TongbanConfig;
 import cn.tongban.core.hotline.WorkOrderDeadlines;
 import cn.tongban.core.hall.HallJobs;
+import cn.tongban.core.identity.SigningKeys;
 import cn.tongban.core.outbox.OutboxRelay;
 import cn.tongban.core.disclosure.DisclosureService;
 import cn.tongban.core.proactive.ReminderService;
@@ -59,7 +60,7 @@ final class ScheduledJobs {
   static ScheduledJobs start(Vertx vertx, TongbanConfig config, DepartmentStatistics statistics, OutboxRelay relay,
       AuditChain audit, DeadlineScanner deadlines, RatingService ratings, WorkOrderDeadlines workOrders,
       HallJobs hall, DisclosureService disclosures, ReminderService reminders, IntermediaryService intermediaries,
-      Supplier<Future<?>> idempotencyExpiry) {
+      Supplier<Future<?>> idempotencyExpiry, Supplier<Future<?>> signingKeys) {
     ScheduledJobs jobs = new ScheduledJobs(vertx);
     // Keeps the counted changes of cases few, so that reading the statistics stays a sum of a few rows.
     jobs.every(FOLD_INTERVAL_MILLIS, "folding the department statistics failed", statistics::fold, false);
@@ -83,6 +84,9 @@ final class ScheduledJobs {
     jobs.every(config.scanIntervalSeconds() * 1000L, "intermediary overdue pass failed", intermediaries::scan, false);
     // Idempotency keys past their retention are cleared in batches that skip rows another node holds.
     jobs.every(config.scanIntervalSeconds() * 1000L, "idempotency-key expiry failed", idempotencyExpiry, false);
+    // Token-signing keys: read again on every node (another may have rotated them), rotated when due under a
+    // table lock, so one node rotates and the others find the young key.
+    jobs.every(SigningKeys.REFRESH_MILLIS, "token-signing key pass failed", signingKeys, false);
     if (Meters.enabled()) {
       // Only for the metrics: the outbox's pending events and dead letters, counted every 15 s.
       AtomicLongArray backlog = new AtomicLongArray(2);

@@ -105,7 +105,7 @@ public final class Gateway extends VerticleBase {
   public Future<?> start() {
     long bodyLimit = platform.config().bodyLimitBytes();
     Handler<RoutingContext> problems = Problems.handler(bodyLimit, MATERIALS_PATH, platform.materials().limitBytes());
-    TokenService tokens = new TokenService(vertx, platform.signingKey(), platform.config().tokenTtlSeconds());
+    TokenService tokens = new TokenService(vertx, platform.signingKeys(), platform.config().tokenTtlSeconds());
     SecurityHeaders headers = new SecurityHeaders(GRAPHIQL, platform.config().hstsMaxAgeSeconds());
     ClientAddress addresses = new ClientAddress(platform.config().trustedProxies());
     return RestApi.create(vertx, platform, tokens, openapiYaml.toString(StandardCharsets.UTF_8)).compose(api -> {
@@ -130,7 +130,8 @@ public final class Gateway extends VerticleBase {
           .handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
       Authentication authentication = new Authentication(tokens, platform.identity());
       // Before the bearer-token handler: OAuth clients authenticate at these endpoints with HTTP Basic.
-      new OidcEndpoints(vertx, platform.oidc(), tokens, authentication, platform.config().oidcUpstream()).mount(router);
+      new OidcEndpoints(vertx, platform.oidc(), tokens, authentication, platform.config().oidcUpstream(),
+          platform.config().oidcIssuer()).mount(router);
       router.route().handler(authentication);
       MaterialOperations materials = new MaterialOperations(platform.materials());
       router.post(MATERIALS_PATH).consumes("multipart/form-data").handler(Authentication::required)

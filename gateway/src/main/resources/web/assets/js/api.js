@@ -19,8 +19,12 @@ export const session = {
   clear: () => sessionStorage.removeItem(TOKEN_KEY),
 };
 
-/** Calls the REST API; resolves to the parsed JSON (or text, or null for 204), rejects with ApiProblem. */
-export async function api(method, path, { body, idempotencyKey, form, accept, language } = {}) {
+/**
+ * Calls the REST API; resolves to the parsed JSON (or text, or null for 204), rejects with ApiProblem. Cookies are
+ * neither sent nor kept, except with {@code cookies: true}: the sign-in page's calls, whose answer sets the OpenID
+ * Connect provider's sign-in session cookie (docs/oidc.md#the-sign-in-session).
+ */
+export async function api(method, path, { body, idempotencyKey, form, accept, language, cookies } = {}) {
   // Answers (and problem texts) in the page's language, or the one a form is being filled in: Chinese by default.
   const headers = { Accept: accept || 'application/json', 'Accept-Language': language || document.documentElement.lang || 'zh-CN' };
   const token = session.token();
@@ -35,7 +39,7 @@ export async function api(method, path, { body, idempotencyKey, form, accept, la
   }
   let res;
   try {
-    res = await fetch(path, { method, headers, body: payload, credentials: 'omit' });
+    res = await fetch(path, { method, headers, body: payload, credentials: cookies ? 'same-origin' : 'omit' });
   } catch (e) {
     throw new ApiProblem(0, { title: '网络连接失败', detail: '无法连接服务器，请检查网络后重试。' });
   }

@@ -12,14 +12,15 @@ const req = params.get('req');
 /** What each scope lets the portal do, in the citizen's words. */
 const SCOPES = {
   openid: '确认您的通办账号身份和实名认证等级（不含身份证号）',
-  profile: '读取您的姓名',
+  profile: '读取您的姓名和部分隐去的身份证号',
   applications: '以您的名义查询和提交办事申请',
 };
 
 /** The OAuth endpoints answer {error, error_description}; shown like any other problem. */
 async function call(method, path, body) {
   try {
-    return await api(method, path, { body });
+    // With cookies: signing in sets the session cookie that spares the password next time.
+    return await api(method, path, { body, cookies: true });
   } catch (err) {
     if (err.problem?.error) {
       throw new ApiProblem(err.status, { title: '无法完成登录', detail: err.problem.error_description || err.problem.error });

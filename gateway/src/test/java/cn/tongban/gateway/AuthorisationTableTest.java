@@ -612,6 +612,9 @@ class AuthorisationTableTest {
     p.put("revokeAuthorisedPortal", c -> rest(c, "DELETE", "/api/v1/me/authorised-portals/t-authz-client", none));
     p.put("Mutation.revokeAuthorisedPortal", c -> gql(c, "mutation { revokeAuthorisedPortal(clientId:"
         + " \"t-authz-client\") }", new JsonObject()));
+    // issue 32 completion: token-signing key rotation (tokens issued before stay valid, so later probes go on)
+    p.put("rotateSigningKeys", c -> rest(c, "POST", "/api/v1/admin/signing-keys/rotate", none));
+    p.put("Mutation.rotateSigningKeys", c -> gql(c, "mutation { rotateSigningKeys }", new JsonObject()));
     // 发证机关与暂定到期日: departments' credit codes (public), cases with provisional due dates (oversight)
     p.put("listDepartments", c -> rest(c, "GET", "/api/v1/departments", none));
     p.put("Query.departments", c -> gql(c, "{ departments }", new JsonObject()));

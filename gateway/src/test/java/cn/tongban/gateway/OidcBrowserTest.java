@@ -36,16 +36,24 @@ import org.junit.jupiter.api.Test;
  * A portal signs a citizen in through the real sign-in and consent page on a phone (Chromium), with a standard
  * OpenID Connect client library (Nimbus) on the portal's side: the code comes back to the portal's loopback
  * callback, the portal calls GraphQL as the citizen, refreshes and logs out; the second sign-in skips the
- * remembered consent; the citizen then revokes the portal on 我的提醒.
+ * remembered consent, and while signed in (the session cookie) the next visit skips the password; a citizen new
+ * here signs in through the provincial identity (the button, against a provider the test starts); the citizen
+ * then revokes the portal on 我的提醒.
  */
 class OidcBrowserTest {
   private static TestGateway gateway;
+  private static io.vertx.core.Vertx vertx;
+  private static OidcTest.ProvincialIdentity province;
   /** The portal's callback: a loopback page that just says it got the answer (RFC 8252 §7.3, any port). */
   private static HttpServer portal;
 
   @BeforeAll
   static void start() throws Exception {
-    gateway = TestGateway.start(Map.of("TONGBAN_SCAN_INTERVAL_SECONDS", "0"));
+    vertx = io.vertx.core.Vertx.vertx();
+    province = OidcTest.ProvincialIdentity.start(vertx);
+    gateway = TestGateway.start(Map.of("TONGBAN_SCAN_INTERVAL_SECONDS", "0",
+        "TONGBAN_OIDC_UPSTREAM_ISSUER", province.issuer(), "TONGBAN_OIDC_UPSTREAM_CLIENT_ID",
+        OidcTest.ProvincialIdentity.CLIENT, "TONGBAN_OIDC_UPSTREAM_CLIENT_SECRET", OidcTest.ProvincialIdentity.SECRET));
     portal = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     portal.createContext("/", exchange -> {
       byte[] page = "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>演示门户</title></head>"
@@ -62,6 +70,7 @@ class OidcBrowserTest {
   static void stop() throws Exception {
     portal.stop(0);
     gateway.close();
+    vertx.close().toCompletionStage().toCompletableFuture().get();
   }
 
   @Test
@@ -121,6 +130,46 @@ class OidcBrowserTest {
       phone.type("#login", "11010519491231002X").type("#password", "tongban-demo\n");
       phone.waitForText("#portal", "演示门户已收到登录结果");
       assertTrue(phone.driver().getCurrentUrl().contains("code="));
+
+      // Signed in now (the session cookie): the next visit comes back at once, without the password.
+      phone.go(new AuthenticationRequest.Builder(ResponseType.CODE, new Scope("openid"), client, callback)
+          .endpointURI(provider.getAuthorizationEndpointURI()).state(new State())
+          .codeChallenge(new CodeVerifier(), CodeChallengeMethod.S256).build().toURI().toString());
+      phone.waitForText("#portal", "演示门户已收到登录结果");
+      assertTrue(phone.driver().getCurrentUrl().contains("code="), phone.driver().getCurrentUrl());
+      phone.shot("signed-in-already");
+
+      // A citizen with no account here chooses the provincial identity (prompt=login: the sign-in page, though
+      // signed in). The province says too little the first time (no name): the page says why.
+      province.person().clear();
+      province.person().put("sub", "prov-browser-1").put("idNumber", TestGateway.idNumber("41018319920101456"))
+          .put("level", 3);
+      CodeVerifier federated = new CodeVerifier();
+      String upstreamSignIn = new AuthenticationRequest.Builder(ResponseType.CODE, new Scope("openid", "profile"),
+          client, callback).endpointURI(provider.getAuthorizationEndpointURI()).state(new State())
+          .codeChallenge(federated, CodeChallengeMethod.S256).prompt(new com.nimbusds.openid.connect.sdk.Prompt("login"))
+          .build().toURI().toString();
+      phone.go(upstreamSignIn);
+      phone.waitForText("#upstream", "使用省统一身份认证登录");
+      phone.shot("upstream-button");
+      phone.click("#upstream");
+      phone.waitForText("#sign-in-problem", "未提供姓名（name），无法为您注册通办账号");
+      phone.shot("upstream-refused");
+      province.person().put("name", "赵六");
+      phone.click("#upstream");
+      phone.waitForText("#consent", "读取您的姓名");
+      phone.shot("upstream-consent");
+      phone.click("#allow");
+      phone.waitForText("#portal", "演示门户已收到登录结果");
+      AuthenticationSuccessResponse upstreamBack = AuthenticationResponseParser.parse(
+          URI.create(phone.driver().getCurrentUrl())).toSuccessResponse();
+      OIDCTokenResponse registered = (OIDCTokenResponse) OIDCTokenResponseParser.parse(new TokenRequest(
+          provider.getTokenEndpointURI(), client, new AuthorizationCodeGrant(upstreamBack.getAuthorizationCode(), callback,
+          federated)).toHTTPRequest().send()).toSuccessResponse();
+      JsonObject user = new JsonObject(gateway.send("GET", "/oauth2/userinfo", null, "Authorization",
+          registered.getOIDCTokens().getBearerAccessToken().toAuthorizationHeader()).body());
+      assertEquals("赵六", user.getString("name"), user.encode());
+      assertEquals(3, user.getInteger("real_name_level"));
 
       // The citizen revokes the portal on 我的提醒.
       phone.go("/public/reminders.html");

@@ -61,15 +61,26 @@ class OidcTest {
   private static OIDCProviderMetadata provider;
   private static io.vertx.core.Vertx vertx;
   private static ProvincialIdentity upstream;
+  /**
+   * The issuer from configuration (TONGBAN_OIDC_ISSUER), as behind a proxy: {@code localhost}, while the test's
+   * own requests reach the gateway at 127.0.0.1 and must still be told this issuer.
+   */
+  private static String issuer;
 
   @BeforeAll
   static void start() throws Exception {
     vertx = io.vertx.core.Vertx.vertx();
     upstream = ProvincialIdentity.start(vertx);
-    gateway = TestGateway.start(Map.of("TONGBAN_SCAN_INTERVAL_SECONDS", "0",
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    issuer = "http://localhost:" + port;
+    gateway = TestGateway.start(Map.of("TONGBAN_SCAN_INTERVAL_SECONDS", "0", "TONGBAN_HTTP_PORT", String.valueOf(port),
+        "TONGBAN_OIDC_ISSUER", issuer + "/",
         "TONGBAN_OIDC_UPSTREAM_ISSUER", upstream.issuer(), "TONGBAN_OIDC_UPSTREAM_CLIENT_ID", ProvincialIdentity.CLIENT,
         "TONGBAN_OIDC_UPSTREAM_CLIENT_SECRET", ProvincialIdentity.SECRET));
-    provider = OIDCProviderMetadata.resolve(new Issuer(gateway.baseUri()));
+    provider = OIDCProviderMetadata.resolve(new Issuer(issuer));
   }
 
   @AfterAll
@@ -122,7 +133,7 @@ class OidcTest {
               .issuer(base.get()).subject(person.getString("sub")).audience(CLIENT)
               .issueTime(new java.util.Date()).expirationTime(new java.util.Date(System.currentTimeMillis() + 300_000))
               .claim("nonce", c.getString("nonce")).claim("id_number", person.getString("idNumber"))
-              .claim("real_name_level", person.getInteger("level")).build());
+              .claim("name", person.getString("name")).claim("real_name_level", person.getInteger("level")).build());
           jwt.sign(new com.nimbusds.jose.crypto.ECDSASigner(key));
           rc.json(new JsonObject().put("access_token", "x").put("token_type", "Bearer").put("id_token", jwt.serialize()));
         } catch (Exception e) {
@@ -214,7 +225,11 @@ class OidcTest {
 
   @Test
   void codeFlowWithPkceThenGraphQLRefreshAndLogout() throws Exception {
-    assertEquals(gateway.baseUri(), provider.getIssuer().getValue());
+    // The configured issuer, whatever address the request came to.
+    assertEquals(issuer, provider.getIssuer().getValue());
+    JsonObject discovery = TestGateway.ok(gateway.send("GET", "/.well-known/openid-configuration", null));
+    assertEquals(issuer, discovery.getString("issuer"));
+    assertEquals(issuer + "/oauth2/userinfo", discovery.getString("userinfo_endpoint"));
     assertTrue(provider.getCodeChallengeMethods().contains(CodeChallengeMethod.S256));
     Flow f = signIn(callback(51234), true);
     OIDCTokenResponse t = tokens(f);
@@ -270,6 +285,7 @@ class OidcTest {
     assertEquals(201, gateway.send("POST", "/api/v1/citizens", new JsonObject().put("idNumber", idNumber)
         .put("name", "李四").put("phone", "13912345671").put("password", "Li-si-2026-pass").encode(),
         "Content-Type", "application/json").statusCode());
+    upstream.person().clear();
     upstream.person().put("sub", "prov-7f3a").put("idNumber", idNumber).put("level", 3);
     java.net.http.HttpClient browser = java.net.http.HttpClient.newHttpClient();
     URI home = callback(50200);
@@ -287,7 +303,7 @@ class OidcTest {
       assertTrue(toProvince.startsWith(upstream.issuer() + "/authorize?"), toProvince);
       String back = browser.send(java.net.http.HttpRequest.newBuilder(URI.create(toProvince)).build(),
           HttpResponse.BodyHandlers.ofString()).headers().firstValue("Location").orElseThrow();
-      assertTrue(back.startsWith(gateway.baseUri() + "/oauth2/upstream/callback?"), back);
+      assertTrue(back.startsWith(issuer + "/oauth2/upstream/callback?"), back);
       String next = gateway.send("GET", pathOf(URI.create(back)), null).headers().firstValue("Location").orElseThrow();
       if (round == 1) {
         // New here: the consent page; the second time it is remembered and the portal gets its code at once.
@@ -306,6 +322,260 @@ class OidcTest {
       assertEquals("李四", claims.getStringClaim("name"));
     }
     assertEquals(1, gateway.count("select count(*) from oidc_federated_link where subject = 'prov-7f3a'"));
+  }
+
+  /** An authorization request for the demo portal, as a browser with {@code cookie} (or none) sends it. */
+  private static HttpResponse<String> authorize(URI home, Scope scope, CodeVerifier verifier, Nonce nonce,
+      String cookie, String... extra) throws Exception {
+    // Without openid it is a plain OAuth request (the OpenID Connect builder insists on openid).
+    String uri = pathOf(scope.contains("openid")
+        ? new AuthenticationRequest.Builder(ResponseType.CODE, scope, new ClientID(CLIENT), home)
+            .endpointURI(provider.getAuthorizationEndpointURI()).state(new State()).nonce(nonce)
+            .codeChallenge(verifier, CodeChallengeMethod.S256).build().toURI()
+        : new com.nimbusds.oauth2.sdk.AuthorizationRequest.Builder(ResponseType.CODE, new ClientID(CLIENT))
+            .redirectionURI(home).scope(scope).endpointURI(provider.getAuthorizationEndpointURI()).state(new State())
+            .codeChallenge(verifier, CodeChallengeMethod.S256).build().toURI());
+    for (int i = 0; i < extra.length; i += 2) {
+      uri += "&" + extra[i] + "=" + extra[i + 1];
+    }
+    return cookie == null ? gateway.send("GET", uri, null) : gateway.send("GET", uri, null, "Cookie", cookie);
+  }
+
+  @Test
+  void aSignInSessionSkipsThePasswordUntilLogoutAndUserinfoTellsWhatTheScopesAllow() throws Exception {
+    URI home = callback(50300);
+    // The password sign-in, as the page sends it, answers the session as a cookie (never a token).
+    HttpResponse<String> first = authorize(home, new Scope("openid", "profile", "applications"), new CodeVerifier(),
+        new Nonce(), null);
+    String req = first.headers().firstValue("Location").orElseThrow().replaceFirst(".*req=", "");
+    HttpResponse<String> signedIn = gateway.send("POST", "/oauth2/requests/" + req + "/sign-in",
+        new JsonObject().put("login", CITIZEN_ID).put("password", "tongban-demo").encode(),
+        "Content-Type", "application/json");
+    JsonObject answer = TestGateway.ok(signedIn);
+    assertFalse(answer.containsKey("session"), answer.encode());
+    String setCookie = signedIn.headers().firstValue("Set-Cookie").orElseThrow();
+    assertTrue(setCookie.startsWith("tongban_sso="), setCookie);
+    for (String attribute : new String[] {"path=/oauth2", "httponly", "secure", "samesite=lax", "max-age=28800"}) {
+      assertTrue(setCookie.toLowerCase(java.util.Locale.ROOT).contains(attribute), setCookie);
+    }
+    String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+    if (answer.getBoolean("consent", false)) {
+      TestGateway.ok(gateway.send("POST", "/oauth2/requests/" + req + "/consent",
+          new JsonObject().put("allow", true).encode(), "Content-Type", "application/json"));
+    }
+
+    // A second authorize with the cookie goes straight back with a code; the ID token's auth_time is the sign-in's.
+    CodeVerifier verifier = new CodeVerifier();
+    Nonce nonce = new Nonce();
+    HttpResponse<String> again = authorize(home, new Scope("openid", "profile", "applications"), verifier, nonce, cookie);
+    AuthenticationResponse back = AuthenticationResponseParser.parse(URI.create(again.headers().firstValue("Location")
+        .orElseThrow()));
+    assertTrue(back.indicatesSuccess(), back.toString());
+    OIDCTokenResponse t = tokens(new Flow(home, verifier, null, nonce, back.toSuccessResponse().getAuthorizationCode()));
+    IDTokenClaimsSet claims = new IDTokenValidator(provider.getIssuer(), new ClientID(CLIENT), JWSAlgorithm.ES256,
+        provider.getJWKSetURI().toURL()).validate(t.getOIDCTokens().getIDToken(), nonce);
+    long authTime = claims.getAuthenticationTime().getTime() / 1000;
+    assertTrue(Math.abs(System.currentTimeMillis() / 1000 - authTime) < 600, "auth_time " + authTime);
+    // prompt=none: the code while signed in, login_required without the session.
+    CodeVerifier quiet = new CodeVerifier();
+    Nonce quietNonce = new Nonce();
+    back = AuthenticationResponseParser.parse(URI.create(authorize(home, new Scope("openid"), quiet, quietNonce, cookie,
+        "prompt", "none").headers().firstValue("Location").orElseThrow()));
+    assertTrue(back.indicatesSuccess(), back.toString());
+    IDTokenClaimsSet quietClaims = new IDTokenValidator(provider.getIssuer(), new ClientID(CLIENT), JWSAlgorithm.ES256,
+        provider.getJWKSetURI().toURL()).validate(tokens(new Flow(home, quiet, null, quietNonce,
+            back.toSuccessResponse().getAuthorizationCode())).getOIDCTokens().getIDToken(), quietNonce);
+    assertEquals(authTime, quietClaims.getAuthenticationTime().getTime() / 1000, "the session's sign-in time");
+    String none = authorize(home, new Scope("openid"), new CodeVerifier(), new Nonce(), null, "prompt", "none")
+        .headers().firstValue("Location").orElseThrow();
+    assertTrue(none.startsWith(home + "?error=login_required"), none);
+    // prompt=login and max_age=0 ask for the password again; a generous max_age does not.
+    assertTrue(authorize(home, new Scope("openid"), new CodeVerifier(), new Nonce(), cookie, "prompt", "login")
+        .headers().firstValue("Location").orElseThrow().startsWith("/public/signin.html?req="));
+    assertTrue(authorize(home, new Scope("openid"), new CodeVerifier(), new Nonce(), cookie, "max_age", "0")
+        .headers().firstValue("Location").orElseThrow().startsWith("/public/signin.html?req="));
+    assertTrue(authorize(home, new Scope("openid"), new CodeVerifier(), new Nonce(), cookie, "max_age", "3600")
+        .headers().firstValue("Location").orElseThrow().startsWith(home + "?code="));
+
+    // UserInfo (advertised, read with the library): the pairwise subject, the level, the name and a masked number.
+    BearerAccessToken access = t.getOIDCTokens().getBearerAccessToken();
+    com.nimbusds.openid.connect.sdk.UserInfoResponse info = com.nimbusds.openid.connect.sdk.UserInfoResponse.parse(
+        new com.nimbusds.openid.connect.sdk.UserInfoRequest(provider.getUserInfoEndpointURI(), access)
+            .toHTTPRequest().send());
+    assertTrue(info.indicatesSuccess(), () -> info.toErrorResponse().getErrorObject().toString());
+    com.nimbusds.openid.connect.sdk.claims.UserInfo user = info.toSuccessResponse().getUserInfo();
+    assertEquals(claims.getSubject(), user.getSubject());
+    assertEquals("张三", user.getName());
+    assertEquals(3L, ((Number) user.getClaim("real_name_level")).longValue());
+    assertEquals("11*************02X", user.getStringClaim("id_number_masked"));
+    assertFalse(user.toJSONObject().toString().contains(CITIZEN_ID));
+    // Without profile: the subject and the level only; without openid, or a console token: refused as RFC 6750 says.
+    CodeVerifier bare = new CodeVerifier();
+    back = AuthenticationResponseParser.parse(URI.create(authorize(home, new Scope("openid"), bare, new Nonce(), cookie)
+        .headers().firstValue("Location").orElseThrow()));
+    BearerAccessToken openidOnly = tokens(new Flow(home, bare, null, null, back.toSuccessResponse()
+        .getAuthorizationCode())).getOIDCTokens().getBearerAccessToken();
+    JsonObject few = TestGateway.ok(gateway.send("GET", "/oauth2/userinfo", null, "Authorization",
+        openidOnly.toAuthorizationHeader()));
+    assertEquals(java.util.Set.of("sub", "real_name_level"), few.fieldNames());
+    CodeVerifier noOpenid = new CodeVerifier();
+    back = AuthenticationResponseParser.parse(URI.create(authorize(home, new Scope("applications"), noOpenid, null,
+        cookie).headers().firstValue("Location").orElseThrow()));
+    BearerAccessToken applicationsOnly = ((com.nimbusds.oauth2.sdk.AccessTokenResponse) token(new AuthorizationCodeGrant(
+        back.toSuccessResponse().getAuthorizationCode(), home, noOpenid)).toSuccessResponse()).getTokens()
+        .getBearerAccessToken();
+    HttpResponse<String> scoped = gateway.send("GET", "/oauth2/userinfo", null, "Authorization",
+        applicationsOnly.toAuthorizationHeader());
+    assertEquals(403, scoped.statusCode(), scoped.body());
+    assertEquals("Bearer error=\"insufficient_scope\"", scoped.headers().firstValue("WWW-Authenticate").orElseThrow());
+    HttpResponse<String> console = gateway.send("GET", "/oauth2/userinfo", null, "Authorization",
+        "Bearer " + gateway.token("citizen"));
+    assertEquals(401, console.statusCode());
+    assertEquals("invalid_token", new JsonObject(console.body()).getString("error"));
+    assertEquals(401, gateway.send("POST", "/oauth2/userinfo", null).statusCode());
+
+    // RP-initiated logout ends the session: the cookie is cleared, and the old one no longer skips the password.
+    HttpResponse<String> out = gateway.send("GET", pathOf(new LogoutRequest(provider.getEndSessionEndpointURI(),
+        t.getOIDCTokens().getIDToken(), home, new State()).toURI()), null, "Cookie", cookie);
+    assertTrue(out.headers().firstValue("Set-Cookie").orElseThrow().contains("Max-Age=0"), out.headers().toString());
+    assertTrue(authorize(home, new Scope("openid"), new CodeVerifier(), new Nonce(), cookie)
+        .headers().firstValue("Location").orElseThrow().startsWith("/public/signin.html?req="));
+    assertTrue(authorize(home, new Scope("openid"), new CodeVerifier(), new Nonce(), cookie, "prompt", "none")
+        .headers().firstValue("Location").orElseThrow().startsWith(home + "?error=login_required"));
+    assertEquals(401, gateway.send("GET", "/oauth2/userinfo", null, "Authorization", access.toAuthorizationHeader())
+        .statusCode());
+  }
+
+  @Test
+  void signingKeysRotateWithoutDowntime() throws Exception {
+    JsonObject before = TestGateway.ok(gateway.send("GET", "/oauth2/jwks", null));
+    assertEquals(2, before.getJsonArray("keys").size(), "the current key and the next one, published before it signs");
+    String current = before.getJsonArray("keys").getJsonObject(0).getString("kid");
+    String next = before.getJsonArray("keys").getJsonObject(1).getString("kid");
+    String consoleToken = gateway.token("citizen");
+    assertEquals(current, kid(consoleToken));
+    Flow f = signIn(callback(50400), true);
+    OIDCTokenResponse old = tokens(f);
+    assertEquals(current, old.getOIDCTokens().getIDToken().getHeader().toJSONObject().get("kid"));
+
+    // An administrator rotates (REST): the published next key signs from now; the old one stays published.
+    assertEquals(403, gateway.send("POST", "/api/v1/admin/signing-keys/rotate", null, "Authorization",
+        "Bearer " + consoleToken).statusCode());
+    JsonObject rotated = TestGateway.ok(gateway.send("POST", "/api/v1/admin/signing-keys/rotate", null,
+        "Authorization", "Bearer " + gateway.token("admin")));
+    assertEquals(next, rotated.getString("current"));
+    assertEquals(current, rotated.getString("retired"));
+    java.util.List<String> kids = TestGateway.ok(gateway.send("GET", "/oauth2/jwks", null)).getJsonArray("keys")
+        .stream().map(k -> ((JsonObject) k).getString("kid")).toList();
+    assertEquals(java.util.List.of(next, rotated.getString("next"), current), kids);
+    assertEquals(next, kid(gateway.token("citizen")));
+    // Tokens signed before keep working until they expire: the console's, the portal's, the ID token.
+    assertEquals(200, gateway.send("GET", "/api/v1/me", null, "Authorization", "Bearer " + consoleToken).statusCode());
+    assertEquals(200, graphqlMe(old.getOIDCTokens().getBearerAccessToken()));
+    new IDTokenValidator(provider.getIssuer(), new ClientID(CLIENT), JWSAlgorithm.ES256, provider.getJWKSetURI().toURL())
+        .validate(old.getOIDCTokens().getIDToken(), f.nonce());
+    Flow g = signIn(callback(50401), true);
+    OIDCTokenResponse fresh = tokens(g);
+    assertEquals(next, fresh.getOIDCTokens().getIDToken().getHeader().toJSONObject().get("kid"));
+    new IDTokenValidator(provider.getIssuer(), new ClientID(CLIENT), JWSAlgorithm.ES256, provider.getJWKSetURI().toURL())
+        .validate(fresh.getOIDCTokens().getIDToken(), g.nonce());
+    // The private halves are sealed at rest like other secrets.
+    assertEquals(0, gateway.count("select count(*) from signing_key where private_pem like '%PRIVATE KEY%'"));
+
+    // Another node (its own reading of the same keys) rotates twice: this node accepts what it signs with a key
+    // this node never read, before its own scheduled reading, and then signs with that key too.
+    io.vertx.sqlclient.Pool pool = cn.tongban.core.infra.Database.pool(vertx, gateway.config().pgUrl().orElseThrow(), 2);
+    try {
+      cn.tongban.core.identity.SigningKeys other = cn.tongban.core.identity.SigningKeys.load(vertx, pool,
+          gateway.platform().personal(), 3600).toCompletionStage().toCompletableFuture().get();
+      cn.tongban.core.access.Caller adminCaller = new cn.tongban.core.access.Caller(cn.tongban.core.access.Caller.Kind.STAFF,
+          cn.tongban.gateway.auth.TokenService.payload(gateway.token("admin")).getString("sub"), java.util.Set.of(cn.tongban.core.access.Role.ADMIN), java.util.Optional.empty(),
+          java.util.Optional.empty(), java.util.Set.of());
+      other.rotate(adminCaller).toCompletionStage().toCompletableFuture().get();
+      String unseen = other.rotate(adminCaller).toCompletionStage().toCompletableFuture().get().getString("current");
+      String signedThere = new cn.tongban.gateway.auth.TokenService(vertx, other, 3600).issue(new cn.tongban.core.access
+          .Caller(cn.tongban.core.access.Caller.Kind.CITIZEN, citizenId(), java.util.Set.of(cn.tongban.core.access.Role
+          .APPLICANT), java.util.Optional.empty(), java.util.Optional.empty(), java.util.Set.of()), 0);
+      assertEquals(unseen, kid(signedThere));
+      assertEquals(200, gateway.send("GET", "/api/v1/me", null, "Authorization", "Bearer " + signedThere).statusCode());
+      assertEquals(unseen, kid(gateway.token("citizen")));
+      assertEquals(200, graphqlMe(old.getOIDCTokens().getBearerAccessToken()), "still within its lifetime");
+    } finally {
+      pool.close();
+    }
+    // The same on GraphQL.
+    HttpResponse<String> gql = gateway.send("POST", "/graphql", new JsonObject().put("query",
+        "mutation { rotateSigningKeys }").encode(), "Content-Type", "application/json", "Authorization",
+        "Bearer " + gateway.token("admin"));
+    assertEquals(200, gql.statusCode());
+    assertNotNull(new JsonObject(gql.body()).getJsonObject("data").getJsonObject("rotateSigningKeys").getString("current"),
+        gql.body());
+  }
+
+  private static String citizenId() throws Exception {
+    return cn.tongban.gateway.auth.TokenService.payload(gateway.token("citizen")).getString("sub");
+  }
+
+  private static String kid(String jwt) {
+    return new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(jwt.substring(0, jwt.indexOf('.'))),
+        java.nio.charset.StandardCharsets.UTF_8)).getString("kid");
+  }
+
+  @Test
+  void theProvincialIdentityRegistersACitizenNewHereOnceAndRefusesWhatIsNotEnough() throws Exception {
+    URI home = callback(50500);
+    java.net.http.HttpClient browser = java.net.http.HttpClient.newHttpClient();
+    String idNumber = TestGateway.idNumber("41018319850611234");
+    // Not enough to register someone: no name.
+    upstream.person().clear();
+    upstream.person().put("sub", "prov-new-1").put("idNumber", idNumber).put("level", 2);
+    String refused = upstreamRound(browser, home, new CodeVerifier());
+    assertTrue(refused.startsWith("/public/signin.html?req="), refused);
+    assertTrue(java.net.URLDecoder.decode(refused, java.nio.charset.StandardCharsets.UTF_8)
+        .contains("未提供姓名（name），无法为您注册通办账号"), refused);
+    assertEquals(0, gateway.count("select count(*) from oidc_federated_link where subject = 'prov-new-1'"));
+    // No real-name level either.
+    upstream.person().put("name", "王五").remove("level");
+    assertTrue(java.net.URLDecoder.decode(upstreamRound(browser, home, new CodeVerifier()),
+        java.nio.charset.StandardCharsets.UTF_8)
+        .contains("未提供实名认证等级"));
+    // Enough: registered once at the asserted level, linked; the second time the link is used.
+    upstream.person().put("level", 2);
+    for (int round = 1; round <= 2; round++) {
+      CodeVerifier verifier = new CodeVerifier();
+      String next = upstreamRound(browser, home, verifier);
+      if (round == 1) {
+        assertTrue(next.startsWith("/public/signin.html?req="), next);
+        String req = next.replaceFirst(".*req=", "");
+        assertTrue(TestGateway.ok(gateway.send("GET", "/oauth2/requests/" + req, null)).getBoolean("signedIn"));
+        next = TestGateway.ok(gateway.send("POST", "/oauth2/requests/" + req + "/consent",
+            new JsonObject().put("allow", true).encode(), "Content-Type", "application/json")).getString("redirect");
+      }
+      AuthenticationResponse back = AuthenticationResponseParser.parse(URI.create(next));
+      assertTrue(back.indicatesSuccess(), next);
+      BearerAccessToken access = tokens(new Flow(home, verifier, null, null, back.toSuccessResponse()
+          .getAuthorizationCode())).getOIDCTokens().getBearerAccessToken();
+      JsonObject user = TestGateway.ok(gateway.send("GET", "/oauth2/userinfo", null, "Authorization",
+          access.toAuthorizationHeader()));
+      assertEquals("王五", user.getString("name"), user.encode());
+      assertEquals(2, user.getInteger("real_name_level"));
+      assertEquals(1, gateway.count("select count(*) from oidc_federated_link where subject = 'prov-new-1'"));
+      // Once linked, the link is what counts: the number asserted is not read again.
+      upstream.person().put("idNumber", "not-read-once-linked");
+    }
+    assertEquals(1, gateway.count("select count(*) from audit_event where action = 'oidc.federated-register'"));
+  }
+
+  /** One round through the provincial identity as a browser: where the callback sends the browser. */
+  private static String upstreamRound(java.net.http.HttpClient browser, URI home, CodeVerifier verifier)
+      throws Exception {
+    String req = authorize(home, new Scope("openid", "profile"), verifier, new Nonce(), null)
+        .headers().firstValue("Location").orElseThrow().replaceFirst(".*req=", "");
+    String toProvince = gateway.send("GET", "/oauth2/requests/" + req + "/upstream", null).headers()
+        .firstValue("Location").orElseThrow();
+    String back = browser.send(java.net.http.HttpRequest.newBuilder(URI.create(toProvince)).build(),
+        HttpResponse.BodyHandlers.ofString()).headers().firstValue("Location").orElseThrow();
+    return gateway.send("GET", pathOf(URI.create(back)), null).headers().firstValue("Location").orElseThrow();
   }
 
   @Test

@@ -165,6 +165,30 @@ public record TongbanConfig(
     return Map.copyOf(given);
   }
 
+  /**
+   * The OpenID Connect issuer ({@code TONGBAN_OIDC_ISSUER}, a trailing {@code /} dropped) when set: behind a
+   * proxy, the address portals know the platform by. Unset, each request's own scheme and authority.
+   */
+  public Optional<String> oidcIssuer() {
+    return Optional.ofNullable(settings.get(Option.OIDC_ISSUER.env)).map(String::trim).filter(s -> !s.isEmpty())
+        .map(s -> s.replaceAll("/+$", ""));
+  }
+
+  /** Hours a sign-in session of the OpenID Connect provider lasts ({@code TONGBAN_OIDC_SESSION_HOURS}, 0 = none). */
+  public int oidcSessionHours() {
+    return Integer.parseInt(settings.getOrDefault(Option.OIDC_SESSION_HOURS.env,
+        Option.OIDC_SESSION_HOURS.defaultValue).trim());
+  }
+
+  /**
+   * Days a token-signing key signs before the scheduled rotation replaces it
+   * ({@code TONGBAN_SIGNING_KEY_MAX_AGE_DAYS}, 0 = only when an administrator rotates).
+   */
+  public int signingKeyMaxAgeDays() {
+    return Integer.parseInt(settings.getOrDefault(Option.SIGNING_KEY_MAX_AGE_DAYS.env,
+        Option.SIGNING_KEY_MAX_AGE_DAYS.defaultValue).trim());
+  }
+
   /** The upstream provider when {@code TONGBAN_OIDC_UPSTREAM_ISSUER} is set. */
   public Optional<OidcUpstream> oidcUpstream() {
     String issuer = settings.get(Option.OIDC_UPSTREAM_ISSUER.env);
@@ -377,6 +401,10 @@ public record TongbanConfig(
     OIDC_UPSTREAM_CLIENT_ID("TONGBAN_OIDC_UPSTREAM_CLIENT_ID", "oidcUpstreamClientId", null),
     OIDC_UPSTREAM_CLIENT_SECRET("TONGBAN_OIDC_UPSTREAM_CLIENT_SECRET", "oidcUpstreamClientSecret", null),
     OIDC_UPSTREAM_NAME("TONGBAN_OIDC_UPSTREAM_NAME", "oidcUpstreamName", "省统一身份认证"),
+    // Default: the address each request reached the gateway at (scheme and authority).
+    OIDC_ISSUER("TONGBAN_OIDC_ISSUER", "oidcIssuer", null),
+    OIDC_SESSION_HOURS("TONGBAN_OIDC_SESSION_HOURS", "oidcSessionHours", "8"),
+    SIGNING_KEY_MAX_AGE_DAYS("TONGBAN_SIGNING_KEY_MAX_AGE_DAYS", "signingKeyMaxAgeDays", "90"),
     HOTLINE_DEADLINES("TONGBAN_HOTLINE_DEADLINES", "hotlineDeadlines",
         "CONSULTATION=3,HELP=5,COMPLAINT=13,REPORT=13,SUGGESTION=15,PRAISE=15,SIGN_FOR=1"),
     HALL_SLOT_MINUTES("TONGBAN_HALL_SLOT_MINUTES", "hallSlotMinutes", "30"),
@@ -549,6 +577,13 @@ public record TongbanConfig(
       problems.add(Option.OIDC_UPSTREAM_ISSUER.env + ": an http(s) issuer URL, with " + Option.OIDC_UPSTREAM_CLIENT_ID.env
           + " and " + Option.OIDC_UPSTREAM_CLIENT_SECRET.env);
     }
+    String issuer = values.get(Option.OIDC_ISSUER.env);
+    if (issuer != null && !issuer.isBlank() && !issuer.trim().matches("https?://[^\\s#?@]+")) {
+      problems.add(Option.OIDC_ISSUER.env + ": an absolute http(s) URL without query, fragment or user info, e.g."
+          + " https://sso.example.gov.cn");
+    }
+    r.integer(Option.OIDC_SESSION_HOURS, 0, 720);
+    r.integer(Option.SIGNING_KEY_MAX_AGE_DAYS, 0, 3650);
     Hall hall = new Hall(r.integer(Option.HALL_SLOT_MINUTES, 5, 240), r.integer(Option.HALL_SLOT_CAPACITY, 1, 1000),
         r.integer(Option.HALL_MAX_OPEN_BOOKINGS, 1, 100), r.integer(Option.HALL_CHANGE_CUTOFF_MINUTES, 0, 10_080),
         r.integer(Option.HALL_REMINDER_MINUTES, 0, 10_080), r.integer(Option.HALL_NO_SHOW_MINUTES, 0, 1440),

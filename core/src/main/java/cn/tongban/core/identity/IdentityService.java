@@ -252,6 +252,22 @@ public final class IdentityService {
                 : Future.failedFuture(new DomainException(ProblemCode.ACCOUNT_EXISTS, "citizen.exists"))));
   }
 
+  /**
+   * Registers a citizen an upstream identity provider vouched for (federation, docs/oidc.md): its identity number,
+   * name and real-name level, with no password of ours (a random one nobody knows: they sign in upstream). Answers the account under that identity number, new or, when a racing sign-in
+   * registered it first, that one.
+   */
+  public Future<Account> registerFederated(String idNumber, String name, int level) {
+    String unusable = java.util.UUID.randomUUID() + "-" + java.util.UUID.randomUUID();
+    return vertx.executeBlocking(() -> PasswordHasher.hash(unusable), false)
+        .compose(hash -> store.insertAccountIfAbsent(store.client(), new Account(null,
+            "id-" + store.personal().index(PersonalData.Kind.ID, idNumber), hash, Caller.Kind.CITIZEN, name,
+            Set.of(Role.APPLICANT), Optional.empty(), Optional.empty(), Optional.of(idNumber), Optional.empty(), false,
+            level, 0)))
+        .compose(inserted -> citizenByIdNumber(idNumber))
+        .map(found -> found.orElseThrow(() -> new DomainException(ProblemCode.ACCOUNT_EXISTS, "citizen.exists")));
+  }
+
   /** Changes a person's password; every token issued before stops working. Returns the new epoch. */
   public Future<Integer> changePassword(Caller caller, String current, String next, Locale locale) {
     return store.findById(caller.subject()).compose(found -> {

@@ -10,7 +10,9 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -184,23 +186,95 @@ public final class IdentityStore {
       (personal, r) -> Tuple.of(r.getString("id"), personal.seal(SIGNING_KEY_PRIVATE_PEM,
           personal.open(SIGNING_KEY_PRIVATE_PEM, r.getString("private_pem")))));
 
-  /** Stores a token signing key pair unless one with its id exists. */
-  public Future<Void> insertSigningKeyIfAbsent(SigningKeys.Pem key) {
-    return client.preparedQuery("""
-            insert into signing_key (id, algorithm, private_pem, public_pem) values ($1, 'ES256', $2, $3)
-            on conflict (id) do nothing""")
-        .execute(Tuple.of(key.id(), personal.seal(SIGNING_KEY_PRIVATE_PEM, key.privatePem()), key.publicPem()))
+  /** A stored token-signing key: its state, whether the JWKS still lists it, and when it signed. */
+  public record StoredKey(SigningKeys.Pem pem, SigningKeys.State state, boolean published,
+      java.time.OffsetDateTime signsFrom, java.time.OffsetDateTime retiredAt) {
+  }
+
+  /**
+   * Makes sure a key signs and a next one waits, in {@code tx} under a table lock (nodes starting together insert
+   * one of each, not two): {@code current} is stored only when no key signs, {@code next} only when none waits.
+   */
+  public Future<Void> ensureSigningKeys(SqlClient tx, SigningKeys.Pem current, SigningKeys.Pem next) {
+    return tx.query("lock table signing_key in share row exclusive mode").execute()
+        .compose(v -> tx.preparedQuery("""
+                insert into signing_key (id, algorithm, private_pem, public_pem, signs_from)
+                select $1, 'ES256', $2, $3, now()
+                where not exists (select 1 from signing_key where signs_from is not null and retired_at is null)""")
+            .execute(Tuple.of(current.id(), personal.seal(SIGNING_KEY_PRIVATE_PEM, current.privatePem()),
+                current.publicPem())))
+        .compose(v -> tx.preparedQuery("""
+                insert into signing_key (id, algorithm, private_pem, public_pem)
+                select $1, 'ES256', $2, $3
+                where not exists (select 1 from signing_key where signs_from is null and retired_at is null)""")
+            .execute(Tuple.of(next.id(), personal.seal(SIGNING_KEY_PRIVATE_PEM, next.privatePem()), next.publicPem())))
         .mapEmpty();
   }
 
-  /** The stored token signing key pair with this id (it exists: {@link #insertSigningKeyIfAbsent} ran first). */
-  public Future<SigningKeys.Pem> signingKey(String id) {
-    return client.preparedQuery("select id, private_pem, public_pem from signing_key where id = $1")
-        .execute(Tuple.of(id))
+  /**
+   * The keys still of use: the current and next ones, and retired ones for {@code hintSeconds} (an expired ID
+   * token may still name a sign-in to end), {@code published} while retired less than {@code publishSeconds} ago
+   * (tokens they signed may not have expired). Only the current key's private half is opened.
+   */
+  public Future<List<StoredKey>> signingKeys(long publishSeconds, long hintSeconds) {
+    return client.preparedQuery("""
+            select id, private_pem, public_pem, signs_from, retired_at,
+              coalesce(retired_at > now() - $1::int8 * interval '1 second', true) as published
+            from signing_key where retired_at is null or retired_at > now() - $2::int8 * interval '1 second'
+            order by case when retired_at is not null then 2 when signs_from is null then 1 else 0 end,
+              retired_at desc""")
+        .execute(Tuple.of(publishSeconds, hintSeconds))
         .map(rows -> {
-          var r = rows.iterator().next();
-          return new SigningKeys.Pem(r.getString("id"),
-              personal.open(SIGNING_KEY_PRIVATE_PEM, r.getString("private_pem")), r.getString("public_pem"));
+          List<StoredKey> out = new ArrayList<>();
+          rows.forEach(r -> {
+            SigningKeys.State state = r.getOffsetDateTime("retired_at") != null ? SigningKeys.State.RETIRED
+                : r.getOffsetDateTime("signs_from") != null ? SigningKeys.State.CURRENT : SigningKeys.State.NEXT;
+            String privatePem = state == SigningKeys.State.CURRENT
+                ? personal.open(SIGNING_KEY_PRIVATE_PEM, r.getString("private_pem")) : null;
+            out.add(new StoredKey(new SigningKeys.Pem(r.getString("id"), privatePem, r.getString("public_pem")), state,
+                r.getBoolean("published"), r.getOffsetDateTime("signs_from"), r.getOffsetDateTime("retired_at")));
+          });
+          return out;
+        });
+  }
+
+  /** What a rotation did: the key that signs now, the one that waits to sign next, the one retired. */
+  public record Rotation(String current, String next, Optional<String> retired) {
+  }
+
+  /**
+   * Rotates in {@code tx} under a table lock, so two nodes never rotate at once: the current key retires, the
+   * waiting one signs from now (or {@code fresh} when none waits), {@code spare} waits next. With
+   * {@code olderThanSeconds > 0}, only when the current key has signed that long (the scheduled rotation: of
+   * nodes racing, the first rotates and the others find a young key). Keys retired over 31 days ago go.
+   */
+  public Future<Optional<Rotation>> rotateSigningKeys(SqlClient tx, SigningKeys.Pem fresh, SigningKeys.Pem spare,
+      long olderThanSeconds) {
+    return tx.query("lock table signing_key in share row exclusive mode").execute()
+        .compose(v -> tx.preparedQuery("""
+                select count(*) from signing_key where signs_from is not null and retired_at is null
+                  and signs_from > now() - $1::int8 * interval '1 second'""").execute(Tuple.of(Math.max(0, olderThanSeconds))))
+        .compose(young -> {
+          if (olderThanSeconds > 0 && young.iterator().next().getLong(0) > 0) {
+            return Future.succeededFuture(Optional.<Rotation>empty());
+          }
+          return tx.query("update signing_key set retired_at = now() where signs_from is not null and retired_at is null"
+                  + " returning id").execute()
+              .compose(retired -> tx.query("update signing_key set signs_from = now() where signs_from is null"
+                      + " and retired_at is null returning id").execute()
+                  .compose(promoted -> promoted.size() > 0 ? Future.succeededFuture(promoted.iterator().next().getString(0))
+                      : tx.preparedQuery("insert into signing_key (id, algorithm, private_pem, public_pem, signs_from)"
+                          + " values ($1, 'ES256', $2, $3, now())")
+                          .execute(Tuple.of(fresh.id(), personal.seal(SIGNING_KEY_PRIVATE_PEM, fresh.privatePem()),
+                              fresh.publicPem())).map(fresh.id()))
+                  .compose(current -> tx.preparedQuery("insert into signing_key (id, algorithm, private_pem, public_pem)"
+                          + " values ($1, 'ES256', $2, $3)")
+                      .execute(Tuple.of(spare.id(), personal.seal(SIGNING_KEY_PRIVATE_PEM, spare.privatePem()),
+                          spare.publicPem()))
+                      .compose(x -> tx.query("delete from signing_key where retired_at < now() - interval '31 days'")
+                          .execute())
+                      .map(x -> Optional.of(new Rotation(current, spare.id(), retired.size() == 0 ? Optional.empty()
+                          : Optional.of(retired.iterator().next().getString(0)))))));
         });
   }
 

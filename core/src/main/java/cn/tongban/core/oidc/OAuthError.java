@@ -12,7 +12,9 @@ public final class OAuthError extends RuntimeException {
   private final String state;
 
   public OAuthError(String error, String description) {
-    this(error, description, error.equals("invalid_client") ? 401 : 400, null, null);
+    // RFC 6749 §5.2 (invalid_client), RFC 6750 §3.1 (the bearer token's errors, at userinfo).
+    this(error, description, error.equals("invalid_client") || error.equals("invalid_token") ? 401
+        : error.equals("insufficient_scope") ? 403 : 400, null, null);
   }
 
   private OAuthError(String error, String description, int status, String redirectUri, String state) {

@@ -56,10 +56,14 @@ public final class OidcService {
   private final Redis redis;
   private final int tokenTtlSeconds;
   private final SqlClient sql;
+  private final int sessionSeconds;
   private volatile byte[] salt;
 
-  public OidcService(Vertx vertx, SqlClient client, IdentityService identity, Redis redis, int tokenTtlSeconds) {
+  /** {@code sessionHours}: how long a sign-in session lets the person skip the password (0: never). */
+  public OidcService(Vertx vertx, SqlClient client, IdentityService identity, Redis redis, int tokenTtlSeconds,
+      int sessionHours) {
     this.vertx = vertx;
+    this.sessionSeconds = sessionHours * 3600;
     this.sql = client;
     this.store = new OidcStore(client);
     this.identity = identity;
@@ -158,11 +162,15 @@ public final class OidcService {
   // --- the authorization request, sign-in and consent
 
   /**
-   * Checks an authorization request (OpenID Connect Core §3.1.2) and keeps it for the sign-in page; its id.
-   * An unknown client or an unregistered redirect URI is refused to the person (never redirected); other
-   * refusals go back to the client's redirect URI.
+   * Checks an authorization request (OpenID Connect Core §3.1.2). An unknown client or an unregistered redirect
+   * URI is refused to the person (never redirected); other refusals go back to the client's redirect URI. With a
+   * sign-in session ({@code session}, the cookie's value) that {@code prompt} and {@code max_age} accept, the
+   * password is not asked again: {@code {redirect}} straight back with a code when the client was allowed before;
+   * otherwise the request is kept for the sign-in (or consent) page: {@code {request}}, its id.
+   * {@code prompt=none} never shows a page: {@code login_required} without such a session,
+   * {@code consent_required} without a consent.
    */
-  public Future<String> authorize(Map<String, String> p) {
+  public Future<JsonObject> authorize(Map<String, String> p, String session) {
     String clientId = p.get("client_id");
     String redirectUri = p.get("redirect_uri");
     return client(clientId).compose(client -> {
@@ -191,15 +199,89 @@ public final class OidcService {
         return Future.failedFuture(new OAuthError("invalid_request", "code_challenge_method 须为 S256")
             .redirectingTo(redirectUri, state));
       }
-      if ("none".equals(p.get("prompt"))) {
-        return Future.failedFuture(new OAuthError("login_required", "需要登录").redirectingTo(redirectUri, state));
+      Set<String> prompt = new LinkedHashSet<>(List.of(p.getOrDefault("prompt", "").trim().split("\\s+")));
+      prompt.remove("");
+      String maxAge = p.get("max_age");
+      if (!Set.of("none", "login", "consent", "select_account").containsAll(prompt)
+          || prompt.contains("none") && prompt.size() > 1 || maxAge != null && !maxAge.matches("\\d{1,9}")) {
+        return Future.failedFuture(new OAuthError("invalid_request", "prompt 或 max_age 无效")
+            .redirectingTo(redirectUri, state));
       }
-      String id = token(18);
       JsonObject request = new JsonObject().put("clientId", clientId).put("redirectUri", redirectUri)
           .put("scopes", new JsonArray(new ArrayList<>(scopes))).put("state", state).put("nonce", p.get("nonce"))
           .put("challenge", challenge);
-      return redis.await(redis.commands().setex(key("req", id), REQUEST_SECONDS, request.encode())).map(id);
+      // prompt=login and max_age=0 always ask for the password; max_age, when the session's sign-in is older.
+      Future<Optional<JsonObject>> signedIn = prompt.contains("login") ? Future.succeededFuture(Optional.empty())
+          : session(session).map(s -> s.filter(x -> maxAge == null
+              || System.currentTimeMillis() / 1000 - x.getLong("authTime") < Long.parseLong(maxAge)));
+      return signedIn.compose(known -> {
+        if (known.isEmpty()) {
+          return prompt.contains("none")
+              ? Future.failedFuture(new OAuthError("login_required", "需要登录").redirectingTo(redirectUri, state))
+              : keep(request).map(id -> new JsonObject().put("request", id));
+        }
+        request.put("accountId", known.get().getString("accountId")).put("authTime", known.get().getLong("authTime"));
+        return store.consent(known.get().getString("accountId"), clientId).compose(consent -> {
+          boolean allowed = consent.filter(s -> s.containsAll(scopes)).isPresent() && !prompt.contains("consent");
+          if (!allowed && prompt.contains("none")) {
+            return Future.failedFuture(new OAuthError("consent_required", "需要用户授权")
+                .redirectingTo(redirectUri, state));
+          }
+          return keep(request).compose(id -> allowed ? finish(id, request).map(url -> new JsonObject().put("redirect", url))
+              : Future.succeededFuture(new JsonObject().put("request", id)));
+        });
+      });
     });
+  }
+
+  private Future<String> keep(JsonObject request) {
+    String id = token(18);
+    return redis.await(redis.commands().setex(key("req", id), REQUEST_SECONDS, request.encode())).map(id);
+  }
+
+  // --- sign-in sessions (a cookie holding an opaque id; the state in Redis, never a token)
+
+  /**
+   * The person a sign-in session stands for, {@code {accountId, authTime}}, while it lasts and the account is
+   * still usable at the same token epoch (a password change or a disabled account ends it).
+   */
+  public Future<Optional<JsonObject>> session(String session) {
+    if (session == null || !session.matches("[A-Za-z0-9_-]{43}") || sessionSeconds <= 0) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return redis.await(redis.commands().get(key("session", sha256(session)))).compose(v -> {
+      if (v == null) {
+        return Future.succeededFuture(Optional.<JsonObject>empty());
+      }
+      JsonObject s = new JsonObject(v);
+      return identity.account(s.getString("accountId")).map(a -> a.filter(x -> !x.disabled()
+          && x.kind() == Caller.Kind.CITIZEN && x.tokenEpoch() == s.getInteger("epoch", 0)).map(x -> s));
+    });
+  }
+
+  /** Ends a sign-in session (logout); nothing when there is none. */
+  public Future<Void> endSession(String session) {
+    if (session == null || !session.matches("[A-Za-z0-9_-]{43}")) {
+      return Future.succeededFuture();
+    }
+    return redis.await(redis.commands().del(key("session", sha256(session)))).mapEmpty();
+  }
+
+  /** How long a session cookie lasts, in seconds (0: no sessions). */
+  public int sessionSeconds() {
+    return sessionSeconds;
+  }
+
+  /** A new sign-in session for the person: its id, for the cookie (empty when sessions are off). */
+  private Future<Optional<String>> startSession(String accountId, long authTime) {
+    if (sessionSeconds <= 0) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    String session = token(32);
+    return identity.account(accountId).compose(a -> redis.await(redis.commands().setex(key("session", sha256(session)),
+            sessionSeconds, new JsonObject().put("accountId", accountId).put("authTime", authTime)
+                .put("epoch", a.map(Account::tokenEpoch).orElse(0)).encode())))
+        .map(v -> Optional.of(session));
   }
 
   /** A kept authorization request, for the sign-in and consent pages: the client's name and what it asks. */
@@ -225,14 +307,21 @@ public final class OidcService {
             : signedIn(id, req, session.caller().subject())));
   }
 
-  /** The request's person is known (password, or an upstream provider): on to consent or straight back. */
+  /**
+   * The request's person is known (password, or an upstream provider): a sign-in session starts (its id answered
+   * as {@code session}, for the gateway to set as a cookie and never to send on), then on to consent or
+   * straight back.
+   */
   public Future<JsonObject> signedIn(String id, JsonObject req, String accountId) {
-    req.put("accountId", accountId).put("authTime", System.currentTimeMillis() / 1000);
+    long authTime = System.currentTimeMillis() / 1000;
+    req.put("accountId", accountId).put("authTime", authTime);
     return redis.await(redis.commands().setex(key("req", id), REQUEST_SECONDS, req.encode()))
-        .compose(v -> store.consent(accountId, req.getString("clientId")))
-        .compose(consent -> consent.filter(s -> s.containsAll(scopes(req))).isPresent()
-            ? finish(id, req).map(url -> new JsonObject().put("redirect", url))
-            : Future.succeededFuture(new JsonObject().put("consent", true)));
+        .compose(v -> startSession(accountId, authTime))
+        .compose(session -> store.consent(accountId, req.getString("clientId"))
+            .compose(consent -> consent.filter(s -> s.containsAll(scopes(req))).isPresent()
+                ? finish(id, req).map(url -> new JsonObject().put("redirect", url))
+                : Future.succeededFuture(new JsonObject().put("consent", true)))
+            .map(out -> session.map(s -> out.put("session", s)).orElse(out)));
   }
 
   /** The person's answer on the consent page: allowed (remembered for the client) or refused. */
@@ -287,25 +376,33 @@ public final class OidcService {
   }
 
   /**
-   * The upstream provider vouched for {@code subject} (its ID token checked by the gateway): the citizen linked
-   * to it, or — the first time — the citizen registered under the identity number it asserts, linked once.
+   * The upstream provider vouched for the person its checked ID token's {@code claims} describe: the citizen
+   * linked to its {@code sub}, or — the first time — the citizen with the identity number it asserts
+   * ({@code id_number}), linked once; without an account here, one is registered from {@code id_number},
+   * {@code name} and {@code real_name_level} (all three required, docs/oidc.md#federation-the-provincial-unified-identity).
    * The real-name level it asserts becomes the citizen's. Then on as after a password sign-in.
    */
-  public Future<JsonObject> federated(String id, String issuer, String subject, String idNumber, int level) {
+  public Future<JsonObject> federated(String id, String issuer, JsonObject claims) {
+    String subject = claims.getString("sub");
+    String idNumber = claims.getValue("id_number") instanceof String s ? s.trim().toUpperCase(Locale.ROOT) : null;
+    int level = claims.getValue("real_name_level") instanceof Number n ? n.intValue() : 0;
     return pending(id).compose(req -> store.linkedAccount(issuer, subject).compose(linked -> {
       if (linked.isPresent()) {
         return identity.account(linked.get()).map(a -> a.orElseThrow(() ->
             new OAuthError("access_denied", "关联的账号不存在")));
       }
       if (idNumber == null) {
-        return Future.failedFuture(new OAuthError("access_denied", "省统一身份认证未提供身份证号，无法关联账号"));
+        return Future.failedFuture(new OAuthError("access_denied", "省统一身份认证未提供身份证号（id_number），无法关联账号"));
       }
-      return identity.citizenByIdNumber(idNumber).compose(found -> found.isEmpty()
-          ? Future.<Account>failedFuture(new OAuthError("access_denied", "该身份证号尚未注册通办账号，请先注册"))
-          : store.link(issuer, subject, found.get().id())
+      if (!cn.tongban.plugin.IdNumber.isValid(idNumber)) {
+        return Future.failedFuture(new OAuthError("access_denied", "省统一身份认证提供的身份证号无效，无法关联账号"));
+      }
+      return identity.citizenByIdNumber(idNumber).compose(found -> found.isPresent()
+          ? Future.succeededFuture(found.get()) : register(issuer, idNumber, claims.getValue("name"), level))
+          .compose(account -> store.link(issuer, subject, account.id())
               .compose(v -> AuditLog.record(sql, "upstream:" + issuer, "oidc.federated-link", "account",
-                  found.get().id(), new JsonObject().put("issuer", issuer)))
-              .map(found.get()));
+                  account.id(), new JsonObject().put("issuer", issuer)))
+              .map(account));
     }).compose(account -> {
       if (account.disabled() || account.kind() != Caller.Kind.CITIZEN) {
         return Future.failedFuture(new OAuthError("access_denied", "账号不可用"));
@@ -315,6 +412,52 @@ public final class OidcService {
           ? identity.assertedRealNameLevel(account.idNumber().get(), level) : Future.succeededFuture();
       return levelSet.compose(v -> signedIn(id, req, account.id()));
     }));
+  }
+
+  /** A citizen new here, registered once from what the upstream provider asserts; refused when it is not enough. */
+  private Future<Account> register(String issuer, String idNumber, Object name, int level) {
+    if (!(name instanceof String n) || n.isBlank() || n.strip().length() < 2 || n.strip().length() > 50) {
+      return Future.failedFuture(new OAuthError("access_denied", "省统一身份认证未提供姓名（name），无法为您注册通办账号"));
+    }
+    if (level < 1 || level > 4) {
+      return Future.failedFuture(new OAuthError("access_denied",
+          "省统一身份认证未提供实名认证等级（real_name_level，1–4），无法为您注册通办账号"));
+    }
+    return identity.registerFederated(idNumber, n.strip(), level)
+        .recover(e -> Future.failedFuture(e instanceof OAuthError ? e
+            : new OAuthError("access_denied", "该身份证号无法注册通办账号")))
+        .compose(account -> AuditLog.record(sql, "upstream:" + issuer, "oidc.federated-register", "account",
+            account.id(), new JsonObject().put("issuer", issuer).put("realNameLevel", level)).map(account));
+  }
+
+  // --- userinfo
+
+  /**
+   * The UserInfo response (OpenID Connect Core §5.3) for an access token this provider issued to {@code clientId}
+   * with {@code scopes}: the pairwise {@code sub} and {@code real_name_level} (openid), the name and a masked
+   * identity number (profile). Never the identity number itself or the phone.
+   */
+  public Future<JsonObject> userinfo(Caller caller, String clientId, Set<String> scopes) {
+    if (caller.kind() != Caller.Kind.CITIZEN || clientId == null) {
+      return Future.failedFuture(new OAuthError("invalid_token", "该令牌不是通过单点登录签发的"));
+    }
+    if (!scopes.contains("openid")) {
+      return Future.failedFuture(new OAuthError("insufficient_scope", "该令牌不含 openid 权限"));
+    }
+    return identity.account(caller.subject()).compose(found -> {
+      if (found.isEmpty() || found.get().disabled()) {
+        return Future.failedFuture(new OAuthError("invalid_token", "账号不可用"));
+      }
+      Account a = found.get();
+      return pairwiseSubject(clientId, a.id()).map(sub -> {
+        JsonObject out = new JsonObject().put("sub", sub).put("real_name_level", a.realNameLevel());
+        if (scopes.contains("profile")) {
+          out.put("name", a.displayName());
+          a.idNumber().ifPresent(n -> out.put("id_number_masked", cn.tongban.core.identity.Masking.idNumber(n)));
+        }
+        return out;
+      });
+    });
   }
 
   // --- the token endpoint

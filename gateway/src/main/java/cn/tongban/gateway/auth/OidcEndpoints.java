@@ -22,21 +22,27 @@ import java.util.Optional;
 
 /**
  * The OpenID Connect provider's HTTP face (docs/oidc.md): discovery, JWKS, the authorization endpoint and the
- * JSON calls of its sign-in and consent page, the token endpoint (authorization_code, refresh_token),
- * revocation (RFC 7009), introspection (RFC 7662) and RP-initiated logout. Plain routes, not the OpenAPI
+ * JSON calls of its sign-in and consent page (which set the sign-in session cookie), the token endpoint
+ * (authorization_code, refresh_token), userinfo, revocation (RFC 7009), introspection (RFC 7662) and
+ * RP-initiated logout (which ends the session too). Plain routes, not the OpenAPI
  * contract: OAuth's form-encoded requests, redirects and {@code {"error": …}} answers are its own. Mounted
  * before the bearer-token handler, since clients authenticate here with HTTP Basic.
  */
 public final class OidcEndpoints {
   static final String SIGN_IN_PAGE = "/public/signin.html";
+  /** The sign-in session's cookie: an opaque id (the state is in Redis), sent only to the provider's own paths. */
+  static final String SESSION_COOKIE = "tongban_sso";
   private final OidcService oidc;
   private final TokenService tokens;
   private final Authentication authentication;
 
   private final Upstream upstream;
+  private final Optional<String> issuer;
 
+  /** {@code issuer}: {@code TONGBAN_OIDC_ISSUER} when set, else each request's own address. */
   public OidcEndpoints(io.vertx.core.Vertx vertx, OidcService oidc, TokenService tokens, Authentication authentication,
-      Optional<cn.tongban.core.config.TongbanConfig.OidcUpstream> upstream) {
+      Optional<cn.tongban.core.config.TongbanConfig.OidcUpstream> upstream, Optional<String> issuer) {
+    this.issuer = issuer;
     this.oidc = oidc;
     this.tokens = tokens;
     this.authentication = authentication;
@@ -54,20 +60,47 @@ public final class OidcEndpoints {
     router.post("/oauth2/requests/:id/sign-in").handler(rc -> {
       JsonObject body = jsonBody(rc);
       answer(rc, oidc.signIn(rc.pathParam("id"), body.getString("login"), body.getString("password"),
-          RequestContext.address(rc)));
+          RequestContext.address(rc)).map(out -> withSession(rc, out)));
     });
     router.post("/oauth2/requests/:id/consent").handler(rc ->
         answer(rc, oidc.decide(rc.pathParam("id"), jsonBody(rc).getBoolean("allow", false))));
+    router.get("/oauth2/userinfo").handler(this::userinfo);
+    router.post("/oauth2/userinfo").handler(this::userinfo);
     router.post("/oauth2/token").handler(this::token);
     router.post("/oauth2/revoke").handler(this::revoke);
     router.post("/oauth2/introspect").handler(this::introspect);
     router.get("/oauth2/logout").handler(this::logout);
   }
 
-  /** The issuer: this gateway as the client reached it (scheme and authority of the request). */
-  static String issuer(RoutingContext rc) {
+  /**
+   * The issuer: {@code TONGBAN_OIDC_ISSUER} (behind a proxy, the address portals know), else this gateway as the
+   * client reached it (scheme and authority of the request).
+   */
+  String issuer(RoutingContext rc) {
+    if (issuer.isPresent()) {
+      return issuer.get();
+    }
     URI uri = URI.create(rc.request().absoluteURI());
     return uri.getScheme() + "://" + uri.getRawAuthority();
+  }
+
+  /**
+   * Takes the new sign-in session's id out of an answer into a cookie: Secure, HttpOnly, SameSite=Lax (a portal's
+   * top-level redirect to /oauth2/authorize carries it; no cross-site subrequest does), for the provider's paths.
+   */
+  private JsonObject withSession(RoutingContext rc, JsonObject out) {
+    Object session = out.remove("session");
+    if (session instanceof String id) {
+      rc.response().addCookie(io.vertx.core.http.Cookie.cookie(SESSION_COOKIE, id).setPath("/oauth2")
+          .setHttpOnly(true).setSecure(true).setSameSite(io.vertx.core.http.CookieSameSite.LAX)
+          .setMaxAge(oidc.sessionSeconds()));
+    }
+    return out;
+  }
+
+  private static String sessionOf(RoutingContext rc) {
+    io.vertx.core.http.Cookie c = rc.request().getCookie(SESSION_COOKIE);
+    return c == null ? null : c.getValue();
   }
 
   private void discovery(RoutingContext rc) {
@@ -80,6 +113,8 @@ public final class OidcEndpoints {
         .put("revocation_endpoint", iss + "/oauth2/revoke")
         .put("introspection_endpoint", iss + "/oauth2/introspect")
         .put("end_session_endpoint", iss + "/oauth2/logout")
+        .put("userinfo_endpoint", iss + "/oauth2/userinfo")
+        .put("prompt_values_supported", new JsonArray().add("none").add("login").add("consent"))
         .put("scopes_supported", new JsonArray(OidcService.OIDC_SCOPES))
         .put("response_types_supported", new JsonArray().add("code"))
         .put("response_modes_supported", new JsonArray().add("query"))
@@ -90,16 +125,19 @@ public final class OidcEndpoints {
             .add("client_secret_post"))
         .put("code_challenge_methods_supported", new JsonArray().add("S256"))
         .put("claims_supported", new JsonArray().add("sub").add("name").add("real_name_level").add("auth_time")
-            .add("nonce").add("sid"))
+            .add("nonce").add("sid").add("id_number_masked"))
         .put("ui_locales_supported", new JsonArray().add("zh-CN")));
   }
 
   private void authorize(RoutingContext rc) {
     Map<String, String> params = new HashMap<>();
     rc.queryParams().forEach(e -> params.putIfAbsent(e.getKey(), e.getValue()));
-    oidc.authorize(params).onComplete(ar -> {
-      if (ar.succeeded()) {
-        redirect(rc, SIGN_IN_PAGE + "?req=" + ar.result());
+    oidc.authorize(params, sessionOf(rc)).onComplete(ar -> {
+      if (ar.succeeded() && ar.result().containsKey("redirect")) {
+        // Signed in already (the session cookie) and the client allowed before: straight back with a code.
+        redirect(rc, ar.result().getString("redirect"));
+      } else if (ar.succeeded()) {
+        redirect(rc, SIGN_IN_PAGE + "?req=" + ar.result().getString("request"));
       } else if (ar.cause() instanceof OAuthError e && e.redirectUri() != null) {
         redirect(rc, with(e.redirectUri(), "error", e.error(), "error_description", e.getMessage(), "state", e.state()));
       } else if (ar.cause() instanceof OAuthError e) {
@@ -131,8 +169,7 @@ public final class OidcEndpoints {
       Future<JsonObject> done = upstream == null || code == null
           ? Future.failedFuture(new OAuthError("access_denied", "省统一身份认证未完成登录"))
           : upstream.claims(code, issuer(rc) + "/oauth2/upstream/callback", state.result())
-              .compose(claims -> oidc.federated(id, upstream.issuer(), claims.getString("sub"),
-                  claims.getString("id_number"), claims.getInteger("real_name_level", 0)));
+              .compose(claims -> oidc.federated(id, upstream.issuer(), claims)).map(out -> withSession(rc, out));
       done.onComplete(ar -> redirect(rc, ar.succeeded() && ar.result().containsKey("redirect")
           ? ar.result().getString("redirect")
           : ar.succeeded() ? SIGN_IN_PAGE + "?req=" + id : failurePage(id, ar.cause())));
@@ -235,7 +272,12 @@ public final class OidcEndpoints {
     String hint = rc.queryParams().get("id_token_hint");
     String after = rc.queryParams().get("post_logout_redirect_uri");
     String state = rc.queryParams().get("state");
-    tokens.idTokenClaims(hint).compose(claims -> {
+    // The browser's sign-in session ends whatever the hint: the next authorize asks for the password again. (Read
+    // before the clearing cookie is added: the request's and the response's cookies are one jar.)
+    String session = sessionOf(rc);
+    rc.response().addCookie(io.vertx.core.http.Cookie.cookie(SESSION_COOKIE, "").setPath("/oauth2").setHttpOnly(true)
+        .setSecure(true).setSameSite(io.vertx.core.http.CookieSameSite.LAX).setMaxAge(0));
+    oidc.endSession(session).compose(ended -> tokens.idTokenClaims(hint)).compose(claims -> {
       if (claims.isEmpty() || claims.get().getString("sid") == null) {
         return Future.succeededFuture(with(SIGN_IN_PAGE, "signedOut", after == null ? "1" : "0"));
       }
@@ -249,6 +291,35 @@ public final class OidcEndpoints {
         redirect(rc, ar.result());
       } else {
         rc.fail(ar.cause());
+      }
+    });
+  }
+
+  /**
+   * UserInfo (OpenID Connect Core §5.3): the bearer access token of a sign-in with {@code openid}; what the scopes
+   * allow (core's {@code OidcService.userinfo}). Refusals as RFC 6750 §3: {@code WWW-Authenticate: Bearer error=…}.
+   */
+  private void userinfo(RoutingContext rc) {
+    noStore(rc);
+    String header = rc.request().getHeader("Authorization");
+    Future<JsonObject> claims = header == null
+        ? Future.failedFuture(new OAuthError("invalid_token", "缺少访问令牌"))
+        : authentication.verify(header)
+            .recover(e -> Future.failedFuture(new OAuthError("invalid_token", "访问令牌无效、已过期或已吊销")))
+            .compose(t -> {
+              JsonObject payload = TokenService.payload(header.substring(7).trim());
+              java.util.Set<String> scopes = new java.util.LinkedHashSet<>(java.util.List.of(
+                  payload.getString("scope", "").split(" ")));
+              return oidc.userinfo(t.caller(), payload.getString("cid"), scopes);
+            });
+    claims.onComplete(ar -> {
+      if (ar.failed() && ar.cause() instanceof OAuthError e) {
+        rc.response().putHeader("WWW-Authenticate", "Bearer error=\"" + e.error() + "\"");
+        json(rc, e.status(), new JsonObject().put("error", e.error()).put("error_description", e.getMessage()));
+      } else if (ar.failed()) {
+        rc.fail(ar.cause());
+      } else {
+        json(rc, 200, ar.result());
       }
     });
   }

@@ -29,23 +29,48 @@ public final class TokenService {
   private static final String ISSUER = "tongban";
   /** Tokens whose signature was checked, until they expire: an ES256 check costs about a millisecond of CPU. */
   private static final int VERIFIED_CACHE_SIZE = 10_000;
-  private final JWTAuth jwt;
-  private final JWTAuth hints;
-  private final JsonObject jwks;
+  private final Vertx vertx;
+  private final SigningKeys keys;
   private final int ttlSeconds;
   private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+  private volatile Built built;
 
-  public TokenService(Vertx vertx, SigningKeys.Pem key, int ttlSeconds) {
-    this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("ES256").setId(key.id()).setBuffer(key.privatePem()))
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("ES256").setId(key.id()).setBuffer(key.publicPem()))
-        .setJWTOptions(new JWTOptions().setIssuer(ISSUER).setLeeway(5)));
+  /**
+   * What this node made of a reading of the keys: {@code sign} with the current key only, {@code verify} with every
+   * published one (a token names its key by {@code kid}), {@code hints} with those and older retired ones, the JWKS.
+   */
+  private record Built(SigningKeys.Ring ring, JWTAuth sign, JWTAuth verify, JWTAuth hints, JsonObject jwks) {
+  }
+
+  public TokenService(Vertx vertx, SigningKeys keys, int ttlSeconds) {
+    this.vertx = vertx;
+    this.keys = keys;
     this.ttlSeconds = ttlSeconds;
+  }
+
+  /** The keys as last read, built once per reading. */
+  private Built built() {
+    SigningKeys.Ring ring = keys.ring();
+    Built b = built;
+    if (b != null && b.ring() == ring) {
+      return b;
+    }
+    SigningKeys.Pem current = ring.current();
+    JWTAuthOptions verify = new JWTAuthOptions().setJWTOptions(new JWTOptions().setIssuer(ISSUER).setLeeway(5));
+    ring.published().forEach(k -> verify.addPubSecKey(publicKey(k)));
     // ID token hints: our signature, any issuer, expired or not.
-    this.hints = JWTAuth.create(vertx, new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("ES256").setId(key.id()).setBuffer(key.publicPem()))
-        .setJWTOptions(new JWTOptions().setIgnoreExpiration(true)));
-    this.jwks = toJwks(key);
+    JWTAuthOptions hints = new JWTAuthOptions().setJWTOptions(new JWTOptions().setIgnoreExpiration(true));
+    ring.hints().forEach(k -> hints.addPubSecKey(publicKey(k)));
+    b = new Built(ring, JWTAuth.create(vertx, new JWTAuthOptions()
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("ES256").setId(current.id()).setBuffer(current.privatePem()))
+        .addPubSecKey(publicKey(current))), JWTAuth.create(vertx, verify), JWTAuth.create(vertx, hints),
+        toJwks(ring.published()));
+    built = b;
+    return b;
+  }
+
+  private static PubSecKeyOptions publicKey(SigningKeys.Pem k) {
+    return new PubSecKeyOptions().setAlgorithm("ES256").setId(k.id()).setBuffer(k.publicPem());
   }
 
   public int ttlSeconds() {
@@ -83,7 +108,7 @@ public final class TokenService {
     }
     derivedFrom.ifPresent(id -> claims.put("sjt", id));
     long left = Math.min(ttlSeconds, notAfter - System.currentTimeMillis() / 1000);
-    return LowS.normalise(jwt.generateToken(claims, new JWTOptions().setAlgorithm("ES256").setIssuer(ISSUER)
+    return LowS.normalise(built().sign().generateToken(claims, new JWTOptions().setAlgorithm("ES256").setIssuer(ISSUER)
         .setSubject(caller.subject()).setExpiresInSeconds((int) Math.max(1, left))));
   }
 
@@ -92,7 +117,7 @@ public final class TokenService {
    * both): {@code claims} plus iss, sub, aud, iat and exp.
    */
   public String idToken(String issuer, String subject, String audience, int ttl, JsonObject claims) {
-    return LowS.normalise(jwt.generateToken(claims, new JWTOptions().setAlgorithm("ES256").setIssuer(issuer)
+    return LowS.normalise(built().sign().generateToken(claims, new JWTOptions().setAlgorithm("ES256").setIssuer(issuer)
         .setSubject(subject).setAudience(java.util.List.of(audience)).setExpiresInSeconds(ttl)));
   }
 
@@ -104,13 +129,32 @@ public final class TokenService {
     if (token == null || !LowS.isLow(token)) {
       return Future.succeededFuture(Optional.empty());
     }
-    return hints.authenticate(new TokenCredentials(token)).map(user -> Optional.of(user.principal()))
-        .otherwise(Optional.empty());
+    return known(token).compose(v -> built().hints().authenticate(new TokenCredentials(token)))
+        .map(user -> Optional.of(user.principal())).otherwise(Optional.empty());
   }
 
-  /** The public signing key as a JSON Web Key Set (RFC 7517), for {@code jwks_uri}. */
+  /**
+   * The published signing keys as a JSON Web Key Set (RFC 7517), for {@code jwks_uri}: the current one first, the
+   * next one (before it signs) and those retired while tokens they signed may still be valid.
+   */
   public JsonObject jwks() {
-    return jwks;
+    return built().jwks();
+  }
+
+  /**
+   * A token naming a key this node has not read yet (another node rotated): the keys are read again first, so
+   * that every node accepts what any node signs.
+   */
+  private Future<Void> known(String token) {
+    String kid;
+    try {
+      kid = new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))),
+          java.nio.charset.StandardCharsets.UTF_8)).getString("kid");
+    } catch (RuntimeException e) {
+      return Future.succeededFuture();
+    }
+    return kid == null || keys.ring().knows(kid) ? Future.succeededFuture()
+        : keys.refreshForUnknownKey().mapEmpty();
   }
 
   /** The claims of a token whose signature {@link #verify} checked (for introspection's client and scope). */
@@ -120,17 +164,21 @@ public final class TokenService {
         java.nio.charset.StandardCharsets.UTF_8));
   }
 
-  private static JsonObject toJwks(SigningKeys.Pem key) {
-    try {
-      String base64 = key.publicPem().replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-      var pub = (java.security.interfaces.ECPublicKey) java.security.KeyFactory.getInstance("EC")
-          .generatePublic(new java.security.spec.X509EncodedKeySpec(java.util.Base64.getDecoder().decode(base64)));
-      return new JsonObject().put("keys", new JsonArray().add(new JsonObject().put("kty", "EC").put("crv", "P-256")
-          .put("kid", key.id()).put("use", "sig").put("alg", "ES256")
-          .put("x", coordinate(pub.getW().getAffineX())).put("y", coordinate(pub.getW().getAffineY()))));
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException(e);
+  private static JsonObject toJwks(java.util.List<SigningKeys.Pem> keys) {
+    JsonArray out = new JsonArray();
+    for (SigningKeys.Pem key : keys) {
+      try {
+        String base64 = key.publicPem().replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        var pub = (java.security.interfaces.ECPublicKey) java.security.KeyFactory.getInstance("EC")
+            .generatePublic(new java.security.spec.X509EncodedKeySpec(java.util.Base64.getDecoder().decode(base64)));
+        out.add(new JsonObject().put("kty", "EC").put("crv", "P-256").put("kid", key.id()).put("use", "sig")
+            .put("alg", "ES256").put("x", coordinate(pub.getW().getAffineX()))
+            .put("y", coordinate(pub.getW().getAffineY())));
+      } catch (java.security.GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
     }
+    return new JsonObject().put("keys", out);
   }
 
   private static String coordinate(java.math.BigInteger v) {
@@ -154,7 +202,7 @@ public final class TokenService {
       }
       verified.remove(token);
     }
-    return jwt.authenticate(new TokenCredentials(token))
+    return known(token).compose(v -> built().verify().authenticate(new TokenCredentials(token)))
         // Vert.x keeps exp among the user's attributes, not its principal.
         .map(user -> new Verified(toCaller(user.principal()), user.principal().getString("jti", ""),
             user.principal().getInteger("ep", 0),

@@ -20,6 +20,7 @@ final class OidcFetchers {
         .type("Mutation", t -> t
             .dataFetcher("putOAuthClient", env -> oidc.putClient(caller(env), env.getArgument("clientId"),
                 json(env, "input"), locale(env)))
+            .dataFetcher("rotateSigningKeys", env -> platform.signingKeys().rotate(caller(env)))
             .dataFetcher("revokeAuthorisedPortal", env -> oidc.revokePortal(caller(env), env.getArgument("clientId"))
                 .map(true)));
   }

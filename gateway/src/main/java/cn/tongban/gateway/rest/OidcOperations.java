@@ -1,5 +1,6 @@
 package cn.tongban.gateway.rest;
 
+import cn.tongban.core.identity.SigningKeys;
 import cn.tongban.core.oidc.OidcService;
 import cn.tongban.gateway.http.RequestContext;
 import io.vertx.ext.web.RoutingContext;
@@ -7,9 +8,15 @@ import io.vertx.ext.web.RoutingContext;
 /** Registered OAuth / OpenID Connect clients (administrators) and a citizen's allowed portals, over REST. */
 final class OidcOperations {
   private final OidcService oidc;
+  private final SigningKeys keys;
 
-  OidcOperations(OidcService oidc) {
+  OidcOperations(OidcService oidc, SigningKeys keys) {
     this.oidc = oidc;
+    this.keys = keys;
+  }
+
+  void rotateSigningKeys(RoutingContext rc) {
+    Rest.reply(rc, keys.rotate(RequestContext.requireCaller(rc)), 200);
   }
 
   void listOAuthClients(RoutingContext rc) {

@@ -198,9 +198,10 @@ public final class RestApi {
     operations.put("listMyReminders", reminders::listMyReminders);
     operations.put("listMyReminderTopics", reminders::listMyReminderTopics);
     operations.put("setReminderOptOut", reminders::setReminderOptOut);
-    OidcOperations oidc = new OidcOperations(platform.oidc());
+    OidcOperations oidc = new OidcOperations(platform.oidc(), platform.signingKeys());
     operations.put("listOAuthClients", oidc::listOAuthClients);
     operations.put("putOAuthClient", oidc::putOAuthClient);
+    operations.put("rotateSigningKeys", oidc::rotateSigningKeys);
     operations.put("listMyAuthorisedPortals", oidc::listMyAuthorisedPortals);
     operations.put("revokeAuthorisedPortal", oidc::revokeAuthorisedPortal);
     WorkOrderOperations workOrders = new WorkOrderOperations(platform.workOrders());
