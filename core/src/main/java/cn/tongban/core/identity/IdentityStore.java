@@ -181,15 +181,16 @@ public final class IdentityStore {
       "select id, private_pem from signing_key where $2::bytea is not null and "
           + SealedTable.stale("private_pem") + " order by id",
       "update signing_key set private_pem = $2 where id = $1",
-      (personal, r) -> Tuple.of(r.getString("id"), personal.seal(SIGNING_KEY_PRIVATE_PEM,
-          personal.open(SIGNING_KEY_PRIVATE_PEM, r.getString("private_pem")))));
+      (personal, r) -> Tuple.of(r.getString("id"), personal.seal(SIGNING_KEY_PRIVATE_PEM, r.getString("id"),
+          personal.open(SIGNING_KEY_PRIVATE_PEM, r.getString("id"), r.getString("private_pem")))));
 
   /** Stores a token signing key pair unless one with its id exists. */
   public Future<Void> insertSigningKeyIfAbsent(SigningKeys.Pem key) {
     return client.preparedQuery("""
             insert into signing_key (id, algorithm, private_pem, public_pem) values ($1, 'ES256', $2, $3)
             on conflict (id) do nothing""")
-        .execute(Tuple.of(key.id(), personal.seal(SIGNING_KEY_PRIVATE_PEM, key.privatePem()), key.publicPem()))
+        .execute(Tuple.of(key.id(), personal.seal(SIGNING_KEY_PRIVATE_PEM, key.id(), key.privatePem()),
+            key.publicPem()))
         .mapEmpty();
   }
 
@@ -200,7 +201,8 @@ public final class IdentityStore {
         .map(rows -> {
           var r = rows.iterator().next();
           return new SigningKeys.Pem(r.getString("id"),
-              personal.open(SIGNING_KEY_PRIVATE_PEM, r.getString("private_pem")), r.getString("public_pem"));
+              personal.open(SIGNING_KEY_PRIVATE_PEM, r.getString("id"), r.getString("private_pem")),
+              r.getString("public_pem"));
         });
   }
 
