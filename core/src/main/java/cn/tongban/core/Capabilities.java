@@ -167,11 +167,11 @@ final class Capabilities {
     static LifeEvents wire(Base b, Identity people, Catalogue catalogue, Cases cases) {
       return new LifeEvents(
           new LifeEventService(b.vertx(), new LifeEventStore(b.pool()), catalogue.matters(), cases.applications(),
-              catalogue.validator(), b.calendar().clock()),
+              catalogue.validator(), b.personal(), b.calendar().clock()),
           new ProjectService(b.vertx(), new ProjectStore(b.pool()), new ProjectStore(b.background()),
               catalogue.matters(),
               new CombinedApplication(catalogue.matters(), cases.applications(), catalogue.validator()),
-              people.enterprises(), b.calendar()));
+              people.enterprises(), b.personal(), b.calendar()));
     }
   }
 

@@ -198,7 +198,7 @@ class DecisionRulesTest {
     // As a credit-sharing import would record it: by the blind index of the identity number.
     gateway.execute("insert into applicant_credit (subject_index, subject_sealed, status, reason, source) values ('"
         + gateway.idIndex("11010519491231002X") + "', '" + gateway.personal().seal("applicant_credit.subject",
-        "11010519491231002X") + "', 'BAD', '失信被执行人', 'test') on conflict (subject_index) do update set status = 'BAD'");
+        gateway.idIndex("11010519491231002X"), "11010519491231002X") + "', 'BAD', '失信被执行人', 'test') on conflict (subject_index) do update set status = 'BAD'");
     try {
       String number = submit(TALENT, "2026-11-03T09:00:00");
       HttpResponse<String> r = act("clerk", number, new JsonObject().put("action", "accept").put("commitment", "承诺")

@@ -141,8 +141,8 @@ class JarLifecycleIT {
       Path keys = dataDir.resolve("keys").resolve("personal-data.properties");
       assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
           Files.getPosixFilePermissions(keys)));
-      try (var rs = st.executeQuery("select count(*) from application where applicant like 'ENC2:%'"
-          + " and data like 'ENC2:%'")) {
+      try (var rs = st.executeQuery("select count(*) from application where applicant like 'ENC3:%'"
+          + " and data like 'ENC3:%'")) {
         rs.next();
         assertTrue(rs.getLong(1) >= 1, "the submitted case is stored sealed");
       }

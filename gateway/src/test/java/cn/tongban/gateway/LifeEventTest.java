@@ -124,6 +124,8 @@ class LifeEventTest {
     assertEquals("NEWBORN", medical.getJsonObject("data").getString("insuredCategory"));
     assertEquals("张小满", medical.getJsonObject("data").getString("name"));
 
+    String stored = gateway.text("select request_hash from life_event_application where idempotency_key = 'newborn-1'");
+    assertTrue(stored.startsWith("m1:"), "a keyed hash, not a plain SHA-256 over the family's data: " + stored);
     // The same request again: the same application, nothing new; another body with the key: 409.
     long cases = gateway.count("select count(*) from application");
     HttpResponse<String> again = apply("citizen", "life-newborn", body, "newborn-1");

@@ -24,6 +24,7 @@ import java.util.logging.Logger;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -182,8 +183,8 @@ class PersonalDataAtRestTest {
         }
       }
       assertEquals(Map.of(), leaks, "personal data stored in plain");
-      assertTrue(gateway.count("select count(*) from application where applicant like 'ENC2:AES:t1:%'"
-          + " and data like 'ENC2:AES:t1:%'") > 0, "sealed under the configured key");
+      assertTrue(gateway.count("select count(*) from application where applicant like 'ENC3:AES:t1:%'"
+          + " and data like 'ENC3:AES:t1:%'") > 0, "sealed under the configured key");
     } finally {
       root.removeHandler(capture);
     }
@@ -251,7 +252,7 @@ class PersonalDataAtRestTest {
           .getString("idNumber"), "a case sealed with the old key still reads");
       String later = both.submitSample("mzj-elderly-preferential-card");
       assertEquals(1, both.count("select count(*) from application where number = '" + later
-          + "' and applicant like 'ENC2:" + cipher + ":t2:%'"));
+          + "' and applicant like 'ENC3:" + cipher + ":t2:%'"));
       assertEquals(403, both.get("clerk", "/api/v1/admin/data-keys").statusCode(), "administrators only");
       JsonObject before = TestGateway.ok(both.get("admin", "/api/v1/admin/data-keys"));
       assertEquals("t2", before.getString("activeKeyId"));
@@ -271,16 +272,29 @@ class PersonalDataAtRestTest {
       assertEquals(0L, status[0].getLong("remainingTotal"), status[0].encode());
       assertTrue(status[0].getJsonArray("keys").stream().map(JsonObject.class::cast)
           .anyMatch(k -> "t1".equals(k.getString("keyId")) && k.getString("retiredAt") != null), status[0].encode());
-      assertEquals(0, both.count("select count(*) from application where applicant not like 'ENC2:" + cipher
+      assertEquals(0, both.count("select count(*) from application where applicant not like 'ENC3:" + cipher
           + ":t2:%'"));
       // The rewrap bound every account's sealed values to its row: copied into another account, one does not open.
       String citizenRow = both.text("select id::text from account where username = 'citizen'");
       String clerkRow = both.text("select id::text from account where username = 'clerk'");
       String sealed = both.text("select id_number_sealed from account where username = 'citizen'");
-      assertTrue(sealed.startsWith("ENC2:" + cipher + ":t2:"), sealed);
+      assertTrue(sealed.startsWith("ENC3:" + cipher + ":t2:"), sealed);
       assertEquals("11010519491231002X", both.personal().open("account.id_number", citizenRow, sealed));
       assertThrows(cn.tongban.core.privacy.PersonalData.SealedValueException.class,
           () -> both.personal().open("account.id_number", clerkRow, sealed));
+      // And every case's: its applicant and data copied in SQL into another case do not read there.
+      both.execute("create table later_backup as select applicant, data from application where number = '"
+          + later + "'");
+      both.execute("update application set applicant = o.applicant, data = o.data from application o"
+          + " where o.number = '" + number + "' and application.number = '" + later + "'");
+      HttpResponse<String> copied = both.get("citizen", "/api/v1/applications/" + later);
+      assertNotEquals(200, copied.statusCode(), copied.body());
+      assertFalse(copied.body().contains("11010519491231002X"), copied.body());
+      assertEquals("11010519491231002X", both.read("citizen", number).getJsonObject("applicant")
+          .getString("idNumber"), "the case the values belong to still reads");
+      both.execute("update application set applicant = b.applicant, data = b.data from later_backup b"
+          + " where application.number = '" + later + "'");
+      both.execute("drop table later_backup");
     }
 
     // The old key is no longer needed: the platform starts without it and reads everything.

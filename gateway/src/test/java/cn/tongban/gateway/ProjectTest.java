@@ -144,6 +144,8 @@ class ProjectTest {
     HttpResponse<String> created = send("citizen", "POST", "/api/v1/projects", body, "p-777");
     assertEquals(201, created.statusCode(), created.body());
     assertEquals("/api/v1/projects/" + CODE, created.headers().firstValue("Location").orElseThrow());
+    String stored = gateway.text("select request_hash from project where code = '" + CODE + "'");
+    assertTrue(stored.startsWith("m1:"), "a keyed hash, not a plain SHA-256 over the request: " + stored);
     HttpResponse<String> again = send("citizen", "POST", "/api/v1/projects", body, "p-777");
     assertEquals(201, again.statusCode());
     assertEquals("true", again.headers().firstValue("Idempotent-Replayed").orElse(""));

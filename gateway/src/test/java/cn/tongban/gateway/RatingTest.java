@@ -448,7 +448,7 @@ class RatingTest {
         + " and aggregate_id = '" + id + "' and payload->>'visitNumber' = '" + t.getString("number") + "'"));
 
     // The comment is sealed at rest, shown to the hall's clerks and supervisors, withheld from an administrator.
-    assertEquals(1, gateway.count("select count(*) from rating where id = " + id + " and comment like 'ENC2:%'"));
+    assertEquals(1, gateway.count("select count(*) from rating where id = " + id + " and comment like 'ENC3:%'"));
     JsonObject asAdmin = new JsonObject(ok200(gateway.get("admin", "/api/v1/ratings?kind=VISIT&windowCode=w01")))
         .getJsonArray("items").stream().map(JsonObject.class::cast).filter(r -> r.getString("id").equals(id))
         .findFirst().orElseThrow();

@@ -316,7 +316,7 @@ class SameCityTest {
         + " or collection::text like '%超化村三组%' or collection::text like '%李小四%'"),
         "the express recipient, phone and address are stored sealed");
     assertEquals(1, gateway.count("select count(*) from application where number = '" + express
-        + "' and collection->>'method' = 'EXPRESS' and collection->>'express' like 'ENC2:%'"));
+        + "' and collection->>'method' = 'EXPRESS' and collection->>'express' like 'ENC3:%'"));
 
     CLOCK.set("2026-10-12T11:00:00");
     TestGateway.ok(gateway.act("reviewer.mzj", atHome, action("accept")));

@@ -45,8 +45,8 @@ final class AuthorisationStore {
   private static final String GRANT = """
       with ins as (
         insert into agent_authorisation (applicant_id_index, applicant_name, hall_code, matter_code, valid_until,
-                                         evidence, created_by, created_at, applicant_id_sealed)
-        values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                                         evidence, created_by, created_at, applicant_id_sealed, id)
+        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::uuid)
         returning *
       ), audit as (
         insert into audit_event (actor, action, entity_type, entity_id, detail)
@@ -88,8 +88,9 @@ final class AuthorisationStore {
           + SealedTable.stale("applicant_id_sealed") + " order by id",
       "update agent_authorisation set applicant_id_sealed = $2, applicant_id_index = $3 where id = $1",
       (personal, r) -> {
-        String id = personal.open(APPLICANT_ID, r.getString("applicant_id_sealed"));
-        return Tuple.of(r.getUUID("id"), personal.seal(APPLICANT_ID, id), personal.index(PersonalData.Kind.ID, id));
+        String row = r.getUUID("id").toString();
+        String id = personal.open(APPLICANT_ID, row, r.getString("applicant_id_sealed"));
+        return Tuple.of(r.getUUID("id"), personal.seal(APPLICANT_ID, row, id), personal.index(PersonalData.Kind.ID, id));
       });
   private final Pool pool;
   private final PersonalData personal;
@@ -102,8 +103,10 @@ final class AuthorisationStore {
   /** Records a grant; fails with the database's foreign-key error for an unknown hall or matter. */
   Future<Stored> grant(String idNumber, String name, String hall, String matter, LocalDate until, String evidence,
       String by, OffsetDateTime at) {
+    // The id is drawn here: the sealed identity number is bound to it.
+    String id = java.util.UUID.randomUUID().toString();
     return pool.preparedQuery(GRANT).execute(Tuple.from(new Object[] {personal.index(PersonalData.Kind.ID, idNumber),
-            name, hall, matter, until, evidence, by, at, personal.seal(APPLICANT_ID, idNumber)}))
+            name, hall, matter, until, evidence, by, at, personal.seal(APPLICANT_ID, id, idNumber), id}))
         .map(rows -> stored(rows.iterator().next()));
   }
 
@@ -163,7 +166,7 @@ final class AuthorisationStore {
   }
 
   private Stored stored(Row r) {
-    return new Stored(r.getString("id"), personal.open(APPLICANT_ID, r.getString("applicant_id_sealed")),
+    return new Stored(r.getString("id"), personal.open(APPLICANT_ID, r.getString("id"), r.getString("applicant_id_sealed")),
         r.getString("applicant_name"), r.getString("hall_code"), r.getString("hall_name"), r.getString("matter_code"),
         r.getLocalDate("valid_until"), r.getString("evidence"), r.getString("created_by"),
         r.getOffsetDateTime("created_at"), r.getOffsetDateTime("revoked_at"), r.getString("revoked_by"),

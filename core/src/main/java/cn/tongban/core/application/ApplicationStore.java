@@ -284,14 +284,14 @@ public final class ApplicationStore {
     return submissions.execute(Tuple.from(new Object[] {
         n.areaCode(), n.matterCode(), n.formVersion(), n.channel().name(),
         n.hallCode().or(n.routing()::intakeHall).orElse(null),
-        n.departmentCode(), personal.sealJson(APPLICANT, n.applicant()),
-        personal.index(PersonalData.Kind.ID, n.applicantIdNumber()), personal.sealJson(DATA, n.data()),
+        n.departmentCode(), personal.sealJson(APPLICANT, n.queryCode(), n.applicant()),
+        personal.index(PersonalData.Kind.ID, n.applicantIdNumber()), personal.sealJson(DATA, n.queryCode(), n.data()),
         n.queryCode(), n.submittedBy(),
         n.idempotencyKey().orElse(null), n.requestHash(), n.noticeDueDate(), n.submittedAt(),
         n.creditCode().orElse(null), n.materials().licenceNeeds(), n.materials().handedIn(),
         n.materials().reusable(), n.routing().acceptingDepartment(), n.routing().homeHall().orElse(null),
         n.routing().forwardedAt().orElse(null), n.routing().forwardDueDate().orElse(null),
-        sealCollection(personal, n.routing().collection()), n.routing().agency().orElse(null),
+        sealCollection(personal, n.queryCode(), n.routing().collection()), n.routing().agency().orElse(null),
         n.routing().authorisationId().orElse(null), n.matterName(), n.intakeFingerprint(),
         n.hallCode().orElse(null), valueHashes(n.data()), Trace.currentTraceparent()}))
         // The applicant and the data are the ones just sealed: handed back as they are, not opened again (an
@@ -389,14 +389,16 @@ public final class ApplicationStore {
     Application.Clock c = t.clock();
     Application.Supervision sv = t.supervision();
     return client.preparedQuery(TRANSITION).execute(Tuple.from(new Object[] {
-        t.before().id(), t.before().version(), t.to().name(), t.at(), personal.sealJson(DATA, t.data()),
+        t.before().id(), t.before().version(), t.to().name(), t.at(),
+        personal.sealJson(DATA, t.before().queryCode(), t.data()),
         c.acceptedAt().orElse(null), c.clockStart().orElse(null), c.dueDate().orElse(null),
         c.legalDueDate().orElse(null), c.suspendedAt().orElse(null),
         c.suspendedFromStatus().map(Enum::name).orElse(null), c.correction().orElse(null),
         t.action(), t.stepName(), t.actor(), t.opinion(), t.before().status().name(), t.detail(), t.eventType(),
         sv.parallelDepartments().toArray(String[]::new), sv.deficiency().orElse(null),
         sv.commitments().orElse(null), c.noticeDueDate().orElse(null),
-        t.collection().map(x -> sealCollection(personal, x)).orElse(null), Trace.currentTraceparent()}))
+        t.collection().map(x -> sealCollection(personal, t.before().queryCode(), x)).orElse(null),
+        Trace.currentTraceparent()}))
         .map(rows -> rows.size() == 0 ? Optional.empty()
             : Optional.of(toStored(rows.iterator().next()).application()));
   }
@@ -551,10 +553,14 @@ public final class ApplicationStore {
             on conflict (subject_index) do update set status = 'BAD', reason = excluded.reason,
               source = excluded.source, updated_at = now()""")
         .execute(Tuple.of(creditIndex(applicant), reason,
-            personal.seal(CREDIT_SUBJECT, creditKey(applicant)))).mapEmpty();
+            personal.seal(CREDIT_SUBJECT, creditIndex(applicant), creditKey(applicant)))).mapEmpty();
   }
 
-  /** The columns' contexts: a sealed value opens only in the column it was sealed for. */
+  /**
+   * The columns' contexts: a sealed value opens only in the column it was sealed for, and only in its row. A case's
+   * values are bound to its query code (drawn here before the insert, unlike the number and id, which the insert
+   * draws: binding to them would cost every submission a round trip); a credit record's to its subject's index.
+   */
   public static final String APPLICANT = "application.applicant";
   public static final String DATA = "application.data";
   public static final String EXPRESS = "application.collection.express";
@@ -562,17 +568,18 @@ public final class ApplicationStore {
 
   /** A case's sealed applicant, form data and express address, for a rewrap. */
   public static final SealedTable SEALED = new SealedTable("application",
-      "select id, applicant, data, collection from application where $2::bytea is not null and ("
+      "select id, query_code, applicant, data, collection from application where $2::bytea is not null and ("
           + SealedTable.stale("applicant") + " or " + SealedTable.stale("data") + " or "
           + SealedTable.stale("collection->>'express'") + ") order by id",
       "update application set applicant = $2, applicant_id_index = $3, data = $4, collection = $5 where id = $1",
       (personal, r) -> {
-        JsonObject applicant = personal.openJson(APPLICANT, r.getString("applicant"));
-        JsonObject data = personal.openJson(DATA, r.getString("data"));
-        JsonObject collection = openCollection(personal, (JsonObject) r.getValue("collection"));
-        return Tuple.of(r.getLong("id"), personal.sealJson(APPLICANT, applicant),
+        String row = r.getString("query_code");
+        JsonObject applicant = personal.openJson(APPLICANT, row, r.getString("applicant"));
+        JsonObject data = personal.openJson(DATA, row, r.getString("data"));
+        JsonObject collection = openCollection(personal, row, (JsonObject) r.getValue("collection"));
+        return Tuple.of(r.getLong("id"), personal.sealJson(APPLICANT, row, applicant),
             personal.index(PersonalData.Kind.ID, applicant.getString("idNumber")),
-            personal.sealJson(DATA, data), sealCollection(personal, collection));
+            personal.sealJson(DATA, row, data), sealCollection(personal, row, collection));
       });
 
   /** The credit record's sealed subject, for a rewrap. */
@@ -581,24 +588,24 @@ public final class ApplicationStore {
           + SealedTable.stale("subject_sealed") + " order by subject_index",
       "update applicant_credit set subject_sealed = $2, subject_index = $3 where subject_index = $1",
       (personal, r) -> {
-        String subject = personal.open(CREDIT_SUBJECT, r.getString("subject_sealed"));
-        return Tuple.of(r.getString("subject_index"), personal.seal(CREDIT_SUBJECT, subject),
-            personal.index(PersonalData.Kind.ID, subject));
+        String subject = personal.open(CREDIT_SUBJECT, r.getString("subject_index"), r.getString("subject_sealed"));
+        String index = personal.index(PersonalData.Kind.ID, subject);
+        return Tuple.of(r.getString("subject_index"), personal.seal(CREDIT_SUBJECT, index, subject), index);
       });
 
   /** Where the result is collected, with the express recipient, phone and address sealed (the method stays plain). */
-  public static JsonObject sealCollection(PersonalData personal, JsonObject collection) {
+  public static JsonObject sealCollection(PersonalData personal, String row, JsonObject collection) {
     if (collection == null || !(collection.getValue("express") instanceof JsonObject express)) {
       return collection;
     }
-    return collection.copy().put("express", personal.sealJson(EXPRESS, express));
+    return collection.copy().put("express", personal.sealJson(EXPRESS, row, express));
   }
 
-  public static JsonObject openCollection(PersonalData personal, JsonObject collection) {
+  public static JsonObject openCollection(PersonalData personal, String row, JsonObject collection) {
     if (collection == null || !(collection.getValue("express") instanceof String sealed)) {
       return collection;
     }
-    return collection.copy().put("express", personal.openJson(EXPRESS, sealed));
+    return collection.copy().put("express", personal.openJson(EXPRESS, row, sealed));
   }
 
   /** The blind index of the enterprise's credit code, or else of the person's identity number. */
@@ -803,8 +810,8 @@ public final class ApplicationStore {
 
 
   private Stored toStored(Row r) {
-    return toStored(r, personal.openJson(APPLICANT, r.getString("applicant")),
-        personal.openJson(DATA, r.getString("data")));
+    return toStored(r, personal.openJson(APPLICANT, r.getString("query_code"), r.getString("applicant")),
+        personal.openJson(DATA, r.getString("query_code"), r.getString("data")));
   }
 
   /** A row whose sealed applicant and data are already known in the clear. */
@@ -832,7 +839,7 @@ public final class ApplicationStore {
             Optional.ofNullable(r.getOffsetDateTime("forwarded_at")),
             Optional.ofNullable(r.getLocalDate("forward_due_date")),
             Optional.ofNullable(r.getOffsetDateTime("forward_answered_at")),
-            Optional.ofNullable(openCollection(personal, (JsonObject) r.getValue("collection"))),
+            Optional.ofNullable(openCollection(personal, r.getString("query_code"), (JsonObject) r.getValue("collection"))),
             Optional.ofNullable((JsonObject) r.getValue("agency"))),
         List.of(r.getArrayOfIntegers("provisional_years")));
     return new Stored(a, r.getString("request_hash"));

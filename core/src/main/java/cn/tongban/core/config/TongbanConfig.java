@@ -238,10 +238,11 @@ public record TongbanConfig(
    * Metrics, logs and traces (docs/operations.md#metrics): {@code metrics} is {@code off}, {@code token} (GET
    * /metrics on the HTTP port with {@code Authorization: Bearer <metricsToken>}) or {@code port} (/metrics on a
    * management server of its own at {@code metricsHost:metricsPort}, no token unless one is set); JSON log
-   * lines instead of plain text; one access-log line per request. Kept in {@link #settings()}, checked at boot.
+   * lines instead of plain text; one access-log line per request; where spans go by OTLP over HTTP (none when
+   * empty: nothing traced, nothing installed). Kept in {@link #settings()}, checked at boot.
    */
   public record Observability(Metrics metrics, Optional<String> metricsToken, int metricsPort, String metricsHost,
-      boolean jsonLogs, boolean accessLog) {
+      boolean jsonLogs, boolean accessLog, Optional<String> otelEndpoint) {
     /** Where /metrics is served. */
     public enum Metrics { OFF, TOKEN, PORT }
   }
@@ -270,7 +271,7 @@ public record TongbanConfig(
       problems.add(Option.LOG_FORMAT.env + ": plain or json, got '" + format + "'");
     }
     return new Observability(metrics, token, r.integer(Option.METRICS_PORT, 0, 65535), r.string(Option.METRICS_HOST),
-        format.equals("json"), r.bool(Option.ACCESS_LOG));
+        format.equals("json"), r.bool(Option.ACCESS_LOG), r.url(Option.OTEL_ENDPOINT, "http", "https"));
   }
 
   /** The resource limits (validated at boot, so they parse here). */
@@ -432,6 +433,7 @@ public record TongbanConfig(
     METRICS_HOST("TONGBAN_METRICS_HOST", "metricsHost", "0.0.0.0"),
     LOG_FORMAT("TONGBAN_LOG_FORMAT", "logFormat", "plain"),
     ACCESS_LOG("TONGBAN_ACCESS_LOG", "accessLog", "false"),
+    OTEL_ENDPOINT("TONGBAN_OTEL_ENDPOINT", "otelEndpoint", null),
     GRAPHQL_ALLOWLIST("TONGBAN_GRAPHQL_ALLOWLIST", "graphqlAllowList", null);
 
     final String env;

@@ -125,7 +125,8 @@ public final class DisclosureStore {
                 r.getString("holder_name"),
                 // a person's code is never published, so only an enterprise's is opened
                 "001".equals(r.getString("holder_code_type"))
-                    ? personal.open(Licence.HOLDER_CODE, r.getString("holder_code_sealed")) : null,
+                    ? personal.open(Licence.HOLDER_CODE, r.getString("identifier"), r.getString("holder_code_sealed"))
+                    : null,
                 r.getString("holder_code_type"),
                 r.getString("department_code"), r.getString("application_number"), r.getString("basis"),
                 r.getLocalDate("decision_date"), r.getString("status"), r.getString("revocation_reason")));

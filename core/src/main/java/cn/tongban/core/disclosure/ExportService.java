@@ -163,12 +163,14 @@ public final class ExportService {
       for (int i = 0; i < row.size(); i++) {
         Object value = row.getValue(i);
         if (i == table.applicantAt()) {
-          JsonObject a = personal.openJson(ApplicationStore.APPLICANT, (String) value);
+          JsonObject a = personal.openJson(ApplicationStore.APPLICANT, row.getString(table.rowKeyAt()), (String) value);
           boolean enterprise = a != null && "ENTERPRISE".equals(a.getString("kind"));
           String name = a == null ? null : a.getString("name");
           String code = a == null ? null : enterprise ? a.getString("creditCode") : a.getString("idNumber");
           cells.add(masked && !enterprise ? Masking.name(name) : name);
           cells.add(masked && !enterprise ? Masking.idNumber(code) : code);
+        } else if (i == table.rowKeyAt() && i != table.queryCodeAt()) {
+          continue; // selected to open the applicant, not a column of the file
         } else if (i == table.queryCodeAt() && masked) {
           cells.add("");
         } else {

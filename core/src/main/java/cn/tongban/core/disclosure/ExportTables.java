@@ -15,10 +15,12 @@ final class ExportTables {
    * One table: its columns (in file order) and the SELECT that yields them, all as text. {@code applicantAt}
    * is the index in the SELECT's row of the sealed applicant ({@code application.applicant}), which the
    * export opens and writes as two columns (name, identity number or credit code), masked for a caller the
-   * masking rules mask; {@code queryCodeAt} the index of the case's query code; -1 where there is none.
+   * masking rules mask; {@code queryCodeAt} the index of the case's query code; -1 where there is none;
+   * {@code rowKeyAt} the index of the query code the applicant is sealed for (bound to its row), not written
+   * out unless it is {@code queryCodeAt} too.
    */
   record Table(String name, List<String> columns, String select, String countOf, int applicantAt,
-      int queryCodeAt) {
+      int queryCodeAt, int rowKeyAt) {
   }
 
   private static final String ACCEPT = """
@@ -65,8 +67,9 @@ final class ExportTables {
     add(m, "up_pro_accept", List.of("PROJID", "IMPLEMENT_CODE", "TASK_NAME", "TASK_TYPE", "ORG_CODE", "ORG_NAME",
         "APPLY_TYPE", "APPLYER_NAME", "APPLYER_PAPER_CODE", "APPLYER_CREDIT_CODE", "APPLY_DATE", "ACCEPT_DATE", "PROMISE_DATE", "LEGAL_DATE",
         "HALL_CODE", "CURRENT_STATE"),
-        "select " + ACCEPT.formatted(t("a.submitted_at"), t("a.accepted_at")) + " " + CASES + " order by a.id",
-        CASES, 7, -1);
+        "select " + ACCEPT.formatted(t("a.submitted_at"), t("a.accepted_at")) + ", a.query_code " + CASES
+            + " order by a.id",
+        CASES, 7, -1, 15);
     add(m, "up_pro_process", List.of("PROJID", "NODE_SEQ", "NODE_CODE", "NODE_NAME", "HANDLER_NAME",
         "HANDLE_OPINION", "FROM_STATE", "TO_STATE", "START_TIME", "END_TIME"),
         "select a.number, row_number() over (partition by s.application_id order by s.id)::text, s.action,"
@@ -100,7 +103,7 @@ final class ExportTables {
         "select a.number, a.query_code, a.matter_code, m.name, a.department_code, d.name, a.applicant, a.channel,"
             + " a.status, " + t("a.submitted_at") + ", " + t("a.accepted_at") + ", coalesce(a.due_date::text, ''), "
             + t("a.decided_at") + " " + CASES + " order by a.id",
-        CASES, 6, 1);
+        CASES, 6, 1, 1);
     add(m, "pre_accept", List.of("PROJID", "SERVICECODE", "DEPTID", "ACCEPTTIME", "PROMISETIME", "HANDLESTATE"),
         "select a.number, a.matter_code, a.department_code, " + t("a.accepted_at")
             + ", coalesce(a.due_date::text, ''), a.status " + CASES + " order by a.id",
@@ -122,11 +125,11 @@ final class ExportTables {
   }
 
   private static void add(Map<String, Table> m, String name, List<String> columns, String select, String from) {
-    add(m, name, columns, select, from, -1, -1);
+    add(m, name, columns, select, from, -1, -1, -1);
   }
 
   private static void add(Map<String, Table> m, String name, List<String> columns, String select, String from,
-      int applicantAt, int queryCodeAt) {
-    m.put(name, new Table(name, columns, select, "select count(*) " + from, applicantAt, queryCodeAt));
+      int applicantAt, int queryCodeAt, int rowKeyAt) {
+    m.put(name, new Table(name, columns, select, "select count(*) " + from, applicantAt, queryCodeAt, rowKeyAt));
   }
 }

@@ -27,16 +27,16 @@ public final class PenaltyStore {
   private static final String VIEW = "select p.*, d.name as department_name from penalty p"
       + " join department d on d.code = p.department_code";
 
-  /** The sealing context of a party's identity number or credit code. */
+  /** The sealing context of a party's identity number or credit code (bound to the decision's unique number). */
   static final String PARTY_CODE = "penalty.party_code";
 
   /** The party codes, for a rewrap. */
   public static final SealedTable SEALED = new SealedTable("penalty",
-      "select id, party_code_sealed from penalty where $2::bytea is not null and "
+      "select id, decision_number, party_code_sealed from penalty where $2::bytea is not null and "
           + SealedTable.stale("party_code_sealed") + " order by id",
       "update penalty set party_code_sealed = $2 where id = $1",
-      (personal, r) -> Tuple.of(r.getLong("id"), personal.seal(PARTY_CODE,
-          personal.open(PARTY_CODE, r.getString("party_code_sealed")))));
+      (personal, r) -> Tuple.of(r.getLong("id"), personal.seal(PARTY_CODE, r.getString("decision_number"),
+          personal.open(PARTY_CODE, r.getString("decision_number"), r.getString("party_code_sealed")))));
 
   private final Pool pool;
   private final PersonalData personal;
@@ -70,7 +70,7 @@ public final class PenaltyStore {
             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
             on conflict (decision_number) do nothing
             returning id""")
-        .execute(Tuple.from(new Object[] {p.decisionNumber(), p.kind(), p.partyKind(), p.partyName(), personal.seal(PARTY_CODE, p.partyCode()),
+        .execute(Tuple.from(new Object[] {p.decisionNumber(), p.kind(), p.partyKind(), p.partyName(), personal.seal(PARTY_CODE, p.decisionNumber(), p.partyCode()),
             p.facts(), p.legalBasis(), p.penaltyType(), p.amount().orElse(null), p.decisionDate(), p.departmentCode(),
             by, at}))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong(0)));
@@ -114,7 +114,7 @@ public final class PenaltyStore {
     return new JsonObject().put("id", String.valueOf(r.getLong("id")))
         .put("decisionNumber", r.getString("decision_number")).put("kind", r.getString("kind"))
         .put("partyKind", r.getString("party_kind")).put("partyName", r.getString("party_name"))
-        .put("partyCode", personal.open(PARTY_CODE, r.getString("party_code_sealed"))).put("facts", r.getString("facts"))
+        .put("partyCode", personal.open(PARTY_CODE, r.getString("decision_number"), r.getString("party_code_sealed"))).put("facts", r.getString("facts"))
         .put("legalBasis", r.getString("legal_basis")).put("penaltyType", r.getString("penalty_type"))
         .put("amount", amount == null ? null : amount.toPlainString())
         .put("decisionDate", r.getLocalDate("decision_date").toString())

@@ -26,8 +26,8 @@ final class HomeVisitStore {
       "select number, contact from home_visit where $2::bytea is not null and (" + SealedTable.stale("contact")
           + ") order by number",
       "update home_visit set contact = $2 where number = $1",
-      (personal, r) -> Tuple.of(r.getString("number"),
-          personal.sealJson(CONTACT, personal.openJson(CONTACT, r.getString("contact")))));
+      (personal, r) -> Tuple.of(r.getString("number"), personal.sealJson(CONTACT, r.getString("number"),
+          personal.openJson(CONTACT, r.getString("number"), r.getString("contact")))));
 
   private static final String COLUMNS = """
       v.id, v.number, v.hall_code, h.name as hall_name, v.matter_code, m.name as matter_name,
@@ -51,15 +51,17 @@ final class HomeVisitStore {
 
   Future<String> insert(SqlClient tx, String hall, String matter, String accountId, JsonObject contact, String reason,
       OffsetDateTime now, LocalDate due) {
-    return tx.preparedQuery("""
+    // The number is drawn first: the sealed contact is bound to it.
+    return tx.preparedQuery("select 'SM' || to_char($1::timestamptz at time zone 'Asia/Shanghai', 'YYYYMMDD')"
+            + " || lpad(nextval('home_visit_seq')::text, 5, '0')").execute(Tuple.of(now))
+        .map(rows -> rows.iterator().next().getString(0))
+        .compose(drawn -> tx.preparedQuery("""
             insert into home_visit (number, hall_code, matter_code, account_id, contact, reason, status, requested_at,
                                     due_date)
-            values ('SM' || to_char($7 at time zone 'Asia/Shanghai', 'YYYYMMDD')
-                      || lpad(nextval('home_visit_seq')::text, 5, '0'),
-                    $1, $2, $3::uuid, $4, $5, 'REQUESTED', $6, $8)
+            values ($7, $1, $2, $3::uuid, $4, $5, 'REQUESTED', $6, $8)
             returning number""")
-        .execute(Tuple.from(new Object[] {hall, matter, accountId, personal.sealJson(CONTACT, contact), reason, now,
-            now, due}))
+        .execute(Tuple.from(new Object[] {hall, matter, accountId, personal.sealJson(CONTACT, drawn, contact), reason,
+            now, drawn, due})))
         .map(rows -> rows.iterator().next().getString(0));
   }
 
@@ -153,7 +155,7 @@ final class HomeVisitStore {
         .put("hallCode", r.getString("hall_code")).put("hallName", r.getString("hall_name"))
         .put("matterCode", r.getString("matter_code")).put("matterName", r.getString("matter_name"))
         .put("accountId", r.getString("account_id"))
-        .put("contact", personal.openJson(CONTACT, r.getString("contact"))).put("reason", r.getString("reason"))
+        .put("contact", personal.openJson(CONTACT, r.getString("number"), r.getString("contact"))).put("reason", r.getString("reason"))
         .put("status", r.getString("status")).put("requestedAt", HallTime.text(r.getOffsetDateTime("requested_at")))
         .put("dueDate", r.getLocalDate("due_date").toString()).put("assignedTo", r.getString("assigned_username"))
         .put("assignedId", r.getString("assigned_to"))

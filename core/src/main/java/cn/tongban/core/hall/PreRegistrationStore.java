@@ -26,10 +26,11 @@ final class PreRegistrationStore {
           + SealedTable.stale("applicant") + " or " + SealedTable.stale("data") + ") order by number",
       "update pre_registration set applicant = $2, applicant_id_index = $3, data = $4 where number = $1",
       (personal, r) -> {
-        JsonObject applicant = personal.openJson(APPLICANT, r.getString("applicant"));
-        JsonObject data = personal.openJson(DATA, r.getString("data"));
-        return Tuple.of(r.getString("number"), personal.sealJson(APPLICANT, applicant),
-            personal.index(PersonalData.Kind.ID, applicant.getString("idNumber")), personal.sealJson(DATA, data));
+        String row = r.getString("number");
+        JsonObject applicant = personal.openJson(APPLICANT, row, r.getString("applicant"));
+        JsonObject data = personal.openJson(DATA, row, r.getString("data"));
+        return Tuple.of(row, personal.sealJson(APPLICANT, row, applicant),
+            personal.index(PersonalData.Kind.ID, applicant.getString("idNumber")), personal.sealJson(DATA, row, data));
       });
 
   private static final String COLUMNS = """
@@ -51,16 +52,18 @@ final class PreRegistrationStore {
 
   Future<String> insert(String matter, String accountId, JsonObject applicant, JsonObject data, OffsetDateTime now,
       OffsetDateTime expires, String actor) {
-    return pool.withTransaction(tx -> tx.preparedQuery("""
+    // The number is drawn first: the sealed applicant and data are bound to it.
+    return pool.withTransaction(tx -> tx.preparedQuery("select 'YD' || to_char($1::timestamptz at time zone 'Asia/Shanghai',"
+            + " 'YYYYMMDD') || lpad(nextval('pre_registration_seq')::text, 6, '0')").execute(Tuple.of(now))
+        .map(rows -> rows.iterator().next().getString(0))
+        .compose(drawn -> tx.preparedQuery("""
             insert into pre_registration (number, matter_code, account_id, applicant_id_index, applicant, data, status,
                                           created_at, expires_at)
-            values ('YD' || to_char($7 at time zone 'Asia/Shanghai', 'YYYYMMDD')
-                      || lpad(nextval('pre_registration_seq')::text, 6, '0'),
-                    $1, $2::uuid, $3, $4, $5, 'OPEN', $7, $6)
+            values ($8, $1, $2::uuid, $3, $4, $5, 'OPEN', $7, $6)
             returning number""")
         .execute(Tuple.from(new Object[] {matter, accountId,
             personal.index(PersonalData.Kind.ID, applicant.getString("idNumber")),
-            personal.sealJson(APPLICANT, applicant), personal.sealJson(DATA, data), expires, now}))
+            personal.sealJson(APPLICANT, drawn, applicant), personal.sealJson(DATA, drawn, data), expires, now, drawn})))
         .map(rows -> rows.iterator().next().getString(0))
         .compose(number -> cn.tongban.core.audit.AuditLog.record(tx, actor, "preRegistration.created",
                 "preRegistration", number, new JsonObject().put("matterCode", matter))
@@ -139,8 +142,8 @@ final class PreRegistrationStore {
   private JsonObject toJson(Row r) {
     return new JsonObject().put("number", r.getString("number")).put("matterCode", r.getString("matter_code"))
         .put("matterName", r.getString("matter_name")).put("accountId", r.getString("account_id"))
-        .put("applicant", personal.openJson(APPLICANT, r.getString("applicant")))
-        .put("data", personal.openJson(DATA, r.getString("data"))).put("status", r.getString("status"))
+        .put("applicant", personal.openJson(APPLICANT, r.getString("number"), r.getString("applicant")))
+        .put("data", personal.openJson(DATA, r.getString("number"), r.getString("data"))).put("status", r.getString("status"))
         .put("createdAt", HallTime.text(r.getOffsetDateTime("created_at")))
         .put("expiresAt", HallTime.text(r.getOffsetDateTime("expires_at")))
         .put("convertedAt", HallTime.text(r.getOffsetDateTime("converted_at")))

@@ -26,12 +26,12 @@ public final class WorkOrderStore {
 
   /** The sealed caller of every order, for a rewrap (the phone's blind index is redone with it). */
   public static final SealedTable SEALED = new SealedTable("work_order",
-      "select id, caller_sealed from work_order where $2::bytea is not null and "
+      "select id, number, caller_sealed from work_order where $2::bytea is not null and "
           + SealedTable.stale("caller_sealed") + " order by id",
       "update work_order set caller_sealed = $2, caller_phone_index = $3 where id = $1",
       (personal, r) -> {
-        JsonObject caller = personal.openJson(CALLER, r.getString("caller_sealed"));
-        return Tuple.of(r.getLong("id"), personal.sealJson(CALLER, caller),
+        JsonObject caller = personal.openJson(CALLER, r.getString("number"), r.getString("caller_sealed"));
+        return Tuple.of(r.getLong("id"), personal.sealJson(CALLER, r.getString("number"), caller),
             personal.index(PersonalData.Kind.PHONE, caller.getString("phone")));
       });
 
@@ -63,16 +63,19 @@ public final class WorkOrderStore {
 
   /** Inserts a new order numbered {@code GD<yyyyMMdd><6 digits>}; answers its number. */
   Future<String> insert(SqlClient tx, WorkOrder w, LocalDate today) {
-    return tx.preparedQuery("""
+    // The number is drawn first: the sealed caller is bound to it.
+    return tx.preparedQuery("select 'GD' || $1::text || lpad(nextval('work_order_seq')::text, 6, '0')")
+        .execute(Tuple.of(today.toString().replace("-", "")))
+        .map(rows -> rows.iterator().next().getString(0))
+        .compose(drawn -> tx.preparedQuery("""
             insert into work_order (number, type, status, caller_sealed, caller_phone_index, subject, content,
               place_hall_code, matter_code, case_number, owner_id, reply, replied_at, closed_at, created_at, updated_at)
-            values ('GD' || $1 || lpad(nextval('work_order_seq')::text, 6, '0'), $2, $3, $4, $5, $6, $7, $8, $9, $10,
-              $11, $12, $13, $14, $15, $15)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
             returning number""")
-        .execute(Tuple.from(new Object[] {today.toString().replace("-", ""), w.type, w.status,
-            personal.sealJson(CALLER, w.caller), personal.index(PersonalData.Kind.PHONE, w.caller.getString("phone")),
+        .execute(Tuple.from(new Object[] {drawn, w.type, w.status,
+            personal.sealJson(CALLER, drawn, w.caller), personal.index(PersonalData.Kind.PHONE, w.caller.getString("phone")),
             w.subject, w.content, w.placeHallCode, w.matterCode, w.caseNumber, w.ownerId, w.reply, w.repliedAt,
-            w.closedAt, w.createdAt}))
+            w.closedAt, w.createdAt})))
         .map(rows -> rows.iterator().next().getString(0));
   }
 
@@ -299,7 +302,7 @@ public final class WorkOrderStore {
     w.number = r.getString("number");
     w.type = r.getString("type");
     w.status = r.getString("status");
-    w.caller = personal.openJson(CALLER, r.getString("caller_sealed"));
+    w.caller = personal.openJson(CALLER, r.getString("number"), r.getString("caller_sealed"));
     w.subject = r.getString("subject");
     w.content = r.getString("content");
     w.placeHallCode = r.getString("place_hall_code");

@@ -183,8 +183,8 @@ public final class IdentityStore {
       "select id, private_pem from signing_key where $2::bytea is not null and "
           + SealedTable.stale("private_pem") + " order by id",
       "update signing_key set private_pem = $2 where id = $1",
-      (personal, r) -> Tuple.of(r.getString("id"), personal.seal(SIGNING_KEY_PRIVATE_PEM,
-          personal.open(SIGNING_KEY_PRIVATE_PEM, r.getString("private_pem")))));
+      (personal, r) -> Tuple.of(r.getString("id"), personal.seal(SIGNING_KEY_PRIVATE_PEM, r.getString("id"),
+          personal.open(SIGNING_KEY_PRIVATE_PEM, r.getString("id"), r.getString("private_pem")))));
 
   /** A stored token-signing key: its state, whether the JWKS still lists it, and when it signed. */
   public record StoredKey(SigningKeys.Pem pem, SigningKeys.State state, boolean published,
@@ -201,13 +201,13 @@ public final class IdentityStore {
                 insert into signing_key (id, algorithm, private_pem, public_pem, signs_from)
                 select $1, 'ES256', $2, $3, now()
                 where not exists (select 1 from signing_key where signs_from is not null and retired_at is null)""")
-            .execute(Tuple.of(current.id(), personal.seal(SIGNING_KEY_PRIVATE_PEM, current.privatePem()),
+            .execute(Tuple.of(current.id(), personal.seal(SIGNING_KEY_PRIVATE_PEM, current.id(), current.privatePem()),
                 current.publicPem())))
         .compose(v -> tx.preparedQuery("""
                 insert into signing_key (id, algorithm, private_pem, public_pem)
                 select $1, 'ES256', $2, $3
                 where not exists (select 1 from signing_key where signs_from is null and retired_at is null)""")
-            .execute(Tuple.of(next.id(), personal.seal(SIGNING_KEY_PRIVATE_PEM, next.privatePem()), next.publicPem())))
+            .execute(Tuple.of(next.id(), personal.seal(SIGNING_KEY_PRIVATE_PEM, next.id(), next.privatePem()), next.publicPem())))
         .mapEmpty();
   }
 
@@ -230,7 +230,7 @@ public final class IdentityStore {
             SigningKeys.State state = r.getOffsetDateTime("retired_at") != null ? SigningKeys.State.RETIRED
                 : r.getOffsetDateTime("signs_from") != null ? SigningKeys.State.CURRENT : SigningKeys.State.NEXT;
             String privatePem = state == SigningKeys.State.CURRENT
-                ? personal.open(SIGNING_KEY_PRIVATE_PEM, r.getString("private_pem")) : null;
+                ? personal.open(SIGNING_KEY_PRIVATE_PEM, r.getString("id"), r.getString("private_pem")) : null;
             out.add(new StoredKey(new SigningKeys.Pem(r.getString("id"), privatePem, r.getString("public_pem")), state,
                 r.getBoolean("published"), r.getOffsetDateTime("signs_from"), r.getOffsetDateTime("retired_at")));
           });
@@ -265,11 +265,11 @@ public final class IdentityStore {
                   .compose(promoted -> promoted.size() > 0 ? Future.succeededFuture(promoted.iterator().next().getString(0))
                       : tx.preparedQuery("insert into signing_key (id, algorithm, private_pem, public_pem, signs_from)"
                           + " values ($1, 'ES256', $2, $3, now())")
-                          .execute(Tuple.of(fresh.id(), personal.seal(SIGNING_KEY_PRIVATE_PEM, fresh.privatePem()),
+                          .execute(Tuple.of(fresh.id(), personal.seal(SIGNING_KEY_PRIVATE_PEM, fresh.id(), fresh.privatePem()),
                               fresh.publicPem())).map(fresh.id()))
                   .compose(current -> tx.preparedQuery("insert into signing_key (id, algorithm, private_pem, public_pem)"
                           + " values ($1, 'ES256', $2, $3)")
-                      .execute(Tuple.of(spare.id(), personal.seal(SIGNING_KEY_PRIVATE_PEM, spare.privatePem()),
+                      .execute(Tuple.of(spare.id(), personal.seal(SIGNING_KEY_PRIVATE_PEM, spare.id(), spare.privatePem()),
                           spare.publicPem()))
                       .compose(x -> tx.query("delete from signing_key where retired_at < now() - interval '31 days'")
                           .execute())

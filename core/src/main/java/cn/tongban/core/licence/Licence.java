@@ -111,7 +111,7 @@ public record Licence(String identifier, String typeCode, String typeName, Strin
       issuer_code, department_code, issue_date, jurisdiction, valid_from, valid_until, surface, application_number,
       key_id, signature, status, revoked_at, revocation_reason""";
 
-  /** Column contexts: the holder's code and the surface data are sealed (personal data at rest). */
+  /** Column contexts: the holder's code and the surface data are sealed, bound to the licence's identifier. */
   public static final String HOLDER_CODE = "licence.holder_code";
   public static final String SURFACE = "licence.surface";
 
@@ -122,10 +122,11 @@ public record Licence(String identifier, String typeCode, String typeName, Strin
           + ") order by identifier",
       "update licence set holder_code_sealed = $2, holder_index = $3, surface = $4 where identifier = $1",
       (personal, r) -> {
-        String code = personal.open(HOLDER_CODE, r.getString("holder_code_sealed"));
-        return Tuple.of(r.getString("identifier"), personal.seal(HOLDER_CODE, code),
+        String id = r.getString("identifier");
+        String code = personal.open(HOLDER_CODE, id, r.getString("holder_code_sealed"));
+        return Tuple.of(id, personal.seal(HOLDER_CODE, id, code),
             holderIndex(personal, code, r.getString("holder_code_type")),
-            personal.seal(SURFACE, personal.open(SURFACE, r.getString("surface"))));
+            personal.seal(SURFACE, id, personal.open(SURFACE, id, r.getString("surface"))));
       });
 
   /**
@@ -139,11 +140,11 @@ public record Licence(String identifier, String typeCode, String typeName, Strin
   public static Licence from(Row r, PersonalData personal) {
     return new Licence(r.getString("identifier"), r.getString("type_code"), r.getString("type_name"),
         r.getString("name"), r.getString("number"), r.getString("holder_name"),
-        personal.open(HOLDER_CODE, r.getString("holder_code_sealed")),
+        personal.open(HOLDER_CODE, r.getString("identifier"), r.getString("holder_code_sealed")),
         r.getString("holder_code_type"), r.getString("issuer_name"), r.getString("issuer_code"),
         Optional.ofNullable(r.getString("department_code")), r.getLocalDate("issue_date"),
         r.getString("jurisdiction"), r.getLocalDate("valid_from"), Optional.ofNullable(r.getLocalDate("valid_until")),
-        personal.openJson(SURFACE, r.getString("surface")), Optional.ofNullable(r.getString("application_number")),
+        personal.openJson(SURFACE, r.getString("identifier"), r.getString("surface")), Optional.ofNullable(r.getString("application_number")),
         r.getString("key_id"), r.getBuffer("signature").getBytes(), r.getString("status"),
         Optional.ofNullable(r.getOffsetDateTime("revoked_at")), Optional.ofNullable(r.getString("revocation_reason")));
   }

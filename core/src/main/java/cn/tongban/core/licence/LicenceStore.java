@@ -32,8 +32,8 @@ final class LicenceStore {
           + " where substring(private_key from 1 for length($2::bytea)) <> $2::bytea and $1::text is not null"
           + " order by id",
       "update licence_key set private_key = $2 where id = $1",
-      (personal, r) -> Tuple.of(r.getString("id"), Buffer.buffer(personal.sealBytes(PRIVATE_KEY,
-          personal.openBytes(PRIVATE_KEY, r.getBuffer("private_key").getBytes())))));
+      (personal, r) -> Tuple.of(r.getString("id"), Buffer.buffer(personal.sealBytes(PRIVATE_KEY, r.getString("id"),
+          personal.openBytes(PRIVATE_KEY, r.getString("id"), r.getBuffer("private_key").getBytes())))));
 
   // The holder codes a caller answers for: their identity number, and enterprises they represent or act for.
   private static final String HOLDER_CODES = """
@@ -78,7 +78,7 @@ final class LicenceStore {
   }
 
   private Tuple keyTuple(String id, Sm2.KeyPair pair) {
-    return Tuple.of(id, Buffer.buffer(personal.sealBytes(PRIVATE_KEY, pair.privateKey())),
+    return Tuple.of(id, Buffer.buffer(personal.sealBytes(PRIVATE_KEY, id, pair.privateKey())),
         Buffer.buffer(pair.publicKey()));
   }
 
@@ -99,7 +99,8 @@ final class LicenceStore {
         .map(rows -> {
           Row r = rows.iterator().next();
           return r.getString("key_id") == null ? Optional.empty() : Optional.of(new Signing(r.getLong("serial"),
-              r.getString("key_id"), personal.openBytes(PRIVATE_KEY, r.getBuffer("private_key").getBytes())));
+              r.getString("key_id"), personal.openBytes(PRIVATE_KEY, r.getString("key_id"),
+              r.getBuffer("private_key").getBytes())));
         });
   }
 
@@ -130,9 +131,9 @@ final class LicenceStore {
     return tx.preparedQuery("insert into licence (" + Licence.COLUMNS + ", holder_index) values ($1, $2, $3, $4,"
             + " $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 'ACTIVE', null, null, $20)")
         .execute(Tuple.from(new Object[] {l.identifier(), l.typeCode(), l.typeName(), l.name(), l.number(),
-            l.holderName(), personal.seal(Licence.HOLDER_CODE, l.holderCode()), l.holderCodeType(),
+            l.holderName(), personal.seal(Licence.HOLDER_CODE, l.identifier(), l.holderCode()), l.holderCodeType(),
             l.issuerName(), l.issuerCode(), l.departmentCode().orElse(null), l.issueDate(), l.jurisdiction(),
-            l.validFrom(), l.validUntil().orElse(null), personal.sealJson(Licence.SURFACE, l.surface()),
+            l.validFrom(), l.validUntil().orElse(null), personal.sealJson(Licence.SURFACE, l.identifier(), l.surface()),
             l.applicationNumber().orElse(null), l.keyId(), Buffer.buffer(l.signature()),
             Licence.holderIndex(personal, l.holderCode(), l.holderCodeType())}))
         .mapEmpty();

@@ -11,6 +11,7 @@ import cn.tongban.core.event.Outbox;
 import cn.tongban.core.form.FormValidator;
 import cn.tongban.core.json.CanonicalJson;
 import cn.tongban.core.matter.MatterService;
+import cn.tongban.core.privacy.PersonalData;
 import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.Messages;
 import cn.tongban.core.problem.ProblemCode;
@@ -66,11 +67,13 @@ public final class LifeEventService {
   private final ApplicationService applications;
   private final FormValidator validator;
   private final CombinedApplication combined;
+  private final PersonalData personal;
   private final Clock clock;
 
   public LifeEventService(Vertx vertx, LifeEventStore store, MatterService matters, ApplicationService applications,
-      FormValidator validator, Clock clock) {
+      FormValidator validator, PersonalData personal, Clock clock) {
     this.vertx = vertx;
+    this.personal = personal;
     this.store = store;
     this.matters = matters;
     this.applications = applications;
@@ -307,12 +310,14 @@ public final class LifeEventService {
           List.of(new Violation("/idempotencyKey", "required", Messages.get(locale, "lifeEvent.keyRequired"))), 1));
     }
     JsonObject data = body.getValue("data") instanceof JsonObject d ? d : new JsonObject();
-    String hash = CanonicalJson.sha256(new JsonObject().put("code", code).put("data", data)
+    // Keyed like a submission's: the stored hash of a request full of personal data confirms no guess of it.
+    JsonObject meaning = new JsonObject().put("code", code).put("data", data)
         .put("channel", body.getString("channel")).put("hallCode", body.getString("hallCode"))
-        .put("applicant", body.getValue("applicant")).put("materials", body.getValue("materials")));
+        .put("applicant", body.getValue("applicant")).put("materials", body.getValue("materials"));
+    String hash = personal.requestHash(meaning);
     return store.findByKey(caller.scopeKey(), key.get()).compose(earlier -> {
       if (earlier.isPresent()) {
-        return resume(caller, earlier.get(), hash, body, key.get(), locale);
+        return resume(caller, earlier.get(), meaning, body, key.get(), locale);
       }
       return current(code).compose(v -> combined.check(caller, "lifeevent:" + v.document().getString("code"),
           v.document(), body, "lifeEvent.invalid", locale).compose(cmds -> {
@@ -323,14 +328,14 @@ public final class LifeEventService {
                 ? finish(caller, id, v.document(), cmds, List.of(), locale).map(view -> new Applied(view, false))
                 // the same key at the same moment from another request: answer as its retry
                 : store.findByKey(caller.scopeKey(), key.get()).compose(raced ->
-                    resume(caller, raced.orElseThrow(), hash, body, key.get(), locale)));
+                    resume(caller, raced.orElseThrow(), meaning, body, key.get(), locale)));
       }));
     });
   }
 
-  private Future<Applied> resume(Caller caller, LifeEventStore.Applied earlier, String hash, JsonObject body,
+  private Future<Applied> resume(Caller caller, LifeEventStore.Applied earlier, JsonObject meaning, JsonObject body,
       String key, Locale locale) {
-    if (!earlier.requestHash().equals(hash)) {
+    if (!personal.sameRequest(earlier.requestHash(), meaning)) {
       return Future.failedFuture(new DomainException(ProblemCode.IDEMPOTENCY_KEY_REUSED,
           "application.idempotencyReused", key));
     }

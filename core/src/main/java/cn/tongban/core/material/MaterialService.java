@@ -142,19 +142,21 @@ public final class MaterialService {
               List.of(new Violation("/file", "infected", Messages.get(locale, "material.infected", threat.get()))), 1));
         }
         // Hashing and sealing a file of up to the limit's megabytes is CPU work for a worker, not the event loop.
+        // The file's id is drawn here: its content and owner are sealed bound to it.
+        UUID id = UUID.randomUUID();
         return vertx.executeBlocking(() -> new Object[] {HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                .digest(u.content())), personal.sealBytes(MaterialStore.CONTENT, u.content())}, false)
-            .compose(hashed -> store(caller, u, owner, type.get(), (String) hashed[0], (byte[]) hashed[1]));
+                .digest(u.content())), personal.sealBytes(MaterialStore.CONTENT, id.toString(), u.content())}, false)
+            .compose(hashed -> store(caller, u, owner, type.get(), (String) hashed[0], id, (byte[]) hashed[1]));
       });
     });
   }
 
-  private Future<JsonObject> store(Caller caller, Upload u, String owner, String mediaType, String sha,
+  private Future<JsonObject> store(Caller caller, Upload u, String owner, String mediaType, String sha, UUID id,
       byte[] sealed) {
     String name = safeName(u.fileName(), mediaType);
     return store.pool().withTransaction(tx -> store.findSame(tx, owner, u.kind(), sha, caller.scopeKey(), calendar.today())
         .compose(same -> same.isPresent() ? Future.succeededFuture(same.get().toJson())
-            : store.insert(tx, owner, u.kind(), name, mediaType, u.content().length, sha, sealed, caller.scopeKey(),
+            : store.insert(tx, id, owner, u.kind(), name, mediaType, u.content().length, sha, sealed, caller.scopeKey(),
                     caller.kind() == Caller.Kind.CITIZEN, calendar.today().plusDays(validDays))
                 .compose(file -> {
                   JsonObject m = file.toJson();
@@ -240,7 +242,8 @@ public final class MaterialService {
 
   public Future<Content> content(Caller caller, String id) {
     return readable(caller, id).compose(f -> store.sealedContent(UUID.fromString(id))
-        .compose(sealed -> vertx.executeBlocking(() -> personal.openBytes(MaterialStore.CONTENT, sealed), false))
+        .compose(sealed -> vertx.executeBlocking(() -> personal.openBytes(MaterialStore.CONTENT, UUID.fromString(id).toString(), sealed),
+            false))
         .map(plain -> new Content(f.fileName(), f.mediaType(), Buffer.buffer(plain))));
   }
 

@@ -32,10 +32,11 @@ final class MaterialStore {
           + " or substring(content from 1 for length($2::bytea)) <> $2::bytea order by id",
       "update material_file set owner_id_sealed = $2, owner_index = $3, content = $4 where id = $1",
       (personal, r) -> {
-        String owner = personal.open(OWNER, r.getString("owner_id_sealed"));
-        byte[] content = personal.openBytes(CONTENT, r.getBuffer("content").getBytes());
-        return Tuple.of(r.getUUID("id"), personal.seal(OWNER, owner), personal.index(PersonalData.Kind.ID, owner),
-            Buffer.buffer(personal.sealBytes(CONTENT, content)));
+        String row = r.getUUID("id").toString();
+        String owner = personal.open(OWNER, row, r.getString("owner_id_sealed"));
+        byte[] content = personal.openBytes(CONTENT, row, r.getBuffer("content").getBytes());
+        return Tuple.of(r.getUUID("id"), personal.seal(OWNER, row, owner), personal.index(PersonalData.Kind.ID, owner),
+            Buffer.buffer(personal.sealBytes(CONTENT, row, content)));
       });
 
   private static final String COLUMNS =
@@ -101,15 +102,15 @@ final class MaterialStore {
   }
 
   /** Stores a file whose content is already sealed (sealing is CPU work the caller did on a worker). */
-  Future<StoredFile> insert(SqlClient tx, String owner, String kind, String fileName, String mediaType, int size,
-      String sha256, byte[] sealedContent, String uploadedBy, boolean byOwner, LocalDate validUntil) {
+  Future<StoredFile> insert(SqlClient tx, UUID id, String owner, String kind, String fileName, String mediaType,
+      int size, String sha256, byte[] sealedContent, String uploadedBy, boolean byOwner, LocalDate validUntil) {
     return tx.preparedQuery("insert into material_file (owner_index, kind, file_name, media_type, size_bytes,"
-            + " sha256, content, uploaded_by, valid_until, owner_id_sealed, by_owner)"
-            + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+            + " sha256, content, uploaded_by, valid_until, owner_id_sealed, by_owner, id)"
+            + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
             + " returning " + COLUMNS)
         .execute(Tuple.from(new Object[] {personal.index(PersonalData.Kind.ID, owner), kind, fileName, mediaType,
-            size, sha256, Buffer.buffer(sealedContent), uploadedBy, validUntil, personal.seal(OWNER, owner),
-            byOwner}))
+            size, sha256, Buffer.buffer(sealedContent), uploadedBy, validUntil,
+            personal.seal(OWNER, id.toString(), owner), byOwner, id}))
         .map(rows -> StoredFile.of(rows.iterator().next()));
   }
 

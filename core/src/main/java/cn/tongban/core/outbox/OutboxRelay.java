@@ -11,6 +11,7 @@ import cn.tongban.core.licence.LicenceService;
 import cn.tongban.core.matter.MatterStore;
 import cn.tongban.core.plugin.PluginHost;
 import cn.tongban.plugin.CaseView;
+import cn.tongban.plugin.Trace;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -159,6 +160,12 @@ public final class OutboxRelay {
   }
 
   private Future<Void> deliver(OutboxStore.Leased e, Map<String, Application> cases) {
+    // A span continuing the request that produced the event, when spans are exported (nothing otherwise).
+    Trace.Span span = Trace.span("outbox " + e.eventType(), e.traceparent());
+    return deliverNow(e, cases).andThen(ar -> span.end(ar.cause()));
+  }
+
+  private Future<Void> deliverNow(OutboxStore.Leased e, Map<String, Application> cases) {
     JsonObject published = new JsonObject().put("id", e.id()).put("seq", e.seq())
         .put("aggregateType", e.aggregateType()).put("aggregateId", e.aggregateId())
         .put("type", e.eventType()).put("payload", e.payload());

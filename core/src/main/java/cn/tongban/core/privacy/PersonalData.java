@@ -27,11 +27,12 @@ import java.util.Optional;
  * found again through a keyed blind index (HMAC-SHA256, or HMAC-SM3) that allows exact lookups and joins without
  * the plain value ever reaching PostgreSQL.
  *
- * <p>A sealed text is {@code ENC2:<cipher>:<key id>:<base64url(nonce ‖ ciphertext ‖ tag)>}: it names its cipher
+ * <p>A sealed text is {@code ENC3:<cipher>:<key id>:<base64url(nonce ‖ ciphertext ‖ tag)>}: it names its cipher
  * and key, so keys of both ciphers open side by side while a rewrap moves data from one to the other. The
- * associated data is the column and, for tables that pass it, the row's key: a value copied into another column
- * or another row does not open. Values sealed before that ({@code ENC1:<key id>:…}, AES, bound to the column
- * only) keep opening and are re-sealed (and bound, where the table passes the row) by the next rewrap. Every configured key opens what it sealed; only the first
+ * associated data is the column and the row's key (the store passes it: a case's number, an account's id …): a
+ * value copied into another column or another row does not open. Values sealed before that keep opening and are
+ * re-sealed, bound, by the next rewrap: {@code ENC2} (bound to the row for accounts, to the column alone
+ * elsewhere) and {@code ENC1:<key id>:…} (AES, bound to the column only). Every configured key opens what it sealed; only the first
  * seals, which is how keys rotate without downtime (see docs/operations.md). Sealing and opening take
  * microseconds, so they run on the event loop.
  */
@@ -40,8 +41,10 @@ public final class PersonalData {
   public static final String PREFIX = "ENC";
   private static final String V1 = "ENC1:";
   private static final String V2 = "ENC2:";
+  private static final String V3 = "ENC3:";
   private static final byte[] BYTES_V1 = {'T', 'B', 'E', '1'};
   private static final byte[] BYTES_V2 = {'T', 'B', 'E', '2'};
+  private static final byte[] BYTES_V3 = {'T', 'B', 'E', '3'};
   private static final int NONCE_BYTES = 12;
   private static final int TAG_BITS = 128;
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -170,13 +173,13 @@ public final class PersonalData {
 
   /** What a text sealed with the active key starts with. */
   public String activeTextPrefix() {
-    return V2 + activeCipher().name() + ":" + activeId + ":";
+    return V3 + activeCipher().name() + ":" + activeId + ":";
   }
 
   /** What bytes sealed with the active key start with. */
   public byte[] activeBytesHeader() {
     byte[] id = activeId.getBytes(StandardCharsets.US_ASCII);
-    return ByteBuffer.allocate(BYTES_V2.length + 2 + id.length).put(BYTES_V2).put(activeCipher().code)
+    return ByteBuffer.allocate(BYTES_V3.length + 2 + id.length).put(BYTES_V3).put(activeCipher().code)
         .put((byte) id.length).put(id).array();
   }
 
@@ -256,7 +259,7 @@ public final class PersonalData {
    * or its key no longer configured) fails loudly: it never reads as something else.
    */
   public String open(String context, String row, String stored) {
-    if (stored == null || !(stored.startsWith(V1) || stored.startsWith(V2))) {
+    if (stored == null || !(stored.startsWith(V1) || stored.startsWith(V2) || stored.startsWith(V3))) {
       return stored;
     }
     boolean v1 = stored.startsWith(V1);
@@ -272,8 +275,28 @@ public final class PersonalData {
     } catch (IllegalArgumentException e) {
       throw new SealedValueException("malformed sealed value in " + context);
     }
-    byte[] aad = v1 ? context.getBytes(StandardCharsets.UTF_8) : aad(context, row);
-    return new String(decrypt(keyId, cipher, context, aad, raw), StandardCharsets.UTF_8);
+    if (v1) {
+      return new String(decrypt(keyId, cipher, context, context.getBytes(StandardCharsets.UTF_8), raw),
+          StandardCharsets.UTF_8);
+    }
+    return new String(openV2(stored.startsWith(V2), keyId, cipher, context, row, raw), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * ENC3/TBE3: bound to the column and the row passed. ENC2/TBE2 (before every table passed its row): bound to
+   * the row for accounts, to the column alone elsewhere — so the row is tried, then none. A value bound to one
+   * row does not open in another either way; an ENC2 value of a table that did not pass its row opens anywhere
+   * in its column until the next rewrap seals it again as ENC3, bound.
+   */
+  private byte[] openV2(boolean v2, String keyId, Cipher cipher, String context, String row, byte[] raw) {
+    if (!v2 || row == null || row.isEmpty()) {
+      return decrypt(keyId, cipher, context, aad(context, row), raw);
+    }
+    try {
+      return decrypt(keyId, cipher, context, aad(context, row), raw);
+    } catch (SealedValueException bound) {
+      return decrypt(keyId, cipher, context, aad(context, ""), raw);
+    }
   }
 
   public String sealJson(String context, JsonObject json) {
@@ -318,13 +341,14 @@ public final class PersonalData {
     boolean v1 = stored[3] == '1';
     int start = BYTES_V1.length + (v1 ? 1 : 2) + keyId.get().length();
     Cipher cipher = v1 ? Cipher.AES : cipherAt(stored[BYTES_V2.length], context);
-    byte[] aad = v1 ? context.getBytes(StandardCharsets.UTF_8) : aad(context, row);
-    return decrypt(keyId.get(), cipher, context, aad, java.util.Arrays.copyOfRange(stored, start, stored.length));
+    byte[] raw = java.util.Arrays.copyOfRange(stored, start, stored.length);
+    return v1 ? decrypt(keyId.get(), cipher, context, context.getBytes(StandardCharsets.UTF_8), raw)
+        : openV2(stored[3] == '2', keyId.get(), cipher, context, row, raw);
   }
 
   /** The key a sealed text was sealed with; empty for a value stored in plain. */
   public static Optional<String> keyId(String stored) {
-    if (stored == null || !(stored.startsWith(V1) || stored.startsWith(V2))) {
+    if (stored == null || !(stored.startsWith(V1) || stored.startsWith(V2) || stored.startsWith(V3))) {
       return Optional.empty();
     }
     String[] parts = stored.split(":", 4);
@@ -341,7 +365,7 @@ public final class PersonalData {
         return Optional.empty();
       }
     }
-    if (stored[3] != '1' && stored[3] != '2') {
+    if (stored[3] != '1' && stored[3] != '2' && stored[3] != '3') {
       return Optional.empty();
     }
     int lengthAt = stored[3] == '1' ? BYTES_V1.length : BYTES_V2.length + 1;

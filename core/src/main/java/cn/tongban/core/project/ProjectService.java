@@ -8,9 +8,9 @@ import cn.tongban.core.clock.CalendarService;
 import cn.tongban.core.clock.DeadlineWarnings;
 import cn.tongban.core.event.Outbox;
 import cn.tongban.core.identity.EnterpriseService;
-import cn.tongban.core.json.CanonicalJson;
 import cn.tongban.core.lifeevent.CombinedApplication;
 import cn.tongban.core.matter.MatterService;
+import cn.tongban.core.privacy.PersonalData;
 import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.Messages;
 import cn.tongban.core.problem.ProblemCode;
@@ -59,12 +59,14 @@ public final class ProjectService {
   private final MatterService matters;
   private final CombinedApplication combined;
   private final EnterpriseService enterprises;
+  private final PersonalData personal;
   private final CalendarService calendar;
   private volatile List<JsonObject> stages = List.of();
 
   public ProjectService(Vertx vertx, ProjectStore store, ProjectStore jobs, MatterService matters,
-      CombinedApplication combined, EnterpriseService enterprises, CalendarService calendar) {
+      CombinedApplication combined, EnterpriseService enterprises, PersonalData personal, CalendarService calendar) {
     this.vertx = vertx;
+    this.personal = personal;
     this.store = store;
     this.jobs = jobs;
     this.matters = matters;
@@ -153,12 +155,13 @@ public final class ProjectService {
     if (caller.kind() != Caller.Kind.CITIZEN) {
       return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "project.registerForbidden"));
     }
-    String hash = CanonicalJson.sha256(body);
+    // Keyed like a submission's: the stored hash of a request with personal data confirms no guess of it.
+    String hash = personal.requestHash(body);
     Future<Optional<ProjectStore.Project>> earlier = key.isPresent() ? store.byKey(caller.scopeKey(), key.get())
         : Future.succeededFuture(Optional.empty());
     return earlier.compose(found -> {
       if (found.isPresent()) {
-        return replay(caller, found.get(), hash, key.get());
+        return replay(caller, found.get(), body, key.get());
       }
       List<Violation> v = checkProject(body, locale);
       String creditCode = body.getString("creditCode");
@@ -194,15 +197,15 @@ public final class ProjectService {
           // The key raced with another request, or the project code is taken.
           return (key.isPresent() ? store.byKey(caller.scopeKey(), key.get()) : Future.succeededFuture(
               Optional.<ProjectStore.Project>empty())).compose(raced -> raced.isPresent()
-                  ? replay(caller, raced.get(), hash, key.get())
+                  ? replay(caller, raced.get(), body, key.get())
                   : Future.failedFuture(new DomainException(ProblemCode.PROJECT_EXISTS, "project.exists", p.code())));
         });
       });
     });
   }
 
-  private Future<Created> replay(Caller caller, ProjectStore.Project p, String hash, String key) {
-    if (!p.requestHash().orElse("").equals(hash)) {
+  private Future<Created> replay(Caller caller, ProjectStore.Project p, JsonObject body, String key) {
+    if (!personal.sameRequest(p.requestHash().orElse(null), body)) {
       return Future.failedFuture(new DomainException(ProblemCode.IDEMPOTENCY_KEY_REUSED,
           "application.idempotencyReused", key));
     }
@@ -514,8 +517,8 @@ public final class ProjectService {
       JsonObject def = stage(stageCode).orElseThrow(() -> new DomainException(ProblemCode.NOT_FOUND,
           "project.stageNotFound", stageCode));
       JsonObject request = request(p, def, body);
-      String hash = CanonicalJson.sha256(new JsonObject().put("project", p.code()).put("stage", stageCode)
-          .put("request", request));
+      JsonObject meaning = new JsonObject().put("project", p.code()).put("stage", stageCode).put("request", request);
+      String hash = personal.requestHash(meaning);
       return stagesOf(p).compose(all -> {
         StageState mine = all.stream().filter(s -> s.def().getString("code").equals(stageCode)).findFirst().orElseThrow();
         if (mine.applied().isPresent()) {
@@ -526,21 +529,21 @@ public final class ProjectService {
           if (again.isPresent()) {
             // A retry of a re-application: the same request completes (or answers) it.
             JsonObject sub = attemptDefinition(earlier.definition(), again.get().positions());
-            return again.get().requestHash().equals(hash)
+            return personal.sameRequest(again.get().requestHash(), meaning)
                 ? finishAttempt(caller, p, sub, earlier, again.get(), request(p, sub, body), locale)
                     .map(v -> new Created(v, true))
                 : Future.failedFuture(new DomainException(ProblemCode.IDEMPOTENCY_KEY_REUSED,
                     "application.idempotencyReused", key.get()));
           }
           if (earlier.submittedBy().equals(caller.scopeKey()) && earlier.idempotencyKey().equals(key.get())) {
-            return earlier.requestHash().equals(hash)
+            return personal.sameRequest(earlier.requestHash(), meaning)
                 ? finish(caller, p, earlier.definition(), earlier, request(p, earlier.definition(), body), locale)
                     .map(v -> new Created(v, true))
                 : Future.failedFuture(new DomainException(ProblemCode.ILLEGAL_TRANSITION, "project.stageApplied",
                     def.getString("name")));
           }
           // Another key: a re-application of the refused matters, when the stage allows one.
-          return reapply(caller, p, def, earlier, body, key.get(), hash, locale);
+          return reapply(caller, p, def, earlier, body, key.get(), meaning, locale);
         }
         if (def.getJsonArray("matters").isEmpty()) {
           return Future.failedFuture(new DomainException(ProblemCode.ILLEGAL_TRANSITION, "project.stageNotConfigured",
@@ -563,7 +566,7 @@ public final class ProjectService {
                       .compose(inserted -> stagesOf(p).compose(again -> {
                         ProjectStore.Stage made = again.stream().filter(s -> s.def().getString("code").equals(stageCode))
                             .findFirst().orElseThrow().applied().orElseThrow();
-                        if (!inserted && (!made.requestHash().equals(hash)
+                        if (!inserted && (!personal.sameRequest(made.requestHash(), meaning)
                             || !made.submittedBy().equals(caller.scopeKey()))) {
                           return Future.failedFuture(new DomainException(ProblemCode.ILLEGAL_TRANSITION,
                               "project.stageApplied", def.getString("name")));
@@ -637,7 +640,8 @@ public final class ProjectService {
    * per refused matter, linked as the stage's next attempt; the stage's due date moves to the new limit.
    */
   private Future<Created> reapply(Caller caller, ProjectStore.Project p, JsonObject def, ProjectStore.Stage earlier,
-      JsonObject body, String key, String hash, Locale locale) {
+      JsonObject body, String key, JsonObject meaning, Locale locale) {
+    String hash = personal.requestHash(meaning);
     List<ProjectStore.Linked> now = current(earlier);
     List<String> numbers = now.stream().map(ProjectStore.Linked::caseNumber).toList();
     return store.cases(numbers).compose(rows -> {
@@ -664,7 +668,7 @@ public final class ProjectService {
                 .filter(s -> s.stage().equals(earlier.stage())).findFirst().orElseThrow();
             Optional<ProjectStore.Attempt> made = st.attempts().stream()
                 .filter(t -> t.idempotencyKey().equals(key) && t.submittedBy().equals(caller.scopeKey())).findFirst();
-            if (made.isEmpty() || !made.get().requestHash().equals(hash)) {
+            if (made.isEmpty() || !personal.sameRequest(made.get().requestHash(), meaning)) {
               return Future.failedFuture(new DomainException(ProblemCode.ILLEGAL_TRANSITION, "project.stageApplied",
                   def.getString("name")));
             }

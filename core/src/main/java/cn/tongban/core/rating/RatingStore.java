@@ -28,8 +28,8 @@ public final class RatingStore {
       "select id, comment from rating where $2::bytea is not null and " + SealedTable.stale("comment")
           + " order by id",
       "update rating set comment = $2 where id = $1",
-      (personal, r) -> Tuple.of(r.getLong("id"), personal.seal(COMMENT, personal.open(COMMENT,
-          r.getString("comment")))));
+      (personal, r) -> Tuple.of(r.getLong("id"), personal.seal(COMMENT, String.valueOf(r.getLong("id")),
+          personal.open(COMMENT, String.valueOf(r.getLong("id")), r.getString("comment")))));
 
   /**
    * The facts of a case a rating needs: who is responsible (department, matter, intake hall, the window of the
@@ -129,19 +129,24 @@ public final class RatingStore {
   /** Stores a rating; empty when its case or visit has one already (one each, the unique keys decide). */
   public Future<Optional<Long>> insert(SqlClient tx, NewRating n) {
     Subject s = n.of();
-    return tx.preparedQuery("""
+    // The id is drawn first: the sealed comment is bound to it.
+    return tx.query("select nextval(pg_get_serial_sequence('rating', 'id'))").execute()
+        .map(rows -> rows.iterator().next().getLong(0))
+        .compose(id -> tx.preparedQuery("""
             insert into rating (application_id, number, visit_id, visit_day, visit_number, department_code,
                                 matter_code, hall_code, window_code, staff, grade, reasons, comment, source,
-                                rated_by, rated_at, status, verify_due)
-            values ($1, $2, $3::uuid, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+                                rated_by, rated_at, status, verify_due, id)
+            overriding system value
+            values ($1, $2, $3::uuid, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
             on conflict do nothing
             returning id""")
         .execute(Tuple.from(new Object[] {s.applicationId().orElse(null), s.number().orElse(null),
             s.visitId().orElse(null), s.visitDay().orElse(null), s.visitNumber().orElse(null),
             s.departmentCode().orElse(null), s.matterCode().orElse(null), s.hallCode().orElse(null),
             s.windowCode().orElse(null), s.staff().orElse(null), (short) n.grade(),
-            n.reasons().toArray(String[]::new), n.comment().map(c -> personal.seal(COMMENT, c)).orElse(null),
-            n.source(), n.ratedBy(), n.at(), n.status(), n.verifyDue().orElse(null)}))
+            n.reasons().toArray(String[]::new),
+            n.comment().map(c -> personal.seal(COMMENT, String.valueOf(id), c)).orElse(null),
+            n.source(), n.ratedBy(), n.at(), n.status(), n.verifyDue().orElse(null), id})))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong(0)));
   }
 
@@ -423,7 +428,7 @@ public final class RatingStore {
     put(json, "windowName", r.getString("window_name"));
     put(json, "staffName", r.getString("staff_name"));
     String comment = r.getString("comment");
-    put(json, "comment", comment == null ? null : personal.open(COMMENT, comment));
+    put(json, "comment", comment == null ? null : personal.open(COMMENT, String.valueOf(r.getLong("id")), comment));
     put(json, "verifyDue", r.getLocalDate("verify_due"));
     put(json, "verifiedAt", r.getOffsetDateTime("verified_at"));
     put(json, "finding", r.getString("finding"));

@@ -28,11 +28,18 @@ public final class SharedDataStore {
       "update shared_dataset_record set subject_sealed = $3, subject_index = $4, record = $5"
           + " where source = $1 and subject_index = $2",
       (personal, r) -> {
-        String subject = personal.open(SHARED_SUBJECT, r.getString("subject_sealed"));
-        return Tuple.of(r.getString("source"), r.getString("subject_index"), personal.seal(SHARED_SUBJECT, subject),
-            personal.index(PersonalData.Kind.ID, subject),
-            personal.seal(SHARED_RECORD, personal.open(SHARED_RECORD, r.getString("record"))));
+        String was = rowKey(r.getString("source"), r.getString("subject_index"));
+        String subject = personal.open(SHARED_SUBJECT, was, r.getString("subject_sealed"));
+        String index = personal.index(PersonalData.Kind.ID, subject);
+        String row = rowKey(r.getString("source"), index);
+        return Tuple.of(r.getString("source"), r.getString("subject_index"), personal.seal(SHARED_SUBJECT, row, subject),
+            index, personal.seal(SHARED_RECORD, row, personal.open(SHARED_RECORD, was, r.getString("record"))));
       });
+
+  /** What a record's sealed values are bound to: its source and its subject's blind index (the primary key). */
+  private static String rowKey(String source, String subjectIndex) {
+    return source + "\u0000" + subjectIndex;
+  }
 
   private static final String UPSERT = "INSERT INTO shared_dataset_record (source, subject_index, subject_sealed, "
       + "record) VALUES ($1, $2, $3, $4) ON CONFLICT (source, subject_index) DO UPDATE SET record = excluded.record, "
@@ -62,10 +69,12 @@ public final class SharedDataStore {
 
   /** A department's record of a subject, if its imported dataset holds one. */
   public Future<Optional<JsonObject>> record(String source, String subjectKey) {
+    String index = personal.index(PersonalData.Kind.ID, subjectKey);
     return client.preparedQuery("SELECT record FROM shared_dataset_record WHERE source = $1 AND subject_index = $2")
-        .execute(Tuple.of(source, personal.index(PersonalData.Kind.ID, subjectKey)))
+        .execute(Tuple.of(source, index))
         .map(rows -> rows.size() == 0 ? Optional.<JsonObject>empty()
-            : Optional.of(personal.openJson(SHARED_RECORD, rows.iterator().next().getString("record"))));
+            : Optional.of(personal.openJson(SHARED_RECORD, rowKey(source, index),
+                rows.iterator().next().getString("record"))));
   }
 
   /** One subject's record of an import. */
@@ -73,7 +82,8 @@ public final class SharedDataStore {
   }
 
   private Tuple row(String source, String subjectKey, JsonObject record) {
-    return Tuple.of(source, personal.index(PersonalData.Kind.ID, subjectKey),
-        personal.seal(SHARED_SUBJECT, subjectKey), personal.sealJson(SHARED_RECORD, record));
+    String index = personal.index(PersonalData.Kind.ID, subjectKey);
+    return Tuple.of(source, index, personal.seal(SHARED_SUBJECT, rowKey(source, index), subjectKey),
+        personal.sealJson(SHARED_RECORD, rowKey(source, index), record));
   }
 }

@@ -40,7 +40,7 @@ class PersonalDataTest {
   void sealedTextOpensOnlyInItsColumnAndNeverShowsTheValue(PersonalData.Cipher cipher) {
     PersonalData k1 = keys(cipher, "k1");
     String sealed = k1.seal("account.phone", "13800138000");
-    assertTrue(sealed.startsWith("ENC2:" + cipher + ":k1:"), sealed);
+    assertTrue(sealed.startsWith("ENC3:" + cipher + ":k1:"), sealed);
     assertFalse(sealed.contains("13800138000"));
     assertNotEquals(sealed, k1.seal("account.phone", "13800138000"), "a fresh nonce every time");
     assertEquals("13800138000", k1.open("account.phone", sealed));
@@ -87,7 +87,7 @@ class PersonalDataTest {
     PersonalData rotated = keys(cipher, "k2", "k1");
     assertEquals("k2", rotated.activeKeyId());
     assertEquals("11010519491231002X", rotated.open("c", old));
-    assertTrue(rotated.seal("c", "x").startsWith("ENC2:" + cipher + ":k2:"));
+    assertTrue(rotated.seal("c", "x").startsWith("ENC3:" + cipher + ":k2:"));
     PersonalData.SealedValueException unknown = assertThrows(PersonalData.SealedValueException.class,
         () -> keys(cipher, "k2").open("c", old));
     assertTrue(unknown.getMessage().contains("'k1'"), unknown.getMessage());
@@ -147,14 +147,37 @@ class PersonalDataTest {
     PersonalData rotated = new PersonalData(both, bytes("index", 32), PersonalData.IndexMac.HMAC_SHA256);
     assertEquals("13800138000", rotated.open("account.phone", v1), "ENC1 opens");
     assertEquals("13800138000", rotated.open("account.phone", "any-row", v1), "ENC1 opens in a bound table too");
-    assertTrue(rotated.activeTextPrefix().startsWith("ENC2:SM4:s1:"));
+    assertTrue(rotated.activeTextPrefix().startsWith("ENC3:SM4:s1:"));
     String sm4 = rotated.seal("account.phone", "r", "13800138000");
     String aes = keys(PersonalData.Cipher.AES, "k1").seal("account.phone", "r", "13800138000");
     assertEquals("13800138000", rotated.open("account.phone", "r", sm4));
     assertEquals("13800138000", rotated.open("account.phone", "r", aes));
     // a value naming the wrong cipher for its key does not open
     assertThrows(PersonalData.SealedValueException.class,
-        () -> rotated.open("account.phone", "r", aes.replace("ENC2:AES:k1:", "ENC2:SM4:k1:")));
+        () -> rotated.open("account.phone", "r", aes.replace("ENC3:AES:k1:", "ENC3:SM4:k1:")));
+  }
+
+  /**
+   * ENC2 (before every table passed its row): bound to the column alone outside accounts. Such a value still
+   * opens where the store now passes the row; a value bound to a row, relabelled ENC2, still opens only there.
+   */
+  @ParameterizedTest
+  @EnumSource(PersonalData.Cipher.class)
+  void secondFormatValuesOpenAndNeverHelpAValueIntoAnotherRow(PersonalData.Cipher cipher) {
+    PersonalData k1 = keys(cipher, "k1");
+    String columnOnly = k1.seal("application.data", "{\"a\":1}").replace("ENC3:", "ENC2:");
+    assertEquals("{\"a\":1}", k1.open("application.data", "QC12ABCD", columnOnly), "an ENC2 value of the column");
+    String bound = k1.seal("application.data", "QC12ABCD", "{\"a\":1}");
+    assertTrue(bound.startsWith("ENC3:"), bound);
+    assertThrows(PersonalData.SealedValueException.class, () -> k1.open("application.data", "QC99WXYZ", bound));
+    assertThrows(PersonalData.SealedValueException.class,
+        () -> k1.open("application.data", "QC99WXYZ", bound.replace("ENC3:", "ENC2:")), "relabelled");
+    assertThrows(PersonalData.SealedValueException.class, () -> k1.open("application.data", "QC99WXYZ",
+        k1.seal("application.data", "{\"a\":1}")), "ENC3 without a row is for tables without one, not a wildcard");
+    byte[] file = k1.sealBytes("material_file.content", "f-1", new byte[] {1, 2, 3});
+    assertEquals('3', file[3]);
+    assertArrayEquals(new byte[] {1, 2, 3}, k1.openBytes("material_file.content", "f-1", file));
+    assertThrows(PersonalData.SealedValueException.class, () -> k1.openBytes("material_file.content", "f-2", file));
   }
 
   @Test

@@ -30,7 +30,7 @@ public final class RequestContext {
    */
   public static void begin(RoutingContext rc, ClientAddress addresses) {
     rc.put(ADDRESS, addresses.of(rc.request().remoteAddress(), rc.request().headers()));
-    Trace trace = Trace.continuing(rc.request().getHeader(Trace.HEADER));
+    Trace trace = Trace.forRequest(rc.request().getHeader(Trace.HEADER));
     Context context = Vertx.currentContext();
     if (context != null) {
       trace.attach(context);

@@ -36,13 +36,14 @@ public final class Telemetry {
 
   /**
    * A Vert.x builder for this configuration: with the Micrometer metrics factory when metrics are on (the SQL
-   * pools, outbound HTTP and the JVM report through it). Registers the trace's context local first.
+   * pools, outbound HTTP and the JVM report through it), with OpenTelemetry's tracer when spans are exported
+   * ({@link OpenTelemetryExport}). Registers the trace's context local first.
    */
   public static VertxBuilder vertxBuilder(TongbanConfig config, VertxOptions options) {
     Trace.install();
     Observability o = config.observability();
     if (o.metrics() == Observability.Metrics.OFF) {
-      return Vertx.builder().with(options);
+      return OpenTelemetryExport.install(o.otelEndpoint(), options, Vertx.builder().with(options));
     }
     PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // The platform's own series (core's Meters) go to the process-wide registry; the Prometheus one joins it.
@@ -55,7 +56,8 @@ public final class Telemetry {
       metrics.addDisabledMetricsCategory(off);
     }
     options.setMetricsOptions(metrics);
-    return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(prometheus));
+    return OpenTelemetryExport.install(o.otelEndpoint(), options,
+        Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(prometheus)));
   }
 
   /** The Prometheus registry of this process, when metrics are on. */
@@ -66,6 +68,7 @@ public final class Telemetry {
 
   /** Takes the Prometheus registry out of the process-wide one (the node stops; tests start another). */
   public static void close() {
+    OpenTelemetryExport.close();
     prometheus().ifPresent(p -> {
       Metrics.removeRegistry(p);
       p.close();

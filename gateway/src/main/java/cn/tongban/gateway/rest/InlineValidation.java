@@ -85,7 +85,8 @@ final class InlineValidation extends RequestValidatorImpl {
     return super.validateBody(requestBody, request);
   }
 
-  private ValidatedRequest validateNow(ValidatableRequest request, Operation operation) {
+  // package-private: InlineValidationTest compares it with the library's validate
+  ValidatedRequest validateNow(ValidatableRequest request, Operation operation) {
     Map<String, RequestParameter> cookies = new HashMap<>(request.getCookies().size());
     Map<String, RequestParameter> headers = new HashMap<>(request.getHeaders().size());
     Map<String, RequestParameter> path = new HashMap<>(request.getPathParameters().size());

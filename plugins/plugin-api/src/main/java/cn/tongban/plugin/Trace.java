@@ -21,6 +21,31 @@ public final class Trace {
   private static final char[] HEX = "0123456789abcdef".toCharArray();
   public static final String HEADER = "traceparent";
 
+  /** A span no request carries (an outbox delivery), ended when the work is done. */
+  public interface Span {
+    /** Ends the span; {@code failure} null when the work succeeded. */
+    void end(Throwable failure);
+  }
+
+  /**
+   * Where spans are exported (OpenTelemetry, when the gateway is configured for it): the span Vert.x's tracer
+   * opened for the request being served, and spans of work no request carries.
+   */
+  public interface Exporter {
+    /** The span of the request on the current context, as a trace; null when the tracer opened none. */
+    Trace current();
+
+    /** Starts a span named {@code name} continuing {@code parentTraceparent} (a new trace when null). */
+    Span start(String name, String parentTraceparent);
+
+    /** The request of {@code trace} is serving {@code operation}: its span takes that name. */
+    default void operation(Trace trace, String operation) {
+    }
+  }
+
+  private static final Span NOTHING = failure -> { };
+  private static volatile Exporter exporter;
+
   private final String traceId;
   private final String spanId;
   private volatile String operation;
@@ -34,6 +59,36 @@ public final class Trace {
   /** Loads this class, registering its context local; call before building Vert.x. */
   public static void install() {
     // The static initialiser does the work.
+  }
+
+  /** Spans go to {@code e} from now on; null: nowhere (the default, which costs nothing). */
+  public static void exportTo(Exporter e) {
+    exporter = e;
+  }
+
+  /**
+   * The trace of a request that came with {@code traceparent}: the span the exporter's tracer opened for it when
+   * spans are exported (so that logs and the exported spans name the same ids), else {@link #continuing}.
+   */
+  public static Trace forRequest(String traceparent) {
+    Exporter e = exporter;
+    Trace t = e == null ? null : e.current();
+    return t != null ? t : continuing(traceparent);
+  }
+
+  /** A span of work no request carries, continuing {@code parentTraceparent}; exported only when spans are. */
+  public static Span span(String name, String parentTraceparent) {
+    Exporter e = exporter;
+    return e == null ? NOTHING : e.start(name, parentTraceparent);
+  }
+
+  /** The trace with these ids (32 and 16 lower-case hex digits), as an exporter's tracer made them. */
+  public static Trace of(String traceId, String spanId) {
+    if (traceId == null || traceId.length() != 32 || !lowerHex(traceId) || spanId == null || spanId.length() != 16
+        || !lowerHex(spanId)) {
+      throw new IllegalArgumentException("not a W3C trace id and span id");
+    }
+    return new Trace(traceId, spanId);
   }
 
   /** A new trace, as for a request that came without a (valid) {@code traceparent}. */
@@ -119,6 +174,10 @@ public final class Trace {
 
   public void operation(String operation) {
     this.operation = operation;
+    Exporter e = exporter;
+    if (e != null) {
+      e.operation(this, operation);
+    }
   }
 
   /** The caller's account (or client) id once authenticated, or null. */
