@@ -65,7 +65,7 @@ public final class SigningKeys {
   private final IdentityStore store;
   private final long publishSeconds;
   private volatile Ring ring;
-  private volatile long lastRead;
+  private volatile long lastUnknownRead;
 
   private SigningKeys(Vertx vertx, Pool pool, PersonalData personal, int tokenTtlSeconds) {
     this.vertx = vertx;
@@ -102,7 +102,6 @@ public final class SigningKeys {
       Ring before = ring;
       // A reading that changed nothing keeps the ring, so that what a node built from it is kept too.
       ring = before != null && same(before, read) ? before : read;
-      lastRead = System.currentTimeMillis();
       return ring;
     });
   }
@@ -116,9 +115,18 @@ public final class SigningKeys {
     return keys.stream().map(Pem::id).toList();
   }
 
-  /** A token names a key this node does not know: read the keys again, at most once a second. */
+  /**
+   * A token names a key this node does not know: read the keys again, at most once a second for such tokens (made-up
+   * key ids cannot make a node read the table per request). Only these readings count: a scheduled or rotating
+   * reading just before must not make a key another node began signing with a moment ago unknown here for a second.
+   */
   public Future<Ring> refreshForUnknownKey() {
-    return System.currentTimeMillis() - lastRead < 1_000 ? Future.succeededFuture(ring) : refresh();
+    long now = System.currentTimeMillis();
+    if (now - lastUnknownRead < 1_000) {
+      return Future.succeededFuture(ring);
+    }
+    lastUnknownRead = now;
+    return refresh();
   }
 
   /**
