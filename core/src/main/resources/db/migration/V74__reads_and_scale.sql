@@ -15,3 +15,16 @@ create trigger department_catalogue_changed after insert or update or delete or 
   for each statement execute function tongban_catalogue_changed();
 create trigger form_version_catalogue_changed after insert or update or delete or truncate on form_version
   for each statement execute function tongban_catalogue_changed();
+
+-- Issue 30, scale: the deadline scan read every case for its decision and statutory limits (a sequential scan
+-- each, 0.3-0.9 s at a million cases). Indexes on the open cases' due dates alone, on the expression the scan
+-- asks for (DeadlineStore.CANDIDATES): PostgreSQL gathers statistics of an index expression, so it estimates
+-- the few open cases due rather than multiplying the status by the dates of closed cases, and uses them.
+-- Partial: a submission (SUBMITTED) writes no entry; a case enters at acceptance and leaves when decided.
+create index application_decision_due_idx on application
+  ((case when status in ('ACCEPTED', 'IN_REVIEW') then due_date end)) where status in ('ACCEPTED', 'IN_REVIEW');
+create index application_legal_due_idx on application
+  ((case when status in ('ACCEPTED', 'IN_REVIEW') then legal_due_date end))
+  where status in ('ACCEPTED', 'IN_REVIEW');
+-- 容缺 cases (materials to follow) are few: the scan's deficiency arm reads them alone.
+create index application_deficiency_idx on application (id) where deficiency is not null;
