@@ -98,20 +98,17 @@ public final class Notices {
   }
 
   /**
-   * Sends {@code payload} on {@code channel} and answers once every node heard lately has handled it, or once
-   * {@value #TRUSTED_MILLIS} ms went by: a node that has not handled it by then has not heard its own heartbeat
-   * for that long either (notices reach a node in commit order, and its heartbeats after this one), so it has
-   * stopped trusting what it keeps. Either way, no node acts on what the notice ends once this answered.
+   * Sends {@code payload} on {@code channel} and answers once every node heard in the last minute has handled
+   * it, or once {@value #TRUSTED_MILLIS} ms went by: a node that has not handled it by then has heard no own
+   * heartbeat sent since (notices reach a node in commit order, and its later heartbeats after this one), so it
+   * has stopped trusting what it keeps. Either way, no node acts on what the notice ends once this answered.
    */
   public Future<Void> tell(String channel, String payload) {
     String id = java.util.UUID.randomUUID().toString();
-    long now = System.nanoTime();
+    // Every node heard within the last minute, not only lately: this node's own hearing may lag (then it has
+    // missed others' heartbeats while they still trust what they keep). A node gone costs a wait of 3 s.
     java.util.Set<String> expected = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    nodes.forEach((n, heard) -> {
-      if (now - heard < TimeUnit.MILLISECONDS.toNanos(TRUSTED_MILLIS)) {
-        expected.add(n);
-      }
-    });
+    expected.addAll(nodes.keySet());
     io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
     if (expected.isEmpty()) {
       done.tryComplete();
