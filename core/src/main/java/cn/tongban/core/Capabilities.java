@@ -36,6 +36,7 @@ import cn.tongban.core.identity.IdentityService;
 import cn.tongban.core.identity.IdentityStore;
 import cn.tongban.core.identity.OrganisationService;
 import cn.tongban.core.identity.WeChatLogin;
+import cn.tongban.core.infra.Notices;
 import cn.tongban.core.infra.Redis;
 import cn.tongban.core.intermediary.IntermediaryService;
 import cn.tongban.core.intermediary.IntermediaryStore;
@@ -83,7 +84,7 @@ final class Capabilities {
 
   /** What every capability may use: the node, its configuration, the pools, Redis and the shared services. */
   record Base(Vertx vertx, TongbanConfig config, Pool pool, Pool background, Redis redis, PersonalData personal,
-      CalendarService calendar, LicenceService licences, PluginHost plugins) {
+      CalendarService calendar, LicenceService licences, PluginHost plugins, Notices notices) {
   }
 
   /** Accounts, sign-in, enterprises, the organisation, WeChat sign-in and the request rates. */
@@ -92,7 +93,7 @@ final class Capabilities {
     static Identity wire(Base b) {
       TongbanConfig config = b.config();
       IdentityService identity = new IdentityService(b.vertx(), new IdentityStore(b.pool(), b.personal()), b.redis(),
-          config);
+          config, b.notices());
       return new Identity(identity,
           new EnterpriseService(b.pool(), b.personal(), b.plugins()::sharedRecord),
           new OrganisationService(b.vertx(), b.pool(), b.personal(), identity),
@@ -108,11 +109,12 @@ final class Capabilities {
     static Catalogue wire(Base b) {
       MatterStore store = new MatterStore(b.pool());
       FormValidator validator = new FormValidator();
-      return new Catalogue(store, new MatterService(store), validator, new FormDataChecker(validator, b.plugins()),
+      MatterService matters = new MatterService(store, b.notices());
+      return new Catalogue(store, matters, validator, new FormDataChecker(validator, b.plugins()),
           // No form-handler plugins are installed yet: a definition naming one is refused at publishing.
           new MatterAuthoringService(store,
               new DefinitionChecker(validator, b.plugins().configSchemas(), b.plugins().configChecks()),
-              validator));
+              validator, matters::announceChange));
     }
   }
 

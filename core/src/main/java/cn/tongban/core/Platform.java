@@ -41,6 +41,7 @@ import cn.tongban.core.oidc.OidcService;
 import cn.tongban.core.infra.Database;
 import cn.tongban.core.infra.EmbeddedPostgresServer;
 import cn.tongban.core.infra.EmbeddedRedisServer;
+import cn.tongban.core.infra.Notices;
 import cn.tongban.core.infra.Redis;
 import cn.tongban.core.licence.Licence;
 import cn.tongban.core.licence.LicenceService;
@@ -112,6 +113,8 @@ public final class Platform {
   private final LicenceService licences;
   private final PluginHost plugins;
   private final MessageConsumer<String> calendarChanges;
+  /** The database's notices (catalogue changes, ended sessions): what lets nodes keep shared state. */
+  private final Notices notices;
   // The capabilities (Capabilities.java), in the order they are wired: each uses only those above it.
   private final Capabilities.Identity people;
   private final Capabilities.Catalogue catalogue;
@@ -130,7 +133,7 @@ public final class Platform {
   private Platform(Vertx vertx, TongbanConfig config, Optional<EmbeddedPostgresServer> embeddedPostgres,
       Optional<EmbeddedRedisServer> embeddedRedis, Pool pool, Pool background, Redis redis,
       SigningKeys signingKeys, CalendarService calendar, LicenceService licences, PluginHost plugins,
-      PersonalData personal) {
+      PersonalData personal, Notices notices) {
     this.vertx = vertx;
     this.config = config;
     this.embeddedPostgres = embeddedPostgres;
@@ -143,9 +146,10 @@ public final class Platform {
     this.calendar = calendar;
     this.licences = licences;
     this.plugins = plugins;
+    this.notices = notices;
     this.calendarChanges = calendar.followChanges();
     Capabilities.Base base = new Capabilities.Base(vertx, config, pool, background, redis, personal, calendar,
-        licences, plugins);
+        licences, plugins, notices);
     this.people = Capabilities.Identity.wire(base);
     this.oidc = new OidcService(vertx, pool, people.identity(), redis, config.tokenTtlSeconds(),
         config.oidcSessionHours());
@@ -226,9 +230,10 @@ public final class Platform {
                           licences::validOf), false))
                       // A plugin that does not start stops the platform start (the error names it).
                       .compose(plugins -> plugins.start()
-                          .map(v -> new Platform(vertx, config, pg.result(), rd.result(), pool,
+                          .compose(v -> Notices.start(vertx, pgUrl, pool))
+                          .map(notices -> new Platform(vertx, config, pg.result(), rd.result(), pool,
                               Database.pool(vertx, pgUrl, config.limits().backgroundPoolSize(), "background"), redis, key,
-                              calendar, licences, plugins, personal))
+                              calendar, licences, plugins, personal, notices))
                           // 一件事: the bundled life events need the matters' published forms, so they come last.
                           .compose(p -> p.lifeEvents().importBundled().map(p).otherwise(e -> {
                             LOG.warning("bundled life events not imported: " + e);
@@ -477,6 +482,7 @@ public final class Platform {
   public Future<Void> close() {
     calendarChanges.unregister();
     return jobs.stop()
+        .transform(x -> notices.close())
         .transform(x -> plugins.stop())
         .transform(x -> Future.join(pool.close(), background.close(), redis.close()))
         .transform(ar -> stopEmbedded(vertx, embeddedPostgres, embeddedRedis));

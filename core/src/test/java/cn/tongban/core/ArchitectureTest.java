@@ -43,6 +43,7 @@ class ArchitectureTest {
       "cn.tongban.core.event.Outbox",
       "cn.tongban.core.infra.GroupCommit",
       "cn.tongban.core.infra.Database",
+      "cn.tongban.core.infra.Notices",
       "cn.tongban.core.infra.IdempotencyKeys",
       "cn.tongban.core.privacy.DataKeys",
       "cn.tongban.core.privacy.DataKeyRotation",

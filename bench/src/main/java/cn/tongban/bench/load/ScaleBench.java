@@ -25,7 +25,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+
+import org.HdrHistogram.Histogram;
 
 /**
  * {@code bench/run scale [--cases N]}: seeds N cases by SQL across every published matter, department and
@@ -51,7 +54,8 @@ final class ScaleBench {
       ), h as (
         select array_agg(code order by code) as codes, count(*)::int as n from hall
       ), s as (
-        select g, 1 + (g * 7919) % f.n as mi, f.codes, f.versions, f.departments, f.samples,
+        -- The matter by a hash of g: a multiple of g would tie it to g % 100, and so to the status.
+        select g, 1 + abs(hashint8(g)) % f.n as mi, f.codes, f.versions, f.departments, f.samples,
                h.codes[1 + g % h.n] as hall,
                case when g % 100 < 65 then 'DELIVERED' when g % 100 < 70 then 'APPROVED'
                     when g % 100 < 73 then 'DENIED' when g % 100 < 75 then 'NOT_ACCEPTED'
@@ -127,7 +131,8 @@ final class ScaleBench {
           "select count(*) from application where applicant_id_index = '" + citizenIndex() + "'").execute())
           .iterator().next().getLong(0);
 
-      LoadPhase.Watched watched = new LoadPhase.Watched(o.serverPid(), -1, null);
+      JvmStats jvm = JvmStats.attach(o.serverPid());
+      LoadPhase.Watched watched = new LoadPhase.Watched(o.serverPid(), -1, jvm);
       List<LoadPhase.Result> results = new ArrayList<>();
       results.add(new LoadPhase(context, watched).run("work queue (reviewer.mzj, ACCEPTED, 50/page, pages 1-"
               + queuePages.size() + ")", CONCURRENCY, warmUp, measure,
@@ -145,12 +150,32 @@ final class ScaleBench {
           CONCURRENCY, warmUp, measure,
           seq -> http.send(HttpMethod.GET, "/api/v1/supervision/departments", supervisor, null, 200)));
 
+      // The same reads' statements alone, one at a time on one connection: what the database spends on each,
+      // apart from the platform and the load generator that share the machine with it.
+      List<ApplicationStore.Statement> pages = queuePageStatements(pool);
+      ApplicationStore.Statement own = ApplicationStore.listStatement(caller(pool, "citizen"),
+          new ApplicationQuery(Optional.empty(), Optional.empty()), Optional.empty(), 21);
+      List<Histogram> sql = List.of(
+          time(pool, seq -> pages.get((int) (seq % pages.size()))),
+          time(pool, seq -> own),
+          time(pool, seq -> ApplicationStore.progressStatement(samples.get((int) (seq % samples.size())).getString(0))),
+          time(pool, seq -> new ApplicationStore.Statement(STATISTICS, Tuple.tuple())));
+      jvm.close();
+
       System.out.println();
-      System.out.printf(Locale.ROOT, "%-62s %5s %9s %8s %8s %9s %7s%n", "read", "conns", "req/s", "p50 ms",
-          "p99 ms", "p99.9 ms", "errors");
-      for (LoadPhase.Result r : results) {
-        System.out.printf(Locale.ROOT, "%-62s %5d %9.1f %8.2f %8.2f %9.2f %7d%n", r.name(), r.concurrency(),
-            r.throughput(), r.millis(50), r.millis(99), r.millis(99.9), r.errors());
+      String format = "%-62s %5s %9s %8s %8s %9s %7s %8s %8s %8s %8s %8s%n";
+      String header = String.format(Locale.ROOT, format, "read", "conns", "req/s", "p50 ms", "p99 ms", "p99.9 ms",
+          "errors", "app cpu", "alloc", "app RSS", "SQL p50", "SQL p99").stripTrailing();
+      System.out.println(header);
+      System.out.printf(Locale.ROOT, format, "", "", "", "", "", "", "", "ms/req", "KiB/req", "MiB", "ms", "ms");
+      System.out.println("-".repeat(header.length()));
+      for (int i = 0; i < results.size(); i++) {
+        LoadPhase.Result r = results.get(i);
+        System.out.printf(Locale.ROOT, format, r.name(), r.concurrency(), String.format(Locale.ROOT, "%.1f",
+                r.throughput()), two(r.millis(50)), two(r.millis(99)), two(r.millis(99.9)), r.errors(),
+            String.format(Locale.ROOT, "%.3f", r.perThousand(r.serverCpuSeconds())),
+            String.format(Locale.ROOT, "%.1f", r.allocationKiBPerRequest()), r.serverRssMiB(),
+            two(sql.get(i).getValueAtPercentile(50) / 1000.0), two(sql.get(i).getValueAtPercentile(99) / 1000.0));
         if (r.errors() > 0) {
           System.out.println("#   first error: " + r.firstError());
         }
@@ -169,6 +194,59 @@ final class ScaleBench {
     } finally {
       Http.await(vertx.close());
     }
+  }
+
+  private static String two(double v) {
+    return String.format(Locale.ROOT, "%.2f", v);
+  }
+
+  /** {@value #SQL_RUNS} runs of the statement {@code statement} gives for each run, after 20 unmeasured ones. */
+  private static Histogram time(Pool pool, java.util.function.LongFunction<ApplicationStore.Statement> statement)
+      throws Exception {
+    Histogram h = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
+    for (long seq = 0; seq < SQL_RUNS + 20; seq++) {
+      ApplicationStore.Statement s = statement.apply(seq);
+      long start = System.nanoTime();
+      Http.await(pool.preparedQuery(s.sql()).execute(s.args()));
+      if (seq >= 20) {
+        h.recordValue(Math.max(1, (System.nanoTime() - start) / 1000));
+      }
+    }
+    return h;
+  }
+
+  private static final int SQL_RUNS = 300;
+  private static List<ApplicationStore.Statement> queuePages;
+
+  /** The statements of the work queue's first ten pages, as the platform runs them for reviewer.mzj. */
+  private static List<ApplicationStore.Statement> queuePageStatements(Pool pool) {
+    if (queuePages == null) {
+      try {
+        Caller reviewer = caller(pool, "reviewer.mzj");
+        ApplicationQuery accepted = new ApplicationQuery(Optional.of(ApplicationStatus.ACCEPTED), Optional.empty());
+        List<ApplicationStore.Statement> pages = new ArrayList<>();
+        Optional<Long> before = Optional.empty();
+        for (int page = 0; page < 10; page++) {
+          ApplicationStore.Statement s = ApplicationStore.listStatement(reviewer, accepted, before, 51);
+          pages.add(s);
+          long last = -1;
+          int n = 0;
+          for (Row r : Http.await(pool.preparedQuery(s.sql()).execute(s.args()))) {
+            if (n++ < 50) {
+              last = r.getLong("id");
+            }
+          }
+          if (n <= 50) {
+            break;
+          }
+          before = Optional.of(last);
+        }
+        queuePages = List.copyOf(pages);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return queuePages;
   }
 
   /** What GET /api/v1/supervision/departments reads. */
@@ -205,10 +283,12 @@ final class ScaleBench {
     explain(pool, out, "deadline scan candidates (DeadlineScanner.CANDIDATES, decision limits only)",
         new ApplicationStore.Statement("""
             select a.id, 'DECISION_DUE', a.due_date from application a
-              where a.status in ('ACCEPTED', 'IN_REVIEW') and a.due_date <= current_date + 1
+              where a.status in ('ACCEPTED', 'IN_REVIEW')
+                and (case when a.status in ('ACCEPTED', 'IN_REVIEW') then a.due_date end) <= current_date + 1
             union all
             select a.id, 'LEGAL_DUE', a.legal_due_date from application a
-              where a.status in ('ACCEPTED', 'IN_REVIEW') and a.legal_due_date <= current_date + 1
+              where a.status in ('ACCEPTED', 'IN_REVIEW')
+                and (case when a.status in ('ACCEPTED', 'IN_REVIEW') then a.legal_due_date end) <= current_date + 1
             union all
             select a.id, 'NOTICE_DUE', a.notice_due_date from application a
               where a.status = 'SUBMITTED' and a.notice_due_date <= current_date + 1""", Tuple.tuple()));

@@ -163,6 +163,10 @@ final class SideBySide {
         results.add(phase(context, watched, "GraphQL read (catalogue page, then progress)", warmUp, measure,
             seq -> graphql(http, seq, cases)));
       }
+      try (Http http = new Http(vertx, o.baseUrls(), CONNECTIONS)) {
+        results.add(phase(context, watched, "REST read (catalogue page, then progress)", warmUp, measure,
+            seq -> rest(http, seq, cases)));
+      }
       print(results, limits);
     } finally {
       if (jvm != null) {
@@ -230,6 +234,15 @@ final class SideBySide {
     });
   }
 
+  /** The same reads as {@link #graphql} over REST: odd requests a catalogue page, even ones a case's progress. */
+  private static Future<?> rest(Http http, long seq, List<String[]> cases) {
+    if (seq % 2 == 1) {
+      return http.send(HttpMethod.GET, "/api/v1/matters?limit=10", null, null, 200);
+    }
+    String[] c = cases.get((int) ((seq / 2) % cases.size()));
+    return http.send(HttpMethod.GET, "/api/v1/applications/" + c[0] + "/progress?queryCode=" + c[1], null, null, 200);
+  }
+
   private static Pool pool(Vertx vertx, PgConnectOptions options, int size) {
     return PgBuilder.pool().with(new PoolOptions().setMaxSize(size).setMaxWaitQueueSize(-1))
         .connectingTo(options).using(vertx).build();
@@ -261,12 +274,14 @@ final class SideBySide {
     }
     LoadPhase.Result best = limits.stream().max(java.util.Comparator.comparingDouble(LoadPhase.Result::throughput))
         .orElseThrow();
-    LoadPhase.Result submit = find(results, "REST", CONNECTIONS);
-    LoadPhase.Result submit16 = find(results, "REST", 16);
+    LoadPhase.Result submit = find(results, "REST submit", CONNECTIONS);
+    LoadPhase.Result submit16 = find(results, "REST submit", 16);
     LoadPhase.Result read = find(results, "GraphQL", CONNECTIONS);
+    LoadPhase.Result restRead = find(results, "REST read", CONNECTIONS);
     System.out.println();
     System.out.printf(Locale.ROOT, "# best durable limit: %s, %.1f/s; REST submit at %d and GraphQL reads at %d are"
         + " divided by it%n", best.name(), best.throughput(), CONNECTIONS, CONNECTIONS);
+    System.out.printf(Locale.ROOT, "# REST read/limit ratio: %.2f%n", restRead.throughput() / best.throughput());
     System.out.printf(Locale.ROOT, "read/limit ratio: %.2f%n", read.throughput() / best.throughput());
     System.out.printf(Locale.ROOT, "p99 at 16: %.1f ms (p99.9 %.1f ms)%n", submit16.millis(99), submit16.millis(99.9));
     System.out.printf(Locale.ROOT, "submit/limit ratio: %.2f%n", submit.throughput() / best.throughput());

@@ -19,11 +19,16 @@ import java.util.List;
  */
 public final class DeadlineStore {
   private static final String CANDIDATES = """
+      -- The due dates as the V74 indexes hold them (an open case's, else null): PostgreSQL keeps statistics
+      -- of an index's expression, so it knows how few open cases are due and reads them through the index
+      -- instead of every case (it took closed cases' past dates for open ones, and scanned the table).
       select a.id, 'DECISION_DUE' as kind, '' as subject, a.due_date as due from application a
-        where a.status in ('ACCEPTED', 'IN_REVIEW') and a.due_date <= $1
+        where a.status in ('ACCEPTED', 'IN_REVIEW')
+          and (case when a.status in ('ACCEPTED', 'IN_REVIEW') then a.due_date end) <= $1
       union all
       select a.id, 'LEGAL_DUE', '', a.legal_due_date from application a
-        where a.status in ('ACCEPTED', 'IN_REVIEW') and a.legal_due_date <= $1
+        where a.status in ('ACCEPTED', 'IN_REVIEW')
+          and (case when a.status in ('ACCEPTED', 'IN_REVIEW') then a.legal_due_date end) <= $1
       union all
       select a.id, 'NOTICE_DUE', '', a.notice_due_date from application a
         where a.status = 'SUBMITTED' and a.notice_due_date <= $1
@@ -39,7 +44,8 @@ public final class DeadlineStore {
       union all
       select a.id, 'DEFICIENCY_DUE', i->>'material', (i->>'deadline')::date from application a,
              jsonb_array_elements(a.deficiency->'items') i
-        where a.status in ('ACCEPTED', 'IN_REVIEW', 'SUSPENDED') and not (i ? 'suppliedAt')
+        where a.deficiency is not null and a.status in ('ACCEPTED', 'IN_REVIEW', 'SUSPENDED')
+          and not (i ? 'suppliedAt')
           and (i->>'deadline')::date <= $1
       union all
       select a.id, 'VERIFICATION_DUE', '', (a.commitments->>'verificationDueDate')::date from application a

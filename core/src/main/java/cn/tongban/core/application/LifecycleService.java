@@ -238,11 +238,30 @@ public final class LifecycleService {
    * name masked and no personal data. A wrong code is answered exactly like an unknown number.
    */
   public Future<JsonObject> progress(String number, String queryCode, Locale locale) {
-    return store.findForProgress(number).compose(found -> {
-      Application a = found.filter(x -> x.queryCode().equals(queryCode)).orElseThrow(() ->
+    return store.findProgress(number).map(found -> {
+      ApplicationStore.Progress p = found.filter(x -> x.queryCode().equals(queryCode)).orElseThrow(() ->
           new DomainException(ProblemCode.APPLICATION_NOT_FOUND, "application.notFound", number));
-      return publicProgress(a, locale);
+      JsonArray steps = new JsonArray();
+      p.steps().forEach(steps::add);
+      return progressJson(p.number(), p.matterCode(), p.matterName(), p.status(), p.applicant(), p.submittedAt(),
+          p.dueDate(), steps, locale);
     });
+  }
+
+  private static JsonObject progressJson(String number, String matterCode, String matterName,
+      ApplicationStatus status, JsonObject applicant, OffsetDateTime submittedAt, Optional<java.time.LocalDate> due,
+      JsonArray steps, Locale locale) {
+    JsonObject json = new JsonObject()
+        .put("number", number)
+        .put("matterCode", matterCode)
+        .put("matterName", matterName)
+        .put("status", status.name())
+        .put("statusName", Messages.get(locale, "status." + status.name()))
+        .put("applicantName", ApplicationView.mask(applicant).getString("name"))
+        .put("submittedAt", submittedAt.toString())
+        .put("steps", steps);
+    due.ifPresent(d -> json.put("dueDate", d.toString()));
+    return json;
   }
 
   /**
@@ -263,17 +282,8 @@ public final class LifecycleService {
       JsonArray publicSteps = new JsonArray();
       steps.forEach(s -> publicSteps.add(new JsonObject().put("stepName", s.getString("stepName"))
           .put("status", s.getString("toStatus")).put("at", s.getString("endedAt"))));
-      JsonObject json = new JsonObject()
-          .put("number", a.number())
-          .put("matterCode", a.matterCode())
-          .put("matterName", a.matterName())
-          .put("status", a.status().name())
-          .put("statusName", Messages.get(locale, "status." + a.status().name()))
-          .put("applicantName", ApplicationView.mask(a.applicant()).getString("name"))
-          .put("submittedAt", a.submittedAt().toString())
-          .put("steps", publicSteps);
-      a.clock().dueDate().ifPresent(d -> json.put("dueDate", d.toString()));
-      return json;
+      return progressJson(a.number(), a.matterCode(), a.matterName(), a.status(), a.applicant(), a.submittedAt(),
+          a.clock().dueDate(), publicSteps, locale);
     });
   }
 }

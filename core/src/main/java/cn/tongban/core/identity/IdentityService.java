@@ -5,6 +5,7 @@ import cn.tongban.core.access.Role;
 import cn.tongban.core.audit.AuditLog;
 import cn.tongban.core.privacy.PersonalData;
 import cn.tongban.core.config.TongbanConfig;
+import cn.tongban.core.infra.Notices;
 import cn.tongban.core.infra.Redis;
 import cn.tongban.core.problem.DomainException;
 import cn.tongban.core.problem.ProblemCode;
@@ -43,8 +44,37 @@ public final class IdentityService {
   private final int tokenTtlSeconds;
   private final int clientRatePerMinute;
 
+  /** The database's notices, or null (then every check asks Redis). */
+  private final Notices notices;
+  /**
+   * Tokens Redis said were valid, by token id, for {@value #CHECKED_MILLIS} ms at most: used only while this node
+   * hears every ended session ({@link Notices#SESSIONS}, sent by {@link #revoke} and {@link #moveEpoch} on any
+   * node before they answer), and dropped when one names them. So a token revoked anywhere is refused here at
+   * the next request, without a Redis round trip for every request until then.
+   */
+  private final Map<String, Checked> checked = new ConcurrentHashMap<>();
+  /** Moves on every ended session heard: a check that began before one does not keep what Redis said. */
+  private final AtomicLong sessionChanges = new AtomicLong();
+  static final long CHECKED_MILLIS = 10_000;
+  private static final int CHECKED_MAX = 50_000;
+
+  private record Checked(String subject, int epoch, String parent, long at) {
+  }
+
   public IdentityService(Vertx vertx, IdentityStore store, Redis redis, TongbanConfig config) {
+    this(vertx, store, redis, config, null);
+  }
+
+  public IdentityService(Vertx vertx, IdentityStore store, Redis redis, TongbanConfig config, Notices notices) {
     this.vertx = vertx;
+    this.notices = notices;
+    if (notices != null) {
+      notices.on(Notices.SESSIONS, this::ended);
+      notices.onGap(() -> {
+        sessionChanges.incrementAndGet();
+        checked.clear();
+      });
+    }
     this.store = store;
     this.redis = redis;
     this.maxFailures = config.loginMaxFailures();
@@ -295,6 +325,10 @@ public final class IdentityService {
 
   /** Makes tokens issued before {@code epoch} stop working (password change, disabled account). */
   public Future<Void> moveEpoch(String accountId, int epoch) {
+    return storeEpoch(accountId, epoch).compose(v -> tell("epoch:" + accountId));
+  }
+
+  private Future<Void> storeEpoch(String accountId, int epoch) {
     return redis.await(redis.commands().setex("token:epoch:" + accountId, tokenTtlSeconds, String.valueOf(epoch)))
         .onSuccess(v -> vertx.eventBus().publish(SESSIONS_ENDED, new io.vertx.core.json.JsonObject()
             .put("subject", accountId).put("epoch", epoch)))
@@ -306,7 +340,31 @@ public final class IdentityService {
     return redis.await(redis.commands().setex("token:revoked:" + tokenId, Math.max(1, secondsLeft), "1"))
         .onSuccess(v -> vertx.eventBus().publish(SESSIONS_ENDED, new io.vertx.core.json.JsonObject()
             .put("tokenId", tokenId)))
-        .mapEmpty();
+        .compose(v -> tell("token:" + tokenId));
+  }
+
+  /**
+   * Drops what this node keeps of the ended sessions at once, then tells every node, and answers once every node
+   * has dropped them ({@link Notices#tell}): no node takes an ended session after its caller learnt it ended.
+   */
+  private Future<Void> tell(String ended) {
+    ended(ended);
+    return notices == null ? Future.succeededFuture() : notices.tell(Notices.SESSIONS, ended);
+  }
+
+  /** A notice of ended sessions: {@code token:<id>} (and tokens exchanged for it) or {@code epoch:<account>}. */
+  private void ended(String notice) {
+    sessionChanges.incrementAndGet();
+    if (notice.startsWith("token:")) {
+      String id = notice.substring("token:".length());
+      checked.remove(id);
+      checked.values().removeIf(c -> c.parent().equals(id));
+    } else if (notice.startsWith("epoch:")) {
+      String subject = notice.substring("epoch:".length());
+      checked.values().removeIf(c -> c.subject().equals(subject));
+    } else {
+      checked.clear();
+    }
   }
 
   /**
@@ -323,8 +381,30 @@ public final class IdentityService {
    */
   public Future<Boolean> tokenValid(String tokenId, Optional<String> derivedFrom, String subject, int epoch) {
     // The subject's own token id stands in for "not derived" so the reply always has three values.
-    String parent = "token:revoked:" + derivedFrom.orElse(tokenId);
+    String parentId = derivedFrom.orElse(tokenId);
+    Checked known = checked.get(tokenId);
+    if (known != null && known.epoch() == epoch && known.subject().equals(subject) && known.parent().equals(parentId)
+        && System.nanoTime() - known.at() < java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(CHECKED_MILLIS)
+        && notices.listening()) {
+      return Future.succeededFuture(true);
+    }
+    long generation = sessionChanges.get();
+    String parent = "token:revoked:" + parentId;
     return redis.await(redis.commands().mget("token:revoked:" + tokenId, "token:epoch:" + subject, parent))
+        .onSuccess(values -> {
+          boolean valid = !values.get(0).hasValue() && !values.get(2).hasValue() && values.get(1).hasValue()
+              && epoch >= Integer.parseInt(values.get(1).getValue());
+          if (valid && notices != null && notices.listening()) {
+            if (checked.size() >= CHECKED_MAX) {
+              checked.clear();
+            }
+            checked.put(tokenId, new Checked(subject, epoch, parentId, System.nanoTime()));
+            // A session ended while Redis answered: what it said may be from before.
+            if (sessionChanges.get() != generation) {
+              checked.remove(tokenId);
+            }
+          }
+        })
         .transform(ar -> {
       if (ar.failed()) {
         // Redis down: the database still knows password changes and disabled accounts (logouts wait for Redis).
@@ -346,7 +426,7 @@ public final class IdentityService {
   private Future<Integer> currentEpoch(String subject) {
     return store.epoch(subject).compose(e -> {
       int value = e.orElse(0);
-      return moveEpoch(subject, value).map(value);
+      return storeEpoch(subject, value).map(value);
     });
   }
 

@@ -36,11 +36,19 @@ public final class MatterAuthoringService {
   private final MatterStore store;
   private final DefinitionChecker checker;
   private final FormValidator validator;
+  /** Told when a change of the catalogue has committed: every node's kept reads go before the author hears. */
+  private final java.util.function.Supplier<Future<Void>> changed;
 
   public MatterAuthoringService(MatterStore store, DefinitionChecker checker, FormValidator validator) {
+    this(store, checker, validator, Future::succeededFuture);
+  }
+
+  public MatterAuthoringService(MatterStore store, DefinitionChecker checker, FormValidator validator,
+      java.util.function.Supplier<Future<Void>> changed) {
     this.store = store;
     this.checker = checker;
     this.validator = validator;
+    this.changed = changed;
     FieldTypes.all(); // loads the catalogue now, at start, not on an event loop
   }
 
@@ -79,12 +87,12 @@ public final class MatterAuthoringService {
     return authorised(caller)
         .compose(v -> withHalls(checker.checkMatter(doc, "", locale), doc, "", locale))
         .compose(MatterAuthoringService::valid)
-        .compose(v -> store.pool().withTransaction(tx -> store.nextSortOrder(tx)
+        .compose(v -> committed(store.pool().withTransaction(tx -> store.nextSortOrder(tx)
             .compose(order -> store.insertIfAbsent(tx, doc, order, null))
             .compose(inserted -> inserted ? audit(tx, caller, "matter.created", doc.getString("code"), new JsonObject())
                 : Future.failedFuture(new DomainException(ProblemCode.MATTER_EXISTS, "matter.exists",
                     doc.getString("code"))))
-            .compose(v2 -> store.find(tx, doc.getString("code")))))
+            .compose(v2 -> store.find(tx, doc.getString("code"))))))
         .map(Optional::orElseThrow);
   }
 
@@ -100,10 +108,10 @@ public final class MatterAuthoringService {
     return authorised(caller)
         .compose(v -> withHalls(checker.checkMatter(full, "", locale), full, "", locale))
         .compose(MatterAuthoringService::valid)
-        .compose(v -> store.pool().withTransaction(tx -> store.update(tx, full, Optional.empty())
+        .compose(v -> committed(store.pool().withTransaction(tx -> store.update(tx, full, Optional.empty())
             .compose(found -> found ? audit(tx, caller, "matter.updated", code, new JsonObject())
                 : Future.failedFuture(notFound(code)))
-            .compose(v2 -> store.find(tx, code))))
+            .compose(v2 -> store.find(tx, code)))))
         .map(Optional::orElseThrow);
   }
 
@@ -130,7 +138,7 @@ public final class MatterAuthoringService {
    * version published before is retired. Cases already submitted stay on their version.
    */
   public Future<FormVersion> publish(Caller caller, String code, int version, Locale locale) {
-    return authorised(caller).compose(v -> store.pool().withTransaction(tx -> store.lock(tx, code)
+    return authorised(caller).compose(v -> committed(store.pool().withTransaction(tx -> store.lock(tx, code)
         .compose(found -> found ? findForm(tx, code, version) : Future.failedFuture(notFound(code)))
         .compose(form -> {
           if (form.status() != FormVersion.Status.DRAFT) {
@@ -148,7 +156,13 @@ public final class MatterAuthoringService {
                 .compose(x -> outbox(tx, code, version))
                 .compose(x -> findForm(tx, code, version));
           });
-        })));
+        }))));
+  }
+
+  /** {@code tx}, answered once every node's kept catalogue reads went, if it committed. */
+  private <T> Future<T> committed(Future<T> tx) {
+    // Should telling fail, the trigger's notice (sent at the commit) still reaches every node.
+    return tx.compose(result -> changed.get().otherwiseEmpty().map(result));
   }
 
   /** A dry run's answer as both APIs give it: {@code valid} and every violation. */
@@ -264,7 +278,7 @@ public final class MatterAuthoringService {
     return authorised(caller)
         .compose(v -> withHalls(problems, doc, "/matter", locale))
         .compose(MatterAuthoringService::valid)
-        .compose(v -> store.pool().withTransaction(tx -> store.nextSortOrder(tx)
+        .compose(v -> committed(store.pool().withTransaction(tx -> store.nextSortOrder(tx)
             .compose(order -> store.insertIfAbsent(tx, doc, order, null))
             .compose(inserted -> {
               if (!inserted) {
@@ -281,7 +295,7 @@ public final class MatterAuthoringService {
               return chain.compose(x -> audit(tx, caller, "matter.imported", doc.getString("code"),
                   new JsonObject().put("versions", forms.size())));
             })
-            .compose(x -> store.find(tx, doc.getString("code")))))
+            .compose(x -> store.find(tx, doc.getString("code"))))))
         .map(Optional::orElseThrow);
   }
 

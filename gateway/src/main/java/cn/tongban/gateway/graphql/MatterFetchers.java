@@ -34,11 +34,10 @@ final class MatterFetchers {
                   Optional.ofNullable((Integer) f.get("level")), Optional.ofNullable((Boolean) f.get("sameCity")),
                   Optional.ofNullable((String) f.get("type")), Optional.ofNullable((String) f.get("theme")),
                   Optional.ofNullable((Integer) f.get("star")), Optional.ofNullable((String) f.get("channel")));
-              return matters.list(filter, Fetch.first(env), Optional.ofNullable(env.getArgument("after")))
-                  .map(p -> Fetch.connection(p, m -> new MatterService.MatterDetail(m, Optional.empty()).toJson()));
+              return matters.listDetails(filter, Fetch.first(env), Optional.ofNullable(env.getArgument("after")))
+                  .map(p -> Fetch.connection(p, m -> m));
             })
-            .dataFetcher("matter", env -> matters.get(env.getArgument("code"))
-                .map(MatterService.MatterDetail::toJson)
+            .dataFetcher("matter", env -> matters.detailJson(env.getArgument("code"))
                 .recover(e -> e instanceof DomainException d && d.code() == ProblemCode.MATTER_NOT_FOUND
                     ? Future.succeededFuture(null) : Future.failedFuture(e)))
             .dataFetcher("formVersions", env -> platform.authoring().forms(caller(env), env.getArgument("matterCode"))

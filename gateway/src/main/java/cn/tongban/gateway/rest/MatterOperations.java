@@ -25,12 +25,12 @@ final class MatterOperations {
     MatterService.Filter filter = new MatterService.Filter(Rest.query(rc, "q"), Rest.query(rc, "department"),
         Rest.queryInt(rc, "level"), Rest.queryBool(rc, "sameCity"), Rest.query(rc, "type"), Rest.query(rc, "theme"),
         Rest.queryInt(rc, "star"), Rest.query(rc, "channel"));
-    Rest.reply(rc, matters.list(filter, Rest.queryInt(rc, "limit").orElse(20), Rest.query(rc, "cursor"))
-        .map(page -> page.toJson(Matter::toSummaryJson)), 200);
+    Rest.reply(rc, matters.listSummaries(filter, Rest.queryInt(rc, "limit").orElse(20), Rest.query(rc, "cursor")),
+        200);
   }
 
   void getMatter(RoutingContext rc) {
-    Rest.reply(rc, matters.get(Rest.path(rc, "code")).map(MatterService.MatterDetail::toJson), 200);
+    Rest.reply(rc, matters.detailJson(Rest.path(rc, "code")), 200);
   }
 
   void createMatter(RoutingContext rc) {
