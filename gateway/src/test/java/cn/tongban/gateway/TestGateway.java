@@ -91,8 +91,10 @@ final class TestGateway implements AutoCloseable {
   private static TestGateway startWith(Map<String, String> env, java.time.Clock clock) throws Exception {
     Vertx vertx = cn.tongban.gateway.ops.Telemetry.vertxBuilder(TongbanConfig.from(env), new io.vertx.core.VertxOptions())
         .build();
+    // A deadline against a start that hangs, not a measure: a test JVM's first start (cold JIT) on a 2-core machine
+    // at load 30 or more took over 120 s (2026-12-07, ApiDocsBrowserTest and OutboxRelayTest failed so).
     Running running = Running.start(vertx, TongbanConfig.from(env), clock).toCompletionStage()
-        .toCompletableFuture().get(120, TimeUnit.SECONDS);
+        .toCompletableFuture().get(300, TimeUnit.SECONDS);
     return new TestGateway(running, env, clock);
   }
 
