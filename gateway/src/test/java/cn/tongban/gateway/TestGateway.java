@@ -31,6 +31,7 @@ final class TestGateway implements AutoCloseable {
   private final Map<String, String> env;
   private final java.time.Clock clock;
   private final HttpClient http = HttpClient.newHttpClient();
+  private java.sql.Connection jdbc;
 
   private TestGateway(Running running, Map<String, String> env, java.time.Clock clock) {
     this.clock = clock;
@@ -90,8 +91,10 @@ final class TestGateway implements AutoCloseable {
   private static TestGateway startWith(Map<String, String> env, java.time.Clock clock) throws Exception {
     Vertx vertx = cn.tongban.gateway.ops.Telemetry.vertxBuilder(TongbanConfig.from(env), new io.vertx.core.VertxOptions())
         .build();
+    // A deadline against a start that hangs, not a measure: a test JVM's first start (cold JIT) on a 2-core machine
+    // at load 30 or more took over 120 s (2026-12-07, ApiDocsBrowserTest and OutboxRelayTest failed so).
     Running running = Running.start(vertx, TongbanConfig.from(env), clock).toCompletionStage()
-        .toCompletableFuture().get(120, TimeUnit.SECONDS);
+        .toCompletableFuture().get(300, TimeUnit.SECONDS);
     return new TestGateway(running, env, clock);
   }
 
@@ -288,30 +291,36 @@ final class TestGateway implements AutoCloseable {
 
   /** A number the database holds, read directly (to prove what was or was not written). */
   long count(String sql) throws Exception {
-    try (var c = jdbc(); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return jdbc(st -> {
+      try (var rs = st.executeQuery(sql)) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
   }
 
   /** A text the database holds, read directly: the first column of the query's one row. */
   String text(String sql) throws Exception {
-    try (var c = jdbc(); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getString(1);
-    }
+    return jdbc(st -> {
+      try (var rs = st.executeQuery(sql)) {
+        rs.next();
+        return rs.getString(1);
+      }
+    });
   }
 
   /** Several numbers the database holds: the columns of the query's one row. */
   long[] counts(String sql) throws Exception {
-    try (var c = jdbc(); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
-      rs.next();
-      long[] values = new long[rs.getMetaData().getColumnCount()];
-      for (int i = 0; i < values.length; i++) {
-        values[i] = rs.getLong(i + 1);
+    return jdbc(st -> {
+      try (var rs = st.executeQuery(sql)) {
+        rs.next();
+        long[] values = new long[rs.getMetaData().getColumnCount()];
+        for (int i = 0; i < values.length; i++) {
+          values[i] = rs.getLong(i + 1);
+        }
+        return values;
       }
-      return values;
-    }
+    });
   }
 
   /** Empties this gateway's Redis database, as if Redis had lost its data. */
@@ -340,19 +349,44 @@ final class TestGateway implements AutoCloseable {
 
   /** Changes the database directly, as an older installation or an operator would have left it. */
   void execute(String sql) throws Exception {
-    try (var c = jdbc(); var st = c.createStatement()) {
-      st.execute(sql);
+    jdbc(st -> st.execute(sql));
+  }
+
+  private interface Work<T> {
+    T apply(java.sql.Statement statement) throws java.sql.SQLException;
+  }
+
+  /**
+   * Runs {@code work} on this gateway's one JDBC connection, autocommit as a fresh connection per query was
+   * (PersonalDataAtRestTest's leak scans alone ran some 1 900 queries, each paying for a new PostgreSQL backend),
+   * opened again when the server dropped it.
+   */
+  private synchronized <T> T jdbc(Work<T> work) throws java.sql.SQLException {
+    if (jdbc == null || !jdbc.isValid(10)) {
+      closeJdbc();
+      io.vertx.pgclient.PgConnectOptions o = io.vertx.pgclient.PgConnectOptions.fromUri(env.get("TONGBAN_PG_URL"));
+      jdbc = java.sql.DriverManager.getConnection("jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/"
+          + o.getDatabase(), o.getUser(), o.getPassword());
+    }
+    try (var st = jdbc.createStatement()) {
+      return work.apply(st);
     }
   }
 
-  private java.sql.Connection jdbc() throws java.sql.SQLException {
-    io.vertx.pgclient.PgConnectOptions o = io.vertx.pgclient.PgConnectOptions.fromUri(env.get("TONGBAN_PG_URL"));
-    return java.sql.DriverManager.getConnection("jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/"
-        + o.getDatabase(), o.getUser(), o.getPassword());
+  private synchronized void closeJdbc() {
+    if (jdbc != null) {
+      try {
+        jdbc.close();
+      } catch (java.sql.SQLException e) {
+        // already gone with its server
+      }
+      jdbc = null;
+    }
   }
 
   @Override
   public void close() throws Exception {
+    closeJdbc();
     running.stopAndClose(java.time.Duration.ofSeconds(60));
   }
 }

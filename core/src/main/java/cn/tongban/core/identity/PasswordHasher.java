@@ -14,7 +14,23 @@ import java.util.Base64;
  */
 public final class PasswordHasher {
   // OWASP's minimum for Argon2id: 19 MiB, 2 iterations, 1 lane.
-  private static final int MEMORY_KIB = 19_456;
+  static final int DEFAULT_MEMORY_KIB = 19_456;
+  /**
+   * The memory of new hashes. Only the gateway's test JVM lowers it (system property
+   * {@code tongban.test.argon2MemoryKib}, set by gateway/pom.xml's surefire configuration): its tests sign in
+   * thousands of times, and each sign-in verifies with the parameters stored in the hash, so the same Argon2id
+   * code runs at a fraction of the cost. No TONGBAN_* option reaches it; the jar always uses the default.
+   */
+  private static final int MEMORY_KIB = Math.max(64, Integer.getInteger("tongban.test.argon2MemoryKib",
+      DEFAULT_MEMORY_KIB));
+
+  static {
+    if (MEMORY_KIB < DEFAULT_MEMORY_KIB) {
+      java.util.logging.Logger.getLogger(PasswordHasher.class.getName()).warning(() -> "new password hashes use "
+          + MEMORY_KIB + " KiB, below the default " + DEFAULT_MEMORY_KIB + " KiB: for tests only");
+    }
+  }
+
   private static final int ITERATIONS = 2;
   private static final int PARALLELISM = 1;
   private static final int SALT_BYTES = 16;
