@@ -743,7 +743,7 @@ public final class ApplicationStore {
       }
       return Optional.of(new Progress(first.getString("number"), first.getString("matter_code"),
           first.getString("matter_name"), ApplicationStatus.valueOf(first.getString("status")),
-          personal.openJson(APPLICANT, first.getString("applicant")), first.getString("query_code"),
+          personal.openJson(APPLICANT, first.getString("query_code"), first.getString("applicant")), first.getString("query_code"),
           first.getOffsetDateTime("submitted_at"), Optional.ofNullable(first.getLocalDate("due_date")), steps));
     });
   }
