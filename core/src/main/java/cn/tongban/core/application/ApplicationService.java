@@ -40,6 +40,8 @@ public final class ApplicationService {
   // 查询码 alphabet: no 0/O, 1/I/L, so it can be read out over the phone.
   private static final char[] QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ".toCharArray();
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** Printable ASCII, 1–128 characters (compiled once: every keyed submission is checked). */
+  private static final java.util.regex.Pattern IDEMPOTENCY_KEY = java.util.regex.Pattern.compile("[\\x21-\\x7E]{1,128}");
   private static final Set<Channel> CITIZEN_CHANNELS = Set.of(Channel.WEB, Channel.MINI_PROGRAM, Channel.KIOSK);
 
   private final MatterService matters;
@@ -89,7 +91,7 @@ public final class ApplicationService {
       return Future.failedFuture(new DomainException(ProblemCode.FORBIDDEN, "application.channelNotAllowed",
           cmd.channel().name()));
     }
-    if (cmd.idempotencyKey().isPresent() && !cmd.idempotencyKey().get().matches("[\\x21-\\x7E]{1,128}")) {
+    if (cmd.idempotencyKey().isPresent() && !IDEMPOTENCY_KEY.matcher(cmd.idempotencyKey().get()).matches()) {
       return Future.failedFuture(DomainException.withViolations(ProblemCode.VALIDATION_FAILED, "application.invalid",
           List.of(new Violation("/idempotencyKey", "pattern", Messages.get(locale, "violation.pattern",
               "idempotencyKey"))), 1));

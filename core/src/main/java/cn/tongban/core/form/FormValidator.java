@@ -28,7 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * are cached per form version: published versions never change.
  */
 public final class FormValidator {
-  private static final JsonMapper MAPPER = JsonMapper.builder().build();
+  static final JsonMapper MAPPER = JsonMapper.builder().build();
   /**
    * 2020-12 with two formats of our own, so every form checks every identity number and credit code it holds
    * (a guardian's, a spouse's, an employer's …), not only the applicant's: {@code gb11643} (居民身份证号码, check
@@ -81,7 +81,7 @@ public final class FormValidator {
   }
 
   private List<Violation> collect(Schema s, JsonObject data, String pointerPrefix, Locale locale, Texts texts) {
-    JsonNode instance = MAPPER.valueToTree(plain(data));
+    JsonNode instance = tree(data);
     List<Error> errors = s.validate(instance, ctx -> ctx.executionConfig(c -> c.locale(locale)));
     // A labelled enum (oneOf of const+title) reports one const error per option besides the oneOf
     // error itself: keep only the oneOf one. Other duplicates (same place, same rule) are dropped too.
@@ -269,8 +269,56 @@ public final class FormValidator {
     return pointer.substring(pointer.lastIndexOf('/') + 1);
   }
 
+  /**
+   * Vert.x JSON as a Jackson tree, built directly: the nodes {@code MAPPER.valueToTree(plain(value))} gives for
+   * JSON's own types, without copying the data into maps and through a token buffer first (per submission).
+   * Values of any other type go through {@code valueToTree}, as before.
+   */
+  static JsonNode tree(Object value) {
+    if (value instanceof JsonObject o) {
+      tools.jackson.databind.node.ObjectNode node = MAPPER.getNodeFactory().objectNode();
+      for (Map.Entry<String, Object> e : o) {
+        node.set(e.getKey(), tree(e.getValue()));
+      }
+      return node;
+    }
+    if (value instanceof io.vertx.core.json.JsonArray a) {
+      tools.jackson.databind.node.ArrayNode node = MAPPER.getNodeFactory().arrayNode(a.size());
+      for (Object v : a) {
+        node.add(tree(v));
+      }
+      return node;
+    }
+    if (value instanceof Map<?, ?> m) {
+      return tree(new JsonObject(cast(m)));
+    }
+    if (value instanceof List<?> l) {
+      return tree(new io.vertx.core.json.JsonArray(new java.util.ArrayList<>(l)));
+    }
+    var nodes = MAPPER.getNodeFactory();
+    if (value == null) {
+      return nodes.nullNode();
+    }
+    if (value instanceof String string) {
+      return nodes.stringNode(string);
+    }
+    if (value instanceof Boolean b) {
+      return nodes.booleanNode(b);
+    }
+    if (value instanceof Integer i) {
+      return nodes.numberNode(i.intValue());
+    }
+    if (value instanceof Long l) {
+      return nodes.numberNode(l.longValue());
+    }
+    if (value instanceof Double d) {
+      return nodes.numberNode(d.doubleValue());
+    }
+    return MAPPER.valueToTree(plain(value));
+  }
+
   /** Vert.x JSON as plain maps and lists, which Jackson maps to a tree without guessing at beans. */
-  private static Object plain(Object value) {
+  static Object plain(Object value) {
     if (value instanceof JsonObject o) {
       java.util.Map<String, Object> map = new java.util.LinkedHashMap<>();
       o.forEach(e -> map.put(e.getKey(), plain(e.getValue())));

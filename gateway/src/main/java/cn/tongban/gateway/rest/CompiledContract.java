@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.Draft;
 import io.vertx.json.schema.JsonSchema;
 import io.vertx.json.schema.JsonSchemaOptions;
+import io.vertx.json.schema.OutputErrorType;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.json.schema.SchemaException;
 import io.vertx.json.schema.SchemaRepository;
@@ -125,7 +126,8 @@ final class CompiledContract implements OpenAPIContract {
       return validators.computeIfAbsent(new Key(schema), k -> {
         Validator validator = repository.validator(schema);
         Set<String> freeForm = freeFormProperties(schema, raw);
-        return freeForm.isEmpty() ? validator : new SkippingFreeForm(validator, freeForm);
+        Validator library = freeForm.isEmpty() ? validator : new SkippingFreeForm(validator, freeForm);
+        return new CheckedFirst(CompiledSchema.compile(copy(schema), raw), library);
       });
     }
 
@@ -206,6 +208,26 @@ final class CompiledContract implements OpenAPIContract {
       }
       return validator.validate(instance);
     }
+  }
+
+  /**
+   * The compiled checks first: a value they find certainly valid gets the library's valid answer without its
+   * interpreter; any other value goes to the library, whose verdict and errors are the answer (so a 400's
+   * violations are the library's, word for word).
+   */
+  record CheckedFirst(CompiledSchema.Check check, Validator library) implements Validator {
+    @Override
+    public OutputUnit validate(Object instance) throws SchemaException {
+      return check.certainlyValid(instance) ? new OutputUnit(true).setErrorType(OutputErrorType.NONE)
+          : library.validate(instance);
+    }
+  }
+
+  /** A schema object's keywords as a JSON object. */
+  static JsonObject copy(JsonSchema schema) {
+    JsonObject copy = new JsonObject();
+    schema.fieldNames().forEach(k -> copy.put(k, schema.get(k)));
+    return copy;
   }
 
   /** Keywords that only describe. */

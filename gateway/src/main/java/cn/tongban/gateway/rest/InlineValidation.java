@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.common.dsl.SchemaType;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -74,7 +75,9 @@ final class InlineValidation extends RequestValidatorImpl {
    * service's to check.
    */
   @Override
-  public RequestParameter validateBody(io.vertx.openapi.contract.RequestBody requestBody, ValidatableRequest request) {
+  public RequestParameter validateBody(io.vertx.openapi.contract.RequestBody declared, ValidatableRequest request) {
+    io.vertx.openapi.contract.RequestBody requestBody = declared == null ? null
+        : bodies.computeIfAbsent(declared, KnownContentTypes::new);
     String type = request.getContentType();
     io.vertx.openapi.contract.MediaType media = requestBody == null || type == null ? null
         : requestBody.determineContentType(type);
@@ -83,6 +86,56 @@ final class InlineValidation extends RequestValidatorImpl {
       return new RequestParameterImpl(raw.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
     return super.validateBody(requestBody, request);
+  }
+
+  /** Each operation's request body with the media types found for the content types it was sent with. */
+  private final Map<io.vertx.openapi.contract.RequestBody, KnownContentTypes> bodies =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * A request body that remembers which declared media type a content type header names: the library works it
+   * out twice per request (here and in its body validation), each time with a regular-expression replace of
+   * the header and of every declared type. The header is the client's, so only the first few it sends are
+   * remembered; others are worked out as before.
+   */
+  private record KnownContentTypes(io.vertx.openapi.contract.RequestBody body,
+      Map<String, java.util.Optional<io.vertx.openapi.contract.MediaType>> known)
+      implements io.vertx.openapi.contract.RequestBody {
+    private static final int LIMIT = 16;
+
+    KnownContentTypes(io.vertx.openapi.contract.RequestBody body) {
+      this(body, new java.util.concurrent.ConcurrentHashMap<>());
+    }
+
+    @Override
+    public io.vertx.openapi.contract.MediaType determineContentType(String contentType) {
+      if (contentType == null) {
+        return body.determineContentType(null);
+      }
+      java.util.Optional<io.vertx.openapi.contract.MediaType> found = known.get(contentType);
+      if (found == null) {
+        found = java.util.Optional.ofNullable(body.determineContentType(contentType));
+        if (known.size() < LIMIT) {
+          known.put(contentType, found);
+        }
+      }
+      return found.orElse(null);
+    }
+
+    @Override
+    public boolean isRequired() {
+      return body.isRequired();
+    }
+
+    @Override
+    public Map<String, io.vertx.openapi.contract.MediaType> getContent() {
+      return body.getContent();
+    }
+
+    @Override
+    public JsonObject getOpenAPIModel() {
+      return body.getOpenAPIModel();
+    }
   }
 
   // package-private: InlineValidationTest compares it with the library's validate

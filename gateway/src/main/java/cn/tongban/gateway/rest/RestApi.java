@@ -265,18 +265,7 @@ public final class RestApi {
     operations.put("cancelHomeVisit", visits::cancelHomeVisit);
     operations.put("takeInHomeVisit", visits::takeInHomeVisit);
 
-    JsonObject model = new JsonObject(contractYaml.isEmpty() ? Map.of()
-        : (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions())).load(contractYaml));
-    JsonObject forRouter = new JsonObject(model.encode()
-        .replace("\"application/problem+json\"", "\"application/json\"")
-        .replace("\"text/html\"", "\"text/plain\"")
-        .replace("\"application/pdf\"", "\"application/octet-stream\"")
-        .replace("\"text/csv\"", "\"text/plain\"")
-        .replace("\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\"", "\"application/octet-stream\"")
-        .replace("\"image/png\"", "\"application/octet-stream\""));
-    // The routes live at this node's root; the document's relative server URL is for clients, and
-    // vertx-openapi would take a server URL's path as a prefix of every route (and refuses a relative one).
-    forRouter.remove("servers");
+    JsonObject forRouter = routerContract(contractYaml);
     return OpenAPIContract.from(vertx, forRouter).<OpenAPIContract>map(CompiledContract::new).map(contract -> {
       RequestExtractor extractor = new DecodedOnce();
       RouterBuilder builder = RouterBuilder.create(vertx, contract, extractor);
@@ -306,6 +295,27 @@ public final class RestApi {
       }
       return new RestApi(builder.createRouter(), auth::issueTokenFromForm);
     });
+  }
+
+  /**
+   * The contract as the router reads it: media types it cannot validate named as ones it can, and no
+   * servers.
+   */
+  @SuppressWarnings("unchecked")
+  static JsonObject routerContract(String contractYaml) {
+    JsonObject model = new JsonObject(contractYaml.isEmpty() ? Map.of()
+        : (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions())).load(contractYaml));
+    JsonObject forRouter = new JsonObject(model.encode()
+        .replace("\"application/problem+json\"", "\"application/json\"")
+        .replace("\"text/html\"", "\"text/plain\"")
+        .replace("\"application/pdf\"", "\"application/octet-stream\"")
+        .replace("\"text/csv\"", "\"text/plain\"")
+        .replace("\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\"", "\"application/octet-stream\"")
+        .replace("\"image/png\"", "\"application/octet-stream\""));
+    // The routes live at this node's root; the document's relative server URL is for clients, and
+    // vertx-openapi would take a server URL's path as a prefix of every route (and refuses a relative one).
+    forRouter.remove("servers");
+    return forRouter;
   }
 
   private static boolean isSecured(OpenAPIRoute route, boolean globallySecured) {
