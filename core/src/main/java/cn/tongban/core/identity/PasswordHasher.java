@@ -19,7 +19,8 @@ public final class PasswordHasher {
    * The memory of new hashes. Only the gateway's test JVM lowers it (system property
    * {@code tongban.test.argon2MemoryKib}, set by gateway/pom.xml's surefire configuration): its tests sign in
    * thousands of times, and each sign-in verifies with the parameters stored in the hash, so the same Argon2id
-   * code runs at a fraction of the cost. No TONGBAN_* option reaches it; the jar always uses the default.
+   * code runs at a fraction of the cost. No TONGBAN_* option reaches it, so the jar uses the default unless its
+   * JVM is started with that -D property (then the warning below is logged).
    */
   private static final int MEMORY_KIB = Math.max(64, Integer.getInteger("tongban.test.argon2MemoryKib",
       DEFAULT_MEMORY_KIB));
