@@ -142,9 +142,9 @@ async function progress(tongban, number, queryCode) {
   return tongban.applications.getProgress({ number, queryCode });
 }
 
-/** The signed-in citizen's own cases, newest first. */
+/** The signed-in citizen's own cases, newest first, as a list shows them (no form data). */
 async function myApplications(tongban) {
-  const page = await tongban.applications.listApplications({ limit: 20 });
+  const page = await tongban.applications.listApplicationSummaries({ limit: 20 });
   return page.items;
 }
 

@@ -37,7 +37,7 @@ function showQueue(main, profile) {
     if (status) query.set('status', status);
     if (cursor) query.set('cursor', cursor);
     try {
-      const page = await get(`/api/v1/applications?${query}`);
+      const page = await get(`/api/v1/application-summaries?${query}`);
       for (const app of page.items) body.append(row(app));
       cursor = page.nextCursor;
       more.hidden = !cursor;

@@ -702,6 +702,8 @@ class AuthorisationTableTest {
         .put("id", intermediaryProbe()[0]).put("q", qualificationProbe()).put("i", renewal)));
     p.put("listIntermediarySelections", c -> rest(c, "GET", "/api/v1/intermediary-selections", none));
     p.put("Query.intermediarySelections", c -> gql(c, "{ intermediarySelections }", new JsonObject()));
+    // case lists as summaries (issue 30 item 6)
+    p.put("listApplicationSummaries", c -> rest(c, "GET", "/api/v1/application-summaries", none));
     // global state, last: keys, accounts, sessions
     p.put("getDataKeys", c -> rest(c, "GET", "/api/v1/admin/data-keys", none));
     p.put("rotateLicenceKey", c -> rest(c, "POST", "/api/v1/admin/licence-keys/rotate", none));

@@ -432,6 +432,83 @@ class SubmissionTest {
     assertEquals(number, gateway.applications(gateway.as("supervisor")).getApplication(number).getNumber());
   }
 
+  /** The numbers of a list of every case the user sees (REST, full or summary). */
+  private static List<String> numbers(String user, String path) throws Exception {
+    return TestGateway.ok(gateway.get(user, path)).getJsonArray("items").stream()
+        .map(i -> ((JsonObject) i).getString("number")).toList();
+  }
+
+  @Test
+  void summaryListsCarryWhatTheListPagesShowAndNoFormDataInTheSameScope() throws Exception {
+    Application walkIn = gateway.applications(gateway.as("clerk")).submitApplication(request(ELDERLY,
+        gateway.sample(ELDERLY), Channel.WINDOW).applicant(new ApplicantInput().name("赵六")
+        .idNumber("440524188001010014")), null);
+    String number = walkIn.getNumber();
+    gateway.execute("insert into case_warning (application_id, kind, level, subject, due_date, raised_at)"
+        + " select id, 'NOTICE_DUE', 'RED', '', current_date, now() from application where number = '" + number + "'");
+
+    // The same cases in the same order for every kind of scope (own, hall, department, hotline, all; the
+    // township window and another department see none of the city hall's 民政 cases).
+    for (String user : List.of("citizen", "clerk", "clerk.town", "reviewer.mzj", "reviewer.rsj", "hotline",
+        "supervisor")) {
+      List<String> full = numbers(user, "/api/v1/applications?limit=100");
+      assertEquals(full, numbers(user, "/api/v1/application-summaries?limit=100"), user);
+      assertEquals(Set.of("clerk", "reviewer.mzj", "hotline", "supervisor").contains(user), full.contains(number),
+          user + " sees the walk-in case");
+    }
+
+    JsonObject item = TestGateway.ok(gateway.get("reviewer.mzj", "/api/v1/application-summaries?limit=100"))
+        .getJsonArray("items").stream().map(JsonObject.class::cast)
+        .filter(i -> i.getString("number").equals(number)).findFirst().orElseThrow();
+    // What the work queue and the hall list show: number, matter, applicant, status, dates, warnings.
+    assertEquals("SUBMITTED", item.getString("status"));
+    assertEquals(ELDERLY, item.getString("matterCode"));
+    assertEquals(walkIn.getMatterName(), item.getString("matterName"));
+    assertEquals(new JsonObject().put("kind", "PERSON").put("name", "赵六"), item.getJsonObject("applicant"));
+    assertEquals(walkIn.getSubmittedAt().toInstant(), java.time.OffsetDateTime.parse(item.getString("submittedAt"))
+        .toInstant());
+    assertEquals(walkIn.getNoticeDueDate(), item.getString("noticeDueDate"));
+    assertEquals("RED", item.getJsonArray("warnings").getJsonObject(0).getString("level"));
+    // Not the form data, nor the detail only the case's own page shows; no query code for the department.
+    for (String absent : List.of("data", "correction", "sameCity", "collection", "opinions", "queryCode")) {
+      assertTrue(!item.containsKey(absent), absent + " is not in a summary: " + item);
+    }
+    // Whoever submitted sees the query code; the hotline sees the applicant masked.
+    assertTrue(TestGateway.ok(gateway.get("clerk", "/api/v1/application-summaries?limit=100")).getJsonArray("items")
+        .stream().map(JsonObject.class::cast).anyMatch(i -> i.getString("number").equals(number)
+            && walkIn.getQueryCode().equals(i.getString("queryCode"))));
+    JsonObject masked = TestGateway.ok(gateway.get("hotline", "/api/v1/application-summaries?limit=100"))
+        .getJsonArray("items").stream().map(JsonObject.class::cast)
+        .filter(i -> i.getString("number").equals(number)).findFirst().orElseThrow();
+    assertEquals("赵*", masked.getJsonObject("applicant").getString("name"));
+
+    // Paging: the same pages as the full list, and a cursor of one serves the other.
+    JsonObject first = TestGateway.ok(gateway.get("supervisor", "/api/v1/application-summaries?limit=2"));
+    assertEquals(numbers("supervisor", "/api/v1/applications?limit=2"), numbers("supervisor",
+        "/api/v1/application-summaries?limit=2"));
+    String cursor = first.getString("nextCursor");
+    assertEquals(numbers("supervisor", "/api/v1/applications?limit=2&cursor=" + cursor),
+        numbers("supervisor", "/api/v1/application-summaries?limit=2&cursor=" + cursor));
+    assertEquals(400, gateway.get("citizen", "/api/v1/application-summaries?cursor=not-a-cursor").statusCode());
+
+    // GraphQL reads a list without its form data unless the query asks for it; either way the same cases.
+    String query = "{ applications(filter: {matterCode: \"" + ELDERLY + "\"}, first: 50) { edges { node { number"
+        + " applicant { name } warnings %s } } } }";
+    JsonArray lean = TestGateway.ok(gateway.post("reviewer.mzj", "/graphql", new JsonObject()
+        .put("query", query.formatted("")))).getJsonObject("data").getJsonObject("applications").getJsonArray("edges");
+    JsonArray whole = TestGateway.ok(gateway.post("reviewer.mzj", "/graphql", new JsonObject()
+        .put("query", query.formatted("data")))).getJsonObject("data").getJsonObject("applications")
+        .getJsonArray("edges");
+    assertEquals(lean.size(), whole.size());
+    JsonObject leanNode = lean.stream().map(e -> ((JsonObject) e).getJsonObject("node"))
+        .filter(n -> n.getString("number").equals(number)).findFirst().orElseThrow();
+    JsonObject wholeNode = whole.stream().map(e -> ((JsonObject) e).getJsonObject("node"))
+        .filter(n -> n.getString("number").equals(number)).findFirst().orElseThrow();
+    assertEquals("赵六", leanNode.getJsonObject("applicant").getString("name"));
+    assertEquals(wholeNode.getJsonArray("warnings"), leanNode.getJsonArray("warnings"));
+    assertEquals(gateway.sample(ELDERLY).fieldNames(), wholeNode.getJsonObject("data").fieldNames());
+  }
+
   @Test
   void listsPageWithCursorsAndFilter() throws Exception {
     ApiClient citizen = gateway.as("citizen");

@@ -117,7 +117,7 @@ final class ScaleBench {
       List<String> queuePages = new ArrayList<>();
       String cursor = null;
       for (int page = 1; page <= 10; page++) {
-        String path = "/api/v1/applications?status=ACCEPTED&limit=50" + (cursor == null ? "" : "&cursor=" + cursor);
+        String path = "/api/v1/application-summaries?status=ACCEPTED&limit=50" + (cursor == null ? "" : "&cursor=" + cursor);
         queuePages.add(path);
         cursor = http.getJson(path, reviewer).getString("nextCursor");
         if (cursor == null) {
@@ -139,7 +139,7 @@ final class ScaleBench {
           seq -> http.send(HttpMethod.GET, queuePages.get((int) (seq % queuePages.size())), reviewer, null, 200)));
       results.add(new LoadPhase(context, watched).run("citizen's own cases (" + citizenCases + " of theirs)",
           CONCURRENCY, warmUp, measure,
-          seq -> http.send(HttpMethod.GET, "/api/v1/applications?limit=20", citizen, null, 200)));
+          seq -> http.send(HttpMethod.GET, "/api/v1/application-summaries?limit=20", citizen, null, 200)));
       results.add(new LoadPhase(context, watched).run("public progress lookup", CONCURRENCY, warmUp, measure,
           seq -> {
             Row r = samples.get((int) (seq % samples.size()));
@@ -153,7 +153,7 @@ final class ScaleBench {
       // The same reads' statements alone, one at a time on one connection: what the database spends on each,
       // apart from the platform and the load generator that share the machine with it.
       List<ApplicationStore.Statement> pages = queuePageStatements(pool);
-      ApplicationStore.Statement own = ApplicationStore.listStatement(caller(pool, "citizen"),
+      ApplicationStore.Statement own = ApplicationStore.summaryListStatement(caller(pool, "citizen"),
           new ApplicationQuery(Optional.empty(), Optional.empty()), Optional.empty(), 21);
       List<Histogram> sql = List.of(
           time(pool, seq -> pages.get((int) (seq % pages.size()))),
@@ -227,7 +227,7 @@ final class ScaleBench {
         List<ApplicationStore.Statement> pages = new ArrayList<>();
         Optional<Long> before = Optional.empty();
         for (int page = 0; page < 10; page++) {
-          ApplicationStore.Statement s = ApplicationStore.listStatement(reviewer, accepted, before, 51);
+          ApplicationStore.Statement s = ApplicationStore.summaryListStatement(reviewer, accepted, before, 51);
           pages.add(s);
           long last = -1;
           int n = 0;
@@ -275,10 +275,13 @@ final class ScaleBench {
     StringBuilder out = new StringBuilder();
     ApplicationQuery accepted = new ApplicationQuery(Optional.of(ApplicationStatus.ACCEPTED), Optional.empty());
     ApplicationQuery any = new ApplicationQuery(Optional.empty(), Optional.empty());
-    explain(pool, out, "work queue, first page (ApplicationStore.list, reviewer.mzj)",
-        ApplicationStore.listStatement(caller(pool, "reviewer.mzj"), accepted, Optional.empty(), 51));
-    explain(pool, out, "citizen's own cases (ApplicationStore.list, citizen)",
-        ApplicationStore.listStatement(caller(pool, "citizen"), any, Optional.empty(), 21));
+    explain(pool, out, "work queue, first page (ApplicationStore.listSummaries, reviewer.mzj)",
+        ApplicationStore.summaryListStatement(caller(pool, "reviewer.mzj"), accepted, Optional.empty(), 51));
+    List<ApplicationStore.Statement> pages = queuePageStatements(pool);
+    explain(pool, out, "work queue, page " + pages.size() + " (ApplicationStore.listSummaries, reviewer.mzj)",
+        pages.get(pages.size() - 1));
+    explain(pool, out, "citizen's own cases (ApplicationStore.listSummaries, citizen)",
+        ApplicationStore.summaryListStatement(caller(pool, "citizen"), any, Optional.empty(), 21));
     explain(pool, out, "statistics by department", new ApplicationStore.Statement(STATISTICS, Tuple.tuple()));
     explain(pool, out, "deadline scan candidates (DeadlineScanner.CANDIDATES, decision limits only)",
         new ApplicationStore.Statement("""

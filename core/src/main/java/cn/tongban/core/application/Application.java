@@ -36,6 +36,14 @@ public record Application(
     SameCity sameCity,
     List<Integer> provisionalYears) {
 
+  /** The case as a list shows it. */
+  public ApplicationSummary summary() {
+    return new ApplicationSummary(id, number, matterCode, matterName, formVersion, status, channel, hallCode,
+        departmentCode, applicant, queryCode, submittedBy, version, submittedAt, updatedAt, clock.noticeDueDate(),
+        clock.acceptedAt(), clock.clockStart(), clock.dueDate(), clock.legalDueDate(), clock.suspendedAt(),
+        supervision.warnings());
+  }
+
   /**
    * 通办地收件、归属地受理、归属地审批: the intake hall is {@link #hallCode()}, the approving department
    * {@link #departmentCode()}; here the accepting department, the home hall and the forwarding clock of a

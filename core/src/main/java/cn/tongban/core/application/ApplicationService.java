@@ -513,15 +513,29 @@ public final class ApplicationService {
 
   /** The cases the caller may see, newest first. */
   public Future<Page<Application>> list(Caller caller, ApplicationQuery query, int limit, Optional<String> cursor) {
-    Optional<Long> before;
+    return before(cursor).compose(before -> store.list(caller, query, before, limit + 1)
+        .map(rows -> Page.of(rows, limit, a -> Cursor.encode(a.id()))));
+  }
+
+  /**
+   * The same cases and pages as {@link #list} (the same scope, order and cursors), as a list shows them:
+   * without their form data and the detail only one case's page shows.
+   */
+  public Future<Page<ApplicationSummary>> listSummaries(Caller caller, ApplicationQuery query, int limit,
+      Optional<String> cursor) {
+    return before(cursor).compose(before -> store.listSummaries(caller, query, before, limit + 1)
+        .map(rows -> Page.of(rows, limit, a -> Cursor.encode(a.id()))));
+  }
+
+  /** The case id a list cursor points before. */
+  private static Future<Optional<Long>> before(Optional<String> cursor) {
     try {
-      before = Cursor.decode(cursor, 1).map(k -> k.getLong(0));
+      return Future.succeededFuture(Cursor.decode(cursor, 1).map(k -> k.getLong(0)));
     } catch (DomainException e) {
       return Future.failedFuture(e);
     } catch (ClassCastException e) {
       return Future.failedFuture(new DomainException(ProblemCode.BAD_REQUEST, "application.cursor"));
     }
-    return store.list(caller, query, before, limit + 1).map(rows -> Page.of(rows, limit, a -> Cursor.encode(a.id())));
   }
 
   private Future<Submission> replay(ApplicationStore.Stored stored, String requestHash, SubmitCommand cmd) {

@@ -55,6 +55,18 @@ public final class ApplicationStore {
        from case_warning w where w.application_id = a.id) as warnings,
       """ + PROVISIONAL_YEARS + " as provisional_years";
 
+  /**
+   * What {@link #toSummary} reads: the columns a list shows and the case's warnings (through their unique
+   * index), not its form data nor its other per-case sub-selects.
+   */
+  private static final String SUMMARY_COLUMNS = """
+       a.id, a.number, a.matter_code, m.name as matter_name, a.form_version, a.status, a.channel, a.hall_code,
+      a.department_code, a.applicant, a.query_code, a.submitted_by, a.version, a.submitted_at, a.updated_at,
+      a.notice_due_date, a.accepted_at, a.clock_start, a.due_date, a.legal_due_date, a.suspended_at,
+      (select coalesce(jsonb_agg(jsonb_build_object('kind', w.kind, 'level', w.level, 'subject', w.subject,
+                 'dueDate', w.due_date, 'raisedAt', w.raised_at) order by w.id), '[]'::jsonb)
+       from case_warning w where w.application_id = a.id) as warnings""";
+
 
   // One statement, one implicit transaction: the case, its audit event and its outbox event all land,
   // or none does. A repeated idempotency key inserts nothing and returns no row. Concurrent submissions
@@ -714,6 +726,17 @@ public final class ApplicationStore {
     });
   }
 
+  /** {@link #list} as a list shows the cases: the same cases and order, read as {@link ApplicationSummary}. */
+  public Future<List<ApplicationSummary>> listSummaries(Caller caller, ApplicationQuery q, Optional<Long> beforeId,
+      int limit) {
+    Statement list = summaryListStatement(caller, q, beforeId, limit);
+    return pool.preparedQuery(list.sql()).execute(list.args()).map(rows -> {
+      List<ApplicationSummary> out = new ArrayList<>();
+      rows.forEach(r -> out.add(toSummary(r)));
+      return out;
+    });
+  }
+
   /** What the public progress look-up shows of a case: no form data, the applicant for their masked name. */
   public record Progress(String number, String matterCode, String matterName, ApplicationStatus status,
       JsonObject applicant, String queryCode, java.time.OffsetDateTime submittedAt,
@@ -771,6 +794,17 @@ public final class ApplicationStore {
 
   /** What {@link #list} runs, as it runs it (also for {@code EXPLAIN} by the scale bench). */
   public static Statement listStatement(Caller caller, ApplicationQuery q, Optional<Long> beforeId, int limit) {
+    return listStatement(COLUMNS, caller, q, beforeId, limit);
+  }
+
+  /** What {@link #listSummaries} runs (also for the scale bench): {@link #listStatement}'s cases, fewer columns. */
+  public static Statement summaryListStatement(Caller caller, ApplicationQuery q, Optional<Long> beforeId,
+      int limit) {
+    return listStatement(SUMMARY_COLUMNS, caller, q, beforeId, limit);
+  }
+
+  private static Statement listStatement(String columns, Caller caller, ApplicationQuery q, Optional<Long> beforeId,
+      int limit) {
     Tuple args = Tuple.tuple();
     List<Way> ways = scopeParts(caller, args);
     StringBuilder filters = new StringBuilder();
@@ -795,7 +829,7 @@ public final class ApplicationStore {
       ids.append(ids.length() == 0 ? "" : " union ").append("(select a.id from application a where ")
           .append(way.condition()).append(filters).append(way.ordered() ? page : "").append(")");
     }
-    return new Statement("select " + COLUMNS + " from application a join matter m on m.code = a.matter_code"
+    return new Statement("select " + columns + " from application a join matter m on m.code = a.matter_code"
         + " where a.id in (" + ids + ")" + page, args);
   }
 
@@ -862,6 +896,21 @@ public final class ApplicationStore {
   private Stored toStored(Row r) {
     return toStored(r, personal.openJson(APPLICANT, r.getString("query_code"), r.getString("applicant")),
         personal.openJson(DATA, r.getString("query_code"), r.getString("data")));
+  }
+
+  /** A {@link #SUMMARY_COLUMNS} row: only the applicant is opened. */
+  private ApplicationSummary toSummary(Row r) {
+    return new ApplicationSummary(r.getLong("id"), r.getString("number"), r.getString("matter_code"),
+        r.getString("matter_name"), r.getInteger("form_version"), ApplicationStatus.valueOf(r.getString("status")),
+        Channel.valueOf(r.getString("channel")), Optional.ofNullable(r.getString("hall_code")),
+        r.getString("department_code"),
+        personal.openJson(APPLICANT, r.getString("query_code"), r.getString("applicant")),
+        r.getString("query_code"), r.getString("submitted_by"), r.getInteger("version"),
+        r.getOffsetDateTime("submitted_at"), r.getOffsetDateTime("updated_at"),
+        Optional.ofNullable(r.getLocalDate("notice_due_date")), Optional.ofNullable(r.getOffsetDateTime("accepted_at")),
+        Optional.ofNullable(r.getLocalDate("clock_start")), Optional.ofNullable(r.getLocalDate("due_date")),
+        Optional.ofNullable(r.getLocalDate("legal_due_date")), Optional.ofNullable(r.getOffsetDateTime("suspended_at")),
+        (JsonArray) r.getValue("warnings"));
   }
 
   /** A row whose sealed applicant and data are already known in the clear. */

@@ -20,30 +20,14 @@ public final class ApplicationView {
   public static JsonObject of(Application a, Caller caller) {
     boolean masked = Masking.masks(caller, a.submittedBy());
     boolean ownOrSubmitter = caller.kind() == Caller.Kind.CITIZEN || a.submittedBy().equals(caller.scopeKey());
-    JsonObject json = new JsonObject()
-        .put("number", a.number())
-        .put("status", a.status().name())
-        .put("matterCode", a.matterCode())
-        .put("matterName", a.matterName())
-        .put("formVersion", a.formVersion())
-        .put("channel", a.channel().name())
-        .put("departmentCode", a.departmentCode())
-        .put("applicant", Masking.applicant(caller, a.submittedBy(), a.applicant()))
-        .put("version", a.version())
-        .put("submittedAt", a.submittedAt().toString())
-        .put("updatedAt", a.updatedAt().toString());
-    a.hallCode().ifPresent(h -> json.put("hallCode", h));
+    // What a list shows, then the whole applicant and the detail only the case's own page shows.
+    JsonObject json = summary(a.summary(), caller)
+        .put("applicant", Masking.applicant(caller, a.submittedBy(), a.applicant()));
     Application.Clock c = a.clock();
-    c.noticeDueDate().ifPresent(d -> json.put("noticeDueDate", d.toString()));
-    c.acceptedAt().ifPresent(d -> json.put("acceptedAt", d.toString()));
-    c.clockStart().ifPresent(d -> json.put("clockStart", d.toString()));
-    c.dueDate().ifPresent(d -> json.put("dueDate", d.toString()));
-    c.legalDueDate().ifPresent(d -> json.put("legalDueDate", d.toString()));
     if (!a.provisionalYears().isEmpty()) {
       // Counted by the Monday–Friday rule through a year whose holidays are not loaded: recomputed on loading.
       json.put("dueDateProvisional", true).put("provisionalYears", new io.vertx.core.json.JsonArray(a.provisionalYears()));
     }
-    c.suspendedAt().ifPresent(d -> json.put("suspendedAt", d.toString()));
     // The officer is kept as an internal account id: staff read it, applicants read the notice, which names them.
     c.correction().ifPresent(x -> json.put("correction", caller.kind() == Caller.Kind.STAFF ? x
         : without(x, "officer")));
@@ -52,16 +36,10 @@ public final class ApplicationView {
       json.put("parallelDepartments", new io.vertx.core.json.JsonArray(sv.parallelDepartments()));
       json.put("opinions", sv.opinions());
     }
-    if (!sv.warnings().isEmpty()) {
-      json.put("warnings", sv.warnings());
-    }
     sv.deficiency().ifPresent(x -> json.put("deficiency", x));
     sv.commitments().ifPresent(x -> json.put("commitments", x));
     if (!masked) {
       json.put("data", a.data());
-    }
-    if (ownOrSubmitter) {
-      json.put("queryCode", a.queryCode());
     }
     Application.SameCity sc = a.sameCity();
     JsonObject places = new JsonObject().put("intakeHall", a.hallCode().orElse(null))
@@ -74,6 +52,46 @@ public final class ApplicationView {
     json.put("sameCity", places);
     sc.collection().ifPresent(x -> json.put("collection", collection(x, a, caller, ownOrSubmitter && !masked)));
     sc.agency().ifPresent(x -> json.put("agency", x));
+    return json;
+  }
+
+  /**
+   * A case as a list shows it ({@link ApplicationSummary}): the applicant by kind and name only (masked by the
+   * same rule as {@link #of}), the query code under the same rule; no form data.
+   */
+  public static JsonObject summary(ApplicationSummary a, Caller caller) {
+    JsonObject applicant = Masking.applicant(caller, a.submittedBy(), a.applicant());
+    JsonObject named = new JsonObject();
+    for (String key : new String[] {"kind", "name"}) {
+      if (applicant.getString(key) != null) {
+        named.put(key, applicant.getString(key));
+      }
+    }
+    JsonObject json = new JsonObject()
+        .put("number", a.number())
+        .put("status", a.status().name())
+        .put("matterCode", a.matterCode())
+        .put("matterName", a.matterName())
+        .put("formVersion", a.formVersion())
+        .put("channel", a.channel().name())
+        .put("departmentCode", a.departmentCode())
+        .put("applicant", named)
+        .put("version", a.version())
+        .put("submittedAt", a.submittedAt().toString())
+        .put("updatedAt", a.updatedAt().toString());
+    a.hallCode().ifPresent(h -> json.put("hallCode", h));
+    a.noticeDueDate().ifPresent(d -> json.put("noticeDueDate", d.toString()));
+    a.acceptedAt().ifPresent(d -> json.put("acceptedAt", d.toString()));
+    a.clockStart().ifPresent(d -> json.put("clockStart", d.toString()));
+    a.dueDate().ifPresent(d -> json.put("dueDate", d.toString()));
+    a.legalDueDate().ifPresent(d -> json.put("legalDueDate", d.toString()));
+    a.suspendedAt().ifPresent(d -> json.put("suspendedAt", d.toString()));
+    if (!a.warnings().isEmpty()) {
+      json.put("warnings", a.warnings());
+    }
+    if (caller.kind() == Caller.Kind.CITIZEN || a.submittedBy().equals(caller.scopeKey())) {
+      json.put("queryCode", a.queryCode());
+    }
     return json;
   }
 

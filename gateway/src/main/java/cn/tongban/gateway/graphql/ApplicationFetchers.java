@@ -13,6 +13,7 @@ import cn.tongban.core.problem.Messages;
 import cn.tongban.core.problem.ProblemCode;
 import cn.tongban.core.problem.Violation;
 import graphql.schema.DataFetcher;
+import graphql.schema.DataFetchingEnvironment;
 import graphql.schema.idl.RuntimeWiring;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -21,6 +22,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static cn.tongban.gateway.graphql.Fetch.caller;
 import static cn.tongban.gateway.graphql.Fetch.json;
@@ -44,7 +46,12 @@ final class ApplicationFetchers {
               ApplicationQuery q = new ApplicationQuery(
                   Optional.ofNullable((String) f.get("status")).map(ApplicationStatus::valueOf),
                   Optional.ofNullable((String) f.get("matterCode")));
-              return applications.list(caller, q, Fetch.first(env), Optional.ofNullable(env.getArgument("after")))
+              Optional<String> after = Optional.ofNullable(env.getArgument("after"));
+              if (summaryEnough(env)) {
+                return applications.listSummaries(caller, q, Fetch.first(env), after)
+                    .map(p -> Fetch.connection(p, a -> ApplicationView.summary(a, caller)));
+              }
+              return applications.list(caller, q, Fetch.first(env), after)
                   .map(p -> Fetch.connection(p, a -> ApplicationView.of(a, caller)));
             })
             .dataFetcher("prefill", env -> applications.prefill(caller(env), env.getArgument("matterCode"),
@@ -82,6 +89,23 @@ final class ApplicationFetchers {
                   ActionCommand.fromJson(json(env, "input"), Optional.empty()), locale(env))
                   .map(a -> ApplicationView.of(a, caller));
             }));
+  }
+
+  /** The fields of an Application that {@link ApplicationView#summary} answers (or that have their own fetcher). */
+  private static final Set<String> SUMMARY_FIELDS = Set.of("__typename", "number", "status", "matterCode",
+      "matterName", "formVersion", "channel", "hallCode", "departmentCode", "queryCode", "applicant", "version",
+      "submittedAt", "updatedAt", "noticeDueDate", "acceptedAt", "clockStart", "dueDate", "legalDueDate",
+      "suspendedAt", "warnings", "rating", "dataSources", "steps");
+
+  /**
+   * Whether a list query asks only for what the summary holds: then its cases are read without their form
+   * data and per-case detail, which would be neither decrypted nor sent for nothing.
+   */
+  private static boolean summaryEnough(DataFetchingEnvironment env) {
+    var selection = env.getSelectionSet();
+    return selection.getFields("edges/node/*").stream().allMatch(f -> SUMMARY_FIELDS.contains(f.getName()))
+        && selection.getFields("edges/node/applicant/*").stream()
+            .allMatch(f -> Set.of("__typename", "kind", "name").contains(f.getName()));
   }
 
   private static DataFetcher<Future<JsonObject>> submit(Platform platform) {

@@ -80,6 +80,14 @@ final class ApplicationOperations {
         .map(page -> page.toJson(a -> ApplicationView.of(a, caller))), 200);
   }
 
+  void listApplicationSummaries(RoutingContext rc) {
+    Caller caller = RequestContext.requireCaller(rc);
+    ApplicationQuery q = new ApplicationQuery(Rest.query(rc, "status").map(ApplicationStatus::valueOf),
+        Rest.query(rc, "matterCode"));
+    Rest.reply(rc, applications.listSummaries(caller, q, Rest.queryInt(rc, "limit").orElse(20),
+        Rest.query(rc, "cursor")).map(page -> page.toJson(a -> ApplicationView.summary(a, caller))), 200);
+  }
+
   void getApplication(RoutingContext rc) {
     Caller caller = RequestContext.requireCaller(rc);
     // The case's 好差评 rating rides along with the case (the applicant sees their own on it).

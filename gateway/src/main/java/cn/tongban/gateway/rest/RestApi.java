@@ -112,6 +112,7 @@ public final class RestApi {
     operations.put("importMatter", matters::importMatter);
     operations.put("submitApplication", applications::submitApplication);
     operations.put("listApplications", applications::listApplications);
+    operations.put("listApplicationSummaries", applications::listApplicationSummaries);
     operations.put("getApplication", applications::getApplication);
     operations.put("prefillApplication", applications::prefillApplication);
     operations.put("listReusableMaterials", applications::listReusableMaterials);

@@ -38,7 +38,7 @@ export async function workList(root, open) {
       const params = new URLSearchParams({ limit: '50' });
       if (status.value) params.set('status', status.value);
       if (!reset && cursor) params.set('cursor', cursor);
-      const page = await get(`/api/v1/applications?${params}`);
+      const page = await get(`/api/v1/application-summaries?${params}`);
       if (reset) body.replaceChildren();
       for (const c of page.items) {
         const u = urgency(c, cutoff);
