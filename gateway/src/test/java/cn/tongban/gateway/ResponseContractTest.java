@@ -140,6 +140,8 @@ class ResponseContractTest {
     conforms("getApplication", gateway.get("citizen", "/api/v1/applications/" + number), 200);
     conforms("getApplication", gateway.get("clerk", "/api/v1/applications/" + number), 200);
     conforms("listApplications", gateway.get("citizen", "/api/v1/applications?limit=5"), 200);
+    conforms("listApplicationSummaries", gateway.get("citizen", "/api/v1/application-summaries?limit=5"), 200);
+    conforms("listApplicationSummaries", gateway.get("clerk", "/api/v1/application-summaries?limit=5"), 200);
     conforms("getProgress", gateway.send("GET", "/api/v1/applications/" + number + "/progress?queryCode="
         + created.getString("queryCode"), null), 200);
     conforms("actOnApplication", gateway.act("clerk", number, new JsonObject().put("action", "accept")), 200);
