@@ -19,6 +19,9 @@ import java.util.List;
  */
 public final class DeadlineStore {
   private static final String CANDIDATES = """
+      -- A limit already carded RED is left out: a red card is the last warning of a limit (its day only
+      -- recedes), so an overdue case is read here, and sent to case_warning, once, not on every pass.
+      select c.* from (
       -- The due dates as the V74 indexes hold them (an open case's, else null): PostgreSQL keeps statistics
       -- of an index's expression, so it knows how few open cases are due and reads them through the index
       -- instead of every case (it took closed cases' past dates for open ones, and scanned the table).
@@ -51,7 +54,10 @@ public final class DeadlineStore {
       select a.id, 'VERIFICATION_DUE', '', (a.commitments->>'verificationDueDate')::date from application a
         where a.commitments is not null and not (a.commitments ? 'verifiedAt')
           and a.status not in ('TERMINATED', 'WITHDRAWN')
-          and (a.commitments->>'verificationDueDate')::date <= $1""";
+          and (a.commitments->>'verificationDueDate')::date <= $1
+      ) c (id, kind, subject, due)
+      where not exists (select 1 from case_warning w where w.application_id = c.id and w.kind = c.kind
+        and w.level = 'RED' and w.subject = coalesce(c.subject, '') and w.due_date = c.due)""";
 
   /**
    * Approved cases of matters whose result is a licence and that have none yet (证照制发, art. 44): their
