@@ -9,6 +9,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,9 +24,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The tamper-evident audit trail: every audit event is sealed into one hash chain shortly after it commits,
- * and the check (REST for administrators, {@code audit verify} on the command line) names the first link an
- * edit or a deletion broke. Each tampering test puts the row back afterwards, so the chain holds again.
+ * The tamper-evident audit trail: every audit event is sealed into one hash chain shortly after it commits (the
+ * sealer appends seals; events are never updated), and the check (REST for administrators, {@code audit verify}
+ * on the command line) names the first link an edit, a deletion, an insertion or an edited seal broke. Each
+ * tampering test puts the rows back afterwards, so the chain holds again.
  */
 class AuditChainTest {
   private static final String MATTER = "mzj-elderly-preferential-card";
@@ -70,8 +75,10 @@ class AuditChainTest {
     long events = count("select count(*) from audit_event");
     assertEquals(events, check.getLong("verified"), "every event is a link: " + check.encode());
     assertEquals(events, check.getLong("headSequence"));
-    assertEquals(events, count("select count(distinct chain_seq) from audit_event"));
-    assertEquals(events, count("select max(chain_seq) from audit_event"), "positions have no gaps");
+    assertEquals(events, count("select count(distinct id) from audit_seal, unnest(event_ids) as o(id)"),
+        "every event in one seal, once");
+    assertEquals(events, count("select max(first_seq + cardinality(event_ids) - 1) from audit_seal"),
+        "positions have no gaps");
     assertEquals(13, count("select count(*) from audit_event where entity_type = 'application' and entity_id in ('"
         + String.join("','", numbers) + "')"), "12 submissions and one acceptance");
     assertTrue(check.getString("message").startsWith("审计链完整"), check.getString("message"));
@@ -97,7 +104,10 @@ class AuditChainTest {
       assertTrue(check.getBoolean("intact"), check.encode());
       long events = count("select count(*) from audit_event");
       assertEquals(events, check.getLong("verified"));
-      assertEquals(events, count("select max(chain_seq) from audit_event"), "one chain, no gaps, no fork");
+      assertEquals(events, count("select max(first_seq + cardinality(event_ids) - 1) from audit_seal"),
+          "one chain, no gaps, no fork");
+      assertEquals(events, count("select count(distinct id) from audit_seal, unnest(event_ids) as o(id)"),
+          "no event sealed twice");
     }
   }
 
@@ -107,7 +117,7 @@ class AuditChainTest {
     awaitSealed();
     String row = "select %s from audit_event where action = 'application.submitted' and entity_id = '" + number + "'";
     long id = count(row.formatted("id"));
-    long seq = count(row.formatted("chain_seq"));
+    long seq = position(id);
     gateway.execute("update audit_event set detail = detail || '{\"channel\":\"WINDOW\"}' where id = " + id);
 
     JsonObject broken = verify().getJsonObject("brokenLink");
@@ -130,8 +140,8 @@ class AuditChainTest {
     awaitSealed();
     String row = "select %s from audit_event where action = 'application.submitted' and entity_id = '" + number + "'";
     long id = count(row.formatted("id"));
-    long seq = count(row.formatted("chain_seq"));
-    long next = count("select id from audit_event where chain_seq = " + (seq + 1));
+    long seq = position(id);
+    long next = eventAt(seq + 1);
     gateway.execute("create table deleted_audit_event as select * from audit_event where id = " + id + ";"
         + "delete from audit_event where id = " + id);
 
@@ -156,8 +166,9 @@ class AuditChainTest {
     gateway.submitSample(MATTER);
     awaitSealed();
     long head = count("select last_seq from audit_chain_head");
-    gateway.execute("create table cut_audit_event as select * from audit_event where chain_seq = " + head + ";"
-        + "delete from audit_event where chain_seq = " + head);
+    long newest = eventAt(head);
+    gateway.execute("create table cut_audit_event as select * from audit_event where id = " + newest + ";"
+        + "delete from audit_event where id = " + newest);
     try {
       JsonObject broken = verify().getJsonObject("brokenLink");
       // A newer event may have been sealed meanwhile (a sign-in): then the gap is found before it.
@@ -168,6 +179,96 @@ class AuditChainTest {
           + "drop table cut_audit_event");
     }
     assertTrue(verify().getBoolean("intact"));
+  }
+
+  @Test
+  void eventsCommittedOutOfIdOrderAreSealedOnceInTransactionOrder() throws Exception {
+    long early;
+    long late;
+    try (Connection older = gateway.connect(); Connection newer = gateway.connect()) {
+      older.setAutoCommit(false);
+      newer.setAutoCommit(false);
+      query(older, "select pg_current_xact_id()::text::bigint"); // the older transaction takes its id first...
+      late = query(newer, INSERT_EVENT.formatted("late")); // ...the newer one inserts the lower id and commits first
+      newer.commit();
+      io.vertx.core.Future<Long> pass = gateway.platform().auditChain().sealAll();
+      TestGateway.awaitUntil(Duration.ofSeconds(30), pass::isComplete);
+      assertEquals(0, count("select count(*) from audit_seal where " + late + " = any(event_ids)"),
+          "not final while an older transaction may still write an event before it");
+      early = query(older, INSERT_EVENT.formatted("early"));
+      older.commit();
+    }
+    awaitSealed();
+    for (long id : new long[] {early, late}) {
+      assertEquals(1, count("select count(*) from audit_seal, unnest(event_ids) as o(id) where o.id = " + id),
+          "event " + id + " sealed exactly once");
+    }
+    assertTrue(early > late);
+    assertTrue(position(early) < position(late), "chain order is the order of the writing transactions");
+    JsonObject check = verify();
+    assertTrue(check.getBoolean("intact"), check.encode());
+  }
+
+  @Test
+  void anEventInsertedAmongSealedOnesIsNamed() throws Exception {
+    String number = gateway.submitSample(MATTER);
+    gateway.submitSample(MATTER);
+    awaitSealed();
+    long genuine = count("select id from audit_event where action = 'application.submitted' and entity_id = '"
+        + number + "'");
+    // Forged as if written back then: the transaction of a sealed event, so the sealer never reaches it.
+    long forged = count("insert into audit_event (actor, action, entity_type, entity_id, detail, tx)"
+        + " select 'clerk', 'application.withdrawn', entity_type, entity_id, '{}', tx from audit_event"
+        + " where id = " + genuine + " returning id");
+    try {
+      long before = count("select min(s.first_seq + o.i - 1) from audit_seal s,"
+          + " unnest(s.event_ids) with ordinality as o(id, i) join audit_event e on e.id = o.id"
+          + " where (e.tx, e.id) > (select tx, id from audit_event where id = " + forged + ")");
+      JsonObject check = verify();
+      assertFalse(check.getBoolean("intact"), check.encode());
+      assertEquals(new JsonObject().put("sequence", before).put("reason", "INSERTED").put("eventId", forged)
+          .put("entityType", "application").put("entityId", number).put("caseNumber", number),
+          check.getJsonObject("brokenLink"));
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      assertEquals(AuditVerifyCommand.BROKEN, command(out));
+      assertEquals("审计链在第 " + before + " 环前被插入了未封存的事件 " + forged + "（办件 " + number
+          + "）：它位于已封存的事件之间，却不在链中。", out.toString(StandardCharsets.UTF_8).trim());
+    } finally {
+      gateway.execute("delete from audit_event where id = " + forged);
+    }
+    assertTrue(verify().getBoolean("intact"));
+  }
+
+  @Test
+  void anEditedOrDeletedSealIsNamed() throws Exception {
+    String number = gateway.submitSample(MATTER);
+    awaitSealed();
+    long id = count("select id from audit_event where action = 'application.submitted' and entity_id = '"
+        + number + "'");
+    long seq = position(id);
+    long first = count("select first_seq from audit_seal where " + id + " = any(event_ids)");
+    gateway.submitSample(MATTER); // a seal after this one, for the chain to continue at
+    awaitSealed();
+    gateway.execute("create table saved_audit_seal as select * from audit_seal where first_seq = " + first + ";"
+        + "update audit_seal set hashes[" + (seq - first + 1) + "] = repeat('f', 64) where first_seq = " + first);
+    try {
+      JsonObject broken = verify().getJsonObject("brokenLink");
+      assertEquals(new JsonObject().put("sequence", seq).put("reason", "ALTERED").put("eventId", id)
+          .put("entityType", "application").put("entityId", number).put("caseNumber", number), broken);
+
+      gateway.execute("delete from audit_seal where first_seq = " + first);
+      JsonObject check = verify();
+      broken = check.getJsonObject("brokenLink");
+      assertEquals(first, broken.getLong("sequence"), broken.encode());
+      assertEquals("MISSING", broken.getString("reason"));
+      assertEquals(eventAt(first + count("select cardinality(event_ids) from saved_audit_seal")),
+          broken.getLong("eventId"), "names the event the chain continues at");
+      assertEquals(first - 1, check.getLong("verified"));
+    } finally {
+      gateway.execute("delete from audit_seal where first_seq = " + first + ";"
+          + "insert into audit_seal select * from saved_audit_seal; drop table saved_audit_seal");
+    }
+    assertTrue(verify().getBoolean("intact"), "the original seal restores the chain");
   }
 
   @Test
@@ -194,6 +295,17 @@ class AuditChainTest {
     assertTrue(printed.contains("另有 0 条待封存"), printed);
   }
 
+  private static final String INSERT_EVENT = "insert into audit_event (actor, action, entity_type, entity_id)"
+      + " values ('test', 'test.ordered', 'test', '%s') returning id";
+
+  /** The first column of a query's one row, on a connection of the test's own. */
+  private static long query(Connection connection, String sql) throws SQLException {
+    try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
   private static int command(ByteArrayOutputStream out) {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int status = AuditVerifyCommand.run(gateway.config(), new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -207,8 +319,20 @@ class AuditChainTest {
   }
 
   private static void awaitSealed() {
-    TestGateway.awaitUntil(Duration.ofSeconds(10), () -> count("select count(*) from audit_event"
-        + " where chain_seq is null") == 0);
+    TestGateway.awaitUntil(Duration.ofSeconds(10), () -> count("select count(*) from audit_event e,"
+        + " audit_chain_head h where (e.tx, e.id) > (h.last_tx, h.last_id)") == 0);
+  }
+
+  /** The chain position of an event: its seal's first position plus its place in the seal. */
+  private static long position(long eventId) {
+    return count("select s.first_seq + o.i - 1 from audit_seal s, unnest(s.event_ids) with ordinality as o(id, i)"
+        + " where o.id = " + eventId);
+  }
+
+  /** The event at a chain position. */
+  private static long eventAt(long seq) {
+    return count("select s.event_ids[" + seq + " - s.first_seq + 1] from audit_seal s"
+        + " where s.first_seq <= " + seq + " order by s.first_seq desc limit 1");
   }
 
   private static long count(String sql) {

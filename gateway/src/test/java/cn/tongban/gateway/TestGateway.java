@@ -352,6 +352,13 @@ final class TestGateway implements AutoCloseable {
     jdbc(st -> st.execute(sql));
   }
 
+  /** A connection of the test's own to this gateway's database (the caller closes it), for transactions held open. */
+  java.sql.Connection connect() throws java.sql.SQLException {
+    io.vertx.pgclient.PgConnectOptions o = io.vertx.pgclient.PgConnectOptions.fromUri(env.get("TONGBAN_PG_URL"));
+    return java.sql.DriverManager.getConnection("jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/"
+        + o.getDatabase(), o.getUser(), o.getPassword());
+  }
+
   private interface Work<T> {
     T apply(java.sql.Statement statement) throws java.sql.SQLException;
   }
@@ -364,9 +371,7 @@ final class TestGateway implements AutoCloseable {
   private synchronized <T> T jdbc(Work<T> work) throws java.sql.SQLException {
     if (jdbc == null || !jdbc.isValid(10)) {
       closeJdbc();
-      io.vertx.pgclient.PgConnectOptions o = io.vertx.pgclient.PgConnectOptions.fromUri(env.get("TONGBAN_PG_URL"));
-      jdbc = java.sql.DriverManager.getConnection("jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/"
-          + o.getDatabase(), o.getUser(), o.getPassword());
+      jdbc = connect();
     }
     try (var st = jdbc.createStatement()) {
       return work.apply(st);

@@ -185,7 +185,7 @@ final class SideBySide {
    */
   private static void backlog(Pool pool) throws InterruptedException {
     String sql = "select (select count(*) from outbox_event where status = 'PENDING'),"
-        + " (select count(*) from audit_event where chain_seq is null)";
+        + " (select count(*) from audit_event e, audit_chain_head h where (e.tx, e.id) > (h.last_tx, h.last_id))";
     long start = System.nanoTime();
     io.vertx.sqlclient.Row first = Http.await(pool.query(sql).execute()).iterator().next();
     io.vertx.sqlclient.Row now = first;

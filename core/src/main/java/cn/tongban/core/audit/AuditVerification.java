@@ -20,12 +20,15 @@ public record AuditVerification(long verified, long pending, long headSequence, 
     /** No event holds this position: it was deleted (or its seal removed). */
     MISSING,
     /** Every link matched, but the chain head records another hash. */
-    HEAD_ALTERED
+    HEAD_ALTERED,
+    /** An event lies among sealed ones but no seal covers it: it was inserted after its place was sealed. */
+    INSERTED
   }
 
   /**
    * The first link that does not hold: its position, and the event found there (for {@code MISSING}, the
-   * next event still present; none when the chain's end was cut off).
+   * next event still present, none when the chain's end was cut off; for {@code INSERTED}, the event no seal
+   * covers, and the position of the sealed event it was slipped in before).
    */
   public record BrokenLink(long sequence, Reason reason, Long eventId, String entityType, String entityId) {
     /** The case number when the event is about an application (办件). */
@@ -61,6 +64,9 @@ public record AuditVerification(long verified, long pending, long headSequence, 
       case MISSING -> b.eventId() == null ? Messages.get(locale, "audit.truncated", seq)
           : Messages.get(locale, "audit.missing", seq, String.valueOf(b.eventId()));
       case HEAD_ALTERED -> Messages.get(locale, "audit.headAltered", seq);
+      case INSERTED -> Messages.get(locale, "audit.inserted", seq, String.valueOf(b.eventId()),
+          b.caseNumber().map(n -> Messages.get(locale, "audit.case", n))
+              .orElse(b.entityType() + " " + b.entityId()));
     };
   }
 
