@@ -110,10 +110,63 @@ public final class OutboxRelay {
       // while an earlier one of its case is pending), so no delivery in it changes another one's case.
       List<String> numbers = events.stream().filter(e -> "application".equals(e.aggregateType()))
           .map(OutboxStore.Leased::aggregateId).distinct().toList();
-      Future<Map<String, Application>> cases = numbers.isEmpty() ? Future.succeededFuture(Map.of())
-          : applications.findByNumbers(numbers);
-      return cases.compose(found -> deliverAll(events, found, leasedAt));
+      if (numbers.isEmpty()) {
+        return deliverAll(events, Map.of(), Map.of(), leasedAt);
+      }
+      // First which form each case is on (nothing personal read); then the whole cases, opened, only for the
+      // events whose deliveries look at them: a sink, a handler's hook or decision, a licence to issue. Most
+      // events (a submission whose form's handlers only check and prefill, no sink configured) need none.
+      return applications.formsOf(numbers).compose(forms -> needed(events, forms).compose(needed -> {
+        Future<Map<String, Application>> cases = needed.isEmpty() ? Future.succeededFuture(Map.of())
+            : applications.findByNumbers(needed);
+        return cases.compose(found -> {
+          needed.stream().filter(n -> !found.containsKey(n)).forEach(forms::remove); // gone meanwhile: fails
+          return deliverAll(events, forms, found, leasedAt);
+        });
+      }));
     });
+  }
+
+  /** The cases whose events' deliveries look at them (see {@link #looksAtCase}). */
+  private Future<List<String>> needed(List<OutboxStore.Leased> events,
+      Map<String, ApplicationStore.CaseForm> forms) {
+    List<Future<Boolean>> looks = new ArrayList<>();
+    List<String> numbers = new ArrayList<>();
+    for (OutboxStore.Leased e : events) {
+      ApplicationStore.CaseForm form = forms.get(e.aggregateId());
+      if ("application".equals(e.aggregateType()) && form != null) {
+        numbers.add(e.aggregateId());
+        looks.add(looksAtCase(e, form));
+      }
+    }
+    return Future.all(looks).map(all -> {
+      List<String> out = new ArrayList<>();
+      for (int i = 0; i < numbers.size(); i++) {
+        if (looks.get(i).result()) {
+          out.add(numbers.get(i));
+        }
+      }
+      return out;
+    });
+  }
+
+  /**
+   * Whether delivering a case's event needs the case itself: for the sinks (which tell the applicant), a
+   * handler's hook or 即办件 decision that does something, or a licence to issue on approval.
+   */
+  private Future<Boolean> looksAtCase(OutboxStore.Leased e, ApplicationStore.CaseForm form) {
+    if (plugins.hasSinks() || approved(e)) {
+      return Future.succeededFuture(true);
+    }
+    Optional<PluginHost.Hook> hook = Optional.ofNullable(HOOKS.get(e.eventType()));
+    boolean submitted = "ApplicationSubmitted".equals(e.eventType());
+    if (hook.isEmpty() && !submitted) {
+      return Future.succeededFuture(false);
+    }
+    String key = form.matterCode() + "@" + form.formVersion();
+    return matters.handlers(pool, form.matterCode(), form.formVersion()).map(handlers ->
+        hook.isPresent() && plugins.acts(hook, key, handlers) || submitted && plugins.acts(Optional.empty(), key,
+            handlers)).otherwise(true); // a form version not found: its delivery fails as it always has
   }
 
   /** Leases up to {@link #BATCH} due events, at most one per aggregate, none behind an earlier pending one. */
@@ -141,7 +194,8 @@ public final class OutboxRelay {
     });
   }
 
-  private Future<Integer> deliverAll(List<OutboxStore.Leased> events, Map<String, Application> cases, long leasedAt) {
+  private Future<Integer> deliverAll(List<OutboxStore.Leased> events, Map<String, ApplicationStore.CaseForm> forms,
+      Map<String, Application> cases, long leasedAt) {
     // Failures are settled one by one (each its own backoff); deliveries are marked in one statement at
     // the end of the batch (a crash before it only means those events go out again). Once half the lease
     // is gone (slow sinks), the rest of the batch is left alone: another node may take those events when
@@ -151,7 +205,7 @@ public final class OutboxRelay {
     Future<Void> chain = Future.succeededFuture();
     for (OutboxStore.Leased e : events) {
       chain = chain.compose(v -> System.nanoTime() - leasedAt > leaseNanos / 2 ? Future.succeededFuture()
-          : deliver(e, cases).transform(ar -> ar.succeeded()
+          : deliver(e, forms, cases).transform(ar -> ar.succeeded()
           ? Future.succeededFuture(delivered.add(e.id())).<Void>mapEmpty()
           : settle(e, ar.cause()).<Void>mapEmpty()));
     }
@@ -159,13 +213,15 @@ public final class OutboxRelay {
         : store.delivered(delivered).map(updated -> delivered.size()));
   }
 
-  private Future<Void> deliver(OutboxStore.Leased e, Map<String, Application> cases) {
+  private Future<Void> deliver(OutboxStore.Leased e, Map<String, ApplicationStore.CaseForm> forms,
+      Map<String, Application> cases) {
     // A span continuing the request that produced the event, when spans are exported (nothing otherwise).
     Trace.Span span = Trace.span("outbox " + e.eventType(), e.traceparent());
-    return deliverNow(e, cases).andThen(ar -> span.end(ar.cause()));
+    return deliverNow(e, forms, cases).andThen(ar -> span.end(ar.cause()));
   }
 
-  private Future<Void> deliverNow(OutboxStore.Leased e, Map<String, Application> cases) {
+  private Future<Void> deliverNow(OutboxStore.Leased e, Map<String, ApplicationStore.CaseForm> forms,
+      Map<String, Application> cases) {
     JsonObject published = new JsonObject().put("id", e.id()).put("seq", e.seq())
         .put("aggregateType", e.aggregateType()).put("aggregateId", e.aggregateId())
         .put("type", e.eventType()).put("payload", e.payload());
@@ -181,9 +237,12 @@ public final class OutboxRelay {
           : phoneOf.apply(account).compose(phone -> plugins.deliverToSinks(phone.isEmpty() ? event
               : event.copy().put("recipient", new JsonObject().put("phone", phone.get())), Optional.empty(), reads));
     }
+    if (!forms.containsKey(e.aggregateId())) {
+      return Future.failedFuture(new IllegalStateException("no case " + e.aggregateId()));
+    }
     Application a = cases.get(e.aggregateId());
     if (a == null) {
-      return Future.failedFuture(new IllegalStateException("no case " + e.aggregateId()));
+      return Future.succeededFuture(); // nothing of this delivery looks at the case: no sink, hook or decision
     }
     var view = PluginHost.view(Optional.of(a.number()), a.matterCode(), a.formVersion(), a.data(), a.applicant(),
         a.status().name());
