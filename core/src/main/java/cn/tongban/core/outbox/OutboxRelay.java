@@ -30,7 +30,8 @@ import java.util.logging.Logger;
  * Delivers every event written in a change's transaction, after commit, at least once: to the event bus
  * (address {@value #ADDRESS}), to every configured event sink (e.g. the exchange platform) and to the
  * side-effect hooks of the handlers the case's form binds. Safe on
- * every node at once: events are leased with FOR UPDATE SKIP LOCKED, and an event waits while an earlier
+ * every node at once: a pass claims its events with one row in {@code outbox_claim} (claims taken one at a time
+ * across the nodes; an event another node's running claim lists is not taken), and an event waits while an earlier
  * one of the same case is pending, so each case's events go out in order. A failure retries with
  * exponential backoff; after the last try the event is dead, listed and retried by administrators. A
  * failed side effect never touches the case.
@@ -49,7 +50,7 @@ public final class OutboxRelay {
       "ApplicationNotAccept", PluginHost.Hook.REJECT);
 
   /**
-   * Events leased per pass. A pass reads the pending events from the oldest until it has picked this many,
+   * Events claimed per pass. A pass reads the pending events from the oldest until it has picked this many,
    * so a larger batch reads each pending event fewer times (with 50, the relay read ~7 pending rows per
    * event it delivered under load).
    */
@@ -95,15 +96,17 @@ public final class OutboxRelay {
   }
 
   /**
-   * One pass: leases up to {@value #BATCH} due events and delivers each, as long as the lease lasts; returns
+   * One pass: claims up to {@value #BATCH} due events and delivers each, as long as the lease lasts; returns
    * how many were delivered.
    */
   public Future<Integer> relay() {
     long leasedAt = System.nanoTime();
-    return claim().compose(rows -> {
-      if (rows == null) {
+    return store.claim(this::pick, leaseSeconds).compose(claimed -> {
+      if (claimed.isEmpty()) {
         return Future.succeededFuture(0);
       }
+      long claim = claimed.get().id();
+      List<OutboxStore.Leased> rows = claimed.get().events();
       List<OutboxStore.Leased> events = new ArrayList<>(rows);
       events.sort((a, b) -> Long.compare(a.seq(), b.seq()));
       // The batch's cases are read in one query. A batch holds at most one event per case (an event waits
@@ -111,7 +114,7 @@ public final class OutboxRelay {
       List<String> numbers = events.stream().filter(e -> "application".equals(e.aggregateType()))
           .map(OutboxStore.Leased::aggregateId).distinct().toList();
       if (numbers.isEmpty()) {
-        return deliverAll(events, Map.of(), Map.of(), leasedAt);
+        return deliverAll(claim, events, Map.of(), Map.of(), leasedAt);
       }
       // First which form each case is on (nothing personal read); then the whole cases, opened, only for the
       // events whose deliveries look at them: a sink, a handler's hook or decision, a licence to issue. Most
@@ -121,7 +124,7 @@ public final class OutboxRelay {
             : applications.findByNumbers(needed);
         return cases.compose(found -> {
           needed.stream().filter(n -> !found.containsKey(n)).forEach(forms::remove); // gone meanwhile: fails
-          return deliverAll(events, forms, found, leasedAt);
+          return deliverAll(claim, events, forms, found, leasedAt);
         });
       }));
     });
@@ -169,37 +172,42 @@ public final class OutboxRelay {
             handlers)).otherwise(true); // a form version not found: its delivery fails as it always has
   }
 
-  /** Leases up to {@link #BATCH} due events, at most one per aggregate, none behind an earlier pending one. */
-  private Future<List<OutboxStore.Leased>> claim() {
+  /**
+   * Picks up to {@link #BATCH} due events, at most one per aggregate, none behind an earlier pending one, none
+   * that another node's claim holds ({@code taken}).
+   */
+  private Future<List<UUID>> pick(OutboxStore.Pages pages, Set<UUID> taken) {
     List<UUID> picked = new ArrayList<>();
-    return walk(0L, new HashSet<>(), picked).compose(v -> picked.isEmpty() ? Future.succeededFuture(null)
-        : store.lease(picked, leaseSeconds));
+    return walk(pages, 0L, new HashSet<>(), taken, picked).map(picked);
   }
 
   /** Reads pending events after {@code afterSeq} a page at a time until a batch is picked or none are left. */
-  private Future<Void> walk(long afterSeq, Set<String> seen, List<UUID> picked) {
-    return store.pendingAfter(afterSeq).compose(page -> {
+  private Future<Void> walk(OutboxStore.Pages pages, long afterSeq, Set<String> seen, Set<UUID> taken,
+      List<UUID> picked) {
+    return pages.after(afterSeq).compose(page -> {
       long last = afterSeq;
       for (OutboxStore.Pending r : page) {
         last = r.seq();
         boolean first = seen.add(r.aggregateType() + '\u0000' + r.aggregateId());
-        if (first && r.due()) {
+        if (first && r.due() && !taken.contains(r.id())) {
           picked.add(r.id());
           if (picked.size() == BATCH) {
             return Future.succeededFuture();
           }
         }
       }
-      return page.size() < PAGE ? Future.succeededFuture() : walk(last, seen, picked);
+      return page.size() < PAGE ? Future.succeededFuture() : walk(pages, last, seen, taken, picked);
     });
   }
 
-  private Future<Integer> deliverAll(List<OutboxStore.Leased> events, Map<String, ApplicationStore.CaseForm> forms,
+  private Future<Integer> deliverAll(long claim, List<OutboxStore.Leased> events,
+      Map<String, ApplicationStore.CaseForm> forms,
       Map<String, Application> cases, long leasedAt) {
-    // Failures are settled one by one (each its own backoff); deliveries are marked in one statement at
-    // the end of the batch (a crash before it only means those events go out again). Once half the lease
-    // is gone (slow sinks), the rest of the batch is left alone: another node may take those events when
-    // their lease runs out, and must not find them being delivered here as well.
+    // Failures are settled one by one (each its own backoff); deliveries are marked, and the claim ended, in
+    // one statement at the end of the batch (a crash before it only means those events go out again, once the
+    // claim has run out). Once half the lease is gone (slow sinks), the rest of the batch is left alone and
+    // freed with the claim's end: had this node stalled instead, another one could take them once the claim
+    // ran out, and must not find them being delivered here as well.
     long leaseNanos = leaseSeconds * 1_000_000_000L;
     List<String> delivered = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
@@ -209,8 +217,7 @@ public final class OutboxRelay {
           ? Future.succeededFuture(delivered.add(e.id())).<Void>mapEmpty()
           : settle(e, ar.cause()).<Void>mapEmpty()));
     }
-    return chain.compose(v -> delivered.isEmpty() ? Future.succeededFuture(0)
-        : store.delivered(delivered).map(updated -> delivered.size()));
+    return chain.compose(v -> store.delivered(claim, delivered).map(updated -> delivered.size()));
   }
 
   private Future<Void> deliver(OutboxStore.Leased e, Map<String, ApplicationStore.CaseForm> forms,
