@@ -88,6 +88,30 @@ class OutboxRelayTest {
   }
 
   @Test
+  void anEventOfAClaimThatRanOutIsDeliveredByTheNextClaimWithTheLostTryCounted() throws Exception {
+    // A node claimed the event and died before marking it delivered: its claim row stays until it runs out
+    // (5 s here). Made by hand under the claims' lock, as a relay pass makes it.
+    matterWithRecorder("t-relay-orphan");
+    String number = submit("t-relay-orphan");
+    String event = "select count(*) from outbox_event where aggregate_id = '" + number + "'";
+    awaitUntil(Duration.ofSeconds(20), () -> count(event + " and status = 'DELIVERED'") == 1);
+    gateway.execute("with l as (select pg_advisory_xact_lock(hashtext('outbox_event.claim'))),"
+        + " e as (update outbox_event set status = 'PENDING', attempts = 0, next_attempt_at = now() - interval '1 second'"
+        + " where aggregate_id = '" + number + "' and (select count(*) from l) = 1 returning id)"
+        + " insert into outbox_claim (event_ids, claimed_at, expires_at)"
+        + " select array_agg(id), now() - interval '1 second', now() + interval '5 seconds' from e");
+    long runsOut = count("select (extract(epoch from expires_at) * 1000)::bigint from outbox_claim c, outbox_event e"
+        + " where e.aggregate_id = '" + number + "' and e.id = any(c.event_ids)");
+    awaitUntil(Duration.ofSeconds(30), () -> count(event + " and status = 'DELIVERED'") == 1);
+    assertTrue(count("select (extract(epoch from delivered_at) * 1000)::bigint from outbox_event where aggregate_id = '"
+        + number + "'") >= runsOut, "no pass took the event while the claim ran");
+    assertEquals(2, count("select attempts from outbox_event where aggregate_id = '" + number + "'"),
+        "the dead node's try and the delivery");
+    assertEquals(2, RecordingHandlerFactory.CALLS.stream().filter(("SUBMIT:" + number)::equals).count(),
+        "delivered again (at least once)");
+  }
+
+  @Test
   void aFailingSideEffectRetriesThenWaitsAsADeadLetterWithoutTouchingTheCase() throws Exception {
     matterWithRecorder("t-relay-down");
     RecordingHandlerFactory.FAILING.add("t-relay-down");

@@ -30,7 +30,8 @@ import java.util.logging.Logger;
  * Delivers every event written in a change's transaction, after commit, at least once: to the event bus
  * (address {@value #ADDRESS}), to every configured event sink (e.g. the exchange platform) and to the
  * side-effect hooks of the handlers the case's form binds. Safe on
- * every node at once: events are leased with FOR UPDATE SKIP LOCKED, and an event waits while an earlier
+ * every node at once: a pass claims its events with one row in {@code outbox_claim} (claims taken one at a time
+ * across the nodes; an event another node's running claim lists is not taken), and an event waits while an earlier
  * one of the same case is pending, so each case's events go out in order. A failure retries with
  * exponential backoff; after the last try the event is dead, listed and retried by administrators. A
  * failed side effect never touches the case.
@@ -49,7 +50,7 @@ public final class OutboxRelay {
       "ApplicationNotAccept", PluginHost.Hook.REJECT);
 
   /**
-   * Events leased per pass. A pass reads the pending events from the oldest until it has picked this many,
+   * Events claimed per pass. A pass reads the pending events from the oldest until it has picked this many,
    * so a larger batch reads each pending event fewer times (with 50, the relay read ~7 pending rows per
    * event it delivered under load).
    */
@@ -95,77 +96,139 @@ public final class OutboxRelay {
   }
 
   /**
-   * One pass: leases up to {@value #BATCH} due events and delivers each, as long as the lease lasts; returns
+   * One pass: claims up to {@value #BATCH} due events and delivers each, as long as the lease lasts; returns
    * how many were delivered.
    */
   public Future<Integer> relay() {
     long leasedAt = System.nanoTime();
-    return claim().compose(rows -> {
-      if (rows == null) {
+    return store.claim(this::pick, leaseSeconds).compose(claimed -> {
+      if (claimed.isEmpty()) {
         return Future.succeededFuture(0);
       }
+      long claim = claimed.get().id();
+      List<OutboxStore.Leased> rows = claimed.get().events();
       List<OutboxStore.Leased> events = new ArrayList<>(rows);
       events.sort((a, b) -> Long.compare(a.seq(), b.seq()));
       // The batch's cases are read in one query. A batch holds at most one event per case (an event waits
       // while an earlier one of its case is pending), so no delivery in it changes another one's case.
       List<String> numbers = events.stream().filter(e -> "application".equals(e.aggregateType()))
           .map(OutboxStore.Leased::aggregateId).distinct().toList();
-      Future<Map<String, Application>> cases = numbers.isEmpty() ? Future.succeededFuture(Map.of())
-          : applications.findByNumbers(numbers);
-      return cases.compose(found -> deliverAll(events, found, leasedAt));
+      if (numbers.isEmpty()) {
+        return deliverAll(claim, events, Map.of(), Map.of(), leasedAt);
+      }
+      // First which form each case is on (nothing personal read); then the whole cases, opened, only for the
+      // events whose deliveries look at them: a sink, a handler's hook or decision, a licence to issue. Most
+      // events (a submission whose form's handlers only check and prefill, no sink configured) need none.
+      return applications.formsOf(numbers).compose(forms -> needed(events, forms).compose(needed -> {
+        Future<Map<String, Application>> cases = needed.isEmpty() ? Future.succeededFuture(Map.of())
+            : applications.findByNumbers(needed);
+        return cases.compose(found -> {
+          needed.stream().filter(n -> !found.containsKey(n)).forEach(forms::remove); // gone meanwhile: fails
+          return deliverAll(claim, events, forms, found, leasedAt);
+        });
+      }));
     });
   }
 
-  /** Leases up to {@link #BATCH} due events, at most one per aggregate, none behind an earlier pending one. */
-  private Future<List<OutboxStore.Leased>> claim() {
+  /** The cases whose events' deliveries look at them (see {@link #looksAtCase}). */
+  private Future<List<String>> needed(List<OutboxStore.Leased> events,
+      Map<String, ApplicationStore.CaseForm> forms) {
+    List<Future<Boolean>> looks = new ArrayList<>();
+    List<String> numbers = new ArrayList<>();
+    for (OutboxStore.Leased e : events) {
+      ApplicationStore.CaseForm form = forms.get(e.aggregateId());
+      if ("application".equals(e.aggregateType()) && form != null) {
+        numbers.add(e.aggregateId());
+        looks.add(looksAtCase(e, form));
+      }
+    }
+    return Future.all(looks).map(all -> {
+      List<String> out = new ArrayList<>();
+      for (int i = 0; i < numbers.size(); i++) {
+        if (looks.get(i).result()) {
+          out.add(numbers.get(i));
+        }
+      }
+      return out;
+    });
+  }
+
+  /**
+   * Whether delivering a case's event needs the case itself: for the sinks (which tell the applicant), a
+   * handler's hook or 即办件 decision that does something, or a licence to issue on approval.
+   */
+  private Future<Boolean> looksAtCase(OutboxStore.Leased e, ApplicationStore.CaseForm form) {
+    if (plugins.hasSinks() || approved(e)) {
+      return Future.succeededFuture(true);
+    }
+    Optional<PluginHost.Hook> hook = Optional.ofNullable(HOOKS.get(e.eventType()));
+    boolean submitted = "ApplicationSubmitted".equals(e.eventType());
+    if (hook.isEmpty() && !submitted) {
+      return Future.succeededFuture(false);
+    }
+    String key = form.matterCode() + "@" + form.formVersion();
+    return matters.handlers(pool, form.matterCode(), form.formVersion()).map(handlers ->
+        hook.isPresent() && plugins.acts(hook, key, handlers) || submitted && plugins.acts(Optional.empty(), key,
+            handlers)).otherwise(true); // a form version not found: its delivery fails as it always has
+  }
+
+  /**
+   * Picks up to {@link #BATCH} due events, at most one per aggregate, none behind an earlier pending one, none
+   * that another node's claim holds ({@code taken}).
+   */
+  private Future<List<UUID>> pick(OutboxStore.Pages pages, Set<UUID> taken) {
     List<UUID> picked = new ArrayList<>();
-    return walk(0L, new HashSet<>(), picked).compose(v -> picked.isEmpty() ? Future.succeededFuture(null)
-        : store.lease(picked, leaseSeconds));
+    return walk(pages, 0L, new HashSet<>(), taken, picked).map(picked);
   }
 
   /** Reads pending events after {@code afterSeq} a page at a time until a batch is picked or none are left. */
-  private Future<Void> walk(long afterSeq, Set<String> seen, List<UUID> picked) {
-    return store.pendingAfter(afterSeq).compose(page -> {
+  private Future<Void> walk(OutboxStore.Pages pages, long afterSeq, Set<String> seen, Set<UUID> taken,
+      List<UUID> picked) {
+    return pages.after(afterSeq).compose(page -> {
       long last = afterSeq;
       for (OutboxStore.Pending r : page) {
         last = r.seq();
         boolean first = seen.add(r.aggregateType() + '\u0000' + r.aggregateId());
-        if (first && r.due()) {
+        if (first && r.due() && !taken.contains(r.id())) {
           picked.add(r.id());
           if (picked.size() == BATCH) {
             return Future.succeededFuture();
           }
         }
       }
-      return page.size() < PAGE ? Future.succeededFuture() : walk(last, seen, picked);
+      return page.size() < PAGE ? Future.succeededFuture() : walk(pages, last, seen, taken, picked);
     });
   }
 
-  private Future<Integer> deliverAll(List<OutboxStore.Leased> events, Map<String, Application> cases, long leasedAt) {
-    // Failures are settled one by one (each its own backoff); deliveries are marked in one statement at
-    // the end of the batch (a crash before it only means those events go out again). Once half the lease
-    // is gone (slow sinks), the rest of the batch is left alone: another node may take those events when
-    // their lease runs out, and must not find them being delivered here as well.
+  private Future<Integer> deliverAll(long claim, List<OutboxStore.Leased> events,
+      Map<String, ApplicationStore.CaseForm> forms,
+      Map<String, Application> cases, long leasedAt) {
+    // Failures are settled one by one (each its own backoff); deliveries are marked, and the claim ended, in
+    // one statement at the end of the batch (a crash before it only means those events go out again, once the
+    // claim has run out). Once half the lease is gone (slow sinks), the rest of the batch is left alone and
+    // freed with the claim's end: had this node stalled instead, another one could take them once the claim
+    // ran out, and must not find them being delivered here as well.
     long leaseNanos = leaseSeconds * 1_000_000_000L;
     List<String> delivered = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (OutboxStore.Leased e : events) {
       chain = chain.compose(v -> System.nanoTime() - leasedAt > leaseNanos / 2 ? Future.succeededFuture()
-          : deliver(e, cases).transform(ar -> ar.succeeded()
+          : deliver(e, forms, cases).transform(ar -> ar.succeeded()
           ? Future.succeededFuture(delivered.add(e.id())).<Void>mapEmpty()
           : settle(e, ar.cause()).<Void>mapEmpty()));
     }
-    return chain.compose(v -> delivered.isEmpty() ? Future.succeededFuture(0)
-        : store.delivered(delivered).map(updated -> delivered.size()));
+    return chain.compose(v -> store.delivered(claim, delivered).map(updated -> delivered.size()));
   }
 
-  private Future<Void> deliver(OutboxStore.Leased e, Map<String, Application> cases) {
+  private Future<Void> deliver(OutboxStore.Leased e, Map<String, ApplicationStore.CaseForm> forms,
+      Map<String, Application> cases) {
     // A span continuing the request that produced the event, when spans are exported (nothing otherwise).
     Trace.Span span = Trace.span("outbox " + e.eventType(), e.traceparent());
-    return deliverNow(e, cases).andThen(ar -> span.end(ar.cause()));
+    return deliverNow(e, forms, cases).andThen(ar -> span.end(ar.cause()));
   }
 
-  private Future<Void> deliverNow(OutboxStore.Leased e, Map<String, Application> cases) {
+  private Future<Void> deliverNow(OutboxStore.Leased e, Map<String, ApplicationStore.CaseForm> forms,
+      Map<String, Application> cases) {
     JsonObject published = new JsonObject().put("id", e.id()).put("seq", e.seq())
         .put("aggregateType", e.aggregateType()).put("aggregateId", e.aggregateId())
         .put("type", e.eventType()).put("payload", e.payload());
@@ -181,9 +244,12 @@ public final class OutboxRelay {
           : phoneOf.apply(account).compose(phone -> plugins.deliverToSinks(phone.isEmpty() ? event
               : event.copy().put("recipient", new JsonObject().put("phone", phone.get())), Optional.empty(), reads));
     }
+    if (!forms.containsKey(e.aggregateId())) {
+      return Future.failedFuture(new IllegalStateException("no case " + e.aggregateId()));
+    }
     Application a = cases.get(e.aggregateId());
     if (a == null) {
-      return Future.failedFuture(new IllegalStateException("no case " + e.aggregateId()));
+      return Future.succeededFuture(); // nothing of this delivery looks at the case: no sink, hook or decision
     }
     var view = PluginHost.view(Optional.of(a.number()), a.matterCode(), a.formVersion(), a.data(), a.applicant(),
         a.status().name());

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.OffsetDateTime;
@@ -12,16 +13,16 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The relay's SQL on {@code outbox_event}: reading the pending line, leasing, marking delivered, scheduling
- * a retry, and the administrators' list of dead events. Events are written by {@code event.Outbox.append}
+ * The relay's SQL on {@code outbox_event} and {@code outbox_claim}: reading the pending line, claiming a
+ * batch, marking delivered, scheduling a retry, and the administrators' list of dead events. Events are written by {@code event.Outbox.append}
  * inside the transactions that raise them.
  */
 public final class OutboxStore {
   // A claim walks the pending events in sequence order (along the pending-only index, a page of PAGE at a
   // time, usually one page) and picks, in Java, each due event that has no earlier pending event of its
   // aggregate: an event seen earlier in the walk, due or backing off. So the order per case holds exactly, and
-  // events behind any number of others that are backing off (a failing sink) are still found. The picked
-  // events are then leased unless another node took them meanwhile. (One statement with a correlated NOT
+  // events behind any number of others that are backing off (a failing sink) are still found; an event another
+  // node's running claim holds counts as seen, not due. (One statement with a correlated NOT
   // EXISTS was planned along the wrong partial index whenever the statistics were stale, a scan of every
   // pending event per candidate: 50-670 ms per claim under load, more of PostgreSQL's time than the
   // submissions it relayed.)
@@ -29,16 +30,35 @@ public final class OutboxStore {
       select id, seq, aggregate_type, aggregate_id, next_attempt_at <= now() as due from outbox_event
       where status = 'PENDING' and seq > $1 order by seq limit %d""".formatted(OutboxRelay.PAGE);
 
+  // Claims are taken one at a time across the nodes (the walk and the claim row in one transaction holding
+  // this lock), so that no two claims list the same event.
+  private static final String CLAIM_LOCK = "select pg_advisory_xact_lock(hashtext('outbox_event.claim'))";
+
+  // A claim that ran out belongs to a node that died (or stalled past it): deleted, the lost try counted on
+  // each of its events still pending and not since settled by that node (a failure moves next_attempt_at past
+  // the claim's time). Returns the events listed in the claims still running: no other node's to deliver.
+  private static final String CLAIMED = """
+      with expired as (
+        delete from outbox_claim where expires_at <= now() returning event_ids, claimed_at
+      ), lost as (
+        update outbox_event e set attempts = e.attempts + 1
+        from (select unnest(event_ids) as id, claimed_at from expired) x
+        where e.id = x.id and e.status = 'PENDING' and e.next_attempt_at <= x.claimed_at
+      )
+      select u.id from outbox_claim c cross join lateral unnest(c.event_ids) as u(id) where c.expires_at > now()""";
+
+  // The claim row, and the claimed events to deliver (their try counted when it is settled: attempts + 1).
   // "Not delivered, not dead" rather than "= 'PENDING'": the same rows, but no partial index on the status
-  // matches it, so the planner goes by primary key. With "= 'PENDING'" and statistics from a quiet moment
-  // (no pending event then), it walked the pending-only index through thousands of pending events instead.
-  private static final String LEASE = """
-      update outbox_event set next_attempt_at = now() + ($2 || ' seconds')::interval, attempts = attempts + 1
-      where id in (
-        select e.id from outbox_event e
-        where e.id = any($1::uuid[]) and e.status not in ('DELIVERED', 'DEAD') and e.next_attempt_at <= now()
-        for update skip locked)
-      returning id::text, seq, aggregate_type, aggregate_id, event_type, payload, attempts, traceparent""";
+  // matches it, so the planner goes by primary key. With "= 'PENDING'" it filtered the pending-only index,
+  // every pending event read for each claim.
+  private static final String CLAIM = """
+      with c as (
+        insert into outbox_claim (event_ids, expires_at) values ($1, now() + ($2 || ' seconds')::interval)
+        returning id
+      )
+      select c.id as claim, e.id::text, e.seq, e.aggregate_type, e.aggregate_id, e.event_type, e.payload,
+             e.attempts + 1 as attempts, e.traceparent
+      from c left join outbox_event e on e.id = any($1) and e.status not in ('DELIVERED', 'DEAD')""";
 
   private final Pool pool;
 
@@ -50,14 +70,53 @@ public final class OutboxStore {
   public record Pending(UUID id, long seq, String aggregateType, String aggregateId, boolean due) {
   }
 
-  /** A leased event, to be delivered. */
+  /** A claimed event, to be delivered; {@code attempts} counts this try. */
   public record Leased(String id, long seq, String aggregateType, String aggregateId, String eventType,
       Object payload, int attempts, String traceparent) {
   }
 
-  /** Up to {@link OutboxRelay#PAGE} pending events after {@code afterSeq}, in sequence order. */
-  public Future<List<Pending>> pendingAfter(long afterSeq) {
-    return pool.preparedQuery(PENDING_PAGE).execute(Tuple.of(afterSeq)).map(rows -> {
+  /** A claim: its row, and the events it holds. */
+  public record Claim(long id, List<Leased> events) {
+  }
+
+  /**
+   * Claims the events {@code pick} chooses, for {@code leaseSeconds}: {@code pick} walks the pending line with
+   * the reader it is given and is told the events other nodes' claims hold. Empty when it picks none.
+   */
+  public Future<java.util.Optional<Claim>> claim(java.util.function.BiFunction<Pages, java.util.Set<UUID>,
+      Future<List<UUID>>> pick, int leaseSeconds) {
+    return pool.withTransaction(tx -> tx.query(CLAIM_LOCK).execute()
+        .compose(v -> tx.query(CLAIMED).execute())
+        .compose(held -> {
+          java.util.Set<UUID> taken = new java.util.HashSet<>();
+          held.forEach(r -> taken.add(r.getUUID(0)));
+          return pick.apply(afterSeq -> pendingAfter(tx, afterSeq), taken);
+        })
+        .compose(picked -> picked.isEmpty() ? Future.succeededFuture(java.util.Optional.<Claim>empty())
+            : tx.preparedQuery(CLAIM).execute(Tuple.of(picked.toArray(UUID[]::new), String.valueOf(leaseSeconds)))
+                .map(rows -> {
+                  long claim = 0;
+                  List<Leased> out = new ArrayList<>();
+                  for (Row r : rows) {
+                    claim = r.getLong("claim");
+                    if (r.getValue("id") != null) {
+                      out.add(new Leased(r.getString("id"), r.getLong("seq"), r.getString("aggregate_type"),
+                          r.getString("aggregate_id"), r.getString("event_type"), r.getValue("payload"),
+                          r.getInteger("attempts"), r.getString("traceparent")));
+                    }
+                  }
+                  return java.util.Optional.of(new Claim(claim, out));
+                })));
+  }
+
+  /** Reads the pending line a page at a time. */
+  public interface Pages {
+    /** Up to {@link OutboxRelay#PAGE} pending events after {@code afterSeq}, in sequence order. */
+    Future<List<Pending>> after(long afterSeq);
+  }
+
+  private static Future<List<Pending>> pendingAfter(SqlClient client, long afterSeq) {
+    return client.preparedQuery(PENDING_PAGE).execute(Tuple.of(afterSeq)).map(rows -> {
       List<Pending> out = new ArrayList<>();
       for (Row r : rows) {
         out.add(new Pending(r.getUUID("id"), r.getLong("seq"), r.getString("aggregate_type"),
@@ -65,20 +124,6 @@ public final class OutboxStore {
       }
       return out;
     });
-  }
-
-  /** Leases those of {@code ids} still due and not taken by another node, for {@code leaseSeconds}. */
-  public Future<List<Leased>> lease(List<UUID> ids, int leaseSeconds) {
-    return pool.preparedQuery(LEASE).execute(Tuple.of(ids.toArray(UUID[]::new), String.valueOf(leaseSeconds)))
-        .map(rows -> {
-          List<Leased> out = new ArrayList<>();
-          for (Row r : rows) {
-            out.add(new Leased(r.getString("id"), r.getLong("seq"), r.getString("aggregate_type"),
-                r.getString("aggregate_id"), r.getString("event_type"), r.getValue("payload"),
-                r.getInteger("attempts"), r.getString("traceparent")));
-          }
-          return out;
-        });
   }
 
   /** Events waiting to go out and dead letters, counted for the metrics ({@code pending}, {@code dead}). */
@@ -91,17 +136,25 @@ public final class OutboxStore {
         });
   }
 
-  /** Marks the events delivered. */
-  public Future<Void> delivered(List<String> ids) {
-    return pool.preparedQuery("update outbox_event set status = 'DELIVERED', delivered_at = now(), last_error = null"
-            + " where id = any($1::uuid[])")
-        .execute(Tuple.of(ids.stream().map(UUID::fromString).toArray(UUID[]::new)))
+  /**
+   * Marks the events delivered (each written this once) and ends the claim: the events of it not delivered (a
+   * pass that stopped at half its lease) are at once free for the next claim, whichever node makes it.
+   */
+  public Future<Void> delivered(long claim, List<String> ids) {
+    return pool.preparedQuery("""
+            with done as (
+              update outbox_event set status = 'DELIVERED', delivered_at = now(), last_error = null,
+                                      attempts = attempts + 1
+              where id = any($1::uuid[])
+            )
+            delete from outbox_claim where id = $2""")
+        .execute(Tuple.of(ids.stream().map(UUID::fromString).toArray(UUID[]::new), claim))
         .mapEmpty();
   }
 
-  /** A failed delivery: the next try after {@code delayMillis}, or dead. */
+  /** A failed delivery, its try counted: the next try after {@code delayMillis}, or dead. */
   public Future<Void> failed(String id, boolean dead, String error, long delayMillis) {
-    return pool.preparedQuery("update outbox_event set status = $2, last_error = $3,"
+    return pool.preparedQuery("update outbox_event set status = $2, last_error = $3, attempts = attempts + 1,"
             + " next_attempt_at = now() + ($4 || ' milliseconds')::interval where id = $1::uuid")
         .execute(Tuple.of(UUID.fromString(id), dead ? "DEAD" : "PENDING", error, String.valueOf(delayMillis)))
         .mapEmpty();

@@ -68,6 +68,8 @@ public final class PluginHost {
   private volatile List<EventSink> sinks = List.of();
   private final List<Plugin> started = new ArrayList<>();
   private final Map<String, List<FormHandler>> handlers = new ConcurrentHashMap<>();
+  /** Whether a form version's handlers do anything at a hook, by version and hook (see {@link #acts}). */
+  private final Map<String, Boolean> acting = new ConcurrentHashMap<>();
   private final Map<String, DataSharingAdapter> adapters;
   private final List<MaterialScanner> scanners;
   private final Vertx vertx;
@@ -389,8 +391,56 @@ public final class PluginHost {
     return Future.all(runs).mapEmpty();
   }
 
+  /** Whether any event sink is configured: each is handed every event with its case. */
+  public boolean hasSinks() {
+    return !sinks.isEmpty();
+  }
+
+  /**
+   * Whether a handler bound to a form version does anything at {@code hook}, or decides (即办件) when
+   * {@code hook} is empty: whether it overrides the hook's no-op default. The outbox relay reads and opens a
+   * case only for the deliveries that look at it. True when a bound handler is not installed, so that the
+   * delivery goes on and fails as it always has.
+   */
+  public boolean acts(Optional<Hook> hook, String cacheKey, JsonArray bindings) {
+    String method = hook.map(Hook::method).orElse("decide");
+    return acting.computeIfAbsent(cacheKey + '#' + method, k -> {
+      List<FormHandler> bound;
+      try {
+        bound = handlers(cacheKey, bindings);
+      } catch (DomainException missing) {
+        return true;
+      }
+      for (FormHandler h : bound) {
+        try {
+          if (h.getClass().getMethod(method, HandlerContext.class, CaseView.class).getDeclaringClass()
+              != FormHandler.class) {
+            return true;
+          }
+        } catch (NoSuchMethodException cannot) {
+          return true;
+        }
+      }
+      return false;
+    });
+  }
+
   /** The side-effect hooks an event calls, by event type. */
-  public enum Hook { SUBMIT, ACCEPT, CORRECTION, APPROVE, REJECT, ISSUE }
+  public enum Hook {
+    SUBMIT("onSubmit"), ACCEPT("onAccept"), CORRECTION("onCorrection"), APPROVE("onApprove"), REJECT("onReject"),
+    ISSUE("onIssue");
+
+    private final String method;
+
+    Hook(String method) {
+      this.method = method;
+    }
+
+    /** The {@link FormHandler} method it calls. */
+    String method() {
+      return method;
+    }
+  }
 
   /** Runs one side-effect hook of every handler bound to a form version; fails if any handler fails. */
   public Future<Void> run(Hook hook, String cacheKey, JsonArray bindings, CaseView view, Reads from) {
