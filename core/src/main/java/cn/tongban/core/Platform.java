@@ -269,6 +269,11 @@ public final class Platform {
     return catalogue.matters();
   }
 
+  /** Submissions waiting for a commit slot, on this node (tests hold a commit back to make a batch form). */
+  public int submissionsQueued() {
+    return cases.store().submissionsQueued();
+  }
+
   public ApplicationService applications() {
     return cases.applications();
   }

@@ -68,25 +68,77 @@ public final class ApplicationStore {
        from case_warning w where w.application_id = a.id) as warnings""";
 
 
-  // One statement, one implicit transaction: the case, its audit event and its outbox event all land,
-  // or none does. A repeated idempotency key inserts nothing and returns no row. Concurrent submissions
-  // share a commit (GroupCommit): several of these go out as one pipelined batch, one transaction.
+  /**
+   * The submission statement's parameters, in order: each is an array with one element per submission of the
+   * batch ({@link cn.tongban.core.infra.GroupCommit}), unnested together {@code with ordinality} as the columns
+   * of {@code input}. A {@code json} value travels as its JSON text in a {@code text[]} (a {@code jsonb[]} would
+   * turn a missing value into JSON null, not SQL null); the authorisation's uuid as text.
+   */
+  private static final String[][] SUBMIT_INPUT = {
+      {"area_code", "text"}, {"matter_code", "text"}, {"form_version", "int"}, {"channel", "text"},
+      {"hall_code", "text"}, {"department_code", "text"}, {"applicant", "text"}, {"applicant_id_index", "text"},
+      {"data", "text"}, {"query_code", "text"}, {"submitted_by", "text"}, {"idempotency_key", "text"},
+      {"request_hash", "text"}, {"notice_due_date", "date"}, {"submitted_at", "timestamptz"},
+      {"credit_code", "text"}, {"licence_needs", "json"}, {"handed_in", "json"}, {"reusable", "json"},
+      {"accepting_department_code", "text"}, {"home_hall_code", "text"}, {"forwarded_at", "timestamptz"},
+      {"forward_due_date", "date"}, {"collection", "json"}, {"agency", "json"}, {"authorisation_id", "text"},
+      {"matter_name", "text"}, {"intake_fingerprint", "text"}, {"given_hall", "text"}, {"value_hashes", "json"},
+      {"traceparent", "text"}};
+
+  private static String submitInput() {
+    StringBuilder columns = new StringBuilder();
+    StringBuilder arrays = new StringBuilder();
+    StringBuilder names = new StringBuilder();
+    for (int i = 0; i < SUBMIT_INPUT.length; i++) {
+      String name = SUBMIT_INPUT[i][0];
+      String type = SUBMIT_INPUT[i][1];
+      columns.append(switch (type) {
+        case "json" -> "i." + name + "::jsonb as " + name;
+        default -> "i." + name;
+      }).append(", ");
+      arrays.append(i == 0 ? "" : ", ").append('$').append(i + 1).append("::")
+          .append(type.equals("json") ? "text" : type).append("[]");
+      names.append(name).append(", ");
+    }
+    return "select " + columns + "i.pos from unnest(" + arrays + ") with ordinality as i(" + names + "pos)";
+  }
+
+  // One statement for a whole batch of submissions (GroupCommit; a batch of one is the same statement), one
+  // implicit transaction: every case with its steps, audit and outbox events and materials lands, or none does.
+  // A repeated idempotency key inserts nothing for that submission (also when the first use is earlier in the
+  // same batch: ON CONFLICT DO NOTHING skips a row conflicting with one the statement inserted), and neither
+  // does a submission whose intake changed; neither returns a row. Every returned row starts with its
+  // submission's position in the batch (pos).
   private static final String SUBMIT = ("""
-      with app as (
+      with input as (
+        :input
+      ), fingerprint as (
+        -- The intake as it is now, once per hall and matter of the batch rather than once per submission.
+        select hm.given_hall, hm.matter_code, :intake_fingerprint as fingerprint
+        from (select distinct given_hall, matter_code from input) hm
+      ), admitted as materialized (
+        -- Only the submissions whose intake (which the caller may have kept) is still what it validated and
+        -- routed against; each numbered here, so the inserted case can be matched to its submission.
+        select i.*, i.area_code || to_char(i.submitted_at at time zone 'Asia/Shanghai', 'YYYYMMDD')
+                   || lpad((nextval('application_number_seq') % 100000000)::text, 8, '0') as number
+        from input i join fingerprint f on f.given_hall is not distinct from i.given_hall
+                                       and f.matter_code = i.matter_code
+        where f.fingerprint = i.intake_fingerprint
+        order by i.pos
+      ), app as (
         insert into application (number, matter_code, form_version, status, channel, hall_code, department_code,
                                  applicant, applicant_id_index, data, query_code, submitted_by, idempotency_key,
                                  request_hash, notice_due_date, submitted_at, updated_at, applicant_credit_code,
                                  accepting_department_code, home_hall_code, forwarded_at, forward_due_date,
                                  collection, agency, authorisation_id)
-        select $1 || to_char($15 at time zone 'Asia/Shanghai', 'YYYYMMDD')
-                   || lpad((nextval('application_number_seq') % 100000000)::text, 8, '0'),
-                -- Online cases are received by the city service centre's comprehensive window (一窗受理);
-                -- the caller names it (read with the intake), this look-up is only the fallback.
-                $2, $3, 'SUBMITTED', $4,
-                coalesce($5, (select code from hall where level = 'CITY' order by code limit 1)),
-                $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $20, $21, $22, $23, $24, $25, $26::uuid
-        -- Only if what the caller validated and routed against is still so (the intake it may have kept).
-        where :intake_fingerprint = $28
+        select number, matter_code, form_version, 'SUBMITTED', channel,
+               -- Online cases are received by the city service centre's comprehensive window (一窗受理);
+               -- the caller names it (read with the intake), this look-up is only the fallback.
+               coalesce(hall_code, (select code from hall where level = 'CITY' order by code limit 1)),
+               department_code, applicant, applicant_id_index, data, query_code, submitted_by, idempotency_key,
+               request_hash, notice_due_date, submitted_at, submitted_at, credit_code, accepting_department_code,
+               home_hall_code, forwarded_at, forward_due_date, collection, agency, authorisation_id::uuid
+        from admitted order by pos
         on conflict (submitted_by, idempotency_key) do nothing
         returning *
       ), step as (
@@ -115,38 +167,43 @@ public final class ApplicationStore {
         from app where forwarded_at is not null
       ), outbox as (
         insert into outbox_event (aggregate_type, aggregate_id, event_type, payload, traceparent)
-        select 'application', number, 'ApplicationSubmitted',
-               jsonb_build_object('number', number, 'matterCode', matter_code, 'formVersion', form_version,
-                                  'status', status, 'channel', channel, 'departmentCode', department_code,
-                                  'hallCode', hall_code, 'submittedAt', submitted_at), $31::text
-        from app
+        select 'application', app.number, 'ApplicationSubmitted',
+               jsonb_build_object('number', app.number, 'matterCode', app.matter_code,
+                                  'formVersion', app.form_version, 'status', app.status, 'channel', app.channel,
+                                  'departmentCode', app.department_code, 'hallCode', app.hall_code,
+                                  'submittedAt', app.submitted_at), x.traceparent
+        from app join admitted x on x.number = app.number
         union all
-        select 'application', number, 'ApplicationForwarded',
-               jsonb_build_object('number', number, 'matterCode', matter_code, 'fromHall', hall_code,
-                                  'toHall', home_hall_code, 'acceptingDepartment', accepting_department_code,
-                                  'departmentCode', department_code, 'hallCode', hall_code,
-                                  'forwardedAt', forwarded_at, 'dueDate', forward_due_date), $31::text
-        from app where forwarded_at is not null
+        select 'application', app.number, 'ApplicationForwarded',
+               jsonb_build_object('number', app.number, 'matterCode', app.matter_code, 'fromHall', app.hall_code,
+                                  'toHall', app.home_hall_code, 'acceptingDepartment', app.accepting_department_code,
+                                  'departmentCode', app.department_code, 'hallCode', app.hall_code,
+                                  'forwardedAt', app.forwarded_at, 'dueDate', app.forward_due_date), x.traceparent
+        from app join admitted x on x.number = app.number where app.forwarded_at is not null
       ), licensed as (
         -- 免提交: a material the library holds as the applicant's valid licence is attached, not asked for.
         insert into case_material (application_id, material_code, source, licence_identifier)
         select app.id, need.code, 'LICENCE', held.identifier
-        from app cross join jsonb_to_recordset($17::jsonb) as need(code text, "licenceType" text)
+        from app join admitted x on x.number = app.number
+        cross join jsonb_to_recordset(x.licence_needs) as need(code text, "licenceType" text)
         cross join lateral (:held_licence) held
-        returning material_code
+        returning application_id, material_code
       ), handed as (
         insert into case_material (application_id, material_code, source, material_id)
         select app.id, f.code, 'UPLOAD', f."materialId"::uuid
-        from app cross join jsonb_to_recordset($18::jsonb) as f(code text, "materialId" text)
-        where f.code not in (select material_code from licensed)
-        returning material_code
+        from app join admitted x on x.number = app.number
+        cross join jsonb_to_recordset(x.handed_in) as f(code text, "materialId" text)
+        where not exists (select 1 from licensed l where l.application_id = app.id and l.material_code = f.code)
+        returning application_id, material_code
       ), reused as (
         -- 一次提交、多次复用: the applicant's latest valid file handed in before as this material.
         insert into case_material (application_id, material_code, source, material_id)
         select app.id, need.code, 'REUSED', earlier.id
-        from app cross join jsonb_to_recordset($19::jsonb) as need(code text)
+        from app join admitted x on x.number = app.number
+        cross join jsonb_to_recordset(x.reusable) as need(code text)
         cross join lateral (:earlier_file) earlier
-        where need.code not in (select material_code from licensed union all select material_code from handed)
+        where not exists (select 1 from licensed l where l.application_id = app.id and l.material_code = need.code)
+          and not exists (select 1 from handed h where h.application_id = app.id and h.material_code = need.code)
       ), sourced as (
         -- 数据来源: where each submitted top-level field came from — the origin the prefill named when the
         -- value is the one it offered this caller for this matter within a day, else the applicant. No offer:
@@ -155,16 +212,19 @@ public final class ApplicationStore {
         select app.number, jsonb_object_agg(f.key,
                  case when o.fields -> f.key ->> 'hash' = f.value #>> '{}' then (o.fields -> f.key) - 'hash'
                       else jsonb_build_object('handler', 'applicant') end)
-        from app join prefill_offer o on o.scope_key = app.submitted_by and o.matter_code = app.matter_code
-                                      and o.offered_at > app.submitted_at - interval '1 day'
-        cross join jsonb_each($30::jsonb) f
+        from app join admitted x on x.number = app.number
+        join prefill_offer o on o.scope_key = app.submitted_by and o.matter_code = app.matter_code
+                             and o.offered_at > app.submitted_at - interval '1 day'
+        cross join jsonb_each(x.value_hashes) f
         group by app.number
       )
       -- A new case has no opinions and no warnings yet, and the caller knows its matter's name: the smaller
       -- plan is cheaper to start, for every submission.
-      select""" + CASE_COLUMNS + ", $27::text as matter_name, '[]'::jsonb as opinions, '[]'::jsonb as warnings,"
+      select x.pos,""" + CASE_COLUMNS + ", x.matter_name, '[]'::jsonb as opinions, '[]'::jsonb as warnings,"
       + " '{}'::int[] as provisional_years"
-      + " from app a").replace(":intake_fingerprint", intakeFingerprint(29, 2))
+      + " from app a join admitted x on x.number = a.number")
+      .replace(":input", submitInput())
+      .replace(":intake_fingerprint", intakeFingerprint("hm.given_hall", "hm.matter_code"))
       .replace(":held_licence", heldLicence("l.identifier", "app.applicant_id_index", "app.applicant_credit_code",
           "need.\"licenceType\"", "(app.submitted_at at time zone 'Asia/Shanghai')::date"))
       .replace(":earlier_file", earlierFile("f.id", "app.applicant_id_index", "need.code",
@@ -241,7 +301,7 @@ public final class ApplicationStore {
 
   private final Pool pool;
   private final PersonalData personal;
-  private final cn.tongban.core.infra.GroupCommit submissions;
+  private final cn.tongban.core.infra.GroupCommit<Object[]> submissions;
 
   /**
    * {@code submissionsInFlight}: how many submission statements may be on their way at once; submissions
@@ -250,7 +310,13 @@ public final class ApplicationStore {
   public ApplicationStore(Pool pool, PersonalData personal, int submissionsInFlight) {
     this.pool = pool;
     this.personal = personal;
-    this.submissions = new cn.tongban.core.infra.GroupCommit(pool, SUBMIT, submissionsInFlight, 64);
+    this.submissions = new cn.tongban.core.infra.GroupCommit<>(pool, SUBMIT, ApplicationStore::submitArrays,
+        submissionsInFlight, 64);
+  }
+
+  /** Submissions waiting for a commit slot ({@link cn.tongban.core.infra.GroupCommit#queued}). */
+  public int submissionsQueued() {
+    return submissions.queued();
   }
 
   /** The sealing of personal data this store uses (the applicant, form data and express address are sealed). */
@@ -293,7 +359,7 @@ public final class ApplicationStore {
    * validated against ({@link NewApplication#intakeFingerprint}) is no longer the current one.
    */
   public Future<Optional<Stored>> insert(NewApplication n) {
-    return submissions.execute(Tuple.from(new Object[] {
+    return submissions.execute(new Object[] {
         n.areaCode(), n.matterCode(), n.formVersion(), n.channel().name(),
         n.hallCode().or(n.routing()::intakeHall).orElse(null),
         n.departmentCode(), personal.sealJson(APPLICANT, n.queryCode(), n.applicant()),
@@ -305,11 +371,31 @@ public final class ApplicationStore {
         n.routing().forwardedAt().orElse(null), n.routing().forwardDueDate().orElse(null),
         sealCollection(personal, n.queryCode(), n.routing().collection()), n.routing().agency().orElse(null),
         n.routing().authorisationId().orElse(null), n.matterName(), n.intakeFingerprint(),
-        n.hallCode().orElse(null), valueHashes(n.data()), Trace.currentTraceparent()}))
+        n.hallCode().orElse(null), valueHashes(n.data()), Trace.currentTraceparent()})
         // The applicant and the data are the ones just sealed: handed back as they are, not opened again (an
         // AES-GCM decryption and a JSON parse of each, a tenth of a submission's allocation).
-        .map(rows -> rows.size() == 0 ? Optional.empty()
-            : Optional.of(toStored(rows.iterator().next(), n.applicant(), n.data())));
+        .map(rows -> rows.isEmpty() ? Optional.empty() : Optional.of(toStored(rows.get(0), n.applicant(), n.data())));
+  }
+
+  /** A batch's submissions as the statement's parameters: one array per input column, one element per submission. */
+  private static Tuple submitArrays(List<Object[]> batch) {
+    Object[] arrays = new Object[SUBMIT_INPUT.length];
+    for (int c = 0; c < arrays.length; c++) {
+      String type = SUBMIT_INPUT[c][1];
+      Object[] column = (Object[]) java.lang.reflect.Array.newInstance(switch (type) {
+        case "int" -> Integer.class;
+        case "date" -> LocalDate.class;
+        case "timestamptz" -> OffsetDateTime.class;
+        default -> String.class;
+      }, batch.size());
+      for (int i = 0; i < column.length; i++) {
+        Object value = batch.get(i)[c];
+        column[i] = value == null || !type.equals("json") ? value
+            : value instanceof JsonObject o ? o.encode() : ((JsonArray) value).encode();
+      }
+      arrays[c] = column;
+    }
+    return Tuple.from(arrays);
   }
 
   /**
@@ -327,9 +413,9 @@ public final class ApplicationStore {
     }
   }
 
-  /** {@link Intake#fingerprint()} in SQL, for the hall code in parameter {@code $hall}, matter {@code $matter}. */
-  private static String intakeFingerprint(int hall, int matter) {
-    return "concat_ws('|', coalesce((select level from hall where code = $" + hall + "), '-'),"
+  /** {@link Intake#fingerprint()} in SQL, for the hall code and the matter code these SQL expressions give. */
+  private static String intakeFingerprint(String hall, String matter) {
+    return "concat_ws('|', coalesce((select level from hall where code = " + hall + "), '-'),"
         + " coalesce((select code from hall where level = 'CITY' order by code limit 1), '-'),"
         + " coalesce(" + cn.tongban.core.matter.MatterStore.publishedFormStampQuery(matter) + ", '-'))";
   }

@@ -137,7 +137,12 @@ public final class MatterStore {
    * statement that reads other things in the same round trip (null when there is no such matter).
    */
   public static String publishedFormStampQuery(int n) {
-    return "(select " + STAMP + WITH_PUBLISHED_FORM.replace("$1", "$" + n) + ")";
+    return publishedFormStampQuery("$" + n);
+  }
+
+  /** As {@link #publishedFormStampQuery(int)}, on the matter code the SQL expression {@code matterCode} gives. */
+  public static String publishedFormStampQuery(String matterCode) {
+    return "(select " + STAMP + WITH_PUBLISHED_FORM.replace("$1", matterCode) + ")";
   }
 
   private static final String STAMP =
