@@ -32,6 +32,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -567,7 +568,7 @@ public final class ApplicationService {
       String pointer = o instanceof JsonObject h && "profile-prefill".equals(h.getString("id"))
           ? h.getJsonObject("config", new JsonObject()).getString("idNumber") : null;
       if (pointer != null) {
-        var at = io.vertx.core.json.pointer.JsonPointer.from(pointer);
+        var at = pointer(pointer);
         // A well-formed number that is not theirs is bound; a malformed one is left for the checks to point at,
         // so the person sees their typing mistake rather than a silent change.
         if (at.queryJson(data) instanceof String typed && !typed.trim().equalsIgnoreCase(own)
@@ -576,6 +577,17 @@ public final class ApplicationService {
         }
       }
     }
+  }
+
+  /** Parsed pointers of published forms' handlers (they never change), instead of a parse per submission. */
+  private static final Map<String, io.vertx.core.json.pointer.JsonPointer> POINTERS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static io.vertx.core.json.pointer.JsonPointer pointer(String text) {
+    if (POINTERS.size() >= 1_000) {
+      POINTERS.clear();
+    }
+    return POINTERS.computeIfAbsent(text, io.vertx.core.json.pointer.JsonPointer::from);
   }
 
   private record Applicant(JsonObject json, List<Violation> violations, int realNameLevel) {
