@@ -646,10 +646,24 @@ public final class ApplicationService {
     return e;
   }
 
-  private static String queryCode() {
+  /**
+   * Eight characters drawn uniformly from the alphabet: one call to the system's random source for 16 bytes
+   * (each a lock and a read), a byte kept when below the largest multiple of the alphabet's size.
+   */
+  static String queryCode() {
+    int n = QUERY_CODE_ALPHABET.length;
+    int below = 256 - 256 % n;
     char[] code = new char[8];
-    for (int i = 0; i < code.length; i++) {
-      code[i] = QUERY_CODE_ALPHABET[RANDOM.nextInt(QUERY_CODE_ALPHABET.length)];
+    byte[] random = new byte[16];
+    int filled = 0;
+    while (filled < code.length) {
+      RANDOM.nextBytes(random);
+      for (int i = 0; i < random.length && filled < code.length; i++) {
+        int b = random[i] & 0xFF;
+        if (b < below) {
+          code[filled++] = QUERY_CODE_ALPHABET[b % n];
+        }
+      }
     }
     return new String(code);
   }
