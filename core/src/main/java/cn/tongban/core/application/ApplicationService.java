@@ -32,6 +32,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -581,7 +582,7 @@ public final class ApplicationService {
       String pointer = o instanceof JsonObject h && "profile-prefill".equals(h.getString("id"))
           ? h.getJsonObject("config", new JsonObject()).getString("idNumber") : null;
       if (pointer != null) {
-        var at = io.vertx.core.json.pointer.JsonPointer.from(pointer);
+        var at = pointer(pointer);
         // A well-formed number that is not theirs is bound; a malformed one is left for the checks to point at,
         // so the person sees their typing mistake rather than a silent change.
         if (at.queryJson(data) instanceof String typed && !typed.trim().equalsIgnoreCase(own)
@@ -590,6 +591,17 @@ public final class ApplicationService {
         }
       }
     }
+  }
+
+  /** Parsed pointers of published forms' handlers (they never change), instead of a parse per submission. */
+  private static final Map<String, io.vertx.core.json.pointer.JsonPointer> POINTERS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static io.vertx.core.json.pointer.JsonPointer pointer(String text) {
+    if (POINTERS.size() >= 1_000) {
+      POINTERS.clear();
+    }
+    return POINTERS.computeIfAbsent(text, io.vertx.core.json.pointer.JsonPointer::from);
   }
 
   private record Applicant(JsonObject json, List<Violation> violations, int realNameLevel) {
@@ -648,10 +660,24 @@ public final class ApplicationService {
     return e;
   }
 
-  private static String queryCode() {
+  /**
+   * Eight characters drawn uniformly from the alphabet: one call to the system's random source for 16 bytes
+   * (each a lock and a read), a byte kept when below the largest multiple of the alphabet's size.
+   */
+  static String queryCode() {
+    int n = QUERY_CODE_ALPHABET.length;
+    int below = 256 - 256 % n;
     char[] code = new char[8];
-    for (int i = 0; i < code.length; i++) {
-      code[i] = QUERY_CODE_ALPHABET[RANDOM.nextInt(QUERY_CODE_ALPHABET.length)];
+    byte[] random = new byte[16];
+    int filled = 0;
+    while (filled < code.length) {
+      RANDOM.nextBytes(random);
+      for (int i = 0; i < random.length && filled < code.length; i++) {
+        int b = random[i] & 0xFF;
+        if (b < below) {
+          code[filled++] = QUERY_CODE_ALPHABET[b % n];
+        }
+      }
     }
     return new String(code);
   }

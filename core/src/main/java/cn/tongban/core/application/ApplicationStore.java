@@ -1056,8 +1056,7 @@ public final class ApplicationStore {
    * from what is submitted without keeping the value itself.
    */
   String valueHash(Object value) {
-    return personal.index(PersonalData.Kind.ID, cn.tongban.core.json.CanonicalJson.text(
-        new JsonObject().put("v", value)));
+    return personal.index(PersonalData.Kind.ID, cn.tongban.core.json.CanonicalJson.valueText(value));
   }
 
   /**

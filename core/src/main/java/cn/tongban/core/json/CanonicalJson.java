@@ -22,11 +22,27 @@ public final class CanonicalJson {
   }
 
   /**
-   * The canonical text of {@code json}: keys sorted at every level, no insignificant whitespace. Written in
-   * one pass with Vert.x's own JSON mapper, so the text is exactly what encoding a key-sorted copy gives
-   * (audit chain hashes and licence signatures made before depend on it), without building the copy.
+   * The canonical text of {@code json}: keys sorted at every level, no insignificant whitespace. Exactly what
+   * encoding a key-sorted copy with Vert.x's own JSON mapper gives (audit chain hashes, licence signatures and
+   * idempotency hashes made before depend on it), without building the copy. Documents of strings, integers,
+   * booleans and nulls (a submission's) are written straight into one builder, escaped as Jackson escapes;
+   * anything else goes through Jackson itself.
    */
   public static String text(JsonObject json) {
+    StringBuilder out = new StringBuilder(256);
+    return direct(out, json) ? out.toString() : jackson(json);
+  }
+
+  /**
+   * The canonical text of {@code {"v": value}}, without the wrapping object: what a form value's keyed hash
+   * is taken over (one per submitted field).
+   */
+  public static String valueText(Object value) {
+    StringBuilder out = new StringBuilder(64).append("{\"v\":");
+    return direct(out, value) ? out.append('}').toString() : jackson(new JsonObject().put("v", value));
+  }
+
+  static String jackson(JsonObject json) {
     StringWriter out = new StringWriter(256);
     try (JsonGenerator generator = DatabindCodec.mapper().createGenerator(out)) {
       write(generator, json);
@@ -34,6 +50,91 @@ public final class CanonicalJson {
       throw new UncheckedIOException(e);
     }
     return out.toString();
+  }
+
+  /** Writes {@code value} canonically; false (and {@code out} unusable) on a value Jackson must write. */
+  private static boolean direct(StringBuilder out, Object value) {
+    if (value instanceof String s) {
+      quote(out, s);
+    } else if (value instanceof JsonObject o) {
+      return directObject(out, o.getMap());
+    } else if (value instanceof Map<?, ?> m) {
+      return directObject(out, m);
+    } else if (value instanceof JsonArray a) {
+      return directArray(out, a.getList());
+    } else if (value instanceof List<?> l) {
+      return directArray(out, l);
+    } else if (value instanceof Integer || value instanceof Long || value instanceof Boolean) {
+      out.append(value);
+    } else if (value == null) {
+      out.append("null");
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  private static boolean directObject(StringBuilder out, Map<?, ?> map) {
+    String[] keys = new String[map.size()];
+    int i = 0;
+    for (Object key : map.keySet()) {
+      keys[i++] = (String) key;
+    }
+    Arrays.sort(keys);
+    out.append('{');
+    for (int k = 0; k < keys.length; k++) {
+      if (k > 0) {
+        out.append(',');
+      }
+      quote(out, keys[k]);
+      out.append(':');
+      if (!direct(out, map.get(keys[k]))) {
+        return false;
+      }
+    }
+    out.append('}');
+    return true;
+  }
+
+  private static boolean directArray(StringBuilder out, List<?> list) {
+    out.append('[');
+    for (int k = 0; k < list.size(); k++) {
+      if (k > 0) {
+        out.append(',');
+      }
+      if (!direct(out, list.get(k))) {
+        return false;
+      }
+    }
+    out.append(']');
+    return true;
+  }
+
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+  /** A JSON string as Jackson's default writer escapes it: quote, backslash and control characters only. */
+  private static void quote(StringBuilder out, String s) {
+    out.append('"');
+    int from = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= 0x20 && c != '"' && c != '\\') {
+        continue;
+      }
+      out.append(s, from, i);
+      from = i + 1;
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\b' -> out.append("\\b");
+        case '\t' -> out.append("\\t");
+        case '\f' -> out.append("\\f");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        default -> out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
+      }
+    }
+    out.append(s, from, s.length()).append('"');
   }
 
   /** The SHA-256 (hex) of the canonical text of {@code json}. */

@@ -2,6 +2,7 @@ package cn.tongban.core.privacy;
 
 import cn.tongban.core.config.TongbanConfig;
 import cn.tongban.core.json.CanonicalJson;
+import cn.tongban.core.json.Utf8;
 import io.vertx.core.json.JsonObject;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
@@ -109,6 +110,8 @@ public final class PersonalData {
   private final Map<String, DataKey> keys;
   private final Map<String, SecretKeySpec> specs;
   private final IndexMac indexMac;
+  /** {@link #activeTextPrefix()}: the active key never changes in a running node. */
+  private final String textPrefix;
   private final ThreadLocal<Mac> index;
   private final ThreadLocal<Mac> requests;
 
@@ -127,6 +130,7 @@ public final class PersonalData {
     this.keys = Map.copyOf(keys);
     this.specs = Map.copyOf(s);
     this.activeId = keys.keySet().iterator().next();
+    this.textPrefix = V3 + keys.get(activeId).cipher().name() + ":" + activeId + ":";
     this.indexMac = mac;
     byte[] indexSecret = indexKey.clone();
     this.index = ThreadLocal.withInitial(() -> {
@@ -173,7 +177,7 @@ public final class PersonalData {
 
   /** What a text sealed with the active key starts with. */
   public String activeTextPrefix() {
-    return V3 + activeCipher().name() + ":" + activeId + ":";
+    return textPrefix;
   }
 
   /** What bytes sealed with the active key start with. */
@@ -196,8 +200,7 @@ public final class PersonalData {
    * so the stored hash of a request carrying personal data cannot be confirmed by guessing the data.
    */
   public String requestHash(JsonObject meaning) {
-    return "m1:" + HexFormat.of().formatHex(requests.get().doFinal(
-        CanonicalJson.text(meaning).getBytes(StandardCharsets.UTF_8)));
+    return "m1:" + HexFormat.of().formatHex(requests.get().doFinal(Utf8.bytes(CanonicalJson.text(meaning))));
   }
 
   /** Whether {@code stored} is the hash of {@code meaning}: a keyed one, or a plain SHA-256 stored before those. */
@@ -226,8 +229,48 @@ public final class PersonalData {
     Mac mac = index.get();
     mac.update(kind.name().getBytes(StandardCharsets.US_ASCII));
     mac.update((byte) 0);
-    byte[] h = mac.doFinal(value.trim().toUpperCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+    byte[] h = mac.doFinal(normalised(value));
     return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(h, 16));
+  }
+
+  /**
+   * The UTF-8 of {@code value.trim().toUpperCase(Locale.ROOT)}: written at once for a text of ASCII letters and
+   * CJK characters (which have no case), like most indexed values and a form value's canonical text; through
+   * the JDK's rules otherwise.
+   */
+  static byte[] normalised(String value) {
+    int from = 0;
+    int to = value.length();
+    while (from < to && value.charAt(from) <= ' ') {
+      from++;
+    }
+    while (to > from && value.charAt(to - 1) <= ' ') {
+      to--;
+    }
+    int length = 0;
+    for (int i = from; i < to; i++) {
+      char c = value.charAt(i);
+      if (c < 0x80) {
+        length++;
+      } else if (c >= 0x3000 && c <= 0x9FFF) {
+        length += 3;
+      } else {
+        return Utf8.bytes(value.trim().toUpperCase(Locale.ROOT));
+      }
+    }
+    byte[] out = new byte[length];
+    int at = 0;
+    for (int i = from; i < to; i++) {
+      char c = value.charAt(i);
+      if (c < 0x80) {
+        out[at++] = (byte) (c >= 'a' && c <= 'z' ? c - ('a' - 'A') : c);
+      } else {
+        out[at++] = (byte) (0xE0 | (c >> 12));
+        out[at++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+        out[at++] = (byte) (0x80 | (c & 0x3F));
+      }
+    }
+    return out;
   }
 
   /** Seals a text for the column {@code context} (e.g. {@code account.phone}), unbound to a row. Null stays null. */
@@ -243,7 +286,7 @@ public final class PersonalData {
     if (plain == null) {
       return null;
     }
-    byte[] sealed = encrypt(activeId, aad(context, row), plain.getBytes(StandardCharsets.UTF_8));
+    byte[] sealed = encrypt(activeId, aad(context, row), Utf8.bytes(plain));
     return activeTextPrefix() + Base64.getUrlEncoder().withoutPadding().encodeToString(sealed);
   }
 

@@ -87,6 +87,34 @@ class CanonicalJsonTest {
     }
   }
 
+  /**
+   * Strings and keys with every UTF-16 code unit (controls, quotes, backslash, lone surrogates, the rest of
+   * the BMP), in documents of the kinds written without Jackson: the same text as the reference, and a
+   * form value's text the same as that of {@code {"v": value}}.
+   */
+  @Test
+  void everyCharacterIsEscapedAsJacksonEscapesIt() {
+    StringBuilder all = new StringBuilder();
+    for (int c = 0; c <= 0xFFFF; c++) {
+      all.append((char) c);
+    }
+    Random r = new Random(20261207);
+    for (int from = 0; from < all.length(); from += 97) {
+      String s = all.substring(from, Math.min(all.length(), from + 97 + r.nextInt(40)));
+      JsonObject json = new JsonObject().put(s, s).put("n", r.nextInt()).put("l", r.nextLong())
+          .put("b", r.nextBoolean()).putNull("z").put("a", new JsonArray().add(s).add(new JsonObject().put("k" + s, 1)))
+          .put("m", new LinkedHashMap<>(Map.of(s, List.of(s, 2))));
+      assertEquals(reference(json), CanonicalJson.text(json));
+      assertEquals(CanonicalJson.jackson(json), CanonicalJson.text(json));
+      for (Object value : List.of(s, json, new JsonArray().add(s).add(3L), 7, true)) {
+        assertEquals(CanonicalJson.text(new JsonObject().put("v", value)), CanonicalJson.valueText(value));
+      }
+    }
+    for (Object odd : new Object[] {1.5d, new BigDecimal("1.25"), Instant.EPOCH, null}) {
+      assertEquals(reference(new JsonObject().put("v", odd)), CanonicalJson.valueText(odd));
+    }
+  }
+
   @Test
   void keyOrderDoesNotMatter() {
     JsonObject one = new JsonObject().put("b", 1).put("a", new JsonObject().put("y", 2).put("x", 3));

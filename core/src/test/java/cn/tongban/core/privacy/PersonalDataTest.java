@@ -121,6 +121,31 @@ class PersonalDataTest {
     assertFalse(a.contains("1101051949"));
   }
 
+  /**
+   * A blind index is over the trimmed, upper-cased text, as it always was (stored indexes must still match):
+   * the direct path gives the same bytes for ASCII, for every character it treats as caseless and for texts
+   * with spaces and controls at either end; everything else takes the JDK's rules.
+   */
+  @Test
+  void theNormalisedTextIsTheTrimmedUpperCase() {
+    java.util.Random r = new java.util.Random(11);
+    String[] pieces = {" ", "\t", "\u0000", "a", "z", "Q", "0", "{\"v\":", "}", "张三", "ß", "é", "ǆ", "\u3000", "\u9FFF", "ﬀ"};
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder b = new StringBuilder();
+      for (int k = r.nextInt(8); k > 0; k--) {
+        b.append(r.nextInt(4) == 0 ? pieces[r.nextInt(pieces.length)] : String.valueOf((char) r.nextInt(0x80)));
+      }
+      String s = b.toString();
+      assertArrayEquals(s.trim().toUpperCase(java.util.Locale.ROOT).getBytes(StandardCharsets.UTF_8),
+          PersonalData.normalised(s), s);
+    }
+    for (char c = 0x3000; c <= 0x9FFF; c++) {
+      String s = " x" + c + "y ";
+      assertArrayEquals(s.trim().toUpperCase(java.util.Locale.ROOT).getBytes(StandardCharsets.UTF_8),
+          PersonalData.normalised(s), s);
+    }
+  }
+
   @Test
   void sm3AndSha256IndexesDiffer() {
     assertNotEquals(keys(PersonalData.Cipher.AES, "k1").index(PersonalData.Kind.ID, "11010519491231002X"),
