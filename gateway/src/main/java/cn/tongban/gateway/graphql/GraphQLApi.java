@@ -10,7 +10,6 @@ import graphql.GraphQLError;
 import graphql.GraphqlErrorBuilder;
 import graphql.execution.DataFetcherExceptionHandler;
 import graphql.execution.DataFetcherExceptionHandlerResult;
-import graphql.execution.instrumentation.ChainedInstrumentation;
 import graphql.schema.GraphQLSchema;
 import graphql.schema.idl.RuntimeWiring;
 import graphql.schema.idl.SchemaGenerator;
@@ -82,7 +81,7 @@ public final class GraphQLApi {
             new cn.tongban.gateway.ops.GraphQLMetrics(
                 platform.config().observability().metrics() != TongbanConfig.Observability.Metrics.OFF)));
     return GraphQL.newGraphQL(schema)
-        .instrumentation(new ChainedInstrumentation(chain))
+        .instrumentation(new LeanChain(chain))
         .defaultDataFetcherExceptionHandler(new ProblemExceptionHandler())
         // A portal's query texts repeat: each is parsed and validated once.
         .preparsedDocumentProvider(new DocumentCache())
