@@ -15,7 +15,7 @@ import cn.tongban.core.application.WrittenNotice;
 import cn.tongban.core.application.CorrectionNotice;
 import cn.tongban.core.application.LifecycleService;
 import cn.tongban.core.application.SubmitCommand;
-import cn.tongban.core.json.Utf8;
+import cn.tongban.core.json.JsonBytes;
 import cn.tongban.core.access.Caller;
 import cn.tongban.gateway.http.RequestContext;
 import io.vertx.core.json.JsonObject;
@@ -58,9 +58,7 @@ final class ApplicationOperations {
       if (submission.replayed()) {
         rc.response().putHeader("Idempotent-Replayed", "true");
       }
-      // Exact UTF-8 bytes: the text is mostly Chinese, which String.getBytes first sizes at three bytes a character.
-      rc.response().end(io.vertx.core.buffer.Buffer.buffer(
-          Utf8.bytes(ApplicationView.of(submission.application(), caller).encode())));
+      rc.response().end(JsonBytes.of(ApplicationView.of(submission.application(), caller)));
     });
   }
 

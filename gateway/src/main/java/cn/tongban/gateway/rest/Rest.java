@@ -1,5 +1,6 @@
 package cn.tongban.gateway.rest;
 
+import cn.tongban.core.json.JsonBytes;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -51,8 +52,7 @@ final class Rest {
 
   /** Sends the future's list as a JSON array, or hands its failure to the problem mapper. */
   static void replyArray(RoutingContext rc, Future<? extends java.util.List<?>> result) {
-    send(rc, result.map(list -> new io.vertx.core.json.JsonArray(new java.util.ArrayList<Object>(list)).toBuffer()),
-        "application/json");
+    send(rc, result.map(JsonBytes::of), "application/json");
   }
 
   /** Sends the future's bytes as {@code contentType}, or hands its failure to the problem mapper. */
@@ -73,7 +73,7 @@ final class Rest {
         rc.fail(ar.cause());
       } else if (!rc.response().ended()) {
         rc.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-            .end(ar.result().encode());
+            .end(JsonBytes.of(ar.result()));
       }
     });
   }
