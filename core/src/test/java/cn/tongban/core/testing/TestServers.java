@@ -3,12 +3,20 @@ package cn.tongban.core.testing;
 import cn.tongban.core.infra.EmbeddedPostgresServer;
 import cn.tongban.core.infra.EmbeddedRedisServer;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 /**
  * One real PostgreSQL and one real Redis per test JVM, reached by URL like external servers. Each test
@@ -19,7 +27,60 @@ public final class TestServers {
   private static EmbeddedPostgresServer postgres;
   private static EmbeddedRedisServer redis;
 
+  private static final String PREFIX = "tongban-test-servers";
+  /** The file in a servers' directory naming the test JVM that started them. */
+  private static final String OWNER = "owner.pid";
+  /** A directory without a running PostgreSQL this old is no test JVM's that is still starting its servers. */
+  private static final Duration STARTING = Duration.ofMinutes(10);
+
   private TestServers() {
+  }
+
+  /**
+   * Removes the servers' directories (1–2 GB each) that earlier test JVMs left in the temporary directory when
+   * they were killed before their shutdown hook ran: those whose JVM ({@code owner}) is gone, its PostgreSQL
+   * stopped first if it outlived it; a directory from before owners were written, when no PostgreSQL runs there
+   * and it is not minutes new. A live JVM's servers (a second fork, a build in another checkout) stay.
+   */
+  private static void sweepLeftovers(Path tmp) {
+    try (Stream<Path> dirs = Files.list(tmp)) {
+      for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith(PREFIX)).toList()) {
+        Optional<ProcessHandle> postgres = process(dir.resolve("pg").resolve("postmaster.pid"));
+        Optional<ProcessHandle> owner = process(dir.resolve(OWNER));
+        boolean left = Files.exists(dir.resolve(OWNER)) ? owner.isEmpty() : postgres.isEmpty()
+            && Files.getLastModifiedTime(dir).toInstant().isBefore(Instant.now().minus(STARTING));
+        if (left) {
+          postgres.filter(p -> p.info().command().orElse("").contains("postgres")).ifPresent(p -> {
+            p.destroy();
+            p.onExit().completeOnTimeout(p, 30, TimeUnit.SECONDS).join();
+          });
+          delete(dir);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      System.err.println("removing earlier test servers' directories failed: " + e);
+    }
+  }
+
+  /** The live process whose pid is on the first line of {@code pidFile}, if any. */
+  private static Optional<ProcessHandle> process(Path pidFile) throws IOException {
+    if (!Files.exists(pidFile)) {
+      return Optional.empty();
+    }
+    List<String> lines = Files.readAllLines(pidFile);
+    return lines.isEmpty() ? Optional.empty()
+        : ProcessHandle.of(Long.parseLong(lines.get(0).trim())).filter(ProcessHandle::isAlive);
+  }
+
+  private static void delete(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(root)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 
   private static synchronized void ensureStarted() {
@@ -27,7 +88,10 @@ public final class TestServers {
       return;
     }
     try {
-      Path root = Files.createTempDirectory("tongban-test-servers");
+      Path root = Files.createTempDirectory(PREFIX);
+      Files.writeString(root.resolve(OWNER), ProcessHandle.current().pid() + "\n");
+      // Where the JDK makes temporary directories (it reads java.io.tmpdir once: /tmp or target/tmp).
+      sweepLeftovers(root.getParent());
       // A throw-away server shared by the tests: no fsync (the jar tests run the durable default).
       postgres = EmbeddedPostgresServer.start(root.resolve("pg"), false);
       redis = EmbeddedRedisServer.start(root.resolve("redis"));
@@ -35,6 +99,7 @@ public final class TestServers {
         try {
           redis.close();
           postgres.close();
+          delete(root);
         } catch (Exception e) {
           System.err.println("stopping test servers failed: " + e);
         }
