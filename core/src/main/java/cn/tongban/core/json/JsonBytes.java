@@ -17,8 +17,10 @@ import java.io.OutputStream;
  * once into a buffer of exactly their length. {@code encode()} builds the text as a {@code String} and the
  * response converts it to UTF-8 (for Chinese text a second full copy and a three-bytes-per-character
  * draft): for a list page of 50 cases that was a third of the platform's allocation per request, for about
- * the same CPU. A value the streaming encoder does not know (none of ours, today) is
- * encoded by the default codec instead, so the bytes are always what {@code encode()} would have sent.
+ * the same CPU. The bytes are {@code encode()}'s in UTF-8, with one difference: a lone surrogate (JSON may
+ * carry one as an escape; it is no character) is sent as its escape, the text as stored, where the String's
+ * conversion wrote '?'. A value the streaming encoder does not know (none of ours, today) is encoded by the
+ * default codec instead.
  */
 public final class JsonBytes {
   /** UTF-8 as {@code String.getBytes} writes it: a character outside the BMP as its four bytes, not escaped. */
