@@ -73,10 +73,10 @@ public final class OutboxRelay {
 
   /**
    * {@code leaseSeconds}: how long a claimed event is this node's; if the node dies, another node delivers it
-   * after that. Renewed every third of it while a pass runs: a node stalled for longer (a long GC pause)
-   * can lose its claim, and the events it had in hand are delivered again, under the same ids. Everything the relay reads and writes
-   * goes through {@code pool}: the stores and services it is given, and the handlers' reads ({@code reads}),
-   * are on the same pool, so that deliveries never wait for the requests' connections.
+   * after that. Renewed every third of it while a pass runs: a node stalled for longer (a long GC pause) can
+   * lose its claim, and the events it had in hand are delivered again, under the same ids. Everything the
+   * relay reads and writes goes through {@code pool}: the stores and services it is given, and the handlers'
+   * reads ({@code reads}), are on the same pool, so that deliveries never wait for the requests' connections.
    */
   public OutboxRelay(Vertx vertx, Pool pool, ApplicationStore applications, MatterStore matters, PluginHost plugins,
       PluginHost.Reads reads, LicenceService licences, LifecycleService lifecycle, int maxAttempts,
@@ -254,7 +254,8 @@ public final class OutboxRelay {
     return chain.compose(v -> store.delivered(lease.claim, delivered).map(held -> {
       if (!held) {
         LOG.warning(() -> "outbox claim " + lease.claim + " ran out before its pass ended (this node stalled for"
-            + " over " + leaseSeconds * 2 / 3 + " s?): another node may have delivered its events again");
+            + " over two thirds of its " + leaseSeconds + " s lease?): another node may have delivered its events"
+            + " again");
       }
       return delivered.size();
     }));
