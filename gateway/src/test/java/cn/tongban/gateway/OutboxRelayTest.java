@@ -222,4 +222,68 @@ class OutboxRelayTest {
       a.close();
     }
   }
+
+  private static int pass(TestGateway node) {
+    try {
+      return node.platform().relay().relayAll().toCompletionStage().toCompletableFuture()
+          .get(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void aClaimIsRenewedWhileItsDeliveryIsInHandSoAnotherNodeDoesNotTakeItAgain() throws Exception {
+    // Two nodes, relays driven by hand, a 2 s lease, and an exchange platform that holds a case's push
+    // unanswered until told (a slow platform, or a node stalled mid-push). Node A pushes the event; when the
+    // claim is older than its lease, node B passes: the claim A still holds (renewed) is not B's to take, and
+    // the exchange platform gets the event once.
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    Map<Long, java.util.concurrent.atomic.AtomicInteger> pushes = new java.util.concurrent.ConcurrentHashMap<>();
+    List<io.vertx.core.http.HttpServerRequest> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    io.vertx.core.http.HttpServer exchange = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(
+        body -> {
+          JsonObject event = body.toJsonObject();
+          pushes.computeIfAbsent(event.getLong("seq"), k -> new java.util.concurrent.atomic.AtomicInteger())
+              .incrementAndGet();
+          if ("ApplicationSubmitted".equals(event.getString("eventType"))) {
+            held.add(req);
+          } else {
+            req.response().setStatusCode(202).end();
+          }
+        })).listen(0).await(10, java.util.concurrent.TimeUnit.SECONDS);
+    Map<String, String> manual = Map.of("TONGBAN_RELAY_INTERVAL_MS", "0", "TONGBAN_OUTBOX_LEASE_SECONDS", "2",
+        "TONGBAN_EXCHANGE_URL", "http://127.0.0.1:" + exchange.actualPort() + "/events",
+        "TONGBAN_EXCHANGE_SECRET", "relay-test-secret");
+    TestGateway a = TestGateway.start(manual);
+    try (TestGateway b = a.secondNode(manual)) {
+      TestGateway main = gateway;
+      gateway = a;
+      try {
+        // The events of the start (forms published) first: a pass stops at half its lease.
+        awaitUntil(Duration.ofSeconds(60), () -> pass(a) >= 0 && count("select count(*) from outbox_event"
+            + " where status = 'PENDING'") == 0);
+        String number = submit(BASE);
+        long seq = count("select seq from outbox_event where aggregate_id = '" + number + "'");
+        var byA = a.platform().relay().relay().toCompletionStage().toCompletableFuture();
+        awaitUntil(Duration.ofSeconds(20), () -> held.size() == 1);
+        // Past the lease the claim was taken with (without renewal it has run out by now), and before A's
+        // push times out (5 s).
+        awaitUntil(Duration.ofSeconds(20), () -> count("select count(*) from outbox_claim"
+            + " where claimed_at < now() - interval '2200 milliseconds'") == 1);
+        int byB = b.platform().relay().relay().toCompletionStage().toCompletableFuture()
+            .get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(0, byB, "node B took nothing that A's running claim held");
+        assertEquals(1, pushes.get(seq).get(), "the exchange platform was pushed the event once");
+        held.forEach(req -> req.response().setStatusCode(202).end());
+        assertEquals(1, byA.get(30, java.util.concurrent.TimeUnit.SECONDS), "node A delivered the event");
+        assertEquals(1, count("select count(*) from outbox_event where status = 'DELIVERED' and seq = " + seq));
+      } finally {
+        gateway = main;
+      }
+    } finally {
+      a.close();
+      vertx.close().await(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
 }

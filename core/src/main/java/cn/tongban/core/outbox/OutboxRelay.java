@@ -73,9 +73,10 @@ public final class OutboxRelay {
 
   /**
    * {@code leaseSeconds}: how long a claimed event is this node's; if the node dies, another node delivers it
-   * after that. Longer than a delivery can take, or two nodes deliver it. Everything the relay reads and writes
-   * goes through {@code pool}: the stores and services it is given, and the handlers' reads ({@code reads}),
-   * are on the same pool, so that deliveries never wait for the requests' connections.
+   * after that. Renewed every third of it while a pass runs: a node stalled for longer (a long GC pause) can
+   * lose its claim, and the events it had in hand are delivered again, under the same ids. Everything the
+   * relay reads and writes goes through {@code pool}: the stores and services it is given, and the handlers'
+   * reads ({@code reads}), are on the same pool, so that deliveries never wait for the requests' connections.
    */
   public OutboxRelay(Vertx vertx, Pool pool, ApplicationStore applications, MatterStore matters, PluginHost plugins,
       PluginHost.Reads reads, LicenceService licences, LifecycleService lifecycle, int maxAttempts,
@@ -105,7 +106,7 @@ public final class OutboxRelay {
       if (claimed.isEmpty()) {
         return Future.succeededFuture(0);
       }
-      long claim = claimed.get().id();
+      Lease lease = new Lease(claimed.get().id(), leasedAt);
       List<OutboxStore.Leased> rows = claimed.get().events();
       List<OutboxStore.Leased> events = new ArrayList<>(rows);
       events.sort((a, b) -> Long.compare(a.seq(), b.seq()));
@@ -114,7 +115,7 @@ public final class OutboxRelay {
       List<String> numbers = events.stream().filter(e -> "application".equals(e.aggregateType()))
           .map(OutboxStore.Leased::aggregateId).distinct().toList();
       if (numbers.isEmpty()) {
-        return deliverAll(claim, events, Map.of(), Map.of(), leasedAt);
+        return deliverAll(lease, events, Map.of(), Map.of()).andThen(ar -> lease.end());
       }
       // First which form each case is on (nothing personal read); then the whole cases, opened, only for the
       // events whose deliveries look at them: a sink, a handler's hook or decision, a licence to issue. Most
@@ -124,10 +125,44 @@ public final class OutboxRelay {
             : applications.findByNumbers(needed);
         return cases.compose(found -> {
           needed.stream().filter(n -> !found.containsKey(n)).forEach(forms::remove); // gone meanwhile: fails
-          return deliverAll(claim, events, forms, found, leasedAt);
+          return deliverAll(lease, events, forms, found);
         });
-      }));
+      })).andThen(ar -> lease.end());
     });
+  }
+
+  /**
+   * A claim while its pass runs, renewed every third of the lease: a pass that stops starting deliveries at
+   * half its lease may still be finishing one (a slow sink, a stalled node) or marking the batch when the
+   * lease would have run out, and another node would then deliver again what this one delivered. Renewal
+   * only extends a claim that has not run out; one that has (this node stalled longer than two thirds of
+   * the lease) is lost: no delivery starts on it (its events may be in another node's hands), and marking
+   * the batch logs it.
+   */
+  private final class Lease {
+    private final long claim;
+    private final long claimedAt;
+    private final long timer;
+    private volatile boolean lost;
+
+    Lease(long claim, long claimedAt) {
+      this.claim = claim;
+      this.claimedAt = claimedAt;
+      this.timer = vertx.setPeriodic(Math.max(1, leaseSeconds * 1000L / 3), id -> store.renew(claim, leaseSeconds)
+          .onSuccess(held -> lost |= !held));
+    }
+
+    /**
+     * Whether a delivery may start: not once half the lease is gone (slow sinks), so that a delivery never
+     * starts on a claim that could run out while it is in hand even if this node stalled and renewed nothing.
+     */
+    boolean mayDeliver() {
+      return !lost && System.nanoTime() - claimedAt <= leaseSeconds * 1_000_000_000L / 2;
+    }
+
+    void end() {
+      vertx.cancelTimer(timer);
+    }
   }
 
   /** The cases whose events' deliveries look at them (see {@link #looksAtCase}). */
@@ -200,24 +235,30 @@ public final class OutboxRelay {
     });
   }
 
-  private Future<Integer> deliverAll(long claim, List<OutboxStore.Leased> events,
-      Map<String, ApplicationStore.CaseForm> forms,
-      Map<String, Application> cases, long leasedAt) {
+  private Future<Integer> deliverAll(Lease lease, List<OutboxStore.Leased> events,
+      Map<String, ApplicationStore.CaseForm> forms, Map<String, Application> cases) {
     // Failures are settled one by one (each its own backoff); deliveries are marked, and the claim ended, in
     // one statement at the end of the batch (a crash before it only means those events go out again, once the
     // claim has run out). Once half the lease is gone (slow sinks), the rest of the batch is left alone and
     // freed with the claim's end: had this node stalled instead, another one could take them once the claim
-    // ran out, and must not find them being delivered here as well.
-    long leaseNanos = leaseSeconds * 1_000_000_000L;
+    // ran out, and must not find them being delivered here as well. The claim is renewed meanwhile (Lease),
+    // so that the delivery in hand and the marking finish before another node may take the batch.
     List<String> delivered = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (OutboxStore.Leased e : events) {
-      chain = chain.compose(v -> System.nanoTime() - leasedAt > leaseNanos / 2 ? Future.succeededFuture()
+      chain = chain.compose(v -> !lease.mayDeliver() ? Future.succeededFuture()
           : deliver(e, forms, cases).transform(ar -> ar.succeeded()
           ? Future.succeededFuture(delivered.add(e.id())).<Void>mapEmpty()
           : settle(e, ar.cause()).<Void>mapEmpty()));
     }
-    return chain.compose(v -> store.delivered(claim, delivered).map(updated -> delivered.size()));
+    return chain.compose(v -> store.delivered(lease.claim, delivered).map(held -> {
+      if (!held) {
+        LOG.warning(() -> "outbox claim " + lease.claim + " ran out before its pass ended (this node stalled for"
+            + " over two thirds of its " + leaseSeconds + " s lease?): another node may have delivered its events"
+            + " again");
+      }
+      return delivered.size();
+    }));
   }
 
   private Future<Void> deliver(OutboxStore.Leased e, Map<String, ApplicationStore.CaseForm> forms,

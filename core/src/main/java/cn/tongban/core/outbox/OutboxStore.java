@@ -138,9 +138,10 @@ public final class OutboxStore {
 
   /**
    * Marks the events delivered (each written this once) and ends the claim: the events of it not delivered (a
-   * pass that stopped at half its lease) are at once free for the next claim, whichever node makes it.
+   * pass that stopped at half its lease) are at once free for the next claim, whichever node makes it. False
+   * when the claim was no longer there: it ran out, and another node may have delivered its events again.
    */
-  public Future<Void> delivered(long claim, List<String> ids) {
+  public Future<Boolean> delivered(long claim, List<String> ids) {
     return pool.preparedQuery("""
             with done as (
               update outbox_event set status = 'DELIVERED', delivered_at = now(), last_error = null,
@@ -149,7 +150,17 @@ public final class OutboxStore {
             )
             delete from outbox_claim where id = $2""")
         .execute(Tuple.of(ids.stream().map(UUID::fromString).toArray(UUID[]::new), claim))
-        .mapEmpty();
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /**
+   * Extends a running claim to {@code leaseSeconds} from now; false when it has run out (deleted by another
+   * node's claim, or about to be: its events may be in another node's hands already).
+   */
+  public Future<Boolean> renew(long claim, int leaseSeconds) {
+    return pool.preparedQuery("update outbox_claim set expires_at = now() + ($2 || ' seconds')::interval"
+            + " where id = $1 and expires_at > now()")
+        .execute(Tuple.of(claim, String.valueOf(leaseSeconds))).map(rows -> rows.rowCount() == 1);
   }
 
   /** A failed delivery, its try counted: the next try after {@code delayMillis}, or dead. */
