@@ -20,7 +20,14 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 
 /**
@@ -36,6 +43,14 @@ final class Browser implements AutoCloseable {
   // Selenium's default is to look again every 500 ms: a state the page reaches in 20 ms cost up to half a second,
   // hundreds of times a run. A look is one local round trip to chromedriver.
   private static final Duration POLL = Duration.ofMillis(50);
+
+  private static final Map<String, CompletableFuture<ChromeDriver>> SPARES = new HashMap<>();
+  private static final ExecutorService LAUNCHER = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "chromium-ahead");
+    t.setDaemon(true);
+    return t;
+  });
+  private static boolean hooked;
 
   private final ChromeDriver driver;
   private final String base;
@@ -60,6 +75,62 @@ final class Browser implements AutoCloseable {
       System.err.println(line);
       Assumptions.abort(line);
     }
+    ChromeDriver driver = take(width, height);
+    driver.manage().window().setSize(new Dimension(width, height));
+    try {
+      Path dir = Path.of("target", "screenshots", scenario);
+      Files.createDirectories(dir);
+      return new Browser(driver, "http://127.0.0.1:" + port, dir);
+    } catch (Exception e) {
+      driver.quit();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * A Chromium of this size, new and used by no one before. Starting one took 2-3 s, 50 times a run: the next one
+   * of a size is started while the test uses this one (each still its own process and profile, started exactly
+   * as before).
+   */
+  private static ChromeDriver take(int width, int height) {
+    CompletableFuture<ChromeDriver> ready;
+    synchronized (SPARES) {
+      ready = SPARES.remove(width + "x" + height);
+      if (!hooked) {
+        hooked = true;
+        // The spares left at the end: quit, or their chromedriver and Chromium would outlive the JVM.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          synchronized (SPARES) {
+            SPARES.values().forEach(spare -> spare.thenAccept(ChromeDriver::quit));
+            SPARES.values().forEach(spare -> {
+              try {
+                spare.get(20, TimeUnit.SECONDS);
+              } catch (Exception e) {
+                // It never started, or did not stop in time: nothing more to do at exit.
+              }
+            });
+          }
+        }));
+      }
+    }
+    ChromeDriver driver = null;
+    if (ready != null) {
+      try {
+        driver = ready.join();
+      } catch (CompletionException e) {
+        System.err.println("a Chromium started ahead failed (" + e.getCause() + "); starting one now");
+      }
+    }
+    if (driver == null) {
+      driver = launch(width, height);
+    }
+    synchronized (SPARES) {
+      SPARES.put(width + "x" + height, CompletableFuture.supplyAsync(() -> launch(width, height), LAUNCHER));
+    }
+    return driver;
+  }
+
+  private static ChromeDriver launch(int width, int height) {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
     options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
@@ -70,16 +141,7 @@ final class Browser implements AutoCloseable {
     options.setCapability("goog:loggingPrefs", logs);
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(new File(DRIVER.toString())).usingAnyFreePort().build();
-    ChromeDriver driver = new ChromeDriver(service, options);
-    driver.manage().window().setSize(new Dimension(width, height));
-    try {
-      Path dir = Path.of("target", "screenshots", scenario);
-      Files.createDirectories(dir);
-      return new Browser(driver, "http://127.0.0.1:" + port, dir);
-    } catch (Exception e) {
-      driver.quit();
-      throw new IllegalStateException(e);
-    }
+    return new ChromeDriver(service, options);
   }
 
   /** A staff screen: 1366×768. */
