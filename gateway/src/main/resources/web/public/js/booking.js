@@ -69,11 +69,16 @@ async function start() {
   const holidayMine = h('div', { id: 'my-holiday-requests' });
   const visitBox = h('div', { id: 'home-visit' });
 
+  // Answers can arrive out of order: only the latest choice's slots are shown (the first day's answer, arriving
+  // after the day was changed, used to replace the chosen day's slots).
+  let asked = 0;
   async function showSlots() {
+    const mine = ++asked;
     mount(slots, h('p', { class: 'muted' }, '正在查询可预约时段…'));
     mount(holidayBox);
     try {
       const d = await get(`/api/v1/halls/${encodeURIComponent(hall.value)}/slots?matterCode=${encodeURIComponent(matter.value)}&date=${date.value}`);
+      if (mine !== asked) return;
       if (!d.slots.length) {
         mount(slots, h('p', { class: 'muted' }, d.dayKind === 'CLOSED' ? '该日大厅不办公（周日或法定节假日），请另选日期，或申请节假日订制服务。' : '该日没有可预约时段。'));
         // A past day is refused by the platform, whose clock counts, not this phone's.
@@ -98,7 +103,7 @@ async function start() {
           PERIOD[s.period] ? h('span', { class: 'badge' }, PERIOD[s.period]) : null,
           h('span', { class: 'muted' }, s.bookable ? `余 ${s.available} 个` : (s.available ? '已过' : '已约满')))))))));
     } catch (e) {
-      mount(slots, errorBox(e));
+      if (mine === asked) mount(slots, errorBox(e));
     }
   }
 

@@ -20,7 +20,14 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 
 /**
@@ -33,6 +40,17 @@ final class Browser implements AutoCloseable {
   private static final Path CHROMIUM = Path.of(System.getProperty("tongban.chromium", "/usr/bin/chromium"));
   private static final Path DRIVER = Path.of(System.getProperty("tongban.chromedriver", "/usr/bin/chromedriver"));
   private static final Duration WAIT = Duration.ofSeconds(15);
+  // Selenium's default is to look again every 500 ms: a state the page reaches in 20 ms cost up to half a second,
+  // hundreds of times a run. A look is one local round trip to chromedriver.
+  private static final Duration POLL = Duration.ofMillis(50);
+
+  private static final Map<String, CompletableFuture<ChromeDriver>> SPARES = new HashMap<>();
+  private static final ExecutorService LAUNCHER = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "chromium-ahead");
+    t.setDaemon(true);
+    return t;
+  });
+  private static boolean hooked;
 
   private final ChromeDriver driver;
   private final String base;
@@ -57,17 +75,7 @@ final class Browser implements AutoCloseable {
       System.err.println(line);
       Assumptions.abort(line);
     }
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-        "--disable-quic", "--lang=zh-CN", "--window-size=" + width + "," + height);
-    LoggingPreferences logs = new LoggingPreferences();
-    logs.enable(LogType.BROWSER, Level.ALL);
-    options.setCapability("goog:loggingPrefs", logs);
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(DRIVER.toString())).usingAnyFreePort().build();
-    ChromeDriver driver = new ChromeDriver(service, options);
+    ChromeDriver driver = take(width, height);
     driver.manage().window().setSize(new Dimension(width, height));
     try {
       Path dir = Path.of("target", "screenshots", scenario);
@@ -79,6 +87,63 @@ final class Browser implements AutoCloseable {
     }
   }
 
+  /**
+   * A Chromium of this size, new and used by no one before. Starting one took 2-3 s, 50 times a run: the next one
+   * of a size is started while the test uses this one (each still its own process and profile, started exactly
+   * as before).
+   */
+  private static ChromeDriver take(int width, int height) {
+    CompletableFuture<ChromeDriver> ready;
+    synchronized (SPARES) {
+      ready = SPARES.remove(width + "x" + height);
+      if (!hooked) {
+        hooked = true;
+        // The spares left at the end: quit, or their chromedriver and Chromium would outlive the JVM.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          synchronized (SPARES) {
+            SPARES.values().forEach(spare -> spare.thenAccept(ChromeDriver::quit));
+            SPARES.values().forEach(spare -> {
+              try {
+                spare.get(20, TimeUnit.SECONDS);
+              } catch (Exception e) {
+                // It never started, or did not stop in time: nothing more to do at exit.
+              }
+            });
+          }
+        }));
+      }
+    }
+    ChromeDriver driver = null;
+    if (ready != null) {
+      try {
+        driver = ready.join();
+      } catch (CompletionException e) {
+        System.err.println("a Chromium started ahead failed (" + e.getCause() + "); starting one now");
+      }
+    }
+    if (driver == null) {
+      driver = launch(width, height);
+    }
+    synchronized (SPARES) {
+      SPARES.put(width + "x" + height, CompletableFuture.supplyAsync(() -> launch(width, height), LAUNCHER));
+    }
+    return driver;
+  }
+
+  private static ChromeDriver launch(int width, int height) {
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+        "--disable-quic", "--lang=zh-CN", "--window-size=" + width + "," + height);
+    LoggingPreferences logs = new LoggingPreferences();
+    logs.enable(LogType.BROWSER, Level.ALL);
+    options.setCapability("goog:loggingPrefs", logs);
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(new File(DRIVER.toString())).usingAnyFreePort().build();
+    return new ChromeDriver(service, options);
+  }
+
   /** A staff screen: 1366×768. */
   static Browser staff(int port, String scenario) {
     return open(port, scenario, 1366, 768);
@@ -87,6 +152,13 @@ final class Browser implements AutoCloseable {
   /** A phone opened from a WeChat scan: 375 px wide. */
   static Browser phone(int port, String scenario) {
     return open(port, scenario, 375, 812);
+  }
+
+  /** A wait of at most {@code limit} that looks every {@link #POLL}. */
+  WebDriverWait waiting(Duration limit) {
+    WebDriverWait wait = new WebDriverWait(driver, limit);
+    wait.pollingEvery(POLL);
+    return wait;
   }
 
   ChromeDriver driver() {
@@ -101,7 +173,7 @@ final class Browser implements AutoCloseable {
 
   /** The element, once visible. */
   WebElement find(String css) {
-    return new WebDriverWait(driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
+    return waiting(WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
   }
 
   List<WebElement> all(String css) {
@@ -110,7 +182,7 @@ final class Browser implements AutoCloseable {
 
   /** Waits until the element's text contains {@code text}; returns its whole text. */
   String waitForText(String css, String text) {
-    new WebDriverWait(driver, WAIT).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
+    waiting(WAIT).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
     return driver.findElement(By.cssSelector(css)).getText();
   }
 
@@ -128,14 +200,14 @@ final class Browser implements AutoCloseable {
   }
 
   Browser click(String css) {
-    new WebDriverWait(driver, WAIT).until(ExpectedConditions.elementToBeClickable(By.cssSelector(css))).click();
+    waiting(WAIT).until(ExpectedConditions.elementToBeClickable(By.cssSelector(css))).click();
     return this;
   }
 
   /** Clicks the first button whose text is {@code label}. */
   Browser clickButton(String label) {
     By button = By.xpath("//button[normalize-space()='" + label + "']");
-    new WebDriverWait(driver, WAIT).until(ExpectedConditions.elementToBeClickable(button)).click();
+    waiting(WAIT).until(ExpectedConditions.elementToBeClickable(button)).click();
     return this;
   }
 

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.time.Duration;
 import java.util.Map;
@@ -35,7 +34,7 @@ class SupervisionBrowserTest {
   }
 
   private static void within10s(Browser browser, String css, String text) {
-    new WebDriverWait(browser.driver(), Duration.ofSeconds(10))
+    browser.waiting(Duration.ofSeconds(10))
         .until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
   }
 
